@@ -1,0 +1,94 @@
+# ionsheet: `make` builds ./ionsheet, `make demo` and `make test` are the
+# two set-up commands (they install missing Debian packages first).
+
+CC      ?= cc
+PKGS    := sqlite3 libxml-2.0 libsodium
+WARN    := -std=c11 -Wall -Wextra -Wpedantic
+OPT     ?= -O2 -g
+CFLAGS  += $(WARN) $(OPT) -D_POSIX_C_SOURCE=200809L -Isrc \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Debian's libharu ships no pkg-config file.
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+           $(shell pkg-config --libs libhpdf 2>/dev/null || echo -lhpdf) -lm
+TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# Debian packages the build, the tests and the demo need.
+DEB_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libhpdf-dev \
+                libcmocka-dev libsodium-dev poppler-utils libxml2-utils \
+                sqlite3 tmux python3
+
+BUILD   ?= build
+LIB_SRC := $(wildcard src/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+E2E     := $(sort $(wildcard tests/e2e/*.sh))
+
+.PHONY: all deps test unit e2e demo asan valgrind lint clean
+
+all: deps ionsheet
+
+# Installs only what is missing, and says so; a no-op on a ready machine.
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: Makefile
+	@mkdir -p $(BUILD)
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "ionsheet: installing missing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing || exit 1; \
+	fi
+	@touch $@
+
+$(BUILD)/libionsheet.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+libionsheet.a: $(BUILD)/libionsheet.a
+	cp $< $@
+
+ionsheet: $(CLI_OBJ) $(BUILD)/libionsheet.a
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libionsheet.a $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/cli/%.o: src/cli/%.c $(wildcard src/*.h src/cli/*.h) | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libionsheet.a $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libionsheet.a $(LDLIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+e2e: ionsheet
+	@set -e; for t in $(E2E); do echo "== $$t"; bash $$t; done
+
+test: all unit e2e
+	@echo "ionsheet: all tests passed"
+
+demo: all
+	@bash tests/demo.sh
+
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
+
+valgrind: deps $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+	  valgrind -q --error-exitcode=9 --leak-check=full $$t; done
+
+lint: deps
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
+	  --suppress=missingIncludeSystem -Isrc src
+
+clean:
+	rm -rf build build-asan ionsheet libionsheet.a

@@ -1,0 +1,49 @@
+/* The command-line front end: one cmd_X.c per command, each parsing its
+ * options, calling the library and printing. Only the CLI prints. */
+#ifndef ION_CLI_H
+#define ION_CLI_H
+
+#include "error.h"
+
+/* Exit codes of SPEC.md. */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILURES = 1, /* the command ran but found failures */
+    EXIT_USAGE = 2,
+    EXIT_INPUT = 3,    /* invalid input file or value */
+    EXIT_IO = 4,       /* database or I/O error */
+};
+
+/* Global options, parsed by main before the command. */
+typedef struct {
+    const char *db_path; /* --db, else $IONSHEET_DB, else ./ionsheet.db */
+    const char *lang;    /* "en" or "zh" */
+    int quiet;
+} ion_cli;
+
+/* Every command: argv[0] is the command name; returns an exit code. */
+typedef int (*ion_cmd_fn)(int argc, char **argv, ion_cli *cli);
+
+int cmd_calc(int argc, char **argv, ion_cli *cli);
+int cmd_init(int argc, char **argv, ion_cli *cli);
+int cmd_bank(int argc, char **argv, ion_cli *cli);
+int cmd_roster(int argc, char **argv, ion_cli *cli);
+int cmd_worksheet(int argc, char **argv, ion_cli *cli);
+int cmd_generate(int argc, char **argv, ion_cli *cli);
+int cmd_grade(int argc, char **argv, ion_cli *cli);
+int cmd_drill(int argc, char **argv, ion_cli *cli);
+
+/* Prints "ionsheet: FILE:LINE: message" (the location parts only when
+ * given: file NULL or "" and line 0 leave them out) to stderr. */
+void cli_msg(const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* The same for a library error. */
+void cli_report(const ion_error *err);
+
+/* True when argv holds --help or -h; then prints usage to stdout. */
+int cli_wants_help(int argc, char **argv, const char *usage);
+
+#endif

@@ -1,0 +1,352 @@
+/* ionsheet calc KIND NAME=VALUE[UNIT]... [--si]: the compute core directly. */
+#include "cli.h"
+#include "core.h"
+#include "units.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: ionsheet calc KIND NAME=VALUE[UNIT]... [--si]\n"
+    "\n"
+    "  nernst  z out in [T] [gamma_out gamma_in]      -> E [dE_activity]\n"
+    "  ghk     [T] P_X X_out X_in for X in K Na Cl Ca (other X need z_X) -> V\n"
+    "  chord   g_X E_X pairs (X = K Na Cl Ca L ...) [I_pump] -> V\n"
+    "  pump    E_L g_L I_pump                           -> V dV\n"
+    "  donnan  A_in [z_A] KCl_out [T]                   -> K_in Cl_in V osm_in osm_out dosm Pi\n"
+    "  drive   z V_m E                                  -> DF current ions\n"
+    "\n"
+    "A value without a unit is read in the display unit (mM, mV, C, nS, pA).\n"
+    "T defaults to 37 C. --si prints SI base units with %.10g.\n"
+    "example: ionsheet calc nernst z=1 out=4mM in=140mM T=37C\n";
+
+#define MAX_ARGS 64
+
+typedef struct {
+    char name[32];
+    double value;      /* as written */
+    const ion_unit *unit; /* as written, or NULL */
+    int used;
+} calc_arg;
+
+typedef struct {
+    calc_arg args[MAX_ARGS];
+    int n;
+    int si;
+    int status;        /* first error's exit code, 0 while all is well */
+    char out[2048];    /* results, printed once every input is known used */
+    size_t out_len;
+} calc_ctx;
+
+/* Records the first error with its exit code; later ones are noise. */
+static int fail(calc_ctx *c, int code, const char *fmt, ...)
+{
+    if (!c->status) {
+        char msg[256];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        cli_msg(NULL, 0, "calc: %s", msg);
+        c->status = code;
+    }
+    return -1;
+}
+
+static calc_arg *find_arg(calc_ctx *c, const char *name)
+{
+    for (int i = 0; i < c->n; i++)
+        if (!strcmp(c->args[i].name, name))
+            return &c->args[i];
+    return NULL;
+}
+
+/* The display unit of each dimension, used for output and for input
+ * written without a unit. */
+static const ion_unit *display_unit(ion_dim dim)
+{
+    static const char *const names[ION_DIM_COUNT] = {
+        "1", "mM", "mV", "pA", "nS", "pF", "C", "ms", "cm/s", "kPa", "mOsm", "1/s",
+    };
+    return ion_unit_find(names[dim]);
+}
+
+/* Reads input `name` of dimension dim into *si. Returns 1 when found, 0
+ * when absent (and not required), -1 on error. */
+static int get(calc_ctx *c, const char *name, ion_dim dim, int required, double *si)
+{
+    calc_arg *a = find_arg(c, name);
+    if (!a) {
+        if (required)
+            fail(c, EXIT_USAGE, "missing input '%s'", name);
+        return required ? -1 : 0;
+    }
+    a->used = 1;
+    const ion_unit *u = a->unit ? a->unit : display_unit(dim);
+    if (u->dim != dim) {
+        return fail(c, EXIT_INPUT, "'%s' needs a %s unit", name, ion_dim_name(dim));
+    }
+    *si = ion_to_si(u, a->value);
+    return 1;
+}
+
+static int get_temperature(calc_ctx *c, double *T)
+{
+    *T = ION_DEFAULT_T;
+    return get(c, "T", ION_DIM_TEMP, 0, T) < 0 ? -1 : 0;
+}
+
+static void emit(calc_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(c->out + c->out_len, sizeof c->out - c->out_len, fmt, ap);
+    va_end(ap);
+    if (n > 0 && (size_t)n < sizeof c->out - c->out_len)
+        c->out_len += (size_t)n;
+}
+
+static void print_value(calc_ctx *c, const char *name, double si, ion_dim dim)
+{
+    if (c->si) {
+        emit(c, "%s = %.10g %s\n", name, si, ion_dim_si_name(dim));
+    } else {
+        const ion_unit *u = display_unit(dim);
+        emit(c, "%s = %.6g %s\n", name, ion_from_si(u, si), u->name);
+    }
+}
+
+static int physics_error(calc_ctx *c, int rc)
+{
+    return fail(c, EXIT_INPUT, "%s", ion_err_str(rc));
+}
+
+static int calc_nernst(calc_ctx *c)
+{
+    double z, out, in, T, g_out, g_in, E, dE;
+    if (get(c, "z", ION_DIM_NONE, 1, &z) < 0 || get(c, "out", ION_DIM_CONC, 1, &out) < 0 ||
+        get(c, "in", ION_DIM_CONC, 1, &in) < 0 || get_temperature(c, &T) < 0)
+        return -1;
+    int has_out = get(c, "gamma_out", ION_DIM_NONE, 0, &g_out);
+    int has_in = get(c, "gamma_in", ION_DIM_NONE, 0, &g_in);
+    if (has_out < 0 || has_in < 0)
+        return -1;
+    if (has_out != has_in)
+        return fail(c, EXIT_USAGE, "give both gamma_out and gamma_in");
+    int rc = has_out ? ion_nernst_act(z, out, in, g_out, g_in, T, &E, &dE)
+                     : ion_nernst(z, out, in, T, &E);
+    if (rc)
+        return physics_error(c, rc);
+    print_value(c, "E", E, ION_DIM_VOLTAGE);
+    if (has_out)
+        print_value(c, "dE_activity", dE, ION_DIM_VOLTAGE);
+    return 0;
+}
+
+/* The valence of the ions calc knows by name. */
+static int known_valence(const char *ion, double *z)
+{
+    static const struct { const char *name; double z; } known[] = {
+        {"K", 1}, {"Na", 1}, {"Cl", -1}, {"Ca", 2}, {"Mg", 2}, {"H", 1}, {"Li", 1},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(known[i].name, ion)) {
+            *z = known[i].z;
+            return 1;
+        }
+    return 0;
+}
+
+static int calc_ghk(calc_ctx *c)
+{
+    ion_species ions[16];
+    size_t n = 0;
+    double T;
+    ion_dim p_dim = ION_DIM_COUNT;
+    if (get_temperature(c, &T) < 0)
+        return -1;
+    /* Every P_X names an ion X; its concentrations and valence follow. */
+    for (int i = 0; i < c->n; i++) {
+        if (strncmp(c->args[i].name, "P_", 2) || n == sizeof ions / sizeof ions[0])
+            continue;
+        const char *x = c->args[i].name + 2;
+        char key[48];
+        ion_species *s = &ions[n];
+        const ion_unit *pu = c->args[i].unit ? c->args[i].unit : display_unit(ION_DIM_NONE);
+        if (p_dim == ION_DIM_COUNT)
+            p_dim = pu->dim;
+        if (pu->dim != p_dim || (pu->dim != ION_DIM_NONE && pu->dim != ION_DIM_VELOCITY))
+            return fail(c, EXIT_INPUT, "'%s' must be relative (no unit) or in cm/s, like the other permeabilities",
+                        c->args[i].name);
+        c->args[i].used = 1;
+        s->P = ion_to_si(pu, c->args[i].value);
+        snprintf(key, sizeof key, "z_%s", x);
+        int has_z = get(c, key, ION_DIM_NONE, 0, &s->z);
+        if (has_z < 0)
+            return -1;
+        if (!has_z && !known_valence(x, &s->z))
+            return fail(c, EXIT_USAGE, "give the valence of %s as z_%s", x);
+        snprintf(key, sizeof key, "%s_out", x);
+        if (get(c, key, ION_DIM_CONC, 1, &s->c_out) < 0)
+            return -1;
+        snprintf(key, sizeof key, "%s_in", x);
+        if (get(c, key, ION_DIM_CONC, 1, &s->c_in) < 0)
+            return -1;
+        n++;
+    }
+    if (!n)
+        return fail(c, EXIT_USAGE, "ghk needs at least one permeability P_X");
+    double V;
+    int rc = ion_ghk(ions, n, T, &V);
+    if (rc)
+        return physics_error(c, rc);
+    print_value(c, "V", V, ION_DIM_VOLTAGE);
+    return 0;
+}
+
+static int calc_chord(calc_ctx *c)
+{
+    double g[16], E[16], I_pump = 0;
+    size_t n = 0;
+    for (int i = 0; i < c->n && n < 16; i++) {
+        if (strncmp(c->args[i].name, "g_", 2))
+            continue;
+        char key[48];
+        snprintf(key, sizeof key, "E_%s", c->args[i].name + 2);
+        if (get(c, c->args[i].name, ION_DIM_CONDUCT, 1, &g[n]) < 0 ||
+            get(c, key, ION_DIM_VOLTAGE, 1, &E[n]) < 0)
+            return -1;
+        n++;
+    }
+    if (!n)
+        return fail(c, EXIT_USAGE, "chord needs g_X and E_X pairs");
+    if (get(c, "I_pump", ION_DIM_CURRENT, 0, &I_pump) < 0)
+        return -1;
+    double V;
+    int rc = ion_chord(g, E, n, I_pump, &V);
+    if (rc)
+        return physics_error(c, rc);
+    print_value(c, "V", V, ION_DIM_VOLTAGE);
+    return 0;
+}
+
+static int calc_pump(calc_ctx *c)
+{
+    double E_L, g_L, I, V, dV;
+    if (get(c, "E_L", ION_DIM_VOLTAGE, 1, &E_L) < 0 || get(c, "g_L", ION_DIM_CONDUCT, 1, &g_L) < 0 ||
+        get(c, "I_pump", ION_DIM_CURRENT, 1, &I) < 0)
+        return -1;
+    int rc = ion_vm_pump(E_L, g_L, I, &V);
+    if (!rc)
+        rc = ion_pump_offset(I, g_L, &dV);
+    if (rc)
+        return physics_error(c, rc);
+    print_value(c, "V", V, ION_DIM_VOLTAGE);
+    print_value(c, "dV", dV, ION_DIM_VOLTAGE);
+    return 0;
+}
+
+static int calc_donnan(calc_ctx *c)
+{
+    double A, z_A = -1, c_out, T;
+    ion_donnan_result r;
+    if (get(c, "A_in", ION_DIM_CONC, 1, &A) < 0 || get(c, "z_A", ION_DIM_NONE, 0, &z_A) < 0 ||
+        get(c, "KCl_out", ION_DIM_CONC, 1, &c_out) < 0 || get_temperature(c, &T) < 0)
+        return -1;
+    int rc = ion_donnan(A, z_A, c_out, T, &r);
+    if (rc)
+        return physics_error(c, rc);
+    print_value(c, "K_in", r.K_in, ION_DIM_CONC);
+    print_value(c, "Cl_in", r.Cl_in, ION_DIM_CONC);
+    print_value(c, "V", r.V, ION_DIM_VOLTAGE);
+    print_value(c, "osm_in", r.osm_in, ION_DIM_OSMOL);
+    print_value(c, "osm_out", r.osm_out, ION_DIM_OSMOL);
+    print_value(c, "dosm", r.dosm, ION_DIM_OSMOL);
+    print_value(c, "Pi", r.Pi, ION_DIM_PRESSURE);
+    return 0;
+}
+
+static int calc_drive(calc_ctx *c)
+{
+    double z, V_m, E, DF;
+    int current, ions;
+    if (get(c, "z", ION_DIM_NONE, 1, &z) < 0 || get(c, "V_m", ION_DIM_VOLTAGE, 1, &V_m) < 0 ||
+        get(c, "E", ION_DIM_VOLTAGE, 1, &E) < 0)
+        return -1;
+    int rc = ion_drive(z, V_m, E, &DF, &current, &ions);
+    if (rc)
+        return physics_error(c, rc);
+    print_value(c, "DF", DF, ION_DIM_VOLTAGE);
+    emit(c, "current = %s\n", ion_current_name(current));
+    emit(c, "ions = %s\n", ion_ions_name(ions));
+    return 0;
+}
+
+static const struct {
+    const char *kind;
+    int (*run)(calc_ctx *c);
+} kinds[] = {
+    {"nernst", calc_nernst}, {"ghk", calc_ghk}, {"chord", calc_chord},
+    {"pump", calc_pump}, {"donnan", calc_donnan}, {"drive", calc_drive},
+};
+
+/* NAME=VALUE[UNIT] into c->args; the value is parsed, not yet converted. */
+static int parse_arg(calc_ctx *c, const char *text)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text || eq - text >= (int)sizeof c->args[0].name)
+        return fail(c, EXIT_USAGE, "expected NAME=VALUE[UNIT], not '%s'", text);
+    if (c->n == MAX_ARGS)
+        return fail(c, EXIT_USAGE, "too many inputs");
+    calc_arg *a = &c->args[c->n];
+    memset(a, 0, sizeof *a);
+    memcpy(a->name, text, (size_t)(eq - text));
+    if (find_arg(c, a->name))
+        return fail(c, EXIT_USAGE, "'%s' is given twice", a->name);
+    char why[160];
+    if (ion_parse_quantity(eq + 1, &a->value, &a->unit, why, sizeof why))
+        return fail(c, EXIT_INPUT, "%s: %s", a->name, why);
+    c->n++;
+    return 0;
+}
+
+int cmd_calc(int argc, char **argv, ion_cli *cli)
+{
+    (void)cli;
+    if (cli_wants_help(argc, argv, usage))
+        return EXIT_OK;
+    static calc_ctx c;
+    memset(&c, 0, sizeof c);
+    const char *kind = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--si"))
+            c.si = 1;
+        else if (!kind && !strchr(argv[i], '='))
+            kind = argv[i];
+        else
+            parse_arg(&c, argv[i]);
+    }
+    if (!kind) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (c.status)
+        return c.status;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        if (strcmp(kind, kinds[k].kind))
+            continue;
+        if (kinds[k].run(&c) < 0)
+            return c.status;
+        for (int i = 0; i < c.n; i++)
+            if (!c.args[i].used) {
+                cli_msg(NULL, 0, "calc: %s takes no input '%s'", kind, c.args[i].name);
+                return EXIT_USAGE;
+            }
+        fwrite(c.out, 1, c.out_len, stdout);
+        return EXIT_OK;
+    }
+    cli_msg(NULL, 0, "calc: unknown kind '%s' (nernst, ghk, chord, pump, donnan, drive)", kind);
+    return EXIT_USAGE;
+}

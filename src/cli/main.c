@@ -1,0 +1,108 @@
+/* ionsheet: global options, then one row per command (git's shape). */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: ionsheet [--db PATH] [--lang en|zh] [--quiet] COMMAND ...\n"
+    "\n"
+    "commands:\n"
+    "  init                         create the database and import problems/\n"
+    "  bank import|list|show|check  the problem bank\n"
+    "  roster import FILE.csv --course C\n"
+    "  worksheet create NAME --course C --problems ID,ID,...\n"
+    "  generate NAME [--student ID]... [--out DIR]\n"
+    "  grade KEY.xml FILE_OR_DIR... [--csv PATH] [--feedback DIR]\n"
+    "  drill [--topic T] [--difficulty N]\n"
+    "  calc KIND NAME=VALUE[UNIT]... [--si]\n"
+    "\n"
+    "every command has --help\n";
+
+static const struct {
+    const char *name;
+    ion_cmd_fn fn;
+} commands[] = {
+    {"calc", cmd_calc},
+};
+
+void cli_msg(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("ionsheet: ", stderr);
+    if (file && *file) {
+        if (line > 0)
+            fprintf(stderr, "%s:%d: ", file, line);
+        else
+            fprintf(stderr, "%s: ", file);
+    }
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_report(const ion_error *err)
+{
+    cli_msg(err->file, err->line, "%s", err->msg);
+}
+
+int cli_wants_help(int argc, char **argv, const char *text)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(text, stdout);
+            return 1;
+        }
+    return 0;
+}
+
+/* stdout is checked at exit so that a full disk is an error, not silence. */
+static int finish(int code)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_msg(NULL, 0, "could not write the output");
+        return code ? code : EXIT_IO;
+    }
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    ion_cli cli = {getenv("IONSHEET_DB"), "en", 0};
+    if (!cli.db_path || !*cli.db_path)
+        cli.db_path = "ionsheet.db";
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return finish(EXIT_OK);
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            cli.quiet = 1;
+        } else if ((!strcmp(a, "--db") || !strcmp(a, "--lang")) && i + 1 < argc) {
+            if (!strcmp(a, "--db"))
+                cli.db_path = argv[++i];
+            else
+                cli.lang = argv[++i];
+        } else {
+            cli_msg(NULL, 0, "unknown option '%s'", a);
+            return EXIT_USAGE;
+        }
+    }
+    if (strcmp(cli.lang, "en") && strcmp(cli.lang, "zh")) {
+        cli_msg(NULL, 0, "unknown language '%s' (en or zh)", cli.lang);
+        return EXIT_USAGE;
+    }
+    if (i >= argc) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (!strcmp(argv[i], commands[k].name))
+            return finish(commands[k].fn(argc - i, argv + i, &cli));
+    cli_msg(NULL, 0, "unknown command '%s'", argv[i]);
+    return EXIT_USAGE;
+}

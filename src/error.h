@@ -1,0 +1,19 @@
+/* Errors the library reports to its caller (it never prints). */
+#ifndef ION_ERROR_H
+#define ION_ERROR_H
+
+typedef struct {
+    char file[256]; /* the input file, or "" */
+    int line;       /* 1-based line in that file, or 0 */
+    char msg[512];  /* lower case, no trailing period */
+} ion_error;
+
+/* Fills err (when not NULL) printf-style and returns -1, so code can say
+ * `return ion_fail(err, file, line, "unknown unit '%s'", u);`. */
+int ion_fail(ion_error *err, const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,65 @@
+/* Units and numbers at the edges: everything inside ionsheet is SI.
+ *
+ * A unit is a dimension plus an affine map to SI: si = value * scale +
+ * offset (the offset is only non-zero for Celsius). The table is static;
+ * returned pointers live forever. */
+#ifndef ION_UNITS_H
+#define ION_UNITS_H
+
+typedef enum {
+    ION_DIM_NONE = 0,  /* dimensionless: "1", "" , "%" */
+    ION_DIM_CONC,      /* mol/m^3 */
+    ION_DIM_VOLTAGE,   /* V */
+    ION_DIM_CURRENT,   /* A */
+    ION_DIM_CONDUCT,   /* S */
+    ION_DIM_CAPACIT,   /* F */
+    ION_DIM_TEMP,      /* K */
+    ION_DIM_TIME,      /* s */
+    ION_DIM_VELOCITY,  /* m/s (permeability) */
+    ION_DIM_PRESSURE,  /* Pa */
+    ION_DIM_OSMOL,     /* osmol/m^3 */
+    ION_DIM_RATE,      /* 1/s (ions per second) */
+    ION_DIM_COUNT
+} ion_dim;
+
+typedef struct {
+    const char *name;  /* canonical spelling, e.g. "mV", "uM", "C" */
+    ion_dim dim;
+    double scale;      /* SI per unit */
+    double offset;     /* SI at unit value 0 (Celsius: 273.15) */
+} ion_unit;
+
+/* The unit spelled `name` (exact, case-sensitive: "mM" is not "MM"),
+ * accepting u, µ (U+00B5) and μ (U+03BC) for micro and "degC" / "°C" for
+ * Celsius; "" and "1" are dimensionless. NULL when unknown. */
+const ion_unit *ion_unit_find(const char *name);
+
+/* The same for the n bytes at name (not NUL-terminated). */
+const ion_unit *ion_unit_findn(const char *name, int n);
+
+/* The SI unit of a dimension ("V", "mol/m^3", ...). */
+const char *ion_dim_si_name(ion_dim dim);
+/* A human name of a dimension for messages ("voltage", "concentration"). */
+const char *ion_dim_name(ion_dim dim);
+
+static inline double ion_to_si(const ion_unit *u, double v)
+{
+    return v * u->scale + u->offset;
+}
+static inline double ion_from_si(const ion_unit *u, double si)
+{
+    return (si - u->offset) / u->scale;
+}
+
+/* Parses a quantity as people write it: optional spaces (also thin and
+ * no-break spaces), a sign ('+', '-', or U+2212 minus), digits with a
+ * decimal point or a decimal comma, an optional exponent (e or E), then an
+ * optional unit, possibly in brackets ("-70[mV]") or after a space.
+ * On success *value holds the number as written (not converted) and *unit
+ * the unit found, or NULL when none was written. Returns 0, or -1 when the
+ * text is not a number; then why (when not NULL) says what is wrong, e.g.
+ * "unknown unit 'mVV'". */
+int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
+                       char *why, int why_len);
+
+#endif

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# ionsheet calc: the public reference cases, display output and exit codes.
+set -u
+cd "$(dirname "$0")/../.."
+fail=0
+check() { # expected-exit description command...
+    local want=$1 what=$2; shift 2
+    "$@" >/tmp/ion_calc_out 2>/tmp/ion_calc_err; local got=$?
+    if [ "$got" != "$want" ]; then echo "FAIL $what: exit $got, expected $want"; cat /tmp/ion_calc_err; fail=1; fi
+}
+expect_line() { # description expected-line
+    grep -qxF -- "$2" /tmp/ion_calc_out || { echo "FAIL $1: no line '$2' in:"; cat /tmp/ion_calc_out; fail=1; }
+}
+python3 tests/e2e/calc_public_cases.py || fail=1
+
+check 0 "display units" ./ionsheet calc nernst z=1 out=4mM in=140mM
+expect_line "nernst display" "E = -95.0226 mV"
+check 0 "micro units" ./ionsheet calc nernst z=2 out=2mM in=100nM T=310.15K
+expect_line "nernst Ca" "E = 132.344 mV"
+check 0 "µM and μM" ./ionsheet calc nernst z=2 out=2000µM in=0.1μM
+expect_line "nernst Ca micro" "E = 132.344 mV"
+check 0 "drive anion" ./ionsheet calc drive z=-1 V_m=-70mV E=-64mV
+expect_line "drive DF" "DF = -6 mV"
+expect_line "drive current" "current = inward"
+expect_line "drive ions" "ions = out"
+check 0 "donnan display" ./ionsheet calc donnan A_in=100mM KCl_out=100mM
+expect_line "donnan Pi" "Pi = 318.749 kPa"
+check 0 "pump" ./ionsheet calc pump E_L=-70mV g_L=1nS I_pump=5pA
+expect_line "pump dV" "dV = -5 mV"
+check 2 "unknown kind" ./ionsheet calc foo z=1
+check 2 "unknown name" ./ionsheet calc nernst z=1 out=4mM in=140mM q=3
+check 2 "missing input" ./ionsheet calc nernst z=1 out=4mM
+check 3 "bad number" ./ionsheet calc nernst z=1 out=abc in=140mM
+check 3 "unknown unit" ./ionsheet calc nernst z=1 out=4mX in=140mM
+check 3 "wrong dimension" ./ionsheet calc nernst z=1 out=4mV in=140mM
+check 3 "z = 0" ./ionsheet calc nernst z=0 out=4mM in=140mM
+check 3 "negative concentration" ./ionsheet calc nernst z=1 out=-4mM in=140mM
+check 3 "no ion inside" ./ionsheet calc ghk P_K=1 K_out=4mM K_in=0mM
+grep -q "^ionsheet: calc: " /tmp/ion_calc_err || { echo "FAIL message format"; fail=1; }
+check 0 "help" ./ionsheet calc --help
+exit $fail
