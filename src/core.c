@@ -147,6 +147,18 @@ int ion_ghk(const ion_species *ions, size_t n, double T, double *V)
         return ion_ghk_mono(ions, n, T, V);
     if (check_T(T))
         return ION_ETEMP;
+    /* Far positive V only ions able to carry outward current count (cations
+     * inside, anions outside), far negative V only the others; without
+     * both, no V balances the currents. */
+    int can_out = 0, can_in = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ions[i].P == 0)
+            continue;
+        can_out |= (ions[i].z > 0 ? ions[i].c_in : ions[i].c_out) > 0;
+        can_in |= (ions[i].z > 0 ? ions[i].c_out : ions[i].c_in) > 0;
+    }
+    if (!can_out || !can_in)
+        return ION_ENOION;
     /* The total outward current rises monotonically with V (every term
      * does), so a sign change brackets the unique root; without one, some
      * side has no permeant ion and V would be infinite. Work in u = V/V_T. */

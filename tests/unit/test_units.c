@@ -1,0 +1,119 @@
+/* Units and the quantity parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "units.h"
+
+static void table_lookup(void **state)
+{
+    (void)state;
+    const ion_unit *u = ion_unit_find("mV");
+    assert_non_null(u);
+    assert_int_equal(u->dim, ION_DIM_VOLTAGE);
+    assert_true(ion_to_si(u, -70) == -0.07);
+    /* u, µ (U+00B5) and μ (U+03BC) are the same micro. */
+    const ion_unit *a = ion_unit_find("uM"), *b = ion_unit_find("\xc2\xb5M"),
+                   *c = ion_unit_find("\xce\xbcM");
+    assert_non_null(a);
+    assert_ptr_equal(a, b);
+    assert_ptr_equal(a, c);
+    assert_ptr_equal(ion_unit_find("degC"), ion_unit_find("C"));
+    assert_ptr_equal(ion_unit_find("\xc2\xb0""C"), ion_unit_find("C"));
+    assert_true(fabs(ion_to_si(ion_unit_find("C"), 37) - 310.15) < 1e-12);
+    assert_true(fabs(ion_from_si(ion_unit_find("C"), 310.15) - 37) < 1e-12);
+    assert_int_equal(ion_unit_find("")->dim, ION_DIM_NONE);
+    assert_int_equal(ion_unit_find("1")->dim, ION_DIM_NONE);
+    assert_true(ion_to_si(ion_unit_find("cm/s"), 1) == 0.01);
+    assert_true(ion_to_si(ion_unit_find("kPa"), 1) == 1000);
+    assert_true(fabs(ion_to_si(ion_unit_find("mmHg"), 760) - 101325) < 0.02);
+    /* Case matters and unknown units are refused. */
+    assert_null(ion_unit_find("MM"));
+    assert_null(ion_unit_find("mv"));
+    assert_null(ion_unit_find("furlong"));
+    assert_string_equal(ion_dim_si_name(ION_DIM_CONC), "mol/m^3");
+    assert_string_equal(ion_dim_name(ION_DIM_VOLTAGE), "voltage");
+}
+
+static void parse_ok(const char *text, double want, const char *unit)
+{
+    double v = 12345;
+    const ion_unit *u = (const ion_unit *)1;
+    char why[128] = "";
+    if (ion_parse_quantity(text, &v, &u, why, sizeof why))
+        fail_msg("'%s' refused: %s", text, why);
+    if (fabs(v - want) > 1e-12 * fabs(want))
+        fail_msg("'%s' gave %.15g, want %.15g", text, v, want);
+    if (unit)
+        assert_ptr_equal(u, ion_unit_find(unit));
+    else
+        assert_null(u);
+}
+
+static void parse_bad(const char *text, const char *why_part)
+{
+    double v;
+    const ion_unit *u;
+    char why[128] = "";
+    if (!ion_parse_quantity(text, &v, &u, why, sizeof why))
+        fail_msg("'%s' accepted as %g", text, v);
+    if (!strstr(why, why_part))
+        fail_msg("'%s': message '%s' lacks '%s'", text, why, why_part);
+}
+
+static void quantities_as_people_write_them(void **state)
+{
+    (void)state;
+    parse_ok("-94.1 mV", -94.1, "mV");
+    parse_ok("-94.1mV", -94.1, "mV");
+    parse_ok("  -94.1  ", -94.1, NULL);
+    parse_ok("\xe2\x88\x92""94,1 mV", -94.1, "mV");        /* Unicode minus, comma */
+    parse_ok("+5", 5, NULL);
+    parse_ok("-0.0941 V", -0.0941, "V");
+    parse_ok("-9.41e-2 V", -0.0941, "V");
+    parse_ok("-9.41E+1 mV", -94.1, "mV");
+    parse_ok("1e3", 1000, NULL);
+    parse_ok("-70[mV]", -70, "mV");
+    parse_ok("37 [C]", 37, "C");
+    parse_ok("5\xe2\x80\x89pA", 5, "pA");                     /* thin space */
+    parse_ok("5\xc2\xa0nS", 5, "nS");                         /* no-break space */
+    parse_ok("2 \xc2\xb5M", 2, "uM");
+    parse_ok("2 \xce\xbcM", 2, "uM");
+    parse_ok(".5 mM", 0.5, "mM");
+    parse_ok("5. mM", 5, "mM");
+    parse_ok("-94.1 mV\r\n", -94.1, "mV");
+}
+
+static void refusals(void **state)
+{
+    (void)state;
+    parse_bad("", "not a number");
+    parse_bad("outward", "not a number");
+    parse_bad("-", "not a number");
+    parse_bad("1,234.5", "more than one decimal separator");
+    parse_bad("1.2.3", "more than one decimal separator");
+    parse_bad("5 mVV", "unknown unit 'mVV'");
+    parse_bad("5 furlongs", "unknown unit");
+    parse_bad("-70[mV", "malformed unit");
+    parse_bad("-70[mV] x", "malformed unit");
+    parse_bad("1e999", "out of range");
+    parse_bad("nan", "not a number");
+    parse_bad("inf", "not a number");
+    parse_bad("0x10", "unknown unit");
+    parse_bad("3 e", "unknown unit");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(table_lookup),
+        cmocka_unit_test(quantities_as_people_write_them),
+        cmocka_unit_test(refusals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
