@@ -1,0 +1,49 @@
+/* PDF worksheets and worked solutions (libharu, standard fonts).
+ *
+ * One ion_pdf is one output document: students/ID.pdf holds one worksheet,
+ * class.pdf every student's worksheet (the fonts are shared), solutions.pdf
+ * every student's worked solutions. Each add call lays out one student's
+ * pages completely before drawing them, so "Page x of y" counts that
+ * student's pages only, and each student starts on a new page.
+ *
+ * The renderer never writes files: ion_pdf_bytes hands the finished document
+ * to the caller, who writes it. Layout (page size, margins, font sizes) and
+ * every fixed string come from the template (tmpl.h).
+ *
+ * Ownership: the ion_pdf keeps a pointer to the template, which must outlive
+ * it; sheets are only read during the add call. Errors: every function
+ * returns 0 (or a pointer) on success, and -1 (or NULL) with err filled. */
+#ifndef ION_RENDER_PDF_H
+#define ION_RENDER_PDF_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "sheet.h"
+#include "tmpl.h"
+
+typedef struct ion_pdf ion_pdf;
+
+ion_pdf *ion_pdf_new(const ion_tmpl *t, ion_error *err);
+
+/* One student's worksheet: header (course, title, due, name, id, total
+ * points), numbered problems with their parts, answer lines with units, the
+ * choice ids or lettered options, a footer "Page x of y". */
+int ion_pdf_add_worksheet(ion_pdf *p, const ion_sheet *s, ion_error *err);
+
+/* One student's worked solutions: per problem the statement, the solution,
+ * each part's answer and, when the problem has marks, a potential ladder. */
+int ion_pdf_add_solutions(ion_pdf *p, const ion_sheet *s, ion_error *err);
+
+/* Pages added so far. */
+int ion_pdf_page_count(const ion_pdf *p);
+
+/* Finishes the document and points *data at its bytes (owned by p, valid
+ * until ion_pdf_free). Nothing can be added afterwards; calling it again
+ * returns the same bytes. A document without pages is an error. */
+int ion_pdf_bytes(ion_pdf *p, const unsigned char **data, size_t *len,
+                  ion_error *err);
+
+void ion_pdf_free(ion_pdf *p);
+
+#endif

@@ -1,0 +1,52 @@
+/* Output templates: one file per language, templates/LANG.conf, holding every
+ * fixed string the renderers print and the page layout.
+ *
+ * Format: UTF-8 lines `key = value`; blank lines and lines whose first
+ * non-blank character is '#' are ignored; the value is the rest of the line
+ * with surrounding blanks trimmed (it may be empty). Every key of the known
+ * set (see tmpl.c, and templates/en.conf for the documented list) must appear
+ * exactly once; keys under `choice.` are optional glosses for choice ids
+ * (`choice.outward = 外向`). Unknown keys, duplicates, lines without '=',
+ * and numbers that do not parse (or are not positive) are errors naming the
+ * file and line.
+ *
+ * Strings may hold placeholders `{name}`, filled by ion_tmpl_expand; they
+ * are never printf formats, so a template cannot crash the program. */
+#ifndef ION_TMPL_H
+#define ION_TMPL_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct ion_tmpl ion_tmpl;
+
+/* Loads DIR/LANG.conf. LANG is letters, digits, '-' and '_' only (it names
+ * a file). Returns NULL and fills err on failure. Free with ion_tmpl_free. */
+ion_tmpl *ion_tmpl_load(const char *dir, const char *lang, ion_error *err);
+
+/* The same from memory; `name` is the file name used in error messages and
+ * `lang` is recorded as the template's language. */
+ion_tmpl *ion_tmpl_parse(const char *text, size_t len, const char *name,
+                         const char *lang, ion_error *err);
+
+void ion_tmpl_free(ion_tmpl *t);
+
+/* The language the template was loaded for ("en", "zh"). */
+const char *ion_tmpl_lang(const ion_tmpl *t);
+
+/* The string for a known key (owned by t), or NULL for a key that is not a
+ * string key, or an absent optional `choice.` key. */
+const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
+
+/* The number for a known numeric key; 0 for any other key. */
+double ion_tmpl_num(const ion_tmpl *t, const char *key);
+
+/* Copies `pattern` into out (at most cap bytes, always NUL-terminated when
+ * cap > 0), replacing each `{names[i]}` with values[i]; an unknown `{x}` is
+ * copied as is. Returns the length the full result needs, like snprintf. */
+size_t ion_tmpl_expand(char *out, size_t cap, const char *pattern,
+                       const char *const *names, const char *const *values,
+                       int n);
+
+#endif
