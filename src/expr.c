@@ -1,0 +1,1410 @@
+/* The expression engine: a recursive-descent parser builds a small tree,
+ * type-checking and folding constants as each node is made; the tree is
+ * then flattened into bytecode for a stack machine with two stacks (numbers
+ * and bools on one, strings on the other; types are known at compile time,
+ * so values carry no tags). Folding runs the very same machine on the
+ * node's constant operands, so folded and evaluated results cannot differ. */
+#include "expr.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "units.h"
+
+#define NS_MAX 256 /* number stack cells: the machine's fixed frame */
+#define SS_MAX 64  /* string stack cells */
+#define NUM_MAX 255 /* bytes of one number literal */
+
+/* ------------------------------------------------------------------ */
+/* Bytecode                                                             */
+
+enum op {
+    OP_NUM,   /* push k.num */
+    OP_STR,   /* push k.str; a = offset in the constant pool, or -1 */
+    OP_LOADN, /* push slots[a].num */
+    OP_LOADS, /* push slots[a].str */
+    OP_NEG, OP_NOT, OP_BOOL,
+    OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW,
+    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
+    OP_SEQ, OP_SNE, /* string equality: pops two strings, pushes a bool */
+    OP_JMP,   /* go to a */
+    OP_JZ,    /* pop; go to a when zero */
+    OP_ANDJ,  /* top zero: leave 0, go to a; else pop (the && shortcut) */
+    OP_ORJ,   /* top non-zero: leave 1, go to a; else pop (the || one) */
+    OP_CALL,  /* pop n numbers, call function row a, push its result */
+};
+
+typedef struct {
+    uint8_t op;
+    uint8_t n; /* OP_CALL: argument count (<= ION_EXPR_MAX_ARGS) */
+    int32_t a;
+    union {
+        double num;
+        const char *str;
+    } k;
+} instr;
+
+/* One allocation: the header, the code, the refs, the string pool. */
+struct ion_expr {
+    ion_type type;
+    size_t ncode, nrefs;
+    int *refs;
+    char *pool;
+    instr code[];
+};
+
+/* ------------------------------------------------------------------ */
+/* Functions: one row each. Every argument is a number (SI).            */
+
+typedef int (*fn_handler)(const double *a, size_t n, ion_val *r);
+
+typedef struct {
+    const char *name;
+    uint8_t min, max, step; /* valid counts: min, min+step, ..., <= max */
+    ion_type result;
+    fn_handler fn;
+    const char *shape;      /* how to say the valid counts, or NULL */
+    const char *domain_msg; /* what ION_EDOMAIN means here, or NULL */
+} fn_row;
+
+static int fn_ln(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    if (!(a[0] > 0))
+        return ION_EDOMAIN;
+    r->num = log(a[0]);
+    return ION_OK;
+}
+
+static int fn_log10(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    if (!(a[0] > 0))
+        return ION_EDOMAIN;
+    r->num = log10(a[0]);
+    return ION_OK;
+}
+
+static int fn_exp(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    r->num = exp(a[0]); /* overflow is caught as a non-finite result */
+    return ION_OK;
+}
+
+static int fn_sqrt(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    if (a[0] < 0)
+        return ION_EDOMAIN;
+    r->num = sqrt(a[0]);
+    return ION_OK;
+}
+
+static int fn_abs(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    r->num = fabs(a[0]);
+    return ION_OK;
+}
+
+static int fn_min(const double *a, size_t n, ion_val *r)
+{
+    r->num = a[0];
+    for (size_t i = 1; i < n; i++)
+        r->num = a[i] < r->num ? a[i] : r->num;
+    return ION_OK;
+}
+
+static int fn_max(const double *a, size_t n, ion_val *r)
+{
+    r->num = a[0];
+    for (size_t i = 1; i < n; i++)
+        r->num = a[i] > r->num ? a[i] : r->num;
+    return ION_OK;
+}
+
+static int fn_pow(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    r->num = pow(a[0], a[1]); /* NaN or inf is caught by the machine */
+    return ION_OK;
+}
+
+/* round(x) half away from zero; round(x, d) to d decimal places (d may be
+ * negative: round(1234, -2) = 1200). */
+static int fn_round(const double *a, size_t n, ion_val *r)
+{
+    if (n == 1) {
+        r->num = round(a[0]);
+        return ION_OK;
+    }
+    double d = a[1];
+    if (d != floor(d) || fabs(d) > 308)
+        return ION_EDOMAIN;
+    double s = pow(10, fabs(d));
+    double t = d >= 0 ? a[0] * s : a[0] / s;
+    if (!isfinite(t)) /* already beyond double precision at that digit */
+        r->num = a[0];
+    else
+        r->num = d >= 0 ? round(t) / s : round(t) * s;
+    return ION_OK;
+}
+
+static int fn_nernst(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_nernst(a[0], a[1], a[2], a[3], &r->num);
+}
+
+static int fn_nernst_act(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_nernst_act(a[0], a[1], a[2], a[3], a[4], a[5], &r->num, NULL);
+}
+
+/* The activity error does not depend on the concentrations, so any equal
+ * pair will do. */
+static int fn_activity_error(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    double E;
+    return ion_nernst_act(a[0], 1.0, 1.0, a[1], a[2], a[3], &E, &r->num);
+}
+
+/* ghk(T, P1, z1, out1, in1, ...): one ion_species per group of four. */
+static int fn_ghk(const double *a, size_t n, ion_val *r)
+{
+    ion_species ions[(ION_EXPR_MAX_ARGS - 1) / 4];
+    size_t k = (n - 1) / 4;
+    for (size_t i = 0; i < k; i++) {
+        const double *g = a + 1 + 4 * i;
+        ions[i] = (ion_species){.P = g[0], .z = g[1], .c_out = g[2], .c_in = g[3]};
+    }
+    return ion_ghk(ions, k, a[0], &r->num);
+}
+
+static int fn_ghk_current(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_ghk_current(a[0], a[1], a[2], a[3], a[4], a[5], &r->num);
+}
+
+static int fn_chord(const double *a, size_t n, ion_val *r)
+{
+    double g[ION_EXPR_MAX_ARGS / 2], E[ION_EXPR_MAX_ARGS / 2];
+    size_t k = n / 2;
+    for (size_t i = 0; i < k; i++) {
+        g[i] = a[2 * i];
+        E[i] = a[2 * i + 1];
+    }
+    return ion_chord(g, E, k, 0.0, &r->num);
+}
+
+static int fn_vm_pump(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_vm_pump(a[0], a[1], a[2], &r->num);
+}
+
+static int fn_pump_offset(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_pump_offset(a[0], a[1], &r->num);
+}
+
+static int fn_mullins_noda(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_mullins_noda(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+                            &r->num);
+}
+
+/* The donnan_* functions each pick one field of ion_donnan's result; the
+ * temperature only matters for V, so the others use the default. */
+static int donnan_field(const double *a, double T, size_t offset, ion_val *r)
+{
+    ion_donnan_result d;
+    int rc = ion_donnan(a[0], a[1], a[2], T, &d);
+    if (rc == ION_OK)
+        memcpy(&r->num, (const char *)&d + offset, sizeof r->num);
+    return rc;
+}
+
+static int fn_donnan_k_in(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return donnan_field(a, ION_DEFAULT_T, offsetof(ion_donnan_result, K_in), r);
+}
+
+static int fn_donnan_cl_in(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return donnan_field(a, ION_DEFAULT_T, offsetof(ion_donnan_result, Cl_in), r);
+}
+
+static int fn_donnan_v(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return donnan_field(a, a[3], offsetof(ion_donnan_result, V), r);
+}
+
+static int fn_donnan_dosm(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return donnan_field(a, ION_DEFAULT_T, offsetof(ion_donnan_result, dosm), r);
+}
+
+static int fn_donnan_osm_in(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return donnan_field(a, ION_DEFAULT_T, offsetof(ion_donnan_result, osm_in), r);
+}
+
+static int fn_osmotic_pressure(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_osmotic_pressure(a[0], a[1], &r->num);
+}
+
+/* drive and direction do not depend on the valence; z = 1 satisfies the
+ * core's check. */
+static int fn_drive(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_drive(1.0, a[0], a[1], &r->num, NULL, NULL);
+}
+
+static int fn_direction(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    int current;
+    int rc = ion_drive(1.0, a[0], a[1], NULL, &current, NULL);
+    if (rc == ION_OK)
+        r->str = ion_current_name(current);
+    return rc;
+}
+
+static int fn_ion_flow(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    int ions;
+    int rc = ion_drive(a[0], a[1], a[2], NULL, NULL, &ions);
+    if (rc == ION_OK)
+        r->str = ion_ions_name(ions);
+    return rc;
+}
+
+static int fn_tau(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_tau(a[0], a[1], &r->num);
+}
+
+static int fn_ions_per_s(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_ions_per_s(a[0], a[1], &r->num);
+}
+
+static int fn_ljp_correct(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_ljp_correct(a[0], a[1], &r->num);
+}
+
+#define LOG_MSG "log of a non-positive number"
+#define POW_MSG "power with no finite real value"
+
+static const fn_row fn_table[] = {
+    {"ln", 1, 1, 1, ION_T_NUM, fn_ln, NULL, LOG_MSG},
+    {"log10", 1, 1, 1, ION_T_NUM, fn_log10, NULL, LOG_MSG},
+    {"exp", 1, 1, 1, ION_T_NUM, fn_exp, NULL, "exp of a too large number"},
+    {"sqrt", 1, 1, 1, ION_T_NUM, fn_sqrt, NULL, "square root of a negative number"},
+    {"abs", 1, 1, 1, ION_T_NUM, fn_abs, NULL, NULL},
+    {"min", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_min, NULL, NULL},
+    {"max", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_max, NULL, NULL},
+    {"pow", 2, 2, 1, ION_T_NUM, fn_pow, NULL, POW_MSG},
+    {"round", 1, 2, 1, ION_T_NUM, fn_round, NULL,
+     "round needs a whole number of decimal places"},
+    {"nernst", 4, 4, 1, ION_T_NUM, fn_nernst, NULL, NULL},
+    {"nernst_act", 6, 6, 1, ION_T_NUM, fn_nernst_act, NULL, NULL},
+    {"activity_error", 4, 4, 1, ION_T_NUM, fn_activity_error, NULL, NULL},
+    {"ghk", 5, ION_EXPR_MAX_ARGS - 3, 4, ION_T_NUM, fn_ghk,
+     "T and then P, z, out, in for each of 1 to 15 ions (1 + 4k arguments)", NULL},
+    {"ghk_current", 6, 6, 1, ION_T_NUM, fn_ghk_current, NULL, NULL},
+    {"chord", 2, ION_EXPR_MAX_ARGS, 2, ION_T_NUM, fn_chord,
+     "g, E pairs for 1 to 32 ions (an even number of arguments)", NULL},
+    {"vm_pump", 3, 3, 1, ION_T_NUM, fn_vm_pump, NULL, NULL},
+    {"pump_offset", 2, 2, 1, ION_T_NUM, fn_pump_offset, NULL, NULL},
+    {"mullins_noda", 8, 8, 1, ION_T_NUM, fn_mullins_noda, NULL, NULL},
+    {"donnan_k_in", 3, 3, 1, ION_T_NUM, fn_donnan_k_in, NULL, NULL},
+    {"donnan_cl_in", 3, 3, 1, ION_T_NUM, fn_donnan_cl_in, NULL, NULL},
+    {"donnan_v", 4, 4, 1, ION_T_NUM, fn_donnan_v, NULL, NULL},
+    {"donnan_dosm", 3, 3, 1, ION_T_NUM, fn_donnan_dosm, NULL, NULL},
+    {"donnan_osm_in", 3, 3, 1, ION_T_NUM, fn_donnan_osm_in, NULL, NULL},
+    {"osmotic_pressure", 2, 2, 1, ION_T_NUM, fn_osmotic_pressure, NULL, NULL},
+    {"drive", 2, 2, 1, ION_T_NUM, fn_drive, NULL, NULL},
+    {"direction", 2, 2, 1, ION_T_STR, fn_direction, NULL, NULL},
+    {"ion_flow", 3, 3, 1, ION_T_STR, fn_ion_flow, NULL, NULL},
+    {"tau", 2, 2, 1, ION_T_NUM, fn_tau, NULL, NULL},
+    {"ions_per_s", 2, 2, 1, ION_T_NUM, fn_ions_per_s, NULL, NULL},
+    {"ljp_correct", 2, 2, 1, ION_T_NUM, fn_ljp_correct, NULL, NULL},
+};
+#define FN_COUNT (sizeof fn_table / sizeof fn_table[0])
+
+static const struct {
+    const char *name;
+    double value;
+} constants[] = {
+    {"R", ION_R},
+    {"F", ION_F},
+    {"N_A", ION_N_A},
+    {"pi", 3.14159265358979323846},
+    {"e", 2.71828182845904523536},
+};
+#define CONST_COUNT (sizeof constants / sizeof constants[0])
+
+static int name_is(const char *s, size_t n, const char *name)
+{
+    return strlen(name) == n && memcmp(s, name, n) == 0;
+}
+
+static int find_fn(const char *s, size_t n)
+{
+    for (size_t i = 0; i < FN_COUNT; i++)
+        if (name_is(s, n, fn_table[i].name))
+            return (int)i;
+    return -1;
+}
+
+static int find_const(const char *s, size_t n)
+{
+    for (size_t i = 0; i < CONST_COUNT; i++)
+        if (name_is(s, n, constants[i].name))
+            return (int)i;
+    return -1;
+}
+
+int ion_expr_reserved(const char *name, size_t len)
+{
+    return name_is(name, len, "if") || find_fn(name, len) >= 0 ||
+           find_const(name, len) >= 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The machine                                                          */
+
+/* Runs code; on success fills out->num (top number) and out->str (top
+ * string). Every number it makes is checked, so NaN and infinity never
+ * escape and never steer a comparison. */
+static int run(const instr *code, size_t n, const ion_val *slots, ion_val *out)
+{
+    double ns[NS_MAX];
+    const char *ss[SS_MAX];
+    size_t sp = 0, sq = 0;
+    const instr *ip = code, *end = code + n;
+    while (ip < end) {
+        double x;
+        switch ((enum op)ip->op) {
+        case OP_NUM:
+            ns[sp++] = ip->k.num;
+            break;
+        case OP_STR:
+            ss[sq++] = ip->k.str;
+            break;
+        case OP_LOADN: {
+            const ion_val *v = &slots[ip->a];
+            if ((v->type != ION_T_NUM && v->type != ION_T_BOOL) || !isfinite(v->num))
+                return ION_EDOMAIN;
+            ns[sp++] = v->num;
+            break;
+        }
+        case OP_LOADS: {
+            const ion_val *v = &slots[ip->a];
+            if (v->type != ION_T_STR || !v->str)
+                return ION_EDOMAIN;
+            ss[sq++] = v->str;
+            break;
+        }
+        case OP_NEG:
+            ns[sp - 1] = -ns[sp - 1];
+            break;
+        case OP_NOT:
+            ns[sp - 1] = ns[sp - 1] == 0;
+            break;
+        case OP_BOOL:
+            ns[sp - 1] = ns[sp - 1] != 0;
+            break;
+        case OP_ADD:
+        case OP_SUB:
+        case OP_MUL:
+        case OP_DIV:
+        case OP_POW: {
+            double b = ns[--sp], a = ns[sp - 1];
+            switch ((enum op)ip->op) {
+            case OP_ADD: x = a + b; break;
+            case OP_SUB: x = a - b; break;
+            case OP_MUL: x = a * b; break;
+            case OP_DIV:
+                if (b == 0)
+                    return ION_EDOMAIN;
+                x = a / b;
+                break;
+            default: x = pow(a, b); break;
+            }
+            if (!isfinite(x))
+                return ION_EDOMAIN;
+            ns[sp - 1] = x;
+            break;
+        }
+        case OP_LT: sp--; ns[sp - 1] = ns[sp - 1] < ns[sp]; break;
+        case OP_LE: sp--; ns[sp - 1] = ns[sp - 1] <= ns[sp]; break;
+        case OP_GT: sp--; ns[sp - 1] = ns[sp - 1] > ns[sp]; break;
+        case OP_GE: sp--; ns[sp - 1] = ns[sp - 1] >= ns[sp]; break;
+        case OP_EQ: sp--; ns[sp - 1] = ns[sp - 1] == ns[sp]; break;
+        case OP_NE: sp--; ns[sp - 1] = ns[sp - 1] != ns[sp]; break;
+        case OP_SEQ:
+        case OP_SNE: {
+            int eq = strcmp(ss[sq - 2], ss[sq - 1]) == 0;
+            sq -= 2;
+            ns[sp++] = ip->op == OP_SEQ ? eq : !eq;
+            break;
+        }
+        case OP_JMP:
+            ip = code + ip->a;
+            continue;
+        case OP_JZ:
+            if (ns[--sp] == 0) {
+                ip = code + ip->a;
+                continue;
+            }
+            break;
+        case OP_ANDJ:
+        case OP_ORJ:
+            if ((ns[sp - 1] != 0) == (ip->op == OP_ORJ)) {
+                ns[sp - 1] = ip->op == OP_ORJ;
+                ip = code + ip->a;
+                continue;
+            }
+            sp--;
+            break;
+        case OP_CALL: {
+            const fn_row *f = &fn_table[ip->a];
+            ion_val r;
+            sp -= ip->n;
+            int rc = f->fn(&ns[sp], ip->n, &r);
+            if (rc != ION_OK)
+                return rc < 0 ? rc : ION_EDOMAIN;
+            if (f->result == ION_T_STR) {
+                ss[sq++] = r.str;
+            } else {
+                if (!isfinite(r.num))
+                    return ION_EDOMAIN;
+                ns[sp++] = r.num;
+            }
+            break;
+        }
+        }
+        ip++;
+    }
+    out->num = sp ? ns[0] : 0;
+    out->str = sq ? ss[0] : NULL;
+    return ION_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The compiler                                                         */
+
+typedef enum {
+    T_END, T_NUM, T_STR, T_NAME, T_LP, T_RP, T_COMMA,
+    T_PLUS, T_MINUS, T_STAR, T_SLASH, T_CARET,
+    T_LT, T_LE, T_GT, T_GE, T_EQ, T_NE, T_AND, T_OR, T_NOT,
+    T_NONE, /* never made by the lexer: pads operator lists */
+} tok_kind;
+
+typedef struct {
+    tok_kind kind;
+    int pos, len;            /* source span */
+    double num;              /* T_NUM, in SI */
+    double raw;              /* T_NUM as written, before its unit */
+    const ion_unit *unit;    /* T_NUM's unit, or NULL */
+    int soff;                /* T_STR: offset in the pool */
+} token;
+
+typedef enum { N_CONST, N_SLOT, N_UNARY, N_BINARY, N_AND, N_OR, N_IF, N_CALL } node_kind;
+
+/* What a node is, for messages; kept when the node is folded. */
+typedef enum { W_EXPR, W_LITERAL, W_NAME, W_CALL } node_what;
+
+typedef struct {
+    uint8_t kind, type, what, paren;
+    uint8_t op;       /* N_UNARY, N_BINARY: the enum op */
+    int pos, len;     /* source span for messages */
+    int a, b, c;      /* children; N_SLOT: a = slot; N_CALL: a = first
+                         argument, b = count, c = function row */
+    int next;         /* next argument of a call, or -1 */
+    int soff;         /* N_CONST string: offset in the pool, or -1 */
+    double raw;       /* a unit literal as written, so -37[C] is -37 C */
+    const ion_unit *unit;
+    double num;       /* N_CONST values */
+    const char *str;
+} node;
+
+typedef struct {
+    instr *code;
+    int n, cap;
+    int ns, ss, max_ns, max_ss; /* stack depths while emitting */
+    int overflow;
+} emitter;
+
+typedef struct {
+    const char *src;
+    int len, pos; /* the lexer's position */
+    token tok;
+    ion_resolve_fn resolve;
+    void *ctx;
+    node *nodes;
+    int nnodes, cap;
+    char *pool;
+    int npool;
+    int depth;
+    int failed;
+    ion_error *err;
+} compiler;
+
+static int line_of(const char *src, int pos)
+{
+    int line = 1;
+    for (int i = 0; i < pos; i++)
+        line += src[i] == '\n';
+    return line;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int fail(compiler *c, int pos, const char *fmt, ...)
+{
+    if (c->failed)
+        return -1;
+    c->failed = 1;
+    char msg[sizeof c->err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ion_fail(c->err, "", line_of(c->src, pos), "%s", msg);
+}
+
+/* -------- lexer -------- */
+
+static int is_digit(int ch) { return ch >= '0' && ch <= '9'; }
+static int is_name_start(int ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+}
+static int is_space(int ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
+
+/* strtod in the C locale's spelling whatever the program's locale is. */
+static double parse_decimal(const char *s, int n)
+{
+    char buf[NUM_MAX + 8];
+    const char *dp = localeconv()->decimal_point;
+    size_t dl = strlen(dp), o = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] == '.' && dl <= 4) {
+            memcpy(buf + o, dp, dl);
+            o += dl;
+        } else {
+            buf[o++] = s[i];
+        }
+    }
+    buf[o] = '\0';
+    return strtod(buf, NULL);
+}
+
+/* An optional unit after a number: spaces, then [unit]. */
+static int lex_unit(compiler *c, token *t)
+{
+    int p = c->pos;
+    while (p < c->len && is_space((unsigned char)c->src[p]))
+        p++;
+    if (p >= c->len || c->src[p] != '[')
+        return 0;
+    int start = p + 1, stop = start;
+    while (stop < c->len && c->src[stop] != ']' && c->src[stop] != '\n')
+        stop++;
+    if (stop >= c->len || c->src[stop] != ']')
+        return fail(c, p, "missing ']' after the unit");
+    int a = start, b = stop; /* trim the spaces inside the brackets */
+    while (a < b && is_space((unsigned char)c->src[a]))
+        a++;
+    while (b > a && is_space((unsigned char)c->src[b - 1]))
+        b--;
+    const ion_unit *u = ion_unit_findn(c->src + a, b - a);
+    if (!u)
+        return fail(c, p, "unknown unit '%.*s'", b - a > 40 ? 40 : b - a, c->src + a);
+    t->unit = u;
+    t->raw = t->num;
+    t->num = ion_to_si(u, t->raw);
+    c->pos = stop + 1;
+    return 0;
+}
+
+static int lex_number(compiler *c, token *t)
+{
+    const char *s = c->src;
+    int p = c->pos, digits = 0;
+    while (p < c->len && is_digit((unsigned char)s[p]))
+        p++, digits++;
+    if (p < c->len && s[p] == '.')
+        for (p++; p < c->len && is_digit((unsigned char)s[p]); p++)
+            digits++;
+    if (digits && p < c->len && (s[p] == 'e' || s[p] == 'E')) {
+        int q = p + 1;
+        if (q < c->len && (s[q] == '+' || s[q] == '-'))
+            q++;
+        if (q >= c->len || !is_digit((unsigned char)s[q]))
+            return fail(c, t->pos, "malformed number '%.*s'", q - t->pos, s + t->pos);
+        for (p = q; p < c->len && is_digit((unsigned char)s[p]); p++)
+            ;
+    }
+    if (!digits)
+        return fail(c, t->pos, "syntax error near '.'");
+    if (p - t->pos > NUM_MAX)
+        return fail(c, t->pos, "number too long");
+    t->kind = T_NUM;
+    t->num = parse_decimal(s + t->pos, p - t->pos);
+    if (!isfinite(t->num))
+        return fail(c, t->pos, "number out of range '%.*s'", p - t->pos > 40 ? 40 : p - t->pos,
+                    s + t->pos);
+    c->pos = p;
+    return lex_unit(c, t);
+}
+
+static int lex_string(compiler *c, token *t)
+{
+    int p = c->pos + 1;
+    while (p < c->len && c->src[p] != '"' && c->src[p] != '\n')
+        p++;
+    if (p >= c->len || c->src[p] != '"')
+        return fail(c, t->pos, "unterminated string");
+    int n = p - (c->pos + 1);
+    t->kind = T_STR;
+    t->soff = c->npool;
+    memcpy(c->pool + c->npool, c->src + c->pos + 1, (size_t)n);
+    c->npool += n;
+    c->pool[c->npool++] = '\0';
+    c->pos = p + 1;
+    return 0;
+}
+
+/* Operators, longest first. */
+static const struct {
+    const char *text;
+    tok_kind kind;
+} ops[] = {
+    {"<=", T_LE}, {">=", T_GE}, {"==", T_EQ}, {"!=", T_NE}, {"&&", T_AND},
+    {"||", T_OR}, {"\xe2\x88\x92", T_MINUS} /* U+2212 minus, as pasted from PDFs */,
+    {"(", T_LP}, {")", T_RP}, {",", T_COMMA}, {"+", T_PLUS}, {"-", T_MINUS},
+    {"*", T_STAR}, {"/", T_SLASH}, {"^", T_CARET}, {"<", T_LT}, {">", T_GT},
+    {"!", T_NOT},
+};
+
+/* Moves c->tok to the next token; -1 on a lexical error. */
+static int next(compiler *c)
+{
+    const char *s = c->src;
+    while (c->pos < c->len && is_space((unsigned char)s[c->pos]))
+        c->pos++;
+    token *t = &c->tok;
+    *t = (token){.kind = T_END, .pos = c->pos, .soff = -1};
+    if (c->pos >= c->len)
+        return 0;
+    unsigned char ch = (unsigned char)s[c->pos];
+    int rc = 0;
+    if (is_digit(ch) || ch == '.') {
+        rc = lex_number(c, t);
+    } else if (ch == '"') {
+        rc = lex_string(c, t);
+    } else if (is_name_start(ch)) {
+        int p = c->pos;
+        while (p < c->len && (is_name_start((unsigned char)s[p]) || is_digit((unsigned char)s[p])))
+            p++;
+        t->kind = T_NAME;
+        c->pos = p;
+    } else {
+        size_t i;
+        for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+            size_t n = strlen(ops[i].text);
+            if ((size_t)(c->len - c->pos) >= n && memcmp(s + c->pos, ops[i].text, n) == 0) {
+                t->kind = ops[i].kind;
+                c->pos += (int)n;
+                break;
+            }
+        }
+        if (i == sizeof ops / sizeof ops[0]) {
+            if (ch == '=')
+                return fail(c, t->pos, "syntax error near '=' (compare with '==')");
+            if (ch == '&' || ch == '|')
+                return fail(c, t->pos, "syntax error near '%c' (use '%c%c')", ch, ch, ch);
+            if (ch > ' ' && ch < 127)
+                return fail(c, t->pos, "unexpected character '%c'", ch);
+            return fail(c, t->pos, "unexpected byte 0x%02x", ch);
+        }
+    }
+    t->len = c->pos - t->pos;
+    return rc;
+}
+
+static int syntax_error(compiler *c)
+{
+    const token *t = &c->tok;
+    if (t->kind == T_END)
+        return fail(c, t->pos, "syntax error at the end of the expression");
+    return fail(c, t->pos, "syntax error near '%.*s'", t->len > 40 ? 40 : t->len,
+                c->src + t->pos);
+}
+
+/* -------- nodes, type checks and folding -------- */
+
+static int new_node(compiler *c, node_kind kind, int type, int pos, int len)
+{
+    if (c->nnodes >= c->cap)
+        return fail(c, pos, "expression too complex");
+    int i = c->nnodes++;
+    c->nodes[i] = (node){.kind = (uint8_t)kind, .type = (uint8_t)type, .pos = pos,
+                         .len = len, .next = -1, .soff = -1, .a = -1, .b = -1, .c = -1};
+    return i;
+}
+
+/* "direction gives a choice id", "'dir' is a choice id", ... */
+static void describe(const compiler *c, int i, char *buf, size_t size)
+{
+    const node *nd = &c->nodes[i];
+    int len = nd->len > 40 ? 40 : nd->len;
+    const char *text = c->src + nd->pos;
+    switch ((node_what)nd->what) {
+    case W_CALL: snprintf(buf, size, "%.*s gives a choice id", len, text); break;
+    case W_NAME: snprintf(buf, size, "'%.*s' is a choice id", len, text); break;
+    case W_LITERAL: snprintf(buf, size, "%.*s is a choice id", len, text); break;
+    case W_EXPR: snprintf(buf, size, "a choice id"); break;
+    }
+}
+
+/* Numbers and bools stand for each other; strings stand for nothing else. */
+static int need(compiler *c, int i, const char *what)
+{
+    if (i < 0)
+        return -1;
+    if (c->nodes[i].type != ION_T_STR)
+        return 0;
+    char d[128];
+    describe(c, i, d, sizeof d);
+    return fail(c, c->nodes[i].pos, "%s where a %s is needed", d, what);
+}
+
+static int need_num(compiler *c, int i) { return need(c, i, "number"); }
+static int need_cond(compiler *c, int i) { return need(c, i, "condition"); }
+
+static int is_const(const compiler *c, int i) { return c->nodes[i].kind == N_CONST; }
+
+static void emit_node(const compiler *c, emitter *m, int i);
+
+/* The message for a constant operation that failed. */
+static int fail_fold(compiler *c, int i, int rc)
+{
+    const node *nd = &c->nodes[i];
+    if (nd->kind == N_CALL) {
+        const fn_row *f = &fn_table[nd->c];
+        if (rc == ION_EZ)
+            return fail(c, nd->pos, "z = 0 in %s", f->name);
+        if (rc == ION_EDOMAIN && f->domain_msg)
+            return fail(c, nd->pos, "%s", f->domain_msg);
+        return fail(c, nd->pos, "%s: %s", f->name, ion_err_str(rc));
+    }
+    if (nd->op == OP_DIV && c->nodes[nd->b].num == 0)
+        return fail(c, nd->pos, "division by zero");
+    if (nd->op == OP_POW)
+        return fail(c, nd->pos, POW_MSG);
+    return fail(c, nd->pos, "the result is not a finite number");
+}
+
+/* Replaces node i, whose operands are all constants, by its value. */
+static int fold(compiler *c, int i)
+{
+    instr buf[ION_EXPR_MAX_ARGS + 4];
+    emitter m = {.code = buf, .cap = (int)(sizeof buf / sizeof buf[0])};
+    emit_node(c, &m, i);
+    ion_val v;
+    int rc = run(buf, (size_t)m.n, NULL, &v);
+    if (rc != ION_OK)
+        return fail_fold(c, i, rc);
+    node *nd = &c->nodes[i];
+    nd->kind = N_CONST;
+    nd->num = v.num;
+    nd->str = v.str; /* a folded string comes from the core: static */
+    nd->soff = -1;
+    return i;
+}
+
+static int const_node(compiler *c, int type, double num, int pos, int len)
+{
+    int i = new_node(c, N_CONST, type, pos, len);
+    if (i >= 0)
+        c->nodes[i].num = num;
+    return i;
+}
+
+static int mk_unary(compiler *c, enum op op, int pos, int len, int o)
+{
+    if ((op == OP_NOT ? need_cond(c, o) : need_num(c, o)) < 0)
+        return -1;
+    int i = new_node(c, N_UNARY, op == OP_NEG ? ION_T_NUM : ION_T_BOOL, pos, len);
+    if (i < 0)
+        return -1;
+    c->nodes[i].op = (uint8_t)op;
+    c->nodes[i].a = o;
+    return is_const(c, o) ? fold(c, i) : i;
+}
+
+/* Unary minus; on a unit literal it negates the value as written, so that
+ * -37[C] is 236.15 K and not -310.15 K. */
+static int mk_neg(compiler *c, int pos, int len, int o)
+{
+    if (o < 0)
+        return -1;
+    node *nd = &c->nodes[o];
+    if (nd->unit && !nd->paren) {
+        nd->raw = -nd->raw;
+        nd->num = ion_to_si(nd->unit, nd->raw);
+        nd->len += nd->pos - pos;
+        nd->pos = pos;
+        return o;
+    }
+    return mk_unary(c, OP_NEG, pos, len, o);
+}
+
+static int mk_binary(compiler *c, tok_kind tk, int pos, int len, int l, int r)
+{
+    static const enum op op_of[] = {
+        [T_PLUS] = OP_ADD, [T_MINUS] = OP_SUB, [T_STAR] = OP_MUL, [T_SLASH] = OP_DIV,
+        [T_CARET] = OP_POW, [T_LT] = OP_LT, [T_LE] = OP_LE, [T_GT] = OP_GT,
+        [T_GE] = OP_GE, [T_EQ] = OP_EQ, [T_NE] = OP_NE,
+    };
+    if (l < 0 || r < 0)
+        return -1;
+    enum op op = op_of[tk];
+    int ls = c->nodes[l].type == ION_T_STR, rs = c->nodes[r].type == ION_T_STR;
+    if (op == OP_EQ || op == OP_NE) {
+        if (ls != rs)
+            return fail(c, pos, "'%.*s' compares a choice id with a number", len, c->src + pos);
+        if (ls)
+            op = op == OP_EQ ? OP_SEQ : OP_SNE;
+    } else if (need_num(c, l) < 0 || need_num(c, r) < 0) {
+        return -1;
+    }
+    int type = op >= OP_LT ? ION_T_BOOL : ION_T_NUM;
+    int i = new_node(c, N_BINARY, type, pos, len);
+    if (i < 0)
+        return -1;
+    c->nodes[i].op = (uint8_t)op;
+    c->nodes[i].a = l;
+    c->nodes[i].b = r;
+    return is_const(c, l) && is_const(c, r) ? fold(c, i) : i;
+}
+
+/* a && b, a || b; a constant left side decides or drops out. */
+static int mk_logic(compiler *c, node_kind kind, int pos, int len, int l, int r)
+{
+    if (need_cond(c, l) < 0 || need_cond(c, r) < 0)
+        return -1;
+    if (is_const(c, l)) {
+        int lt = c->nodes[l].num != 0;
+        if (lt == (kind == N_OR))
+            return const_node(c, ION_T_BOOL, lt, pos, len);
+        return mk_unary(c, OP_BOOL, pos, len, r);
+    }
+    int i = new_node(c, kind, ION_T_BOOL, pos, len);
+    if (i < 0)
+        return -1;
+    c->nodes[i].a = l;
+    c->nodes[i].b = r;
+    return i;
+}
+
+static int arg(const compiler *c, int first, int k)
+{
+    while (k-- > 0)
+        first = c->nodes[first].next;
+    return first;
+}
+
+/* if(cond, a, b): both branches of one type; a constant condition picks. */
+static int mk_if(compiler *c, int pos, int len, int args, int n)
+{
+    if (n != 3)
+        return fail(c, pos, "if takes 3 arguments, not %d", n);
+    int cond = arg(c, args, 0), a = arg(c, args, 1), b = arg(c, args, 2);
+    if (need_cond(c, cond) < 0)
+        return -1;
+    int ta = c->nodes[a].type, tb = c->nodes[b].type;
+    if ((ta == ION_T_STR) != (tb == ION_T_STR))
+        return fail(c, pos, "the branches of if differ: one is a choice id, the other a number");
+    int type = ta == tb ? ta : ION_T_NUM;
+    if (is_const(c, cond)) {
+        node *pick = &c->nodes[c->nodes[cond].num != 0 ? a : b];
+        pick->type = (uint8_t)type; /* a bool is a 0/1 number */
+        pick->unit = NULL;          /* no longer a bare literal for mk_neg */
+        return (int)(pick - c->nodes);
+    }
+    int i = new_node(c, N_IF, type, pos, len);
+    if (i < 0)
+        return -1;
+    c->nodes[i].what = W_CALL;
+    c->nodes[i].a = cond;
+    c->nodes[i].b = a;
+    c->nodes[i].c = b;
+    return i;
+}
+
+static int arity_error(compiler *c, int pos, const fn_row *f, int n)
+{
+    if (f->shape)
+        return fail(c, pos, "%s takes %s, not %d", f->name, f->shape, n);
+    if (f->min == f->max)
+        return fail(c, pos, "%s takes %d argument%s, not %d", f->name, f->min,
+                    f->min == 1 ? "" : "s", n);
+    if (f->max == f->min + 1)
+        return fail(c, pos, "%s takes %d or %d arguments, not %d", f->name, f->min, f->max, n);
+    if (n < f->min)
+        return fail(c, pos, "%s takes at least %d arguments, not %d", f->name, f->min, n);
+    return fail(c, pos, "%s takes at most %d arguments, not %d", f->name, f->max, n);
+}
+
+static int mk_call(compiler *c, int fn, int pos, int len, int args, int n)
+{
+    const fn_row *f = &fn_table[fn];
+    if (n < f->min || n > f->max || (n - f->min) % f->step != 0)
+        return arity_error(c, pos, f, n);
+    int all_const = 1;
+    for (int a = args; a >= 0; a = c->nodes[a].next) {
+        if (need_num(c, a) < 0)
+            return -1;
+        all_const &= is_const(c, a);
+    }
+    int i = new_node(c, N_CALL, f->result, pos, len);
+    if (i < 0)
+        return -1;
+    c->nodes[i].what = W_CALL;
+    c->nodes[i].a = args;
+    c->nodes[i].b = n;
+    c->nodes[i].c = fn;
+    return all_const ? fold(c, i) : i;
+}
+
+/* -------- parser -------- */
+
+static int parse_expr(compiler *c);
+static int parse_unary(compiler *c);
+
+static int enter(compiler *c, int pos)
+{
+    if (++c->depth > ION_EXPR_MAX_DEPTH)
+        return fail(c, pos, "expression nested too deeply (more than %d levels)",
+                    ION_EXPR_MAX_DEPTH);
+    return 0;
+}
+
+/* '(' already consumed: arguments up to ')'; *n gets their count. */
+static int parse_args(compiler *c, int open, int *n)
+{
+    int first = -1, last = -1;
+    *n = 0;
+    if (c->tok.kind == T_RP)
+        return next(c) < 0 ? -2 : -1;
+    for (;;) {
+        int a = parse_expr(c);
+        if (a < 0)
+            return -2;
+        if (last >= 0)
+            c->nodes[last].next = a;
+        else
+            first = a;
+        last = a;
+        ++*n;
+        if (c->tok.kind == T_COMMA) {
+            if (next(c) < 0)
+                return -2;
+            continue;
+        }
+        if (c->tok.kind == T_RP)
+            return next(c) < 0 ? -2 : first;
+        if (c->tok.kind == T_END)
+            fail(c, open, "unbalanced parentheses: missing ')'");
+        else
+            syntax_error(c);
+        return -2;
+    }
+}
+
+static int parse_name(compiler *c)
+{
+    token t = c->tok;
+    const char *name = c->src + t.pos;
+    size_t n = (size_t)t.len;
+    if (next(c) < 0)
+        return -1;
+    if (c->tok.kind == T_LP) {
+        int is_if = name_is(name, n, "if"), fn = find_fn(name, n);
+        if (!is_if && fn < 0)
+            return fail(c, t.pos, "unknown function '%.*s'", t.len, name);
+        int open = c->tok.pos, nargs;
+        if (enter(c, open) < 0 || next(c) < 0)
+            return -1;
+        int args = parse_args(c, open, &nargs);
+        if (args == -2)
+            return -1;
+        c->depth--;
+        return is_if ? mk_if(c, t.pos, t.len, args, nargs)
+                     : mk_call(c, fn, t.pos, t.len, args, nargs);
+    }
+    if (name_is(name, n, "if"))
+        return fail(c, c->tok.pos, "if needs '(' after it");
+    if (c->resolve) {
+        ion_type type = ION_T_NUM;
+        int slot = c->resolve(c->ctx, name, n, &type);
+        if (slot >= 0) {
+            if (type != ION_T_NUM && type != ION_T_STR && type != ION_T_BOOL)
+                return fail(c, t.pos, "'%.*s' has no valid type", t.len, name);
+            int i = new_node(c, N_SLOT, type, t.pos, t.len);
+            if (i >= 0) {
+                c->nodes[i].a = slot;
+                c->nodes[i].what = W_NAME;
+            }
+            return i;
+        }
+    }
+    int k = find_const(name, n);
+    if (k < 0)
+        return fail(c, t.pos, "unknown name '%.*s'", t.len > 60 ? 60 : t.len, name);
+    return const_node(c, ION_T_NUM, constants[k].value, t.pos, t.len);
+}
+
+static int parse_primary(compiler *c)
+{
+    token t = c->tok;
+    int i;
+    switch (t.kind) {
+    case T_NUM:
+        i = const_node(c, ION_T_NUM, t.num, t.pos, t.len);
+        if (i >= 0) {
+            c->nodes[i].unit = t.unit;
+            c->nodes[i].raw = t.raw;
+        }
+        return next(c) < 0 ? -1 : i;
+    case T_STR:
+        i = new_node(c, N_CONST, ION_T_STR, t.pos, t.len);
+        if (i >= 0) {
+            c->nodes[i].what = W_LITERAL;
+            c->nodes[i].soff = t.soff;
+            c->nodes[i].str = c->pool + t.soff;
+        }
+        return next(c) < 0 ? -1 : i;
+    case T_NAME:
+        return parse_name(c);
+    case T_LP:
+        if (enter(c, t.pos) < 0 || next(c) < 0)
+            return -1;
+        i = parse_expr(c);
+        if (i < 0)
+            return -1;
+        if (c->tok.kind == T_END)
+            return fail(c, t.pos, "unbalanced parentheses: missing ')'");
+        if (c->tok.kind != T_RP)
+            return syntax_error(c);
+        c->depth--;
+        c->nodes[i].paren = 1;
+        return next(c) < 0 ? -1 : i;
+    default:
+        return syntax_error(c);
+    }
+}
+
+/* primary ['^' unary]: right-associative, tighter than unary minus. */
+static int parse_power(compiler *c)
+{
+    int l = parse_primary(c);
+    if (l < 0 || c->tok.kind != T_CARET)
+        return l;
+    token t = c->tok;
+    if (enter(c, t.pos) < 0 || next(c) < 0)
+        return -1;
+    int r = parse_unary(c);
+    c->depth--;
+    return mk_binary(c, T_CARET, t.pos, t.len, l, r);
+}
+
+static int parse_unary(compiler *c)
+{
+    token t = c->tok;
+    if (t.kind != T_MINUS && t.kind != T_PLUS && t.kind != T_NOT)
+        return parse_power(c);
+    if (enter(c, t.pos) < 0 || next(c) < 0)
+        return -1;
+    int o = parse_unary(c);
+    c->depth--;
+    if (t.kind == T_MINUS)
+        return mk_neg(c, t.pos, t.len, o);
+    if (t.kind == T_NOT)
+        return mk_unary(c, OP_NOT, t.pos, t.len, o);
+    return need_num(c, o) < 0 ? -1 : o;
+}
+
+/* One left-associative level of binary operators. */
+typedef int (*parse_fn)(compiler *c);
+
+static int parse_level(compiler *c, parse_fn sub, tok_kind k1, tok_kind k2, tok_kind k3,
+                       tok_kind k4)
+{
+    int l = sub(c);
+    while (l >= 0) {
+        token t = c->tok;
+        if (t.kind != k1 && t.kind != k2 && t.kind != k3 && t.kind != k4)
+            break;
+        if (next(c) < 0)
+            return -1;
+        int r = sub(c);
+        if (t.kind == T_AND || t.kind == T_OR)
+            l = mk_logic(c, t.kind == T_AND ? N_AND : N_OR, t.pos, t.len, l, r);
+        else
+            l = mk_binary(c, t.kind, t.pos, t.len, l, r);
+    }
+    return l;
+}
+
+static int parse_mul(compiler *c) { return parse_level(c, parse_unary, T_STAR, T_SLASH, T_NONE, T_NONE); }
+static int parse_add(compiler *c) { return parse_level(c, parse_mul, T_PLUS, T_MINUS, T_NONE, T_NONE); }
+static int parse_cmp(compiler *c) { return parse_level(c, parse_add, T_LT, T_LE, T_GT, T_GE); }
+static int parse_eq(compiler *c) { return parse_level(c, parse_cmp, T_EQ, T_NE, T_NONE, T_NONE); }
+static int parse_and(compiler *c) { return parse_level(c, parse_eq, T_AND, T_NONE, T_NONE, T_NONE); }
+static int parse_expr(compiler *c) { return parse_level(c, parse_and, T_OR, T_NONE, T_NONE, T_NONE); }
+
+/* -------- code generation -------- */
+
+static int emit(emitter *m, enum op op, int a, int dn, int ds)
+{
+    if (m->n >= m->cap) {
+        m->overflow = 1;
+        return 0;
+    }
+    m->code[m->n] = (instr){.op = (uint8_t)op, .a = a};
+    m->ns += dn;
+    m->ss += ds;
+    m->max_ns = m->ns > m->max_ns ? m->ns : m->max_ns;
+    m->max_ss = m->ss > m->max_ss ? m->ss : m->max_ss;
+    return m->n++;
+}
+
+static void patch(emitter *m, int at)
+{
+    if (!m->overflow)
+        m->code[at].a = m->n;
+}
+
+/* Emits node i; every node emits at most two instructions. */
+static void emit_node(const compiler *c, emitter *m, int i)
+{
+    const node *nd = &c->nodes[i];
+    int at, jmp, ns, ss;
+    switch ((node_kind)nd->kind) {
+    case N_CONST:
+        if (nd->type == ION_T_STR) {
+            at = emit(m, OP_STR, nd->soff, 0, 1);
+            m->code[at].k.str = nd->str;
+        } else {
+            at = emit(m, OP_NUM, 0, 1, 0);
+            m->code[at].k.num = nd->num;
+        }
+        break;
+    case N_SLOT:
+        if (nd->type == ION_T_STR)
+            emit(m, OP_LOADS, nd->a, 0, 1);
+        else
+            emit(m, OP_LOADN, nd->a, 1, 0);
+        break;
+    case N_UNARY:
+        emit_node(c, m, nd->a);
+        emit(m, nd->op, 0, 0, 0);
+        break;
+    case N_BINARY:
+        emit_node(c, m, nd->a);
+        emit_node(c, m, nd->b);
+        if (nd->op == OP_SEQ || nd->op == OP_SNE)
+            emit(m, nd->op, 0, 1, -2);
+        else
+            emit(m, nd->op, 0, -1, 0);
+        break;
+    case N_AND:
+    case N_OR:
+        emit_node(c, m, nd->a);
+        at = emit(m, nd->kind == N_AND ? OP_ANDJ : OP_ORJ, 0, -1, 0);
+        emit_node(c, m, nd->b);
+        emit(m, OP_BOOL, 0, 0, 0);
+        patch(m, at);
+        break;
+    case N_IF:
+        emit_node(c, m, nd->a);
+        at = emit(m, OP_JZ, 0, -1, 0);
+        ns = m->ns;
+        ss = m->ss;
+        emit_node(c, m, nd->b);
+        jmp = emit(m, OP_JMP, 0, 0, 0);
+        m->ns = ns; /* the else branch starts from the same stacks */
+        m->ss = ss;
+        patch(m, at);
+        emit_node(c, m, nd->c);
+        patch(m, jmp);
+        break;
+    case N_CALL:
+        for (int a = nd->a; a >= 0; a = c->nodes[a].next)
+            emit_node(c, m, a);
+        at = emit(m, OP_CALL, nd->c, -nd->b + (nd->type != ION_T_STR),
+                  nd->type == ION_T_STR);
+        m->code[at].n = (uint8_t)nd->b;
+        break;
+    }
+}
+
+/* Copies the code into one block with its refs and string pool. */
+static ion_expr *finish(const compiler *c, const emitter *m, int type)
+{
+    size_t nloads = 0;
+    for (int i = 0; i < m->n; i++)
+        nloads += m->code[i].op == OP_LOADN || m->code[i].op == OP_LOADS;
+    size_t size = sizeof(ion_expr) + (size_t)m->n * sizeof(instr) + nloads * sizeof(int) +
+                  (size_t)c->npool;
+    ion_expr *e = malloc(size);
+    if (!e)
+        return NULL;
+    e->type = (ion_type)type;
+    e->ncode = (size_t)m->n;
+    e->refs = (int *)(e->code + m->n);
+    e->pool = (char *)(e->refs + nloads);
+    memcpy(e->pool, c->pool, (size_t)c->npool);
+    memcpy(e->code, m->code, (size_t)m->n * sizeof(instr));
+    e->nrefs = 0;
+    for (size_t i = 0; i < e->ncode; i++) {
+        instr *in = &e->code[i];
+        if (in->op == OP_STR && in->a >= 0)
+            in->k.str = e->pool + in->a; /* from the compiler's pool to ours */
+        if (in->op != OP_LOADN && in->op != OP_LOADS)
+            continue;
+        size_t k = 0;
+        while (k < e->nrefs && e->refs[k] != in->a)
+            k++;
+        if (k == e->nrefs)
+            e->refs[e->nrefs++] = in->a;
+    }
+    return e;
+}
+
+static int generate(compiler *c, int root, ion_expr **out)
+{
+    emitter m = {.cap = 2 * c->nnodes + 2};
+    m.code = malloc((size_t)m.cap * sizeof(instr));
+    if (!m.code)
+        return fail(c, 0, "out of memory");
+    emit_node(c, &m, root);
+    int rc = 0;
+    if (m.overflow || m.max_ns > NS_MAX || m.max_ss > SS_MAX)
+        rc = fail(c, 0, "expression too complex");
+    else if (!(*out = finish(c, &m, c->nodes[root].type)))
+        rc = fail(c, 0, "out of memory");
+    free(m.code);
+    return rc;
+}
+
+ion_expr *ion_expr_compile(const char *src, ion_resolve_fn resolve, void *ctx, ion_error *err)
+{
+    if (!src) {
+        ion_fail(err, "", 1, "no expression");
+        return NULL;
+    }
+    const char *nul = memchr(src, '\0', ION_EXPR_MAX_LEN + 1);
+    if (!nul) {
+        ion_fail(err, "", 1, "expression too long (more than %d bytes)", ION_EXPR_MAX_LEN);
+        return NULL;
+    }
+    compiler c = {.src = src, .len = (int)(nul - src), .resolve = resolve, .ctx = ctx, .err = err};
+    /* A token makes at most one node, and a string's text fits in its source. */
+    c.cap = c.len + 2;
+    c.nodes = malloc((size_t)c.cap * sizeof(node));
+    c.pool = malloc((size_t)c.len + 1);
+    ion_expr *e = NULL;
+    if (!c.nodes || !c.pool) {
+        fail(&c, 0, "out of memory");
+        goto cleanup;
+    }
+    if (next(&c) < 0)
+        goto cleanup;
+    if (c.tok.kind == T_END) {
+        fail(&c, 0, "empty expression");
+        goto cleanup;
+    }
+    int root = parse_expr(&c);
+    if (root < 0)
+        goto cleanup;
+    if (c.tok.kind == T_RP) {
+        fail(&c, c.tok.pos, "unbalanced parentheses: unexpected ')'");
+        goto cleanup;
+    }
+    if (c.tok.kind != T_END) {
+        syntax_error(&c);
+        goto cleanup;
+    }
+    generate(&c, root, &e);
+cleanup:
+    free(c.nodes);
+    free(c.pool);
+    return e;
+}
+
+ion_type ion_expr_type(const ion_expr *e)
+{
+    return e->type;
+}
+
+int ion_expr_eval(const ion_expr *e, const ion_val *slots, ion_val *out)
+{
+    ion_val v;
+    int rc = run(e->code, e->ncode, slots, &v);
+    if (rc != ION_OK)
+        return rc;
+    v.type = e->type;
+    if (e->type == ION_T_STR)
+        v.num = 0;
+    else
+        v.str = NULL;
+    *out = v;
+    return ION_OK;
+}
+
+size_t ion_expr_refs(const ion_expr *e, int *slots, size_t max)
+{
+    for (size_t i = 0; i < e->nrefs && i < max; i++)
+        slots[i] = e->refs[i];
+    return e->nrefs;
+}
+
+void ion_expr_free(ion_expr *e)
+{
+    free(e);
+}
