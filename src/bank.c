@@ -1,0 +1,1479 @@
+/* The SQLite bank. All of ionsheet's SQL is here, as prepared statements
+ * that the handle caches (see stmt()); the schema is schema/bank.sql,
+ * embedded below. */
+#include "bank.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define HASH_HEX_LEN (2 * crypto_generichash_BYTES + 1)
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+/* schema/bank.sql, one paragraph per string: a single literal would pass
+ * the 4095 characters ISO C promises (and -Wpedantic warns). */
+static const char *const schema_v1[] = {
+    "-- ionsheet bank, schema version 1 (PRAGMA user_version = 1).\n"
+    "-- src/bank.c embeds this file verbatim, one statement per string, and\n"
+    "-- tests/unit/test_bank.c checks that the two are identical. The version and\n"
+    "-- the application id are set by the code that runs it (src/bank.c).\n"
+    "-- Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Nothing is ever deleted but\n"
+    "-- grades that a re-grade replaces, so foreign keys have no child indexes.\n"
+    "\n",
+    "-- Key/value settings. 'secret': the random 32-byte course secret that keys\n"
+    "-- every student's seed; made once, when the schema is created.\n"
+    "CREATE TABLE settings (\n"
+    "    key   TEXT PRIMARY KEY,\n"
+    "    value BLOB NOT NULL\n"
+    ") STRICT;\n"
+    "\n",
+    "-- A problem template; version is the current one in template_versions.\n"
+    "CREATE TABLE templates (\n"
+    "    id         TEXT PRIMARY KEY,\n"
+    "    topic      TEXT NOT NULL,\n"
+    "    difficulty INTEGER NOT NULL CHECK (difficulty BETWEEN 1 AND 3),\n"
+    "    title_en   TEXT NOT NULL,\n"
+    "    title_zh   TEXT,\n"
+    "    langs      TEXT NOT NULL,\n"
+    "    version    INTEGER NOT NULL CHECK (version >= 1)\n"
+    ") STRICT;\n"
+    "\n",
+    "CREATE INDEX templates_by_topic ON templates (topic, id);\n"
+    "\n",
+    "-- Every imported text of a template. A re-import with the same hash adds\n"
+    "-- nothing; a changed text becomes the next version and the old ones stay,\n"
+    "-- so worksheets pinned to them regenerate as they were.\n"
+    "CREATE TABLE template_versions (\n"
+    "    template_id TEXT NOT NULL REFERENCES templates (id),\n"
+    "    version     INTEGER NOT NULL CHECK (version >= 1),\n"
+    "    hash        TEXT NOT NULL,\n"
+    "    source      TEXT NOT NULL,\n"
+    "    source_file TEXT NOT NULL,\n"
+    "    imported    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "    PRIMARY KEY (template_id, version)\n"
+    ") STRICT;\n"
+    "\n",
+    "CREATE TABLE courses (\n"
+    "    id      TEXT PRIMARY KEY,\n"
+    "    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n"
+    ") STRICT;\n"
+    "\n",
+    "-- email NULL: none known.\n"
+    "CREATE TABLE students (\n"
+    "    course_id TEXT NOT NULL REFERENCES courses (id),\n"
+    "    id        TEXT NOT NULL,\n"
+    "    name      TEXT NOT NULL,\n"
+    "    email     TEXT,\n"
+    "    PRIMARY KEY (course_id, id)\n"
+    ") STRICT;\n"
+    "\n",
+    "-- UNIQUE (name, course_id) is what instances and submissions reference, so\n"
+    "-- that their student is always one of the worksheet's course.\n"
+    "CREATE TABLE worksheets (\n"
+    "    name      TEXT PRIMARY KEY,\n"
+    "    course_id TEXT NOT NULL REFERENCES courses (id),\n"
+    "    title     TEXT NOT NULL,\n"
+    "    due       TEXT,\n"
+    "    created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "    UNIQUE (name, course_id)\n"
+    ") STRICT;\n"
+    "\n",
+    "-- The template version is pinned when the worksheet is created: every\n"
+    "-- student gets the same text, and later imports never change a worksheet.\n"
+    "-- points NULL: the template's own points.\n"
+    "CREATE TABLE worksheet_problems (\n"
+    "    worksheet   TEXT NOT NULL REFERENCES worksheets (name),\n"
+    "    position    INTEGER NOT NULL CHECK (position >= 1),\n"
+    "    template_id TEXT NOT NULL,\n"
+    "    version     INTEGER NOT NULL,\n"
+    "    points      REAL CHECK (points IS NULL OR points >= 0),\n"
+    "    PRIMARY KEY (worksheet, position),\n"
+    "    FOREIGN KEY (template_id, version)\n"
+    "        REFERENCES template_versions (template_id, version)\n"
+    ") STRICT;\n"
+    "\n",
+    "-- One student's problem: seed is the 64-bit seed as a signed integer, data\n"
+    "-- the generated instance as the generator serializes it.\n"
+    "CREATE TABLE instances (\n"
+    "    worksheet   TEXT NOT NULL,\n"
+    "    course_id   TEXT NOT NULL,\n"
+    "    student_id  TEXT NOT NULL,\n"
+    "    position    INTEGER NOT NULL,\n"
+    "    template_id TEXT NOT NULL,\n"
+    "    version     INTEGER NOT NULL,\n"
+    "    seed        INTEGER NOT NULL,\n"
+    "    data        TEXT NOT NULL,\n"
+    "    created     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "    PRIMARY KEY (worksheet, student_id, position),\n"
+    "    FOREIGN KEY (worksheet, course_id) REFERENCES worksheets (name, course_id),\n"
+    "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id),\n"
+    "    FOREIGN KEY (worksheet, position)\n"
+    "        REFERENCES worksheet_problems (worksheet, position),\n"
+    "    FOREIGN KEY (template_id, version)\n"
+    "        REFERENCES template_versions (template_id, version)\n"
+    ") STRICT;\n"
+    "\n",
+    "-- A submitted answer file. The same content graded again is the same row\n"
+    "-- (its grades are replaced); new content is a new row, the latest received\n"
+    "-- counts.\n"
+    "CREATE TABLE submissions (\n"
+    "    id          INTEGER PRIMARY KEY,\n"
+    "    worksheet   TEXT NOT NULL,\n"
+    "    course_id   TEXT NOT NULL,\n"
+    "    student_id  TEXT NOT NULL,\n"
+    "    source_file TEXT NOT NULL,\n"
+    "    hash        TEXT NOT NULL,\n"
+    "    received    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "    UNIQUE (worksheet, student_id, hash),\n"
+    "    FOREIGN KEY (worksheet, course_id) REFERENCES worksheets (name, course_id),\n"
+    "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)\n"
+    ") STRICT;\n"
+    "\n",
+    "-- part_id is the key's '1a', '2b', ...; answer NULL: none given.\n"
+    "CREATE TABLE grades (\n"
+    "    submission_id INTEGER NOT NULL REFERENCES submissions (id),\n"
+    "    part_id       TEXT NOT NULL,\n"
+    "    answer        TEXT,\n"
+    "    score         REAL NOT NULL,\n"
+    "    max_score     REAL NOT NULL CHECK (max_score >= 0),\n"
+    "    verdict       TEXT NOT NULL,\n"
+    "    feedback      TEXT,\n"
+    "    PRIMARY KEY (submission_id, part_id)\n"
+    ") STRICT;\n"
+    "\n",
+    "-- Self-check drill: one row per user and template, and a log of attempts.\n"
+    "CREATE TABLE drill_progress (\n"
+    "    user_name   TEXT NOT NULL,\n"
+    "    template_id TEXT NOT NULL REFERENCES templates (id),\n"
+    "    topic       TEXT NOT NULL,\n"
+    "    attempts    INTEGER NOT NULL DEFAULT 0,\n"
+    "    right_first INTEGER NOT NULL DEFAULT 0,\n"
+    "    streak      INTEGER NOT NULL DEFAULT 0,\n"
+    "    last        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "    PRIMARY KEY (user_name, template_id)\n"
+    ") STRICT;\n"
+    "\n",
+    "CREATE TABLE drill_attempts (\n"
+    "    id          INTEGER PRIMARY KEY,\n"
+    "    user_name   TEXT NOT NULL,\n"
+    "    template_id TEXT NOT NULL REFERENCES templates (id),\n"
+    "    seed        INTEGER NOT NULL,\n"
+    "    right_first INTEGER NOT NULL CHECK (right_first IN (0, 1)),\n"
+    "    at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n"
+    ") STRICT;\n",
+};
+
+/* The statements, prepared once per handle on first use. */
+enum stmt_id {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_SAVEPOINT,
+    ST_RELEASE,
+    ST_ROLLBACK_TO,
+    ST_SECRET_GET,
+    ST_SECRET_PUT,
+    ST_TPL_CURRENT,
+    ST_TPL_PUT,
+    ST_TPL_VERSION_PUT,
+    ST_TPL_SOURCE,
+    ST_TPL_VERSION,
+    ST_TPL_LIST,
+    ST_COURSE_GET,
+    ST_COURSE_PUT,
+    ST_STUDENT_GET,
+    ST_STUDENT_ADD,
+    ST_STUDENT_UPDATE,
+    ST_STUDENT_LIST,
+    ST_WS_GET,
+    ST_WS_PUT,
+    ST_WS_PROBLEMS,
+    ST_WS_PROBLEM_PUT,
+    ST_INST_PUT,
+    ST_INST_GET,
+    ST_SUB_PUT,
+    ST_GRADES_CLEAR,
+    ST_GRADE_PUT,
+    ST_GRADE_LIST,
+    ST_DRILL_PUT,
+    ST_DRILL_LOG,
+    ST_DRILL_LIST,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SAVEPOINT] = "SAVEPOINT ion_write",
+    [ST_RELEASE] = "RELEASE ion_write",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO ion_write",
+    [ST_SECRET_GET] = "SELECT value FROM settings WHERE key = 'secret'",
+    [ST_SECRET_PUT] = "INSERT INTO settings (key, value) VALUES ('secret', ?1)",
+    [ST_TPL_CURRENT] =
+        "SELECT t.version, v.hash FROM templates t JOIN template_versions v"
+        " ON v.template_id = t.id AND v.version = t.version WHERE t.id = ?1",
+    [ST_TPL_PUT] =
+        "INSERT INTO templates (id, topic, difficulty, title_en, title_zh,"
+        " langs, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (id) DO UPDATE SET topic = excluded.topic,"
+        " difficulty = excluded.difficulty, title_en = excluded.title_en,"
+        " title_zh = excluded.title_zh, langs = excluded.langs,"
+        " version = excluded.version",
+    [ST_TPL_VERSION_PUT] =
+        "INSERT INTO template_versions (template_id, version, hash, source,"
+        " source_file) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_TPL_SOURCE] =
+        "SELECT v.template_id, v.version, v.source, v.source_file, v.hash,"
+        " v.imported FROM template_versions v JOIN templates t"
+        " ON t.id = v.template_id WHERE v.template_id = ?1"
+        " AND v.version = CASE WHEN ?2 = 0 THEN t.version ELSE ?2 END",
+    [ST_TPL_VERSION] = "SELECT version FROM templates WHERE id = ?1",
+    [ST_TPL_LIST] =
+        "SELECT id, topic, difficulty, title_en, title_zh, langs, version"
+        " FROM templates WHERE ?1 IS NULL OR topic = ?1 ORDER BY topic, id",
+    [ST_COURSE_GET] = "SELECT 1 FROM courses WHERE id = ?1",
+    [ST_COURSE_PUT] = "INSERT INTO courses (id) VALUES (?1)"
+                      " ON CONFLICT (id) DO NOTHING",
+    [ST_STUDENT_GET] = "SELECT course_id, id, name, email FROM students"
+                       " WHERE course_id = ?1 AND id = ?2",
+    [ST_STUDENT_ADD] = "INSERT INTO students (course_id, id, name, email)"
+                       " VALUES (?1, ?2, ?3, NULLIF(?4, ''))",
+    [ST_STUDENT_UPDATE] =
+        "UPDATE students SET name = ?3, email = CASE WHEN ?4 IS NULL"
+        " THEN email ELSE NULLIF(?4, '') END"
+        " WHERE course_id = ?1 AND id = ?2",
+    [ST_STUDENT_LIST] = "SELECT course_id, id, name, email FROM students"
+                        " WHERE course_id = ?1 ORDER BY id",
+    [ST_WS_GET] = "SELECT name, course_id, title, due, created FROM worksheets"
+                  " WHERE name = ?1",
+    [ST_WS_PUT] = "INSERT INTO worksheets (name, course_id, title, due)"
+                  " VALUES (?1, ?2, ?3, ?4)",
+    [ST_WS_PROBLEMS] = "SELECT template_id, version, points"
+                       " FROM worksheet_problems WHERE worksheet = ?1"
+                       " ORDER BY position",
+    [ST_WS_PROBLEM_PUT] =
+        "INSERT INTO worksheet_problems (worksheet, position, template_id,"
+        " version, points) VALUES (?1, ?2, ?3, ?4,"
+        " CASE WHEN ?5 < 0 THEN NULL ELSE ?5 END)",
+    [ST_INST_PUT] =
+        "INSERT INTO instances (worksheet, course_id, student_id, position,"
+        " template_id, version, seed, data) VALUES (?1,"
+        " (SELECT course_id FROM worksheets WHERE name = ?1),"
+        " ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (worksheet, student_id, position) DO UPDATE SET"
+        " template_id = excluded.template_id, version = excluded.version,"
+        " seed = excluded.seed, data = excluded.data,"
+        " created = excluded.created",
+    [ST_INST_GET] = "SELECT template_id, version, seed, data FROM instances"
+                    " WHERE worksheet = ?1 AND student_id = ?2"
+                    " AND position = ?3",
+    [ST_SUB_PUT] =
+        "INSERT INTO submissions (worksheet, course_id, student_id,"
+        " source_file, hash) VALUES (?1,"
+        " (SELECT course_id FROM worksheets WHERE name = ?1), ?2, ?3, ?4)"
+        " ON CONFLICT (worksheet, student_id, hash) DO UPDATE SET"
+        " source_file = excluded.source_file, received = excluded.received"
+        " RETURNING id",
+    [ST_GRADES_CLEAR] = "DELETE FROM grades WHERE submission_id = ?1",
+    [ST_GRADE_PUT] =
+        "INSERT INTO grades (submission_id, part_id, answer, score,"
+        " max_score, verdict, feedback) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (submission_id, part_id) DO UPDATE SET"
+        " answer = excluded.answer, score = excluded.score,"
+        " max_score = excluded.max_score, verdict = excluded.verdict,"
+        " feedback = excluded.feedback",
+    [ST_GRADE_LIST] = "SELECT part_id, answer, score, max_score, verdict,"
+                      " feedback FROM grades WHERE submission_id = ?1"
+                      " ORDER BY rowid",
+    /* Takes the topic from the template, so an unknown template inserts
+     * nothing (the WHERE is also what lets SQLite parse the upsert). */
+    [ST_DRILL_PUT] =
+        "INSERT INTO drill_progress (user_name, template_id, topic, attempts,"
+        " right_first, streak) SELECT ?1, id, topic, 1, ?3, ?3 FROM templates"
+        " WHERE id = ?2 ON CONFLICT (user_name, template_id) DO UPDATE SET"
+        " topic = excluded.topic, attempts = attempts + 1,"
+        " right_first = right_first + excluded.right_first,"
+        " streak = CASE WHEN excluded.right_first THEN streak + 1 ELSE 0 END,"
+        " last = " NOW,
+    [ST_DRILL_LOG] = "INSERT INTO drill_attempts (user_name, template_id,"
+                     " seed, right_first) VALUES (?1, ?2, ?3, ?4)",
+    [ST_DRILL_LIST] =
+        "SELECT template_id, topic, attempts, right_first, streak, last"
+        " FROM drill_progress WHERE user_name = ?1"
+        " AND (?2 IS NULL OR topic = ?2) ORDER BY topic, template_id",
+};
+
+struct ion_bank {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+};
+
+/* ---- plumbing ---- */
+
+static int db_fail(ion_bank *b, ion_error *err, const char *what)
+{
+    ion_fail(err, "", 0, "%s: %s", what, sqlite3_errmsg(b->db));
+    return ION_BANK_EDB;
+}
+
+/* Fills err and returns ION_BANK_EINVAL: the request itself is wrong. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int refuse(ion_error *err, const char *fmt, ...)
+{
+    char msg[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ion_fail(err, "", 0, "%s", msg);
+    return ION_BANK_EINVAL;
+}
+
+/* The cached statement id, reset and unbound. A statement still busy is a
+ * list function called again from its own callback; that would corrupt the
+ * walk in progress, so it is an error. */
+static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
+{
+    sqlite3_stmt *st = b->st[id];
+    if (!st) {
+        if (sqlite3_prepare_v3(b->db, stmt_sql[id], -1,
+                               SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
+            db_fail(b, err, "could not prepare a statement");
+            return NULL;
+        }
+        b->st[id] = st;
+    } else if (sqlite3_stmt_busy(st)) {
+        ion_fail(err, "", 0, "bank statement in use (nested call from a "
+                             "callback)");
+        return NULL;
+    }
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+/* The cached statement id with its parameters bound, one argument per
+ * character of types: 't' const char * (NULL binds NULL), 'i' int,
+ * 'I' int64_t, 'u' uint64_t (stored as the int64 with the same bits, SQLite
+ * having no unsigned type), 'd' double. NULL on error. */
+static sqlite3_stmt *prepare(ion_bank *b, enum stmt_id id, ion_error *err,
+                             const char *types, ...)
+{
+    sqlite3_stmt *st = stmt(b, id, err);
+    if (!st)
+        return NULL;
+    va_list ap;
+    va_start(ap, types);
+    int rc = 0;
+    for (int i = 1; !rc && types[i - 1]; i++) {
+        switch (types[i - 1]) {
+        case 't': {
+            const char *s = va_arg(ap, const char *);
+            rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC)
+                   : sqlite3_bind_null(st, i);
+            break;
+        }
+        case 'i':
+            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            break;
+        case 'I':
+            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            break;
+        case 'u': {
+            uint64_t u = va_arg(ap, uint64_t);
+            int64_t v;
+            memcpy(&v, &u, sizeof v);
+            rc = sqlite3_bind_int64(st, i, v);
+            break;
+        }
+        default: /* 'd' */
+            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            break;
+        }
+    }
+    va_end(ap);
+    if (rc) {
+        /* Only a value too big for SQLite, or out of memory. */
+        db_fail(b, err, "could not pass a value to the database");
+        sqlite3_clear_bindings(st);
+        return NULL;
+    }
+    return st;
+}
+
+static uint64_t column_seed(sqlite3_stmt *st, int i)
+{
+    int64_t v = sqlite3_column_int64(st, i);
+    uint64_t seed;
+    memcpy(&seed, &v, sizeof seed);
+    return seed;
+}
+
+static const char *column_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+/* A malloc'd copy of a column into *out (NULL for SQL NULL); -1 on OOM. */
+static int column_dup(sqlite3_stmt *st, int i, char **out)
+{
+    const char *s = column_text(st, i);
+    *out = NULL;
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return 0;
+    *out = strdup(s ? s : "");
+    return *out ? 0 : -1;
+}
+
+/* Runs a write statement to its end; then resets it. */
+static int run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
+               const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(b, err, what);
+}
+
+/* The first row of a query: 1 with the statement on it (the caller resets
+ * it), 0 when there is none, or an error. */
+static int first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(b, err, "could not read the bank");
+}
+
+static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
+{
+    sqlite3_stmt *st = stmt(b, id, err);
+    return st ? run(b, st, err, "transaction failed") : ION_BANK_EDB;
+}
+
+/* Every write function runs inside a savepoint: it starts a transaction
+ * when none is open and nests in the caller's otherwise, so a failure
+ * undoes exactly the function's own changes. */
+static int sp_begin(ion_bank *b, ion_error *err)
+{
+    return exec_id(b, ST_SAVEPOINT, err);
+}
+
+/* Ends the savepoint: released when ret >= 0, rolled back otherwise.
+ * Returns ret, or the error of a failed release. */
+static int sp_end(ion_bank *b, int ret, ion_error *err)
+{
+    if (ret >= 0)
+        return exec_id(b, ST_RELEASE, err) ? sp_end(b, ION_BANK_EDB, NULL)
+                                           : ret;
+    /* After some errors SQLite has already rolled the transaction back and
+     * the savepoint is gone; these then fail harmlessly. */
+    exec_id(b, ST_ROLLBACK_TO, NULL);
+    exec_id(b, ST_RELEASE, NULL);
+    return ret;
+}
+
+static void hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
+{
+    unsigned char h[crypto_generichash_BYTES];
+    crypto_generichash(h, sizeof h, data, len, NULL, 0);
+    sodium_bin2hex(out, HASH_HEX_LEN, h, sizeof h);
+}
+
+/* ---- text rules ---- */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none:
+ * no overlong forms, surrogates or code points past U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    size_t len;
+    unsigned long cp, min;
+    if (s[0] < 0x80)
+        return 1;
+    if ((s[0] & 0xE0) == 0xC0)
+        len = 2, cp = s[0] & 0x1F, min = 0x80;
+    else if ((s[0] & 0xF0) == 0xE0)
+        len = 3, cp = s[0] & 0x0F, min = 0x800;
+    else if ((s[0] & 0xF8) == 0xF0)
+        len = 4, cp = s[0] & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+const char *ion_bank_text_problem(const char *s, size_t max)
+{
+    if (!s || !*s)
+        return "is empty";
+    size_t n = strlen(s);
+    if (n > max)
+        return "is too long";
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(u + i, n - i);
+        if (!k)
+            return "is not valid UTF-8";
+        if (k == 1 && (u[i] < 0x20 || u[i] == 0x7F))
+            return "contains a control character";
+        i += k;
+    }
+    return NULL;
+}
+
+const char *ion_bank_id_problem(const char *s)
+{
+    if (!s || !*s)
+        return "is empty";
+    if (strlen(s) > ION_BANK_ID_MAX)
+        return "is longer than 64 characters";
+    if (*s == '.')
+        return "must not start with a dot";
+    for (const char *p = s; *p; p++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                    "0123456789._-", *p))
+            return "may only use letters, digits, '.', '_' and '-'";
+    return NULL;
+}
+
+/* ---- open, schema, migrations ---- */
+
+static int exec_sql(ion_bank *b, const char *sql, ion_error *err)
+{
+    if (sqlite3_exec(b->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(b, err, "could not set up the database");
+    return 0;
+}
+
+/* The integer a PRAGMA (or other one-value query) returns. */
+static int query_int(ion_bank *b, const char *sql, int *out, ion_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL))
+        return db_fail(b, err, "could not read the database");
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(b, err, "could not read the database");
+    return 0;
+}
+
+static int put_secret(ion_bank *b, ion_error *err)
+{
+    unsigned char secret[ION_BANK_SECRET_LEN];
+    sqlite3_stmt *st = stmt(b, ST_SECRET_PUT, err);
+    if (!st)
+        return ION_BANK_EDB;
+    randombytes_buf(secret, sizeof secret);
+    int rc = sqlite3_bind_blob(st, 1, secret, sizeof secret, SQLITE_TRANSIENT);
+    sodium_memzero(secret, sizeof secret);
+    if (rc)
+        return db_fail(b, err, "could not store the course secret");
+    return run(b, st, err, "could not store the course secret");
+}
+
+static int migrate_0_to_1(ion_bank *b, ion_error *err)
+{
+    char sql[64];
+    for (size_t i = 0; i < sizeof schema_v1 / sizeof schema_v1[0]; i++)
+        if (exec_sql(b, schema_v1[i], err))
+            return ION_BANK_EDB;
+    snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
+             ION_BANK_APPLICATION_ID);
+    if (exec_sql(b, sql, err))
+        return ION_BANK_EDB;
+    return put_secret(b, err);
+}
+
+/* migrations[v] upgrades a bank from schema version v to v + 1; a new
+ * version adds a function here and its statements to schema/bank.sql. */
+typedef int (*migration_fn)(ion_bank *b, ion_error *err);
+static const migration_fn migrations[ION_BANK_SCHEMA_VERSION] = {
+    migrate_0_to_1,
+};
+
+/* Reads user_version and refuses what is not a bank this code can use:
+ * version 0 is a bank whose schema was never made (application_id set),
+ * or a new, empty file. */
+static int schema_version(ion_bank *b, const char *path, int *version,
+                          ion_error *err)
+{
+    int app, objects;
+    if (query_int(b, "PRAGMA user_version", version, err) ||
+        query_int(b, "PRAGMA application_id", &app, err) ||
+        query_int(b, "SELECT count(*) FROM sqlite_schema", &objects, err))
+        return ION_BANK_EDB;
+    if (app != ION_BANK_APPLICATION_ID &&
+        !(app == 0 && *version == 0 && objects == 0))
+        return refuse(err, "%s is not an ionsheet database", path);
+    if (*version > ION_BANK_SCHEMA_VERSION)
+        return refuse(err,
+                      "%s has schema version %d, newer than this ionsheet (%d)",
+                      path, *version, ION_BANK_SCHEMA_VERSION);
+    return 0;
+}
+
+/* Upgrades step by step, all steps in one transaction; the version is read
+ * again under the write lock in case another process upgraded first. */
+static int migrate(ion_bank *b, const char *path, ion_error *err)
+{
+    int v, ret;
+    char sql[64];
+    if ((ret = schema_version(b, path, &v, err)) < 0)
+        return ret;
+    if (v == ION_BANK_SCHEMA_VERSION)
+        return 0;
+    if (exec_id(b, ST_BEGIN, err))
+        return ION_BANK_EDB;
+    if ((ret = schema_version(b, path, &v, err)) < 0)
+        goto fail;
+    for (; v < ION_BANK_SCHEMA_VERSION; v++) {
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+        if ((ret = migrations[v](b, err)) < 0 ||
+            (ret = exec_sql(b, sql, err)) < 0)
+            goto fail;
+    }
+    if ((ret = exec_id(b, ST_COMMIT, err)) < 0)
+        goto fail;
+    return 0;
+fail:
+    ion_bank_rollback(b, NULL);
+    return ret;
+}
+
+ion_bank *ion_bank_open(const char *path, int create, ion_error *err)
+{
+    struct stat sb;
+    int fk = 0;
+    if (sodium_init() < 0) {
+        ion_fail(err, "", 0, "could not initialise libsodium");
+        return NULL;
+    }
+    if (!create && stat(path, &sb) != 0) {
+        ion_fail(err, "", 0, "no database at %s (run 'ionsheet init')", path);
+        return NULL;
+    }
+    ion_bank *b = calloc(1, sizeof *b);
+    if (!b) {
+        ion_fail(err, "", 0, "out of memory");
+        return NULL;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &b->db, flags, NULL) != SQLITE_OK) {
+        if (!b->db)
+            ion_fail(err, "", 0, "out of memory");
+        else
+            ion_fail(err, "", 0, "could not open %s: %s", path,
+                     sqlite3_errmsg(b->db));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(b->db, 1);
+    sqlite3_busy_timeout(b->db, 5000);
+    /* journal_mode answers with a row, which sqlite3_exec ignores; a memory
+     * database stays in memory mode, which is fine. */
+    if (exec_sql(b, "PRAGMA foreign_keys = ON", err) ||
+        query_int(b, "PRAGMA foreign_keys", &fk, err) ||
+        exec_sql(b, "PRAGMA journal_mode = WAL", err) ||
+        exec_sql(b, "PRAGMA synchronous = NORMAL", err))
+        goto fail;
+    if (!fk) {
+        ion_fail(err, "", 0, "this SQLite does not enforce foreign keys");
+        goto fail;
+    }
+    if (migrate(b, path, err) < 0)
+        goto fail;
+    return b;
+fail:
+    ion_bank_close(b);
+    return NULL;
+}
+
+void ion_bank_close(ion_bank *b)
+{
+    if (!b)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(b->st[i]);
+    sqlite3_close(b->db);
+    free(b);
+}
+
+char *ion_bank_schema_sql(void)
+{
+    size_t n = 0, k = sizeof schema_v1 / sizeof schema_v1[0];
+    for (size_t i = 0; i < k; i++)
+        n += strlen(schema_v1[i]);
+    char *s = malloc(n + 1);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (size_t i = 0, at = 0; i < k; i++) {
+        size_t len = strlen(schema_v1[i]);
+        memcpy(s + at, schema_v1[i], len + 1);
+        at += len;
+    }
+    return s;
+}
+
+int ion_bank_begin(ion_bank *b, ion_error *err)
+{
+    return exec_id(b, ST_BEGIN, err);
+}
+
+int ion_bank_commit(ion_bank *b, ion_error *err)
+{
+    return exec_id(b, ST_COMMIT, err);
+}
+
+int ion_bank_rollback(ion_bank *b, ion_error *err)
+{
+    if (sqlite3_get_autocommit(b->db))
+        return 0;
+    return exec_id(b, ST_ROLLBACK, err);
+}
+
+int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
+                    ion_error *err)
+{
+    sqlite3_stmt *st = stmt(b, ST_SECRET_GET, err);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret < 0)
+        return ret;
+    if (ret == 0 || sqlite3_column_bytes(st, 0) != ION_BANK_SECRET_LEN) {
+        sqlite3_reset(st);
+        ion_fail(err, "", 0, "the bank has no valid course secret");
+        return ION_BANK_EDB;
+    }
+    memcpy(out, sqlite3_column_blob(st, 0), ION_BANK_SECRET_LEN);
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* ---- templates ---- */
+
+static int template_check(const ion_bank_template *t, const char *source,
+                          const char *file, ion_error *err)
+{
+    if (!t->id || !*t->id)
+        return refuse(err, "template without an id");
+    if (!t->topic || !*t->topic || !t->title_en || !t->langs || !source ||
+        !file)
+        return refuse(err, "template '%s' is incomplete", t->id);
+    if (t->difficulty < 1 || t->difficulty > 3)
+        return refuse(err, "template '%s' has difficulty %d (1 to 3)", t->id,
+                      t->difficulty);
+    return 0;
+}
+
+/* Stores a new version of a template: its description and its source. */
+static int template_store(ion_bank *b, const ion_bank_template *t,
+                          int version, const char *hash, const char *source,
+                          const char *file, ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, ST_TPL_PUT, err, "titttti", t->id,
+                               t->topic, t->difficulty, t->title_en,
+                               t->title_zh, t->langs, version);
+    if (!st || run(b, st, err, "could not store the template"))
+        return ION_BANK_EDB;
+    st = prepare(b, ST_TPL_VERSION_PUT, err, "tittt", t->id, version, hash,
+                 source, file);
+    if (!st || run(b, st, err, "could not store the template's source"))
+        return ION_BANK_EDB;
+    return 0;
+}
+
+int ion_bank_template_upsert(ion_bank *b, const ion_bank_template *t,
+                             const char *source_xml, const char *source_file,
+                             int *version, int *changed, ion_error *err)
+{
+    char hash[HASH_HEX_LEN];
+    int ret, current = 0, same = 0;
+    sqlite3_stmt *st;
+    if ((ret = template_check(t, source_xml, source_file, err)) < 0)
+        return ret;
+    hash_hex(source_xml, strlen(source_xml), hash);
+    if ((ret = sp_begin(b, err)) < 0)
+        return ret;
+    if (!(st = prepare(b, ST_TPL_CURRENT, err, "t", t->id))) {
+        ret = ION_BANK_EDB;
+        goto done;
+    }
+    if ((ret = first_row(b, st, err)) < 0)
+        goto done;
+    if (ret) {
+        current = sqlite3_column_int(st, 0);
+        same = !strcmp(column_text(st, 1), hash);
+        sqlite3_reset(st);
+    }
+    ret = same ? 0
+               : template_store(b, t, current + 1, hash, source_xml,
+                                source_file, err);
+done:
+    ret = sp_end(b, ret, err);
+    if (ret >= 0) {
+        if (version)
+            *version = same ? current : current + 1;
+        if (changed)
+            *changed = !same;
+    }
+    return ret < 0 ? ret : 0;
+}
+
+void ion_bank_source_release(ion_bank_source *s)
+{
+    if (!s)
+        return;
+    free(s->template_id);
+    free(s->source);
+    free(s->source_file);
+    free(s->hash);
+    free(s->imported);
+    memset(s, 0, sizeof *s);
+}
+
+int ion_bank_template_source(ion_bank *b, const char *id, int version,
+                             ion_bank_source *out, ion_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare(b, ST_TPL_SOURCE, err, "ti", id, version);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret <= 0)
+        return ret;
+    out->version = sqlite3_column_int(st, 1);
+    if (column_dup(st, 0, &out->template_id) ||
+        column_dup(st, 2, &out->source) ||
+        column_dup(st, 3, &out->source_file) ||
+        column_dup(st, 4, &out->hash) || column_dup(st, 5, &out->imported)) {
+        ion_bank_source_release(out);
+        ret = ion_fail(err, "", 0, "out of memory");
+    }
+    sqlite3_reset(st);
+    return ret;
+}
+
+/* The current version of template id in *version: 1, or 0 if unknown. */
+static int template_version(ion_bank *b, const char *id, int *version,
+                            ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, ST_TPL_VERSION, err, "t", id);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret == 1) {
+        *version = sqlite3_column_int(st, 0);
+        sqlite3_reset(st);
+    }
+    return ret;
+}
+
+int ion_bank_template_exists(ion_bank *b, const char *id, ion_error *err)
+{
+    int version;
+    return template_version(b, id, &version, err);
+}
+
+/* Walks the rows of a bound query, calling row_fn for each; stops early
+ * when it returns nonzero and returns that. */
+typedef int (*row_fn)(sqlite3_stmt *st, void *fn, void *ctx);
+
+static int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, void *fn,
+                void *ctx, ion_error *err)
+{
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((ret = each(st, fn, ctx)) != 0)
+            break;
+    sqlite3_reset(st);
+    if (ret == 0 && rc != SQLITE_DONE)
+        return db_fail(b, err, "could not read the bank");
+    return ret;
+}
+
+/* The callbacks are passed as void * through walk(); converting function
+ * pointers to void * is not ISO C, so they travel inside a struct. */
+typedef struct {
+    ion_bank_template_fn fn;
+} template_cb;
+
+static int template_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+    ion_bank_template t = {
+        column_text(st, 0), column_text(st, 1), sqlite3_column_int(st, 2),
+        column_text(st, 3), column_text(st, 4), column_text(st, 5),
+        sqlite3_column_int(st, 6),
+    };
+    return ((template_cb *)cb)->fn(&t, ctx);
+}
+
+int ion_bank_template_list(ion_bank *b, const char *topic,
+                           ion_bank_template_fn fn, void *ctx,
+                           ion_error *err)
+{
+    template_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_TPL_LIST, err, "t", topic);
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, template_row, &cb, ctx, err);
+}
+
+/* ---- courses and students ---- */
+
+/* 1 when the one-row query id with one text parameter finds a row. */
+static int has_row(ion_bank *b, enum stmt_id id, const char *key,
+                   ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, id, err, "t", key);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret == 1)
+        sqlite3_reset(st);
+    return ret;
+}
+
+int ion_bank_course_exists(ion_bank *b, const char *course, ion_error *err)
+{
+    return has_row(b, ST_COURSE_GET, course, err);
+}
+
+int ion_bank_course_ensure(ion_bank *b, const char *course, ion_error *err)
+{
+    const char *why = ion_bank_text_problem(course, ION_BANK_ID_MAX);
+    if (why)
+        return refuse(err, "course name %s", why);
+    sqlite3_stmt *st = prepare(b, ST_COURSE_PUT, err, "t", course);
+    if (!st || run(b, st, err, "could not store the course"))
+        return ION_BANK_EDB;
+    return 0;
+}
+
+static int student_check(const ion_bank_student *s, ion_error *err)
+{
+    const char *why = ion_bank_id_problem(s->id);
+    if (why)
+        return refuse(err, "student id %s", why);
+    if ((why = ion_bank_text_problem(s->name, ION_BANK_TEXT_MAX)))
+        return refuse(err, "name of student '%s' %s", s->id, why);
+    if (s->email && *s->email &&
+        (why = ion_bank_text_problem(s->email, ION_BANK_TEXT_MAX)))
+        return refuse(err, "e-mail of student '%s' %s", s->id, why);
+    return 0;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* Adds s, or updates it when it differs from the stored row, which st is
+ * on (NULL when there is none); *status says which. */
+static int student_store(ion_bank *b, const ion_bank_student *s,
+                         sqlite3_stmt *st, int *status, ion_error *err)
+{
+    int ret;
+    if (!st) {
+        if ((ret = ion_bank_course_exists(b, s->course, err)) <= 0)
+            return ret < 0 ? ret
+                           : refuse(err, "unknown course '%s'", s->course);
+        *status = ION_BANK_ADDED;
+        st = prepare(b, ST_STUDENT_ADD, err, "tttt", s->course, s->id,
+                     s->name, s->email);
+    } else {
+        const char *email = s->email && *s->email ? s->email : NULL;
+        int same = !strcmp(column_text(st, 2), s->name) &&
+                   (!s->email || same_text(column_text(st, 3), email));
+        sqlite3_reset(st);
+        if (same) {
+            *status = ION_BANK_UNCHANGED;
+            return 0;
+        }
+        *status = ION_BANK_UPDATED;
+        st = prepare(b, ST_STUDENT_UPDATE, err, "tttt", s->course, s->id,
+                     s->name, s->email);
+    }
+    if (!st || run(b, st, err, "could not store the student"))
+        return ION_BANK_EDB;
+    return 0;
+}
+
+int ion_bank_student_upsert(ion_bank *b, const ion_bank_student *s,
+                            int *status, ion_error *err)
+{
+    int ret, st_status = ION_BANK_UNCHANGED;
+    sqlite3_stmt *st;
+    if ((ret = student_check(s, err)) < 0)
+        return ret;
+    if ((ret = sp_begin(b, err)) < 0)
+        return ret;
+    if (!(st = prepare(b, ST_STUDENT_GET, err, "tt", s->course, s->id)))
+        ret = ION_BANK_EDB;
+    else if ((ret = first_row(b, st, err)) >= 0)
+        ret = student_store(b, s, ret ? st : NULL, &st_status, err);
+    ret = sp_end(b, ret, err);
+    if (ret >= 0 && status)
+        *status = st_status;
+    return ret < 0 ? ret : 0;
+}
+
+void ion_bank_student_release(ion_bank_student_row *s)
+{
+    if (!s)
+        return;
+    free(s->course);
+    free(s->id);
+    free(s->name);
+    free(s->email);
+    memset(s, 0, sizeof *s);
+}
+
+int ion_bank_student_get(ion_bank *b, const char *course, const char *id,
+                         ion_bank_student_row *out, ion_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare(b, ST_STUDENT_GET, err, "tt", course, id);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret <= 0)
+        return ret;
+    if (column_dup(st, 0, &out->course) || column_dup(st, 1, &out->id) ||
+        column_dup(st, 2, &out->name) || column_dup(st, 3, &out->email)) {
+        ion_bank_student_release(out);
+        ret = ion_fail(err, "", 0, "out of memory");
+    }
+    sqlite3_reset(st);
+    return ret;
+}
+
+typedef struct {
+    ion_bank_student_fn fn;
+} student_cb;
+
+static int student_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+    ion_bank_student s = {column_text(st, 0), column_text(st, 1),
+                          column_text(st, 2), column_text(st, 3)};
+    return ((student_cb *)cb)->fn(&s, ctx);
+}
+
+int ion_bank_student_list(ion_bank *b, const char *course,
+                          ion_bank_student_fn fn, void *ctx, ion_error *err)
+{
+    student_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_STUDENT_LIST, err, "t", course);
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, student_row, &cb, ctx, err);
+}
+
+/* ---- worksheets ---- */
+
+/* n digits at s as a number, or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM", a real date and time. */
+static int due_ok(const char *s)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30,
+                               31, 31, 30, 31, 30, 31};
+    size_t n = strlen(s);
+    if ((n != 10 && n != 16) || s[4] != '-' || s[7] != '-')
+        return 0;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    if (y < 0 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap)
+        return 0;
+    if (n == 10)
+        return 1;
+    int h = digits(s + 11, 2), mi = digits(s + 14, 2);
+    return s[10] == 'T' && s[13] == ':' && h >= 0 && h < 24 && mi >= 0 &&
+           mi < 60;
+}
+
+static int worksheet_check(const char *name, const char *course,
+                           const char *title, const char *due, size_t n,
+                           const double *points, ion_error *err)
+{
+    const char *why = ion_bank_id_problem(name);
+    if (why)
+        return refuse(err, "worksheet name %s", why);
+    if (!course)
+        return refuse(err, "worksheet '%s' has no course", name);
+    if (title && (why = ion_bank_text_problem(title, ION_BANK_TEXT_MAX)))
+        return refuse(err, "title %s", why);
+    if (due && !due_ok(due))
+        return refuse(err, "invalid due date '%s' (use YYYY-MM-DD or "
+                           "YYYY-MM-DDTHH:MM)", due);
+    if (n == 0)
+        return refuse(err, "worksheet '%s' has no problems", name);
+    for (size_t i = 0; points && i < n; i++)
+        if (!isfinite(points[i]))
+            return refuse(err, "invalid points for problem %zu", i + 1);
+    return 0;
+}
+
+/* Inserts the worksheet and its problems, pinned to their templates'
+ * current versions; the caller holds the savepoint. */
+static int worksheet_store(ion_bank *b, const char *name, const char *course,
+                           const char *title, const char *due, size_t n,
+                           const char *const *ids, const double *points,
+                           ion_error *err)
+{
+    int ret, version;
+    sqlite3_stmt *st;
+    if ((ret = has_row(b, ST_WS_GET, name, err)) != 0)
+        return ret < 0 ? ret
+                       : refuse(err, "worksheet '%s' already exists", name);
+    if ((ret = ion_bank_course_exists(b, course, err)) <= 0)
+        return ret < 0 ? ret : refuse(err, "unknown course '%s'", course);
+    st = prepare(b, ST_WS_PUT, err, "tttt", name, course,
+                 title ? title : name, due);
+    if (!st || run(b, st, err, "could not store the worksheet"))
+        return ION_BANK_EDB;
+    for (size_t i = 0; i < n; i++) {
+        if ((ret = template_version(b, ids[i], &version, err)) <= 0)
+            return ret < 0 ? ret
+                           : refuse(err, "unknown template '%s'", ids[i]);
+        st = prepare(b, ST_WS_PROBLEM_PUT, err, "titid", name, (int)i + 1,
+                     ids[i], version, points ? points[i] : -1.0);
+        if (!st || run(b, st, err, "could not store the worksheet"))
+            return ION_BANK_EDB;
+    }
+    return 0;
+}
+
+int ion_bank_worksheet_create(ion_bank *b, const char *name,
+                              const char *course, const char *title,
+                              const char *due, size_t n,
+                              const char *const *template_ids,
+                              const double *points, ion_error *err)
+{
+    int ret = worksheet_check(name, course, title, due, n, points, err);
+    if (ret < 0 || (ret = sp_begin(b, err)) < 0)
+        return ret;
+    ret = worksheet_store(b, name, course, title, due, n, template_ids,
+                          points, err);
+    return sp_end(b, ret, err);
+}
+
+void ion_bank_worksheet_release(ion_bank_worksheet *w)
+{
+    if (!w)
+        return;
+    free(w->name);
+    free(w->course);
+    free(w->title);
+    free(w->due);
+    free(w->created);
+    for (size_t i = 0; i < w->n; i++)
+        free(w->problems[i].template_id);
+    free(w->problems);
+    memset(w, 0, sizeof *w);
+}
+
+/* Appends the worksheet's problems to w. */
+static int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
+                              ion_error *err)
+{
+    int rc;
+    size_t cap = 0;
+    sqlite3_stmt *st = prepare(b, ST_WS_PROBLEMS, err, "t", w->name);
+    if (!st)
+        return ION_BANK_EDB;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (w->n == cap) {
+            size_t ncap = cap ? 2 * cap : 8;
+            ion_bank_ws_problem *p =
+                realloc(w->problems, ncap * sizeof *p);
+            if (!p)
+                break;
+            w->problems = p;
+            cap = ncap;
+        }
+        ion_bank_ws_problem *p = &w->problems[w->n];
+        if (column_dup(st, 0, &p->template_id))
+            break;
+        w->n++;
+        p->version = sqlite3_column_int(st, 1);
+        p->points = sqlite3_column_type(st, 2) == SQLITE_NULL
+                        ? -1
+                        : sqlite3_column_double(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return ion_fail(err, "", 0, "out of memory");
+    if (rc != SQLITE_DONE)
+        return db_fail(b, err, "could not read the worksheet");
+    return 0;
+}
+
+int ion_bank_worksheet_get(ion_bank *b, const char *name,
+                           ion_bank_worksheet *out, ion_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare(b, ST_WS_GET, err, "t", name);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret <= 0)
+        return ret;
+    if (column_dup(st, 0, &out->name) || column_dup(st, 1, &out->course) ||
+        column_dup(st, 2, &out->title) || column_dup(st, 3, &out->due) ||
+        column_dup(st, 4, &out->created))
+        ret = ion_fail(err, "", 0, "out of memory");
+    sqlite3_reset(st);
+    if (ret > 0 && worksheet_problems(b, out, err) < 0)
+        ret = ION_BANK_EDB;
+    if (ret < 0)
+        ion_bank_worksheet_release(out);
+    return ret;
+}
+
+/* ---- instances ---- */
+
+int ion_bank_instance_put(ion_bank *b, const char *worksheet,
+                          const char *student, int position,
+                          const char *template_id, int version, uint64_t seed,
+                          const char *data, ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "tititut", worksheet,
+                               student, position, template_id, version, seed,
+                               data);
+    if (!st)
+        return ION_BANK_EDB;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    /* The foreign keys (or a NULL course: no such worksheet) refused it. */
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        ion_fail(err, "", 0,
+                 "no problem %d for student '%s' in worksheet '%s' with "
+                 "template '%s' version %d",
+                 position, student, worksheet, template_id, version);
+        return ION_BANK_EINVAL;
+    }
+    return db_fail(b, err, "could not store the instance");
+}
+
+void ion_bank_instance_release(ion_bank_instance *inst)
+{
+    if (!inst)
+        return;
+    free(inst->template_id);
+    free(inst->data);
+    memset(inst, 0, sizeof *inst);
+}
+
+int ion_bank_instance_get(ion_bank *b, const char *worksheet,
+                          const char *student, int position,
+                          ion_bank_instance *out, ion_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare(b, ST_INST_GET, err, "tti", worksheet, student,
+                               position);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret <= 0)
+        return ret;
+    out->version = sqlite3_column_int(st, 1);
+    out->seed = column_seed(st, 2);
+    if (column_dup(st, 0, &out->template_id) ||
+        column_dup(st, 3, &out->data)) {
+        ion_bank_instance_release(out);
+        ret = ion_fail(err, "", 0, "out of memory");
+    }
+    sqlite3_reset(st);
+    return ret;
+}
+
+/* ---- submissions and grades ---- */
+
+/* Checks that student is in worksheet's course; the caller holds the
+ * savepoint. */
+static int submission_check(ion_bank *b, const char *worksheet,
+                            const char *student, ion_error *err)
+{
+    ion_bank_worksheet w;
+    int ret = ion_bank_worksheet_get(b, worksheet, &w, err);
+    if (ret <= 0)
+        return ret < 0 ? ret
+                       : refuse(err, "unknown worksheet '%s'", worksheet);
+    sqlite3_stmt *st = prepare(b, ST_STUDENT_GET, err, "tt", w.course,
+                               student);
+    ret = st ? first_row(b, st, err) : ION_BANK_EDB;
+    if (ret == 1)
+        sqlite3_reset(st);
+    else if (ret == 0)
+        ret = refuse(err, "unknown student '%s' in course '%s'", student,
+                     w.course);
+    ion_bank_worksheet_release(&w);
+    return ret < 0 ? ret : 0;
+}
+
+static int submission_store(ion_bank *b, const char *worksheet,
+                            const char *student, const char *file,
+                            const char *hash, int64_t *id, ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, ST_SUB_PUT, err, "tttt", worksheet,
+                               student, file, hash);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret <= 0)
+        return ret < 0 ? ret : ion_fail(err, "", 0, "submission not stored");
+    *id = sqlite3_column_int64(st, 0);
+    if (run(b, st, err, "could not store the submission"))
+        return ION_BANK_EDB;
+    st = prepare(b, ST_GRADES_CLEAR, err, "I", *id);
+    if (!st || run(b, st, err, "could not clear the old grades"))
+        return ION_BANK_EDB;
+    return 0;
+}
+
+int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
+                               const char *student, const char *source_file,
+                               const void *content, size_t len, int64_t *id,
+                               ion_error *err)
+{
+    char hash[HASH_HEX_LEN];
+    int64_t sub = 0;
+    int ret;
+    if (!worksheet || !student || !source_file || (!content && len))
+        return refuse(err, "incomplete submission");
+    hash_hex(content ? content : "", len, hash);
+    if ((ret = sp_begin(b, err)) < 0)
+        return ret;
+    ret = submission_check(b, worksheet, student, err);
+    if (ret >= 0)
+        ret = submission_store(b, worksheet, student, source_file, hash, &sub,
+                               err);
+    ret = sp_end(b, ret, err);
+    if (ret >= 0 && id)
+        *id = sub;
+    return ret < 0 ? ret : 0;
+}
+
+int ion_bank_grade_put(ion_bank *b, int64_t submission,
+                       const ion_bank_grade *g, ion_error *err)
+{
+    if (!g->part_id || !*g->part_id || !g->verdict || !isfinite(g->score) ||
+        !isfinite(g->max_score) || g->max_score < 0)
+        return refuse(err, "invalid grade for submission %lld",
+                      (long long)submission);
+    sqlite3_stmt *st = prepare(b, ST_GRADE_PUT, err, "Ittddtt", submission,
+                               g->part_id, g->answer, g->score, g->max_score,
+                               g->verdict, g->feedback);
+    if (!st)
+        return ION_BANK_EDB;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return refuse(err, "unknown submission %lld", (long long)submission);
+    return db_fail(b, err, "could not store the grade");
+}
+
+typedef struct {
+    ion_bank_grade_fn fn;
+} grade_cb;
+
+static int grade_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+    ion_bank_grade g = {column_text(st, 0),        column_text(st, 1),
+                        sqlite3_column_double(st, 2),
+                        sqlite3_column_double(st, 3), column_text(st, 4),
+                        column_text(st, 5)};
+    return ((grade_cb *)cb)->fn(&g, ctx);
+}
+
+int ion_bank_grade_list(ion_bank *b, int64_t submission, ion_bank_grade_fn fn,
+                        void *ctx, ion_error *err)
+{
+    grade_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_GRADE_LIST, err, "I", submission);
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, grade_row, &cb, ctx, err);
+}
+
+/* ---- drill ---- */
+
+int ion_bank_drill_record(ion_bank *b, const char *user,
+                          const char *template_id, uint64_t seed,
+                          int right_first, ion_error *err)
+{
+    const char *why = ion_bank_text_problem(user, ION_BANK_TEXT_MAX);
+    if (why)
+        return refuse(err, "user name %s", why);
+    right_first = right_first != 0;
+    int ret = sp_begin(b, err);
+    if (ret < 0)
+        return ret;
+    sqlite3_stmt *st = prepare(b, ST_DRILL_PUT, err, "tti", user, template_id,
+                               right_first);
+    if (!st || run(b, st, err, "could not store the drill progress"))
+        ret = ION_BANK_EDB;
+    else if (sqlite3_changes(b->db) == 0)
+        ret = refuse(err, "unknown template '%s'", template_id);
+    else if (!(st = prepare(b, ST_DRILL_LOG, err, "ttui", user, template_id,
+                            seed, right_first)) ||
+             run(b, st, err, "could not log the drill attempt"))
+        ret = ION_BANK_EDB;
+    return sp_end(b, ret, err);
+}
+
+typedef struct {
+    ion_bank_drill_fn fn;
+} drill_cb;
+
+static int drill_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+    ion_bank_drill d = {column_text(st, 0),        column_text(st, 1),
+                        sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+                        sqlite3_column_int(st, 4), column_text(st, 5)};
+    return ((drill_cb *)cb)->fn(&d, ctx);
+}
+
+int ion_bank_drill_list(ion_bank *b, const char *user, const char *topic,
+                        ion_bank_drill_fn fn, void *ctx, ion_error *err)
+{
+    drill_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_DRILL_LIST, err, "tt", user, topic);
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, drill_row, &cb, ctx, err);
+}

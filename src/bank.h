@@ -1,0 +1,275 @@
+/* The SQLite bank: templates, courses and students, worksheets, generated
+ * instances, submissions and grades, drill progress. All SQL of ionsheet
+ * lives in bank.c; nothing else talks to SQLite.
+ *
+ * Return values: every function returns a negative value on error and fills
+ * err (when not NULL): ION_BANK_EINVAL when the request is refused (an
+ * unknown or duplicate name, an invalid value), ION_BANK_EDB when the
+ * database or the file system failed. Otherwise 0, or for lookups 1 when
+ * found and 0 when not.
+ *
+ * Transactions: every write function is atomic on its own (it runs inside a
+ * savepoint, so a failure undoes exactly its own changes). To make several
+ * writes all or nothing, and fast, wrap them in ion_bank_begin and
+ * ion_bank_commit (or ion_bank_rollback).
+ *
+ * Strings passed in are borrowed for the call. Strings handed to callbacks
+ * are valid only during the callback. Structs filled by _get functions own
+ * their strings; free them with the matching _release. */
+#ifndef ION_BANK_H
+#define ION_BANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define ION_BANK_SCHEMA_VERSION 1
+#define ION_BANK_SECRET_LEN 32
+#define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
+#define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */
+/* PRAGMA application_id of an ionsheet bank ("IONS"). */
+#define ION_BANK_APPLICATION_ID 0x494F4E53
+
+enum {
+    ION_BANK_EDB = -1,    /* database or I/O error */
+    ION_BANK_EINVAL = -2, /* refused: unknown, duplicate or invalid */
+};
+
+typedef struct ion_bank ion_bank;
+
+/* Opens the bank at path and brings its schema up to date (migrations run in
+ * one transaction each). With create, a missing file is made, with the
+ * schema and a fresh random secret; without it a missing file is the error
+ * "no database at PATH (run 'ionsheet init')". A SQLite file that is not an
+ * ionsheet bank, or one from a newer ionsheet, is refused. Returns NULL on
+ * error. Close with ion_bank_close (NULL is fine). */
+ion_bank *ion_bank_open(const char *path, int create, ion_error *err);
+void ion_bank_close(ion_bank *b);
+
+/* The schema that ion_bank_open creates (schema/bank.sql); caller frees. */
+char *ion_bank_schema_sql(void);
+
+/* Explicit transaction (BEGIN IMMEDIATE: the write lock is taken at once,
+ * waiting up to 5 s for another writer). Rollback is harmless when no
+ * transaction is open, so cleanup code may always call it. */
+int ion_bank_begin(ion_bank *b, ion_error *err);
+int ion_bank_commit(ion_bank *b, ion_error *err);
+int ion_bank_rollback(ion_bank *b, ion_error *err);
+
+/* The course secret that keys the seeds. */
+int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
+                    ion_error *err);
+
+/* NULL when s may be a student id or worksheet name, which become file
+ * names: 1 to ION_BANK_ID_MAX bytes of [A-Za-z0-9._-], not starting with a
+ * dot. Otherwise a static reason such as "must not start with a dot". */
+const char *ion_bank_id_problem(const char *s);
+
+/* NULL when s is acceptable text for a name, e-mail, title or course: 1 to
+ * max bytes of valid UTF-8 without control characters. Otherwise a static
+ * reason such as "is not valid UTF-8". */
+const char *ion_bank_text_problem(const char *s, size_t max);
+
+/* ---- templates ---- */
+
+/* A template's description. As input to upsert all fields but title_zh
+ * are required; langs is free text such as "en zh". */
+typedef struct {
+    const char *id;
+    const char *topic;
+    int difficulty; /* 1..3 */
+    const char *title_en;
+    const char *title_zh; /* NULL when there is none */
+    const char *langs;
+    int version; /* the current version; ignored by upsert */
+} ion_bank_template;
+
+/* Stores a template's XML source (the text of its <problem> element). When
+ * the source is the current version's, nothing changes; otherwise it
+ * becomes version current+1 (1 for a new id), the description is updated
+ * and older versions stay readable. *version gets the resulting current
+ * version, *changed 1 when something was stored (either may be NULL). */
+int ion_bank_template_upsert(ion_bank *b, const ion_bank_template *t,
+                             const char *source_xml, const char *source_file,
+                             int *version, int *changed, ion_error *err);
+
+/* One stored version of a template's source. */
+typedef struct {
+    char *template_id;
+    int version;
+    char *source;      /* the XML text */
+    char *source_file; /* the file it was imported from */
+    char *hash;        /* hex BLAKE2b-256 of source */
+    char *imported;    /* UTC time */
+} ion_bank_source;
+void ion_bank_source_release(ion_bank_source *s);
+
+/* Version `version` of template id, or the current one when version is 0.
+ * Returns 1 and fills *out, 0 when there is no such template or version. */
+int ion_bank_template_source(ion_bank *b, const char *id, int version,
+                             ion_bank_source *out, ion_error *err);
+
+/* 1 when a template id exists, 0 when not. */
+int ion_bank_template_exists(ion_bank *b, const char *id, ion_error *err);
+
+/* Calls fn for every template (only those of topic, when not NULL), ordered
+ * by topic then id. A nonzero return from fn stops the walk and is
+ * returned. */
+typedef int (*ion_bank_template_fn)(const ion_bank_template *t, void *ctx);
+int ion_bank_template_list(ion_bank *b, const char *topic,
+                           ion_bank_template_fn fn, void *ctx,
+                           ion_error *err);
+
+/* ---- courses and students ---- */
+
+/* Creates the course when it does not exist. A course id passes
+ * ion_bank_text_problem(course, ION_BANK_ID_MAX). */
+int ion_bank_course_ensure(ion_bank *b, const char *course, ion_error *err);
+/* 1 when the course exists, 0 when not. */
+int ion_bank_course_exists(ion_bank *b, const char *course, ion_error *err);
+
+typedef struct {
+    const char *course;
+    const char *id;
+    const char *name;
+    const char *email; /* NULL when none */
+} ion_bank_student;
+
+enum { ION_BANK_UNCHANGED = 0, ION_BANK_ADDED = 1, ION_BANK_UPDATED = 2 };
+
+/* Adds a student to an existing course, or updates the name (and the email,
+ * unless s->email is NULL; "" clears it) of one already there. The id must
+ * pass ion_bank_id_problem and the name be valid UTF-8. *status (may be
+ * NULL) gets ION_BANK_ADDED, ION_BANK_UPDATED or ION_BANK_UNCHANGED. */
+int ion_bank_student_upsert(ion_bank *b, const ion_bank_student *s,
+                            int *status, ion_error *err);
+
+/* A student read back; the strings are owned (email may be NULL). */
+typedef struct {
+    char *course, *id, *name, *email;
+} ion_bank_student_row;
+void ion_bank_student_release(ion_bank_student_row *s);
+
+/* Returns 1 and fills *out, 0 when the course has no such student. */
+int ion_bank_student_get(ion_bank *b, const char *course, const char *id,
+                         ion_bank_student_row *out, ion_error *err);
+
+/* Calls fn for each student of course ordered by id (bytewise); a nonzero
+ * return from fn stops the walk and is returned. */
+typedef int (*ion_bank_student_fn)(const ion_bank_student *s, void *ctx);
+int ion_bank_student_list(ion_bank *b, const char *course,
+                          ion_bank_student_fn fn, void *ctx, ion_error *err);
+
+/* ---- worksheets ---- */
+
+/* Creates worksheet name (an id by ion_bank_id_problem) for an existing
+ * course, with n >= 1 problems at positions 1..n. Each problem is pinned
+ * to its template's current version now. title NULL: the name. due NULL or
+ * "YYYY-MM-DD" (optionally followed by "THH:MM"). points NULL, or n values:
+ * a problem's total points, or a negative value for the template's own.
+ * Refused (ION_BANK_EINVAL): "worksheet 'X' already exists", "unknown
+ * course 'C'", "unknown template 'Y'", an invalid name, due or points. */
+int ion_bank_worksheet_create(ion_bank *b, const char *name,
+                              const char *course, const char *title,
+                              const char *due, size_t n,
+                              const char *const *template_ids,
+                              const double *points, ion_error *err);
+
+typedef struct {
+    char *template_id;
+    int version; /* the pinned version */
+    double points; /* negative: the template's own */
+} ion_bank_ws_problem;
+
+typedef struct {
+    char *name, *course, *title;
+    char *due; /* NULL when none */
+    char *created;
+    size_t n; /* problems[0] is position 1 */
+    ion_bank_ws_problem *problems;
+} ion_bank_worksheet;
+void ion_bank_worksheet_release(ion_bank_worksheet *w);
+
+/* Returns 1 and fills *out, 0 when there is no such worksheet. */
+int ion_bank_worksheet_get(ion_bank *b, const char *name,
+                           ion_bank_worksheet *out, ion_error *err);
+
+/* ---- generated instances ---- */
+
+/* Stores (or replaces) one student's problem at position of a worksheet.
+ * The student must be in the worksheet's course and template_id/version
+ * must exist (the pinned ones, normally). data is the generator's
+ * serialization, stored as text. Cheap: call it inside one transaction for
+ * a whole class. */
+int ion_bank_instance_put(ion_bank *b, const char *worksheet,
+                          const char *student, int position,
+                          const char *template_id, int version, uint64_t seed,
+                          const char *data, ion_error *err);
+
+typedef struct {
+    char *template_id;
+    int version;
+    uint64_t seed;
+    char *data;
+} ion_bank_instance;
+void ion_bank_instance_release(ion_bank_instance *inst);
+
+/* Returns 1 and fills *out, 0 when nothing is stored there. */
+int ion_bank_instance_get(ion_bank *b, const char *worksheet,
+                          const char *student, int position,
+                          ion_bank_instance *out, ion_error *err);
+
+/* ---- submissions and grades ---- */
+
+/* Records a submission of student for worksheet, identified by the hash of
+ * its content. Grading the same content again reuses its row and removes
+ * its grades (to be put again); new content is a new submission. Unknown
+ * worksheet or student: ION_BANK_EINVAL. *id gets the submission's id. */
+int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
+                               const char *student, const char *source_file,
+                               const void *content, size_t len, int64_t *id,
+                               ion_error *err);
+
+/* One graded part of a submission (answer and feedback may be NULL). */
+typedef struct {
+    const char *part_id; /* "1a", "2b", ... */
+    const char *answer;
+    double score, max_score;
+    const char *verdict; /* "right", "wrong", "partial", "missing", ... */
+    const char *feedback;
+} ion_bank_grade;
+
+/* Stores (or replaces) the grade of one part of a submission. */
+int ion_bank_grade_put(ion_bank *b, int64_t submission,
+                       const ion_bank_grade *g, ion_error *err);
+
+/* Calls fn for each grade of a submission ordered by part id. */
+typedef int (*ion_bank_grade_fn)(const ion_bank_grade *g, void *ctx);
+int ion_bank_grade_list(ion_bank *b, int64_t submission, ion_bank_grade_fn fn,
+                        void *ctx, ion_error *err);
+
+/* ---- drill ---- */
+
+typedef struct {
+    const char *template_id;
+    const char *topic;
+    int attempts;    /* problems tried */
+    int right_first; /* of them, right at the first try */
+    int streak;      /* right at the first try in a row, latest last */
+    const char *last; /* UTC time of the latest attempt */
+} ion_bank_drill;
+
+/* Records one drilled problem of user: right_first is 1 when every part was
+ * right at the first try. Updates the progress row and logs the attempt. */
+int ion_bank_drill_record(ion_bank *b, const char *user,
+                          const char *template_id, uint64_t seed,
+                          int right_first, ion_error *err);
+
+/* Calls fn for each template user has drilled, ordered by topic then
+ * template id (topic NULL: every topic). */
+typedef int (*ion_bank_drill_fn)(const ion_bank_drill *d, void *ctx);
+int ion_bank_drill_list(ion_bank *b, const char *user, const char *topic,
+                        ion_bank_drill_fn fn, void *ctx, ion_error *err);
+
+#endif
