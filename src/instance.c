@@ -1,0 +1,318 @@
+/* Sampling params, evaluating a template for one seed, and formatting. */
+#include "instance.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "rng.h"
+
+int ion_instance_init(ion_instance *in, const ion_template *t)
+{
+    memset(in, 0, sizeof *in);
+    in->t = t;
+    in->vals = calloc(t->nvars + 1, sizeof *in->vals);
+    in->parts = calloc(t->nparts + 1, sizeof *in->parts);
+    if (!in->vals || !in->parts)
+        goto oom;
+    for (size_t i = 0; i < t->nparts; i++) {
+        size_t m = t->parts[i].nmistakes + 1;
+        in->parts[i].mistakes = calloc(m, sizeof *in->parts[i].mistakes);
+        in->parts[i].mistake_ok = calloc(m, 1);
+        if (!in->parts[i].mistakes || !in->parts[i].mistake_ok)
+            goto oom;
+    }
+    return 0;
+oom:
+    ion_instance_release(in);
+    return -1;
+}
+
+void ion_instance_release(ion_instance *in)
+{
+    if (in->parts && in->t)
+        for (size_t i = 0; i < in->t->nparts; i++) {
+            free(in->parts[i].mistakes);
+            free(in->parts[i].mistake_ok);
+        }
+    free(in->parts);
+    free(in->vals);
+    memset(in, 0, sizeof *in);
+}
+
+/* ---- formatting ------------------------------------------------------- */
+
+char *ion_format_sig(double v, int sig, char *buf, size_t n)
+{
+    if (sig < 1)
+        sig = 1;
+    if (sig > 17)
+        sig = 17;
+    if (v == 0) {
+        snprintf(buf, n, "0");
+        return buf;
+    }
+    double a = fabs(v);
+    if (a < 1e-4 || a >= 1e7) {
+        snprintf(buf, n, "%.*e", sig - 1, v);
+        return buf;
+    }
+    /* Round first: the exponent of the rounded value decides the decimals
+     * (9.996 to 3 figures is 10.0, not 9.996). */
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", sig - 1, v);
+    double r = strtod(tmp, NULL);
+    int exp10 = (int)floor(log10(fabs(r)));
+    int decimals = sig - 1 - exp10;
+    if (decimals < 0)
+        decimals = 0;
+    snprintf(buf, n, "%.*f", decimals, r);
+    if (!strncmp(buf, "-0", 2) && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));  /* no "-0.00" */
+    return buf;
+}
+
+const char *ion_unit_label(const ion_unit *u)
+{
+    if (u->dim == ION_DIM_NONE && u->scale == 1)
+        return "";
+    if (u->dim == ION_DIM_TEMP && u->offset != 0)
+        return "\xc2\xb0" "C";
+    return u->name;
+}
+
+/* A param's shown number: on the grid's decimals, or as written in a
+ * list, or to `digits` significant figures when the author asked. */
+static void format_param(const ion_var *v, double shown, char *buf, size_t n)
+{
+    if (v->digits > 0)
+        ion_format_sig(shown, v->digits, buf, n);
+    else if (v->kind == ION_PARAM_RANGE)
+        snprintf(buf, n, "%.*f", v->decimals, shown);
+    else
+        snprintf(buf, n, "%.15g", shown);
+    if (!strncmp(buf, "-0", 2) && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+char *ion_instance_value(const ion_instance *in, int slot, char *buf, size_t n)
+{
+    const ion_var *v = &in->t->vars[slot];
+    const ion_val *x = &in->vals[slot];
+    if (x->type == ION_T_STR)
+        snprintf(buf, n, "%s", x->str);
+    else if (v->kind == ION_LET)
+        ion_format_sig(ion_from_si(v->unit, x->num), v->digits, buf, n);
+    else
+        format_param(v, ion_from_si(v->unit, x->num), buf, n);
+    return buf;
+}
+
+char *ion_instance_quantity(const ion_instance *in, int slot, char *buf, size_t n)
+{
+    ion_instance_value(in, slot, buf, n);
+    const char *label = in->vals[slot].type == ION_T_STR ? "" : ion_unit_label(in->t->vars[slot].unit);
+    if (*label) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, " %s", label);
+    }
+    return buf;
+}
+
+char *ion_part_value(const ion_part *p, double si, char *buf, size_t n)
+{
+    return ion_format_sig(ion_from_si(p->unit, si), p->sigfigs, buf, n);
+}
+
+static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t c = *cap ? *cap : 256;
+        while (c < *len + n + 1)
+            c *= 2;
+        char *p = realloc(*buf, c);
+        if (!p)
+            return -1;
+        *buf = p;
+        *cap = c;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
+int ion_instance_subst(const ion_instance *in, const char *markup, char **buf,
+                       size_t *len, size_t *cap)
+{
+    const char *s = markup ? markup : "";
+    if (put(buf, len, cap, "", 0))
+        return -1;
+    for (;;) {
+        const char *open = strchr(s, '{'), *close = open ? strchr(open, '}') : NULL;
+        int slot = close ? ion_template_slot(in->t, open + 1, (size_t)(close - open - 1)) : -1;
+        if (slot < 0)  /* the loader checked placeholders: only text is left */
+            return put(buf, len, cap, s, strlen(s));
+        char q[96];
+        ion_instance_quantity(in, slot, q, sizeof q);
+        if (put(buf, len, cap, s, (size_t)(open - s)) || put(buf, len, cap, q, strlen(q)))
+            return -1;
+        s = close + 1;
+    }
+}
+
+/* ---- sampling and evaluation ------------------------------------------ */
+
+/* Sets a param from a shown number: the SI value is computed from exactly
+ * the text printed, so the values shown are the values used. */
+static void set_param(ion_instance *in, size_t slot, double shown)
+{
+    const ion_var *v = &in->t->vars[slot];
+    char text[64];
+    format_param(v, shown, text, sizeof text);
+    in->vals[slot].type = ION_T_NUM;
+    in->vals[slot].num = ion_to_si(v->unit, strtod(text, NULL));
+}
+
+static void sample_params(ion_instance *in, ion_rng *rng)
+{
+    const ion_template *t = in->t;
+    for (size_t i = 0; i < t->nvars; i++) {
+        const ion_var *v = &t->vars[i];
+        if (v->kind == ION_PARAM_RANGE) {
+            uint64_t steps = (uint64_t)floor((v->max - v->min) / v->step + 1e-9) + 1;
+            set_param(in, i, v->min + (double)ion_rng_below(rng, steps) * v->step);
+        } else if (v->kind == ION_PARAM_LIST) {
+            set_param(in, i, v->values[ion_rng_below(rng, v->nvalues)]);
+        } else if (v->kind == ION_PARAM_FIXED) {
+            set_param(in, i, v->values[0]);
+        }
+    }
+}
+
+/* "Ko = 4.2 mM, Ki = 140 mM" for messages. */
+static void describe_params(const ion_instance *in, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < in->t->nvars && len + 1 < n; i++) {
+        if (in->t->vars[i].kind == ION_LET)
+            continue;
+        char q[96];
+        ion_instance_quantity(in, (int)i, q, sizeof q);
+        int w = snprintf(buf + len, n - len, "%s%s = %s", len ? ", " : "", in->t->vars[i].name, q);
+        if (w > 0)
+            len += (size_t)w;
+    }
+}
+
+static int fail_at(const ion_instance *in, ion_error *err, int line, const char *what, int code)
+{
+    char params[400];
+    describe_params(in, params, sizeof params);
+    return ion_fail(err, in->t->file, line, "template %s: %s has no value (%s) at seed %llu with %s",
+                    in->t->id, what, ion_err_str(code), (unsigned long long)in->seed, params);
+}
+
+/* A require that can be decided is false. The ones reading a let that
+ * failed (slot type 0) cannot be. */
+static int some_require_fails(const ion_instance *in)
+{
+    const ion_template *t = in->t;
+    for (size_t i = 0; i < t->nrequires; i++) {
+        int refs[64];
+        size_t nrefs = ion_expr_refs(t->requires[i].expr, refs, 64), k = 0;
+        for (; k < nrefs && k < 64; k++)
+            if (in->vals[refs[k]].type == 0)
+                break;
+        if (k < nrefs)
+            continue;
+        ion_val ok;
+        if (ion_expr_eval(t->requires[i].expr, in->vals, &ok) == ION_OK && ok.num == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* One draw: params, then lets in dependency order. Returns 0, 1 when a
+ * require rejects the draw, or -1 after a let with no value. */
+static int draw(ion_instance *in, ion_rng *rng, size_t *failed_let, int *code)
+{
+    const ion_template *t = in->t;
+    sample_params(in, rng);
+    for (size_t i = 0; i < t->nlets; i++)
+        in->vals[t->let_order[i]].type = 0;
+    int bad = 0;
+    for (size_t i = 0; i < t->nlets && !bad; i++) {
+        size_t s = t->let_order[i];
+        int rc = ion_expr_eval(t->vars[s].expr, in->vals, &in->vals[s]);
+        if (rc) {
+            in->vals[s].type = 0;
+            *failed_let = s;
+            *code = rc;
+            bad = 1;
+        }
+    }
+    if (some_require_fails(in))
+        return 1;
+    return bad ? -1 : 0;
+}
+
+static void shuffle_options(ion_part_inst *pi, const ion_part *p, ion_rng *rng)
+{
+    size_t n = p->noptions < ION_MAX_OPTIONS ? p->noptions : ION_MAX_OPTIONS;
+    for (size_t i = 0; i < n; i++)
+        pi->order[i] = (int)i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)ion_rng_below(rng, i);
+        int tmp = pi->order[i - 1];
+        pi->order[i - 1] = pi->order[j];
+        pi->order[j] = tmp;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (p->options[pi->order[i]].correct)
+            pi->letter = (char)('A' + i);
+}
+
+int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
+{
+    const ion_template *t = in->t;
+    ion_rng rng;
+    ion_rng_seed(&rng, seed);
+    in->seed = seed;
+    int state = 1;
+    size_t failed_let = 0;
+    int code = 0;
+    for (in->draws = 1; in->draws <= ION_MAX_DRAWS; in->draws++) {
+        state = draw(in, &rng, &failed_let, &code);
+        if (state <= 0)
+            break;
+    }
+    if (state > 0)
+        return ion_fail(err, t->file, t->line, "template %s: cannot meet its requires after %d draws",
+                        t->id, ION_MAX_DRAWS);
+    if (state < 0) {
+        char what[96];
+        snprintf(what, sizeof what, "let %s", t->vars[failed_let].name);
+        return fail_at(in, err, t->vars[failed_let].line, what, code);
+    }
+    for (size_t i = 0; i < t->nparts; i++) {
+        const ion_part *p = &t->parts[i];
+        ion_part_inst *pi = &in->parts[i];
+        if (p->kind == ION_PART_MCQ) {
+            shuffle_options(pi, p, &rng);
+            continue;
+        }
+        int rc = ion_expr_eval(p->answer, in->vals, &pi->answer);
+        if (rc) {
+            char what[64];
+            snprintf(what, sizeof what, "the answer of part %s", p->id);
+            return fail_at(in, err, p->line, what, rc);
+        }
+        for (size_t k = 0; k < p->nmistakes; k++)
+            pi->mistake_ok[k] = ion_expr_eval(p->mistakes[k].expr, in->vals, &pi->mistakes[k]) == ION_OK;
+    }
+    return 0;
+}

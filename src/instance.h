@@ -1,0 +1,68 @@
+/* Instances: one template filled with one seed's values, and the one
+ * formatting routine every output uses (keys, PDFs, answer files, drill),
+ * so that a value printed anywhere is the value in the key.
+ *
+ * An ion_instance is allocated once per template (ion_instance_init) and
+ * refilled for each seed without allocating (ion_instance_generate), which
+ * is what makes generating for thousands of students fast. */
+#ifndef ION_INSTANCE_H
+#define ION_INSTANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expr.h"
+#include "template.h"
+
+#define ION_MAX_DRAWS 1000  /* samples tried before requires are declared unmet */
+#define ION_MAX_OPTIONS 26  /* mcq options are lettered A..Z */
+
+typedef struct {
+    ion_val answer;        /* numeric: SI value; choice: the id; mcq: unused */
+    ion_val *mistakes;     /* one per template mistake */
+    unsigned char *mistake_ok; /* 0 when that mistake's formula has no value here */
+    int order[ION_MAX_OPTIONS]; /* mcq: option index shown at letter A, B, ... */
+    char letter;           /* mcq: the correct letter */
+} ion_part_inst;
+
+typedef struct {
+    const ion_template *t;
+    uint64_t seed;
+    int draws;             /* samples it took to meet the requires */
+    ion_val *vals;         /* per slot (param or let), SI */
+    ion_part_inst *parts;
+} ion_instance;
+
+int ion_instance_init(ion_instance *in, const ion_template *t);
+void ion_instance_release(ion_instance *in);
+
+/* Fills the instance for seed: samples the params, evaluates the lets,
+ * redraws while a require fails (at most ION_MAX_DRAWS times), evaluates
+ * the answers and mistakes and shuffles mcq options. Returns 0, or -1 with
+ * err saying what failed ("template X: cannot meet its requires after 1000
+ * draws", or a let or answer that has no value, with the params). */
+int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err);
+
+/* Formats v with sig significant figures in plain decimal notation
+ * (exponent notation only outside 1e-4..1e7), without "-0". Returns buf. */
+char *ion_format_sig(double v, int sig, char *buf, size_t n);
+
+/* A param or let's value in its declared unit as shown to students ("4.2"),
+ * and with its unit ("4.2 mM", "37 °C"; no unit when dimensionless). */
+char *ion_instance_value(const ion_instance *in, int slot, char *buf, size_t n);
+char *ion_instance_quantity(const ion_instance *in, int slot, char *buf, size_t n);
+
+/* A numeric SI value in the part's unit with the part's sigfigs ("-95.02");
+ * the display of answers and mistakes in keys, PDFs and feedback. */
+char *ion_part_value(const ion_part *p, double si, char *buf, size_t n);
+
+/* A unit's name as printed after a value ("°C" for Celsius, "" for none). */
+const char *ion_unit_label(const ion_unit *u);
+
+/* Replaces every {name} in markup by the quantity; appends to a buffer the
+ * caller owns (*buf, *len, *cap; realloc'd as needed). Returns 0 or -1 when
+ * out of memory. */
+int ion_instance_subst(const ion_instance *in, const char *markup, char **buf,
+                       size_t *len, size_t *cap);
+
+#endif

@@ -1,0 +1,840 @@
+/* Problem files: secure XML reading, XSD validation, and compiling each
+ * <problem> into an ion_template. */
+#include "template.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE_BYTES (4 << 20)
+#define MAX_VARS 128
+#define DEFAULT_SIGFIGS 4
+
+const char *ion_i18n_get(const ion_i18n *t, const char *lang)
+{
+    if (lang && !strcmp(lang, "zh") && t->zh)
+        return t->zh;
+    return t->en ? t->en : "";
+}
+
+/* ---- XML reading ------------------------------------------------------ */
+
+/* The first libxml2 error of a parse or validation, kept instead of
+ * printed: the library never prints. */
+typedef struct {
+    int seen, line;
+    char msg[300];
+} xml_errors;
+
+static void keep_first_error(void *ctx, const xmlError *e)
+{
+    xml_errors *x = ctx;
+    if (!x || x->seen || !e)
+        return;
+    x->seen = 1;
+    x->line = e->line;
+    snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "invalid xml");
+    size_t n = strlen(x->msg);
+    while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' ' || x->msg[n - 1] == '.'))
+        x->msg[--n] = '\0';
+    for (char *p = x->msg; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+}
+
+static void ignore_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* No file or URL is ever fetched on behalf of a document. */
+static xmlParserInputPtr no_external_entities(const char *url, const char *id,
+                                              xmlParserCtxtPtr ctxt)
+{
+    (void)url;
+    (void)id;
+    (void)ctxt;
+    return NULL;
+}
+
+static void xml_setup(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    xmlInitParser();
+    xmlSetExternalEntityLoader(no_external_entities);
+    xmlSetGenericErrorFunc(NULL, ignore_generic);
+}
+
+/* Parses data with no network, no DTD loading and no entity expansion,
+ * and refuses any document that has a DOCTYPE at all. */
+static xmlDocPtr read_xml(const char *data, size_t len, const char *name, ion_error *err)
+{
+    xml_setup();
+    if (len > MAX_FILE_BYTES) {
+        ion_fail(err, name, 0, "file is larger than %d bytes", MAX_FILE_BYTES);
+        return NULL;
+    }
+    xml_errors x = {0};
+    xmlSetStructuredErrorFunc(&x, (xmlStructuredErrorFunc)keep_first_error);
+    xmlDocPtr doc = xmlReadMemory(data, (int)len, name, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (!doc) {
+        ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "not well-formed xml");
+        return NULL;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        ion_fail(err, name, doc->intSubset ? xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0,
+                 "a DOCTYPE is not allowed");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* A whole file into memory (NUL-terminated; caller frees), at most
+ * MAX_FILE_BYTES. */
+static char *read_file(const char *path, size_t *len, ion_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ion_fail(err, path, 0, "cannot open the file");
+        return NULL;
+    }
+    char *data = malloc(MAX_FILE_BYTES + 2);
+    *len = data ? fread(data, 1, MAX_FILE_BYTES + 1, f) : 0;
+    int bad = !data || ferror(f);
+    fclose(f);
+    if (bad) {
+        free(data);
+        ion_fail(err, path, 0, "cannot read the file");
+        return NULL;
+    }
+    data[*len] = '\0';
+    return data;
+}
+
+static int validate(xmlDocPtr doc, const char *xsd_path, const char *name, ion_error *err)
+{
+    /* One parsed schema serves every file of a run. */
+    static char *cached_path;
+    static xmlSchemaPtr schema;
+    if (!cached_path || strcmp(cached_path, xsd_path)) {
+        xml_errors x = {0};
+        /* Read by us: the entity loader refuses every file and URL. */
+        size_t len;
+        char *xsd = read_file(xsd_path, &len, err);
+        if (!xsd)
+            return -1;
+        xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd, (int)len);
+        if (!pc) {
+            free(xsd);
+            return ion_fail(err, xsd_path, 0, "cannot read the schema");
+        }
+        xmlSchemaSetParserStructuredErrors(pc, (xmlStructuredErrorFunc)keep_first_error, &x);
+        xmlSchemaPtr s = xmlSchemaParse(pc);
+        xmlSchemaFreeParserCtxt(pc);
+        free(xsd);
+        if (!s)
+            return ion_fail(err, xsd_path, x.line, "bad schema: %s", x.seen ? x.msg : "cannot read it");
+        if (schema)
+            xmlSchemaFree(schema);
+        free(cached_path);
+        schema = s;
+        cached_path = strdup(xsd_path);
+    }
+    xml_errors x = {0};
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    if (!vc)
+        return ion_fail(err, name, 0, "out of memory");
+    xmlSchemaSetValidStructuredErrors(vc, (xmlStructuredErrorFunc)keep_first_error, &x);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (rc != 0)
+        return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "does not match the schema");
+    return 0;
+}
+
+/* ---- tree helpers ----------------------------------------------------- */
+
+static int is_elem(xmlNodePtr n, const char *tag)
+{
+    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, tag);
+}
+
+/* An attribute's value (caller frees), or NULL. */
+static char *attr(xmlNodePtr n, const char *name)
+{
+    return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+static const char *lang_of(xmlNodePtr n)
+{
+    static char buf[8];
+    xmlChar *l = xmlNodeGetLang(n);
+    snprintf(buf, sizeof buf, "%s", l ? (const char *)l : "en");
+    xmlFree(l);
+    return buf;
+}
+
+/* A growable string. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p)
+            abort();
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* Text into markup: whitespace runs collapse to one space, and the XML
+ * specials stay escaped so that the markup stays unambiguous. */
+static void put_text(sbuf *b, const char *t)
+{
+    for (; *t; t++) {
+        if (*t == ' ' || *t == '\n' || *t == '\t' || *t == '\r') {
+            if (b->len && b->s[b->len - 1] != ' ')
+                sb_put(b, " ", 1);
+        } else if (*t == '<') {
+            sb_puts(b, "&lt;");
+        } else if (*t == '>') {
+            sb_puts(b, "&gt;");
+        } else if (*t == '&') {
+            sb_puts(b, "&amp;");
+        } else {
+            sb_put(b, t, 1);
+        }
+    }
+}
+
+static void put_markup(sbuf *b, xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            put_text(b, (const char *)c->content);
+        } else if (is_elem(c, "sub") || is_elem(c, "sup") || is_elem(c, "i") || is_elem(c, "b")) {
+            sb_puts(b, "<");
+            sb_puts(b, (const char *)c->name);
+            sb_puts(b, ">");
+            put_markup(b, c);
+            sb_puts(b, "</");
+            sb_puts(b, (const char *)c->name);
+            sb_puts(b, ">");
+        }
+    }
+}
+
+/* An element's inline markup, trimmed; the caller frees it. */
+static char *markup_of(xmlNodePtr n)
+{
+    sbuf b = {0};
+    put_markup(&b, n);
+    if (!b.s)
+        return strdup("");
+    size_t start = b.s[0] == ' ';
+    while (b.len > start && b.s[b.len - 1] == ' ')
+        b.s[--b.len] = '\0';
+    memmove(b.s, b.s + start, b.len - start + 1);
+    return b.s;
+}
+
+/* The plain text content of an element (its expression). */
+static char *text_of(xmlNodePtr n)
+{
+    sbuf b = {0};
+    sb_puts(&b, "");
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            sb_puts(&b, (const char *)c->content);
+    return b.s;
+}
+
+/* ---- building a template ---------------------------------------------- */
+
+typedef struct {
+    ion_template *t;
+    const char *file;
+    ion_error *err;
+    int *state;          /* per var: 0 not compiled, 1 compiling, 2 done */
+    int failed;          /* a nested let failed: err already says why */
+} builder;
+
+static int tfail(builder *b, int line, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    b->failed = 1;
+    return ion_fail(b->err, b->file, line, "template %s: %s", b->t->id ? b->t->id : "?", msg);
+}
+
+static void add_i18n(ion_i18n *t, xmlNodePtr n)
+{
+    char **slot = !strcmp(lang_of(n), "zh") ? &t->zh : &t->en;
+    if (!strcmp(lang_of(n), "zh") || !strcmp(lang_of(n), "en")) {
+        free(*slot);
+        *slot = markup_of(n);
+    }
+}
+
+int ion_template_slot(const ion_template *t, const char *name, size_t len)
+{
+    for (size_t i = 0; i < t->nvars; i++)
+        if (strlen(t->vars[i].name) == len && !memcmp(t->vars[i].name, name, len))
+            return (int)i;
+    return -1;
+}
+
+static int compile_let(builder *b, size_t slot);
+
+/* The resolver: a let is compiled when first used, so lets may come in
+ * any order; a let met while it is being compiled is a cycle. */
+static int resolve(void *ctx, const char *name, size_t len, ion_type *type)
+{
+    builder *b = ctx;
+    int slot = ion_template_slot(b->t, name, len);
+    if (slot < 0)
+        return -1;
+    ion_var *v = &b->t->vars[slot];
+    *type = ION_T_NUM;
+    if (v->kind != ION_LET)
+        return slot;
+    if (b->state[slot] == 1) {
+        tfail(b, v->line, "let '%s' depends on itself", v->name);
+        return -1;
+    }
+    if (b->state[slot] == 0 && compile_let(b, (size_t)slot) < 0)
+        return -1;
+    *type = ion_expr_type(v->expr);
+    return slot;
+}
+
+static ion_expr *compile(builder *b, const char *src, int line, const char *what)
+{
+    ion_error e = {0};
+    ion_expr *x = ion_expr_compile(src, resolve, b, &e);
+    if (!x && !b->failed)
+        tfail(b, line + e.line - 1, "%s: %s", what, e.msg);
+    return x;
+}
+
+static int compile_let(builder *b, size_t slot)
+{
+    ion_var *v = &b->t->vars[slot];
+    char what[96];
+    snprintf(what, sizeof what, "let %s", v->name);
+    b->state[slot] = 1;
+    v->expr = compile(b, v->src, v->line, what);
+    if (!v->expr)
+        return -1;
+    b->state[slot] = 2;
+    b->t->let_order[b->t->nlets++] = slot;
+    return 0;
+}
+
+/* Places shown after the decimal point in a number as written. */
+static int decimals_of(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot)
+        return 0;
+    int n = 0;
+    while (dot[1 + n] >= '0' && dot[1 + n] <= '9')
+        n++;
+    return n;
+}
+
+static int parse_number(builder *b, int line, const char *what, const char *s, double *v)
+{
+    char *end;
+    *v = strtod(s, &end);
+    if (end == s || *end || !isfinite(*v))
+        return tfail(b, line, "%s '%s' is not a number", what, s);
+    return 0;
+}
+
+static int add_param(builder *b, xmlNodePtr n)
+{
+    ion_var *v = &b->t->vars[b->t->nvars];
+    int line = xmlGetLineNo(n);
+    char *name = attr(n, "name"), *unit = attr(n, "unit"), *min = attr(n, "min"),
+         *max = attr(n, "max"), *step = attr(n, "step"), *values = attr(n, "values"),
+         *value = attr(n, "value"), *digits = attr(n, "digits");
+    int rc = -1;
+    memset(v, 0, sizeof *v);
+    v->name = strdup(name ? name : "");
+    v->line = line;
+    b->t->nvars++;
+    v->unit = ion_unit_find(unit ? unit : "1");
+    if (!v->unit) {
+        tfail(b, line, "param %s: unknown unit '%s'", v->name, unit);
+        goto cleanup;
+    }
+    v->digits = digits ? atoi(digits) : 0;
+    int forms = (min || max || step) + !!values + !!value;
+    if (forms != 1 || ((min || max || step) && !(min && max && step))) {
+        tfail(b, line, "param %s needs exactly one of min+max+step, values or value", v->name);
+        goto cleanup;
+    }
+    if (min) {
+        v->kind = ION_PARAM_RANGE;
+        if (parse_number(b, line, "min", min, &v->min) || parse_number(b, line, "max", max, &v->max) ||
+            parse_number(b, line, "step", step, &v->step))
+            goto cleanup;
+        if (!(v->step > 0) || v->max < v->min || (v->max - v->min) / v->step > 1e9) {
+            tfail(b, line, "param %s: the range %s..%s with step %s is empty or too fine", v->name, min, max, step);
+            goto cleanup;
+        }
+        v->decimals = decimals_of(min) > decimals_of(step) ? decimals_of(min) : decimals_of(step);
+    } else {
+        const char *list = values ? values : value;
+        v->kind = values ? ION_PARAM_LIST : ION_PARAM_FIXED;
+        char *copy = strdup(list), *save = NULL;
+        for (char *tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+            double *p = realloc(v->values, (v->nvalues + 1) * sizeof *p);
+            if (!p)
+                abort();
+            v->values = p;
+            if (parse_number(b, line, "value", tok, &v->values[v->nvalues])) {
+                free(copy);
+                goto cleanup;
+            }
+            v->nvalues++;
+            if (decimals_of(tok) > v->decimals)
+                v->decimals = decimals_of(tok);
+        }
+        free(copy);
+        if (!v->nvalues) {
+            tfail(b, line, "param %s has no values", v->name);
+            goto cleanup;
+        }
+    }
+    rc = 0;
+cleanup:
+    xmlFree(name), xmlFree(unit), xmlFree(min), xmlFree(max), xmlFree(step);
+    xmlFree(values), xmlFree(value), xmlFree(digits);
+    return rc;
+}
+
+static int add_let(builder *b, xmlNodePtr n)
+{
+    ion_var *v = &b->t->vars[b->t->nvars++];
+    char *name = attr(n, "name"), *unit = attr(n, "unit"), *digits = attr(n, "digits");
+    memset(v, 0, sizeof *v);
+    v->kind = ION_LET;
+    v->name = strdup(name ? name : "");
+    v->line = xmlGetLineNo(n);
+    v->src = text_of(n);
+    v->digits = digits ? atoi(digits) : 3;
+    v->unit = ion_unit_find(unit ? unit : "1");
+    int rc = v->unit ? 0 : tfail(b, v->line, "let %s: unknown unit '%s'", v->name, unit);
+    xmlFree(name), xmlFree(unit), xmlFree(digits);
+    return rc;
+}
+
+static double attr_num(xmlNodePtr n, const char *name, double dflt)
+{
+    char *s = attr(n, name);
+    double v = s ? strtod(s, NULL) : dflt;
+    xmlFree(s);
+    return v;
+}
+
+/* Reads a part's attributes and children; expressions are compiled later,
+ * once every let is known. */
+static int add_part(builder *b, xmlNodePtr n)
+{
+    ion_part *p = &b->t->parts[b->t->nparts++];
+    memset(p, 0, sizeof *p);
+    p->line = xmlGetLineNo(n);
+    char *id = attr(n, "id"), *kind = attr(n, "kind"), *unit = attr(n, "unit");
+    snprintf(p->id, sizeof p->id, "%s", id ? id : "?");
+    p->kind = !kind || !strcmp(kind, "numeric") ? ION_PART_NUMERIC
+              : !strcmp(kind, "choice") ? ION_PART_CHOICE : ION_PART_MCQ;
+    p->points = attr_num(n, "points", 1);
+    p->tol_abs = attr_num(n, "tol-abs", 0);
+    p->tol_rel = attr_num(n, "tol-rel", 0);
+    p->sigfigs = (int)attr_num(n, "sigfigs", DEFAULT_SIGFIGS);
+    p->unit = ion_unit_find(unit ? unit : "1");
+    int rc = 0;
+    if (!p->unit)
+        rc = tfail(b, p->line, "part %s: unknown unit '%s'", p->id, unit);
+    xmlFree(id), xmlFree(kind), xmlFree(unit);
+    if (rc)
+        return rc;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (is_elem(c, "text")) {
+            add_i18n(&p->text, c);
+        } else if (is_elem(c, "choice")) {
+            p->choices = realloc(p->choices, (p->nchoices + 1) * sizeof *p->choices);
+            p->choices[p->nchoices++] = attr(c, "id");
+        } else if (is_elem(c, "option")) {
+            p->options = realloc(p->options, (p->noptions + 1) * sizeof *p->options);
+            ion_option *o = &p->options[p->noptions++];
+            memset(o, 0, sizeof *o);
+            o->id = attr(c, "id");
+            o->correct = attr_num(c, "correct", 0) == 1;
+            for (xmlNodePtr t = c->children; t; t = t->next)
+                if (is_elem(t, "text"))
+                    add_i18n(&o->text, t);
+        } else if (is_elem(c, "answer")) {
+            p->answer_src = text_of(c);
+        } else if (is_elem(c, "mistake")) {
+            p->mistakes = realloc(p->mistakes, (p->nmistakes + 1) * sizeof *p->mistakes);
+            ion_mistake *m = &p->mistakes[p->nmistakes++];
+            memset(m, 0, sizeof *m);
+            m->line = xmlGetLineNo(c);
+            m->src = text_of(c);
+            m->credit = attr_num(c, "credit", 0);
+            for (xmlNodePtr f = c->children; f; f = f->next)
+                if (is_elem(f, "feedback"))
+                    add_i18n(&m->feedback, f);
+        }
+    }
+    return 0;
+}
+
+/* {name} placeholders must name a param or let. */
+static int check_placeholders(builder *b, const ion_i18n *t, int line)
+{
+    const char *texts[2] = {t->en, t->zh};
+    for (int i = 0; i < 2; i++)
+        for (const char *s = texts[i]; s && (s = strchr(s, '{')); s++) {
+            const char *close = strchr(s, '}');
+            if (!close)
+                return tfail(b, line, "unclosed '{' in a text");
+            if (ion_template_slot(b->t, s + 1, (size_t)(close - s - 1)) < 0)
+                return tfail(b, line, "unknown placeholder {%.*s}", (int)(close - s - 1), s + 1);
+        }
+    return 0;
+}
+
+static int want_type(builder *b, ion_expr *e, ion_type want, int line, const char *what)
+{
+    ion_type got = ion_expr_type(e);
+    if (got == want || (want == ION_T_BOOL && got == ION_T_NUM))
+        return 0;
+    return tfail(b, line, "%s gives %s where %s is needed", what,
+                 got == ION_T_STR ? "a choice id" : got == ION_T_BOOL ? "a condition" : "a number",
+                 want == ION_T_STR ? "a choice id" : want == ION_T_BOOL ? "a condition" : "a number");
+}
+
+static int compile_part(builder *b, ion_part *p)
+{
+    char what[64];
+    if (!p->text.en)
+        return tfail(b, p->line, "part %s has no English text", p->id);
+    if (check_placeholders(b, &p->text, p->line))
+        return -1;
+    if (p->kind == ION_PART_MCQ) {
+        int correct = 0;
+        for (size_t i = 0; i < p->noptions; i++) {
+            correct += p->options[i].correct;
+            if (!p->options[i].text.en)
+                return tfail(b, p->line, "part %s: option %s has no English text", p->id, p->options[i].id);
+        }
+        if (p->noptions < 2 || correct != 1)
+            return tfail(b, p->line, "part %s: an mcq needs two or more options, exactly one correct", p->id);
+        if (p->answer_src || p->nmistakes || p->nchoices)
+            return tfail(b, p->line, "part %s: an mcq has options only (no answer, mistakes or choices)", p->id);
+        return 0;
+    }
+    if (!p->answer_src)
+        return tfail(b, p->line, "part %s has no answer", p->id);
+    ion_type want = p->kind == ION_PART_NUMERIC ? ION_T_NUM : ION_T_STR;
+    if (p->kind == ION_PART_CHOICE && p->nchoices < 2)
+        return tfail(b, p->line, "part %s: a choice part needs two or more choices", p->id);
+    if (p->kind == ION_PART_NUMERIC && (p->noptions || p->nchoices))
+        return tfail(b, p->line, "part %s: a numeric part has no choices or options", p->id);
+    if (p->kind == ION_PART_NUMERIC && !(p->tol_abs > 0 || p->tol_rel > 0))
+        return tfail(b, p->line, "part %s: a numeric part needs tol-abs or tol-rel", p->id);
+    snprintf(what, sizeof what, "part %s answer", p->id);
+    p->answer = compile(b, p->answer_src, p->line, what);
+    if (!p->answer || want_type(b, p->answer, want, p->line, what))
+        return -1;
+    for (size_t i = 0; i < p->nmistakes; i++) {
+        ion_mistake *m = &p->mistakes[i];
+        snprintf(what, sizeof what, "part %s mistake", p->id);
+        m->expr = compile(b, m->src, m->line, what);
+        if (!m->expr || want_type(b, m->expr, want, m->line, what))
+            return -1;
+        if (!m->feedback.en)
+            return tfail(b, m->line, "part %s: a mistake has no English feedback", p->id);
+        if (check_placeholders(b, &m->feedback, m->line))
+            return -1;
+    }
+    return 0;
+}
+
+/* The problem element as a document of its own, for the bank to store. */
+static char *standalone_source(xmlNodePtr problem)
+{
+    xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNodePtr copy = xmlDocCopyNode(problem, doc, 1);
+    xmlDocSetRootElement(doc, copy);
+    xmlReconciliateNs(doc, copy);
+    xmlChar *mem = NULL;
+    int len = 0;
+    xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+    xmlFreeDoc(doc);
+    char *s = strndup((const char *)mem, (size_t)len);
+    xmlFree(mem);
+    return s;
+}
+
+static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
+{
+    ion_template *t = calloc(1, sizeof *t);
+    int state[MAX_VARS] = {0};
+    builder b = {t, file, err, state, 0};
+    size_t nvars = 0, nparts = 0, nreq = 0;
+    t->id = attr(n, "id");
+    t->topic = attr(n, "topic");
+    t->difficulty = (int)attr_num(n, "difficulty", 1);
+    t->file = strdup(file);
+    t->line = xmlGetLineNo(n);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        nvars += is_elem(c, "param") || is_elem(c, "let");
+        nparts += is_elem(c, "part");
+        nreq += is_elem(c, "require");
+    }
+    if (nvars > MAX_VARS) {
+        tfail(&b, t->line, "more than %d params and lets", MAX_VARS);
+        goto fail;
+    }
+    t->vars = calloc(nvars + 1, sizeof *t->vars);
+    t->let_order = calloc(nvars + 1, sizeof *t->let_order);
+    t->parts = calloc(nparts + 1, sizeof *t->parts);
+    t->requires = calloc(nreq + 1, sizeof *t->requires);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        int rc = 0;
+        if (is_elem(c, "title"))
+            add_i18n(&t->title, c);
+        else if (is_elem(c, "text"))
+            add_i18n(&t->text, c);
+        else if (is_elem(c, "hint"))
+            add_i18n(&t->hint, c);
+        else if (is_elem(c, "solution"))
+            add_i18n(&t->solution, c);
+        else if (is_elem(c, "param"))
+            rc = add_param(&b, c);
+        else if (is_elem(c, "let"))
+            rc = add_let(&b, c);
+        else if (is_elem(c, "part"))
+            rc = add_part(&b, c);
+        else if (is_elem(c, "require")) {
+            ion_cond *r = &t->requires[t->nrequires++];
+            r->src = text_of(c);
+            r->line = xmlGetLineNo(c);
+        }
+        if (rc)
+            goto fail;
+    }
+    if (!t->title.en) {
+        tfail(&b, t->line, "no English title");
+        goto fail;
+    }
+    for (size_t i = 0; i < t->nvars; i++) {
+        const char *nm = t->vars[i].name;
+        if (ion_expr_reserved(nm, strlen(nm))) {
+            tfail(&b, t->vars[i].line, "'%s' is a reserved name", nm);
+            goto fail;
+        }
+        if (ion_template_slot(t, nm, strlen(nm)) != (int)i) {
+            tfail(&b, t->vars[i].line, "'%s' is defined twice", nm);
+            goto fail;
+        }
+    }
+    for (size_t i = 0; i < t->nparts; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(t->parts[i].id, t->parts[j].id)) {
+                tfail(&b, t->parts[i].line, "part id '%s' is used twice", t->parts[i].id);
+                goto fail;
+            }
+    for (size_t i = 0; i < t->nvars; i++)
+        if (t->vars[i].kind == ION_LET && state[i] == 0 && compile_let(&b, i) < 0)
+            goto fail;
+    for (size_t i = 0; i < t->nrequires; i++) {
+        ion_cond *r = &t->requires[i];
+        r->expr = compile(&b, r->src, r->line, "require");
+        if (!r->expr || want_type(&b, r->expr, ION_T_BOOL, r->line, "require"))
+            goto fail;
+    }
+    for (size_t i = 0; i < t->nparts; i++)
+        if (compile_part(&b, &t->parts[i]))
+            goto fail;
+    const ion_i18n *texts[] = {&t->text, &t->hint, &t->solution};
+    for (size_t i = 0; i < 3; i++)
+        if (check_placeholders(&b, texts[i], t->line))
+            goto fail;
+    t->source = standalone_source(n);
+    return t;
+fail:
+    ion_template_free(t);
+    return NULL;
+}
+
+static void list_push(ion_template_list *l, ion_template *t)
+{
+    ion_template **p = realloc(l->items, (l->n + 1) * sizeof *p);
+    if (!p)
+        abort();
+    l->items = p;
+    l->items[l->n++] = t;
+}
+
+int ion_templates_parse(const char *data, size_t len, const char *name,
+                        const char *xsd_path, ion_template_list *out,
+                        ion_error *err)
+{
+    xmlDocPtr doc = read_xml(data, len, name, err);
+    if (!doc)
+        return -1;
+    int rc = -1;
+    ion_template_list got = {0};
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!root || !root->ns || strcmp((const char *)root->ns->href, "urn:ionsheet:problem:1")) {
+        ion_fail(err, name, root ? xmlGetLineNo(root) : 0,
+                 "not an ionsheet problem file (namespace urn:ionsheet:problem:1)");
+        goto cleanup;
+    }
+    if (xsd_path && validate(doc, xsd_path, name, err))
+        goto cleanup;
+    if (is_elem(root, "problem")) {
+        ion_template *t = build(root, name, err);
+        if (!t)
+            goto cleanup;
+        list_push(&got, t);
+    } else {
+        for (xmlNodePtr c = root->children; c; c = c->next) {
+            if (!is_elem(c, "problem"))
+                continue;
+            ion_template *t = build(c, name, err);
+            if (!t)
+                goto cleanup;
+            for (size_t i = 0; i < got.n + out->n; i++) {
+                const ion_template *o = i < got.n ? got.items[i] : out->items[i - got.n];
+                if (!strcmp(o->id, t->id)) {
+                    ion_fail(err, name, t->line, "template %s: the id is used twice", t->id);
+                    ion_template_free(t);
+                    goto cleanup;
+                }
+            }
+            list_push(&got, t);
+        }
+    }
+    for (size_t i = 0; i < got.n; i++)
+        list_push(out, got.items[i]);
+    got.n = 0;
+    rc = 0;
+cleanup:
+    ion_template_list_release(&got);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int ion_templates_load(const char *path, const char *xsd_path,
+                       ion_template_list *out, ion_error *err)
+{
+    size_t len;
+    char *data = read_file(path, &len, err);
+    if (!data)
+        return -1;
+    int rc = ion_templates_parse(data, len, path, xsd_path, out, err);
+    free(data);
+    return rc;
+}
+
+static void i18n_release(ion_i18n *t)
+{
+    free(t->en);
+    free(t->zh);
+}
+
+void ion_template_free(ion_template *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nvars; i++) {
+        free(t->vars[i].name);
+        free(t->vars[i].values);
+        free(t->vars[i].src);
+        ion_expr_free(t->vars[i].expr);
+    }
+    for (size_t i = 0; i < t->nrequires; i++) {
+        free(t->requires[i].src);
+        ion_expr_free(t->requires[i].expr);
+    }
+    for (size_t i = 0; i < t->nparts; i++) {
+        ion_part *p = &t->parts[i];
+        i18n_release(&p->text);
+        for (size_t k = 0; k < p->nchoices; k++)
+            xmlFree(p->choices[k]);
+        free(p->choices);
+        for (size_t k = 0; k < p->noptions; k++) {
+            xmlFree(p->options[k].id);
+            i18n_release(&p->options[k].text);
+        }
+        free(p->options);
+        free(p->answer_src);
+        ion_expr_free(p->answer);
+        for (size_t k = 0; k < p->nmistakes; k++) {
+            free(p->mistakes[k].src);
+            ion_expr_free(p->mistakes[k].expr);
+            i18n_release(&p->mistakes[k].feedback);
+        }
+        free(p->mistakes);
+    }
+    xmlFree(t->id);
+    xmlFree(t->topic);
+    i18n_release(&t->title);
+    i18n_release(&t->text);
+    i18n_release(&t->hint);
+    i18n_release(&t->solution);
+    free(t->vars);
+    free(t->let_order);
+    free(t->requires);
+    free(t->parts);
+    free(t->source);
+    free(t->file);
+    free(t);
+}
+
+void ion_template_list_release(ion_template_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        ion_template_free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}

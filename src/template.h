@@ -1,0 +1,134 @@
+/* Problem templates: the parsed, compiled form of one <problem> element.
+ *
+ * A template is read from XML once (ion_templates_load) and then used to
+ * make many instances without re-parsing anything. Everything in it is
+ * owned by the template and freed by ion_template_free. */
+#ifndef ION_TEMPLATE_H
+#define ION_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "expr.h"
+#include "units.h"
+
+/* A text in the languages we ship; en is required, zh may be NULL. The
+ * strings are inline markup: UTF-8 text with <sub>, <sup>, <i>, <b> and
+ * {name} placeholders. */
+typedef struct {
+    char *en, *zh;
+} ion_i18n;
+
+/* The language's text, falling back to English. */
+const char *ion_i18n_get(const ion_i18n *t, const char *lang);
+
+typedef enum { ION_PARAM_RANGE, ION_PARAM_LIST, ION_PARAM_FIXED, ION_LET } ion_var_kind;
+
+/* A param or a let; both own a slot (their index in ion_template.vars). */
+typedef struct {
+    char *name;
+    ion_var_kind kind;
+    const ion_unit *unit;  /* declared unit (the "1" unit when none) */
+    int digits;            /* significant figures shown; 0 = as written */
+    int line;
+    /* params: RANGE min..max on the step grid, LIST values, FIXED values[0];
+     * the numbers are in the declared unit, decimals the places shown. */
+    double min, max, step;
+    double *values;
+    size_t nvalues;
+    int decimals;
+    /* lets */
+    char *src;
+    ion_expr *expr;
+} ion_var;
+
+typedef struct {
+    char *src;
+    ion_expr *expr;
+    int line;
+} ion_cond;
+
+typedef struct {
+    char *src;
+    ion_expr *expr;
+    double credit;         /* 0..1 */
+    ion_i18n feedback;
+    int line;
+} ion_mistake;
+
+typedef struct {
+    char *id;              /* mcq option id */
+    int correct;
+    ion_i18n text;
+} ion_option;
+
+typedef enum { ION_PART_NUMERIC, ION_PART_CHOICE, ION_PART_MCQ } ion_part_kind;
+
+typedef struct {
+    char id[8];            /* "a", "b", ... */
+    ion_part_kind kind;
+    double points;
+    ion_i18n text;
+    /* numeric */
+    const ion_unit *unit;
+    double tol_abs;        /* in the part's unit */
+    double tol_rel;
+    int sigfigs;           /* shown in keys and solutions; default 4 */
+    /* choice */
+    char **choices;
+    size_t nchoices;
+    /* mcq */
+    ion_option *options;
+    size_t noptions;
+    /* numeric and choice */
+    char *answer_src;
+    ion_expr *answer;
+    ion_mistake *mistakes;
+    size_t nmistakes;
+    int line;
+} ion_part;
+
+typedef struct {
+    char *id, *topic;
+    int difficulty;
+    ion_i18n title, text, hint, solution;
+    ion_var *vars;         /* params and lets, in document order = slots */
+    size_t nvars;
+    size_t *let_order;     /* indexes of the lets in evaluation order */
+    size_t nlets;
+    ion_cond *requires;
+    size_t nrequires;
+    ion_part *parts;
+    size_t nparts;
+    char *source;          /* the <problem> element as a standalone XML document */
+    char *file;
+    int line;
+} ion_template;
+
+/* A list of templates read from one file or source text. */
+typedef struct {
+    ion_template **items;
+    size_t n;
+} ion_template_list;
+
+/* Reads a problems file (root <problems>) or a single <problem> document:
+ * refuses DTDs, entities and network access, validates against the XSD at
+ * xsd_path (NULL: no schema validation, for sources the bank stored after
+ * validating them) and compiles every expression. `name` is the file name
+ * for messages. On error fills err (file, line, "template ID: what") and
+ * returns -1 with nothing added to out. */
+int ion_templates_parse(const char *data, size_t len, const char *name,
+                        const char *xsd_path, ion_template_list *out,
+                        ion_error *err);
+
+/* Reads and parses a file: the same with the file's contents. */
+int ion_templates_load(const char *path, const char *xsd_path,
+                       ion_template_list *out, ion_error *err);
+
+/* The slot of a param or let named name, or -1. */
+int ion_template_slot(const ion_template *t, const char *name, size_t len);
+
+void ion_template_free(ion_template *t);
+void ion_template_list_release(ion_template_list *l);
+
+#endif

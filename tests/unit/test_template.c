@@ -1,0 +1,202 @@
+/* Problem files, templates and instances. Run from the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "instance.h"
+#include "template.h"
+
+#define XSD "schema/problem.xsd"
+#define GOOD "tests/data/problems-test.xml"
+
+static ion_template *load_one(void)
+{
+    static ion_template_list l;
+    ion_template_list_release(&l);
+    ion_error err = {0};
+    if (ion_templates_load(GOOD, XSD, &l, &err))
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    assert_int_equal(l.n, 1);
+    return l.items[0];
+}
+
+static void structure(void **state)
+{
+    (void)state;
+    ion_template *t = load_one();
+    assert_string_equal(t->id, "t-nernst-k");
+    assert_string_equal(t->topic, "nernst");
+    assert_int_equal(t->difficulty, 1);
+    assert_string_equal(t->title.zh, "钾离子的平衡电位");
+    assert_string_equal(t->text.en, "A neuron has [K<sup>+</sup>]<sub>o</sub> = {Ko} and "
+                                    "[K<sup>+</sup>]<sub>i</sub> = {Ki} at {T}.");
+    assert_string_equal(ion_i18n_get(&t->hint, "zh"), "Use the Nernst equation.");
+    assert_int_equal(t->nvars, 4);
+    assert_int_equal(t->nlets, 1);
+    assert_int_equal(t->nparts, 3);
+    assert_int_equal(t->parts[0].nmistakes, 2);
+    assert_true(t->parts[0].mistakes[1].credit == 0.5);
+    assert_int_equal(t->parts[1].nchoices, 3);
+    assert_int_equal(t->parts[2].noptions, 3);
+    assert_non_null(strstr(t->source, "urn:ionsheet:problem:1"));
+    /* The stored source parses back to the same template. */
+    ion_template_list again = {0};
+    ion_error err = {0};
+    assert_int_equal(ion_templates_parse(t->source, strlen(t->source), "stored", NULL, &again, &err), 0);
+    assert_string_equal(again.items[0]->text.en, t->text.en);
+    ion_template_list_release(&again);
+}
+
+static void instances_are_reproducible_and_correct(void **state)
+{
+    (void)state;
+    ion_template *t = load_one();
+    ion_instance a, b;
+    ion_error err = {0};
+    assert_int_equal(ion_instance_init(&a, t), 0);
+    assert_int_equal(ion_instance_init(&b, t), 0);
+    int differ = 0;
+    for (uint64_t seed = 1; seed <= 500; seed++) {
+        assert_int_equal(ion_instance_generate(&a, seed, &err), 0);
+        assert_int_equal(ion_instance_generate(&b, seed, &err), 0);
+        double Ko = a.vals[1].num, Ki = a.vals[2].num, T = a.vals[3].num, E;
+        assert_true(Ko == b.vals[1].num && Ki == b.vals[2].num && T == b.vals[3].num);
+        assert_true(Ki > 10 * Ko);
+        assert_true(Ko >= 2 - 1e-12 && Ko <= 10 + 1e-12 && Ki >= 100 && Ki <= 160);
+        assert_true(T == 293.15 || T == 298.15 || T == 310.15);
+        ion_nernst(1, Ko, Ki, T, &E);
+        assert_true(a.parts[0].answer.num == E);
+        assert_string_equal(a.parts[1].answer.str, ion_current_name(-0.070 - E > 0 ? 1 : -1));
+        assert_true(a.parts[0].mistake_ok[0] && fabs(a.parts[0].mistakes[0].num + E) < 1e-15);
+        /* The value shown is the value used: printing and reading back
+         * gives the same SI value. */
+        char shown[64];
+        ion_instance_value(&a, 1, shown, sizeof shown);
+        assert_true(strtod(shown, NULL) == Ko);
+        assert_true(a.parts[2].letter >= 'A' && a.parts[2].letter <= 'C');
+        assert_int_equal(a.t->parts[2].options[a.parts[2].order[a.parts[2].letter - 'A']].correct, 1);
+        differ |= a.parts[2].letter != 'A';
+        if (seed > 1)
+            differ |= 2 * (a.vals[1].num != b.vals[1].num);
+    }
+    assert_true(differ & 1);  /* the options really are shuffled */
+    ion_instance_release(&a);
+    ion_instance_release(&b);
+}
+
+static void formatting(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(ion_format_sig(-95.0225756674, 3, b, sizeof b), "-95.0");
+    assert_string_equal(ion_format_sig(-95.0225756674, 4, b, sizeof b), "-95.02");
+    assert_string_equal(ion_format_sig(9.996, 3, b, sizeof b), "10.0");
+    assert_string_equal(ion_format_sig(161.803, 3, b, sizeof b), "162");
+    assert_string_equal(ion_format_sig(0.0038246, 3, b, sizeof b), "0.00382");
+    assert_string_equal(ion_format_sig(-0.0001, 2, b, sizeof b), "-0.00010");
+    assert_string_equal(ion_format_sig(-0.00004, 2, b, sizeof b), "-4.0e-05");
+    assert_string_equal(ion_format_sig(0, 3, b, sizeof b), "0");
+    assert_string_equal(ion_format_sig(6.2415e6, 3, b, sizeof b), "6240000");
+    assert_string_equal(ion_format_sig(1.5e7, 3, b, sizeof b), "1.50e+07");
+    assert_string_equal(ion_format_sig(-1e-9, 3, b, sizeof b), "-1.00e-09");
+
+    ion_template *t = load_one();
+    ion_instance in;
+    ion_error err = {0};
+    ion_instance_init(&in, t);
+    assert_int_equal(ion_instance_generate(&in, 7, &err), 0);
+    char *s = NULL;
+    size_t len = 0, cap = 0;
+    assert_int_equal(ion_instance_subst(&in, t->solution.en, &s, &len, &cap), 0);
+    assert_null(strchr(s, '{'));
+    assert_non_null(strstr(s, " mV"));
+    char q[64];
+    ion_instance_quantity(&in, 3, q, sizeof q);
+    assert_non_null(strstr(q, "\xc2\xb0""C"));
+    free(s);
+    ion_instance_release(&in);
+}
+
+/* Every broken file gives its own message with file and line, and adds
+ * nothing to the list. */
+static void broken_files(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *msg;
+    } cases[] = {
+        {"unknown-name", "template t-nernst-k: part a answer: unknown name 'EKx'"},
+        {"arg-count", "template t-nernst-k: let EK: nernst"},
+        {"type-error", "template t-nernst-k: part a answer"},
+        {"unit-literal", "unknown unit 'mVx'"},
+        {"circular-let", "depends on itself"},
+        {"schema", "kind"},
+        {"placeholder", "unknown placeholder {Temp}"},
+        {"param-unit", "param T: unknown unit 'Celsius'"},
+        {"z-zero", "template t-nernst-k: part a mistake"},
+        {"choice-number", "part b answer gives a number where a choice id is needed"},
+        {"doctype", "DOCTYPE"},
+        {"not-well-formed", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "tests/data/problems-bad/%s.xml", cases[i].file);
+        ion_template_list l = {0};
+        ion_error err = {0};
+        if (ion_templates_load(path, XSD, &l, &err) == 0)
+            fail_msg("%s was accepted", path);
+        assert_int_equal(l.n, 0);
+        assert_string_equal(err.file, path);
+        if (!strstr(err.msg, cases[i].msg))
+            fail_msg("%s: message '%s' lacks '%s'", path, err.msg, cases[i].msg);
+        if (strcmp(cases[i].file, "doctype") && err.line <= 0)
+            fail_msg("%s: no line in '%s'", path, err.msg);
+    }
+}
+
+/* A template whose requires can never hold is reported, not looped on. */
+static void unsatisfiable_requires(void **state)
+{
+    (void)state;
+    const char *src =
+        "<problems xmlns='urn:ionsheet:problem:1'><problem id='never' topic='nernst' difficulty='1'>"
+        "<title xml:lang='en'>x</title><param name='a' min='1' max='2' step='1'/>"
+        "<require>a &gt; 5</require>"
+        "<part id='a' kind='numeric' unit='1' tol-abs='0.1' points='1'><text xml:lang='en'>a?</text>"
+        "<answer>a</answer></part></problem></problems>";
+    ion_template_list l = {0};
+    ion_error err = {0};
+    assert_int_equal(ion_templates_parse(src, strlen(src), "inline", XSD, &l, &err), 0);
+    ion_instance in;
+    ion_instance_init(&in, l.items[0]);
+    assert_int_equal(ion_instance_generate(&in, 1, &err), -1);
+    assert_non_null(strstr(err.msg, "template never: cannot meet its requires"));
+    ion_instance_release(&in);
+    ion_template_list_release(&l);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(structure),
+        cmocka_unit_test(instances_are_reproducible_and_correct),
+        cmocka_unit_test(formatting),
+        cmocka_unit_test(broken_files),
+        cmocka_unit_test(unsatisfiable_requires),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}
