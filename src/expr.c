@@ -753,6 +753,8 @@ static int next(compiler *c)
         if (i == sizeof ops / sizeof ops[0]) {
             if (ch == '=')
                 return fail(c, t->pos, "syntax error near '=' (compare with '==')");
+            if (ch == '[')
+                return fail(c, t->pos, "a unit in brackets must follow a number");
             if (ch == '&' || ch == '|')
                 return fail(c, t->pos, "syntax error near '%c' (use '%c%c')", ch, ch, ch);
             if (ch > ' ' && ch < 127)
@@ -1034,6 +1036,7 @@ static int parse_args(compiler *c, int open, int *n)
         int a = parse_expr(c);
         if (a < 0)
             return -2;
+        c->nodes[a].next = -1; /* a node picked out of if(...) still links on */
         if (last >= 0)
             c->nodes[last].next = a;
         else
