@@ -369,6 +369,11 @@ static sqlite3_stmt *prepare(ion_bank *b, enum stmt_id id, ion_error *err,
     sqlite3_stmt *st = stmt(b, id, err);
     if (!st)
         return NULL;
+    if ((int)strlen(types) != sqlite3_bind_parameter_count(st)) {
+        ion_fail(err, "", 0, "internal error: statement %d takes %d values",
+                 (int)id, sqlite3_bind_parameter_count(st));
+        return NULL;
+    }
     va_list ap;
     va_start(ap, types);
     int rc = 0;
@@ -788,7 +793,7 @@ static int template_store(ion_bank *b, const ion_bank_template *t,
                           int version, const char *hash, const char *source,
                           const char *file, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_TPL_PUT, err, "titttti", t->id,
+    sqlite3_stmt *st = prepare(b, ST_TPL_PUT, err, "ttittti", t->id,
                                t->topic, t->difficulty, t->title_en,
                                t->title_zh, t->langs, version);
     if (!st || run(b, st, err, "could not store the template"))
@@ -1267,7 +1272,7 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                           const char *template_id, int version, uint64_t seed,
                           const char *data, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "tititut", worksheet,
+    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "ttitiut", worksheet,
                                student, position, template_id, version, seed,
                                data);
     if (!st)
