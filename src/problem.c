@@ -266,7 +266,8 @@ static char *markup_of(xmlNodePtr n)
     return b.s;
 }
 
-/* The plain text content of an element (its expression). */
+/* The plain text content of an element (its expression), whitespace runs
+ * collapsed, so that messages and keys show it on one line. */
 static char *text_of(xmlNodePtr n)
 {
     sbuf b = {0};
@@ -274,6 +275,17 @@ static char *text_of(xmlNodePtr n)
     for (xmlNodePtr c = n->children; c; c = c->next)
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
             sb_puts(&b, (const char *)c->content);
+    size_t k = 0;
+    for (size_t i = 0; b.s[i]; i++) {
+        int space = b.s[i] == ' ' || b.s[i] == '\n' || b.s[i] == '\t' || b.s[i] == '\r';
+        if (!space)
+            b.s[k++] = b.s[i];
+        else if (k && b.s[k - 1] != ' ')
+            b.s[k++] = ' ';
+    }
+    while (k && b.s[k - 1] == ' ')
+        k--;
+    b.s[k] = '\0';
     return b.s;
 }
 

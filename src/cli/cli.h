@@ -43,6 +43,20 @@ void cli_msg(const char *file, int line, const char *fmt, ...)
 /* The same for a library error. */
 void cli_report(const ion_error *err);
 
+/* The path of a file shipped with ionsheet ("schema/problem.xsd",
+ * "problems", "templates"): under $IONSHEET_HOME when set, else in the
+ * current directory when it is there, else beside the executable. Returns
+ * a static buffer. */
+const char *cli_resource(const char *rel);
+
+/* Opens the database of --db; create 1 makes it when missing. Prints the
+ * error and returns NULL on failure. */
+struct ion_bank *cli_open_bank(const ion_cli *cli, int create);
+
+/* Option parsing shared by the commands: when argv[*i] is `name` and a value
+ * follows, stores it in *value, advances *i and returns 1. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+
 /* True when argv holds --help or -h; then prints usage to stdout. */
 int cli_wants_help(int argc, char **argv, const char *usage);
 

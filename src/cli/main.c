@@ -1,6 +1,11 @@
 /* ionsheet: global options, then one row per command (git's shape). */
 #include "cli.h"
 
+#include "bank.h"
+
+#include <limits.h>
+#include <unistd.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +31,8 @@ static const struct {
     ion_cmd_fn fn;
 } commands[] = {
     {"calc", cmd_calc},
+    {"init", cmd_init},
+    {"bank", cmd_bank},
 };
 
 void cli_msg(const char *file, int line, const char *fmt, ...)
@@ -57,6 +64,52 @@ int cli_wants_help(int argc, char **argv, const char *text)
             return 1;
         }
     return 0;
+}
+
+const char *cli_resource(const char *rel)
+{
+    static char path[2 * PATH_MAX];
+    const char *home = getenv("IONSHEET_HOME");
+    if (home && *home) {
+        snprintf(path, sizeof path, "%s/%s", home, rel);
+        return path;
+    }
+    if (access(rel, F_OK) == 0)
+        return rel;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(path, sizeof path, "%s/%s", exe, rel);
+            return path;
+        }
+    }
+    return rel;
+}
+
+ion_bank *cli_open_bank(const ion_cli *cli, int create)
+{
+    ion_error err = {0};
+    ion_bank *b = ion_bank_open(cli->db_path, create, &err);
+    if (!b)
+        cli_report(&err);
+    return b;
+}
+
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    if (strcmp(argv[*i], name))
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_msg(NULL, 0, "option %s needs a value", name);
+        *value = NULL;
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
 }
 
 /* stdout is checked at exit so that a full disk is an error, not silence. */

@@ -1,0 +1,141 @@
+#include "catalog.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_xml_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && !strcmp(name + n - 4, ".xml") && name[0] != '.';
+}
+
+/* The files a path stands for, sorted when it is a directory. */
+static int expand(const char *path, char ***files, size_t *n, ion_error *err)
+{
+    struct stat st;
+    if (stat(path, &st))
+        return ion_fail(err, path, 0, "no such file or directory");
+    if (!S_ISDIR(st.st_mode)) {
+        *files = realloc(*files, (*n + 1) * sizeof **files);
+        (*files)[(*n)++] = strdup(path);
+        return 0;
+    }
+    DIR *d = opendir(path);
+    if (!d)
+        return ion_fail(err, path, 0, "cannot read the directory");
+    size_t first = *n;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!has_xml_suffix(e->d_name))
+            continue;
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        char *full = malloc(len);
+        snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+        *files = realloc(*files, (*n + 1) * sizeof **files);
+        (*files)[(*n)++] = full;
+    }
+    closedir(d);
+    qsort(*files + first, *n - first, sizeof **files, by_name);
+    return 0;
+}
+
+static const char *langs_of(const ion_template *t)
+{
+    return t->title.zh && (t->text.zh || !t->text.en) ? "en zh" : "en";
+}
+
+static int store(ion_bank *b, const ion_template_list *all, ion_import_stats *stats, ion_error *err)
+{
+    if (ion_bank_begin(b, err))
+        return ION_BANK_EDB;
+    for (size_t i = 0; i < all->n; i++) {
+        const ion_template *t = all->items[i];
+        ion_bank_template d = {t->id, t->topic, t->difficulty, t->title.en, t->title.zh, langs_of(t), 0};
+        int version, changed;
+        int rc = ion_bank_template_upsert(b, &d, t->source, t->file, &version, &changed, err);
+        if (rc) {
+            ion_bank_rollback(b, NULL);
+            return rc;
+        }
+        if (!changed)
+            stats->unchanged++;
+        else if (version == 1)
+            stats->added++;
+        else
+            stats->updated++;
+    }
+    return ion_bank_commit(b, err) ? ION_BANK_EDB : 0;
+}
+
+int ion_import(ion_bank *b, const char *const *paths, size_t n,
+               const char *xsd_path, ion_import_error_fn on_error, void *ctx,
+               ion_import_stats *stats, ion_error *err)
+{
+    char **files = NULL;
+    size_t nfiles = 0;
+    int bad = 0, rc;
+    ion_template_list all = {0};
+    memset(stats, 0, sizeof *stats);
+    for (size_t i = 0; i < n; i++) {
+        ion_error e = {0};
+        if (expand(paths[i], &files, &nfiles, &e)) {
+            on_error(&e, ctx);
+            bad++;
+        }
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        ion_error e = {0};
+        size_t before = all.n;
+        if (ion_templates_load(files[i], xsd_path, &all, &e)) {
+            on_error(&e, ctx);
+            bad++;
+            continue;
+        }
+        /* An id may appear once in one import. */
+        for (size_t k = before; k < all.n; k++)
+            for (size_t j = 0; j < before; j++)
+                if (!strcmp(all.items[k]->id, all.items[j]->id)) {
+                    ion_fail(&e, files[i], all.items[k]->line, "template %s: the id is already used in %s",
+                             all.items[k]->id, all.items[j]->file);
+                    on_error(&e, ctx);
+                    bad++;
+                }
+    }
+    stats->files = (int)nfiles;
+    stats->templates = (int)all.n;
+    rc = bad ? ION_BANK_EINVAL : store(b, &all, stats, err);
+    ion_template_list_release(&all);
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    return rc;
+}
+
+ion_template *ion_catalog_load(ion_bank *b, const char *id, int version, ion_error *err)
+{
+    ion_bank_source src = {0};
+    int found = ion_bank_template_source(b, id, version, &src, err);
+    if (found <= 0) {
+        if (found == 0)
+            ion_fail(err, NULL, 0, "unknown template '%s'", id);
+        return NULL;
+    }
+    char name[160];
+    snprintf(name, sizeof name, "%s (version %d in the bank)", id, src.version);
+    ion_template_list l = {0};
+    ion_template *t = NULL;
+    if (ion_templates_parse(src.source, strlen(src.source), name, NULL, &l, err) == 0 && l.n == 1) {
+        t = l.items[0];
+        l.n = 0;
+    }
+    ion_template_list_release(&l);
+    ion_bank_source_release(&src);
+    return t;
+}

@@ -1,0 +1,110 @@
+#include "check.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "instance.h"
+
+double ion_part_tolerance(const ion_part *p, double key_si)
+{
+    double abs_si = p->tol_abs * p->unit->scale;
+    double rel = p->tol_rel * fabs(key_si);
+    return abs_si > rel ? abs_si : rel;
+}
+
+enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_COUNT };
+
+typedef struct {
+    const ion_template *t;
+    ion_check_fn fn;
+    void *ctx;
+    unsigned char broken[RULE_COUNT];
+    int failures;
+} checker;
+
+static void params_of(const ion_instance *in, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < in->t->nvars && len + 1 < n; i++) {
+        if (in->t->vars[i].kind == ION_LET)
+            continue;
+        char q[96];
+        ion_instance_quantity(in, (int)i, q, sizeof q);
+        int w = snprintf(buf + len, n - len, "%s%s = %s", len ? ", " : "", in->t->vars[i].name, q);
+        if (w > 0)
+            len += (size_t)w;
+    }
+}
+
+/* Reports a rule once per template: the first seed is enough to act on. */
+static void report(checker *c, int rule, unsigned long long seed, const ion_instance *in, int line,
+                   const char *what)
+{
+    if (c->broken[rule])
+        return;
+    c->broken[rule] = 1;
+    c->failures++;
+    char values[512] = "";
+    if (in)
+        params_of(in, values, sizeof values);
+    ion_check_failure f = {c->t, seed, line, what, values};
+    c->fn(&f, c->ctx);
+}
+
+static void check_part(checker *c, const ion_instance *in, size_t i)
+{
+    const ion_part *p = &c->t->parts[i];
+    const ion_part_inst *pi = &in->parts[i];
+    char what[400], a[64], b[64];
+    if (p->kind == ION_PART_CHOICE) {
+        for (size_t k = 0; k < p->nchoices; k++)
+            if (!strcmp(p->choices[k], pi->answer.str))
+                return;
+        snprintf(what, sizeof what, "part %s: the answer '%s' is not one of its choices", p->id, pi->answer.str);
+        report(c, RULE_CHOICE, in->seed, in, p->line, what);
+        return;
+    }
+    if (p->kind != ION_PART_NUMERIC)
+        return;
+    double key = pi->answer.num, tol = ion_part_tolerance(p, key);
+    if (fabs(key) <= tol) {
+        snprintf(what, sizeof what, "part %s: the tolerance interval of the answer %s %s contains zero, so its sign is not graded",
+                 p->id, ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit));
+        report(c, RULE_ZERO, in->seed, in, p->line, what);
+    }
+    for (size_t k = 0; k < p->nmistakes; k++) {
+        if (!pi->mistake_ok[k] || fabs(pi->mistakes[k].num - key) > tol)
+            continue;
+        snprintf(what, sizeof what, "part %s: mistake %zu (%s) gives %s, within the tolerance of the answer %s %s",
+                 p->id, k + 1, p->mistakes[k].src, ion_part_value(p, pi->mistakes[k].num, a, sizeof a),
+                 ion_part_value(p, key, b, sizeof b), ion_unit_label(p->unit));
+        report(c, RULE_MISTAKE, in->seed, in, p->mistakes[k].line, what);
+    }
+}
+
+int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void *ctx)
+{
+    checker c = {t, fn, ctx, {0}, 0};
+    ion_instance in;
+    if (ion_instance_init(&in, t)) {
+        report(&c, RULE_EVAL, 0, NULL, t->line, "out of memory");
+        return c.failures;
+    }
+    for (int s = 1; s <= samples; s++) {
+        ion_error err = {0};
+        if (ion_instance_generate(&in, (unsigned long long)s, &err)) {
+            int rule = strstr(err.msg, "cannot meet its requires") ? RULE_REQUIRES : RULE_EVAL;
+            /* The message already names the template, the seed and the
+             * values; keep what follows the template's name. */
+            const char *what = strchr(err.msg, ':');
+            report(&c, rule, (unsigned long long)s, NULL, err.line, what ? what + 2 : err.msg);
+            continue;
+        }
+        for (size_t i = 0; i < t->nparts; i++)
+            check_part(&c, &in, i);
+    }
+    ion_instance_release(&in);
+    return c.failures;
+}

@@ -1,0 +1,29 @@
+/* Well-posed variants (SPEC.md): a template is sampled with many seeds and
+ * fails for each rule that some variant breaks. */
+#ifndef ION_CHECK_H
+#define ION_CHECK_H
+
+#include "template.h"
+
+/* One broken rule, reported for the first seed that breaks it. The strings
+ * are valid during the call only. */
+typedef struct {
+    const ion_template *t;
+    unsigned long long seed;
+    int line;              /* where in the file the rule's element is */
+    const char *what;      /* "part a: mistake 1 (credit 0) is within the tolerance ..." */
+    const char *values;    /* the params of that variant: "Ko = 4.2 mM, ..." */
+} ion_check_failure;
+
+typedef void (*ion_check_fn)(const ion_check_failure *f, void *ctx);
+
+/* Samples seeds 1..samples and calls fn once per broken rule. Returns the
+ * number of rules broken (0 when the template is well posed). */
+int ion_check_template(const ion_template *t, int samples, ion_check_fn fn,
+                       void *ctx);
+
+/* The grading tolerance of a numeric part around the key value, in SI:
+ * max(tol-abs, tol-rel * |key|). */
+double ion_part_tolerance(const ion_part *p, double key_si);
+
+#endif

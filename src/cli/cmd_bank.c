@@ -1,0 +1,344 @@
+/* ionsheet init, and ionsheet bank import|list|show|check. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank.h"
+#include "catalog.h"
+#include "check.h"
+#include "instance.h"
+#include "text.h"
+
+static const char init_usage[] =
+    "usage: ionsheet [--db PATH] init [--problems DIR]\n"
+    "\n"
+    "Creates the database (schema and a random course secret) when it does not\n"
+    "exist, and imports the problem bank (default: the shipped problems/).\n";
+
+static const char bank_usage[] =
+    "usage: ionsheet bank import PATH...          validate and load problem files (all or nothing)\n"
+    "       ionsheet bank list [--topic T]        id, topic, difficulty, title, languages\n"
+    "       ionsheet bank show ID [--seed N]      the template and one instance with its answers\n"
+    "       ionsheet bank check [PATH...] [--samples N]\n"
+    "                                             sample every template (default 2000 seeds) and\n"
+    "                                             report variants that are not well posed\n";
+
+static void print_import_error(const ion_error *err, void *ctx)
+{
+    (void)ctx;
+    cli_report(err);
+}
+
+/* Imports paths and prints the summary; returns an exit code. */
+static int import(const ion_cli *cli, ion_bank *b, const char *const *paths, size_t n)
+{
+    ion_import_stats st;
+    ion_error err = {0};
+    int rc = ion_import(b, paths, n, cli_resource("schema/problem.xsd"), print_import_error, NULL, &st, &err);
+    if (rc == ION_BANK_EINVAL && !err.msg[0]) {
+        cli_msg(NULL, 0, "nothing was imported");
+        return EXIT_INPUT;
+    }
+    if (rc) {
+        cli_report(&err);
+        return rc == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
+    }
+    if (!cli->quiet)
+        printf("imported %d templates from %d files (%d new, %d updated, %d unchanged)\n",
+               st.templates, st.files, st.added, st.updated, st.unchanged);
+    return EXIT_OK;
+}
+
+int cmd_init(int argc, char **argv, ion_cli *cli)
+{
+    if (cli_wants_help(argc, argv, init_usage))
+        return EXIT_OK;
+    const char *problems = NULL;
+    for (int i = 1; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--problems", &problems);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (!got) {
+            cli_msg(NULL, 0, "init: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (!problems)
+        problems = cli_resource("problems");
+    ion_bank *b = cli_open_bank(cli, 1);
+    if (!b)
+        return EXIT_IO;
+    if (!cli->quiet)
+        printf("database %s is ready (schema version %d)\n", cli->db_path, ION_BANK_SCHEMA_VERSION);
+    int rc = import(cli, b, &problems, 1);
+    ion_bank_close(b);
+    return rc;
+}
+
+static int bank_import(ion_cli *cli, int argc, char **argv)
+{
+    if (argc < 3) {
+        cli_msg(NULL, 0, "bank import: give one or more problem files or directories");
+        return EXIT_USAGE;
+    }
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    int rc = import(cli, b, (const char *const *)argv + 2, (size_t)argc - 2);
+    ion_bank_close(b);
+    return rc;
+}
+
+static int print_template_row(const ion_bank_template *t, void *ctx)
+{
+    int *count = ctx;
+    printf("%-24s %-8s %d  %-44s %s\n", t->id, t->topic, t->difficulty, t->title_en, t->langs);
+    ++*count;
+    return 0;
+}
+
+static int bank_list(ion_cli *cli, int argc, char **argv)
+{
+    const char *topic = NULL;
+    for (int i = 2; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--topic", &topic);
+        if (got <= 0) {
+            if (!got)
+                cli_msg(NULL, 0, "bank list: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    ion_error err = {0};
+    int count = 0;
+    printf("%-24s %-8s %s  %-44s %s\n", "id", "topic", "d", "title", "languages");
+    int rc = ion_bank_template_list(b, topic, print_template_row, &count, &err);
+    ion_bank_close(b);
+    if (rc < 0) {
+        cli_report(&err);
+        return EXIT_IO;
+    }
+    if (!cli->quiet)
+        printf("%d templates\n", count);
+    return EXIT_OK;
+}
+
+/* Prints markup as plain text with the instance's values substituted. */
+static void print_text(const char *prefix, const ion_instance *in, const ion_i18n *t, const char *lang)
+{
+    const char *markup = ion_i18n_get(t, lang);
+    if (!*markup)
+        return;
+    char *sub = NULL, *plain = NULL;
+    size_t sl = 0, sc = 0, pl = 0, pc = 0;
+    if (ion_instance_subst(in, markup, &sub, &sl, &sc) == 0 && ion_markup_plain(sub, &plain, &pl, &pc) == 0)
+        printf("%s%s\n", prefix, plain);
+    free(sub);
+    free(plain);
+}
+
+static void print_instance(const ion_instance *in, const char *lang)
+{
+    const ion_template *t = in->t;
+    char q[128], v[64];
+    printf("%s [%s, difficulty %d]: %s\n", t->id, t->topic, t->difficulty, ion_i18n_get(&t->title, lang));
+    printf("seed %llu (%d draw%s)\n\n", (unsigned long long)in->seed, in->draws, in->draws == 1 ? "" : "s");
+    print_text("", in, &t->text, lang);
+    printf("\nvalues:\n");
+    for (size_t i = 0; i < t->nvars; i++)
+        printf("  %-10s = %-16s %s\n", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q),
+               t->vars[i].kind == ION_LET ? t->vars[i].src : "(param)");
+    for (size_t i = 0; i < t->nparts; i++) {
+        const ion_part *p = &t->parts[i];
+        const ion_part_inst *pi = &in->parts[i];
+        printf("\npart %s (%g point%s)\n", p->id, p->points, p->points == 1 ? "" : "s");
+        print_text("  ", in, &p->text, lang);
+        if (p->kind == ION_PART_NUMERIC) {
+            double tol = ion_part_tolerance(p, pi->answer.num);
+            printf("  answer: %s %s (tolerance %s)\n", ion_part_value(p, pi->answer.num, v, sizeof v),
+                   ion_unit_label(p->unit), ion_part_value(p, tol, q, sizeof q));
+        } else if (p->kind == ION_PART_CHOICE) {
+            printf("  answer: %s (choices:", pi->answer.str);
+            for (size_t k = 0; k < p->nchoices; k++)
+                printf(" %s", p->choices[k]);
+            printf(")\n");
+        } else {
+            for (size_t k = 0; k < p->noptions; k++)
+                printf("  %c) %s\n", (int)('A' + k), ion_i18n_get(&p->options[pi->order[k]].text, lang));
+            printf("  answer: %c\n", pi->letter);
+        }
+        for (size_t k = 0; k < p->nmistakes; k++) {
+            if (!pi->mistake_ok[k])
+                continue;
+            if (p->kind == ION_PART_NUMERIC)
+                ion_part_value(p, pi->mistakes[k].num, v, sizeof v);
+            else
+                snprintf(v, sizeof v, "%s", pi->mistakes[k].str);
+            printf("  mistake: %s -> %s%s%s (credit %g)\n", p->mistakes[k].src, v,
+                   p->kind == ION_PART_NUMERIC ? " " : "", p->kind == ION_PART_NUMERIC ? ion_unit_label(p->unit) : "",
+                   p->mistakes[k].credit);
+        }
+    }
+    printf("\n");
+    print_text("hint: ", in, &t->hint, lang);
+    print_text("solution: ", in, &t->solution, lang);
+}
+
+static int bank_show(ion_cli *cli, int argc, char **argv)
+{
+    const char *id = NULL, *seed_text = "1";
+    for (int i = 2; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--seed", &seed_text);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (!got && !id && argv[i][0] != '-')
+            id = argv[i];
+        else if (!got) {
+            cli_msg(NULL, 0, "bank show: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    char *end;
+    unsigned long long seed = strtoull(seed_text, &end, 10);
+    if (!id || *end || end == seed_text) {
+        cli_msg(NULL, 0, id ? "bank show: --seed needs a non-negative integer" : "bank show: give a template id");
+        return EXIT_USAGE;
+    }
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    ion_error err = {0};
+    ion_template *t = ion_catalog_load(b, id, 0, &err);
+    ion_bank_close(b);
+    if (!t) {
+        cli_report(&err);
+        return strstr(err.msg, "unknown template") ? EXIT_USAGE : EXIT_INPUT;
+    }
+    ion_instance in;
+    int rc = EXIT_OK;
+    if (ion_instance_init(&in, t) || ion_instance_generate(&in, seed, &err)) {
+        cli_report(&err);
+        rc = EXIT_INPUT;
+    } else {
+        print_instance(&in, cli->lang);
+    }
+    ion_instance_release(&in);
+    ion_template_free(t);
+    return rc;
+}
+
+static void print_check_failure(const ion_check_failure *f, void *ctx)
+{
+    (void)ctx;
+    if (*f->values)
+        cli_msg(f->t->file, f->line, "template %s: seed %llu: %s (%s)", f->t->id, f->seed, f->what, f->values);
+    else
+        cli_msg(f->t->file, f->line, "template %s: %s", f->t->id, f->what);
+}
+
+typedef struct {
+    ion_bank *bank;
+    ion_template_list list;
+    ion_error err;
+    int failed;
+} bank_templates;
+
+static int collect(const ion_bank_template *d, void *ctx)
+{
+    bank_templates *c = ctx;
+    ion_template *t = ion_catalog_load(c->bank, d->id, 0, &c->err);
+    if (!t) {
+        cli_report(&c->err);
+        c->failed = 1;
+        return 0;
+    }
+    c->list.items = realloc(c->list.items, (c->list.n + 1) * sizeof *c->list.items);
+    c->list.items[c->list.n++] = t;
+    return 0;
+}
+
+static int bank_check(ion_cli *cli, int argc, char **argv)
+{
+    const char *samples_text = "2000";
+    const char **paths = calloc((size_t)argc, sizeof *paths);
+    size_t npaths = 0;
+    for (int i = 2; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--samples", &samples_text);
+        if (got < 0) {
+            free(paths);
+            return EXIT_USAGE;
+        }
+        if (!got)
+            paths[npaths++] = argv[i];
+    }
+    int samples = atoi(samples_text);
+    if (samples < 1) {
+        free(paths);
+        cli_msg(NULL, 0, "bank check: --samples needs a positive number");
+        return EXIT_USAGE;
+    }
+    bank_templates c = {0};
+    int rc = EXIT_OK;
+    if (npaths) {
+        /* Files are checked as they are, without a database: how authors
+         * test their work before importing it. */
+        for (size_t i = 0; i < npaths; i++) {
+            ion_error err = {0};
+            if (ion_templates_load(paths[i], cli_resource("schema/problem.xsd"), &c.list, &err)) {
+                cli_report(&err);
+                rc = EXIT_INPUT;
+            }
+        }
+    } else {
+        c.bank = cli_open_bank(cli, 0);
+        if (!c.bank) {
+            free(paths);
+            return EXIT_IO;
+        }
+        if (ion_bank_template_list(c.bank, NULL, collect, &c, &c.err) < 0) {
+            cli_report(&c.err);
+            rc = EXIT_IO;
+        }
+        if (c.failed)
+            rc = EXIT_INPUT;
+        ion_bank_close(c.bank);
+    }
+    int failures = 0, bad_templates = 0;
+    for (size_t i = 0; i < c.list.n; i++) {
+        int f = ion_check_template(c.list.items[i], samples, print_check_failure, NULL);
+        failures += f;
+        bad_templates += f > 0;
+    }
+    if (!cli->quiet)
+        printf("checked %zu templates with %d samples each: %d well posed, %d failing (%d rules broken)\n",
+               c.list.n, samples, (int)c.list.n - bad_templates, bad_templates, failures);
+    ion_template_list_release(&c.list);
+    free(paths);
+    if (rc)
+        return rc;
+    return failures ? EXIT_FAILURES : EXIT_OK;
+}
+
+int cmd_bank(int argc, char **argv, ion_cli *cli)
+{
+    if (argc < 2 || cli_wants_help(argc, argv, bank_usage)) {
+        if (argc < 2)
+            fputs(bank_usage, stderr);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(ion_cli *, int, char **);
+    } subs[] = {
+        {"import", bank_import}, {"list", bank_list}, {"show", bank_show}, {"check", bank_check},
+    };
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].fn(cli, argc, argv);
+    cli_msg(NULL, 0, "bank: unknown subcommand '%s' (import, list, show, check)", argv[1]);
+    return EXIT_USAGE;
+}

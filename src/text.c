@@ -1,0 +1,127 @@
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t c = *cap ? *cap : 128;
+        while (c < *len + n + 1)
+            c *= 2;
+        char *p = realloc(*buf, c);
+        if (!p)
+            return -1;
+        *buf = p;
+        *cap = c;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
+/* The Unicode super- or subscript form of an ASCII character, or NULL. */
+static const char *script_of(char c, int super)
+{
+    static const char *const sup_digits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    static const char *const sub_digits[] = {"₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"};
+    static const struct { char c; const char *sup, *sub; } other[] = {
+        {'+', "⁺", "₊"}, {'-', "⁻", "₋"}, {'=', "⁼", "₌"}, {'(', "⁽", "₍"}, {')', "⁾", "₎"},
+        {'a', "ᵃ", "ₐ"}, {'e', "ᵉ", "ₑ"}, {'o', "ᵒ", "ₒ"}, {'x', "ˣ", "ₓ"}, {'i', "ⁱ", "ᵢ"},
+        {'n', "ⁿ", "ₙ"}, {'m', "ᵐ", "ₘ"}, {'k', "ᵏ", "ₖ"}, {'l', "ˡ", "ₗ"}, {'p', "ᵖ", "ₚ"},
+        {'s', "ˢ", "ₛ"}, {'t', "ᵗ", "ₜ"}, {'h', "ʰ", "ₕ"}, {'r', "ʳ", "ᵣ"}, {'u', "ᵘ", "ᵤ"},
+        {'v', "ᵛ", "ᵥ"}, {'j', "ʲ", "ⱼ"},
+    };
+    if (c >= '0' && c <= '9')
+        return super ? sup_digits[c - '0'] : sub_digits[c - '0'];
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        if (other[i].c == c)
+            return super ? other[i].sup : other[i].sub;
+    return NULL;
+}
+
+/* A script run is converted whole or not at all: "Cl" as a subscript has
+ * no subscript C, so it is written "_Cl" rather than half converted. */
+static int put_script(const char *s, size_t n, int super, char **buf, size_t *len, size_t *cap)
+{
+    int all = n > 0;
+    for (size_t i = 0; i < n && all; i++)
+        all = script_of(s[i], super) != NULL;
+    if (!all) {
+        if (put(buf, len, cap, super ? "^" : "_", 1))
+            return -1;
+        return put(buf, len, cap, s, n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *u = script_of(s[i], super);
+        if (put(buf, len, cap, u, strlen(u)))
+            return -1;
+    }
+    return 0;
+}
+
+static int put_unescaped(const char *s, size_t n, char **buf, size_t *len, size_t *cap)
+{
+    static const struct { const char *ent, *ch; } ents[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}};
+    for (size_t i = 0; i < n;) {
+        size_t k = 0;
+        for (; k < 3; k++)
+            if (!strncmp(s + i, ents[k].ent, strlen(ents[k].ent)))
+                break;
+        if (k < 3) {
+            if (put(buf, len, cap, ents[k].ch, 1))
+                return -1;
+            i += strlen(ents[k].ent);
+        } else {
+            if (put(buf, len, cap, s + i, 1))
+                return -1;
+            i++;
+        }
+    }
+    return 0;
+}
+
+int ion_markup_plain(const char *markup, char **buf, size_t *len, size_t *cap)
+{
+    const char *s = markup ? markup : "";
+    if (put(buf, len, cap, "", 0))
+        return -1;
+    while (*s) {
+        const char *lt = strchr(s, '<');
+        if (!lt)
+            return put_unescaped(s, strlen(s), buf, len, cap);
+        if (put_unescaped(s, (size_t)(lt - s), buf, len, cap))
+            return -1;
+        int super = !strncmp(lt, "<sup>", 5), sub = !strncmp(lt, "<sub>", 5);
+        if (super || sub) {
+            /* Scripts hold plain text (nested tags are dropped). */
+            const char *end = strstr(lt, super ? "</sup>" : "</sub>");
+            if (!end)
+                end = lt + strlen(lt);
+            char tmp[128];
+            size_t n = 0;
+            for (const char *p = lt + 5; p < end && n < sizeof tmp - 1; p++) {
+                if (*p == '<') {
+                    p = strchr(p, '>');
+                    if (!p)
+                        break;
+                    continue;
+                }
+                if (!strncmp(p, "\xe2\x88\x92", 3)) { /* U+2212 minus */
+                    tmp[n++] = '-';
+                    p += 2;
+                    continue;
+                }
+                tmp[n++] = *p;
+            }
+            if (put_script(tmp, n, super, buf, len, cap))
+                return -1;
+            s = *end ? end + 6 : end;
+        } else {
+            const char *gt = strchr(lt, '>');
+            s = gt ? gt + 1 : lt + strlen(lt);
+        }
+    }
+    return 0;
+}
