@@ -1,0 +1,274 @@
+/* RFC 4180 CSV: a hand-written state machine, because the fields we read
+ * (names in any script, LMS exports) need exact line numbers in errors. */
+#include "csv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ion_csv {
+    const char *buf;
+    size_t len, pos;
+    int line; /* the line pos is on */
+    int failed;
+    char *name;
+    char *owned; /* the file's contents, when ion_csv_open read it */
+    /* The current record: its fields back to back, each NUL-terminated. */
+    char *data;
+    size_t data_len, data_cap;
+    size_t *start, *flen;
+    const char **field;
+    size_t nfields, fields_cap;
+};
+
+ion_csv *ion_csv_new(const char *buf, size_t len, const char *name)
+{
+    ion_csv *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    if (!(r->name = strdup(name ? name : ""))) {
+        free(r);
+        return NULL;
+    }
+    r->buf = buf;
+    r->len = len;
+    r->line = 1;
+    if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+        r->pos = 3;
+    return r;
+}
+
+/* The whole file, NUL-terminated, in *out. */
+static int slurp(const char *path, char **out, size_t *len, ion_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return ion_fail(err, path, 0, "could not open: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *s = malloc(cap);
+    int ret = -1;
+    while (s) {
+        n += fread(s + n, 1, cap - n, fp);
+        if (n < cap)
+            break;
+        if (cap > ION_CSV_MAX_FILE) {
+            ion_fail(err, path, 0, "larger than %d MiB",
+                     ION_CSV_MAX_FILE >> 20);
+            goto done;
+        }
+        char *t = realloc(s, cap * 2);
+        if (!t)
+            break;
+        s = t;
+        cap *= 2;
+    }
+    if (!s) {
+        ion_fail(err, path, 0, "out of memory");
+    } else if (ferror(fp)) {
+        ion_fail(err, path, 0, "could not read: %s", strerror(errno));
+    } else {
+        s[n] = '\0'; /* n < cap: there is room */
+        *out = s;
+        *len = n;
+        s = NULL;
+        ret = 0;
+    }
+done:
+    free(s);
+    fclose(fp);
+    return ret;
+}
+
+ion_csv *ion_csv_open(const char *path, ion_error *err)
+{
+    char *buf;
+    size_t len;
+    if (slurp(path, &buf, &len, err))
+        return NULL;
+    ion_csv *r = ion_csv_new(buf, len, path);
+    if (!r) {
+        free(buf);
+        ion_fail(err, path, 0, "out of memory");
+        return NULL;
+    }
+    r->owned = buf;
+    return r;
+}
+
+void ion_csv_free(ion_csv *r)
+{
+    if (!r)
+        return;
+    free(r->name);
+    free(r->owned);
+    free(r->data);
+    free(r->start);
+    free(r->flen);
+    free(r->field);
+    free(r);
+}
+
+static int fail(ion_csv *r, ion_error *err, int line, const char *msg)
+{
+    r->failed = 1;
+    return ion_fail(err, r->name, line, "%s", msg);
+}
+
+static int is_delim(char c)
+{
+    return c == ',' || c == '\r' || c == '\n';
+}
+
+/* Room for one more byte of record data. */
+static int grow(ion_csv *r, ion_error *err)
+{
+    if (r->data_len < r->data_cap)
+        return 0;
+    size_t cap = r->data_cap ? 2 * r->data_cap : 256;
+    char *d = realloc(r->data, cap);
+    if (!d)
+        return fail(r, err, r->line, "out of memory");
+    r->data = d;
+    r->data_cap = cap;
+    return 0;
+}
+
+/* Appends byte c to the current field, which began at data offset from. */
+static int put(ion_csv *r, char c, size_t from, ion_error *err)
+{
+    if (c == '\0')
+        return fail(r, err, r->line, "NUL byte in the file");
+    if (r->data_len - from >= ION_CSV_MAX_FIELD)
+        return fail(r, err, r->line, "field longer than 65536 bytes");
+    if (grow(r, err))
+        return -1;
+    r->data[r->data_len++] = c;
+    return 0;
+}
+
+/* At a line break (CRLF, LF or a lone CR): steps over it and returns 1. */
+static int line_end(ion_csv *r)
+{
+    if (r->pos >= r->len)
+        return 0;
+    if (r->buf[r->pos] == '\n') {
+        r->pos++;
+    } else if (r->buf[r->pos] == '\r') {
+        r->pos++;
+        if (r->pos < r->len && r->buf[r->pos] == '\n')
+            r->pos++;
+    } else {
+        return 0;
+    }
+    r->line++;
+    return 1;
+}
+
+/* A quoted field, pos on its opening quote. Line breaks inside are kept
+ * as they are in the file. */
+static int quoted(ion_csv *r, size_t from, ion_error *err)
+{
+    int begun = r->line;
+    r->pos++;
+    for (;;) {
+        if (r->pos >= r->len)
+            return fail(r, err, begun, "unterminated quoted field");
+        char c = r->buf[r->pos];
+        if (c == '"') {
+            if (r->pos + 1 < r->len && r->buf[r->pos + 1] == '"') {
+                if (put(r, '"', from, err))
+                    return -1;
+                r->pos += 2;
+                continue;
+            }
+            r->pos++;
+            break;
+        }
+        size_t at = r->pos;
+        if (c == '\n' || c == '\r') {
+            line_end(r);
+            for (; at < r->pos; at++)
+                if (put(r, r->buf[at], from, err))
+                    return -1;
+            continue;
+        }
+        if (put(r, c, from, err))
+            return -1;
+        r->pos++;
+    }
+    if (r->pos < r->len && !is_delim(r->buf[r->pos]))
+        return fail(r, err, r->line, "unexpected text after a closing quote");
+    return 0;
+}
+
+static int unquoted(ion_csv *r, size_t from, ion_error *err)
+{
+    while (r->pos < r->len && !is_delim(r->buf[r->pos]))
+        if (put(r, r->buf[r->pos++], from, err))
+            return -1;
+    return 0;
+}
+
+/* Ends the field that began at data offset from. */
+static int end_field(ion_csv *r, size_t from, ion_error *err)
+{
+    if (r->nfields == ION_CSV_MAX_FIELDS)
+        return fail(r, err, r->line, "more than 4096 fields in a record");
+    if (r->nfields == r->fields_cap) {
+        size_t cap = r->fields_cap ? 2 * r->fields_cap : 16;
+        size_t *s = realloc(r->start, cap * sizeof *s);
+        if (s)
+            r->start = s;
+        size_t *l = realloc(r->flen, cap * sizeof *l);
+        if (l)
+            r->flen = l;
+        const char **f = realloc(r->field, cap * sizeof *f);
+        if (f)
+            r->field = f;
+        if (!s || !l || !f)
+            return fail(r, err, r->line, "out of memory");
+        r->fields_cap = cap;
+    }
+    r->start[r->nfields] = from;
+    r->flen[r->nfields] = r->data_len - from;
+    r->nfields++;
+    if (grow(r, err))
+        return -1;
+    r->data[r->data_len++] = '\0';
+    return 0;
+}
+
+int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
+{
+    if (r->failed)
+        return ion_fail(err, r->name, r->line,
+                        "CSV reader used after an error");
+    while (line_end(r))
+        ; /* empty lines */
+    if (r->pos >= r->len)
+        return 0;
+    rec->line = r->line;
+    r->data_len = 0;
+    r->nfields = 0;
+    for (;;) {
+        size_t from = r->data_len;
+        int ret = r->pos < r->len && r->buf[r->pos] == '"'
+                      ? quoted(r, from, err)
+                      : unquoted(r, from, err);
+        if (ret || end_field(r, from, err))
+            return -1;
+        if (r->pos < r->len && r->buf[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        line_end(r);
+        break;
+    }
+    for (size_t i = 0; i < r->nfields; i++)
+        r->field[i] = r->data + r->start[i];
+    rec->n = r->nfields;
+    rec->field = r->field;
+    rec->len = r->flen;
+    return 1;
+}

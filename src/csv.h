@@ -1,0 +1,46 @@
+/* An RFC 4180 CSV reader over a memory buffer (roster import, the grader's
+ * class CSV). Fields may be quoted, with commas, line breaks and doubled
+ * quotes ("") inside; lines end in CRLF, LF or a lone CR; a UTF-8 byte
+ * order mark at the start is skipped; empty lines are skipped. A quote
+ * inside an unquoted field is kept as it is. Fields are bytes: checking
+ * their encoding is the caller's business. */
+#ifndef ION_CSV_H
+#define ION_CSV_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+#define ION_CSV_MAX_FIELDS 4096            /* per record */
+#define ION_CSV_MAX_FIELD (64 * 1024)      /* bytes in one field */
+#define ION_CSV_MAX_FILE (64 * 1024 * 1024) /* bytes ion_csv_open reads */
+
+typedef struct ion_csv ion_csv;
+
+/* One record. Everything it points to is owned by the reader and valid
+ * until the next ion_csv_next or ion_csv_free. */
+typedef struct {
+    size_t n;                 /* number of fields, >= 1 */
+    const char *const *field; /* field[i] is NUL-terminated ... */
+    const size_t *len;        /* ... and len[i] bytes long */
+    int line;                 /* the line the record starts on, 1-based */
+} ion_csv_record;
+
+/* A reader over buf[0..len), which it borrows: buf must outlive it. name
+ * (copied; may be NULL) is the file name put into errors. NULL when out of
+ * memory. */
+ion_csv *ion_csv_new(const char *buf, size_t len, const char *name);
+
+/* A reader over the file at path, which it reads whole (at most
+ * ION_CSV_MAX_FILE bytes) and owns. NULL on error, err filled. */
+ion_csv *ion_csv_open(const char *path, ion_error *err);
+
+void ion_csv_free(ion_csv *r);
+
+/* Reads the next record into *rec: returns 1, or 0 at the end of the
+ * input, or -1 on an error (err gets the file and the line: "unterminated
+ * quoted field" names the line where the field began). After an error the
+ * reader only returns -1. */
+int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err);
+
+#endif
