@@ -77,9 +77,9 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
     for (size_t k = 0; k < p->nmistakes; k++) {
         if (!pi->mistake_ok[k] || fabs(pi->mistakes[k].num - key) > tol)
             continue;
-        snprintf(what, sizeof what, "part %s: mistake %zu (%s) gives %s, within the tolerance of the answer %s %s",
+        snprintf(what, sizeof what, "part %s: mistake %zu (%s) gives %s %s, within the tolerance of the answer %s",
                  p->id, k + 1, p->mistakes[k].src, ion_part_value(p, pi->mistakes[k].num, a, sizeof a),
-                 ion_part_value(p, key, b, sizeof b), ion_unit_label(p->unit));
+                 ion_unit_label(p->unit), ion_part_value(p, key, b, sizeof b));
         report(c, RULE_MISTAKE, in->seed, in, p->mistakes[k].line, what);
     }
 }

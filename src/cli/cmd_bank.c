@@ -37,10 +37,8 @@ static int import(const ion_cli *cli, ion_bank *b, const char *const *paths, siz
     ion_import_stats st;
     ion_error err = {0};
     int rc = ion_import(b, paths, n, cli_resource("schema/problem.xsd"), print_import_error, NULL, &st, &err);
-    if (rc == ION_BANK_EINVAL && !err.msg[0]) {
-        cli_msg(NULL, 0, "nothing was imported");
-        return EXIT_INPUT;
-    }
+    if (rc == ION_BANK_EINVAL && !err.msg[0])
+        return EXIT_INPUT;  /* each bad file had its message; nothing was stored */
     if (rc) {
         cli_report(&err);
         return rc == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
