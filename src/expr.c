@@ -40,9 +40,15 @@ enum op {
     OP_CALL,  /* pop n numbers, call function row a, push its result */
 };
 
+/* Where a binary operator finds its right operand: on the stack, or fused
+ * into the instruction (a constant in k.num, or slot a), which saves a
+ * dispatch on the commonest shapes (10*Ko, x > 0). */
+enum mode { M_STACK, M_CONST, M_SLOT };
+
 typedef struct {
     uint8_t op;
     uint8_t n; /* OP_CALL: argument count (<= ION_EXPR_MAX_ARGS) */
+    uint8_t m; /* binary operators: enum mode */
     int32_t a;
     union {
         double num;
@@ -394,17 +400,26 @@ static int find_const(const char *s, size_t n)
 
 int ion_expr_reserved(const char *name, size_t len)
 {
-    return name_is(name, len, "if") || find_fn(name, len) >= 0 ||
-           find_const(name, len) >= 0;
+    return name_is(name, len, "if") || find_const(name, len) >= 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* The machine                                                          */
 
-/* Runs code; on success fills out->num (top number) and out->str (top
- * string). Every number it makes is checked, so NaN and infinity never
- * escape and never steer a comparison. */
-static int run(const instr *code, size_t n, const ion_val *slots, ion_val *out)
+/* A number slot, or -1 when the slot holds something else or NaN/inf. */
+static inline int load_num(const ion_val *v, double *x)
+{
+    if ((v->type != ION_T_NUM && v->type != ION_T_BOOL) || !isfinite(v->num))
+        return -1;
+    *x = v->num;
+    return 0;
+}
+
+/* Runs code; on success *num is the bottom number and *str the bottom
+ * string (the result is the only value left). Every number it makes is
+ * checked, so NaN and infinity never escape and never steer a comparison. */
+static int run(const instr *code, size_t n, const ion_val *slots, double *num,
+               const char **str)
 {
     double ns[NS_MAX];
     const char *ss[SS_MAX];
@@ -419,13 +434,11 @@ static int run(const instr *code, size_t n, const ion_val *slots, ion_val *out)
         case OP_STR:
             ss[sq++] = ip->k.str;
             break;
-        case OP_LOADN: {
-            const ion_val *v = &slots[ip->a];
-            if ((v->type != ION_T_NUM && v->type != ION_T_BOOL) || !isfinite(v->num))
+        case OP_LOADN:
+            if (load_num(&slots[ip->a], &ns[sp]) < 0)
                 return ION_EDOMAIN;
-            ns[sp++] = v->num;
+            sp++;
             break;
-        }
         case OP_LOADS: {
             const ion_val *v = &slots[ip->a];
             if (v->type != ION_T_STR || !v->str)
@@ -442,12 +455,16 @@ static int run(const instr *code, size_t n, const ion_val *slots, ion_val *out)
         case OP_BOOL:
             ns[sp - 1] = ns[sp - 1] != 0;
             break;
-        case OP_ADD:
-        case OP_SUB:
-        case OP_MUL:
-        case OP_DIV:
-        case OP_POW: {
-            double b = ns[--sp], a = ns[sp - 1];
+        case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_POW:
+        case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE: {
+            double b, a;
+            if (ip->m == M_STACK)
+                b = ns[--sp];
+            else if (ip->m == M_CONST)
+                b = ip->k.num;
+            else if (load_num(&slots[ip->a], &b) < 0)
+                return ION_EDOMAIN;
+            a = ns[sp - 1];
             switch ((enum op)ip->op) {
             case OP_ADD: x = a + b; break;
             case OP_SUB: x = a - b; break;
@@ -457,19 +474,19 @@ static int run(const instr *code, size_t n, const ion_val *slots, ion_val *out)
                     return ION_EDOMAIN;
                 x = a / b;
                 break;
-            default: x = pow(a, b); break;
+            case OP_POW: x = b == 2 ? a * a : pow(a, b); break; /* z^2 is common */
+            case OP_LT: x = a < b; break;
+            case OP_LE: x = a <= b; break;
+            case OP_GT: x = a > b; break;
+            case OP_GE: x = a >= b; break;
+            case OP_EQ: x = a == b; break;
+            default: x = a != b; break;
             }
             if (!isfinite(x))
                 return ION_EDOMAIN;
             ns[sp - 1] = x;
             break;
         }
-        case OP_LT: sp--; ns[sp - 1] = ns[sp - 1] < ns[sp]; break;
-        case OP_LE: sp--; ns[sp - 1] = ns[sp - 1] <= ns[sp]; break;
-        case OP_GT: sp--; ns[sp - 1] = ns[sp - 1] > ns[sp]; break;
-        case OP_GE: sp--; ns[sp - 1] = ns[sp - 1] >= ns[sp]; break;
-        case OP_EQ: sp--; ns[sp - 1] = ns[sp - 1] == ns[sp]; break;
-        case OP_NE: sp--; ns[sp - 1] = ns[sp - 1] != ns[sp]; break;
         case OP_SEQ:
         case OP_SNE: {
             int eq = strcmp(ss[sq - 2], ss[sq - 1]) == 0;
@@ -514,8 +531,8 @@ static int run(const instr *code, size_t n, const ion_val *slots, ion_val *out)
         }
         ip++;
     }
-    out->num = sp ? ns[0] : 0;
-    out->str = sq ? ss[0] : NULL;
+    *num = sp ? ns[0] : 0;
+    *str = sq ? ss[0] : NULL;
     return ION_OK;
 }
 
@@ -845,15 +862,12 @@ static int fold(compiler *c, int i)
     instr buf[ION_EXPR_MAX_ARGS + 4];
     emitter m = {.code = buf, .cap = (int)(sizeof buf / sizeof buf[0])};
     emit_node(c, &m, i);
-    ion_val v;
-    int rc = run(buf, (size_t)m.n, NULL, &v);
+    node *nd = &c->nodes[i];
+    int rc = run(buf, (size_t)m.n, NULL, &nd->num, &nd->str);
     if (rc != ION_OK)
         return fail_fold(c, i, rc);
-    node *nd = &c->nodes[i];
     nd->kind = N_CONST;
-    nd->num = v.num;
-    nd->str = v.str; /* a folded string comes from the core: static */
-    nd->soff = -1;
+    nd->soff = -1; /* a folded string comes from the core: static */
     return i;
 }
 
@@ -1225,7 +1239,7 @@ static void patch(emitter *m, int at)
 /* Emits node i; every node emits at most two instructions. */
 static void emit_node(const compiler *c, emitter *m, int i)
 {
-    const node *nd = &c->nodes[i];
+    const node *nd = &c->nodes[i], *r;
     int at, jmp, ns, ss;
     switch ((node_kind)nd->kind) {
     case N_CONST:
@@ -1249,11 +1263,21 @@ static void emit_node(const compiler *c, emitter *m, int i)
         break;
     case N_BINARY:
         emit_node(c, m, nd->a);
-        emit_node(c, m, nd->b);
-        if (nd->op == OP_SEQ || nd->op == OP_SNE)
+        r = &c->nodes[nd->b];
+        if (nd->op == OP_SEQ || nd->op == OP_SNE) {
+            emit_node(c, m, nd->b);
             emit(m, nd->op, 0, 1, -2);
-        else
+        } else if (r->kind == N_CONST) {
+            at = emit(m, nd->op, 0, 0, 0);
+            m->code[at].m = M_CONST;
+            m->code[at].k.num = r->num;
+        } else if (r->kind == N_SLOT) {
+            at = emit(m, nd->op, r->a, 0, 0);
+            m->code[at].m = M_SLOT;
+        } else {
+            emit_node(c, m, nd->b);
             emit(m, nd->op, 0, -1, 0);
+        }
         break;
     case N_AND:
     case N_OR:
@@ -1286,12 +1310,22 @@ static void emit_node(const compiler *c, emitter *m, int i)
     }
 }
 
+/* The slot an instruction reads, or -1. */
+static int slot_read(const instr *in)
+{
+    if (in->op == OP_LOADN || in->op == OP_LOADS)
+        return in->a;
+    if (in->op >= OP_ADD && in->op <= OP_NE && in->m == M_SLOT)
+        return in->a;
+    return -1;
+}
+
 /* Copies the code into one block with its refs and string pool. */
 static ion_expr *finish(const compiler *c, const emitter *m, int type)
 {
     size_t nloads = 0;
     for (int i = 0; i < m->n; i++)
-        nloads += m->code[i].op == OP_LOADN || m->code[i].op == OP_LOADS;
+        nloads += slot_read(&m->code[i]) >= 0;
     size_t size = sizeof(ion_expr) + (size_t)m->n * sizeof(instr) + nloads * sizeof(int) +
                   (size_t)c->npool;
     ion_expr *e = malloc(size);
@@ -1308,13 +1342,14 @@ static ion_expr *finish(const compiler *c, const emitter *m, int type)
         instr *in = &e->code[i];
         if (in->op == OP_STR && in->a >= 0)
             in->k.str = e->pool + in->a; /* from the compiler's pool to ours */
-        if (in->op != OP_LOADN && in->op != OP_LOADS)
+        int slot = slot_read(in);
+        if (slot < 0)
             continue;
         size_t k = 0;
-        while (k < e->nrefs && e->refs[k] != in->a)
+        while (k < e->nrefs && e->refs[k] != slot)
             k++;
         if (k == e->nrefs)
-            e->refs[e->nrefs++] = in->a;
+            e->refs[e->nrefs++] = slot;
     }
     return e;
 }
@@ -1387,16 +1422,14 @@ ion_type ion_expr_type(const ion_expr *e)
 
 int ion_expr_eval(const ion_expr *e, const ion_val *slots, ion_val *out)
 {
-    ion_val v;
-    int rc = run(e->code, e->ncode, slots, &v);
+    double num;
+    const char *str;
+    int rc = run(e->code, e->ncode, slots, &num, &str);
     if (rc != ION_OK)
         return rc;
-    v.type = e->type;
-    if (e->type == ION_T_STR)
-        v.num = 0;
-    else
-        v.str = NULL;
-    *out = v;
+    out->type = e->type;
+    out->num = num;
+    out->str = str;
     return ION_OK;
 }
 

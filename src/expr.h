@@ -48,7 +48,8 @@ typedef int (*ion_resolve_fn)(void *ctx, const char *name, size_t len,
 ion_expr *ion_expr_compile(const char *src, ion_resolve_fn resolve, void *ctx,
                            ion_error *err);
 
-/* The type of the value the expression gives. */
+/* The type of the value the expression gives. e, here and below, is an
+ * expression ion_expr_compile returned (never NULL). */
 ion_type ion_expr_type(const ion_expr *e);
 
 /* Evaluates e with slots[i] the value of slot i (the indexes the resolver
@@ -65,9 +66,10 @@ int ion_expr_eval(const ion_expr *e, const ion_val *slots, ion_val *out);
  * max. Branches removed by constant folding (if(1, a, b)) read nothing. */
 size_t ion_expr_refs(const ion_expr *e, int *slots, size_t max);
 
-/* 1 when name (len bytes) is a constant (R F N_A pi e), a function or "if",
- * so that a template loader can refuse parameters that would shadow them;
- * else 0. */
+/* 1 when name (len bytes) is a constant (R F N_A pi e), which a variable
+ * of that name would shadow, or "if", which cannot be a variable; else 0.
+ * A template loader can refuse such parameter names. Function names are
+ * free: nernst(...) is a call, a bare nernst a variable. */
 int ion_expr_reserved(const char *name, size_t len);
 
 /* Frees e; NULL is fine. */
