@@ -55,7 +55,7 @@ typedef struct {
     float size;           /* font size in points */
     float rise;           /* baseline shift in points: > 0 up (sup), < 0 down */
     unsigned char font;   /* ion_font */
-    unsigned char len;    /* encoded bytes, 1 or 2 */
+    unsigned char len;    /* encoded bytes: 1 or 2; 0 marks a forced break */
     unsigned char code[2];
     unsigned char flags;  /* ION_TS_G_* */
 } ion_ts_glyph;
@@ -121,9 +121,12 @@ double ion_ts_width(const ion_ts_text *t);
 int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
                  ion_error *err);
 
-/* Iterates the runs of glyphs [start, end): set *pos = start first, then call
- * until it returns 0. Thin gaps and spaces stay inside runs. */
-int ion_ts_next_run(const ion_ts_text *t, int *pos, int end, ion_ts_run *run);
+/* Iterates the runs of a line: ion_ts_runs_begin(&run, line) and then
+ * ion_ts_next_run(t, line, &run) until it returns 0; each run's x is its
+ * offset from the line's start. */
+void ion_ts_runs_begin(ion_ts_run *run, const ion_ts_line *line);
+int ion_ts_next_run(const ion_ts_text *t, const ion_ts_line *line,
+                    ion_ts_run *run);
 
 /* Checks markup strictly: returns 0, or -1 with err naming the first unknown
  * or mismatched tag, unknown entity or invalid UTF-8 (err->line = 0). */

@@ -1,0 +1,1214 @@
+/* PDF renderer: lay a student's pages out as rows of drawing operations,
+ * paginate the rows, then draw them with libharu.
+ *
+ * Laying out before drawing is what lets the footer say "Page x of y" for
+ * each student within one document, and lets a problem move to the next
+ * page as a whole when it does not fit. Coordinates while laying out are in
+ * points, x from the left margin and y downwards from the top of the row. */
+#include "render_pdf.h"
+
+#include <hpdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "typeset.h"
+
+#define MM (72.0 / 25.4)
+
+/* ---- the layout model ------------------------------------------------ */
+
+typedef enum { OP_TEXT, OP_LINE, OP_RECT, OP_TRI } op_kind;
+typedef enum { C_TEXT, C_GRAY, C_RULE, C_ACCENT, C_VM, C_SHADE, C_COUNT } color;
+
+static const float palette[C_COUNT][3] = {
+    {0, 0, 0},          /* text */
+    {0.38f, 0.38f, 0.38f}, /* labels */
+    {0.55f, 0.55f, 0.55f}, /* rules and axes */
+    {0.10f, 0.24f, 0.50f}, /* headings */
+    {0.75f, 0.10f, 0.08f}, /* the membrane potential */
+    {0.93f, 0.94f, 0.96f}, /* shaded backgrounds */
+};
+
+/* One drawing operation; y grows downwards from the top of its row. */
+typedef struct {
+    unsigned char kind, color, font;
+    unsigned char style; /* OP_LINE: 1 dashed; OP_RECT/OP_TRI: 1 filled */
+    float x, y;          /* text: baseline start; line: start; rect: top left */
+    float a, b, c, d;    /* text: size, rise; line: end x, y; rect: w, h;
+                          * triangle: second and third corner */
+    float w;             /* line width */
+    size_t text;         /* OP_TEXT: offset of NUL-terminated bytes in arena */
+} op;
+
+typedef struct {
+    float height;
+    int op0, nops;
+    unsigned char keep_next; /* do not break the page after this row */
+    unsigned char space;     /* blank space: dropped at the top of a page */
+    unsigned char fixed;     /* y is from the top of the page, not the body */
+    int page;
+    float y;                 /* from the body's (or page's) top */
+} row;
+
+typedef struct {
+    int row0, nrows;
+} block; /* a problem, or the header: kept on one page when it fits */
+
+struct ion_pdf {
+    const ion_tmpl *t;
+    HPDF_Doc doc;
+    HPDF_STATUS hpdf_error, hpdf_detail;
+    HPDF_Font font[ION_FONT_COUNT];
+    int cns_ready;
+    ion_ts *ts;
+    ion_ts_text txt; /* scratch paragraph */
+
+    op *ops;
+    int nops, ops_cap;
+    row *rows;
+    int nrows, rows_cap;
+    block *blocks;
+    int nblocks, blocks_cap;
+    char *arena;
+    size_t arena_len, arena_cap;
+    int oom;
+
+    int pages;
+    unsigned char *bytes;
+    size_t nbytes;
+
+    double col; /* width of the column parts are set in (beside a figure) */
+    /* layout, in points, from the template */
+    double page_w, page_h, left, top, bottom, width, body_h;
+    double body, title, heading, small, spacing, gap, answer_len, answer_space;
+    double ladder_w, ladder_h;
+};
+
+static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail,
+                                       void *data)
+{
+    ion_pdf *p = data;
+    if (!p->hpdf_error) {
+        p->hpdf_error = error;
+        p->hpdf_detail = detail;
+    }
+}
+
+static int hpdf_failed(ion_pdf *p, ion_error *err)
+{
+    if (p->oom)
+        return ion_fail(err, NULL, 0, "out of memory");
+    if (p->hpdf_error)
+        return ion_fail(err, NULL, 0, "libharu error 0x%04X (detail %u)",
+                        (unsigned)p->hpdf_error, (unsigned)p->hpdf_detail);
+    return 0;
+}
+
+/* ---- fonts ----------------------------------------------------------- */
+
+static HPDF_Font get_font(ion_pdf *p, ion_font f)
+{
+    static const char *const names[ION_FONT_COUNT] = {
+        "Helvetica", "Helvetica-Bold", "Helvetica-Oblique",
+        "Helvetica-BoldOblique", "Symbol", "SimSun", "SimHei"};
+    if (p->font[f])
+        return p->font[f];
+    const char *enc = "WinAnsiEncoding";
+    if (f == ION_FONT_SYMBOL) {
+        enc = NULL; /* its own built-in encoding */
+    } else if (f >= ION_FONT_CJK) {
+        /* Registered only when a CJK character first appears, so Latin-only
+         * documents carry nothing of them. */
+        if (!p->cns_ready) {
+            HPDF_UseCNSFonts(p->doc);
+            HPDF_UseCNSEncodings(p->doc);
+            p->cns_ready = 1;
+        }
+        enc = "GBK-EUC-H";
+    }
+    p->font[f] = HPDF_GetFont(p->doc, names[f], enc);
+    return p->font[f];
+}
+
+static double measure(void *ctx, ion_font f, const unsigned char *bytes,
+                      size_t len)
+{
+    HPDF_Font font = get_font(ctx, f);
+    if (!font)
+        return 500; /* the error is reported after the layout */
+    return HPDF_Font_TextWidth(font, bytes, (HPDF_UINT)len).width;
+}
+
+/* ---- building rows --------------------------------------------------- */
+
+static void *grow(ion_pdf *p, void *arr, int *cap, int need, size_t size)
+{
+    if (need <= *cap)
+        return arr;
+    int n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *a = realloc(arr, (size_t)n * size);
+    if (!a) {
+        p->oom = 1;
+        return NULL;
+    }
+    *cap = n;
+    return a;
+}
+
+static op *add_op(ion_pdf *p, op_kind kind, color c, float x, float y)
+{
+    op *ops = grow(p, p->ops, &p->ops_cap, p->nops + 1, sizeof *ops);
+    if (!ops)
+        return NULL;
+    p->ops = ops;
+    op *o = &ops[p->nops++];
+    memset(o, 0, sizeof *o);
+    o->kind = (unsigned char)kind;
+    o->color = (unsigned char)c;
+    o->x = x;
+    o->y = y;
+    return o;
+}
+
+static void add_line(ion_pdf *p, color c, double x1, double y1, double x2,
+                     double y2, double w, int dashed)
+{
+    op *o = add_op(p, OP_LINE, c, (float)x1, (float)y1);
+    if (o) {
+        o->a = (float)x2;
+        o->b = (float)y2;
+        o->w = (float)w;
+        o->style = (unsigned char)dashed;
+    }
+}
+
+static void add_rect(ion_pdf *p, color c, double x, double y, double w,
+                     double h, double lw, int filled)
+{
+    op *o = add_op(p, OP_RECT, c, (float)x, (float)y);
+    if (o) {
+        o->a = (float)w;
+        o->b = (float)h;
+        o->w = (float)lw;
+        o->style = (unsigned char)filled;
+    }
+}
+
+static void add_tri(ion_pdf *p, color c, double x1, double y1, double x2,
+                    double y2, double x3, double y3)
+{
+    op *o = add_op(p, OP_TRI, c, (float)x1, (float)y1);
+    if (o) {
+        o->a = (float)x2;
+        o->b = (float)y2;
+        o->c = (float)x3;
+        o->d = (float)y3;
+        o->style = 1;
+    }
+}
+
+/* Ends the row made of the ops added since the previous row ended. */
+static row *end_row(ion_pdf *p, double height, int keep_next)
+{
+    row *rows = grow(p, p->rows, &p->rows_cap, p->nrows + 1, sizeof *rows);
+    if (!rows)
+        return NULL;
+    p->rows = rows;
+    int op0 = p->nrows ? rows[p->nrows - 1].op0 + rows[p->nrows - 1].nops : 0;
+    row *r = &rows[p->nrows++];
+    memset(r, 0, sizeof *r);
+    r->height = (float)height;
+    r->op0 = op0;
+    r->nops = p->nops - op0;
+    r->keep_next = (unsigned char)keep_next;
+    return r;
+}
+
+static void space_row(ion_pdf *p, double height)
+{
+    row *r = end_row(p, height, 0);
+    if (r)
+        r->space = 1;
+}
+
+static void begin_block(ion_pdf *p)
+{
+    block *b = grow(p, p->blocks, &p->blocks_cap, p->nblocks + 1, sizeof *b);
+    if (!b)
+        return;
+    p->blocks = b;
+    b[p->nblocks].row0 = p->nrows;
+    b[p->nblocks].nrows = 0;
+    p->nblocks++;
+}
+
+static void end_block(ion_pdf *p)
+{
+    if (p->nblocks)
+        p->blocks[p->nblocks - 1].nrows =
+            p->nrows - p->blocks[p->nblocks - 1].row0;
+}
+
+/* Copies the bytes of glyphs [start, end) of p->txt into the arena, NUL
+ * terminated for HPDF_Page_TextOut; returns their offset. */
+static size_t arena_add(ion_pdf *p, int start, int end)
+{
+    size_t n = 0;
+    for (int i = start; i < end; i++)
+        n += p->txt.g[i].len;
+    if (p->arena_len + n + 1 > p->arena_cap) {
+        size_t cap = p->arena_cap ? p->arena_cap : 4096;
+        while (cap < p->arena_len + n + 1)
+            cap *= 2;
+        char *a = realloc(p->arena, cap);
+        if (!a) {
+            p->oom = 1;
+            return 0;
+        }
+        p->arena = a;
+        p->arena_cap = cap;
+    }
+    size_t off = p->arena_len;
+    char *d = p->arena + off;
+    for (int i = start; i < end; i++) {
+        memcpy(d, p->txt.g[i].code, p->txt.g[i].len);
+        d += p->txt.g[i].len;
+    }
+    *d = '\0';
+    p->arena_len += n + 1;
+    return off;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static const char *S(const ion_pdf *p, const char *key)
+{
+    const char *s = ion_tmpl_str(p->t, key);
+    return s ? s : "";
+}
+
+static double leading(const ion_pdf *p, double size)
+{
+    return size * p->spacing;
+}
+
+/* Baseline of a line of `size` text centred in a row of height `lead`:
+ * Helvetica's capitals span 0.72 em above the baseline, descenders 0.21. */
+static double baseline(double lead, double size)
+{
+    return lead / 2 + 0.255 * size;
+}
+
+static void txt_begin(ion_pdf *p) { ion_ts_text_clear(&p->txt); }
+
+static int txt_add(ion_pdf *p, const char *s, double size, int flags)
+{
+    if (ion_ts_append(p->ts, &p->txt, s, size, flags, NULL) < 0)
+        p->oom = 1;
+    return p->oom ? -1 : 0;
+}
+
+static int txt_break(ion_pdf *p, double width, int max_lines)
+{
+    if (ion_ts_break(p->ts, &p->txt, width, max_lines, NULL) < 0)
+        p->oom = 1;
+    return p->oom ? -1 : 0;
+}
+
+/* Text ops for one line of p->txt with its baseline at (x, y). */
+static void emit_line(ion_pdf *p, const ion_ts_line *l, double x, double y,
+                      color c)
+{
+    ion_ts_run run;
+    ion_ts_runs_begin(&run, l);
+    while (ion_ts_next_run(&p->txt, l, &run)) {
+        int visible = 0;
+        for (int i = run.start; i < run.end && !visible; i++)
+            visible = p->txt.g[i].len > 0;
+        if (!visible)
+            continue; /* only forced-break markers */
+        op *o = add_op(p, OP_TEXT, c, (float)(x + run.x), (float)y);
+        if (!o)
+            return;
+        o->font = (unsigned char)run.font;
+        o->a = (float)run.size;
+        o->b = (float)run.rise;
+        o->text = arena_add(p, run.start, run.end);
+    }
+}
+
+enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER };
+
+/* Breaks p->txt to `width` and draws all its lines into the current row,
+ * the first line's row top at y; x is the left edge (the right edge with
+ * ALIGN_RIGHT, the centre with ALIGN_CENTER). Returns the height used. */
+static double emit_text(ion_pdf *p, double x, double y, double width,
+                        int max_lines, int align, double size, color c)
+{
+    if (txt_break(p, width, max_lines) < 0)
+        return 0;
+    double lead = leading(p, size);
+    for (int i = 0; i < p->txt.nlines; i++) {
+        const ion_ts_line *l = &p->txt.lines[i];
+        double lx = align == ALIGN_RIGHT    ? x - l->width
+                    : align == ALIGN_CENTER ? x - l->width / 2
+                                            : x;
+        emit_line(p, l, lx, y + i * lead + baseline(lead, size), c);
+    }
+    return p->txt.nlines * lead;
+}
+
+/* One string set in the current row; returns the height used. */
+static double put_text(ion_pdf *p, const char *s, int flags, double size,
+                       double x, double y, double width, int max_lines,
+                       int align, color c)
+{
+    txt_begin(p);
+    if (txt_add(p, s, size, flags) < 0)
+        return 0;
+    return emit_text(p, x, y, width, max_lines, align, size, c);
+}
+
+static double text_width(ion_pdf *p, const char *s, double size, int flags)
+{
+    txt_begin(p);
+    if (txt_add(p, s, size, flags) < 0)
+        return 0;
+    return ion_ts_width(&p->txt);
+}
+
+/* A paragraph as one row per line, so that it may break across pages;
+ * every row keeps with the next one when `keep` is set. */
+static void text_rows(ion_pdf *p, const char *s, int flags, double size,
+                      double x, double width, color c, int keep)
+{
+    txt_begin(p);
+    if (txt_add(p, s, size, flags) < 0 || txt_break(p, width, 0) < 0)
+        return;
+    double lead = leading(p, size);
+    for (int i = 0; i < p->txt.nlines; i++) {
+        emit_line(p, &p->txt.lines[i], x, baseline(lead, size), c);
+        end_row(p, lead, keep || i + 1 < p->txt.nlines);
+    }
+}
+
+static void fmt_points(const ion_pdf *p, double points, char *out, size_t cap)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%g", points);
+    const char *names[] = {"n"}, *values[] = {n};
+    ion_tmpl_expand(out, cap, S(p, points == 1 ? "label.points_one"
+                                               : "label.points_many"),
+                    names, values, 1);
+}
+
+/* ---- header ---------------------------------------------------------- */
+
+/* "label value" with the value wrapped in the column; returns the height. */
+static double labelled(ion_pdf *p, const char *label, const char *value,
+                       double x, double y, double width, int max_lines)
+{
+    double lw = text_width(p, label, p->small, 0);
+    put_text(p, label, 0, p->small, x, y + (leading(p, p->body) -
+                                            leading(p, p->small)) / 2,
+             lw + 1, 1, ALIGN_LEFT, C_GRAY);
+    double gap = 0.6 * p->body;
+    return put_text(p, value, ION_TS_BOLD, p->body, x + lw + gap, y,
+                    width - lw - gap, max_lines, ALIGN_LEFT, C_TEXT);
+}
+
+static double sheet_points(const ion_sheet *s)
+{
+    double total = 0;
+    for (int i = 0; i < s->nproblems; i++)
+        for (int j = 0; j < s->problems[i].nparts; j++)
+            total += s->problems[i].parts[j].points;
+    return total;
+}
+
+static void header(ion_pdf *p, const ion_sheet *s, int solutions)
+{
+    double W = p->width;
+    char buf[256];
+    begin_block(p);
+
+    /* course ............................................ due / copy note */
+    double right_w = W * 0.45;
+    double h1;
+    if (solutions) {
+        h1 = put_text(p, S(p, "label.confidential"), ION_TS_BOLD, p->small, W,
+                      0, right_w, 2, ALIGN_RIGHT, C_VM);
+    } else if (s->due && *s->due) {
+        double lw = text_width(p, S(p, "label.due"), p->small, 0);
+        double vw = text_width(p, s->due, p->small, ION_TS_BOLD);
+        if (vw > right_w - lw - 4)
+            vw = right_w - lw - 4;
+        h1 = put_text(p, s->due, ION_TS_BOLD, p->small, W, 0, vw + 1, 2,
+                      ALIGN_RIGHT, C_TEXT);
+        put_text(p, S(p, "label.due"), 0, p->small, W - vw - 4, 0, lw + 1, 1,
+                 ALIGN_RIGHT, C_GRAY);
+    } else {
+        h1 = 0;
+    }
+    double hc = put_text(p, s->course, 0, p->small, 0, 0, W - right_w - 8, 2,
+                         ALIGN_LEFT, C_GRAY);
+    end_row(p, fmax(fmax(h1, hc), leading(p, p->small)), 1);
+
+    /* title ............................................... total / "solutions" */
+    double side;
+    if (solutions) {
+        side = text_width(p, S(p, "label.solutions"), p->heading, ION_TS_BOLD);
+        put_text(p, S(p, "label.solutions"), ION_TS_BOLD, p->heading, W,
+                 (leading(p, p->title) - leading(p, p->heading)) / 2, right_w,
+                 1, ALIGN_RIGHT, C_ACCENT);
+    } else {
+        char pts[64];
+        fmt_points(p, sheet_points(s), pts, sizeof pts);
+        const char *names[] = {"points"}, *values[] = {pts};
+        ion_tmpl_expand(buf, sizeof buf, S(p, "label.total"), names, values, 1);
+        put_text(p, buf, 0, p->body, W,
+                 (leading(p, p->title) - leading(p, p->body)) / 2, right_w, 1,
+                 ALIGN_RIGHT, C_TEXT);
+        side = text_width(p, buf, p->body, 0);
+    }
+    double ht = put_text(p, s->title, ION_TS_BOLD, p->title, 0, 0,
+                         W - side - 12, 3, ALIGN_LEFT, C_TEXT);
+    add_line(p, C_TEXT, 0, ht + 3, W, ht + 3, 0.9, 0);
+    end_row(p, ht + 6, 1);
+
+    /* name .......................................... student id */
+    double name_w = W * 0.62;
+    double y = 3;
+    double hn = labelled(p, S(p, "label.name"), s->student_name, 0, y,
+                         name_w - 10, 3);
+    double hi = labelled(p, S(p, "label.student_id"), s->student_id, name_w,
+                         y, W - name_w, 2);
+    double h = fmax(hn, hi) + 6;
+    add_line(p, C_RULE, 0, h, W, h, 0.4, 0);
+    end_row(p, h + 2, 1);
+
+    const char *instr = S(p, "label.instructions");
+    if (!solutions && *instr) {
+        space_row(p, 2);
+        text_rows(p, instr, ION_TS_ITALIC, p->small, 0, W, C_GRAY, 1);
+    }
+    end_block(p);
+}
+
+/* ---- problems -------------------------------------------------------- */
+
+/* Width of the points column beside a part ("2 points"). */
+static double points_column(ion_pdf *p)
+{
+    char buf[64];
+    fmt_points(p, 88, buf, sizeof buf);
+    return text_width(p, buf, p->small, 0) + 6;
+}
+
+static void problem_heading(ion_pdf *p, const ion_sheet_problem *pr)
+{
+    char label[128], num[16], pts[64];
+    snprintf(num, sizeof num, "%d", pr->number);
+    const char *names[] = {"n"}, *values[] = {num};
+    ion_tmpl_expand(label, sizeof label, S(p, "label.problem"), names, values,
+                    1);
+    double total = 0;
+    for (int j = 0; j < pr->nparts; j++)
+        total += pr->parts[j].points;
+    fmt_points(p, total, pts, sizeof pts);
+
+    double W = p->width, size = p->heading;
+    double lw = text_width(p, label, size, ION_TS_BOLD);
+    double pw = text_width(p, pts, p->small, 0);
+    double lead = leading(p, size);
+    int shade = p->nops;
+    add_rect(p, C_SHADE, -4, 0, W + 8, lead, 0, 1);
+    put_text(p, label, ION_TS_BOLD, size, 0, 0, lw + 1, 1, ALIGN_LEFT,
+             C_ACCENT);
+    put_text(p, pts, 0, p->small, W - 2, (lead - leading(p, p->small)) / 2,
+             pw + 1, 1, ALIGN_RIGHT, C_GRAY);
+    double h = lead;
+    if (pr->title && *pr->title) {
+        double x = lw + 0.8 * size;
+        h = put_text(p, pr->title, ION_TS_MARKUP | ION_TS_BOLD, size, x, 0,
+                     W - x - pw - 12, 0, ALIGN_LEFT, C_TEXT);
+        if (shade < p->nops) /* the shading grows under a wrapped title */
+            p->ops[shade].b = (float)h;
+    }
+    end_row(p, h + 0.35 * size, 1);
+}
+
+/* A small square to tick, its top at y. */
+static void tick_box(ion_pdf *p, double x, double y, double size)
+{
+    add_rect(p, C_TEXT, x, y, size, size, 0.6, 0);
+}
+
+/* The choice ids with a box each, flowing onto more lines when needed. */
+static double choice_boxes(ion_pdf *p, const ion_sheet_part *pt, double x0,
+                           double width)
+{
+    double lead = leading(p, p->body), box = 0.8 * p->body;
+    double x = x0, y = 0;
+    for (int i = 0; i < pt->nchoices; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "choice.%s", pt->choices[i]);
+        const char *gloss = ion_tmpl_str(p->t, key);
+        txt_begin(p);
+        txt_add(p, pt->choices[i], p->body, 0);
+        if (gloss && *gloss) {
+            txt_add(p, " (", p->body, 0);
+            txt_add(p, gloss, p->body, 0);
+            txt_add(p, ")", p->body, 0);
+        }
+        double w = box + 5 + ion_ts_width(&p->txt);
+        if (x > x0 && x + w > x0 + width) {
+            x = x0;
+            y += lead;
+        }
+        tick_box(p, x, y + baseline(lead, p->body) - 0.75 * p->body, box);
+        emit_text(p, x + box + 5, y, width, 2, ALIGN_LEFT, p->body, C_TEXT);
+        x += w + 2.2 * p->body;
+    }
+    return y + lead;
+}
+
+/* Numeric part on a worksheet: "Answer ______________ mV". */
+static double answer_line(ion_pdf *p, const ion_sheet_part *pt, double x0)
+{
+    double lead = leading(p, p->body), h = 1.8 * lead;
+    double base = h - 0.45 * lead;
+    double lw = text_width(p, S(p, "label.answer"), p->small, 0);
+    put_text(p, S(p, "label.answer"), 0, p->small, x0,
+             base - baseline(leading(p, p->small), p->small), lw + 1, 1,
+             ALIGN_LEFT, C_GRAY);
+    double lx = x0 + lw + 6;
+    add_line(p, C_TEXT, lx, base + 1.5, lx + p->answer_len, base + 1.5, 0.6,
+             0);
+    if (pt->unit && *pt->unit && strcmp(pt->unit, "1") != 0)
+        put_text(p, pt->unit, ION_TS_MARKUP, p->body, lx + p->answer_len + 4,
+                 base - baseline(lead, p->body), p->col - lx, 1, ALIGN_LEFT,
+                 C_TEXT);
+    return h;
+}
+
+/* The formatted answer on a solutions page, with a choice's gloss. */
+static double answer_text(ion_pdf *p, const ion_sheet_part *pt, double x0)
+{
+    double lw = text_width(p, S(p, "label.answer"), p->small, 0);
+    double lead = leading(p, p->body);
+    put_text(p, S(p, "label.answer"), 0, p->small, x0,
+             baseline(lead, p->body) - baseline(leading(p, p->small),
+                                                p->small),
+             lw + 1, 1, ALIGN_LEFT, C_GRAY);
+    txt_begin(p);
+    txt_add(p, pt->answer ? pt->answer : "", p->body,
+            ION_TS_MARKUP | ION_TS_BOLD);
+    if (pt->kind == ION_PART_CHOICE && pt->answer) {
+        char key[96];
+        snprintf(key, sizeof key, "choice.%s", pt->answer);
+        const char *gloss = ion_tmpl_str(p->t, key);
+        if (gloss && *gloss) {
+            txt_add(p, " (", p->body, 0);
+            txt_add(p, gloss, p->body, 0);
+            txt_add(p, ")", p->body, 0);
+        }
+    }
+    return emit_text(p, x0 + lw + 6, 0, p->col - x0 - lw - 6, 0,
+                     ALIGN_LEFT, p->body, C_ACCENT);
+}
+
+static void part_rows(ion_pdf *p, const ion_sheet_part *pt, int solutions)
+{
+    double W = p->col, indent = 2.6 * p->body;
+    double pcol = points_column(p);
+    char pts[64];
+    fmt_points(p, pt->points, pts, sizeof pts);
+
+    /* "1a  question ...................................... 2 points" */
+    put_text(p, pt->id, ION_TS_BOLD, p->body, 0, 0, indent - 2, 1, ALIGN_LEFT,
+             C_TEXT);
+    double lead = leading(p, p->body);
+    put_text(p, pts, 0, p->small, W - 2,
+             baseline(lead, p->body) - baseline(leading(p, p->small),
+                                                p->small),
+             pcol, 1, ALIGN_RIGHT, C_GRAY);
+    double h = put_text(p, pt->markup, ION_TS_MARKUP, p->body, indent, 0,
+                        W - indent - pcol, 0, ALIGN_LEFT, C_TEXT);
+    end_row(p, fmax(h, lead), 1);
+
+    if (pt->kind == ION_PART_MCQ) {
+        double box = 0.8 * p->body, lx = indent + (solutions ? 0 : box + 6);
+        for (int i = 0; i < pt->noptions; i++) {
+            const ion_sheet_option *o = &pt->options[i];
+            if (!solutions)
+                tick_box(p, indent, baseline(lead, p->body) - 0.75 * p->body,
+                         box);
+            put_text(p, o->letter, ION_TS_BOLD, p->body, lx, 0, 1.6 * p->body,
+                     1, ALIGN_LEFT, C_TEXT);
+            double oh = put_text(p, o->markup, ION_TS_MARKUP, p->body,
+                                 lx + 1.6 * p->body, 0,
+                                 W - lx - 1.6 * p->body - pcol, 0, ALIGN_LEFT,
+                                 C_TEXT);
+            end_row(p, fmax(oh, lead), 1);
+        }
+    }
+    if (solutions) {
+        end_row(p, answer_text(p, pt, indent) + 0.3 * lead, 0);
+        return;
+    }
+    if (pt->kind == ION_PART_NUMERIC)
+        end_row(p, answer_line(p, pt, indent), 1);
+    else if (pt->kind == ION_PART_CHOICE)
+        end_row(p, choice_boxes(p, pt, indent, W - indent - pcol) + 0.3 * lead,
+                1);
+    /* Room for working; the part may end the page here. */
+    row *r = end_row(p, pt->kind == ION_PART_NUMERIC ? p->answer_space
+                                                     : 0.4 * p->answer_space,
+                     0);
+    if (r)
+        r->space = 1;
+}
+
+/* ---- the potential ladder -------------------------------------------- */
+
+enum { MAX_MARKS = 16 };
+
+typedef struct {
+    const ion_sheet_mark *m;
+    int vm;
+    double y, ly; /* true and label position */
+} ladder_item;
+
+static double nice_step(double span)
+{
+    static const double steps[] = {5, 10, 20, 25, 50, 100, 200, 500, 1000};
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (span / steps[i] <= 6)
+            return steps[i];
+    return 1000 * ceil(span / 6000);
+}
+
+/* "−94.1 mV" with a true minus and a thin space, for marks without one. */
+static void fmt_mv(double v, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s%.1f\u2009mV", v < -0.05 ? "\u2212" : "", fabs(v));
+}
+
+static void fmt_tick(double v, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s%.0f", v < -0.5 ? "\u2212" : "", fabs(v));
+}
+
+/* Labels sit at their marks; labels that would overlap are stacked in a
+ * cluster centred on their marks' mean, and clusters that then touch merge,
+ * so each label stays as near its mark as the others allow. */
+static void place_labels(ladder_item *it, int n, double lh, double top,
+                         double bottom)
+{
+    for (int i = 1; i < n; i++) /* insertion sort by y */
+        for (int j = i; j > 0 && it[j].y < it[j - 1].y; j--) {
+            ladder_item t = it[j];
+            it[j] = it[j - 1];
+            it[j - 1] = t;
+        }
+    int first[MAX_MARKS + 1], count[MAX_MARKS + 1], nc = 0;
+    double start[MAX_MARKS + 1];
+    for (int i = 0; i < n; i++) {
+        first[nc] = i;
+        count[nc] = 1;
+        start[nc] = it[i].y;
+        nc++;
+        /* merge while the new cluster overlaps the one before it */
+        while (nc > 1 && start[nc - 2] + count[nc - 2] * lh > start[nc - 1]) {
+            count[nc - 2] += count[nc - 1];
+            nc--;
+            double mean = 0;
+            for (int k = first[nc - 1]; k < first[nc - 1] + count[nc - 1];
+                 k++)
+                mean += it[k].y;
+            mean /= count[nc - 1];
+            start[nc - 1] = mean - (count[nc - 1] - 1) * lh / 2;
+        }
+    }
+    for (int c = 0; c < nc; c++) {
+        double s = start[c];
+        if (s + (count[c] - 1) * lh > bottom)
+            s = bottom - (count[c] - 1) * lh;
+        if (s < top)
+            s = top; /* more labels than room: they overlap at the bottom */
+        for (int k = 0; k < count[c]; k++)
+            it[first[c] + k].ly = s + k * lh;
+    }
+}
+
+
+/* The figure: a vertical mV axis, each E_X as a tick with its label, V_m
+ * as a red triangle and bar, all in the box (x0, y0, w, h) of the row. */
+static void ladder(ion_pdf *p, const ion_sheet_problem *pr, double x0,
+                   double y0, double w, double h)
+{
+    ladder_item it[MAX_MARKS + 1];
+    int n = 0;
+    for (int i = 0; i < pr->nmarks && n < MAX_MARKS; i++)
+        it[n++] = (ladder_item){&pr->marks[i], 0, 0, 0};
+    if (pr->vm)
+        it[n++] = (ladder_item){pr->vm, 1, 0, 0};
+    if (n == 0)
+        return;
+    double lo = it[0].m->mV, hi = lo;
+    for (int i = 1; i < n; i++) {
+        lo = fmin(lo, it[i].m->mV);
+        hi = fmax(hi, it[i].m->mV);
+    }
+    double span = fmax(hi - lo, 20);
+    double mid = (lo + hi) / 2;
+    lo = mid - 0.62 * span;
+    hi = mid + 0.62 * span;
+    double step = nice_step(hi - lo);
+    lo = floor(lo / step) * step;
+    hi = ceil(hi / step) * step;
+
+    double fs = p->small, lead = leading(p, fs);
+    add_rect(p, C_SHADE, x0, y0, w, h, 0, 1);
+    put_text(p, S(p, "label.ladder"), ION_TS_BOLD, fs, x0 + 6, y0 + 3,
+             w - 12, 1, ALIGN_LEFT, C_ACCENT);
+    double ax = x0 + 0.26 * w, top = y0 + lead + 10, bot = y0 + h - 8;
+#define Y(v) (bot - ((v) - lo) / (hi - lo) * (bot - top))
+    add_line(p, C_TEXT, ax, top - 3, ax, bot + 3, 0.8, 0);
+    for (double v = lo; v <= hi + step / 2; v += step) {
+        char tick[32];
+        fmt_tick(v, tick, sizeof tick);
+        add_line(p, C_TEXT, ax - 3, Y(v), ax, Y(v), 0.6, 0);
+        put_text(p, tick, 0, 0.9 * fs, ax - 5,
+                 Y(v) - baseline(leading(p, 0.9 * fs), 0.9 * fs) + 0.3 * fs,
+                 ax - x0, 1, ALIGN_RIGHT, C_GRAY);
+    }
+    if (lo < 0 && hi > 0)
+        add_line(p, C_RULE, ax, Y(0), x0 + w - 6, Y(0), 0.4, 1);
+
+    for (int i = 0; i < n; i++)
+        it[i].y = Y(it[i].m->mV);
+    place_labels(it, n, 1.05 * lead, top - 0.3 * lead, bot);
+    double lx = ax + 22;
+    for (int i = 0; i < n; i++) {
+        const ion_sheet_mark *m = it[i].m;
+        color c = it[i].vm ? C_VM : C_TEXT;
+        /* E_X: a black tick across the axis; V_m: a red bar and a red
+         * triangle pointing at the axis, distinct in grey print too. */
+        if (it[i].vm) {
+            add_line(p, C_VM, ax - 4, it[i].y, ax + 6, it[i].y, 2.2, 0);
+            add_tri(p, C_VM, ax + 7, it[i].y, ax + 15, it[i].y - 4, ax + 15,
+                    it[i].y + 4);
+        } else {
+            add_line(p, C_TEXT, ax - 4, it[i].y, ax + 6, it[i].y, 1.1, 0);
+        }
+        double from = it[i].vm ? ax + 15 : ax + 6;
+        if (fabs(it[i].ly - it[i].y) > 0.5 || !it[i].vm)
+            add_line(p, C_RULE, from, it[i].y, lx - 2, it[i].ly, 0.4, 0);
+        char val[64];
+        if (!m->value)
+            fmt_mv(m->mV, val, sizeof val);
+        txt_begin(p);
+        int bold = it[i].vm ? ION_TS_BOLD : 0;
+        txt_add(p, m->label, fs, ION_TS_MARKUP | bold);
+        txt_add(p, " ", fs, 0);
+        txt_add(p, m->value ? m->value : val, fs, ION_TS_MARKUP | bold);
+        emit_text(p, lx, it[i].ly - baseline(lead, fs) + 0.3 * fs,
+                  x0 + w - lx - 3, 1, ALIGN_LEFT, fs, c);
+    }
+#undef Y
+}
+
+/* ---- problems, whole ------------------------------------------------- */
+
+/* The solution, and the answers, in a column beside the ladder figure when
+ * the problem has marks; the figure hangs from the "Solution" label row, and
+ * the rows beside it stay on its page. */
+static void solution_rows(ion_pdf *p, const ion_sheet_problem *pr)
+{
+    int fig = pr->nmarks > 0 || pr->vm;
+    int r0 = p->nrows;
+    if (fig) {
+        p->col = p->width - p->ladder_w - 12;
+        ladder(p, pr, p->width - p->ladder_w, 2, p->ladder_w, p->ladder_h);
+    }
+    put_text(p, S(p, "label.solution"), ION_TS_BOLD, p->small, 0, 0, p->col,
+             1, ALIGN_LEFT, C_ACCENT);
+    end_row(p, leading(p, p->small), 1);
+    if (pr->solution)
+        text_rows(p, pr->solution, ION_TS_MARKUP, p->body, 0, p->col, C_TEXT,
+                  1);
+    end_row(p, 0.5 * leading(p, p->body), 1);
+    for (int j = 0; j < pr->nparts; j++)
+        part_rows(p, &pr->parts[j], 1);
+    if (fig) {
+        double used = 0, need = p->ladder_h + 8;
+        for (int i = r0; i < p->nrows; i++) {
+            if (used < need)
+                p->rows[i].keep_next = 1;
+            used += p->rows[i].height;
+        }
+        if (used < need)
+            end_row(p, need - used, 0);
+    }
+    p->col = p->width;
+}
+
+static void problem_block(ion_pdf *p, const ion_sheet_problem *pr,
+                          int solutions)
+{
+    begin_block(p);
+    space_row(p, p->gap);
+    problem_heading(p, pr);
+    if (pr->markup && *pr->markup) {
+        text_rows(p, pr->markup, ION_TS_MARKUP, p->body, 0, p->width, C_TEXT,
+                  1);
+        space_row(p, 0.25 * leading(p, p->body));
+        p->rows[p->nrows - 1].keep_next = 1;
+    }
+    if (solutions)
+        solution_rows(p, pr);
+    else
+        for (int j = 0; j < pr->nparts; j++)
+            part_rows(p, &pr->parts[j], 0);
+    end_block(p);
+}
+
+/* ---- pages ----------------------------------------------------------- */
+
+static double block_height(const ion_pdf *p, const block *b)
+{
+    double h = 0;
+    for (int i = 0; i < b->nrows; i++)
+        h += p->rows[b->row0 + i].height;
+    return h;
+}
+
+/* Assigns every row a page and a y; returns the number of pages. A block
+ * that does not fit in what is left of a page but fits on a page of its own
+ * starts a new page; a group of rows tied by keep_next likewise; a group
+ * taller than a page breaks wherever it must. */
+static int paginate(ion_pdf *p)
+{
+    int page = 0;
+    double y = 0, cap = p->body_h;
+    for (int b = 0; b < p->nblocks; b++) {
+        const block *bl = &p->blocks[b];
+        double bh = block_height(p, bl);
+        if (y > 0 && y + bh > cap && bh - p->rows[bl->row0].height <= cap)
+            page++, y = 0;
+        for (int i = bl->row0; i < bl->row0 + bl->nrows;) {
+            int k = i;
+            double gh = p->rows[k].height;
+            while (p->rows[k].keep_next && k + 1 < bl->row0 + bl->nrows)
+                gh += p->rows[++k].height;
+            if (y > 0 && y + gh > cap && gh <= cap)
+                page++, y = 0;
+            for (; i <= k; i++) {
+                row *r = &p->rows[i];
+                if (y > 0 && y + r->height > cap)
+                    page++, y = 0;
+                r->page = page;
+                r->y = (float)y;
+                if (r->space && y == 0)
+                    continue; /* no blank space at the top of a page */
+                y += r->height;
+            }
+        }
+    }
+    return page + 1;
+}
+
+/* Running head (pages after the first) and footer, as fixed rows. */
+static void page_furniture(ion_pdf *p, const ion_sheet *s, int page,
+                           int pages)
+{
+    char buf[128], a[16], b[16];
+    double W = p->width, fs = p->small;
+    snprintf(a, sizeof a, "%d", page + 1);
+    snprintf(b, sizeof b, "%d", pages);
+    const char *names[] = {"page", "pages"}, *values[] = {a, b};
+    ion_tmpl_expand(buf, sizeof buf, S(p, "label.page"), names, values, 2);
+    double fy = p->page_h - p->bottom * 0.6 - leading(p, fs);
+    put_text(p, buf, 0, fs, W / 2, fy, W, 1, ALIGN_CENTER, C_GRAY);
+    if (page > 0) {
+        double hy = p->top * 0.45;
+        txt_begin(p);
+        txt_add(p, s->title, fs, 0);
+        txt_add(p, "  \u00b7  ", fs, 0);
+        txt_add(p, s->student_name, fs, ION_TS_BOLD);
+        txt_add(p, "  \u00b7  ", fs, 0);
+        txt_add(p, s->student_id, fs, 0);
+        emit_text(p, 0, hy, 0.72 * W, 1, ALIGN_LEFT, fs, C_GRAY);
+        put_text(p, s->course, 0, fs, W, hy, 0.26 * W, 1, ALIGN_RIGHT,
+                 C_GRAY);
+        double ly = hy + leading(p, fs) + 1;
+        add_line(p, C_RULE, 0, ly, W, ly, 0.4, 0);
+    }
+    row *r = end_row(p, 0, 0);
+    if (r) {
+        r->fixed = 1;
+        r->page = page;
+    }
+}
+
+static void set_color(HPDF_Page pg, color c, int fill)
+{
+    const float *k = palette[c];
+    if (fill)
+        HPDF_Page_SetRGBFill(pg, k[0], k[1], k[2]);
+    else
+        HPDF_Page_SetRGBStroke(pg, k[0], k[1], k[2]);
+}
+
+static void draw_shape(HPDF_Page pg, const op *o, double ox, double oy)
+{
+    double x = ox + o->x, y = oy - o->y;
+    switch (o->kind) {
+    case OP_LINE: {
+        static const HPDF_UINT16 dash[] = {2, 2};
+        set_color(pg, (color)o->color, 0);
+        HPDF_Page_SetLineWidth(pg, o->w);
+        if (o->style)
+            HPDF_Page_SetDash(pg, dash, 2, 0);
+        HPDF_Page_MoveTo(pg, (HPDF_REAL)x, (HPDF_REAL)y);
+        HPDF_Page_LineTo(pg, (HPDF_REAL)(ox + o->a), (HPDF_REAL)(oy - o->b));
+        HPDF_Page_Stroke(pg);
+        if (o->style)
+            HPDF_Page_SetDash(pg, NULL, 0, 0);
+        break;
+    }
+    case OP_RECT:
+        set_color(pg, (color)o->color, o->style);
+        if (!o->style)
+            HPDF_Page_SetLineWidth(pg, o->w);
+        HPDF_Page_Rectangle(pg, (HPDF_REAL)x, (HPDF_REAL)(y - o->b), o->a,
+                            o->b);
+        if (o->style)
+            HPDF_Page_Fill(pg);
+        else
+            HPDF_Page_Stroke(pg);
+        break;
+    case OP_TRI:
+        set_color(pg, (color)o->color, 1);
+        HPDF_Page_MoveTo(pg, (HPDF_REAL)x, (HPDF_REAL)y);
+        HPDF_Page_LineTo(pg, (HPDF_REAL)(ox + o->a), (HPDF_REAL)(oy - o->b));
+        HPDF_Page_LineTo(pg, (HPDF_REAL)(ox + o->c), (HPDF_REAL)(oy - o->d));
+        HPDF_Page_ClosePath(pg);
+        HPDF_Page_Fill(pg);
+        break;
+    default:
+        break;
+    }
+}
+
+typedef struct {
+    int font, color;
+    double size, rise;
+} text_state;
+
+static void draw_text(ion_pdf *p, HPDF_Page pg, const op *o, double ox,
+                      double oy, text_state *ts)
+{
+    if (ts->font != o->font || ts->size != o->a) {
+        HPDF_Page_SetFontAndSize(pg, get_font(p, (ion_font)o->font), o->a);
+        ts->font = o->font;
+        ts->size = o->a;
+    }
+    if (ts->rise != o->b) {
+        HPDF_Page_SetTextRise(pg, o->b);
+        ts->rise = o->b;
+    }
+    if (ts->color != o->color) {
+        set_color(pg, (color)o->color, 1);
+        ts->color = o->color;
+    }
+    HPDF_Page_TextOut(pg, (HPDF_REAL)(ox + o->x), (HPDF_REAL)(oy - o->y),
+                      p->arena + o->text);
+}
+
+static void draw_rows(ion_pdf *p, HPDF_Page pg, int r0, int r1, int text,
+                      text_state *ts)
+{
+    for (int r = r0; r < r1; r++) {
+        const row *rw = &p->rows[r];
+        double oy = p->page_h - (rw->fixed ? 0 : p->top) - rw->y;
+        for (int i = rw->op0; i < rw->op0 + rw->nops; i++) {
+            const op *o = &p->ops[i];
+            if (!text && o->kind != OP_TEXT)
+                draw_shape(pg, o, p->left, oy);
+            else if (text && o->kind == OP_TEXT)
+                draw_text(p, pg, o, p->left, oy, ts);
+        }
+    }
+}
+
+/* Draws content rows [r0, r1) and the furniture row fr on a new page:
+ * shapes first, then all the text in one text object. */
+static void draw_page(ion_pdf *p, int r0, int r1, int fr)
+{
+    HPDF_Page pg = HPDF_AddPage(p->doc);
+    if (!pg)
+        return;
+    HPDF_Page_SetWidth(pg, (HPDF_REAL)p->page_w);
+    HPDF_Page_SetHeight(pg, (HPDF_REAL)p->page_h);
+    text_state ts = {-1, -1, -1, 0};
+    draw_rows(p, pg, r0, r1, 0, &ts);
+    draw_rows(p, pg, fr, fr + 1, 0, &ts);
+    HPDF_Page_BeginText(pg);
+    draw_rows(p, pg, r0, r1, 1, &ts);
+    draw_rows(p, pg, fr, fr + 1, 1, &ts);
+    HPDF_Page_EndText(pg);
+}
+
+static void reset_layout(ion_pdf *p)
+{
+    p->nops = p->nrows = p->nblocks = 0;
+    p->arena_len = 0;
+}
+
+/* Lays one student's sheet out, paginates it and draws its pages. */
+static int add_sheet(ion_pdf *p, const ion_sheet *s, int solutions,
+                     ion_error *err)
+{
+    if (p->bytes)
+        return ion_fail(err, NULL, 0, "the document is already finished");
+    if (!s)
+        return ion_fail(err, NULL, 0, "no sheet");
+    reset_layout(p);
+    header(p, s, solutions);
+    for (int i = 0; i < s->nproblems; i++)
+        problem_block(p, &s->problems[i], solutions);
+    if (hpdf_failed(p, err))
+        return -1;
+    int pages = paginate(p);
+    int content = p->nrows;
+    for (int pg = 0; pg < pages; pg++)
+        page_furniture(p, s, pg, pages);
+    if (hpdf_failed(p, err))
+        return -1;
+    /* Content rows are in page order; page pg's furniture is row
+     * content + pg. */
+    int r = 0;
+    for (int pg = 0; pg < pages; pg++) {
+        int r1 = r;
+        while (r1 < content && p->rows[r1].page == pg)
+            r1++;
+        draw_page(p, r, r1, content + pg);
+        r = r1;
+    }
+    p->pages += pages;
+    return hpdf_failed(p, err);
+}
+
+int ion_pdf_add_worksheet(ion_pdf *p, const ion_sheet *s, ion_error *err)
+{
+    return add_sheet(p, s, 0, err);
+}
+
+int ion_pdf_add_solutions(ion_pdf *p, const ion_sheet *s, ion_error *err)
+{
+    return add_sheet(p, s, 1, err);
+}
+
+int ion_pdf_page_count(const ion_pdf *p) { return p->pages; }
+
+/* ---- the document ---------------------------------------------------- */
+
+ion_pdf *ion_pdf_new(const ion_tmpl *t, ion_error *err)
+{
+    ion_pdf *p = calloc(1, sizeof *p);
+    if (!p) {
+        ion_fail(err, NULL, 0, "out of memory");
+        return NULL;
+    }
+    p->t = t;
+    p->doc = HPDF_New(on_hpdf_error, p);
+    p->ts = ion_ts_new(measure, p, err);
+    if (!p->doc || !p->ts) {
+        if (!p->doc)
+            ion_fail(err, NULL, 0, "libharu could not create a document");
+        ion_pdf_free(p);
+        return NULL;
+    }
+    HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
+    HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "ionsheet");
+
+    p->page_w = ion_tmpl_num(t, "page.width_mm") * MM;
+    p->page_h = ion_tmpl_num(t, "page.height_mm") * MM;
+    p->left = ion_tmpl_num(t, "margin.left_mm") * MM;
+    p->top = ion_tmpl_num(t, "margin.top_mm") * MM;
+    p->bottom = ion_tmpl_num(t, "margin.bottom_mm") * MM;
+    p->width = p->page_w - p->left - ion_tmpl_num(t, "margin.right_mm") * MM;
+    p->col = p->width;
+    p->body_h = p->page_h - p->top - p->bottom;
+    p->body = ion_tmpl_num(t, "font.body_pt");
+    p->title = ion_tmpl_num(t, "font.title_pt");
+    p->heading = ion_tmpl_num(t, "font.heading_pt");
+    p->small = ion_tmpl_num(t, "font.small_pt");
+    p->spacing = ion_tmpl_num(t, "line.spacing");
+    p->gap = ion_tmpl_num(t, "problem.gap_mm") * MM;
+    p->answer_len = ion_tmpl_num(t, "answer.line_mm") * MM;
+    p->answer_space = ion_tmpl_num(t, "answer.space_mm") * MM;
+    p->ladder_w = ion_tmpl_num(t, "ladder.width_mm") * MM;
+    p->ladder_h = ion_tmpl_num(t, "ladder.height_mm") * MM;
+    if (p->width < 100 || p->body_h < 150 || p->ladder_w > p->width / 2 ||
+        p->answer_len > p->width / 2 || p->ladder_h > p->body_h / 2) {
+        ion_fail(err, NULL, 0,
+                 "template layout leaves no room: check page, margin, "
+                 "answer and ladder sizes");
+        ion_pdf_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+int ion_pdf_bytes(ion_pdf *p, const unsigned char **data, size_t *len,
+                  ion_error *err)
+{
+    if (!p->bytes) {
+        if (p->pages == 0)
+            return ion_fail(err, NULL, 0, "the document has no pages");
+        if (HPDF_SaveToStream(p->doc) != HPDF_OK)
+            return hpdf_failed(p, err) ? -1
+                                       : ion_fail(err, NULL, 0,
+                                                  "could not finish the PDF");
+        HPDF_UINT32 n = HPDF_GetStreamSize(p->doc);
+        p->bytes = malloc(n ? n : 1);
+        if (!p->bytes)
+            return ion_fail(err, NULL, 0, "out of memory");
+        HPDF_ResetStream(p->doc);
+        HPDF_UINT32 got = n;
+        HPDF_STATUS st = HPDF_ReadFromStream(p->doc, p->bytes, &got);
+        if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != n) {
+            free(p->bytes);
+            p->bytes = NULL;
+            return ion_fail(err, NULL, 0, "could not read the PDF back");
+        }
+        p->nbytes = n;
+    }
+    *data = p->bytes;
+    *len = p->nbytes;
+    return 0;
+}
+
+void ion_pdf_free(ion_pdf *p)
+{
+    if (!p)
+        return;
+    if (p->doc)
+        HPDF_Free(p->doc);
+    ion_ts_free(p->ts);
+    ion_ts_text_release(&p->txt);
+    free(p->ops);
+    free(p->rows);
+    free(p->blocks);
+    free(p->arena);
+    free(p->bytes);
+    free(p);
+}

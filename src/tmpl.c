@@ -1,0 +1,325 @@
+#include "tmpl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every key a template must define. A fixed table rather than "anything
+ * goes" so that a misspelt key in a translation is an error, not a string
+ * silently missing from every sheet. */
+typedef enum { KEY_STR, KEY_NUM } key_type;
+
+static const struct {
+    const char *key;
+    key_type type;
+} known[] = {
+    /* page layout: sizes in millimetres, fonts in points */
+    {"page.width_mm", KEY_NUM},
+    {"page.height_mm", KEY_NUM},
+    {"margin.top_mm", KEY_NUM},
+    {"margin.bottom_mm", KEY_NUM},
+    {"margin.left_mm", KEY_NUM},
+    {"margin.right_mm", KEY_NUM},
+    {"font.body_pt", KEY_NUM},
+    {"font.title_pt", KEY_NUM},
+    {"font.heading_pt", KEY_NUM},
+    {"font.small_pt", KEY_NUM},
+    {"line.spacing", KEY_NUM},   /* baseline distance / font size */
+    {"problem.gap_mm", KEY_NUM}, /* space between problems */
+    {"answer.line_mm", KEY_NUM}, /* length of a ruled answer line */
+    {"answer.space_mm", KEY_NUM}, /* room for working after a part */
+    {"ladder.width_mm", KEY_NUM},
+    {"ladder.height_mm", KEY_NUM},
+    /* fixed strings; {x} are placeholders */
+    {"label.name", KEY_STR},
+    {"label.student_id", KEY_STR},
+    {"label.due", KEY_STR},
+    {"label.total", KEY_STR},        /* {points} */
+    {"label.instructions", KEY_STR},
+    {"label.problem", KEY_STR},      /* {n} */
+    {"label.points_one", KEY_STR},   /* {n} */
+    {"label.points_many", KEY_STR},  /* {n} */
+    {"label.answer", KEY_STR},
+    {"label.page", KEY_STR},         /* {page} {pages} */
+    {"label.solutions", KEY_STR},
+    {"label.confidential", KEY_STR},
+    {"label.solution", KEY_STR},
+    {"label.ladder", KEY_STR},
+};
+enum { NKNOWN = sizeof known / sizeof known[0] };
+
+static const char choice_prefix[] = "choice.";
+
+typedef struct {
+    char *key, *value;
+} extra;
+
+struct ion_tmpl {
+    char lang[16];
+    char *str[NKNOWN];
+    double num[NKNOWN];
+    extra *extras; /* choice.* glosses */
+    int nextras;
+};
+
+static int known_index(const char *key)
+{
+    for (int i = 0; i < NKNOWN; i++)
+        if (strcmp(known[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+void ion_tmpl_free(ion_tmpl *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < NKNOWN; i++)
+        free(t->str[i]);
+    for (int i = 0; i < t->nextras; i++) {
+        free(t->extras[i].key);
+        free(t->extras[i].value);
+    }
+    free(t->extras);
+    free(t);
+}
+
+static char *dup_range(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Trims [*s, *e) of blanks. */
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && is_blank(**s))
+        (*s)++;
+    while (*e > *s && is_blank((*e)[-1]))
+        (*e)--;
+}
+
+static int valid_key(const char *k, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = k[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static int add_extra(ion_tmpl *t, const char *key, const char *v, size_t vn,
+                     const char *name, int line, ion_error *err)
+{
+    for (int i = 0; i < t->nextras; i++)
+        if (strcmp(t->extras[i].key, key) == 0)
+            return ion_fail(err, name, line, "duplicate key '%s'", key);
+    extra *x = realloc(t->extras, (size_t)(t->nextras + 1) * sizeof *x);
+    if (!x)
+        return ion_fail(err, name, line, "out of memory");
+    t->extras = x;
+    x[t->nextras].key = dup_range(key, strlen(key));
+    x[t->nextras].value = dup_range(v, vn);
+    t->nextras++;
+    if (!x[t->nextras - 1].key || !x[t->nextras - 1].value)
+        return ion_fail(err, name, line, "out of memory");
+    return 0;
+}
+
+/* One `key = value` line; [s, e) excludes the newline. */
+static int parse_line(ion_tmpl *t, int *seen, const char *s, const char *e,
+                      const char *name, int line, ion_error *err)
+{
+    trim(&s, &e);
+    if (s == e || *s == '#')
+        return 0;
+    const char *eq = memchr(s, '=', (size_t)(e - s));
+    if (!eq)
+        return ion_fail(err, name, line, "expected 'key = value'");
+    const char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
+    trim(&ks, &ke);
+    trim(&vs, &ve);
+    char key[64];
+    size_t kn = (size_t)(ke - ks);
+    if (!valid_key(ks, kn) || kn >= sizeof key)
+        return ion_fail(err, name, line, "invalid key '%.*s'", (int)kn, ks);
+    memcpy(key, ks, kn);
+    key[kn] = '\0';
+
+    if (strncmp(key, choice_prefix, sizeof choice_prefix - 1) == 0 &&
+        kn > sizeof choice_prefix - 1)
+        return add_extra(t, key, vs, (size_t)(ve - vs), name, line, err);
+    int i = known_index(key);
+    if (i < 0)
+        return ion_fail(err, name, line, "unknown key '%s'", key);
+    if (seen[i])
+        return ion_fail(err, name, line, "duplicate key '%s'", key);
+    seen[i] = line;
+    if (known[i].type == KEY_STR) {
+        t->str[i] = dup_range(vs, (size_t)(ve - vs));
+        return t->str[i] ? 0 : ion_fail(err, name, line, "out of memory");
+    }
+    char num[64];
+    size_t vn = (size_t)(ve - vs);
+    if (vn == 0 || vn >= sizeof num)
+        return ion_fail(err, name, line, "'%s' needs a number", key);
+    memcpy(num, vs, vn);
+    num[vn] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(num, &end);
+    if (*end || errno || !(v > 0) || v > 1e5)
+        return ion_fail(err, name, line,
+                        "'%s' needs a positive number, not '%s'", key, num);
+    t->num[i] = v;
+    return 0;
+}
+
+ion_tmpl *ion_tmpl_parse(const char *text, size_t len, const char *name,
+                         const char *lang, ion_error *err)
+{
+    ion_tmpl *t = calloc(1, sizeof *t);
+    if (!t) {
+        ion_fail(err, name, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(t->lang, sizeof t->lang, "%s", lang ? lang : "");
+    int seen[NKNOWN] = {0};
+    const char *p = text, *end = text + len;
+    int line = 1;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* a BOM some editors add */
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if (memchr(p, '\0', (size_t)(le - p))) {
+            ion_fail(err, name, line, "NUL byte in template");
+            goto fail;
+        }
+        if (parse_line(t, seen, p, le, name, line, err) < 0)
+            goto fail;
+        p = nl ? nl + 1 : end;
+        line++;
+    }
+    for (int i = 0; i < NKNOWN; i++)
+        if (!seen[i]) {
+            ion_fail(err, name, 0, "missing key '%s'", known[i].key);
+            goto fail;
+        }
+    return t;
+fail:
+    ion_tmpl_free(t);
+    return NULL;
+}
+
+static int valid_lang(const char *lang)
+{
+    size_t n = strlen(lang);
+    if (n == 0 || n > 15)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = lang[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+ion_tmpl *ion_tmpl_load(const char *dir, const char *lang, ion_error *err)
+{
+    if (!lang || !valid_lang(lang)) {
+        ion_fail(err, NULL, 0, "invalid language '%s'", lang ? lang : "");
+        return NULL;
+    }
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s.conf", dir ? dir : ".",
+                         lang) >= sizeof path) {
+        ion_fail(err, NULL, 0, "template directory path too long");
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ion_fail(err, path, 0, "cannot open template: %s", strerror(errno));
+        return NULL;
+    }
+    /* Templates are small; refuse anything that is clearly not one. */
+    enum { MAX_SIZE = 1 << 20 };
+    char *buf = malloc(MAX_SIZE);
+    size_t n = buf ? fread(buf, 1, MAX_SIZE, f) : 0;
+    int bad = !buf || ferror(f) || n == MAX_SIZE;
+    fclose(f);
+    ion_tmpl *t = NULL;
+    if (bad)
+        ion_fail(err, path, 0, buf ? "cannot read template (or over 1 MB)"
+                                   : "out of memory");
+    else
+        t = ion_tmpl_parse(buf, n, path, lang, err);
+    free(buf);
+    return t;
+}
+
+const char *ion_tmpl_lang(const ion_tmpl *t) { return t->lang; }
+
+const char *ion_tmpl_str(const ion_tmpl *t, const char *key)
+{
+    int i = known_index(key);
+    if (i >= 0)
+        return known[i].type == KEY_STR ? t->str[i] : NULL;
+    for (int j = 0; j < t->nextras; j++)
+        if (strcmp(t->extras[j].key, key) == 0)
+            return t->extras[j].value;
+    return NULL;
+}
+
+double ion_tmpl_num(const ion_tmpl *t, const char *key)
+{
+    int i = known_index(key);
+    return i >= 0 && known[i].type == KEY_NUM ? t->num[i] : 0;
+}
+
+size_t ion_tmpl_expand(char *out, size_t cap, const char *pattern,
+                       const char *const *names, const char *const *values,
+                       int n)
+{
+    size_t len = 0;
+#define PUT(c)                                                               \
+    do {                                                                     \
+        if (len + 1 < cap)                                                   \
+            out[len] = (c);                                                  \
+        len++;                                                               \
+    } while (0)
+    for (const char *p = pattern; *p;) {
+        int hit = -1;
+        size_t nl = 0;
+        if (*p == '{')
+            for (int i = 0; i < n && hit < 0; i++) {
+                nl = strlen(names[i]);
+                if (strncmp(p + 1, names[i], nl) == 0 && p[1 + nl] == '}')
+                    hit = i;
+            }
+        if (hit < 0) {
+            PUT(*p);
+            p++;
+            continue;
+        }
+        for (const char *v = values[hit]; *v; v++)
+            PUT(*v);
+        p += nl + 2;
+    }
+#undef PUT
+    if (cap > 0)
+        out[len < cap ? len : cap - 1] = '\0';
+    return len;
+}

@@ -1,0 +1,696 @@
+/* PDF renderer and template loader tests: build sheets in code, render them,
+ * and read them back with pdftotext/pdfinfo (poppler-utils). Output goes to
+ * /tmp/ionsheet-test-pdf-*.pdf, kept for a look with pdftoppm. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "render_pdf.h"
+#include "tmpl.h"
+
+/* ---- fixtures -------------------------------------------------------- */
+
+static const char *const directions[] = {"outward", "inward", "none"};
+
+static const ion_sheet_option glucose_options[] = {
+    {"A", "Its concentration is the same on both sides."},
+    {"B", "It carries no charge (z = 0), so the Nernst equation has no "
+          "solution."},
+    {"C", "The membrane is impermeable to it."},
+    {"D", "Its permeability P<sub>glc</sub> is too small to measure."},
+};
+
+static const ion_sheet_mark k_marks[] = {
+    {"E<sub>K</sub>", -94.07, "\u221294.1\u2009mV"},
+    {"E<sub>Na</sub>", 66.6, NULL},
+    {"E<sub>Cl</sub>", -64.0, NULL},
+    {"E<sub>Ca</sub>", 128.3, NULL},
+};
+static const ion_sheet_mark k_vm = {"V<sub>m</sub>", -65.2, NULL};
+
+static const ion_sheet_part parts1[] = {
+    {"1a", "Calculate E<sub>K</sub>.", ION_PART_NUMERIC, 2, "mV", NULL, 0,
+     NULL, 0, "\u221294.1\u2009mV"},
+    {"1b",
+     "At V<sub>m</sub> = \u221270\u2009mV, which way does the K<sup>+</sup> "
+     "current flow?",
+     ION_PART_CHOICE, 1, NULL, directions, 3, NULL, 0, "outward"},
+};
+static const ion_sheet_part parts2[] = {
+    {"2a",
+     "Use the GHK voltage equation to find V<sub>m</sub> (take "
+     "P<sub>K</sub> : P<sub>Na</sub> : P<sub>Cl</sub> = 1 : 0.04 : 0.45).",
+     ION_PART_NUMERIC, 3, "mV", NULL, 0, NULL, 0, "\u221260.3\u2009mV"},
+};
+static const ion_sheet_part parts3[] = {
+    {"3a", "Why does glucose have no Nernst potential?", ION_PART_MCQ, 1,
+     NULL, NULL, 0, glucose_options, 4, "B"},
+};
+static const ion_sheet_part parts4[] = {
+    {"4a",
+     "Compute the activity correction \u0394E = (RT/zF) ln(\u03b3<sub>o</sub>"
+     "/\u03b3<sub>i</sub>) for \u03b3<sub>o</sub> = 0.75 and "
+     "\u03b3<sub>i</sub> = 0.60.",
+     ION_PART_NUMERIC, 1.5, "mV", NULL, 0, NULL, 0, "+6.0\u2009mV"},
+    {"4b", "Find the Donnan ratio r = [K<sup>+</sup>]<sub>i</sub>/"
+           "[K<sup>+</sup>]<sub>o</sub>.",
+     ION_PART_NUMERIC, 1, "1", NULL, 0, NULL, 0, "1.84"},
+};
+
+static const ion_sheet_problem problems[] = {
+    {1, "Potassium equilibrium potential",
+     "A neuron has [K<sup>+</sup>]<sub>o</sub> = 4.2\u2009mM and "
+     "[K<sup>+</sup>]<sub>i</sub> = 140\u2009mM at 37\u2009\u00b0C.",
+     parts1, 2,
+     "E<sub>K</sub> = (RT/zF) ln([K<sup>+</sup>]<sub>o</sub>/"
+     "[K<sup>+</sup>]<sub>i</sub>) = 26.71\u2009mV \u00d7 ln(4.2/140) = "
+     "<b>\u221294.1\u2009mV</b>. V<sub>m</sub> > E<sub>K</sub>, so K<sup>+"
+     "</sup> leaves the cell: an outward current.",
+     k_marks, 4, &k_vm},
+    {2, "Resting potential of the squid axon",
+     "At 18.5\u2009\u00b0C the axon has [K<sup>+</sup>] 20/400\u2009mM, "
+     "[Na<sup>+</sup>] 440/50\u2009mM and [Cl<sup>\u2212</sup>] "
+     "560/52\u2009mM (outside/inside).",
+     parts2, 1,
+     "V<sub>m</sub> = (RT/F) ln((P<sub>K</sub>[K]<sub>o</sub> + "
+     "P<sub>Na</sub>[Na]<sub>o</sub> + P<sub>Cl</sub>[Cl]<sub>i</sub>) / "
+     "(P<sub>K</sub>[K]<sub>i</sub> + P<sub>Na</sub>[Na]<sub>i</sub> + "
+     "P<sub>Cl</sub>[Cl]<sub>o</sub>)) = \u221260.3\u2009mV",
+     NULL, 0, NULL},
+    {3, "Uncharged solutes", NULL, parts3, 1,
+     "z = 0 makes RT/zF undefined.", NULL, 0, NULL},
+    {4, "Activities and the Donnan equilibrium",
+     "A cell holds impermeant anions A<sup>\u2212</sup> at 120\u2009mM and "
+     "bathes in 150\u2009mM KCl; \u03c4 = RC = 10\u2009ms; I<sub>pump</sub> "
+     "= 25\u2009pA and 5\u2009\u03bcM Ca<sup>2+</sup>.",
+     parts4, 2, "\u0394E = 26.71\u2009mV \u00d7 ln(1.25) = +6.0\u2009mV",
+     NULL, 0, NULL},
+};
+
+static ion_sheet sample_sheet(const char *name, const char *id)
+{
+    ion_sheet s = {"PHYS 2210 Cellular Physiology",
+                   "Week 5: Membrane potentials",
+                   "2024-10-03 17:00",
+                   name,
+                   id,
+                   problems,
+                   4};
+    return s;
+}
+
+static const ion_tmpl *en, *zh;
+
+static int setup(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    en = ion_tmpl_load("templates", "en", &err);
+    if (!en)
+        fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+    zh = ion_tmpl_load("templates", "zh", &err);
+    if (!zh)
+        fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+    return en && zh ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ion_tmpl_free((ion_tmpl *)en);
+    ion_tmpl_free((ion_tmpl *)zh);
+    return 0;
+}
+
+/* ---- helpers --------------------------------------------------------- */
+
+/* Finishes p, writes it to /tmp/ionsheet-test-pdf-NAME.pdf, frees p. */
+static void save(ion_pdf *p, const char *name, char *path, size_t cap)
+{
+    ion_error err = {0};
+    const unsigned char *data;
+    size_t len;
+    assert_int_equal(ion_pdf_bytes(p, &data, &len, &err), 0);
+    assert_true(len > 100);
+    assert_memory_equal(data, "%PDF-", 5);
+    snprintf(path, cap, "/tmp/ionsheet-test-pdf-%s.pdf", name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    ion_pdf_free(p);
+}
+
+/* The output of a shell command (malloc'd, NUL-terminated). */
+static char *run(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t cap = 1 << 16, len = 0, n;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = '\0';
+    assert_int_equal(pclose(f), 0);
+    return buf;
+}
+
+static char *pdftext(const char *path, int page)
+{
+    if (page > 0)
+        return run("pdftotext -enc UTF-8 -f %d -l %d %s -", page, page, path);
+    return run("pdftotext -enc UTF-8 %s -", path);
+}
+
+static int page_count(const char *path)
+{
+    char *info = run("pdfinfo %s", path);
+    const char *p = strstr(info, "Pages:");
+    assert_non_null(p);
+    int n = atoi(p + 6);
+    free(info);
+    return n;
+}
+
+static void assert_has(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("'%s' not found in:\n%s", needle, text);
+}
+
+static ion_pdf *new_pdf(const ion_tmpl *t)
+{
+    ion_error err = {0};
+    ion_pdf *p = ion_pdf_new(t, &err);
+    assert_non_null(p);
+    return p;
+}
+
+static void add_ws(ion_pdf *p, const ion_sheet *s)
+{
+    ion_error err = {0};
+    if (ion_pdf_add_worksheet(p, s, &err) != 0)
+        fail_msg("add_worksheet: %s", err.msg);
+}
+
+/* ---- worksheets ------------------------------------------------------ */
+
+static void test_worksheet_en(void **state)
+{
+    (void)state;
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    ion_pdf *p = new_pdf(en);
+    add_ws(p, &s);
+    char path[256];
+    save(p, "worksheet-en", path, sizeof path);
+
+    char *text = pdftext(path, 0);
+    assert_has(text, "PHYS 2210");
+    assert_has(text, "Week 5: Membrane potentials");
+    assert_has(text, "2024-10-03");
+    assert_has(text, "Ada Li");
+    assert_has(text, "s001");
+    assert_has(text, "Problem 1");
+    assert_has(text, "Potassium equilibrium potential");
+    assert_has(text, "1a");
+    assert_has(text, "1b");
+    assert_has(text, "4b");
+    assert_has(text, "outward");
+    assert_has(text, "inward");
+    assert_has(text, "Total: 9.5 points");
+    assert_has(text, "1.5 points");
+    assert_has(text, "1 point");
+    /* Symbol font: true minus and Greek letters extract as such */
+    assert_has(text, "\u221270");
+    assert_has(text, "\u03b3");
+    assert_has(text, "\u2206E"); /* poppler maps Symbol's Delta to U+2206 */
+    /* Worksheets carry no answers or solutions */
+    assert_null(strstr(text, "\u221294.1"));
+    assert_null(strstr(text, "Worked solutions"));
+    assert_has(text, "Page 1 of");
+    free(text);
+}
+
+/* A sheet of n problems cycling through the fixtures. */
+static ion_sheet long_sheet(ion_sheet_problem *buf, int n, const char *name,
+                            const char *id)
+{
+    for (int i = 0; i < n; i++) {
+        buf[i] = problems[i % 4];
+        buf[i].number = i + 1;
+    }
+    ion_sheet s = sample_sheet(name, id);
+    s.problems = buf;
+    s.nproblems = n;
+    return s;
+}
+
+static void test_long_sheet_flows(void **state)
+{
+    (void)state;
+    ion_sheet_problem buf[12];
+    ion_sheet s = long_sheet(buf, 12, "Ada Li", "s001");
+    ion_pdf *p = new_pdf(en);
+    add_ws(p, &s);
+    int pages = ion_pdf_page_count(p);
+    char path[256];
+    save(p, "long", path, sizeof path);
+    assert_true(pages > 1);
+    assert_int_equal(page_count(path), pages);
+    char want[64];
+    snprintf(want, sizeof want, "Page 1 of %d", pages);
+    char *t1 = pdftext(path, 1);
+    assert_has(t1, want);
+    free(t1);
+    snprintf(want, sizeof want, "Page %d of %d", pages, pages);
+    char *tn = pdftext(path, pages);
+    assert_has(tn, want);
+    assert_has(tn, "Ada Li"); /* the running head */
+    free(tn);
+    char *all = pdftext(path, 0);
+    assert_has(all, "Problem 12");
+    free(all);
+}
+
+static void test_class_pages_per_student(void **state)
+{
+    (void)state;
+    ion_sheet_problem buf[7];
+    const char *names[] = {"Ada Li", "Ben Okafor", "Chen Wei"};
+    const char *ids[] = {"s001", "s002", "s003"};
+    ion_pdf *p = new_pdf(en);
+    int start[4] = {0};
+    for (int i = 0; i < 3; i++) {
+        ion_sheet s = long_sheet(buf, 5 + i, names[i], ids[i]);
+        add_ws(p, &s);
+        start[i + 1] = ion_pdf_page_count(p);
+    }
+    char path[256];
+    save(p, "class", path, sizeof path);
+    assert_int_equal(page_count(path), start[3]);
+    for (int i = 0; i < 3; i++) {
+        /* each student starts on a new page, numbered from 1 */
+        char *first = pdftext(path, start[i] + 1);
+        assert_has(first, names[i]);
+        assert_has(first, ids[i]);
+        assert_has(first, "Page 1 of");
+        for (int j = 0; j < 3; j++)
+            if (j != i)
+                assert_null(strstr(first, names[j]));
+        free(first);
+        int n = start[i + 1] - start[i];
+        char want[64];
+        snprintf(want, sizeof want, "Page %d of %d", n, n);
+        char *last = pdftext(path, start[i + 1]);
+        assert_has(last, want);
+        free(last);
+    }
+}
+
+static void test_worksheet_zh(void **state)
+{
+    (void)state;
+    static const ion_sheet_part zparts[] = {
+        {"1a", "计算钾离子的平衡电位 E<sub>K</sub>。", ION_PART_NUMERIC, 2,
+         "mV", NULL, 0, NULL, 0, NULL},
+        {"1b", "在 V<sub>m</sub> = \u221270\u2009mV 时，K<sup>+</sup> "
+               "电流的方向是？",
+         ION_PART_CHOICE, 1, NULL, directions, 3, NULL, 0, NULL},
+    };
+    static const ion_sheet_problem zp[] = {
+        {1, "钾离子的平衡电位",
+         "某神经元细胞外 [K<sup>+</sup>]<sub>o</sub> = 4.2\u2009mM，细胞内 "
+         "[K<sup>+</sup>]<sub>i</sub> = 140\u2009mM，温度为 37\u2009\u00b0C。"
+         "请根据能斯特方程（Nernst equation）计算平衡电位，并判断在静息状态下"
+         "钾离子通道开放时离子流动的方向。",
+         zparts, 2, NULL, NULL, 0, NULL},
+    };
+    ion_sheet s = {"生理学 2210", "第五周：膜电位", "2024-10-03", "李雅",
+                   "s001", zp, 1};
+    ion_pdf *p = new_pdf(zh);
+    add_ws(p, &s);
+    char path[256];
+    save(p, "worksheet-zh", path, sizeof path);
+    char *text = pdftext(path, 0);
+    assert_has(text, "第五周：膜电位");
+    assert_has(text, "李雅");
+    assert_has(text, "第 1 题");
+    assert_has(text, "钾离子的平衡电位");
+    assert_has(text, "总分：3 分");
+    assert_has(text, "第 1 页，共 1 页");
+    assert_has(text, "outward");
+    assert_has(text, "外向");
+    free(text);
+}
+
+static void test_names_any_script(void **state)
+{
+    (void)state;
+    /* Chinese and Cyrillic names on an English sheet; Arabic has no font and
+     * degrades to '?' without losing the rest of the line. */
+    ion_sheet s = sample_sheet("张伟 (Zhang Wei) Ивано\u0432 \u0639\u0644\u064a",
+                               "s-<&>-7");
+    s.nproblems = 1;
+    ion_pdf *p = new_pdf(en);
+    add_ws(p, &s);
+    char path[256];
+    save(p, "scripts", path, sizeof path);
+    char *text = pdftext(path, 0);
+    assert_has(text, "张伟");
+    assert_has(text, "(Zhang Wei)");
+    assert_has(text, "Иванов");
+    assert_has(text, "???");
+    assert_has(text, "s-<&>-7");
+    free(text);
+}
+
+static void test_very_long_name(void **state)
+{
+    (void)state;
+    char name[4096];
+    size_t n = 0;
+    const char *word = "Wolfeschlegelsteinhausenbergerdorff ";
+    while (n + strlen(word) < 2000) {
+        memcpy(name + n, word, strlen(word));
+        n += strlen(word);
+    }
+    name[n] = '\0';
+    char id[600];
+    memset(id, '9', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    ion_sheet s = sample_sheet(name, id);
+    s.nproblems = 2;
+    ion_pdf *p = new_pdf(en);
+    add_ws(p, &s);
+    assert_int_equal(ion_pdf_page_count(p), 1);
+    char path[256];
+    save(p, "long-name", path, sizeof path);
+    char *text = pdftext(path, 0);
+    assert_has(text, "Wolfeschlegelsteinhausenbergerdorff");
+    assert_has(text, "\u2026"); /* cut with an ellipsis */
+    assert_has(text, "Problem 2");
+    free(text);
+}
+
+/* ---- solutions ------------------------------------------------------- */
+
+static void test_solutions(void **state)
+{
+    (void)state;
+    ion_pdf *p = new_pdf(en);
+    ion_error err = {0};
+    ion_sheet a = sample_sheet("Ada Li", "s001");
+    ion_sheet b = sample_sheet("Ben Okafor", "s002");
+    assert_int_equal(ion_pdf_add_solutions(p, &a, &err), 0);
+    int first = ion_pdf_page_count(p);
+    assert_int_equal(ion_pdf_add_solutions(p, &b, &err), 0);
+    char path[256];
+    save(p, "solutions", path, sizeof path);
+    char *text = pdftext(path, 1);
+    assert_has(text, "Worked solutions");
+    assert_has(text, "Instructor copy");
+    assert_has(text, "Ada Li");
+    assert_has(text, "\u221294.1 mV"); /* the answer, thin space extracted */
+    assert_has(text, "outward");
+    assert_has(text, "Potentials (mV)"); /* the ladder */
+    assert_has(text, "128.3 mV"); /* a mark formatted by the renderer */
+    free(text);
+    char *t2 = pdftext(path, first + 1);
+    assert_has(t2, "Ben Okafor");
+    assert_has(t2, "Page 1 of");
+    free(t2);
+}
+
+static void test_ladder_close_values(void **state)
+{
+    (void)state;
+    /* Marks 0.3 mV apart must still get separate labels. */
+    static const ion_sheet_mark close[] = {
+        {"E<sub>Cl</sub>", -70.1, NULL},
+        {"E<sub>K</sub>", -70.4, NULL},
+        {"E<sub>X</sub>", -69.9, NULL},
+    };
+    static const ion_sheet_mark vm = {"V<sub>m</sub>", -70.0, NULL};
+    ion_sheet_problem pr = problems[0];
+    pr.marks = close;
+    pr.nmarks = 3;
+    pr.vm = &vm;
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    s.problems = &pr;
+    s.nproblems = 1;
+    ion_pdf *p = new_pdf(en);
+    ion_error err = {0};
+    assert_int_equal(ion_pdf_add_solutions(p, &s, &err), 0);
+    char path[256];
+    save(p, "ladder-close", path, sizeof path);
+    char *text = run("pdftotext -raw -enc UTF-8 %s -", path);
+    assert_has(text, "\u221270.1 mV");
+    assert_has(text, "\u221270.4 mV");
+    assert_has(text, "\u221269.9 mV");
+    assert_has(text, "\u221270.0 mV");
+    free(text);
+}
+
+/* ---- documents ------------------------------------------------------- */
+
+static void test_empty_and_finished(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    ion_pdf *p = new_pdf(en);
+    const unsigned char *data;
+    size_t len;
+    assert_int_equal(ion_pdf_bytes(p, &data, &len, &err), -1);
+    assert_non_null(strstr(err.msg, "no pages"));
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    add_ws(p, &s);
+    assert_int_equal(ion_pdf_bytes(p, &data, &len, &err), 0);
+    const unsigned char *again;
+    size_t len2;
+    assert_int_equal(ion_pdf_bytes(p, &again, &len2, &err), 0);
+    assert_ptr_equal(data, again);
+    assert_int_equal(ion_pdf_add_worksheet(p, &s, &err), -1);
+    assert_non_null(strstr(err.msg, "finished"));
+    ion_pdf_free(p);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    const unsigned char *d1, *d2;
+    size_t l1, l2;
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    ion_pdf *a = new_pdf(en), *b = new_pdf(en);
+    add_ws(a, &s);
+    add_ws(b, &s);
+    assert_int_equal(ion_pdf_bytes(a, &d1, &l1, &err), 0);
+    assert_int_equal(ion_pdf_bytes(b, &d2, &l2, &err), 0);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(d1, d2, l1);
+    ion_pdf_free(a);
+    ion_pdf_free(b);
+}
+
+static double cpu_ms(void)
+{
+    return 1000.0 * (double)clock() / CLOCKS_PER_SEC;
+}
+
+static void test_size_and_speed(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    const unsigned char *data;
+    size_t len;
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    ion_pdf *one = new_pdf(en);
+    add_ws(one, &s);
+    assert_int_equal(ion_pdf_bytes(one, &data, &len, &err), 0);
+    print_message("one-student PDF: %zu bytes, %d page(s)\n", len,
+                  ion_pdf_page_count(one));
+    assert_true(len < 12000);
+    ion_pdf_free(one);
+
+    enum { N = 200 };
+    double t0 = cpu_ms();
+    ion_pdf *cls = new_pdf(en);
+    for (int i = 0; i < N; i++)
+        add_ws(cls, &s);
+    assert_int_equal(ion_pdf_bytes(cls, &data, &len, &err), 0);
+    double ms = cpu_ms() - t0;
+    int pages = ion_pdf_page_count(cls);
+    print_message("class of %d: %d pages, %zu bytes (%.0f per student), "
+                  "%.3f ms CPU per page\n",
+                  N, pages, len, (double)len / N, ms / pages);
+    ion_pdf_free(cls);
+}
+
+/* ---- templates ------------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 16) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* en.conf with `edit` appended (or with the line starting `drop` removed). */
+static ion_tmpl *parse_variant(const char *drop, const char *edit,
+                               ion_error *err)
+{
+    size_t len;
+    char *base = read_all("templates/en.conf", &len);
+    char *buf = malloc(len + 1024);
+    assert_non_null(buf);
+    size_t n = 0;
+    for (char *line = base; *line;) {
+        char *nl = strchr(line, '\n');
+        size_t ll = nl ? (size_t)(nl - line + 1) : strlen(line);
+        if (!drop || strncmp(line, drop, strlen(drop)) != 0) {
+            memcpy(buf + n, line, ll);
+            n += ll;
+        }
+        line += ll;
+    }
+    if (edit) {
+        memcpy(buf + n, edit, strlen(edit));
+        n += strlen(edit);
+    }
+    ion_tmpl *t = ion_tmpl_parse(buf, n, "x.conf", "en", err);
+    free(buf);
+    free(base);
+    return t;
+}
+
+static void test_tmpl_values(void **state)
+{
+    (void)state;
+    assert_string_equal(ion_tmpl_lang(en), "en");
+    assert_string_equal(ion_tmpl_str(en, "label.name"), "Name");
+    assert_true(ion_tmpl_num(en, "page.width_mm") == 210);
+    assert_null(ion_tmpl_str(en, "page.width_mm"));
+    assert_null(ion_tmpl_str(en, "nope"));
+    assert_true(ion_tmpl_num(en, "label.name") == 0);
+    assert_string_equal(ion_tmpl_str(zh, "choice.outward"), "外向");
+    assert_null(ion_tmpl_str(en, "choice.outward"));
+
+    char out[64];
+    const char *names[] = {"page", "pages"}, *values[] = {"2", "10"};
+    assert_int_equal(ion_tmpl_expand(out, sizeof out, "Page {page} of {pages}"
+                                     " {x} {page",
+                                     names, values, 2),
+                     strlen("Page 2 of 10 {x} {page"));
+    assert_string_equal(out, "Page 2 of 10 {x} {page");
+    assert_int_equal(ion_tmpl_expand(out, 5, "{page}{pages}", names, values,
+                                     2),
+                     3);
+    assert_string_equal(out, "210");
+    assert_int_equal(ion_tmpl_expand(out, 3, "{pages}{pages}", names, values,
+                                     2),
+                     4);
+    assert_string_equal(out, "10");
+}
+
+static void expect_error(const char *drop, const char *edit, int line,
+                         const char *msg)
+{
+    ion_error err = {0};
+    ion_tmpl *t = parse_variant(drop, edit, &err);
+    if (t)
+        fail_msg("expected '%s'", msg);
+    assert_string_equal(err.file, "x.conf");
+    if (line >= 0)
+        assert_int_equal(err.line, line);
+    if (!strstr(err.msg, msg))
+        fail_msg("'%s' does not say '%s'", err.msg, msg);
+}
+
+static void test_tmpl_errors(void **state)
+{
+    (void)state;
+    size_t len;
+    char *base = read_all("templates/en.conf", &len);
+    int lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += base[i] == '\n';
+    free(base);
+    int next = lines + 1; /* the appended line */
+    expect_error(NULL, "label.colour = red\n", next, "unknown key 'label.colour'");
+    expect_error(NULL, "label.name = Nom\n", next, "duplicate key 'label.name'");
+    expect_error(NULL, "just words\n", next, "expected 'key = value'");
+    expect_error(NULL, "= value\n", next, "invalid key");
+    expect_error(NULL, "font.body_pt = 10\n", next, "duplicate");
+    expect_error("font.body_pt", "font.body_pt = ten\n", -1,
+                 "needs a positive number");
+    expect_error("font.body_pt", "font.body_pt = -3\n", -1,
+                 "needs a positive number");
+    expect_error("label.page", NULL, 0, "missing key 'label.page'");
+    expect_error(NULL, "choice.none = x\nchoice.none = y\n", next + 1,
+                 "duplicate key 'choice.none'");
+
+    ion_error err = {0};
+    assert_null(ion_tmpl_load("templates", "../etc/passwd", &err));
+    assert_non_null(strstr(err.msg, "invalid language"));
+    assert_null(ion_tmpl_load("templates", "xx", &err));
+    assert_non_null(strstr(err.file, "templates/xx.conf"));
+    assert_non_null(strstr(err.msg, "cannot open"));
+}
+
+static void test_tmpl_comments_and_blanks(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    ion_tmpl *t = parse_variant("label.instructions",
+                                "  # indented comment\n\r\n"
+                                "label.instructions =\n",
+                                &err);
+    assert_non_null(t);
+    assert_string_equal(ion_tmpl_str(t, "label.instructions"), "");
+    ion_tmpl_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tmpl_values),
+        cmocka_unit_test(test_tmpl_errors),
+        cmocka_unit_test(test_tmpl_comments_and_blanks),
+        cmocka_unit_test(test_worksheet_en),
+        cmocka_unit_test(test_long_sheet_flows),
+        cmocka_unit_test(test_class_pages_per_student),
+        cmocka_unit_test(test_worksheet_zh),
+        cmocka_unit_test(test_names_any_script),
+        cmocka_unit_test(test_very_long_name),
+        cmocka_unit_test(test_solutions),
+        cmocka_unit_test(test_ladder_close_values),
+        cmocka_unit_test(test_empty_and_finished),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_size_and_speed),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
