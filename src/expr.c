@@ -699,11 +699,13 @@ static int lex_number(compiler *c, token *t)
         return fail(c, t->pos, "number too long");
     t->kind = T_NUM;
     t->num = parse_decimal(s + t->pos, p - t->pos);
-    if (!isfinite(t->num))
-        return fail(c, t->pos, "number out of range '%.*s'", p - t->pos > 40 ? 40 : p - t->pos,
-                    s + t->pos);
     c->pos = p;
-    return lex_unit(c, t);
+    if (lex_unit(c, t) < 0)
+        return -1;
+    if (!isfinite(t->num)) /* too large as written, or once in SI */
+        return fail(c, t->pos, "number out of range '%.*s'",
+                    c->pos - t->pos > 40 ? 40 : c->pos - t->pos, s + t->pos);
+    return 0;
 }
 
 static int lex_string(compiler *c, token *t)

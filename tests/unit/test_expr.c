@@ -483,6 +483,7 @@ static void compile_errors(void **state)
     expect_error("\"abc", 1, "unterminated string");
     expect_error("1e+", 1, "malformed number '1e+'");
     expect_error("1e999", 1, "number out of range '1e999'");
+    expect_error("1e308[M]", 1, "number out of range '1e308[M]'");
     expect_error("1 # 2", 1, "unexpected character '#'");
     expect_error("1 \x01 2", 1, "unexpected byte 0x01");
     expect_error("", 1, "empty expression");
@@ -583,6 +584,23 @@ static void limits(void **state)
     for (int i = 0; i < 60; i++)
         strcat(src, ")");
     assert_true(num(src) == 4);
+    /* ... but not deeper than the machine's fixed stack (256 numbers) */
+    for (int levels = 4; levels <= 5; levels++) {
+        src[0] = '\0';
+        for (int i = 0; i < levels; i++) {
+            strcat(src, "max(1");
+            for (int k = 0; k < 62; k++)
+                strcat(src, ",x");
+            strcat(src, ",");
+        }
+        strcat(src, "x");
+        for (int i = 0; i < levels; i++)
+            strcat(src, ")");
+        if (levels == 4) /* 4 * 63 + 1 cells */
+            assert_true(num(src) == 2);
+        else
+            expect_error(src, 1, "expression too complex");
+    }
     ion_error err;
     assert_null(ion_expr_compile(NULL, resolve, NULL, &err));
     assert_string_equal(err.msg, "no expression");
