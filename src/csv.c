@@ -109,6 +109,11 @@ void ion_csv_free(ion_csv *r)
     free(r);
 }
 
+const char *ion_csv_name(const ion_csv *r)
+{
+    return r->name;
+}
+
 static int fail(ion_csv *r, ion_error *err, int line, const char *msg)
 {
     r->failed = 1;

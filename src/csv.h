@@ -37,6 +37,9 @@ ion_csv *ion_csv_open(const char *path, ion_error *err);
 
 void ion_csv_free(ion_csv *r);
 
+/* The name given to ion_csv_new (or the path), for messages; owned by r. */
+const char *ion_csv_name(const ion_csv *r);
+
 /* Reads the next record into *rec: returns 1, or 0 at the end of the
  * input, or -1 on an error (err gets the file and the line: "unterminated
  * quoted field" names the line where the field began). After an error the
