@@ -33,6 +33,7 @@ static const struct {
     {"calc", cmd_calc},
     {"init", cmd_init},
     {"bank", cmd_bank},
+    {"generate", cmd_generate},
 };
 
 void cli_msg(const char *file, int line, const char *fmt, ...)

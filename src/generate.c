@@ -1,0 +1,200 @@
+#include "generate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "rng.h"
+
+int ion_worksheet_load(ion_bank *b, const char *name, ion_worksheet *w, ion_error *err)
+{
+    memset(w, 0, sizeof *w);
+    int found = ion_bank_worksheet_get(b, name, &w->ws, err);
+    if (found <= 0)
+        return found;
+    w->templates = calloc(w->ws.n, sizeof *w->templates);
+    w->scale = calloc(w->ws.n, sizeof *w->scale);
+    for (size_t i = 0; i < w->ws.n; i++) {
+        const ion_bank_ws_problem *p = &w->ws.problems[i];
+        w->templates[i] = ion_catalog_load(b, p->template_id, p->version, err);
+        if (!w->templates[i]) {
+            ion_worksheet_release(w);
+            return -1;
+        }
+        double total = 0;
+        for (size_t k = 0; k < w->templates[i]->nparts; k++)
+            total += w->templates[i]->parts[k].points;
+        w->scale[i] = p->points >= 0 && total > 0 ? p->points / total : 1;
+        w->max_points += total * w->scale[i];
+    }
+    return 1;
+}
+
+void ion_worksheet_release(ion_worksheet *w)
+{
+    if (w->templates)
+        for (size_t i = 0; i < w->ws.n; i++)
+            ion_template_free(w->templates[i]);
+    free(w->templates);
+    free(w->scale);
+    ion_bank_worksheet_release(&w->ws);
+    memset(w, 0, sizeof *w);
+}
+
+double ion_worksheet_part_points(const ion_worksheet *w, size_t i, size_t k)
+{
+    return w->templates[i]->parts[k].points * w->scale[i];
+}
+
+static int put(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        size_t c = *cap ? *cap : 512;
+        while (c < *len + n + 1)
+            c *= 2;
+        char *p = realloc(*buf, c);
+        if (!p)
+            return -1;
+        *buf = p;
+        *cap = c;
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+    return 0;
+}
+
+/* Names, ids and shown values are plain tokens (the loader and the bank
+ * restrict them), so only quotes and backslashes could need escaping, and
+ * they cannot occur; numbers are %.17g so the SI value round-trips. */
+int ion_instance_json(const ion_instance *in, char **buf, size_t *len, size_t *cap)
+{
+    const ion_template *t = in->t;
+    char item[192];
+    int rc = put(buf, len, cap, "{\"params\":{");
+    for (size_t i = 0, first = 1; i < t->nvars && !rc; i++) {
+        if (t->vars[i].kind == ION_LET)
+            continue;
+        char v[64];
+        snprintf(item, sizeof item, "%s\"%s\":\"%s\"", first ? "" : ",", t->vars[i].name,
+                 ion_instance_value(in, (int)i, v, sizeof v));
+        first = 0;
+        rc = put(buf, len, cap, item);
+    }
+    rc = rc || put(buf, len, cap, "},\"lets\":{");
+    for (size_t i = 0, first = 1; i < t->nvars && !rc; i++) {
+        if (t->vars[i].kind != ION_LET)
+            continue;
+        const ion_val *x = &in->vals[i];
+        if (x->type == ION_T_STR)
+            snprintf(item, sizeof item, "%s\"%s\":\"%s\"", first ? "" : ",", t->vars[i].name, x->str);
+        else
+            snprintf(item, sizeof item, "%s\"%s\":%.17g", first ? "" : ",", t->vars[i].name, x->num);
+        first = 0;
+        rc = put(buf, len, cap, item);
+    }
+    rc = rc || put(buf, len, cap, "},\"answers\":{");
+    for (size_t i = 0; i < t->nparts && !rc; i++) {
+        const ion_part *p = &t->parts[i];
+        const ion_part_inst *pi = &in->parts[i];
+        const char *sep = i ? "," : "";
+        if (p->kind == ION_PART_NUMERIC)
+            snprintf(item, sizeof item, "%s\"%s\":%.17g", sep, p->id, pi->answer.num);
+        else if (p->kind == ION_PART_CHOICE)
+            snprintf(item, sizeof item, "%s\"%s\":\"%s\"", sep, p->id, pi->answer.str);
+        else
+            snprintf(item, sizeof item, "%s\"%s\":\"%c\"", sep, p->id, pi->letter);
+        rc = put(buf, len, cap, item);
+    }
+    return rc || put(buf, len, cap, "}}");
+}
+
+typedef struct {
+    ion_bank *bank;
+    const ion_worksheet *w;
+    unsigned char secret[ION_BANK_SECRET_LEN];
+    ion_instance *inst;
+    ion_student_fn fn;
+    void *ctx;
+    ion_error *err;
+    size_t index, count;
+    char *json;
+    size_t json_cap;
+} run;
+
+static int one_student(run *r, const char *id, const char *name)
+{
+    const ion_worksheet *w = r->w;
+    for (size_t i = 0; i < w->ws.n; i++) {
+        uint64_t seed = ion_seed_derive(r->secret, w->ws.name, id, (int)i + 1);
+        if (ion_instance_generate(&r->inst[i], seed, r->err))
+            return -1;
+        size_t len = 0;
+        if (ion_instance_json(&r->inst[i], &r->json, &len, &r->json_cap))
+            return ion_fail(r->err, NULL, 0, "out of memory");
+        const ion_bank_ws_problem *p = &w->ws.problems[i];
+        if (ion_bank_instance_put(r->bank, w->ws.name, id, (int)i + 1, p->template_id, p->version, seed,
+                                  r->json, r->err))
+            return -1;
+    }
+    ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count};
+    return r->fn(&s, r->ctx, r->err);
+}
+
+static int count_student(const ion_bank_student *s, void *ctx)
+{
+    (void)s;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static int course_student(const ion_bank_student *s, void *ctx)
+{
+    return one_student(ctx, s->id, s->name) ? -1 : 0;
+}
+
+int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
+                 size_t n, ion_student_fn fn, void *ctx, ion_error *err)
+{
+    run r = {b, w, {0}, NULL, fn, ctx, err, 0, n, NULL, 0};
+    int rc = -1;
+    if (ion_bank_secret(b, r.secret, err))
+        return -1;
+    r.inst = calloc(w->ws.n, sizeof *r.inst);
+    for (size_t i = 0; i < w->ws.n; i++)
+        if (ion_instance_init(&r.inst[i], w->templates[i])) {
+            ion_fail(err, NULL, 0, "out of memory");
+            goto cleanup;
+        }
+    if (!n && ion_bank_student_list(b, w->ws.course, count_student, &r.count, err) < 0)
+        goto cleanup;
+    if (ion_bank_begin(b, err))
+        goto cleanup;
+    if (n) {
+        for (size_t i = 0; i < n; i++) {
+            ion_bank_student_row s = {0};
+            int found = ion_bank_student_get(b, w->ws.course, ids[i], &s, err);
+            if (found == 0)
+                ion_fail(err, NULL, 0, "no student '%s' in course '%s'", ids[i], w->ws.course);
+            int bad = found <= 0 || one_student(&r, s.id, s.name);
+            ion_bank_student_release(&s);
+            if (bad)
+                goto rollback;
+        }
+    } else if (ion_bank_student_list(b, w->ws.course, course_student, &r, err) != 0) {
+        goto rollback;
+    }
+    if (ion_bank_commit(b, err))
+        goto rollback;
+    rc = 0;
+    goto cleanup;
+rollback:
+    ion_bank_rollback(b, NULL);
+cleanup:
+    for (size_t i = 0; i < w->ws.n; i++)
+        ion_instance_release(&r.inst[i]);
+    free(r.inst);
+    free(r.json);
+    return rc;
+}
