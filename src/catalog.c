@@ -86,7 +86,8 @@ int ion_import(ion_bank *b, const char *const *paths, size_t n,
     for (size_t i = 0; i < n; i++) {
         ion_error e = {0};
         if (expand(paths[i], &files, &nfiles, &e)) {
-            on_error(&e, ctx);
+            if (on_error)
+                on_error(&e, ctx);
             bad++;
         }
     }
@@ -94,7 +95,8 @@ int ion_import(ion_bank *b, const char *const *paths, size_t n,
         ion_error e = {0};
         size_t before = all.n;
         if (ion_templates_load(files[i], xsd_path, &all, &e)) {
-            on_error(&e, ctx);
+            if (on_error)
+                on_error(&e, ctx);
             bad++;
             continue;
         }
@@ -104,7 +106,8 @@ int ion_import(ion_bank *b, const char *const *paths, size_t n,
                 if (!strcmp(all.items[k]->id, all.items[j]->id)) {
                     ion_fail(&e, files[i], all.items[k]->line, "template %s: the id is already used in %s",
                              all.items[k]->id, all.items[j]->file);
-                    on_error(&e, ctx);
+                    if (on_error)
+                        on_error(&e, ctx);
                     bad++;
                 }
     }

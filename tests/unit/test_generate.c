@@ -1,0 +1,222 @@
+/* Generating worksheets: reproducibility, per-student values, the key, the
+ * database. Run from the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bank.h"
+#include "catalog.h"
+#include "core.h"
+#include "generate.h"
+#include "render.h"
+
+#define DB "/tmp/ionsheet-test-generate.db"
+
+static ion_bank *fresh_bank(void)
+{
+    unlink(DB);
+    unlink(DB "-wal");
+    unlink(DB "-shm");
+    ion_error err = {0};
+    ion_bank *b = ion_bank_open(DB, 1, &err);
+    if (!b)
+        fail_msg("%s", err.msg);
+    const char *paths[] = {"tests/data/problems-test.xml"};
+    ion_import_stats st;
+    if (ion_import(b, paths, 1, "schema/problem.xsd", NULL, NULL, &st, &err))
+        fail_msg("import: %s", err.msg);
+    assert_int_equal(ion_bank_course_ensure(b, "PHYS2", &err), 0);
+    static const char *const ids[] = {"s001", "s002", "s003", "s004"};
+    static const char *const names[] = {"Ada Li", "李华", "Zoë \"Z\" <Brown>", "Omar"};
+    for (int i = 0; i < 4; i++) {
+        ion_bank_student s = {"PHYS2", ids[i], names[i], NULL};
+        assert_int_equal(ion_bank_student_upsert(b, &s, NULL, &err), 0);
+    }
+    const char *problems[] = {"t-nernst-k", "t-nernst-k"};
+    if (ion_bank_worksheet_create(b, "week5", "PHYS2", "Week 5", "2026-12-01", 2, problems, NULL, &err))
+        fail_msg("worksheet: %s", err.msg);
+    return b;
+}
+
+/* Renders the key of a run into memory. */
+typedef struct {
+    FILE *f;
+    int fail_at;   /* student index whose callback fails, or -1 */
+} sink;
+
+static int to_key(const ion_student_sheet *s, void *ctx, ion_error *err)
+{
+    sink *k = ctx;
+    if ((int)s->index == k->fail_at)
+        return ion_fail(err, NULL, 0, "interrupted");
+    return ion_key_student(k->f, s);
+}
+
+static char *generate_key(ion_bank *b, const char *const *ids, size_t n, int fail_at, int *rc)
+{
+    ion_worksheet w;
+    ion_error err = {0};
+    assert_int_equal(ion_worksheet_load(b, "week5", &w, &err), 1);
+    char *buf = NULL;
+    size_t len = 0;
+    sink k = {open_memstream(&buf, &len), fail_at};
+    ion_key_begin(k.f, &w);
+    *rc = ion_generate(b, &w, ids, n, to_key, &k, &err);
+    ion_key_end(k.f);
+    fclose(k.f);
+    ion_worksheet_release(&w);
+    return buf;
+}
+
+/* The text of attribute value following pattern in s. */
+static double number_after(const char *s, const char *pattern)
+{
+    const char *p = strstr(s, pattern);
+    assert_non_null(p);
+    return strtod(p + strlen(pattern), NULL);
+}
+
+static int count_rows(const char *table)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "sqlite3 %s 'select count(*) from %s'", DB, table);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (fscanf(p, "%d", &n) != 1)
+        n = -1;
+    pclose(p);
+    return n;
+}
+
+static void reproducible_and_per_student(void **state)
+{
+    (void)state;
+    ion_bank *b = fresh_bank();
+    int rc;
+    char *one = generate_key(b, NULL, 0, -1, &rc);
+    assert_int_equal(rc, 0);
+    char *two = generate_key(b, NULL, 0, -1, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(one, two);  /* byte for byte */
+    assert_int_equal(count_rows("instances"), 8);
+    /* Different students (and positions) get different values. */
+    char *a = strstr(one, "<student id=\"s001\""), *c = strstr(one, "<student id=\"s002\"");
+    assert_non_null(a);
+    assert_non_null(c);
+    char seed_a[32], seed_c[32];
+    sscanf(strstr(a, "seed=\"") + 6, "%31[^\"]", seed_a);
+    sscanf(strstr(c, "seed=\"") + 6, "%31[^\"]", seed_c);
+    assert_string_not_equal(seed_a, seed_c);
+    /* Names are escaped, UTF-8 kept. */
+    assert_non_null(strstr(one, "name=\"Zoë &quot;Z&quot; &lt;Brown&gt;\""));
+    assert_non_null(strstr(one, "name=\"李华\""));
+    /* The key is valid against its schema. */
+    FILE *f = fopen("/tmp/ionsheet-test-key.xml", "w");
+    fputs(one, f);
+    fclose(f);
+    assert_int_equal(system("xmllint --nonet --noout --schema schema/answer-key.xsd "
+                            "/tmp/ionsheet-test-key.xml 2>/dev/null"), 0);
+    free(one);
+    free(two);
+    ion_bank_close(b);
+}
+
+/* Every key value is the compute core's value for the printed params. */
+static void key_values_match_core(void **state)
+{
+    (void)state;
+    ion_bank *b = fresh_bank();
+    int rc;
+    char *key = generate_key(b, NULL, 0, -1, &rc);
+    int checked = 0;
+    for (char *p = strstr(key, "<problem "); p; p = strstr(p + 1, "<problem ")) {
+        double Ko = number_after(p, "name=\"Ko\" value=\""), Ki = number_after(p, "name=\"Ki\" value=\""),
+               T = number_after(p, "name=\"T\" value=\""), got = number_after(p, "kind=\"numeric\" value=\""), want;
+        ion_nernst(1, Ko, Ki, T + ION_ZERO_C, &want);
+        if (fabs(got - want * 1e3) > 1e-9 * fabs(want * 1e3))
+            fail_msg("key %.10g mV, core %.10g mV", got, want * 1e3);
+        /* The second part carries forward from the first. */
+        assert_non_null(strstr(p, "<carry from=\""));
+        checked++;
+    }
+    assert_int_equal(checked, 8);
+    free(key);
+    ion_bank_close(b);
+}
+
+static void student_subsets(void **state)
+{
+    (void)state;
+    ion_bank *b = fresh_bank();
+    int rc;
+    char *all = generate_key(b, NULL, 0, -1, &rc);
+    const char *ids[] = {"s003"};
+    char *some = generate_key(b, ids, 1, -1, &rc);
+    assert_int_equal(rc, 0);
+    assert_null(strstr(some, "s001"));
+    /* The subset's block is the same as in the whole-class key. */
+    char *block = strstr(some, "  <student"), *end = strstr(block, "</student>");
+    *end = '\0';
+    assert_non_null(strstr(all, block));
+    const char *unknown[] = {"nobody"};
+    free(generate_key(b, unknown, 1, -1, &rc));
+    assert_int_equal(rc, -1);
+    free(all);
+    free(some);
+    ion_bank_close(b);
+}
+
+/* A run that fails half way leaves the database as it was. */
+static void interrupted_run_changes_nothing(void **state)
+{
+    (void)state;
+    ion_bank *b = fresh_bank();
+    int rc;
+    free(generate_key(b, NULL, 0, 2, &rc));
+    assert_int_equal(rc, -1);
+    assert_int_equal(count_rows("instances"), 0);
+    ion_bank_close(b);
+}
+
+/* After the template changes, the worksheet (pinned to version 1) makes
+ * the same values, and a new worksheet uses version 2. */
+static void template_change_keeps_old_worksheets(void **state)
+{
+    (void)state;
+    ion_bank *b = fresh_bank();
+    int rc;
+    char *before = generate_key(b, NULL, 0, -1, &rc);
+    assert_int_equal(system("sed 's/min=\"2\" max=\"10\"/min=\"5\" max=\"9\"/' tests/data/problems-test.xml "
+                            "> /tmp/ionsheet-changed.xml"), 0);
+    const char *paths[] = {"/tmp/ionsheet-changed.xml"};
+    ion_import_stats st;
+    ion_error err = {0};
+    assert_int_equal(ion_import(b, paths, 1, "schema/problem.xsd", NULL, NULL, &st, &err), 0);
+    assert_int_equal(st.updated, 1);
+    char *after = generate_key(b, NULL, 0, -1, &rc);
+    assert_string_equal(before, after);
+    assert_non_null(strstr(after, "version=\"1\""));
+    free(before);
+    free(after);
+    ion_bank_close(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reproducible_and_per_student),
+        cmocka_unit_test(key_values_match_core),
+        cmocka_unit_test(student_subsets),
+        cmocka_unit_test(interrupted_run_changes_nothing),
+        cmocka_unit_test(template_change_keeps_old_worksheets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
