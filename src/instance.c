@@ -144,8 +144,26 @@ static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
     return 0;
 }
 
-int ion_instance_subst(const ion_instance *in, const char *markup, char **buf,
-                       size_t *len, size_t *cap)
+char *ion_typographic(const char *plain, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (const char *s = plain; *s && k + 4 < n; s++) {
+        if (*s == '-' && s == plain) {
+            memcpy(buf + k, "\xe2\x88\x92", 3);
+            k += 3;
+        } else if (*s == ' ') {
+            memcpy(buf + k, "\xe2\x80\x89", 3);
+            k += 3;
+        } else {
+            buf[k++] = *s;
+        }
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+int ion_instance_subst(const ion_instance *in, const char *markup, int typographic,
+                       char **buf, size_t *len, size_t *cap)
 {
     const char *s = markup ? markup : "";
     if (put(buf, len, cap, "", 0))
@@ -155,9 +173,11 @@ int ion_instance_subst(const ion_instance *in, const char *markup, char **buf,
         int slot = close ? ion_template_slot(in->t, open + 1, (size_t)(close - open - 1)) : -1;
         if (slot < 0)  /* the loader checked placeholders: only text is left */
             return put(buf, len, cap, s, strlen(s));
-        char q[96];
-        ion_instance_quantity(in, slot, q, sizeof q);
-        if (put(buf, len, cap, s, (size_t)(open - s)) || put(buf, len, cap, q, strlen(q)))
+        char q[96], t[160];
+        const char *shown = ion_instance_quantity(in, slot, q, sizeof q);
+        if (typographic)
+            shown = ion_typographic(q, t, sizeof t);
+        if (put(buf, len, cap, s, (size_t)(open - s)) || put(buf, len, cap, shown, strlen(shown)))
             return -1;
         s = close + 1;
     }

@@ -60,9 +60,15 @@ char *ion_part_value(const ion_part *p, double si, char *buf, size_t n);
 const char *ion_unit_label(const ion_unit *u);
 
 /* Replaces every {name} in markup by the quantity; appends to a buffer the
- * caller owns (*buf, *len, *cap; realloc'd as needed). Returns 0 or -1 when
+ * caller owns (*buf, *len, *cap; realloc'd as needed). Typographic output
+ * (for PDFs) writes a true minus sign (U+2212) and a thin space (U+2009)
+ * before the unit; plain output writes "-" and " ". Returns 0 or -1 when
  * out of memory. */
-int ion_instance_subst(const ion_instance *in, const char *markup, char **buf,
-                       size_t *len, size_t *cap);
+int ion_instance_subst(const ion_instance *in, const char *markup, int typographic,
+                       char **buf, size_t *len, size_t *cap);
+
+/* Typesets a plain quantity ("-94.1 mV") for print: U+2212 for a leading
+ * minus, U+2009 for the space before the unit. Returns buf. */
+char *ion_typographic(const char *plain, char *buf, size_t n);
 
 #endif

@@ -86,7 +86,7 @@ static void put_plain(FILE *f, const ion_instance *in, const char *markup, char 
                       size_t *bc)
 {
     size_t al = 0, bl = 0;
-    if (ion_instance_subst(in, markup, a, &al, ac) == 0 && ion_markup_plain(*a, b, &bl, bc) == 0)
+    if (ion_instance_subst(in, markup, 0, a, &al, ac) == 0 && ion_markup_plain(*a, b, &bl, bc) == 0)
         put_escaped(f, *b);
 }
 

@@ -133,7 +133,7 @@ static void print_text(const char *prefix, const ion_instance *in, const ion_i18
         return;
     char *sub = NULL, *plain = NULL;
     size_t sl = 0, sc = 0, pl = 0, pc = 0;
-    if (ion_instance_subst(in, markup, &sub, &sl, &sc) == 0 && ion_markup_plain(sub, &plain, &pl, &pc) == 0)
+    if (ion_instance_subst(in, markup, 0, &sub, &sl, &sc) == 0 && ion_markup_plain(sub, &plain, &pl, &pc) == 0)
         printf("%s%s\n", prefix, plain);
     free(sub);
     free(plain);

@@ -115,7 +115,7 @@ static void formatting(void **state)
     assert_int_equal(ion_instance_generate(&in, 7, &err), 0);
     char *s = NULL;
     size_t len = 0, cap = 0;
-    assert_int_equal(ion_instance_subst(&in, t->solution.en, &s, &len, &cap), 0);
+    assert_int_equal(ion_instance_subst(&in, t->solution.en, 0, &s, &len, &cap), 0);
     assert_null(strchr(s, '{'));
     assert_non_null(strstr(s, " mV"));
     char q[64];
