@@ -470,6 +470,84 @@ static void test_ladder_close_values(void **state)
     free(text);
 }
 
+static void test_solutions_zh(void **state)
+{
+    (void)state;
+    static const ion_sheet_mark marks[] = {
+        {"E<sub>K</sub>", -89.0, NULL},
+        {"E<sub>Na</sub>", 60.6, NULL},
+    };
+    static const ion_sheet_mark vm = {"V<sub>m</sub>", -70.0, NULL};
+    static const ion_sheet_part zparts[] = {
+        {"1a", "计算 E<sub>K</sub>。", ION_PART_NUMERIC, 2, "mV", NULL, 0,
+         NULL, 0, "\u221289.0\u2009mV"},
+        {"1b", "K<sup>+</sup> 电流的方向？", ION_PART_CHOICE, 1, NULL,
+         directions, 3, NULL, 0, "outward"},
+    };
+    static const ion_sheet_problem zp[] = {
+        {1, "钾离子的平衡电位与驱动力（一个很长的标题，用来检查标题在页面宽度内"
+            "换行时背景色块是否随之增高）",
+         "细胞外 [K<sup>+</sup>]<sub>o</sub> = 5\u2009mM，细胞内 140\u2009mM。",
+         zparts, 2,
+         "E<sub>K</sub> = (RT/F) ln(5/140) = \u221289.0\u2009mV。因为 "
+         "V<sub>m</sub> > E<sub>K</sub>，驱动力为正，K<sup>+</sup> 外流。",
+         marks, 2, &vm},
+    };
+    ion_sheet s = {"生理学 2210", "第五周：膜电位", NULL, "王小明", "s002",
+                   zp, 1};
+    ion_pdf *p = new_pdf(zh);
+    ion_error err = {0};
+    assert_int_equal(ion_pdf_add_solutions(p, &s, &err), 0);
+    char path[256];
+    save(p, "solutions-zh", path, sizeof path);
+    char *text = pdftext(path, 0);
+    assert_has(text, "详细解答");
+    assert_has(text, "教师用卷");
+    assert_has(text, "解答");
+    assert_has(text, "电位 (mV)");
+    assert_has(text, "王小明");
+    assert_has(text, "外向");
+    assert_has(text, "\u221289.0 mV");
+    free(text);
+}
+
+/* A problem taller than a page breaks between rows instead of being lost. */
+static void test_problem_longer_than_page(void **state)
+{
+    (void)state;
+    char intro[8192] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(intro, "The membrane potential depends on every permeant ion, "
+                      "weighted by its permeability. ");
+    ion_sheet_part parts[12];
+    char ids[12][8];
+    for (int i = 0; i < 12; i++) {
+        parts[i] = parts2[0];
+        snprintf(ids[i], sizeof ids[i], "1%c", 'a' + i);
+        parts[i].id = ids[i];
+    }
+    ion_sheet_problem pr = problems[1];
+    pr.markup = intro;
+    pr.parts = parts;
+    pr.nparts = 12;
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    s.problems = &pr;
+    s.nproblems = 1;
+    ion_pdf *p = new_pdf(en);
+    add_ws(p, &s);
+    int pages = ion_pdf_page_count(p);
+    char path[256];
+    save(p, "tall-problem", path, sizeof path);
+    assert_true(pages >= 2);
+    char *text = pdftext(path, 0);
+    assert_has(text, "1a");
+    assert_has(text, "1l");
+    free(text);
+    char *first = pdftext(path, 1);
+    assert_has(first, "Problem 2"); /* starts right under the header */
+    free(first);
+}
+
 /* ---- documents ------------------------------------------------------- */
 
 static void test_empty_and_finished(void **state)
@@ -688,6 +766,8 @@ int main(void)
         cmocka_unit_test(test_very_long_name),
         cmocka_unit_test(test_solutions),
         cmocka_unit_test(test_ladder_close_values),
+        cmocka_unit_test(test_solutions_zh),
+        cmocka_unit_test(test_problem_longer_than_page),
         cmocka_unit_test(test_empty_and_finished),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_size_and_speed),

@@ -289,6 +289,47 @@ static void test_markup_check(void **state)
     check_markup("\xc3(", "invalid UTF-8");
 }
 
+/* Random soup of tags, entities, scripts and broken bytes: never crashes,
+ * and every line fits its width unless it is a single glyph. */
+static void test_random_markup(void **state)
+{
+    (void)state;
+    static const char *const atoms[] = {
+        "<sub>", "</sub>", "<sup>", "</sup>", "<b>", "</b>", "<i>", "</i>",
+        "<br/>", "<", "&", "&amp;", "&#x3b3;", " ", "  ", "\u2009", "中",
+        "，", "(", "\xff", "\xe4\xb8", "abc", "-", "/", "\u2212", "x"};
+    uint32_t seed = 12345;
+    char buf[512];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 0;
+        int k = 1 + round % 40;
+        for (int i = 0; i < k; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
+            if (n + strlen(a) + 1 >= sizeof buf)
+                break;
+            memcpy(buf + n, a, strlen(a));
+            n += strlen(a);
+        }
+        buf[n] = '\0';
+        set(buf, ION_TS_MARKUP);
+        double width = 1 + (seed >> 8) % 60;
+        int max_lines = (int)((seed >> 4) % 3);
+        assert_int_equal(ion_ts_break(ts, &t, width, max_lines, NULL), 0);
+        if (max_lines)
+            assert_true(t.nlines <= max_lines);
+        for (int i = 0; i < t.nlines; i++) {
+            const ion_ts_line *l = &t.lines[i];
+            assert_true(l->start >= 0 && l->end <= t.n && l->start <= l->end);
+            assert_true(l->width <= width + 1e-6 || l->end - l->start <= 1);
+            if (i > 0)
+                assert_true(l->start >= t.lines[i - 1].end);
+        }
+        ion_error err = {0};
+        (void)ion_ts_markup_check(buf, &err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_max_lines_ellipsis),
         cmocka_unit_test(test_runs),
         cmocka_unit_test(test_markup_check),
+        cmocka_unit_test(test_random_markup),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
