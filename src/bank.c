@@ -1132,7 +1132,7 @@ static int worksheet_check(const char *name, const char *course,
 {
     const char *why = ion_bank_id_problem(name);
     if (why)
-        return refuse(err, "worksheet name %s", why);
+        return refuse(err, "worksheet name '%s' %s", name ? name : "", why);
     if (!course)
         return refuse(err, "worksheet '%s' has no course", name);
     if (title && (why = ion_bank_text_problem(title, ION_BANK_TEXT_MAX)))

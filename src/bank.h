@@ -244,7 +244,7 @@ typedef struct {
 int ion_bank_grade_put(ion_bank *b, int64_t submission,
                        const ion_bank_grade *g, ion_error *err);
 
-/* Calls fn for each grade of a submission ordered by part id. */
+/* Calls fn for each grade of a submission, in the order they were put. */
 typedef int (*ion_bank_grade_fn)(const ion_bank_grade *g, void *ctx);
 int ion_bank_grade_list(ion_bank *b, int64_t submission, ion_bank_grade_fn fn,
                         void *ctx, ion_error *err);

@@ -662,8 +662,8 @@ static void test_worksheet_refused(void **state)
     expect_refused(f->b, "week2", "PHYS2", NULL, 3, ids, NULL,
                    "unknown template 'nope'");
     expect_refused(f->b, "week 2", "PHYS2", NULL, 1, ids, NULL,
-                   "worksheet name may only use letters, digits, '.', '_' "
-                   "and '-'");
+                   "worksheet name 'week 2' may only use letters, digits, "
+                   "'.', '_' and '-'");
     expect_refused(f->b, "week2", "PHYS2", NULL, 0, ids, NULL,
                    "worksheet 'week2' has no problems");
     expect_refused(f->b, "week2", "PHYS2", "2025-02-29", 1, ids, NULL,
