@@ -58,7 +58,7 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
     const ion_part *p = &c->t->parts[i];
     const ion_part_inst *pi = &in->parts[i];
     char what[400], a[64], b[64];
-    if (p->kind == ION_PART_CHOICE) {
+    if (p->kind == ION_ANSWER_CHOICE) {
         for (size_t k = 0; k < p->nchoices; k++)
             if (!strcmp(p->choices[k], pi->answer.str))
                 return;
@@ -66,7 +66,7 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
         report(c, RULE_CHOICE, in->seed, in, p->line, what);
         return;
     }
-    if (p->kind != ION_PART_NUMERIC)
+    if (p->kind != ION_ANSWER_NUMERIC)
         return;
     double key = pi->answer.num, tol = ion_part_tolerance(p, key);
     if (fabs(key) <= tol) {

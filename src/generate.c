@@ -99,9 +99,9 @@ int ion_instance_json(const ion_instance *in, char **buf, size_t *len, size_t *c
         const ion_part *p = &t->parts[i];
         const ion_part_inst *pi = &in->parts[i];
         const char *sep = i ? "," : "";
-        if (p->kind == ION_PART_NUMERIC)
+        if (p->kind == ION_ANSWER_NUMERIC)
             snprintf(item, sizeof item, "%s\"%s\":%.17g", sep, p->id, pi->answer.num);
-        else if (p->kind == ION_PART_CHOICE)
+        else if (p->kind == ION_ANSWER_CHOICE)
             snprintf(item, sizeof item, "%s\"%s\":\"%s\"", sep, p->id, pi->answer.str);
         else
             snprintf(item, sizeof item, "%s\"%s\":\"%c\"", sep, p->id, pi->letter);

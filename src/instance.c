@@ -321,7 +321,7 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
     for (size_t i = 0; i < t->nparts; i++) {
         const ion_part *p = &t->parts[i];
         ion_part_inst *pi = &in->parts[i];
-        if (p->kind == ION_PART_MCQ) {
+        if (p->kind == ION_ANSWER_MCQ) {
             shuffle_options(pi, p, &rng);
             continue;
         }

@@ -491,8 +491,8 @@ static int add_part(builder *b, xmlNodePtr n)
     p->line = xmlGetLineNo(n);
     char *id = attr(n, "id"), *kind = attr(n, "kind"), *unit = attr(n, "unit");
     snprintf(p->id, sizeof p->id, "%s", id ? id : "?");
-    p->kind = !kind || !strcmp(kind, "numeric") ? ION_PART_NUMERIC
-              : !strcmp(kind, "choice") ? ION_PART_CHOICE : ION_PART_MCQ;
+    p->kind = !kind || !strcmp(kind, "numeric") ? ION_ANSWER_NUMERIC
+              : !strcmp(kind, "choice") ? ION_ANSWER_CHOICE : ION_ANSWER_MCQ;
     p->points = attr_num(n, "points", 1);
     p->tol_abs = attr_num(n, "tol-abs", 0);
     p->tol_rel = attr_num(n, "tol-rel", 0);
@@ -568,7 +568,7 @@ static int compile_part(builder *b, ion_part *p)
         return tfail(b, p->line, "part %s has no English text", p->id);
     if (check_placeholders(b, &p->text, p->line))
         return -1;
-    if (p->kind == ION_PART_MCQ) {
+    if (p->kind == ION_ANSWER_MCQ) {
         int correct = 0;
         for (size_t i = 0; i < p->noptions; i++) {
             correct += p->options[i].correct;
@@ -583,12 +583,12 @@ static int compile_part(builder *b, ion_part *p)
     }
     if (!p->answer_src)
         return tfail(b, p->line, "part %s has no answer", p->id);
-    ion_type want = p->kind == ION_PART_NUMERIC ? ION_T_NUM : ION_T_STR;
-    if (p->kind == ION_PART_CHOICE && p->nchoices < 2)
+    ion_type want = p->kind == ION_ANSWER_NUMERIC ? ION_T_NUM : ION_T_STR;
+    if (p->kind == ION_ANSWER_CHOICE && p->nchoices < 2)
         return tfail(b, p->line, "part %s: a choice part needs two or more choices", p->id);
-    if (p->kind == ION_PART_NUMERIC && (p->noptions || p->nchoices))
+    if (p->kind == ION_ANSWER_NUMERIC && (p->noptions || p->nchoices))
         return tfail(b, p->line, "part %s: a numeric part has no choices or options", p->id);
-    if (p->kind == ION_PART_NUMERIC && !(p->tol_abs > 0 || p->tol_rel > 0))
+    if (p->kind == ION_ANSWER_NUMERIC && !(p->tol_abs > 0 || p->tol_rel > 0))
         return tfail(b, p->line, "part %s: a numeric part needs tol-abs or tol-rel", p->id);
     snprintf(what, sizeof what, "part %s answer", p->id);
     p->answer = compile(b, p->answer_src, p->line, what);

@@ -14,10 +14,10 @@ int ion_answers_render(FILE *f, const ion_student_sheet *s)
         const ion_instance *in = &s->inst[i];
         for (size_t k = 0; k < in->t->nparts; k++) {
             const ion_part *p = &in->t->parts[k];
-            if (p->kind == ION_PART_NUMERIC) {
+            if (p->kind == ION_ANSWER_NUMERIC) {
                 const char *label = ion_unit_label(p->unit);
                 fprintf(f, "\n# %zu%s: a number%s%s\n", i + 1, p->id, *label ? " in " : "", label);
-            } else if (p->kind == ION_PART_CHOICE) {
+            } else if (p->kind == ION_ANSWER_CHOICE) {
                 fprintf(f, "\n# %zu%s: one of", i + 1, p->id);
                 for (size_t c = 0; c < p->nchoices; c++)
                     fprintf(f, "%s %s", c ? "," : "", p->choices[c]);

@@ -60,7 +60,7 @@ int ion_key_end(FILE *f)
 /* The let an answer asks for when it is just that let's name, else -1. */
 int ion_part_asked_let(const ion_template *t, const ion_part *p)
 {
-    if (p->kind != ION_PART_NUMERIC || !p->answer_src)
+    if (p->kind != ION_ANSWER_NUMERIC || !p->answer_src)
         return -1;
     int slot = ion_template_slot(t, p->answer_src, strlen(p->answer_src));
     return slot >= 0 && t->vars[slot].kind == ION_LET ? slot : -1;
@@ -99,13 +99,13 @@ static void write_part(FILE *f, const ion_student_sheet *s, size_t i, size_t k, 
     const ion_part_inst *pi = &in->parts[k];
     static const char *const kinds[] = {"numeric", "choice", "mcq"};
     fprintf(f, "      <part id=\"%zu%s\" kind=\"%s\"", i + 1, p->id, kinds[p->kind]);
-    if (p->kind == ION_PART_NUMERIC) {
+    if (p->kind == ION_ANSWER_NUMERIC) {
         attr_num(f, "value", ion_from_si(p->unit, pi->answer.num));
         attr(f, "unit", p->unit->name);
         attr_num(f, "tol-abs", p->tol_abs);
         attr_num(f, "tol-rel", p->tol_rel);
         fprintf(f, " sigfigs=\"%d\"", p->sigfigs);
-    } else if (p->kind == ION_PART_CHOICE) {
+    } else if (p->kind == ION_ANSWER_CHOICE) {
         attr(f, "value", pi->answer.str);
     } else {
         fprintf(f, " value=\"%c\"", pi->letter);
@@ -128,7 +128,7 @@ static void write_part(FILE *f, const ion_student_sheet *s, size_t i, size_t k, 
         if (!pi->mistake_ok[m])
             continue;
         fputs("        <mistake", f);
-        if (p->kind == ION_PART_NUMERIC)
+        if (p->kind == ION_ANSWER_NUMERIC)
             attr_num(f, "value", ion_from_si(p->unit, pi->mistakes[m].num));
         else
             attr(f, "value", pi->mistakes[m].str);

@@ -62,11 +62,11 @@ typedef struct {
     ion_i18n text;
 } ion_option;
 
-typedef enum { ION_PART_NUMERIC, ION_PART_CHOICE, ION_PART_MCQ } ion_part_kind;
+typedef enum { ION_ANSWER_NUMERIC, ION_ANSWER_CHOICE, ION_ANSWER_MCQ } ion_answer_kind;
 
 typedef struct {
     char id[8];            /* "a", "b", ... */
-    ion_part_kind kind;
+    ion_answer_kind kind;
     double points;
     ion_i18n text;
     /* numeric */

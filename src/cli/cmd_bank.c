@@ -155,11 +155,11 @@ static void print_instance(const ion_instance *in, const char *lang)
         const ion_part_inst *pi = &in->parts[i];
         printf("\npart %s (%g point%s)\n", p->id, p->points, p->points == 1 ? "" : "s");
         print_text("  ", in, &p->text, lang);
-        if (p->kind == ION_PART_NUMERIC) {
+        if (p->kind == ION_ANSWER_NUMERIC) {
             double tol = ion_part_tolerance(p, pi->answer.num);
             printf("  answer: %s %s (tolerance %s)\n", ion_part_value(p, pi->answer.num, v, sizeof v),
                    ion_unit_label(p->unit), ion_part_value(p, tol, q, sizeof q));
-        } else if (p->kind == ION_PART_CHOICE) {
+        } else if (p->kind == ION_ANSWER_CHOICE) {
             printf("  answer: %s (choices:", pi->answer.str);
             for (size_t k = 0; k < p->nchoices; k++)
                 printf(" %s", p->choices[k]);
@@ -172,12 +172,12 @@ static void print_instance(const ion_instance *in, const char *lang)
         for (size_t k = 0; k < p->nmistakes; k++) {
             if (!pi->mistake_ok[k])
                 continue;
-            if (p->kind == ION_PART_NUMERIC)
+            if (p->kind == ION_ANSWER_NUMERIC)
                 ion_part_value(p, pi->mistakes[k].num, v, sizeof v);
             else
                 snprintf(v, sizeof v, "%s", pi->mistakes[k].str);
             printf("  mistake: %s -> %s%s%s (credit %g)\n", p->mistakes[k].src, v,
-                   p->kind == ION_PART_NUMERIC ? " " : "", p->kind == ION_PART_NUMERIC ? ion_unit_label(p->unit) : "",
+                   p->kind == ION_ANSWER_NUMERIC ? " " : "", p->kind == ION_ANSWER_NUMERIC ? ion_unit_label(p->unit) : "",
                    p->mistakes[k].credit);
         }
     }
