@@ -421,12 +421,19 @@ static double labelled(ion_pdf *p, const char *label, const char *value,
                     width - lw - gap, max_lines, ALIGN_LEFT, C_TEXT);
 }
 
+static double problem_points(const ion_sheet_problem *pr)
+{
+    double total = 0;
+    for (int j = 0; j < pr->nparts; j++)
+        total += pr->parts[j].points;
+    return total;
+}
+
 static double sheet_points(const ion_sheet *s)
 {
     double total = 0;
     for (int i = 0; i < s->nproblems; i++)
-        for (int j = 0; j < s->problems[i].nparts; j++)
-            total += s->problems[i].parts[j].points;
+        total += problem_points(&s->problems[i]);
     return total;
 }
 
@@ -475,6 +482,7 @@ static void header(ion_pdf *p, const ion_sheet *s, int solutions)
                  ALIGN_RIGHT, C_TEXT);
         side = text_width(p, buf, p->body, 0);
     }
+    side = fmin(side, right_w); /* a long translation must leave room */
     double ht = put_text(p, s->title, ION_TS_BOLD, p->title, 0, 0,
                          W - side - 12, 3, ALIGN_LEFT, C_TEXT);
     add_line(p, C_TEXT, 0, ht + 3, W, ht + 3, 0.9, 0);
@@ -516,10 +524,7 @@ static void problem_heading(ion_pdf *p, const ion_sheet_problem *pr)
     const char *names[] = {"n"}, *values[] = {num};
     ion_tmpl_expand(label, sizeof label, S(p, "label.problem"), names, values,
                     1);
-    double total = 0;
-    for (int j = 0; j < pr->nparts; j++)
-        total += pr->parts[j].points;
-    fmt_points(p, total, pts, sizeof pts);
+    fmt_points(p, problem_points(pr), pts, sizeof pts);
 
     double W = p->width, size = p->heading;
     double lw = text_width(p, label, size, ION_TS_BOLD);
