@@ -463,25 +463,34 @@ static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
     return st ? run(b, st, err, "transaction failed") : ION_BANK_EDB;
 }
 
-/* Every write function runs inside a savepoint: it starts a transaction
- * when none is open and nests in the caller's otherwise, so a failure
- * undoes exactly the function's own changes. */
-static int sp_begin(ion_bank *b, ion_error *err)
+/* Every write function is atomic. Inside the caller's transaction it runs
+ * in a savepoint, so that a failure undoes exactly its own changes; with
+ * none open it runs in its own BEGIN IMMEDIATE transaction, so that a
+ * concurrent writer makes it wait (busy_timeout) instead of failing half
+ * way. *own says which, for sp_end. */
+static int sp_begin(ion_bank *b, int *own, ion_error *err)
 {
-    return exec_id(b, ST_SAVEPOINT, err);
+    *own = sqlite3_get_autocommit(b->db);
+    return exec_id(b, *own ? ST_BEGIN : ST_SAVEPOINT, err);
 }
 
-/* Ends the savepoint: released when ret >= 0, rolled back otherwise.
- * Returns ret, or the error of a failed release. */
-static int sp_end(ion_bank *b, int ret, ion_error *err)
+/* Ends what sp_begin began: kept when ret >= 0, undone otherwise. Returns
+ * ret, or the error of a failed commit. */
+static int sp_end(ion_bank *b, int own, int ret, ion_error *err)
 {
-    if (ret >= 0)
-        return exec_id(b, ST_RELEASE, err) ? sp_end(b, ION_BANK_EDB, NULL)
-                                           : ret;
-    /* After some errors SQLite has already rolled the transaction back and
-     * the savepoint is gone; these then fail harmlessly. */
-    exec_id(b, ST_ROLLBACK_TO, NULL);
-    exec_id(b, ST_RELEASE, NULL);
+    if (ret >= 0) {
+        if (!exec_id(b, own ? ST_COMMIT : ST_RELEASE, err))
+            return ret;
+        ret = ION_BANK_EDB;
+    }
+    if (own) {
+        ion_bank_rollback(b, NULL);
+    } else {
+        /* After some errors SQLite has already rolled the transaction
+         * back and the savepoint is gone; these then fail harmlessly. */
+        exec_id(b, ST_ROLLBACK_TO, NULL);
+        exec_id(b, ST_RELEASE, NULL);
+    }
     return ret;
 }
 
@@ -810,12 +819,12 @@ int ion_bank_template_upsert(ion_bank *b, const ion_bank_template *t,
                              int *version, int *changed, ion_error *err)
 {
     char hash[HASH_HEX_LEN];
-    int ret, current = 0, same = 0;
+    int ret, own, current = 0, same = 0;
     sqlite3_stmt *st;
     if ((ret = template_check(t, source_xml, source_file, err)) < 0)
         return ret;
     hash_hex(source_xml, strlen(source_xml), hash);
-    if ((ret = sp_begin(b, err)) < 0)
+    if ((ret = sp_begin(b, &own, err)) < 0)
         return ret;
     if (!(st = prepare(b, ST_TPL_CURRENT, err, "t", t->id))) {
         ret = ION_BANK_EDB;
@@ -832,7 +841,7 @@ int ion_bank_template_upsert(ion_bank *b, const ion_bank_template *t,
                : template_store(b, t, current + 1, hash, source_xml,
                                 source_file, err);
 done:
-    ret = sp_end(b, ret, err);
+    ret = sp_end(b, own, ret, err);
     if (ret >= 0) {
         if (version)
             *version = same ? current : current + 1;
@@ -1024,17 +1033,17 @@ static int student_store(ion_bank *b, const ion_bank_student *s,
 int ion_bank_student_upsert(ion_bank *b, const ion_bank_student *s,
                             int *status, ion_error *err)
 {
-    int ret, st_status = ION_BANK_UNCHANGED;
+    int ret, own, st_status = ION_BANK_UNCHANGED;
     sqlite3_stmt *st;
     if ((ret = student_check(s, err)) < 0)
         return ret;
-    if ((ret = sp_begin(b, err)) < 0)
+    if ((ret = sp_begin(b, &own, err)) < 0)
         return ret;
     if (!(st = prepare(b, ST_STUDENT_GET, err, "tt", s->course, s->id)))
         ret = ION_BANK_EDB;
     else if ((ret = first_row(b, st, err)) >= 0)
         ret = student_store(b, s, ret ? st : NULL, &st_status, err);
-    ret = sp_end(b, ret, err);
+    ret = sp_end(b, own, ret, err);
     if (ret >= 0 && status)
         *status = st_status;
     return ret < 0 ? ret : 0;
@@ -1184,12 +1193,12 @@ int ion_bank_worksheet_create(ion_bank *b, const char *name,
                               const char *const *template_ids,
                               const double *points, ion_error *err)
 {
-    int ret = worksheet_check(name, course, title, due, n, points, err);
-    if (ret < 0 || (ret = sp_begin(b, err)) < 0)
+    int own, ret = worksheet_check(name, course, title, due, n, points, err);
+    if (ret < 0 || (ret = sp_begin(b, &own, err)) < 0)
         return ret;
     ret = worksheet_store(b, name, course, title, due, n, template_ids,
                           points, err);
-    return sp_end(b, ret, err);
+    return sp_end(b, own, ret, err);
 }
 
 void ion_bank_worksheet_release(ion_bank_worksheet *w)
@@ -1375,17 +1384,17 @@ int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
 {
     char hash[HASH_HEX_LEN];
     int64_t sub = 0;
-    int ret;
+    int ret, own;
     if (!worksheet || !student || !source_file || (!content && len))
         return refuse(err, "incomplete submission");
     hash_hex(content ? content : "", len, hash);
-    if ((ret = sp_begin(b, err)) < 0)
+    if ((ret = sp_begin(b, &own, err)) < 0)
         return ret;
     ret = submission_check(b, worksheet, student, err);
     if (ret >= 0)
         ret = submission_store(b, worksheet, student, source_file, hash, &sub,
                                err);
-    ret = sp_end(b, ret, err);
+    ret = sp_end(b, own, ret, err);
     if (ret >= 0 && id)
         *id = sub;
     return ret < 0 ? ret : 0;
@@ -1445,7 +1454,7 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
     if (why)
         return refuse(err, "user name %s", why);
     right_first = right_first != 0;
-    int ret = sp_begin(b, err);
+    int own, ret = sp_begin(b, &own, err);
     if (ret < 0)
         return ret;
     sqlite3_stmt *st = prepare(b, ST_DRILL_PUT, err, "tti", user, template_id,
@@ -1458,7 +1467,7 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
                             seed, right_first)) ||
              run(b, st, err, "could not log the drill attempt"))
         ret = ION_BANK_EDB;
-    return sp_end(b, ret, err);
+    return sp_end(b, own, ret, err);
 }
 
 typedef struct {

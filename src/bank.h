@@ -8,10 +8,11 @@
  * database or the file system failed. Otherwise 0, or for lookups 1 when
  * found and 0 when not.
  *
- * Transactions: every write function is atomic on its own (it runs inside a
- * savepoint, so a failure undoes exactly its own changes). To make several
- * writes all or nothing, and fast, wrap them in ion_bank_begin and
- * ion_bank_commit (or ion_bank_rollback).
+ * Transactions: every write function is atomic on its own. Inside a
+ * transaction of the caller it runs in a savepoint, so a failure undoes
+ * exactly its own changes and the caller's transaction goes on; outside
+ * one it makes its own. To make several writes all or nothing, and fast,
+ * wrap them in ion_bank_begin and ion_bank_commit (or ion_bank_rollback).
  *
  * Strings passed in are borrowed for the call. Strings handed to callbacks
  * are valid only during the callback. Structs filled by _get functions own

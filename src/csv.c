@@ -82,8 +82,8 @@ done:
 
 ion_csv *ion_csv_open(const char *path, ion_error *err)
 {
-    char *buf;
-    size_t len;
+    char *buf = NULL;
+    size_t len = 0;
     if (slurp(path, &buf, &len, err))
         return NULL;
     ion_csv *r = ion_csv_new(buf, len, path);
