@@ -10,6 +10,8 @@
 
 #include "generate.h"
 #include "render.h"
+#include "render_pdf.h"
+#include "sheet_build.h"
 
 static const char usage[] =
     "usage: ionsheet generate NAME [--student ID]... [--out DIR] [--lang en|zh]\n"
@@ -17,14 +19,59 @@ static const char usage[] =
     "Generates worksheet NAME for every student of its course (or those named):\n"
     "stores the instances in the database and writes, under DIR (default out/NAME/):\n"
     "  key.xml          the answer key (for `ionsheet grade`)\n"
-    "  answers/ID.txt   a blank answer file per student\n";
+    "  students/ID.pdf  each student's worksheet\n"
+    "  class.pdf        every student's worksheet in one file\n"
+    "  solutions.pdf    worked solutions for every student (instructor only)\n"
+    "  answers/ID.txt   a blank answer file per student\n"
+    "--lang zh typesets the Chinese texts.\n";
 
 typedef struct {
     const ion_cli *cli;
     char dir[1024];
     FILE *key;
     int progress;  /* draw a progress bar: stderr is a terminal */
+    const ion_tmpl *tmpl;
+    ion_pdf *class_pdf, *solutions_pdf;
+    ion_sheet_buf *sheet;
 } gen_ctx;
+
+/* Writes len bytes to path; 0 or -1 with err filled. */
+static int write_file(const char *path, const void *data, size_t len, ion_error *err)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return ion_fail(err, path, 0, "cannot create the file");
+    int bad = fwrite(data, 1, len, f) != len;
+    bad |= fclose(f) != 0;
+    return bad ? ion_fail(err, path, 0, "could not write the file") : 0;
+}
+
+static int save_pdf(ion_pdf *p, const char *path, ion_error *err)
+{
+    const unsigned char *data;
+    size_t len;
+    if (ion_pdf_bytes(p, &data, &len, err))
+        return -1;
+    return write_file(path, data, len, err);
+}
+
+/* students/ID.pdf, and the student's pages in class.pdf and solutions.pdf. */
+static int write_pdfs(gen_ctx *g, const ion_student_sheet *s, ion_error *err)
+{
+    char path[1200];
+    const ion_sheet *sheet = ion_sheet_build(g->sheet, s, g->tmpl ? ion_tmpl_lang(g->tmpl) : "en", 0);
+    ion_pdf *one = ion_pdf_new(g->tmpl, err);
+    if (!one)
+        return -1;
+    snprintf(path, sizeof path, "%s/students/%s.pdf", g->dir, s->id);
+    int rc = ion_pdf_add_worksheet(one, sheet, err) || save_pdf(one, path, err) ||
+             ion_pdf_add_worksheet(g->class_pdf, sheet, err);
+    ion_pdf_free(one);
+    if (rc)
+        return -1;
+    sheet = ion_sheet_build(g->sheet, s, ion_tmpl_lang(g->tmpl), 1);
+    return ion_pdf_add_solutions(g->solutions_pdf, sheet, err);
+}
 
 static int make_dir(const char *path)
 {
@@ -64,6 +111,8 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
     char path[1200];
     if (ion_key_student(g->key, s))
         return ion_fail(err, "key.xml", 0, "could not write the key");
+    if (write_pdfs(g, s, err))
+        return -1;
     /* Ids are checked by the bank: [A-Za-z0-9._-], no leading dot. */
     snprintf(path, sizeof path, "%s/answers/%s.txt", g->dir, s->id);
     FILE *f = fopen(path, "w");
@@ -109,7 +158,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "generate: unknown language '%s' (en or zh)", cli->lang);
         goto done;
     }
-    gen_ctx g = {cli, "", NULL, !cli->quiet && isatty(2)};
+    gen_ctx g = {cli, "", NULL, !cli->quiet && isatty(2), NULL, NULL, NULL, NULL};
     if (out)
         snprintf(g.dir, sizeof g.dir, "%s", out);
     else
@@ -132,12 +181,18 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         ion_bank_close(b);
         goto done;
     }
-    char answers[1100], key_tmp[1100], key_path[1100];
+    char answers[1100], students_dir[1100], key_tmp[1100], key_path[1100], path[1100];
     snprintf(answers, sizeof answers, "%s/answers", g.dir);
+    snprintf(students_dir, sizeof students_dir, "%s/students", g.dir);
     snprintf(key_path, sizeof key_path, "%s/key.xml", g.dir);
     snprintf(key_tmp, sizeof key_tmp, "%s/.key.xml.tmp", g.dir);
     rc = EXIT_IO;
-    if (make_dirs(answers)) {
+    ion_tmpl *tmpl = ion_tmpl_load(cli_resource("templates"), cli->lang, &err);
+    g.tmpl = tmpl;
+    g.sheet = ion_sheet_buf_new();
+    if (!tmpl || !(g.class_pdf = ion_pdf_new(tmpl, &err)) || !(g.solutions_pdf = ion_pdf_new(tmpl, &err))) {
+        cli_report(&err);
+    } else if (make_dirs(answers) || make_dirs(students_dir)) {
         cli_msg(g.dir, 0, "cannot create the output directory");
     } else if (!(g.key = fopen(key_tmp, "w"))) {
         cli_msg(key_tmp, 0, "cannot create the file");
@@ -147,6 +202,12 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         int bad = ion_key_begin(g.key, &w) ||
                   ion_generate(b, &w, students, nstudents, write_student, &g, &err) ||
                   ion_key_end(g.key);
+        if (!bad) {
+            snprintf(path, sizeof path, "%s/class.pdf", g.dir);
+            bad = save_pdf(g.class_pdf, path, &err);
+            snprintf(path, sizeof path, "%s/solutions.pdf", g.dir);
+            bad = bad || save_pdf(g.solutions_pdf, path, &err);
+        }
         bad |= fclose(g.key) != 0;
         if (bad) {
             if (err.msg[0])
@@ -159,11 +220,15 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             cli_msg(key_path, 0, "cannot write the file");
         } else {
             if (!cli->quiet)
-                printf("generated %s for %s: %s/key.xml, %s/answers/\n", name,
-                       nstudents ? "the named students" : "the whole course", g.dir, g.dir);
+                printf("generated %s for %s in %s/: key.xml, class.pdf, solutions.pdf, students/, answers/\n",
+                       name, nstudents ? "the named students" : "the whole course", g.dir);
             rc = EXIT_OK;
         }
     }
+    ion_pdf_free(g.class_pdf);
+    ion_pdf_free(g.solutions_pdf);
+    ion_sheet_buf_free(g.sheet);
+    ion_tmpl_free(tmpl);
     ion_worksheet_release(&w);
     ion_bank_close(b);
 done:

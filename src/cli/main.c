@@ -33,6 +33,8 @@ static const struct {
     {"calc", cmd_calc},
     {"init", cmd_init},
     {"bank", cmd_bank},
+    {"roster", cmd_roster},
+    {"worksheet", cmd_worksheet},
     {"generate", cmd_generate},
 };
 
