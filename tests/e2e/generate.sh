@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# roster import, worksheet create and generate, end to end: files, key
+# validity, reproducibility, subsets, Chinese, PDFs read back with poppler.
+set -u
+cd "$(dirname "$0")/../.."
+root=$PWD
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+db="$tmp/bank.db"; ion() { "$root/ionsheet" --db "$db" "$@"; }
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+
+ion --quiet init || no "init"
+ion --quiet roster import tests/data/roster-sample.csv --course PHYS2 || no "roster import"
+ion --quiet worksheet create week5 --course PHYS2 --title "Week 5" --due 2026-12-01 \
+    --problems nernst-k,ghk-kna,pump-offset,donnan-concentrations,drive-cl || no "worksheet create"
+ion worksheet create week5 --course PHYS2 --problems nernst-k 2>"$tmp/err"; [ $? != 0 ] || no "duplicate worksheet accepted"
+grep -q "already exists" "$tmp/err" || no "duplicate worksheet message: $(cat "$tmp/err")"
+ion worksheet create other --course PHYS2 --problems nope 2>"$tmp/err"; [ $? != 0 ] || no "unknown template accepted"
+grep -q "unknown template 'nope'" "$tmp/err" || no "unknown template message: $(cat "$tmp/err")"
+
+out="$tmp/a"
+ion generate week5 --out "$out" >"$tmp/log" 2>"$tmp/err" || { no "generate failed"; cat "$tmp/err"; }
+[ -s "$tmp/err" ] && no "generate printed to stderr without a terminal: $(cat "$tmp/err")"
+students=$(tail -n +2 tests/data/roster-sample.csv | wc -l)
+[ "$(ls "$out/students" | wc -l)" = "$students" ] || no "expected $students student PDFs"
+[ "$(ls "$out/answers" | wc -l)" = "$students" ] || no "expected $students answer files"
+xmllint --nonet --noout --schema schema/answer-key.xsd "$out/key.xml" 2>"$tmp/err" || no "key.xml invalid: $(cat "$tmp/err")"
+[ "$(grep -c '<student ' "$out/key.xml")" = "$students" ] || no "key has the wrong number of students"
+[ "$(sqlite3 "$db" "select count(*) from instances where worksheet='week5'")" = $((students * 5)) ] \
+    || no "database holds the wrong number of instances"
+
+# Byte-identical on a second run, into another directory.
+ion --quiet generate week5 --out "$tmp/b" || no "second generate"
+for f in key.xml class.pdf solutions.pdf students/s002.pdf answers/s011.txt; do
+    cmp -s "$out/$f" "$tmp/b/$f" || no "$f differs between two runs"
+done
+
+# Student files: names, ids and the printed values are the key's.
+pdftotext -layout "$out/students/s001.pdf" "$tmp/s001.txt"
+grep -q "Ada Li" "$tmp/s001.txt" || no "s001.pdf lacks the student's name"
+grep -q "s001" "$tmp/s001.txt" || no "s001.pdf lacks the student id"
+ko=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@name="Ko"]/@value)' "$out/key.xml")
+grep -q "$ko mM" "$tmp/s001.txt" || no "s001.pdf does not print [K]o = $ko mM from the key"
+grep -q "Page 1 of" "$tmp/s001.txt" || no "no page footer"
+pdftotext "$out/students/s002.pdf" - | grep -q "张伟" || no "a Chinese name is missing on an English sheet"
+pdftotext "$out/students/s011.pdf" - | grep -q "O'Brien, Siobhán \"Shiv\"" || no "a name with quotes and a comma"
+
+# class.pdf: every student, each starting on a new page.
+pages=0; for f in "$out"/students/*.pdf; do pages=$((pages + $(pdfinfo "$f" | awk '/^Pages:/{print $2}'))); done
+[ "$(pdfinfo "$out/class.pdf" | awk '/^Pages:/{print $2}')" = "$pages" ] || no "class.pdf page count"
+size=$(stat -c %s "$out/students/s001.pdf"); [ "$size" -lt 20000 ] || no "student PDF is $size bytes"
+
+# Solutions: answers equal to the key's, with the ladder figure.
+pdftotext -layout "$out/solutions.pdf" "$tmp/sol.txt"
+grep -q "Potentials (mV)" "$tmp/sol.txt" || no "no potential ladder in the solutions"
+v=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@id="1a"]/@value)' "$out/key.xml")
+shown=$(printf '%.2f' "$v" | sed 's/^-/−/')
+grep -q -- "$shown mV" "$tmp/sol.txt" || no "solutions do not show 1a = $shown mV (key $v)"
+
+# Subsets and unknown students.
+ion --quiet generate week5 --student s003 --student s005 --out "$tmp/c" || no "generate --student"
+[ "$(ls "$tmp/c/students")" = "$(printf 's003.pdf\ns005.pdf')" ] || no "subset files: $(ls "$tmp/c/students")"
+cmp -s "$tmp/c/answers/s003.txt" "$out/answers/s003.txt" || no "a subset student's values differ"
+ion generate week5 --student nobody --out "$tmp/d" 2>"$tmp/err"; [ $? = 2 ] || no "unknown student should exit 2"
+grep -q "nobody" "$tmp/err" || no "unknown student message"
+
+# Chinese worksheets.
+ion --quiet --lang zh generate week5 --student s002 --out "$tmp/zh" || no "generate --lang zh"
+pdftotext "$tmp/zh/students/s002.pdf" - | grep -q "钾" || no "Chinese worksheet lacks Chinese text"
+exit $fail
