@@ -443,8 +443,12 @@ static void header(ion_pdf *p, const ion_sheet *s, int solutions)
     char buf[256];
     begin_block(p);
 
-    /* course ............................................ due / copy note */
+    /* course ............................................ due / copy note;
+     * everything is drawn in reading order, which is the order text
+     * extraction and screen readers see. */
     double right_w = W * 0.45;
+    double hc = put_text(p, s->course, 0, p->small, 0, 0, W - right_w - 8, 2,
+                         ALIGN_LEFT, C_GRAY);
     double h1;
     if (solutions) {
         h1 = put_text(p, S(p, "label.confidential"), ION_TS_BOLD, p->small, W,
@@ -454,37 +458,34 @@ static void header(ion_pdf *p, const ion_sheet *s, int solutions)
         double vw = text_width(p, s->due, p->small, ION_TS_BOLD);
         if (vw > right_w - lw - 4)
             vw = right_w - lw - 4;
-        h1 = put_text(p, s->due, ION_TS_BOLD, p->small, W, 0, vw + 1, 2,
-                      ALIGN_RIGHT, C_TEXT);
         put_text(p, S(p, "label.due"), 0, p->small, W - vw - 4, 0, lw + 1, 1,
                  ALIGN_RIGHT, C_GRAY);
+        h1 = put_text(p, s->due, ION_TS_BOLD, p->small, W, 0, vw + 1, 2,
+                      ALIGN_RIGHT, C_TEXT);
     } else {
         h1 = 0;
     }
-    double hc = put_text(p, s->course, 0, p->small, 0, 0, W - right_w - 8, 2,
-                         ALIGN_LEFT, C_GRAY);
     end_row(p, fmax(fmax(h1, hc), leading(p, p->small)), 1);
 
-    /* title ............................................... total / "solutions" */
-    double side;
+    /* title ......................................... total / "solutions" */
+    const char *side = buf;
+    double side_size = solutions ? p->heading : p->body;
+    int side_flags = solutions ? ION_TS_BOLD : 0;
     if (solutions) {
-        side = text_width(p, S(p, "label.solutions"), p->heading, ION_TS_BOLD);
-        put_text(p, S(p, "label.solutions"), ION_TS_BOLD, p->heading, W,
-                 (leading(p, p->title) - leading(p, p->heading)) / 2, right_w,
-                 1, ALIGN_RIGHT, C_ACCENT);
+        side = S(p, "label.solutions");
     } else {
         char pts[64];
         fmt_points(p, sheet_points(s), pts, sizeof pts);
         const char *names[] = {"points"}, *values[] = {pts};
         ion_tmpl_expand(buf, sizeof buf, S(p, "label.total"), names, values, 1);
-        put_text(p, buf, 0, p->body, W,
-                 (leading(p, p->title) - leading(p, p->body)) / 2, right_w, 1,
-                 ALIGN_RIGHT, C_TEXT);
-        side = text_width(p, buf, p->body, 0);
     }
-    side = fmin(side, right_w); /* a long translation must leave room */
+    /* a long translation must leave the title room */
+    double side_w = fmin(text_width(p, side, side_size, side_flags), right_w);
     double ht = put_text(p, s->title, ION_TS_BOLD, p->title, 0, 0,
-                         W - side - 12, 3, ALIGN_LEFT, C_TEXT);
+                         W - side_w - 12, 3, ALIGN_LEFT, C_TEXT);
+    put_text(p, side, side_flags, side_size, W,
+             (leading(p, p->title) - leading(p, side_size)) / 2, right_w, 1,
+             ALIGN_RIGHT, solutions ? C_ACCENT : C_TEXT);
     add_line(p, C_TEXT, 0, ht + 3, W, ht + 3, 0.9, 0);
     end_row(p, ht + 6, 1);
 
@@ -508,6 +509,15 @@ static void header(ion_pdf *p, const ion_sheet *s, int solutions)
 }
 
 /* ---- problems -------------------------------------------------------- */
+
+/* Small grey text ending at `right`, on the baseline of a first line of
+ * `size` text in the current row ("2 points" beside a question). */
+static void put_aside(ion_pdf *p, const char *s, double right, double size)
+{
+    double y = baseline(leading(p, size), size) -
+               baseline(leading(p, p->small), p->small);
+    put_text(p, s, 0, p->small, right, y, right, 1, ALIGN_RIGHT, C_GRAY);
+}
 
 /* Width of the points column beside a part ("2 points"). */
 static double points_column(ion_pdf *p)
@@ -534,8 +544,6 @@ static void problem_heading(ion_pdf *p, const ion_sheet_problem *pr)
     add_rect(p, C_SHADE, -4, 0, W + 8, lead, 0, 1);
     put_text(p, label, ION_TS_BOLD, size, 0, 0, lw + 1, 1, ALIGN_LEFT,
              C_ACCENT);
-    put_text(p, pts, 0, p->small, W - 2, (lead - leading(p, p->small)) / 2,
-             pw + 1, 1, ALIGN_RIGHT, C_GRAY);
     double h = lead;
     if (pr->title && *pr->title) {
         double x = lw + 0.8 * size;
@@ -544,6 +552,7 @@ static void problem_heading(ion_pdf *p, const ion_sheet_problem *pr)
         if (shade < p->nops) /* the shading grows under a wrapped title */
             p->ops[shade].b = (float)h;
     }
+    put_aside(p, pts, W - 2, size);
     end_row(p, h + 0.35 * size, 1);
 }
 
@@ -638,12 +647,9 @@ static void part_rows(ion_pdf *p, const ion_sheet_part *pt, int solutions)
     put_text(p, pt->id, ION_TS_BOLD, p->body, 0, 0, indent - 2, 1, ALIGN_LEFT,
              C_TEXT);
     double lead = leading(p, p->body);
-    put_text(p, pts, 0, p->small, W - 2,
-             baseline(lead, p->body) - baseline(leading(p, p->small),
-                                                p->small),
-             pcol, 1, ALIGN_RIGHT, C_GRAY);
     double h = put_text(p, pt->markup, ION_TS_MARKUP, p->body, indent, 0,
                         W - indent - pcol, 0, ALIGN_LEFT, C_TEXT);
+    put_aside(p, pts, W - 2, p->body);
     end_row(p, fmax(h, lead), 1);
 
     if (pt->kind == ION_PART_MCQ) {

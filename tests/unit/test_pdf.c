@@ -752,6 +752,51 @@ static void test_tmpl_comments_and_blanks(void **state)
     ion_tmpl_free(t);
 }
 
+/* ---- golden files ---------------------------------------------------- */
+
+/* The text of tests/pdf/NAME.pdf as `pdftotext -raw` gives it must equal
+ * tests/pdf/NAME.txt. With IONSHEET_UPDATE_GOLDEN=1 both files are
+ * rewritten instead (look at the PDF before committing it). */
+static void golden(const char *name, int solutions, const ion_tmpl *t,
+                   const ion_sheet *s)
+{
+    ion_pdf *p = new_pdf(t);
+    ion_error err = {0};
+    int rc = solutions ? ion_pdf_add_solutions(p, s, &err)
+                       : ion_pdf_add_worksheet(p, s, &err);
+    assert_int_equal(rc, 0);
+    char path[256];
+    save(p, name, path, sizeof path);
+    char *text = run("pdftotext -raw -enc UTF-8 %s -", path);
+    char gold[256];
+    snprintf(gold, sizeof gold, "tests/pdf/%s.txt", name);
+    const char *update = getenv("IONSHEET_UPDATE_GOLDEN");
+    if (update && *update == '1') {
+        FILE *f = fopen(gold, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        free(run("cp %s tests/pdf/%s.pdf", path, name));
+    } else {
+        size_t len;
+        char *want = read_all(gold, &len);
+        if (strcmp(want, text) != 0)
+            fail_msg("%s differs from %s (IONSHEET_UPDATE_GOLDEN=1 "
+                     "rewrites it)",
+                     path, gold);
+        free(want);
+    }
+    free(text);
+}
+
+static void test_golden(void **state)
+{
+    (void)state;
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    golden("worksheet-en", 0, en, &s);
+    golden("solutions-en", 1, en, &s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -771,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_finished),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_size_and_speed),
+        cmocka_unit_test(test_golden),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
