@@ -698,17 +698,17 @@ int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
         if (i >= t->n)
             break;
         double x = 0;
-        int last_break = -1, end = t->n, next = t->n;
+        int last_break = -1, end = t->n; /* the next line starts there */
         for (int j = i; j < t->n; j++) {
             const ion_ts_glyph *g = &t->g[j];
             if (x + g->width > width && j > i &&
                 !(g->flags & ION_TS_G_SPACE)) {
-                end = next = last_break >= i ? last_break + 1 : j;
+                end = last_break >= i ? last_break + 1 : j;
                 break;
             }
             x += g->width;
             if (g->flags & ION_TS_G_NEWLINE) {
-                end = next = j + 1;
+                end = j + 1;
                 break;
             }
             if (can_break_after(t, j))
@@ -716,7 +716,7 @@ int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
         }
         if (push_line(t, i, end, err) < 0)
             return -1;
-        i = next;
+        i = end;
     }
     if (max_lines > 0 && t->nlines > max_lines) {
         t->nlines = max_lines;
