@@ -36,6 +36,7 @@ grep -q "^ionsheet: tests/data/problems-bad/unknown-name.xml:[0-9]*: template t-
 after=$(sqlite3 "$db" "select count(*) from template_versions")
 [ "$before" = "$after" ] || no "a failed import stored something ($before -> $after)"
 for f in tests/data/problems-bad/*.xml; do
+    case $f in */check-*) continue;; esac  # well-formed templates that only bank check refuses
     ion bank import "$f" 2>"$tmp/err"; rc=$?
     [ $rc = 3 ] || no "$f: exit $rc, expected 3"
     [ "$(wc -l <"$tmp/err")" = 1 ] || no "$f: expected one message line, got: $(cat "$tmp/err")"
