@@ -145,7 +145,7 @@ int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
 
     if (*s == '+' || *s == '-') {
         num[k++] = *s++;
-    } else if (!memcmp(s, "\xe2\x88\x92", 3)) { /* U+2212 minus sign */
+    } else if (!strncmp(s, "\xe2\x88\x92", 3)) { /* U+2212 minus sign */
         num[k++] = '-';
         s += 3;
     }

@@ -165,8 +165,11 @@ static void print_instance(const ion_instance *in, const char *lang)
                 printf(" %s", p->choices[k]);
             printf(")\n");
         } else {
-            for (size_t k = 0; k < p->noptions; k++)
-                printf("  %c) %s\n", (int)('A' + k), ion_i18n_get(&p->options[pi->order[k]].text, lang));
+            for (size_t k = 0; k < p->noptions; k++) {
+                char prefix[16];
+                snprintf(prefix, sizeof prefix, "  %c) ", (int)('A' + k));
+                print_text(prefix, in, &p->options[pi->order[k]].text, lang);
+            }
             printf("  answer: %c\n", pi->letter);
         }
         for (size_t k = 0; k < p->nmistakes; k++) {
