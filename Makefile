@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E     := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all deps test unit e2e demo asan valgrind lint clean
+.PHONY: all deps test unit e2e demo bench asan valgrind lint clean
 
 all: deps ionsheet
 
@@ -77,6 +77,10 @@ test: all unit e2e
 
 demo: all
 	@bash tests/demo.sh
+
+# Benchmarks (figures in the README): generation for 100 to 10,000 students.
+bench: all
+	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; bash $$b || exit 1; done
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps

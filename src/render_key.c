@@ -8,21 +8,26 @@
 
 #include "text.h"
 
-/* Writes s with the XML specials escaped (attribute-safe). */
+/* Writes s with the XML specials escaped (attribute-safe), in runs. */
 static void put_escaped(FILE *f, const char *s)
 {
-    for (; *s; s++) {
+    static const char specials[] = "&<>\"\n\t\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\r\x0e\x0f"
+                                   "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
+    for (;;) {
+        size_t run = strcspn(s, specials);
+        fwrite(s, 1, run, f);
+        s += run;
         switch (*s) {
+        case '\0': return;
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\n': fputs("&#10;", f); break;
         case '\t': fputs("&#9;", f); break;
-        default:
-            if ((unsigned char)*s >= 0x20)
-                fputc(*s, f);
+        default: break; /* other control characters are not allowed in XML */
         }
+        s++;
     }
 }
 

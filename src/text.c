@@ -64,20 +64,27 @@ static int put_script(const char *s, size_t n, int super, char **buf, size_t *le
 static int put_unescaped(const char *s, size_t n, char **buf, size_t *len, size_t *cap)
 {
     static const struct { const char *ent, *ch; } ents[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}};
-    for (size_t i = 0; i < n;) {
-        size_t k = 0;
-        for (; k < 3; k++)
-            if (!strncmp(s + i, ents[k].ent, strlen(ents[k].ent)))
+    while (n) {
+        const char *amp = memchr(s, '&', n);
+        size_t run = amp ? (size_t)(amp - s) : n;
+        if (put(buf, len, cap, s, run))
+            return -1;
+        s += run;
+        n -= run;
+        if (!n)
+            break;
+        size_t k = 0, elen = 1;
+        for (; k < 3; k++) {
+            elen = strlen(ents[k].ent);
+            if (elen <= n && !memcmp(s, ents[k].ent, elen))
                 break;
-        if (k < 3) {
-            if (put(buf, len, cap, ents[k].ch, 1))
-                return -1;
-            i += strlen(ents[k].ent);
-        } else {
-            if (put(buf, len, cap, s + i, 1))
-                return -1;
-            i++;
         }
+        if (put(buf, len, cap, k < 3 ? ents[k].ch : s, 1))
+            return -1;
+        if (k == 3)
+            elen = 1;
+        s += elen;
+        n -= elen;
     }
     return 0;
 }

@@ -63,8 +63,12 @@ int cmd_init(int argc, char **argv, ion_cli *cli)
             return EXIT_USAGE;
         }
     }
-    if (!problems)
-        problems = cli_resource("problems");
+    char shipped[4096];
+    if (!problems) {
+        /* cli_resource's buffer is reused by import() for the schema. */
+        snprintf(shipped, sizeof shipped, "%s", cli_resource("problems"));
+        problems = shipped;
+    }
     ion_bank *b = cli_open_bank(cli, 1);
     if (!b)
         return EXIT_IO;

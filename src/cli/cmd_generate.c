@@ -14,7 +14,7 @@
 #include "sheet_build.h"
 
 static const char usage[] =
-    "usage: ionsheet generate NAME [--student ID]... [--out DIR] [--lang en|zh]\n"
+    "usage: ionsheet generate NAME [--student ID]... [--out DIR] [--lang en|zh] [--no-pdf]\n"
     "\n"
     "Generates worksheet NAME for every student of its course (or those named):\n"
     "stores the instances in the database and writes, under DIR (default out/NAME/):\n"
@@ -23,13 +23,14 @@ static const char usage[] =
     "  class.pdf        every student's worksheet in one file\n"
     "  solutions.pdf    worked solutions for every student (instructor only)\n"
     "  answers/ID.txt   a blank answer file per student\n"
-    "--lang zh typesets the Chinese texts.\n";
+    "--lang zh typesets the Chinese texts; --no-pdf writes only the key and the answer files.\n";
 
 typedef struct {
     const ion_cli *cli;
     char dir[1024];
     FILE *key;
     int progress;  /* draw a progress bar: stderr is a terminal */
+    int pdf;       /* write the PDFs (not with --no-pdf) */
     const ion_tmpl *tmpl;
     ion_pdf *class_pdf, *solutions_pdf;
     ion_sheet_buf *sheet;
@@ -59,7 +60,7 @@ static int save_pdf(ion_pdf *p, const char *path, ion_error *err)
 static int write_pdfs(gen_ctx *g, const ion_student_sheet *s, ion_error *err)
 {
     char path[1200];
-    const ion_sheet *sheet = ion_sheet_build(g->sheet, s, g->tmpl ? ion_tmpl_lang(g->tmpl) : "en", 0);
+    const ion_sheet *sheet = ion_sheet_build(g->sheet, s, ion_tmpl_lang(g->tmpl), 0);
     ion_pdf *one = ion_pdf_new(g->tmpl, err);
     if (!one)
         return -1;
@@ -111,7 +112,7 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
     char path[1200];
     if (ion_key_student(g->key, s))
         return ion_fail(err, "key.xml", 0, "could not write the key");
-    if (write_pdfs(g, s, err))
+    if (g->pdf && write_pdfs(g, s, err))
         return -1;
     /* Ids are checked by the bank: [A-Za-z0-9._-], no leading dot. */
     snprintf(path, sizeof path, "%s/answers/%s.txt", g->dir, s->id);
@@ -134,10 +135,12 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
     const char *name = NULL, *out = NULL, *value;
     const char **students = calloc((size_t)argc, sizeof *students);
     size_t nstudents = 0;
-    int rc = EXIT_USAGE;
+    int rc = EXIT_USAGE, no_pdf = 0;
     for (int i = 1; i < argc; i++) {
-        int got;
-        if ((got = cli_option(argc, argv, &i, "--student", &value)) > 0)
+        int got = 0;
+        if (!strcmp(argv[i], "--no-pdf"))
+            no_pdf = 1;
+        else if ((got = cli_option(argc, argv, &i, "--student", &value)) > 0)
             students[nstudents++] = value;
         else if (!got && (got = cli_option(argc, argv, &i, "--out", &out)) == 0 &&
                  (got = cli_option(argc, argv, &i, "--lang", &cli->lang)) == 0) {
@@ -158,7 +161,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "generate: unknown language '%s' (en or zh)", cli->lang);
         goto done;
     }
-    gen_ctx g = {cli, "", NULL, !cli->quiet && isatty(2), NULL, NULL, NULL, NULL};
+    gen_ctx g = {cli, "", NULL, !cli->quiet && isatty(2), !no_pdf, NULL, NULL, NULL, NULL};
     if (out)
         snprintf(g.dir, sizeof g.dir, "%s", out);
     else
@@ -192,7 +195,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
     g.sheet = ion_sheet_buf_new();
     if (!tmpl || !(g.class_pdf = ion_pdf_new(tmpl, &err)) || !(g.solutions_pdf = ion_pdf_new(tmpl, &err))) {
         cli_report(&err);
-    } else if (make_dirs(answers) || make_dirs(students_dir)) {
+    } else if (make_dirs(answers) || (g.pdf && make_dirs(students_dir))) {
         cli_msg(g.dir, 0, "cannot create the output directory");
     } else if (!(g.key = fopen(key_tmp, "w"))) {
         cli_msg(key_tmp, 0, "cannot create the file");
@@ -202,7 +205,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         int bad = ion_key_begin(g.key, &w) ||
                   ion_generate(b, &w, students, nstudents, write_student, &g, &err) ||
                   ion_key_end(g.key);
-        if (!bad) {
+        if (!bad && g.pdf) {
             snprintf(path, sizeof path, "%s/class.pdf", g.dir);
             bad = save_pdf(g.class_pdf, path, &err);
             snprintf(path, sizeof path, "%s/solutions.pdf", g.dir);
@@ -220,8 +223,9 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             cli_msg(key_path, 0, "cannot write the file");
         } else {
             if (!cli->quiet)
-                printf("generated %s for %s in %s/: key.xml, class.pdf, solutions.pdf, students/, answers/\n",
-                       name, nstudents ? "the named students" : "the whole course", g.dir);
+                printf("generated %s for %s in %s/: key.xml, %sanswers/\n", name,
+                       nstudents ? "the named students" : "the whole course", g.dir,
+                       g.pdf ? "class.pdf, solutions.pdf, students/, " : "");
             rc = EXIT_OK;
         }
     }

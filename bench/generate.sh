@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Generation benchmark: a 5-problem worksheet (one problem per family) for
+# classes of 100, 1,000 and 10,000 students. Reports wall and CPU time,
+# time per worksheet, peak memory and output size, for the key and the
+# database alone (--no-pdf) and for everything (key, database, every PDF).
+set -eu
+cd "$(dirname "$0")/.."
+root=$PWD
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+sizes=${BENCH_SIZES:-"100 1000 10000"}
+printf '%-8s %-10s %9s %9s %12s %10s %10s\n' students output wall_s cpu_s ms_per_sheet peak_MiB size_MiB
+for n in $sizes; do
+    db="$tmp/b$n.db"
+    "$root/ionsheet" --db "$db" --quiet init
+    { echo "id,name"; for i in $(seq -w 1 "$n"); do echo "s$i,Student $i"; done; } >"$tmp/roster$n.csv"
+    "$root/ionsheet" --db "$db" --quiet roster import "$tmp/roster$n.csv" --course C
+    "$root/ionsheet" --db "$db" --quiet worksheet create w --course C \
+        --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl
+    for mode in key pdf; do
+        flag=""; [ $mode = key ] && flag=--no-pdf
+        out="$tmp/out$n$mode"
+        /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
+            "$root/ionsheet" --db "$db" --quiet generate w --out "$out" $flag
+        read -r wall user sys kb <"$tmp/time"
+        size=$(du -sk "$out" | awk '{print $1}')
+        awk -v n="$n" -v m="$mode" -v w="$wall" -v u="$user" -v s="$sys" -v kb="$kb" -v sz="$size" 'BEGIN {
+            label = m == "key" ? "key+db" : "all+pdf";
+            printf "%-8d %-10s %9.3f %9.3f %12.3f %10.1f %10.1f\n", n, label, w, u + s, 1000 * (u + s) / n, kb / 1024, sz / 1024 }'
+    done
+done
