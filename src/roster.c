@@ -75,7 +75,7 @@ static const char *shown(char out[300], const char *s)
 {
     int clean = !ion_bank_text_problem(s, (size_t)-1);
     size_t n = 0, i = 0;
-    for (; s[i] && i < 64; i++) {
+    for (; i < 64 && s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
         if ((c >= 0x20 && c < 0x7F) || (clean && c >= 0x80))
             out[n++] = (char)c;
