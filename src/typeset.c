@@ -332,6 +332,23 @@ static int last_is_space(const ion_ts_text *t)
            (t->g[t->n - 1].flags & (ION_TS_G_SPACE | ION_TS_G_NEWLINE));
 }
 
+/* Accented Greek (tonos, dialytika) has no glyph in Symbol or GBK; its
+ * base letter reads far better in a name than '?'. */
+static uint32_t greek_base(uint32_t cp)
+{
+    static const struct { uint32_t from, to; } map[] = {
+        {0x0386, 0x0391}, {0x0388, 0x0395}, {0x0389, 0x0397}, {0x038A, 0x0399},
+        {0x038C, 0x039F}, {0x038E, 0x03A5}, {0x038F, 0x03A9}, {0x0390, 0x03B9},
+        {0x03AA, 0x0399}, {0x03AB, 0x03A5}, {0x03AC, 0x03B1}, {0x03AD, 0x03B5},
+        {0x03AE, 0x03B7}, {0x03AF, 0x03B9}, {0x03B0, 0x03C5}, {0x03CA, 0x03B9},
+        {0x03CB, 0x03C5}, {0x03CC, 0x03BF}, {0x03CD, 0x03C5}, {0x03CE, 0x03C9},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (map[i].from == cp)
+            return map[i].to;
+    return cp;
+}
+
 /* Appends one character in the current style. */
 static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
                     ion_error *err)
@@ -339,6 +356,7 @@ static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
     double size, rise;
     ion_font font;
     style_metrics(st, &size, &rise, &font);
+    cp = greek_base(cp);
 
     int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
                 cp == '\f' || cp == '\v';
