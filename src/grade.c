@@ -1,0 +1,601 @@
+/* Grading one submission against the key (SPEC.md "Grading"): numbers with
+ * units and tolerances, choices with synonyms, mcq letters, mistakes, and
+ * carried-forward credit recomputed from the key's expressions. */
+#include "grade.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gradekey.h"
+#include "instance.h"
+#include "units.h"
+
+#define NO_OFFSET ((size_t)-1)
+
+const char *ion_verdict_name(ion_verdict v)
+{
+    static const char *const names[] = {"missing", "blank", "invalid", "wrong",
+                                        "partial", "carried", "right"};
+    return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "?";
+}
+
+/* What grading has learnt about one part of the submission at hand. */
+typedef struct {
+    const ion_answer *ans; /* the answer given, or NULL */
+    int dup_line;          /* a second answer's line, or 0 */
+    int usable;            /* the answer is a number of the part's dimension */
+    double si;             /* ... this one, in SI */
+    ion_verdict verdict;
+    double score;
+    const char *feedback;
+    size_t answer, key, note; /* offsets of strings in the gradebook's buffer */
+} part_work;
+
+typedef struct {
+    int graded;
+    ion_result res;
+    ion_part_result *parts;
+    char *text; /* the strings the parts point to, and the file name */
+    size_t cap;
+} gb_slot;
+
+struct ion_gradebook {
+    const ion_answer_key *key;
+    int zh;
+    gb_slot *slots;
+    /* scratch space for the submission at hand, sized once for the key */
+    part_work *work;
+    ion_val *vals;
+    unsigned char *pinned;
+    char *buf;
+    size_t len, cap;
+    int oom;
+};
+
+ion_gradebook *ion_gradebook_new(const ion_answer_key *key, const char *lang)
+{
+    ion_gradebook *gb = calloc(1, sizeof *gb);
+    if (!gb)
+        return NULL;
+    gb->key = key;
+    gb->zh = lang && !strcmp(lang, "zh");
+    gb->slots = calloc(key->nstudents + 1, sizeof *gb->slots);
+    gb->work = calloc(key->max_parts + 1, sizeof *gb->work);
+    gb->vals = calloc(key->max_vars + 1, sizeof *gb->vals);
+    gb->pinned = calloc(key->max_vars + 1, 1);
+    if (!gb->slots || !gb->work || !gb->vals || !gb->pinned) {
+        ion_gradebook_free(gb);
+        return NULL;
+    }
+    return gb;
+}
+
+void ion_gradebook_free(ion_gradebook *gb)
+{
+    if (!gb)
+        return;
+    for (size_t i = 0; gb->slots && i < gb->key->nstudents; i++) {
+        free(gb->slots[i].parts);
+        free(gb->slots[i].text);
+    }
+    free(gb->slots);
+    free(gb->work);
+    free(gb->vals);
+    free(gb->pinned);
+    free(gb->buf);
+    free(gb);
+}
+
+const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i)
+{
+    return i < gb->key->nstudents && gb->slots[i].graded ? &gb->slots[i].res : NULL;
+}
+
+/* ---- strings of the result at hand --------------------------------------- */
+
+static size_t add_str(ion_gradebook *gb, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (gb->len + n > gb->cap) {
+        size_t cap = gb->cap ? gb->cap : 1024;
+        while (cap < gb->len + n)
+            cap *= 2;
+        char *b = realloc(gb->buf, cap);
+        if (!b) {
+            gb->oom = 1;
+            return NO_OFFSET;
+        }
+        gb->buf = b;
+        gb->cap = cap;
+    }
+    memcpy(gb->buf + gb->len, s, n);
+    gb->len += n;
+    return gb->len - n;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static size_t add_fmt(ion_gradebook *gb, const char *fmt, ...)
+{
+    char s[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s, sizeof s, fmt, ap);
+    va_end(ap);
+    return add_str(gb, s);
+}
+
+/* At most max bytes of s, cut at a character boundary, for messages. */
+static const char *clip(const char *s, char *out, size_t cap)
+{
+    size_t n = strlen(s), max = cap - 4;
+    if (n <= max)
+        return s;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    memcpy(out, s, max);
+    memcpy(out + max, "...", 4);
+    return out;
+}
+
+/* ---- numbers -------------------------------------------------------------- */
+
+/* The tolerance rule of SPEC.md around k (both in the part's unit), with
+ * room for the last digits of %.10g keys. */
+static int within(const key_part *p, double a, double k)
+{
+    double tol = fmax(p->tol_abs, p->tol_rel * fabs(k));
+    return fabs(a - k) <= tol + 1e-9 * fmax(fabs(k), tol);
+}
+
+static const char *key_shown(const key_part *p, char *buf, size_t n)
+{
+    if (p->kind != KEY_NUMERIC)
+        return p->value_str;
+    char num[64];
+    const char *label = ion_unit_label(p->unit);
+    snprintf(buf, n, "%s%s%s", ion_format_sig(p->value, p->sigfigs, num, sizeof num), *label ? " " : "",
+             label);
+    return buf;
+}
+
+static const char *feedback_of(const ion_gradebook *gb, const key_mistake *m)
+{
+    return gb->zh && m->feedback[1] ? m->feedback[1] : m->feedback[0];
+}
+
+/* The part's value recomputed with the student's own answers to the parts
+ * it carries from: each such part answered with a wrong but usable number
+ * puts that number into its let, the later lets are evaluated again (the
+ * lets the carried parts asked for stay pinned), then the part's
+ * expression. Returns 1 and fills *out and from (the parts used, "1a, 1b"),
+ * or 0 when nothing is carried or the recomputation has no value. */
+static int carried_value(ion_gradebook *gb, const key_student *stu, const key_part *p, ion_val *out,
+                         char *from, size_t from_len)
+{
+    const ion_answer_key *k = gb->key;
+    const key_problem *pr = &k->probs[p->problem];
+    const key_shape *sh = pr->shape;
+    if (!p->ncar || !sh->part_expr[p->index])
+        return 0;
+    memcpy(gb->vals, &k->vals[pr->val0], sh->nvars * sizeof *gb->vals);
+    memset(gb->pinned, 0, sh->nvars);
+    size_t first = sh->nvars, used = 0;
+    from[0] = '\0';
+    for (size_t c = 0; c < p->ncar; c++) {
+        const key_carry *kc = &k->carries[p->car0 + c];
+        const part_work *w = &gb->work[kc->from];
+        gb->pinned[kc->slot] = 1;
+        if (!w->usable || w->verdict == ION_VERDICT_RIGHT)
+            continue;
+        gb->vals[kc->slot].type = ION_T_NUM;
+        gb->vals[kc->slot].num = w->si;
+        if (kc->slot < first)
+            first = kc->slot;
+        used += (size_t)snprintf(from + used, used < from_len ? from_len - used : 0, "%s%s",
+                                 used ? ", " : "", k->parts[stu->part0 + kc->from].id);
+        if (used >= from_len)
+            used = from_len - 1;
+    }
+    if (first == sh->nvars)
+        return 0;
+    for (size_t v = first + 1; v < sh->nvars; v++)
+        if (!gb->pinned[v] && sh->expr[v] && ion_expr_eval(sh->expr[v], gb->vals, &gb->vals[v]) != 0)
+            return 0;
+    return ion_expr_eval(sh->part_expr[p->index], gb->vals, out) == 0;
+}
+
+static void grade_numeric(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
+{
+    double v;
+    const ion_unit *u;
+    char why[200];
+    if (ion_parse_quantity(w->ans->text, &v, &u, why, sizeof why) < 0) {
+        w->verdict = ION_VERDICT_INVALID;
+        w->note = add_str(gb, why);
+        return;
+    }
+    if (u && u->dim != p->unit->dim) {
+        w->verdict = ION_VERDICT_WRONG;
+        w->note = add_fmt(gb, "%s is a unit of %s; this part asks for %s in %s", u->name, ion_dim_name(u->dim),
+                          ion_dim_name(p->unit->dim), p->unit->name);
+        return;
+    }
+    w->usable = 1;
+    w->si = ion_to_si(u ? u : p->unit, v);
+    double a = u ? ion_from_si(p->unit, w->si) : v;
+    if (within(p, a, p->value)) {
+        w->verdict = ION_VERDICT_RIGHT;
+        w->score = p->points;
+        return;
+    }
+    ion_val c;
+    char from[64], shown[64];
+    if (carried_value(gb, stu, p, &c, from, sizeof from) && c.type == ION_T_NUM) {
+        double cv = ion_from_si(p->unit, c.num);
+        if (within(p, a, cv)) {
+            w->verdict = ION_VERDICT_CARRIED;
+            w->score = p->points;
+            w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s %s", from,
+                              ion_format_sig(cv, p->sigfigs, shown, sizeof shown), ion_unit_label(p->unit));
+            return;
+        }
+    }
+    const key_mistake *best = NULL;
+    for (size_t i = 0; i < p->nmis; i++) {
+        const key_mistake *m = &gb->key->mistakes[p->mis0 + i];
+        if (within(p, a, m->num) && (!best || m->credit > best->credit))
+            best = m;
+    }
+    w->verdict = ION_VERDICT_WRONG;
+    if (best) {
+        w->score = best->credit * p->points;
+        w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
+        w->feedback = feedback_of(gb, best);
+    } else if (p->value != 0 && within(p, -a, p->value)) {
+        w->note = add_str(gb, "the size is right but the sign is wrong");
+    }
+}
+
+/* ---- choices --------------------------------------------------------------- */
+
+/* s folded for comparison: ASCII letters in lower case, blanks and
+ * punctuation dropped, "towards" read as "toward", "-ize" as "-ise". */
+static void fold(const char *s, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == ' ' || c == '\t' || c == '-' || c == '_' || c == '.' || c == '"' || c == '\'' ||
+            c == '(' || c == ')' || c == ',' || c == '!')
+            continue;
+        out[k++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    out[k] = '\0';
+    for (char *t; (t = strstr(out, "towards"));)
+        memmove(t + 6, t + 7, strlen(t + 7) + 1);
+    for (char *t = out; (t = strstr(t, "iz"));)
+        t[1] = 's';
+}
+
+/* What students write for a choice id, folded. Only where unambiguous:
+ * current direction (outward, inward) and ion movement (out, in) are kept
+ * apart, so "out" never means "outward". */
+static const struct {
+    const char *said, *id;
+} synonyms[] = {
+    {"outwards", "outward"}, {"outwardcurrent", "outward"}, {"外向", "outward"}, {"外向电流", "outward"},
+    {"inwards", "inward"}, {"inwardcurrent", "inward"}, {"内向", "inward"}, {"内向电流", "inward"},
+    {"outofthecell", "out"}, {"leavesthecell", "out"}, {"leaves", "out"}, {"efflux", "out"},
+    {"向外", "out"}, {"外流", "out"},
+    {"intothecell", "in"}, {"entersthecell", "in"}, {"enters", "in"}, {"influx", "in"},
+    {"向内", "in"}, {"内流", "in"},
+    {"nonet", "none"}, {"nocurrent", "none"}, {"nonetcurrent", "none"}, {"noflow", "none"},
+    {"nonetflow", "none"}, {"nonetmovement", "none"}, {"neither", "none"}, {"无", "none"},
+    {"depolarise", "depolarising"}, {"depolarises", "depolarising"}, {"depolarisation", "depolarising"},
+    {"depolarised", "depolarising"}, {"去极化", "depolarising"},
+    {"hyperpolarise", "hyperpolarising"}, {"hyperpolarises", "hyperpolarising"},
+    {"hyperpolarisation", "hyperpolarising"}, {"hyperpolarised", "hyperpolarising"},
+    {"超极化", "hyperpolarising"},
+    {"nochange", "unchanged"}, {"staysthesame", "unchanged"}, {"same", "unchanged"}, {"不变", "unchanged"},
+    {"increases", "increase"}, {"increased", "increase"}, {"decreases", "decrease"},
+    {"decreased", "decrease"}, {"towardzero", "toward0"}, {"toward0mv", "toward0"},
+};
+
+/* The index of the choice the answer names among p's choices, -1 when none
+ * does, -2 when several could be meant. */
+static long match_choice(const ion_answer_key *k, const key_part *p, const char *answer)
+{
+    char said[128], id[128];
+    fold(answer, said, sizeof said);
+    if (!*said)
+        return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        long found = -1;
+        for (size_t i = 0; i < p->nalt; i++) {
+            fold(k->alts[p->alt0 + i].id, id, sizeof id);
+            int hit = !strcmp(said, id);
+            for (size_t s = 0; pass && !hit && s < sizeof synonyms / sizeof synonyms[0]; s++)
+                hit = !strcmp(said, synonyms[s].said) && !strcmp(id, synonyms[s].id);
+            if (hit)
+                found = found == -1 ? (long)i : -2;
+        }
+        if (found != -1)
+            return found;
+    }
+    return -1;
+}
+
+static void list_choices(const ion_answer_key *k, const key_part *p, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < p->nalt && used < cap; i++)
+        used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? ", " : "", k->alts[p->alt0 + i].id);
+}
+
+static void grade_choice(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
+{
+    const ion_answer_key *k = gb->key;
+    long i = match_choice(k, p, w->ans->text);
+    if (i < 0) {
+        char list[256];
+        list_choices(k, p, list, sizeof list);
+        w->verdict = ION_VERDICT_INVALID;
+        w->note = add_fmt(gb, "'%s' is %s of the choices (%s)", w->ans->text, i == -2 ? "more than one" : "not one",
+                          list);
+        return;
+    }
+    const char *id = k->alts[p->alt0 + (size_t)i].id;
+    if (!strcmp(id, p->value_str)) {
+        w->verdict = ION_VERDICT_RIGHT;
+        w->score = p->points;
+        return;
+    }
+    ion_val c;
+    char from[64];
+    if (carried_value(gb, stu, p, &c, from, sizeof from) && c.type == ION_T_STR && !strcmp(c.str, id)) {
+        w->verdict = ION_VERDICT_CARRIED;
+        w->score = p->points;
+        w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s", from, c.str);
+        return;
+    }
+    w->verdict = ION_VERDICT_WRONG;
+    const key_mistake *best = NULL;
+    for (size_t m = 0; m < p->nmis; m++) {
+        const key_mistake *km = &k->mistakes[p->mis0 + m];
+        if (!strcmp(km->str, id) && (!best || km->credit > best->credit))
+            best = km;
+    }
+    if (best) {
+        w->score = best->credit * p->points;
+        w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
+        w->feedback = feedback_of(gb, best);
+    }
+}
+
+/* An mcq answer: one letter, as "B", "b", "(B)", "B." or "B)"; or an
+ * option's id. 0 when it is neither. */
+static char mcq_letter(const ion_answer_key *k, const key_part *p, const char *answer)
+{
+    char said[128];
+    fold(answer, said, sizeof said);
+    if (said[0] && !said[1] && said[0] >= 'a' && said[0] <= 'z') {
+        char letter = (char)(said[0] - 'a' + 'A');
+        for (size_t i = 0; i < p->nalt; i++)
+            if (k->alts[p->alt0 + i].letter == letter)
+                return letter;
+        return 0;
+    }
+    char id[128];
+    for (size_t i = 0; i < p->nalt; i++) {
+        fold(k->alts[p->alt0 + i].id, id, sizeof id);
+        if (!strcmp(said, id))
+            return k->alts[p->alt0 + i].letter;
+    }
+    return 0;
+}
+
+static void grade_mcq(ion_gradebook *gb, const key_part *p, part_work *w)
+{
+    const ion_answer_key *k = gb->key;
+    char letter = mcq_letter(k, p, w->ans->text);
+    if (!letter) {
+        w->verdict = ION_VERDICT_INVALID;
+        w->note = add_fmt(gb, "'%s' is not one of the letters A to %c", w->ans->text,
+                          p->nalt ? k->alts[p->alt0 + p->nalt - 1].letter : 'A');
+        return;
+    }
+    if (letter == p->value_str[0]) {
+        w->verdict = ION_VERDICT_RIGHT;
+        w->score = p->points;
+        return;
+    }
+    w->verdict = ION_VERDICT_WRONG;
+    for (size_t m = 0; m < p->nmis; m++) {
+        const key_mistake *km = &k->mistakes[p->mis0 + m];
+        int hit = km->str[0] == letter && !km->str[1];
+        for (size_t i = 0; !hit && i < p->nalt; i++)
+            hit = k->alts[p->alt0 + i].letter == letter && !strcmp(k->alts[p->alt0 + i].id, km->str);
+        if (hit && km->credit * p->points >= w->score) {
+            w->score = km->credit * p->points;
+            w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
+            w->feedback = feedback_of(gb, km);
+        }
+    }
+}
+
+/* ---- a submission ------------------------------------------------------------ */
+
+static int same_part(const char *written, const char *id)
+{
+    for (; *written && *id; written++, id++) {
+        char c = *written;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != *id)
+            return 0;
+    }
+    return !*written && !*id;
+}
+
+typedef struct {
+    ion_grade_note_fn fn;
+    void *ctx;
+    const char *file;
+} noter;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void say(const noter *n, int line, const char *fmt, ...)
+{
+    if (!n->fn)
+        return;
+    ion_error e;
+    char msg[sizeof e.msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ion_fail(&e, n->file, line, "%s", msg);
+    n->fn(&e, n->ctx);
+}
+
+/* Which answer belongs to which part; a part answered twice is invalid. */
+static void assign(ion_gradebook *gb, const key_student *stu, const ion_submission *s, const noter *n)
+{
+    const ion_answer_key *k = gb->key;
+    char shown[80];
+    memset(gb->work, 0, stu->nparts * sizeof *gb->work);
+    for (size_t i = 0; i < s->n; i++) {
+        const ion_answer *a = &s->answers[i];
+        size_t j = 0;
+        while (j < stu->nparts && !same_part(a->part, k->parts[stu->part0 + j].id))
+            j++;
+        if (j == stu->nparts)
+            say(n, a->line, "student %s: there is no part %s on worksheet %s", stu->id, clip(a->part, shown, sizeof shown),
+                k->worksheet);
+        else if (!gb->work[j].ans)
+            gb->work[j].ans = a;
+        else if (!gb->work[j].dup_line)
+            gb->work[j].dup_line = a->line;
+    }
+}
+
+static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, const noter *n)
+{
+    const key_part *p = &gb->key->parts[stu->part0 + j];
+    part_work *w = &gb->work[j];
+    char buf[96];
+    w->answer = w->ans ? add_str(gb, w->ans->text) : NO_OFFSET;
+    w->key = add_str(gb, key_shown(p, buf, sizeof buf));
+    w->note = NO_OFFSET;
+    if (!w->ans) {
+        w->verdict = ION_VERDICT_BLANK;
+        return;
+    }
+    if (w->dup_line) {
+        w->verdict = ION_VERDICT_INVALID;
+        w->note = add_fmt(gb, "answered twice (lines %d and %d): scored 0", w->ans->line, w->dup_line);
+    } else if (p->kind == KEY_NUMERIC) {
+        grade_numeric(gb, stu, p, w);
+    } else if (p->kind == KEY_CHOICE) {
+        grade_choice(gb, stu, p, w);
+    } else {
+        grade_mcq(gb, p, w);
+    }
+    if (w->verdict == ION_VERDICT_INVALID && w->note != NO_OFFSET)
+        say(n, w->dup_line ? w->dup_line : w->ans->line, "student %s, part %s: %s", stu->id, p->id,
+            gb->buf + w->note);
+}
+
+/* Copies the result at hand into the student's slot. */
+static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion_submission *s)
+{
+    gb_slot *slot = &gb->slots[si];
+    size_t file = add_str(gb, s->file ? s->file : "");
+    if (gb->oom)
+        return -1;
+    if (!slot->parts && !(slot->parts = malloc(stu->nparts * sizeof *slot->parts)))
+        return -1;
+    if (slot->cap < gb->len) {
+        char *t = realloc(slot->text, gb->len);
+        if (!t)
+            return -1;
+        slot->text = t;
+        slot->cap = gb->len;
+    }
+    memcpy(slot->text, gb->buf, gb->len);
+    double total = 0;
+    for (size_t j = 0; j < stu->nparts; j++) {
+        const part_work *w = &gb->work[j];
+        const key_part *p = &gb->key->parts[stu->part0 + j];
+        ion_part_result *r = &slot->parts[j];
+        r->part_id = p->id;
+        r->column = p->column;
+        r->verdict = w->verdict;
+        r->score = w->score;
+        r->points = p->points;
+        r->answer = w->answer == NO_OFFSET ? NULL : slot->text + w->answer;
+        r->key = slot->text + w->key;
+        r->feedback = w->feedback;
+        r->note = w->note == NO_OFFSET ? NULL : slot->text + w->note;
+        r->line = w->ans ? w->ans->line : 0;
+        total += w->score;
+    }
+    slot->res.student = si;
+    slot->res.file = slot->text + file;
+    slot->res.line = s->line;
+    slot->res.total = total;
+    slot->res.max = stu->max;
+    slot->res.nparts = stu->nparts;
+    slot->res.parts = slot->parts;
+    slot->graded = 1;
+    return 0;
+}
+
+int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_result **out,
+                        ion_grade_note_fn note, void *ctx, ion_error *err)
+{
+    const ion_answer_key *k = gb->key;
+    const char *file = s->file ? s->file : "";
+    char shown[80];
+    if (s->worksheet && strcmp(s->worksheet, k->worksheet))
+        return ion_fail(err, file, s->worksheet_line, "this submission is for worksheet '%s', the key is for '%s'",
+                        clip(s->worksheet, shown, sizeof shown), k->worksheet);
+    if (!s->student)
+        return ion_fail(err, file, s->line, "no student id");
+    long si = ion_answer_key_find(k, s->student);
+    if (si < 0)
+        return ion_fail(err, file, s->student_line ? s->student_line : s->line,
+                        "unknown student '%s': not in the key of worksheet %s", clip(s->student, shown, sizeof shown),
+                        k->worksheet);
+    noter n = {note, ctx, file};
+    for (size_t i = 0; note && i < s->nnotes; i++)
+        note(&s->notes[i], ctx);
+    const key_student *stu = &k->students[si];
+    const gb_slot *slot = &gb->slots[si];
+    if (slot->graded)
+        say(&n, s->line, "student %s was graded before, from %s:%d; this submission replaces it", stu->id,
+            slot->res.file, slot->res.line);
+    gb->len = 0;
+    gb->oom = 0;
+    assign(gb, stu, s, &n);
+    for (size_t j = 0; j < stu->nparts; j++)
+        grade_part(gb, stu, j, &n);
+    if (store(gb, (size_t)si, stu, s) < 0)
+        return ion_fail(err, file, s->line, "out of memory");
+    if (out)
+        *out = &gb->slots[si].res;
+    return 0;
+}
+
+const ion_answer_key *ion_gradebook_key(const ion_gradebook *gb)
+{
+    return gb->key;
+}

@@ -1,0 +1,173 @@
+/* Grading submissions against an answer key (SPEC.md "Submissions" and
+ * "Grading").
+ *
+ * The flow: ion_answer_key_load reads key.xml once (streaming, validated,
+ * every expression compiled once per template version); a gradebook holds
+ * one result per student of the key; ion_gradebook_grade grades one parsed
+ * submission (submission.h) into it; the renderers then give the gradebook
+ * CSV, the feedback text of a student and the summary, as strings the
+ * caller writes. ion_gradebook_record stores a graded submission in the
+ * bank. Nothing here prints, and nothing but ion_gradebook_record touches
+ * the database.
+ *
+ * Scoring (SPEC.md "Grading"): a numeric answer a is right when
+ * |a - k| <= max(tol-abs, tol-rel * |k|) in the part's unit, after unit
+ * conversion (no unit written: the part's unit; a unit of another
+ * dimension: wrong). A right answer scores the part's points. Otherwise, in
+ * this order: carried forward (the part's value recomputed from the
+ * student's own wrong earlier answers, see ion_verdict) scores full points;
+ * the matching mistake with the highest credit scores credit * points with
+ * its feedback; else 0. */
+#ifndef ION_GRADE_H
+#define ION_GRADE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bank.h"
+#include "error.h"
+#include "submission.h"
+
+/* ---- the answer key ---- */
+
+typedef struct ion_answer_key ion_answer_key;
+
+/* Reads key.xml from memory (or a file): refuses a DOCTYPE, never loads
+ * anything from outside, validates against the XSD at xsd_path (NULL: no
+ * schema validation) and compiles the let and part expressions once per
+ * distinct template version. `name` is the file name for messages. Returns
+ * NULL with err filled (file, line, what) on failure. Free with
+ * ion_answer_key_free (NULL is fine). */
+ion_answer_key *ion_answer_key_parse(const char *data, size_t len,
+                                     const char *name, const char *xsd_path,
+                                     ion_error *err);
+ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path,
+                                    ion_error *err);
+void ion_answer_key_free(ion_answer_key *k);
+
+/* Strings owned by the key. */
+const char *ion_answer_key_worksheet(const ion_answer_key *k);
+const char *ion_answer_key_course(const ion_answer_key *k);
+const char *ion_answer_key_title(const ion_answer_key *k); /* "" when none */
+size_t ion_answer_key_students(const ion_answer_key *k);
+const char *ion_answer_key_student_id(const ion_answer_key *k, size_t i);
+const char *ion_answer_key_student_name(const ion_answer_key *k, size_t i);
+/* The points student i can score: the sum of their parts' points. */
+double ion_answer_key_student_max(const ion_answer_key *k, size_t i);
+/* The index of student id, or -1 when the key has no such student. */
+long ion_answer_key_find(const ion_answer_key *k, const char *id);
+/* Every part id of the key in worksheet order ("1a", "1b", "2a", ...):
+ * the gradebook's columns. */
+size_t ion_answer_key_parts(const ion_answer_key *k);
+const char *ion_answer_key_part_id(const ion_answer_key *k, size_t j);
+/* Distinct compiled template versions (for tests of the cache). */
+size_t ion_answer_key_shapes(const ion_answer_key *k);
+
+/* ---- grading ---- */
+
+typedef enum {
+    ION_VERDICT_MISSING = 0, /* no submission from this student */
+    ION_VERDICT_BLANK,       /* the part was not answered */
+    ION_VERDICT_INVALID,     /* unreadable, not a choice, or answered twice: 0 */
+    ION_VERDICT_WRONG,       /* 0 (a mistake with credit 0 included) */
+    ION_VERDICT_PARTIAL,     /* a mistake with credit > 0 */
+    ION_VERDICT_CARRIED,     /* right from the student's own earlier answer: full */
+    ION_VERDICT_RIGHT,
+} ion_verdict;
+
+/* "missing", "blank", "invalid", "wrong", "partial", "carried", "right". */
+const char *ion_verdict_name(ion_verdict v);
+
+/* One part of a graded submission. Strings are owned by the gradebook (or
+ * the key) and valid until that student is graded again or the gradebook
+ * is freed. */
+typedef struct {
+    const char *part_id;  /* "1a" */
+    size_t column;        /* its index among ion_answer_key_part_id */
+    ion_verdict verdict;
+    double score, points;
+    const char *answer;   /* as written, or NULL when none */
+    const char *key;      /* the right answer as shown: "-65.72 mV", "inward", "B" */
+    const char *feedback; /* the matched mistake's feedback, or NULL */
+    const char *note;     /* the grader's own words ("carried forward from 1a ..."), or NULL */
+    int line;             /* where the answer is in its file, or 0 */
+} ion_part_result;
+
+/* One graded submission. */
+typedef struct {
+    size_t student;       /* index in the key */
+    const char *file;     /* the submission's file */
+    int line;             /* where the submission starts there */
+    double total, max;
+    size_t nparts;
+    const ion_part_result *parts;
+} ion_result;
+
+typedef struct ion_gradebook ion_gradebook;
+
+/* A gradebook over key (borrowed: it must outlive the gradebook); lang
+ * ("en" or "zh") picks the mistake feedback, falling back to English. NULL
+ * when out of memory. */
+ion_gradebook *ion_gradebook_new(const ion_answer_key *key, const char *lang);
+void ion_gradebook_free(ion_gradebook *gb);
+
+/* Something the grader has to say about a submission, besides its grades:
+ * an invalid or duplicate answer, a part the worksheet does not have, a
+ * student graded twice. */
+typedef void (*ion_grade_note_fn)(const ion_error *note, void *ctx);
+
+/* Grades submission s into the gradebook, replacing that student's earlier
+ * result when there is one. Returns 0, with *out (when not NULL) pointing
+ * at the result (valid as ion_part_result says), and calls note (when not
+ * NULL) once per thing worth telling, located at the file and line. Returns
+ * -1 with err filled when the submission is refused as a whole: another
+ * worksheet, no student id, a student the key does not have. */
+int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s,
+                        const ion_result **out, ion_grade_note_fn note,
+                        void *ctx, ion_error *err);
+
+/* The result of student i, or NULL when nothing was graded for them. */
+const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i);
+
+/* The key the gradebook grades against. */
+const ion_answer_key *ion_gradebook_key(const ion_gradebook *gb);
+
+/* ---- outputs (strings the caller frees; NULL when out of memory) ---- */
+
+/* The gradebook CSV: `student,name,total,max,percent,1a,1b,...`, one row per
+ * student of the key in key order; a part's cell is its score. A student
+ * without a submission has total 0 and `missing` in every part's cell. */
+char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len);
+
+/* Student i's feedback as text: the total, then for each part the answer
+ * given, the verdict, the key, the points and the feedback or note. */
+char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len);
+
+/* Statistics over the graded students (missing ones excluded). */
+#define ION_GRADE_BINS 10
+typedef struct {
+    size_t students, graded; /* in the key; with a submission */
+    double mean, median;     /* totals, in points */
+    double mean_max;         /* the mean of the graded students' maxima */
+    size_t bins[ION_GRADE_BINS]; /* totals by percent: [0,10), ..., [90,100] */
+    size_t hardest[3];       /* part columns with the lowest mean score ratio */
+    double hardest_ratio[3];
+    size_t nhardest;
+} ion_grade_stats;
+void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st);
+
+/* A one-screen summary: count, mean, median, hardest parts, histogram. */
+char *ion_gradebook_summary(const ion_gradebook *gb);
+
+/* ---- the bank ---- */
+
+/* Records the graded submission s (whose result r just came from
+ * ion_gradebook_grade) for the key's worksheet: the submission row (the
+ * same content again reuses its row) and one grade per part. The caller
+ * wraps a whole run in ion_bank_begin / ion_bank_commit. Returns 0 or a
+ * negative ion_bank error code with err filled. */
+int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b,
+                         const ion_submission *s, const ion_result *r,
+                         ion_error *err);
+
+#endif

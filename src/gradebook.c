@@ -1,0 +1,344 @@
+/* What grading produces: the gradebook CSV, a feedback text per student,
+ * the statistics and summary, and the grades in the bank. Strings are
+ * built in memory; the caller writes them. */
+#include "grade.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growing string; on allocation failure it stops growing and remembers. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *t = realloc(b->s, cap);
+        if (!t) {
+            b->oom = 1;
+            return;
+        }
+        b->s = t;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void sb_fmt(sbuf *b, const char *fmt, ...)
+{
+    char s[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(s, sizeof s, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        sb_add(b, s, (size_t)n < sizeof s ? (size_t)n : sizeof s - 1);
+}
+
+static char *sb_done(sbuf *b, size_t *len)
+{
+    if (!b->s && !b->oom)
+        sb_add(b, "", 0);
+    if (b->oom) {
+        free(b->s);
+        return NULL;
+    }
+    if (len)
+        *len = b->len;
+    return b->s;
+}
+
+/* A number with at most `places` decimals, without trailing zeros. */
+static const char *num_places(double v, int places, char *buf, size_t n)
+{
+    double scale = pow(10, places), r = round(v * scale) / scale;
+    snprintf(buf, n, "%.10g", r == 0 ? 0 : r);
+    return buf;
+}
+
+/* A score as people write it: 2, 0.5, 0.666667. */
+static const char *num(double v, char *buf, size_t n)
+{
+    return num_places(v, 6, buf, n);
+}
+
+static double percent(double total, double max)
+{
+    return max > 0 ? 100 * total / max : 0;
+}
+
+/* ---- the gradebook CSV ---------------------------------------------------- */
+
+/* An RFC 4180 field; text a spreadsheet would run as a formula gets a
+ * leading apostrophe. */
+static void csv_field(sbuf *b, const char *s, int text)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ') || (*s && s[strlen(s) - 1] == ' ');
+    int formula = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t');
+    if (quote)
+        sb_str(b, "\"");
+    if (formula)
+        sb_str(b, "'");
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        sb_add(b, s, (size_t)(q - s));
+        sb_str(b, "\"\"");
+    }
+    sb_str(b, s);
+    if (quote)
+        sb_str(b, "\"");
+}
+
+char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len)
+{
+    const ion_answer_key *k = ion_gradebook_key(gb);
+    size_t ncol = ion_answer_key_parts(k);
+    sbuf b = {0};
+    const char **cells = calloc(ncol + 1, sizeof *cells);
+    char *scores = malloc((ncol + 1) * 32);
+    if (!cells || !scores) {
+        free(cells);
+        free(scores);
+        return NULL;
+    }
+    sb_str(&b, "student,name,total,max,percent");
+    for (size_t c = 0; c < ncol; c++) {
+        sb_str(&b, ",");
+        sb_str(&b, ion_answer_key_part_id(k, c));
+    }
+    sb_str(&b, "\r\n");
+    char t[32], m[32];
+    for (size_t i = 0; i < ion_answer_key_students(k); i++) {
+        const ion_result *r = ion_gradebook_result(gb, i);
+        csv_field(&b, ion_answer_key_student_id(k, i), 1);
+        sb_str(&b, ",");
+        csv_field(&b, ion_answer_key_student_name(k, i), 1);
+        for (size_t c = 0; c < ncol; c++)
+            cells[c] = r ? "" : "missing";
+        double max = ion_answer_key_student_max(k, i);
+        for (size_t j = 0; r && j < r->nparts; j++) {
+            const ion_part_result *p = &r->parts[j];
+            cells[p->column] = num(p->score, scores + 32 * p->column, 32);
+        }
+        sb_fmt(&b, ",%s,%s,%.1f", num(r ? r->total : 0, t, sizeof t), num(max, m, sizeof m),
+               percent(r ? r->total : 0, max));
+        for (size_t c = 0; c < ncol; c++) {
+            sb_str(&b, ",");
+            sb_str(&b, cells[c]);
+        }
+        sb_str(&b, "\r\n");
+    }
+    free(cells);
+    free(scores);
+    return sb_done(&b, len);
+}
+
+/* ---- feedback ------------------------------------------------------------- */
+
+/* Appends text wrapped to about width columns, each line indented. */
+static void wrapped(sbuf *b, const char *text, const char *indent, size_t width)
+{
+    const char *s = text;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        /* The longest run of whole words within width code points. */
+        const char *end = s, *cut = NULL;
+        size_t cols = 0;
+        while (*end && *end != '\n' && cols < width) {
+            if (*end == ' ')
+                cut = end;
+            end++;
+            while (((unsigned char)*end & 0xc0) == 0x80)
+                end++;
+            cols++;
+        }
+        if (*end && *end != '\n' && *end != ' ' && cut)
+            end = cut;
+        sb_str(b, indent);
+        sb_add(b, s, (size_t)(end - s));
+        sb_str(b, "\n");
+        s = *end == '\n' ? end + 1 : end;
+    }
+}
+
+char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
+{
+    const ion_answer_key *k = ion_gradebook_key(gb);
+    const ion_result *r = ion_gradebook_result(gb, i);
+    sbuf b = {0};
+    char t[32], m[32], s[32], p[32];
+    const char *title = ion_answer_key_title(k);
+    sb_fmt(&b, "Worksheet %s", ion_answer_key_worksheet(k));
+    if (*title && strcmp(title, ion_answer_key_worksheet(k)))
+        sb_fmt(&b, ": %s", title);
+    sb_fmt(&b, " (%s)\nStudent: %s (%s)\n", ion_answer_key_course(k), ion_answer_key_student_name(k, i),
+           ion_answer_key_student_id(k, i));
+    if (!r) {
+        sb_str(&b, "\nNo submission was received: 0 points.\n");
+        return sb_done(&b, len);
+    }
+    sb_fmt(&b, "Submission: %s\nTotal: %s / %s points (%.1f%%)\n", r->file, num(r->total, t, sizeof t),
+           num(r->max, m, sizeof m), percent(r->total, r->max));
+    for (size_t j = 0; j < r->nparts; j++) {
+        const ion_part_result *pr = &r->parts[j];
+        sb_fmt(&b, "\n%-4s %-8s %s / %s\n", pr->part_id, ion_verdict_name(pr->verdict), num(pr->score, s, sizeof s),
+               num(pr->points, p, sizeof p));
+        sb_fmt(&b, "     your answer: %s\n", pr->answer ? pr->answer : "(none)");
+        sb_fmt(&b, "     key: %s\n", pr->key);
+        if (pr->feedback)
+            wrapped(&b, pr->feedback, "     ", 72);
+        if (pr->note)
+            wrapped(&b, pr->note, "     ", 72);
+    }
+    return sb_done(&b, len);
+}
+
+/* ---- statistics and summary ------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st)
+{
+    const ion_answer_key *k = ion_gradebook_key(gb);
+    size_t n = ion_answer_key_students(k), ncol = ion_answer_key_parts(k);
+    memset(st, 0, sizeof *st);
+    st->students = n;
+    double *totals = malloc((n + 1) * sizeof *totals);
+    double *got = calloc(ncol + 1, sizeof *got), *could = calloc(ncol + 1, sizeof *could);
+    double sum = 0, sum_max = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ion_result *r = ion_gradebook_result(gb, i);
+        if (!r)
+            continue;
+        if (totals)
+            totals[st->graded] = r->total;
+        st->graded++;
+        sum += r->total;
+        sum_max += r->max;
+        size_t bin = (size_t)(percent(r->total, r->max) / 10);
+        st->bins[bin < ION_GRADE_BINS ? bin : ION_GRADE_BINS - 1]++;
+        for (size_t j = 0; got && could && j < r->nparts; j++) {
+            got[r->parts[j].column] += r->parts[j].score;
+            could[r->parts[j].column] += r->parts[j].points;
+        }
+    }
+    if (st->graded) {
+        st->mean = sum / (double)st->graded;
+        st->mean_max = sum_max / (double)st->graded;
+        if (totals) {
+            qsort(totals, st->graded, sizeof *totals, cmp_double);
+            size_t h = st->graded / 2;
+            st->median = st->graded % 2 ? totals[h] : (totals[h - 1] + totals[h]) / 2;
+        }
+    }
+    /* The three parts with the lowest share of their points scored. */
+    for (size_t c = 0; got && could && c < ncol; c++) {
+        if (could[c] <= 0)
+            continue;
+        double ratio = got[c] / could[c];
+        size_t at = st->nhardest;
+        while (at > 0 && ratio < st->hardest_ratio[at - 1])
+            at--;
+        if (at >= 3)
+            continue;
+        size_t last = st->nhardest < 3 ? st->nhardest : 2;
+        for (size_t q = last; q > at; q--) {
+            st->hardest[q] = st->hardest[q - 1];
+            st->hardest_ratio[q] = st->hardest_ratio[q - 1];
+        }
+        st->hardest[at] = c;
+        st->hardest_ratio[at] = ratio;
+        if (st->nhardest < 3)
+            st->nhardest++;
+    }
+    free(totals);
+    free(got);
+    free(could);
+}
+
+char *ion_gradebook_summary(const ion_gradebook *gb)
+{
+    const ion_answer_key *k = ion_gradebook_key(gb);
+    ion_grade_stats st;
+    ion_gradebook_stats(gb, &st);
+    sbuf b = {0};
+    char a[32], c[32], d[32];
+    sb_fmt(&b, "worksheet %s (%s): %zu students, %zu graded, %zu missing\n", ion_answer_key_worksheet(k),
+           ion_answer_key_course(k), st.students, st.graded, st.students - st.graded);
+    if (!st.graded)
+        return sb_done(&b, NULL);
+    sb_fmt(&b, "mean %s / %s (%.1f%%), median %s\n", num_places(st.mean, 2, a, sizeof a),
+           num_places(st.mean_max, 2, c, sizeof c), percent(st.mean, st.mean_max),
+           num_places(st.median, 2, d, sizeof d));
+    if (st.nhardest) {
+        sb_str(&b, "hardest parts:");
+        for (size_t i = 0; i < st.nhardest; i++)
+            sb_fmt(&b, "%s %s (%.0f%% of points)", i ? "," : "", ion_answer_key_part_id(k, st.hardest[i]),
+                   100 * st.hardest_ratio[i]);
+        sb_str(&b, "\n");
+    }
+    size_t most = 1;
+    for (int i = 0; i < ION_GRADE_BINS; i++)
+        if (st.bins[i] > most)
+            most = st.bins[i];
+    sb_str(&b, "totals (percent of the maximum):\n");
+    for (int i = ION_GRADE_BINS - 1; i >= 0; i--) {
+        char bar[41], label[16];
+        size_t w = (st.bins[i] * 40 + most - 1) / most;
+        memset(bar, '#', w);
+        bar[w] = '\0';
+        snprintf(label, sizeof label, "%d-%d%%", 10 * i, i == ION_GRADE_BINS - 1 ? 100 : 10 * i + 9);
+        sb_fmt(&b, "  %7s |%-40s %zu\n", label, bar, st.bins[i]);
+    }
+    return sb_done(&b, NULL);
+}
+
+/* ---- the bank ---------------------------------------------------------------- */
+
+int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b, const ion_submission *s,
+                         const ion_result *r, ion_error *err)
+{
+    const ion_answer_key *k = ion_gradebook_key(gb);
+    int64_t id;
+    int ret = ion_bank_submission_upsert(b, ion_answer_key_worksheet(k), ion_answer_key_student_id(k, r->student),
+                                         r->file, s->content, s->content_len, &id, err);
+    char text[2048];
+    for (size_t j = 0; ret >= 0 && j < r->nparts; j++) {
+        const ion_part_result *p = &r->parts[j];
+        const char *feedback = p->feedback ? p->feedback : p->note;
+        if (p->feedback && p->note) {
+            snprintf(text, sizeof text, "%s (%s)", p->feedback, p->note);
+            feedback = text;
+        }
+        ion_bank_grade g = {p->part_id, p->answer, p->score, p->points, ion_verdict_name(p->verdict), feedback};
+        ret = ion_bank_grade_put(b, id, &g, err);
+    }
+    return ret < 0 ? ret : 0;
+}

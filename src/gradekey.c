@@ -1,0 +1,1017 @@
+/* Reading the answer key (schema/answer-key.xsd) for grading: streamed
+ * with libxml2's reader, so a key for thousands of students never exists
+ * as a DOM, and every expression compiled once per template version. */
+#include "gradekey.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlreader.h>
+
+#include "gradexml.h"
+
+#define KEY_NS "urn:ionsheet:answer-key:1"
+#define KEY_MAX_BYTES ((size_t)1 << 30)
+#define DEFAULT_SIGFIGS 4
+
+/* ---- an arena of strings and small arrays, with interning ---------------- */
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} chunk;
+
+struct key_arena {
+    chunk *head, *cur;
+    const char **set; /* interned strings: open addressing */
+    size_t set_cap, set_n;
+};
+
+static struct key_arena *arena_new(void)
+{
+    return calloc(1, sizeof(struct key_arena));
+}
+
+static void arena_free(struct key_arena *a)
+{
+    if (!a)
+        return;
+    for (chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(a->set);
+    free(a);
+}
+
+/* Forgets everything allocated (keeping the memory) but not the set. */
+static void arena_reset(struct key_arena *a)
+{
+    for (chunk *c = a->head; c; c = c->next)
+        c->used = 0;
+    a->cur = a->head;
+}
+
+static void *arena_alloc(struct key_arena *a, size_t size)
+{
+    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    while (a->cur && a->cur->used + size > a->cur->cap && a->cur->next)
+        a->cur = a->cur->next;
+    if (!a->cur || a->cur->used + size > a->cur->cap) {
+        size_t cap = size > (1u << 16) ? size : (1u << 16);
+        chunk *c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->used = 0;
+        c->cap = cap;
+        /* After the current chunk, so that a reset arena reuses it first. */
+        if (a->cur) {
+            c->next = a->cur->next;
+            a->cur->next = c;
+        } else {
+            c->next = NULL;
+            a->head = c;
+        }
+        a->cur = c;
+    }
+    void *p = (char *)a->cur->data + a->cur->used;
+    a->cur->used += size;
+    return p;
+}
+
+static char *arena_strdup(struct key_arena *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = arena_alloc(a, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* One stored copy of s however often it comes: thousands of students share
+ * their choice ids and most feedback texts. */
+static const char *arena_intern(struct key_arena *a, const char *s)
+{
+    if (a->set_n * 2 >= a->set_cap) {
+        size_t cap = a->set_cap ? a->set_cap * 2 : 1024;
+        const char **set = calloc(cap, sizeof *set);
+        if (!set)
+            return NULL;
+        for (size_t i = 0; i < a->set_cap; i++)
+            if (a->set[i]) {
+                size_t j = hash_str(a->set[i]) & (cap - 1);
+                while (set[j])
+                    j = (j + 1) & (cap - 1);
+                set[j] = a->set[i];
+            }
+        free(a->set);
+        a->set = set;
+        a->set_cap = cap;
+    }
+    size_t j = hash_str(s) & (a->set_cap - 1);
+    for (; a->set[j]; j = (j + 1) & (a->set_cap - 1))
+        if (!strcmp(a->set[j], s))
+            return a->set[j];
+    char *copy = arena_strdup(a, s);
+    if (copy) {
+        a->set[j] = copy;
+        a->set_n++;
+    }
+    return copy;
+}
+
+/* Grows *arr (of elements of size) so that index n fits. */
+static int grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 16;
+    while (c <= n)
+        c *= 2;
+    void *p = realloc(*(void **)arr, c * size);
+    if (!p)
+        return -1;
+    *(void **)arr = p;
+    *cap = c;
+    return 0;
+}
+
+/* ---- the reader's state -------------------------------------------------- */
+
+typedef struct {
+    const char *name, *value, *unit, *expr; /* in the temporary arena */
+    ion_type type;                          /* of the value */
+} tmp_var;
+
+typedef struct {
+    size_t part; /* absolute index into key->parts */
+    const char *from, *let;
+    int line;
+} tmp_carry;
+
+typedef struct {
+    ion_answer_key *k;
+    xmlTextReaderPtr r;
+    const char *name;
+    ion_error *err;
+    ion_gradexml_error xml;
+    struct key_arena *tmp; /* strings of the current problem */
+    /* capacities of the key's arrays */
+    size_t cap_students, cap_probs, cap_parts, cap_alts, cap_mistakes, cap_carries, cap_vals,
+        cap_shapes, cap_columns;
+    /* the current student and problem */
+    int in_student, in_problem;
+    size_t student_part0;
+    int prob_n, prob_version, prob_line;
+    const char *prob_template;
+    size_t prob_part0;
+    tmp_var *vars;
+    size_t nvars, cap_vars;
+    const char **psrc;
+    size_t npsrc, cap_psrc;
+    tmp_carry *carries;
+    size_t ncarries, cap_carries_tmp;
+    size_t column_hint;
+} key_reader;
+
+static int line_now(key_reader *kr)
+{
+    xmlNodePtr node = xmlTextReaderCurrentNode(kr->r);
+    long line = node ? xmlGetLineNo(node) : -1;
+    return line > 0 ? (int)line : xmlTextReaderGetParserLineNumber(kr->r);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int fail(key_reader *kr, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ion_fail(kr->err, kr->name, line_now(kr), "%s", msg);
+}
+
+static int oom(key_reader *kr)
+{
+    return fail(kr, "out of memory");
+}
+
+/* The attribute's value copied into the temporary arena, or NULL when the
+ * element has no such attribute. */
+static const char *attr(key_reader *kr, const char *name)
+{
+    if (xmlTextReaderMoveToAttribute(kr->r, (const xmlChar *)name) != 1)
+        return NULL;
+    const char *v = (const char *)xmlTextReaderConstValue(kr->r);
+    const char *copy = v ? arena_strdup(kr->tmp, v) : NULL;
+    xmlTextReaderMoveToElement(kr->r);
+    return copy;
+}
+
+static const char *need_attr(key_reader *kr, const char *elem, const char *name)
+{
+    const char *v = attr(kr, name);
+    if (!v)
+        fail(kr, "<%s> needs the attribute %s", elem, name);
+    return v;
+}
+
+/* A whole string as a finite number. */
+static int parse_number(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int number_attr(key_reader *kr, const char *elem, const char *name, int required,
+                       double fallback, double *out)
+{
+    const char *v = required ? need_attr(kr, elem, name) : attr(kr, name);
+    if (!v) {
+        *out = fallback;
+        return required ? -1 : 0;
+    }
+    if (parse_number(v, out) < 0)
+        return fail(kr, "<%s %s=\"%s\">: not a number", elem, name, v);
+    return 0;
+}
+
+/* ---- elements -------------------------------------------------------------- */
+
+static int on_root(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(kr->r);
+    if (!ns || strcmp(ns, KEY_NS))
+        return fail(kr, "not an answer key (the root must be <answer-key xmlns=\"%s\">)", KEY_NS);
+    const char *ws = need_attr(kr, "answer-key", "worksheet");
+    const char *course = need_attr(kr, "answer-key", "course");
+    const char *title = attr(kr, "title");
+    if (!ws || !course)
+        return -1;
+    k->worksheet = arena_strdup(k->mem, ws);
+    k->course = arena_strdup(k->mem, course);
+    k->title = arena_strdup(k->mem, title ? title : "");
+    return k->worksheet && k->course && k->title ? 0 : oom(kr);
+}
+
+static int on_student(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    const char *id = need_attr(kr, "student", "id");
+    const char *name = need_attr(kr, "student", "name");
+    if (!id || !name)
+        return -1;
+    if (grow(&k->students, &kr->cap_students, k->nstudents, sizeof *k->students) < 0)
+        return oom(kr);
+    key_student *s = &k->students[k->nstudents];
+    memset(s, 0, sizeof *s);
+    s->id = arena_strdup(k->mem, id);
+    s->name = arena_strdup(k->mem, name);
+    if (!s->id || !s->name)
+        return oom(kr);
+    s->part0 = k->nparts;
+    kr->in_student = 1;
+    kr->student_part0 = k->nparts;
+    return 0;
+}
+
+static int on_problem(key_reader *kr)
+{
+    double n, version;
+    const char *tmpl = need_attr(kr, "problem", "template");
+    if (!tmpl || number_attr(kr, "problem", "n", 1, 0, &n) < 0 ||
+        number_attr(kr, "problem", "version", 1, 0, &version) < 0)
+        return -1;
+    if (n < 1 || n > 1e6 || version < 1 || version > 1e9)
+        return fail(kr, "<problem>: n and version must be positive integers");
+    kr->prob_template = tmpl;
+    kr->prob_n = (int)n;
+    kr->prob_version = (int)version;
+    kr->prob_line = line_now(kr);
+    kr->prob_part0 = kr->k->nparts;
+    kr->in_problem = 1;
+    kr->nvars = kr->npsrc = kr->ncarries = 0;
+    return 0;
+}
+
+static int on_var(key_reader *kr, const char *elem, int is_let)
+{
+    if (grow(&kr->vars, &kr->cap_vars, kr->nvars, sizeof *kr->vars) < 0)
+        return oom(kr);
+    tmp_var *v = &kr->vars[kr->nvars];
+    v->name = need_attr(kr, elem, "name");
+    v->value = need_attr(kr, elem, "value");
+    v->unit = need_attr(kr, elem, "unit");
+    v->expr = is_let ? need_attr(kr, elem, "expr") : NULL;
+    if (!v->name || !v->value || !v->unit || (is_let && !v->expr))
+        return -1;
+    if (!ion_unit_find(v->unit))
+        return fail(kr, "%s %s: unknown unit '%s'", elem, v->name, v->unit);
+    if (!is_let && kr->nvars && kr->vars[kr->nvars - 1].expr)
+        return fail(kr, "param %s comes after a let", v->name);
+    kr->nvars++;
+    return 0;
+}
+
+/* The column of part id, added when new; columns keep their first-seen
+ * order here and are sorted once the key is read. */
+static int column_of(key_reader *kr, const char *id, size_t *col)
+{
+    ion_answer_key *k = kr->k;
+    for (size_t i = 0; i < k->ncolumns; i++) {
+        size_t c = (kr->column_hint + i) % k->ncolumns;
+        if (!strcmp(k->columns[c], id)) {
+            *col = c;
+            kr->column_hint = c + 1;
+            return 0;
+        }
+    }
+    if (grow(&k->columns, &kr->cap_columns, k->ncolumns, sizeof *k->columns) < 0)
+        return oom(kr);
+    k->columns[k->ncolumns] = arena_strdup(k->mem, id);
+    if (!k->columns[k->ncolumns])
+        return oom(kr);
+    *col = k->ncolumns++;
+    kr->column_hint = k->ncolumns;
+    return 0;
+}
+
+static int valid_part_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n < 2 || n > 7 || id[0] < '1' || id[0] > '9' || id[n - 1] < 'a' || id[n - 1] > 'z')
+        return 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (id[i] < '0' || id[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int on_part(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    const char *id = need_attr(kr, "part", "id");
+    const char *kind = need_attr(kr, "part", "kind");
+    const char *value = need_attr(kr, "part", "value");
+    if (!id || !kind || !value)
+        return -1;
+    if (!valid_part_id(id))
+        return fail(kr, "part id '%s' is not like 1a", id);
+    for (size_t i = kr->student_part0; i < k->nparts; i++)
+        if (!strcmp(k->parts[i].id, id))
+            return fail(kr, "part %s appears twice for this student", id);
+    if (grow(&k->parts, &kr->cap_parts, k->nparts, sizeof *k->parts) < 0 ||
+        grow(&kr->psrc, &kr->cap_psrc, kr->npsrc, sizeof *kr->psrc) < 0)
+        return oom(kr);
+    key_part *p = &k->parts[k->nparts];
+    memset(p, 0, sizeof *p);
+    if (column_of(kr, id, &p->column) < 0)
+        return -1;
+    p->id = k->columns[p->column];
+    p->line = line_now(kr);
+    p->problem = k->nprobs; /* the problem is appended when it ends */
+    p->index = kr->npsrc;
+    p->alt0 = k->nalts;
+    p->mis0 = k->nmistakes;
+    if (number_attr(kr, "part", "points", 1, 0, &p->points) < 0)
+        return -1;
+    if (p->points < 0)
+        return fail(kr, "part %s: negative points", id);
+    if (!strcmp(kind, "numeric")) {
+        p->kind = KEY_NUMERIC;
+        const char *unit = attr(kr, "unit");
+        p->unit = ion_unit_find(unit ? unit : "1");
+        if (!p->unit)
+            return fail(kr, "part %s: unknown unit '%s'", id, unit);
+        double sig;
+        if (parse_number(value, &p->value) < 0)
+            return fail(kr, "part %s: value '%s' is not a number", id, value);
+        if (number_attr(kr, "part", "tol-abs", 0, 0, &p->tol_abs) < 0 ||
+            number_attr(kr, "part", "tol-rel", 0, 0, &p->tol_rel) < 0 ||
+            number_attr(kr, "part", "sigfigs", 0, DEFAULT_SIGFIGS, &sig) < 0)
+            return -1;
+        if (p->tol_abs < 0 || p->tol_rel < 0)
+            return fail(kr, "part %s: negative tolerance", id);
+        p->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
+    } else if (!strcmp(kind, "choice") || !strcmp(kind, "mcq")) {
+        p->kind = kind[0] == 'c' ? KEY_CHOICE : KEY_MCQ;
+        if (!(p->value_str = arena_intern(k->mem, value)))
+            return oom(kr);
+    } else {
+        return fail(kr, "part %s: unknown kind '%s'", id, kind);
+    }
+    kr->psrc[kr->npsrc++] = attr(kr, "expr");
+    k->nparts++;
+    return 0;
+}
+
+static key_part *current_part(key_reader *kr, const char *elem)
+{
+    ion_answer_key *k = kr->k;
+    if (k->nparts == kr->prob_part0 || !kr->in_problem) {
+        fail(kr, "<%s> outside a part", elem);
+        return NULL;
+    }
+    return &k->parts[k->nparts - 1];
+}
+
+static int on_alt(key_reader *kr, int option)
+{
+    ion_answer_key *k = kr->k;
+    key_part *p = current_part(kr, option ? "option" : "choice");
+    if (!p)
+        return -1;
+    const char *id = need_attr(kr, option ? "option" : "choice", "id");
+    const char *letter = option ? need_attr(kr, "option", "letter") : "";
+    if (!id || !letter)
+        return -1;
+    if (option && (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z'))
+        return fail(kr, "option letter '%s' is not one of A to Z", letter);
+    if (grow(&k->alts, &kr->cap_alts, k->nalts, sizeof *k->alts) < 0)
+        return oom(kr);
+    key_alt *a = &k->alts[k->nalts++];
+    a->id = arena_intern(k->mem, id);
+    a->letter = letter[0];
+    p->nalt++;
+    return a->id ? 0 : oom(kr);
+}
+
+static int on_mistake(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    key_part *p = current_part(kr, "mistake");
+    if (!p)
+        return -1;
+    const char *value = need_attr(kr, "mistake", "value");
+    if (!value)
+        return -1;
+    if (grow(&k->mistakes, &kr->cap_mistakes, k->nmistakes, sizeof *k->mistakes) < 0)
+        return oom(kr);
+    key_mistake *m = &k->mistakes[k->nmistakes];
+    memset(m, 0, sizeof *m);
+    if (number_attr(kr, "mistake", "credit", 1, 0, &m->credit) < 0)
+        return -1;
+    if (m->credit < 0 || m->credit > 1)
+        return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, m->credit);
+    if (p->kind == KEY_NUMERIC) {
+        if (parse_number(value, &m->num) < 0)
+            return fail(kr, "part %s: mistake value '%s' is not a number", p->id, value);
+    } else if (!(m->str = arena_intern(k->mem, value))) {
+        return oom(kr);
+    }
+    k->nmistakes++;
+    p->nmis++;
+    return 0;
+}
+
+static int on_feedback(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    key_part *p = current_part(kr, "feedback");
+    if (!p)
+        return -1;
+    if (!p->nmis)
+        return fail(kr, "<feedback> outside a mistake");
+    key_mistake *m = &k->mistakes[k->nmistakes - 1];
+    xmlChar *lang = xmlTextReaderGetAttributeNs(kr->r, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+    int zh = lang && !strcmp((const char *)lang, "zh");
+    xmlFree(lang);
+    xmlChar *text = xmlTextReaderReadString(kr->r);
+    m->feedback[zh] = arena_intern(k->mem, text ? (const char *)text : "");
+    xmlFree(text);
+    return m->feedback[zh] ? 0 : oom(kr);
+}
+
+static int on_carry(key_reader *kr)
+{
+    key_part *p = current_part(kr, "carry");
+    if (!p)
+        return -1;
+    if (grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
+        return oom(kr);
+    tmp_carry *c = &kr->carries[kr->ncarries];
+    c->part = kr->k->nparts - 1;
+    c->from = need_attr(kr, "carry", "from");
+    c->let = need_attr(kr, "carry", "let");
+    c->line = line_now(kr);
+    if (!c->from || !c->let)
+        return -1;
+    kr->ncarries++;
+    return 0;
+}
+
+/* ---- shapes: one compiled set of expressions per template version ---------- */
+
+static int shape_resolve(void *ctx, const char *name, size_t len, ion_type *type)
+{
+    const key_shape *sh = ctx;
+    for (size_t i = 0; i < sh->nvars; i++)
+        if (!strncmp(sh->names[i], name, len) && sh->names[i][len] == '\0') {
+            *type = sh->types[i];
+            return (int)i;
+        }
+    return -1;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static int shape_fits(const key_shape *sh, const key_reader *kr)
+{
+    if (sh->version != kr->prob_version || strcmp(sh->template_id, kr->prob_template) ||
+        sh->nvars != kr->nvars || sh->nparts != kr->npsrc)
+        return 0;
+    for (size_t i = 0; i < sh->nvars; i++)
+        if (strcmp(sh->names[i], kr->vars[i].name) || !same_str(sh->src[i], kr->vars[i].expr) ||
+            sh->types[i] != kr->vars[i].type)
+            return 0;
+    for (size_t i = 0; i < sh->nparts; i++)
+        if (!same_str(sh->part_src[i], kr->psrc[i]))
+            return 0;
+    return 1;
+}
+
+static void shape_free(key_shape *sh)
+{
+    if (!sh)
+        return;
+    for (size_t i = 0; i < sh->nvars; i++)
+        ion_expr_free(sh->expr[i]);
+    for (size_t i = 0; i < sh->nparts; i++)
+        ion_expr_free(sh->part_expr[i]);
+    free(sh->expr);
+    free(sh->part_expr);
+    free(sh);
+}
+
+static int compile(key_reader *kr, key_shape *sh, const char *src, const char *what,
+                   ion_expr **out)
+{
+    ion_error e = {0};
+    *out = ion_expr_compile(src, shape_resolve, sh, &e);
+    if (*out)
+        return 0;
+    return ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->template_id, what,
+                    e.msg);
+}
+
+static const key_shape *make_shape(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    if (grow(&k->shapes, &kr->cap_shapes, k->nshapes, sizeof *k->shapes) < 0) {
+        oom(kr);
+        return NULL;
+    }
+    key_shape *sh = calloc(1, sizeof *sh);
+    size_t nv = kr->nvars, np = kr->npsrc;
+    if (!sh || !(sh->expr = calloc(nv + 1, sizeof *sh->expr)) ||
+        !(sh->part_expr = calloc(np + 1, sizeof *sh->part_expr)) ||
+        !(sh->names = arena_alloc(k->mem, (nv + 1) * sizeof *sh->names)) ||
+        !(sh->src = arena_alloc(k->mem, (nv + 1) * sizeof *sh->src)) ||
+        !(sh->types = arena_alloc(k->mem, (nv + 1) * sizeof *sh->types)) ||
+        !(sh->part_src = arena_alloc(k->mem, (np + 1) * sizeof *sh->part_src)) ||
+        !(sh->template_id = arena_intern(k->mem, kr->prob_template))) {
+        shape_free(sh);
+        oom(kr);
+        return NULL;
+    }
+    k->shapes[k->nshapes++] = sh; /* owned by the key from here on */
+    sh->version = kr->prob_version;
+    sh->nvars = nv;
+    sh->nparts = np;
+    for (size_t i = 0; i < nv; i++) {
+        sh->names[i] = arena_intern(k->mem, kr->vars[i].name);
+        sh->src[i] = kr->vars[i].expr ? arena_intern(k->mem, kr->vars[i].expr) : NULL;
+        sh->types[i] = kr->vars[i].type;
+        if (!sh->names[i] || (kr->vars[i].expr && !sh->src[i])) {
+            oom(kr);
+            return NULL;
+        }
+        if (!sh->src[i])
+            sh->nparams = i + 1;
+    }
+    for (size_t i = 0; i < np; i++) {
+        sh->part_src[i] = kr->psrc[i] ? arena_intern(k->mem, kr->psrc[i]) : NULL;
+        if (kr->psrc[i] && !sh->part_src[i]) {
+            oom(kr);
+            return NULL;
+        }
+    }
+    char what[96];
+    for (size_t i = sh->nparams; i < nv; i++) {
+        snprintf(what, sizeof what, "let %s", sh->names[i]);
+        if (compile(kr, sh, sh->src[i], what, &sh->expr[i]) < 0)
+            return NULL;
+    }
+    for (size_t i = 0; i < np; i++) {
+        if (!sh->part_src[i])
+            continue;
+        snprintf(what, sizeof what, "part %s", k->parts[kr->prob_part0 + i].id);
+        if (compile(kr, sh, sh->part_src[i], what, &sh->part_expr[i]) < 0)
+            return NULL;
+    }
+    if (nv > k->max_vars)
+        k->max_vars = nv;
+    return sh;
+}
+
+/* A variable's value from the key, in SI: a number in its unit, or a
+ * string (a choice id computed by a let). */
+static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
+{
+    double x;
+    if (parse_number(v->value, &x) == 0) {
+        out->type = ION_T_NUM;
+        out->num = ion_to_si(ion_unit_find(v->unit), x);
+        out->str = NULL;
+        return 0;
+    }
+    if (!v->expr)
+        return fail(kr, "param %s: value '%s' is not a number", v->name, v->value);
+    out->type = ION_T_STR;
+    out->num = 0;
+    out->str = arena_intern(kr->k->mem, v->value);
+    return out->str ? 0 : oom(kr);
+}
+
+static int end_problem(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    if (k->nparts == kr->prob_part0)
+        return fail(kr, "problem %d has no part", kr->prob_n);
+    if (grow(&k->vals, &kr->cap_vals, k->nvals + kr->nvars, sizeof *k->vals) < 0 ||
+        grow(&k->probs, &kr->cap_probs, k->nprobs, sizeof *k->probs) < 0)
+        return oom(kr);
+    ion_val *vals = &k->vals[k->nvals];
+    for (size_t i = 0; i < kr->nvars; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(kr->vars[i].name, kr->vars[j].name))
+                return fail(kr, "problem %d: %s is defined twice", kr->prob_n, kr->vars[i].name);
+        if (var_value(kr, &kr->vars[i], &vals[i]) < 0)
+            return -1;
+        kr->vars[i].type = vals[i].type;
+    }
+    const key_shape *sh = NULL;
+    for (size_t i = k->nshapes; i-- > 0 && !sh;)
+        if (shape_fits(k->shapes[i], kr))
+            sh = k->shapes[i];
+    if (!sh && !(sh = make_shape(kr)))
+        return -1;
+    key_problem *pr = &k->probs[k->nprobs];
+    pr->n = kr->prob_n;
+    pr->shape = sh;
+    pr->val0 = k->nvals;
+    pr->part0 = kr->prob_part0;
+    pr->nparts = k->nparts - kr->prob_part0;
+    k->nvals += kr->nvars;
+    /* Carries: the earlier part by id, the let by name. */
+    for (size_t i = pr->part0; i < k->nparts; i++) {
+        key_part *p = &k->parts[i];
+        p->car0 = k->ncarries;
+        for (size_t c = 0; c < kr->ncarries; c++) {
+            const tmp_carry *tc = &kr->carries[c];
+            if (tc->part != i)
+                continue;
+            size_t from = kr->student_part0;
+            while (from < i && strcmp(k->parts[from].id, tc->from))
+                from++;
+            if (from == i || k->parts[from].kind != KEY_NUMERIC)
+                return ion_fail(kr->err, kr->name, tc->line,
+                                "part %s: carry from '%s', which is not an earlier numeric part", p->id,
+                                tc->from);
+            size_t slot = sh->nparams;
+            while (slot < sh->nvars && strcmp(sh->names[slot], tc->let))
+                slot++;
+            if (slot == sh->nvars)
+                return ion_fail(kr->err, kr->name, tc->line, "part %s: carry of '%s', which is not a let",
+                                p->id, tc->let);
+            if (grow(&k->carries, &kr->cap_carries, k->ncarries, sizeof *k->carries) < 0)
+                return oom(kr);
+            k->carries[k->ncarries].from = from - kr->student_part0;
+            k->carries[k->ncarries].slot = slot;
+            k->ncarries++;
+            p->ncar++;
+        }
+    }
+    k->nprobs++;
+    kr->in_problem = 0;
+    arena_reset(kr->tmp);
+    return 0;
+}
+
+static int end_student(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    key_student *s = &k->students[k->nstudents];
+    s->nparts = k->nparts - s->part0;
+    if (!s->nparts)
+        return fail(kr, "student %s has no problem", s->id);
+    for (size_t i = s->part0; i < k->nparts; i++)
+        s->max += k->parts[i].points;
+    if (s->nparts > k->max_parts)
+        k->max_parts = s->nparts;
+    k->nstudents++;
+    kr->in_student = 0;
+    return 0;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+static int on_start(key_reader *kr, const char *name, int depth)
+{
+    static const struct {
+        const char *name;
+        int depth;
+    } places[] = {{"answer-key", 0}, {"student", 1}, {"problem", 2}, {"param", 3}, {"let", 3},
+                  {"part", 3},       {"choice", 4},  {"option", 4},  {"mistake", 4}, {"carry", 4},
+                  {"feedback", 5}};
+    size_t i = 0;
+    while (i < sizeof places / sizeof places[0] && strcmp(places[i].name, name))
+        i++;
+    if (i == sizeof places / sizeof places[0] || places[i].depth != depth)
+        return fail(kr, "unexpected element <%s>", name);
+    if (depth > 0) {
+        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(kr->r);
+        if (!ns || strcmp(ns, KEY_NS))
+            return fail(kr, "<%s> is not in the answer-key namespace", name);
+    }
+    switch (i) {
+    case 0: return on_root(kr);
+    case 1: return on_student(kr);
+    case 2: return on_problem(kr);
+    case 3: return on_var(kr, "param", 0);
+    case 4: return on_var(kr, "let", 1);
+    case 5: return on_part(kr);
+    case 6: return on_alt(kr, 0);
+    case 7: return on_alt(kr, 1);
+    case 8: return on_mistake(kr);
+    case 9: return on_carry(kr);
+    default: return on_feedback(kr);
+    }
+}
+
+static int on_end(key_reader *kr, const char *name)
+{
+    if (!strcmp(name, "problem"))
+        return end_problem(kr);
+    if (!strcmp(name, "student"))
+        return end_student(kr);
+    return 0;
+}
+
+static int walk(key_reader *kr)
+{
+    int rc, seen_root = 0;
+    while ((rc = xmlTextReaderRead(kr->r)) == 1) {
+        if (kr->xml.seen)
+            break;
+        int type = xmlTextReaderNodeType(kr->r);
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE)
+            return fail(kr, "a DOCTYPE is not allowed");
+        if (type == XML_READER_TYPE_ENTITY_REFERENCE)
+            return fail(kr, "entities are not allowed");
+        const char *name = (const char *)xmlTextReaderConstLocalName(kr->r);
+        if (type == XML_READER_TYPE_ELEMENT) {
+            if (on_start(kr, name, xmlTextReaderDepth(kr->r)) < 0)
+                return -1;
+            seen_root = 1;
+            if (xmlTextReaderIsEmptyElement(kr->r) && on_end(kr, name) < 0)
+                return -1;
+        } else if (type == XML_READER_TYPE_END_ELEMENT) {
+            if (on_end(kr, name) < 0)
+                return -1;
+        }
+    }
+    if (kr->xml.seen)
+        return ion_fail(kr->err, kr->name, kr->xml.line, "%s", kr->xml.msg);
+    if (rc < 0)
+        return fail(kr, "not well-formed xml");
+    if (!seen_root)
+        return ion_fail(kr->err, kr->name, 0, "empty answer key");
+    return 0;
+}
+
+static int cmp_columns(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    long nx = strtol(x, NULL, 10), ny = strtol(y, NULL, 10);
+    if (nx != ny)
+        return nx < ny ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* Columns in worksheet order (1a, 1b, ..., 10a), and the student index. */
+static int finish(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    const char **sorted = malloc((k->ncolumns + 1) * sizeof *sorted);
+    size_t *map = malloc((k->ncolumns + 1) * sizeof *map);
+    k->index_cap = 16;
+    while (k->index_cap < k->nstudents * 2)
+        k->index_cap *= 2;
+    k->index = calloc(k->index_cap, sizeof *k->index);
+    if (!sorted || !map || !k->index) {
+        free(sorted);
+        free(map);
+        return ion_fail(kr->err, kr->name, 0, "out of memory");
+    }
+    memcpy(sorted, k->columns, k->ncolumns * sizeof *sorted);
+    qsort(sorted, k->ncolumns, sizeof *sorted, cmp_columns);
+    for (size_t i = 0; i < k->ncolumns; i++)
+        for (size_t j = 0; j < k->ncolumns; j++)
+            if (sorted[j] == k->columns[i])
+                map[i] = j;
+    for (size_t i = 0; i < k->nparts; i++)
+        k->parts[i].column = map[k->parts[i].column];
+    memcpy(k->columns, sorted, k->ncolumns * sizeof *sorted);
+    free(sorted);
+    free(map);
+    for (size_t i = 0; i < k->nstudents; i++) {
+        size_t j = hash_str(k->students[i].id) & (k->index_cap - 1);
+        for (; k->index[j]; j = (j + 1) & (k->index_cap - 1))
+            if (!strcmp(k->students[k->index[j] - 1].id, k->students[i].id))
+                return ion_fail(kr->err, kr->name, 0, "student %s appears twice", k->students[i].id);
+        k->index[j] = i + 1;
+    }
+    return 0;
+}
+
+ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *name,
+                                     const char *xsd_path, ion_error *err)
+{
+    ion_gradexml_init();
+    if (!name)
+        name = "key";
+    if (len > KEY_MAX_BYTES || len > INT32_MAX) {
+        ion_fail(err, name, 0, "the key is larger than %zu bytes", KEY_MAX_BYTES);
+        return NULL;
+    }
+    int dt = ion_gradexml_doctype_line(data, len);
+    if (dt) {
+        ion_fail(err, name, dt, "a DOCTYPE or entity declaration is not allowed");
+        return NULL;
+    }
+    xmlSchemaPtr schema = NULL;
+    if (xsd_path && !(schema = ion_gradexml_schema(xsd_path, err)))
+        return NULL;
+    key_reader kr = {0};
+    kr.name = name;
+    kr.err = err;
+    kr.k = calloc(1, sizeof *kr.k);
+    kr.tmp = arena_new();
+    if (kr.k)
+        kr.k->mem = arena_new();
+    kr.r = xmlReaderForMemory(data, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    int ret = -1;
+    if (!kr.k || !kr.k->mem || !kr.tmp || !kr.r) {
+        ion_fail(err, name, 0, "out of memory");
+        goto done;
+    }
+    xmlTextReaderSetStructuredErrorHandler(kr.r, ion_gradexml_keep, &kr.xml);
+    if (schema && xmlTextReaderSetSchema(kr.r, schema) < 0) {
+        ion_fail(err, name, 0, "cannot validate against %s", xsd_path);
+        goto done;
+    }
+    ret = walk(&kr);
+    if (ret == 0 && schema && xmlTextReaderIsValid(kr.r) != 1)
+        ret = ion_fail(err, name, 0, "the key does not match %s", xsd_path);
+    if (ret == 0)
+        ret = finish(&kr);
+done:
+    if (kr.r)
+        xmlFreeTextReader(kr.r);
+    arena_free(kr.tmp);
+    free(kr.vars);
+    free(kr.psrc);
+    free(kr.carries);
+    if (ret < 0) {
+        ion_answer_key_free(kr.k);
+        return NULL;
+    }
+    return kr.k;
+}
+
+ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ion_fail(err, path, 0, "cannot open the key: %s", strerror(errno));
+        return NULL;
+    }
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    int bad = 0;
+    for (;;) {
+        if (len == cap) {
+            if (cap > KEY_MAX_BYTES) {
+                bad = 2;
+                break;
+            }
+            char *more = realloc(data, cap = cap ? cap * 2 : (1u << 20));
+            if (!more) {
+                bad = 1;
+                break;
+            }
+            data = more;
+        }
+        size_t n = fread(data + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    bad = bad ? bad : ferror(f);
+    fclose(f);
+    ion_answer_key *k = NULL;
+    if (bad == 2)
+        ion_fail(err, path, 0, "the key is larger than %zu bytes", KEY_MAX_BYTES);
+    else if (bad)
+        ion_fail(err, path, 0, "cannot read the key");
+    else
+        k = ion_answer_key_parse(data, len, path, xsd_path, err);
+    free(data);
+    return k;
+}
+
+void ion_answer_key_free(ion_answer_key *k)
+{
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->nshapes; i++)
+        shape_free(k->shapes[i]);
+    free(k->shapes);
+    free(k->students);
+    free(k->probs);
+    free(k->parts);
+    free(k->alts);
+    free(k->mistakes);
+    free(k->carries);
+    free(k->vals);
+    free(k->columns);
+    free(k->index);
+    arena_free(k->mem);
+    free(k);
+}
+
+/* ---- accessors ----------------------------------------------------------- */
+
+const char *ion_answer_key_worksheet(const ion_answer_key *k) { return k->worksheet; }
+const char *ion_answer_key_course(const ion_answer_key *k) { return k->course; }
+const char *ion_answer_key_title(const ion_answer_key *k) { return k->title; }
+size_t ion_answer_key_students(const ion_answer_key *k) { return k->nstudents; }
+size_t ion_answer_key_parts(const ion_answer_key *k) { return k->ncolumns; }
+size_t ion_answer_key_shapes(const ion_answer_key *k) { return k->nshapes; }
+
+const char *ion_answer_key_student_id(const ion_answer_key *k, size_t i)
+{
+    return i < k->nstudents ? k->students[i].id : NULL;
+}
+
+const char *ion_answer_key_student_name(const ion_answer_key *k, size_t i)
+{
+    return i < k->nstudents ? k->students[i].name : NULL;
+}
+
+double ion_answer_key_student_max(const ion_answer_key *k, size_t i)
+{
+    return i < k->nstudents ? k->students[i].max : 0;
+}
+
+const char *ion_answer_key_part_id(const ion_answer_key *k, size_t j)
+{
+    return j < k->ncolumns ? k->columns[j] : NULL;
+}
+
+long ion_answer_key_find(const ion_answer_key *k, const char *id)
+{
+    if (!id || !k->index_cap)
+        return -1;
+    for (size_t j = hash_str(id) & (k->index_cap - 1); k->index[j]; j = (j + 1) & (k->index_cap - 1))
+        if (!strcmp(k->students[k->index[j] - 1].id, id))
+            return (long)(k->index[j] - 1);
+    return -1;
+}

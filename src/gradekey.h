@@ -1,0 +1,105 @@
+/* The answer key as the grader holds it: internal to gradekey.c (which
+ * reads it) and grade.c (which grades against it). Public callers use the
+ * ion_answer_key_* functions of grade.h.
+ *
+ * One key holds a whole class: per student a range of problems and parts
+ * in flat arrays (indexes, not pointers, so the arrays can grow while the
+ * key streams in), every string in one arena, repeated strings (choice
+ * ids, feedback) stored once. Expressions are compiled once per shape: the
+ * template version's variable names and expressions, shared by every
+ * student who has that template. */
+#ifndef ION_GRADEKEY_H
+#define ION_GRADEKEY_H
+
+#include <stddef.h>
+
+#include "expr.h"
+#include "grade.h"
+#include "units.h"
+
+typedef enum { KEY_NUMERIC = 0, KEY_CHOICE, KEY_MCQ } key_kind;
+
+typedef struct {
+    const char *template_id;
+    int version;
+    size_t nparams, nvars;  /* slots: params, then lets in evaluation order */
+    const char **names;
+    ion_type *types;
+    const char **src;       /* a let's expression, NULL for a param */
+    ion_expr **expr;        /* compiled, NULL for a param */
+    size_t nparts;
+    const char **part_src;  /* NULL when the part has no expression (mcq) */
+    ion_expr **part_expr;
+} key_shape;
+
+typedef struct {
+    const char *id;         /* a choice id, or an mcq option's id */
+    char letter;            /* an mcq option's letter, 0 for a choice */
+} key_alt;
+
+typedef struct {
+    double num;             /* numeric parts: in the part's unit */
+    const char *str;        /* choice and mcq parts: the choice id or letter */
+    double credit;
+    const char *feedback[2]; /* en, zh (either may be NULL) */
+} key_mistake;
+
+typedef struct {
+    size_t from;            /* the earlier part, as an index in the student's parts */
+    size_t slot;            /* the let it asked for, a slot of the shape */
+} key_carry;
+
+typedef struct {
+    const char *id;         /* "1a", the same pointer as the column's */
+    size_t column;
+    key_kind kind;
+    int sigfigs, line;
+    size_t problem;         /* index into key->probs */
+    size_t index;           /* the part's index in its problem (its shape's part) */
+    double points;
+    const ion_unit *unit;   /* numeric */
+    double value, tol_abs, tol_rel; /* numeric, in unit */
+    const char *value_str;  /* choice: the id; mcq: the letter; numeric: NULL */
+    size_t alt0, nalt, mis0, nmis, car0, ncar;
+} key_part;
+
+typedef struct {
+    int n;
+    const key_shape *shape;
+    size_t val0;            /* shape->nvars values in key->vals, SI */
+    size_t part0, nparts;   /* in key->parts */
+} key_problem;
+
+typedef struct {
+    const char *id, *name;
+    size_t part0, nparts;   /* in key->parts, problems in order */
+    double max;
+} key_student;
+
+struct ion_answer_key {
+    struct key_arena *mem;
+    const char *worksheet, *course, *title;
+    key_student *students;
+    size_t nstudents;
+    key_problem *probs;
+    size_t nprobs;
+    key_part *parts;
+    size_t nparts;
+    key_alt *alts;
+    size_t nalts;
+    key_mistake *mistakes;
+    size_t nmistakes;
+    key_carry *carries;
+    size_t ncarries;
+    ion_val *vals;
+    size_t nvals;
+    key_shape **shapes;
+    size_t nshapes;
+    const char **columns;   /* part ids in worksheet order */
+    size_t ncolumns;
+    size_t max_vars, max_parts; /* the largest shape and student, for scratch space */
+    size_t *index;          /* student lookup: open addressing, index + 1, 0 empty */
+    size_t index_cap;
+};
+
+#endif

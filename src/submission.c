@@ -1,0 +1,714 @@
+/* Submitted answer files: text, XML or a class CSV (see submission.h). */
+#include "submission.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "csv.h"
+#include "gradexml.h"
+
+#define SUB_NS "urn:ionsheet:submission:1"
+#define NO_OFFSET ((size_t)-1)
+
+typedef struct {
+    size_t part, text; /* offsets into the parser's buffer */
+    int line;
+} raw_answer;
+
+struct ion_sub_parser {
+    char *xsd_path;
+    char *file;            /* ion_sub_parse_file's buffer */
+    size_t file_cap;
+    char *buf;             /* the current submission's strings */
+    size_t len, cap;
+    raw_answer *raw;
+    size_t nraw, cap_raw;
+    ion_answer *answers;
+    size_t cap_answers;
+    ion_error notes[ION_SUBMISSION_MAX_NOTES];
+    size_t nnotes, dropped;
+    const char *name;
+};
+
+ion_sub_parser *ion_sub_parser_new(const char *xsd_path)
+{
+    ion_sub_parser *p = calloc(1, sizeof *p);
+    if (p && xsd_path && !(p->xsd_path = strdup(xsd_path))) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void ion_sub_parser_free(ion_sub_parser *p)
+{
+    if (!p)
+        return;
+    free(p->xsd_path);
+    free(p->file);
+    free(p->buf);
+    free(p->raw);
+    free(p->answers);
+    free(p);
+}
+
+/* ---- small text helpers ------------------------------------------------- */
+
+/* Bytes of a blank at s: ASCII blanks, no-break, thin and ideographic spaces. */
+static size_t blank_len(const char *s, const char *end)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = (size_t)(end - s);
+    if (n >= 1 && (*u == ' ' || *u == '\t' || *u == '\r'))
+        return 1;
+    if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+        return 2;
+    if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0xaf || u[2] == 0x8a))
+        return 3;
+    if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
+        return 3;
+    return 0;
+}
+
+static void trim(const char **s, const char **end)
+{
+    for (size_t n; *s < *end && (n = blank_len(*s, *end)) > 0;)
+        *s += n;
+    for (int again = 1; again && *end > *s;) {
+        again = 0;
+        for (size_t n = 1; n <= 3 && (size_t)(*end - *s) >= n; n++)
+            if (blank_len(*end - n, *end) == n) {
+                *end -= n;
+                again = 1;
+                break;
+            }
+    }
+}
+
+static int lower_eq(const char *s, size_t n, const char *word)
+{
+    size_t i = 0;
+    for (; i < n && word[i]; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return 0;
+    }
+    return i == n && !word[i];
+}
+
+/* 1 when s[0..n) looks like a part id: digits, then one letter. */
+static int part_like(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i > 0 && i + 1 == n && i < 7 &&
+           ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'));
+}
+
+/* Header names of the student column in a class CSV (compared without
+ * case, blanks, '_' and '-'). */
+static int student_header(const char *s, size_t n)
+{
+    static const char *const names[] = {"student", "studentid", "id", "username", "sid",
+                                        "studentnumber", "userid", "login"};
+    char norm[32];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '_' || c == '-' || c == '.')
+            continue;
+        if (k + 1 >= sizeof norm)
+            return 0;
+        norm[k++] = c;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (lower_eq(norm, k, names[i]))
+            return 1;
+    return 0;
+}
+
+/* ---- the parser's buffers ------------------------------------------------ */
+
+static void reset(ion_sub_parser *p, const char *name)
+{
+    p->len = 0;
+    p->nraw = 0;
+    p->nnotes = p->dropped = 0;
+    p->name = name;
+}
+
+/* Room for n bytes and a NUL at the end of the buffer: their offset, or
+ * NO_OFFSET when out of memory. */
+static size_t reserve(ion_sub_parser *p, size_t n)
+{
+    if (p->len + n + 1 > p->cap) {
+        size_t cap = p->cap ? p->cap : 256;
+        while (cap < p->len + n + 1)
+            cap *= 2;
+        char *b = realloc(p->buf, cap);
+        if (!b)
+            return NO_OFFSET;
+        p->buf = b;
+        p->cap = cap;
+    }
+    size_t off = p->len;
+    p->buf[off + n] = '\0';
+    p->len += n + 1;
+    return off;
+}
+
+/* Appends s[0..n) and a NUL (s must not point into the buffer). */
+static size_t add_str(ion_sub_parser *p, const char *s, size_t n)
+{
+    size_t off = reserve(p, n);
+    if (off != NO_OFFSET)
+        memcpy(p->buf + off, s, n);
+    return off;
+}
+
+/* Appends the string at offset off (NO_OFFSET: none) and then sep, without
+ * a NUL: for building content out of strings already in the buffer. */
+static int append_copy(ion_sub_parser *p, size_t off, char sep)
+{
+    size_t n = off == NO_OFFSET ? 0 : strlen(p->buf + off);
+    size_t at = reserve(p, n); /* room first: the source may move */
+    if (at == NO_OFFSET)
+        return -1;
+    if (n)
+        memcpy(p->buf + at, p->buf + off, n);
+    p->buf[at + n] = sep;
+    return 0;
+}
+
+static int add_answer(ion_sub_parser *p, const char *part, size_t pn, const char *text, size_t tn,
+                      int line)
+{
+    if (p->nraw == p->cap_raw) {
+        size_t cap = p->cap_raw ? p->cap_raw * 2 : 32;
+        raw_answer *r = realloc(p->raw, cap * sizeof *r);
+        if (!r)
+            return -1;
+        p->raw = r;
+        p->cap_raw = cap;
+    }
+    raw_answer *a = &p->raw[p->nraw];
+    a->part = add_str(p, part, pn);
+    a->text = add_str(p, text, tn);
+    a->line = line;
+    if (a->part == NO_OFFSET || a->text == NO_OFFSET)
+        return -1;
+    p->nraw++;
+    return 0;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void note(ion_sub_parser *p, int line, const char *fmt, ...)
+{
+    if (p->nnotes == ION_SUBMISSION_MAX_NOTES) {
+        p->dropped++;
+        ion_fail(&p->notes[p->nnotes - 1], p->name, line, "%zu more lines could not be used",
+                 p->dropped + 1);
+        return;
+    }
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ion_fail(&p->notes[p->nnotes++], p->name, line, "%s", msg);
+}
+
+/* s[0..n) cut to at most max bytes at a character boundary, for messages. */
+static const char *clip(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t max = cap - 4;
+    if (n <= max) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return out;
+    }
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    memcpy(out, s, max);
+    memcpy(out + max, "...", 4);
+    return out;
+}
+
+/* Hands the submission to fn, with the offsets made pointers. */
+static int deliver(ion_sub_parser *p, ion_submission *s, size_t worksheet, size_t student,
+                   ion_submission_fn fn, void *ctx)
+{
+    if (p->nraw > p->cap_answers) {
+        ion_answer *a = realloc(p->answers, p->nraw * sizeof *a);
+        if (!a)
+            return -1;
+        p->answers = a;
+        p->cap_answers = p->nraw;
+    }
+    for (size_t i = 0; i < p->nraw; i++) {
+        p->answers[i].part = p->buf + p->raw[i].part;
+        p->answers[i].text = p->buf + p->raw[i].text;
+        p->answers[i].line = p->raw[i].line;
+    }
+    s->file = p->name;
+    s->worksheet = worksheet == NO_OFFSET ? NULL : p->buf + worksheet;
+    s->student = student == NO_OFFSET ? NULL : p->buf + student;
+    s->n = p->nraw;
+    s->answers = p->answers;
+    s->nnotes = p->nnotes;
+    s->notes = p->notes;
+    return fn(s, ctx);
+}
+
+/* ---- checks on the whole file ------------------------------------------- */
+
+/* NULL when data is UTF-8 text without control characters (tab, CR and LF
+ * aside); else why not, with *line where. */
+static const char *not_text(const char *data, size_t len, int *line)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    *line = 1;
+    if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+        return "the file is UTF-16: save it as UTF-8";
+    for (size_t i = 0; i < len;) {
+        unsigned c = u[i];
+        if (c == '\n')
+            ++*line;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+                return "binary data, not a text file";
+            i++;
+            continue;
+        }
+        size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+        if (!n || c > 0xf4 || i + n > len)
+            return "not valid UTF-8 text";
+        for (size_t k = 1; k < n; k++)
+            if ((u[i + k] & 0xc0) != 0x80)
+                return "not valid UTF-8 text";
+        /* Overlong forms, surrogates and code points past U+10FFFF. */
+        if ((c == 0xe0 && u[i + 1] < 0xa0) || (c == 0xed && u[i + 1] >= 0xa0) ||
+            (c == 0xf0 && u[i + 1] < 0x90) || (c == 0xf4 && u[i + 1] >= 0x90))
+            return "not valid UTF-8 text";
+        i += n;
+    }
+    return NULL;
+}
+
+static size_t skip_bom(const char *data, size_t len)
+{
+    return len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3) ? 3 : 0;
+}
+
+ion_sub_format ion_sub_detect(const char *data, size_t len)
+{
+    size_t i = skip_bom(data, len);
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+        i++;
+    if (i < len && data[i] == '<')
+        return ION_SUB_XML;
+    if (i < len && data[i] == '#')
+        return ION_SUB_TEXT;
+    /* A CSV header: several fields, one of them a student column. */
+    size_t end = i;
+    while (end < len && data[end] != '\n' && data[end] != '\r')
+        end++;
+    int fields = 1, student = 0;
+    for (size_t a = i, b = i; b <= end; b++) {
+        if (b < end && data[b] != ',')
+            continue;
+        const char *s = data + a, *e = data + b;
+        trim(&s, &e);
+        if (e - s >= 2 && *s == '"' && e[-1] == '"')
+            s++, e--;
+        student |= student_header(s, (size_t)(e - s));
+        if (b < end)
+            fields++;
+        a = b + 1;
+    }
+    return fields >= 2 && student ? ION_SUB_CSV : ION_SUB_TEXT;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Sets a header value (worksheet or student), refusing a second, different one. */
+static int header_value(ion_sub_parser *p, const char *what, size_t *off, int *line, const char *v,
+                        size_t n, int at, ion_error *err)
+{
+    char a[80], b[80];
+    if (!n)
+        return ion_fail(err, p->name, at, "the %s line is empty", what);
+    if (*off != NO_OFFSET) {
+        if (strlen(p->buf + *off) == n && !memcmp(p->buf + *off, v, n))
+            return 0;
+        return ion_fail(err, p->name, at, "a second %s line ('%s'; line %d says '%s')", what,
+                        clip(v, n, a, sizeof a), *line, clip(p->buf + *off, strlen(p->buf + *off), b, sizeof b));
+    }
+    if ((*off = add_str(p, v, n)) == NO_OFFSET)
+        return ion_fail(err, p->name, at, "out of memory");
+    *line = at;
+    return 0;
+}
+
+static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submission_fn fn,
+                      void *ctx, ion_error *err)
+{
+    ion_submission s = {.format = ION_SUB_TEXT, .line = 1, .content = data, .content_len = len};
+    size_t worksheet = NO_OFFSET, student = NO_OFFSET;
+    char shown[80];
+    const char *end = data + len;
+    int line = 0;
+    for (const char *pos = data + skip_bom(data, len); pos < end;) {
+        const char *eol = memchr(pos, '\n', (size_t)(end - pos));
+        if (!eol)
+            eol = end;
+        const char *s0 = pos, *s1 = eol;
+        pos = eol + 1;
+        line++;
+        trim(&s0, &s1);
+        if (s0 == s1 || *s0 == '#')
+            continue;
+        /* The separator: ':' or a full-width colon (U+FF1A), whichever first. */
+        const char *colon = s0;
+        size_t seplen = 0;
+        for (; colon < s1; colon++) {
+            if (*colon == ':') {
+                seplen = 1;
+                break;
+            }
+            if (s1 - colon >= 3 && !memcmp(colon, "\xef\xbc\x9a", 3)) {
+                seplen = 3;
+                break;
+            }
+        }
+        if (!seplen) {
+            note(p, line, "'%s' is not 'PART: ANSWER'", clip(s0, (size_t)(s1 - s0), shown, sizeof shown));
+            continue;
+        }
+        const char *k0 = s0, *k1 = colon, *v0 = colon + seplen, *v1 = s1;
+        trim(&k0, &k1);
+        /* " # ..." after an answer is a comment. */
+        for (const char *h = v0; h < v1; h++)
+            if (*h == '#' && (h == v0 || h[-1] == ' ' || h[-1] == '\t')) {
+                v1 = h;
+                break;
+            }
+        trim(&v0, &v1);
+        size_t kn = (size_t)(k1 - k0), vn = (size_t)(v1 - v0);
+        if (lower_eq(k0, kn, "worksheet")) {
+            if (header_value(p, "worksheet", &worksheet, &s.worksheet_line, v0, vn, line, err) < 0)
+                return -1;
+        } else if (lower_eq(k0, kn, "student") || lower_eq(k0, kn, "id")) {
+            if (header_value(p, "student", &student, &s.student_line, v0, vn, line, err) < 0)
+                return -1;
+        } else if (lower_eq(k0, kn, "name") || lower_eq(k0, kn, "course") || lower_eq(k0, kn, "email")) {
+            continue; /* informative only: the key knows them */
+        } else if (part_like(k0, kn)) {
+            if (vn && add_answer(p, k0, kn, v0, vn, line) < 0)
+                return ion_fail(err, p->name, line, "out of memory");
+        } else {
+            note(p, line, "unknown field '%s'", clip(k0, kn, shown, sizeof shown));
+        }
+    }
+    if (student == NO_OFFSET)
+        return ion_fail(err, p->name, 0, "not an answer file: no 'student: ID' line");
+    return deliver(p, &s, worksheet, student, fn, ctx);
+}
+
+/* ---- XML ----------------------------------------------------------------- */
+
+static int is_elem(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name) && n->ns &&
+           !strcmp((const char *)n->ns->href, SUB_NS);
+}
+
+static int xml_attr(ion_sub_parser *p, xmlNodePtr n, const char *name, size_t *off)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    *off = NO_OFFSET;
+    if (!v)
+        return 0;
+    const char *s = (const char *)v, *e = s + strlen(s);
+    trim(&s, &e);
+    *off = e > s ? add_str(p, s, (size_t)(e - s)) : NO_OFFSET;
+    xmlFree(v);
+    return 0;
+}
+
+static int walk_xml(ion_sub_parser *p, xmlDocPtr doc, ion_submission *s, size_t *worksheet,
+                    size_t *student, ion_error *err)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!root || !is_elem(root, "submission"))
+        return ion_fail(err, p->name, root ? (int)xmlGetLineNo(root) : 0,
+                        "not a submission (the root must be <submission xmlns=\"%s\">)", SUB_NS);
+    xml_attr(p, root, "worksheet", worksheet);
+    xml_attr(p, root, "student", student);
+    s->worksheet_line = s->student_line = (int)xmlGetLineNo(root);
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        int line = (int)xmlGetLineNo(n);
+        if (!is_elem(n, "answer")) {
+            note(p, line, "unexpected element <%s>", (const char *)n->name);
+            continue;
+        }
+        xmlChar *part = xmlGetNoNsProp(n, (const xmlChar *)"part");
+        xmlChar *text = xmlNodeGetContent(n);
+        int ret = 0;
+        if (!part) {
+            note(p, line, "<answer> without a part attribute");
+        } else {
+            const char *k0 = (const char *)part, *k1 = k0 + strlen(k0);
+            const char *v0 = text ? (const char *)text : "", *v1 = v0 + strlen(v0);
+            trim(&k0, &k1);
+            trim(&v0, &v1);
+            if (v1 > v0)
+                ret = add_answer(p, k0, (size_t)(k1 - k0), v0, (size_t)(v1 - v0), line);
+        }
+        xmlFree(part);
+        xmlFree(text);
+        if (ret < 0)
+            return ion_fail(err, p->name, line, "out of memory");
+    }
+    if (*student == NO_OFFSET)
+        return ion_fail(err, p->name, s->student_line, "not an answer file: no student attribute");
+    return 0;
+}
+
+static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submission_fn fn,
+                     void *ctx, ion_error *err)
+{
+    ion_gradexml_init();
+    int dt = ion_gradexml_doctype_line(data, len);
+    if (dt)
+        return ion_fail(err, p->name, dt, "a DOCTYPE or entity declaration is not allowed");
+    xmlSchemaPtr schema = NULL;
+    if (p->xsd_path && !(schema = ion_gradexml_schema(p->xsd_path, err)))
+        return -1;
+    ion_gradexml_error x = {0};
+    xmlSetStructuredErrorFunc(&x, ion_gradexml_keep);
+    xmlDocPtr doc = xmlReadMemory(data, (int)len, p->name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (!doc)
+        return ion_fail(err, p->name, x.line, "%s", x.seen ? x.msg : "not well-formed xml");
+    int ret = 0;
+    if (doc->intSubset || doc->extSubset) {
+        ret = ion_fail(err, p->name, 0, "a DOCTYPE is not allowed");
+    } else if (schema) {
+        xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+        if (!vc) {
+            ret = ion_fail(err, p->name, 0, "out of memory");
+        } else {
+            xmlSchemaSetValidStructuredErrors(vc, ion_gradexml_keep, &x);
+            if (xmlSchemaValidateDoc(vc, doc) != 0)
+                ret = ion_fail(err, p->name, x.line, "%s", x.seen ? x.msg : "does not match the submission schema");
+            xmlSchemaFreeValidCtxt(vc);
+        }
+    }
+    ion_submission s = {.format = ION_SUB_XML, .line = 1, .content = data, .content_len = len};
+    size_t worksheet = NO_OFFSET, student = NO_OFFSET;
+    if (ret == 0)
+        ret = walk_xml(p, doc, &s, &worksheet, &student, err);
+    xmlFreeDoc(doc);
+    return ret < 0 ? ret : deliver(p, &s, worksheet, student, fn, ctx);
+}
+
+/* ---- a class CSV --------------------------------------------------------- */
+
+typedef struct {
+    size_t student, worksheet; /* column indexes, NO_OFFSET when absent */
+    size_t ncols;
+    size_t *part; /* per column: offset of the part id in the header buffer, or NO_OFFSET */
+    char *names;  /* the header's part ids */
+} csv_header;
+
+static int read_header(ion_sub_parser *p, const ion_csv_record *rec, csv_header *h, ion_error *err)
+{
+    h->student = h->worksheet = NO_OFFSET;
+    h->ncols = rec->n;
+    h->part = malloc(rec->n * sizeof *h->part);
+    h->names = malloc(rec->n * 8 + 1);
+    if (!h->part || !h->names)
+        return ion_fail(err, p->name, rec->line, "out of memory");
+    size_t used = 0, nparts = 0;
+    for (size_t i = 0; i < rec->n; i++) {
+        const char *s = rec->field[i], *e = s + rec->len[i];
+        trim(&s, &e);
+        size_t n = (size_t)(e - s);
+        h->part[i] = NO_OFFSET;
+        if (h->student == NO_OFFSET && student_header(s, n)) {
+            h->student = i;
+        } else if (lower_eq(s, n, "worksheet")) {
+            h->worksheet = i;
+        } else if (part_like(s, n)) {
+            memcpy(h->names + used, s, n);
+            h->names[used + n] = '\0';
+            h->part[i] = used;
+            used += n + 1;
+            nparts++;
+        }
+    }
+    if (h->student == NO_OFFSET)
+        return ion_fail(err, p->name, rec->line, "a class CSV needs a student column");
+    if (!nparts)
+        return ion_fail(err, p->name, rec->line, "the CSV header has no answer columns (1a, 1b, ...)");
+    return 0;
+}
+
+/* A row's student, worksheet and answers, and the row in a canonical form
+ * (student, then part<TAB>answer lines) as its content for the bank. */
+static int deliver_row(ion_sub_parser *p, const csv_header *h, const ion_csv_record *rec,
+                       ion_submission_fn fn, void *ctx, ion_error *err)
+{
+    reset(p, p->name);
+    ion_submission s = {.format = ION_SUB_CSV, .line = rec->line};
+    size_t student = NO_OFFSET, worksheet = NO_OFFSET;
+    int any = 0;
+    for (size_t i = 0; i < rec->n && i < h->ncols; i++) {
+        const char *v0 = rec->field[i], *v1 = v0 + rec->len[i];
+        trim(&v0, &v1);
+        size_t vn = (size_t)(v1 - v0);
+        if (!vn)
+            continue;
+        any = 1;
+        if (i == h->student) {
+            student = add_str(p, v0, vn);
+            s.student_line = rec->line;
+        } else if (i == h->worksheet) {
+            worksheet = add_str(p, v0, vn);
+            s.worksheet_line = rec->line;
+        } else if (h->part[i] != NO_OFFSET) {
+            const char *part = h->names + h->part[i];
+            if (add_answer(p, part, strlen(part), v0, vn, rec->line) < 0)
+                return ion_fail(err, p->name, rec->line, "out of memory");
+        }
+    }
+    if (!any)
+        return 0; /* a row of empty cells */
+    if (rec->n > h->ncols)
+        note(p, rec->line, "the row has %zu fields, the header %zu: the extra ones are ignored", rec->n,
+             h->ncols);
+    /* The canonical content, after the strings the answers point into. */
+    size_t start = p->len;
+    if (append_copy(p, student, '\n') < 0)
+        return ion_fail(err, p->name, rec->line, "out of memory");
+    for (size_t i = 0; i < p->nraw; i++)
+        if (append_copy(p, p->raw[i].part, '\t') < 0 || append_copy(p, p->raw[i].text, '\n') < 0)
+            return ion_fail(err, p->name, rec->line, "out of memory");
+    s.content = p->buf + start; /* the buffer does not move from here on */
+    s.content_len = p->len - start;
+    return deliver(p, &s, worksheet, student, fn, ctx);
+}
+
+static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submission_fn fn,
+                     void *ctx, ion_error *err)
+{
+    /* A first pass refuses a broken file before any row is graded. */
+    ion_csv_record rec;
+    int rc;
+    ion_csv *r = ion_csv_new(data, len, p->name);
+    if (!r)
+        return ion_fail(err, p->name, 0, "out of memory");
+    while ((rc = ion_csv_next(r, &rec, err)) == 1)
+        ;
+    ion_csv_free(r);
+    if (rc < 0)
+        return -1;
+    if (!(r = ion_csv_new(data, len, p->name)))
+        return ion_fail(err, p->name, 0, "out of memory");
+    csv_header h = {0};
+    int ret = ion_csv_next(r, &rec, err) == 1 ? read_header(p, &rec, &h, err) : -1;
+    while (ret == 0 && (rc = ion_csv_next(r, &rec, err)) == 1)
+        ret = deliver_row(p, &h, &rec, fn, ctx, err);
+    free(h.part);
+    free(h.names);
+    ion_csv_free(r);
+    return ret;
+}
+
+int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len, const char *name,
+                  ion_submission_fn fn, void *ctx, ion_error *err)
+{
+    reset(p, name ? name : "-");
+    name = p->name;
+    size_t i = skip_bom(data, len);
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+        i++;
+    if (i == len)
+        return ion_fail(err, name, 0, "empty file");
+    int line;
+    const char *why = not_text(data, len, &line);
+    if (why)
+        return ion_fail(err, name, line, "%s", why);
+    ion_sub_format f = ion_sub_detect(data, len);
+    size_t max = f == ION_SUB_CSV ? ION_SUBMISSION_MAX_CSV_BYTES : ION_SUBMISSION_MAX_BYTES;
+    if (len > max)
+        return ion_fail(err, name, 0, "the file is larger than %zu bytes", (size_t)max);
+    if (f == ION_SUB_XML)
+        return parse_xml(p, data, len, fn, ctx, err);
+    if (f == ION_SUB_CSV)
+        return parse_csv(p, data, len, fn, ctx, err);
+    return parse_text(p, data, len, fn, ctx, err);
+}
+
+int ion_sub_parse_file(ion_sub_parser *p, const char *path, ion_submission_fn fn, void *ctx,
+                       ion_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ion_fail(err, path, 0, "cannot open the file: %s", strerror(errno));
+    const size_t limit = ION_SUBMISSION_MAX_CSV_BYTES;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > limit)) {
+        fclose(f);
+        if (!S_ISREG(st.st_mode))
+            return ion_fail(err, path, 0, "not a regular file");
+        return ion_fail(err, path, 0, "the file is larger than %zu bytes", limit);
+    }
+    size_t len = 0;
+    int bad = 0;
+    for (;;) {
+        if (len == p->file_cap) {
+            if (p->file_cap > limit)
+                break;
+            size_t cap = p->file_cap ? p->file_cap * 4 : 64 * 1024;
+            if (cap > limit)
+                cap = limit + 1;
+            char *b = realloc(p->file, cap + 1);
+            if (!b) {
+                bad = 1;
+                break;
+            }
+            p->file = b;
+            p->file_cap = cap;
+        }
+        size_t n = fread(p->file + len, 1, p->file_cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    bad = bad || ferror(f);
+    fclose(f);
+    if (bad)
+        return ion_fail(err, path, 0, "cannot read the file");
+    if (len > limit)
+        return ion_fail(err, path, 0, "the file is larger than %zu bytes", limit);
+    p->file[len] = '\0';
+    return ion_sub_parse(p, p->file, len, path, fn, ctx, err);
+}
