@@ -1,0 +1,130 @@
+/* ionsheet drill: the terminal side of the self-check drill (drill.h does
+ * the rest). Colour only on a terminal that supports it, never with
+ * NO_COLOR; input that is not a terminal is echoed so that the output
+ * reads as a transcript. */
+#include "cli.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "bank.h"
+#include "drill.h"
+
+static const char usage[] =
+    "usage: ionsheet drill [--topic T] [--difficulty N] [--lang en|zh] [--user U] [--seed N]\n"
+    "       ionsheet drill --stats [--topic T] [--user U]\n"
+    "\n"
+    "Self-check: one fresh problem at a time, each answer judged at once. At a\n"
+    "prompt type the answer (a number with or without its unit, a choice, or a\n"
+    "letter), ? for a hint, s for the worked solution, n to skip the problem,\n"
+    "q to quit; the end of input also ends the session with a summary.\n"
+    "\n"
+    "  --topic T        only problems of topic T (nernst, ghk, pump, donnan, drive, concept)\n"
+    "  --difficulty N   only problems of difficulty N (1 to 3); otherwise the\n"
+    "                   difficulty follows your progress in each topic\n"
+    "  --lang en|zh     the language of problems and messages\n"
+    "  --user U         whose progress (default $USER, else \"student\")\n"
+    "  --seed N         reproducible problems (default: a random seed)\n"
+    "  --stats          your progress per topic, and what to practise next\n";
+
+/* Reads stdin one line at a time into a buffer it keeps. */
+typedef struct {
+    char *line;
+    size_t cap;
+} line_reader;
+
+static const char *read_line(void *ctx, const ion_drill_ask *ask)
+{
+    (void)ask;
+    line_reader *r = ctx;
+    ssize_t n = getline(&r->line, &r->cap, stdin);
+    if (n < 0)
+        return NULL;
+    while (n > 0 && (r->line[n - 1] == '\n' || r->line[n - 1] == '\r'))
+        r->line[--n] = '\0';
+    return r->line;
+}
+
+/* Colour on a terminal that supports it (https://no-color.org). */
+static int want_color(void)
+{
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no && *no) && term && *term && strcmp(term, "dumb");
+}
+
+static int parse_number(const char *text, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    if (!text || !*text || *text == '-')
+        return -1;
+    *out = strtoull(text, &end, 10);
+    return *end || *out > max ? -1 : 0;
+}
+
+int cmd_drill(int argc, char **argv, ion_cli *cli)
+{
+    if (cli_wants_help(argc, argv, usage))
+        return EXIT_OK;
+    const char *topic = NULL, *difficulty = NULL, *lang = cli->lang, *user = NULL, *seed_text = NULL;
+    int stats = 0;
+    for (int i = 1; i < argc; i++) {
+        int got;
+        if ((got = cli_option(argc, argv, &i, "--topic", &topic)) ||
+            (got = cli_option(argc, argv, &i, "--difficulty", &difficulty)) ||
+            (got = cli_option(argc, argv, &i, "--lang", &lang)) ||
+            (got = cli_option(argc, argv, &i, "--user", &user)) ||
+            (got = cli_option(argc, argv, &i, "--seed", &seed_text))) {
+            if (got < 0)
+                return EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--stats")) {
+            stats = 1;
+        } else {
+            cli_msg(NULL, 0, "drill: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    unsigned long long d = 0, seed = 0;
+    if (difficulty && (parse_number(difficulty, 3, &d) || d < 1)) {
+        cli_msg(NULL, 0, "drill: --difficulty needs 1, 2 or 3, not '%s'", difficulty);
+        return EXIT_USAGE;
+    }
+    if (seed_text && parse_number(seed_text, UINT64_MAX, &seed)) {
+        cli_msg(NULL, 0, "drill: --seed needs a non-negative integer, not '%s'", seed_text);
+        return EXIT_USAGE;
+    }
+    if (strcmp(lang, "en") && strcmp(lang, "zh")) {
+        cli_msg(NULL, 0, "drill: unknown language '%s' (en or zh)", lang);
+        return EXIT_USAGE;
+    }
+    if (!user || !*user)
+        user = getenv("USER");
+    if (!user || !*user)
+        user = "student";
+    if (!seed_text) {
+        if (sodium_init() < 0) {
+            cli_msg(NULL, 0, "drill: no source of random numbers");
+            return EXIT_IO;
+        }
+        randombytes_buf(&seed, sizeof seed);
+    }
+
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    ion_drill_opts o = {user, topic, (int)d, lang, seed, want_color(), !isatty(STDIN_FILENO)};
+    ion_error err = {0};
+    line_reader r = {NULL, 0};
+    int rc = stats ? ion_drill_stats(b, &o, stdout, &err) : ion_drill_run(b, &o, read_line, &r, stdout, NULL, &err);
+    free(r.line);
+    ion_bank_close(b);
+    if (rc < 0) {
+        cli_report(&err);
+        return rc == ION_BANK_EINVAL ? EXIT_USAGE : rc == ION_DRILL_ETEMPLATE ? EXIT_INPUT : EXIT_IO;
+    }
+    return EXIT_OK;
+}

@@ -1,0 +1,132 @@
+/* The self-check drill (SPEC.md "Self-check drill"): one fresh problem at a
+ * time, each answer judged at once (judge.h), hints and worked solutions,
+ * and the student's progress kept in the bank.
+ *
+ * The library does the logic and the wording; the caller does the
+ * terminal. Input comes through a callback that returns one line at a
+ * time, output goes to a FILE* the caller passes, with ANSI colours only
+ * when the caller asks for them.
+ *
+ * Choosing problems (the picker). Every template of the bank (of one topic,
+ * or of one difficulty, when asked) may come. A topic is chosen with weight
+ * 0.5 + 4 * (1 - a), where a = (right first + 1) / (attempts + 2) over the
+ * user's history in that topic, so weak topics come more often; then a
+ * template of it with weight
+ *   closeness of its difficulty to the topic's level (1, 1/4, 1/20)
+ *   * (0.5 + 2 * (1 - a)) for its own history a
+ *   * 1/2 once it was right first time 3 times in a row
+ *   * 1/4 for the template just shown (when the topic has others).
+ * The topic's level (its lowest to its highest difficulty) steps up after
+ * a problem of at least that difficulty is right at the first try, and
+ * down after two problems in a row that were not. The bank keeps no level:
+ * it is worked out again when a picker is made, by replaying the stored
+ * progress (ion_bank_drill_list) in the order it was last drilled: per
+ * template, the failure(s) before its current streak (two when it was
+ * never right, else one) and then its streak of successes.
+ *
+ * A problem counts as right first time when every part was right at its
+ * first try with neither hint nor solution shown. A problem that ends (all
+ * parts answered, or the solution asked for) is recorded with
+ * ion_bank_drill_record; one left by n, q or the end of input is recorded
+ * (as not right first time) only when that is already known, so skipping
+ * an unseen problem costs nothing. */
+#ifndef ION_DRILL_H
+#define ION_DRILL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bank.h"
+#include "error.h"
+#include "instance.h"
+
+/* Besides the bank's codes: a stored template could not be loaded or gave
+ * no instance (err says which and why). */
+enum { ION_DRILL_ETEMPLATE = -3 };
+
+/* ---- the picker ---- */
+
+typedef struct ion_drill_picker ion_drill_picker;
+
+/* A picker over the bank's templates (topic NULL: every topic; difficulty
+ * 1..3: only that difficulty, 0: any) with user's stored progress; picks
+ * follow from seed alone. Returns NULL with err filled when the bank fails
+ * (ION_BANK_EDB) or nothing can be picked. Free with ion_drill_picker_free
+ * (NULL is fine). */
+ion_drill_picker *ion_drill_picker_new(ion_bank *b, const char *user,
+                                       const char *topic, int difficulty,
+                                       uint64_t seed, ion_error *err);
+void ion_drill_picker_free(ion_drill_picker *p);
+
+/* The next template's id (owned by the picker, valid while it lives) and
+ * a fresh seed for its instance. */
+const char *ion_drill_pick(ion_drill_picker *p, uint64_t *seed);
+
+/* Tells the picker how a problem went (what the bank was told), so that
+ * the next picks follow. Unknown ids are ignored. */
+void ion_drill_picker_result(ion_drill_picker *p, const char *template_id,
+                             int right_first);
+
+/* Progress in one topic, as the picker sees it. */
+typedef struct {
+    const char *topic;  /* owned by the picker */
+    int templates;      /* in the bank (of the picker's difficulty) */
+    int attempts, right_first;
+    int streak;         /* right first time in a row, latest last */
+    int level;          /* the difficulty picks aim at */
+} ion_drill_topic;
+
+/* The picker's topics, ordered by name: i from 0 while it returns 1. */
+int ion_drill_picker_topic(const ion_drill_picker *p, size_t i,
+                           ion_drill_topic *out);
+
+/* ---- the session ---- */
+
+typedef struct {
+    const char *user;   /* whose progress (ion_bank_text_problem rules) */
+    const char *topic;  /* NULL: every topic */
+    int difficulty;     /* 1..3: only that; 0: adaptive */
+    const char *lang;   /* "en" or "zh": problem texts and our wording */
+    uint64_t seed;      /* every pick and problem follows from it */
+    int color;          /* ANSI colours in the output */
+    int echo;           /* write each line read after its prompt (for input
+                           that is not a terminal, so the output reads as a
+                           transcript) */
+} ion_drill_opts;
+
+/* What the drill asks for when it reads a line (tests use it to answer). */
+typedef struct {
+    const ion_instance *in; /* the problem */
+    size_t part;            /* the part asked for */
+    int tries;              /* wrong tries at it so far */
+} ion_drill_ask;
+
+/* Returns the next line of input without its line end (owned by the
+ * reader, valid until the next call), or NULL at the end of input. The
+ * prompt has been written and out flushed. */
+typedef const char *(*ion_drill_read_fn)(void *ctx, const ion_drill_ask *ask);
+
+typedef struct {
+    int done;        /* problems ended: answered through, or solution shown */
+    int right_first; /* of them, right first time */
+    int skipped;     /* left with n */
+    int quit;        /* 1 when q ended the session, 0 for the end of input */
+} ion_drill_tally;
+
+/* Runs a session: problems until q or the end of input, then the summary
+ * (problems done, right first time, per topic, what to practise next).
+ * *tally (may be NULL) gets the counts. Returns 0, or a negative bank error
+ * code with err filled: ION_BANK_EINVAL for a bad user, topic or
+ * difficulty, ION_DRILL_ETEMPLATE for a template that fails, ION_BANK_EDB
+ * when the bank fails (what was recorded before stays). */
+int ion_drill_run(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn read,
+                  void *ctx, FILE *out, ion_drill_tally *tally, ion_error *err);
+
+/* Writes user's progress per topic (of o->topic, or all) as a table with
+ * bars, and what to practise next. Uses o->user, topic, difficulty, lang
+ * and color. Returns 0 or a negative bank error code with err filled. */
+int ion_drill_stats(ion_bank *b, const ion_drill_opts *o, FILE *out,
+                    ion_error *err);
+
+#endif

@@ -1,0 +1,766 @@
+/* The self-check drill: judging one answer, scripted sessions (right,
+ * wrong, hint, solution, skip, quit, end of input), the adaptive picker and
+ * the progress table. Run from the repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bank.h"
+#include "catalog.h"
+#include "drill.h"
+#include "instance.h"
+#include "judge.h"
+
+#define DB "/tmp/ionsheet-test-drill.db"
+
+static ion_bank *bank;
+static ion_template_list shipped;
+
+static int setup_all(void **state)
+{
+    (void)state;
+    unlink(DB);
+    unlink(DB "-wal");
+    unlink(DB "-shm");
+    ion_error err = {0};
+    bank = ion_bank_open(DB, 1, &err);
+    if (!bank) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    const char *paths[] = {"problems"};
+    ion_import_stats st;
+    if (ion_import(bank, paths, 1, "schema/problem.xsd", NULL, NULL, &st, &err)) {
+        fprintf(stderr, "import: %s\n", err.msg);
+        return -1;
+    }
+    static const char *const files[] = {"problems/drive.xml", "problems/pump.xml", "problems/concept.xml",
+                                        "problems/ghk.xml"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (ion_templates_load(files[i], "schema/problem.xsd", &shipped, &err)) {
+            fprintf(stderr, "%s\n", err.msg);
+            return -1;
+        }
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    ion_template_list_release(&shipped);
+    ion_bank_close(bank);
+    unlink(DB);
+    unlink(DB "-wal");
+    unlink(DB "-shm");
+    return 0;
+}
+
+static const ion_template *shipped_template(const char *id)
+{
+    for (size_t i = 0; i < shipped.n; i++)
+        if (!strcmp(shipped.items[i]->id, id))
+            return shipped.items[i];
+    fail_msg("no template %s", id);
+    return NULL;
+}
+
+/* ---- judging ---- */
+
+static ion_judgement judge(const ion_instance *in, size_t part, const char *answer)
+{
+    ion_judgement j;
+    ion_judge_answer(in, part, answer, &j);
+    return j;
+}
+
+static void make_instance(ion_instance *in, const char *id, uint64_t seed)
+{
+    ion_error err = {0};
+    assert_int_equal(ion_instance_init(in, shipped_template(id)), 0);
+    if (ion_instance_generate(in, seed, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void test_judge_numeric(void **state)
+{
+    (void)state;
+    ion_instance in;
+    make_instance(&in, "drive-k", 1); /* DF = 4.000 mV, tolerance 0.5 mV */
+    assert_true(fabs(in.parts[0].answer.num - 0.004) < 1e-9);
+    assert_int_equal(judge(&in, 0, "4").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, " 4.4 mV ").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, "3,6").verdict, ION_JUDGE_RIGHT);       /* decimal comma */
+    assert_int_equal(judge(&in, 0, "0.004 V").verdict, ION_JUDGE_RIGHT);   /* converted */
+    assert_int_equal(judge(&in, 0, "4000 uV").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, "4e0mV").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, "4.6").verdict, ION_JUDGE_WRONG);       /* outside the tolerance */
+
+    /* The other sign: wrong, the matching mistake (credit 0), and a note. */
+    ion_judgement j = judge(&in, 0, "\xe2\x88\x92" "4 mV");  /* Unicode minus */
+    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.mistake, 0);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_SIGN);
+
+    /* Volts written as millivolts: the mistake with credit 0.5. */
+    j = judge(&in, 0, "0.004");
+    assert_int_equal(j.verdict, ION_JUDGE_PARTIAL);
+    assert_int_equal(j.mistake, 1);
+    assert_true(j.credit == 0.5);
+
+    /* A unit of another dimension is wrong, and says so. */
+    j = judge(&in, 0, "4 mM");
+    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_DIMENSION);
+    assert_string_equal(j.unit->name, "mM");
+
+    /* Not a number: unreadable, with the parser's reason. */
+    j = judge(&in, 0, "four");
+    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_NUMBER);
+    assert_non_null(strstr(j.detail, "not a number"));
+    j = judge(&in, 0, "4 mVV");
+    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_non_null(strstr(j.detail, "unknown unit"));
+    assert_int_equal(judge(&in, 0, "").verdict, ION_JUDGE_UNREADABLE);
+    char longer[400];
+    memset(longer, '1', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    assert_int_equal(judge(&in, 0, longer).verdict, ION_JUDGE_UNREADABLE);
+    ion_instance_release(&in);
+
+    /* A dimensionless part, and one in ms. */
+    make_instance(&in, "pump-tau", 1); /* 37.50 ms; 0.7693 */
+    assert_int_equal(judge(&in, 0, "0.0375 s").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, "37500").verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 1, "0.77").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 1, "0.23").verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 1, "0.77 mV").note, ION_JUDGE_NOTE_DIMENSION);
+    ion_instance_release(&in);
+}
+
+static void test_judge_choice_and_mcq(void **state)
+{
+    (void)state;
+    ion_instance in;
+    make_instance(&in, "drive-k", 1); /* b: outward (of outward inward none); c: out */
+    assert_string_equal(in.parts[1].answer.str, "outward");
+    assert_int_equal(judge(&in, 1, "outward").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 1, " OutWard ").verdict, ION_JUDGE_RIGHT);
+    ion_judgement j = judge(&in, 1, "inward");
+    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.mistake, 0);
+    assert_int_equal(judge(&in, 1, "none").verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 1, "none").mistake, -1);
+    /* Never "out" for "outward", nor the other way round. */
+    j = judge(&in, 1, "out");
+    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_CHOICE);
+    assert_int_equal(judge(&in, 2, "outward").verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(judge(&in, 2, "OUT").verdict, ION_JUDGE_RIGHT);
+    ion_instance_release(&in);
+
+    make_instance(&in, "concept-refractory", 3);
+    char right[2] = {in.parts[0].letter, '\0'}, lower[2] = {(char)(in.parts[0].letter - 'A' + 'a'), '\0'};
+    char other[2] = {in.parts[0].letter == 'A' ? 'B' : 'A', '\0'};
+    assert_int_equal(judge(&in, 0, right).verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, lower).verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, other).verdict, ION_JUDGE_WRONG);
+    j = judge(&in, 0, "Z");
+    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_LETTER);
+    assert_int_equal(judge(&in, 0, "AB").verdict, ION_JUDGE_UNREADABLE);
+    ion_instance_release(&in);
+}
+
+/* ---- scripted sessions ---- */
+
+/* Answers from a script: "R" a right answer, "W" a wrong one (not a known
+ * mistake, so that the feedback is the plain one), anything else as it
+ * is. After the script, `rest` (when not NULL) is used until max_problems
+ * problems have been started; then the input ends. */
+typedef struct {
+    const char *const *script;
+    size_t n, pos;
+    const char *rest;
+    int max_problems;
+    int problems;
+    const ion_instance *last;
+    uint64_t last_seed;
+    char line[256];
+    char templates[64][64]; /* the templates shown, in order */
+} reader;
+
+static void answer_for(const ion_drill_ask *ask, int right, char *buf, size_t n)
+{
+    const ion_part *p = &ask->in->t->parts[ask->part];
+    const ion_part_inst *pi = &ask->in->parts[ask->part];
+    if (p->kind == ION_ANSWER_MCQ) {
+        char c = right ? pi->letter : pi->letter == 'A' ? 'B' : 'A';
+        snprintf(buf, n, "%c", c);
+    } else if (p->kind == ION_ANSWER_CHOICE) {
+        size_t k = 0;
+        if (!right)
+            while (k < p->nchoices && !strcmp(p->choices[k], pi->answer.str))
+                k++;
+        snprintf(buf, n, "%s", right ? pi->answer.str : p->choices[k]);
+    } else if (right) {
+        snprintf(buf, n, "%.10g %s", ion_from_si(p->unit, pi->answer.num), p->unit->name);
+    } else {
+        /* Far off, and checked to be no mistake. */
+        for (double f = 7.77;; f *= 3.1) {
+            double key = ion_from_si(p->unit, pi->answer.num);
+            snprintf(buf, n, "%.10g", key + f * (fabs(key) + 1));
+            ion_judgement j;
+            ion_judge_answer(ask->in, ask->part, buf, &j);
+            if (j.verdict == ION_JUDGE_WRONG && j.mistake < 0 && j.note == ION_JUDGE_NOTE_NONE)
+                break;
+        }
+    }
+}
+
+static const char *scripted(void *ctx, const ion_drill_ask *ask)
+{
+    reader *r = ctx;
+    if (ask->in != r->last || ask->in->seed != r->last_seed) {
+        if (r->problems < 64)
+            snprintf(r->templates[r->problems], sizeof r->templates[0], "%s", ask->in->t->id);
+        r->problems++;
+        r->last = ask->in;
+        r->last_seed = ask->in->seed;
+    }
+    const char *tok;
+    if (r->pos < r->n)
+        tok = r->script[r->pos++];
+    else if (r->rest && r->problems <= r->max_problems)
+        tok = r->rest;
+    else
+        return NULL;
+    if (!strcmp(tok, "R") || !strcmp(tok, "W"))
+        answer_for(ask, tok[0] == 'R', r->line, sizeof r->line);
+    else
+        snprintf(r->line, sizeof r->line, "%s", tok);
+    return r->line;
+}
+
+typedef struct {
+    int rows, attempts, right_first;
+} progress;
+
+static int add_progress(const ion_bank_drill *d, void *ctx)
+{
+    progress *p = ctx;
+    p->rows++;
+    p->attempts += d->attempts;
+    p->right_first += d->right_first;
+    return 0;
+}
+
+static progress stored(const char *user, const char *topic)
+{
+    progress p = {0};
+    ion_error err = {0};
+    assert_int_equal(ion_bank_drill_list(bank, user, topic, add_progress, &p, &err), 0);
+    return p;
+}
+
+/* Runs a session and returns its output (caller frees). */
+static char *session(const ion_drill_opts *o, reader *r, ion_drill_tally *tally, int expect)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ion_error err = {0};
+    int rc = ion_drill_run(bank, o, scripted, r, out, tally, &err);
+    fclose(out);
+    if (rc != expect)
+        fail_msg("ion_drill_run returned %d (%s)\n%s", rc, err.msg, buf);
+    return buf;
+}
+
+static ion_drill_opts opts(const char *user, const char *topic, uint64_t seed)
+{
+    ion_drill_opts o = {user, topic, 0, "en", seed, 0, 1};
+    return o;
+}
+
+static void test_session_all_right(void **state)
+{
+    (void)state;
+    reader r = {.rest = "R", .max_problems = 6};
+    ion_drill_opts o = opts("right", NULL, 11);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_int_equal(t.done, 6);
+    assert_int_equal(t.right_first, 6);
+    assert_int_equal(t.skipped, 0);
+    assert_int_equal(t.quit, 0);
+    assert_non_null(strstr(out, "Self-check drill for right."));
+    assert_non_null(strstr(out, "Problem 6 · "));
+    assert_non_null(strstr(out, "✓ Right! The answer is "));
+    assert_non_null(strstr(out, "Every part right at the first try. Well done!"));
+    assert_non_null(strstr(out, "Summary: 6 problems done, 6 right the first time."));
+    assert_non_null(strstr(out, "Practise next: "));
+    assert_null(strstr(out, "Not right"));
+    assert_null(strchr(out, '\033'));
+    /* The seventh problem was left at the end of input, unseen: not recorded. */
+    progress p = stored("right", NULL);
+    assert_int_equal(p.attempts, 6);
+    assert_int_equal(p.right_first, 6);
+    free(out);
+
+    /* The same seed and history give the same session. */
+    reader r2 = {.rest = "R", .max_problems = 6};
+    o.user = "right2";
+    char *again = session(&o, &r2, &t, 0);
+    for (int i = 0; i < 6; i++)
+        assert_string_equal(r.templates[i], r2.templates[i]);
+    free(again);
+}
+
+static void test_session_wrong_then_right(void **state)
+{
+    (void)state;
+    const char *script[] = {"W", "R"};
+    reader r = {.script = script, .n = 2, .max_problems = 1};
+    ion_drill_opts o = opts("wrongright", "nernst", 5);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_non_null(strstr(out, "✗ Not right."));
+    assert_non_null(strstr(out, "  Hint: "));
+    assert_non_null(strstr(out, "✓ Right this time."));
+    assert_null(strstr(out, "Well done"));
+    assert_null(strstr(out, "Worked solution"));
+    /* The script ended within the problem: known missed, so recorded. */
+    progress p = stored("wrongright", NULL);
+    assert_int_equal(p.attempts, 1);
+    assert_int_equal(p.right_first, 0);
+    assert_int_equal(t.right_first, 0);
+    free(out);
+}
+
+static void test_session_wrong_twice(void **state)
+{
+    (void)state;
+    const char *script[] = {"W", "W"};
+    reader r = {.script = script, .n = 2, .rest = "R", .max_problems = 1};
+    ion_drill_opts o = opts("twice", "ghk", 5);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    const char *hint = strstr(out, "Hint: "), *answer = strstr(out, "The answer is "),
+               *solution = strstr(out, "Worked solution: ");
+    assert_non_null(hint);
+    assert_non_null(answer);
+    assert_non_null(solution);
+    assert_true(hint < answer && answer < solution);
+    assert_int_equal(t.done, 1);
+    assert_int_equal(t.right_first, 0);
+    assert_non_null(strstr(out, "Summary: 1 problem done, 0 right the first time."));
+    assert_non_null(strstr(out, "GHK voltage: 1 done, 0 right the first time"));
+    assert_non_null(strstr(out, "Practise next: GHK voltage (0 of 1 right the first time so far)"));
+    free(out);
+}
+
+static void test_session_unreadable_is_no_try(void **state)
+{
+    (void)state;
+    const char *script[] = {"", "abc", "h", "R"};
+    reader r = {.script = script, .n = 4, .rest = "R", .max_problems = 1};
+    ion_drill_opts o = opts("typo", "pump", 2);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_non_null(strstr(out, "I could not read that as a number ('abc' is not a number)"));
+    assert_non_null(strstr(out, "? shows a hint"));
+    assert_int_equal(t.right_first, 1);
+    free(out);
+}
+
+static void test_session_hint_and_solution(void **state)
+{
+    (void)state;
+    /* A hint asked for: right then is not right first time. */
+    const char *script[] = {"?", "R"};
+    reader r = {.script = script, .n = 2, .rest = "R", .max_problems = 1};
+    ion_drill_opts o = opts("helped", "donnan", 3);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_non_null(strstr(out, "Hint: "));
+    assert_int_equal(t.done, 1);
+    assert_int_equal(t.right_first, 0);
+    free(out);
+
+    /* The solution asked for: shown with every answer; the problem ends. */
+    const char *script2[] = {"s", "q"};
+    reader r2 = {.script = script2, .n = 2};
+    o.user = "solution";
+    out = session(&o, &r2, &t, 0);
+    assert_non_null(strstr(out, "Worked solution: "));
+    assert_non_null(strstr(out, "  (a) "));
+    assert_int_equal(t.done, 1);
+    assert_int_equal(t.right_first, 0);
+    assert_int_equal(t.quit, 1);
+    assert_int_equal(stored("solution", NULL).attempts, 1);
+    free(out);
+}
+
+static void test_session_skip_and_quit(void **state)
+{
+    (void)state;
+    /* Skipping an untried problem costs nothing; q ends the session. */
+    const char *script[] = {"n", "n", "q"};
+    reader r = {.script = script, .n = 3};
+    ion_drill_opts o = opts("skipper", NULL, 9);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_int_equal(t.skipped, 2);
+    assert_int_equal(t.done, 0);
+    assert_int_equal(t.quit, 1);
+    assert_non_null(strstr(out, "Skipped."));
+    assert_non_null(strstr(out, "Summary: no problems done this time."));
+    assert_non_null(strstr(out, "Skipped: 2."));
+    assert_non_null(strstr(out, "Problem 3 · "));
+    assert_null(strstr(out, "Problem 4 · "));
+    assert_int_equal(stored("skipper", NULL).rows, 0);
+    free(out);
+
+    /* Skipping after a wrong try records the miss. */
+    const char *script2[] = {"W", "n"};
+    reader r2 = {.script = script2, .n = 2};
+    o.user = "skipper2";
+    out = session(&o, &r2, &t, 0);
+    assert_int_equal(t.skipped, 1);
+    assert_int_equal(t.quit, 0);
+    progress p = stored("skipper2", NULL);
+    assert_int_equal(p.attempts, 1);
+    assert_int_equal(p.right_first, 0);
+    free(out);
+}
+
+static void test_session_color_and_chinese(void **state)
+{
+    (void)state;
+    reader r = {.rest = "R", .max_problems = 1};
+    ion_drill_opts o = opts("colour", "nernst", 4);
+    o.color = 1;
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_non_null(strstr(out, "\033[32m✓ Right!"));
+    free(out);
+
+    reader r2 = {.rest = "W", .max_problems = 1};
+    o = opts("zh", "nernst", 4);
+    o.lang = "zh";
+    out = session(&o, &r2, &t, 0);
+    assert_non_null(strstr(out, "第 1 题 · 能斯特电位 · 难度 "));
+    assert_non_null(strstr(out, "✗ 不对。"));
+    assert_non_null(strstr(out, "详细解答："));
+    assert_non_null(strstr(out, "小结：完成 1 题，其中 0 题一次答对。"));
+    free(out);
+}
+
+static void test_session_refusals(void **state)
+{
+    (void)state;
+    reader r = {0};
+    ion_drill_opts o = opts("x", "no-such-topic", 1);
+    ion_drill_tally t;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ion_error err = {0};
+    assert_int_equal(ion_drill_run(bank, &o, scripted, &r, f, &t, &err), ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "no templates in topic 'no-such-topic' (see ionsheet bank list)");
+    o = opts("x", "concept", 1);
+    o.difficulty = 3;
+    assert_int_equal(ion_drill_run(bank, &o, scripted, &r, f, &t, &err), ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "no templates of difficulty 3 in topic concept");
+    o.difficulty = 4;
+    assert_int_equal(ion_drill_run(bank, &o, scripted, &r, f, &t, &err), ION_BANK_EINVAL);
+    o = opts("bad\nname", NULL, 1);
+    assert_int_equal(ion_drill_run(bank, &o, scripted, &r, f, &t, &err), ION_BANK_EINVAL);
+    assert_non_null(strstr(err.msg, "user name"));
+    fclose(f);
+    assert_int_equal(len, 0);  /* nothing written before a refusal */
+    free(out);
+}
+
+static void test_session_fixed_difficulty(void **state)
+{
+    (void)state;
+    reader r = {.rest = "R", .max_problems = 8};
+    ion_drill_opts o = opts("fixed", "nernst", 8);
+    o.difficulty = 2;
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_int_equal(t.done, 8);
+    assert_null(strstr(out, "difficulty 1 ["));
+    assert_null(strstr(out, "difficulty 3 ["));
+    assert_null(strstr(out, "step up"));
+    free(out);
+}
+
+/* ---- the picker ---- */
+
+static int topic_of(const char *id, char *topic, size_t n)
+{
+    const char *dash = strchr(id, '-');
+    snprintf(topic, n, "%.*s", (int)(dash - id), id);
+    return 0;
+}
+
+typedef struct {
+    const char *user;
+    int right; /* 1: right first time, 0: not, -1: by topic (ghk wrong) */
+} recorder;
+
+static int record_template(const ion_bank_template *t, void *ctx)
+{
+    const recorder *rc = ctx;
+    ion_error err = {0};
+    int right = rc->right >= 0 ? rc->right : strcmp(t->topic, "ghk") != 0;
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(ion_bank_drill_record(bank, rc->user, t->id, (uint64_t)k, right, &err), 0);
+    return 0;
+}
+
+/* Share of picks per topic over n picks. */
+static void pick_shares(ion_drill_picker *p, int n, double *ghk, double *max_other)
+{
+    const char *names[] = {"concept", "donnan", "drive", "ghk", "nernst", "pump"};
+    int count[6] = {0};
+    for (int i = 0; i < n; i++) {
+        uint64_t seed;
+        char topic[32];
+        topic_of(ion_drill_pick(p, &seed), topic, sizeof topic);
+        for (int k = 0; k < 6; k++)
+            count[k] += !strcmp(topic, names[k]);
+    }
+    *ghk = (double)count[3] / n;
+    *max_other = 0;
+    for (int k = 0; k < 6; k++)
+        if (k != 3 && (double)count[k] / n > *max_other)
+            *max_other = (double)count[k] / n;
+}
+
+static void test_picker_weak_topic_more_often(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    /* A new student: every topic about as often. */
+    ion_drill_picker *p = ion_drill_picker_new(bank, "newcomer", NULL, 0, 42, &err);
+    assert_non_null(p);
+    double ghk, other;
+    pick_shares(p, 3000, &ghk, &other);
+    assert_true(ghk > 0.12 && ghk < 0.22);
+    assert_true(other < 0.22);
+    ion_drill_picker_free(p);
+
+    /* One who keeps failing GHK and gets the rest right: far more GHK. */
+    recorder rc = {"ghk-failer", -1};
+    assert_int_equal(ion_bank_template_list(bank, NULL, record_template, &rc, &err), 0);
+    p = ion_drill_picker_new(bank, "ghk-failer", NULL, 0, 42, &err);
+    assert_non_null(p);
+    pick_shares(p, 3000, &ghk, &other);
+    assert_true(ghk > 0.45);
+    assert_true(ghk > 3 * other);
+    ion_drill_picker_free(p);
+
+    /* The same within a session: results fed back move the picks. */
+    p = ion_drill_picker_new(bank, "in-session", NULL, 0, 7, &err);
+    assert_non_null(p);
+    int ghk_late = 0;
+    for (int i = 0; i < 400; i++) {
+        uint64_t seed;
+        const char *id = ion_drill_pick(p, &seed);
+        int is_ghk = !strncmp(id, "ghk-", 4);
+        if (i >= 300)
+            ghk_late += is_ghk;
+        ion_drill_picker_result(p, id, !is_ghk);
+    }
+    assert_true(ghk_late > 40);
+    ion_drill_picker_free(p);
+}
+
+static void test_picker_weak_template_more_often(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    /* Within GHK at difficulty 2: failing ghk-chord, right on the rest. */
+    for (int k = 0; k < 6; k++) {
+        assert_int_equal(ion_bank_drill_record(bank, "chord", "ghk-chord", 1, 0, &err), 0);
+        assert_int_equal(ion_bank_drill_record(bank, "chord", "ghk-hyperkalemia", 1, 1, &err), 0);
+        assert_int_equal(ion_bank_drill_record(bank, "chord", "ghk-kna-cl", 1, 1, &err), 0);
+        assert_int_equal(ion_bank_drill_record(bank, "chord", "ghk-nonselective", 1, 1, &err), 0);
+    }
+    ion_drill_picker *p = ion_drill_picker_new(bank, "chord", "ghk", 2, 3, &err);
+    assert_non_null(p);
+    int chord = 0;
+    for (int i = 0; i < 2000; i++) {
+        uint64_t seed;
+        const char *id = ion_drill_pick(p, &seed);
+        assert_true(!strcmp(id, "ghk-chord") || !strcmp(id, "ghk-hyperkalemia") || !strcmp(id, "ghk-kna-cl") ||
+                    !strcmp(id, "ghk-nonselective"));
+        chord += !strcmp(id, "ghk-chord");
+    }
+    assert_true(chord > 2000 * 0.4); /* uniform would be 0.25 */
+    ion_drill_picker_free(p);
+}
+
+static int level_of(const ion_drill_picker *p, const char *topic)
+{
+    ion_drill_topic t;
+    for (size_t i = 0; ion_drill_picker_topic(p, i, &t); i++)
+        if (!strcmp(t.topic, topic))
+            return t.level;
+    fail_msg("no topic %s", topic);
+    return 0;
+}
+
+static void test_picker_levels(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    ion_drill_picker *p = ion_drill_picker_new(bank, "climber", NULL, 0, 1, &err);
+    assert_non_null(p);
+    assert_int_equal(level_of(p, "nernst"), 1);
+    ion_drill_picker_result(p, "nernst-k", 1);   /* difficulty 1, right: up */
+    assert_int_equal(level_of(p, "nernst"), 2);
+    ion_drill_picker_result(p, "nernst-k", 1);   /* below the level: stays */
+    assert_int_equal(level_of(p, "nernst"), 2);
+    ion_drill_picker_result(p, "nernst-ca", 1);  /* difficulty 2: up */
+    assert_int_equal(level_of(p, "nernst"), 3);
+    ion_drill_picker_result(p, "nernst-activity", 1);
+    assert_int_equal(level_of(p, "nernst"), 3);  /* the topic's highest */
+    ion_drill_picker_result(p, "nernst-activity", 0);
+    assert_int_equal(level_of(p, "nernst"), 3);  /* one miss: stays */
+    ion_drill_picker_result(p, "nernst-activity", 0);
+    assert_int_equal(level_of(p, "nernst"), 2);  /* two in a row: down */
+    ion_drill_picker_result(p, "nernst-ca", 0);
+    ion_drill_picker_result(p, "nernst-ca", 0);
+    assert_int_equal(level_of(p, "nernst"), 1);
+    ion_drill_picker_result(p, "nernst-k", 0);
+    ion_drill_picker_result(p, "nernst-k", 0);
+    assert_int_equal(level_of(p, "nernst"), 1);  /* the topic's lowest */
+    ion_drill_picker_result(p, "no-such-template", 1);
+    ion_drill_picker_free(p);
+
+    /* Picks aim at the level: at level 1 mostly difficulty 1. */
+    p = ion_drill_picker_new(bank, "climber", "nernst", 0, 1, &err);
+    int easy = 0;
+    for (int i = 0; i < 1000; i++) {
+        uint64_t seed;
+        const char *id = ion_drill_pick(p, &seed);
+        easy += !strcmp(id, "nernst-k") || !strcmp(id, "nernst-na") || !strcmp(id, "nernst-seed-check");
+    }
+    assert_true(easy > 550); /* 3 of the 9 templates */
+    ion_drill_picker_free(p);
+
+    /* Levels come back from the bank: right at difficulty 1, then (a
+     * second later, so the order is known) two misses at difficulty 2. */
+    assert_int_equal(ion_bank_drill_record(bank, "stored", "nernst-k", 1, 1, &err), 0);
+    p = ion_drill_picker_new(bank, "stored", NULL, 0, 1, &err);
+    assert_int_equal(level_of(p, "nernst"), 2);
+    ion_drill_picker_free(p);
+    sleep(1);
+    assert_int_equal(ion_bank_drill_record(bank, "stored", "nernst-ca", 1, 0, &err), 0);
+    assert_int_equal(ion_bank_drill_record(bank, "stored", "nernst-ca", 2, 0, &err), 0);
+    p = ion_drill_picker_new(bank, "stored", NULL, 0, 1, &err);
+    assert_int_equal(level_of(p, "nernst"), 1);
+    ion_drill_picker_free(p);
+}
+
+static void test_session_level_messages(void **state)
+{
+    (void)state;
+    reader r = {.rest = "R", .max_problems = 3};
+    ion_drill_opts o = opts("stepper", "pump", 6);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_non_null(strstr(out, "Next Na⁺/K⁺ pump problems step up to difficulty 2."));
+    free(out);
+    reader r2 = {.rest = "W", .max_problems = 2};
+    out = session(&o, &r2, &t, 0);
+    assert_non_null(strstr(out, "step back to difficulty"));
+    free(out);
+}
+
+/* ---- the progress table ---- */
+
+static char *stats(const ion_drill_opts *o)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ion_error err = {0};
+    if (ion_drill_stats(bank, o, out, &err))
+        fail_msg("%s", err.msg);
+    fclose(out);
+    return buf;
+}
+
+static void test_stats(void **state)
+{
+    (void)state;
+    ion_drill_opts o = opts("nobody", NULL, 0);
+    char *out = stats(&o);
+    assert_non_null(strstr(out, "Drill progress of nobody"));
+    assert_non_null(strstr(out, "nernst   Nernst potentials        0     -      ....................     1      -"));
+    assert_non_null(strstr(out, "Nothing drilled yet"));
+    free(out);
+
+    /* After a session: 2 GHK problems, one right first time. */
+    const char *script[] = {"R", "R", "R", "W", "W", "W", "W", "W", "W", "W", "W"};
+    reader r = {.script = script, .n = 11, .rest = "W", .max_problems = 2};
+    o = opts("tabled", "ghk", 1);
+    ion_drill_tally t;
+    char *s = session(&o, &r, &t, 0);
+    free(s);
+    progress p = stored("tabled", "ghk");
+    o.topic = NULL;
+    out = stats(&o);
+    char row[128];
+    snprintf(row, sizeof row, "ghk      GHK voltage              %d", p.attempts);
+    assert_non_null(strstr(out, row));
+    assert_non_null(strstr(out, "concept  Concepts                 0     -"));
+    assert_non_null(strstr(out, "Practise next: "));
+    assert_null(strchr(out, '\033'));
+    free(out);
+
+    o.color = 1;
+    o.lang = "zh";
+    out = stats(&o);
+    assert_non_null(strstr(out, "tabled 的练习进度"));
+    assert_non_null(strstr(out, "█") || strstr(out, "░"));
+    assert_non_null(strchr(out, '\033'));
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_judge_numeric),
+        cmocka_unit_test(test_judge_choice_and_mcq),
+        cmocka_unit_test(test_session_all_right),
+        cmocka_unit_test(test_session_wrong_then_right),
+        cmocka_unit_test(test_session_wrong_twice),
+        cmocka_unit_test(test_session_unreadable_is_no_try),
+        cmocka_unit_test(test_session_hint_and_solution),
+        cmocka_unit_test(test_session_skip_and_quit),
+        cmocka_unit_test(test_session_color_and_chinese),
+        cmocka_unit_test(test_session_refusals),
+        cmocka_unit_test(test_session_fixed_difficulty),
+        cmocka_unit_test(test_picker_weak_topic_more_often),
+        cmocka_unit_test(test_picker_weak_template_more_often),
+        cmocka_unit_test(test_picker_levels),
+        cmocka_unit_test(test_session_level_messages),
+        cmocka_unit_test(test_stats),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
