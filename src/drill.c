@@ -151,11 +151,13 @@ static const char *topic_name(const char *topic, int lang)
 #define C_YELLOW "\033[33m"
 #define C_CYAN "\033[36m"
 
-/* Where a session or table writes: the stream, the language, colours. */
+/* Where a session or table writes: the stream, the language, colours,
+ * the width to wrap text at (0: none). */
 typedef struct {
     FILE *out;
     int lang;
     int color;
+    int width;
 } writer;
 
 static void paint(const writer *w, const char *color, const char *text)
@@ -164,6 +166,85 @@ static void paint(const writer *w, const char *color, const char *text)
         fprintf(w->out, "%s%s%s", color, text, C_RESET);
     else
         fputs(text, w->out);
+}
+
+/* Columns a UTF-8 string takes on a terminal: East Asian wide characters
+ * take two. */
+static int columns(const char *s)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned cp = *p;
+        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len > 1) {
+            cp &= 0x3Fu >> (len - 1);
+            for (int k = 1; k < len && (p[k] & 0xC0) == 0x80; k++)
+                cp = cp << 6 | (p[k] & 0x3Fu);
+        }
+        for (int k = 0; k < len && *p; k++)
+            p++;
+        int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                   (cp >= 0xFFE0 && cp <= 0xFFE6);
+        n += 1 + wide;
+    }
+    return n;
+}
+
+/* The length of the next word of s: up to a blank, or one East Asian
+ * character (those lines may break between any two). */
+static size_t word_len(const char *s)
+{
+    size_t n = 0;
+    while (s[n] && s[n] != ' ') {
+        size_t len = 1;
+        while (((unsigned char)s[n + len] & 0xC0) == 0x80)
+            len++;
+        char ch[8];
+        snprintf(ch, sizeof ch, "%.*s", (int)len, s + n);
+        if (columns(ch) == 2)
+            return n ? n : len;
+        n += len;
+    }
+    return n;
+}
+
+/* Writes a line of text in color after indent, wrapped at word boundaries
+ * to the writer's width; the lines after the first are indented by hang
+ * more columns. */
+static void emit(const writer *w, const char *indent, int hang, const char *color, const char *text)
+{
+    fputs(indent, w->out);
+    if (w->color && color)
+        fputs(color, w->out);
+    int start = columns(indent), col = start;
+    for (const char *p = text; *p;) {
+        int space = 0;
+        while (*p == ' ') {
+            space = 1;
+            p++;
+        }
+        if (!*p)
+            break;
+        size_t n = word_len(p);
+        char word[512];
+        snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
+        int wide = columns(word);
+        if (w->width > 0 && col > start + hang && col + space + wide > w->width) {
+            fprintf(w->out, "\n%s%*s", indent, hang, "");
+            col = start + hang;
+        } else if (space) {
+            fputc(' ', w->out);
+            col++;
+        }
+        fwrite(p, 1, n, w->out);
+        col += wide;
+        p += n;
+    }
+    if (w->color && color)
+        fputs(C_RESET, w->out);
+    fputc('\n', w->out);
 }
 
 /* Message m with its {name}s filled from the NULL-terminated name, value
@@ -202,11 +283,8 @@ static void say(const writer *w, const char *indent, const char *color, enum msg
     va_start(ap, m);
     char *text = vexpand(w->lang, m, ap);
     va_end(ap);
-    if (!text)
-        return;
-    fputs(indent, w->out);
-    paint(w, color, text);
-    fputc('\n', w->out);
+    if (text)
+        emit(w, indent, 2, color, text);
     free(text);
 }
 
@@ -634,17 +712,33 @@ static void show_solution(session *s, problem *pb)
     pb->missed = 1;
 }
 
+/* Writes "label text" with the text wrapped under itself. */
+static void emit_labelled(const writer *w, const char *indent, const char *label, const char *text)
+{
+    size_t n = strlen(label) + strlen(text) + 2;
+    char *line = malloc(n);
+    if (!line)
+        return;
+    snprintf(line, n, "%s %s", label, text);
+    emit(w, indent, columns(label) + 1, NULL, line);
+    free(line);
+}
+
 static void show_part(session *s, const problem *pb, size_t i)
 {
     const ion_part *p = &pb->in.t->parts[i];
     char *text = plain_text(&pb->in, &p->text, s->w.lang);
-    fprintf(s->w.out, "\n(%s) %s\n", p->id, text ? text : "");
+    char label[16];
+    snprintf(label, sizeof label, "(%s)", p->id);
+    fputc('\n', s->w.out);
+    emit_labelled(&s->w, "", label, text ? text : "");
     free(text);
     if (p->kind != ION_ANSWER_MCQ)
         return;
     for (size_t k = 0; k < p->noptions; k++) {
         char *opt = plain_text(&pb->in, &p->options[pb->in.parts[i].order[k]].text, s->w.lang);
-        fprintf(s->w.out, "    %c) %s\n", (int)('A' + k), opt ? opt : "");
+        snprintf(label, sizeof label, "%c)", (int)('A' + k));
+        emit_labelled(&s->w, "    ", label, opt ? opt : "");
         free(opt);
     }
 }
@@ -694,7 +788,7 @@ static void say_wrong(session *s, const problem *pb, size_t i, const ion_judgeme
     if (j->mistake >= 0) {
         char *fb = plain_text(&pb->in, &p->mistakes[j->mistake].feedback, s->w.lang);
         if (fb)
-            fprintf(s->w.out, "  %s\n", fb);
+            emit(&s->w, "  ", 2, NULL, fb);
         free(fb);
     }
     if (j->note == ION_JUDGE_NOTE_SIGN)
@@ -815,17 +909,19 @@ static void show_problem(session *s, const problem *pb, const char *id, uint64_t
                         (const char *)NULL);
     char *source = expand(s->w.lang, M_SOURCE, "id", id, "seed", sd, (const char *)NULL);
     fputc('\n', s->w.out);
-    paint(&s->w, C_BOLD C_CYAN, head ? head : "");
-    fputc(' ', s->w.out);
-    paint(&s->w, C_DIM, source ? source : "");
-    fputc('\n', s->w.out);
+    if (head && source) {
+        paint(&s->w, C_BOLD C_CYAN, head);
+        int fits = !s->w.width || columns(head) + 1 + columns(source) <= s->w.width;
+        fputc(fits ? ' ' : '\n', s->w.out);
+        paint(&s->w, C_DIM, source);
+        fputc('\n', s->w.out);
+    }
     free(head);
     free(source);
-    paint(&s->w, C_BOLD, ion_i18n_get(&t->title, s->w.lang ? "zh" : "en"));
-    fputc('\n', s->w.out);
+    emit(&s->w, "", 0, C_BOLD, ion_i18n_get(&t->title, s->w.lang ? "zh" : "en"));
     char *text = plain_text(&pb->in, &t->text, s->w.lang);
     if (text)
-        fprintf(s->w.out, "%s\n", text);
+        emit(&s->w, "", 0, NULL, text);
     free(text);
 }
 
@@ -930,7 +1026,7 @@ int ion_drill_run(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn read, 
     s.o = o;
     s.read = read;
     s.ctx = ctx;
-    s.w = (writer){out, lang_index(o->lang), o->color};
+    s.w = (writer){out, lang_index(o->lang), o->color, o->width};
     s.err = err;
     int ret = check_user(o->user, err);
     if (ret)
@@ -962,30 +1058,6 @@ done:
 }
 
 /* ---- the progress table ------------------------------------------------- */
-
-/* Columns a UTF-8 string takes on a terminal: East Asian wide characters
- * take two. */
-static int columns(const char *s)
-{
-    int n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned cp = *p;
-        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len > 1) {
-            cp &= 0x3Fu >> (len - 1);
-            for (int k = 1; k < len && (p[k] & 0xC0) == 0x80; k++)
-                cp = cp << 6 | (p[k] & 0x3Fu);
-        }
-        for (int k = 0; k < len && *p; k++)
-            p++;
-        int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                   (cp >= 0xFFE0 && cp <= 0xFFE6);
-        n += 1 + wide;
-    }
-    return n;
-}
 
 /* s in a field of width columns, left or right aligned. */
 static void field(FILE *out, const char *s, int width, int right)
@@ -1024,7 +1096,7 @@ int ion_drill_stats(ion_bank *b, const ion_drill_opts *o, FILE *out, ion_error *
     ion_drill_picker *p = pk_new(b, o->user, o->topic, o->difficulty, 0, &ret, err);
     if (!p)
         return ret;
-    writer w = {out, lang_index(o->lang), o->color};
+    writer w = {out, lang_index(o->lang), o->color, 0};
     say(&w, "", C_BOLD, M_STATS_TITLE, "user", o->user, (const char *)NULL);
     const char *const *m = msgs[w.lang];
     if (w.color)

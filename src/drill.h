@@ -90,6 +90,7 @@ typedef struct {
     const char *lang;   /* "en" or "zh": problem texts and our wording */
     uint64_t seed;      /* every pick and problem follows from it */
     int color;          /* ANSI colours in the output */
+    int width;          /* wrap text at this many columns (0: never) */
     int echo;           /* write each line read after its prompt (for input
                            that is not a terminal, so the output reads as a
                            transcript) */

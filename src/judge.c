@@ -78,8 +78,7 @@ static void judge_numeric(const ion_part *p, const ion_part_inst *pi, const char
         out->credit = 1;
         return;
     }
-    best_mistake(p, pi, NULL, si, out);
-    if (fabs(-si - key) <= ion_part_tolerance(p, key))
+    if (!best_mistake(p, pi, NULL, si, out) && fabs(-si - key) <= ion_part_tolerance(p, key))
         out->note = ION_JUDGE_NOTE_SIGN;
 }
 

@@ -30,7 +30,7 @@ typedef enum {
 /* Why, besides the verdict. */
 typedef enum {
     ION_JUDGE_NOTE_NONE = 0,
-    ION_JUDGE_NOTE_SIGN,       /* wrong, but right with the other sign */
+    ION_JUDGE_NOTE_SIGN,       /* wrong, matches no mistake, but is right with the other sign */
     ION_JUDGE_NOTE_DIMENSION,  /* wrong: a unit of another dimension (unit says which) */
     ION_JUDGE_NOTE_NOT_NUMBER, /* unreadable: detail has the parser's reason */
     ION_JUDGE_NOTE_NOT_CHOICE, /* unreadable: not one of the part's choice ids */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -55,6 +56,20 @@ static int want_color(void)
 {
     const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
     return isatty(STDOUT_FILENO) && !(no && *no) && term && *term && strcmp(term, "dumb");
+}
+
+/* The terminal's width to wrap text at; 0 (no wrapping) when the output
+ * is not a terminal. */
+static int terminal_width(void)
+{
+    if (!isatty(STDOUT_FILENO))
+        return 0;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col - 1;
+    const char *env = getenv("COLUMNS");
+    int cols = env ? atoi(env) : 0;
+    return cols >= 20 ? cols - 1 : 79;
 }
 
 static int parse_number(const char *text, unsigned long long max, unsigned long long *out)
@@ -116,7 +131,7 @@ int cmd_drill(int argc, char **argv, ion_cli *cli)
     ion_bank *b = cli_open_bank(cli, 0);
     if (!b)
         return EXIT_IO;
-    ion_drill_opts o = {user, topic, (int)d, lang, seed, want_color(), !isatty(STDIN_FILENO)};
+    ion_drill_opts o = {user, topic, (int)d, lang, seed, want_color(), terminal_width(), !isatty(STDIN_FILENO)};
     ion_error err = {0};
     line_reader r = {NULL, 0};
     int rc = stats ? ion_drill_stats(b, &o, stdout, &err) : ion_drill_run(b, &o, read_line, &r, stdout, NULL, &err);

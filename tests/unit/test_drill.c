@@ -103,11 +103,11 @@ static void test_judge_numeric(void **state)
     assert_int_equal(judge(&in, 0, "4e0mV").verdict, ION_JUDGE_RIGHT);
     assert_int_equal(judge(&in, 0, "4.6").verdict, ION_JUDGE_WRONG);       /* outside the tolerance */
 
-    /* The other sign: wrong, the matching mistake (credit 0), and a note. */
+    /* The other sign: wrong, the matching mistake (credit 0) says why. */
     ion_judgement j = judge(&in, 0, "\xe2\x88\x92" "4 mV");  /* Unicode minus */
     assert_int_equal(j.verdict, ION_JUDGE_WRONG);
     assert_int_equal(j.mistake, 0);
-    assert_int_equal(j.note, ION_JUDGE_NOTE_SIGN);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_NONE);
 
     /* Volts written as millivolts: the mistake with credit 0.5. */
     j = judge(&in, 0, "0.004");
@@ -140,6 +140,10 @@ static void test_judge_numeric(void **state)
     make_instance(&in, "pump-tau", 1); /* 37.50 ms; 0.7693 */
     assert_int_equal(judge(&in, 0, "0.0375 s").verdict, ION_JUDGE_RIGHT);
     assert_int_equal(judge(&in, 0, "37500").verdict, ION_JUDGE_WRONG);
+    j = judge(&in, 0, "-37.5");  /* no mistake for the sign here: the note says it */
+    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.mistake, -1);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_SIGN);
     assert_int_equal(judge(&in, 1, "0.77").verdict, ION_JUDGE_RIGHT);
     assert_int_equal(judge(&in, 1, "0.23").verdict, ION_JUDGE_WRONG);
     assert_int_equal(judge(&in, 1, "0.77 mV").note, ION_JUDGE_NOTE_DIMENSION);
@@ -287,7 +291,7 @@ static char *session(const ion_drill_opts *o, reader *r, ion_drill_tally *tally,
 
 static ion_drill_opts opts(const char *user, const char *topic, uint64_t seed)
 {
-    ion_drill_opts o = {user, topic, 0, "en", seed, 0, 1};
+    ion_drill_opts o = {user, topic, 0, "en", seed, 0, 0, 1};
     return o;
 }
 
