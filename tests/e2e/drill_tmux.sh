@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# ionsheet drill in a real terminal (tmux on its own socket): the prompt,
+# typed answers judged at once, colours on a terminal, none with NO_COLOR,
+# q ending with the summary.
+set -u
+cd "$(dirname "$0")/../.."
+bin=${IONSHEET_BIN:-./ionsheet}
+if "$bin" drill --help 2>&1 | grep -q "unknown command 'drill'"; then
+    echo "SKIP: ./ionsheet has no drill command yet (main.c needs the row {\"drill\", cmd_drill})"
+    exit 0
+fi
+command -v tmux >/dev/null || { echo "FAIL: tmux is not installed"; exit 1; }
+tmp=$(mktemp -d)
+sock="ionsheet-drill-$$"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+db="$tmp/drill.db"
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+
+"$bin" --db "$db" --quiet init >/dev/null || { echo "FAIL: init"; exit 1; }
+abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+
+# Waits until the pane shows text matching the regex; 0 when it does.
+wait_for() {
+    for _ in $(seq 100); do
+        tm capture-pane -p -t drill | grep -q -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Starts a session in a 100x40 terminal with the environment given.
+start() {
+    tm kill-session -t drill 2>/dev/null
+    tm new-session -d -x 100 -y 40 -s drill \
+        "env $* TERM=xterm-256color '$abs' --db '$db' drill --user tty --seed 21 --topic nernst; echo EXIT=\$?; sleep 60"
+}
+
+start -u NO_COLOR
+wait_for '^a \[' || no "no prompt on the terminal: $(tm capture-pane -p -t drill)"
+read -r id seed <<<"$(tm capture-pane -p -t drill | sed -n 's/.*\[\([^],]*\), seed \([0-9]*\)\]$/\1 \2/p' | head -1)"
+mapfile -t answers < <("$bin" --db "$db" bank show "$id" --seed "$seed" |
+    sed -n 's/^  answer: \(.*\) (\(tolerance\|choices\).*$/\1/p; s/^  answer: \([A-Z]\)$/\1/p' | sed 's/ *$//')
+[ ${#answers[@]} -ge 1 ] || no "no answers for $id seed $seed"
+n=0
+for answer in "${answers[@]}"; do
+    tm send-keys -t drill -l -- "$answer"
+    tm send-keys -t drill Enter
+    n=$((n + 1))
+    for _ in $(seq 100); do
+        [ "$(tm capture-pane -p -t drill | grep -c '✓ Right!')" -ge $n ] && break
+        sleep 0.1
+    done
+done
+[ "$(tm capture-pane -p -t drill | grep -c '✓ Right!')" = ${#answers[@]} ] ||
+    no "typed right answers are not judged right: $(tm capture-pane -p -t drill)"
+[ "$(tm capture-pane -p -t drill | grep -c -F -- "> ${answers[0]}")" = 1 ] || no "the answer should show once (no echo on a terminal)"
+wait_for 'Well done' || no "no praise on the terminal"
+tm capture-pane -p -e -t drill >"$tmp/colour"
+grep -q $'\033\\[32m✓ Right!' "$tmp/colour" || no "no colour on a terminal: $(cat -v "$tmp/colour" | head -20)"
+wait_for '^Problem 2 ' || no "no second problem"
+tm send-keys -t drill 'x' Enter
+wait_for "could not read that as a number\|Answer with one" || no "an unreadable answer on the terminal"
+tm send-keys -t drill q Enter
+wait_for '^Summary: ' || no "q should end with the summary: $(tm capture-pane -p -t drill)"
+wait_for '^EXIT=0' || no "the session should exit 0"
+
+# NO_COLOR: the same session without any colour.
+start NO_COLOR=1
+wait_for '^a \[' || no "no prompt with NO_COLOR"
+tm send-keys -t drill '?' Enter
+wait_for 'Hint: ' || no "? should show the hint"
+tm capture-pane -p -e -t drill >"$tmp/plain"
+grep -q $'\033\\[3[0-9]m' "$tmp/plain" && no "colour despite NO_COLOR: $(cat -v "$tmp/plain" | head -20)"
+tm send-keys -t drill C-d
+wait_for '^Summary: ' || no "end of input (^D) should end with the summary"
+
+# the first problem right first time; the hinted one left at ^D as missed
+[ "$(sqlite3 "$db" "select sum(attempts) || '|' || sum(right_first) from drill_progress where user_name = 'tty'")" = "2|1" ] ||
+    no "the terminal sessions' progress: $(sqlite3 "$db" "select * from drill_progress")"
+
+[ $fail = 0 ] && echo "drill_tmux: all checks passed"
+exit $fail
