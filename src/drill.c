@@ -19,7 +19,7 @@
  * ion_tmpl_expand fills (never printf formats). */
 enum msg {
     M_WELCOME, M_PROBLEM, M_SOURCE, M_RIGHT, M_RIGHT_LATE, M_WRONG, M_PARTIAL,
-    M_SIGN, M_DIMENSION, M_NOT_NUMBER, M_NOT_CHOICE, M_NOT_LETTER, M_HINT,
+    M_SIGN, M_DIMENSION, M_NOT_NUMBER, M_NOT_NUMBER_UNIT, M_NOT_CHOICE, M_NOT_LETTER, M_HINT,
     M_NO_HINT, M_TRY_AGAIN, M_ANSWER_IS, M_SOLUTION, M_NO_SOLUTION,
     M_PART_ANSWER, M_WELL_DONE, M_SKIPPED, M_HELP, M_LEVEL_UP, M_LEVEL_DOWN,
     M_SUMMARY, M_SUMMARY_ONE, M_SUMMARY_SKIPPED, M_SUMMARY_TOPIC, M_NOTHING_DONE, M_NEXT,
@@ -40,8 +40,9 @@ static const char *const msgs[2][M_COUNT] = {
         [M_PARTIAL] = "✗ Not quite: that would earn {pct}% of the points.",
         [M_SIGN] = "Check the sign: the size is right, the sign is not.",
         [M_DIMENSION] = "The unit {unit} does not fit here: answer in {want}.",
-        [M_NOT_NUMBER] = "I could not read that as a number ({why}). "
-                         "Type a number, with a unit if you like: -61.5 or -61.5 mV.",
+        [M_NOT_NUMBER] = "I could not read that as a number ({why}). Type a number such as 0.25.",
+        [M_NOT_NUMBER_UNIT] = "I could not read that as a number ({why}). "
+                              "Type a number, with its unit if you like: 12.5 or 12.5 {unit}.",
         [M_NOT_CHOICE] = "Answer with one of: {list}.",
         [M_NOT_LETTER] = "Answer with one letter, {first} to {last}.",
         [M_HINT] = "Hint: {text}",
@@ -85,7 +86,8 @@ static const char *const msgs[2][M_COUNT] = {
         [M_PARTIAL] = "✗ 不完全对：这个答案只能得 {pct}% 的分数。",
         [M_SIGN] = "检查符号：数值大小对了，符号不对。",
         [M_DIMENSION] = "单位 {unit} 不适用于此题：请用 {want} 作答。",
-        [M_NOT_NUMBER] = "无法把它读作数值（{why}）。请输入一个数，可带单位，例如 -61.5 或 -61.5 mV。",
+        [M_NOT_NUMBER] = "无法把它读作数值（{why}）。请输入一个数，例如 0.25。",
+        [M_NOT_NUMBER_UNIT] = "无法把它读作数值（{why}）。请输入一个数，可带单位，例如 12.5 或 12.5 {unit}。",
         [M_NOT_CHOICE] = "请从以下选项中选一个作答：{list}。",
         [M_NOT_LETTER] = "请只用一个字母作答（{first} 到 {last}）。",
         [M_HINT] = "提示：{text}",
@@ -764,7 +766,9 @@ static void prompt(session *s, const problem *pb, size_t i)
 static void say_unreadable(session *s, const ion_part *p, const ion_judgement *j)
 {
     if (j->note == ION_JUDGE_NOTE_NOT_NUMBER) {
-        say(&s->w, "  ", C_YELLOW, M_NOT_NUMBER, "why", j->detail, (const char *)NULL);
+        const char *unit = ion_unit_label(p->unit);
+        say(&s->w, "  ", C_YELLOW, *unit ? M_NOT_NUMBER_UNIT : M_NOT_NUMBER, "why", j->detail, "unit", unit,
+            (const char *)NULL);
     } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE) {
         char list[256];
         choice_list(p, ", ", list, sizeof list);

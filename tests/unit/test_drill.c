@@ -510,6 +510,30 @@ static void test_session_fixed_difficulty(void **state)
     free(out);
 }
 
+static void test_session_wrapping_and_mcq(void **state)
+{
+    (void)state;
+    reader r = {.rest = "R", .max_problems = 4};
+    ion_drill_opts o = opts("narrow", "concept", 2);
+    o.width = 50;
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_int_equal(t.right_first, 4);
+    assert_non_null(strstr(out, "\n    A) "));
+    assert_non_null(strstr(out, "\na [A-"));
+    /* Every line fits in 50 columns (these texts are all narrow characters). */
+    int col = 0, widest = 0;
+    for (const unsigned char *p = (const unsigned char *)out; *p; p++) {
+        if (*p == '\n')
+            col = 0;
+        else if ((*p & 0xC0) != 0x80 && ++col > widest)
+            widest = col;
+    }
+    assert_true(widest <= 50);
+    assert_true(widest > 40);
+    free(out);
+}
+
 /* ---- the picker ---- */
 
 static int topic_of(const char *id, char *topic, size_t n)
@@ -760,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_session_color_and_chinese),
         cmocka_unit_test(test_session_refusals),
         cmocka_unit_test(test_session_fixed_difficulty),
+        cmocka_unit_test(test_session_wrapping_and_mcq),
         cmocka_unit_test(test_picker_weak_topic_more_often),
         cmocka_unit_test(test_picker_weak_template_more_often),
         cmocka_unit_test(test_picker_levels),
