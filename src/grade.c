@@ -126,19 +126,26 @@ static size_t add_fmt(ion_gradebook *gb, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s, sizeof s, fmt, ap);
     va_end(ap);
+    for (char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20)
+            *c = ' '; /* notes are one line: answers may hold line breaks */
     return add_str(gb, s);
 }
 
-/* At most max bytes of s, cut at a character boundary, for messages. */
+/* s for a one-line message: control characters as spaces, at most cap - 4
+ * bytes, cut at a character boundary. */
 static const char *clip(const char *s, char *out, size_t cap)
 {
-    size_t n = strlen(s), max = cap - 4;
-    if (n <= max)
-        return s;
-    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-        max--;
-    memcpy(out, s, max);
-    memcpy(out + max, "...", 4);
+    size_t n = 0, max = cap - 4;
+    for (; s[n] && n < max; n++)
+        out[n] = (unsigned char)s[n] < 0x20 ? ' ' : s[n];
+    if (s[n]) {
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
     return out;
 }
 
@@ -216,7 +223,7 @@ static void grade_numeric(ion_gradebook *gb, const key_student *stu, const key_p
     char why[200];
     if (ion_parse_quantity(w->ans->text, &v, &u, why, sizeof why) < 0) {
         w->verdict = ION_VERDICT_INVALID;
-        w->note = add_str(gb, why);
+        w->note = add_fmt(gb, "%s", why);
         return;
     }
     if (u && u->dim != p->unit->dim) {

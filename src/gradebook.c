@@ -42,6 +42,20 @@ static void sb_str(sbuf *b, const char *s)
     sb_add(b, s, strlen(s));
 }
 
+/* s on one line: a line break inside a quoted CSV answer becomes a space. */
+static void sb_line(sbuf *b, const char *s)
+{
+    for (const char *c; *s; s = c) {
+        for (c = s; *c && (unsigned char)*c >= 0x20; c++)
+            ;
+        sb_add(b, s, (size_t)(c - s));
+        if (*c) {
+            sb_str(b, " ");
+            c++;
+        }
+    }
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
@@ -206,7 +220,9 @@ char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
         const ion_part_result *pr = &r->parts[j];
         sb_fmt(&b, "\n%-4s %-8s %s / %s\n", pr->part_id, ion_verdict_name(pr->verdict), num(pr->score, s, sizeof s),
                num(pr->points, p, sizeof p));
-        sb_fmt(&b, "     your answer: %s\n", pr->answer ? pr->answer : "(none)");
+        sb_str(&b, "     your answer: ");
+        sb_line(&b, pr->answer ? pr->answer : "(none)");
+        sb_str(&b, "\n");
         sb_fmt(&b, "     key: %s\n", pr->key);
         if (pr->feedback)
             wrapped(&b, pr->feedback, "     ", 72);

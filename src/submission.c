@@ -454,9 +454,6 @@ static int walk_xml(ion_sub_parser *p, xmlDocPtr doc, ion_submission *s, size_t 
                     size_t *student, ion_error *err)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!root || !is_elem(root, "submission"))
-        return ion_fail(err, p->name, root ? (int)xmlGetLineNo(root) : 0,
-                        "not a submission (the root must be <submission xmlns=\"%s\">)", SUB_NS);
     xml_attr(p, root, "worksheet", worksheet);
     xml_attr(p, root, "student", student);
     s->worksheet_line = s->student_line = (int)xmlGetLineNo(root);
@@ -508,8 +505,13 @@ static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submis
     if (!doc)
         return ion_fail(err, p->name, x.line, "%s", x.seen ? x.msg : "not well-formed xml");
     int ret = 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
     if (doc->intSubset || doc->extSubset) {
         ret = ion_fail(err, p->name, 0, "a DOCTYPE is not allowed");
+    } else if (!root || !is_elem(root, "submission")) {
+        /* Before the schema, whose words for this are obscure. */
+        ret = ion_fail(err, p->name, root ? (int)xmlGetLineNo(root) : 0,
+                       "not a submission (the root must be <submission xmlns=\"%s\">)", SUB_NS);
     } else if (schema) {
         xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
         if (!vc) {

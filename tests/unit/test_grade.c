@@ -1,0 +1,709 @@
+/* The grader: the answer key reader, scoring (numbers, tolerances, units,
+ * choices, mcq, mistakes, carried forward), re-grading, and the outputs.
+ * tests/data/grade/key.xml is a small hand-written key: three students,
+ * problem 1 (Nernst: 1a E_K, 1b current direction, 1c driving force, 1d
+ * ion movement; 1b-1d carry from 1a) and problem 2 (2a pump offset with a
+ * relative tolerance, 2b an mcq). s001: Ko 4, Ki 140, 37 C, Vm -70 mV, so
+ * E_K = -95.02 mV, DF = +25.02 mV; I 10 pA, gL 2 nS, dV = -5 mV; mcq C. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade.h"
+#include "submission.h"
+
+#define KEY "tests/data/grade/key.xml"
+#define KEY_XSD "schema/answer-key.xsd"
+#define SUB_XSD "schema/submission.xsd"
+
+/* ---- a grading session ------------------------------------------------------ */
+
+typedef struct {
+    ion_answer_key *key;
+    ion_gradebook *gb;
+    ion_sub_parser *p;
+    const ion_result *r; /* the last graded */
+    int graded, refused, notes;
+    ion_error err;       /* the last refusal */
+    char note[1024];     /* the last note */
+    int zh;
+} session;
+
+static void on_note(const ion_error *e, void *ctx)
+{
+    session *s = ctx;
+    s->notes++;
+    snprintf(s->note, sizeof s->note, "%s:%d: %s", e->file, e->line, e->msg);
+}
+
+static int on_sub(const ion_submission *sub, void *ctx)
+{
+    session *s = ctx;
+    ion_error e = {0};
+    if (ion_gradebook_grade(s->gb, sub, &s->r, on_note, s, &e) < 0) {
+        s->refused++;
+        s->err = e;
+    } else {
+        s->graded++;
+    }
+    return 0;
+}
+
+static session *open_session(const char *lang)
+{
+    session *s = calloc(1, sizeof *s);
+    ion_error err = {0};
+    assert_non_null(s);
+    s->key = ion_answer_key_load(KEY, KEY_XSD, &err);
+    if (!s->key)
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    s->gb = ion_gradebook_new(s->key, lang);
+    s->zh = !strcmp(lang, "zh");
+    s->p = ion_sub_parser_new(SUB_XSD);
+    assert_non_null(s->gb);
+    assert_non_null(s->p);
+    return s;
+}
+
+static void close_session(session *s)
+{
+    ion_sub_parser_free(s->p);
+    ion_gradebook_free(s->gb);
+    ion_answer_key_free(s->key);
+    free(s);
+}
+
+/* Parses and grades text as the file "t.txt"; returns ion_sub_parse's value. */
+static int grade_text(session *s, const char *text)
+{
+    s->r = NULL;
+    s->graded = s->refused = s->notes = 0;
+    s->note[0] = '\0';
+    memset(&s->err, 0, sizeof s->err);
+    ion_error e = {0};
+    int ret = ion_sub_parse(s->p, text, strlen(text), "t.txt", on_sub, s, &e);
+    if (ret < 0)
+        s->err = e;
+    return ret;
+}
+
+static const ion_part_result *part_of(const ion_result *r, const char *id)
+{
+    assert_non_null(r);
+    for (size_t i = 0; i < r->nparts; i++)
+        if (!strcmp(r->parts[i].part_id, id))
+            return &r->parts[i];
+    fail_msg("no part %s", id);
+    return NULL;
+}
+
+/* Grades one answer of s001 (after optional earlier lines) into a fresh
+ * gradebook and returns that part. */
+static const ion_part_result *answer(session *s, const char *before, const char *part, const char *text)
+{
+    char buf[1024];
+    ion_gradebook_free(s->gb);
+    s->gb = ion_gradebook_new(s->key, s->zh ? "zh" : "en");
+    assert_non_null(s->gb);
+    snprintf(buf, sizeof buf, "worksheet: week5\nstudent: s001\n%s%s: %s\n", before, part, text);
+    assert_int_equal(grade_text(s, buf), 0);
+    assert_int_equal(s->graded, 1);
+    return part_of(s->r, part);
+}
+
+/* ---- the key -------------------------------------------------------------------- */
+
+static void test_key_load(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    ion_answer_key *k = s->key;
+    assert_string_equal(ion_answer_key_worksheet(k), "week5");
+    assert_string_equal(ion_answer_key_course(k), "PHYS2");
+    assert_string_equal(ion_answer_key_title(k), "Week 5: potentials");
+    assert_int_equal(ion_answer_key_students(k), 3);
+    assert_int_equal(ion_answer_key_parts(k), 6);
+    const char *cols[] = {"1a", "1b", "1c", "1d", "2a", "2b"};
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(ion_answer_key_part_id(k, i), cols[i]);
+    assert_int_equal(ion_answer_key_find(k, "s003"), 2);
+    assert_int_equal(ion_answer_key_find(k, "nobody"), -1);
+    assert_string_equal(ion_answer_key_student_name(k, 2), "李静");
+    assert_true(fabs(ion_answer_key_student_max(k, 0) - 11) < 1e-12);
+    /* Three students, two templates: two compiled shapes. */
+    assert_int_equal(ion_answer_key_shapes(k), 2);
+    close_session(s);
+}
+
+/* A one-student key around the given parts: params x = 2 mV, let y = 2x. */
+static char *mini_key(const char *lets, const char *parts)
+{
+    char *buf = malloc(8192);
+    assert_non_null(buf);
+    snprintf(buf, 8192,
+             "<?xml version=\"1.0\"?>\n"
+             "<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"w\" course=\"c\" max=\"9\">\n"
+             "<student id=\"a\" name=\"A\"><problem n=\"1\" template=\"t\" version=\"1\" seed=\"1\">\n"
+             "<param name=\"x\" value=\"2\" unit=\"mV\"/>\n%s\n%s\n</problem></student></answer-key>\n",
+             lets ? lets : "<let name=\"y\" value=\"4\" unit=\"mV\" expr=\"2*x\"/>", parts);
+    return buf;
+}
+
+static ion_answer_key *parse_key(const char *xml, const char *xsd, ion_error *err)
+{
+    return ion_answer_key_parse(xml, strlen(xml), "k.xml", xsd, err);
+}
+
+static void test_key_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *xml, *msg;
+    } cases[] = {
+        {"", "empty"},
+        {"<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"y\">]>\n<answer-key/>", "DOCTYPE"},
+        {"<answer-key xmlns=\"urn:other\" worksheet=\"w\" course=\"c\" max=\"1\"/>", "not an answer key"},
+        {"<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"w\" course=\"c\" max=\"1\"><student",
+         ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ion_error err = {0};
+        assert_null(parse_key(cases[i].xml, NULL, &err));
+        assert_string_equal(err.file, "k.xml");
+        if (!strstr(err.msg, cases[i].msg))
+            fail_msg("case %zu: %s", i, err.msg);
+    }
+    /* A DOCTYPE names its line. */
+    ion_error err = {0};
+    assert_null(parse_key("<?xml version=\"1.0\"?>\n\n<!DOCTYPE answer-key SYSTEM \"file:///etc/passwd\">\n<answer-key/>",
+                          KEY_XSD, &err));
+    assert_int_equal(err.line, 3);
+    /* Schema errors, expression errors and bad carries name the problem. */
+    char *k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" points=\"1\" expr=\"nosuch\"/>");
+    assert_null(parse_key(k, KEY_XSD, &err));
+    assert_non_null(strstr(err.msg, "unknown name"));
+    assert_int_equal(err.line, 3);
+    free(k);
+    k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" points=\"1\" expr=\"y\">"
+                       "<carry from=\"1z\" let=\"y\"/></part>");
+    assert_null(parse_key(k, KEY_XSD, &err));
+    assert_non_null(strstr(err.msg, "not an earlier numeric part"));
+    free(k);
+    k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"four\" unit=\"mV\" points=\"1\"/>");
+    assert_null(parse_key(k, NULL, &err)); /* caught without the schema too */
+    assert_non_null(strstr(err.msg, "not a number"));
+    free(k);
+    k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" points=\"1\"/><bogus/>");
+    assert_null(parse_key(k, KEY_XSD, &err));
+    free(k);
+    assert_null(ion_answer_key_load("tests/data/grade/no-such-key.xml", NULL, &err));
+    assert_non_null(strstr(err.msg, "cannot open"));
+}
+
+/* Students sharing a template share its compiled expressions unless the
+ * expressions differ; a let may be a string (a choice id). */
+static void test_key_shapes(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"w\" course=\"c\" max=\"1\">"
+        "<student id=\"a\" name=\"A\"><problem n=\"1\" template=\"t\" version=\"1\" seed=\"1\">"
+        "<param name=\"x\" value=\"2\" unit=\"mV\"/><let name=\"d\" value=\"out\" unit=\"1\" expr=\"if(x &gt; 0, &quot;out&quot;, &quot;in&quot;)\"/>"
+        "<part id=\"1a\" kind=\"choice\" value=\"out\" points=\"1\" expr=\"d\"><choice id=\"out\"/><choice id=\"in\"/></part>"
+        "</problem></student>"
+        "<student id=\"b\" name=\"B\"><problem n=\"1\" template=\"t\" version=\"1\" seed=\"2\">"
+        "<param name=\"x\" value=\"-2\" unit=\"mV\"/><let name=\"d\" value=\"in\" unit=\"1\" expr=\"if(x &gt; 0, &quot;out&quot;, &quot;in&quot;)\"/>"
+        "<part id=\"1a\" kind=\"choice\" value=\"in\" points=\"1\" expr=\"d\"><choice id=\"out\"/><choice id=\"in\"/></part>"
+        "</problem></student>"
+        "<student id=\"c\" name=\"C\"><problem n=\"1\" template=\"t\" version=\"2\" seed=\"3\">"
+        "<param name=\"x\" value=\"-2\" unit=\"mV\"/><let name=\"d\" value=\"in\" unit=\"1\" expr=\"if(x &lt; 0, &quot;in&quot;, &quot;out&quot;)\"/>"
+        "<part id=\"1a\" kind=\"choice\" value=\"in\" points=\"1\" expr=\"d\"><choice id=\"out\"/><choice id=\"in\"/></part>"
+        "</problem></student></answer-key>";
+    ion_error err = {0};
+    ion_answer_key *k = parse_key(xml, KEY_XSD, &err);
+    if (!k)
+        fail_msg("%d: %s", err.line, err.msg);
+    assert_int_equal(ion_answer_key_shapes(k), 2);
+    assert_int_equal(ion_answer_key_students(k), 3);
+    ion_answer_key_free(k);
+}
+
+/* ---- numbers: the verdict table ------------------------------------------------------ */
+
+static void test_number_table(void **state)
+{
+    (void)state;
+    /* s001 1a: E_K = -95.02257567 mV, tol-abs 0.5; mistakes +95.02 (credit
+     * 0) and -0.09502 (the value in volts, credit 0.5). */
+    static const struct {
+        const char *answer;
+        ion_verdict v;
+        double score;
+        const char *says; /* in the note or feedback, or NULL */
+    } table[] = {
+        {"-95.02 mV", ION_VERDICT_RIGHT, 2, NULL},
+        {"-95.02", ION_VERDICT_RIGHT, 2, NULL},
+        {"-95", ION_VERDICT_RIGHT, 2, NULL},
+        {"\xe2\x88\x92" "95.0 mV", ION_VERDICT_RIGHT, 2, NULL},     /* U+2212 minus */
+        {"-95,02", ION_VERDICT_RIGHT, 2, NULL},                     /* decimal comma */
+        {"-9.502e1", ION_VERDICT_RIGHT, 2, NULL},
+        {"-9.502E+1 mV", ION_VERDICT_RIGHT, 2, NULL},
+        {"-0.09502 V", ION_VERDICT_RIGHT, 2, NULL},
+        {"-95022 uV", ION_VERDICT_RIGHT, 2, NULL},
+        {"-95022 \xc2\xb5V", ION_VERDICT_RIGHT, 2, NULL},            /* micro sign */
+        {"-95022 \xce\xbcV", ION_VERDICT_RIGHT, 2, NULL},            /* Greek mu */
+        {"-95.0[mV]", ION_VERDICT_RIGHT, 2, NULL},
+        {"-95.0\xe2\x80\x89mV", ION_VERDICT_RIGHT, 2, NULL},         /* thin space */
+        {"\xc2\xa0-95.0 mV\xc2\xa0", ION_VERDICT_RIGHT, 2, NULL},     /* no-break spaces */
+        {"-95.0mV", ION_VERDICT_RIGHT, 2, NULL},
+        {"-.0950 V", ION_VERDICT_RIGHT, 2, NULL},
+        {"+95.02", ION_VERDICT_WRONG, 0, "inverted"},                /* a mistake, credit 0 */
+        {"95.02 mV", ION_VERDICT_WRONG, 0, "inverted"},
+        {"-0.09502", ION_VERDICT_PARTIAL, 1, "volts"},               /* volts written as mV */
+        {"-96", ION_VERDICT_WRONG, 0, NULL},
+        {"-95 pA", ION_VERDICT_WRONG, 0, "current"},                 /* another dimension */
+        {"-95 mM", ION_VERDICT_WRONG, 0, "concentration"},
+        {"abc", ION_VERDICT_INVALID, 0, "not a number"},
+        {"-95 mVV", ION_VERDICT_INVALID, 0, "unknown unit"},
+        {"-95 mv", ION_VERDICT_INVALID, 0, "unknown unit"},          /* units are case-sensitive */
+        {"1,234.5", ION_VERDICT_INVALID, 0, "decimal separator"},
+        {"--95", ION_VERDICT_INVALID, 0, NULL},
+        {"- 95", ION_VERDICT_INVALID, 0, NULL},
+        {"e5", ION_VERDICT_INVALID, 0, NULL},
+        {"-95 [mV", ION_VERDICT_INVALID, 0, NULL},
+        {"1e999", ION_VERDICT_INVALID, 0, "out of range"},
+        {"?", ION_VERDICT_INVALID, 0, NULL},
+    };
+    session *s = open_session("en");
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const ion_part_result *p = answer(s, "", "1a", table[i].answer);
+        if (p->verdict != table[i].v || fabs(p->score - table[i].score) > 1e-12)
+            fail_msg("'%s': %s %g, expected %s %g (%s)", table[i].answer, ion_verdict_name(p->verdict), p->score,
+                     ion_verdict_name(table[i].v), table[i].score, p->note ? p->note : "");
+        assert_string_equal(p->answer, table[i].answer[0] == '\xc2' ? "-95.0 mV" : table[i].answer);
+        assert_string_equal(p->key, "-95.02 mV");
+        if (table[i].says) {
+            const char *text = p->feedback ? p->feedback : p->note;
+            if (!text || !strstr(text, table[i].says))
+                fail_msg("'%s': expected '%s' in '%s'", table[i].answer, table[i].says, text ? text : "(nothing)");
+        }
+        /* Unreadable answers are reported with the file and line. */
+        if (s->notes != (table[i].v == ION_VERDICT_INVALID))
+            fail_msg("'%s': %d notes (%s)", table[i].answer, s->notes, s->note);
+        if (s->notes)
+            assert_non_null(strstr(s->note, "t.txt:3: student s001, part 1a: "));
+    }
+    close_session(s);
+}
+
+/* Tolerance edges: just inside and just outside, absolute and relative,
+ * and near zero. */
+static void test_tolerance(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    static const struct {
+        const char *part, *answer;
+        ion_verdict v;
+    } edges[] = {
+        {"1a", "-94.52257567", ION_VERDICT_RIGHT}, /* exactly 0.5 away */
+        {"1a", "-95.52257567", ION_VERDICT_RIGHT},
+        {"1a", "-94.5225", ION_VERDICT_WRONG},     /* 0.50007 away */
+        {"1a", "-95.5226", ION_VERDICT_WRONG},
+        {"2a", "-5.1", ION_VERDICT_RIGHT},         /* 2 % of 5 mV */
+        {"2a", "-4.9", ION_VERDICT_RIGHT},
+        {"2a", "-5.1001", ION_VERDICT_WRONG},
+        {"2a", "-4.8999", ION_VERDICT_WRONG},
+        {"2a", "-0.0051 V", ION_VERDICT_RIGHT},
+        {"2a", "-0.00511 V", ION_VERDICT_WRONG},
+    };
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        const ion_part_result *p = answer(s, "", edges[i].part, edges[i].answer);
+        if (p->verdict != edges[i].v)
+            fail_msg("%s '%s': %s", edges[i].part, edges[i].answer, ion_verdict_name(p->verdict));
+    }
+    close_session(s);
+
+    /* Near zero: a key of 0.2 mV with tol-abs 0.5 takes either sign; a
+     * key of 0 with tol-rel only takes 0 alone. */
+    char *xml = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"0.2\" unit=\"mV\" tol-abs=\"0.5\" points=\"1\"/>"
+                               "<part id=\"1b\" kind=\"numeric\" value=\"0\" unit=\"mV\" tol-rel=\"0.1\" points=\"1\"/>"
+                               "<part id=\"1c\" kind=\"numeric\" value=\"10\" unit=\"mV\" tol-abs=\"0.5\" points=\"1\"/>");
+    ion_error err = {0};
+    ion_answer_key *k = parse_key(xml, KEY_XSD, &err);
+    if (!k)
+        fail_msg("%s", err.msg);
+    ion_gradebook *gb = ion_gradebook_new(k, "en");
+    ion_answer answers[] = {{"1a", "-0.2", 1}, {"1b", "0", 2}, {"1c", "-10", 3}};
+    ion_submission sub = {.format = ION_SUB_TEXT, .file = "z.txt", .line = 1, .student = "a", .n = 3,
+                          .answers = answers};
+    const ion_result *r;
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_int_equal(part_of(r, "1a")->verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(part_of(r, "1b")->verdict, ION_VERDICT_RIGHT);
+    /* A right size with the wrong sign is wrong, and the note says why. */
+    assert_int_equal(part_of(r, "1c")->verdict, ION_VERDICT_WRONG);
+    assert_non_null(strstr(part_of(r, "1c")->note, "sign"));
+    answers[1].text = "0.0001";
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_int_equal(part_of(r, "1b")->verdict, ION_VERDICT_WRONG);
+    ion_gradebook_free(gb);
+    ion_answer_key_free(k);
+    free(xml);
+}
+
+/* ---- mistakes --------------------------------------------------------------------- */
+
+static void test_mistakes(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    /* A choice mistake: its feedback, no credit. */
+    const ion_part_result *p = answer(s, "", "1b", "inward");
+    assert_int_equal(p->verdict, ION_VERDICT_WRONG);
+    assert_non_null(strstr(p->feedback, "Vm - E"));
+    /* A wrong choice without a mistake: no feedback. */
+    p = answer(s, "", "1b", "none");
+    assert_int_equal(p->verdict, ION_VERDICT_WRONG);
+    assert_null(p->feedback);
+    /* A numeric mistake with credit 0.25 of 3 points. */
+    p = answer(s, "", "2a", "5 mV");
+    assert_int_equal(p->verdict, ION_VERDICT_PARTIAL);
+    assert_true(fabs(p->score - 0.75) < 1e-12);
+    assert_non_null(strstr(p->feedback, "hyperpolarises"));
+    /* The unit mistake: -5000 written in mV. */
+    p = answer(s, "", "2a", "-5000");
+    assert_int_equal(p->verdict, ION_VERDICT_WRONG);
+    assert_non_null(strstr(p->feedback, "1 pA / 1 nS"));
+    close_session(s);
+
+    /* Chinese feedback when there is some, English otherwise. */
+    s = open_session("zh");
+    p = answer(s, "", "1a", "95.02");
+    assert_string_equal(p->feedback, "浓度比写反了。");
+    p = answer(s, "", "1a", "-0.09502");
+    assert_non_null(strstr(p->feedback, "volts"));
+    close_session(s);
+
+    /* Two mistakes matching: the higher credit counts; mcq and choice
+     * mistakes too. */
+    char *xml = mini_key(NULL,
+                         "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" tol-abs=\"0.5\" points=\"2\" expr=\"y\">"
+                         "<mistake value=\"8\" credit=\"0.25\"><feedback xml:lang=\"en\">low</feedback></mistake>"
+                         "<mistake value=\"8.2\" credit=\"0.5\"><feedback xml:lang=\"en\">high</feedback></mistake></part>"
+                         "<part id=\"1b\" kind=\"mcq\" value=\"A\" points=\"1\"><option letter=\"A\" id=\"p\"/>"
+                         "<option letter=\"B\" id=\"q\"/><mistake value=\"q\" credit=\"0.5\"><feedback xml:lang=\"en\">close</feedback></mistake></part>");
+    ion_error err = {0};
+    ion_answer_key *k = parse_key(xml, KEY_XSD, &err);
+    if (!k)
+        fail_msg("%s", err.msg);
+    ion_gradebook *gb = ion_gradebook_new(k, "en");
+    ion_answer answers[] = {{"1a", "8.1", 1}, {"1b", "b", 2}};
+    ion_submission sub = {.file = "z.txt", .line = 1, .student = "a", .n = 2, .answers = answers};
+    const ion_result *r;
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_string_equal(part_of(r, "1a")->feedback, "high");
+    assert_true(fabs(part_of(r, "1a")->score - 1) < 1e-12);
+    assert_int_equal(part_of(r, "1b")->verdict, ION_VERDICT_PARTIAL);
+    assert_string_equal(part_of(r, "1b")->feedback, "close");
+    ion_gradebook_free(gb);
+    ion_answer_key_free(k);
+    free(xml);
+}
+
+/* ---- choices and mcq ------------------------------------------------------------------ */
+
+static void test_choices(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *part, *answer;
+        ion_verdict v;
+    } table[] = {
+        {"1b", "outward", ION_VERDICT_RIGHT},
+        {"1b", "Outward", ION_VERDICT_RIGHT},
+        {"1b", "OUTWARD", ION_VERDICT_RIGHT},
+        {"1b", "outwards", ION_VERDICT_RIGHT},
+        {"1b", "outward current", ION_VERDICT_RIGHT},
+        {"1b", "\"outward\"", ION_VERDICT_RIGHT},
+        {"1b", "外向", ION_VERDICT_RIGHT},
+        {"1b", "out", ION_VERDICT_INVALID},       /* never "outward": ions are not current */
+        {"1b", "in", ION_VERDICT_INVALID},
+        {"1b", "sideways", ION_VERDICT_INVALID},
+        {"1b", "inward", ION_VERDICT_WRONG},
+        {"1d", "out", ION_VERDICT_RIGHT},
+        {"1d", "OUT", ION_VERDICT_RIGHT},
+        {"1d", "out of the cell", ION_VERDICT_RIGHT},
+        {"1d", "efflux", ION_VERDICT_RIGHT},
+        {"1d", "outward", ION_VERDICT_INVALID},   /* current, not ion movement */
+        {"1d", "outwards", ION_VERDICT_INVALID},
+        {"1d", "in", ION_VERDICT_WRONG},
+        {"1d", "no net flow", ION_VERDICT_WRONG}, /* none */
+        {"2b", "C", ION_VERDICT_RIGHT},
+        {"2b", "c", ION_VERDICT_RIGHT},
+        {"2b", "(c)", ION_VERDICT_RIGHT},
+        {"2b", "C.", ION_VERDICT_RIGHT},
+        {"2b", "kv", ION_VERDICT_RIGHT},          /* the option's id */
+        {"2b", "B", ION_VERDICT_WRONG},
+        {"2b", "E", ION_VERDICT_INVALID},
+        {"2b", "CD", ION_VERDICT_INVALID},
+        {"2b", "3", ION_VERDICT_INVALID},
+    };
+    session *s = open_session("en");
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const ion_part_result *p = answer(s, "", table[i].part, table[i].answer);
+        if (p->verdict != table[i].v)
+            fail_msg("%s '%s': %s, expected %s", table[i].part, table[i].answer, ion_verdict_name(p->verdict),
+                     ion_verdict_name(table[i].v));
+        if (p->verdict == ION_VERDICT_INVALID)
+            assert_non_null(strstr(s->note, "not one of"));
+    }
+    close_session(s);
+}
+
+/* ---- carried forward ------------------------------------------------------------------ */
+
+static void test_carried(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    /* 1a wrong at -80 mV: DF = -70 - (-80) = +10 mV carries; 1b outward is right anyway. */
+    char buf[512];
+    snprintf(buf, sizeof buf, "student: s001\n1a: -80\n1b: outward\n1c: 10.2 mV\n1d: out\n");
+    assert_int_equal(grade_text(s, buf), 0);
+    assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_WRONG);
+    assert_int_equal(part_of(s->r, "1b")->verdict, ION_VERDICT_RIGHT);
+    const ion_part_result *p = part_of(s->r, "1c");
+    assert_int_equal(p->verdict, ION_VERDICT_CARRIED);
+    assert_true(fabs(p->score - 2) < 1e-12);
+    assert_non_null(strstr(p->note, "carried forward from 1a"));
+    assert_non_null(strstr(p->note, "10.00 mV"));
+    assert_true(fabs(s->r->total - 4) < 1e-12);
+
+    /* 1a at -60 mV turns the current inward: the carried choice wins over the mistake. */
+    assert_int_equal(grade_text(s, "student: s001\n1a: -0.060 V\n1b: inward\n1c: -10\n1d: in\n"), 0);
+    assert_int_equal(part_of(s->r, "1b")->verdict, ION_VERDICT_CARRIED);
+    assert_null(part_of(s->r, "1b")->feedback);
+    assert_int_equal(part_of(s->r, "1c")->verdict, ION_VERDICT_CARRIED);
+    assert_int_equal(part_of(s->r, "1d")->verdict, ION_VERDICT_CARRIED);
+
+    /* A mistake in 1a (the inverted ratio) carries too. */
+    assert_int_equal(grade_text(s, "student: s001\n1a: 95.02\n1c: -165.02\n"), 0);
+    assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_WRONG);
+    assert_int_equal(part_of(s->r, "1c")->verdict, ION_VERDICT_CARRIED);
+
+    /* Nothing carries from a right 1a, a blank one, an unreadable one or
+     * one in another dimension. */
+    static const char *const no_carry[] = {
+        "student: s001\n1a: -95\n1c: 10\n",
+        "student: s001\n1c: 10\n",
+        "student: s001\n1a: minus eighty\n1c: 10\n",
+        "student: s001\n1a: -80 mM\n1c: 10\n",
+        "student: s001\n1a: -80\n1a: -80\n1c: 10\n",
+    };
+    for (size_t i = 0; i < sizeof no_carry / sizeof no_carry[0]; i++) {
+        assert_int_equal(grade_text(s, no_carry[i]), 0);
+        if (part_of(s->r, "1c")->verdict != ION_VERDICT_WRONG)
+            fail_msg("case %zu: %s", i, ion_verdict_name(part_of(s->r, "1c")->verdict));
+    }
+    /* Carried forward still needs the tolerance. */
+    assert_int_equal(grade_text(s, "student: s001\n1a: -80\n1c: 11\n"), 0);
+    assert_int_equal(part_of(s->r, "1c")->verdict, ION_VERDICT_WRONG);
+    close_session(s);
+}
+
+/* A chain: 1b asks for a let computed from 1a's; 1c uses both. The lets
+ * after a carried one are evaluated again, the carried ones stay pinned. */
+static void test_carried_chain(void **state)
+{
+    (void)state;
+    char *xml = mini_key("<let name=\"y\" value=\"4\" unit=\"mV\" expr=\"2*x\"/>"
+                         "<let name=\"z\" value=\"7\" unit=\"mV\" expr=\"y + 3[mV]\"/>"
+                         "<let name=\"w\" value=\"70\" unit=\"mV\" expr=\"10*z\"/>",
+                         "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" tol-abs=\"0.01\" points=\"1\" expr=\"y\"/>"
+                         "<part id=\"1b\" kind=\"numeric\" value=\"7\" unit=\"mV\" tol-abs=\"0.01\" points=\"1\" expr=\"z\">"
+                         "<carry from=\"1a\" let=\"y\"/></part>"
+                         "<part id=\"1c\" kind=\"numeric\" value=\"70\" unit=\"mV\" tol-abs=\"0.01\" points=\"1\" expr=\"w\">"
+                         "<carry from=\"1a\" let=\"y\"/><carry from=\"1b\" let=\"z\"/></part>");
+    ion_error err = {0};
+    ion_answer_key *k = parse_key(xml, KEY_XSD, &err);
+    if (!k)
+        fail_msg("%s", err.msg);
+    ion_gradebook *gb = ion_gradebook_new(k, "en");
+    /* 1a wrong (5), 1b follows from it (8), 1c follows from 1b (80). */
+    ion_answer answers[] = {{"1a", "5", 1}, {"1b", "8", 2}, {"1c", "80", 3}};
+    ion_submission sub = {.file = "z.txt", .line = 1, .student = "a", .n = 3, .answers = answers};
+    const ion_result *r;
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_int_equal(part_of(r, "1b")->verdict, ION_VERDICT_CARRIED);
+    assert_int_equal(part_of(r, "1c")->verdict, ION_VERDICT_CARRIED);
+    assert_non_null(strstr(part_of(r, "1c")->note, "1a, 1b"));
+    /* 1b right after a wrong 1a: 1c is graded from the pinned 1b (70). */
+    answers[1].text = "7";
+    answers[2].text = "70";
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_int_equal(part_of(r, "1c")->verdict, ION_VERDICT_RIGHT);
+    /* 1b off on its own (9, not from 1a's 5): 1c from 9 is 90. */
+    answers[1].text = "9";
+    answers[2].text = "90";
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_int_equal(part_of(r, "1b")->verdict, ION_VERDICT_WRONG);
+    assert_int_equal(part_of(r, "1c")->verdict, ION_VERDICT_CARRIED);
+    ion_gradebook_free(gb);
+    ion_answer_key_free(k);
+    free(xml);
+}
+
+/* ---- submissions as a whole ------------------------------------------------------------- */
+
+static void test_duplicates_and_unknown_parts(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n2a: -5\n1A: -95\n9z: 1\n"), 0);
+    const ion_part_result *p = part_of(s->r, "1a");
+    assert_int_equal(p->verdict, ION_VERDICT_INVALID);
+    assert_non_null(strstr(p->note, "lines 2 and 4"));
+    assert_int_equal(part_of(s->r, "2a")->verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(part_of(s->r, "1b")->verdict, ION_VERDICT_BLANK);
+    assert_int_equal(s->notes, 2); /* the duplicate and the unknown part */
+    /* A blank duplicate is no duplicate: the filled-in line counts. */
+    assert_int_equal(grade_text(s, "student: s001\n1a:\n1a: -95\n"), 0);
+    assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_RIGHT);
+    close_session(s);
+}
+
+static void test_refused_submissions(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    assert_int_equal(grade_text(s, "worksheet: week6\nstudent: s001\n1a: -95\n"), 0);
+    assert_int_equal(s->refused, 1);
+    assert_int_equal(s->err.line, 1);
+    assert_non_null(strstr(s->err.msg, "worksheet 'week6'"));
+    assert_int_equal(grade_text(s, "# x\nstudent: s999\n1a: -95\n"), 0);
+    assert_int_equal(s->refused, 1);
+    assert_int_equal(s->err.line, 2);
+    assert_non_null(strstr(s->err.msg, "unknown student 's999'"));
+    assert_null(ion_gradebook_result(s->gb, 0));
+    close_session(s);
+}
+
+/* Grading again replaces, never adds; the note says which file came first. */
+static void test_regrade(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    assert_int_equal(grade_text(s, "student: s002\n1a: 1\n"), 0);
+    assert_int_equal(s->notes, 0);
+    assert_int_equal(grade_text(s, "student: s002\n2b: B\n"), 0);
+    assert_int_equal(s->notes, 1);
+    assert_non_null(strstr(s->note, "graded before, from t.txt:1"));
+    const ion_result *r = ion_gradebook_result(s->gb, 1);
+    assert_ptr_equal(r, s->r);
+    assert_int_equal(part_of(r, "1a")->verdict, ION_VERDICT_BLANK);
+    assert_int_equal(part_of(r, "2b")->verdict, ION_VERDICT_RIGHT);
+    assert_true(fabs(r->total - 2) < 1e-12);
+    close_session(s);
+}
+
+/* ---- outputs ------------------------------------------------------------------------ */
+
+static void test_outputs(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1b: outward\n1c: 25\n1d: out\n2a: -5\n2b: C\n"), 0);
+    assert_int_equal(grade_text(s, "student: s002\n1a: 89.06\n2a: 4 mV\n2b: b\n"), 0);
+    size_t len;
+    char *csv = ion_gradebook_csv(s->gb, &len);
+    assert_non_null(csv);
+    assert_int_equal(strlen(csv), len);
+    const char *expect =
+        "student,name,total,max,percent,1a,1b,1c,1d,2a,2b\r\n"
+        "s001,Ada Li,11,11,100.0,2,1,2,1,3,2\r\n"
+        "s002,\"Zoë \"\"Z\"\" Ångström, Jr\",2.75,11,25.0,0,0,0,0,0.75,2\r\n"
+        "s003,李静,0,11,0.0,missing,missing,missing,missing,missing,missing\r\n";
+    assert_string_equal(csv, expect);
+    free(csv);
+
+    char *fb = ion_gradebook_feedback(s->gb, 1, &len);
+    assert_non_null(fb);
+    assert_non_null(strstr(fb, "Student: Zoë \"Z\" Ångström, Jr (s002)"));
+    assert_non_null(strstr(fb, "Total: 2.75 / 11 points (25.0%)"));
+    assert_non_null(strstr(fb, "1a   wrong    0 / 2\n     your answer: 89.06\n     key: -89.06 mV\n"));
+    assert_non_null(strstr(fb, "inverted"));
+    assert_non_null(strstr(fb, "1b   blank    0 / 1\n     your answer: (none)\n     key: outward\n"));
+    free(fb);
+    fb = ion_gradebook_feedback(s->gb, 2, NULL);
+    assert_non_null(strstr(fb, "No submission"));
+    assert_null(strstr(fb, "key:")); /* no answers for who did not hand in */
+    free(fb);
+
+    ion_grade_stats st;
+    ion_gradebook_stats(s->gb, &st);
+    assert_int_equal(st.students, 3);
+    assert_int_equal(st.graded, 2);
+    assert_true(fabs(st.mean - 6.875) < 1e-12);
+    assert_true(fabs(st.median - 6.875) < 1e-12);
+    assert_int_equal(st.bins[9], 1);
+    assert_int_equal(st.bins[2], 1);
+    assert_int_equal(st.nhardest, 3);
+    assert_string_equal(ion_answer_key_part_id(s->key, st.hardest[0]), "1a"); /* 2 of 4 points */
+    char *summary = ion_gradebook_summary(s->gb);
+    assert_non_null(summary);
+    assert_non_null(strstr(summary, "3 students, 2 graded, 1 missing"));
+    assert_non_null(strstr(summary, "mean 6.88 / 11 (62.5%), median 6.88"));
+    assert_non_null(strstr(summary, "hardest parts: 1a"));
+    assert_non_null(strstr(summary, "90-100% |#"));
+    free(summary);
+    close_session(s);
+}
+
+/* Names a spreadsheet would run as formulas are defused. */
+static void test_csv_formula(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"w\" course=\"c\" max=\"1\">"
+        "<student id=\"a\" name=\"=HYPERLINK(&quot;x&quot;)\"><problem n=\"1\" template=\"t\" version=\"1\" seed=\"1\">"
+        "<part id=\"1a\" kind=\"choice\" value=\"in\" points=\"1\"><choice id=\"in\"/></part>"
+        "</problem></student></answer-key>";
+    ion_error err = {0};
+    ion_answer_key *k = parse_key(xml, KEY_XSD, &err);
+    assert_non_null(k);
+    ion_gradebook *gb = ion_gradebook_new(k, "en");
+    char *csv = ion_gradebook_csv(gb, NULL);
+    assert_non_null(strstr(csv, "a,\"'=HYPERLINK(\"\"x\"\")\",0,1,0.0,missing\r\n"));
+    free(csv);
+    ion_gradebook_free(gb);
+    ion_answer_key_free(k);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_key_load),
+        cmocka_unit_test(test_key_refused),
+        cmocka_unit_test(test_key_shapes),
+        cmocka_unit_test(test_number_table),
+        cmocka_unit_test(test_tolerance),
+        cmocka_unit_test(test_mistakes),
+        cmocka_unit_test(test_choices),
+        cmocka_unit_test(test_carried),
+        cmocka_unit_test(test_carried_chain),
+        cmocka_unit_test(test_duplicates_and_unknown_parts),
+        cmocka_unit_test(test_refused_submissions),
+        cmocka_unit_test(test_regrade),
+        cmocka_unit_test(test_outputs),
+        cmocka_unit_test(test_csv_formula),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
