@@ -22,13 +22,14 @@
 typedef enum { OP_TEXT, OP_LINE, OP_RECT, OP_TRI } op_kind;
 typedef enum { C_TEXT, C_GRAY, C_RULE, C_ACCENT, C_VM, C_SHADE, C_COUNT } color;
 
-static const float palette[C_COUNT][3] = {
-    {0, 0, 0},          /* text */
-    {0.38f, 0.38f, 0.38f}, /* labels */
-    {0.55f, 0.55f, 0.55f}, /* rules and axes */
-    {0.10f, 0.24f, 0.50f}, /* headings */
-    {0.75f, 0.10f, 0.08f}, /* the membrane potential */
-    {0.93f, 0.94f, 0.96f}, /* shaded backgrounds */
+/* The colors as the operands of rg / RG. */
+static const char *const palette[C_COUNT] = {
+    "0 0 0",             /* text */
+    "0.38 0.38 0.38",    /* labels */
+    "0.55 0.55 0.55",    /* rules and axes */
+    "0.1 0.24 0.5",      /* headings */
+    "0.75 0.1 0.08",     /* the membrane potential */
+    "0.93 0.94 0.96",    /* shaded backgrounds */
 };
 
 /* One drawing operation; y grows downwards from the top of its row. */
@@ -39,7 +40,8 @@ typedef struct {
     float a, b, c, d;    /* text: size, rise; line: end x, y; rect: w, h;
                           * triangle: second and third corner */
     float w;             /* line width */
-    size_t text;         /* OP_TEXT: offset of NUL-terminated bytes in arena */
+    size_t text;         /* OP_TEXT: offset of the bytes in the arena */
+    unsigned tlen;       /* OP_TEXT: their number */
 } op;
 
 typedef struct {
@@ -74,6 +76,16 @@ struct ion_pdf {
     char *arena;
     size_t arena_len, arena_cap;
     int oom;
+
+    /* the content stream of the page being drawn, and its fonts */
+    char *cs;
+    size_t cs_len, cs_cap, cs_read;
+    unsigned char *z; /* ... and compressed */
+    size_t z_len, z_cap;
+    HPDF_Stream z_in, z_out;
+    unsigned char page_font[ION_FONT_COUNT]; /* local number, 0: unused */
+    unsigned char page_font_order[ION_FONT_COUNT];
+    int npage_fonts;
 
     int pages;
     unsigned char *bytes;
@@ -253,13 +265,14 @@ static void end_block(ion_pdf *p)
             p->nrows - p->blocks[p->nblocks - 1].row0;
 }
 
-/* Copies the bytes of glyphs [start, end) of p->txt into the arena, NUL
- * terminated for HPDF_Page_TextOut; returns their offset. */
-static size_t arena_add(ion_pdf *p, int start, int end)
+/* Copies the bytes of glyphs [start, end) of p->txt into the arena;
+ * returns their offset and sets *len to their number. */
+static size_t arena_add(ion_pdf *p, int start, int end, unsigned *len)
 {
     size_t n = 0;
     for (int i = start; i < end; i++)
         n += p->txt.g[i].len;
+    *len = (unsigned)n;
     if (p->arena_len + n + 1 > p->arena_cap) {
         size_t cap = p->arena_cap ? p->arena_cap : 4096;
         while (cap < p->arena_len + n + 1)
@@ -278,8 +291,7 @@ static size_t arena_add(ion_pdf *p, int start, int end)
         memcpy(d, p->txt.g[i].code, p->txt.g[i].len);
         d += p->txt.g[i].len;
     }
-    *d = '\0';
-    p->arena_len += n + 1;
+    p->arena_len += n;
     return off;
 }
 
@@ -337,7 +349,7 @@ static void emit_line(ion_pdf *p, const ion_ts_line *l, double x, double y,
         o->font = (unsigned char)run.font;
         o->a = (float)run.size;
         o->b = (float)run.rise;
-        o->text = arena_add(p, run.start, run.end);
+        o->text = arena_add(p, run.start, run.end, &o->tlen);
     }
 }
 
@@ -968,83 +980,248 @@ static void page_furniture(ion_pdf *p, const ion_sheet *s, int page,
     }
 }
 
-static void set_color(HPDF_Page pg, color c, int fill)
+/* ---- drawing: content streams ---------------------------------------- */
+
+/* A page's content stream is written here, by hand: libharu's page
+ * operators clear a 512-byte buffer and format every number with its own
+ * routine on each call, which made drawing the costliest step. The stream
+ * says what those calls said: shapes first, then all the text in one text
+ * object, numbers rounded to 1/1000 point (renderings match libharu's to
+ * the pixel but for the odd glyph on a pixel boundary), state set only when
+ * it changes. Being plain bytes, one page's stream serves every document
+ * the page goes into. */
+
+/* What the stream has set so far on the current page; lengths in 1/1000
+ * pt. */
+typedef struct {
+    int stroke, fill;  /* color, -1: not set */
+    long width;        /* line width, -1: not set */
+    int dashed;
+    int font;          /* local font number (1-based), 0: none */
+    long size, rise;
+    long x, y;         /* the text line's start */
+} page_state;
+
+static char *cs_room(ion_pdf *p, size_t need)
 {
-    const float *k = palette[c];
-    if (fill)
-        HPDF_Page_SetRGBFill(pg, k[0], k[1], k[2]);
-    else
-        HPDF_Page_SetRGBStroke(pg, k[0], k[1], k[2]);
+    if (p->cs_len + need > p->cs_cap) {
+        size_t cap = p->cs_cap ? p->cs_cap : 16384;
+        while (cap < p->cs_len + need)
+            cap *= 2;
+        char *c = realloc(p->cs, cap);
+        if (!c) {
+            p->oom = 1;
+            return NULL;
+        }
+        p->cs = c;
+        p->cs_cap = cap;
+    }
+    return p->cs + p->cs_len;
 }
 
-static void draw_shape(HPDF_Page pg, const op *o, double ox, double oy)
+static void cs_put(ion_pdf *p, const char *s, size_t n)
+{
+    char *d = cs_room(p, n);
+    if (d) {
+        memcpy(d, s, n);
+        p->cs_len += n;
+    }
+}
+
+#define CS_LIT(p, s) cs_put((p), (s), sizeof(s) - 1)
+
+/* v / 1000 with no trailing zeros, then a space; at most 24 bytes. */
+static char *fmt_milli(char *d, long v)
+{
+    if (v < 0) {
+        *d++ = '-';
+        v = -v;
+    }
+    long ip = v / 1000, fp = v % 1000;
+    char tmp[24];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (k)
+        *d++ = tmp[--k];
+    if (fp) {
+        *d++ = '.';
+        for (long m = 100; m && fp; m /= 10) {
+            *d++ = (char)('0' + fp / m);
+            fp %= m;
+        }
+    }
+    *d++ = ' ';
+    return d;
+}
+
+/* Points to the stream's unit, 1/1000 pt. */
+static long milli(double v)
+{
+    double m = v * 1000;
+    return (long)(m < 0 ? m - 0.5 : m + 0.5);
+}
+
+/* n numbers in 1/1000 pt, then the operator. */
+static void cs_op(ion_pdf *p, const long *v, int n, const char *op)
+{
+    size_t ol = strlen(op);
+    char *d = cs_room(p, (size_t)n * 24 + ol + 1);
+    if (!d)
+        return;
+    char *s = d;
+    for (int i = 0; i < n; i++)
+        s = fmt_milli(s, v[i]);
+    memcpy(s, op, ol);
+    s += ol;
+    *s++ = '\n';
+    p->cs_len += (size_t)(s - d);
+}
+
+static void cs_color(ion_pdf *p, page_state *st, color c, int fill)
+{
+    if ((fill ? st->fill : st->stroke) == (int)c)
+        return;
+    cs_put(p, palette[c], strlen(palette[c]));
+    if (fill) {
+        CS_LIT(p, " rg\n");
+        st->fill = (int)c;
+    } else {
+        CS_LIT(p, " RG\n");
+        st->stroke = (int)c;
+    }
+}
+
+/* Line width and dash pattern before a stroke. */
+static void cs_pen(ion_pdf *p, page_state *st, double w, int dashed)
+{
+    long lw = milli(w);
+    if (lw != st->width) {
+        cs_op(p, &lw, 1, "w");
+        st->width = lw;
+    }
+    if (dashed != st->dashed) {
+        if (dashed)
+            CS_LIT(p, "[2 2] 0 d\n");
+        else
+            CS_LIT(p, "[] 0 d\n");
+        st->dashed = dashed;
+    }
+}
+
+static void cs_shape(ion_pdf *p, page_state *st, const op *o, double ox,
+                     double oy)
 {
     double x = ox + o->x, y = oy - o->y;
     switch (o->kind) {
     case OP_LINE: {
-        static const HPDF_UINT16 dash[] = {2, 2};
-        set_color(pg, (color)o->color, 0);
-        HPDF_Page_SetLineWidth(pg, o->w);
-        if (o->style)
-            HPDF_Page_SetDash(pg, dash, 2, 0);
-        HPDF_Page_MoveTo(pg, (HPDF_REAL)x, (HPDF_REAL)y);
-        HPDF_Page_LineTo(pg, (HPDF_REAL)(ox + o->a), (HPDF_REAL)(oy - o->b));
-        HPDF_Page_Stroke(pg);
-        if (o->style)
-            HPDF_Page_SetDash(pg, NULL, 0, 0);
+        cs_color(p, st, (color)o->color, 0);
+        cs_pen(p, st, o->w, o->style);
+        long v[2] = {milli(x), milli(y)};
+        cs_op(p, v, 2, "m");
+        v[0] = milli(ox + o->a);
+        v[1] = milli(oy - o->b);
+        cs_op(p, v, 2, "l S");
         break;
     }
-    case OP_RECT:
-        set_color(pg, (color)o->color, o->style);
+    case OP_RECT: {
+        cs_color(p, st, (color)o->color, o->style);
         if (!o->style)
-            HPDF_Page_SetLineWidth(pg, o->w);
-        HPDF_Page_Rectangle(pg, (HPDF_REAL)x, (HPDF_REAL)(y - o->b), o->a,
-                            o->b);
-        if (o->style)
-            HPDF_Page_Fill(pg);
-        else
-            HPDF_Page_Stroke(pg);
+            cs_pen(p, st, o->w, 0);
+        long v[4] = {milli(x), milli(y - o->b), milli(o->a),
+                     milli(o->b)};
+        cs_op(p, v, 4, o->style ? "re f" : "re S");
         break;
-    case OP_TRI:
-        set_color(pg, (color)o->color, 1);
-        HPDF_Page_MoveTo(pg, (HPDF_REAL)x, (HPDF_REAL)y);
-        HPDF_Page_LineTo(pg, (HPDF_REAL)(ox + o->a), (HPDF_REAL)(oy - o->b));
-        HPDF_Page_LineTo(pg, (HPDF_REAL)(ox + o->c), (HPDF_REAL)(oy - o->d));
-        HPDF_Page_ClosePath(pg);
-        HPDF_Page_Fill(pg);
+    }
+    case OP_TRI: {
+        cs_color(p, st, (color)o->color, 1);
+        long v[2] = {milli(x), milli(y)};
+        cs_op(p, v, 2, "m");
+        v[0] = milli(ox + o->a);
+        v[1] = milli(oy - o->b);
+        cs_op(p, v, 2, "l");
+        v[0] = milli(ox + o->c);
+        v[1] = milli(oy - o->d);
+        cs_op(p, v, 2, "l h f");
         break;
+    }
     default:
         break;
     }
 }
 
-typedef struct {
-    int font, color;
-    double size, rise;
-} text_state;
-
-static void draw_text(ion_pdf *p, HPDF_Page pg, const op *o, double ox,
-                      double oy, text_state *ts)
+/* The page's local name for font f: F1, F2, ... in order of first use, the
+ * order emit_page registers them in. */
+static int local_font(ion_pdf *p, ion_font f)
 {
-    if (ts->font != o->font || ts->size != o->a) {
-        HPDF_Page_SetFontAndSize(pg, get_font(p, (ion_font)o->font), o->a);
-        ts->font = o->font;
-        ts->size = o->a;
+    if (!p->page_font[f]) {
+        p->page_font_order[p->npage_fonts++] = (unsigned char)f;
+        p->page_font[f] = (unsigned char)p->npage_fonts;
     }
-    if (ts->rise != o->b) {
-        HPDF_Page_SetTextRise(pg, o->b);
-        ts->rise = o->b;
-    }
-    if (ts->color != o->color) {
-        set_color(pg, (color)o->color, 1);
-        ts->color = o->color;
-    }
-    HPDF_Page_TextOut(pg, (HPDF_REAL)(ox + o->x), (HPDF_REAL)(oy - o->y),
-                      p->arena + o->text);
+    return p->page_font[f];
 }
 
-static void draw_rows(ion_pdf *p, HPDF_Page pg, int r0, int r1, int text,
-                      text_state *ts)
+static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
+                    double oy)
+{
+    int font = local_font(p, (ion_font)o->font);
+    long size = milli(o->a), rise = milli(o->b);
+    if (font != st->font || size != st->size) {
+        char *d = cs_room(p, 48);
+        if (!d)
+            return;
+        d[0] = '/';
+        d[1] = 'F';
+        char *e = fmt_milli(d + 2, font * 1000L); /* "F1 " */
+        e = fmt_milli(e, size);
+        memcpy(e, "Tf\n", 3);
+        p->cs_len += (size_t)(e + 3 - d);
+        st->font = font;
+        st->size = size;
+    }
+    if (rise != st->rise) {
+        char *d = cs_room(p, 32);
+        if (!d)
+            return;
+        char *e = fmt_milli(d, rise);
+        memcpy(e, "Ts\n", 3);
+        p->cs_len += (size_t)(e + 3 - d);
+        st->rise = rise;
+    }
+    cs_color(p, st, (color)o->color, 1);
+    long x = milli(ox + o->x), y = milli(oy - o->y);
+    long v[2] = {x - st->x, y - st->y};
+    cs_op(p, v, 2, "Td");
+    st->x = x;
+    st->y = y;
+    /* a literal string: bytes as they are, but for ( ) \ and controls */
+    const unsigned char *s = (const unsigned char *)p->arena + o->text;
+    char *d = cs_room(p, 4 * (size_t)o->tlen + 8);
+    if (!d)
+        return;
+    char *e = d;
+    *e++ = '(';
+    for (unsigned i = 0; i < o->tlen; i++) {
+        unsigned char c = s[i];
+        if (c == '(' || c == ')' || c == '\\') {
+            *e++ = '\\';
+            *e++ = (char)c;
+        } else if (c < 0x20) {
+            *e++ = '\\';
+            *e++ = (char)('0' + (c >> 6));
+            *e++ = (char)('0' + ((c >> 3) & 7));
+            *e++ = (char)('0' + (c & 7));
+        } else {
+            *e++ = (char)c;
+        }
+    }
+    memcpy(e, ") Tj\n", 5);
+    p->cs_len += (size_t)(e + 5 - d);
+}
+
+static void cs_rows(ion_pdf *p, page_state *st, int r0, int r1, int text)
 {
     for (int r = r0; r < r1; r++) {
         const row *rw = &p->rows[r];
@@ -1052,29 +1229,151 @@ static void draw_rows(ion_pdf *p, HPDF_Page pg, int r0, int r1, int text,
         for (int i = rw->op0; i < rw->op0 + rw->nops; i++) {
             const op *o = &p->ops[i];
             if (!text && o->kind != OP_TEXT)
-                draw_shape(pg, o, p->left, oy);
+                cs_shape(p, st, o, p->left, oy);
             else if (text && o->kind == OP_TEXT)
-                draw_text(p, pg, o, p->left, oy, ts);
+                cs_text(p, st, o, p->left, oy);
         }
     }
 }
 
-/* Draws content rows [r0, r1) and the furniture row fr on a new page:
+/* The content stream of content rows [r0, r1) and the furniture row fr:
  * shapes first, then all the text in one text object. */
-static void draw_page(ion_pdf *p, int r0, int r1, int fr)
+static void page_content(ion_pdf *p, int r0, int r1, int fr)
 {
-    HPDF_Page pg = HPDF_AddPage(p->doc);
+    p->cs_len = 0;
+    memset(p->page_font, 0, sizeof p->page_font);
+    p->npage_fonts = 0;
+    page_state st = {-1, -1, -1, 0, 0, -1, 0, 0, 0};
+    cs_rows(p, &st, r0, r1, 0);
+    cs_rows(p, &st, fr, fr + 1, 0);
+    CS_LIT(p, "BT\n");
+    cs_rows(p, &st, r0, r1, 1);
+    cs_rows(p, &st, fr, fr + 1, 1);
+    CS_LIT(p, "ET\n");
+}
+
+/* ---- compression ----------------------------------------------------- */
+
+/* Each page's stream is compressed once, with libharu's own deflate (zlib
+ * is not linked directly), reading p->cs and writing p->z through callback
+ * streams. */
+
+static HPDF_STATUS z_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    ion_pdf *p = st->attr;
+    size_t left = p->cs_len - p->cs_read;
+    HPDF_UINT n = *siz < left ? *siz : (HPDF_UINT)left;
+    memcpy(ptr, p->cs + p->cs_read, n);
+    p->cs_read += n;
+    *siz = n;
+    return p->cs_read == p->cs_len ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS z_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    ion_pdf *p = st->attr;
+    size_t base = mode == HPDF_SEEK_CUR   ? p->cs_read
+                  : mode == HPDF_SEEK_END ? p->cs_len
+                                          : 0;
+    if ((HPDF_INT)base + pos < 0 || base + (size_t)pos > p->cs_len)
+        return HPDF_STREAM_EOF;
+    p->cs_read = base + (size_t)pos;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 z_tell(HPDF_Stream st)
+{
+    return (HPDF_INT32)((ion_pdf *)st->attr)->cs_read;
+}
+
+static HPDF_UINT32 z_size(HPDF_Stream st)
+{
+    return (HPDF_UINT32)((ion_pdf *)st->attr)->cs_len;
+}
+
+static HPDF_STATUS z_write(HPDF_Stream st, const HPDF_BYTE *ptr,
+                           HPDF_UINT siz)
+{
+    ion_pdf *p = st->attr;
+    if (p->z_len + siz > p->z_cap) {
+        size_t cap = p->z_cap ? p->z_cap : 8192;
+        while (cap < p->z_len + siz)
+            cap *= 2;
+        unsigned char *z = realloc(p->z, cap);
+        if (!z) {
+            p->oom = 1;
+            return HPDF_FAILD_TO_ALLOC_MEM;
+        }
+        p->z = z;
+        p->z_cap = cap;
+    }
+    memcpy(p->z + p->z_len, ptr, siz);
+    p->z_len += siz;
+    return HPDF_OK;
+}
+
+/* p->cs deflated into p->z. */
+static int compress_page(ion_pdf *p)
+{
+    if (!p->z_in) {
+        p->z_in = HPDF_CallbackReader_New(p->doc->mmgr, z_read, z_seek,
+                                          z_tell, z_size, p);
+        p->z_out = HPDF_CallbackWriter_New(p->doc->mmgr, z_write, p);
+        if (!p->z_in || !p->z_out)
+            return -1;
+    }
+    p->cs_read = 0;
+    p->z_len = 0;
+    return HPDF_Stream_WriteToStream(p->z_in, p->z_out,
+                                     HPDF_STREAM_FILTER_FLATE_DECODE,
+                                     NULL) == HPDF_OK
+               ? 0
+               : -1;
+}
+
+/* Written into a page's content stream dictionary (see emit_page). */
+static HPDF_STATUS flate_entry(HPDF_Dict dict, HPDF_Stream st)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(st, "/Filter /FlateDecode\012");
+}
+
+/* Adds the page whose compressed content src->z holds to d's document.
+ * libharu keeps the bytes as they are (filter none) and flate_entry, its
+ * hook for extra dictionary entries, names their filter. */
+static void emit_page(ion_pdf *d, const ion_pdf *src)
+{
+    HPDF_Page pg = HPDF_AddPage(d->doc);
     if (!pg)
         return;
-    HPDF_Page_SetWidth(pg, (HPDF_REAL)p->page_w);
-    HPDF_Page_SetHeight(pg, (HPDF_REAL)p->page_h);
-    text_state ts = {-1, -1, -1, 0};
-    draw_rows(p, pg, r0, r1, 0, &ts);
-    draw_rows(p, pg, fr, fr + 1, 0, &ts);
-    HPDF_Page_BeginText(pg);
-    draw_rows(p, pg, r0, r1, 1, &ts);
-    draw_rows(p, pg, fr, fr + 1, 1, &ts);
-    HPDF_Page_EndText(pg);
+    HPDF_Page_SetWidth(pg, (HPDF_REAL)src->page_w);
+    HPDF_Page_SetHeight(pg, (HPDF_REAL)src->page_h);
+    for (int i = 0; i < src->npage_fonts; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "F%d", i + 1);
+        HPDF_Font f = get_font(d, (ion_font)src->page_font_order[i]);
+        const char *name = f ? HPDF_Page_GetLocalFontName(pg, f) : NULL;
+        if (!name || strcmp(name, want) != 0) {
+            if (!d->hpdf_error)
+                d->hpdf_error = HPDF_INVALID_FONT;
+            return;
+        }
+    }
+    /* The page's own stream would hold the bytes in 4 KB blocks; one block
+     * of their exact size takes half the memory in a long document. */
+    HPDF_Stream st = HPDF_MemStream_New(d->doc->mmgr, (HPDF_UINT)src->z_len);
+    if (!st || HPDF_Stream_Write(st, src->z, (HPDF_UINT)src->z_len) != HPDF_OK) {
+        if (st)
+            HPDF_Stream_Free(st);
+        if (!d->hpdf_error)
+            d->hpdf_error = HPDF_FAILD_TO_ALLOC_MEM;
+        return;
+    }
+    HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
+    HPDF_Stream_Free(attr->contents->stream);
+    attr->contents->stream = attr->stream = st;
+    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+    attr->contents->write_fn = flate_entry;
 }
 
 static void reset_layout(ion_pdf *p)
@@ -1083,14 +1382,25 @@ static void reset_layout(ion_pdf *p)
     p->arena_len = 0;
 }
 
-/* Lays one student's sheet out, paginates it and draws its pages. */
-static int add_sheet(ion_pdf *p, const ion_sheet *s, int solutions,
-                     ion_error *err)
+/* Lays one student's sheet out with docs[0], paginates it and draws its
+ * pages into every document of docs. */
+static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
+                     int solutions, ion_error *err)
 {
-    if (p->bytes)
-        return ion_fail(err, NULL, 0, "the document is already finished");
+    if (ndocs < 1 || !docs[0])
+        return ion_fail(err, NULL, 0, "no document");
+    ion_pdf *p = docs[0];
+    for (int i = 0; i < ndocs; i++) {
+        if (docs[i]->bytes)
+            return ion_fail(err, NULL, 0, "the document is already finished");
+        if (docs[i]->t != p->t)
+            return ion_fail(err, NULL, 0,
+                            "documents with different templates");
+    }
     if (!s)
         return ion_fail(err, NULL, 0, "no sheet");
+    if (!p->ts && !(p->ts = ion_ts_new(measure, p, err)))
+        return -1;
     reset_layout(p);
     header(p, s, solutions);
     for (int i = 0; i < s->nproblems; i++)
@@ -1110,21 +1420,37 @@ static int add_sheet(ion_pdf *p, const ion_sheet *s, int solutions,
         int r1 = r;
         while (r1 < content && p->rows[r1].page == pg)
             r1++;
-        draw_page(p, r, r1, content + pg);
+        page_content(p, r, r1, content + pg);
+        if (compress_page(p) < 0 || p->oom)
+            return hpdf_failed(p, err) ? -1
+                                       : ion_fail(err, NULL, 0,
+                                                  "could not compress a page");
+        for (int i = 0; i < ndocs; i++)
+            emit_page(docs[i], p);
         r = r1;
     }
-    p->pages += pages;
-    return hpdf_failed(p, err);
+    for (int i = 0; i < ndocs; i++) {
+        docs[i]->pages += pages;
+        if (hpdf_failed(docs[i], err))
+            return -1;
+    }
+    return 0;
 }
 
 int ion_pdf_add_worksheet(ion_pdf *p, const ion_sheet *s, ion_error *err)
 {
-    return add_sheet(p, s, 0, err);
+    return add_sheet(&p, 1, s, 0, err);
+}
+
+int ion_pdf_add_worksheet_to(ion_pdf *const *docs, int ndocs,
+                             const ion_sheet *s, ion_error *err)
+{
+    return add_sheet(docs, ndocs, s, 0, err);
 }
 
 int ion_pdf_add_solutions(ion_pdf *p, const ion_sheet *s, ion_error *err)
 {
-    return add_sheet(p, s, 1, err);
+    return add_sheet(&p, 1, s, 1, err);
 }
 
 int ion_pdf_page_count(const ion_pdf *p) { return p->pages; }
@@ -1140,10 +1466,8 @@ ion_pdf *ion_pdf_new(const ion_tmpl *t, ion_error *err)
     }
     p->t = t;
     p->doc = HPDF_New(on_hpdf_error, p);
-    p->ts = ion_ts_new(measure, p, err);
-    if (!p->doc || !p->ts) {
-        if (!p->doc)
-            ion_fail(err, NULL, 0, "libharu could not create a document");
+    if (!p->doc) {
+        ion_fail(err, NULL, 0, "libharu could not create a document");
         ion_pdf_free(p);
         return NULL;
     }
@@ -1179,6 +1503,19 @@ ion_pdf *ion_pdf_new(const ion_tmpl *t, ion_error *err)
     return p;
 }
 
+static void free_doc(ion_pdf *p)
+{
+    if (p->z_in)
+        HPDF_Stream_Free(p->z_in);
+    if (p->z_out)
+        HPDF_Stream_Free(p->z_out);
+    if (p->doc)
+        HPDF_Free(p->doc);
+    p->z_in = p->z_out = NULL;
+    p->doc = NULL;
+    memset(p->font, 0, sizeof p->font);
+}
+
 int ion_pdf_bytes(ion_pdf *p, const unsigned char **data, size_t *len,
                   ion_error *err)
 {
@@ -1202,6 +1539,8 @@ int ion_pdf_bytes(ion_pdf *p, const unsigned char **data, size_t *len,
             return ion_fail(err, NULL, 0, "could not read the PDF back");
         }
         p->nbytes = n;
+        /* Nothing can be added now: libharu's copy of the document goes. */
+        free_doc(p);
     }
     *data = p->bytes;
     *len = p->nbytes;
@@ -1212,14 +1551,15 @@ void ion_pdf_free(ion_pdf *p)
 {
     if (!p)
         return;
-    if (p->doc)
-        HPDF_Free(p->doc);
+    free_doc(p);
     ion_ts_free(p->ts);
     ion_ts_text_release(&p->txt);
     free(p->ops);
     free(p->rows);
     free(p->blocks);
     free(p->arena);
+    free(p->cs);
+    free(p->z);
     free(p->bytes);
     free(p);
 }

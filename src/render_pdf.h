@@ -31,6 +31,13 @@ ion_pdf *ion_pdf_new(const ion_tmpl *t, ion_error *err);
  * choice ids or lettered options, a footer "Page x of y". */
 int ion_pdf_add_worksheet(ion_pdf *p, const ion_sheet *s, ion_error *err);
 
+/* The same worksheet added to each of docs[0..n-1] (a student's own file
+ * and the class file): laid out once, by docs[0], whose measurements are
+ * cached, so a long-lived document is the best first; the documents must
+ * share a template. The result is as if each had been added in turn. */
+int ion_pdf_add_worksheet_to(ion_pdf *const *docs, int n, const ion_sheet *s,
+                             ion_error *err);
+
 /* One student's worked solutions: per problem the statement, the solution,
  * each part's answer and, when the problem has marks, a potential ladder. */
 int ion_pdf_add_solutions(ion_pdf *p, const ion_sheet *s, ion_error *err);

@@ -146,13 +146,19 @@ static int winansi_code(uint32_t cp)
  * punctuation never ends one (the rules Chinese typesetting calls kinsoku). */
 static int is_closing(uint32_t cp)
 {
-    static const char ascii[] = ",.;:!?)]}%";
     static const uint16_t wide[] = {0x2019, 0x201D, 0x2026, 0x3001, 0x3002,
                                     0x3009, 0x300B, 0x300D, 0x300F, 0x3011,
                                     0xFF01, 0xFF05, 0xFF09, 0xFF0C, 0xFF0E,
                                     0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D};
-    if (cp < 0x80)
-        return cp && strchr(ascii, (int)cp) != NULL;
+    if (cp < 0x2019) {
+        switch (cp) {
+        case ',': case '.': case ';': case ':': case '!': case '?': case ')':
+        case ']': case '}': case '%':
+            return 1;
+        default:
+            return 0;
+        }
+    }
     for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
         if (wide[i] == cp)
             return 1;
@@ -161,9 +167,10 @@ static int is_closing(uint32_t cp)
 
 static int is_opening(uint32_t cp)
 {
-    static const uint16_t wide[] = {'(', '[', '{', 0x2018, 0x201C, 0x3008,
-                                    0x300A, 0x300C, 0x300E, 0x3010, 0xFF08,
-                                    0xFF3B, 0xFF5B};
+    static const uint16_t wide[] = {0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
+                                    0x300E, 0x3010, 0xFF08, 0xFF3B, 0xFF5B};
+    if (cp < 0x2018)
+        return cp == '(' || cp == '[' || cp == '{';
     for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
         if (wide[i] == cp)
             return 1;
@@ -296,11 +303,20 @@ typedef struct {
     unsigned char stack[MAX_DEPTH];
     int depth;
     uint32_t prev_cp, prev2_cp; /* the last two characters appended */
+    int known;               /* size, rise and font are those of the stack */
+    double size, rise;
+    ion_font font;
 } style;
 
-static void style_metrics(const style *st, double *size, double *rise,
+static void style_metrics(style *st, double *size, double *rise,
                           ion_font *font)
 {
+    if (st->known) {
+        *size = st->size;
+        *rise = st->rise;
+        *font = st->font;
+        return;
+    }
     double s = st->base, r = 0;
     int bold = (st->flags & ION_TS_BOLD) != 0;
     int italic = (st->flags & ION_TS_ITALIC) != 0;
@@ -321,9 +337,10 @@ static void style_metrics(const style *st, double *size, double *rise,
             bold = 1;
         }
     }
-    *size = s;
-    *rise = r;
-    *font = (ion_font)(ION_FONT_REGULAR + bold + 2 * italic);
+    *size = st->size = s;
+    *rise = st->rise = r;
+    *font = st->font = (ion_font)(ION_FONT_REGULAR + bold + 2 * italic);
+    st->known = 1;
 }
 
 static int last_is_space(const ion_ts_text *t)
@@ -343,6 +360,8 @@ static uint32_t greek_base(uint32_t cp)
         {0x03AE, 0x03B7}, {0x03AF, 0x03B9}, {0x03B0, 0x03C5}, {0x03CA, 0x03B9},
         {0x03CB, 0x03C5}, {0x03CC, 0x03BF}, {0x03CD, 0x03C5}, {0x03CE, 0x03C9},
     };
+    if (cp < 0x0386 || cp > 0x03CE)
+        return cp;
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
         if (map[i].from == cp)
             return map[i].to;
@@ -565,16 +584,20 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
         int rc = 0;
         switch (tok.kind) {
         case TOK_OPEN:
-            if (st.depth < MAX_DEPTH)
+            if (st.depth < MAX_DEPTH) {
                 st.stack[st.depth++] = (unsigned char)tok.tag;
-            else
+                st.known = 0;
+            } else {
                 rc = put_literal(ts, t, &st, p, tok.len, err);
+            }
             break;
         case TOK_CLOSE:
-            if (st.depth > 0 && st.stack[st.depth - 1] == tok.tag)
+            if (st.depth > 0 && st.stack[st.depth - 1] == tok.tag) {
                 st.depth--;
-            else
+                st.known = 0;
+            } else {
                 rc = put_literal(ts, t, &st, p, tok.len, err);
+            }
             break;
         case TOK_BR:
             rc = put_newline(t, &st, err);

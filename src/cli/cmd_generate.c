@@ -65,8 +65,8 @@ static int write_pdfs(gen_ctx *g, const ion_student_sheet *s, ion_error *err)
     if (!one)
         return -1;
     snprintf(path, sizeof path, "%s/students/%s.pdf", g->dir, s->id);
-    int rc = ion_pdf_add_worksheet(one, sheet, err) || save_pdf(one, path, err) ||
-             ion_pdf_add_worksheet(g->class_pdf, sheet, err);
+    ion_pdf *both[] = {g->class_pdf, one}; /* laid out once, drawn twice */
+    int rc = ion_pdf_add_worksheet_to(both, 2, sheet, err) || save_pdf(one, path, err);
     ion_pdf_free(one);
     if (rc)
         return -1;
