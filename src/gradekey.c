@@ -1,6 +1,8 @@
 /* Reading the answer key (schema/answer-key.xsd) for grading: streamed
- * with libxml2's reader, so a key for thousands of students never exists
- * as a DOM, and every expression compiled once per template version. */
+ * through libxml2's SAX2 interface, so a key for thousands of students
+ * never exists as a tree, and every expression compiled once per template
+ * version. The reader checks the structure itself (elements, attributes,
+ * numbers, ids); the XSD, when given, is checked in the same pass. */
 #include "gradekey.h"
 
 #include <errno.h>
@@ -10,9 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include <libxml/xmlreader.h>
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
+#include "bank.h"
 #include "gradexml.h"
 
 #define KEY_NS "urn:ionsheet:answer-key:1"
@@ -165,10 +171,20 @@ typedef struct {
 
 typedef struct {
     ion_answer_key *k;
-    xmlTextReaderPtr r;
+    xmlParserCtxtPtr ctxt;
     const char *name;
     ion_error *err;
     ion_gradexml_error xml;
+    int failed, depth, seen_root;
+    /* the element at hand: its namespace and attributes (SAX2's array of
+     * localname, prefix, URI, value, end per attribute) */
+    const char *uri;
+    const xmlChar **attrs;
+    int nattrs;
+    /* the text of a <feedback> being read */
+    char *text;
+    size_t text_len, text_cap;
+    int in_feedback, feedback_zh;
     struct key_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
     size_t cap_students, cap_probs, cap_parts, cap_alts, cap_mistakes, cap_carries, cap_vals,
@@ -190,9 +206,18 @@ typedef struct {
 
 static int line_now(key_reader *kr)
 {
-    xmlNodePtr node = xmlTextReaderCurrentNode(kr->r);
-    long line = node ? xmlGetLineNo(node) : -1;
-    return line > 0 ? (int)line : xmlTextReaderGetParserLineNumber(kr->r);
+    return kr->ctxt ? xmlSAX2GetLineNumber(kr->ctxt) : 0;
+}
+
+/* Stops the parse after an error (err already filled); returns ret. */
+static int stop(key_reader *kr, int ret)
+{
+    if (!kr->failed) {
+        kr->failed = 1;
+        if (kr->ctxt)
+            xmlStopParser(kr->ctxt);
+    }
+    return ret;
 }
 
 #if defined(__GNUC__)
@@ -205,7 +230,7 @@ static int fail(key_reader *kr, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return ion_fail(kr->err, kr->name, line_now(kr), "%s", msg);
+    return stop(kr, ion_fail(kr->err, kr->name, line_now(kr), "%s", msg));
 }
 
 static int oom(key_reader *kr)
@@ -217,12 +242,22 @@ static int oom(key_reader *kr)
  * element has no such attribute. */
 static const char *attr(key_reader *kr, const char *name)
 {
-    if (xmlTextReaderMoveToAttribute(kr->r, (const xmlChar *)name) != 1)
-        return NULL;
-    const char *v = (const char *)xmlTextReaderConstValue(kr->r);
-    const char *copy = v ? arena_strdup(kr->tmp, v) : NULL;
-    xmlTextReaderMoveToElement(kr->r);
-    return copy;
+    /* After an error the parser is stopped and the values are freed. */
+    for (int i = 0; !kr->failed && i < kr->nattrs; i++) {
+        const xmlChar **a = kr->attrs + 5 * i;
+        if (a[2] || strcmp((const char *)a[0], name))
+            continue;
+        size_t n = (size_t)(a[4] - a[3]);
+        char *v = arena_alloc(kr->tmp, n + 1);
+        if (!v) {
+            oom(kr);
+            return NULL;
+        }
+        memcpy(v, a[3], n);
+        v[n] = '\0';
+        return v;
+    }
+    return NULL;
 }
 
 static const char *need_attr(key_reader *kr, const char *elem, const char *name)
@@ -263,14 +298,16 @@ static int number_attr(key_reader *kr, const char *elem, const char *name, int r
 static int on_root(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(kr->r);
-    if (!ns || strcmp(ns, KEY_NS))
+    if (!kr->uri || strcmp(kr->uri, KEY_NS))
         return fail(kr, "not an answer key (the root must be <answer-key xmlns=\"%s\">)", KEY_NS);
     const char *ws = need_attr(kr, "answer-key", "worksheet");
     const char *course = need_attr(kr, "answer-key", "course");
     const char *title = attr(kr, "title");
     if (!ws || !course)
         return -1;
+    const char *why = ion_bank_id_problem(ws);
+    if (why)
+        return fail(kr, "worksheet name '%s' %s", ws, why);
     k->worksheet = arena_strdup(k->mem, ws);
     k->course = arena_strdup(k->mem, course);
     k->title = arena_strdup(k->mem, title ? title : "");
@@ -284,6 +321,10 @@ static int on_student(key_reader *kr)
     const char *name = need_attr(kr, "student", "name");
     if (!id || !name)
         return -1;
+    /* Ids name feedback files: only safe ones. */
+    const char *why = ion_bank_id_problem(id);
+    if (why)
+        return fail(kr, "student id '%s' %s", id, why);
     if (grow(&k->students, &kr->cap_students, k->nstudents, sizeof *k->students) < 0)
         return oom(kr);
     key_student *s = &k->students[k->nstudents];
@@ -305,7 +346,7 @@ static int on_problem(key_reader *kr)
     if (!tmpl || number_attr(kr, "problem", "n", 1, 0, &n) < 0 ||
         number_attr(kr, "problem", "version", 1, 0, &version) < 0)
         return -1;
-    if (n < 1 || n > 1e6 || version < 1 || version > 1e9)
+    if (n < 1 || n > 1e6 || version < 1 || version > 1e9 || n != (int)n || version != (int)version)
         return fail(kr, "<problem>: n and version must be positive integers");
     kr->prob_template = tmpl;
     kr->prob_n = (int)n;
@@ -450,6 +491,10 @@ static int on_alt(key_reader *kr, int option)
         return -1;
     if (option && (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z'))
         return fail(kr, "option letter '%s' is not one of A to Z", letter);
+    for (size_t i = 0; i < p->nalt; i++)
+        if (option ? k->alts[p->alt0 + i].letter == letter[0] : !strcmp(k->alts[p->alt0 + i].id, id))
+            return fail(kr, "part %s: %s '%s' appears twice", p->id, option ? "option" : "choice",
+                        option ? letter : id);
     if (grow(&k->alts, &kr->cap_alts, k->nalts, sizeof *k->alts) < 0)
         return oom(kr);
     key_alt *a = &k->alts[k->nalts++];
@@ -489,20 +534,33 @@ static int on_mistake(key_reader *kr)
 
 static int on_feedback(key_reader *kr)
 {
-    ion_answer_key *k = kr->k;
     key_part *p = current_part(kr, "feedback");
     if (!p)
         return -1;
     if (!p->nmis)
         return fail(kr, "<feedback> outside a mistake");
+    kr->in_feedback = 1;
+    kr->feedback_zh = 0;
+    kr->text_len = 0;
+    for (int i = 0; i < kr->nattrs; i++) {
+        const xmlChar **a = kr->attrs + 5 * i;
+        if (a[2] && !strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE) &&
+            !strcmp((const char *)a[0], "lang"))
+            kr->feedback_zh = a[4] - a[3] == 2 && !memcmp(a[3], "zh", 2);
+    }
+    return 0;
+}
+
+static int end_feedback(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
     key_mistake *m = &k->mistakes[k->nmistakes - 1];
-    xmlChar *lang = xmlTextReaderGetAttributeNs(kr->r, (const xmlChar *)"lang", XML_XML_NAMESPACE);
-    int zh = lang && !strcmp((const char *)lang, "zh");
-    xmlFree(lang);
-    xmlChar *text = xmlTextReaderReadString(kr->r);
-    m->feedback[zh] = arena_intern(k->mem, text ? (const char *)text : "");
-    xmlFree(text);
-    return m->feedback[zh] ? 0 : oom(kr);
+    if (grow(&kr->text, &kr->text_cap, kr->text_len, 1) < 0)
+        return oom(kr);
+    kr->text[kr->text_len] = '\0';
+    kr->in_feedback = 0;
+    m->feedback[kr->feedback_zh] = arena_intern(k->mem, kr->text);
+    return m->feedback[kr->feedback_zh] ? 0 : oom(kr);
 }
 
 static int on_carry(key_reader *kr)
@@ -576,8 +634,8 @@ static int compile(key_reader *kr, key_shape *sh, const char *src, const char *w
     *out = ion_expr_compile(src, shape_resolve, sh, &e);
     if (*out)
         return 0;
-    return ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->template_id, what,
-                    e.msg);
+    return stop(kr, ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->template_id, what,
+                    e.msg));
 }
 
 static const key_shape *make_shape(key_reader *kr)
@@ -701,15 +759,15 @@ static int end_problem(key_reader *kr)
             while (from < i && strcmp(k->parts[from].id, tc->from))
                 from++;
             if (from == i || k->parts[from].kind != KEY_NUMERIC)
-                return ion_fail(kr->err, kr->name, tc->line,
-                                "part %s: carry from '%s', which is not an earlier numeric part", p->id,
-                                tc->from);
+                return stop(kr, ion_fail(kr->err, kr->name, tc->line,
+                                         "part %s: carry from '%s', which is not an earlier numeric part",
+                                         p->id, tc->from));
             size_t slot = sh->nparams;
             while (slot < sh->nvars && strcmp(sh->names[slot], tc->let))
                 slot++;
             if (slot == sh->nvars)
-                return ion_fail(kr->err, kr->name, tc->line, "part %s: carry of '%s', which is not a let",
-                                p->id, tc->let);
+                return stop(kr, ion_fail(kr->err, kr->name, tc->line,
+                                         "part %s: carry of '%s', which is not a let", p->id, tc->let));
             if (grow(&k->carries, &kr->cap_carries, k->ncarries, sizeof *k->carries) < 0)
                 return oom(kr);
             k->carries[k->ncarries].from = from - kr->student_part0;
@@ -742,24 +800,54 @@ static int end_student(key_reader *kr)
 
 /* ---- the walk ------------------------------------------------------------ */
 
+/* Where each element may be, and the attributes it may have. */
+static const struct {
+    const char *name;
+    int depth;
+    const char *attrs[10];
+} places[] = {
+    {"answer-key", 0, {"worksheet", "course", "title", "due", "max"}},
+    {"student", 1, {"id", "name"}},
+    {"problem", 2, {"n", "template", "version", "seed"}},
+    {"param", 3, {"name", "value", "unit"}},
+    {"let", 3, {"name", "value", "unit", "expr"}},
+    {"part", 3, {"id", "kind", "value", "unit", "tol-abs", "tol-rel", "sigfigs", "points", "expr"}},
+    {"choice", 4, {"id"}},
+    {"option", 4, {"letter", "id"}},
+    {"mistake", 4, {"value", "credit"}},
+    {"carry", 4, {"from", "let"}},
+    {"feedback", 5, {NULL}},
+};
+enum { PLACE_FEEDBACK = 10, PLACES = 11 };
+
+static int known_attributes(key_reader *kr, size_t place)
+{
+    for (int i = 0; i < kr->nattrs; i++) {
+        const xmlChar **a = kr->attrs + 5 * i;
+        const char *name = (const char *)a[0];
+        int known = 0;
+        if (a[2]) /* only xml:lang and its kin, on feedback */
+            known = place == PLACE_FEEDBACK && !strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE);
+        for (size_t k = 0; !a[2] && !known && k < 10 && places[place].attrs[k]; k++)
+            known = !strcmp(places[place].attrs[k], name);
+        if (!known)
+            return fail(kr, "<%s> has the unknown attribute %s", places[place].name, name);
+    }
+    return 0;
+}
+
 static int on_start(key_reader *kr, const char *name, int depth)
 {
-    static const struct {
-        const char *name;
-        int depth;
-    } places[] = {{"answer-key", 0}, {"student", 1}, {"problem", 2}, {"param", 3}, {"let", 3},
-                  {"part", 3},       {"choice", 4},  {"option", 4},  {"mistake", 4}, {"carry", 4},
-                  {"feedback", 5}};
+    /* By depth first: at most two names to compare. */
     size_t i = 0;
-    while (i < sizeof places / sizeof places[0] && strcmp(places[i].name, name))
+    while (i < PLACES && (places[i].depth != depth || strcmp(places[i].name, name)))
         i++;
-    if (i == sizeof places / sizeof places[0] || places[i].depth != depth)
+    if (i == PLACES)
         return fail(kr, "unexpected element <%s>", name);
-    if (depth > 0) {
-        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(kr->r);
-        if (!ns || strcmp(ns, KEY_NS))
-            return fail(kr, "<%s> is not in the answer-key namespace", name);
-    }
+    if (depth > 0 && (!kr->uri || strcmp(kr->uri, KEY_NS)))
+        return fail(kr, "<%s> is not in the answer-key namespace", name);
+    if (known_attributes(kr, i) < 0)
+        return -1;
     switch (i) {
     case 0: return on_root(kr);
     case 1: return on_student(kr);
@@ -775,45 +863,95 @@ static int on_start(key_reader *kr, const char *name, int depth)
     }
 }
 
-static int on_end(key_reader *kr, const char *name)
+static int on_end(key_reader *kr, const char *name, int depth)
 {
-    if (!strcmp(name, "problem"))
+    if (depth == 2)
         return end_problem(kr);
-    if (!strcmp(name, "student"))
+    if (depth == 1)
         return end_student(kr);
+    if (depth == 5)
+        return end_feedback(kr);
+    (void)name;
     return 0;
 }
 
-static int walk(key_reader *kr)
+/* ---- SAX2 callbacks: ctx is the parser context, its _private the reader -- */
+
+static key_reader *reader_of(void *ctx)
 {
-    int rc, seen_root = 0;
-    while ((rc = xmlTextReaderRead(kr->r)) == 1) {
-        if (kr->xml.seen)
-            break;
-        int type = xmlTextReaderNodeType(kr->r);
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE)
-            return fail(kr, "a DOCTYPE is not allowed");
-        if (type == XML_READER_TYPE_ENTITY_REFERENCE)
-            return fail(kr, "entities are not allowed");
-        const char *name = (const char *)xmlTextReaderConstLocalName(kr->r);
-        if (type == XML_READER_TYPE_ELEMENT) {
-            if (on_start(kr, name, xmlTextReaderDepth(kr->r)) < 0)
-                return -1;
-            seen_root = 1;
-            if (xmlTextReaderIsEmptyElement(kr->r) && on_end(kr, name) < 0)
-                return -1;
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (on_end(kr, name) < 0)
-                return -1;
-        }
+    return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+                      const xmlChar **attributes)
+{
+    (void)prefix;
+    (void)nb_namespaces;
+    (void)namespaces;
+    (void)nb_defaulted;
+    key_reader *kr = reader_of(ctx);
+    if (kr->failed)
+        return;
+    kr->uri = (const char *)uri;
+    kr->attrs = attributes;
+    kr->nattrs = nb_attributes;
+    kr->seen_root = 1;
+    on_start(kr, (const char *)localname, kr->depth++);
+    kr->attrs = NULL;
+    kr->nattrs = 0;
+}
+
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    (void)prefix;
+    (void)uri;
+    key_reader *kr = reader_of(ctx);
+    kr->depth--;
+    if (!kr->failed)
+        on_end(kr, (const char *)localname, kr->depth);
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    key_reader *kr = reader_of(ctx);
+    if (kr->failed || !kr->in_feedback || len <= 0)
+        return;
+    if (grow(&kr->text, &kr->text_cap, kr->text_len + (size_t)len, 1) < 0) {
+        oom(kr);
+        return;
     }
-    if (kr->xml.seen)
-        return ion_fail(kr->err, kr->name, kr->xml.line, "%s", kr->xml.msg);
-    if (rc < 0)
-        return fail(kr, "not well-formed xml");
-    if (!seen_root)
-        return ion_fail(kr->err, kr->name, 0, "empty answer key");
-    return 0;
+    memcpy(kr->text + kr->text_len, ch, (size_t)len);
+    kr->text_len += (size_t)len;
+}
+
+static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+    (void)name;
+    (void)ext;
+    (void)sys;
+    key_reader *kr = reader_of(ctx);
+    if (!kr->failed)
+        fail(kr, "a DOCTYPE is not allowed");
+}
+
+static xmlEntityPtr sax_entity(void *ctx, const xmlChar *name)
+{
+    key_reader *kr = reader_of(ctx);
+    if (!kr->failed)
+        fail(kr, "the entity '%s' is not allowed", (const char *)name);
+    return NULL;
+}
+
+/* libxml2's own parse errors (set with xmlSetStructuredErrorFunc, whose
+ * context is the reader): the first one stops the parse. */
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+    key_reader *kr = ctx;
+    if (kr->failed || !e || e->level < XML_ERR_ERROR)
+        return;
+    ion_gradexml_keep(&kr->xml, e);
+    stop(kr, ion_fail(kr->err, kr->name, kr->xml.line, "%s", kr->xml.msg));
 }
 
 static int cmp_columns(const void *a, const void *b)
@@ -861,29 +999,71 @@ static int finish(key_reader *kr)
     return 0;
 }
 
-/* Validates a well-formed key against the schema in a second streaming
- * pass. (Not during the first: libxml2 2.9 leaks when a document that is
- * not well-formed meets a streaming validator.) */
-static int validate(const char *data, size_t len, const char *name, xmlSchemaPtr schema,
-                    const char *xsd_path, ion_error *err)
+/* Parses data with the reader's callbacks. */
+static int parse(key_reader *kr, const char *data, size_t len)
+{
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = sax_start;
+    sax.endElementNs = sax_end;
+    sax.characters = sax_text;
+    sax.ignorableWhitespace = sax_text;
+    sax.internalSubset = sax_doctype;
+    sax.externalSubset = sax_doctype;
+    sax.getEntity = sax_entity;
+    xmlParserCtxtPtr ctxt = kr->ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
+    if (!ctxt)
+        return ion_fail(kr->err, kr->name, 0, "out of memory");
+    /* Our handler replaces libxml2's tree-building one. */
+    xmlSAXHandlerPtr old = ctxt->sax;
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    ctxt->sax = &sax;
+    ctxt->userData = ctxt;
+    ctxt->_private = kr;
+    xmlSetStructuredErrorFunc(kr, on_error);
+    int rc = xmlParseDocument(ctxt);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    int wf = ctxt->wellFormed;
+    ctxt->sax = old;
+    kr->ctxt = NULL;
+    xmlFreeParserCtxt(ctxt);
+    if (kr->failed)
+        return -1;
+    if (rc != 0 || !wf)
+        return ion_fail(kr->err, kr->name, 0, "not well-formed xml");
+    if (!kr->seen_root)
+        return ion_fail(kr->err, kr->name, 0, "empty answer key");
+    return 0;
+}
+
+static void keep_validity_error(void *ctx, xmlErrorPtr e)
+{
+    if (e && e->level >= XML_ERR_ERROR)
+        ion_gradexml_keep(ctx, e);
+}
+
+/* Validates a key the reader accepted against the schema, in a second
+ * pass that always runs to the end: libxml2 2.9 leaks when a validator is
+ * stopped early or meets a document that is not well-formed. */
+static int validate(const char *data, size_t len, const char *name, xmlSchemaPtr schema, ion_error *err)
 {
     ion_gradexml_error x = {0};
-    xmlTextReaderPtr r = xmlReaderForMemory(data, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    if (!r)
-        return ion_fail(err, name, 0, "out of memory");
-    xmlTextReaderSetStructuredErrorHandler(r, ion_gradexml_keep, &x);
-    int rc = xmlTextReaderSetSchema(r, schema);
-    /* To the end even after an error: stopping early leaks the
-     * validator's state in libxml2 2.9. */
-    while (rc == 0 && (rc = xmlTextReaderRead(r)) == 1)
-        rc = 0;
-    int valid = rc == 0 && !x.seen && xmlTextReaderIsValid(r) == 1;
-    xmlFreeTextReader(r);
-    if (valid)
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    xmlParserInputBufferPtr in = xmlParserInputBufferCreateMem(data, (int)len, XML_CHAR_ENCODING_NONE);
+    int rc = -1;
+    if (vc && in) {
+        xmlSchemaSetValidStructuredErrors(vc, keep_validity_error, &x);
+        xmlSetStructuredErrorFunc(&x, keep_validity_error);
+        rc = xmlSchemaValidateStream(vc, in, XML_CHAR_ENCODING_NONE, NULL, NULL);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+        in = NULL; /* the stream owns and frees it */
+    }
+    xmlFreeParserInputBuffer(in);
+    xmlSchemaFreeValidCtxt(vc);
+    if (rc == 0 && !x.seen)
         return 0;
-    if (x.seen)
-        return ion_fail(err, name, x.line, "%s", x.msg);
-    return ion_fail(err, name, 0, "the key does not match %s", xsd_path);
+    return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "the key does not match its schema");
 }
 
 ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *name,
@@ -918,25 +1098,20 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
     kr.tmp = arena_new();
     if (kr.k)
         kr.k->mem = arena_new();
-    kr.r = xmlReaderForMemory(data, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
     int ret = -1;
-    if (!kr.k || !kr.k->mem || !kr.tmp || !kr.r) {
+    if (!kr.k || !kr.k->mem || !kr.tmp)
         ion_fail(err, name, 0, "out of memory");
-        goto done;
-    }
-    xmlTextReaderSetStructuredErrorHandler(kr.r, ion_gradexml_keep, &kr.xml);
-    ret = walk(&kr);
+    else
+        ret = parse(&kr, data, len);
     if (ret == 0 && schema)
-        ret = validate(data, len, name, schema, xsd_path, err);
+        ret = validate(data, len, name, schema, err);
     if (ret == 0)
         ret = finish(&kr);
-done:
-    if (kr.r)
-        xmlFreeTextReader(kr.r);
     arena_free(kr.tmp);
     free(kr.vars);
     free(kr.psrc);
     free(kr.carries);
+    free(kr.text);
     if (ret < 0) {
         ion_answer_key_free(kr.k);
         return NULL;
@@ -951,21 +1126,24 @@ ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_
         ion_fail(err, path, 0, "cannot open the key: %s", strerror(errno));
         return NULL;
     }
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    int bad = 0;
-    for (;;) {
+    /* One allocation of the file's size (a class's key is large), then
+     * growth only if the file grew meanwhile. */
+    struct stat st;
+    size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 && (uintmax_t)st.st_size <= KEY_MAX_BYTES
+                     ? (size_t)st.st_size + 1
+                     : (size_t)1 << 20;
+    char *data = malloc(cap);
+    size_t len = 0;
+    int bad = !data;
+    while (!bad) {
         if (len == cap) {
-            if (cap > KEY_MAX_BYTES) {
-                bad = 2;
-                break;
-            }
-            char *more = realloc(data, cap = cap ? cap * 2 : (1u << 20));
+            char *more = cap > KEY_MAX_BYTES ? NULL : realloc(data, cap * 2);
             if (!more) {
-                bad = 1;
+                bad = cap > KEY_MAX_BYTES ? 2 : 1;
                 break;
             }
             data = more;
+            cap *= 2;
         }
         size_t n = fread(data + len, 1, cap - len, f);
         len += n;

@@ -568,6 +568,10 @@ static int read_header(ion_sub_parser *p, const ion_csv_record *rec, csv_header 
     }
     if (h->student == NO_OFFSET)
         return ion_fail(err, p->name, rec->line, "a class CSV needs a student column");
+    /* Our own output, e.g. a gradebook left among the submissions. */
+    if (rec->n >= 5 && lower_eq(rec->field[2], rec->len[2], "total") &&
+        lower_eq(rec->field[3], rec->len[3], "max") && lower_eq(rec->field[4], rec->len[4], "percent"))
+        return ion_fail(err, p->name, rec->line, "this is a gradebook, not a submission");
     if (!nparts)
         return ion_fail(err, p->name, rec->line, "the CSV header has no answer columns (1a, 1b, ...)");
     return 0;
@@ -649,6 +653,11 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len, const char *n
 {
     reset(p, name ? name : "-");
     name = p->name;
+    /* Size first: a huge file is refused for that, whatever it holds. */
+    ion_sub_format f = ion_sub_detect(data, len);
+    size_t max = f == ION_SUB_CSV ? ION_SUBMISSION_MAX_CSV_BYTES : ION_SUBMISSION_MAX_BYTES;
+    if (len > max)
+        return ion_fail(err, name, 0, "the file is larger than %zu bytes", max);
     size_t i = skip_bom(data, len);
     while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
         i++;
@@ -658,10 +667,6 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len, const char *n
     const char *why = not_text(data, len, &line);
     if (why)
         return ion_fail(err, name, line, "%s", why);
-    ion_sub_format f = ion_sub_detect(data, len);
-    size_t max = f == ION_SUB_CSV ? ION_SUBMISSION_MAX_CSV_BYTES : ION_SUBMISSION_MAX_BYTES;
-    if (len > max)
-        return ion_fail(err, name, 0, "the file is larger than %zu bytes", (size_t)max);
     if (f == ION_SUB_XML)
         return parse_xml(p, data, len, fn, ctx, err);
     if (f == ION_SUB_CSV)

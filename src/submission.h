@@ -67,7 +67,7 @@ void ion_sub_parser_free(ion_sub_parser *p);
  * per CSV row) until fn returns nonzero, which is then returned. Returns 0,
  * or -1 with err filled when the file is refused as a whole: empty, binary
  * or not UTF-8, too large, not well-formed or invalid XML, a DOCTYPE, a CSV
- * without a student column. A file that holds no submission at all (no
+ * without a student column, a gradebook CSV that ionsheet wrote. A file that holds no submission at all (no
  * student line and no answers) is refused too. */
 int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len,
                   const char *name, ion_submission_fn fn, void *ctx,
@@ -79,7 +79,7 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len,
 int ion_sub_parse_file(ion_sub_parser *p, const char *path,
                        ion_submission_fn fn, void *ctx, ion_error *err);
 
-/* The format ion_sub_parse would read data as (data must be NUL-free). */
+/* The format ion_sub_parse would read data as. */
 ion_sub_format ion_sub_detect(const char *data, size_t len);
 
 #endif

@@ -201,7 +201,31 @@ static void test_key_refused(void **state)
     assert_non_null(strstr(err.msg, "not a number"));
     free(k);
     k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" points=\"1\"/><bogus/>");
+    assert_null(parse_key(k, NULL, &err));
+    assert_string_equal(err.msg, "unexpected element <bogus>");
+    free(k);
+    /* A misspelt attribute would silently change the grading: refused. */
+    k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" tolabs=\"0.5\" points=\"1\"/>");
+    assert_null(parse_key(k, NULL, &err));
+    assert_string_equal(err.msg, "<part> has the unknown attribute tolabs");
+    assert_int_equal(err.line, 6);
+    free(k);
+    k = mini_key(NULL, "<part id=\"1a\" kind=\"mcq\" value=\"A\" points=\"1\"><option letter=\"A\" id=\"x\"/>"
+                       "<option letter=\"A\" id=\"y\"/></part>");
+    assert_null(parse_key(k, NULL, &err));
+    assert_non_null(strstr(err.msg, "option 'A' appears twice"));
+    free(k);
+    /* Ids become file names. */
+    assert_null(parse_key("<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"w\" course=\"c\" max=\"1\">"
+                          "<student id=\"../x\" name=\"A\"/></answer-key>", NULL, &err));
+    assert_non_null(strstr(err.msg, "student id '../x'"));
+    /* The schema, when asked for, is checked too. */
+    k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" points=\"1\" sigfigs=\"0\"/>");
+    ion_answer_key *loose = parse_key(k, NULL, &err);
+    assert_non_null(loose);
+    ion_answer_key_free(loose);
     assert_null(parse_key(k, KEY_XSD, &err));
+    assert_non_null(strstr(err.msg, "sigfigs"));
     free(k);
     assert_null(ion_answer_key_load("tests/data/grade/no-such-key.xml", NULL, &err));
     assert_non_null(strstr(err.msg, "cannot open"));

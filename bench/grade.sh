@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Grading benchmark: a 5-problem worksheet (one problem per family) for
+# classes of 1,000 and 10,000 students, generated with `ionsheet generate
+# --no-pdf`, every answer file filled in (most parts right, every third
+# part wrong) and read from disk. Reports, on one core: the key's load
+# time, submissions graded per second (best of 3 rounds), the time to
+# render the gradebook and all feedback, and the whole `ionsheet grade`
+# command (wall, CPU, peak memory, submissions per second end to end).
+# BENCH_SIZES="100 1000" picks sizes; IONSHEET_BIN another ionsheet, LIB
+# another libionsheet.a, BENCH_BIN where the benchmark program goes.
+set -eu
+cd "$(dirname "$0")/.."
+root=$PWD
+ion=${IONSHEET_BIN:-$root/ionsheet}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+sizes=${BENCH_SIZES:-"1000 10000"}
+bin=${BENCH_BIN:-build/bench/grade_bench}
+mkdir -p "$(dirname "$bin")"
+pkgs="sqlite3 libxml-2.0 libsodium"
+# shellcheck disable=SC2046
+${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -O2 -D_POSIX_C_SOURCE=200809L -Isrc $(pkg-config --cflags $pkgs) \
+    -o "$bin" bench/grade_bench.c ${LIB:-build/libionsheet.a} $(pkg-config --libs $pkgs) -lhpdf -lm
+has_grade=0; "$ion" grade --help >/dev/null 2>&1 && has_grade=1
+
+printf '%-9s %-6s %9s %10s %10s %12s %9s %10s\n' students shapes graded key_load_s grade_cpu_s submissions/s us_each render_s
+for n in $sizes; do
+    db="$tmp/b$n.db"
+    "$ion" --db "$db" --quiet init
+    { echo "id,name"; for i in $(seq -w 1 "$n"); do echo "s$i,Student $i"; done; } >"$tmp/roster$n.csv"
+    "$ion" --db "$db" --quiet roster import "$tmp/roster$n.csv" --course C
+    "$ion" --db "$db" --quiet worksheet create w --course C \
+        --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl
+    out="$tmp/out$n"
+    "$ion" --db "$db" --quiet generate w --out "$out" --no-pdf
+    # Fill in every answer file from the key: right answers, every third part wrong.
+    mkdir -p "$out/in"
+    awk -v dir="$out/in" '
+        /<student / { match($0, /id="[^"]*"/); id = substr($0, RSTART + 4, RLENGTH - 5)
+                      f = dir "/" id ".txt"; print "worksheet: w\nstudent: " id > f; k = 0 }
+        /<part / { match($0, /id="[^"]*"/); part = substr($0, RSTART + 4, RLENGTH - 5)
+                   match($0, / value="[^"]*"/); v = substr($0, RSTART + 8, RLENGTH - 9)
+                   if (++k % 3 == 0) v = ($0 ~ /kind="numeric"/) ? v * 1.5 + 1 : "none"
+                   print part ": " v >> f }
+        /<\/student>/ { close(f) }' "$out/key.xml"
+    "$bin" "$out/key.xml" "$out/in" 3
+    if [ $has_grade = 1 ]; then
+        /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
+            "$ion" --db "$tmp/none.db" --quiet grade "$out/key.xml" "$out/in" >/dev/null 2>&1 || true
+        read -r wall user sys kb <"$tmp/time"
+        awk -v n="$n" -v w="$wall" -v u="$user" -v s="$sys" -v kb="$kb" 'BEGIN {
+            printf "  ionsheet grade, %d files in, gradebook and %d feedback files out: %.2f s wall, %.2f s CPU (%.0f submissions/s of CPU), %.0f MiB peak\n",
+                   n, n, w, u + s, n / (u + s), kb / 1024 }'
+    fi
+done

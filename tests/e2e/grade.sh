@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# ionsheet grade: the shipped submissions against the hand-written key
+# (tests/data/grade/key.xml), hostile files, outputs, and a real database
+# (init, roster, worksheet, generate, then grading twice).
+set -u
+cd "$(dirname "$0")/../.."
+bin=${IONSHEET_BIN:-./ionsheet}
+if ! "$bin" grade --help >/dev/null 2>&1; then
+    echo "SKIP: $bin has no grade command (add {\"grade\", cmd_grade} to src/cli/main.c)"
+    exit 0
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+ion() { "$bin" --db "$tmp/no.db" "$@"; }
+key=tests/data/grade/key.xml
+subs=tests/data/submissions
+
+# ---- every shipped submission: graded or refused with one line each ----
+ion grade "$key" "$subs" --csv "$tmp/book.csv" --feedback "$tmp/fb" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || no "refused files should give exit 1, got $rc"
+[ -e "$tmp/no.db" ] && no "grade created a database"
+for f in other-worksheet.txt unknown-student.txt empty.txt binary.png doctype.xml external-entity.xml; do
+    n=$(grep -c "^ionsheet: $subs/$f[:]" "$tmp/err")
+    [ "$n" = 1 ] || no "$f: expected one message line, got $n: $(cat "$tmp/err")"
+done
+grep -q "^ionsheet: $subs/other-worksheet.txt:1: this submission is for worksheet 'week6'" "$tmp/err" || no "other worksheet message"
+grep -q "^ionsheet: $subs/unknown-student.txt:2: unknown student 's042'" "$tmp/err" || no "unknown student message"
+grep -q "^ionsheet: $subs/class.csv:3: unknown student 's999'" "$tmp/err" || no "unknown student row in the class CSV"
+grep -q "^ionsheet: $subs/class.csv:2: student s003, part 1c: 'abc' is not a number" "$tmp/err" || no "unreadable answer message"
+grep -q "^ionsheet: $subs/external-entity.xml:3: entity 'xxe' not defined" "$tmp/err" || no "entity message: $(grep external "$tmp/err")"
+grep -qi "passwd\|root:" "$tmp/out" "$tmp/err" "$tmp/book.csv" && no "something outside was read"
+[ "$(grep -vc '^ionsheet: ' "$tmp/err")" = 0 ] || no "stderr lines not in the message format: $(cat "$tmp/err")"
+
+expect=$(printf '%s\r\n' \
+    "student,name,total,max,percent,1a,1b,1c,1d,2a,2b" \
+    "s001,Ada Li,11,11,100.0,2,1,2,1,3,2" \
+    's002,"Zoë ""Z"" Ångström, Jr",6.75,11,61.4,0,1,2,1,0.75,2' \
+    "s003,李静,5,11,45.5,0,0,0,0,3,2")
+[ "$(cat "$tmp/book.csv")" = "$expect" ] || no "gradebook: $(cat "$tmp/book.csv")"
+grep -q "3 students, 3 graded, 0 missing" "$tmp/out" || no "summary: $(cat "$tmp/out")"
+grep -q "hardest parts: 1a" "$tmp/out" || no "hardest parts: $(cat "$tmp/out")"
+grep -q "90-100% |#" "$tmp/out" || no "histogram: $(cat "$tmp/out")"
+[ "$(ls "$tmp/fb" | tr '\n' ' ')" = "s001.txt s002.txt s003.txt " ] || no "feedback files: $(ls "$tmp/fb")"
+grep -q "carried forward from 1a" "$tmp/fb/s002.txt" || no "carried forward in s002's feedback"
+grep -q "The ratio is inverted" "$tmp/fb/s002.txt" || no "mistake feedback in s002's feedback"
+grep -q "^1c   invalid  0 / 2" "$tmp/fb/s003.txt" || no "invalid part in s003's feedback"
+
+# Chinese feedback where the key has it.
+ion --lang zh grade "$key" "$subs/s002.xml" --csv "$tmp/zh.csv" --feedback "$tmp/zh" >/dev/null 2>&1 || no "zh grading"
+grep -q "浓度比写反了" "$tmp/zh/s002.txt" || no "zh feedback: $(cat "$tmp/zh/s002.txt")"
+grep -q "^s001,Ada Li,0,11,0.0,missing" "$tmp/zh.csv" || no "missing student row: $(cat "$tmp/zh.csv")"
+
+# ---- all good: exit 0; outputs beside the key by default; --quiet ----
+cp "$key" "$tmp/key.xml"
+ion --quiet grade "$tmp/key.xml" "$subs/s001.txt" "$subs/s002.xml" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] || no "good files should give exit 0, got $rc: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && no "--quiet printed: $(cat "$tmp/out")"
+[ -f "$tmp/gradebook.csv" ] && [ -f "$tmp/feedback/s001.txt" ] || no "default outputs beside the key"
+# A directory holding the key and the gradebook: those two are not
+# submissions; an old gradebook under another name is refused.
+mkdir "$tmp/d" && cp "$key" "$subs/s001.txt" "$tmp/d/"
+ion grade "$tmp/d/key.xml" "$tmp/d" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] || no "grading a directory with the key in it: exit $rc: $(cat "$tmp/err")"
+cp "$tmp/d/gradebook.csv" "$tmp/d/old.csv"
+ion grade "$tmp/d/key.xml" "$tmp/d" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || no "an old gradebook among the submissions: exit $rc"
+grep -q "old.csv:1: this is a gradebook, not a submission" "$tmp/err" || no "old gradebook message: $(cat "$tmp/err")"
+
+# ---- oversized, missing, usage ----
+{ echo "student: s001"; head -c 1100000 /dev/zero | tr '\0' '#'; } >"$tmp/big.txt"
+ion grade "$key" "$tmp/big.txt" "$subs/s001.txt" --csv "$tmp/b.csv" --feedback "$tmp/b" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || no "oversized file: exit $rc"
+grep -q "big.txt: the file is larger than 1048576 bytes" "$tmp/err" || no "oversized message: $(cat "$tmp/err")"
+grep -q "^s001,Ada Li,11," "$tmp/b.csv" || no "the good file beside an oversized one was not graded"
+ion grade "$key" "$tmp/nothing-here.txt" --csv "$tmp/b.csv" --feedback "$tmp/b" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || no "missing file: exit $rc"
+ion grade "$key" 2>/dev/null; [ $? = 2 ] || no "no submissions should be a usage error"
+ion grade "$key" "$subs" --bogus 2>/dev/null; [ $? = 2 ] || no "unknown option should be a usage error"
+ion grade "$subs/doctype.xml" "$subs" 2>"$tmp/err"; rc=$?
+[ $rc = 3 ] || no "a bad key should exit 3, got $rc"
+[ "$(wc -l <"$tmp/err")" = 1 ] || no "bad key: one line: $(cat "$tmp/err")"
+
+# ---- a real database: generate, fill in the answer files, grade twice ----
+db="$tmp/bank.db"; dbion() { "$bin" --db "$db" "$@"; }
+dbion init >/dev/null 2>&1 || no "init"
+dbion roster import tests/data/roster-sample.csv --course PHYS2 >/dev/null || no "roster import"
+dbion worksheet create w1 --course PHYS2 --problems nernst-k,pump-offset,concept-leak-channels >/dev/null || no "worksheet create"
+dbion generate w1 --out "$tmp/w1" >/dev/null 2>&1 || no "generate"
+if [ -f "$tmp/w1/key.xml" ]; then
+    # Every student answers 1a with the key's value and 2a with a wrong one.
+    mkdir -p "$tmp/w1/in"
+    for f in "$tmp/w1/answers/"*.txt; do
+        id=$(basename "$f" .txt)
+        v=$(awk -v id="$id" '/<student /{s=($0 ~ "id=\""id"\"")} s && /part id="1a"/{match($0, /value="[^"]*"/); print substr($0, RSTART+7, RLENGTH-8); exit}' "$tmp/w1/key.xml")
+        sed -e "s/^1a: *$/1a: $v mV/" -e "s/^2a: *$/2a: 12345/" "$f" >"$tmp/w1/in/$id.txt"
+    done
+    dbion grade "$tmp/w1/key.xml" "$tmp/w1/in" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    [ $rc = 0 ] || no "grading generated answers: exit $rc: $(cat "$tmp/err")"
+    grep -q "recorded 14 submissions" "$tmp/out" || no "recorded: $(cat "$tmp/out")"
+    subs1=$(sqlite3 "$db" "select count(*) from submissions"); grades1=$(sqlite3 "$db" "select count(*) from grades")
+    right=$(sqlite3 "$db" "select count(*) from grades where part_id='1a' and verdict='right'")
+    [ "$right" = 14 ] || no "1a right for every student: $right"
+    dbion grade "$tmp/w1/key.xml" "$tmp/w1/in" >/dev/null 2>&1 || no "re-grading"
+    subs2=$(sqlite3 "$db" "select count(*) from submissions"); grades2=$(sqlite3 "$db" "select count(*) from grades")
+    [ "$subs1:$grades1" = "$subs2:$grades2" ] || no "re-grading duplicated rows: $subs1:$grades1 -> $subs2:$grades2"
+    [ "$subs1" = 14 ] || no "14 submissions expected, got $subs1"
+    # A key the database does not know: nothing recorded, exit 4, outputs still written.
+    dbion grade "$key" "$subs/s001.txt" --csv "$tmp/x.csv" --feedback "$tmp/x" >/dev/null 2>"$tmp/err"; rc=$?
+    [ $rc = 4 ] || no "unknown worksheet in the database: exit $rc"
+    [ "$(sqlite3 "$db" "select count(*) from submissions")" = 14 ] || no "a failed run recorded something"
+    [ -f "$tmp/x.csv" ] || no "outputs are written even when the database refuses"
+    [ "$(sqlite3 "$db" 'pragma integrity_check')" = ok ] || no "database integrity"
+else
+    no "generate wrote no key"
+fi
+
+[ $fail = 0 ] && echo "grade: all passed"
+exit $fail
