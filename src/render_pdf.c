@@ -35,7 +35,8 @@ static const char *const palette[C_COUNT] = {
 /* One drawing operation; y grows downwards from the top of its row. */
 typedef struct {
     unsigned char kind, color, font;
-    unsigned char style; /* OP_LINE: 1 dashed; OP_RECT/OP_TRI: 1 filled */
+    unsigned char style; /* OP_LINE: 1 dashed; OP_RECT/OP_TRI: 1 filled;
+                          * OP_TEXT: 1 starts where the op before ends */
     float x, y;          /* text: baseline start; line: start; rect: top left */
     float a, b, c, d;    /* text: size, rise; line: end x, y; rect: w, h;
                           * triangle: second and third corner */
@@ -92,6 +93,7 @@ struct ion_pdf {
     size_t nbytes;
 
     double col; /* width of the column parts are set in (beside a figure) */
+    double points_col; /* width of "88 points", 0 until measured */
     /* layout, in points, from the template */
     double page_w, page_h, left, top, bottom, width, body_h;
     double body, title, heading, small, spacing, gap, answer_len, answer_space;
@@ -337,15 +339,20 @@ static void emit_line(ion_pdf *p, const ion_ts_line *l, double x, double y,
 {
     ion_ts_run run;
     ion_ts_runs_begin(&run, l);
+    int follows = 0;
     while (ion_ts_next_run(&p->txt, l, &run)) {
         int visible = 0;
         for (int i = run.start; i < run.end && !visible; i++)
             visible = p->txt.g[i].len > 0;
-        if (!visible)
+        if (!visible) {
+            follows = 0;
             continue; /* only forced-break markers */
+        }
         op *o = add_op(p, OP_TEXT, c, (float)(x + run.x), (float)y);
         if (!o)
             return;
+        o->style = (unsigned char)follows;
+        follows = 1;
         o->font = (unsigned char)run.font;
         o->a = (float)run.size;
         o->b = (float)run.rise;
@@ -408,10 +415,40 @@ static void text_rows(ion_pdf *p, const char *s, int flags, double size,
     }
 }
 
+/* v / 1000 with no trailing zeros, then a space; at most 24 bytes. */
+static char *fmt_milli(char *d, long v)
+{
+    if (v < 0) {
+        *d++ = '-';
+        v = -v;
+    }
+    long ip = v / 1000, fp = v % 1000;
+    char tmp[24];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (k)
+        *d++ = tmp[--k];
+    if (fp) {
+        *d++ = '.';
+        for (long m = 100; m && fp; m /= 10) {
+            *d++ = (char)('0' + fp / m);
+            fp %= m;
+        }
+    }
+    *d++ = ' ';
+    return d;
+}
+
 static void fmt_points(const ion_pdf *p, double points, char *out, size_t cap)
 {
     char n[32];
-    snprintf(n, sizeof n, "%g", points);
+    if (points >= 0 && points < 1e6 && points == (long)points)
+        fmt_milli(n, (long)points * 1000)[-1] = '\0'; /* as %g would */
+    else
+        snprintf(n, sizeof n, "%g", points);
     const char *names[] = {"n"}, *values[] = {n};
     ion_tmpl_expand(out, cap, S(p, points == 1 ? "label.points_one"
                                                : "label.points_many"),
@@ -534,9 +571,12 @@ static void put_aside(ion_pdf *p, const char *s, double right, double size)
 /* Width of the points column beside a part ("2 points"). */
 static double points_column(ion_pdf *p)
 {
-    char buf[64];
-    fmt_points(p, 88, buf, sizeof buf);
-    return text_width(p, buf, p->small, 0) + 6;
+    if (p->points_col == 0) { /* the same for every part: measured once */
+        char buf[64];
+        fmt_points(p, 88, buf, sizeof buf);
+        p->points_col = text_width(p, buf, p->small, 0) + 6;
+    }
+    return p->points_col;
 }
 
 static void problem_heading(ion_pdf *p, const ion_sheet_problem *pr)
@@ -1000,6 +1040,7 @@ typedef struct {
     int font;          /* local font number (1-based), 0: none */
     long size, rise;
     long x, y;         /* the text line's start */
+    const op *last;    /* the text op shown last */
 } page_state;
 
 static char *cs_room(ion_pdf *p, size_t need)
@@ -1030,32 +1071,6 @@ static void cs_put(ion_pdf *p, const char *s, size_t n)
 
 #define CS_LIT(p, s) cs_put((p), (s), sizeof(s) - 1)
 
-/* v / 1000 with no trailing zeros, then a space; at most 24 bytes. */
-static char *fmt_milli(char *d, long v)
-{
-    if (v < 0) {
-        *d++ = '-';
-        v = -v;
-    }
-    long ip = v / 1000, fp = v % 1000;
-    char tmp[24];
-    int k = 0;
-    do {
-        tmp[k++] = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip);
-    while (k)
-        *d++ = tmp[--k];
-    if (fp) {
-        *d++ = '.';
-        for (long m = 100; m && fp; m /= 10) {
-            *d++ = (char)('0' + fp / m);
-            fp %= m;
-        }
-    }
-    *d++ = ' ';
-    return d;
-}
 
 /* Points to the stream's unit, 1/1000 pt. */
 static long milli(double v)
@@ -1191,11 +1206,17 @@ static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
         st->rise = rise;
     }
     cs_color(p, st, (color)o->color, 1);
-    long x = milli(ox + o->x), y = milli(oy - o->y);
-    long v[2] = {x - st->x, y - st->y};
-    cs_op(p, v, 2, "Td");
-    st->x = x;
-    st->y = y;
+    /* A run that continues the one shown before it on a line starts where
+     * showing that one left the text position: the viewer advances it by
+     * the same font metrics the runs were measured with. */
+    if (!(o->style && st->last == o - 1)) {
+        long x = milli(ox + o->x), y = milli(oy - o->y);
+        long v[2] = {x - st->x, y - st->y};
+        cs_op(p, v, 2, "Td");
+        st->x = x;
+        st->y = y;
+    }
+    st->last = o;
     /* a literal string: bytes as they are, but for ( ) \ and controls */
     const unsigned char *s = (const unsigned char *)p->arena + o->text;
     char *d = cs_room(p, 4 * (size_t)o->tlen + 8);
@@ -1243,7 +1264,7 @@ static void page_content(ion_pdf *p, int r0, int r1, int fr)
     p->cs_len = 0;
     memset(p->page_font, 0, sizeof p->page_font);
     p->npage_fonts = 0;
-    page_state st = {-1, -1, -1, 0, 0, -1, 0, 0, 0};
+    page_state st = {-1, -1, -1, 0, 0, -1, 0, 0, 0, NULL};
     cs_rows(p, &st, r0, r1, 0);
     cs_rows(p, &st, fr, fr + 1, 0);
     CS_LIT(p, "BT\n");

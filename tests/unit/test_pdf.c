@@ -326,6 +326,61 @@ static void test_class_pages_per_student(void **state)
     }
 }
 
+/* A sheet added to the class file and a student's own file at once (laid
+ * out once, drawn into both) reads the same as the sheet added to a file
+ * alone, and the class file is byte for byte the one added to in turn. */
+static void test_add_to_several(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    ion_sheet_problem buf[7];
+    ion_sheet sheets[] = {sample_sheet("Ada Li", "s001"),
+                          long_sheet(buf, 7, "张伟 (Zhang Wei)",
+                                     "s002")};
+    ion_pdf *cls = new_pdf(en), *in_turn = new_pdf(en);
+    for (int i = 0; i < 2; i++) {
+        ion_pdf *one = new_pdf(en), *ref = new_pdf(en);
+        ion_pdf *both[] = {cls, one};
+        assert_int_equal(ion_pdf_add_worksheet_to(both, 2, &sheets[i], &err),
+                         0);
+        add_ws(ref, &sheets[i]);
+        add_ws(in_turn, &sheets[i]);
+        assert_int_equal(ion_pdf_page_count(one), ion_pdf_page_count(ref));
+        assert_int_equal(ion_pdf_page_count(cls),
+                         ion_pdf_page_count(in_turn));
+        char p1[256], p2[256];
+        save(one, i ? "to-one-2" : "to-one-1", p1, sizeof p1);
+        save(ref, i ? "to-ref-2" : "to-ref-1", p2, sizeof p2);
+        char *t1 = run("pdftotext -raw -enc UTF-8 %s -", p1);
+        char *t2 = run("pdftotext -raw -enc UTF-8 %s -", p2);
+        assert_string_equal(t1, t2);
+        assert_has(t1, i ? "Zhang Wei" : "Ada Li");
+        free(t1);
+        free(t2);
+    }
+    const unsigned char *d1, *d2;
+    size_t l1, l2;
+    assert_int_equal(ion_pdf_bytes(cls, &d1, &l1, &err), 0);
+    assert_int_equal(ion_pdf_bytes(in_turn, &d2, &l2, &err), 0);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(d1, d2, l1);
+    /* documents from different templates cannot share a layout */
+    ion_pdf *a = new_pdf(en), *b = new_pdf(zh);
+    ion_pdf *mixed[] = {a, b};
+    assert_int_equal(ion_pdf_add_worksheet_to(mixed, 2, &sheets[0], &err),
+                     -1);
+    assert_non_null(strstr(err.msg, "template"));
+    /* nor can a finished one take more */
+    ion_pdf *done[] = {a, cls};
+    assert_int_equal(ion_pdf_add_worksheet_to(done, 2, &sheets[0], &err), -1);
+    assert_non_null(strstr(err.msg, "finished"));
+    assert_int_equal(ion_pdf_page_count(a), 0);
+    ion_pdf_free(a);
+    ion_pdf_free(b);
+    ion_pdf_free(cls);
+    ion_pdf_free(in_turn);
+}
+
 static void test_worksheet_zh(void **state)
 {
     (void)state;
@@ -806,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_worksheet_en),
         cmocka_unit_test(test_long_sheet_flows),
         cmocka_unit_test(test_class_pages_per_student),
+        cmocka_unit_test(test_add_to_several),
         cmocka_unit_test(test_worksheet_zh),
         cmocka_unit_test(test_names_any_script),
         cmocka_unit_test(test_very_long_name),

@@ -228,6 +228,46 @@ static void test_break_cjk(void **state)
     assert_string_equal(line(0), "K+");
 }
 
+static void test_break_classes(void **state)
+{
+    (void)state;
+    /* closing punctuation, ASCII or wide, never starts a line */
+    set("a, b. c) d% e\u201d f\uff0c", 0);
+    const int closing[] = {1, 4, 7, 10, 13, 16};
+    for (int i = 0, k = 0; i < t.n; i++) {
+        int want = k < 6 && closing[k] == i;
+        k += want;
+        assert_int_equal((t.g[i].flags & ION_TS_G_NOBREAK) != 0, want);
+    }
+    /* no break after opening punctuation, even before Chinese; Latin
+     * followed by Chinese may break */
+    set("\u201c\u4e2d(\u4e2d[x{a\u4e2d", 0);
+    assert_int_equal(t.n, 9);
+    assert_false(t.g[0].flags & ION_TS_G_BREAK);
+    assert_false(t.g[2].flags & ION_TS_G_BREAK);
+    assert_false(t.g[4].flags & ION_TS_G_BREAK);
+    assert_false(t.g[6].flags & ION_TS_G_BREAK);
+    assert_true(t.g[7].flags & ION_TS_G_BREAK);
+    /* accented Greek prints as its base letter, in Symbol */
+    set("\u03ac\u0390\u03ce\u00e9", 0);
+    assert_string_equal(all(), "aiw\xe9");
+    assert_int_equal(t.g[0].font, ION_FONT_SYMBOL);
+    assert_int_equal(t.g[2].font, ION_FONT_SYMBOL);
+    assert_int_equal(t.g[3].font, ION_FONT_REGULAR);
+    /* the style follows every tag, also after a literal one */
+    set("a<sub>b<b>c</b><x>d</sub>e", ION_TS_MARKUP);
+    assert_string_equal(all(), "abc<x>de");
+    assert_float_equal(t.g[0].size, 10, 1e-5);
+    assert_float_equal(t.g[1].size, 7, 1e-5);
+    assert_int_equal(t.g[2].font, ION_FONT_BOLD);
+    assert_float_equal(t.g[2].size, 7, 1e-5);
+    assert_int_equal(t.g[3].font, ION_FONT_REGULAR);
+    assert_float_equal(t.g[6].size, 7, 1e-5);
+    assert_float_equal(t.g[6].rise, -1.8, 1e-5);
+    assert_float_equal(t.g[7].size, 10, 1e-5);
+    assert_float_equal(t.g[7].rise, 0, 1e-5);
+}
+
 static void test_max_lines_ellipsis(void **state)
 {
     (void)state;
@@ -341,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_thin_space),
         cmocka_unit_test(test_break_words),
         cmocka_unit_test(test_break_cjk),
+        cmocka_unit_test(test_break_classes),
         cmocka_unit_test(test_max_lines_ellipsis),
         cmocka_unit_test(test_runs),
         cmocka_unit_test(test_markup_check),
