@@ -137,7 +137,7 @@ static size_t add_fmt(ion_gradebook *gb, const char *fmt, ...)
 static const char *clip(const char *s, char *out, size_t cap)
 {
     size_t n = 0, max = cap - 4;
-    for (; s[n] && n < max; n++)
+    for (; n < max && s[n]; n++)
         out[n] = (unsigned char)s[n] < 0x20 ? ' ' : s[n];
     if (s[n]) {
         while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)

@@ -1123,7 +1123,7 @@ ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        ion_fail(err, path, 0, "cannot open the key: %s", strerror(errno));
+        ion_fail(err, path, 0, "cannot open the key");
         return NULL;
     }
     /* One allocation of the file's size (a class's key is large), then

@@ -1,7 +1,6 @@
 /* Submitted answer files: text, XML or a class CSV (see submission.h). */
 #include "submission.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -412,7 +411,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
         if (lower_eq(k0, kn, "worksheet")) {
             if (header_value(p, "worksheet", &worksheet, &s.worksheet_line, v0, vn, line, err) < 0)
                 return -1;
-        } else if (lower_eq(k0, kn, "student") || lower_eq(k0, kn, "id")) {
+        } else if (student_header(k0, kn)) { /* student, student id, id, ... */
             if (header_value(p, "student", &student, &s.student_line, v0, vn, line, err) < 0)
                 return -1;
         } else if (lower_eq(k0, kn, "name") || lower_eq(k0, kn, "course") || lower_eq(k0, kn, "email")) {
@@ -640,8 +639,13 @@ static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submis
         return ion_fail(err, p->name, 0, "out of memory");
     csv_header h = {0};
     int ret = ion_csv_next(r, &rec, err) == 1 ? read_header(p, &rec, &h, err) : -1;
-    while (ret == 0 && (rc = ion_csv_next(r, &rec, err)) == 1)
+    int header_line = rec.line, rows = 0;
+    while (ret == 0 && (rc = ion_csv_next(r, &rec, err)) == 1) {
         ret = deliver_row(p, &h, &rec, fn, ctx, err);
+        rows++;
+    }
+    if (ret == 0 && !rows)
+        ret = ion_fail(err, p->name, header_line, "the class CSV has no rows");
     free(h.part);
     free(h.names);
     ion_csv_free(r);
@@ -679,7 +683,7 @@ int ion_sub_parse_file(ion_sub_parser *p, const char *path, ion_submission_fn fn
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ion_fail(err, path, 0, "cannot open the file: %s", strerror(errno));
+        return ion_fail(err, path, 0, "cannot open the file");
     const size_t limit = ION_SUBMISSION_MAX_CSV_BYTES;
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > limit)) {

@@ -5,6 +5,7 @@
 #include "grade.h"
 #include "submission.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,15 @@ static const char usage[] =
     "the key) and prints a summary. With a database (--db, $IONSHEET_DB or\n"
     "./ionsheet.db) that exists, also records every submission and grade there.\n"
     "Exit 1 when a file or a submission in it was refused.\n";
+
+/* strerror(errno) in lower case, as messages are. */
+static const char *os_error(void)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%s", strerror(errno));
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+    return buf;
+}
 
 typedef struct {
     ion_cli *cli;
@@ -108,7 +118,7 @@ static int add_dir(path_list *l, const char *dir, const struct stat *skip, size_
 {
     DIR *d = opendir(dir);
     if (!d) {
-        cli_msg(dir, 0, "cannot read the directory: %s", strerror(errno));
+        cli_msg(dir, 0, "cannot read the directory: %s", os_error());
         return 1;
     }
     size_t first = l->n;
@@ -146,20 +156,20 @@ static int write_file(const char *path, const char *data, size_t len, int atomic
         if (f)
             bad |= fclose(f) != 0;
         if (bad)
-            cli_msg(path, 0, "cannot write: %s", strerror(errno));
+            cli_msg(path, 0, "cannot write: %s", os_error());
         return bad ? -1 : 0;
     }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        cli_msg(path, 0, "cannot write: %s", strerror(errno));
+        cli_msg(path, 0, "cannot write: %s", os_error());
         return -1;
     }
     int bad = fwrite(data, 1, len, f) != len;
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
-        cli_msg(path, 0, "cannot write: %s", strerror(errno));
+        cli_msg(path, 0, "cannot write: %s", os_error());
         remove(tmp);
         return -1;
     }
@@ -176,7 +186,7 @@ static int make_dir(const char *dir)
             char c = *p;
             *p = '\0';
             if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-                cli_msg(dir, 0, "cannot create the directory: %s", strerror(errno));
+                cli_msg(dir, 0, "cannot create the directory: %s", os_error());
                 return -1;
             }
             *p = c;
@@ -328,7 +338,7 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
         struct stat st;
         int r = 0;
         if (stat(inputs[i], &st) != 0) {
-            cli_msg(inputs[i], 0, "cannot open: %s", strerror(errno));
+            cli_msg(inputs[i], 0, "cannot open: %s", os_error());
             run.refused++;
         } else if (S_ISDIR(st.st_mode)) {
             r = add_dir(&files, inputs[i], skip, nskip);
@@ -383,7 +393,8 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
         if (run.bank && !run.bank_failed)
             printf("recorded %d submissions in %s\n", run.graded, cli->db_path);
         if (run.refused)
-            printf("%d files or submissions refused (see the messages above)\n", run.refused);
+            printf("%d %s refused (see the messages above)\n", run.refused,
+                   run.refused == 1 ? "file or submission" : "files or submissions");
     }
     code = out_failed || run.bank_failed ? EXIT_IO : run.refused ? EXIT_FAILURES : EXIT_OK;
 done:

@@ -383,6 +383,53 @@ static void test_tolerance(void **state)
     free(xml);
 }
 
+/* Units as students write them, converted to the part's unit. */
+static void test_unit_conversions(void **state)
+{
+    (void)state;
+    char *xml = mini_key(NULL,
+                         "<part id=\"1a\" kind=\"numeric\" value=\"50\" unit=\"mM\" tol-rel=\"0.01\" points=\"1\"/>"
+                         "<part id=\"1b\" kind=\"numeric\" value=\"120\" unit=\"pA\" tol-rel=\"0.01\" points=\"1\"/>"
+                         "<part id=\"1c\" kind=\"numeric\" value=\"2.5\" unit=\"nS\" tol-rel=\"0.01\" points=\"1\"/>"
+                         "<part id=\"1d\" kind=\"numeric\" value=\"310.15\" unit=\"K\" tol-abs=\"0.1\" points=\"1\"/>"
+                         "<part id=\"1e\" kind=\"numeric\" value=\"12.5\" unit=\"kPa\" tol-rel=\"0.01\" points=\"1\"/>"
+                         "<part id=\"1f\" kind=\"numeric\" value=\"0.25\" unit=\"1\" tol-abs=\"0.001\" points=\"1\"/>");
+    ion_error err = {0};
+    ion_answer_key *k = parse_key(xml, KEY_XSD, &err);
+    if (!k)
+        fail_msg("%s", err.msg);
+    ion_gradebook *gb = ion_gradebook_new(k, "en");
+    static const struct {
+        const char *part, *answer;
+        ion_verdict v;
+    } table[] = {
+        {"1a", "50", ION_VERDICT_RIGHT},        {"1a", "0.05 M", ION_VERDICT_RIGHT},
+        {"1a", "50000 uM", ION_VERDICT_RIGHT},  {"1a", "5,0e4 \xc2\xb5M", ION_VERDICT_RIGHT},
+        {"1a", "5e7 nM", ION_VERDICT_RIGHT},    {"1a", "50 mmol/L", ION_VERDICT_RIGHT},
+        {"1a", "50 M", ION_VERDICT_WRONG},      {"1a", "50 mV", ION_VERDICT_WRONG},
+        {"1b", "0.12 nA", ION_VERDICT_RIGHT},   {"1b", "1.2e-10 A", ION_VERDICT_RIGHT},
+        {"1b", "120 pS", ION_VERDICT_WRONG},    {"1c", "2500 pS", ION_VERDICT_RIGHT},
+        {"1c", "0.0025 uS", ION_VERDICT_RIGHT}, {"1d", "37 C", ION_VERDICT_RIGHT},
+        {"1d", "37 \xc2\xb0" "C", ION_VERDICT_RIGHT}, {"1d", "37", ION_VERDICT_WRONG},
+        {"1e", "12500 Pa", ION_VERDICT_RIGHT},  {"1e", "93.76 mmHg", ION_VERDICT_RIGHT},
+        {"1f", "25 %", ION_VERDICT_RIGHT},      {"1f", "0.25", ION_VERDICT_RIGHT},
+        {"1f", "0.25 mV", ION_VERDICT_WRONG},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        ion_answer a = {table[i].part, table[i].answer, 1};
+        ion_submission sub = {.file = "u.txt", .line = 1, .student = "a", .n = 1, .answers = &a};
+        const ion_result *r;
+        assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+        const ion_part_result *p = part_of(r, table[i].part);
+        if (p->verdict != table[i].v)
+            fail_msg("%s '%s': %s (%s)", table[i].part, table[i].answer, ion_verdict_name(p->verdict),
+                     p->note ? p->note : "");
+    }
+    ion_gradebook_free(gb);
+    ion_answer_key_free(k);
+    free(xml);
+}
+
 /* ---- mistakes --------------------------------------------------------------------- */
 
 static void test_mistakes(void **state)
@@ -601,6 +648,12 @@ static void test_duplicates_and_unknown_parts(void **state)
     /* A blank duplicate is no duplicate: the filled-in line counts. */
     assert_int_equal(grade_text(s, "student: s001\n1a:\n1a: -95\n"), 0);
     assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_RIGHT);
+    /* The same in a class CSV with a column twice. */
+    assert_int_equal(grade_text(s, "student,1a,2a,1A\ns001,-95,-5,-96\ns002,,,-89.06\n"), 0);
+    assert_int_equal(s->graded, 2);
+    assert_int_equal(part_of(ion_gradebook_result(s->gb, 0), "1a")->verdict, ION_VERDICT_INVALID);
+    assert_int_equal(part_of(ion_gradebook_result(s->gb, 0), "2a")->verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_RIGHT);
     close_session(s);
 }
 
@@ -719,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_key_shapes),
         cmocka_unit_test(test_number_table),
         cmocka_unit_test(test_tolerance),
+        cmocka_unit_test(test_unit_conversions),
         cmocka_unit_test(test_mistakes),
         cmocka_unit_test(test_choices),
         cmocka_unit_test(test_carried),

@@ -106,6 +106,9 @@ static void test_text(void **state)
     assert_string_equal(v.notes[1].file, "f");
     assert_non_null(strstr(v.notes[1].msg, "is not 'PART: ANSWER'"));
 
+    /* "Student ID" works as well as "student". */
+    assert_int_equal(parse_str("Student ID: s9\n", &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s9@1 notes=0;");
     /* The same student twice is fine; two different ones are not. */
     assert_int_equal(parse_str("student: a\nstudent: a\n1a: 1\n", &v, &err), 0);
     assert_int_equal(parse_str("student: a\n1a: 1\nstudent: b\n", &v, &err), -1);
@@ -211,6 +214,11 @@ static void test_csv(void **state)
     assert_int_equal(err.line, 3);
     assert_int_equal(parse_str("student,name\ns1,Ada\n", &v, &err), -1);
     assert_non_null(strstr(err.msg, "no answer columns"));
+    assert_int_equal(parse_str("student,1a,1b\r\n", &v, &err), -1);
+    assert_non_null(strstr(err.msg, "no rows"));
+    /* What ionsheet grade wrote is not a submission. */
+    assert_int_equal(parse_str("student,name,total,max,percent,1a\r\ns1,A,2,2,100.0,2\r\n", &v, &err), -1);
+    assert_string_equal(err.msg, "this is a gradebook, not a submission");
 }
 
 static void test_hostile(void **state)
