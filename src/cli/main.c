@@ -36,6 +36,8 @@ static const struct {
     {"roster", cmd_roster},
     {"worksheet", cmd_worksheet},
     {"generate", cmd_generate},
+    {"grade", cmd_grade},
+    {"drill", cmd_drill},
 };
 
 void cli_msg(const char *file, int line, const char *fmt, ...)

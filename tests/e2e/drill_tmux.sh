@@ -75,9 +75,10 @@ tm capture-pane -p -e -t drill >"$tmp/plain"
 grep -q $'\033\\[3[0-9]m' "$tmp/plain" && no "colour despite NO_COLOR: $(cat -v "$tmp/plain" | head -20)"
 tm send-keys -t drill C-d
 wait_for '^Summary: ' || no "end of input (^D) should end with the summary"
+wait_for '^EXIT=0' || no "the session ended by ^D should exit 0"
 
 # the first problem right first time; the hinted one left at ^D as missed
-[ "$(sqlite3 "$db" "select sum(attempts) || '|' || sum(right_first) from drill_progress where user_name = 'tty'")" = "2|1" ] ||
+[ "$(sqlite3 -cmd '.timeout 5000' "$db" "select sum(attempts) || '|' || sum(right_first) from drill_progress where user_name = 'tty'")" = "2|1" ] ||
     no "the terminal sessions' progress: $(sqlite3 "$db" "select * from drill_progress")"
 
 [ $fail = 0 ] && echo "drill_tmux: all checks passed"
