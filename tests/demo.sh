@@ -23,6 +23,11 @@ ion worksheet create week5 --course PHYS2 --title "Week 5: the resting potential
 ion generate week5 --out "$out/week5"
 ion --lang zh generate week5 --out "$out/week5-zh"
 
+echo "== sample submissions, graded"
+python3 tests/data/demo_submissions.py "$out/week5/key.xml" "$out/submissions"
+# A refused file makes grade exit 1: expected here, the demo goes on.
+ion grade "$out/week5/key.xml" "$out/submissions" --csv "$out/gradebook.csv" --feedback "$out/feedback" || true
+
 echo
 echo "== where everything is"
 echo "database:            $db"
@@ -31,3 +36,6 @@ echo "student worksheets:  $out/week5/students/*.pdf (Chinese: $out/week5-zh/stu
 echo "whole class:         $out/week5/class.pdf"
 echo "worked solutions:    $out/week5/solutions.pdf"
 echo "blank answer files:  $out/week5/answers/*.txt"
+echo "submissions:         $out/submissions/"
+echo "gradebook:           $out/gradebook.csv"
+echo "feedback:            $out/feedback/"
