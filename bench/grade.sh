@@ -8,6 +8,8 @@
 # command (wall, CPU, peak memory, submissions per second end to end).
 # BENCH_SIZES="100 1000" picks sizes; IONSHEET_BIN another ionsheet, LIB
 # another libionsheet.a, BENCH_BIN where the benchmark program goes.
+# The files live under $TMPDIR: TMPDIR=/dev/shm leaves the disk out (on a
+# slow disk, creating the feedback files dominates the command's time).
 set -eu
 cd "$(dirname "$0")/.."
 root=$PWD
