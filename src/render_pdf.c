@@ -275,9 +275,9 @@ static size_t arena_add(ion_pdf *p, int start, int end, unsigned *len)
     for (int i = start; i < end; i++)
         n += p->txt.g[i].len;
     *len = (unsigned)n;
-    if (p->arena_len + n + 1 > p->arena_cap) {
+    if (!p->arena || p->arena_len + n > p->arena_cap) {
         size_t cap = p->arena_cap ? p->arena_cap : 4096;
-        while (cap < p->arena_len + n + 1)
+        while (cap < p->arena_len + n)
             cap *= 2;
         char *a = realloc(p->arena, cap);
         if (!a) {
@@ -445,10 +445,12 @@ static char *fmt_milli(char *d, long v)
 static void fmt_points(const ion_pdf *p, double points, char *out, size_t cap)
 {
     char n[32];
-    if (points >= 0 && points < 1e6 && points == (long)points)
-        fmt_milli(n, (long)points * 1000)[-1] = '\0'; /* as %g would */
-    else
+    if (points >= 0 && points < 1e6 && points == (long)points) {
+        char *end = fmt_milli(n, (long)points * 1000);
+        end[-1] = '\0'; /* "88", as %g writes it, without the space */
+    } else {
         snprintf(n, sizeof n, "%g", points);
+    }
     const char *names[] = {"n"}, *values[] = {n};
     ion_tmpl_expand(out, cap, S(p, points == 1 ? "label.points_one"
                                                : "label.points_many"),
@@ -1029,7 +1031,14 @@ static void page_furniture(ion_pdf *p, const ion_sheet *s, int page,
  * object, numbers rounded to 1/1000 point (renderings match libharu's to
  * the pixel but for the odd glyph on a pixel boundary), state set only when
  * it changes. Being plain bytes, one page's stream serves every document
- * the page goes into. */
+ * the page goes into.
+ *
+ * libharu 2.3.0 has no call that takes a ready content stream, so
+ * emit_page reaches into two structures its development headers publish
+ * (hpdf_pages.h's HPDF_PageAttr: the page's content dictionary and stream;
+ * hpdf_objects.h's HPDF_Dict_Rec: the stream's filter and the write_fn
+ * hook for extra dictionary entries). A libharu whose structures differ
+ * needs this part redone; test_pdf reads every kind of page back. */
 
 /* What the stream has set so far on the current page; lengths in 1/1000
  * pt. */
@@ -1070,7 +1079,6 @@ static void cs_put(ion_pdf *p, const char *s, size_t n)
 }
 
 #define CS_LIT(p, s) cs_put((p), (s), sizeof(s) - 1)
-
 
 /* Points to the stream's unit, 1/1000 pt. */
 static long milli(double v)
@@ -1264,7 +1272,7 @@ static void page_content(ion_pdf *p, int r0, int r1, int fr)
     p->cs_len = 0;
     memset(p->page_font, 0, sizeof p->page_font);
     p->npage_fonts = 0;
-    page_state st = {-1, -1, -1, 0, 0, -1, 0, 0, 0, NULL};
+    page_state st = {.stroke = -1, .fill = -1, .width = -1, .size = -1};
     cs_rows(p, &st, r0, r1, 0);
     cs_rows(p, &st, fr, fr + 1, 0);
     CS_LIT(p, "BT\n");
