@@ -19,7 +19,7 @@
 #include <libxml/parserInternals.h>
 
 #include "bank.h"
-#include "gradexml.h"
+#include "xmlsafe.h"
 
 #define KEY_NS "urn:ionsheet:answer-key:1"
 #define KEY_MAX_BYTES ((size_t)1 << 30)
@@ -174,7 +174,7 @@ typedef struct {
     xmlParserCtxtPtr ctxt;
     const char *name;
     ion_error *err;
-    ion_gradexml_error xml;
+    ion_xml_error xml;
     int failed, depth, seen_root;
     /* the element at hand: its namespace and attributes (SAX2's array of
      * localname, prefix, URI, value, end per attribute) */
@@ -950,7 +950,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
     key_reader *kr = ctx;
     if (kr->failed || !e || e->level < XML_ERR_ERROR)
         return;
-    ion_gradexml_keep(&kr->xml, e);
+    ion_xml_keep(&kr->xml, e);
     stop(kr, ion_fail(kr->err, kr->name, kr->xml.line, "%s", kr->xml.msg));
 }
 
@@ -1040,7 +1040,7 @@ static int parse(key_reader *kr, const char *data, size_t len)
 static void keep_validity_error(void *ctx, xmlErrorPtr e)
 {
     if (e && e->level >= XML_ERR_ERROR)
-        ion_gradexml_keep(ctx, e);
+        ion_xml_keep(ctx, e);
 }
 
 /* Validates a key the reader accepted against the schema, in a second
@@ -1048,7 +1048,7 @@ static void keep_validity_error(void *ctx, xmlErrorPtr e)
  * stopped early or meets a document that is not well-formed. */
 static int validate(const char *data, size_t len, const char *name, xmlSchemaPtr schema, ion_error *err)
 {
-    ion_gradexml_error x = {0};
+    ion_xml_error x = {0};
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
     xmlParserInputBufferPtr in = xmlParserInputBufferCreateMem(data, (int)len, XML_CHAR_ENCODING_NONE);
     int rc = -1;
@@ -1069,7 +1069,7 @@ static int validate(const char *data, size_t len, const char *name, xmlSchemaPtr
 ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *name,
                                      const char *xsd_path, ion_error *err)
 {
-    ion_gradexml_init();
+    ion_xml_init();
     if (!name)
         name = "key";
     if (len > KEY_MAX_BYTES || len > INT32_MAX) {
@@ -1083,13 +1083,13 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
         ion_fail(err, name, 0, "empty answer key");
         return NULL;
     }
-    int dt = ion_gradexml_doctype_line(data, len);
+    int dt = ion_xml_doctype_line(data, len);
     if (dt) {
         ion_fail(err, name, dt, "a DOCTYPE or entity declaration is not allowed");
         return NULL;
     }
     xmlSchemaPtr schema = NULL;
-    if (xsd_path && !(schema = ion_gradexml_schema(xsd_path, err)))
+    if (xsd_path && !(schema = ion_xml_schema(xsd_path, err)))
         return NULL;
     key_reader kr = {0};
     kr.name = name;

@@ -2,15 +2,14 @@
  * <problem> into an ion_template. */
 #include "template.h"
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "xmlsafe.h"
 
 #define MAX_FILE_BYTES (4 << 20)
 #define MAX_VARS 128
@@ -25,81 +24,15 @@ const char *ion_i18n_get(const ion_i18n *t, const char *lang)
 
 /* ---- XML reading ------------------------------------------------------ */
 
-/* The first libxml2 error of a parse or validation, kept instead of
- * printed: the library never prints. */
-typedef struct {
-    int seen, line;
-    char msg[300];
-} xml_errors;
-
-static void keep_first_error(void *ctx, const xmlError *e)
-{
-    xml_errors *x = ctx;
-    if (!x || x->seen || !e)
-        return;
-    x->seen = 1;
-    x->line = e->line;
-    snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "invalid xml");
-    size_t n = strlen(x->msg);
-    while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' ' || x->msg[n - 1] == '.'))
-        x->msg[--n] = '\0';
-    for (char *p = x->msg; *p; p++)
-        if (*p == '\n')
-            *p = ' ';
-}
-
-static void ignore_generic(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-/* No file or URL is ever fetched on behalf of a document. */
-static xmlParserInputPtr no_external_entities(const char *url, const char *id,
-                                              xmlParserCtxtPtr ctxt)
-{
-    (void)url;
-    (void)id;
-    (void)ctxt;
-    return NULL;
-}
-
-static void xml_setup(void)
-{
-    static int done;
-    if (done)
-        return;
-    done = 1;
-    xmlInitParser();
-    xmlSetExternalEntityLoader(no_external_entities);
-    xmlSetGenericErrorFunc(NULL, ignore_generic);
-}
-
-/* Parses data with no network, no DTD loading and no entity expansion,
- * and refuses any document that has a DOCTYPE at all. */
+/* Parses data by the rules of xmlsafe.h (no network, no entity loading,
+ * no DOCTYPE), at most MAX_FILE_BYTES. */
 static xmlDocPtr read_xml(const char *data, size_t len, const char *name, ion_error *err)
 {
-    xml_setup();
     if (len > MAX_FILE_BYTES) {
         ion_fail(err, name, 0, "file is larger than %d bytes", MAX_FILE_BYTES);
         return NULL;
     }
-    xml_errors x = {0};
-    xmlSetStructuredErrorFunc(&x, (xmlStructuredErrorFunc)keep_first_error);
-    xmlDocPtr doc = xmlReadMemory(data, (int)len, name, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    if (!doc) {
-        ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "not well-formed xml");
-        return NULL;
-    }
-    if (doc->intSubset || doc->extSubset) {
-        ion_fail(err, name, doc->intSubset ? xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0,
-                 "a DOCTYPE is not allowed");
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
+    return ion_xml_read(data, len, name, ION_XML_AS_WRITTEN, err);
 }
 
 /* A whole file into memory (NUL-terminated; caller frees), at most
@@ -126,43 +59,10 @@ static char *read_file(const char *path, size_t *len, ion_error *err)
 
 static int validate(xmlDocPtr doc, const char *xsd_path, const char *name, ion_error *err)
 {
-    /* One parsed schema serves every file of a run. */
-    static char *cached_path;
-    static xmlSchemaPtr schema;
-    if (!cached_path || strcmp(cached_path, xsd_path)) {
-        xml_errors x = {0};
-        /* Read by us: the entity loader refuses every file and URL. */
-        size_t len;
-        char *xsd = read_file(xsd_path, &len, err);
-        if (!xsd)
-            return -1;
-        xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd, (int)len);
-        if (!pc) {
-            free(xsd);
-            return ion_fail(err, xsd_path, 0, "cannot read the schema");
-        }
-        xmlSchemaSetParserStructuredErrors(pc, (xmlStructuredErrorFunc)keep_first_error, &x);
-        xmlSchemaPtr s = xmlSchemaParse(pc);
-        xmlSchemaFreeParserCtxt(pc);
-        free(xsd);
-        if (!s)
-            return ion_fail(err, xsd_path, x.line, "bad schema: %s", x.seen ? x.msg : "cannot read it");
-        if (schema)
-            xmlSchemaFree(schema);
-        free(cached_path);
-        schema = s;
-        cached_path = strdup(xsd_path);
-    }
-    xml_errors x = {0};
-    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
-    if (!vc)
-        return ion_fail(err, name, 0, "out of memory");
-    xmlSchemaSetValidStructuredErrors(vc, (xmlStructuredErrorFunc)keep_first_error, &x);
-    int rc = xmlSchemaValidateDoc(vc, doc);
-    xmlSchemaFreeValidCtxt(vc);
-    if (rc != 0)
-        return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "does not match the schema");
-    return 0;
+    xmlSchemaPtr schema = ion_xml_schema(xsd_path, err);
+    if (!schema)
+        return -1;
+    return ion_xml_validate(doc, schema, name, ION_XML_AS_WRITTEN, "does not match the schema", err);
 }
 
 /* ---- tree helpers ----------------------------------------------------- */

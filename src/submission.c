@@ -13,7 +13,7 @@
 #include <libxml/tree.h>
 
 #include "csv.h"
-#include "gradexml.h"
+#include "xmlsafe.h"
 
 #define SUB_NS "urn:ionsheet:submission:1"
 #define NO_OFFSET ((size_t)-1)
@@ -490,37 +490,24 @@ static int walk_xml(ion_sub_parser *p, xmlDocPtr doc, ion_submission *s, size_t 
 static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submission_fn fn,
                      void *ctx, ion_error *err)
 {
-    ion_gradexml_init();
-    int dt = ion_gradexml_doctype_line(data, len);
+    int dt = ion_xml_doctype_line(data, len);
     if (dt)
         return ion_fail(err, p->name, dt, "a DOCTYPE or entity declaration is not allowed");
     xmlSchemaPtr schema = NULL;
-    if (p->xsd_path && !(schema = ion_gradexml_schema(p->xsd_path, err)))
+    if (p->xsd_path && !(schema = ion_xml_schema(p->xsd_path, err)))
         return -1;
-    ion_gradexml_error x = {0};
-    xmlSetStructuredErrorFunc(&x, ion_gradexml_keep);
-    xmlDocPtr doc = xmlReadMemory(data, (int)len, p->name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlDocPtr doc = ion_xml_read(data, len, p->name, ION_XML_LOWER_CASE, err);
     if (!doc)
-        return ion_fail(err, p->name, x.line, "%s", x.seen ? x.msg : "not well-formed xml");
+        return -1;
     int ret = 0;
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (doc->intSubset || doc->extSubset) {
-        ret = ion_fail(err, p->name, 0, "a DOCTYPE is not allowed");
-    } else if (!root || !is_elem(root, "submission")) {
+    if (!root || !is_elem(root, "submission")) {
         /* Before the schema, whose words for this are obscure. */
         ret = ion_fail(err, p->name, root ? (int)xmlGetLineNo(root) : 0,
                        "not a submission (the root must be <submission xmlns=\"%s\">)", SUB_NS);
     } else if (schema) {
-        xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
-        if (!vc) {
-            ret = ion_fail(err, p->name, 0, "out of memory");
-        } else {
-            xmlSchemaSetValidStructuredErrors(vc, ion_gradexml_keep, &x);
-            if (xmlSchemaValidateDoc(vc, doc) != 0)
-                ret = ion_fail(err, p->name, x.line, "%s", x.seen ? x.msg : "does not match the submission schema");
-            xmlSchemaFreeValidCtxt(vc);
-        }
+        ret = ion_xml_validate(doc, schema, p->name, ION_XML_LOWER_CASE, "does not match the submission schema",
+                               err);
     }
     ion_submission s = {.format = ION_SUB_XML, .line = 1, .content = data, .content_len = len};
     size_t worksheet = NO_OFFSET, student = NO_OFFSET;

@@ -1,5 +1,5 @@
-/* The grader's XML rules: see gradexml.h. */
-#include "gradexml.h"
+/* The rules for reading XML: see xmlsafe.h. */
+#include "xmlsafe.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 
 #include <libxml/parser.h>
 
+/* No file or URL is ever fetched on behalf of a document. */
 static xmlParserInputPtr refuse_external(const char *url, const char *id,
                                          xmlParserCtxtPtr ctxt)
 {
@@ -23,7 +24,7 @@ static void ignore_generic(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-void ion_gradexml_init(void)
+void ion_xml_init(void)
 {
     static int done;
     if (done)
@@ -34,7 +35,7 @@ void ion_gradexml_init(void)
     xmlSetGenericErrorFunc(NULL, ignore_generic);
 }
 
-int ion_gradexml_doctype_line(const char *data, size_t len)
+int ion_xml_doctype_line(const char *data, size_t len)
 {
     /* memchr runs fast over a large key; lines are counted on a hit only. */
     for (const char *p = data, *end = data + len; (p = memchr(p, '<', (size_t)(end - p))); p++) {
@@ -50,9 +51,9 @@ int ion_gradexml_doctype_line(const char *data, size_t len)
     return 0;
 }
 
-void ion_gradexml_keep(void *ctx, xmlErrorPtr e)
+void ion_xml_keep(void *ctx, xmlErrorPtr e)
 {
-    ion_gradexml_error *x = ctx;
+    ion_xml_error *x = ctx;
     if (!x || x->seen || !e)
         return;
     x->seen = 1;
@@ -65,7 +66,29 @@ void ion_gradexml_keep(void *ctx, xmlErrorPtr e)
         if (*p == '\n')
             *p = ' ';
     /* Messages are lower case (SPEC.md); libxml2 starts some with a capital. */
-    x->msg[0] = (char)tolower((unsigned char)x->msg[0]);
+    if (x->msg_case == ION_XML_LOWER_CASE)
+        x->msg[0] = (char)tolower((unsigned char)x->msg[0]);
+}
+
+xmlDocPtr ion_xml_read(const char *data, size_t len, const char *name, ion_xml_case msg_case,
+                       ion_error *err)
+{
+    ion_xml_init();
+    ion_xml_error x = {.msg_case = msg_case};
+    xmlSetStructuredErrorFunc(&x, ion_xml_keep);
+    xmlDocPtr doc = xmlReadMemory(data, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (!doc) {
+        ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "not well-formed xml");
+        return NULL;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        ion_fail(err, name, doc->intSubset ? xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0,
+                 "a DOCTYPE is not allowed");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
 }
 
 /* The XSD text, read by us: the entity loader refuses every file. */
@@ -99,9 +122,9 @@ static char *read_small_file(const char *path, size_t *len)
     return buf;
 }
 
-xmlSchemaPtr ion_gradexml_schema(const char *xsd_path, ion_error *err)
+xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err)
 {
-    /* A process grades against one key and one submission schema. */
+    /* A process reads problem files, or a key and submissions. */
     static struct {
         char *path;
         xmlSchemaPtr schema;
@@ -114,18 +137,18 @@ xmlSchemaPtr ion_gradexml_schema(const char *xsd_path, ion_error *err)
         ion_fail(err, xsd_path, 0, "too many schemas");
         return NULL;
     }
-    ion_gradexml_init();
+    ion_xml_init();
     size_t len = 0;
     char *xsd = read_small_file(xsd_path, &len);
     if (!xsd) {
         ion_fail(err, xsd_path, 0, "cannot read the schema");
         return NULL;
     }
-    ion_gradexml_error x = {0};
+    ion_xml_error x = {0};
     xmlSchemaPtr schema = NULL;
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd, (int)len);
     if (pc) {
-        xmlSchemaSetParserStructuredErrors(pc, ion_gradexml_keep, &x);
+        xmlSchemaSetParserStructuredErrors(pc, ion_xml_keep, &x);
         schema = xmlSchemaParse(pc);
         xmlSchemaFreeParserCtxt(pc);
     }
@@ -142,4 +165,19 @@ xmlSchemaPtr ion_gradexml_schema(const char *xsd_path, ion_error *err)
     }
     cache[i].schema = schema;
     return schema;
+}
+
+int ion_xml_validate(xmlDocPtr doc, xmlSchemaPtr schema, const char *name, ion_xml_case msg_case,
+                     const char *otherwise, ion_error *err)
+{
+    ion_xml_error x = {.msg_case = msg_case};
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    if (!vc)
+        return ion_fail(err, name, 0, "out of memory");
+    xmlSchemaSetValidStructuredErrors(vc, ion_xml_keep, &x);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (rc != 0)
+        return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : otherwise);
+    return 0;
 }
