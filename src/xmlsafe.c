@@ -83,8 +83,8 @@ xmlDocPtr ion_xml_read(const char *data, size_t len, const char *name, ion_xml_c
         return NULL;
     }
     if (doc->intSubset || doc->extSubset) {
-        ion_fail(err, name, doc->intSubset ? xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0,
-                 "a DOCTYPE is not allowed");
+        /* Not xmlGetLineNo: a DTD node has no line, and it gives -1. */
+        ion_fail(err, name, ion_xml_doctype_line(data, len), "a DOCTYPE is not allowed");
         xmlFreeDoc(doc);
         return NULL;
     }
