@@ -698,7 +698,10 @@ ion_bank *ion_bank_open(const char *path, int create, ion_error *err)
         goto fail;
     }
     sqlite3_extended_result_codes(b->db, 1);
-    sqlite3_busy_timeout(b->db, 5000);
+    /* A writer holds the lock for its whole run (generate: 10,000 students
+     * with PDFs take about 10 s), and a second one waits for it rather than
+     * failing: a minute covers the largest class on a slow machine. */
+    sqlite3_busy_timeout(b->db, 60000);
     /* journal_mode answers with a row, which sqlite3_exec ignores; a memory
      * database stays in memory mode, which is fine. */
     if (exec_sql(b, "PRAGMA foreign_keys = ON", err) ||

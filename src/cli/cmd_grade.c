@@ -159,8 +159,12 @@ static int write_file(const char *path, const char *data, size_t len, int atomic
             cli_msg(path, 0, "cannot write: %s", os_error());
         return bad ? -1 : 0;
     }
+    /* A dot file beside it: one that a kill leaves behind is never taken
+     * for a submission when that directory is graded (add_dir skips it). */
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(tmp, sizeof tmp, "%.*s.%s.tmp%ld", (int)(base - path), path, base, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         cli_msg(path, 0, "cannot write: %s", os_error());
