@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 struct ion_csv {
     const char *buf;
     size_t len, pos;
@@ -15,8 +17,7 @@ struct ion_csv {
     char *name;
     char *owned; /* the file's contents, when ion_csv_open read it */
     /* The current record: its fields back to back, each NUL-terminated. */
-    char *data;
-    size_t data_len, data_cap;
+    ion_strbuf data;
     size_t *start, *flen;
     const char **field;
     size_t nfields, fields_cap;
@@ -102,7 +103,7 @@ void ion_csv_free(ion_csv *r)
         return;
     free(r->name);
     free(r->owned);
-    free(r->data);
+    ion_strbuf_release(&r->data);
     free(r->start);
     free(r->flen);
     free(r->field);
@@ -125,31 +126,15 @@ static int is_delim(char c)
     return c == ',' || c == '\r' || c == '\n';
 }
 
-/* Room for one more byte of record data. */
-static int grow(ion_csv *r, ion_error *err)
-{
-    if (r->data_len < r->data_cap)
-        return 0;
-    size_t cap = r->data_cap ? 2 * r->data_cap : 256;
-    char *d = realloc(r->data, cap);
-    if (!d)
-        return fail(r, err, r->line, "out of memory");
-    r->data = d;
-    r->data_cap = cap;
-    return 0;
-}
-
 /* Appends byte c to the current field, which began at data offset from. */
 static int put(ion_csv *r, char c, size_t from, ion_error *err)
 {
     if (c == '\0')
         return fail(r, err, r->line, "NUL byte in the file");
-    if (r->data_len - from >= ION_CSV_MAX_FIELD)
+    if (r->data.len - from >= ION_CSV_MAX_FIELD)
         return fail(r, err, r->line, "field longer than 65536 bytes");
-    if (grow(r, err))
-        return -1;
-    r->data[r->data_len++] = c;
-    return 0;
+    ion_strbuf_addch(&r->data, c);
+    return r->data.oom ? fail(r, err, r->line, "out of memory") : 0;
 }
 
 /* At a line break (CRLF, LF or a lone CR): steps over it and returns 1. */
@@ -236,12 +221,10 @@ static int end_field(ion_csv *r, size_t from, ion_error *err)
         r->fields_cap = cap;
     }
     r->start[r->nfields] = from;
-    r->flen[r->nfields] = r->data_len - from;
+    r->flen[r->nfields] = r->data.len - from;
     r->nfields++;
-    if (grow(r, err))
-        return -1;
-    r->data[r->data_len++] = '\0';
-    return 0;
+    ion_strbuf_addch(&r->data, '\0'); /* the field's NUL */
+    return r->data.oom ? fail(r, err, r->line, "out of memory") : 0;
 }
 
 int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
@@ -254,10 +237,10 @@ int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
     if (r->pos >= r->len)
         return 0;
     rec->line = r->line;
-    r->data_len = 0;
+    ion_strbuf_reset(&r->data);
     r->nfields = 0;
     for (;;) {
-        size_t from = r->data_len;
+        size_t from = r->data.len;
         int ret = r->pos < r->len && r->buf[r->pos] == '"'
                       ? quoted(r, from, err)
                       : unquoted(r, from, err);
@@ -271,7 +254,7 @@ int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
         break;
     }
     for (size_t i = 0; i < r->nfields; i++)
-        r->field[i] = r->data + r->start[i];
+        r->field[i] = r->data.s + r->start[i];
     rec->n = r->nfields;
     rec->field = r->field;
     rec->len = r->flen;

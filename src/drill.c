@@ -10,7 +10,6 @@
 #include "catalog.h"
 #include "judge.h"
 #include "rng.h"
-#include "text.h"
 #include "tmpl.h"
 
 /* ---- wording ----------------------------------------------------------- */
@@ -297,13 +296,10 @@ static char *plain_text(const ion_instance *in, const ion_i18n *t, int lang)
     const char *markup = ion_i18n_get(t, lang ? "zh" : "en");
     if (!markup || !*markup)
         return NULL;
-    char *sub = NULL, *plain = NULL;
-    size_t sl = 0, sc = 0, pl = 0, pc = 0;
-    if (ion_instance_subst(in, markup, 0, &sub, &sl, &sc) || ion_markup_plain(sub, &plain, &pl, &pc)) {
-        free(plain);
-        plain = NULL;
-    }
-    free(sub);
+    ion_strbuf b = {0};
+    if (ion_instance_plain(in, markup, &b))
+        ion_strbuf_release(&b);
+    char *plain = b.s;
     /* Authors wrap long texts over several lines: one line on screen. */
     if (plain) {
         char *d = plain;

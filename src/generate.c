@@ -47,43 +47,25 @@ double ion_worksheet_part_points(const ion_worksheet *w, size_t i, size_t k)
     return w->templates[i]->parts[k].points * w->scale[i];
 }
 
-static int put(char **buf, size_t *len, size_t *cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (*len + n + 1 > *cap) {
-        size_t c = *cap ? *cap : 512;
-        while (c < *len + n + 1)
-            c *= 2;
-        char *p = realloc(*buf, c);
-        if (!p)
-            return -1;
-        *buf = p;
-        *cap = c;
-    }
-    memcpy(*buf + *len, s, n + 1);
-    *len += n;
-    return 0;
-}
-
 /* Names, ids and shown values are plain tokens (the loader and the bank
  * restrict them), so only quotes and backslashes could need escaping, and
  * they cannot occur; numbers are %.17g so the SI value round-trips. */
-int ion_instance_json(const ion_instance *in, char **buf, size_t *len, size_t *cap)
+int ion_instance_json(const ion_instance *in, ion_strbuf *b)
 {
     const ion_template *t = in->t;
     char item[192];
-    int rc = put(buf, len, cap, "{\"params\":{");
-    for (size_t i = 0, first = 1; i < t->nvars && !rc; i++) {
+    ion_strbuf_puts(b, "{\"params\":{");
+    for (size_t i = 0, first = 1; i < t->nvars; i++) {
         if (t->vars[i].kind == ION_LET)
             continue;
         char v[64];
         snprintf(item, sizeof item, "%s\"%s\":\"%s\"", first ? "" : ",", t->vars[i].name,
                  ion_instance_value(in, (int)i, v, sizeof v));
         first = 0;
-        rc = put(buf, len, cap, item);
+        ion_strbuf_puts(b, item);
     }
-    rc = rc || put(buf, len, cap, "},\"lets\":{");
-    for (size_t i = 0, first = 1; i < t->nvars && !rc; i++) {
+    ion_strbuf_puts(b, "},\"lets\":{");
+    for (size_t i = 0, first = 1; i < t->nvars; i++) {
         if (t->vars[i].kind != ION_LET)
             continue;
         const ion_val *x = &in->vals[i];
@@ -92,10 +74,10 @@ int ion_instance_json(const ion_instance *in, char **buf, size_t *len, size_t *c
         else
             snprintf(item, sizeof item, "%s\"%s\":%.17g", first ? "" : ",", t->vars[i].name, x->num);
         first = 0;
-        rc = put(buf, len, cap, item);
+        ion_strbuf_puts(b, item);
     }
-    rc = rc || put(buf, len, cap, "},\"answers\":{");
-    for (size_t i = 0; i < t->nparts && !rc; i++) {
+    ion_strbuf_puts(b, "},\"answers\":{");
+    for (size_t i = 0; i < t->nparts; i++) {
         const ion_part *p = &t->parts[i];
         const ion_part_inst *pi = &in->parts[i];
         const char *sep = i ? "," : "";
@@ -105,9 +87,10 @@ int ion_instance_json(const ion_instance *in, char **buf, size_t *len, size_t *c
             snprintf(item, sizeof item, "%s\"%s\":\"%s\"", sep, p->id, pi->answer.str);
         else
             snprintf(item, sizeof item, "%s\"%s\":\"%c\"", sep, p->id, pi->letter);
-        rc = put(buf, len, cap, item);
+        ion_strbuf_puts(b, item);
     }
-    return rc || put(buf, len, cap, "}}");
+    ion_strbuf_puts(b, "}}");
+    return b->oom ? -1 : 0;
 }
 
 typedef struct {
@@ -119,8 +102,7 @@ typedef struct {
     void *ctx;
     ion_error *err;
     size_t index, count;
-    char *json;
-    size_t json_cap;
+    ion_strbuf json;
 } run;
 
 static int one_student(run *r, const char *id, const char *name)
@@ -130,12 +112,12 @@ static int one_student(run *r, const char *id, const char *name)
         uint64_t seed = ion_seed_derive(r->secret, w->ws.name, id, (int)i + 1);
         if (ion_instance_generate(&r->inst[i], seed, r->err))
             return -1;
-        size_t len = 0;
-        if (ion_instance_json(&r->inst[i], &r->json, &len, &r->json_cap))
+        ion_strbuf_reset(&r->json);
+        if (ion_instance_json(&r->inst[i], &r->json))
             return ion_fail(r->err, NULL, 0, "out of memory");
         const ion_bank_ws_problem *p = &w->ws.problems[i];
         if (ion_bank_instance_put(r->bank, w->ws.name, id, (int)i + 1, p->template_id, p->version, seed,
-                                  r->json, r->err))
+                                  r->json.s, r->err))
             return -1;
     }
     ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count};
@@ -157,7 +139,7 @@ static int course_student(const ion_bank_student *s, void *ctx)
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, ion_student_fn fn, void *ctx, ion_error *err)
 {
-    run r = {b, w, {0}, NULL, fn, ctx, err, 0, n, NULL, 0};
+    run r = {b, w, {0}, NULL, fn, ctx, err, 0, n, {0}};
     int rc = -1;
     if (ion_bank_secret(b, r.secret, err))
         return -1;
@@ -195,6 +177,6 @@ cleanup:
     for (size_t i = 0; i < w->ws.n; i++)
         ion_instance_release(&r.inst[i]);
     free(r.inst);
-    free(r.json);
+    ion_strbuf_release(&r.json);
     return rc;
 }

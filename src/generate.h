@@ -49,7 +49,8 @@ int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, ion_student_fn fn, void *ctx, ion_error *err);
 
 /* The instance's data as stored in the database: compact JSON with the
- * params as shown, the lets and the answers (SI, %.17g). Appends to *buf. */
-int ion_instance_json(const ion_instance *in, char **buf, size_t *len, size_t *cap);
+ * params as shown, the lets and the answers (SI, %.17g). Appends to b;
+ * returns 0, or -1 when b is out of memory. */
+int ion_instance_json(const ion_instance *in, ion_strbuf *b);
 
 #endif

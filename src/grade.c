@@ -11,6 +11,7 @@
 
 #include "gradekey.h"
 #include "instance.h"
+#include "strbuf.h"
 #include "units.h"
 
 #define NO_OFFSET ((size_t)-1)
@@ -50,9 +51,7 @@ struct ion_gradebook {
     part_work *work;
     ion_val *vals;
     unsigned char *pinned;
-    char *buf;
-    size_t len, cap;
-    int oom;
+    ion_strbuf buf; /* the strings of the result at hand, each with its NUL */
 };
 
 ion_gradebook *ion_gradebook_new(const ion_answer_key *key, const char *lang)
@@ -85,7 +84,7 @@ void ion_gradebook_free(ion_gradebook *gb)
     free(gb->work);
     free(gb->vals);
     free(gb->pinned);
-    free(gb->buf);
+    ion_strbuf_release(&gb->buf);
     free(gb);
 }
 
@@ -96,24 +95,13 @@ const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i)
 
 /* ---- strings of the result at hand --------------------------------------- */
 
+/* Adds s and its NUL to the strings of the result at hand: its offset, or
+ * NO_OFFSET when out of memory. */
 static size_t add_str(ion_gradebook *gb, const char *s)
 {
-    size_t n = strlen(s) + 1;
-    if (gb->len + n > gb->cap) {
-        size_t cap = gb->cap ? gb->cap : 1024;
-        while (cap < gb->len + n)
-            cap *= 2;
-        char *b = realloc(gb->buf, cap);
-        if (!b) {
-            gb->oom = 1;
-            return NO_OFFSET;
-        }
-        gb->buf = b;
-        gb->cap = cap;
-    }
-    memcpy(gb->buf + gb->len, s, n);
-    gb->len += n;
-    return gb->len - n;
+    size_t off = gb->buf.len;
+    ion_strbuf_add(&gb->buf, s, strlen(s) + 1);
+    return gb->buf.oom ? NO_OFFSET : off;
 }
 
 #if defined(__GNUC__)
@@ -518,7 +506,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     }
     if (w->verdict == ION_VERDICT_INVALID && w->note != NO_OFFSET)
         say(n, w->dup_line ? w->dup_line : w->ans->line, "student %s, part %s: %s", stu->id, p->id,
-            gb->buf + w->note);
+            gb->buf.s + w->note);
 }
 
 /* Copies the result at hand into the student's slot. */
@@ -526,18 +514,18 @@ static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion
 {
     gb_slot *slot = &gb->slots[si];
     size_t file = add_str(gb, s->file ? s->file : "");
-    if (gb->oom)
+    if (gb->buf.oom)
         return -1;
     if (!slot->parts && !(slot->parts = malloc(stu->nparts * sizeof *slot->parts)))
         return -1;
-    if (slot->cap < gb->len) {
-        char *t = realloc(slot->text, gb->len);
+    if (slot->cap < gb->buf.len) {
+        char *t = realloc(slot->text, gb->buf.len);
         if (!t)
             return -1;
         slot->text = t;
-        slot->cap = gb->len;
+        slot->cap = gb->buf.len;
     }
-    memcpy(slot->text, gb->buf, gb->len);
+    memcpy(slot->text, gb->buf.s, gb->buf.len);
     double total = 0;
     for (size_t j = 0; j < stu->nparts; j++) {
         const part_work *w = &gb->work[j];
@@ -590,8 +578,7 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     if (slot->graded)
         say(&n, s->line, "student %s was graded before, from %s:%d; this submission replaces it", stu->id,
             slot->res.file, slot->res.line);
-    gb->len = 0;
-    gb->oom = 0;
+    ion_strbuf_reset(&gb->buf);
     assign(gb, stu, s, &n);
     for (size_t j = 0; j < stu->nparts; j++)
         grade_part(gb, stu, j, &n);

@@ -4,83 +4,24 @@
 #include "grade.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A growing string; on allocation failure it stops growing and remembers. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *t = realloc(b->s, cap);
-        if (!t) {
-            b->oom = 1;
-            return;
-        }
-        b->s = t;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
+#include "strbuf.h"
 
 /* s on one line: a line break inside a quoted CSV answer becomes a space. */
-static void sb_line(sbuf *b, const char *s)
+static void put_line(ion_strbuf *b, const char *s)
 {
     for (const char *c; *s; s = c) {
         for (c = s; *c && (unsigned char)*c >= 0x20; c++)
             ;
-        sb_add(b, s, (size_t)(c - s));
+        ion_strbuf_add(b, s, (size_t)(c - s));
         if (*c) {
-            sb_str(b, " ");
+            ion_strbuf_puts(b, " ");
             c++;
         }
     }
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void sb_fmt(sbuf *b, const char *fmt, ...)
-{
-    char s[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(s, sizeof s, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        sb_add(b, s, (size_t)n < sizeof s ? (size_t)n : sizeof s - 1);
-}
-
-static char *sb_done(sbuf *b, size_t *len)
-{
-    if (!b->s && !b->oom)
-        sb_add(b, "", 0);
-    if (b->oom) {
-        free(b->s);
-        return NULL;
-    }
-    if (len)
-        *len = b->len;
-    return b->s;
 }
 
 /* A number with at most `places` decimals, without trailing zeros. */
@@ -106,28 +47,28 @@ static double percent(double total, double max)
 
 /* An RFC 4180 field; text a spreadsheet would run as a formula gets a
  * leading apostrophe. */
-static void csv_field(sbuf *b, const char *s, int text)
+static void csv_field(ion_strbuf *b, const char *s, int text)
 {
     int quote = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ') || (*s && s[strlen(s) - 1] == ' ');
     int formula = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t');
     if (quote)
-        sb_str(b, "\"");
+        ion_strbuf_puts(b, "\"");
     if (formula)
-        sb_str(b, "'");
+        ion_strbuf_puts(b, "'");
     for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        sb_add(b, s, (size_t)(q - s));
-        sb_str(b, "\"\"");
+        ion_strbuf_add(b, s, (size_t)(q - s));
+        ion_strbuf_puts(b, "\"\"");
     }
-    sb_str(b, s);
+    ion_strbuf_puts(b, s);
     if (quote)
-        sb_str(b, "\"");
+        ion_strbuf_puts(b, "\"");
 }
 
 char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len)
 {
     const ion_answer_key *k = ion_gradebook_key(gb);
     size_t ncol = ion_answer_key_parts(k);
-    sbuf b = {0};
+    ion_strbuf b = {0};
     const char **cells = calloc(ncol + 1, sizeof *cells);
     char *scores = malloc((ncol + 1) * 32);
     if (!cells || !scores) {
@@ -135,17 +76,17 @@ char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len)
         free(scores);
         return NULL;
     }
-    sb_str(&b, "student,name,total,max,percent");
+    ion_strbuf_puts(&b, "student,name,total,max,percent");
     for (size_t c = 0; c < ncol; c++) {
-        sb_str(&b, ",");
-        sb_str(&b, ion_answer_key_part_id(k, c));
+        ion_strbuf_puts(&b, ",");
+        ion_strbuf_puts(&b, ion_answer_key_part_id(k, c));
     }
-    sb_str(&b, "\r\n");
+    ion_strbuf_puts(&b, "\r\n");
     char t[32], m[32];
     for (size_t i = 0; i < ion_answer_key_students(k); i++) {
         const ion_result *r = ion_gradebook_result(gb, i);
         csv_field(&b, ion_answer_key_student_id(k, i), 1);
-        sb_str(&b, ",");
+        ion_strbuf_puts(&b, ",");
         csv_field(&b, ion_answer_key_student_name(k, i), 1);
         for (size_t c = 0; c < ncol; c++)
             cells[c] = r ? "" : "missing";
@@ -154,23 +95,23 @@ char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len)
             const ion_part_result *p = &r->parts[j];
             cells[p->column] = num(p->score, scores + 32 * p->column, 32);
         }
-        sb_fmt(&b, ",%s,%s,%.1f", num(r ? r->total : 0, t, sizeof t), num(max, m, sizeof m),
+        ion_strbuf_printf(&b, ",%s,%s,%.1f", num(r ? r->total : 0, t, sizeof t), num(max, m, sizeof m),
                percent(r ? r->total : 0, max));
         for (size_t c = 0; c < ncol; c++) {
-            sb_str(&b, ",");
-            sb_str(&b, cells[c]);
+            ion_strbuf_puts(&b, ",");
+            ion_strbuf_puts(&b, cells[c]);
         }
-        sb_str(&b, "\r\n");
+        ion_strbuf_puts(&b, "\r\n");
     }
     free(cells);
     free(scores);
-    return sb_done(&b, len);
+    return ion_strbuf_detach(&b, len);
 }
 
 /* ---- feedback ------------------------------------------------------------- */
 
 /* Appends text wrapped to about width columns, each line indented. */
-static void wrapped(sbuf *b, const char *text, const char *indent, size_t width)
+static void wrapped(ion_strbuf *b, const char *text, const char *indent, size_t width)
 {
     const char *s = text;
     while (*s) {
@@ -191,9 +132,9 @@ static void wrapped(sbuf *b, const char *text, const char *indent, size_t width)
         }
         if (*end && *end != '\n' && *end != ' ' && cut)
             end = cut;
-        sb_str(b, indent);
-        sb_add(b, s, (size_t)(end - s));
-        sb_str(b, "\n");
+        ion_strbuf_puts(b, indent);
+        ion_strbuf_add(b, s, (size_t)(end - s));
+        ion_strbuf_puts(b, "\n");
         s = *end == '\n' ? end + 1 : end;
     }
 }
@@ -202,34 +143,34 @@ char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
 {
     const ion_answer_key *k = ion_gradebook_key(gb);
     const ion_result *r = ion_gradebook_result(gb, i);
-    sbuf b = {0};
+    ion_strbuf b = {0};
     char t[32], m[32], s[32], p[32];
     const char *title = ion_answer_key_title(k);
-    sb_fmt(&b, "Worksheet %s", ion_answer_key_worksheet(k));
+    ion_strbuf_printf(&b, "Worksheet %s", ion_answer_key_worksheet(k));
     if (*title && strcmp(title, ion_answer_key_worksheet(k)))
-        sb_fmt(&b, ": %s", title);
-    sb_fmt(&b, " (%s)\nStudent: %s (%s)\n", ion_answer_key_course(k), ion_answer_key_student_name(k, i),
+        ion_strbuf_printf(&b, ": %s", title);
+    ion_strbuf_printf(&b, " (%s)\nStudent: %s (%s)\n", ion_answer_key_course(k), ion_answer_key_student_name(k, i),
            ion_answer_key_student_id(k, i));
     if (!r) {
-        sb_str(&b, "\nNo submission was received: 0 points.\n");
-        return sb_done(&b, len);
+        ion_strbuf_puts(&b, "\nNo submission was received: 0 points.\n");
+        return ion_strbuf_detach(&b, len);
     }
-    sb_fmt(&b, "Submission: %s\nTotal: %s / %s points (%.1f%%)\n", r->file, num(r->total, t, sizeof t),
+    ion_strbuf_printf(&b, "Submission: %s\nTotal: %s / %s points (%.1f%%)\n", r->file, num(r->total, t, sizeof t),
            num(r->max, m, sizeof m), percent(r->total, r->max));
     for (size_t j = 0; j < r->nparts; j++) {
         const ion_part_result *pr = &r->parts[j];
-        sb_fmt(&b, "\n%-4s %-8s %s / %s\n", pr->part_id, ion_verdict_name(pr->verdict), num(pr->score, s, sizeof s),
+        ion_strbuf_printf(&b, "\n%-4s %-8s %s / %s\n", pr->part_id, ion_verdict_name(pr->verdict), num(pr->score, s, sizeof s),
                num(pr->points, p, sizeof p));
-        sb_str(&b, "     your answer: ");
-        sb_line(&b, pr->answer ? pr->answer : "(none)");
-        sb_str(&b, "\n");
-        sb_fmt(&b, "     key: %s\n", pr->key);
+        ion_strbuf_puts(&b, "     your answer: ");
+        put_line(&b, pr->answer ? pr->answer : "(none)");
+        ion_strbuf_puts(&b, "\n");
+        ion_strbuf_printf(&b, "     key: %s\n", pr->key);
         if (pr->feedback)
             wrapped(&b, pr->feedback, "     ", 72);
         if (pr->note)
             wrapped(&b, pr->note, "     ", 72);
     }
-    return sb_done(&b, len);
+    return ion_strbuf_detach(&b, len);
 }
 
 /* ---- statistics and summary ------------------------------------------------- */
@@ -304,36 +245,36 @@ char *ion_gradebook_summary(const ion_gradebook *gb)
     const ion_answer_key *k = ion_gradebook_key(gb);
     ion_grade_stats st;
     ion_gradebook_stats(gb, &st);
-    sbuf b = {0};
+    ion_strbuf b = {0};
     char a[32], c[32], d[32];
-    sb_fmt(&b, "worksheet %s (%s): %zu students, %zu graded, %zu missing\n", ion_answer_key_worksheet(k),
+    ion_strbuf_printf(&b, "worksheet %s (%s): %zu students, %zu graded, %zu missing\n", ion_answer_key_worksheet(k),
            ion_answer_key_course(k), st.students, st.graded, st.students - st.graded);
     if (!st.graded)
-        return sb_done(&b, NULL);
-    sb_fmt(&b, "mean %s / %s (%.1f%%), median %s\n", num_places(st.mean, 2, a, sizeof a),
+        return ion_strbuf_detach(&b, NULL);
+    ion_strbuf_printf(&b, "mean %s / %s (%.1f%%), median %s\n", num_places(st.mean, 2, a, sizeof a),
            num_places(st.mean_max, 2, c, sizeof c), percent(st.mean, st.mean_max),
            num_places(st.median, 2, d, sizeof d));
     if (st.nhardest) {
-        sb_str(&b, "hardest parts:");
+        ion_strbuf_puts(&b, "hardest parts:");
         for (size_t i = 0; i < st.nhardest; i++)
-            sb_fmt(&b, "%s %s (%.0f%% of points)", i ? "," : "", ion_answer_key_part_id(k, st.hardest[i]),
+            ion_strbuf_printf(&b, "%s %s (%.0f%% of points)", i ? "," : "", ion_answer_key_part_id(k, st.hardest[i]),
                    100 * st.hardest_ratio[i]);
-        sb_str(&b, "\n");
+        ion_strbuf_puts(&b, "\n");
     }
     size_t most = 1;
     for (int i = 0; i < ION_GRADE_BINS; i++)
         if (st.bins[i] > most)
             most = st.bins[i];
-    sb_str(&b, "totals (percent of the maximum):\n");
+    ion_strbuf_puts(&b, "totals (percent of the maximum):\n");
     for (int i = ION_GRADE_BINS - 1; i >= 0; i--) {
         char bar[41], label[16];
         size_t w = (st.bins[i] * 40 + most - 1) / most;
         memset(bar, '#', w);
         bar[w] = '\0';
         snprintf(label, sizeof label, "%d-%d%%", 10 * i, i == ION_GRADE_BINS - 1 ? 100 : 10 * i + 9);
-        sb_fmt(&b, "  %7s |%-40s %zu\n", label, bar, st.bins[i]);
+        ion_strbuf_printf(&b, "  %7s |%-40s %zu\n", label, bar, st.bins[i]);
     }
-    return sb_done(&b, NULL);
+    return ion_strbuf_detach(&b, NULL);
 }
 
 /* ---- the bank ---------------------------------------------------------------- */

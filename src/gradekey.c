@@ -19,6 +19,7 @@
 #include <libxml/parserInternals.h>
 
 #include "bank.h"
+#include "strbuf.h"
 #include "xmlsafe.h"
 
 #define KEY_NS "urn:ionsheet:answer-key:1"
@@ -182,8 +183,7 @@ typedef struct {
     const xmlChar **attrs;
     int nattrs;
     /* the text of a <feedback> being read */
-    char *text;
-    size_t text_len, text_cap;
+    ion_strbuf text;
     int in_feedback, feedback_zh;
     struct key_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
@@ -541,7 +541,7 @@ static int on_feedback(key_reader *kr)
         return fail(kr, "<feedback> outside a mistake");
     kr->in_feedback = 1;
     kr->feedback_zh = 0;
-    kr->text_len = 0;
+    ion_strbuf_reset(&kr->text);
     for (int i = 0; i < kr->nattrs; i++) {
         const xmlChar **a = kr->attrs + 5 * i;
         if (a[2] && !strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE) &&
@@ -555,11 +555,11 @@ static int end_feedback(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
     key_mistake *m = &k->mistakes[k->nmistakes - 1];
-    if (grow(&kr->text, &kr->text_cap, kr->text_len, 1) < 0)
+    ion_strbuf_add(&kr->text, "", 0);
+    if (kr->text.oom)
         return oom(kr);
-    kr->text[kr->text_len] = '\0';
     kr->in_feedback = 0;
-    m->feedback[kr->feedback_zh] = arena_intern(k->mem, kr->text);
+    m->feedback[kr->feedback_zh] = arena_intern(k->mem, kr->text.s);
     return m->feedback[kr->feedback_zh] ? 0 : oom(kr);
 }
 
@@ -917,12 +917,9 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
     key_reader *kr = reader_of(ctx);
     if (kr->failed || !kr->in_feedback || len <= 0)
         return;
-    if (grow(&kr->text, &kr->text_cap, kr->text_len + (size_t)len, 1) < 0) {
+    ion_strbuf_add(&kr->text, ch, (size_t)len);
+    if (kr->text.oom)
         oom(kr);
-        return;
-    }
-    memcpy(kr->text + kr->text_len, ch, (size_t)len);
-    kr->text_len += (size_t)len;
 }
 
 static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
@@ -1111,7 +1108,7 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
     free(kr.vars);
     free(kr.psrc);
     free(kr.carries);
-    free(kr.text);
+    ion_strbuf_release(&kr.text);
     if (ret < 0) {
         ion_answer_key_free(kr.k);
         return NULL;

@@ -8,6 +8,7 @@
 
 #include "core.h"
 #include "rng.h"
+#include "text.h"
 
 int ion_instance_init(ion_instance *in, const ion_template *t)
 {
@@ -126,24 +127,6 @@ char *ion_part_value(const ion_part *p, double si, char *buf, size_t n)
     return ion_format_sig(ion_from_si(p->unit, si), p->sigfigs, buf, n);
 }
 
-static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t c = *cap ? *cap : 256;
-        while (c < *len + n + 1)
-            c *= 2;
-        char *p = realloc(*buf, c);
-        if (!p)
-            return -1;
-        *buf = p;
-        *cap = c;
-    }
-    memcpy(*buf + *len, s, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
-
 char *ion_typographic(const char *plain, char *buf, size_t n)
 {
     size_t k = 0;
@@ -162,25 +145,33 @@ char *ion_typographic(const char *plain, char *buf, size_t n)
     return buf;
 }
 
-int ion_instance_subst(const ion_instance *in, const char *markup, int typographic,
-                       char **buf, size_t *len, size_t *cap)
+int ion_instance_subst(const ion_instance *in, const char *markup, int typographic, ion_strbuf *b)
 {
     const char *s = markup ? markup : "";
-    if (put(buf, len, cap, "", 0))
-        return -1;
+    ion_strbuf_add(b, "", 0);
     for (;;) {
         const char *open = strchr(s, '{'), *close = open ? strchr(open, '}') : NULL;
         int slot = close ? ion_template_slot(in->t, open + 1, (size_t)(close - open - 1)) : -1;
         if (slot < 0)  /* the loader checked placeholders: only text is left */
-            return put(buf, len, cap, s, strlen(s));
+            break;
         char q[96], t[160];
         const char *shown = ion_instance_quantity(in, slot, q, sizeof q);
         if (typographic)
             shown = ion_typographic(q, t, sizeof t);
-        if (put(buf, len, cap, s, (size_t)(open - s)) || put(buf, len, cap, shown, strlen(shown)))
-            return -1;
+        ion_strbuf_add(b, s, (size_t)(open - s));
+        ion_strbuf_puts(b, shown);
         s = close + 1;
     }
+    ion_strbuf_puts(b, s);
+    return b->oom ? -1 : 0;
+}
+
+int ion_instance_plain(const ion_instance *in, const char *markup, ion_strbuf *b)
+{
+    ion_strbuf sub = {0};
+    int rc = ion_instance_subst(in, markup, 0, &sub) || ion_markup_plain(sub.s, b) ? -1 : 0;
+    ion_strbuf_release(&sub);
+    return rc;
 }
 
 /* ---- sampling and evaluation ------------------------------------------ */

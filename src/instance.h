@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "expr.h"
+#include "strbuf.h"
 #include "template.h"
 
 #define ION_MAX_DRAWS 1000  /* samples tried before requires are declared unmet */
@@ -59,13 +60,16 @@ char *ion_part_value(const ion_part *p, double si, char *buf, size_t n);
 /* A unit's name as printed after a value ("°C" for Celsius, "" for none). */
 const char *ion_unit_label(const ion_unit *u);
 
-/* Replaces every {name} in markup by the quantity; appends to a buffer the
- * caller owns (*buf, *len, *cap; realloc'd as needed). Typographic output
- * (for PDFs) writes a true minus sign (U+2212) and a thin space (U+2009)
- * before the unit; plain output writes "-" and " ". Returns 0 or -1 when
- * out of memory. */
-int ion_instance_subst(const ion_instance *in, const char *markup, int typographic,
-                       char **buf, size_t *len, size_t *cap);
+/* Appends markup to b with every {name} replaced by the quantity.
+ * Typographic output (for PDFs) writes a true minus sign (U+2212) and a
+ * thin space (U+2009) before the unit; plain output writes "-" and " ".
+ * Returns 0, or -1 when b is out of memory. */
+int ion_instance_subst(const ion_instance *in, const char *markup, int typographic, ion_strbuf *b);
+
+/* Appends markup as plain text to b: {name}s filled (plain), then the
+ * markup made Unicode text (ion_markup_plain); for terminals and text
+ * files. Returns 0, or -1 when out of memory. */
+int ion_instance_plain(const ion_instance *in, const char *markup, ion_strbuf *b);
 
 /* Typesets a plain quantity ("-94.1 mV") for print: U+2212 for a leading
  * minus, U+2009 for the space before the unit. Returns buf. */

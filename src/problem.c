@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "xmlsafe.h"
 
 #define MAX_FILE_BYTES (4 << 20)
@@ -87,67 +88,39 @@ static const char *lang_of(xmlNodePtr n)
     return buf;
 }
 
-/* A growable string. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p)
-            abort();
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
 /* Text into markup: whitespace runs collapse to one space, and the XML
  * specials stay escaped so that the markup stays unambiguous. */
-static void put_text(sbuf *b, const char *t)
+static void put_text(ion_strbuf *b, const char *t)
 {
     for (; *t; t++) {
         if (*t == ' ' || *t == '\n' || *t == '\t' || *t == '\r') {
             if (b->len && b->s[b->len - 1] != ' ')
-                sb_put(b, " ", 1);
+                ion_strbuf_puts(b, " ");
         } else if (*t == '<') {
-            sb_puts(b, "&lt;");
+            ion_strbuf_puts(b, "&lt;");
         } else if (*t == '>') {
-            sb_puts(b, "&gt;");
+            ion_strbuf_puts(b, "&gt;");
         } else if (*t == '&') {
-            sb_puts(b, "&amp;");
+            ion_strbuf_puts(b, "&amp;");
         } else {
-            sb_put(b, t, 1);
+            ion_strbuf_addch(b, *t);
         }
     }
 }
 
-static void put_markup(sbuf *b, xmlNodePtr n)
+static void put_markup(ion_strbuf *b, xmlNodePtr n)
 {
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             put_text(b, (const char *)c->content);
         } else if (is_elem(c, "sub") || is_elem(c, "sup") || is_elem(c, "i") || is_elem(c, "b")) {
-            sb_puts(b, "<");
-            sb_puts(b, (const char *)c->name);
-            sb_puts(b, ">");
+            ion_strbuf_puts(b, "<");
+            ion_strbuf_puts(b, (const char *)c->name);
+            ion_strbuf_puts(b, ">");
             put_markup(b, c);
-            sb_puts(b, "</");
-            sb_puts(b, (const char *)c->name);
-            sb_puts(b, ">");
+            ion_strbuf_puts(b, "</");
+            ion_strbuf_puts(b, (const char *)c->name);
+            ion_strbuf_puts(b, ">");
         }
     }
 }
@@ -155,8 +128,10 @@ static void put_markup(sbuf *b, xmlNodePtr n)
 /* An element's inline markup, trimmed; the caller frees it. */
 static char *markup_of(xmlNodePtr n)
 {
-    sbuf b = {0};
+    ion_strbuf b = {0};
     put_markup(&b, n);
+    if (b.oom)
+        abort();
     if (!b.s)
         return strdup("");
     size_t start = b.s[0] == ' ';
@@ -170,11 +145,13 @@ static char *markup_of(xmlNodePtr n)
  * collapsed, so that messages and keys show it on one line. */
 static char *text_of(xmlNodePtr n)
 {
-    sbuf b = {0};
-    sb_puts(&b, "");
+    ion_strbuf b = {0};
+    ion_strbuf_puts(&b, "");
     for (xmlNodePtr c = n->children; c; c = c->next)
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
-            sb_puts(&b, (const char *)c->content);
+            ion_strbuf_puts(&b, (const char *)c->content);
+    if (b.oom)
+        abort();
     size_t k = 0;
     for (size_t i = 0; b.s[i]; i++) {
         int space = b.s[i] == ' ' || b.s[i] == '\n' || b.s[i] == '\t' || b.s[i] == '\r';

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
 
 /* Writes s with the XML specials escaped (attribute-safe), in runs. */
 static void put_escaped(FILE *f, const char *s)
@@ -87,16 +86,14 @@ static int depends_on(const ion_template *t, const ion_expr *e, int slot, int de
 }
 
 /* Markup with values substituted, as plain text (feedback for files). */
-static void put_plain(FILE *f, const ion_instance *in, const char *markup, char **a, size_t *ac, char **b,
-                      size_t *bc)
+static void put_plain(FILE *f, const ion_instance *in, const char *markup, ion_strbuf *b)
 {
-    size_t al = 0, bl = 0;
-    if (ion_instance_subst(in, markup, 0, a, &al, ac) == 0 && ion_markup_plain(*a, b, &bl, bc) == 0)
-        put_escaped(f, *b);
+    ion_strbuf_reset(b);
+    if (ion_instance_plain(in, markup, b) == 0)
+        put_escaped(f, b->s);
 }
 
-static void write_part(FILE *f, const ion_student_sheet *s, size_t i, size_t k, char **a, size_t *ac, char **b,
-                       size_t *bc)
+static void write_part(FILE *f, const ion_student_sheet *s, size_t i, size_t k, ion_strbuf *b)
 {
     const ion_instance *in = &s->inst[i];
     const ion_template *t = in->t;
@@ -145,7 +142,7 @@ static void write_part(FILE *f, const ion_student_sheet *s, size_t i, size_t k, 
             if (!texts[l])
                 continue;
             fprintf(f, "<feedback xml:lang=\"%s\">", langs[l]);
-            put_plain(f, in, texts[l], a, ac, b, bc);
+            put_plain(f, in, texts[l], b);
             fputs("</feedback>", f);
         }
         fputs("</mistake>\n", f);
@@ -164,8 +161,7 @@ static void write_part(FILE *f, const ion_student_sheet *s, size_t i, size_t k, 
 
 int ion_key_student(FILE *f, const ion_student_sheet *s)
 {
-    char *a = NULL, *b = NULL;
-    size_t ac = 0, bc = 0;
+    ion_strbuf b = {0};
     fputs("  <student", f);
     attr(f, "id", s->id);
     attr(f, "name", s->name);
@@ -201,11 +197,10 @@ int ion_key_student(FILE *f, const ion_student_sheet *s)
             fputs("/>\n", f);
         }
         for (size_t k = 0; k < t->nparts; k++)
-            write_part(f, s, i, k, &a, &ac, &b, &bc);
+            write_part(f, s, i, k, &b);
         fputs("    </problem>\n", f);
     }
     fputs("  </student>\n", f);
-    free(a);
-    free(b);
+    ion_strbuf_release(&b);
     return ferror(f) ? -1 : 0;
 }

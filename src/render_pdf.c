@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "typeset.h"
 
 #define MM (72.0 / 25.4)
@@ -74,15 +75,13 @@ struct ion_pdf {
     int nrows, rows_cap;
     block *blocks;
     int nblocks, blocks_cap;
-    char *arena;
-    size_t arena_len, arena_cap;
+    ion_strbuf arena; /* the bytes of the text ops */
     int oom;
 
     /* the content stream of the page being drawn, and its fonts */
-    char *cs;
-    size_t cs_len, cs_cap, cs_read;
-    unsigned char *z; /* ... and compressed */
-    size_t z_len, z_cap;
+    ion_strbuf cs;
+    size_t cs_read;
+    ion_strbuf z;    /* ... and compressed */
     HPDF_Stream z_in, z_out;
     unsigned char page_font[ION_FONT_COUNT]; /* local number, 0: unused */
     unsigned char page_font_order[ION_FONT_COUNT];
@@ -275,25 +274,17 @@ static size_t arena_add(ion_pdf *p, int start, int end, unsigned *len)
     for (int i = start; i < end; i++)
         n += p->txt.g[i].len;
     *len = (unsigned)n;
-    if (!p->arena || p->arena_len + n > p->arena_cap) {
-        size_t cap = p->arena_cap ? p->arena_cap : 4096;
-        while (cap < p->arena_len + n)
-            cap *= 2;
-        char *a = realloc(p->arena, cap);
-        if (!a) {
-            p->oom = 1;
-            return 0;
-        }
-        p->arena = a;
-        p->arena_cap = cap;
+    if (ion_strbuf_grow(&p->arena, n)) {
+        p->oom = 1;
+        return 0;
     }
-    size_t off = p->arena_len;
-    char *d = p->arena + off;
+    size_t off = p->arena.len;
+    char *d = p->arena.s + off;
     for (int i = start; i < end; i++) {
         memcpy(d, p->txt.g[i].code, p->txt.g[i].len);
         d += p->txt.g[i].len;
     }
-    p->arena_len += n;
+    p->arena.len += n;
     return off;
 }
 
@@ -1054,19 +1045,11 @@ typedef struct {
 
 static char *cs_room(ion_pdf *p, size_t need)
 {
-    if (p->cs_len + need > p->cs_cap) {
-        size_t cap = p->cs_cap ? p->cs_cap : 16384;
-        while (cap < p->cs_len + need)
-            cap *= 2;
-        char *c = realloc(p->cs, cap);
-        if (!c) {
-            p->oom = 1;
-            return NULL;
-        }
-        p->cs = c;
-        p->cs_cap = cap;
+    if (ion_strbuf_grow(&p->cs, need)) {
+        p->oom = 1;
+        return NULL;
     }
-    return p->cs + p->cs_len;
+    return p->cs.s + p->cs.len;
 }
 
 static void cs_put(ion_pdf *p, const char *s, size_t n)
@@ -1074,7 +1057,7 @@ static void cs_put(ion_pdf *p, const char *s, size_t n)
     char *d = cs_room(p, n);
     if (d) {
         memcpy(d, s, n);
-        p->cs_len += n;
+        p->cs.len += n;
     }
 }
 
@@ -1100,7 +1083,7 @@ static void cs_op(ion_pdf *p, const long *v, int n, const char *op)
     memcpy(s, op, ol);
     s += ol;
     *s++ = '\n';
-    p->cs_len += (size_t)(s - d);
+    p->cs.len += (size_t)(s - d);
 }
 
 static void cs_color(ion_pdf *p, page_state *st, color c, int fill)
@@ -1200,7 +1183,7 @@ static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
         char *e = fmt_milli(d + 2, font * 1000L); /* "F1 " */
         e = fmt_milli(e, size);
         memcpy(e, "Tf\n", 3);
-        p->cs_len += (size_t)(e + 3 - d);
+        p->cs.len += (size_t)(e + 3 - d);
         st->font = font;
         st->size = size;
     }
@@ -1210,7 +1193,7 @@ static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
             return;
         char *e = fmt_milli(d, rise);
         memcpy(e, "Ts\n", 3);
-        p->cs_len += (size_t)(e + 3 - d);
+        p->cs.len += (size_t)(e + 3 - d);
         st->rise = rise;
     }
     cs_color(p, st, (color)o->color, 1);
@@ -1226,7 +1209,7 @@ static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
     }
     st->last = o;
     /* a literal string: bytes as they are, but for ( ) \ and controls */
-    const unsigned char *s = (const unsigned char *)p->arena + o->text;
+    const unsigned char *s = (const unsigned char *)p->arena.s + o->text;
     char *d = cs_room(p, 4 * (size_t)o->tlen + 8);
     if (!d)
         return;
@@ -1247,7 +1230,7 @@ static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
         }
     }
     memcpy(e, ") Tj\n", 5);
-    p->cs_len += (size_t)(e + 5 - d);
+    p->cs.len += (size_t)(e + 5 - d);
 }
 
 static void cs_rows(ion_pdf *p, page_state *st, int r0, int r1, int text)
@@ -1269,7 +1252,7 @@ static void cs_rows(ion_pdf *p, page_state *st, int r0, int r1, int text)
  * shapes first, then all the text in one text object. */
 static void page_content(ion_pdf *p, int r0, int r1, int fr)
 {
-    p->cs_len = 0;
+    ion_strbuf_reset(&p->cs);
     memset(p->page_font, 0, sizeof p->page_font);
     p->npage_fonts = 0;
     page_state st = {.stroke = -1, .fill = -1, .width = -1, .size = -1};
@@ -1290,21 +1273,21 @@ static void page_content(ion_pdf *p, int r0, int r1, int fr)
 static HPDF_STATUS z_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz)
 {
     ion_pdf *p = st->attr;
-    size_t left = p->cs_len - p->cs_read;
+    size_t left = p->cs.len - p->cs_read;
     HPDF_UINT n = *siz < left ? *siz : (HPDF_UINT)left;
-    memcpy(ptr, p->cs + p->cs_read, n);
+    memcpy(ptr, p->cs.s + p->cs_read, n);
     p->cs_read += n;
     *siz = n;
-    return p->cs_read == p->cs_len ? HPDF_STREAM_EOF : HPDF_OK;
+    return p->cs_read == p->cs.len ? HPDF_STREAM_EOF : HPDF_OK;
 }
 
 static HPDF_STATUS z_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
 {
     ion_pdf *p = st->attr;
     size_t base = mode == HPDF_SEEK_CUR   ? p->cs_read
-                  : mode == HPDF_SEEK_END ? p->cs_len
+                  : mode == HPDF_SEEK_END ? p->cs.len
                                           : 0;
-    if ((HPDF_INT)base + pos < 0 || base + (size_t)pos > p->cs_len)
+    if ((HPDF_INT)base + pos < 0 || base + (size_t)pos > p->cs.len)
         return HPDF_STREAM_EOF;
     p->cs_read = base + (size_t)pos;
     return HPDF_OK;
@@ -1317,27 +1300,18 @@ static HPDF_INT32 z_tell(HPDF_Stream st)
 
 static HPDF_UINT32 z_size(HPDF_Stream st)
 {
-    return (HPDF_UINT32)((ion_pdf *)st->attr)->cs_len;
+    return (HPDF_UINT32)((ion_pdf *)st->attr)->cs.len;
 }
 
 static HPDF_STATUS z_write(HPDF_Stream st, const HPDF_BYTE *ptr,
                            HPDF_UINT siz)
 {
     ion_pdf *p = st->attr;
-    if (p->z_len + siz > p->z_cap) {
-        size_t cap = p->z_cap ? p->z_cap : 8192;
-        while (cap < p->z_len + siz)
-            cap *= 2;
-        unsigned char *z = realloc(p->z, cap);
-        if (!z) {
-            p->oom = 1;
-            return HPDF_FAILD_TO_ALLOC_MEM;
-        }
-        p->z = z;
-        p->z_cap = cap;
+    ion_strbuf_add(&p->z, ptr, siz);
+    if (p->z.oom) {
+        p->oom = 1;
+        return HPDF_FAILD_TO_ALLOC_MEM;
     }
-    memcpy(p->z + p->z_len, ptr, siz);
-    p->z_len += siz;
     return HPDF_OK;
 }
 
@@ -1352,7 +1326,7 @@ static int compress_page(ion_pdf *p)
             return -1;
     }
     p->cs_read = 0;
-    p->z_len = 0;
+    ion_strbuf_reset(&p->z);
     return HPDF_Stream_WriteToStream(p->z_in, p->z_out,
                                      HPDF_STREAM_FILTER_FLATE_DECODE,
                                      NULL) == HPDF_OK
@@ -1390,8 +1364,8 @@ static void emit_page(ion_pdf *d, const ion_pdf *src)
     }
     /* The page's own stream would hold the bytes in 4 KB blocks; one block
      * of their exact size takes half the memory in a long document. */
-    HPDF_Stream st = HPDF_MemStream_New(d->doc->mmgr, (HPDF_UINT)src->z_len);
-    if (!st || HPDF_Stream_Write(st, src->z, (HPDF_UINT)src->z_len) != HPDF_OK) {
+    HPDF_Stream st = HPDF_MemStream_New(d->doc->mmgr, (HPDF_UINT)src->z.len);
+    if (!st || HPDF_Stream_Write(st, (const HPDF_BYTE *)src->z.s, (HPDF_UINT)src->z.len) != HPDF_OK) {
         if (st)
             HPDF_Stream_Free(st);
         if (!d->hpdf_error)
@@ -1408,7 +1382,7 @@ static void emit_page(ion_pdf *d, const ion_pdf *src)
 static void reset_layout(ion_pdf *p)
 {
     p->nops = p->nrows = p->nblocks = 0;
-    p->arena_len = 0;
+    ion_strbuf_reset(&p->arena);
 }
 
 /* Lays one student's sheet out with docs[0], paginates it and draws its
@@ -1586,9 +1560,9 @@ void ion_pdf_free(ion_pdf *p)
     free(p->ops);
     free(p->rows);
     free(p->blocks);
-    free(p->arena);
-    free(p->cs);
-    free(p->z);
+    ion_strbuf_release(&p->arena);
+    ion_strbuf_release(&p->cs);
+    ion_strbuf_release(&p->z);
     free(p->bytes);
     free(p);
 }

@@ -60,11 +60,10 @@ static const char *subst(ion_sheet_buf *b, const ion_instance *in, const ion_i18
     const char *markup = ion_i18n_get(t, lang);
     if (!*markup)
         return NULL;
-    char *s = NULL;
-    size_t len = 0, cap = 0;
-    if (ion_instance_subst(in, markup, 1, &s, &len, &cap))
+    ion_strbuf s = {0};
+    if (ion_instance_subst(in, markup, 1, &s))
         abort();
-    return own(b, s);
+    return own(b, s.s);
 }
 
 static const char *copy(ion_sheet_buf *b, const char *s)

@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "csv.h"
+#include "strbuf.h"
 #include "xmlsafe.h"
 
 #define SUB_NS "urn:ionsheet:submission:1"
@@ -27,8 +28,7 @@ struct ion_sub_parser {
     char *xsd_path;
     char *file;            /* ion_sub_parse_file's buffer */
     size_t file_cap;
-    char *buf;             /* the current submission's strings */
-    size_t len, cap;
+    ion_strbuf buf;        /* the current submission's strings */
     raw_answer *raw;
     size_t nraw, cap_raw;
     ion_answer *answers;
@@ -54,7 +54,7 @@ void ion_sub_parser_free(ion_sub_parser *p)
         return;
     free(p->xsd_path);
     free(p->file);
-    free(p->buf);
+    ion_strbuf_release(&p->buf);
     free(p->raw);
     free(p->answers);
     free(p);
@@ -142,52 +142,35 @@ static int student_header(const char *s, size_t n)
 
 static void reset(ion_sub_parser *p, const char *name)
 {
-    p->len = 0;
+    ion_strbuf_reset(&p->buf);
     p->nraw = 0;
     p->nnotes = p->dropped = 0;
     p->name = name;
 }
 
-/* Room for n bytes and a NUL at the end of the buffer: their offset, or
- * NO_OFFSET when out of memory. */
-static size_t reserve(ion_sub_parser *p, size_t n)
-{
-    if (p->len + n + 1 > p->cap) {
-        size_t cap = p->cap ? p->cap : 256;
-        while (cap < p->len + n + 1)
-            cap *= 2;
-        char *b = realloc(p->buf, cap);
-        if (!b)
-            return NO_OFFSET;
-        p->buf = b;
-        p->cap = cap;
-    }
-    size_t off = p->len;
-    p->buf[off + n] = '\0';
-    p->len += n + 1;
-    return off;
-}
-
-/* Appends s[0..n) and a NUL (s must not point into the buffer). */
+/* Appends s[0..n) and a NUL (s must not point into the buffer): their
+ * offset, or NO_OFFSET when out of memory. */
 static size_t add_str(ion_sub_parser *p, const char *s, size_t n)
 {
-    size_t off = reserve(p, n);
-    if (off != NO_OFFSET)
-        memcpy(p->buf + off, s, n);
-    return off;
+    size_t off = p->buf.len;
+    ion_strbuf_add(&p->buf, s, n);
+    ion_strbuf_add(&p->buf, "", 1);
+    return p->buf.oom ? NO_OFFSET : off;
 }
 
 /* Appends the string at offset off (NO_OFFSET: none) and then sep, without
  * a NUL: for building content out of strings already in the buffer. */
 static int append_copy(ion_sub_parser *p, size_t off, char sep)
 {
-    size_t n = off == NO_OFFSET ? 0 : strlen(p->buf + off);
-    size_t at = reserve(p, n); /* room first: the source may move */
-    if (at == NO_OFFSET)
+    size_t n = off == NO_OFFSET ? 0 : strlen(p->buf.s + off);
+    if (ion_strbuf_grow(&p->buf, n + 1)) /* room first: the source may move */
         return -1;
+    char *at = p->buf.s + p->buf.len;
     if (n)
-        memcpy(p->buf + at, p->buf + off, n);
-    p->buf[at + n] = sep;
+        memcpy(at, p->buf.s + off, n);
+    at[n] = sep;
+    at[n + 1] = '\0';
+    p->buf.len += n + 1;
     return 0;
 }
 
@@ -259,13 +242,13 @@ static int deliver(ion_sub_parser *p, ion_submission *s, size_t worksheet, size_
         p->cap_answers = p->nraw;
     }
     for (size_t i = 0; i < p->nraw; i++) {
-        p->answers[i].part = p->buf + p->raw[i].part;
-        p->answers[i].text = p->buf + p->raw[i].text;
+        p->answers[i].part = p->buf.s + p->raw[i].part;
+        p->answers[i].text = p->buf.s + p->raw[i].text;
         p->answers[i].line = p->raw[i].line;
     }
     s->file = p->name;
-    s->worksheet = worksheet == NO_OFFSET ? NULL : p->buf + worksheet;
-    s->student = student == NO_OFFSET ? NULL : p->buf + student;
+    s->worksheet = worksheet == NO_OFFSET ? NULL : p->buf.s + worksheet;
+    s->student = student == NO_OFFSET ? NULL : p->buf.s + student;
     s->n = p->nraw;
     s->answers = p->answers;
     s->nnotes = p->nnotes;
@@ -352,10 +335,10 @@ static int header_value(ion_sub_parser *p, const char *what, size_t *off, int *l
     if (!n)
         return ion_fail(err, p->name, at, "the %s line is empty", what);
     if (*off != NO_OFFSET) {
-        if (strlen(p->buf + *off) == n && !memcmp(p->buf + *off, v, n))
+        if (strlen(p->buf.s + *off) == n && !memcmp(p->buf.s + *off, v, n))
             return 0;
         return ion_fail(err, p->name, at, "a second %s line ('%s'; line %d says '%s')", what,
-                        clip(v, n, a, sizeof a), *line, clip(p->buf + *off, strlen(p->buf + *off), b, sizeof b));
+                        clip(v, n, a, sizeof a), *line, clip(p->buf.s + *off, strlen(p->buf.s + *off), b, sizeof b));
     }
     if ((*off = add_str(p, v, n)) == NO_OFFSET)
         return ion_fail(err, p->name, at, "out of memory");
@@ -597,14 +580,14 @@ static int deliver_row(ion_sub_parser *p, const csv_header *h, const ion_csv_rec
         note(p, rec->line, "the row has %zu fields, the header %zu: the extra ones are ignored", rec->n,
              h->ncols);
     /* The canonical content, after the strings the answers point into. */
-    size_t start = p->len;
+    size_t start = p->buf.len;
     if (append_copy(p, student, '\n') < 0)
         return ion_fail(err, p->name, rec->line, "out of memory");
     for (size_t i = 0; i < p->nraw; i++)
         if (append_copy(p, p->raw[i].part, '\t') < 0 || append_copy(p, p->raw[i].text, '\n') < 0)
             return ion_fail(err, p->name, rec->line, "out of memory");
-    s.content = p->buf + start; /* the buffer does not move from here on */
-    s.content_len = p->len - start;
+    s.content = p->buf.s + start; /* the buffer does not move from here on */
+    s.content_len = p->buf.len - start;
     return deliver(p, &s, worksheet, student, fn, ctx);
 }
 

@@ -1,25 +1,6 @@
 #include "text.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-static int put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t c = *cap ? *cap : 128;
-        while (c < *len + n + 1)
-            c *= 2;
-        char *p = realloc(*buf, c);
-        if (!p)
-            return -1;
-        *buf = p;
-        *cap = c;
-    }
-    memcpy(*buf + *len, s, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
 
 /* The Unicode super- or subscript form of an ASCII character, or NULL. */
 static const char *script_of(char c, int super)
@@ -43,32 +24,27 @@ static const char *script_of(char c, int super)
 
 /* A script run is converted whole or not at all: "Cl" as a subscript has
  * no subscript C, so it is written "_Cl" rather than half converted. */
-static int put_script(const char *s, size_t n, int super, char **buf, size_t *len, size_t *cap)
+static void put_script(const char *s, size_t n, int super, ion_strbuf *b)
 {
     int all = n > 0;
     for (size_t i = 0; i < n && all; i++)
         all = script_of(s[i], super) != NULL;
     if (!all) {
-        if (put(buf, len, cap, super ? "^" : "_", 1))
-            return -1;
-        return put(buf, len, cap, s, n);
+        ion_strbuf_puts(b, super ? "^" : "_");
+        ion_strbuf_add(b, s, n);
+        return;
     }
-    for (size_t i = 0; i < n; i++) {
-        const char *u = script_of(s[i], super);
-        if (put(buf, len, cap, u, strlen(u)))
-            return -1;
-    }
-    return 0;
+    for (size_t i = 0; i < n; i++)
+        ion_strbuf_puts(b, script_of(s[i], super));
 }
 
-static int put_unescaped(const char *s, size_t n, char **buf, size_t *len, size_t *cap)
+static void put_unescaped(const char *s, size_t n, ion_strbuf *b)
 {
     static const struct { const char *ent, *ch; } ents[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}};
     while (n) {
         const char *amp = memchr(s, '&', n);
         size_t run = amp ? (size_t)(amp - s) : n;
-        if (put(buf, len, cap, s, run))
-            return -1;
+        ion_strbuf_add(b, s, run);
         s += run;
         n -= run;
         if (!n)
@@ -79,27 +55,25 @@ static int put_unescaped(const char *s, size_t n, char **buf, size_t *len, size_
             if (elen <= n && !memcmp(s, ents[k].ent, elen))
                 break;
         }
-        if (put(buf, len, cap, k < 3 ? ents[k].ch : s, 1))
-            return -1;
+        ion_strbuf_add(b, k < 3 ? ents[k].ch : s, 1);
         if (k == 3)
             elen = 1;
         s += elen;
         n -= elen;
     }
-    return 0;
 }
 
-int ion_markup_plain(const char *markup, char **buf, size_t *len, size_t *cap)
+int ion_markup_plain(const char *markup, ion_strbuf *b)
 {
     const char *s = markup ? markup : "";
-    if (put(buf, len, cap, "", 0))
-        return -1;
+    ion_strbuf_add(b, "", 0);
     while (*s) {
         const char *lt = strchr(s, '<');
-        if (!lt)
-            return put_unescaped(s, strlen(s), buf, len, cap);
-        if (put_unescaped(s, (size_t)(lt - s), buf, len, cap))
-            return -1;
+        if (!lt) {
+            put_unescaped(s, strlen(s), b);
+            break;
+        }
+        put_unescaped(s, (size_t)(lt - s), b);
         int super = !strncmp(lt, "<sup>", 5), sub = !strncmp(lt, "<sub>", 5);
         if (super || sub) {
             /* Scripts hold plain text (nested tags are dropped). */
@@ -122,13 +96,12 @@ int ion_markup_plain(const char *markup, char **buf, size_t *len, size_t *cap)
                 }
                 tmp[n++] = *p;
             }
-            if (put_script(tmp, n, super, buf, len, cap))
-                return -1;
+            put_script(tmp, n, super, b);
             s = *end ? end + 6 : end;
         } else {
             const char *gt = strchr(lt, '>');
             s = gt ? gt + 1 : lt + strlen(lt);
         }
     }
-    return 0;
+    return b->oom ? -1 : 0;
 }

@@ -5,10 +5,10 @@
 #ifndef ION_TEXT_H
 #define ION_TEXT_H
 
-#include <stddef.h>
+#include "strbuf.h"
 
-/* Appends the plain text of markup to *buf (realloc'd; *len, *cap kept).
- * Returns 0, or -1 when out of memory. */
-int ion_markup_plain(const char *markup, char **buf, size_t *len, size_t *cap);
+/* Appends the plain text of markup to b. Returns 0, or -1 when b is out of
+ * memory. */
+int ion_markup_plain(const char *markup, ion_strbuf *b);
 
 #endif

@@ -9,7 +9,6 @@
 #include "catalog.h"
 #include "check.h"
 #include "instance.h"
-#include "text.h"
 
 static const char init_usage[] =
     "usage: ionsheet [--db PATH] init [--problems DIR]\n"
@@ -135,12 +134,10 @@ static void print_text(const char *prefix, const ion_instance *in, const ion_i18
     const char *markup = ion_i18n_get(t, lang);
     if (!*markup)
         return;
-    char *sub = NULL, *plain = NULL;
-    size_t sl = 0, sc = 0, pl = 0, pc = 0;
-    if (ion_instance_subst(in, markup, 0, &sub, &sl, &sc) == 0 && ion_markup_plain(sub, &plain, &pl, &pc) == 0)
-        printf("%s%s\n", prefix, plain);
-    free(sub);
-    free(plain);
+    ion_strbuf b = {0};
+    if (ion_instance_plain(in, markup, &b) == 0)
+        printf("%s%s\n", prefix, b.s);
+    ion_strbuf_release(&b);
 }
 
 static void print_instance(const ion_instance *in, const char *lang)

@@ -113,9 +113,9 @@ static void formatting(void **state)
     ion_error err = {0};
     ion_instance_init(&in, t);
     assert_int_equal(ion_instance_generate(&in, 7, &err), 0);
-    char *s = NULL;
-    size_t len = 0, cap = 0;
-    assert_int_equal(ion_instance_subst(&in, t->solution.en, 0, &s, &len, &cap), 0);
+    ion_strbuf text = {0};
+    assert_int_equal(ion_instance_subst(&in, t->solution.en, 0, &text), 0);
+    char *s = text.s;
     assert_null(strchr(s, '{'));
     assert_non_null(strstr(s, " mV"));
     char q[64];
