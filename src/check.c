@@ -23,21 +23,6 @@ typedef struct {
     int failures;
 } checker;
 
-static void params_of(const ion_instance *in, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < in->t->nvars && len + 1 < n; i++) {
-        if (in->t->vars[i].kind == ION_LET)
-            continue;
-        char q[96];
-        ion_instance_quantity(in, (int)i, q, sizeof q);
-        int w = snprintf(buf + len, n - len, "%s%s = %s", len ? ", " : "", in->t->vars[i].name, q);
-        if (w > 0)
-            len += (size_t)w;
-    }
-}
-
 /* Reports a rule once per template: the first seed is enough to act on. */
 static void report(checker *c, int rule, unsigned long long seed, const ion_instance *in, int line,
                    const char *what)
@@ -48,7 +33,7 @@ static void report(checker *c, int rule, unsigned long long seed, const ion_inst
     c->failures++;
     char values[512] = "";
     if (in)
-        params_of(in, values, sizeof values);
+        ion_instance_describe(in, values, sizeof values);
     ion_check_failure f = {c->t, seed, line, what, values};
     c->fn(&f, c->ctx);
 }

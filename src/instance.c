@@ -122,6 +122,21 @@ char *ion_instance_quantity(const ion_instance *in, int slot, char *buf, size_t 
     return buf;
 }
 
+void ion_instance_describe(const ion_instance *in, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < in->t->nvars && len + 1 < n; i++) {
+        if (in->t->vars[i].kind == ION_LET)
+            continue;
+        char q[96];
+        ion_instance_quantity(in, (int)i, q, sizeof q);
+        int w = snprintf(buf + len, n - len, "%s%s = %s", len ? ", " : "", in->t->vars[i].name, q);
+        if (w > 0)
+            len += (size_t)w;
+    }
+}
+
 char *ion_part_value(const ion_part *p, double si, char *buf, size_t n)
 {
     return ion_format_sig(ion_from_si(p->unit, si), p->sigfigs, buf, n);
@@ -203,26 +218,10 @@ static void sample_params(ion_instance *in, ion_rng *rng)
     }
 }
 
-/* "Ko = 4.2 mM, Ki = 140 mM" for messages. */
-static void describe_params(const ion_instance *in, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < in->t->nvars && len + 1 < n; i++) {
-        if (in->t->vars[i].kind == ION_LET)
-            continue;
-        char q[96];
-        ion_instance_quantity(in, (int)i, q, sizeof q);
-        int w = snprintf(buf + len, n - len, "%s%s = %s", len ? ", " : "", in->t->vars[i].name, q);
-        if (w > 0)
-            len += (size_t)w;
-    }
-}
-
 static int fail_at(const ion_instance *in, ion_error *err, int line, const char *what, int code)
 {
     char params[400];
-    describe_params(in, params, sizeof params);
+    ion_instance_describe(in, params, sizeof params);
     return ion_fail(err, in->t->file, line, "template %s: %s has no value (%s) at seed %llu with %s",
                     in->t->id, what, ion_err_str(code), (unsigned long long)in->seed, params);
 }

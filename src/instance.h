@@ -53,6 +53,10 @@ char *ion_format_sig(double v, int sig, char *buf, size_t n);
 char *ion_instance_value(const ion_instance *in, int slot, char *buf, size_t n);
 char *ion_instance_quantity(const ion_instance *in, int slot, char *buf, size_t n);
 
+/* The params with their values, for messages: "Ko = 4.2 mM, Ki = 140 mM"
+ * (cut at n bytes). */
+void ion_instance_describe(const ion_instance *in, char *buf, size_t n);
+
 /* A numeric SI value in the part's unit with the part's sigfigs ("-95.02");
  * the display of answers and mistakes in keys, PDFs and feedback. */
 char *ion_part_value(const ion_part *p, double si, char *buf, size_t n);
