@@ -1,58 +1,88 @@
 /* The XML answer key (schema/answer-key.xsd), written as a stream: one
- * student at a time, so a class of any size needs no more memory. */
+ * student at a time, so a class of any size needs no more memory. Each
+ * student's elements are built in memory and written with one fwrite, and
+ * numbers are formatted by ion_fmt_g (the same bytes as printf's %.10g):
+ * for a large class this file was most of the time of `generate --no-pdf`. */
 #include "render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
+#include "strbuf.h"
 
-/* Writes s with the XML specials escaped (attribute-safe), in runs. */
-static void put_escaped(FILE *f, const char *s)
+/* Characters that an attribute or text needs escaped, with their escapes;
+ * other control characters are dropped (not allowed in XML). */
+static const char *const escapes[128] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\n'] = "&#10;", ['\t'] = "&#9;",
+    [1] = "", [2] = "", [3] = "", [4] = "", [5] = "", [6] = "", [7] = "", [8] = "", [11] = "", [12] = "",
+    ['\r'] = "", [14] = "", [15] = "", [16] = "", [17] = "", [18] = "", [19] = "", [20] = "", [21] = "",
+    [22] = "", [23] = "", [24] = "", [25] = "", [26] = "", [27] = "", [28] = "", [29] = "", [30] = "", [31] = "",
+};
+
+/* Appends s with the XML specials escaped (attribute-safe), in runs. */
+static void put_escaped(ion_strbuf *b, const char *s)
 {
-    static const char specials[] = "&<>\"\n\t\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\r\x0e\x0f"
-                                   "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
     for (;;) {
-        size_t run = strcspn(s, specials);
-        fwrite(s, 1, run, f);
-        s += run;
-        switch (*s) {
-        case '\0': return;
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\n': fputs("&#10;", f); break;
-        case '\t': fputs("&#9;", f); break;
-        default: break; /* other control characters are not allowed in XML */
-        }
-        s++;
+        const char *run = s;
+        while ((unsigned char)*s >= 128 || !escapes[(unsigned char)*s])
+            if (!*s++) {
+                ion_strbuf_add(b, run, (size_t)(s - 1 - run));
+                return;
+            }
+        ion_strbuf_add(b, run, (size_t)(s - run));
+        ion_strbuf_puts(b, escapes[(unsigned char)*s++]);
     }
 }
 
-static void attr(FILE *f, const char *name, const char *value)
+/* Appends ` name="` (name is a literal), the escaped value and `"`. */
+static void attr(ion_strbuf *b, const char *name, const char *value)
 {
-    fprintf(f, " %s=\"", name);
-    put_escaped(f, value);
-    fputc('"', f);
+    ion_strbuf_puts(b, name);
+    put_escaped(b, value);
+    ion_strbuf_addch(b, '"');
 }
 
-static void attr_num(FILE *f, const char *name, double v)
+/* The same with a number, as %.10g. */
+static void attr_num(ion_strbuf *b, const char *name, double v)
 {
-    fprintf(f, " %s=\"%.10g\"", name, v);
+    char num[48];
+    ion_strbuf_puts(b, name);
+    ion_strbuf_add(b, num, (size_t)ion_fmt_g(num, sizeof num, 10, v));
+    ion_strbuf_addch(b, '"');
+}
+
+/* Appends an unsigned number in decimal. */
+static void put_uint(ion_strbuf *b, unsigned long long n)
+{
+    char d[24], *p = d + sizeof d;
+    do
+        *--p = (char)('0' + n % 10);
+    while (n /= 10);
+    ion_strbuf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
+/* Writes what b holds; 0 or -1. */
+static int flush(FILE *f, ion_strbuf *b)
+{
+    int bad = b->oom || fwrite(b->s, 1, b->len, f) != b->len;
+    ion_strbuf_release(b);
+    return bad || ferror(f) ? -1 : 0;
 }
 
 int ion_key_begin(FILE *f, const ion_worksheet *w)
 {
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<answer-key xmlns=\"urn:ionsheet:answer-key:1\"", f);
-    attr(f, "worksheet", w->ws.name);
-    attr(f, "course", w->ws.course);
-    attr(f, "title", w->ws.title);
+    ion_strbuf b = {0};
+    ion_strbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<answer-key xmlns=\"urn:ionsheet:answer-key:1\"");
+    attr(&b, " worksheet=\"", w->ws.name);
+    attr(&b, " course=\"", w->ws.course);
+    attr(&b, " title=\"", w->ws.title);
     if (w->ws.due)
-        attr(f, "due", w->ws.due);
-    attr_num(f, "max", w->max_points);
-    fputs(">\n", f);
-    return ferror(f) ? -1 : 0;
+        attr(&b, " due=\"", w->ws.due);
+    attr_num(&b, " max=\"", w->max_points);
+    ion_strbuf_puts(&b, ">\n");
+    return flush(f, &b);
 }
 
 int ion_key_end(FILE *f)
@@ -86,121 +116,144 @@ static int depends_on(const ion_template *t, const ion_expr *e, int slot, int de
 }
 
 /* Markup with values substituted, as plain text (feedback for files). */
-static void put_plain(FILE *f, const ion_instance *in, const char *markup, ion_strbuf *b)
+static void put_plain(ion_strbuf *out, const ion_instance *in, const char *markup, ion_strbuf *b)
 {
     ion_strbuf_reset(b);
     if (ion_instance_plain(in, markup, b) == 0)
-        put_escaped(f, b->s);
+        put_escaped(out, b->s);
 }
 
-static void write_part(FILE *f, const ion_student_sheet *s, size_t i, size_t k, ion_strbuf *b)
+/* "1a": the problem's number and the part's id. */
+static void put_part_id(ion_strbuf *b, size_t i, const char *id)
+{
+    put_uint(b, i + 1);
+    ion_strbuf_puts(b, id);
+}
+
+static void write_part(ion_strbuf *o, const ion_student_sheet *s, size_t i, size_t k, ion_strbuf *b)
 {
     const ion_instance *in = &s->inst[i];
     const ion_template *t = in->t;
     const ion_part *p = &t->parts[k];
     const ion_part_inst *pi = &in->parts[k];
     static const char *const kinds[] = {"numeric", "choice", "mcq"};
-    fprintf(f, "      <part id=\"%zu%s\" kind=\"%s\"", i + 1, p->id, kinds[p->kind]);
+    ion_strbuf_puts(o, "      <part id=\"");
+    put_part_id(o, i, p->id);
+    ion_strbuf_puts(o, "\" kind=\"");
+    ion_strbuf_puts(o, kinds[p->kind]);
+    ion_strbuf_addch(o, '"');
     if (p->kind == ION_ANSWER_NUMERIC) {
-        attr_num(f, "value", ion_from_si(p->unit, pi->answer.num));
-        attr(f, "unit", p->unit->name);
-        attr_num(f, "tol-abs", p->tol_abs);
-        attr_num(f, "tol-rel", p->tol_rel);
-        fprintf(f, " sigfigs=\"%d\"", p->sigfigs);
+        attr_num(o, " value=\"", ion_from_si(p->unit, pi->answer.num));
+        attr(o, " unit=\"", p->unit->name);
+        attr_num(o, " tol-abs=\"", p->tol_abs);
+        attr_num(o, " tol-rel=\"", p->tol_rel);
+        ion_strbuf_puts(o, " sigfigs=\"");
+        if (p->sigfigs < 0)
+            ion_strbuf_addch(o, '-');
+        put_uint(o, (unsigned long long)(p->sigfigs < 0 ? -(long long)p->sigfigs : p->sigfigs));
+        ion_strbuf_addch(o, '"');
     } else if (p->kind == ION_ANSWER_CHOICE) {
-        attr(f, "value", pi->answer.str);
+        attr(o, " value=\"", pi->answer.str);
     } else {
-        fprintf(f, " value=\"%c\"", pi->letter);
+        ion_strbuf_puts(o, " value=\"");
+        ion_strbuf_addch(o, pi->letter);
+        ion_strbuf_addch(o, '"');
     }
-    attr_num(f, "points", ion_worksheet_part_points(s->w, i, k));
+    attr_num(o, " points=\"", ion_worksheet_part_points(s->w, i, k));
     if (p->answer_src)
-        attr(f, "expr", p->answer_src);
-    fputs(">\n", f);
+        attr(o, " expr=\"", p->answer_src);
+    ion_strbuf_puts(o, ">\n");
     for (size_t c = 0; c < p->nchoices; c++) {
-        fputs("        <choice", f);
-        attr(f, "id", p->choices[c]);
-        fputs("/>\n", f);
+        attr(o, "        <choice id=\"", p->choices[c]);
+        ion_strbuf_puts(o, "/>\n");
     }
-    for (size_t o = 0; o < p->noptions && o < ION_MAX_OPTIONS; o++) {
-        fprintf(f, "        <option letter=\"%c\"", (int)('A' + o));
-        attr(f, "id", p->options[pi->order[o]].id);
-        fputs("/>\n", f);
+    for (size_t n = 0; n < p->noptions && n < ION_MAX_OPTIONS; n++) {
+        ion_strbuf_puts(o, "        <option letter=\"");
+        ion_strbuf_addch(o, (char)('A' + n));
+        attr(o, "\" id=\"", p->options[pi->order[n]].id);
+        ion_strbuf_puts(o, "/>\n");
     }
     for (size_t m = 0; m < p->nmistakes; m++) {
         if (!pi->mistake_ok[m])
             continue;
-        fputs("        <mistake", f);
         if (p->kind == ION_ANSWER_NUMERIC)
-            attr_num(f, "value", ion_from_si(p->unit, pi->mistakes[m].num));
+            attr_num(o, "        <mistake value=\"", ion_from_si(p->unit, pi->mistakes[m].num));
         else
-            attr(f, "value", pi->mistakes[m].str);
-        attr_num(f, "credit", p->mistakes[m].credit);
-        fputs(">", f);
+            attr(o, "        <mistake value=\"", pi->mistakes[m].str);
+        attr_num(o, " credit=\"", p->mistakes[m].credit);
+        ion_strbuf_addch(o, '>');
         const ion_i18n *fb = &p->mistakes[m].feedback;
-        const char *langs[] = {"en", "zh"}, *texts[] = {fb->en, fb->zh};
+        const char *opens[] = {"<feedback xml:lang=\"en\">", "<feedback xml:lang=\"zh\">"};
+        const char *texts[] = {fb->en, fb->zh};
         for (int l = 0; l < 2; l++) {
             if (!texts[l])
                 continue;
-            fprintf(f, "<feedback xml:lang=\"%s\">", langs[l]);
-            put_plain(f, in, texts[l], b);
-            fputs("</feedback>", f);
+            ion_strbuf_puts(o, opens[l]);
+            put_plain(o, in, texts[l], b);
+            ion_strbuf_puts(o, "</feedback>");
         }
-        fputs("</mistake>\n", f);
+        ion_strbuf_puts(o, "</mistake>\n");
     }
     /* Carried forward: an earlier part asked for a let this answer uses. */
     for (size_t j = 0; j < k && p->answer; j++) {
         int slot = ion_part_asked_let(t, &t->parts[j]);
         if (slot >= 0 && depends_on(t, p->answer, slot, 0)) {
-            fprintf(f, "        <carry from=\"%zu%s\"", i + 1, t->parts[j].id);
-            attr(f, "let", t->vars[slot].name);
-            fputs("/>\n", f);
+            ion_strbuf_puts(o, "        <carry from=\"");
+            put_part_id(o, i, t->parts[j].id);
+            attr(o, "\" let=\"", t->vars[slot].name);
+            ion_strbuf_puts(o, "/>\n");
         }
     }
-    fputs("      </part>\n", f);
+    ion_strbuf_puts(o, "      </part>\n");
 }
 
 int ion_key_student(FILE *f, const ion_student_sheet *s)
 {
-    ion_strbuf b = {0};
-    fputs("  <student", f);
-    attr(f, "id", s->id);
-    attr(f, "name", s->name);
-    fputs(">\n", f);
+    ion_strbuf o = {0}, b = {0};
+    ion_strbuf_grow(&o, 16384);
+    attr(&o, "  <student id=\"", s->id);
+    attr(&o, " name=\"", s->name);
+    ion_strbuf_puts(&o, ">\n");
     for (size_t i = 0; i < s->w->ws.n; i++) {
         const ion_instance *in = &s->inst[i];
         const ion_template *t = in->t;
-        fprintf(f, "    <problem n=\"%zu\"", i + 1);
-        attr(f, "template", t->id);
-        fprintf(f, " version=\"%d\" seed=\"%llu\">\n", s->w->ws.problems[i].version,
-                (unsigned long long)in->seed);
+        ion_strbuf_puts(&o, "    <problem n=\"");
+        put_uint(&o, i + 1);
+        attr(&o, "\" template=\"", t->id);
+        ion_strbuf_puts(&o, " version=\"");
+        int version = s->w->ws.problems[i].version;
+        if (version < 0)
+            ion_strbuf_addch(&o, '-');
+        put_uint(&o, (unsigned long long)(version < 0 ? -(long long)version : version));
+        ion_strbuf_puts(&o, "\" seed=\"");
+        put_uint(&o, (unsigned long long)in->seed);
+        ion_strbuf_puts(&o, "\">\n");
         for (size_t v = 0; v < t->nvars; v++) {
             if (t->vars[v].kind == ION_LET)
                 continue;
             char shown[64];
-            fputs("      <param", f);
-            attr(f, "name", t->vars[v].name);
-            attr(f, "value", ion_instance_value(in, (int)v, shown, sizeof shown));
-            attr(f, "unit", t->vars[v].unit->name);
-            fputs("/>\n", f);
+            attr(&o, "      <param name=\"", t->vars[v].name);
+            attr(&o, " value=\"", ion_instance_value(in, (int)v, shown, sizeof shown));
+            attr(&o, " unit=\"", t->vars[v].unit->name);
+            ion_strbuf_puts(&o, "/>\n");
         }
         for (size_t l = 0; l < t->nlets; l++) {
             const ion_var *v = &t->vars[t->let_order[l]];
             const ion_val *x = &in->vals[t->let_order[l]];
-            fputs("      <let", f);
-            attr(f, "name", v->name);
+            attr(&o, "      <let name=\"", v->name);
             if (x->type == ION_T_STR)
-                attr(f, "value", x->str);
+                attr(&o, " value=\"", x->str);
             else
-                attr_num(f, "value", ion_from_si(v->unit, x->num));
-            attr(f, "unit", v->unit->name);
-            attr(f, "expr", v->src);
-            fputs("/>\n", f);
+                attr_num(&o, " value=\"", ion_from_si(v->unit, x->num));
+            attr(&o, " unit=\"", v->unit->name);
+            attr(&o, " expr=\"", v->src);
+            ion_strbuf_puts(&o, "/>\n");
         }
         for (size_t k = 0; k < t->nparts; k++)
-            write_part(f, s, i, k, &b);
-        fputs("    </problem>\n", f);
+            write_part(&o, s, i, k, &b);
+        ion_strbuf_puts(&o, "    </problem>\n");
     }
-    fputs("  </student>\n", f);
+    ion_strbuf_puts(&o, "  </student>\n");
     ion_strbuf_release(&b);
-    return ferror(f) ? -1 : 0;
+    return flush(f, &o);
 }
