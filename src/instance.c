@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "numfmt.h"
 #include "rng.h"
 #include "text.h"
 
@@ -57,19 +58,19 @@ char *ion_format_sig(double v, int sig, char *buf, size_t n)
     }
     double a = fabs(v);
     if (a < 1e-4 || a >= 1e7) {
-        snprintf(buf, n, "%.*e", sig - 1, v);
+        ion_fmt_e(buf, n, sig - 1, v);
         return buf;
     }
     /* Round first: the exponent of the rounded value decides the decimals
      * (9.996 to 3 figures is 10.0, not 9.996). */
     char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", sig - 1, v);
+    ion_fmt_e(tmp, sizeof tmp, sig - 1, v);
     double r = strtod(tmp, NULL);
     int exp10 = (int)floor(log10(fabs(r)));
     int decimals = sig - 1 - exp10;
     if (decimals < 0)
         decimals = 0;
-    snprintf(buf, n, "%.*f", decimals, r);
+    ion_fmt_f(buf, n, decimals, r);
     if (!strncmp(buf, "-0", 2) && strspn(buf + 1, "0.") == strlen(buf + 1))
         memmove(buf, buf + 1, strlen(buf));  /* no "-0.00" */
     return buf;
@@ -91,9 +92,9 @@ static void format_param(const ion_var *v, double shown, char *buf, size_t n)
     if (v->digits > 0)
         ion_format_sig(shown, v->digits, buf, n);
     else if (v->kind == ION_PARAM_RANGE)
-        snprintf(buf, n, "%.*f", v->decimals, shown);
+        ion_fmt_f(buf, n, v->decimals, shown);
     else
-        snprintf(buf, n, "%.15g", shown);
+        ion_fmt_g(buf, n, 15, shown);
     if (!strncmp(buf, "-0", 2) && strspn(buf + 1, "0.") == strlen(buf + 1))
         memmove(buf, buf + 1, strlen(buf));
 }
