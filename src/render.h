@@ -8,11 +8,16 @@
 
 #include "generate.h"
 
-/* key.xml: begin once, one call per student, end once. Return 0 or -1 on a
- * write error. */
-int ion_key_begin(FILE *f, const ion_worksheet *w);
-int ion_key_student(FILE *f, const ion_student_sheet *s);
-int ion_key_end(FILE *f);
+/* key.xml: begin once, one call per student, end once. The writer keeps
+ * what is the same for every student (the feedback texts, ready escaped).
+ * ion_key_begin returns NULL when out of memory or on a write error;
+ * ion_key_student returns 0 or -1 on a write error; ion_key_end writes the
+ * end, frees k (NULL is allowed) and returns 0, or -1 on a write error or
+ * when k is NULL. f stays the caller's. */
+typedef struct ion_key_writer ion_key_writer;
+ion_key_writer *ion_key_begin(FILE *f, const ion_worksheet *w);
+int ion_key_student(ion_key_writer *k, const ion_student_sheet *s);
+int ion_key_end(ion_key_writer *k);
 
 /* The slot of the let a numeric part asks for when its answer is just that
  * let, else -1: what carried-forward grading recomputes from. */

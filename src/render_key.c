@@ -5,6 +5,7 @@
  * for a large class this file was most of the time of `generate --no-pdf`. */
 #include "render.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,21 @@ static void put_uint(ion_strbuf *b, unsigned long long n)
     ion_strbuf_add(b, p, (size_t)(d + sizeof d - p));
 }
 
+/* A feedback text as the key writes it (plain, escaped), kept by the
+ * markup's address: a template's texts live as long as the worksheet. */
+typedef struct {
+    const char *markup;
+    char *text;
+    size_t len;
+} cached_text;
+
+struct ion_key_writer {
+    FILE *f;
+    cached_text *cache; /* open addressing on the address; cap a power of 2 */
+    size_t ncache, cap;
+    ion_strbuf out, tmp;
+};
+
 /* Writes what b holds; 0 or -1. */
 static int flush(FILE *f, ion_strbuf *b)
 {
@@ -71,8 +87,12 @@ static int flush(FILE *f, ion_strbuf *b)
     return bad || ferror(f) ? -1 : 0;
 }
 
-int ion_key_begin(FILE *f, const ion_worksheet *w)
+ion_key_writer *ion_key_begin(FILE *f, const ion_worksheet *w)
 {
+    ion_key_writer *k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    k->f = f;
     ion_strbuf b = {0};
     ion_strbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<answer-key xmlns=\"urn:ionsheet:answer-key:1\"");
     attr(&b, " worksheet=\"", w->ws.name);
@@ -82,13 +102,26 @@ int ion_key_begin(FILE *f, const ion_worksheet *w)
         attr(&b, " due=\"", w->ws.due);
     attr_num(&b, " max=\"", w->max_points);
     ion_strbuf_puts(&b, ">\n");
-    return flush(f, &b);
+    if (flush(f, &b)) {
+        free(k);
+        return NULL;
+    }
+    return k;
 }
 
-int ion_key_end(FILE *f)
+int ion_key_end(ion_key_writer *k)
 {
-    fputs("</answer-key>\n", f);
-    return ferror(f) ? -1 : 0;
+    if (!k)
+        return -1;
+    fputs("</answer-key>\n", k->f);
+    int rc = ferror(k->f) ? -1 : 0;
+    for (size_t i = 0; i < k->cap; i++)
+        free(k->cache[i].text);
+    free(k->cache);
+    ion_strbuf_release(&k->out);
+    ion_strbuf_release(&k->tmp);
+    free(k);
+    return rc;
 }
 
 /* The let an answer asks for when it is just that let's name, else -1. */
@@ -115,12 +148,57 @@ static int depends_on(const ion_template *t, const ion_expr *e, int slot, int de
     return 0;
 }
 
-/* Markup with values substituted, as plain text (feedback for files). */
-static void put_plain(ion_strbuf *out, const ion_instance *in, const char *markup, ion_strbuf *b)
+/* Markup with values substituted, as plain text and escaped (feedback
+ * for files). Markup without {name} is the same for every student: it is
+ * worked out once and kept. */
+static void put_plain(ion_key_writer *k, const ion_instance *in, const char *markup)
 {
+    ion_strbuf *o = &k->out, *b = &k->tmp;
+    int constant = strchr(markup, '{') == NULL;
+    size_t slot = 0;
+    if (constant && k->cap) {
+        slot = ((uintptr_t)markup >> 3) & (k->cap - 1);
+        while (k->cache[slot].markup && k->cache[slot].markup != markup)
+            slot = (slot + 1) & (k->cap - 1);
+        if (k->cache[slot].markup) {
+            ion_strbuf_add(o, k->cache[slot].text, k->cache[slot].len);
+            return;
+        }
+    }
     ion_strbuf_reset(b);
-    if (ion_instance_plain(in, markup, b) == 0)
-        put_escaped(out, b->s);
+    if (ion_instance_plain(in, markup, b) != 0)
+        return;
+    size_t start = o->len;
+    put_escaped(o, b->s);
+    if (!constant || o->oom)
+        return;
+    if (2 * (k->ncache + 1) > k->cap) { /* grow, then find the slot again */
+        size_t cap = k->cap ? 2 * k->cap : 64;
+        cached_text *c = calloc(cap, sizeof *c);
+        if (!c)
+            return;
+        for (size_t i = 0; i < k->cap; i++) {
+            if (!k->cache[i].markup)
+                continue;
+            size_t j = ((uintptr_t)k->cache[i].markup >> 3) & (cap - 1);
+            while (c[j].markup)
+                j = (j + 1) & (cap - 1);
+            c[j] = k->cache[i];
+        }
+        free(k->cache);
+        k->cache = c;
+        k->cap = cap;
+        slot = ((uintptr_t)markup >> 3) & (cap - 1);
+        while (k->cache[slot].markup)
+            slot = (slot + 1) & (cap - 1);
+    }
+    size_t len = o->len - start;
+    char *text = malloc(len + 1);
+    if (!text)
+        return;
+    memcpy(text, o->s + start, len);
+    k->cache[slot] = (cached_text){markup, text, len};
+    k->ncache++;
 }
 
 /* "1a": the problem's number and the part's id. */
@@ -130,8 +208,9 @@ static void put_part_id(ion_strbuf *b, size_t i, const char *id)
     ion_strbuf_puts(b, id);
 }
 
-static void write_part(ion_strbuf *o, const ion_student_sheet *s, size_t i, size_t k, ion_strbuf *b)
+static void write_part(ion_key_writer *kw, const ion_student_sheet *s, size_t i, size_t k)
 {
+    ion_strbuf *o = &kw->out;
     const ion_instance *in = &s->inst[i];
     const ion_template *t = in->t;
     const ion_part *p = &t->parts[k];
@@ -189,7 +268,7 @@ static void write_part(ion_strbuf *o, const ion_student_sheet *s, size_t i, size
             if (!texts[l])
                 continue;
             ion_strbuf_puts(o, opens[l]);
-            put_plain(o, in, texts[l], b);
+            put_plain(kw, in, texts[l]);
             ion_strbuf_puts(o, "</feedback>");
         }
         ion_strbuf_puts(o, "</mistake>\n");
@@ -207,53 +286,53 @@ static void write_part(ion_strbuf *o, const ion_student_sheet *s, size_t i, size
     ion_strbuf_puts(o, "      </part>\n");
 }
 
-int ion_key_student(FILE *f, const ion_student_sheet *s)
+int ion_key_student(ion_key_writer *k, const ion_student_sheet *s)
 {
-    ion_strbuf o = {0}, b = {0};
-    ion_strbuf_grow(&o, 16384);
-    attr(&o, "  <student id=\"", s->id);
-    attr(&o, " name=\"", s->name);
-    ion_strbuf_puts(&o, ">\n");
+    ion_strbuf_reset(&k->out);
+    ion_strbuf *o = &k->out;
+    attr(o, "  <student id=\"", s->id);
+    attr(o, " name=\"", s->name);
+    ion_strbuf_puts(o, ">\n");
     for (size_t i = 0; i < s->w->ws.n; i++) {
         const ion_instance *in = &s->inst[i];
         const ion_template *t = in->t;
-        ion_strbuf_puts(&o, "    <problem n=\"");
-        put_uint(&o, i + 1);
-        attr(&o, "\" template=\"", t->id);
-        ion_strbuf_puts(&o, " version=\"");
+        ion_strbuf_puts(o, "    <problem n=\"");
+        put_uint(o, i + 1);
+        attr(o, "\" template=\"", t->id);
+        ion_strbuf_puts(o, " version=\"");
         int version = s->w->ws.problems[i].version;
         if (version < 0)
-            ion_strbuf_addch(&o, '-');
-        put_uint(&o, (unsigned long long)(version < 0 ? -(long long)version : version));
-        ion_strbuf_puts(&o, "\" seed=\"");
-        put_uint(&o, (unsigned long long)in->seed);
-        ion_strbuf_puts(&o, "\">\n");
+            ion_strbuf_addch(o, '-');
+        put_uint(o, (unsigned long long)(version < 0 ? -(long long)version : version));
+        ion_strbuf_puts(o, "\" seed=\"");
+        put_uint(o, (unsigned long long)in->seed);
+        ion_strbuf_puts(o, "\">\n");
         for (size_t v = 0; v < t->nvars; v++) {
             if (t->vars[v].kind == ION_LET)
                 continue;
             char shown[64];
-            attr(&o, "      <param name=\"", t->vars[v].name);
-            attr(&o, " value=\"", ion_instance_value(in, (int)v, shown, sizeof shown));
-            attr(&o, " unit=\"", t->vars[v].unit->name);
-            ion_strbuf_puts(&o, "/>\n");
+            attr(o, "      <param name=\"", t->vars[v].name);
+            attr(o, " value=\"", ion_instance_value(in, (int)v, shown, sizeof shown));
+            attr(o, " unit=\"", t->vars[v].unit->name);
+            ion_strbuf_puts(o, "/>\n");
         }
         for (size_t l = 0; l < t->nlets; l++) {
             const ion_var *v = &t->vars[t->let_order[l]];
             const ion_val *x = &in->vals[t->let_order[l]];
-            attr(&o, "      <let name=\"", v->name);
+            attr(o, "      <let name=\"", v->name);
             if (x->type == ION_T_STR)
-                attr(&o, " value=\"", x->str);
+                attr(o, " value=\"", x->str);
             else
-                attr_num(&o, " value=\"", ion_from_si(v->unit, x->num));
-            attr(&o, " unit=\"", v->unit->name);
-            attr(&o, " expr=\"", v->src);
-            ion_strbuf_puts(&o, "/>\n");
+                attr_num(o, " value=\"", ion_from_si(v->unit, x->num));
+            attr(o, " unit=\"", v->unit->name);
+            attr(o, " expr=\"", v->src);
+            ion_strbuf_puts(o, "/>\n");
         }
-        for (size_t k = 0; k < t->nparts; k++)
-            write_part(&o, s, i, k, &b);
-        ion_strbuf_puts(&o, "    </problem>\n");
+        for (size_t p = 0; p < t->nparts; p++)
+            write_part(k, s, i, p);
+        ion_strbuf_puts(o, "    </problem>\n");
     }
-    ion_strbuf_puts(&o, "  </student>\n");
-    ion_strbuf_release(&b);
-    return flush(f, &o);
+    ion_strbuf_puts(o, "  </student>\n");
+    int bad = o->oom || fwrite(o->s, 1, o->len, k->f) != o->len;
+    return bad || ferror(k->f) ? -1 : 0;
 }

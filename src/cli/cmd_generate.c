@@ -29,6 +29,7 @@ typedef struct {
     const ion_cli *cli;
     char dir[1024];
     FILE *key;
+    ion_key_writer *key_writer;
     int progress;  /* draw a progress bar: stderr is a terminal */
     int pdf;       /* write the PDFs (not with --no-pdf) */
     const ion_tmpl *tmpl;
@@ -110,7 +111,7 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
 {
     gen_ctx *g = ctx;
     char path[1200];
-    if (ion_key_student(g->key, s))
+    if (ion_key_student(g->key_writer, s))
         return ion_fail(err, "key.xml", 0, "could not write the key");
     if (g->pdf && write_pdfs(g, s, err))
         return -1;
@@ -161,7 +162,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "generate: unknown language '%s' (en or zh)", cli->lang);
         goto done;
     }
-    gen_ctx g = {cli, "", NULL, !cli->quiet && isatty(2), !no_pdf, NULL, NULL, NULL, NULL};
+    gen_ctx g = {cli, "", NULL, NULL, !cli->quiet && isatty(2), !no_pdf, NULL, NULL, NULL, NULL};
     if (out)
         snprintf(g.dir, sizeof g.dir, "%s", out);
     else
@@ -202,9 +203,9 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
     } else {
         /* The key appears under its name only once it is whole and the
          * database holds the same instances. */
-        int bad = ion_key_begin(g.key, &w) ||
-                  ion_generate(b, &w, students, nstudents, write_student, &g, &err) ||
-                  ion_key_end(g.key);
+        g.key_writer = ion_key_begin(g.key, &w);
+        int bad = !g.key_writer || ion_generate(b, &w, students, nstudents, write_student, &g, &err);
+        bad |= ion_key_end(g.key_writer) != 0;
         if (!bad && g.pdf) {
             snprintf(path, sizeof path, "%s/class.pdf", g.dir);
             bad = save_pdf(g.class_pdf, path, &err);

@@ -48,7 +48,7 @@ static ion_bank *fresh_bank(void)
 
 /* Renders the key of a run into memory. */
 typedef struct {
-    FILE *f;
+    ion_key_writer *k;
     int fail_at;   /* student index whose callback fails, or -1 */
 } sink;
 
@@ -57,7 +57,7 @@ static int to_key(const ion_student_sheet *s, void *ctx, ion_error *err)
     sink *k = ctx;
     if ((int)s->index == k->fail_at)
         return ion_fail(err, NULL, 0, "interrupted");
-    return ion_key_student(k->f, s);
+    return ion_key_student(k->k, s);
 }
 
 static char *generate_key(ion_bank *b, const char *const *ids, size_t n, int fail_at, int *rc)
@@ -67,11 +67,12 @@ static char *generate_key(ion_bank *b, const char *const *ids, size_t n, int fai
     assert_int_equal(ion_worksheet_load(b, "week5", &w, &err), 1);
     char *buf = NULL;
     size_t len = 0;
-    sink k = {open_memstream(&buf, &len), fail_at};
-    ion_key_begin(k.f, &w);
+    FILE *f = open_memstream(&buf, &len);
+    sink k = {ion_key_begin(f, &w), fail_at};
+    assert_non_null(k.k);
     *rc = ion_generate(b, &w, ids, n, to_key, &k, &err);
-    ion_key_end(k.f);
-    fclose(k.f);
+    ion_key_end(k.k);
+    fclose(f);
     ion_worksheet_release(&w);
     return buf;
 }
