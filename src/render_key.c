@@ -197,7 +197,9 @@ static void put_plain(ion_key_writer *k, const ion_instance *in, const char *mar
     if (!text)
         return;
     memcpy(text, o->s + start, len);
-    k->cache[slot] = (cached_text){markup, text, len};
+    k->cache[slot].markup = markup;
+    k->cache[slot].text = text;
+    k->cache[slot].len = len;
     k->ncache++;
 }
 
