@@ -3,24 +3,27 @@
 # classes of 100, 1,000 and 10,000 students. Reports wall and CPU time,
 # time per worksheet, peak memory and output size, for the key and the
 # database alone (--no-pdf) and for everything (key, database, every PDF).
+# BENCH_SIZES picks the class sizes, IONSHEET_BIN another ionsheet; the
+# files live under $TMPDIR (TMPDIR=/dev/shm leaves the disk out).
 set -eu
 cd "$(dirname "$0")/.."
 root=$PWD
+ion=${IONSHEET_BIN:-$root/ionsheet}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 sizes=${BENCH_SIZES:-"100 1000 10000"}
 printf '%-8s %-10s %9s %9s %12s %10s %10s\n' students output wall_s cpu_s ms_per_sheet peak_MiB size_MiB
 for n in $sizes; do
     db="$tmp/b$n.db"
-    "$root/ionsheet" --db "$db" --quiet init
+    "$ion" --db "$db" --quiet init
     { echo "id,name"; for i in $(seq -w 1 "$n"); do echo "s$i,Student $i"; done; } >"$tmp/roster$n.csv"
-    "$root/ionsheet" --db "$db" --quiet roster import "$tmp/roster$n.csv" --course C
-    "$root/ionsheet" --db "$db" --quiet worksheet create w --course C \
+    "$ion" --db "$db" --quiet roster import "$tmp/roster$n.csv" --course C
+    "$ion" --db "$db" --quiet worksheet create w --course C \
         --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl
     for mode in key pdf; do
         flag=""; [ $mode = key ] && flag=--no-pdf
         out="$tmp/out$n$mode"
         /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
-            "$root/ionsheet" --db "$db" --quiet generate w --out "$out" $flag
+            "$ion" --db "$db" --quiet generate w --out "$out" $flag
         read -r wall user sys kb <"$tmp/time"
         size=$(du -sk "$out" | awk '{print $1}')
         awk -v n="$n" -v m="$mode" -v w="$wall" -v u="$user" -v s="$sys" -v kb="$kb" -v sz="$size" 'BEGIN {
