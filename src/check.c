@@ -1,16 +1,14 @@
 #include "check.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "instance.h"
+#include "judge.h"
 
 double ion_part_tolerance(const ion_part *p, double key_si)
 {
-    double abs_si = p->tol_abs * p->unit->scale;
-    double rel = p->tol_rel * fabs(key_si);
-    return abs_si > rel ? abs_si : rel;
+    return ion_judge_tolerance(key_si, p->tol_abs * p->unit->scale, p->tol_rel);
 }
 
 enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_COUNT };
@@ -53,14 +51,15 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
     }
     if (p->kind != ION_ANSWER_NUMERIC)
         return;
-    double key = pi->answer.num, tol = ion_part_tolerance(p, key);
-    if (fabs(key) <= tol) {
+    /* The grader's rule (judge.h), in SI: would it take 0, or the mistake, for the answer? */
+    double key = pi->answer.num, tol_abs = p->tol_abs * p->unit->scale;
+    if (ion_judge_within(0, key, tol_abs, p->tol_rel)) {
         snprintf(what, sizeof what, "part %s: the tolerance interval of the answer %s %s contains zero, so its sign is not graded",
                  p->id, ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit));
         report(c, RULE_ZERO, in->seed, in, p->line, what);
     }
     for (size_t k = 0; k < p->nmistakes; k++) {
-        if (!pi->mistake_ok[k] || fabs(pi->mistakes[k].num - key) > tol)
+        if (!pi->mistake_ok[k] || !ion_judge_within(pi->mistakes[k].num, key, tol_abs, p->tol_rel))
             continue;
         snprintf(what, sizeof what, "part %s: mistake %zu (%s) gives %s %s, within the tolerance of the answer %s",
                  p->id, k + 1, p->mistakes[k].src, ion_part_value(p, pi->mistakes[k].num, a, sizeof a),

@@ -337,10 +337,7 @@ static void key_text(const ion_instance *in, size_t i, int lang, char *buf, size
 /* "out, in, none": the choice ids of a part. */
 static void choice_list(const ion_part *p, const char *sep, char *buf, size_t n)
 {
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t k = 0; k < p->nchoices && len < n; k++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s", k ? sep : "", p->choices[k]);
+    ion_judge_list((const char *const *)p->choices, p->nchoices, sep, buf, n);
 }
 
 /* ---- the picker --------------------------------------------------------- */

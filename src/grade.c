@@ -1,5 +1,6 @@
 /* Grading one submission against the key (SPEC.md "Grading"): numbers with
- * units and tolerances, choices with synonyms, mcq letters, mistakes, and
+ * units and tolerances, choices with synonyms, mcq letters (each read by
+ * the rules of judge.h, which the drill shares), mistakes, and
  * carried-forward credit recomputed from the key's expressions. */
 #include "grade.h"
 
@@ -11,6 +12,7 @@
 
 #include "gradekey.h"
 #include "instance.h"
+#include "judge.h"
 #include "strbuf.h"
 #include "units.h"
 
@@ -139,12 +141,10 @@ static const char *clip(const char *s, char *out, size_t cap)
 
 /* ---- numbers -------------------------------------------------------------- */
 
-/* The tolerance rule of SPEC.md around k (both in the part's unit), with
- * room for the last digits of %.10g keys. */
+/* The tolerance rule (judge.h) for a numeric part of the key, in its unit. */
 static int within(const key_part *p, double a, double k)
 {
-    double tol = fmax(p->tol_abs, p->tol_rel * fabs(k));
-    return fabs(a - k) <= tol + 1e-9 * fmax(fabs(k), tol);
+    return ion_judge_within(a, k, p->tol_abs, p->tol_rel);
 }
 
 static const char *key_shown(const key_part *p, char *buf, size_t n)
@@ -206,23 +206,22 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
 
 static void grade_numeric(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
 {
-    double v;
+    double a;
     const ion_unit *u;
     char why[200];
-    if (ion_parse_quantity(w->ans->text, &v, &u, why, sizeof why) < 0) {
+    ion_judge_note read = ion_judge_read_number(w->ans->text, p->unit, &a, &w->si, &u, why, sizeof why);
+    if (read == ION_JUDGE_NOTE_NOT_NUMBER) {
         w->verdict = ION_VERDICT_INVALID;
         w->note = add_fmt(gb, "%s", why);
         return;
     }
-    if (u && u->dim != p->unit->dim) {
+    if (read == ION_JUDGE_NOTE_DIMENSION) {
         w->verdict = ION_VERDICT_WRONG;
         w->note = add_fmt(gb, "%s is a unit of %s; this part asks for %s in %s", u->name, ion_dim_name(u->dim),
                           ion_dim_name(p->unit->dim), p->unit->name);
         return;
     }
     w->usable = 1;
-    w->si = ion_to_si(u ? u : p->unit, v);
-    double a = u ? ion_from_si(p->unit, w->si) : v;
     if (within(p, a, p->value)) {
         w->verdict = ION_VERDICT_RIGHT;
         w->score = p->points;
@@ -251,101 +250,27 @@ static void grade_numeric(ion_gradebook *gb, const key_student *stu, const key_p
         w->score = best->credit * p->points;
         w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
         w->feedback = feedback_of(gb, best);
-    } else if (p->value != 0 && within(p, -a, p->value)) {
+    } else if (ion_judge_sign_flipped(a, p->value, p->tol_abs, p->tol_rel)) {
         w->note = add_str(gb, "the size is right but the sign is wrong");
     }
 }
 
 /* ---- choices --------------------------------------------------------------- */
 
-/* s folded for comparison: ASCII letters in lower case, blanks and
- * punctuation dropped, "towards" read as "toward", "-ize" as "-ise". */
-static void fold(const char *s, char *out, size_t cap)
-{
-    size_t k = 0;
-    for (; *s && k + 1 < cap; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == ' ' || c == '\t' || c == '-' || c == '_' || c == '.' || c == '"' || c == '\'' ||
-            c == '(' || c == ')' || c == ',' || c == '!')
-            continue;
-        out[k++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
-    out[k] = '\0';
-    for (char *t; (t = strstr(out, "towards"));)
-        memmove(t + 6, t + 7, strlen(t + 7) + 1);
-    for (char *t = out; (t = strstr(t, "iz"));)
-        t[1] = 's';
-}
-
-/* What students write for a choice id, folded. Only where unambiguous:
- * current direction (outward, inward) and ion movement (out, in) are kept
- * apart, so "out" never means "outward". */
-static const struct {
-    const char *said, *id;
-} synonyms[] = {
-    {"outwards", "outward"}, {"outwardcurrent", "outward"}, {"外向", "outward"}, {"外向电流", "outward"},
-    {"inwards", "inward"}, {"inwardcurrent", "inward"}, {"内向", "inward"}, {"内向电流", "inward"},
-    {"outofthecell", "out"}, {"leavesthecell", "out"}, {"leaves", "out"}, {"efflux", "out"},
-    {"向外", "out"}, {"外流", "out"},
-    {"intothecell", "in"}, {"entersthecell", "in"}, {"enters", "in"}, {"influx", "in"},
-    {"向内", "in"}, {"内流", "in"},
-    {"nonet", "none"}, {"nocurrent", "none"}, {"nonetcurrent", "none"}, {"noflow", "none"},
-    {"nonetflow", "none"}, {"nonetmovement", "none"}, {"neither", "none"}, {"无", "none"},
-    {"depolarise", "depolarising"}, {"depolarises", "depolarising"}, {"depolarisation", "depolarising"},
-    {"depolarised", "depolarising"}, {"去极化", "depolarising"},
-    {"hyperpolarise", "hyperpolarising"}, {"hyperpolarises", "hyperpolarising"},
-    {"hyperpolarisation", "hyperpolarising"}, {"hyperpolarised", "hyperpolarising"},
-    {"超极化", "hyperpolarising"},
-    {"nochange", "unchanged"}, {"staysthesame", "unchanged"}, {"same", "unchanged"}, {"不变", "unchanged"},
-    {"increases", "increase"}, {"increased", "increase"}, {"decreases", "decrease"},
-    {"decreased", "decrease"}, {"towardzero", "toward0"}, {"toward0mv", "toward0"},
-};
-
-/* The index of the choice the answer names among p's choices, -1 when none
- * does, -2 when several could be meant. */
-static long match_choice(const ion_answer_key *k, const key_part *p, const char *answer)
-{
-    char said[128], id[128];
-    fold(answer, said, sizeof said);
-    if (!*said)
-        return -1;
-    for (int pass = 0; pass < 2; pass++) {
-        long found = -1;
-        for (size_t i = 0; i < p->nalt; i++) {
-            fold(k->alts[p->alt0 + i].id, id, sizeof id);
-            int hit = !strcmp(said, id);
-            for (size_t s = 0; pass && !hit && s < sizeof synonyms / sizeof synonyms[0]; s++)
-                hit = !strcmp(said, synonyms[s].said) && !strcmp(id, synonyms[s].id);
-            if (hit)
-                found = found == -1 ? (long)i : -2;
-        }
-        if (found != -1)
-            return found;
-    }
-    return -1;
-}
-
-static void list_choices(const ion_answer_key *k, const key_part *p, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < p->nalt && used < cap; i++)
-        used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? ", " : "", k->alts[p->alt0 + i].id);
-}
-
 static void grade_choice(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
 {
     const ion_answer_key *k = gb->key;
-    long i = match_choice(k, p, w->ans->text);
+    const char *const *ids = &k->alt_ids[p->alt0];
+    long i = ion_judge_choice(w->ans->text, ids, p->nalt);
     if (i < 0) {
         char list[256];
-        list_choices(k, p, list, sizeof list);
+        ion_judge_list(ids, p->nalt, ", ", list, sizeof list);
         w->verdict = ION_VERDICT_INVALID;
         w->note = add_fmt(gb, "'%s' is %s of the choices (%s)", w->ans->text, i == -2 ? "more than one" : "not one",
                           list);
         return;
     }
-    const char *id = k->alts[p->alt0 + (size_t)i].id;
+    const char *id = ids[i];
     if (!strcmp(id, p->value_str)) {
         w->verdict = ION_VERDICT_RIGHT;
         w->score = p->points;
@@ -373,38 +298,18 @@ static void grade_choice(ion_gradebook *gb, const key_student *stu, const key_pa
     }
 }
 
-/* An mcq answer: one letter, as "B", "b", "(B)", "B." or "B)"; or an
- * option's id. 0 when it is neither. */
-static char mcq_letter(const ion_answer_key *k, const key_part *p, const char *answer)
-{
-    char said[128];
-    fold(answer, said, sizeof said);
-    if (said[0] && !said[1] && said[0] >= 'a' && said[0] <= 'z') {
-        char letter = (char)(said[0] - 'a' + 'A');
-        for (size_t i = 0; i < p->nalt; i++)
-            if (k->alts[p->alt0 + i].letter == letter)
-                return letter;
-        return 0;
-    }
-    char id[128];
-    for (size_t i = 0; i < p->nalt; i++) {
-        fold(k->alts[p->alt0 + i].id, id, sizeof id);
-        if (!strcmp(said, id))
-            return k->alts[p->alt0 + i].letter;
-    }
-    return 0;
-}
-
 static void grade_mcq(ion_gradebook *gb, const key_part *p, part_work *w)
 {
     const ion_answer_key *k = gb->key;
-    char letter = mcq_letter(k, p, w->ans->text);
-    if (!letter) {
+    const char *letters = &k->alt_letters[p->alt0], *const *ids = &k->alt_ids[p->alt0];
+    long chosen = ion_judge_mcq(w->ans->text, letters, ids, p->nalt);
+    if (chosen < 0) {
         w->verdict = ION_VERDICT_INVALID;
         w->note = add_fmt(gb, "'%s' is not one of the letters A to %c", w->ans->text,
-                          p->nalt ? k->alts[p->alt0 + p->nalt - 1].letter : 'A');
+                          p->nalt ? letters[p->nalt - 1] : 'A');
         return;
     }
+    char letter = letters[chosen];
     if (letter == p->value_str[0]) {
         w->verdict = ION_VERDICT_RIGHT;
         w->score = p->points;
@@ -413,9 +318,7 @@ static void grade_mcq(ion_gradebook *gb, const key_part *p, part_work *w)
     w->verdict = ION_VERDICT_WRONG;
     for (size_t m = 0; m < p->nmis; m++) {
         const key_mistake *km = &k->mistakes[p->mis0 + m];
-        int hit = km->str[0] == letter && !km->str[1];
-        for (size_t i = 0; !hit && i < p->nalt; i++)
-            hit = k->alts[p->alt0 + i].letter == letter && !strcmp(k->alts[p->alt0 + i].id, km->str);
+        int hit = (km->str[0] == letter && !km->str[1]) || !strcmp(ids[chosen], km->str);
         if (hit && km->credit * p->points >= w->score) {
             w->score = km->credit * p->points;
             w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;

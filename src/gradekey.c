@@ -187,8 +187,8 @@ typedef struct {
     int in_feedback, feedback_zh;
     struct key_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
-    size_t cap_students, cap_probs, cap_parts, cap_alts, cap_mistakes, cap_carries, cap_vals,
-        cap_shapes, cap_columns;
+    size_t cap_students, cap_probs, cap_parts, cap_alt_ids, cap_alt_letters, cap_mistakes, cap_carries,
+        cap_vals, cap_shapes, cap_columns;
     /* the current student and problem */
     int in_student, in_problem;
     size_t student_part0;
@@ -492,16 +492,18 @@ static int on_alt(key_reader *kr, int option)
     if (option && (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z'))
         return fail(kr, "option letter '%s' is not one of A to Z", letter);
     for (size_t i = 0; i < p->nalt; i++)
-        if (option ? k->alts[p->alt0 + i].letter == letter[0] : !strcmp(k->alts[p->alt0 + i].id, id))
+        if (option ? k->alt_letters[p->alt0 + i] == letter[0] : !strcmp(k->alt_ids[p->alt0 + i], id))
             return fail(kr, "part %s: %s '%s' appears twice", p->id, option ? "option" : "choice",
                         option ? letter : id);
-    if (grow(&k->alts, &kr->cap_alts, k->nalts, sizeof *k->alts) < 0)
+    if (grow(&k->alt_ids, &kr->cap_alt_ids, k->nalts, sizeof *k->alt_ids) < 0 ||
+        grow(&k->alt_letters, &kr->cap_alt_letters, k->nalts, sizeof *k->alt_letters) < 0)
         return oom(kr);
-    key_alt *a = &k->alts[k->nalts++];
-    a->id = arena_intern(k->mem, id);
-    a->letter = letter[0];
+    k->alt_letters[k->nalts] = letter[0];
+    if (!(k->alt_ids[k->nalts] = arena_intern(k->mem, id)))
+        return oom(kr);
+    k->nalts++;
     p->nalt++;
-    return a->id ? 0 : oom(kr);
+    return 0;
 }
 
 static int on_mistake(key_reader *kr)
@@ -1170,7 +1172,8 @@ void ion_answer_key_free(ion_answer_key *k)
     free(k->students);
     free(k->probs);
     free(k->parts);
-    free(k->alts);
+    free(k->alt_ids);
+    free(k->alt_letters);
     free(k->mistakes);
     free(k->carries);
     free(k->vals);

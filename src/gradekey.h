@@ -33,11 +33,6 @@ typedef struct {
 } key_shape;
 
 typedef struct {
-    const char *id;         /* a choice id, or an mcq option's id */
-    char letter;            /* an mcq option's letter, 0 for a choice */
-} key_alt;
-
-typedef struct {
     double num;             /* numeric parts: in the part's unit */
     const char *str;        /* choice and mcq parts: the choice id or letter */
     double credit;
@@ -85,7 +80,10 @@ struct ion_answer_key {
     size_t nprobs;
     key_part *parts;
     size_t nparts;
-    key_alt *alts;
+    /* a part's choices or mcq options, as the judge's rules take them
+     * (judge.h): ids and letters side by side */
+    const char **alt_ids;   /* a choice id, or an mcq option's id */
+    char *alt_letters;      /* an mcq option's letter, 0 for a choice */
     size_t nalts;
     key_mistake *mistakes;
     size_t nmistakes;

@@ -1,15 +1,22 @@
-/* Judging one answer to one part of an instance, by the grader's rules
- * (SPEC.md "Grading"): the drill's checker, and one the grader can adopt.
+/* Judging one answer to one part, by the rules of SPEC.md "Grading". The
+ * rules are here once, each as one function, and both the grader (grade.c,
+ * against the answer key) and the drill (ion_judge_answer, against an
+ * instance) use them:
  *
  *   numeric  read with ion_parse_quantity (decimal comma, Unicode minus,
  *            e notation, a unit or none); no unit means the part's unit; a
- *            unit of another dimension is wrong. Right when
- *            |a - k| <= max(tol-abs, tol-rel * |k|) in SI. Otherwise the
- *            matching mistake (within the part's tolerance around the
- *            mistake's value) with the highest credit gives its credit.
- *   choice   one of the part's ids, case-insensitive and whole ("out" is
- *            never "outward"); a mistake whose value is that id matches.
- *   mcq      the letter shown (A, B, ...), case-insensitive.
+ *            unit of another dimension is wrong (ion_judge_read_number).
+ *            Right when |a - k| <= max(tol-abs, tol-rel * |k|) in the
+ *            part's unit (ion_judge_within). Otherwise the matching mistake
+ *            (within the part's tolerance around the mistake's value) with
+ *            the highest credit gives its credit; with none, an answer that
+ *            is right but for its sign says so (ion_judge_sign_flipped).
+ *   choice   one of the part's ids, ignoring case, blanks and punctuation,
+ *            or a synonym students write ("outwards", "外向"); "out" is
+ *            never "outward" (ion_judge_choice). A mistake whose value is
+ *            that id matches.
+ *   mcq      the letter shown (A, B, ...: "b", "(B)", "B."), or the
+ *            option's id (ion_judge_mcq).
  *
  * Nothing here allocates or prints. */
 #ifndef ION_JUDGE_H
@@ -51,5 +58,35 @@ typedef struct {
  * a generated instance and fills *out. */
 void ion_judge_answer(const ion_instance *in, size_t part, const char *answer,
                       ion_judgement *out);
+
+/* ---- the rules, for callers that hold parts their own way (the grader) ---- */
+
+/* The tolerance around k: max(tol_abs, tol_rel * |k|), in k's unit. */
+double ion_judge_tolerance(double k, double tol_abs, double tol_rel);
+
+/* a is right for k: |a - k| <= ion_judge_tolerance(k, ...), with room for
+ * the last digits of a key written with %.10g. Any one unit for all. */
+int ion_judge_within(double a, double k, double tol_abs, double tol_rel);
+
+/* a is wrong for k but right with the other sign. */
+int ion_judge_sign_flipped(double a, double k, double tol_abs, double tol_rel);
+
+/* Reads a numeric answer to a part in `unit`. Returns ION_JUDGE_NOTE_NONE
+ * with *value (in the part's unit) and *si set; ION_JUDGE_NOTE_NOT_NUMBER
+ * with why (n bytes) saying what is wrong; or ION_JUDGE_NOTE_DIMENSION.
+ * *written is the unit written, or NULL when none was. */
+ion_judge_note ion_judge_read_number(const char *text, const ion_unit *unit, double *value, double *si,
+                                     const ion_unit **written, char *why, size_t n);
+
+/* The index of the choice among ids[0..n) that the answer names, -1 when
+ * none does, -2 when more than one could be meant. */
+long ion_judge_choice(const char *answer, const char *const *ids, size_t n);
+
+/* The index of the mcq option an answer names, by its letter (letters[i])
+ * or its id (ids[i]); -1 when none. */
+long ion_judge_mcq(const char *answer, const char *letters, const char *const *ids, size_t n);
+
+/* The ids joined by sep into buf (n bytes), for messages. */
+void ion_judge_list(const char *const *ids, size_t count, const char *sep, char *buf, size_t n);
 
 #endif

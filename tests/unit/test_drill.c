@@ -102,6 +102,9 @@ static void test_judge_numeric(void **state)
     assert_int_equal(judge(&in, 0, "4000 uV").verdict, ION_JUDGE_RIGHT);
     assert_int_equal(judge(&in, 0, "4e0mV").verdict, ION_JUDGE_RIGHT);
     assert_int_equal(judge(&in, 0, "4.6").verdict, ION_JUDGE_WRONG);       /* outside the tolerance */
+    /* The tolerance's edges are in, as for the grader (the rule of judge.h). */
+    assert_int_equal(judge(&in, 0, "4.5").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, "3.5 mV").verdict, ION_JUDGE_RIGHT);
 
     /* The other sign: wrong, the matching mistake (credit 0) says why. */
     ion_judgement j = judge(&in, 0, "\xe2\x88\x92" "4 mV");  /* Unicode minus */
@@ -169,6 +172,16 @@ static void test_judge_choice_and_mcq(void **state)
     assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_CHOICE);
     assert_int_equal(judge(&in, 2, "outward").verdict, ION_JUDGE_UNREADABLE);
     assert_int_equal(judge(&in, 2, "OUT").verdict, ION_JUDGE_RIGHT);
+    /* What students write, as the grader reads it: synonyms, any case,
+     * blanks and punctuation; "outwards" is still not "out". */
+    assert_int_equal(judge(&in, 1, "outwards").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 1, "Outward current.").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 1, "\xe5\xa4\x96\xe5\x90\x91").verdict, ION_JUDGE_RIGHT); /* 外向 */
+    j = judge(&in, 1, "inwards");
+    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.mistake, 0);
+    assert_int_equal(judge(&in, 2, "efflux").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 2, "outwards").verdict, ION_JUDGE_UNREADABLE);
     ion_instance_release(&in);
 
     make_instance(&in, "concept-refractory", 3);
@@ -181,6 +194,15 @@ static void test_judge_choice_and_mcq(void **state)
     assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
     assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_LETTER);
     assert_int_equal(judge(&in, 0, "AB").verdict, ION_JUDGE_UNREADABLE);
+    /* The letter as the grader reads it, or the option's id. */
+    char paren[8], dotted[8];
+    snprintf(paren, sizeof paren, "(%s)", lower);
+    snprintf(dotted, sizeof dotted, "%s.", right);
+    assert_int_equal(judge(&in, 0, paren).verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, dotted).verdict, ION_JUDGE_RIGHT);
+    const ion_part *mcq = &in.t->parts[0];
+    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[right[0] - 'A']].id).verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[other[0] - 'A']].id).verdict, ION_JUDGE_WRONG);
     ion_instance_release(&in);
 }
 
