@@ -40,45 +40,28 @@ ion_csv *ion_csv_new(const char *buf, size_t len, const char *name)
     return r;
 }
 
-/* The whole file, NUL-terminated, in *out. */
+/* The whole file, NUL-terminated, in *out (the caller frees it). */
 static int slurp(const char *path, char **out, size_t *len, ion_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    ion_strbuf b = {0};
+    switch (ion_strbuf_read_file(&b, path, ION_CSV_MAX_FILE)) {
+    case ION_READ_OK:
+        *out = ion_strbuf_detach(&b, len);
+        return 0;
+    case ION_READ_OPEN:
         return ion_fail(err, path, 0, "could not open: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *s = malloc(cap);
-    int ret = -1;
-    while (s) {
-        n += fread(s + n, 1, cap - n, fp);
-        if (n < cap)
-            break;
-        if (cap > ION_CSV_MAX_FILE) {
-            ion_fail(err, path, 0, "larger than %d MiB",
-                     ION_CSV_MAX_FILE >> 20);
-            goto done;
-        }
-        char *t = realloc(s, cap * 2);
-        if (!t)
-            break;
-        s = t;
-        cap *= 2;
-    }
-    if (!s) {
+    case ION_READ_TOO_LARGE:
+        ion_fail(err, path, 0, "larger than %d MiB", ION_CSV_MAX_FILE >> 20);
+        break;
+    case ION_READ_OOM:
         ion_fail(err, path, 0, "out of memory");
-    } else if (ferror(fp)) {
+        break;
+    case ION_READ_IO:
         ion_fail(err, path, 0, "could not read: %s", strerror(errno));
-    } else {
-        s[n] = '\0'; /* n < cap: there is room */
-        *out = s;
-        *len = n;
-        s = NULL;
-        ret = 0;
+        break;
     }
-done:
-    free(s);
-    fclose(fp);
-    return ret;
+    ion_strbuf_release(&b);
+    return -1;
 }
 
 ion_csv *ion_csv_open(const char *path, ion_error *err)

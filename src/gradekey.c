@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
@@ -1120,45 +1119,22 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
 
 ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ion_fail(err, path, 0, "cannot open the key");
-        return NULL;
-    }
-    /* One allocation of the file's size (a class's key is large), then
-     * growth only if the file grew meanwhile. */
-    struct stat st;
-    size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 && (uintmax_t)st.st_size <= KEY_MAX_BYTES
-                     ? (size_t)st.st_size + 1
-                     : (size_t)1 << 20;
-    char *data = malloc(cap);
-    size_t len = 0;
-    int bad = !data;
-    while (!bad) {
-        if (len == cap) {
-            char *more = cap > KEY_MAX_BYTES ? NULL : realloc(data, cap * 2);
-            if (!more) {
-                bad = cap > KEY_MAX_BYTES ? 2 : 1;
-                break;
-            }
-            data = more;
-            cap *= 2;
-        }
-        size_t n = fread(data + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    bad = bad ? bad : ferror(f);
-    fclose(f);
+    ion_strbuf data = {0};
     ion_answer_key *k = NULL;
-    if (bad == 2)
+    switch (ion_strbuf_read_file(&data, path, KEY_MAX_BYTES)) {
+    case ION_READ_OK:
+        k = ion_answer_key_parse(data.s, data.len, path, xsd_path, err);
+        break;
+    case ION_READ_OPEN:
+        ion_fail(err, path, 0, "cannot open the key");
+        break;
+    case ION_READ_TOO_LARGE:
         ion_fail(err, path, 0, "the key is larger than %zu bytes", KEY_MAX_BYTES);
-    else if (bad)
+        break;
+    default:
         ion_fail(err, path, 0, "cannot read the key");
-    else
-        k = ion_answer_key_parse(data, len, path, xsd_path, err);
-    free(data);
+    }
+    ion_strbuf_release(&data);
     return k;
 }
 

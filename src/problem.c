@@ -36,28 +36,6 @@ static xmlDocPtr read_xml(const char *data, size_t len, const char *name, ion_er
     return ion_xml_read(data, len, name, ION_XML_AS_WRITTEN, err);
 }
 
-/* A whole file into memory (NUL-terminated; caller frees), at most
- * MAX_FILE_BYTES. */
-static char *read_file(const char *path, size_t *len, ion_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ion_fail(err, path, 0, "cannot open the file");
-        return NULL;
-    }
-    char *data = malloc(MAX_FILE_BYTES + 2);
-    *len = data ? fread(data, 1, MAX_FILE_BYTES + 1, f) : 0;
-    int bad = !data || ferror(f);
-    fclose(f);
-    if (bad) {
-        free(data);
-        ion_fail(err, path, 0, "cannot read the file");
-        return NULL;
-    }
-    data[*len] = '\0';
-    return data;
-}
-
 static int validate(xmlDocPtr doc, const char *xsd_path, const char *name, ion_error *err)
 {
     xmlSchemaPtr schema = ion_xml_schema(xsd_path, err);
@@ -655,12 +633,22 @@ cleanup:
 int ion_templates_load(const char *path, const char *xsd_path,
                        ion_template_list *out, ion_error *err)
 {
-    size_t len;
-    char *data = read_file(path, &len, err);
-    if (!data)
-        return -1;
-    int rc = ion_templates_parse(data, len, path, xsd_path, out, err);
-    free(data);
+    ion_strbuf data = {0};
+    int rc = -1;
+    switch (ion_strbuf_read_file(&data, path, MAX_FILE_BYTES)) {
+    case ION_READ_OK:
+        rc = ion_templates_parse(data.s, data.len, path, xsd_path, out, err);
+        break;
+    case ION_READ_OPEN:
+        ion_fail(err, path, 0, "cannot open the file");
+        break;
+    case ION_READ_TOO_LARGE:
+        ion_fail(err, path, 0, "file is larger than %d bytes", MAX_FILE_BYTES);
+        break;
+    default:
+        ion_fail(err, path, 0, "cannot read the file");
+    }
+    ion_strbuf_release(&data);
     return rc;
 }
 

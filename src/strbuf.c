@@ -1,10 +1,13 @@
 /* A growable string: see strbuf.h. */
 #include "strbuf.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int ion_strbuf_grow(ion_strbuf *b, size_t n)
 {
@@ -64,6 +67,50 @@ void ion_strbuf_printf(ion_strbuf *b, const char *fmt, ...)
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+ion_read_status ion_strbuf_read_file(ion_strbuf *b, const char *path, size_t limit)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ION_READ_OPEN;
+    struct stat st;
+    size_t want = 1 << 16; /* room asked for before the next read */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= limit)
+        want = (size_t)st.st_size;
+    size_t start = b->len, got = 0;
+    ion_read_status ret = ION_READ_OK;
+    for (;;) {
+        if (ion_strbuf_grow(b, want)) {
+            ret = ION_READ_OOM;
+            break;
+        }
+        /* One byte past the limit is enough to know the file is too large. */
+        size_t room = b->cap - b->len - 1;
+        if (room > limit + 1 - got)
+            room = limit + 1 - got;
+        size_t n = fread(b->s + b->len, 1, room, f);
+        b->len += n;
+        got += n;
+        if (got > limit) {
+            ret = ION_READ_TOO_LARGE;
+            break;
+        }
+        if (n < room) {
+            if (ferror(f))
+                ret = ION_READ_IO;
+            break;
+        }
+        want = got; /* the file grew meanwhile, or said no size: double */
+    }
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    if (ret != ION_READ_OK)
+        b->len = start;
+    if (b->s)
+        b->s[b->len] = '\0';
+    return ret;
 }
 
 void ion_strbuf_reset(ion_strbuf *b)

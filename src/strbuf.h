@@ -47,6 +47,20 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void ion_strbuf_printf(ion_strbuf *b, const char *fmt, ...);
 
+/* How ion_strbuf_read_file ended. */
+typedef enum {
+    ION_READ_OK = 0,
+    ION_READ_OPEN,      /* the file could not be opened */
+    ION_READ_IO,        /* reading failed */
+    ION_READ_TOO_LARGE, /* it holds more than the limit */
+    ION_READ_OOM,
+} ion_read_status;
+
+/* Appends the whole file at path to b (one allocation of the file's size
+ * when it says its size), at most limit bytes. On failure b keeps the text
+ * it had (out of memory sets oom) and errno is the failing call's. */
+ion_read_status ion_strbuf_read_file(ion_strbuf *b, const char *path, size_t limit);
+
 /* Empties b for reuse: its memory is kept, oom is cleared. */
 void ion_strbuf_reset(ion_strbuf *b);
 

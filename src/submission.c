@@ -2,7 +2,6 @@
 #include "submission.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +25,7 @@ typedef struct {
 
 struct ion_sub_parser {
     char *xsd_path;
-    char *file;            /* ion_sub_parse_file's buffer */
-    size_t file_cap;
+    ion_strbuf file;       /* ion_sub_parse_file's buffer */
     ion_strbuf buf;        /* the current submission's strings */
     raw_answer *raw;
     size_t nraw, cap_raw;
@@ -53,7 +51,7 @@ void ion_sub_parser_free(ion_sub_parser *p)
     if (!p)
         return;
     free(p->xsd_path);
-    free(p->file);
+    ion_strbuf_release(&p->file);
     ion_strbuf_release(&p->buf);
     free(p->raw);
     free(p->answers);
@@ -651,45 +649,19 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len, const char *n
 int ion_sub_parse_file(ion_sub_parser *p, const char *path, ion_submission_fn fn, void *ctx,
                        ion_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ion_fail(err, path, 0, "cannot open the file");
     const size_t limit = ION_SUBMISSION_MAX_CSV_BYTES;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > limit)) {
-        fclose(f);
-        if (!S_ISREG(st.st_mode))
-            return ion_fail(err, path, 0, "not a regular file");
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return ion_fail(err, path, 0, "not a regular file");
+    ion_strbuf_reset(&p->file);
+    switch (ion_strbuf_read_file(&p->file, path, limit)) {
+    case ION_READ_OK:
+        return ion_sub_parse(p, p->file.s, p->file.len, path, fn, ctx, err);
+    case ION_READ_OPEN:
+        return ion_fail(err, path, 0, "cannot open the file");
+    case ION_READ_TOO_LARGE:
         return ion_fail(err, path, 0, "the file is larger than %zu bytes", limit);
-    }
-    size_t len = 0;
-    int bad = 0;
-    for (;;) {
-        if (len == p->file_cap) {
-            if (p->file_cap > limit)
-                break;
-            size_t cap = p->file_cap ? p->file_cap * 4 : 64 * 1024;
-            if (cap > limit)
-                cap = limit + 1;
-            char *b = realloc(p->file, cap + 1);
-            if (!b) {
-                bad = 1;
-                break;
-            }
-            p->file = b;
-            p->file_cap = cap;
-        }
-        size_t n = fread(p->file + len, 1, p->file_cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    bad = bad || ferror(f);
-    fclose(f);
-    if (bad)
+    default:
         return ion_fail(err, path, 0, "cannot read the file");
-    if (len > limit)
-        return ion_fail(err, path, 0, "the file is larger than %zu bytes", limit);
-    p->file[len] = '\0';
-    return ion_sub_parse(p, p->file, len, path, fn, ctx, err);
+    }
 }

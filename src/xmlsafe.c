@@ -8,6 +8,8 @@
 
 #include <libxml/parser.h>
 
+#include "strbuf.h"
+
 /* No file or URL is ever fetched on behalf of a document. */
 static xmlParserInputPtr refuse_external(const char *url, const char *id,
                                          xmlParserCtxtPtr ctxt)
@@ -91,37 +93,6 @@ xmlDocPtr ion_xml_read(const char *data, size_t len, const char *name, ion_xml_c
     return doc;
 }
 
-/* The XSD text, read by us: the entity loader refuses every file. */
-static char *read_small_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || cap >= (8u << 20))
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err)
 {
     /* A process reads problem files, or a key and submissions. */
@@ -138,21 +109,22 @@ xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err)
         return NULL;
     }
     ion_xml_init();
-    size_t len = 0;
-    char *xsd = read_small_file(xsd_path, &len);
-    if (!xsd) {
+    /* Read by us: the entity loader refuses every file. */
+    ion_strbuf xsd = {0};
+    if (ion_strbuf_read_file(&xsd, xsd_path, 8 << 20)) {
+        ion_strbuf_release(&xsd);
         ion_fail(err, xsd_path, 0, "cannot read the schema");
         return NULL;
     }
     ion_xml_error x = {0};
     xmlSchemaPtr schema = NULL;
-    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd, (int)len);
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd.s, (int)xsd.len);
     if (pc) {
         xmlSchemaSetParserStructuredErrors(pc, ion_xml_keep, &x);
         schema = xmlSchemaParse(pc);
         xmlSchemaFreeParserCtxt(pc);
     }
-    free(xsd);
+    ion_strbuf_release(&xsd);
     if (!schema) {
         ion_fail(err, xsd_path, x.line, "invalid schema: %s", x.seen ? x.msg : "out of memory");
         return NULL;
