@@ -10,6 +10,7 @@
 #include "catalog.h"
 #include "judge.h"
 #include "rng.h"
+#include "text.h"
 #include "tmpl.h"
 
 /* ---- wording ----------------------------------------------------------- */
@@ -299,21 +300,8 @@ static char *plain_text(const ion_instance *in, const ion_i18n *t, int lang)
     ion_strbuf b = {0};
     if (ion_instance_plain(in, markup, &b))
         ion_strbuf_release(&b);
-    char *plain = b.s;
     /* Authors wrap long texts over several lines: one line on screen. */
-    if (plain) {
-        char *d = plain;
-        for (const char *s = plain; *s; s++) {
-            int blank = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
-            if (blank && (d == plain || d[-1] == ' '))
-                continue;
-            *d++ = blank ? ' ' : *s;
-        }
-        while (d > plain && d[-1] == ' ')
-            d--;
-        *d = '\0';
-    }
-    return plain;
+    return b.s ? ion_squeeze_blanks(b.s) : NULL;
 }
 
 /* The right answer of part i as shown: "-58.32 mV", "out", "D) text". */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "text.h"
 #include "xmlsafe.h"
 
 #define MAX_FILE_BYTES (4 << 20)
@@ -66,23 +67,19 @@ static const char *lang_of(xmlNodePtr n)
     return buf;
 }
 
-/* Text into markup: whitespace runs collapse to one space, and the XML
- * specials stay escaped so that the markup stays unambiguous. */
+/* Text into markup: the XML specials stay escaped so that the markup stays
+ * unambiguous. */
 static void put_text(ion_strbuf *b, const char *t)
 {
     for (; *t; t++) {
-        if (*t == ' ' || *t == '\n' || *t == '\t' || *t == '\r') {
-            if (b->len && b->s[b->len - 1] != ' ')
-                ion_strbuf_puts(b, " ");
-        } else if (*t == '<') {
+        if (*t == '<')
             ion_strbuf_puts(b, "&lt;");
-        } else if (*t == '>') {
+        else if (*t == '>')
             ion_strbuf_puts(b, "&gt;");
-        } else if (*t == '&') {
+        else if (*t == '&')
             ion_strbuf_puts(b, "&amp;");
-        } else {
+        else
             ion_strbuf_addch(b, *t);
-        }
     }
 }
 
@@ -103,24 +100,20 @@ static void put_markup(ion_strbuf *b, xmlNodePtr n)
     }
 }
 
-/* An element's inline markup, trimmed; the caller frees it. */
+/* An element's inline markup on one line (blank runs as one space,
+ * trimmed); the caller frees it. */
 static char *markup_of(xmlNodePtr n)
 {
     ion_strbuf b = {0};
+    ion_strbuf_puts(&b, "");
     put_markup(&b, n);
     if (b.oom)
         abort();
-    if (!b.s)
-        return strdup("");
-    size_t start = b.s[0] == ' ';
-    while (b.len > start && b.s[b.len - 1] == ' ')
-        b.s[--b.len] = '\0';
-    memmove(b.s, b.s + start, b.len - start + 1);
-    return b.s;
+    return ion_squeeze_blanks(b.s);
 }
 
-/* The plain text content of an element (its expression), whitespace runs
- * collapsed, so that messages and keys show it on one line. */
+/* The plain text content of an element (its expression) on one line, so
+ * that messages and keys show it so. */
 static char *text_of(xmlNodePtr n)
 {
     ion_strbuf b = {0};
@@ -130,18 +123,7 @@ static char *text_of(xmlNodePtr n)
             ion_strbuf_puts(&b, (const char *)c->content);
     if (b.oom)
         abort();
-    size_t k = 0;
-    for (size_t i = 0; b.s[i]; i++) {
-        int space = b.s[i] == ' ' || b.s[i] == '\n' || b.s[i] == '\t' || b.s[i] == '\r';
-        if (!space)
-            b.s[k++] = b.s[i];
-        else if (k && b.s[k - 1] != ' ')
-            b.s[k++] = ' ';
-    }
-    while (k && b.s[k - 1] == ' ')
-        k--;
-    b.s[k] = '\0';
-    return b.s;
+    return ion_squeeze_blanks(b.s);
 }
 
 /* ---- building a template ---------------------------------------------- */

@@ -105,3 +105,18 @@ int ion_markup_plain(const char *markup, ion_strbuf *b)
     }
     return b->oom ? -1 : 0;
 }
+
+char *ion_squeeze_blanks(char *s)
+{
+    char *d = s;
+    for (const char *c = s; *c; c++) {
+        int blank = *c == ' ' || *c == '\n' || *c == '\t' || *c == '\r';
+        if (blank && (d == s || d[-1] == ' '))
+            continue;
+        *d++ = blank ? ' ' : *c;
+    }
+    while (d > s && d[-1] == ' ')
+        d--;
+    *d = '\0';
+    return s;
+}

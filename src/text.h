@@ -11,4 +11,9 @@
  * memory. */
 int ion_markup_plain(const char *markup, ion_strbuf *b);
 
+/* Collapses each run of blanks (space, tab, CR, LF) in s to one space and
+ * drops those at both ends, in place: authored text wrapped over several
+ * lines, on one. Returns s. */
+char *ion_squeeze_blanks(char *s);
+
 #endif
