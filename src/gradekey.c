@@ -942,14 +942,20 @@ static xmlEntityPtr sax_entity(void *ctx, const xmlChar *name)
 }
 
 /* libxml2's own parse errors (set with xmlSetStructuredErrorFunc, whose
- * context is the reader): the first one stops the parse. */
+ * context is the reader): the first one fails the parse. It is only
+ * recorded, not stopped with xmlStopParser: libxml2 reports some errors
+ * from inside its input code (an encoding error in xmlParserInputGrow),
+ * which goes on using the input buffer xmlStopParser frees. The reader
+ * ignores every event after a failure, and libxml2 sends none after a
+ * fatal error. */
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     key_reader *kr = ctx;
     if (kr->failed || !e || e->level < XML_ERR_ERROR)
         return;
     ion_xml_keep(&kr->xml, e);
-    stop(kr, ion_fail(kr->err, kr->name, kr->xml.line, "%s", kr->xml.msg));
+    ion_fail(kr->err, kr->name, kr->xml.line, "%s", kr->xml.msg);
+    kr->failed = 1;
 }
 
 static int cmp_columns(const void *a, const void *b)
