@@ -982,7 +982,10 @@ static int finish(key_reader *kr)
         free(map);
         return ion_fail(kr->err, kr->name, 0, "out of memory");
     }
-    memcpy(sorted, k->columns, k->ncolumns * sizeof *sorted);
+    /* A key without students has no columns, and k->columns is NULL: not
+     * even 0 bytes may be copied from or to NULL. */
+    if (k->ncolumns)
+        memcpy(sorted, k->columns, k->ncolumns * sizeof *sorted);
     qsort(sorted, k->ncolumns, sizeof *sorted, cmp_columns);
     for (size_t i = 0; i < k->ncolumns; i++)
         for (size_t j = 0; j < k->ncolumns; j++)
@@ -990,7 +993,8 @@ static int finish(key_reader *kr)
                 map[i] = j;
     for (size_t i = 0; i < k->nparts; i++)
         k->parts[i].column = map[k->parts[i].column];
-    memcpy(k->columns, sorted, k->ncolumns * sizeof *sorted);
+    if (k->ncolumns)
+        memcpy(k->columns, sorted, k->ncolumns * sizeof *sorted);
     free(sorted);
     free(map);
     for (size_t i = 0; i < k->nstudents; i++) {

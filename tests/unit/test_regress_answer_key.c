@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
 #include "grade.h"
 
 /* "<\0\0\0" looks like UCS-4 to libxml2, whose conversion error reached
@@ -23,10 +25,34 @@ static void ucs4_looking_bytes_are_refused(void **state)
     assert_true(err.msg[0] != '\0');
 }
 
+/* A key without students (the schema allows it) has no part columns; the
+ * reader copied its NULL column array with memcpy, which is undefined even
+ * for 0 bytes (UBSan under make asan). */
+static void key_without_students(void **state)
+{
+    (void)state;
+    static const char data[] =
+        "<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"week5\" course=\"PHYS2\"/>";
+    ion_error err = {0};
+    ion_answer_key *k = ion_answer_key_parse(data, sizeof data - 1, "key.xml", NULL, &err);
+    assert_non_null(k);
+    assert_int_equal(ion_answer_key_students(k), 0);
+    assert_int_equal(ion_answer_key_parts(k), 0);
+    ion_gradebook *gb = ion_gradebook_new(k, "en");
+    assert_non_null(gb);
+    size_t len;
+    char *csv = ion_gradebook_csv(gb, &len);
+    assert_non_null(csv);
+    free(csv);
+    ion_gradebook_free(gb);
+    ion_answer_key_free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ucs4_looking_bytes_are_refused),
+        cmocka_unit_test(key_without_students),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
