@@ -96,3 +96,27 @@ lint: deps
 
 clean:
 	rm -rf build build-asan ionsheet libionsheet.a
+
+# libFuzzer targets (tests/fuzz/README.md), needing clang and
+# libclang-rt-14-dev: the library again with the sanitizers in build-fuzz/,
+# then each target FUZZ_SECONDS over its corpus (a scratch copy of the seeds
+# in tests/fuzz/corpus/ that grows from run to run). A crash stops here, its
+# input in build-fuzz/artifacts/.
+FUZZ_SECONDS ?= 30
+FUZZ_SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+.PHONY: fuzz
+fuzz: deps
+	@command -v clang >/dev/null || { echo "make fuzz: needs clang and libclang-rt-14-dev"; exit 1; }
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libionsheet.a
+	@set -e; mkdir -p build-fuzz/fuzz build-fuzz/artifacts; \
+	for src in $(sort $(wildcard tests/fuzz/fuzz_*.c)); do t=$$(basename $$src .c); \
+	  clang $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -DFUZZ_ROOT='"$(CURDIR)"' -o build-fuzz/fuzz/$$t \
+	    $$src build-fuzz/libionsheet.a $(LDLIBS); \
+	  mkdir -p build-fuzz/corpus/$$t; cp tests/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  if build-fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -dict=tests/fuzz/$$t.dict -artifact_prefix=build-fuzz/artifacts/$$t- \
+	      build-fuzz/corpus/$$t >build-fuzz/$$t.log 2>&1; \
+	  then grep -E 'DONE|^Done' build-fuzz/$$t.log; \
+	  else tail -n 40 build-fuzz/$$t.log; exit 1; fi; \
+	done

@@ -1,0 +1,52 @@
+/* Numbers and units as people write them (ion_parse_quantity), and the
+ * unit table lookup. Promises checked (units.h, instance.h): a refusal
+ * says why in a terminated message; an accepted number is finite and its
+ * unit is one of the table's; and what ionsheet prints (ion_format_sig and
+ * the unit's name) is read back as the same quantity, to its figures. */
+#include <math.h>
+
+#include "fuzz.h"
+#include "instance.h"
+#include "units.h"
+
+static void check_round_trip(double v, const ion_unit *u)
+{
+    for (int sig = 1; sig <= 17; sig += 4) {
+        char shown[64], text[128], why[128];
+        ion_format_sig(v, sig, shown, sizeof shown);
+        snprintf(text, sizeof text, "%s %s", shown, u ? u->name : "");
+        double back;
+        const ion_unit *bu;
+        if (ion_parse_quantity(text, &back, &bu, why, sizeof why) != 0) {
+            fprintf(stderr, "printed '%s' is not read back: %s\n", text, why);
+            abort();
+        }
+        FUZZ_CHECK(bu == u);
+        FUZZ_CHECK(fabs(back - v) <= fabs(v) * pow(10, 1 - sig));
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *text = fuzz_cstr(data, size);
+    double v = 12345;
+    const ion_unit *u = (const ion_unit *)&v; /* must be overwritten */
+    char why[40];
+    memset(why, 'x', sizeof why);
+    if (ion_parse_quantity(text, &v, &u, why, sizeof why) == 0) {
+        FUZZ_CHECK(isfinite(v));
+        FUZZ_CHECK(!u || ion_unit_find(u->name) == u);
+        FUZZ_CHECK(!u || u->dim < ION_DIM_COUNT);
+        if (fabs(v) < 1e300) /* rounding up may pass DBL_MAX */
+            check_round_trip(v, u);
+    } else {
+        FUZZ_CHECK(memchr(why, '\0', sizeof why) && why[0]);
+        /* Without a buffer for the reason it refuses all the same. */
+        FUZZ_CHECK(ion_parse_quantity(text, &v, &u, NULL, 0) == -1);
+    }
+
+    const ion_unit *f = ion_unit_findn(text, size > 64 ? 64 : (int)size);
+    FUZZ_CHECK(!f || f->dim < ION_DIM_COUNT);
+    free(text);
+    return 0;
+}
