@@ -723,6 +723,12 @@ static int end_problem(key_reader *kr)
     ion_answer_key *k = kr->k;
     if (k->nparts == kr->prob_part0)
         return fail(kr, "problem %d has no part", kr->prob_n);
+    /* A choice or mcq part without alternatives: no answer could ever be
+     * right (and the grader would index a NULL array). */
+    for (size_t i = kr->prob_part0; i < k->nparts; i++)
+        if (k->parts[i].kind != KEY_NUMERIC && !k->parts[i].nalt)
+            return stop(kr, ion_fail(kr->err, kr->name, k->parts[i].line, "part %s has no %s",
+                                     k->parts[i].id, k->parts[i].kind == KEY_CHOICE ? "choices" : "options"));
     if (grow(&k->vals, &kr->cap_vals, k->nvals + kr->nvars, sizeof *k->vals) < 0 ||
         grow(&k->probs, &kr->cap_probs, k->nprobs, sizeof *k->probs) < 0)
         return oom(kr);

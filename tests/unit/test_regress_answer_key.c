@@ -48,11 +48,34 @@ static void key_without_students(void **state)
     ion_answer_key_free(k);
 }
 
+/* A choice part without <choice> children (which the schema allows) was
+ * accepted, and grading it took an address inside the key's NULL array of
+ * alternatives (UBSan: zero offset applied to a null pointer). Such a part
+ * can never be answered right: the reader refuses it. */
+static void choice_part_without_choices(void **state)
+{
+    (void)state;
+    static const char data[] =
+        "<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"week5\" course=\"PHYS2\">\n"
+        "  <student id=\"s001\" name=\"Ada\">\n"
+        "    <problem n=\"1\" template=\"t\" version=\"1\" seed=\"1\">\n"
+        "      <part id=\"1a\" kind=\"choice\" value=\"outward\" points=\"1\"/>\n"
+        "    </problem>\n"
+        "  </student>\n"
+        "</answer-key>\n";
+    ion_error err = {0};
+    ion_answer_key *k = ion_answer_key_parse(data, sizeof data - 1, "key.xml", NULL, &err);
+    assert_null(k);
+    assert_string_equal(err.msg, "part 1a has no choices");
+    assert_int_equal(err.line, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ucs4_looking_bytes_are_refused),
         cmocka_unit_test(key_without_students),
+        cmocka_unit_test(choice_part_without_choices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
