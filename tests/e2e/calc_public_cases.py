@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Runs every case of shared/cases/public.tsv through `ionsheet calc --si`
+"""Runs every case of tests/cases/public.tsv (a copy of shared/cases/public.tsv,
+so the tests need nothing outside the repository) through `ionsheet calc --si`
 and compares with the independent implementation's results."""
 import math, os, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CASES = os.path.join(ROOT, "..", "shared", "cases", "public.tsv")
+CASES = os.path.join(ROOT, "tests", "cases", "public.tsv")
 
 def main():
     failures = count = 0
