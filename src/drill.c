@@ -344,6 +344,7 @@ typedef struct {
     int level, fails, streak;
     int attempts, right_first;
     int candidates;     /* templates of the picker's difficulty */
+    int at[4];          /* of them, how many of each difficulty 1..3 */
 } pk_topic;
 
 struct ion_drill_picker {
@@ -394,7 +395,11 @@ static int pk_add_template(const ion_bank_template *d, void *ctx)
         tp->mind = d->difficulty;
     if (d->difficulty > tp->maxd)
         tp->maxd = d->difficulty;
-    tp->candidates += !p->difficulty || d->difficulty == p->difficulty;
+    if (!p->difficulty || d->difficulty == p->difficulty) {
+        tp->candidates++;
+        if (d->difficulty >= 1 && d->difficulty <= 3)
+            tp->at[d->difficulty]++;
+    }
     pk_template *t = realloc(p->t, (p->nt + 1) * sizeof *t);
     if (!t)
         return p->oom = 1;
@@ -578,7 +583,12 @@ const char *ion_drill_pick(ion_drill_picker *p, uint64_t *seed)
         if (t->topic != topic || !pk_candidate(p, t))
             continue;
         int gap = p->difficulty ? 0 : abs(t->difficulty - tp->level);
-        w[i] = closeness[gap > 2 ? 2 : gap] * (0.5 + 2 * (1 - pk_accuracy(t->attempts, t->right_first)));
+        /* The closeness is shared among the templates of that difficulty,
+         * so that the level's difficulty comes most often however many
+         * templates the others have. */
+        int same = t->difficulty >= 1 && t->difficulty <= 3 ? tp->at[t->difficulty] : 1;
+        w[i] = closeness[gap > 2 ? 2 : gap] / (same > 0 ? same : 1) *
+               (0.5 + 2 * (1 - pk_accuracy(t->attempts, t->right_first)));
         if (t->streak >= 3)
             w[i] /= 2;
         if ((long)i == p->shown && tp->candidates > 1)

@@ -12,7 +12,8 @@
  * 0.5 + 4 * (1 - a), where a = (right first + 1) / (attempts + 2) over the
  * user's history in that topic, so weak topics come more often; then a
  * template of it with weight
- *   closeness of its difficulty to the topic's level (1, 1/4, 1/20)
+ *   closeness of its difficulty to the topic's level (1, 1/4, 1/20),
+ *     shared among the topic's templates of that difficulty
  *   * (0.5 + 2 * (1 - a)) for its own history a
  *   * 1/2 once it was right first time 3 times in a row
  *   * 1/4 for the template just shown (when the topic has others).

@@ -712,6 +712,21 @@ static void test_picker_levels(void **state)
     assert_true(easy > 550); /* 3 of the 9 templates */
     ion_drill_picker_free(p);
 
+    /* However few templates the level's difficulty has: GHK has one of
+     * difficulty 1 (ghk-kna) beside five of 2, and at level 1 it still
+     * comes most often (it used to come 38% of the time, difficulty 2
+     * 53%). */
+    p = ion_drill_picker_new(bank, "ghk-beginner", "ghk", 0, 1, &err);
+    assert_non_null(p);
+    assert_int_equal(level_of(p, "ghk"), 1);
+    int kna = 0;
+    for (int i = 0; i < 2000; i++) {
+        uint64_t seed;
+        kna += !strcmp(ion_drill_pick(p, &seed), "ghk-kna");
+    }
+    assert_true(kna > 2000 / 2);
+    ion_drill_picker_free(p);
+
     /* Levels come back from the bank: right at difficulty 1, then (a
      * second later, so the order is known) two misses at difficulty 2. */
     assert_int_equal(ion_bank_drill_record(bank, "stored", "nernst-k", 1, 1, &err), 0);
