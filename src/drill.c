@@ -86,8 +86,8 @@ static const char *const msgs[2][M_COUNT] = {
         [M_PARTIAL] = "✗ 不完全对：这个答案只能得 {pct}% 的分数。",
         [M_SIGN] = "检查符号：数值大小对了，符号不对。",
         [M_DIMENSION] = "单位 {unit} 不适用于此题：请用 {want} 作答。",
-        [M_NOT_NUMBER] = "无法把它读作数值（{why}）。请输入一个数，例如 0.25。",
-        [M_NOT_NUMBER_UNIT] = "无法把它读作数值（{why}）。请输入一个数，可带单位，例如 12.5 或 12.5 {unit}。",
+        [M_NOT_NUMBER] = "无法识别为数值（{why}）。请输入一个数，例如 0.25。",
+        [M_NOT_NUMBER_UNIT] = "无法识别为数值（{why}）。请输入一个数，可带单位，例如 12.5 或 12.5 {unit}。",
         [M_NOT_CHOICE] = "请从以下选项中选一个作答：{list}。",
         [M_NOT_LETTER] = "请只用一个字母作答（{first} 到 {last}）。",
         [M_HINT] = "提示：{text}",
@@ -753,12 +753,46 @@ static void prompt(session *s, const problem *pb, size_t i)
     fflush(s->w.out);
 }
 
+/* The number parser's reason (units.c, judge.c: English, the quoted text
+ * between a fixed start and end) in Chinese; left as it is in English or
+ * when it is none of those. */
+static void reason_text(const char *why, int lang, char *buf, size_t n)
+{
+    static const struct {
+        const char *start, *end, *zh;
+    } reasons[] = {
+        {"'", "' is not a number", "“{text}”不是数值"},
+        {"'", "' has more than one decimal separator", "“{text}”有不止一个小数点"},
+        {"'", "' is out of range", "“{text}”超出了可表示的范围"},
+        {"'", "' has a malformed unit", "“{text}”的单位写法有误"},
+        {"unknown unit '", "'", "不认识的单位“{text}”"},
+        {"number too long", "", "数字太长"},
+        {"the answer is too long", "", "答案太长"},
+    };
+    snprintf(buf, n, "%s", why);
+    if (!lang)
+        return;
+    size_t len = strlen(why);
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+        size_t a = strlen(reasons[i].start), b = strlen(reasons[i].end);
+        if (len < a + b || strncmp(why, reasons[i].start, a) || strcmp(why + len - b, reasons[i].end))
+            continue;
+        char text[128];
+        snprintf(text, sizeof text, "%.*s", (int)(len - a - b), why + a);
+        const char *names[] = {"text"}, *values[] = {text};
+        ion_tmpl_expand(buf, n, reasons[i].zh, names, values, 1);
+        return;
+    }
+}
+
 /* Says why an answer could not be read; it does not count as a try. */
 static void say_unreadable(session *s, const ion_part *p, const ion_judgement *j)
 {
     if (j->note == ION_JUDGE_NOTE_NOT_NUMBER) {
         const char *unit = ion_unit_label(p->unit);
-        say(&s->w, "  ", C_YELLOW, *unit ? M_NOT_NUMBER_UNIT : M_NOT_NUMBER, "why", j->detail, "unit", unit,
+        char why[256];
+        reason_text(j->detail, s->w.lang, why, sizeof why);
+        say(&s->w, "  ", C_YELLOW, *unit ? M_NOT_NUMBER_UNIT : M_NOT_NUMBER, "why", why, "unit", unit,
             (const char *)NULL);
     } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE) {
         char list[256];

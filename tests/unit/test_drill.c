@@ -406,6 +406,19 @@ static void test_session_unreadable_is_no_try(void **state)
     assert_non_null(strstr(out, "? shows a hint"));
     assert_int_equal(t.right_first, 1);
     free(out);
+
+    /* In Chinese the parser's reasons are in Chinese too. */
+    const char *zh_script[] = {"abc", "1.2.3", "5 mVV", "R"};
+    reader r2 = {.script = zh_script, .n = 4, .rest = "R", .max_problems = 1};
+    o = opts("typo-zh", "pump", 2);
+    o.lang = "zh";
+    out = session(&o, &r2, &t, 0);
+    assert_non_null(strstr(out, "无法识别为数值（“abc”不是数值）。"));
+    assert_non_null(strstr(out, "（“1.2.3”有不止一个小数点）"));
+    assert_non_null(strstr(out, "（不认识的单位“mVV”）"));
+    assert_null(strstr(out, "not a number"));
+    assert_int_equal(t.right_first, 1);
+    free(out);
 }
 
 static void test_session_hint_and_solution(void **state)
