@@ -35,6 +35,8 @@ check 3 "unknown unit" ./ionsheet calc nernst z=1 out=4mX in=140mM
 check 3 "wrong dimension" ./ionsheet calc nernst z=1 out=4mV in=140mM
 check 3 "z = 0" ./ionsheet calc nernst z=0 out=4mM in=140mM
 check 3 "negative concentration" ./ionsheet calc nernst z=1 out=-4mM in=140mM
+check 2 "ghk ion without a valence" ./ionsheet calc ghk P_X=1 X_out=4mM X_in=140mM
+grep -qxF "ionsheet: calc: give the valence of X as z_X" /tmp/ion_calc_err || { echo "FAIL valence message:"; cat /tmp/ion_calc_err; fail=1; }
 check 3 "no ion inside" ./ionsheet calc ghk P_K=1 K_out=4mM K_in=0mM
 grep -q "^ionsheet: calc: " /tmp/ion_calc_err || { echo "FAIL message format"; fail=1; }
 check 0 "help" ./ionsheet calc --help
