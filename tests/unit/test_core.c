@@ -170,6 +170,13 @@ static void ghk_current_limits(void **state)
     assert_true(isfinite(I) && I > 0);
     assert_int_equal(ion_ghk_current(1e-8, 2, 2, 1e-4, -50, T37, &I), ION_OK);
     assert_true(isfinite(I) && I < 0);
+    /* Near the w = -700 switch a large c_out times e^-w would overflow
+     * (100 M here); the current is P z F w c_out to double precision. */
+    double VT = ION_R * T37 / ION_F;
+    assert_int_equal(ion_ghk_current(1e-8, 1, 1e5, 1, -699 * VT, T37, &I), ION_OK);
+    assert_rel(I, 1e-8 * ION_F * -699 * 1e5, 1e-12);
+    assert_int_equal(ion_ghk_current(1e-8, -1, 1, 1e5, 699 * VT, T37, &I), ION_OK);
+    assert_rel(I, 1e-8 * ION_F * 699 * 1, 1e-12);
 }
 
 static void chord_and_pump(void **state)
