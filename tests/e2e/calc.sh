@@ -19,6 +19,8 @@ check 0 "micro units" ./ionsheet calc nernst z=2 out=2mM in=100nM T=310.15K
 expect_line "nernst Ca" "E = 132.344 mV"
 check 0 "µM and μM" ./ionsheet calc nernst z=2 out=2000µM in=0.1μM
 expect_line "nernst Ca micro" "E = 132.344 mV"
+check 0 "uM and degC" ./ionsheet calc nernst z=2 out=2000uM in=0.1uM T=37degC
+expect_line "nernst Ca uM degC" "E = 132.344 mV"
 check 0 "drive anion" ./ionsheet calc drive z=-1 V_m=-70mV E=-64mV
 expect_line "drive DF" "DF = -6 mV"
 expect_line "drive current" "current = inward"
