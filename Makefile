@@ -30,18 +30,22 @@ E2E     := $(sort $(wildcard tests/e2e/*.sh))
 
 all: deps ionsheet
 
-# Installs only what is missing, and says so; a no-op on a ready machine.
-deps: $(BUILD)/.deps
-$(BUILD)/.deps: Makefile
-	@mkdir -p $(BUILD)
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the Debian packages of $(1) that are not installed (apt-get update
+# first), and says so; a no-op on a ready machine.
+INSTALL_MISSING = missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+	    missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "ionsheet: installing missing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing || exit 1; \
 	fi
+
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: Makefile
+	@mkdir -p $(BUILD)
+	@$(call INSTALL_MISSING,$(DEB_PACKAGES))
 	@touch $@
 
 $(BUILD)/libionsheet.a: $(LIB_OBJ)
@@ -87,10 +91,12 @@ asan: deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
 
 valgrind: deps $(UNIT_BIN)
+	@$(call INSTALL_MISSING,valgrind)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
 	  valgrind -q --error-exitcode=9 --leak-check=full $$t; done
 
 lint: deps
+	@$(call INSTALL_MISSING,cppcheck)
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
 	  --suppress=missingIncludeSystem -Isrc src
 

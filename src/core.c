@@ -125,6 +125,8 @@ static double ghk_flux(const ion_species *s, double u)
         return s->P * s->z * w * s->c_in;
     if (w < -700)      /* e^-w huge: I -> P z F (-w) (-c_out) */
         return s->P * s->z * w * s->c_out;
+    if (w < -1e-8)     /* the same times e^w/e^w: c_out e^-w cannot overflow */
+        return s->P * s->z * w / expm1(w) * (s->c_in * exp(w) - s->c_out);
     double g = x_over_1_minus_exp(w);
     return s->P * s->z * g * (s->c_in - s->c_out * exp(-w));
 }

@@ -424,7 +424,7 @@ static char *fmt_milli(char *d, long v)
         *d++ = tmp[--k];
     if (fp) {
         *d++ = '.';
-        for (long m = 100; m && fp; m /= 10) {
+        for (long m = 100; fp; m /= 10) { /* fp % 1 == 0: ends by m = 1 */
             *d++ = (char)('0' + fp / m);
             fp %= m;
         }

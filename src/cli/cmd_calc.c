@@ -41,6 +41,9 @@ typedef struct {
 } calc_ctx;
 
 /* Records the first error with its exit code; later ones are noise. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
 static int fail(calc_ctx *c, int code, const char *fmt, ...)
 {
     if (!c->status) {
@@ -98,6 +101,9 @@ static int get_temperature(calc_ctx *c, double *T)
     return get(c, "T", ION_DIM_TEMP, 0, T) < 0 ? -1 : 0;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
 static void emit(calc_ctx *c, const char *fmt, ...)
 {
     va_list ap;
@@ -187,7 +193,7 @@ static int calc_ghk(calc_ctx *c)
         if (has_z < 0)
             return -1;
         if (!has_z && !known_valence(x, &s->z))
-            return fail(c, EXIT_USAGE, "give the valence of %s as z_%s", x);
+            return fail(c, EXIT_USAGE, "give the valence of %s as z_%s", x, x);
         snprintf(key, sizeof key, "%s_out", x);
         if (get(c, key, ION_DIM_CONC, 1, &s->c_out) < 0)
             return -1;

@@ -19,6 +19,8 @@ check 0 "micro units" ./ionsheet calc nernst z=2 out=2mM in=100nM T=310.15K
 expect_line "nernst Ca" "E = 132.344 mV"
 check 0 "µM and μM" ./ionsheet calc nernst z=2 out=2000µM in=0.1μM
 expect_line "nernst Ca micro" "E = 132.344 mV"
+check 0 "uM and degC" ./ionsheet calc nernst z=2 out=2000uM in=0.1uM T=37degC
+expect_line "nernst Ca uM degC" "E = 132.344 mV"
 check 0 "drive anion" ./ionsheet calc drive z=-1 V_m=-70mV E=-64mV
 expect_line "drive DF" "DF = -6 mV"
 expect_line "drive current" "current = inward"
@@ -35,6 +37,8 @@ check 3 "unknown unit" ./ionsheet calc nernst z=1 out=4mX in=140mM
 check 3 "wrong dimension" ./ionsheet calc nernst z=1 out=4mV in=140mM
 check 3 "z = 0" ./ionsheet calc nernst z=0 out=4mM in=140mM
 check 3 "negative concentration" ./ionsheet calc nernst z=1 out=-4mM in=140mM
+check 2 "ghk ion without a valence" ./ionsheet calc ghk P_X=1 X_out=4mM X_in=140mM
+grep -qxF "ionsheet: calc: give the valence of X as z_X" /tmp/ion_calc_err || { echo "FAIL valence message:"; cat /tmp/ion_calc_err; fail=1; }
 check 3 "no ion inside" ./ionsheet calc ghk P_K=1 K_out=4mM K_in=0mM
 grep -q "^ionsheet: calc: " /tmp/ion_calc_err || { echo "FAIL message format"; fail=1; }
 check 0 "help" ./ionsheet calc --help

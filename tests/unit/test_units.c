@@ -40,6 +40,32 @@ static void table_lookup(void **state)
     assert_string_equal(ion_dim_name(ION_DIM_VOLTAGE), "voltage");
 }
 
+/* Every input unit SPEC.md "calc" names, with its dimension and SI value. */
+static void spec_calc_units(void **state)
+{
+    (void)state;
+    static const struct { const char *name; ion_dim dim; double one_in_si; } spec[] = {
+        {"M", ION_DIM_CONC, 1000}, {"mM", ION_DIM_CONC, 1}, {"uM", ION_DIM_CONC, 1e-3},
+        {"\xc2\xb5M", ION_DIM_CONC, 1e-3}, {"\xce\xbcM", ION_DIM_CONC, 1e-3},
+        {"nM", ION_DIM_CONC, 1e-6}, {"V", ION_DIM_VOLTAGE, 1}, {"mV", ION_DIM_VOLTAGE, 1e-3},
+        {"uV", ION_DIM_VOLTAGE, 1e-6}, {"A", ION_DIM_CURRENT, 1}, {"nA", ION_DIM_CURRENT, 1e-9},
+        {"pA", ION_DIM_CURRENT, 1e-12}, {"S", ION_DIM_CONDUCT, 1}, {"nS", ION_DIM_CONDUCT, 1e-9},
+        {"pS", ION_DIM_CONDUCT, 1e-12}, {"uS", ION_DIM_CONDUCT, 1e-6}, {"F", ION_DIM_CAPACIT, 1},
+        {"pF", ION_DIM_CAPACIT, 1e-12}, {"nF", ION_DIM_CAPACIT, 1e-9}, {"uF", ION_DIM_CAPACIT, 1e-6},
+        {"K", ION_DIM_TEMP, 1}, {"C", ION_DIM_TEMP, 274.15}, {"degC", ION_DIM_TEMP, 274.15},
+        {"s", ION_DIM_TIME, 1}, {"ms", ION_DIM_TIME, 1e-3}, {"cm/s", ION_DIM_VELOCITY, 0.01},
+        {"Pa", ION_DIM_PRESSURE, 1}, {"kPa", ION_DIM_PRESSURE, 1000},
+        {"mmHg", ION_DIM_PRESSURE, 133.322387415}, {"1", ION_DIM_NONE, 1}, {"", ION_DIM_NONE, 1},
+    };
+    for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
+        const ion_unit *u = ion_unit_find(spec[i].name);
+        if (!u)
+            fail_msg("'%s' unknown", spec[i].name);
+        if (u->dim != spec[i].dim || fabs(ion_to_si(u, 1) - spec[i].one_in_si) > 1e-12 * spec[i].one_in_si)
+            fail_msg("'%s': dim %d, 1 unit = %.15g SI", spec[i].name, (int)u->dim, ion_to_si(u, 1));
+    }
+}
+
 static void parse_ok(const char *text, double want, const char *unit)
 {
     double v = 12345;
@@ -112,6 +138,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(table_lookup),
+        cmocka_unit_test(spec_calc_units),
         cmocka_unit_test(quantities_as_people_write_them),
         cmocka_unit_test(refusals),
     };
