@@ -288,13 +288,24 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
     if (npaths) {
         /* Files are checked as they are, without a database: how authors
          * test their work before importing it. */
+        char **files = NULL;
+        size_t nfiles = 0;
         for (size_t i = 0; i < npaths; i++) {
             ion_error err = {0};
-            if (ion_templates_load(paths[i], cli_resource("schema/problem.xsd"), &c.list, &err)) {
+            if (ion_catalog_expand(paths[i], &files, &nfiles, &err)) {
                 cli_report(&err);
                 rc = EXIT_INPUT;
             }
         }
+        for (size_t i = 0; i < nfiles; i++) {
+            ion_error err = {0};
+            if (ion_templates_load(files[i], cli_resource("schema/problem.xsd"), &c.list, &err)) {
+                cli_report(&err);
+                rc = EXIT_INPUT;
+            }
+            free(files[i]);
+        }
+        free(files);
     } else {
         c.bank = cli_open_bank(cli, 0);
         if (!c.bank) {
