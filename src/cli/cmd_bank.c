@@ -277,7 +277,9 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
         if (!got)
             paths[npaths++] = argv[i];
     }
-    int samples = atoi(samples_text);
+    char *end;
+    long samples_l = strtol(samples_text, &end, 10);
+    int samples = *end || end == samples_text || samples_l > 100000000 ? 0 : (int)samples_l;
     if (samples < 1) {
         free(paths);
         cli_msg(NULL, 0, "bank check: --samples needs a positive number");

@@ -69,4 +69,8 @@ for rule in "within the tolerance of the answer" "contains zero" "is not one of 
 done
 grep -q "good-one" "$tmp/err" && no "the well-posed control was reported"
 grep -q "seed [0-9]*: " "$tmp/err" || no "bank check does not name the seed"
+grep -q "bad-requires: cannot meet its requires after [0-9]* draws at seed [0-9]" "$tmp/err" \
+    || no "bank check does not name the seed of unmet requires"
+./ionsheet bank check tests/data/problems-illposed.xml --samples 5x >/dev/null 2>&1
+[ $? = 2 ] || no "bank check --samples 5x should be a usage error"
 exit $fail
