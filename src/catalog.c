@@ -17,8 +17,7 @@ static int has_xml_suffix(const char *name)
     return n > 4 && !strcmp(name + n - 4, ".xml") && name[0] != '.';
 }
 
-/* The files a path stands for, sorted when it is a directory. */
-static int expand(const char *path, char ***files, size_t *n, ion_error *err)
+int ion_catalog_expand(const char *path, char ***files, size_t *n, ion_error *err)
 {
     struct stat st;
     if (stat(path, &st))
@@ -85,7 +84,7 @@ int ion_import(ion_bank *b, const char *const *paths, size_t n,
     memset(stats, 0, sizeof *stats);
     for (size_t i = 0; i < n; i++) {
         ion_error e = {0};
-        if (expand(paths[i], &files, &nfiles, &e)) {
+        if (ion_catalog_expand(paths[i], &files, &nfiles, &e)) {
             if (on_error)
                 on_error(&e, ctx);
             bad++;

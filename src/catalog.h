@@ -25,6 +25,11 @@ int ion_import(ion_bank *b, const char *const *paths, size_t n,
                const char *xsd_path, ion_import_error_fn on_error, void *ctx,
                ion_import_stats *stats, ion_error *err);
 
+/* Appends to *files (n of them, each malloc'd) the files a path stands for:
+ * the path itself, or a directory's *.xml files in name order. Returns 0, or
+ * -1 with err filled when the path does not exist or cannot be read. */
+int ion_catalog_expand(const char *path, char ***files, size_t *n, ion_error *err);
+
 /* Loads version `version` (0: current) of a stored template. Returns NULL
  * with err filled when there is none or it no longer compiles. */
 ion_template *ion_catalog_load(ion_bank *b, const char *id, int version,

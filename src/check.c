@@ -83,7 +83,14 @@ int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void
             /* The message already names the template, the seed and the
              * values; keep what follows the template's name. */
             const char *what = strchr(err.msg, ':');
-            report(&c, rule, (unsigned long long)s, NULL, err.line, what ? what + 2 : err.msg);
+            what = what ? what + 2 : err.msg;
+            char buf[sizeof err.msg + 32];
+            if (rule == RULE_REQUIRES) {
+                /* That message names neither the seed nor values. */
+                snprintf(buf, sizeof buf, "%s at seed %d", what, s);
+                what = buf;
+            }
+            report(&c, rule, (unsigned long long)s, NULL, err.line, what);
             continue;
         }
         for (size_t i = 0; i < t->nparts; i++)

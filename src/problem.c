@@ -42,7 +42,29 @@ static int validate(xmlDocPtr doc, const char *xsd_path, const char *name, ion_e
     xmlSchemaPtr schema = ion_xml_schema(xsd_path, err);
     if (!schema)
         return -1;
-    return ion_xml_validate(doc, schema, name, ION_XML_AS_WRITTEN, "does not match the schema", err);
+    xmlNodePtr where;
+    if (ion_xml_validate(doc, schema, name, ION_XML_AS_WRITTEN, "does not match the schema", &where, err) == 0)
+        return 0;
+    /* Name the template the complaint is in, as every other import error
+     * does: "template ID: Element '...': ...". */
+    for (xmlNodePtr n = where; n; n = n->parent) {
+        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "problem"))
+            continue;
+        xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
+        if (id && *id) {
+            char prefix[160];
+            int pre = snprintf(prefix, sizeof prefix, "template %.128s: ", (const char *)id);
+            size_t len = strlen(err->msg);
+            if ((size_t)pre + len >= sizeof err->msg)
+                len = sizeof err->msg - 1 - (size_t)pre;
+            memmove(err->msg + pre, err->msg, len);
+            memcpy(err->msg, prefix, (size_t)pre);
+            err->msg[(size_t)pre + len] = '\0';
+        }
+        xmlFree(id);
+        break;
+    }
+    return -1;
 }
 
 /* ---- tree helpers ----------------------------------------------------- */

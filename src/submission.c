@@ -488,7 +488,7 @@ static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submis
                        "not a submission (the root must be <submission xmlns=\"%s\">)", SUB_NS);
     } else if (schema) {
         ret = ion_xml_validate(doc, schema, p->name, ION_XML_LOWER_CASE, "does not match the submission schema",
-                               err);
+                               NULL, err);
     }
     ion_submission s = {.format = ION_SUB_XML, .line = 1, .content = data, .content_len = len};
     size_t worksheet = NO_OFFSET, student = NO_OFFSET;

@@ -60,6 +60,7 @@ void ion_xml_keep(void *ctx, xmlErrorPtr e)
         return;
     x->seen = 1;
     x->line = e->line;
+    x->node = e->node;
     snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "invalid xml");
     size_t n = strlen(x->msg);
     while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' ' || x->msg[n - 1] == '.'))
@@ -140,16 +141,21 @@ xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err)
 }
 
 int ion_xml_validate(xmlDocPtr doc, xmlSchemaPtr schema, const char *name, ion_xml_case msg_case,
-                     const char *otherwise, ion_error *err)
+                     const char *otherwise, xmlNodePtr *where, ion_error *err)
 {
     ion_xml_error x = {.msg_case = msg_case};
+    if (where)
+        *where = NULL;
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
     if (!vc)
         return ion_fail(err, name, 0, "out of memory");
     xmlSchemaSetValidStructuredErrors(vc, ion_xml_keep, &x);
     int rc = xmlSchemaValidateDoc(vc, doc);
     xmlSchemaFreeValidCtxt(vc);
-    if (rc != 0)
+    if (rc != 0) {
+        if (where)
+            *where = (xmlNodePtr)x.node;
         return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : otherwise);
+    }
     return 0;
 }

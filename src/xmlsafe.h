@@ -34,6 +34,7 @@ typedef enum { ION_XML_LOWER_CASE = 0, ION_XML_AS_WRITTEN } ion_xml_case;
 typedef struct {
     int seen, line;
     ion_xml_case msg_case;
+    const void *node;  /* the node libxml2 named, when it named one */
     char msg[300];
 } ion_xml_error;
 
@@ -54,8 +55,9 @@ xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err);
 
 /* Validates a tree against a schema from ion_xml_schema. Returns 0, or -1
  * with err filled at name: libxml2's first complaint, or `otherwise` when
- * it gave none. */
+ * it gave none. When where is not NULL it receives the node of that
+ * complaint (an element or attribute of doc), or NULL. */
 int ion_xml_validate(xmlDocPtr doc, xmlSchemaPtr schema, const char *name, ion_xml_case msg_case,
-                     const char *otherwise, ion_error *err);
+                     const char *otherwise, xmlNodePtr *where, ion_error *err);
 
 #endif

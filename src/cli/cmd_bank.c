@@ -277,7 +277,9 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
         if (!got)
             paths[npaths++] = argv[i];
     }
-    int samples = atoi(samples_text);
+    char *end;
+    long samples_l = strtol(samples_text, &end, 10);
+    int samples = *end || end == samples_text || samples_l > 100000000 ? 0 : (int)samples_l;
     if (samples < 1) {
         free(paths);
         cli_msg(NULL, 0, "bank check: --samples needs a positive number");
@@ -288,13 +290,24 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
     if (npaths) {
         /* Files are checked as they are, without a database: how authors
          * test their work before importing it. */
+        char **files = NULL;
+        size_t nfiles = 0;
         for (size_t i = 0; i < npaths; i++) {
             ion_error err = {0};
-            if (ion_templates_load(paths[i], cli_resource("schema/problem.xsd"), &c.list, &err)) {
+            if (ion_catalog_expand(paths[i], &files, &nfiles, &err)) {
                 cli_report(&err);
                 rc = EXIT_INPUT;
             }
         }
+        for (size_t i = 0; i < nfiles; i++) {
+            ion_error err = {0};
+            if (ion_templates_load(files[i], cli_resource("schema/problem.xsd"), &c.list, &err)) {
+                cli_report(&err);
+                rc = EXIT_INPUT;
+            }
+            free(files[i]);
+        }
+        free(files);
     } else {
         c.bank = cli_open_bank(cli, 0);
         if (!c.bank) {

@@ -40,6 +40,10 @@ for f in tests/data/problems-bad/*.xml; do
     ion bank import "$f" 2>"$tmp/err"; rc=$?
     [ $rc = 3 ] || no "$f: exit $rc, expected 3"
     [ "$(wc -l <"$tmp/err")" = 1 ] || no "$f: expected one message line, got: $(cat "$tmp/err")"
+    # Errors inside a template name it, schema errors included.
+    case $f in */doctype.xml|*/not-well-formed.xml|*/schema-missing-id.xml|*/schema-wrong-namespace.xml) ;;
+    *) grep -q "^ionsheet: $f:[0-9]*: template [a-z-]*: " "$tmp/err" || no "$f: message format: $(cat "$tmp/err")";;
+    esac
 done
 [ "$(sqlite3 "$db" 'pragma integrity_check')" = ok ] || no "database integrity"
 
@@ -54,6 +58,9 @@ ion bank import "$tmp/changed.xml" | grep -q "1 updated" || no "a changed templa
 
 # bank check: the shipped library passes, ill-posed templates fail.
 ion bank check --samples 2000 >"$tmp/out" 2>&1 || { no "the shipped bank fails bank check"; cat "$tmp/out"; }
+# A directory is checked as import reads it: its *.xml files.
+./ionsheet bank check problems/ --samples 200 >"$tmp/out" 2>&1 || { no "bank check problems/ failed"; cat "$tmp/out"; }
+grep -q "checked $n templates" "$tmp/out" || no "bank check problems/ did not check the $n templates: $(cat "$tmp/out")"
 ./ionsheet bank check tests/data/problems-illposed.xml --samples 300 >"$tmp/out" 2>"$tmp/err"
 [ $? = 1 ] || no "bank check of ill-posed templates should exit 1"
 for rule in "within the tolerance of the answer" "contains zero" "is not one of its choices" \
@@ -62,4 +69,8 @@ for rule in "within the tolerance of the answer" "contains zero" "is not one of 
 done
 grep -q "good-one" "$tmp/err" && no "the well-posed control was reported"
 grep -q "seed [0-9]*: " "$tmp/err" || no "bank check does not name the seed"
+grep -q "bad-requires: cannot meet its requires after [0-9]* draws at seed [0-9]" "$tmp/err" \
+    || no "bank check does not name the seed of unmet requires"
+./ionsheet bank check tests/data/problems-illposed.xml --samples 5x >/dev/null 2>&1
+[ $? = 2 ] || no "bank check --samples 5x should be a usage error"
 exit $fail

@@ -138,7 +138,7 @@ static void broken_files(void **state)
         {"type-error", "template t-nernst-k: part a answer"},
         {"unit-literal", "unknown unit 'mVx'"},
         {"circular-let", "depends on itself"},
-        {"schema", "kind"},
+        {"schema", "template t-nernst-k: Element '{urn:ionsheet:problem:1}part', attribute 'kind'"},
         {"placeholder", "unknown placeholder {Temp}"},
         {"param-unit", "param T: unknown unit 'Celsius'"},
         {"z-zero", "template t-nernst-k: part a mistake"},
