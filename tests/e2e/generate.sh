@@ -64,6 +64,12 @@ cmp -s "$tmp/c/answers/s003.txt" "$out/answers/s003.txt" || no "a subset student
 ion generate week5 --student nobody --out "$tmp/d" 2>"$tmp/err"; [ $? = 2 ] || no "unknown student should exit 2"
 grep -q "nobody" "$tmp/err" || no "unknown student message"
 
+# A file that cannot be written is an I/O error (exit 4), and no key appears.
+mkdir -p "$tmp/e/answers/s003.txt"
+ion generate week5 --no-pdf --out "$tmp/e" 2>"$tmp/err"; [ $? = 4 ] || no "unwritable answer file should exit 4"
+grep -q "s003.txt" "$tmp/err" || no "unwritable answer file message: $(cat "$tmp/err")"
+[ -e "$tmp/e/key.xml" ] && no "a failed generate left a key.xml"
+
 # Chinese worksheets.
 ion --quiet --lang zh generate week5 --student s002 --out "$tmp/zh" || no "generate --lang zh"
 pdftotext "$tmp/zh/students/s002.pdf" - | grep -q "钾" || no "Chinese worksheet lacks Chinese text"
