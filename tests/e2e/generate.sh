@@ -53,8 +53,9 @@ size=$(stat -c %s "$out/students/s001.pdf"); [ "$size" -lt 20000 ] || no "studen
 # Solutions: answers equal to the key's, with the ladder figure.
 pdftotext -layout "$out/solutions.pdf" "$tmp/sol.txt"
 grep -q "Potentials (mV)" "$tmp/sol.txt" || no "no potential ladder in the solutions"
+# The answer is shown with its 4 significant figures (%.2f gave 5 when |1a| >= 100 mV).
 v=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@id="1a"]/@value)' "$out/key.xml")
-shown=$(printf '%.2f' "$v" | sed 's/^-/−/')
+shown=$(printf '%#.4g' "$v" | sed 's/^-/−/')
 grep -q -- "$shown mV" "$tmp/sol.txt" || no "solutions do not show 1a = $shown mV (key $v)"
 
 # Subsets and unknown students.
