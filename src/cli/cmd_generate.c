@@ -112,12 +112,16 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
 {
     gen_ctx *g = ctx;
     char path[1200];
+    const char *why = ion_bank_id_problem(s->id);
+    /* The bank checks ids on import; one put there by other means is not
+     * used as a file name either. */
+    if (why)
+        return ion_fail(err, NULL, 0, "student id '%.64s' %s: not used as a file name", s->id, why);
     g->io_failed = 1; /* until this student's files are written */
     if (ion_key_student(g->key_writer, s))
         return ion_fail(err, "key.xml", 0, "could not write the key");
     if (g->pdf && write_pdfs(g, s, err))
         return -1;
-    /* Ids are checked by the bank: [A-Za-z0-9._-], no leading dot. */
     snprintf(path, sizeof path, "%s/answers/%s.txt", g->dir, s->id);
     FILE *f = fopen(path, "w");
     if (!f)

@@ -71,6 +71,13 @@ ion generate week5 --no-pdf --out "$tmp/e" 2>"$tmp/err"; [ $? = 4 ] || no "unwri
 grep -q "s003.txt" "$tmp/err" || no "unwritable answer file message: $(cat "$tmp/err")"
 [ -e "$tmp/e/key.xml" ] && no "a failed generate left a key.xml"
 
+# An unsafe id put into the database by hand never becomes a file name.
+cp "$db" "$tmp/evil.db"
+sqlite3 "$tmp/evil.db" "insert into students (course_id, id, name) values ('PHYS2', 'zz/../../evil', 'E')"
+"$root/ionsheet" --db "$tmp/evil.db" generate week5 --no-pdf --out "$tmp/ev/a" 2>"$tmp/err"; [ $? = 3 ] || no "an unsafe id in the database should exit 3"
+grep -q "not used as a file name" "$tmp/err" || no "unsafe id message: $(cat "$tmp/err")"
+[ -e "$tmp/ev/evil.txt" ] && no "an unsafe id wrote outside answers/"
+
 # Chinese worksheets.
 ion --quiet --lang zh generate week5 --student s002 --out "$tmp/zh" || no "generate --lang zh"
 pdftotext "$tmp/zh/students/s002.pdf" - | grep -q "钾" || no "Chinese worksheet lacks Chinese text"
