@@ -36,6 +36,7 @@ typedef struct {
     ion_pdf *class_pdf, *solutions_pdf;
     ion_sheet_buf *sheet;
     int io_failed; /* a file could not be written: exit 4, not 3 */
+    int bar_open;  /* a progress bar line is drawn and not yet ended */
 } gen_ctx;
 
 /* Writes len bytes to path; 0 or -1 with err filled. */
@@ -96,7 +97,7 @@ static int make_dirs(const char *path)
     return make_dir(buf);
 }
 
-static void progress(const ion_student_sheet *s)
+static void progress(gen_ctx *g, const ion_student_sheet *s)
 {
     size_t done = s->index + 1, width = 40;
     if (done != s->count && done % 64)
@@ -104,7 +105,8 @@ static void progress(const ion_student_sheet *s)
     size_t filled = s->count ? width * done / s->count : width;
     fprintf(stderr, "\r[%-*.*s] %zu/%zu", (int)width, (int)filled,
             "========================================", done, s->count);
-    if (done == s->count)
+    g->bar_open = done != s->count;
+    if (!g->bar_open)
         fputc('\n', stderr);
 }
 
@@ -132,7 +134,7 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
         return ion_fail(err, path, 0, "could not write the file");
     g->io_failed = 0;
     if (g->progress)
-        progress(s);
+        progress(g, s);
     return 0;
 }
 
@@ -169,7 +171,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "generate: unknown language '%s' (en or zh)", cli->lang);
         goto done;
     }
-    gen_ctx g = {cli, "", NULL, NULL, !cli->quiet && isatty(2), !no_pdf, NULL, NULL, NULL, NULL, 0};
+    gen_ctx g = {cli, "", NULL, NULL, !cli->quiet && isatty(2), !no_pdf, NULL, NULL, NULL, NULL, 0, 0};
     if (out)
         snprintf(g.dir, sizeof g.dir, "%s", out);
     else
@@ -223,6 +225,8 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         if (fclose(g.key) != 0)
             bad = g.io_failed = 1;
         if (bad) {
+            if (g.bar_open)
+                fputc('\n', stderr); /* the message on a line of its own */
             if (err.msg[0])
                 cli_report(&err);
             else

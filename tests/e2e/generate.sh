@@ -78,6 +78,15 @@ sqlite3 "$tmp/evil.db" "insert into students (course_id, id, name) values ('PHYS
 grep -q "not used as a file name" "$tmp/err" || no "unsafe id message: $(cat "$tmp/err")"
 [ -e "$tmp/ev/evil.txt" ] && no "an unsafe id wrote outside answers/"
 
+# On a terminal: a progress bar, and an error on a line of its own.
+if command -v script >/dev/null; then
+    { echo id,name; for i in $(seq 100 199); do echo "t$i,T $i"; done; } >"$tmp/many.csv"
+    "$root/ionsheet" --db "$tmp/evil.db" --quiet roster import "$tmp/many.csv" --course PHYS2
+    script -qc "'$root/ionsheet' --db '$tmp/evil.db' generate week5 --no-pdf --out '$tmp/tty'" /dev/null | tr '\r' '\n' >"$tmp/tty.txt"
+    grep -q '^\[=* *\] [0-9]*/' "$tmp/tty.txt" || no "no progress bar on a terminal"
+    grep -q '^ionsheet: .*not used as a file name' "$tmp/tty.txt" || no "error not on its own line: $(tail -c 300 "$tmp/tty.txt")"
+fi
+
 # Chinese worksheets.
 ion --quiet --lang zh generate week5 --student s002 --out "$tmp/zh" || no "generate --lang zh"
 pdftotext "$tmp/zh/students/s002.pdf" - | grep -q "钾" || no "Chinese worksheet lacks Chinese text"
