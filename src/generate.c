@@ -158,6 +158,15 @@ static int course_student(const ion_bank_student *s, void *ctx)
     return one_student(ctx, s->id, s->name) ? -1 : 0;
 }
 
+/* Whether ids[i] is one of ids[0..i). */
+static int named_before(const char *const *ids, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (!strcmp(ids[j], ids[i]))
+            return 1;
+    return 0;
+}
+
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, ion_student_fn fn, void *ctx, ion_error *err)
 {
@@ -173,10 +182,17 @@ int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
         }
     if (!n && ion_bank_student_list(b, w->ws.course, count_student, &r.count, err) < 0)
         goto cleanup;
+    /* A student named twice is generated once: the key holds each student
+     * one time (grade refuses a key that has one twice). */
+    for (size_t i = 0; i < n; i++)
+        if (named_before(ids, i))
+            r.count--;
     if (ion_bank_begin(b, err))
         goto cleanup;
     if (n) {
         for (size_t i = 0; i < n; i++) {
+            if (named_before(ids, i))
+                continue;
             ion_bank_student_row s = {0};
             int found = ion_bank_student_get(b, w->ws.course, ids[i], &s, err);
             if (found == 0)

@@ -44,7 +44,8 @@ double ion_worksheet_part_points(const ion_worksheet *w, size_t i, size_t k);
 
 /* Generates for the students ids[0..n) (n = 0: the whole course, ordered by
  * id); an unknown id is an error naming it. Calls fn for each student in
- * order. Returns 0 or -1 (err says why; nothing is stored). */
+ * order; an id named twice is generated once. Returns 0 or -1 (err says
+ * why; nothing is stored). */
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, ion_student_fn fn, void *ctx, ion_error *err);
 

@@ -35,6 +35,8 @@ typedef struct {
     const ion_tmpl *tmpl;
     ion_pdf *class_pdf, *solutions_pdf;
     ion_sheet_buf *sheet;
+    int io_failed; /* a file could not be written: exit 4, not 3 */
+    int bar_open;  /* a progress bar line is drawn and not yet ended */
 } gen_ctx;
 
 /* Writes len bytes to path; 0 or -1 with err filled. */
@@ -95,7 +97,7 @@ static int make_dirs(const char *path)
     return make_dir(buf);
 }
 
-static void progress(const ion_student_sheet *s)
+static void progress(gen_ctx *g, const ion_student_sheet *s)
 {
     size_t done = s->index + 1, width = 40;
     if (done != s->count && done % 64)
@@ -103,7 +105,8 @@ static void progress(const ion_student_sheet *s)
     size_t filled = s->count ? width * done / s->count : width;
     fprintf(stderr, "\r[%-*.*s] %zu/%zu", (int)width, (int)filled,
             "========================================", done, s->count);
-    if (done == s->count)
+    g->bar_open = done != s->count;
+    if (!g->bar_open)
         fputc('\n', stderr);
 }
 
@@ -111,11 +114,16 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
 {
     gen_ctx *g = ctx;
     char path[1200];
+    const char *why = ion_bank_id_problem(s->id);
+    /* The bank checks ids on import; one put there by other means is not
+     * used as a file name either. */
+    if (why)
+        return ion_fail(err, NULL, 0, "student id '%.64s' %s: not used as a file name", s->id, why);
+    g->io_failed = 1; /* until this student's files are written */
     if (ion_key_student(g->key_writer, s))
         return ion_fail(err, "key.xml", 0, "could not write the key");
     if (g->pdf && write_pdfs(g, s, err))
         return -1;
-    /* Ids are checked by the bank: [A-Za-z0-9._-], no leading dot. */
     snprintf(path, sizeof path, "%s/answers/%s.txt", g->dir, s->id);
     FILE *f = fopen(path, "w");
     if (!f)
@@ -124,8 +132,9 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
     bad |= fclose(f) != 0;
     if (bad)
         return ion_fail(err, path, 0, "could not write the file");
+    g->io_failed = 0;
     if (g->progress)
-        progress(s);
+        progress(g, s);
     return 0;
 }
 
@@ -162,7 +171,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "generate: unknown language '%s' (en or zh)", cli->lang);
         goto done;
     }
-    gen_ctx g = {cli, "", NULL, NULL, !cli->quiet && isatty(2), !no_pdf, NULL, NULL, NULL, NULL};
+    gen_ctx g = {cli, "", NULL, NULL, !cli->quiet && isatty(2), !no_pdf, NULL, NULL, NULL, NULL, 0, 0};
     if (out)
         snprintf(g.dir, sizeof g.dir, "%s", out);
     else
@@ -211,15 +220,21 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             bad = save_pdf(g.class_pdf, path, &err);
             snprintf(path, sizeof path, "%s/solutions.pdf", g.dir);
             bad = bad || save_pdf(g.solutions_pdf, path, &err);
+            g.io_failed |= bad;
         }
-        bad |= fclose(g.key) != 0;
+        if (fclose(g.key) != 0)
+            bad = g.io_failed = 1;
         if (bad) {
+            if (g.bar_open)
+                fputc('\n', stderr); /* the message on a line of its own */
             if (err.msg[0])
                 cli_report(&err);
             else
                 cli_msg(key_path, 0, "could not write the key");
             unlink(key_tmp);
-            rc = strstr(err.msg, "no student") ? EXIT_USAGE : err.msg[0] ? EXIT_INPUT : EXIT_IO;
+            rc = g.io_failed || !err.msg[0]          ? EXIT_IO
+                 : strstr(err.msg, "no student") ? EXIT_USAGE
+                                                 : EXIT_INPUT;
         } else if (rename(key_tmp, key_path)) {
             cli_msg(key_path, 0, "cannot write the file");
         } else {

@@ -53,8 +53,9 @@ size=$(stat -c %s "$out/students/s001.pdf"); [ "$size" -lt 20000 ] || no "studen
 # Solutions: answers equal to the key's, with the ladder figure.
 pdftotext -layout "$out/solutions.pdf" "$tmp/sol.txt"
 grep -q "Potentials (mV)" "$tmp/sol.txt" || no "no potential ladder in the solutions"
+# The answer is shown with its 4 significant figures (%.2f gave 5 when |1a| >= 100 mV).
 v=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@id="1a"]/@value)' "$out/key.xml")
-shown=$(printf '%.2f' "$v" | sed 's/^-/−/')
+shown=$(printf '%#.4g' "$v" | sed 's/^-/−/')
 grep -q -- "$shown mV" "$tmp/sol.txt" || no "solutions do not show 1a = $shown mV (key $v)"
 
 # Subsets and unknown students.
@@ -63,6 +64,28 @@ ion --quiet generate week5 --student s003 --student s005 --out "$tmp/c" || no "g
 cmp -s "$tmp/c/answers/s003.txt" "$out/answers/s003.txt" || no "a subset student's values differ"
 ion generate week5 --student nobody --out "$tmp/d" 2>"$tmp/err"; [ $? = 2 ] || no "unknown student should exit 2"
 grep -q "nobody" "$tmp/err" || no "unknown student message"
+
+# A file that cannot be written is an I/O error (exit 4), and no key appears.
+mkdir -p "$tmp/e/answers/s003.txt"
+ion generate week5 --no-pdf --out "$tmp/e" 2>"$tmp/err"; [ $? = 4 ] || no "unwritable answer file should exit 4"
+grep -q "s003.txt" "$tmp/err" || no "unwritable answer file message: $(cat "$tmp/err")"
+[ -e "$tmp/e/key.xml" ] && no "a failed generate left a key.xml"
+
+# An unsafe id put into the database by hand never becomes a file name.
+cp "$db" "$tmp/evil.db"
+sqlite3 "$tmp/evil.db" "insert into students (course_id, id, name) values ('PHYS2', 'zz/../../evil', 'E')"
+"$root/ionsheet" --db "$tmp/evil.db" generate week5 --no-pdf --out "$tmp/ev/a" 2>"$tmp/err"; [ $? = 3 ] || no "an unsafe id in the database should exit 3"
+grep -q "not used as a file name" "$tmp/err" || no "unsafe id message: $(cat "$tmp/err")"
+[ -e "$tmp/ev/evil.txt" ] && no "an unsafe id wrote outside answers/"
+
+# On a terminal: a progress bar, and an error on a line of its own.
+if command -v script >/dev/null; then
+    { echo id,name; for i in $(seq 100 199); do echo "t$i,T $i"; done; } >"$tmp/many.csv"
+    "$root/ionsheet" --db "$tmp/evil.db" --quiet roster import "$tmp/many.csv" --course PHYS2
+    script -qc "'$root/ionsheet' --db '$tmp/evil.db' generate week5 --no-pdf --out '$tmp/tty'" /dev/null | tr '\r' '\n' >"$tmp/tty.txt"
+    grep -q '^\[=* *\] [0-9]*/' "$tmp/tty.txt" || no "no progress bar on a terminal"
+    grep -q '^ionsheet: .*not used as a file name' "$tmp/tty.txt" || no "error not on its own line: $(tail -c 300 "$tmp/tty.txt")"
+fi
 
 # Chinese worksheets.
 ion --quiet --lang zh generate week5 --student s002 --out "$tmp/zh" || no "generate --lang zh"

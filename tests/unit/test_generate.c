@@ -167,6 +167,14 @@ static void student_subsets(void **state)
     char *block = strstr(some, "  <student"), *end = strstr(block, "</student>");
     *end = '\0';
     assert_non_null(strstr(all, block));
+    /* A student named twice is in the key once, as in the class key. */
+    const char *twice[] = {"s003", "s003"};
+    char *dup = generate_key(b, twice, 2, -1, &rc);
+    assert_int_equal(rc, 0);
+    const char *first = strstr(dup, "<student id=\"s003\"");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "<student "));
+    free(dup);
     const char *unknown[] = {"nobody"};
     free(generate_key(b, unknown, 1, -1, &rc));
     assert_int_equal(rc, -1);
