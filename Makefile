@@ -48,6 +48,17 @@ $(BUILD)/.deps: Makefile
 	@$(call INSTALL_MISSING,$(DEB_PACKAGES))
 	@touch $@
 
+# The optional Debian packages of one target (fuzz, bench), installed the
+# same way when missing, without their recommends: $(call apt_install,PKGS).
+apt_install = missing=""; for p in $(1); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "ionsheet: installing missing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $$missing; \
+	fi
+
 $(BUILD)/libionsheet.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -82,13 +93,30 @@ test: all unit e2e
 demo: all
 	@bash tests/demo.sh
 
-# Benchmarks (figures in the README): generation for 100 to 10,000 students.
+# Benchmarks (figures in the README, bench/README.md): generation, grading,
+# bank check, and pdflatex beside ionsheet (bench/latex.sh). pdflatex comes
+# from texlive-latex-base, installed here when missing; when it cannot be
+# installed (no network, no sudo) the benchmarks run without that row.
 bench: all
+	@$(call apt_install,texlive-latex-base) || \
+	  echo "make bench: texlive-latex-base could not be installed; bench/latex.sh will skip pdflatex"
 	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; bash $$b || exit 1; done
 
-# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer: the
+# unit tests, then every end-to-end script against build-asan/bin/ionsheet
+# (IONSHEET_BIN) but crash.sh, whose SIGKILLs and strace (which LeakSanitizer
+# cannot run under) test the database, not the memory.
+ASAN_E2E := $(filter-out tests/e2e/crash.sh,$(E2E))
 asan: deps
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  unit build-asan/bin/ionsheet
+	@set -e; for t in $(ASAN_E2E); do echo "== asan $$t"; \
+	  IONSHEET_BIN=$(CURDIR)/build-asan/bin/ionsheet bash $$t; done
+
+# ./ionsheet of another build directory (make asan's).
+$(BUILD)/bin/ionsheet: $(CLI_OBJ) $(BUILD)/libionsheet.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libionsheet.a $(LDLIBS)
 
 valgrind: deps $(UNIT_BIN)
 	@$(call INSTALL_MISSING,valgrind)
@@ -104,7 +132,7 @@ clean:
 	rm -rf build build-asan ionsheet libionsheet.a
 
 # libFuzzer targets (tests/fuzz/README.md), needing clang and
-# libclang-rt-14-dev: the library again with the sanitizers in build-fuzz/,
+# libclang-rt-14-dev (installed when missing): the library again with the sanitizers in build-fuzz/,
 # then each target FUZZ_SECONDS over its corpus (a scratch copy of the seeds
 # in tests/fuzz/corpus/ that grows from run to run). A crash stops here, its
 # input in build-fuzz/artifacts/.
@@ -112,7 +140,8 @@ FUZZ_SECONDS ?= 30
 FUZZ_SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: fuzz
 fuzz: deps
-	@command -v clang >/dev/null || { echo "make fuzz: needs clang and libclang-rt-14-dev"; exit 1; }
+	@$(call apt_install,clang libclang-rt-14-dev) || \
+	  { echo "make fuzz: needs clang and libclang-rt-14-dev"; exit 1; }
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libionsheet.a
 	@set -e; mkdir -p build-fuzz/fuzz build-fuzz/artifacts; \
 	for src in $(sort $(wildcard tests/fuzz/fuzz_*.c)); do t=$$(basename $$src .c); \

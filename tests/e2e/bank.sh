@@ -3,7 +3,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-db="$tmp/bank.db"; ion() { ./ionsheet --db "$db" "$@"; }
+bin=${IONSHEET_BIN:-$PWD/ionsheet}  # another build may be tried with IONSHEET_BIN
+db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
@@ -59,9 +60,9 @@ ion bank import "$tmp/changed.xml" | grep -q "1 updated" || no "a changed templa
 # bank check: the shipped library passes, ill-posed templates fail.
 ion bank check --samples 2000 >"$tmp/out" 2>&1 || { no "the shipped bank fails bank check"; cat "$tmp/out"; }
 # A directory is checked as import reads it: its *.xml files.
-./ionsheet bank check problems/ --samples 200 >"$tmp/out" 2>&1 || { no "bank check problems/ failed"; cat "$tmp/out"; }
+"$bin" bank check problems/ --samples 200 >"$tmp/out" 2>&1 || { no "bank check problems/ failed"; cat "$tmp/out"; }
 grep -q "checked $n templates" "$tmp/out" || no "bank check problems/ did not check the $n templates: $(cat "$tmp/out")"
-./ionsheet bank check tests/data/problems-illposed.xml --samples 300 >"$tmp/out" 2>"$tmp/err"
+"$bin" bank check tests/data/problems-illposed.xml --samples 300 >"$tmp/out" 2>"$tmp/err"
 [ $? = 1 ] || no "bank check of ill-posed templates should exit 1"
 for rule in "within the tolerance of the answer" "contains zero" "is not one of its choices" \
             "cannot meet its requires" "has no value"; do
@@ -71,6 +72,6 @@ grep -q "good-one" "$tmp/err" && no "the well-posed control was reported"
 grep -q "seed [0-9]*: " "$tmp/err" || no "bank check does not name the seed"
 grep -q "bad-requires: cannot meet its requires after [0-9]* draws at seed [0-9]" "$tmp/err" \
     || no "bank check does not name the seed of unmet requires"
-./ionsheet bank check tests/data/problems-illposed.xml --samples 5x >/dev/null 2>&1
+"$bin" bank check tests/data/problems-illposed.xml --samples 5x >/dev/null 2>&1
 [ $? = 2 ] || no "bank check --samples 5x should be a usage error"
 exit $fail

@@ -2,6 +2,7 @@
 # ionsheet calc: the public reference cases, display output and exit codes.
 set -u
 cd "$(dirname "$0")/../.."
+bin=${IONSHEET_BIN:-$PWD/ionsheet}  # another build may be tried with IONSHEET_BIN
 fail=0
 check() { # expected-exit description command...
     local want=$1 what=$2; shift 2
@@ -13,33 +14,33 @@ expect_line() { # description expected-line
 }
 python3 tests/e2e/calc_public_cases.py || fail=1
 
-check 0 "display units" ./ionsheet calc nernst z=1 out=4mM in=140mM
+check 0 "display units" "$bin" calc nernst z=1 out=4mM in=140mM
 expect_line "nernst display" "E = -95.0226 mV"
-check 0 "micro units" ./ionsheet calc nernst z=2 out=2mM in=100nM T=310.15K
+check 0 "micro units" "$bin" calc nernst z=2 out=2mM in=100nM T=310.15K
 expect_line "nernst Ca" "E = 132.344 mV"
-check 0 "µM and μM" ./ionsheet calc nernst z=2 out=2000µM in=0.1μM
+check 0 "µM and μM" "$bin" calc nernst z=2 out=2000µM in=0.1μM
 expect_line "nernst Ca micro" "E = 132.344 mV"
-check 0 "uM and degC" ./ionsheet calc nernst z=2 out=2000uM in=0.1uM T=37degC
+check 0 "uM and degC" "$bin" calc nernst z=2 out=2000uM in=0.1uM T=37degC
 expect_line "nernst Ca uM degC" "E = 132.344 mV"
-check 0 "drive anion" ./ionsheet calc drive z=-1 V_m=-70mV E=-64mV
+check 0 "drive anion" "$bin" calc drive z=-1 V_m=-70mV E=-64mV
 expect_line "drive DF" "DF = -6 mV"
 expect_line "drive current" "current = inward"
 expect_line "drive ions" "ions = out"
-check 0 "donnan display" ./ionsheet calc donnan A_in=100mM KCl_out=100mM
+check 0 "donnan display" "$bin" calc donnan A_in=100mM KCl_out=100mM
 expect_line "donnan Pi" "Pi = 318.749 kPa"
-check 0 "pump" ./ionsheet calc pump E_L=-70mV g_L=1nS I_pump=5pA
+check 0 "pump" "$bin" calc pump E_L=-70mV g_L=1nS I_pump=5pA
 expect_line "pump dV" "dV = -5 mV"
-check 2 "unknown kind" ./ionsheet calc foo z=1
-check 2 "unknown name" ./ionsheet calc nernst z=1 out=4mM in=140mM q=3
-check 2 "missing input" ./ionsheet calc nernst z=1 out=4mM
-check 3 "bad number" ./ionsheet calc nernst z=1 out=abc in=140mM
-check 3 "unknown unit" ./ionsheet calc nernst z=1 out=4mX in=140mM
-check 3 "wrong dimension" ./ionsheet calc nernst z=1 out=4mV in=140mM
-check 3 "z = 0" ./ionsheet calc nernst z=0 out=4mM in=140mM
-check 3 "negative concentration" ./ionsheet calc nernst z=1 out=-4mM in=140mM
-check 2 "ghk ion without a valence" ./ionsheet calc ghk P_X=1 X_out=4mM X_in=140mM
+check 2 "unknown kind" "$bin" calc foo z=1
+check 2 "unknown name" "$bin" calc nernst z=1 out=4mM in=140mM q=3
+check 2 "missing input" "$bin" calc nernst z=1 out=4mM
+check 3 "bad number" "$bin" calc nernst z=1 out=abc in=140mM
+check 3 "unknown unit" "$bin" calc nernst z=1 out=4mX in=140mM
+check 3 "wrong dimension" "$bin" calc nernst z=1 out=4mV in=140mM
+check 3 "z = 0" "$bin" calc nernst z=0 out=4mM in=140mM
+check 3 "negative concentration" "$bin" calc nernst z=1 out=-4mM in=140mM
+check 2 "ghk ion without a valence" "$bin" calc ghk P_X=1 X_out=4mM X_in=140mM
 grep -qxF "ionsheet: calc: give the valence of X as z_X" /tmp/ion_calc_err || { echo "FAIL valence message:"; cat /tmp/ion_calc_err; fail=1; }
-check 3 "no ion inside" ./ionsheet calc ghk P_K=1 K_out=4mM K_in=0mM
+check 3 "no ion inside" "$bin" calc ghk P_K=1 K_out=4mM K_in=0mM
 grep -q "^ionsheet: calc: " /tmp/ion_calc_err || { echo "FAIL message format"; fail=1; }
-check 0 "help" ./ionsheet calc --help
+check 0 "help" "$bin" calc --help
 exit $fail

@@ -14,7 +14,7 @@ def main():
             if line.startswith("#") or not line.strip():
                 continue
             kind, inputs, expected, note = line.rstrip("\n").split("\t")
-            out = subprocess.run([os.path.join(ROOT, "ionsheet"), "calc", kind, *inputs.split(), "--si"],
+            out = subprocess.run([os.environ.get("IONSHEET_BIN", os.path.join(ROOT, "ionsheet")), "calc", kind, *inputs.split(), "--si"],
                                  capture_output=True, text=True)
             got = {}
             for row in out.stdout.splitlines():

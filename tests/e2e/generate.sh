@@ -4,8 +4,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
+bin=${IONSHEET_BIN:-$root/ionsheet}  # another build may be tried with IONSHEET_BIN
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-db="$tmp/bank.db"; ion() { "$root/ionsheet" --db "$db" "$@"; }
+db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 

@@ -4,7 +4,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-db="$tmp/bank.db"; ion() { ./ionsheet --db "$db" "$@"; }
+bin=${IONSHEET_BIN:-$PWD/ionsheet}  # another build may be tried with IONSHEET_BIN
+db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 count() { sqlite3 "$db" "select count(*) from students where course_id='$1'"; }
