@@ -288,6 +288,10 @@ static void test_number_table(void **state)
         {"\xc2\xa0-95.0 mV\xc2\xa0", ION_VERDICT_RIGHT, 2, NULL},     /* no-break spaces */
         {"-95.0mV", ION_VERDICT_RIGHT, 2, NULL},
         {"-.0950 V", ION_VERDICT_RIGHT, 2, NULL},
+        {"-95\xe2\x80\x89" "022 uV", ION_VERDICT_RIGHT, 2, NULL},  /* thin space between digit groups */
+        {"-95 022 \xc2\xb5V", ION_VERDICT_RIGHT, 2, NULL},
+        {"-0.095 02 V", ION_VERDICT_RIGHT, 2, NULL},
+        {"-0.095 mA", ION_VERDICT_WRONG, 0, "current"},
         {"+95.02", ION_VERDICT_WRONG, 0, "inverted"},                /* a mistake, credit 0 */
         {"95.02 mV", ION_VERDICT_WRONG, 0, "inverted"},
         {"-0.09502", ION_VERDICT_PARTIAL, 1, "volts"},               /* volts written as mV */
