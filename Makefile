@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E     := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all deps test unit e2e demo bench asan valgrind lint clean
+.PHONY: all deps test unit e2e demo bench asan asan-fuzz valgrind lint clean
 
 all: deps ionsheet
 
@@ -72,7 +72,7 @@ unit: $(UNIT_BIN)
 e2e: ionsheet
 	@set -e; for t in $(E2E); do echo "== $$t"; bash $$t; done
 
-test: all unit e2e
+test: all unit e2e asan-fuzz
 	@echo "ionsheet: all tests passed"
 
 demo: all
@@ -83,8 +83,15 @@ bench: all
 	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; bash $$b || exit 1; done
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: deps
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_OPT)" unit
+
+# Part of make test: the grader's fuzz-style test (thousands of random
+# answers and mutated submissions and keys) under ASan and UBSan.
+asan-fuzz: deps
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_OPT)" build-asan/tests/test_grade_fuzz
+	build-asan/tests/test_grade_fuzz
 
 valgrind: deps $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
