@@ -746,6 +746,23 @@ static void test_outputs(void **state)
     assert_non_null(strstr(summary, "90-100% |#"));
     free(summary);
     close_session(s);
+
+    /* Parts everybody got full points for are never the hardest. */
+    s = open_session("en");
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1b: outward\n1c: 25\n1d: out\n2a: -5\n2b: B\n"), 0);
+    ion_gradebook_stats(s->gb, &st);
+    assert_int_equal(st.nhardest, 1);
+    assert_string_equal(ion_answer_key_part_id(s->key, st.hardest[0]), "2b");
+    summary = ion_gradebook_summary(s->gb);
+    assert_non_null(strstr(summary, "hardest parts: 2b (0% of points)\n"));
+    free(summary);
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1b: outward\n1c: 25\n1d: out\n2a: -5\n2b: C\n"), 0);
+    ion_gradebook_stats(s->gb, &st);
+    assert_int_equal(st.nhardest, 0);
+    summary = ion_gradebook_summary(s->gb);
+    assert_null(strstr(summary, "hardest"));
+    free(summary);
+    close_session(s);
 }
 
 /* Names a spreadsheet would run as formulas are defused. */
