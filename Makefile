@@ -26,12 +26,13 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E     := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all deps test unit e2e demo bench asan valgrind lint clean
+.PHONY: all deps test unit e2e demo bench asan asan-fuzz valgrind lint clean
 
 all: deps ionsheet
 
 # Installs the Debian packages of $(1) that are not installed (apt-get update
-# first), and says so; a no-op on a ready machine.
+# first, apt-get options $(2)), and says so; a no-op on a ready machine. Fails
+# when the installation fails.
 INSTALL_MISSING = missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
 	    missing="$$missing $$p"; done; \
@@ -39,7 +40,7 @@ INSTALL_MISSING = missing=""; for p in $(1); do \
 	  echo "ionsheet: installing missing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing || exit 1; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $(2) $$missing; \
 	fi
 
 deps: $(BUILD)/.deps
@@ -47,17 +48,6 @@ $(BUILD)/.deps: Makefile
 	@mkdir -p $(BUILD)
 	@$(call INSTALL_MISSING,$(DEB_PACKAGES))
 	@touch $@
-
-# The optional Debian packages of one target (fuzz, bench), installed the
-# same way when missing, without their recommends: $(call apt_install,PKGS).
-apt_install = missing=""; for p in $(1); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "ionsheet: installing missing Debian packages:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $$missing; \
-	fi
 
 $(BUILD)/libionsheet.a: $(LIB_OBJ)
 	@rm -f $@
@@ -87,7 +77,7 @@ unit: $(UNIT_BIN)
 e2e: ionsheet
 	@set -e; for t in $(E2E); do echo "== $$t"; bash $$t; done
 
-test: all unit e2e
+test: all unit e2e asan-fuzz
 	@echo "ionsheet: all tests passed"
 
 demo: all
@@ -98,7 +88,7 @@ demo: all
 # from texlive-latex-base, installed here when missing; when it cannot be
 # installed (no network, no sudo) the benchmarks run without that row.
 bench: all
-	@$(call apt_install,texlive-latex-base) || \
+	@$(call INSTALL_MISSING,texlive-latex-base,--no-install-recommends) || \
 	  echo "make bench: texlive-latex-base could not be installed; bench/latex.sh will skip pdflatex"
 	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; bash $$b || exit 1; done
 
@@ -106,12 +96,18 @@ bench: all
 # unit tests, then every end-to-end script against build-asan/bin/ionsheet
 # (IONSHEET_BIN) but crash.sh, whose SIGKILLs and strace (which LeakSanitizer
 # cannot run under) test the database, not the memory.
+ASAN_OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_E2E := $(filter-out tests/e2e/crash.sh,$(E2E))
 asan: deps
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  unit build-asan/bin/ionsheet
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_OPT)" unit build-asan/bin/ionsheet
 	@set -e; for t in $(ASAN_E2E); do echo "== asan $$t"; \
 	  IONSHEET_BIN=$(CURDIR)/build-asan/bin/ionsheet bash $$t; done
+
+# Part of make test: the grader's fuzz-style test (thousands of random
+# answers and mutated submissions and keys) under ASan and UBSan.
+asan-fuzz: deps
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_OPT)" build-asan/tests/test_grade_fuzz
+	build-asan/tests/test_grade_fuzz
 
 # ./ionsheet of another build directory (make asan's).
 $(BUILD)/bin/ionsheet: $(CLI_OBJ) $(BUILD)/libionsheet.a
@@ -140,7 +136,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: fuzz
 fuzz: deps
-	@$(call apt_install,clang libclang-rt-14-dev) || \
+	@$(call INSTALL_MISSING,clang libclang-rt-14-dev,--no-install-recommends) || \
 	  { echo "make fuzz: needs clang and libclang-rt-14-dev"; exit 1; }
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libionsheet.a
 	@set -e; mkdir -p build-fuzz/fuzz build-fuzz/artifacts; \

@@ -215,9 +215,10 @@ void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st)
             st->median = st->graded % 2 ? totals[h] : (totals[h - 1] + totals[h]) / 2;
         }
     }
-    /* The three parts with the lowest share of their points scored. */
+    /* The three parts with the lowest share of their points scored (a part
+     * where everybody scored every point is not among them). */
     for (size_t c = 0; got && could && c < ncol; c++) {
-        if (could[c] <= 0)
+        if (could[c] <= 0 || got[c] >= could[c])
             continue;
         double ratio = got[c] / could[c];
         size_t at = st->nhardest;

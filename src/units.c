@@ -21,6 +21,7 @@ static const ion_unit units[] = {
     {"mV", ION_DIM_VOLTAGE, 1e-3, 0},
     {"uV", ION_DIM_VOLTAGE, 1e-6, 0},
     {"A", ION_DIM_CURRENT, 1, 0},
+    {"mA", ION_DIM_CURRENT, 1e-3, 0},
     {"uA", ION_DIM_CURRENT, 1e-6, 0},
     {"nA", ION_DIM_CURRENT, 1e-9, 0},
     {"pA", ION_DIM_CURRENT, 1e-12, 0},
@@ -149,17 +150,37 @@ int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
         num[k++] = '-';
         s += 3;
     }
-    int digits = 0, seps = 0;
-    for (; (*s >= '0' && *s <= '9') || *s == '.' || *s == ','; s++) {
+    int digits = 0, seps = 0, run = 0, grouped = 0;
+    for (;; s++) {
+        /* A space between groups of three digits ("112 268", "0.072 18"):
+         * before the separator the first group has 1 to 3 digits and every
+         * later one 3; after it every group but the last has 3. */
+        int sp = run ? space_len(s) : 0;
+        if (sp) {
+            size_t next = 0;
+            while (s[sp + next] >= '0' && s[sp + next] <= '9')
+                next++;
+            if (seps ? run == 3 && next >= 1 && next <= 3 : (grouped ? run == 3 : run <= 3) && next == 3) {
+                s += sp - 1;
+                run = 0;
+                grouped = 1;
+                continue;
+            }
+        }
+        if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == ','))
+            break;
         if (k >= sizeof num - 8)
             return fail_why(why, why_len, "number too long%s", "");
         if (*s == '.' || *s == ',') {
             if (seps++)
                 return fail_why(why, why_len, "'%s' has more than one decimal separator", text);
             num[k++] = '.';  /* a decimal comma is a decimal point */
+            run = 0;
+            grouped = 0;
         } else {
             num[k++] = *s;
             digits++;
+            run++;
         }
     }
     if (!digits)

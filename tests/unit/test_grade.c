@@ -288,6 +288,10 @@ static void test_number_table(void **state)
         {"\xc2\xa0-95.0 mV\xc2\xa0", ION_VERDICT_RIGHT, 2, NULL},     /* no-break spaces */
         {"-95.0mV", ION_VERDICT_RIGHT, 2, NULL},
         {"-.0950 V", ION_VERDICT_RIGHT, 2, NULL},
+        {"-95\xe2\x80\x89" "022 uV", ION_VERDICT_RIGHT, 2, NULL},  /* thin space between digit groups */
+        {"-95 022 \xc2\xb5V", ION_VERDICT_RIGHT, 2, NULL},
+        {"-0.095 02 V", ION_VERDICT_RIGHT, 2, NULL},
+        {"-0.095 mA", ION_VERDICT_WRONG, 0, "current"},
         {"+95.02", ION_VERDICT_WRONG, 0, "inverted"},                /* a mistake, credit 0 */
         {"95.02 mV", ION_VERDICT_WRONG, 0, "inverted"},
         {"-0.09502", ION_VERDICT_PARTIAL, 1, "volts"},               /* volts written as mV */
@@ -740,6 +744,23 @@ static void test_outputs(void **state)
     assert_non_null(strstr(summary, "mean 6.88 / 11 (62.5%), median 6.88"));
     assert_non_null(strstr(summary, "hardest parts: 1a"));
     assert_non_null(strstr(summary, "90-100% |#"));
+    free(summary);
+    close_session(s);
+
+    /* Parts everybody got full points for are never the hardest. */
+    s = open_session("en");
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1b: outward\n1c: 25\n1d: out\n2a: -5\n2b: B\n"), 0);
+    ion_gradebook_stats(s->gb, &st);
+    assert_int_equal(st.nhardest, 1);
+    assert_string_equal(ion_answer_key_part_id(s->key, st.hardest[0]), "2b");
+    summary = ion_gradebook_summary(s->gb);
+    assert_non_null(strstr(summary, "hardest parts: 2b (0% of points)\n"));
+    free(summary);
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1b: outward\n1c: 25\n1d: out\n2a: -5\n2b: C\n"), 0);
+    ion_gradebook_stats(s->gb, &st);
+    assert_int_equal(st.nhardest, 0);
+    summary = ion_gradebook_summary(s->gb);
+    assert_null(strstr(summary, "hardest"));
     free(summary);
     close_session(s);
 }

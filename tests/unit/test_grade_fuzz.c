@@ -38,7 +38,7 @@ static size_t below(size_t n)
 
 static const char *const tokens[] = {
     "0", "1", "2", "5", "9", "95", ".", ",", "-", "+", "\xe2\x88\x92", "e", "E", "e-3", " ", "\t",
-    "\xe2\x80\x89", "\xc2\xa0", "mV", "V", "uV", "\xc2\xb5", "\xce\xbc", "[", "]", "pA", "nS", "mM",
+    "\xe2\x80\x89", "\xe2\x80\xaf", "268", "\xc2\xa0", "mV", "V", "uV", "\xc2\xb5", "\xce\xbc", "[", "]", "pA", "nS", "mM",
     "C", "\xc2\xb0\x43", "%", "K", "out", "outward", "in", "inward", "none", "towards", "A", "b", "(",
     ")", "#", "\xe5\xa4\x96\xe5\x90\x91", "1e999", "nan", "inf", "0x1p3", "\xff", "\xc3", ":", "\"",
     "\xef\xbc\x9a", "1a", "2b", "\n", "\r\n", "<", ">", "&amp;", "&", ";",

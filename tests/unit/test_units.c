@@ -113,6 +113,13 @@ static void quantities_as_people_write_them(void **state)
     parse_ok(".5 mM", 0.5, "mM");
     parse_ok("5. mM", 5, "mM");
     parse_ok("-94.1 mV\r\n", -94.1, "mV");
+    /* Digit groups of three, split by a space, thin or narrow no-break space. */
+    parse_ok("112\xe2\x80\x89" "268 uM", 112268, "uM");
+    parse_ok("1\xe2\x80\xaf" "234\xe2\x80\xaf" "567,5", 1234567.5, NULL);
+    parse_ok("-95 022 uV", -95022, "uV");
+    parse_ok("0.072\xe2\x80\x89" "18 V", 0.07218, "V");
+    parse_ok("2 500e-3 nA", 2.5, "nA");
+    parse_ok("3 mA", 3, "mA");
 }
 
 static void refusals(void **state)
@@ -132,6 +139,13 @@ static void refusals(void **state)
     parse_bad("inf", "not a number");
     parse_bad("0x10", "unknown unit");
     parse_bad("3 e", "unknown unit");
+    /* Groups that are not groups of three stay a number and a unit. */
+    parse_bad("1234 567", "unknown unit '567'");
+    parse_bad("1 2345", "unknown unit");
+    parse_bad("12 34", "unknown unit");
+    parse_bad("1 234 56", "unknown unit");
+    parse_bad("0.07 218", "unknown unit");
+    parse_bad("0.072 1834", "unknown unit");
 }
 
 int main(void)
