@@ -10,6 +10,8 @@ fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
 ion --quiet init || no "init"
+# Titles take inline markup: typeset in PDFs, Unicode on terminals.
+ion bank list --topic ghk | grep -q "from K⁺ and Na⁺ permeabilities" || no "bank list title markup: $(ion bank list --topic ghk | grep ghk-kna)"
 ion --quiet roster import tests/data/roster-sample.csv --course PHYS2 || no "roster import"
 ion --quiet worksheet create week5 --course PHYS2 --title "Week 5" --due 2026-12-01 \
     --problems nernst-k,ghk-kna,pump-offset,donnan-concentrations,drive-cl || no "worksheet create"
@@ -42,6 +44,7 @@ grep -q "s001" "$tmp/s001.txt" || no "s001.pdf lacks the student id"
 ko=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@name="Ko"]/@value)' "$out/key.xml")
 grep -q "$ko mM" "$tmp/s001.txt" || no "s001.pdf does not print [K]o = $ko mM from the key"
 grep -q "Page 1 of" "$tmp/s001.txt" || no "no page footer"
+grep -q "<su[bp]>\|&lt;" "$tmp/s001.txt" && no "raw markup printed on s001.pdf"
 pdftotext "$out/students/s002.pdf" - | grep -q "张伟" || no "a Chinese name is missing on an English sheet"
 pdftotext "$out/students/s011.pdf" - | grep -q "O'Brien, Siobhán \"Shiv\"" || no "a name with quotes and a comma"
 
