@@ -60,6 +60,13 @@ v=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[
 shown=$(printf '%.2f' "$v" | sed 's/^-/−/')
 grep -q -- "$shown mV" "$tmp/sol.txt" || no "solutions do not show 1a = $shown mV (key $v)"
 
+# Large and small answers print as powers of ten, never as "e+07".
+ion --quiet worksheet create caps --course PHYS2 --problems concept-capacitor || no "worksheet caps"
+ion --quiet generate caps --student s001 --out "$tmp/caps" || no "generate caps"
+pdftotext "$tmp/caps/solutions.pdf" - >"$tmp/caps.txt"
+grep -q "Answer [0-9.]* × 10" "$tmp/caps.txt" || no "no power of ten in the capacitor solutions"
+grep -q "[0-9]e[-+][0-9]" "$tmp/caps.txt" && no "e-notation in the solutions: $(grep "[0-9]e[-+][0-9]" "$tmp/caps.txt" | head -1)"
+
 # Subsets and unknown students.
 ion --quiet generate week5 --student s003 --student s005 --out "$tmp/c" || no "generate --student"
 [ "$(ls "$tmp/c/students")" = "$(printf 's003.pdf\ns005.pdf')" ] || no "subset files: $(ls "$tmp/c/students")"
