@@ -67,6 +67,17 @@ pdftotext "$tmp/caps/solutions.pdf" - >"$tmp/caps.txt"
 grep -q "Answer [0-9.]* × 10" "$tmp/caps.txt" || no "no power of ten in the capacitor solutions"
 grep -q "[0-9]e[-+][0-9]" "$tmp/caps.txt" && no "e-notation in the solutions: $(grep "[0-9]e[-+][0-9]" "$tmp/caps.txt" | head -1)"
 
+# A GHK problem with K, Na and Cl: all three equilibrium potentials (the key's
+# lets) and V_m on the ladder.
+ion --quiet worksheet create ghk3 --course PHYS2 --problems ghk-kna-cl || no "worksheet ghk3"
+ion --quiet generate ghk3 --student s001 --out "$tmp/ghk3" || no "generate ghk3"
+pdftotext -raw "$tmp/ghk3/solutions.pdf" - >"$tmp/ghk3.txt"
+for e in EK ENa ECl; do
+    v=$(xmllint --xpath "string(//*[local-name()='let'][@name='$e']/@value)" "$tmp/ghk3/key.xml")
+    shown=$(printf '%.2f' "$v" | sed 's/^-/−/')
+    grep -q -- "$shown mV" "$tmp/ghk3.txt" || no "ladder lacks $e = $shown mV (key $v)"
+done
+
 # Subsets and unknown students.
 ion --quiet generate week5 --student s003 --student s005 --out "$tmp/c" || no "generate --student"
 [ "$(ls "$tmp/c/students")" = "$(printf 's003.pdf\ns005.pdf')" ] || no "subset files: $(ls "$tmp/c/students")"
