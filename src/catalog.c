@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "text.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -50,15 +51,30 @@ static const char *langs_of(const ion_template *t)
     return t->title.zh && (t->text.zh || !t->text.en) ? "en zh" : "en";
 }
 
+/* Titles may hold inline markup; the bank keeps them as plain text for
+ * listings ("K+" in <sup> becomes "K⁺"). Returns NULL when t is NULL. */
+static char *plain_title(const char *t)
+{
+    if (!t)
+        return NULL;
+    ion_strbuf b = {0};
+    if (ion_markup_plain(t, &b))
+        abort();
+    return b.s;
+}
+
 static int store(ion_bank *b, const ion_template_list *all, ion_import_stats *stats, ion_error *err)
 {
     if (ion_bank_begin(b, err))
         return ION_BANK_EDB;
     for (size_t i = 0; i < all->n; i++) {
         const ion_template *t = all->items[i];
-        ion_bank_template d = {t->id, t->topic, t->difficulty, t->title.en, t->title.zh, langs_of(t), 0};
+        char *en = plain_title(t->title.en), *zh = plain_title(t->title.zh);
+        ion_bank_template d = {t->id, t->topic, t->difficulty, en, zh, langs_of(t), 0};
         int version, changed;
         int rc = ion_bank_template_upsert(b, &d, t->source, t->file, &version, &changed, err);
+        free(en);
+        free(zh);
         if (rc) {
             ion_bank_rollback(b, NULL);
             return rc;

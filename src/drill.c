@@ -947,7 +947,10 @@ static void show_problem(session *s, const problem *pb, const char *id, uint64_t
     }
     free(head);
     free(source);
-    emit(&s->w, "", 0, C_BOLD, ion_i18n_get(&t->title, s->w.lang ? "zh" : "en"));
+    char *title = plain_text(&pb->in, &t->title, s->w.lang);
+    if (title)
+        emit(&s->w, "", 0, C_BOLD, title);
+    free(title);
     char *text = plain_text(&pb->in, &t->text, s->w.lang);
     if (text)
         emit(&s->w, "", 0, NULL, text);

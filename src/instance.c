@@ -1,6 +1,7 @@
 /* Sampling params, evaluating a template for one seed, and formatting. */
 #include "instance.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,13 +144,48 @@ char *ion_part_value(const ion_part *p, double si, char *buf, size_t n)
     return ion_format_sig(ion_from_si(p->unit, si), p->sigfigs, buf, n);
 }
 
+/* Appends to buf (k bytes used, n in all) what fits of text. */
+static size_t put(char *buf, size_t k, size_t n, const char *text)
+{
+    size_t len = strlen(text);
+    if (k + len + 1 > n)
+        return k;
+    memcpy(buf + k, text, len);
+    return k + len;
+}
+
+/* "e+07" / "e-05" after a mantissa -> " × 10<sup>7</sup>", " × 10<sup>−5</sup>"
+ * (thin spaces, true minus); returns the bytes of plain consumed, 0 when
+ * s does not start an exponent. */
+static size_t put_exponent(const char *s, char *buf, size_t *k, size_t n)
+{
+    if ((s[0] != 'e' && s[0] != 'E') || (s[1] != '+' && s[1] != '-') || !isdigit((unsigned char)s[2]))
+        return 0;
+    size_t end = 2;
+    while (isdigit((unsigned char)s[end]))
+        end++;
+    size_t first = 2;
+    while (first + 1 < end && s[first] == '0')
+        first++;
+    char exp[32];
+    snprintf(exp, sizeof exp, "%.*s", (int)(end - first), s + first);
+    *k = put(buf, *k, n, "\xe2\x80\x89\xc3\x97\xe2\x80\x89" "10<sup>");
+    if (s[1] == '-')
+        *k = put(buf, *k, n, "\xe2\x88\x92");
+    *k = put(buf, *k, n, exp);
+    *k = put(buf, *k, n, "</sup>");
+    return end;
+}
+
 char *ion_typographic(const char *plain, char *buf, size_t n)
 {
-    size_t k = 0;
+    size_t k = 0, used;
     for (const char *s = plain; *s && k + 4 < n; s++) {
         if (*s == '-' && s == plain) {
             memcpy(buf + k, "\xe2\x88\x92", 3);
             k += 3;
+        } else if (s > plain && isdigit((unsigned char)s[-1]) && (used = put_exponent(s, buf, &k, n))) {
+            s += used - 1;
         } else if (*s == ' ') {
             memcpy(buf + k, "\xe2\x80\x89", 3);
             k += 3;

@@ -65,7 +65,8 @@ char *ion_part_value(const ion_part *p, double si, char *buf, size_t n);
 const char *ion_unit_label(const ion_unit *u);
 
 /* Appends markup to b with every {name} replaced by the quantity.
- * Typographic output (for PDFs) writes a true minus sign (U+2212) and a
+ * Typographic output (for PDFs; see ion_typographic) writes a true minus
+ * sign (U+2212), a power of ten for an exponent and a
  * thin space (U+2009) before the unit; plain output writes "-" and " ".
  * Returns 0, or -1 when b is out of memory. */
 int ion_instance_subst(const ion_instance *in, const char *markup, int typographic, ion_strbuf *b);
@@ -75,8 +76,10 @@ int ion_instance_subst(const ion_instance *in, const char *markup, int typograph
  * files. Returns 0, or -1 when out of memory. */
 int ion_instance_plain(const ion_instance *in, const char *markup, ion_strbuf *b);
 
-/* Typesets a plain quantity ("-94.1 mV") for print: U+2212 for a leading
- * minus, U+2009 for the space before the unit. Returns buf. */
+/* Typesets a plain quantity ("-94.1 mV") for print, as markup: U+2212 for
+ * a leading minus, U+2009 for the space before the unit, and an exponent
+ * as a power of ten ("8.11e+07" -> "8.11 × 10<sup>7</sup>", thin spaces
+ * around the sign). Returns buf. */
 char *ion_typographic(const char *plain, char *buf, size_t n);
 
 #endif

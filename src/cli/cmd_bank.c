@@ -144,7 +144,8 @@ static void print_instance(const ion_instance *in, const char *lang)
 {
     const ion_template *t = in->t;
     char q[128], v[64];
-    printf("%s [%s, difficulty %d]: %s\n", t->id, t->topic, t->difficulty, ion_i18n_get(&t->title, lang));
+    printf("%s [%s, difficulty %d]: ", t->id, t->topic, t->difficulty);
+    print_text("", in, &t->title, lang);
     printf("seed %llu (%d draw%s)\n\n", (unsigned long long)in->seed, in->draws, in->draws == 1 ? "" : "s");
     print_text("", in, &t->text, lang);
     printf("\nvalues:\n");

@@ -11,6 +11,8 @@ fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
 ion --quiet init || no "init"
+# Titles take inline markup: typeset in PDFs, Unicode on terminals.
+ion bank list --topic ghk | grep -q "from K⁺ and Na⁺ permeabilities" || no "bank list title markup: $(ion bank list --topic ghk | grep ghk-kna)"
 ion --quiet roster import tests/data/roster-sample.csv --course PHYS2 || no "roster import"
 ion --quiet worksheet create week5 --course PHYS2 --title "Week 5" --due 2026-12-01 \
     --problems nernst-k,ghk-kna,pump-offset,donnan-concentrations,drive-cl || no "worksheet create"
@@ -43,6 +45,7 @@ grep -q "s001" "$tmp/s001.txt" || no "s001.pdf lacks the student id"
 ko=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@name="Ko"]/@value)' "$out/key.xml")
 grep -q "$ko mM" "$tmp/s001.txt" || no "s001.pdf does not print [K]o = $ko mM from the key"
 grep -q "Page 1 of" "$tmp/s001.txt" || no "no page footer"
+grep -q "<su[bp]>\|&lt;" "$tmp/s001.txt" && no "raw markup printed on s001.pdf"
 pdftotext "$out/students/s002.pdf" - | grep -q "张伟" || no "a Chinese name is missing on an English sheet"
 pdftotext "$out/students/s011.pdf" - | grep -q "O'Brien, Siobhán \"Shiv\"" || no "a name with quotes and a comma"
 
@@ -58,6 +61,24 @@ grep -q "Potentials (mV)" "$tmp/sol.txt" || no "no potential ladder in the solut
 v=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@id="1a"]/@value)' "$out/key.xml")
 shown=$(printf '%#.4g' "$v" | sed 's/^-/−/')
 grep -q -- "$shown mV" "$tmp/sol.txt" || no "solutions do not show 1a = $shown mV (key $v)"
+
+# Large and small answers print as powers of ten, never as "e+07".
+ion --quiet worksheet create caps --course PHYS2 --problems concept-capacitor || no "worksheet caps"
+ion --quiet generate caps --student s001 --out "$tmp/caps" || no "generate caps"
+pdftotext "$tmp/caps/solutions.pdf" - >"$tmp/caps.txt"
+grep -q "Answer [0-9.]* × 10" "$tmp/caps.txt" || no "no power of ten in the capacitor solutions"
+grep -q "[0-9]e[-+][0-9]" "$tmp/caps.txt" && no "e-notation in the solutions: $(grep "[0-9]e[-+][0-9]" "$tmp/caps.txt" | head -1)"
+
+# A GHK problem with K, Na and Cl: all three equilibrium potentials (the key's
+# lets) and V_m on the ladder.
+ion --quiet worksheet create ghk3 --course PHYS2 --problems ghk-kna-cl || no "worksheet ghk3"
+ion --quiet generate ghk3 --student s001 --out "$tmp/ghk3" || no "generate ghk3"
+pdftotext -raw "$tmp/ghk3/solutions.pdf" - >"$tmp/ghk3.txt"
+for e in EK ENa ECl; do
+    v=$(xmllint --xpath "string(//*[local-name()='let'][@name='$e']/@value)" "$tmp/ghk3/key.xml")
+    shown=$(printf '%.2f' "$v" | sed 's/^-/−/')
+    grep -q -- "$shown mV" "$tmp/ghk3.txt" || no "ladder lacks $e = $shown mV (key $v)"
+done
 
 # Subsets and unknown students.
 ion --quiet generate week5 --student s003 --student s005 --out "$tmp/c" || no "generate --student"

@@ -108,6 +108,18 @@ static void formatting(void **state)
     assert_string_equal(ion_format_sig(1.5e7, 3, b, sizeof b), "1.50e+07");
     assert_string_equal(ion_format_sig(-1e-9, 3, b, sizeof b), "-1.00e-09");
 
+    /* For print: a true minus, a thin space before the unit, and an
+     * exponent as a power of ten, never "e+07" on a page. */
+    char ty[192];
+    assert_string_equal(ion_typographic("-94.07 mV", ty, sizeof ty), "\xe2\x88\x92" "94.07\xe2\x80\x89mV");
+    assert_string_equal(ion_typographic("8.114e+07", ty, sizeof ty),
+                        "8.114\xe2\x80\x89\xc3\x97\xe2\x80\x89" "10<sup>7</sup>");
+    assert_string_equal(ion_typographic("-1.00e-09 M", ty, sizeof ty),
+                        "\xe2\x88\x92" "1.00\xe2\x80\x89\xc3\x97\xe2\x80\x89" "10<sup>\xe2\x88\x92" "9</sup>\xe2\x80\x89M");
+    assert_string_equal(ion_typographic("1.2e+100 1/s", ty, sizeof ty),
+                        "1.2\xe2\x80\x89\xc3\x97\xe2\x80\x89" "10<sup>100</sup>\xe2\x80\x89" "1/s");
+    assert_string_equal(ion_typographic("5 mEq", ty, sizeof ty), "5\xe2\x80\x89mEq");
+
     ion_template *t = load_one();
     ion_instance in;
     ion_error err = {0};
