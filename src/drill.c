@@ -22,7 +22,7 @@ enum msg {
     M_SIGN, M_DIMENSION, M_NOT_NUMBER, M_NOT_NUMBER_UNIT, M_NOT_CHOICE, M_NOT_LETTER, M_HINT,
     M_NO_HINT, M_TRY_AGAIN, M_ANSWER_IS, M_SOLUTION, M_NO_SOLUTION,
     M_PART_ANSWER, M_WELL_DONE, M_SKIPPED, M_HELP, M_LEVEL_UP, M_LEVEL_DOWN,
-    M_SUMMARY, M_SUMMARY_ONE, M_SUMMARY_SKIPPED, M_SUMMARY_TOPIC, M_NOTHING_DONE, M_NEXT,
+    M_SUMMARY, M_SUMMARY_ONE, M_SUMMARY_SKIPPED, M_SUMMARY_UNFINISHED, M_SUMMARY_TOPIC, M_NOTHING_DONE, M_NEXT,
     M_NEXT_NEW, M_STATS_TITLE, M_STATS_HEAD_TOPIC, M_STATS_HEAD_DONE,
     M_STATS_HEAD_RIGHT, M_STATS_HEAD_LEVEL, M_STATS_HEAD_STREAK, M_STATS_TOTAL,
     M_STATS_EMPTY, M_COUNT
@@ -61,6 +61,7 @@ static const char *const msgs[2][M_COUNT] = {
         [M_SUMMARY] = "Summary: {done} problems done, {right} right the first time.",
         [M_SUMMARY_ONE] = "Summary: 1 problem done, {right} right the first time.",
         [M_SUMMARY_SKIPPED] = "Skipped: {n}.",
+        [M_SUMMARY_UNFINISHED] = "Left unfinished after a wrong try: {n} (counted as missed).",
         [M_SUMMARY_TOPIC] = "{topic}: {done} done, {right} right the first time",
         [M_NOTHING_DONE] = "Summary: no problems done this time.",
         [M_NEXT] = "Practise next: {topic} ({right} of {done} right the first time so far): "
@@ -105,6 +106,7 @@ static const char *const msgs[2][M_COUNT] = {
         [M_SUMMARY] = "小结：完成 {done} 题，其中 {right} 题一次答对。",
         [M_SUMMARY_ONE] = "小结：完成 1 题，其中 {right} 题一次答对。",
         [M_SUMMARY_SKIPPED] = "跳过：{n} 题。",
+        [M_SUMMARY_UNFINISHED] = "答错后未完成：{n} 题（记为答错）。",
         [M_SUMMARY_TOPIC] = "{topic}：完成 {done} 题，一次答对 {right} 题",
         [M_NOTHING_DONE] = "小结：本次没有完成题目。",
         [M_NEXT] = "下一步练习：{topic}（目前 {done} 题中一次答对 {right} 题）：ionsheet drill --topic {id}",
@@ -1003,6 +1005,8 @@ static int run_problem(session *s, int *end)
     } else if (r == END_SKIP) {
         s->tally.skipped++;
         say(&s->w, "  ", NULL, M_SKIPPED, (const char *)NULL);
+    } else if (pb.missed) {
+        s->tally.unfinished++;
     }
     if (ended || pb.missed)
         ret = record(s, id, seed, ended && !pb.missed);
@@ -1035,6 +1039,10 @@ static void summary(session *s)
     if (s->tally.skipped) {
         snprintf(done, sizeof done, "%d", s->tally.skipped);
         say(&s->w, "", NULL, M_SUMMARY_SKIPPED, "n", done, (const char *)NULL);
+    }
+    if (s->tally.unfinished) {
+        snprintf(done, sizeof done, "%d", s->tally.unfinished);
+        say(&s->w, "", NULL, M_SUMMARY_UNFINISHED, "n", done, (const char *)NULL);
     }
     say_next(&s->w, s->pk);
 }

@@ -113,6 +113,7 @@ typedef struct {
     int done;        /* problems ended: answered through, or solution shown */
     int right_first; /* of them, right first time */
     int skipped;     /* left with n */
+    int unfinished;  /* left by q or the end of input after a wrong try */
     int quit;        /* 1 when q ended the session, 0 for the end of input */
 } ion_drill_tally;
 

@@ -479,6 +479,19 @@ static void test_session_skip_and_quit(void **state)
     progress p = stored("skipper2", NULL);
     assert_int_equal(p.attempts, 1);
     assert_int_equal(p.right_first, 0);
+    assert_int_equal(t.unfinished, 0);
+    free(out);
+
+    /* The end of input after a wrong try: recorded as missed, and the
+     * summary says so rather than "no problems done" alone. */
+    const char *script3[] = {"W"};
+    reader r3 = {.script = script3, .n = 1};
+    o.user = "leaver";
+    out = session(&o, &r3, &t, 0);
+    assert_int_equal(t.done, 0);
+    assert_int_equal(t.unfinished, 1);
+    assert_non_null(strstr(out, "Left unfinished after a wrong try: 1 (counted as missed)."));
+    assert_int_equal(stored("leaver", NULL).attempts, 1);
     free(out);
 }
 
