@@ -1293,8 +1293,9 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return 0;
-    /* The foreign keys (or a NULL course: no such worksheet) refused it. */
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    /* The foreign keys (or a NULL course: no such worksheet) refused it;
+     * any other refusal (a trigger, say) is the database's own error. */
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY || rc == SQLITE_CONSTRAINT_NOTNULL) {
         ion_fail(err, "", 0,
                  "no problem %d for student '%s' in worksheet '%s' with "
                  "template '%s' version %d",

@@ -125,25 +125,33 @@ typedef struct {
     ion_error *err;
     size_t index, count;
     ion_strbuf json;
+    int code; /* why the run failed: an ION_GEN_E* code, 0 so far */
 } run;
 
+/* Fails with r->code set: ION_GEN_EVARIANT or ION_GEN_EDB. */
 static int one_student(run *r, const char *id, const char *name)
 {
     const ion_worksheet *w = r->w;
+    r->code = ION_GEN_EVARIANT;
     for (size_t i = 0; i < w->ws.n; i++) {
         uint64_t seed = ion_seed_derive(r->secret, w->ws.name, id, (int)i + 1);
         if (ion_instance_generate(&r->inst[i], seed, r->err))
             return -1;
         ion_strbuf_reset(&r->json);
+        r->code = ION_GEN_EDB;
         if (ion_instance_json(&r->inst[i], &r->json))
             return ion_fail(r->err, NULL, 0, "out of memory");
         const ion_bank_ws_problem *p = &w->ws.problems[i];
         if (ion_bank_instance_put(r->bank, w->ws.name, id, (int)i + 1, p->template_id, p->version, seed,
                                   r->json.s, r->err))
             return -1;
+        r->code = ION_GEN_EVARIANT;
     }
     ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count};
-    return r->fn(&s, r->ctx, r->err);
+    if (r->fn(&s, r->ctx, r->err))
+        return -1;
+    r->code = 0;
+    return 0;
 }
 
 static int count_student(const ion_bank_student *s, void *ctx)
@@ -170,10 +178,10 @@ static int named_before(const char *const *ids, size_t i)
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, ion_student_fn fn, void *ctx, ion_error *err)
 {
-    run r = {b, w, {0}, NULL, fn, ctx, err, 0, n, {0}};
-    int rc = -1;
+    run r = {b, w, {0}, NULL, fn, ctx, err, 0, n, {0}, 0};
+    int rc = ION_GEN_EDB;
     if (ion_bank_secret(b, r.secret, err))
-        return -1;
+        return ION_GEN_EDB;
     r.inst = calloc(w->ws.n, sizeof *r.inst);
     for (size_t i = 0; i < w->ws.n; i++)
         if (ion_instance_init(&r.inst[i], w->templates[i])) {
@@ -195,8 +203,10 @@ int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                 continue;
             ion_bank_student_row s = {0};
             int found = ion_bank_student_get(b, w->ws.course, ids[i], &s, err);
-            if (found == 0)
+            if (found == 0) {
                 ion_fail(err, NULL, 0, "no student '%s' in course '%s'", ids[i], w->ws.course);
+                r.code = ION_GEN_ENOSTUDENT;
+            }
             int bad = found <= 0 || one_student(&r, s.id, s.name);
             ion_bank_student_release(&s);
             if (bad)
@@ -211,6 +221,8 @@ int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
     goto cleanup;
 rollback:
     ion_bank_rollback(b, NULL);
+    if (r.code)
+        rc = r.code;
 cleanup:
     for (size_t i = 0; i < w->ws.n; i++)
         ion_instance_release(&r.inst[i]);

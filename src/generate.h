@@ -42,10 +42,17 @@ void ion_worksheet_release(ion_worksheet *w);
 /* The points of part k of problem i for this worksheet (overrides applied). */
 double ion_worksheet_part_points(const ion_worksheet *w, size_t i, size_t k);
 
+/* Why ion_generate failed. */
+enum {
+    ION_GEN_EDB = -1,        /* database error or out of memory */
+    ION_GEN_ENOSTUDENT = -2, /* a named student is not in the course */
+    ION_GEN_EVARIANT = -3,   /* a template gave no valid variant, or fn failed */
+};
+
 /* Generates for the students ids[0..n) (n = 0: the whole course, ordered by
  * id); an unknown id is an error naming it. Calls fn for each student in
- * order; an id named twice is generated once. Returns 0 or -1 (err says
- * why; nothing is stored). */
+ * order; an id named twice is generated once. Returns 0 or an ION_GEN_E*
+ * code (err says why; nothing is stored). */
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, ion_student_fn fn, void *ctx, ion_error *err);
 

@@ -213,7 +213,8 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         /* The key appears under its name only once it is whole and the
          * database holds the same instances. */
         g.key_writer = ion_key_begin(g.key, &w);
-        int bad = !g.key_writer || ion_generate(b, &w, students, nstudents, write_student, &g, &err);
+        int gen = g.key_writer ? ion_generate(b, &w, students, nstudents, write_student, &g, &err) : ION_GEN_EDB;
+        int bad = gen != 0;
         bad |= ion_key_end(g.key_writer) != 0;
         if (!bad && g.pdf) {
             snprintf(path, sizeof path, "%s/class.pdf", g.dir);
@@ -232,9 +233,9 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             else
                 cli_msg(key_path, 0, "could not write the key");
             unlink(key_tmp);
-            rc = g.io_failed || !err.msg[0]          ? EXIT_IO
-                 : strstr(err.msg, "no student") ? EXIT_USAGE
-                                                 : EXIT_INPUT;
+            rc = g.io_failed || !err.msg[0] || gen == ION_GEN_EDB ? EXIT_IO
+                 : gen == ION_GEN_ENOSTUDENT                     ? EXIT_USAGE
+                                                                 : EXIT_INPUT;
         } else if (rename(key_tmp, key_path)) {
             cli_msg(key_path, 0, "cannot write the file");
         } else {

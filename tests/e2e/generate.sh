@@ -96,8 +96,16 @@ grep -q "s003.txt" "$tmp/err" || no "unwritable answer file message: $(cat "$tmp
 # An unsafe id put into the database by hand never becomes a file name.
 cp "$db" "$tmp/evil.db"
 sqlite3 "$tmp/evil.db" "insert into students (course_id, id, name) values ('PHYS2', 'zz/../../evil', 'E')"
-"$root/ionsheet" --db "$tmp/evil.db" generate week5 --no-pdf --out "$tmp/ev/a" 2>"$tmp/err"; [ $? = 3 ] || no "an unsafe id in the database should exit 3"
+"$bin" --db "$tmp/evil.db" generate week5 --no-pdf --out "$tmp/ev/a" 2>"$tmp/err"; [ $? = 3 ] || no "an unsafe id in the database should exit 3"
 grep -q "not used as a file name" "$tmp/err" || no "unsafe id message: $(cat "$tmp/err")"
+
+# A database that refuses the instances is a database error (exit 4), and
+# no key appears.
+cp "$db" "$tmp/refuse.db"
+sqlite3 "$tmp/refuse.db" "create trigger refuse before insert on instances begin select raise(abort, 'refused by a test'); end"
+"$bin" --db "$tmp/refuse.db" generate week5 --no-pdf --out "$tmp/rf" 2>"$tmp/err"; [ $? = 4 ] || no "a database error should exit 4: $(cat "$tmp/err")"
+grep -q "refused by a test" "$tmp/err" || no "database error message: $(cat "$tmp/err")"
+[ -e "$tmp/rf/key.xml" ] && no "a generate that failed in the database left a key.xml"
 [ -e "$tmp/ev/evil.txt" ] && no "an unsafe id wrote outside answers/"
 
 # On a terminal: a progress bar, and an error on a line of its own.
