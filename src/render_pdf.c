@@ -70,8 +70,8 @@ struct ion_pdf {
      * document of its own, for measuring: a document gets the font only when
      * one of its pages draws a glyph of it */
     HPDF_Doc probe;
-    HPDF_FontDef probe_def;
-    int probe_failed;
+    HPDF_FontDef probe_def[2]; /* regular, bold */
+    int probe_failed[2];
     ion_ts *ts;
     ion_ts_text txt; /* scratch paragraph */
 
@@ -86,7 +86,7 @@ struct ion_pdf {
 
     /* the content stream of the page being drawn, and its fonts */
     ion_strbuf cs;
-    ion_strbuf cs_unicode; /* the page's code points in ION_FONT_UNICODE */
+    ion_strbuf cs_unicode[2]; /* the page's code points in the Unicode fonts */
     size_t cs_read;
     ion_strbuf z;    /* ... and compressed */
     HPDF_Stream z_in, z_out;
@@ -128,13 +128,15 @@ static int hpdf_failed(ion_pdf *p, ion_error *err)
 
 /* ---- fonts ----------------------------------------------------------- */
 
-/* The last font of the chain (typeset.h), used when it is installed (Debian:
- * fonts-dejavu-core). */
-#define UNICODE_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+/* The last fonts of the chain (typeset.h), used when installed (Debian:
+ * fonts-dejavu-core), for ION_FONT_UNICODE and ION_FONT_UNICODE_BOLD. */
+static const char *const unicode_font[2] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"};
 
 static int unicode_font_present(void)
 {
-    FILE *f = fopen(UNICODE_FONT, "rb");
+    FILE *f = fopen(unicode_font[0], "rb");
     if (f)
         fclose(f);
     return f != NULL;
@@ -144,17 +146,18 @@ static HPDF_Font get_font(ion_pdf *p, ion_font f)
 {
     static const char *const names[ION_FONT_COUNT] = {
         "Helvetica", "Helvetica-Bold", "Helvetica-Oblique",
-        "Helvetica-BoldOblique", "Symbol", "SimSun", "SimHei", NULL};
+        "Helvetica-BoldOblique", "Symbol", "SimSun", "SimHei", NULL, NULL};
     if (p->font[f])
         return p->font[f];
     const char *enc = "WinAnsiEncoding";
-    if (f == ION_FONT_UNICODE) {
+    if (f >= ION_FONT_UNICODE) {
         /* Embedded (about 180 KB) only in a document that draws one of its
          * glyphs. libharu's UTF-8 encoder makes it a Type0 font whose CIDs
          * are the code points: the two bytes ion_ts_glyph holds. */
         HPDF_UseUTFEncodings(p->doc);
         const char *name =
-            HPDF_LoadTTFontFromFile(p->doc, UNICODE_FONT, HPDF_TRUE);
+            HPDF_LoadTTFontFromFile(p->doc, unicode_font[f - ION_FONT_UNICODE],
+                                    HPDF_TRUE);
         p->font[f] = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
         return p->font[f];
     }
@@ -174,30 +177,33 @@ static HPDF_Font get_font(ion_pdf *p, ion_font f)
     return p->font[f];
 }
 
-/* The width of a code point in the Unicode font, -1 when it has no glyph
- * (or cannot be loaded: the typesetter prints '?'). */
-static double measure_unicode(ion_pdf *p, const unsigned char *code)
+/* The width of a code point in Unicode font u (0 regular, 1 bold), -1 when
+ * it has no glyph (or cannot be loaded: the typesetter prints '?'). */
+static double measure_unicode(ion_pdf *p, int u, const unsigned char *code)
 {
-    if (!p->probe_def && !p->probe_failed) {
-        p->probe = HPDF_New(NULL, NULL);
+    if (!p->probe_def[u] && !p->probe_failed[u]) {
+        if (!p->probe)
+            p->probe = HPDF_New(NULL, NULL);
         const char *name =
-            p->probe ? HPDF_LoadTTFontFromFile(p->probe, UNICODE_FONT,
+            p->probe ? HPDF_LoadTTFontFromFile(p->probe, unicode_font[u],
                                                HPDF_FALSE)
                      : NULL;
-        p->probe_def = name ? HPDF_GetFontDef(p->probe, name) : NULL;
-        p->probe_failed = !p->probe_def;
+        p->probe_def[u] = name ? HPDF_GetFontDef(p->probe, name) : NULL;
+        p->probe_failed[u] = !p->probe_def[u];
     }
+    HPDF_FontDef def = p->probe_def[u];
     HPDF_UINT16 cp = (HPDF_UINT16)(code[0] << 8 | code[1]);
-    if (!p->probe_def || HPDF_TTFontDef_GetGlyphid(p->probe_def, cp) == 0)
+    if (!def || HPDF_TTFontDef_GetGlyphid(def, cp) == 0)
         return -1;
-    return HPDF_TTFontDef_GetCharWidth(p->probe_def, cp);
+    return HPDF_TTFontDef_GetCharWidth(def, cp);
 }
 
 static double measure(void *ctx, ion_font f, const unsigned char *bytes,
                       size_t len)
 {
-    if (f == ION_FONT_UNICODE)
-        return len == 2 ? measure_unicode(ctx, bytes) : -1;
+    if (f >= ION_FONT_UNICODE)
+        return len == 2 ? measure_unicode(ctx, f - ION_FONT_UNICODE, bytes)
+                        : -1;
     HPDF_Font font = get_font(ctx, f);
     if (!font)
         return 500; /* the error is reported after the layout */
@@ -1260,10 +1266,12 @@ static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
     st->last = o;
     /* a literal string: bytes as they are, but for ( ) \ and controls */
     const unsigned char *s = (const unsigned char *)p->arena.s + o->text;
-    if (o->font == ION_FONT_UNICODE)
-        ion_strbuf_add(&p->cs_unicode, s, o->tlen);
-    if (p->cs_unicode.oom)
-        p->oom = 1;
+    if (o->font >= ION_FONT_UNICODE) {
+        ion_strbuf *u = &p->cs_unicode[o->font - ION_FONT_UNICODE];
+        ion_strbuf_add(u, s, o->tlen);
+        if (u->oom)
+            p->oom = 1;
+    }
     char *d = cs_room(p, 4 * (size_t)o->tlen + 8);
     if (!d)
         return;
@@ -1307,7 +1315,8 @@ static void cs_rows(ion_pdf *p, page_state *st, int r0, int r1, int text)
 static void page_content(ion_pdf *p, int r0, int r1, int fr)
 {
     ion_strbuf_reset(&p->cs);
-    ion_strbuf_reset(&p->cs_unicode);
+    ion_strbuf_reset(&p->cs_unicode[0]);
+    ion_strbuf_reset(&p->cs_unicode[1]);
     memset(p->page_font, 0, sizeof p->page_font);
     p->npage_fonts = 0;
     page_state st = {.stroke = -1, .fill = -1, .width = -1, .size = -1};
@@ -1419,10 +1428,12 @@ static void emit_page(ion_pdf *d, const ion_pdf *src)
     }
     /* libharu embeds only the glyphs it has measured (the others go out
      * empty): the page's stream was written without it, so measure them. */
-    if (src->cs_unicode.len) {
-        HPDF_Font f = get_font(d, ION_FONT_UNICODE);
-        const unsigned char *u = (const unsigned char *)src->cs_unicode.s;
-        for (size_t i = 0; f && i + 1 < src->cs_unicode.len; i += 2)
+    for (int k = 0; k < 2; k++) {
+        const ion_strbuf *cps = &src->cs_unicode[k];
+        HPDF_Font f =
+            cps->len ? get_font(d, (ion_font)(ION_FONT_UNICODE + k)) : NULL;
+        const unsigned char *u = (const unsigned char *)cps->s;
+        for (size_t i = 0; f && i + 1 < cps->len; i += 2)
             HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)(u[i] << 8 | u[i + 1]));
     }
     /* The page's own stream would hold the bytes in 4 KB blocks; one block
@@ -1626,7 +1637,8 @@ void ion_pdf_free(ion_pdf *p)
     free(p->blocks);
     ion_strbuf_release(&p->arena);
     ion_strbuf_release(&p->cs);
-    ion_strbuf_release(&p->cs_unicode);
+    ion_strbuf_release(&p->cs_unicode[0]);
+    ion_strbuf_release(&p->cs_unicode[1]);
     ion_strbuf_release(&p->z);
     if (p->probe)
         HPDF_Free(p->probe);

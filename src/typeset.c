@@ -23,7 +23,7 @@ enum {
 struct ion_ts {
     ion_ts_measure_fn measure;
     void *ctx;
-    int unicode; /* ION_FONT_UNICODE may be used */
+    int unicode; /* the Unicode fonts may be used */
     iconv_t gbk;
     float width[ION_FONT_SYMBOL + 1][256]; /* 1/1000 em; < 0: not yet asked */
 };
@@ -394,10 +394,15 @@ static int is_mark(uint32_t cp)
            cp == 0x0670;
 }
 
-/* The code point of a glyph in the Unicode font, else 0. */
+static int is_unicode_font(int f)
+{
+    return f == ION_FONT_UNICODE || f == ION_FONT_UNICODE_BOLD;
+}
+
+/* The code point of a glyph in a Unicode font, else 0. */
 static uint32_t glyph_cp(const ion_ts_glyph *g)
 {
-    return g->font == ION_FONT_UNICODE && g->len == 2
+    return is_unicode_font(g->font) && g->len == 2
                ? (uint32_t)g->code[0] << 8 | g->code[1]
                : 0;
 }
@@ -543,23 +548,29 @@ static void reorder_lines(ion_ts_text *t)
     }
 }
 
-/* g in the Unicode font, its width measured, when there is one and it has a
- * glyph for cp; otherwise returns 0 and leaves g as it was. */
+/* g in the Unicode font of its style (bold, else regular), its width
+ * measured, when there is one with a glyph for cp; otherwise returns 0 and
+ * leaves g as it was. */
 static int unicode_glyph(ion_ts *ts, ion_ts_glyph *g, uint32_t cp)
 {
     if (!ts->unicode || cp > 0xFFFF)
         return 0;
+    int bold = g->font == ION_FONT_BOLD || g->font == ION_FONT_BOLD_ITALIC;
     ion_ts_glyph u = *g;
-    u.font = ION_FONT_UNICODE;
     u.len = 2;
     u.code[0] = (unsigned char)(cp >> 8);
     u.code[1] = (unsigned char)(cp & 0xFF);
-    double w = glyph_width(ts, &u);
-    if (w < 0)
-        return 0;
-    u.width = (float)w;
-    *g = u;
-    return 1;
+    for (int f = bold ? ION_FONT_UNICODE_BOLD : ION_FONT_UNICODE;
+         f >= ION_FONT_UNICODE; f--) {
+        u.font = (unsigned char)f;
+        double w = glyph_width(ts, &u);
+        if (w >= 0) {
+            u.width = (float)w;
+            *g = u;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Appends one character in the current style. */
@@ -609,7 +620,7 @@ static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
     } else if (!unicode_glyph(ts, g, cp)) {
         g->code[0] = '?';
     }
-    if (g->font != ION_FONT_UNICODE)
+    if (!is_unicode_font(g->font))
         g->width = (float)glyph_width(ts, g);
     if (is_rtl(cp))
         g->flags |= G_RTL;

@@ -10,8 +10,8 @@
  *  2. Symbol: Greek letters, the true minus U+2212, ≤ ≥ ≈ ≠ ∞ → ...;
  *  3. a CJK CID font (SimSun, SimHei for bold) in GBK-EUC-H: everything
  *     iconv can convert to a two-byte GBK code (Chinese, kana, Cyrillic, ...);
- *  4. when the typesetter was made with a Unicode font (the renderer uses
- *     DejaVu Sans, for every style, when its file is installed): any other
+ *  4. when the typesetter was made with Unicode fonts (the renderer uses
+ *     DejaVu Sans, and DejaVu Sans Bold for bold, when installed): any other
  *     character of the Basic Multilingual Plane the font has a glyph for
  *     (Arabic, Hebrew, Armenian, Georgian, Latin Extended such as
  *     Vietnamese, IPA, ...), encoded as its code point in two bytes, big
@@ -58,12 +58,13 @@ typedef enum {
     ION_FONT_CJK,         /* SimSun, GBK-EUC-H */
     ION_FONT_CJK_BOLD,    /* SimHei, GBK-EUC-H */
     ION_FONT_UNICODE,     /* DejaVu Sans, UTF-8: two-byte code points */
+    ION_FONT_UNICODE_BOLD, /* DejaVu Sans Bold, the same */
     ION_FONT_COUNT
 } ion_font;
 
 /* Width of `len` encoded bytes in `font`, in 1/1000 of the font size. For
- * ION_FONT_UNICODE (one glyph: its code point, big endian) a negative width
- * means the font has no glyph for it. */
+ * the Unicode fonts (one glyph: its code point, big endian) a negative width
+ * means the font has no glyph for it (bold then falls back on regular). */
 typedef double (*ion_ts_measure_fn)(void *ctx, ion_font font,
                                     const unsigned char *bytes, size_t len);
 
@@ -115,7 +116,7 @@ void ion_ts_text_release(ion_ts_text *t);
 
 /* A typesetter: the measuring callback, an iconv handle and width caches.
  * `ctx` is passed to `measure` and must outlive the typesetter. With
- * unicode_font 0, ION_FONT_UNICODE is never chosen (nor measured). */
+ * unicode_font 0, the Unicode fonts are never chosen (nor measured). */
 typedef struct ion_ts ion_ts;
 ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, int unicode_font,
                    ion_error *err);

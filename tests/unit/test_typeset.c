@@ -17,11 +17,13 @@ static double fake_measure(void *ctx, ion_font f, const unsigned char *b,
                            size_t n)
 {
     (void)ctx;
-    if (f == ION_FONT_UNICODE) {
-        /* a Unicode font with Hebrew, Arabic and Latin Extended Additional,
-         * 600 wide */
+    if (f >= ION_FONT_UNICODE) {
+        /* Unicode fonts with Hebrew, Arabic and Latin Extended Additional,
+         * 600 wide; the bold one lacks Hebrew */
         unsigned cp = (unsigned)b[0] << 8 | b[1];
-        return n == 2 && ((cp >= 0x0590 && cp <= 0x06FF) ||
+        return n == 2 && ((cp >= 0x0590 && cp <= 0x05FF &&
+                           f == ION_FONT_UNICODE) ||
+                          (cp >= 0x0600 && cp <= 0x06FF) ||
                           (cp >= 0x1E00 && cp <= 0x1EFF) ||
                           (cp >= 0xFE70 && cp <= 0xFEFC))
                    ? 600
@@ -166,11 +168,12 @@ static void test_font_selection(void **state)
     assert_int_equal(t.g[0].font, ION_FONT_CJK);
     assert_int_equal(t.g[1].font, ION_FONT_CJK_BOLD);
     assert_true(t.g[0].width == 10);
-    /* the Unicode font: two-byte code points, whatever the style */
-    set("a<b>\u05d0\u1ec5</b>", ION_TS_MARKUP);
+    /* the Unicode fonts: two-byte code points; bold falls back on regular */
+    set("\u1ec5<b>\u05d0\u1ec5</b>", ION_TS_MARKUP);
     assert_int_equal(t.n, 3);
+    assert_int_equal(t.g[0].font, ION_FONT_UNICODE);
     assert_int_equal(t.g[1].font, ION_FONT_UNICODE);
-    assert_int_equal(t.g[2].font, ION_FONT_UNICODE);
+    assert_int_equal(t.g[2].font, ION_FONT_UNICODE_BOLD);
     assert_string_equal(codes(1, 3), "\x05\xd0\x1e\xc5");
     assert_true(t.g[2].width == 6);
     /* no font has the emoji (nor U+2C00 here): '?' and the rest survives */
@@ -190,7 +193,7 @@ static const char *cps(int a, int b)
     static char buf[1024];
     size_t n = 0;
     for (int i = a; i < b && n + 8 < sizeof buf; i++) {
-        unsigned cp = t.g[i].font == ION_FONT_UNICODE
+        unsigned cp = t.g[i].font >= ION_FONT_UNICODE
                           ? (unsigned)t.g[i].code[0] << 8 | t.g[i].code[1]
                           : t.g[i].code[0];
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%X ", cp);
