@@ -65,7 +65,7 @@ struct ion_pdf {
     HPDF_Doc doc;
     HPDF_STATUS hpdf_error, hpdf_detail;
     HPDF_Font font[ION_FONT_COUNT];
-    int cns_ready;
+    int cns_ready, kr_ready, utf_ready;
     /* the Unicode font's definition, loaded without embedding into a
      * document of its own, for measuring: a document gets the font only when
      * one of its pages draws a glyph of it */
@@ -146,15 +146,19 @@ static HPDF_Font get_font(ion_pdf *p, ion_font f)
 {
     static const char *const names[ION_FONT_COUNT] = {
         "Helvetica", "Helvetica-Bold", "Helvetica-Oblique",
-        "Helvetica-BoldOblique", "Symbol", "SimSun", "SimHei", NULL, NULL};
+        "Helvetica-BoldOblique", "Symbol", "SimSun", "SimHei", "Dotum",
+        "Dotum,Bold", NULL, NULL};
     if (p->font[f])
         return p->font[f];
     const char *enc = "WinAnsiEncoding";
     if (f >= ION_FONT_UNICODE) {
-        /* Embedded (about 180 KB) only in a document that draws one of its
+        /* Embedded (about 85 KB) only in a document that draws one of its
          * glyphs. libharu's UTF-8 encoder makes it a Type0 font whose CIDs
          * are the code points: the two bytes ion_ts_glyph holds. */
-        HPDF_UseUTFEncodings(p->doc);
+        if (!p->utf_ready) { /* a second registration is an error */
+            HPDF_UseUTFEncodings(p->doc);
+            p->utf_ready = 1;
+        }
         const char *name =
             HPDF_LoadTTFontFromFile(p->doc, unicode_font[f - ION_FONT_UNICODE],
                                     HPDF_TRUE);
@@ -163,6 +167,13 @@ static HPDF_Font get_font(ion_pdf *p, ion_font f)
     }
     if (f == ION_FONT_SYMBOL) {
         enc = NULL; /* its own built-in encoding */
+    } else if (f >= ION_FONT_KR) {
+        if (!p->kr_ready) { /* as the Chinese ones */
+            HPDF_UseKRFonts(p->doc);
+            HPDF_UseKREncodings(p->doc);
+            p->kr_ready = 1;
+        }
+        enc = "KSC-EUC-H";
     } else if (f >= ION_FONT_CJK) {
         /* Registered only when a CJK character first appears, so Latin-only
          * documents carry nothing of them. */

@@ -24,7 +24,7 @@ struct ion_ts {
     ion_ts_measure_fn measure;
     void *ctx;
     int unicode; /* the Unicode fonts may be used */
-    iconv_t gbk;
+    iconv_t gbk, euckr; /* euckr (iconv_t)-1: no Korean */
     float width[ION_FONT_SYMBOL + 1][256]; /* 1/1000 em; < 0: not yet asked */
 };
 
@@ -45,6 +45,7 @@ ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, int unicode_font,
         ion_fail(err, NULL, 0, "iconv cannot convert UTF-8 to GBK");
         return NULL;
     }
+    ts->euckr = iconv_open("EUC-KR", "UTF-8");
     for (int f = 0; f <= ION_FONT_SYMBOL; f++)
         for (int c = 0; c < 256; c++)
             ts->width[f][c] = -1;
@@ -56,6 +57,8 @@ void ion_ts_free(ion_ts *ts)
     if (!ts)
         return;
     iconv_close(ts->gbk);
+    if (ts->euckr != (iconv_t)-1)
+        iconv_close(ts->euckr);
     free(ts);
 }
 
@@ -253,14 +256,17 @@ static size_t utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
-/* The two-byte GBK code of cp, or -1 when GBK has none. */
-static int gbk_code(ion_ts *ts, uint32_t cp, unsigned char out[2])
+/* The two-byte code of cp in cd's encoding (GBK, EUC-KR), or -1 when it
+ * has none. */
+static int cid_code(iconv_t cd, uint32_t cp, unsigned char out[2])
 {
     char in[4], buf[8];
     char *ip = in, *op = buf;
     size_t il = utf8_encode(cp, in), ol = sizeof buf;
-    iconv(ts->gbk, NULL, NULL, NULL, NULL);
-    if (iconv(ts->gbk, &ip, &il, &op, &ol) == (size_t)-1 ||
+    if (cd == (iconv_t)-1)
+        return -1;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
         sizeof buf - ol != 2)
         return -1;
     out[0] = (unsigned char)buf[0];
@@ -573,6 +579,13 @@ static int unicode_glyph(ion_ts *ts, ion_ts_glyph *g, uint32_t cp)
     return 0;
 }
 
+/* Hangul syllables and jamo (Korean breaks lines at spaces only). */
+static int is_hangul(uint32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
 /* Appends one character in the current style. */
 static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
                     ion_error *err)
@@ -597,7 +610,7 @@ static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
     g->rise = (float)rise;
     g->font = (unsigned char)font;
     g->len = 1;
-    int code;
+    int code, bold = font == ION_FONT_BOLD || font == ION_FONT_BOLD_ITALIC;
     if (space) {
         g->code[0] = ' ';
         g->flags = ION_TS_G_SPACE | ION_TS_G_BREAK;
@@ -611,11 +624,11 @@ static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
                0) {
         g->font = ION_FONT_SYMBOL;
         g->code[0] = (unsigned char)code;
-    } else if (gbk_code(ts, cp, g->code) == 0) {
-        g->font = (unsigned char)((font == ION_FONT_BOLD ||
-                                   font == ION_FONT_BOLD_ITALIC)
-                                      ? ION_FONT_CJK_BOLD
-                                      : ION_FONT_CJK);
+    } else if (cid_code(ts->gbk, cp, g->code) == 0) {
+        g->font = (unsigned char)(ION_FONT_CJK + bold);
+        g->len = 2;
+    } else if (is_hangul(cp) && cid_code(ts->euckr, cp, g->code) == 0) {
+        g->font = (unsigned char)(ION_FONT_KR + bold);
         g->len = 2;
     } else if (!unicode_glyph(ts, g, cp)) {
         g->code[0] = '?';

@@ -10,14 +10,16 @@
  *  2. Symbol: Greek letters, the true minus U+2212, ≤ ≥ ≈ ≠ ∞ → ...;
  *  3. a CJK CID font (SimSun, SimHei for bold) in GBK-EUC-H: everything
  *     iconv can convert to a two-byte GBK code (Chinese, kana, Cyrillic, ...);
- *  4. when the typesetter was made with Unicode fonts (the renderer uses
+ *  4. Hangul (syllables and jamo): a Korean CID font (Dotum, Dotum,Bold)
+ *     in KSC-EUC-H, the character's two-byte EUC-KR code from iconv;
+ *  5. when the typesetter was made with Unicode fonts (the renderer uses
  *     DejaVu Sans, and DejaVu Sans Bold for bold, when installed): any other
  *     character of the Basic Multilingual Plane the font has a glyph for
  *     (Arabic, Hebrew, Armenian, Georgian, Latin Extended such as
  *     Vietnamese, IPA, ...), encoded as its code point in two bytes, big
  *     endian (what libharu's UTF-8 encoder writes for a TrueType font: the
  *     CID is the code point);
- *  5. otherwise '?' in Helvetica (emoji, Hangul, ...): the line survives.
+ *  6. otherwise '?' in Helvetica (emoji, ...): the line survives.
  * U+2009 and U+202F (thin spaces) print as a narrow non-breaking space;
  * U+00A0 as a normal non-breaking space.
  *
@@ -57,6 +59,8 @@ typedef enum {
     ION_FONT_SYMBOL,      /* Symbol, its built-in encoding */
     ION_FONT_CJK,         /* SimSun, GBK-EUC-H */
     ION_FONT_CJK_BOLD,    /* SimHei, GBK-EUC-H */
+    ION_FONT_KR,          /* Dotum, KSC-EUC-H */
+    ION_FONT_KR_BOLD,     /* Dotum,Bold */
     ION_FONT_UNICODE,     /* DejaVu Sans, UTF-8: two-byte code points */
     ION_FONT_UNICODE_BOLD, /* DejaVu Sans Bold, the same */
     ION_FONT_COUNT
@@ -114,7 +118,7 @@ void ion_ts_text_init(ion_ts_text *t);
 void ion_ts_text_clear(ion_ts_text *t);
 void ion_ts_text_release(ion_ts_text *t);
 
-/* A typesetter: the measuring callback, an iconv handle and width caches.
+/* A typesetter: the measuring callback, iconv handles and width caches.
  * `ctx` is passed to `measure` and must outlive the typesetter. With
  * unicode_font 0, the Unicode fonts are never chosen (nor measured). */
 typedef struct ion_ts ion_ts;

@@ -437,9 +437,11 @@ static void test_names_any_script(void **state)
      * U+1F600 has no font and degrades to '?' without losing the rest of
      * the line. */
     ion_sheet s = sample_sheet("张伟 (Zhang Wei) Ивано\u0432 \u0639\u0644\u064a "
-                               "\u05d3\u05d5\u05d3 Nguy\u1ec5n \U0001F600",
+                               "\u05d3\u05d5\u05d3 Nguy\u1ec5n \uae40\ubbfc\uc900 "
+                               "\U0001F600",
                                "s-<&>-7");
     s.nproblems = 1;
+    s.course = "PHYS \u05e9\u05dc\u05d5\u05dd"; /* regular, the name bold */
     ion_pdf *p = new_pdf(en);
     add_ws(p, &s);
     char path[256];
@@ -452,11 +454,15 @@ static void test_names_any_script(void **state)
      * gives right-to-left text back in reading order */
     assert_has(text, "\ufecb\ufee0\ufef2");
     assert_has(text, "\u05d3\u05d5\u05d3"); /* Hebrew has no forms */
-    assert_has(text, "Nguy\u1ec5n ?");
+    assert_has(text, "Nguy\u1ec5n");
+    assert_has(text, "\uae40\ubbfc\uc900 ?"); /* Korean: Dotum */
+    assert_has(text, "\u05e9\u05dc\u05d5\u05dd");
     assert_has(text, "s-<&>-7");
     free(text);
     char *fonts = run("pdffonts %s", path);
-    assert_has(fonts, "DejaVuSans");
+    assert_has(fonts, "DejaVuSans,Book");
+    assert_has(fonts, "DejaVuSans-Bold");
+    assert_has(fonts, "Dotum,Bold");
     free(fonts);
 }
 

@@ -168,6 +168,12 @@ static void test_font_selection(void **state)
     assert_int_equal(t.g[0].font, ION_FONT_CJK);
     assert_int_equal(t.g[1].font, ION_FONT_CJK_BOLD);
     assert_true(t.g[0].width == 10);
+    /* Hangul: EUC-KR in the Korean CID font, breaking at spaces only */
+    set("\uae40<b>\ubbfc</b>", ION_TS_MARKUP);
+    assert_string_equal(all(), "\xb1\xe8\xb9\xce");
+    assert_int_equal(t.g[0].font, ION_FONT_KR);
+    assert_int_equal(t.g[1].font, ION_FONT_KR_BOLD);
+    assert_int_equal(t.g[0].flags & ION_TS_G_BREAK, 0);
     /* the Unicode fonts: two-byte code points; bold falls back on regular */
     set("\u1ec5<b>\u05d0\u1ec5</b>", ION_TS_MARKUP);
     assert_int_equal(t.n, 3);
