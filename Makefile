@@ -15,6 +15,7 @@ TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 # Debian packages the build, the tests and the demo need.
 DEB_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libhpdf-dev \
                 libcmocka-dev libsodium-dev poppler-utils libxml2-utils \
+                fonts-dejavu-core \
                 sqlite3 tmux python3
 
 BUILD   ?= build

@@ -65,7 +65,13 @@ struct ion_pdf {
     HPDF_Doc doc;
     HPDF_STATUS hpdf_error, hpdf_detail;
     HPDF_Font font[ION_FONT_COUNT];
-    int cns_ready;
+    int cns_ready, kr_ready, utf_ready;
+    /* the Unicode font's definition, loaded without embedding into a
+     * document of its own, for measuring: a document gets the font only when
+     * one of its pages draws a glyph of it */
+    HPDF_Doc probe;
+    HPDF_FontDef probe_def[2]; /* regular, bold */
+    int probe_failed[2];
     ion_ts *ts;
     ion_ts_text txt; /* scratch paragraph */
 
@@ -80,6 +86,7 @@ struct ion_pdf {
 
     /* the content stream of the page being drawn, and its fonts */
     ion_strbuf cs;
+    ion_strbuf cs_unicode[2]; /* the page's code points in the Unicode fonts */
     size_t cs_read;
     ion_strbuf z;    /* ... and compressed */
     HPDF_Stream z_in, z_out;
@@ -121,16 +128,52 @@ static int hpdf_failed(ion_pdf *p, ion_error *err)
 
 /* ---- fonts ----------------------------------------------------------- */
 
+/* The last fonts of the chain (typeset.h), used when installed (Debian:
+ * fonts-dejavu-core), for ION_FONT_UNICODE and ION_FONT_UNICODE_BOLD. */
+static const char *const unicode_font[2] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"};
+
+static int unicode_font_present(void)
+{
+    FILE *f = fopen(unicode_font[0], "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
 static HPDF_Font get_font(ion_pdf *p, ion_font f)
 {
     static const char *const names[ION_FONT_COUNT] = {
         "Helvetica", "Helvetica-Bold", "Helvetica-Oblique",
-        "Helvetica-BoldOblique", "Symbol", "SimSun", "SimHei"};
+        "Helvetica-BoldOblique", "Symbol", "SimSun", "SimHei", "Dotum",
+        "Dotum,Bold", NULL, NULL};
     if (p->font[f])
         return p->font[f];
     const char *enc = "WinAnsiEncoding";
+    if (f >= ION_FONT_UNICODE) {
+        /* Embedded (about 85 KB) only in a document that draws one of its
+         * glyphs. libharu's UTF-8 encoder makes it a Type0 font whose CIDs
+         * are the code points: the two bytes ion_ts_glyph holds. */
+        if (!p->utf_ready) { /* a second registration is an error */
+            HPDF_UseUTFEncodings(p->doc);
+            p->utf_ready = 1;
+        }
+        const char *name =
+            HPDF_LoadTTFontFromFile(p->doc, unicode_font[f - ION_FONT_UNICODE],
+                                    HPDF_TRUE);
+        p->font[f] = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+        return p->font[f];
+    }
     if (f == ION_FONT_SYMBOL) {
         enc = NULL; /* its own built-in encoding */
+    } else if (f >= ION_FONT_KR) {
+        if (!p->kr_ready) { /* as the Chinese ones */
+            HPDF_UseKRFonts(p->doc);
+            HPDF_UseKREncodings(p->doc);
+            p->kr_ready = 1;
+        }
+        enc = "KSC-EUC-H";
     } else if (f >= ION_FONT_CJK) {
         /* Registered only when a CJK character first appears, so Latin-only
          * documents carry nothing of them. */
@@ -145,9 +188,33 @@ static HPDF_Font get_font(ion_pdf *p, ion_font f)
     return p->font[f];
 }
 
+/* The width of a code point in Unicode font u (0 regular, 1 bold), -1 when
+ * it has no glyph (or cannot be loaded: the typesetter prints '?'). */
+static double measure_unicode(ion_pdf *p, int u, const unsigned char *code)
+{
+    if (!p->probe_def[u] && !p->probe_failed[u]) {
+        if (!p->probe)
+            p->probe = HPDF_New(NULL, NULL);
+        const char *name =
+            p->probe ? HPDF_LoadTTFontFromFile(p->probe, unicode_font[u],
+                                               HPDF_FALSE)
+                     : NULL;
+        p->probe_def[u] = name ? HPDF_GetFontDef(p->probe, name) : NULL;
+        p->probe_failed[u] = !p->probe_def[u];
+    }
+    HPDF_FontDef def = p->probe_def[u];
+    HPDF_UINT16 cp = (HPDF_UINT16)(code[0] << 8 | code[1]);
+    if (!def || HPDF_TTFontDef_GetGlyphid(def, cp) == 0)
+        return -1;
+    return HPDF_TTFontDef_GetCharWidth(def, cp);
+}
+
 static double measure(void *ctx, ion_font f, const unsigned char *bytes,
                       size_t len)
 {
+    if (f >= ION_FONT_UNICODE)
+        return len == 2 ? measure_unicode(ctx, f - ION_FONT_UNICODE, bytes)
+                        : -1;
     HPDF_Font font = get_font(ctx, f);
     if (!font)
         return 500; /* the error is reported after the layout */
@@ -1210,6 +1277,12 @@ static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
     st->last = o;
     /* a literal string: bytes as they are, but for ( ) \ and controls */
     const unsigned char *s = (const unsigned char *)p->arena.s + o->text;
+    if (o->font >= ION_FONT_UNICODE) {
+        ion_strbuf *u = &p->cs_unicode[o->font - ION_FONT_UNICODE];
+        ion_strbuf_add(u, s, o->tlen);
+        if (u->oom)
+            p->oom = 1;
+    }
     char *d = cs_room(p, 4 * (size_t)o->tlen + 8);
     if (!d)
         return;
@@ -1253,6 +1326,8 @@ static void cs_rows(ion_pdf *p, page_state *st, int r0, int r1, int text)
 static void page_content(ion_pdf *p, int r0, int r1, int fr)
 {
     ion_strbuf_reset(&p->cs);
+    ion_strbuf_reset(&p->cs_unicode[0]);
+    ion_strbuf_reset(&p->cs_unicode[1]);
     memset(p->page_font, 0, sizeof p->page_font);
     p->npage_fonts = 0;
     page_state st = {.stroke = -1, .fill = -1, .width = -1, .size = -1};
@@ -1362,6 +1437,16 @@ static void emit_page(ion_pdf *d, const ion_pdf *src)
             return;
         }
     }
+    /* libharu embeds only the glyphs it has measured (the others go out
+     * empty): the page's stream was written without it, so measure them. */
+    for (int k = 0; k < 2; k++) {
+        const ion_strbuf *cps = &src->cs_unicode[k];
+        HPDF_Font f =
+            cps->len ? get_font(d, (ion_font)(ION_FONT_UNICODE + k)) : NULL;
+        const unsigned char *u = (const unsigned char *)cps->s;
+        for (size_t i = 0; f && i + 1 < cps->len; i += 2)
+            HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)(u[i] << 8 | u[i + 1]));
+    }
     /* The page's own stream would hold the bytes in 4 KB blocks; one block
      * of their exact size takes half the memory in a long document. */
     HPDF_Stream st = HPDF_MemStream_New(d->doc->mmgr, (HPDF_UINT)src->z.len);
@@ -1402,7 +1487,8 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
     }
     if (!s)
         return ion_fail(err, NULL, 0, "no sheet");
-    if (!p->ts && !(p->ts = ion_ts_new(measure, p, err)))
+    if (!p->ts &&
+        !(p->ts = ion_ts_new(measure, p, unicode_font_present(), err)))
         return -1;
     reset_layout(p);
     header(p, s, solutions);
@@ -1562,7 +1648,11 @@ void ion_pdf_free(ion_pdf *p)
     free(p->blocks);
     ion_strbuf_release(&p->arena);
     ion_strbuf_release(&p->cs);
+    ion_strbuf_release(&p->cs_unicode[0]);
+    ion_strbuf_release(&p->cs_unicode[1]);
     ion_strbuf_release(&p->z);
+    if (p->probe)
+        HPDF_Free(p->probe);
     free(p->bytes);
     free(p);
 }

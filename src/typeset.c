@@ -15,16 +15,21 @@
 #define THIN_SCALE 0.6
 #define MAX_DEPTH 8
 
-enum { G_OPENER = 16 }; /* internal flag: opening punctuation */
+enum {
+    G_OPENER = 16, /* internal flags: opening punctuation, */
+    G_RTL = 32,    /* a right-to-left character */
+};
 
 struct ion_ts {
     ion_ts_measure_fn measure;
     void *ctx;
-    iconv_t gbk;
+    int unicode; /* the Unicode fonts may be used */
+    iconv_t gbk, euckr; /* euckr (iconv_t)-1: no Korean */
     float width[ION_FONT_SYMBOL + 1][256]; /* 1/1000 em; < 0: not yet asked */
 };
 
-ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, ion_error *err)
+ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, int unicode_font,
+                   ion_error *err)
 {
     ion_ts *ts = malloc(sizeof *ts);
     if (!ts) {
@@ -33,12 +38,14 @@ ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, ion_error *err)
     }
     ts->measure = measure;
     ts->ctx = ctx;
+    ts->unicode = unicode_font != 0;
     ts->gbk = iconv_open("GBK", "UTF-8");
     if (ts->gbk == (iconv_t)-1) {
         free(ts);
         ion_fail(err, NULL, 0, "iconv cannot convert UTF-8 to GBK");
         return NULL;
     }
+    ts->euckr = iconv_open("EUC-KR", "UTF-8");
     for (int f = 0; f <= ION_FONT_SYMBOL; f++)
         for (int c = 0; c < 256; c++)
             ts->width[f][c] = -1;
@@ -50,6 +57,8 @@ void ion_ts_free(ion_ts *ts)
     if (!ts)
         return;
     iconv_close(ts->gbk);
+    if (ts->euckr != (iconv_t)-1)
+        iconv_close(ts->euckr);
     free(ts);
 }
 
@@ -59,6 +68,7 @@ void ion_ts_text_clear(ion_ts_text *t)
 {
     t->n = 0;
     t->nlines = 0;
+    t->visual = 0;
 }
 
 void ion_ts_text_release(ion_ts_text *t)
@@ -246,14 +256,17 @@ static size_t utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
-/* The two-byte GBK code of cp, or -1 when GBK has none. */
-static int gbk_code(ion_ts *ts, uint32_t cp, unsigned char out[2])
+/* The two-byte code of cp in cd's encoding (GBK, EUC-KR), or -1 when it
+ * has none. */
+static int cid_code(iconv_t cd, uint32_t cp, unsigned char out[2])
 {
     char in[4], buf[8];
     char *ip = in, *op = buf;
     size_t il = utf8_encode(cp, in), ol = sizeof buf;
-    iconv(ts->gbk, NULL, NULL, NULL, NULL);
-    if (iconv(ts->gbk, &ip, &il, &op, &ol) == (size_t)-1 ||
+    if (cd == (iconv_t)-1)
+        return -1;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
         sizeof buf - ol != 2)
         return -1;
     out[0] = (unsigned char)buf[0];
@@ -368,6 +381,211 @@ static uint32_t greek_base(uint32_t cp)
     return cp;
 }
 
+/* ---- right to left --------------------------------------------------- */
+
+/* Hebrew, Arabic (with its supplements and presentation forms). */
+static int is_rtl(uint32_t cp)
+{
+    return (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+           (cp >= 0xFE70 && cp <= 0xFEFC);
+}
+
+/* Hebrew points and Arabic harakat: drawn over the letter before them, they
+ * neither join nor move in the reordering. */
+static int is_mark(uint32_t cp)
+{
+    return (cp >= 0x0591 && cp <= 0x05BD) || cp == 0x05BF || cp == 0x05C1 ||
+           cp == 0x05C2 || cp == 0x05C4 || cp == 0x05C5 || cp == 0x05C7 ||
+           (cp >= 0x0610 && cp <= 0x061A) || (cp >= 0x064B && cp <= 0x065F) ||
+           cp == 0x0670;
+}
+
+static int is_unicode_font(int f)
+{
+    return f == ION_FONT_UNICODE || f == ION_FONT_UNICODE_BOLD;
+}
+
+/* The code point of a glyph in a Unicode font, else 0. */
+static uint32_t glyph_cp(const ion_ts_glyph *g)
+{
+    return is_unicode_font(g->font) && g->len == 2
+               ? (uint32_t)g->code[0] << 8 | g->code[1]
+               : 0;
+}
+
+/* Arabic letters U+0621-U+064A: the isolated presentation form, followed in
+ * U+FE80-U+FEF4 by the final, initial and medial forms as the letter has
+ * them, and how it joins: 'D' on both sides, 'R' only to the letter before
+ * it (in reading order), 'U' not at all; 0: no presentation forms. */
+static const struct {
+    uint16_t isolated;
+    char join;
+} arabic[] = {
+    {0xFE80, 'U'}, {0xFE81, 'R'}, {0xFE83, 'R'}, {0xFE85, 'R'}, /* 0621 */
+    {0xFE87, 'R'}, {0xFE89, 'D'}, {0xFE8D, 'R'}, {0xFE8F, 'D'}, /* 0625 */
+    {0xFE93, 'R'}, {0xFE95, 'D'}, {0xFE99, 'D'}, {0xFE9D, 'D'}, /* 0629 */
+    {0xFEA1, 'D'}, {0xFEA5, 'D'}, {0xFEA9, 'R'}, {0xFEAB, 'R'}, /* 062D */
+    {0xFEAD, 'R'}, {0xFEAF, 'R'}, {0xFEB1, 'D'}, {0xFEB5, 'D'}, /* 0631 */
+    {0xFEB9, 'D'}, {0xFEBD, 'D'}, {0xFEC1, 'D'}, {0xFEC5, 'D'}, /* 0635 */
+    {0xFEC9, 'D'}, {0xFECD, 'D'}, {0, 0},        {0, 0},        /* 0639 */
+    {0, 0},        {0, 0},        {0, 0},        {0, 'D'},      /* 063D */
+    {0xFED1, 'D'}, {0xFED5, 'D'}, {0xFED9, 'D'}, {0xFEDD, 'D'}, /* 0641 */
+    {0xFEE1, 'D'}, {0xFEE5, 'D'}, {0xFEE9, 'D'}, {0xFEED, 'R'}, /* 0645 */
+    {0xFEEF, 'R'}, {0xFEF1, 'D'},                               /* 0649 */
+}; /* U+0640, the tatweel, joins on both sides and keeps its shape */
+
+static char arabic_join(uint32_t cp)
+{
+    return cp >= 0x0621 && cp <= 0x064A ? arabic[cp - 0x0621].join : 0;
+}
+
+/* Lam followed by alef with madda, hamza above, hamza below, or plain: the
+ * isolated ligature (the final form follows it), else 0. */
+static uint32_t lam_alef(uint32_t lam, uint32_t alef)
+{
+    if (lam != 0x0644)
+        return 0;
+    switch (alef) {
+    case 0x0622: return 0xFEF5;
+    case 0x0623: return 0xFEF7;
+    case 0x0625: return 0xFEF9;
+    case 0x0627: return 0xFEFB;
+    default: return 0;
+    }
+}
+
+/* Gives glyph g code point cp in the Unicode font if that has a glyph for
+ * it; returns whether it did. */
+static int reshape(ion_ts *ts, ion_ts_glyph *g, uint32_t cp)
+{
+    ion_ts_glyph u = *g;
+    u.code[0] = (unsigned char)(cp >> 8);
+    u.code[1] = (unsigned char)(cp & 0xFF);
+    double w = glyph_width(ts, &u);
+    if (w < 0)
+        return 0;
+    u.width = (float)w;
+    *g = u;
+    return 1;
+}
+
+/* Contextual forms for the Arabic letters of glyphs [i, t->n), in reading
+ * order: a letter joins the one before it when both sides can (marks in
+ * between are skipped), and lam-alef pairs become one ligature. */
+static void shape_arabic(ion_ts *ts, ion_ts_text *t, int i)
+{
+    int prev_joins = 0; /* the last letter joins the next one */
+    for (; i < t->n; i++) {
+        ion_ts_glyph *g = &t->g[i];
+        uint32_t cp = glyph_cp(g);
+        if (is_mark(cp))
+            continue;
+        char join = arabic_join(cp);
+        if (!join) {
+            prev_joins = 0;
+            continue;
+        }
+        uint32_t lig = i + 1 < t->n ? lam_alef(cp, glyph_cp(g + 1)) : 0;
+        if (lig && reshape(ts, g, lig + (prev_joins ? 1u : 0u))) {
+            g->flags |= g[1].flags;
+            memmove(g + 1, g + 2, (size_t)(t->n - i - 2) * sizeof *g);
+            t->n--;
+            prev_joins = 0;
+            continue;
+        }
+        int next_joins = 0;
+        for (int k = i + 1; join == 'D' && k < t->n; k++) {
+            uint32_t n = glyph_cp(&t->g[k]);
+            if (!is_mark(n)) {
+                char j = arabic_join(n);
+                next_joins = j == 'D' || j == 'R';
+                break;
+            }
+        }
+        int before = prev_joins && join != 'U';
+        if (arabic[cp - 0x0621].isolated)
+            reshape(ts, g,
+                    arabic[cp - 0x0621].isolated +
+                        (before && next_joins ? 3u
+                         : next_joins         ? 2u
+                         : before             ? 1u
+                                              : 0u));
+        prev_joins = join == 'D';
+    }
+}
+
+static void reverse(ion_ts_glyph *g, int a, int b) /* [a, b) */
+{
+    for (b--; a < b; a++, b--) {
+        ion_ts_glyph x = g[a];
+        g[a] = g[b];
+        g[b] = x;
+    }
+}
+
+/* Reverses, on every line, each maximal run of right-to-left glyphs and the
+ * spaces between them, keeping each letter's marks after it. Doing it twice
+ * restores the order. */
+static void reorder_lines(ion_ts_text *t)
+{
+    for (int l = 0; l < t->nlines; l++) {
+        int end = t->lines[l].end;
+        for (int i = t->lines[l].start; i < end; i++) {
+            if (!(t->g[i].flags & G_RTL))
+                continue;
+            int last = i; /* the run's last right-to-left glyph */
+            for (int k = i + 1; k < end; k++) {
+                if (t->g[k].flags & G_RTL)
+                    last = k;
+                else if (!(t->g[k].code[0] == ' ' && t->g[k].len == 1))
+                    break;
+            }
+            reverse(t->g, i, last + 1);
+            for (int k = i; k <= last; k++) {
+                int m = k;
+                while (m <= last && is_mark(glyph_cp(&t->g[m])))
+                    m++;
+                if (m > k && m <= last)
+                    reverse(t->g, k, m + 1);
+                k = m;
+            }
+            i = last;
+        }
+    }
+}
+
+/* g in the Unicode font of its style (bold, else regular), its width
+ * measured, when there is one with a glyph for cp; otherwise returns 0 and
+ * leaves g as it was. */
+static int unicode_glyph(ion_ts *ts, ion_ts_glyph *g, uint32_t cp)
+{
+    if (!ts->unicode || cp > 0xFFFF)
+        return 0;
+    int bold = g->font == ION_FONT_BOLD || g->font == ION_FONT_BOLD_ITALIC;
+    ion_ts_glyph u = *g;
+    u.len = 2;
+    u.code[0] = (unsigned char)(cp >> 8);
+    u.code[1] = (unsigned char)(cp & 0xFF);
+    for (int f = bold ? ION_FONT_UNICODE_BOLD : ION_FONT_UNICODE;
+         f >= ION_FONT_UNICODE; f--) {
+        u.font = (unsigned char)f;
+        double w = glyph_width(ts, &u);
+        if (w >= 0) {
+            u.width = (float)w;
+            *g = u;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Hangul syllables and jamo (Korean breaks lines at spaces only). */
+static int is_hangul(uint32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
 /* Appends one character in the current style. */
 static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
                     ion_error *err)
@@ -392,7 +610,7 @@ static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
     g->rise = (float)rise;
     g->font = (unsigned char)font;
     g->len = 1;
-    int code;
+    int code, bold = font == ION_FONT_BOLD || font == ION_FONT_BOLD_ITALIC;
     if (space) {
         g->code[0] = ' ';
         g->flags = ION_TS_G_SPACE | ION_TS_G_BREAK;
@@ -406,20 +624,23 @@ static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
                0) {
         g->font = ION_FONT_SYMBOL;
         g->code[0] = (unsigned char)code;
-    } else if (gbk_code(ts, cp, g->code) == 0) {
-        g->font = (unsigned char)((font == ION_FONT_BOLD ||
-                                   font == ION_FONT_BOLD_ITALIC)
-                                      ? ION_FONT_CJK_BOLD
-                                      : ION_FONT_CJK);
+    } else if (cid_code(ts->gbk, cp, g->code) == 0) {
+        g->font = (unsigned char)(ION_FONT_CJK + bold);
         g->len = 2;
-    } else {
+    } else if (is_hangul(cp) && cid_code(ts->euckr, cp, g->code) == 0) {
+        g->font = (unsigned char)(ION_FONT_KR + bold);
+        g->len = 2;
+    } else if (!unicode_glyph(ts, g, cp)) {
         g->code[0] = '?';
     }
-    g->width = (float)glyph_width(ts, g);
+    if (!is_unicode_font(g->font))
+        g->width = (float)glyph_width(ts, g);
+    if (is_rtl(cp))
+        g->flags |= G_RTL;
 
     /* Break opportunities. */
     ion_ts_glyph *prev = t->n > 1 ? g - 1 : NULL;
-    int cjk = g->font >= ION_FONT_CJK;
+    int cjk = g->font == ION_FONT_CJK || g->font == ION_FONT_CJK_BOLD;
     if (is_closing(cp))
         g->flags |= ION_TS_G_NOBREAK;
     if (is_opening(cp))
@@ -575,6 +796,11 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
 {
     if (!utf8)
         return 0;
+    if (t->visual) { /* back to reading order */
+        reorder_lines(t);
+        t->visual = 0;
+    }
+    int n0 = t->n;
     style st = {.base = size, .flags = flags};
     int markup = (flags & ION_TS_MARKUP) != 0;
     size_t n = strlen(utf8);
@@ -613,6 +839,8 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
         p += tok.len;
         n -= tok.len;
     }
+    if (ts->unicode)
+        shape_arabic(ts, t, n0);
     return 0;
 }
 
@@ -731,6 +959,10 @@ static void ellipsize(ion_ts *ts, ion_ts_text *t, double width)
 int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
                  ion_error *err)
 {
+    if (t->visual) { /* back to reading order */
+        reorder_lines(t);
+        t->visual = 0;
+    }
     t->nlines = 0;
     int i = 0;
     while (i < t->n) {
@@ -763,6 +995,8 @@ int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
         t->nlines = max_lines;
         ellipsize(ts, t, width);
     }
+    reorder_lines(t);
+    t->visual = 1;
     return 0;
 }
 

@@ -10,7 +10,16 @@
  *  2. Symbol: Greek letters, the true minus U+2212, ≤ ≥ ≈ ≠ ∞ → ...;
  *  3. a CJK CID font (SimSun, SimHei for bold) in GBK-EUC-H: everything
  *     iconv can convert to a two-byte GBK code (Chinese, kana, Cyrillic, ...);
- *  4. otherwise '?' in Helvetica (Arabic, emoji, ...): the line survives.
+ *  4. Hangul (syllables and jamo): a Korean CID font (Dotum, Dotum,Bold)
+ *     in KSC-EUC-H, the character's two-byte EUC-KR code from iconv;
+ *  5. when the typesetter was made with Unicode fonts (the renderer uses
+ *     DejaVu Sans, and DejaVu Sans Bold for bold, when installed): any other
+ *     character of the Basic Multilingual Plane the font has a glyph for
+ *     (Arabic, Hebrew, Armenian, Georgian, Latin Extended such as
+ *     Vietnamese, IPA, ...), encoded as its code point in two bytes, big
+ *     endian (what libharu's UTF-8 encoder writes for a TrueType font: the
+ *     CID is the code point);
+ *  6. otherwise '?' in Helvetica (emoji, ...): the line survives.
  * U+2009 and U+202F (thin spaces) print as a narrow non-breaking space;
  * U+00A0 as a normal non-breaking space.
  *
@@ -23,6 +32,14 @@
  * tags still open at the end are closed silently. Invalid UTF-8 bytes print
  * as '?'. ion_ts_markup_check reports the first such problem for callers
  * that want to reject it instead (an importer).
+ *
+ * Right-to-left text, enough for names (no full bidi algorithm): Arabic
+ * letters take their contextual presentation forms (U+FE70-U+FEFC:
+ * isolated, initial, medial, final, and the lam-alef ligatures) when set in
+ * the Unicode font, and on each line every maximal run of right-to-left
+ * characters (Arabic, Hebrew) together with the spaces between them is laid
+ * out in reverse, visual order; combining marks stay after their base
+ * letter. Everything else keeps its order.
  *
  * Lines break at spaces, between CJK characters (not before closing or after
  * opening CJK punctuation), after '/' and after a hyphen between letters;
@@ -42,10 +59,16 @@ typedef enum {
     ION_FONT_SYMBOL,      /* Symbol, its built-in encoding */
     ION_FONT_CJK,         /* SimSun, GBK-EUC-H */
     ION_FONT_CJK_BOLD,    /* SimHei, GBK-EUC-H */
+    ION_FONT_KR,          /* Dotum, KSC-EUC-H */
+    ION_FONT_KR_BOLD,     /* Dotum,Bold */
+    ION_FONT_UNICODE,     /* DejaVu Sans, UTF-8: two-byte code points */
+    ION_FONT_UNICODE_BOLD, /* DejaVu Sans Bold, the same */
     ION_FONT_COUNT
 } ion_font;
 
-/* Width of `len` encoded bytes in `font`, in 1/1000 of the font size. */
+/* Width of `len` encoded bytes in `font`, in 1/1000 of the font size. For
+ * the Unicode fonts (one glyph: its code point, big endian) a negative width
+ * means the font has no glyph for it (bold then falls back on regular). */
 typedef double (*ion_ts_measure_fn)(void *ctx, ion_font font,
                                     const unsigned char *bytes, size_t len);
 
@@ -88,16 +111,19 @@ typedef struct {
     int n, cap;
     ion_ts_line *lines;
     int nlines, lcap;
+    int visual; /* the lines' right-to-left runs are in visual order */
 } ion_ts_text;
 
 void ion_ts_text_init(ion_ts_text *t);
 void ion_ts_text_clear(ion_ts_text *t);
 void ion_ts_text_release(ion_ts_text *t);
 
-/* A typesetter: the measuring callback, an iconv handle and width caches.
- * `ctx` is passed to `measure` and must outlive the typesetter. */
+/* A typesetter: the measuring callback, iconv handles and width caches.
+ * `ctx` is passed to `measure` and must outlive the typesetter. With
+ * unicode_font 0, the Unicode fonts are never chosen (nor measured). */
 typedef struct ion_ts ion_ts;
-ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, ion_error *err);
+ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, int unicode_font,
+                   ion_error *err);
 void ion_ts_free(ion_ts *ts);
 
 /* Style flags for ion_ts_append. */
@@ -117,7 +143,9 @@ double ion_ts_width(const ion_ts_text *t);
 
 /* Breaks t into lines of at most `width` points (a glyph wider than the line
  * still gets a line of its own). With max_lines > 0, text beyond that many
- * lines is cut and the last line ends in "…". Fills t->lines / t->nlines. */
+ * lines is cut and the last line ends in "…". Fills t->lines / t->nlines,
+ * and puts each line's right-to-left runs in visual order (t->visual; a
+ * second break, or an append, restores the logical order first). */
 int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
                  ion_error *err);
 

@@ -48,6 +48,20 @@ grep -q "Page 1 of" "$tmp/s001.txt" || no "no page footer"
 grep -q "<su[bp]>\|&lt;" "$tmp/s001.txt" && no "raw markup printed on s001.pdf"
 pdftotext "$out/students/s002.pdf" - | grep -q "张伟" || no "a Chinese name is missing on an English sheet"
 pdftotext "$out/students/s011.pdf" - | grep -q "O'Brien, Siobhán \"Shiv\"" || no "a name with quotes and a comma"
+# Arabic and Hebrew names in DejaVu Sans, joined and right to left: poppler
+# gives them back in reading order, as presentation forms (NFKC undoes them)
+# between bidi controls. Only such sheets embed the font.
+he="$tmp/he.csv"; printf 'id,name\nh001,דוד כהן\n' >"$he"
+ion --quiet roster import "$he" --course PHYS2 || no "roster import (Hebrew)"
+ion --quiet generate week5 --student h001 --out "$tmp/he" || no "generate h001"
+names() { pdftotext "$1" - 2>/dev/null | python3 -c 'import sys, unicodedata
+print(unicodedata.normalize("NFKC", sys.stdin.read()).translate({c: None for c in range(0x202A, 0x202F)}))'; }
+names "$out/students/s004.pdf" | grep -q "محمد علي" || no "s004.pdf lacks the Arabic name: $(names "$out/students/s004.pdf" | grep -m1 -v '^[ -~]*$')"
+names "$out/students/s005.pdf" | grep -q "فاطمة الزهراء" || no "s005.pdf lacks the Arabic name"
+names "$tmp/he/students/h001.pdf" | grep -q "דוד כהן" || no "h001.pdf lacks the Hebrew name"
+names "$out/students/s013.pdf" | grep -q "Nguyễn Thị Minh Khai" || no "s013.pdf lacks the Vietnamese name"
+pdffonts "$out/students/s004.pdf" | grep -q DejaVuSans || no "s004.pdf does not embed DejaVu Sans"
+pdffonts "$out/students/s001.pdf" | grep -q DejaVu && no "a Latin-only sheet embeds DejaVu: $(pdffonts "$out/students/s001.pdf")"
 
 # class.pdf: every student, each starting on a new page.
 pages=0; for f in "$out"/students/*.pdf; do pages=$((pages + $(pdfinfo "$f" | awk '/^Pages:/{print $2}'))); done

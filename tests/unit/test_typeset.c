@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,18 @@ static double fake_measure(void *ctx, ion_font f, const unsigned char *b,
                            size_t n)
 {
     (void)ctx;
-    (void)b;
+    if (f >= ION_FONT_UNICODE) {
+        /* Unicode fonts with Hebrew, Arabic and Latin Extended Additional,
+         * 600 wide; the bold one lacks Hebrew */
+        unsigned cp = (unsigned)b[0] << 8 | b[1];
+        return n == 2 && ((cp >= 0x0590 && cp <= 0x05FF &&
+                           f == ION_FONT_UNICODE) ||
+                          (cp >= 0x0600 && cp <= 0x06FF) ||
+                          (cp >= 0x1E00 && cp <= 0x1EFF) ||
+                          (cp >= 0xFE70 && cp <= 0xFEFC))
+                   ? 600
+                   : -1;
+    }
     return f >= ION_FONT_CJK ? 1000.0 * (double)n / 2 : 500.0 * (double)n;
 }
 
@@ -27,7 +39,7 @@ static int setup(void **state)
 {
     (void)state;
     ion_error err = {0};
-    ts = ion_ts_new(fake_measure, NULL, &err);
+    ts = ion_ts_new(fake_measure, NULL, 1, &err);
     ion_ts_text_init(&t);
     return ts ? 0 : -1;
 }
@@ -156,12 +168,93 @@ static void test_font_selection(void **state)
     assert_int_equal(t.g[0].font, ION_FONT_CJK);
     assert_int_equal(t.g[1].font, ION_FONT_CJK_BOLD);
     assert_true(t.g[0].width == 10);
-    /* no font has Arabic or emoji: '?' and the rest survives */
-    set("a\u0639\U0001F600b", ION_TS_MARKUP);
-    assert_string_equal(all(), "a?" "?b");
+    /* Hangul: EUC-KR in the Korean CID font, breaking at spaces only */
+    set("\uae40<b>\ubbfc</b>", ION_TS_MARKUP);
+    assert_string_equal(all(), "\xb1\xe8\xb9\xce");
+    assert_int_equal(t.g[0].font, ION_FONT_KR);
+    assert_int_equal(t.g[1].font, ION_FONT_KR_BOLD);
+    assert_int_equal(t.g[0].flags & ION_TS_G_BREAK, 0);
+    /* the Unicode fonts: two-byte code points; bold falls back on regular */
+    set("\u1ec5<b>\u05d0\u1ec5</b>", ION_TS_MARKUP);
+    assert_int_equal(t.n, 3);
+    assert_int_equal(t.g[0].font, ION_FONT_UNICODE);
+    assert_int_equal(t.g[1].font, ION_FONT_UNICODE);
+    assert_int_equal(t.g[2].font, ION_FONT_UNICODE_BOLD);
+    assert_string_equal(codes(1, 3), "\x05\xd0\x1e\xc5");
+    assert_true(t.g[2].width == 6);
+    /* no font has the emoji (nor U+2C00 here): '?' and the rest survives */
+    set("a\u0639\U0001F600\u2c00b", ION_TS_MARKUP);
+    assert_string_equal(all(), "a\xfe\xc9?" "?b"); /* ain alone: isolated */
+    assert_int_equal(t.g[1].font, ION_FONT_UNICODE);
+    assert_int_equal(t.g[2].font, ION_FONT_REGULAR);
     /* invalid UTF-8, controls and invisible characters */
     set("a\xff\xc3(b\x01\u200b\u00adc", 0);
     assert_string_equal(all(), "a?" "?(bc");
+}
+
+/* The code points of glyphs [a, b): Unicode-font glyphs as one, others as
+ * their byte, written "%X " each. */
+static const char *cps(int a, int b)
+{
+    static char buf[1024];
+    size_t n = 0;
+    for (int i = a; i < b && n + 8 < sizeof buf; i++) {
+        unsigned cp = t.g[i].font >= ION_FONT_UNICODE
+                          ? (unsigned)t.g[i].code[0] << 8 | t.g[i].code[1]
+                          : t.g[i].code[0];
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%X ", cp);
+    }
+    if (n)
+        buf[n - 1] = '\0';
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+static void test_arabic_and_hebrew(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    /* محمد علي: letters join (initial, medial, final), in reading order ... */
+    set("\u0645\u062d\u0645\u062f \u0639\u0644\u064a", 0);
+    assert_string_equal(cps(0, t.n), "FEE3 FEA4 FEE4 FEAA 20 FECB FEE0 FEF2");
+    /* ... and, once broken into lines, right to left */
+    assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
+    assert_string_equal(cps(0, t.n), "FEF2 FEE0 FECB 20 FEAA FEE4 FEA4 FEE3");
+    /* breaking again starts from the reading order */
+    assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
+    assert_string_equal(cps(0, t.n), "FEF2 FEE0 FECB 20 FEAA FEE4 FEA4 FEE3");
+    /* each line is reversed on its own: 600 * 10 / 1000 = 6 pt a letter */
+    assert_int_equal(ion_ts_break(ts, &t, 30, 0, &err), 0);
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(cps(t.lines[0].start, t.lines[0].end),
+                        "FEAA FEE4 FEA4 FEE3");
+    assert_string_equal(cps(t.lines[1].start, t.lines[1].end),
+                        "FEF2 FEE0 FECB");
+
+    /* سلام: lam-alef is one ligature (final: seen joins it), and the meem
+     * after it stands alone, as alef joins nothing after it */
+    set("\u0633\u0644\u0627\u0645", 0);
+    assert_string_equal(cps(0, t.n), "FEB3 FEFC FEE1");
+    /* a mark stays after its letter; Latin and digits keep their order */
+    set("Ali \u0628\u064e\u062a 12", 0);
+    assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
+    assert_string_equal(cps(0, t.n), "41 6C 69 20 FE96 FE91 64E 20 31 32");
+    /* Hebrew has no forms, only the order: דוד כהן */
+    set("\u05d3\u05d5\u05d3 \u05db\u05d4\u05df.", 0);
+    assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
+    assert_string_equal(cps(0, t.n), "5DF 5D4 5DB 20 5D3 5D5 5D3 2E");
+
+    /* without a Unicode font, Arabic is '?' as before */
+    ion_ts *plain = ion_ts_new(fake_measure, NULL, 0, &err);
+    assert_non_null(plain);
+    ion_ts_text_clear(&t);
+    assert_int_equal(ion_ts_append(plain, &t, "a\u0639\u05d0", 10, 0, &err),
+                     0);
+    assert_string_equal(cps(0, t.n), "61 3F 3F");
+    for (int i = 0; i < t.n; i++)
+        assert_int_equal(t.g[i].font, ION_FONT_REGULAR);
+    ion_ts_free(plain);
 }
 
 static void test_thin_space(void **state)
@@ -378,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_unknown_tags_literal),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_font_selection),
+        cmocka_unit_test(test_arabic_and_hebrew),
         cmocka_unit_test(test_thin_space),
         cmocka_unit_test(test_break_words),
         cmocka_unit_test(test_break_cjk),
