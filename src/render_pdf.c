@@ -142,6 +142,43 @@ static int unicode_font_present(void)
     return f != NULL;
 }
 
+/* libharu 2.3.0 gives a TrueType font with its UTF-8 encoder that encoder's
+ * own CMap (a cidrange) as the ToUnicode table, which readers reject
+ * ("Invalid 'begincidrange' operator"). Our CIDs are the code points, so
+ * the right table maps each one to itself: it replaces the stream's text
+ * (libharu still compresses it). Returns font. */
+static HPDF_Font fix_to_unicode(ion_pdf *p, HPDF_Font font)
+{
+    HPDF_Dict tu = font ? HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT) : NULL;
+    if (!tu || !tu->stream)
+        return font;
+    HPDF_Stream st = HPDF_MemStream_New(p->doc->mmgr, 8192);
+    if (!st)
+        return font;
+    HPDF_Stream_WriteStr(st, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                             "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                             "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    /* One range per high byte (a bfrange may not cross one), surrogates left
+     * out, at most 100 to a block. */
+    int ranges = 0;
+    for (int hi = 0; hi < 256; hi++) {
+        if (hi >= 0xD8 && hi <= 0xDF)
+            continue;
+        if (ranges % 100 == 0)
+            HPDF_Stream_WriteStr(st, ranges + 100 <= 248 ? "100 beginbfrange\n" : "48 beginbfrange\n");
+        char line[40];
+        snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+        HPDF_Stream_WriteStr(st, line);
+        if (++ranges % 100 == 0 || ranges == 248)
+            HPDF_Stream_WriteStr(st, "endbfrange\n");
+    }
+    HPDF_Stream_WriteStr(st, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    HPDF_Stream_Free(tu->stream);
+    tu->stream = st;
+    return font;
+}
+
 static HPDF_Font get_font(ion_pdf *p, ion_font f)
 {
     static const char *const names[ION_FONT_COUNT] = {
@@ -162,7 +199,7 @@ static HPDF_Font get_font(ion_pdf *p, ion_font f)
         const char *name =
             HPDF_LoadTTFontFromFile(p->doc, unicode_font[f - ION_FONT_UNICODE],
                                     HPDF_TRUE);
-        p->font[f] = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+        p->font[f] = name ? fix_to_unicode(p, HPDF_GetFont(p->doc, name, "UTF-8")) : NULL;
         return p->font[f];
     }
     if (f == ION_FONT_SYMBOL) {

@@ -61,6 +61,9 @@ names "$out/students/s005.pdf" | grep -q "فاطمة الزهراء" || no "s005
 names "$tmp/he/students/h001.pdf" | grep -q "דוד כהן" || no "h001.pdf lacks the Hebrew name"
 names "$out/students/s013.pdf" | grep -q "Nguyễn Thị Minh Khai" || no "s013.pdf lacks the Vietnamese name"
 pdffonts "$out/students/s004.pdf" | grep -q DejaVuSans || no "s004.pdf does not embed DejaVu Sans"
+# Its ToUnicode table is one readers accept (libharu's own made poppler warn).
+pdftotext "$out/students/s004.pdf" /dev/null 2>"$tmp/pt"
+[ -s "$tmp/pt" ] && no "poppler complains about s004.pdf: $(head -1 "$tmp/pt")"
 pdffonts "$out/students/s001.pdf" | grep -q DejaVu && no "a Latin-only sheet embeds DejaVu: $(pdffonts "$out/students/s001.pdf")"
 
 # class.pdf: every student, each starting on a new page.
@@ -90,7 +93,7 @@ ion --quiet generate ghk3 --student s001 --out "$tmp/ghk3" || no "generate ghk3"
 pdftotext -raw "$tmp/ghk3/solutions.pdf" - >"$tmp/ghk3.txt"
 for e in EK ENa ECl; do
     v=$(xmllint --xpath "string(//*[local-name()='let'][@name='$e']/@value)" "$tmp/ghk3/key.xml")
-    shown=$(printf '%.2f' "$v" | sed 's/^-/−/')
+    shown=$(printf '%#.4g' "$v" | sed 's/^-/−/')
     grep -q -- "$shown mV" "$tmp/ghk3.txt" || no "ladder lacks $e = $shown mV (key $v)"
 done
 
