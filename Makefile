@@ -118,7 +118,7 @@ $(BUILD)/bin/ionsheet: $(CLI_OBJ) $(BUILD)/libionsheet.a
 valgrind: deps $(UNIT_BIN)
 	@$(call INSTALL_MISSING,valgrind)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
-	  valgrind -q --error-exitcode=9 --leak-check=full $$t; done
+	  valgrind -q --error-exitcode=9 --leak-check=full --suppressions=tests/valgrind.supp $$t; done
 
 lint: deps
 	@$(call INSTALL_MISSING,cppcheck)
