@@ -52,15 +52,20 @@ static const char *langs_of(const ion_template *t)
 }
 
 /* Titles may hold inline markup; the bank keeps them as plain text for
- * listings ("K+" in <sup> becomes "K⁺"). Returns NULL when t is NULL. */
-static char *plain_title(const char *t)
+ * listings ("K+" in <sup> becomes "K⁺"). *out is NULL when t is; returns -1
+ * when out of memory. */
+static int plain_title(const char *t, char **out)
 {
-    if (!t)
-        return NULL;
     ion_strbuf b = {0};
-    if (ion_markup_plain(t, &b))
-        abort();
-    return b.s;
+    *out = NULL;
+    if (!t)
+        return 0;
+    if (ion_markup_plain(t, &b)) {
+        ion_strbuf_release(&b);
+        return -1;
+    }
+    *out = b.s;
+    return 0;
 }
 
 static int store(ion_bank *b, const ion_template_list *all, ion_import_stats *stats, ion_error *err)
@@ -69,10 +74,15 @@ static int store(ion_bank *b, const ion_template_list *all, ion_import_stats *st
         return ION_BANK_EDB;
     for (size_t i = 0; i < all->n; i++) {
         const ion_template *t = all->items[i];
-        char *en = plain_title(t->title.en), *zh = plain_title(t->title.zh);
+        char *en, *zh;
+        int oom = plain_title(t->title.en, &en) | plain_title(t->title.zh, &zh);
         ion_bank_template d = {t->id, t->topic, t->difficulty, en, zh, langs_of(t), 0};
         int version, changed;
-        int rc = ion_bank_template_upsert(b, &d, t->source, t->file, &version, &changed, err);
+        int rc = ION_BANK_EDB;
+        if (oom)
+            ion_fail(err, NULL, 0, "out of memory");
+        else
+            rc = ion_bank_template_upsert(b, &d, t->source, t->file, &version, &changed, err);
         free(en);
         free(zh);
         if (rc) {
