@@ -554,24 +554,28 @@ static void reorder_lines(ion_ts_text *t)
     }
 }
 
+/* Puts t's glyphs back in reading order after ion_ts_break laid them out. */
+static void reading_order(ion_ts_text *t)
+{
+    if (t->visual) {
+        reorder_lines(t);
+        t->visual = 0;
+    }
+}
+
 /* g in the Unicode font of its style (bold, else regular), its width
  * measured, when there is one with a glyph for cp; otherwise returns 0 and
  * leaves g as it was. */
-static int unicode_glyph(ion_ts *ts, ion_ts_glyph *g, uint32_t cp)
+static int unicode_glyph(ion_ts *ts, ion_ts_glyph *g, uint32_t cp, int bold)
 {
     if (!ts->unicode || cp > 0xFFFF)
         return 0;
-    int bold = g->font == ION_FONT_BOLD || g->font == ION_FONT_BOLD_ITALIC;
     ion_ts_glyph u = *g;
     u.len = 2;
-    u.code[0] = (unsigned char)(cp >> 8);
-    u.code[1] = (unsigned char)(cp & 0xFF);
     for (int f = bold ? ION_FONT_UNICODE_BOLD : ION_FONT_UNICODE;
          f >= ION_FONT_UNICODE; f--) {
         u.font = (unsigned char)f;
-        double w = glyph_width(ts, &u);
-        if (w >= 0) {
-            u.width = (float)w;
+        if (reshape(ts, &u, cp)) {
             *g = u;
             return 1;
         }
@@ -630,7 +634,7 @@ static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
     } else if (is_hangul(cp) && cid_code(ts->euckr, cp, g->code) == 0) {
         g->font = (unsigned char)(ION_FONT_KR + bold);
         g->len = 2;
-    } else if (!unicode_glyph(ts, g, cp)) {
+    } else if (!unicode_glyph(ts, g, cp, bold)) {
         g->code[0] = '?';
     }
     if (!is_unicode_font(g->font))
@@ -796,10 +800,7 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
 {
     if (!utf8)
         return 0;
-    if (t->visual) { /* back to reading order */
-        reorder_lines(t);
-        t->visual = 0;
-    }
+    reading_order(t);
     int n0 = t->n;
     style st = {.base = size, .flags = flags};
     int markup = (flags & ION_TS_MARKUP) != 0;
@@ -959,10 +960,7 @@ static void ellipsize(ion_ts *ts, ion_ts_text *t, double width)
 int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
                  ion_error *err)
 {
-    if (t->visual) { /* back to reading order */
-        reorder_lines(t);
-        t->visual = 0;
-    }
+    reading_order(t);
     t->nlines = 0;
     int i = 0;
     while (i < t->n) {
