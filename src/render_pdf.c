@@ -159,18 +159,20 @@ static HPDF_Font fix_to_unicode(ion_pdf *p, HPDF_Font font)
                              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                              "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    /* One range per high byte (a bfrange may not cross one), surrogates left
-     * out, at most 100 to a block. */
-    int ranges = 0;
-    for (int hi = 0; hi < 256; hi++) {
+    /* One range per high byte (a bfrange may not cross one), the 8 of the
+     * surrogates left out, at most 100 to a block. */
+    enum { RANGES = 256 - 8, BLOCK = 100 };
+    char line[40];
+    for (int hi = 0, done = 0; hi < 256; hi++) {
         if (hi >= 0xD8 && hi <= 0xDF)
             continue;
-        if (ranges % 100 == 0)
-            HPDF_Stream_WriteStr(st, ranges + 100 <= 248 ? "100 beginbfrange\n" : "48 beginbfrange\n");
-        char line[40];
+        if (done % BLOCK == 0) {
+            snprintf(line, sizeof line, "%d beginbfrange\n", RANGES - done < BLOCK ? RANGES - done : BLOCK);
+            HPDF_Stream_WriteStr(st, line);
+        }
         snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
         HPDF_Stream_WriteStr(st, line);
-        if (++ranges % 100 == 0 || ranges == 248)
+        if (++done % BLOCK == 0 || done == RANGES)
             HPDF_Stream_WriteStr(st, "endbfrange\n");
     }
     HPDF_Stream_WriteStr(st, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
