@@ -52,14 +52,8 @@ static int validate(xmlDocPtr doc, const char *xsd_path, const char *name, ion_e
             continue;
         xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
         if (id && *id) {
-            char prefix[160];
-            int pre = snprintf(prefix, sizeof prefix, "template %.128s: ", (const char *)id);
-            size_t len = strlen(err->msg);
-            if ((size_t)pre + len >= sizeof err->msg)
-                len = sizeof err->msg - 1 - (size_t)pre;
-            memmove(err->msg + pre, err->msg, len);
-            memcpy(err->msg, prefix, (size_t)pre);
-            err->msg[(size_t)pre + len] = '\0';
+            ion_error e = *err;
+            ion_fail(err, e.file, e.line, "template %.128s: %s", (const char *)id, e.msg);
         }
         xmlFree(id);
         break;
