@@ -57,7 +57,10 @@ $(BUILD)/libionsheet.a: $(LIB_OBJ)
 libionsheet.a: $(BUILD)/libionsheet.a
 	cp $< $@
 
-ionsheet: $(CLI_OBJ) $(BUILD)/libionsheet.a
+# The program: ./ionsheet, and that of another build directory as
+# $(BUILD)/bin/ionsheet (make asan's).
+ionsheet $(BUILD)/bin/ionsheet: $(CLI_OBJ) $(BUILD)/libionsheet.a
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libionsheet.a $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/.deps
@@ -110,11 +113,6 @@ asan-fuzz: deps
 	$(MAKE) BUILD=build-asan OPT="$(ASAN_OPT)" build-asan/tests/test_grade_fuzz
 	build-asan/tests/test_grade_fuzz
 
-# ./ionsheet of another build directory (make asan's).
-$(BUILD)/bin/ionsheet: $(CLI_OBJ) $(BUILD)/libionsheet.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libionsheet.a $(LDLIBS)
-
 valgrind: deps $(UNIT_BIN)
 	@$(call INSTALL_MISSING,valgrind)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
@@ -134,15 +132,14 @@ clean:
 # in tests/fuzz/corpus/ that grows from run to run). A crash stops here, its
 # input in build-fuzz/artifacts/.
 FUZZ_SECONDS ?= 30
-FUZZ_SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: fuzz
 fuzz: deps
 	@$(call INSTALL_MISSING,clang libclang-rt-14-dev,--no-install-recommends) || \
 	  { echo "make fuzz: needs clang and libclang-rt-14-dev"; exit 1; }
-	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libionsheet.a
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(ASAN_OPT) -fsanitize=fuzzer-no-link" build-fuzz/libionsheet.a
 	@set -e; mkdir -p build-fuzz/fuzz build-fuzz/artifacts; \
 	for src in $(sort $(wildcard tests/fuzz/fuzz_*.c)); do t=$$(basename $$src .c); \
-	  clang $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -DFUZZ_ROOT='"$(CURDIR)"' -o build-fuzz/fuzz/$$t \
+	  clang $(CFLAGS) $(ASAN_OPT) -fsanitize=fuzzer -DFUZZ_ROOT='"$(CURDIR)"' -o build-fuzz/fuzz/$$t \
 	    $$src build-fuzz/libionsheet.a $(LDLIBS); \
 	  mkdir -p build-fuzz/corpus/$$t; cp tests/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/; \
 	  echo "== $$t: $(FUZZ_SECONDS) s"; \
