@@ -9,6 +9,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
+# A key value as the PDFs print it: 4 significant figures, a true minus.
+as_shown() { printf '%#.4g' "$1" | sed 's/^-/−/'; }
 
 ion --quiet init || no "init"
 # Titles take inline markup: typeset in PDFs, Unicode on terminals.
@@ -76,7 +78,7 @@ pdftotext -layout "$out/solutions.pdf" "$tmp/sol.txt"
 grep -q "Potentials (mV)" "$tmp/sol.txt" || no "no potential ladder in the solutions"
 # The answer is shown with its 4 significant figures (%.2f gave 5 when |1a| >= 100 mV).
 v=$(xmllint --xpath 'string(//*[local-name()="student"][@id="s001"]/*[@n="1"]/*[@id="1a"]/@value)' "$out/key.xml")
-shown=$(printf '%#.4g' "$v" | sed 's/^-/−/')
+shown=$(as_shown "$v")
 grep -q -- "$shown mV" "$tmp/sol.txt" || no "solutions do not show 1a = $shown mV (key $v)"
 
 # Large and small answers print as powers of ten, never as "e+07".
@@ -93,7 +95,7 @@ ion --quiet generate ghk3 --student s001 --out "$tmp/ghk3" || no "generate ghk3"
 pdftotext -raw "$tmp/ghk3/solutions.pdf" - >"$tmp/ghk3.txt"
 for e in EK ENa ECl; do
     v=$(xmllint --xpath "string(//*[local-name()='let'][@name='$e']/@value)" "$tmp/ghk3/key.xml")
-    shown=$(printf '%#.4g' "$v" | sed 's/^-/−/')
+    shown=$(as_shown "$v")
     grep -q -- "$shown mV" "$tmp/ghk3.txt" || no "ladder lacks $e = $shown mV (key $v)"
 done
 
