@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf_stream.h"
 #include "strbuf.h"
 #include "typeset.h"
 
@@ -97,6 +98,10 @@ struct ion_pdf {
     int pages;
     unsigned char *bytes;
     size_t nbytes;
+    /* a document written as it grows (ion_pdf_new_streamed): doc only
+     * measures and, at the end, makes the fonts */
+    ion_pdfw *w;
+    int finished;
 
     double col; /* width of the column parts are set in (beside a figure) */
     double points_col; /* width of "88 points", 0 until measured */
@@ -1457,23 +1462,27 @@ static HPDF_STATUS flate_entry(HPDF_Dict dict, HPDF_Stream st)
 
 /* Adds the page whose compressed content src->z holds to d's document.
  * libharu keeps the bytes as they are (filter none) and flate_entry, its
- * hook for extra dictionary entries, names their filter. */
-static void emit_page(ion_pdf *d, const ion_pdf *src)
+ * hook for extra dictionary entries, names their filter; a streamed
+ * document writes the page out. */
+static int emit_page(ion_pdf *d, const ion_pdf *src, ion_error *err)
 {
-    HPDF_Page pg = HPDF_AddPage(d->doc);
-    if (!pg)
-        return;
-    HPDF_Page_SetWidth(pg, (HPDF_REAL)src->page_w);
-    HPDF_Page_SetHeight(pg, (HPDF_REAL)src->page_h);
+    _Static_assert((int)ION_FONT_COUNT <= (int)ION_PDFW_FONTS, "document font numbers");
+    HPDF_Page pg = d->w ? NULL : HPDF_AddPage(d->doc);
+    if (!d->w && !pg)
+        return hpdf_failed(d, err) ? -1 : ion_fail(err, NULL, 0, "could not add a page");
+    if (pg) {
+        HPDF_Page_SetWidth(pg, (HPDF_REAL)src->page_w);
+        HPDF_Page_SetHeight(pg, (HPDF_REAL)src->page_h);
+    }
     for (int i = 0; i < src->npage_fonts; i++) {
         char want[16];
         snprintf(want, sizeof want, "F%d", i + 1);
         HPDF_Font f = get_font(d, (ion_font)src->page_font_order[i]);
-        const char *name = f ? HPDF_Page_GetLocalFontName(pg, f) : NULL;
-        if (!name || strcmp(name, want) != 0) {
+        const char *name = f && pg ? HPDF_Page_GetLocalFontName(pg, f) : NULL;
+        if (!f || (pg && (!name || strcmp(name, want) != 0))) {
             if (!d->hpdf_error)
                 d->hpdf_error = HPDF_INVALID_FONT;
-            return;
+            return hpdf_failed(d, err);
         }
     }
     /* libharu embeds only the glyphs it has measured (the others go out
@@ -1486,6 +1495,9 @@ static void emit_page(ion_pdf *d, const ion_pdf *src)
         for (size_t i = 0; f && i + 1 < cps->len; i += 2)
             HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)(u[i] << 8 | u[i + 1]));
     }
+    if (d->w)
+        return ion_pdfw_page(d->w, src->page_w, src->page_h, src->page_font_order,
+                             src->npage_fonts, src->z.s, src->z.len, err);
     /* The page's own stream would hold the bytes in 4 KB blocks; one block
      * of their exact size takes half the memory in a long document. */
     HPDF_Stream st = HPDF_MemStream_New(d->doc->mmgr, (HPDF_UINT)src->z.len);
@@ -1494,13 +1506,14 @@ static void emit_page(ion_pdf *d, const ion_pdf *src)
             HPDF_Stream_Free(st);
         if (!d->hpdf_error)
             d->hpdf_error = HPDF_FAILD_TO_ALLOC_MEM;
-        return;
+        return hpdf_failed(d, err);
     }
     HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
     HPDF_Stream_Free(attr->contents->stream);
     attr->contents->stream = attr->stream = st;
     attr->contents->filter = HPDF_STREAM_FILTER_NONE;
     attr->contents->write_fn = flate_entry;
+    return 0;
 }
 
 static void reset_layout(ion_pdf *p)
@@ -1518,7 +1531,7 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
         return ion_fail(err, NULL, 0, "no document");
     ion_pdf *p = docs[0];
     for (int i = 0; i < ndocs; i++) {
-        if (docs[i]->bytes)
+        if (docs[i]->bytes || docs[i]->finished)
             return ion_fail(err, NULL, 0, "the document is already finished");
         if (docs[i]->t != p->t)
             return ion_fail(err, NULL, 0,
@@ -1554,7 +1567,8 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
                                        : ion_fail(err, NULL, 0,
                                                   "could not compress a page");
         for (int i = 0; i < ndocs; i++)
-            emit_page(docs[i], p);
+            if (emit_page(docs[i], p, err))
+                return -1;
         r = r1;
     }
     for (int i = 0; i < ndocs; i++) {
@@ -1644,29 +1658,78 @@ static void free_doc(ion_pdf *p)
     memset(p->font, 0, sizeof p->font);
 }
 
+ion_pdf *ion_pdf_new_streamed(const ion_tmpl *t, FILE *out, ion_error *err)
+{
+    ion_pdf *p = ion_pdf_new(t, err);
+    if (p && !(p->w = ion_pdfw_begin(out, err))) {
+        ion_pdf_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* libharu's document saved into a malloc'ed block. */
+static int save_doc(ion_pdf *p, unsigned char **data, size_t *len, ion_error *err)
+{
+    if (HPDF_SaveToStream(p->doc) != HPDF_OK)
+        return hpdf_failed(p, err) ? -1 : ion_fail(err, NULL, 0, "could not finish the PDF");
+    HPDF_UINT32 n = HPDF_GetStreamSize(p->doc);
+    unsigned char *b = malloc(n ? n : 1);
+    if (!b)
+        return ion_fail(err, NULL, 0, "out of memory");
+    HPDF_ResetStream(p->doc);
+    HPDF_UINT32 got = n;
+    HPDF_STATUS st = HPDF_ReadFromStream(p->doc, b, &got);
+    if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != n) {
+        free(b);
+        return ion_fail(err, NULL, 0, "could not read the PDF back");
+    }
+    *data = b;
+    *len = n;
+    return 0;
+}
+
+/* An object's number in the PDF libharu writes (hpdf_objects.h). */
+static unsigned hpdf_obj_number(const void *obj)
+{
+    return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
+}
+
+int ion_pdf_finish(ion_pdf *p, ion_error *err)
+{
+    if (!p->w)
+        return ion_fail(err, NULL, 0, "the document is not streamed");
+    if (p->finished)
+        return 0;
+    if (p->pages == 0)
+        return ion_fail(err, NULL, 0, "the document has no pages");
+    /* The measuring document holds the fonts the pages used (its TrueType
+     * fonts know every glyph drawn): saved, it gives their objects. */
+    unsigned font_obj[ION_PDFW_FONTS] = {0};
+    for (int k = 0; k < ION_FONT_COUNT; k++)
+        if (ion_pdfw_font_used(p->w, k))
+            font_obj[k] = hpdf_obj_number(get_font(p, (ion_font)k));
+    unsigned char *fonts;
+    size_t len;
+    if (hpdf_failed(p, err) || save_doc(p, &fonts, &len, err))
+        return -1;
+    int rc = ion_pdfw_finish(p->w, fonts, len, font_obj, hpdf_obj_number(p->doc->info), err);
+    free(fonts);
+    p->finished = 1;
+    free_doc(p);
+    return rc;
+}
+
 int ion_pdf_bytes(ion_pdf *p, const unsigned char **data, size_t *len,
                   ion_error *err)
 {
+    if (p->w)
+        return ion_fail(err, NULL, 0, "the document is written to its file");
     if (!p->bytes) {
         if (p->pages == 0)
             return ion_fail(err, NULL, 0, "the document has no pages");
-        if (HPDF_SaveToStream(p->doc) != HPDF_OK)
-            return hpdf_failed(p, err) ? -1
-                                       : ion_fail(err, NULL, 0,
-                                                  "could not finish the PDF");
-        HPDF_UINT32 n = HPDF_GetStreamSize(p->doc);
-        p->bytes = malloc(n ? n : 1);
-        if (!p->bytes)
-            return ion_fail(err, NULL, 0, "out of memory");
-        HPDF_ResetStream(p->doc);
-        HPDF_UINT32 got = n;
-        HPDF_STATUS st = HPDF_ReadFromStream(p->doc, p->bytes, &got);
-        if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != n) {
-            free(p->bytes);
-            p->bytes = NULL;
-            return ion_fail(err, NULL, 0, "could not read the PDF back");
-        }
-        p->nbytes = n;
+        if (save_doc(p, &p->bytes, &p->nbytes, err))
+            return -1;
         /* Nothing can be added now: libharu's copy of the document goes. */
         free_doc(p);
     }
@@ -1692,6 +1755,7 @@ void ion_pdf_free(ion_pdf *p)
     ion_strbuf_release(&p->z);
     if (p->probe)
         HPDF_Free(p->probe);
+    ion_pdfw_free(p->w);
     free(p->bytes);
     free(p);
 }

@@ -17,6 +17,7 @@
 #define ION_RENDER_PDF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "sheet.h"
@@ -45,7 +46,14 @@ int ion_pdf_add_solutions(ion_pdf *p, const ion_sheet *s, ion_error *err);
 /* Pages added so far. */
 int ion_pdf_page_count(const ion_pdf *p);
 
-/* Finishes the document and points *data at its bytes (owned by p, valid
+/* A document written to out as its pages are added, so that memory stays
+ * flat however many there are (class.pdf, solutions.pdf): the same pages
+ * as an ion_pdf_new one, the same fonts. ion_pdf_finish ends it; out stays
+ * the caller's to close. */
+ion_pdf *ion_pdf_new_streamed(const ion_tmpl *t, FILE *out, ion_error *err);
+int ion_pdf_finish(ion_pdf *p, ion_error *err);
+
+/* Finishes the document (not a streamed one) and points *data at its bytes (owned by p, valid
  * until ion_pdf_free). Nothing can be added afterwards; calling it again
  * returns the same bytes. A document without pages is an error. */
 int ion_pdf_bytes(ion_pdf *p, const unsigned char **data, size_t *len,

@@ -33,7 +33,7 @@ typedef struct {
     int progress;  /* draw a progress bar: stderr is a terminal */
     int pdf;       /* write the PDFs (not with --no-pdf) */
     const ion_tmpl *tmpl;
-    ion_pdf *class_pdf, *solutions_pdf;
+    ion_pdf *class_pdf, *solutions_pdf; /* streamed to their files */
     ion_sheet_buf *sheet;
     int io_failed; /* a file could not be written: exit 4, not 3 */
     int bar_open;  /* a progress bar line is drawn and not yet ended */
@@ -48,6 +48,45 @@ static int write_file(const char *path, const void *data, size_t len, ion_error 
     int bad = fwrite(data, 1, len, f) != len;
     bad |= fclose(f) != 0;
     return bad ? ion_fail(err, path, 0, "could not write the file") : 0;
+}
+
+/* class.pdf and solutions.pdf: written as the students come, under a
+ * temporary name until whole, like the key. */
+typedef struct {
+    const char *name;
+    char tmp[1100], path[1100];
+    FILE *f;
+} class_doc;
+
+static ion_pdf *class_doc_open(class_doc *c, const char *dir, const char *name,
+                               const ion_tmpl *t, ion_error *err)
+{
+    c->name = name;
+    snprintf(c->tmp, sizeof c->tmp, "%s/.%s.tmp", dir, name);
+    snprintf(c->path, sizeof c->path, "%s/%s", dir, name);
+    if (!(c->f = fopen(c->tmp, "wb"))) {
+        ion_fail(err, c->tmp, 0, "cannot create the file");
+        return NULL;
+    }
+    return ion_pdf_new_streamed(t, c->f, err);
+}
+
+/* Ends the document and gives it its name (ok), or removes it. */
+static int class_doc_close(class_doc *c, ion_pdf *p, int ok, ion_error *err)
+{
+    if (!c->f)
+        return 0;
+    if (ok && ion_pdf_finish(p, err))
+        ok = 0;
+    int bad = fclose(c->f) != 0;
+    c->f = NULL;
+    if (ok && bad)
+        ok = ion_fail(err, c->tmp, 0, "could not write the file") + 1;
+    if (ok && rename(c->tmp, c->path))
+        ok = ion_fail(err, c->path, 0, "cannot write the file") + 1;
+    if (!ok)
+        unlink(c->tmp);
+    return ok ? 0 : -1;
 }
 
 static int save_pdf(ion_pdf *p, const char *path, ion_error *err)
@@ -194,7 +233,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         ion_bank_close(b);
         goto done;
     }
-    char answers[1100], students_dir[1100], key_tmp[1100], key_path[1100], path[1100];
+    char answers[1100], students_dir[1100], key_tmp[1100], key_path[1100];
     snprintf(answers, sizeof answers, "%s/answers", g.dir);
     snprintf(students_dir, sizeof students_dir, "%s/students", g.dir);
     snprintf(key_path, sizeof key_path, "%s/key.xml", g.dir);
@@ -203,10 +242,14 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
     ion_tmpl *tmpl = ion_tmpl_load(cli_resource("templates"), cli->lang, &err);
     g.tmpl = tmpl;
     g.sheet = ion_sheet_buf_new();
-    if (!tmpl || !(g.class_pdf = ion_pdf_new(tmpl, &err)) || !(g.solutions_pdf = ion_pdf_new(tmpl, &err))) {
+    class_doc docs[2] = {{0}};
+    if (!tmpl) {
         cli_report(&err);
     } else if (make_dirs(answers) || (g.pdf && make_dirs(students_dir))) {
         cli_msg(g.dir, 0, "cannot create the output directory");
+    } else if (g.pdf && (!(g.class_pdf = class_doc_open(&docs[0], g.dir, "class.pdf", tmpl, &err)) ||
+                         !(g.solutions_pdf = class_doc_open(&docs[1], g.dir, "solutions.pdf", tmpl, &err)))) {
+        cli_report(&err);
     } else if (!(g.key = fopen(key_tmp, "w"))) {
         cli_msg(key_tmp, 0, "cannot create the file");
     } else {
@@ -216,12 +259,11 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         int gen = g.key_writer ? ion_generate(b, &w, students, nstudents, write_student, &g, &err) : ION_GEN_EDB;
         int bad = gen != 0;
         bad |= ion_key_end(g.key_writer) != 0;
-        if (!bad && g.pdf) {
-            snprintf(path, sizeof path, "%s/class.pdf", g.dir);
-            bad = save_pdf(g.class_pdf, path, &err);
-            snprintf(path, sizeof path, "%s/solutions.pdf", g.dir);
-            bad = bad || save_pdf(g.solutions_pdf, path, &err);
-            g.io_failed |= bad;
+        if (g.pdf) {
+            int ok = !bad;
+            bad |= class_doc_close(&docs[0], g.class_pdf, !bad, &err) != 0;
+            bad |= class_doc_close(&docs[1], g.solutions_pdf, !bad, &err) != 0;
+            g.io_failed |= ok && bad;
         }
         if (fclose(g.key) != 0)
             bad = g.io_failed = 1;
@@ -246,6 +288,8 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             rc = EXIT_OK;
         }
     }
+    for (int i = 0; i < 2; i++) /* left open by an error: removed */
+        class_doc_close(&docs[i], NULL, 0, NULL);
     ion_pdf_free(g.class_pdf);
     ion_pdf_free(g.solutions_pdf);
     ion_sheet_buf_free(g.sheet);
