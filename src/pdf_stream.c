@@ -402,6 +402,8 @@ int ion_pdfw_finish(ion_pdfw *w, const unsigned char *s, size_t len,
     putf(w, "trailer\012<<\012/Root %u 0 R\012/Info %u 0 R\012/Size %u\012>>\012"
             "startxref\012%llu\012%%%%EOF\012",
          OBJ_CATALOG, OBJ_INFO, w->nobj, (unsigned long long)xref);
+    if (fflush(w->out))
+        w->failed = 1;
     return w->failed ? failw(w, err, "the document could not be written") : 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "pdf_stream.h"
 #include "render_pdf.h"
 #include "tmpl.h"
 
@@ -682,6 +683,106 @@ static void test_empty_and_finished(void **state)
     ion_pdf_free(p);
 }
 
+/* A streamed document (class.pdf, solutions.pdf) reads and looks exactly
+ * like one libharu builds in memory: every page's text and pixels, with
+ * every kind of font (Type1, the CJK CID fonts, embedded DejaVu Sans). */
+static void test_streamed_same_pages(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    ion_sheet_problem buf[7];
+    const ion_tmpl *tmpls[] = {en, zh};
+    for (int t = 0; t < 2; t++) {
+        ion_sheet sheets[] = {
+            sample_sheet("Ada Li", "s001"),
+            long_sheet(buf, 7, "张伟 (Zhang Wei)", "s002"),
+            sample_sheet("\u0639\u0644\u064a Nguy\u1ec5n \uae40\ubbfc\uc900", "s003")};
+        char spath[256], mpath[256];
+        snprintf(spath, sizeof spath, "/tmp/ionsheet-test-pdf-streamed-%d.pdf", t);
+        FILE *f = fopen(spath, "wb");
+        assert_non_null(f);
+        ion_pdf *str = ion_pdf_new_streamed(tmpls[t], f, &err);
+        assert_non_null(str);
+        ion_pdf *mem = new_pdf(tmpls[t]);
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 2; k++) {
+                ion_pdf *p = k ? mem : str;
+                int rc = i == 1 ? ion_pdf_add_solutions(p, &sheets[i], &err)
+                                : ion_pdf_add_worksheet(p, &sheets[i], &err);
+                if (rc)
+                    fail_msg("add: %s", err.msg);
+            }
+        const unsigned char *data;
+        size_t len;
+        assert_int_equal(ion_pdf_bytes(str, &data, &len, &err), -1);
+        assert_int_equal(ion_pdf_finish(str, &err), 0);
+        assert_int_equal(ion_pdf_add_worksheet(str, &sheets[0], &err), -1);
+        assert_non_null(strstr(err.msg, "finished"));
+        assert_int_equal(fclose(f), 0);
+        int pages = ion_pdf_page_count(mem);
+        ion_pdf_free(str);
+        save(mem, t ? "in-memory-1" : "in-memory-0", mpath, sizeof mpath);
+        assert_int_equal(page_count(spath), pages);
+        char *t1 = run("pdftotext -raw -enc UTF-8 %s - 2>&1", spath);
+        char *t2 = run("pdftotext -raw -enc UTF-8 %s - 2>&1", mpath);
+        assert_string_equal(t1, t2);
+        assert_has(t1, "Zhang Wei");
+        assert_has(t1, "\ufecb\ufee0\ufef2"); /* the Arabic, joined */
+        assert_has(t1, "\uae40\ubbfc\uc900");
+        free(t1);
+        free(t2);
+        t1 = run("pdftoppm -r 40 %s 2>&1 | md5sum", spath);
+        t2 = run("pdftoppm -r 40 %s 2>&1 | md5sum", mpath);
+        assert_string_equal(t1, t2);
+        free(t1);
+        free(t2);
+        t1 = run("pdffonts %s 2>&1", spath);
+        assert_has(t1, "DejaVuSans");
+        assert_has(t1, "Dotum");
+        assert_has(t1, t ? "SimSun" : "Helvetica");
+        free(t1);
+    }
+}
+
+static void test_streamed_errors(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    ion_pdf *p = ion_pdf_new_streamed(en, f, &err);
+    assert_non_null(p);
+    assert_int_equal(ion_pdf_finish(p, &err), -1);
+    assert_non_null(strstr(err.msg, "no pages"));
+    ion_pdf_free(p);
+    fclose(f);
+    /* a full disk is an error, not a short file */
+    f = fopen("/dev/full", "wb");
+    assert_non_null(f);
+    p = ion_pdf_new_streamed(en, f, &err);
+    assert_non_null(p);
+    ion_sheet s = sample_sheet("Ada Li", "s001");
+    err.msg[0] = '\0';
+    int rc = ion_pdf_add_worksheet(p, &s, &err);
+    rc = rc ? rc : ion_pdf_finish(p, &err);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err.msg, "written"));
+    ion_pdf_free(p);
+    fclose(f);
+    /* fonts from something that is not libharu's PDF */
+    f = tmpfile();
+    ion_pdfw *w = ion_pdfw_begin(f, &err);
+    const unsigned char font = 0;
+    assert_int_equal(ion_pdfw_page(w, 100, 100, &font, 1, "x", 1, &err), 0);
+    static const char junk[] = "%PDF-1.3\012%\267\276\255\252\012 1 0 obj << /A 9 0 R >> "
+                               "endobj xref 0 2 startxref 3";
+    unsigned objs[ION_PDFW_FONTS] = {1};
+    assert_int_equal(ion_pdfw_finish(w, (const unsigned char *)junk, sizeof junk - 1, objs, 1, &err), -1);
+    assert_non_null(strstr(err.msg, "fonts"));
+    ion_pdfw_free(w);
+    fclose(f);
+}
+
 static void test_deterministic(void **state)
 {
     (void)state;
@@ -927,6 +1028,8 @@ int main(void)
         cmocka_unit_test(test_solutions_zh),
         cmocka_unit_test(test_problem_longer_than_page),
         cmocka_unit_test(test_empty_and_finished),
+        cmocka_unit_test(test_streamed_same_pages),
+        cmocka_unit_test(test_streamed_errors),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_size_and_speed),
         cmocka_unit_test(test_golden),
