@@ -6,8 +6,9 @@
  * pages completely before drawing them, so "Page x of y" counts that
  * student's pages only, and each student starts on a new page.
  *
- * The renderer never writes files: ion_pdf_bytes hands the finished document
- * to the caller, who writes it. Layout (page size, margins, font sizes) and
+ * The renderer opens no files: ion_pdf_bytes hands the finished document
+ * to the caller, who writes it, or a streamed document writes to the
+ * stream the caller gives it. Layout (page size, margins, font sizes) and
  * every fixed string come from the template (tmpl.h).
  *
  * Ownership: the ion_pdf keeps a pointer to the template, which must outlive
