@@ -176,29 +176,36 @@ static int is_delim(unsigned char c)
     return is_space(c) || strchr("()<>[]{}/%", c) != NULL;
 }
 
+/* The unsigned number at s[*i] (spaces first), *i moved past it; -1 if
+ * there is none before n. */
+static long long read_number(const unsigned char *s, size_t *i, size_t n)
+{
+    while (*i < n && is_space(s[*i]))
+        (*i)++;
+    long long v = -1;
+    for (; *i < n && s[*i] >= '0' && s[*i] <= '9' && v < 1LL << 40; (*i)++)
+        v = (v < 0 ? 0 : v * 10) + (s[*i] - '0');
+    return v;
+}
+
 /* Reads the "xref" table that "startxref" points at. */
 static int read_source(source *src, const unsigned char *s, size_t len)
 {
     memset(src, 0, sizeof *src);
     src->s = s;
     src->len = len;
-    const char *key = "startxref";
-    size_t k = len > 64 ? len - 64 : 0;
-    const unsigned char *at = NULL;
-    for (; k + 9 <= len; k++)
-        if (!memcmp(s + k, key, 9))
-            at = s + k + 9;
-    if (!at)
+    size_t at = 0;
+    for (size_t k = len > 64 ? len - 64 : 0; k + 9 <= len; k++)
+        if (!memcmp(s + k, "startxref", 9))
+            at = k + 9;
+    long long xref = at ? read_number(s, &at, len) : -1;
+    if (xref < 0 || (size_t)xref + 4 >= len || memcmp(s + xref, "xref", 4))
         return -1;
-    char *end;
-    size_t xref = strtoul((const char *)at, &end, 10);
-    unsigned first, count;
-    int used = 0;
-    if (xref >= len || len - xref < 32 ||
-        sscanf((const char *)s + xref, "xref %u %u%n", &first, &count, &used) != 2 ||
-        first != 0 || count == 0 || count > 1u << 20)
+    size_t table = (size_t)xref + 4;
+    long long first = read_number(s, &table, len), n = read_number(s, &table, len);
+    if (first != 0 || n <= 0 || n > 1 << 20)
         return -1;
-    size_t table = xref + (size_t)used;
+    unsigned count = (unsigned)n;
     while (table < len && is_space(s[table]))
         table++;
     if (table + (size_t)count * 20 > len)
@@ -210,11 +217,12 @@ static int read_source(source *src, const unsigned char *s, size_t len)
     if (!src->start || !src->end || !src->renum)
         return -1;
     for (unsigned i = 0; i < count; i++) {
-        const char *e = (const char *)s + table + (size_t)i * 20;
-        if (e[17] == 'n') {
-            src->start[i] = strtoul(e, NULL, 10);
-            if (src->start[i] == 0 || src->start[i] >= xref)
+        size_t e = table + (size_t)i * 20;
+        if (s[e + 17] == 'n') {
+            long long start = read_number(s, &e, len);
+            if (start <= 0 || start >= xref)
                 return -1;
+            src->start[i] = (size_t)start;
         }
     }
     /* An object ends where the next one in the file starts (the document
@@ -222,7 +230,7 @@ static int read_source(source *src, const unsigned char *s, size_t len)
     for (unsigned i = 0; i < count; i++) {
         if (!src->start[i])
             continue;
-        src->end[i] = xref;
+        src->end[i] = (size_t)xref;
         for (unsigned j = 0; j < count; j++)
             if (src->start[j] > src->start[i] && src->start[j] < src->end[i])
                 src->end[i] = src->start[j];
@@ -312,8 +320,9 @@ static int copy_object(ion_pdfw *w, source *src, unsigned old, unsigned *queue,
         else if ((e - i == 2 && c == '>') || c == ']')
             depth--;
         if (e - i == 1 && c == 'R' && nums == 2) {
-            unsigned long ref = strtoul((const char *)s + num[0], NULL, 10);
-            if (ref >= src->n || !src->end[ref])
+            size_t at = num[0];
+            long long ref = read_number(s, &at, n);
+            if (ref < 0 || ref >= src->n || !src->end[ref])
                 return -1;
             if (!src->renum[ref]) {
                 if (!(src->renum[ref] = reserve(w)))
