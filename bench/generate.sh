@@ -25,9 +25,16 @@ for n in $sizes; do
         /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
             "$ion" --db "$db" --quiet generate w --out "$out" $flag
         read -r wall user sys kb <"$tmp/time"
+        [ $mode = pdf ] && { [ -n "${first_kb:-}" ] || { first_kb=$kb; first_n=$n; }; last_kb=$kb; last_n=$n; }
         size=$(du -sk "$out" | awk '{print $1}')
         awk -v n="$n" -v m="$mode" -v w="$wall" -v u="$user" -v s="$sys" -v kb="$kb" -v sz="$size" 'BEGIN {
             label = m == "key" ? "key+db" : "all+pdf";
             printf "%-8d %-10s %9.3f %9.3f %12.3f %10.1f %10.1f\n", n, label, w, u + s, 1000 * (u + s) / n, kb / 1024, sz / 1024 }'
     done
 done
+# Memory must stay flat: the largest class may not need twice the smallest's.
+if [ "${first_n:-}" != "${last_n:-}" ]; then
+    awk -v a="$first_kb" -v b="$last_kb" -v na="$first_n" -v nb="$last_n" 'BEGIN {
+        printf "peak memory with every PDF: %.1f MiB at %d students, %.1f MiB at %d (%.2fx)\n", a / 1024, na, b / 1024, nb, b / a
+        exit b > 2 * a }' || { echo "generate.sh: memory grows with the class" >&2; exit 1; }
+fi
