@@ -1697,7 +1697,7 @@ static unsigned hpdf_obj_number(const void *obj)
 
 int ion_pdf_finish(ion_pdf *p, ion_error *err)
 {
-    if (!p->w)
+    if (!p || !p->w)
         return ion_fail(err, NULL, 0, "the document is not streamed");
     if (p->finished)
         return 0;
