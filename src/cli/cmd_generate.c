@@ -53,7 +53,6 @@ static int write_file(const char *path, const void *data, size_t len, ion_error 
 /* class.pdf and solutions.pdf: written as the students come, under a
  * temporary name until whole, like the key. */
 typedef struct {
-    const char *name;
     char tmp[1100], path[1100];
     FILE *f;
 } class_doc;
@@ -61,7 +60,6 @@ typedef struct {
 static ion_pdf *class_doc_open(class_doc *c, const char *dir, const char *name,
                                const ion_tmpl *t, ion_error *err)
 {
-    c->name = name;
     snprintf(c->tmp, sizeof c->tmp, "%s/.%s.tmp", dir, name);
     snprintf(c->path, sizeof c->path, "%s/%s", dir, name);
     if (!(c->f = fopen(c->tmp, "wb"))) {
@@ -78,12 +76,15 @@ static int class_doc_close(class_doc *c, ion_pdf *p, int ok, ion_error *err)
         return 0;
     if (ok && ion_pdf_finish(p, err))
         ok = 0;
-    int bad = fclose(c->f) != 0;
+    int closed = fclose(c->f) == 0;
     c->f = NULL;
-    if (ok && bad)
-        ok = ion_fail(err, c->tmp, 0, "could not write the file") + 1;
-    if (ok && rename(c->tmp, c->path))
-        ok = ion_fail(err, c->path, 0, "cannot write the file") + 1;
+    if (ok && !closed) {
+        ion_fail(err, c->tmp, 0, "could not write the file");
+        ok = 0;
+    } else if (ok && rename(c->tmp, c->path)) {
+        ion_fail(err, c->path, 0, "cannot write the file");
+        ok = 0;
+    }
     if (!ok)
         unlink(c->tmp);
     return ok ? 0 : -1;
@@ -242,7 +243,8 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
     ion_tmpl *tmpl = ion_tmpl_load(cli_resource("templates"), cli->lang, &err);
     g.tmpl = tmpl;
     g.sheet = ion_sheet_buf_new();
-    class_doc docs[2] = {{0}};
+    class_doc docs[2];
+    memset(docs, 0, sizeof docs);
     if (!tmpl) {
         cli_report(&err);
     } else if (make_dirs(answers) || (g.pdf && make_dirs(students_dir))) {
