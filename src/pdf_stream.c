@@ -159,7 +159,6 @@ int ion_pdfw_font_used(const ion_pdfw *w, int k)
 /* The PDF libharu wrote, read through its cross-reference table. */
 typedef struct {
     const unsigned char *s;
-    size_t len;
     size_t *start, *end; /* object n: s[start[n]..end[n]), 0..0 if free */
     unsigned *renum;     /* its number here, 0: not copied (yet) */
     unsigned n;
@@ -193,7 +192,6 @@ static int read_source(source *src, const unsigned char *s, size_t len)
 {
     memset(src, 0, sizeof *src);
     src->s = s;
-    src->len = len;
     size_t at = 0;
     for (size_t k = len > 64 ? len - 64 : 0; k + 9 <= len; k++)
         if (!memcmp(s + k, "startxref", 9))
@@ -283,43 +281,47 @@ static int is_int(const unsigned char *s, size_t a, size_t b)
     return b > a;
 }
 
-/* Copies source object old as object number here, with its references
+/* The next token from s[*i]: its start, with *i moved to its end; n when
+ * none is left. */
+static size_t next_token(const unsigned char *s, size_t *i, size_t n)
+{
+    while (*i < n && is_space(s[*i]))
+        (*i)++;
+    if (*i == n)
+        return n;
+    size_t start = *i;
+    *i = token_end(s, start, n);
+    return start;
+}
+
+/* Copies source object old under its new number, with its references
  * renumbered; objects first referred to get numbers and join queue. */
 static int copy_object(ion_pdfw *w, source *src, unsigned old, unsigned *queue,
                        unsigned *nqueue)
 {
     const unsigned char *s = src->s;
     size_t i = src->start[old], n = src->end[old];
-    /* skip "N G obj" */
-    for (int tok = 0; tok < 3; tok++) {
-        while (i < n && is_space(s[i]))
-            i++;
-        if (i == n)
+    for (int tok = 0; tok < 3; tok++) /* "N G obj" */
+        if (next_token(s, &i, n) == n)
             return -1;
-        i = token_end(s, i, n);
-    }
     begin_obj(w, src->renum[old]);
     /* The value's tokens, up to "stream" (whose bytes are copied as they
      * are, never read) or "endobj". */
-    size_t copied = i, num[2] = {0, 0}, num_end[2] = {0, 0};
-    int depth = 0, nums = 0, ended = 0;
-    while (i < n && !ended) {
-        while (i < n && is_space(s[i]))
-            i++;
-        if (i == n)
+    size_t copied = i, num[2] = {0, 0}; /* the last two integers' starts */
+    int depth = 0, nums = 0;
+    for (;;) {
+        size_t t = next_token(s, &i, n), len = i - t;
+        if (t == n)
+            return -1;
+        unsigned char c = s[t];
+        if (depth == 0 && len == 6 &&
+            (!memcmp(s + t, "stream", 6) || !memcmp(s + t, "endobj", 6)))
             break;
-        size_t e = token_end(s, i, n);
-        unsigned char c = s[i];
-        if (depth == 0 && ((e - i == 6 && !memcmp(s + i, "stream", 6)) ||
-                           (e - i == 6 && !memcmp(s + i, "endobj", 6)))) {
-            ended = 1;
-            break;
-        }
-        if ((e - i == 2 && c == '<') || c == '[')
+        if ((len == 2 && c == '<') || c == '[')
             depth++;
-        else if ((e - i == 2 && c == '>') || c == ']')
+        else if ((len == 2 && c == '>') || c == ']')
             depth--;
-        if (e - i == 1 && c == 'R' && nums == 2) {
+        if (len == 1 && c == 'R' && nums == 2) {
             size_t at = num[0];
             long long ref = read_number(s, &at, n);
             if (ref < 0 || ref >= src->n || !src->end[ref])
@@ -331,24 +333,32 @@ static int copy_object(ion_pdfw *w, source *src, unsigned old, unsigned *queue,
             }
             put(w, s + copied, num[0] - copied);
             putf(w, "%u", src->renum[ref]);
-            copied = num_end[0];
+            copied = at;
             nums = 0;
-        } else if (is_int(s, i, e)) {
+        } else if (is_int(s, t, i)) {
             if (nums == 2) { /* keep the last two */
                 num[0] = num[1];
-                num_end[0] = num_end[1];
                 nums = 1;
             }
-            num[nums] = i;
-            num_end[nums++] = e;
+            num[nums++] = t;
         } else {
             nums = 0;
         }
-        i = e;
     }
-    if (!ended || depth != 0)
+    if (depth != 0)
         return -1;
     put(w, s + copied, n - copied);
+    return 0;
+}
+
+/* Object old of the source becomes object here, and is copied. */
+static int add_root(source *src, unsigned old, unsigned here, unsigned *queue,
+                    unsigned *nqueue)
+{
+    if (old == 0 || old >= src->n || !src->end[old] || src->renum[old])
+        return -1;
+    src->renum[old] = here;
+    queue[(*nqueue)++] = old;
     return 0;
 }
 
@@ -358,21 +368,13 @@ static int copy_objects(ion_pdfw *w, source *src, const unsigned *font_obj,
     unsigned *queue = malloc(src->n * sizeof *queue), nqueue = 0;
     if (!queue)
         return -1;
-    int bad = info_obj == 0 || info_obj >= src->n;
-    for (int k = 0; k <= ION_PDFW_FONTS && !bad; k++) {
-        unsigned old = k < ION_PDFW_FONTS ? font_obj[k] : info_obj;
-        unsigned here = k < ION_PDFW_FONTS ? w->font[k] : OBJ_INFO;
-        if (!here)
-            continue;
-        if (old == 0 || old >= src->n || !src->end[old] || src->renum[old])
-            bad = 1;
-        else {
-            src->renum[old] = here;
-            queue[nqueue++] = old;
-        }
-    }
+    int bad = 0;
+    for (int k = 0; k < ION_PDFW_FONTS && !bad; k++)
+        if (w->font[k])
+            bad = add_root(src, font_obj[k], w->font[k], queue, &nqueue);
+    bad = bad || add_root(src, info_obj, OBJ_INFO, queue, &nqueue);
     for (unsigned q = 0; q < nqueue && !bad; q++)
-        bad = copy_object(w, src, queue[q], queue, &nqueue) != 0;
+        bad = copy_object(w, src, queue[q], queue, &nqueue);
     free(queue);
     return bad ? -1 : 0;
 }
