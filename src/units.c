@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,11 +111,105 @@ const ion_unit *ion_unit_find(const char *name)
     return ion_unit_findn(name, (int)strlen(name));
 }
 
+
+/* ---- units as students spell them ----------------------------------------- */
+
+/* Spellings of a unit that are not its name, read in answers only (the
+ * templates keep to the table's names). */
+static const struct {
+    const char *said, *name;
+} spellings[] = {
+    {"mol/L", "M"}, {"umol/L", "uM"}, {"nmol/L", "nM"}, {"mmol/l", "mmol/L"},
+    {"millivolt", "mV"}, {"millivolts", "mV"}, {"volt", "V"}, {"volts", "V"},
+    {"millimolar", "mM"}, {"micromolar", "uM"}, {"\xe2\x84\x83", "C"} /* ℃ */,
+    {"\xe6\xaf\xab\xe4\xbc\x8f", "mV"},                                /* 毫伏 */
+    {"\xe4\xbc\x8f", "V"}, {"\xe4\xbc\x8f\xe7\x89\xb9", "V"},          /* 伏, 伏特 */
+    {"\xe5\xbe\xae\xe4\xbc\x8f", "uV"},                                /* 微伏 */
+    {"\xe6\xaf\xab\xe6\x91\xa9\xe5\xb0\x94/\xe5\x8d\x87", "mM"},       /* 毫摩尔/升 */
+    {"\xe6\xaf\xab\xe6\x91\xa9/\xe5\x8d\x87", "mM"},                   /* 毫摩/升 */
+    {"\xe6\x91\xa9\xe5\xb0\x94/\xe5\x8d\x87", "M"},                    /* 摩尔/升 */
+    {"\xe5\xbe\xae\xe6\x91\xa9\xe5\xb0\x94/\xe5\x8d\x87", "uM"},       /* 微摩尔/升 */
+    {"\xe7\xba\xb3\xe6\x91\xa9\xe5\xb0\x94/\xe5\x8d\x87", "nM"},       /* 纳摩尔/升 */
+    {"\xe6\xaf\xab\xe7\xa7\x92", "ms"}, {"\xe7\xa7\x92", "s"},         /* 毫秒, 秒 */
+    {"\xe6\x91\x84\xe6\xb0\x8f\xe5\xba\xa6", "C"},                     /* 摄氏度 */
+    {"\xe7\x9a\xae\xe5\xae\x89", "pA"}, {"\xe7\xba\xb3\xe5\xae\x89", "nA"}, /* 皮安, 纳安 */
+    {"\xe7\x9a\xae\xe6\xb3\x95", "pF"},                                /* 皮法 */
+    {"\xe6\xaf\xab\xe7\xb1\xb3\xe6\xb1\x9e\xe6\x9f\xb1", "mmHg"},      /* 毫米汞柱 */
+};
+
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* a starts with b, ignoring ASCII case, and b is n bytes long. */
+static int same_ignoring_case(const char *a, const char *b, size_t n)
+{
+    if (strlen(b) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+            return 0;
+    return 1;
+}
+
+/* Adds u to the distinct units found[0..*n) (at most two are kept). */
+static void found_add(const ion_unit **found, int *n, const ion_unit *u)
+{
+    if (!u || (*n > 0 && found[0] == u) || (*n > 1 && found[1] == u))
+        return;
+    if (*n < 2)
+        found[*n] = u;
+    ++*n;
+}
+
+/* The unit a student means by name[0..n): its name or another spelling;
+ * then the same ignoring case when only one unit is spelled so ("mv",
+ * "MMOL/L"; but "MS" is mS or ms). Returns 1 with *out set, 0 when
+ * unknown, or -1 when ambiguous, with the two first candidates in
+ * alt[0..2). */
+static int student_unit(const char *name, size_t n, const ion_unit **out, const ion_unit *alt[2])
+{
+    char buf[40];
+    if (n >= sizeof buf - 1)
+        return 0;
+    /* µ and μ as u, for the lookups that do not know them. */
+    const unsigned char *b = (const unsigned char *)name;
+    if (n >= 2 && ((b[0] == 0xc2 && b[1] == 0xb5) || (b[0] == 0xce && b[1] == 0xbc))) {
+        buf[0] = 'u';
+        memcpy(buf + 1, name + 2, n - 2);
+        n--;
+    } else {
+        memcpy(buf, name, n);
+    }
+    buf[n] = '\0';
+    if ((*out = find_exact(buf, n)))
+        return 1;
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++)
+        if (strlen(spellings[i].said) == n && !memcmp(spellings[i].said, buf, n))
+            return (*out = ion_unit_find(spellings[i].name)) != NULL;
+    int count = 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (same_ignoring_case(buf, units[i].name, n))
+            found_add(alt, &count, &units[i]);
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (same_ignoring_case(buf, aliases[i].alias, n))
+            found_add(alt, &count, ion_unit_find(aliases[i].name));
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++)
+        if (same_ignoring_case(buf, spellings[i].said, n))
+            found_add(alt, &count, ion_unit_find(spellings[i].name));
+    if (count == 1)
+        *out = alt[0];
+    return count <= 1 ? count : -1;
+}
+
+/* ---- numbers as people write them ------------------------------------------- */
+
 /* Length of a space at s: ASCII blanks, no-break, thin and narrow spaces. */
 static int space_len(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
-    if (*u == ' ' || *u == '\t')
+    if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n')
         return 1;
     if (u[0] == 0xc2 && u[1] == 0xa0)                         /* U+00A0 */
         return 2;
@@ -130,25 +225,209 @@ static const char *skip_spaces(const char *s)
     return s;
 }
 
-static int fail_why(char *why, int why_len, const char *fmt, const char *arg)
+static int fail_why(char *why, int why_len, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int fail_why(char *why, int why_len, const char *fmt, ...)
 {
-    if (why && why_len > 0)
-        snprintf(why, (size_t)why_len, fmt, arg);
+    if (why && why_len > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, (size_t)why_len, fmt, ap);
+        va_end(ap);
+    }
     return -1;
 }
 
-int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
-                       char *why, int why_len)
+/* What one character (UTF-8 at s) stands for in a number: full-width
+ * forms as their ASCII letter, the minus and dash signs as '-', the
+ * multiplication signs as '*', the approximation signs as '~', a
+ * superscript digit or sign as itself after '^' (only the first of a run
+ * gets the '^': "10⁻³" is "10^-3"), the ideographic space and full stop
+ * as ' ' and '.'. Writes the replacement to rep (NUL-terminated) and
+ * returns the bytes read, or 0 when the character stays as it is. */
+static size_t plain_char(const unsigned char *s, int in_super, char rep[4], int *super)
+{
+    static const char super_digits[] = "0\0\0\0" "4567" "89+-";
+    *super = 0;
+    rep[1] = rep[2] = '\0';
+    if (s[0] == 0xef && (s[1] == 0xbc || s[1] == 0xbd) && s[2] >= 0x80 && s[2] <= 0xbf) {
+        unsigned cp = 0xff00u + ((unsigned)(s[1] - 0xbc) << 6) + (unsigned)(s[2] - 0x80);
+        if (cp >= 0xff01 && cp <= 0xff5e) {
+            rep[0] = (char)(cp - 0xfee0);
+            return 3;
+        }
+        return 0;
+    }
+    if (s[0] == 0xe3 && s[1] == 0x80 && (s[2] == 0x80 || s[2] == 0x82)) {
+        rep[0] = s[2] == 0x80 ? ' ' : '.';                   /* U+3000, U+3002 */
+        return 3;
+    }
+    if (s[0] == 0xe2 && ((s[1] == 0x88 && s[2] == 0x92) ||  /* U+2212 minus */
+                         (s[1] == 0x80 && (s[2] == 0x92 || s[2] == 0x93)))) { /* figure, en dash */
+        rep[0] = '-';
+        return 3;
+    }
+    if ((s[0] == 0xc3 && s[1] == 0x97) || (s[0] == 0xc2 && s[1] == 0xb7)) { /* × · */
+        rep[0] = '*';
+        return 2;
+    }
+    if (s[0] == 0xe2 && ((s[1] == 0x8b && s[2] == 0x85) || (s[1] == 0x88 && s[2] == 0x99))) { /* ⋅ ∙ */
+        rep[0] = '*';
+        return 3;
+    }
+    if (s[0] == 0xe2 && ((s[1] == 0x89 && (s[2] == 0x88 || s[2] == 0x83)) || (s[1] == 0x88 && s[2] == 0xbc))) {
+        rep[0] = '~';                                        /* ≈ ≃ ∼ */
+        return 3;
+    }
+    char d = 0;
+    size_t n = 0;
+    if (s[0] == 0xc2 && (s[1] == 0xb9 || s[1] == 0xb2 || s[1] == 0xb3)) {
+        d = s[1] == 0xb9 ? '1' : s[1] == 0xb2 ? '2' : '3';  /* ¹ ² ³ */
+        n = 2;
+    } else if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xb0 && s[2] <= 0xbb && super_digits[s[2] - 0xb0]) {
+        d = super_digits[s[2] - 0xb0];                       /* ⁰ ⁴-⁹ ⁺ ⁻ */
+        n = 3;
+    }
+    if (!n)
+        return 0;
+    *super = 1;
+    rep[0] = in_super ? d : '^';
+    rep[1] = in_super ? '\0' : d;
+    return n;
+}
+
+/* Words and signs before a number that only say it is approximate. */
+static const char *const approx_words[] = {
+    "~", "approximately", "approx.", "approx", "ca.", "circa", "about", "around", "roughly",
+    "\xe5\xa4\xa7\xe7\xba\xa6", "\xe7\xba\xa6", "=", /* 大约, 约 */
+};
+
+/* text in the plain spelling read_one expects (plain_char), without the
+ * blanks around it, an approximation word or sign before it and a full
+ * stop after it. -1 when it does not fit in out. */
+static int plain_spelling(const char *text, char *out, size_t cap)
+{
+    size_t k = 0;
+    int super = 0;
+    for (const unsigned char *s = (const unsigned char *)text; *s;) {
+        char rep[4];
+        int now_super;
+        size_t n = plain_char(s, super, rep, &now_super);
+        size_t add = n ? strlen(rep) : 1;
+        if (k + add >= cap)
+            return -1;
+        if (n) {
+            memcpy(out + k, rep, add);
+            s += n;
+        } else {
+            out[k] = (char)*s++;
+        }
+        k += add;
+        super = now_super;
+    }
+    out[k] = '\0';
+    while (k > 0 && (out[k - 1] == ' ' || out[k - 1] == '\t' || out[k - 1] == '\r' || out[k - 1] == '\n'))
+        out[--k] = '\0';
+    if (k > 1 && out[k - 1] == '.')
+        out[--k] = '\0';
+    char *s = (char *)skip_spaces(out);
+    for (size_t i = 0; i < sizeof approx_words / sizeof approx_words[0]; i++) {
+        const char *w = approx_words[i];
+        size_t n = strlen(w);
+        int word = w[0] >= 'a' && w[0] <= 'z';
+        if (strlen(s) > n && same_ignoring_case(s, w, n) && (!word || w[n - 1] == '.' || space_len(s + n))) {
+            s += n;
+            break;
+        }
+    }
+    memmove(out, s, strlen(s) + 1);
+    return 0;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A number starts at s: a digit, or a sign or point before one. */
+static int number_starts(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s = skip_spaces(s + 1);
+    if (*s == '.' || *s == ',')
+        s++;
+    return is_digit(*s);
+}
+
+/* The length of a separator between two answers in one (",", ";", "=",
+ * "~", "(", "or", "and", 或, 和) at s, or 0. */
+static size_t answer_separator(const char *s)
+{
+    static const char *const words[] = {"or", "and", "\xe6\x88\x96", "\xe5\x92\x8c"};
+    if (*s == ',' || *s == ';' || *s == '=' || *s == '~' || *s == '(')
+        return 1;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (same_ignoring_case(s, words[i], n) && (s[n] & 0x80 ? 1 : space_len(s + n) > 0))
+            return n;
+    }
+    return 0;
+}
+
+/* The exponent after a mantissa at s: "e-3", "E+1", "*10^-3" (also
+ * "x 10^1", "*10**1", and "×10⁻³" after plain_spelling). Appends it to
+ * num[*k..cap) as "e..." and returns the bytes read, or 0 when none. */
+static size_t read_exponent(const char *s, char *num, size_t *k, size_t cap)
+{
+    const char *t = s, *digits;
+    if (*t == 'e' || *t == 'E') {
+        digits = t + 1;
+    } else {
+        t = skip_spaces(t);
+        if (*t != '*' && *t != 'x' && *t != 'X')
+            return 0;
+        t = skip_spaces(t + 1);
+        if (t[0] != '1' || t[1] != '0')
+            return 0;
+        t += 2;
+        if (*t == '^')
+            t++;
+        else if (t[0] == '*' && t[1] == '*')
+            t += 2;
+        else
+            return 0;
+        digits = t;
+    }
+    const char *d = digits + (*digits == '+' || *digits == '-');
+    if (!is_digit(*d))
+        return 0;
+    while (is_digit(*d))
+        d++;
+    size_t len = (size_t)(d - digits); /* sign and digits */
+    if (*k + 1 + len >= cap)
+        return 0;
+    num[(*k)++] = 'e';
+    memcpy(num + *k, digits, len);
+    *k += len;
+    return (size_t)(digits - s) + len;
+}
+
+/* Reads one quantity at s (in plain spelling) for ion_parse_quantity:
+ * the number, then a unit up to the end or up to a separator before a
+ * second answer, whose start goes to *next (NULL when none). */
+static int read_one(const char *s, const char *text, double *value, const ion_unit **unit, const char **next,
+                    char *why, int why_len)
 {
     char num[64];
     size_t k = 0;
-    const char *s = skip_spaces(text);
-
+    s = skip_spaces(s);
     if (*s == '+' || *s == '-') {
         num[k++] = *s++;
-    } else if (!strncmp(s, "\xe2\x88\x92", 3)) { /* U+2212 minus sign */
-        num[k++] = '-';
-        s += 3;
+        s = skip_spaces(s); /* "- 11.3 mV" */
     }
     int digits = 0, seps = 0, run = 0, grouped = 0;
     for (;; s++) {
@@ -157,20 +436,24 @@ int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
          * later one 3; after it every group but the last has 3. */
         int sp = run ? space_len(s) : 0;
         if (sp) {
-            size_t next = 0;
-            while (s[sp + next] >= '0' && s[sp + next] <= '9')
-                next++;
-            if (seps ? run == 3 && next >= 1 && next <= 3 : (grouped ? run == 3 : run <= 3) && next == 3) {
+            size_t next_run = 0;
+            while (is_digit(s[sp + next_run]))
+                next_run++;
+            if (seps ? run == 3 && next_run >= 1 && next_run <= 3
+                     : (grouped ? run == 3 : run <= 3) && next_run == 3) {
                 s += sp - 1;
                 run = 0;
                 grouped = 1;
                 continue;
             }
         }
-        if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == ','))
+        /* A comma and a blank end the number: "-70, -57" is two answers. */
+        if (*s == ',' && digits && space_len(s + 1))
             break;
-        if (k >= sizeof num - 8)
-            return fail_why(why, why_len, "number too long%s", "");
+        if (!(is_digit(*s) || *s == '.' || *s == ','))
+            break;
+        if (k >= sizeof num - 24)
+            return fail_why(why, why_len, "number too long");
         if (*s == '.' || *s == ',') {
             if (seps++)
                 return fail_why(why, why_len, "'%s' has more than one decimal separator", text);
@@ -185,44 +468,107 @@ int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
     }
     if (!digits)
         return fail_why(why, why_len, "'%s' is not a number", text);
-    if ((*s == 'e' || *s == 'E') &&
-        (isdigit((unsigned char)s[1]) ||
-         ((s[1] == '+' || s[1] == '-') && isdigit((unsigned char)s[2])))) {
-        num[k++] = 'e';
-        s++;
-        if (*s == '+' || *s == '-')
-            num[k++] = *s++;
-        while (*s >= '0' && *s <= '9' && k < sizeof num - 1)
-            num[k++] = *s++;
-        if (*s >= '0' && *s <= '9')
-            return fail_why(why, why_len, "number too long%s", "");
-    }
+    size_t ex = read_exponent(s, num, &k, sizeof num);
+    if (!ex && (*s == 'e' || *s == 'E') && is_digit(s[1]))
+        return fail_why(why, why_len, "number too long");
+    s += ex;
     num[k] = '\0';
     double v = strtod(num, NULL);
     if (!isfinite(v))
         return fail_why(why, why_len, "'%s' is out of range", text);
 
+    /* The unit: up to the end, or to a separator or a blank before a
+     * second number. */
     s = skip_spaces(s);
-    const char *u = s, *end = s + strlen(s);
+    const char *u = s, *end = s;
+    *next = NULL;
     if (*u == '[') {
         const char *close = strchr(u, ']');
-        if (!close || *skip_spaces(close + 1))
+        if (!close)
             return fail_why(why, why_len, "'%s' has a malformed unit", text);
+        const char *after = skip_spaces(close + 1);
+        size_t sep = answer_separator(after);
+        if (*after && !sep)
+            return fail_why(why, why_len, "'%s' has a malformed unit", text);
+        *next = *after ? after + sep : NULL;
         u++;
         end = close;
-    }
-    while (end > u && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-        end--;
-    const ion_unit *found = NULL;
-    if (end > u) {
-        found = ion_unit_findn(u, (int)(end - u));
-        if (!found) {
-            char name[40];
-            snprintf(name, sizeof name, "%.*s", (int)(end - u > 32 ? 32 : end - u), u);
-            return fail_why(why, why_len, "unknown unit '%s'", name);
+    } else {
+        for (; *end; end++) {
+            size_t sep = end == u || space_len(end - 1) || (unsigned char)*end >= 0x80 ? answer_separator(end) : 0;
+            if (*end == ',' || *end == ';' || *end == '=' || *end == '~' || *end == '(')
+                sep = 1;
+            int sp = space_len(end);
+            if (sep || (sp && number_starts(skip_spaces(end)))) {
+                *next = end + (sep ? sep : (size_t)sp);
+                break;
+            }
         }
+        if (end == u && *next && !number_starts(skip_spaces(*next)))
+            *next = NULL, end = u + strlen(u); /* "5 or" is a unit, an unknown one */
+        while (end > u && space_len(end - 1))
+            end--;
+    }
+    const ion_unit *found = NULL, *alt[2] = {NULL, NULL};
+    if (end > u) {
+        int r = student_unit(u, (size_t)(end - u), &found, alt);
+        char name[40];
+        snprintf(name, sizeof name, "%.*s", (int)(end - u > 32 ? 32 : end - u), u);
+        if (r < 0)
+            return fail_why(why, why_len, "ambiguous unit '%s': %s or %s?", name, alt[0]->name, alt[1]->name);
+        if (r == 0)
+            return fail_why(why, why_len, "unknown unit '%s'", name);
     }
     *value = v;
     *unit = found;
+    return 0;
+}
+
+/* a and b (units ua and ub, either NULL for none) are the same quantity. */
+static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit *ub)
+{
+    if (!ua)
+        ua = ub;
+    if (!ub)
+        ub = ua;
+    if (ua && ub) {
+        if (ua->dim != ub->dim)
+            return 0;
+        a = ion_to_si(ua, a);
+        b = ion_to_si(ub, b);
+    }
+    return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, char *why, int why_len)
+{
+    char plain[256];
+    if (plain_spelling(text, plain, sizeof plain) < 0)
+        return fail_why(why, why_len, "the answer is too long");
+    const char *next;
+    double v;
+    const ion_unit *u;
+    if (read_one(plain, text, &v, &u, &next, why, why_len) < 0)
+        return -1;
+    /* The same answer twice ("130.9 mV = 130.9", "-70 (-70 mV)") is that
+     * answer; two different ones are ambiguous. */
+    if (next) {
+        char second[256];
+        double v2;
+        const ion_unit *u2;
+        const char *third;
+        snprintf(second, sizeof second, "%s", skip_spaces(next));
+        size_t n = strlen(second);
+        if (n && second[n - 1] == ')' && !strchr(second, '('))
+            second[n - 1] = '\0';
+        if (read_one(second, text, &v2, &u2, &third, NULL, 0) < 0 || third)
+            return fail_why(why, why_len, "'%s' is not one answer: write a single number and its unit", text);
+        if (!same_quantity(v, u, v2, u2))
+            return fail_why(why, why_len, "ambiguous: '%s' gives two different answers", text);
+        if (!u)
+            v = v2, u = u2;
+    }
+    *value = v;
+    *unit = u;
     return 0;
 }

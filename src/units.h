@@ -52,13 +52,22 @@ static inline double ion_from_si(const ion_unit *u, double si)
 }
 
 /* Parses a quantity as people write it: optional spaces (also thin and
- * no-break spaces), a sign ('+', '-', or U+2212 minus), digits with a
- * decimal point or a decimal comma, an optional exponent (e or E), then an
- * optional unit, possibly in brackets ("-70[mV]") or after a space.
+ * no-break spaces), a sign ('+', '-', U+2212 minus, an en dash; blanks may
+ * follow it: "- 11.3"), digits with a decimal point or a decimal comma, an
+ * optional exponent ("e-3", "×10^1", "·10¹", "x 10⁻³"), then an optional
+ * unit, possibly in brackets ("-70[mV]") or after a space. Also read:
+ * full-width digits, signs and letters ("－１８８．９"); an approximation
+ * before it ("approx", "ca.", "~", "≈", "约"); a full stop after it; a
+ * unit in another case when only one unit is spelled so ("mv", but not
+ * "MS", which is mS or ms), or as students spell it ("mol/L", "mmol/l",
+ * "毫伏", "毫摩尔/升", "℃"); the same answer written twice ("130.9 mV =
+ * 130.9", "-70 mV (-0.07 V)"). Two different answers ("-70 or -57") are
+ * refused as ambiguous.
  * On success *value holds the number as written (not converted) and *unit
  * the unit found, or NULL when none was written. Returns 0, or -1 when the
- * text is not a number; then why (when not NULL) says what is wrong, e.g.
- * "unknown unit 'mVV'". */
+ * text is not one number; then why (when not NULL) says what is wrong,
+ * e.g. "unknown unit 'mVV'", "ambiguous: '-70 or -57' gives two different
+ * answers". */
 int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
                        char *why, int why_len);
 

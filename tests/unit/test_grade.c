@@ -300,10 +300,10 @@ static void test_number_table(void **state)
         {"-95 mM", ION_VERDICT_WRONG, 0, "concentration"},
         {"abc", ION_VERDICT_INVALID, 0, "not a number"},
         {"-95 mVV", ION_VERDICT_INVALID, 0, "unknown unit"},
-        {"-95 mv", ION_VERDICT_INVALID, 0, "unknown unit"},          /* units are case-sensitive */
+        {"-95 mv", ION_VERDICT_RIGHT, 2, NULL},                      /* only one unit is spelled so */
         {"1,234.5", ION_VERDICT_INVALID, 0, "decimal separator"},
         {"--95", ION_VERDICT_INVALID, 0, NULL},
-        {"- 95", ION_VERDICT_INVALID, 0, NULL},
+        {"- 95", ION_VERDICT_RIGHT, 2, NULL},                        /* a blank after the sign */
         {"e5", ION_VERDICT_INVALID, 0, NULL},
         {"-95 [mV", ION_VERDICT_INVALID, 0, NULL},
         {"1e999", ION_VERDICT_INVALID, 0, "out of range"},
