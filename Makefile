@@ -17,6 +17,8 @@ DEB_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libhpdf-dev \
                 libcmocka-dev libsodium-dev poppler-utils libxml2-utils \
                 fonts-dejavu-core \
                 sqlite3 tmux python3
+DEB_PACKAGES += libutf8proc-dev  # src/utf8.c: decoding, validation, terminal widths
+PKGS += libutf8proc
 
 BUILD   ?= build
 LIB_SRC := $(wildcard src/*.c)

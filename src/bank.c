@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "utf8.h"
+
 #define HASH_HEX_LEN (2 * crypto_generichash_BYTES + 1)
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
@@ -503,34 +505,6 @@ static void hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
 
 /* ---- text rules ---- */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none:
- * no overlong forms, surrogates or code points past U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    size_t len;
-    unsigned long cp, min;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        len = 2, cp = s[0] & 0x1F, min = 0x80;
-    else if ((s[0] & 0xF0) == 0xE0)
-        len = 3, cp = s[0] & 0x0F, min = 0x800;
-    else if ((s[0] & 0xF8) == 0xF0)
-        len = 4, cp = s[0] & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 const char *ion_bank_text_problem(const char *s, size_t max)
 {
     if (!s || !*s)
@@ -538,15 +512,11 @@ const char *ion_bank_text_problem(const char *s, size_t max)
     size_t n = strlen(s);
     if (n > max)
         return "is too long";
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq(u + i, n - i);
-        if (!k)
-            return "is not valid UTF-8";
-        if (k == 1 && (u[i] < 0x20 || u[i] == 0x7F))
+    if (ion_utf8_invalid_at(s, n) < n)
+        return "is not valid UTF-8";
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        if (*u < 0x20 || *u == 0x7F)
             return "contains a control character";
-        i += k;
-    }
     return NULL;
 }
 

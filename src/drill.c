@@ -12,6 +12,7 @@
 #include "rng.h"
 #include "text.h"
 #include "tmpl.h"
+#include "utf8.h"
 
 /* ---- wording ----------------------------------------------------------- */
 
@@ -172,42 +173,17 @@ static void paint(const writer *w, const char *color, const char *text)
         fputs(text, w->out);
 }
 
-/* Columns a UTF-8 string takes on a terminal: East Asian wide characters
- * take two. */
-static int columns(const char *s)
-{
-    int n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned cp = *p;
-        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len > 1) {
-            cp &= 0x3Fu >> (len - 1);
-            for (int k = 1; k < len && (p[k] & 0xC0) == 0x80; k++)
-                cp = cp << 6 | (p[k] & 0x3Fu);
-        }
-        for (int k = 0; k < len && *p; k++)
-            p++;
-        int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                   (cp >= 0xFFE0 && cp <= 0xFFE6);
-        n += 1 + wide;
-    }
-    return n;
-}
-
 /* The length of the next word of s: up to a blank, or one East Asian
- * character (those lines may break between any two). */
+ * wide character (those lines may break between any two). */
 static size_t word_len(const char *s)
 {
-    size_t n = 0;
-    while (s[n] && s[n] != ' ') {
-        size_t len = 1;
-        while (((unsigned char)s[n + len] & 0xC0) == 0x80)
-            len++;
-        char ch[8];
-        snprintf(ch, sizeof ch, "%.*s", (int)len, s + n);
-        if (columns(ch) == 2)
+    size_t n = 0, left = strlen(s);
+    while (n < left && s[n] != ' ') {
+        uint32_t cp;
+        size_t len = ion_utf8_next(s + n, left - n, &cp);
+        if (!len)
+            len = 1;
+        else if (ion_utf8_cp_width(cp) == 2)
             return n ? n : len;
         n += len;
     }
@@ -222,7 +198,7 @@ static void emit(const writer *w, const char *indent, int hang, const char *colo
     fputs(indent, w->out);
     if (w->color && color)
         fputs(color, w->out);
-    int start = columns(indent), col = start;
+    int start = ion_utf8_width(indent), col = start;
     for (const char *p = text; *p;) {
         int space = 0;
         while (*p == ' ') {
@@ -234,7 +210,7 @@ static void emit(const writer *w, const char *indent, int hang, const char *colo
         size_t n = word_len(p);
         char word[512];
         snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
-        int wide = columns(word);
+        int wide = ion_utf8_width(word);
         if (w->width > 0 && col > start + hang && col + space + wide > w->width) {
             fprintf(w->out, "\n%s%*s", indent, hang, "");
             col = start + hang;
@@ -715,7 +691,7 @@ static void emit_labelled(const writer *w, const char *indent, const char *label
     if (!line)
         return;
     snprintf(line, n, "%s %s", label, text);
-    emit(w, indent, columns(label) + 1, NULL, line);
+    emit(w, indent, ion_utf8_width(label) + 1, NULL, line);
     free(line);
 }
 
@@ -942,7 +918,7 @@ static void show_problem(session *s, const problem *pb, const char *id, uint64_t
     fputc('\n', s->w.out);
     if (head && source) {
         paint(&s->w, C_BOLD C_CYAN, head);
-        int fits = !s->w.width || columns(head) + 1 + columns(source) <= s->w.width;
+        int fits = !s->w.width || ion_utf8_width(head) + 1 + ion_utf8_width(source) <= s->w.width;
         fputc(fits ? ' ' : '\n', s->w.out);
         paint(&s->w, C_DIM, source);
         fputc('\n', s->w.out);
@@ -1102,7 +1078,7 @@ done:
 /* s in a field of width columns, left or right aligned. */
 static void field(FILE *out, const char *s, int width, int right)
 {
-    int pad = width - columns(s);
+    int pad = width - ion_utf8_width(s);
     if (right && pad > 0)
         fprintf(out, "%*s", pad, "");
     fputs(s, out);

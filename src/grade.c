@@ -15,6 +15,7 @@
 #include "judge.h"
 #include "strbuf.h"
 #include "units.h"
+#include "utf8.h"
 
 #define NO_OFFSET ((size_t)-1)
 
@@ -126,17 +127,7 @@ static size_t add_fmt(ion_gradebook *gb, const char *fmt, ...)
  * bytes, cut at a character boundary. */
 static const char *clip(const char *s, char *out, size_t cap)
 {
-    size_t n = 0, max = cap - 4;
-    for (; n < max && s[n]; n++)
-        out[n] = (unsigned char)s[n] < 0x20 ? ' ' : s[n];
-    if (s[n]) {
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-            n--;
-        memcpy(out + n, "...", 3);
-        n += 3;
-    }
-    out[n] = '\0';
-    return out;
+    return ion_utf8_clip(s, strlen(s), out, cap);
 }
 
 /* ---- numbers -------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "utf8.h"
 
 /* s on one line: a line break inside a quoted CSV answer becomes a space. */
 static void put_line(ion_strbuf *b, const char *s)
@@ -125,9 +126,9 @@ static void wrapped(ion_strbuf *b, const char *text, const char *indent, size_t 
         while (*end && *end != '\n' && cols < width) {
             if (*end == ' ')
                 cut = end;
-            end++;
-            while (((unsigned char)*end & 0xc0) == 0x80)
-                end++;
+            uint32_t cp;
+            size_t k = ion_utf8_next(end, strnlen(end, 4), &cp);
+            end += k ? k : 1;
             cols++;
         }
         if (*end && *end != '\n' && *end != ' ' && cut)

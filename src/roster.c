@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
+
 enum { COL_ID, COL_NAME, COL_EMAIL, NCOLS };
 static const char *const col_names[NCOLS] = {"id", "name", "email"};
 
@@ -83,8 +85,11 @@ static const char *shown(char out[300], const char *s)
             n += (size_t)snprintf(out + n, 5, "\\x%02X", c);
     }
     /* Do not cut a UTF-8 sequence in two. */
-    while (clean && s[i] && n && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--, n--;
+    if (clean && s[i]) {
+        size_t cut = ion_utf8_cut(s, i);
+        n -= i - cut;
+        i = cut;
+    }
     if (s[i])
         memcpy(out + n, "...", 3), n += 3;
     out[n] = '\0';

@@ -13,6 +13,7 @@
 
 #include "csv.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "xmlsafe.h"
 
 #define SUB_NS "urn:ionsheet:submission:1"
@@ -60,20 +61,10 @@ void ion_sub_parser_free(ion_sub_parser *p)
 
 /* ---- small text helpers ------------------------------------------------- */
 
-/* Bytes of a blank at s: ASCII blanks, no-break, thin and ideographic spaces. */
+/* Bytes of a blank at s: CR, or a space (ASCII, no-break, thin, ideographic...). */
 static size_t blank_len(const char *s, const char *end)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n = (size_t)(end - s);
-    if (n >= 1 && (*u == ' ' || *u == '\t' || *u == '\r'))
-        return 1;
-    if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
-        return 2;
-    if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0xaf || u[2] == 0x8a))
-        return 3;
-    if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
-        return 3;
-    return 0;
+    return s < end && *s == '\r' ? 1 : ion_utf8_space(s, (size_t)(end - s));
 }
 
 static void trim(const char **s, const char **end)
@@ -212,22 +203,6 @@ static void note(ion_sub_parser *p, int line, const char *fmt, ...)
     ion_fail(&p->notes[p->nnotes++], p->name, line, "%s", msg);
 }
 
-/* s[0..n) cut to at most max bytes at a character boundary, for messages. */
-static const char *clip(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t max = cap - 4;
-    if (n <= max) {
-        memcpy(out, s, n);
-        out[n] = '\0';
-        return out;
-    }
-    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-        max--;
-    memcpy(out, s, max);
-    memcpy(out + max, "...", 4);
-    return out;
-}
-
 /* Hands the submission to fn, with the offsets made pointers. */
 static int deliver(ion_sub_parser *p, ion_submission *s, size_t worksheet, size_t student,
                    ion_submission_fn fn, void *ctx)
@@ -264,27 +239,15 @@ static const char *not_text(const char *data, size_t len, int *line)
     *line = 1;
     if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
         return "the file is UTF-16: save it as UTF-8";
-    for (size_t i = 0; i < len;) {
+    size_t bad = ion_utf8_invalid_at(data, len);
+    for (size_t i = 0; i < len; i++) {
         unsigned c = u[i];
+        if (i == bad)
+            return "not valid UTF-8 text";
         if (c == '\n')
             ++*line;
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-                return "binary data, not a text file";
-            i++;
-            continue;
-        }
-        size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-        if (!n || c > 0xf4 || i + n > len)
-            return "not valid UTF-8 text";
-        for (size_t k = 1; k < n; k++)
-            if ((u[i + k] & 0xc0) != 0x80)
-                return "not valid UTF-8 text";
-        /* Overlong forms, surrogates and code points past U+10FFFF. */
-        if ((c == 0xe0 && u[i + 1] < 0xa0) || (c == 0xed && u[i + 1] >= 0xa0) ||
-            (c == 0xf0 && u[i + 1] < 0x90) || (c == 0xf4 && u[i + 1] >= 0x90))
-            return "not valid UTF-8 text";
-        i += n;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+            return "binary data, not a text file";
     }
     return NULL;
 }
@@ -336,7 +299,7 @@ static int header_value(ion_sub_parser *p, const char *what, size_t *off, int *l
         if (strlen(p->buf.s + *off) == n && !memcmp(p->buf.s + *off, v, n))
             return 0;
         return ion_fail(err, p->name, at, "a second %s line ('%s'; line %d says '%s')", what,
-                        clip(v, n, a, sizeof a), *line, clip(p->buf.s + *off, strlen(p->buf.s + *off), b, sizeof b));
+                        ion_utf8_clip(v, n, a, sizeof a), *line, ion_utf8_clip(p->buf.s + *off, strlen(p->buf.s + *off), b, sizeof b));
     }
     if ((*off = add_str(p, v, n)) == NO_OFFSET)
         return ion_fail(err, p->name, at, "out of memory");
@@ -376,7 +339,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
             }
         }
         if (!seplen) {
-            note(p, line, "'%s' is not 'PART: ANSWER'", clip(s0, (size_t)(s1 - s0), shown, sizeof shown));
+            note(p, line, "'%s' is not 'PART: ANSWER'", ion_utf8_clip(s0, (size_t)(s1 - s0), shown, sizeof shown));
             continue;
         }
         const char *k0 = s0, *k1 = colon, *v0 = colon + seplen, *v1 = s1;
@@ -401,7 +364,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
             if (vn && add_answer(p, k0, kn, v0, vn, line) < 0)
                 return ion_fail(err, p->name, line, "out of memory");
         } else {
-            note(p, line, "unknown field '%s'", clip(k0, kn, shown, sizeof shown));
+            note(p, line, "unknown field '%s'", ion_utf8_clip(k0, kn, shown, sizeof shown));
         }
     }
     if (student == NO_OFFSET)

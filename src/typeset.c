@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* Scripts shrink by this factor per level and move the baseline by these
  * fractions of the enclosing size (close to what TeX does for text). */
 #define SCRIPT_SCALE 0.7
@@ -193,76 +195,13 @@ static int is_letter(uint32_t cp)
            (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
-/* ---- UTF-8 ----------------------------------------------------------- */
-
-/* Decodes one character at s (n > 0 bytes left); returns its length, and
- * sets *cp to U+FFFD for a malformed sequence (then the length is 1). */
-static int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    int len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if ((size_t)len > n)
-        len = 0;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            len = 0;
-            break;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (len == 0 || v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = v;
-    return len;
-}
-
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* The two-byte code of cp in cd's encoding (GBK, EUC-KR), or -1 when it
  * has none. */
 static int cid_code(iconv_t cd, uint32_t cp, unsigned char out[2])
 {
     char in[4], buf[8];
     char *ip = in, *op = buf;
-    size_t il = utf8_encode(cp, in), ol = sizeof buf;
+    size_t il = ion_utf8_put(cp, in), ol = sizeof buf;
     if (cd == (iconv_t)-1)
         return -1;
     iconv(cd, NULL, NULL, NULL, NULL);
@@ -779,11 +718,9 @@ static void next_token(const char *s, size_t n, int markup, token *tok)
         }
         return;
     }
-    tok->len = (size_t)utf8_decode((const unsigned char *)s, n, &tok->cp);
-    tok->kind = tok->cp == 0xFFFD && tok->len == 1 &&
-                        (unsigned char)*s >= 0x80
-                    ? TOK_BAD_UTF8
-                    : TOK_CHAR;
+    tok->len = ion_utf8_next(s, n, &tok->cp);
+    tok->kind = tok->len ? TOK_CHAR : TOK_BAD_UTF8;
+    tok->len += !tok->len;
 }
 
 static int put_literal(ion_ts *ts, ion_ts_text *t, style *st, const char *s,

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static const ion_unit units[] = {
     {"1", ION_DIM_NONE, 1, 0},
     {"%", ION_DIM_NONE, 0.01, 0},
@@ -205,17 +207,13 @@ static int student_unit(const char *name, size_t n, const ion_unit **out, const 
 
 /* ---- numbers as people write them ------------------------------------------- */
 
-/* Length of a space at s: ASCII blanks, no-break, thin and narrow spaces. */
+/* Length of a space at s: ASCII blanks and line ends, no-break, thin and
+ * other Unicode spaces. */
 static int space_len(const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n')
+    if (*s == '\r' || *s == '\n')
         return 1;
-    if (u[0] == 0xc2 && u[1] == 0xa0)                         /* U+00A0 */
-        return 2;
-    if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0xaf || u[2] == 0x8a))
-        return 3;                                             /* U+2009 U+202F U+200A */
-    return 0;
+    return (int)ion_utf8_space(s, strnlen(s, 4));
 }
 
 static const char *skip_spaces(const char *s)
