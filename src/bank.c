@@ -198,6 +198,7 @@ enum stmt_id {
     ST_WS_PROBLEM_PUT,
     ST_INST_PUT,
     ST_INST_GET,
+    ST_INST_STUDENTS,
     ST_SUB_PUT,
     ST_GRADES_CLEAR,
     ST_GRADE_PUT,
@@ -275,6 +276,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INST_GET] = "SELECT template_id, version, seed, data FROM instances"
                     " WHERE worksheet = ?1 AND student_id = ?2"
                     " AND position = ?3",
+    [ST_INST_STUDENTS] =
+        "SELECT s.course_id, s.id, s.name, s.email FROM students s"
+        " WHERE s.course_id = (SELECT course_id FROM worksheets WHERE name = ?1)"
+        " AND EXISTS (SELECT 1 FROM instances i WHERE i.worksheet = ?1"
+        " AND i.student_id = s.id) ORDER BY s.id",
     [ST_SUB_PUT] =
         "INSERT INTO submissions (worksheet, course_id, student_id,"
         " source_file, hash) VALUES (?1,"
@@ -1068,6 +1074,17 @@ int ion_bank_student_list(ion_bank *b, const char *course,
 {
     student_cb cb = {fn};
     sqlite3_stmt *st = prepare(b, ST_STUDENT_LIST, err, "t", course);
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, student_row, &cb, ctx, err);
+}
+
+int ion_bank_generated_students(ion_bank *b, const char *worksheet,
+                                ion_bank_student_fn fn, void *ctx,
+                                ion_error *err)
+{
+    student_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_INST_STUDENTS, err, "t", worksheet);
     if (!st)
         return ION_BANK_EDB;
     return walk(b, st, student_row, &cb, ctx, err);

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "worksheet.h"
 
 #define ION_BANK_SCHEMA_VERSION 1
 #define ION_BANK_SECRET_LEN 32
@@ -162,6 +163,12 @@ typedef int (*ion_bank_student_fn)(const ion_bank_student *s, void *ctx);
 int ion_bank_student_list(ion_bank *b, const char *course,
                           ion_bank_student_fn fn, void *ctx, ion_error *err);
 
+/* The same for each student of worksheet's course that has instances of
+ * it (those generated so far), ordered by id. */
+int ion_bank_generated_students(ion_bank *b, const char *worksheet,
+                                ion_bank_student_fn fn, void *ctx,
+                                ion_error *err);
+
 /* ---- worksheets ---- */
 
 /* Creates worksheet name (an id by ion_bank_id_problem) for an existing
@@ -177,19 +184,7 @@ int ion_bank_worksheet_create(ion_bank *b, const char *name,
                               const char *const *template_ids,
                               const double *points, ion_error *err);
 
-typedef struct {
-    char *template_id;
-    int version; /* the pinned version */
-    double points; /* negative: the template's own */
-} ion_bank_ws_problem;
-
-typedef struct {
-    char *name, *course, *title;
-    char *due; /* NULL when none */
-    char *created;
-    size_t n; /* problems[0] is position 1 */
-    ion_bank_ws_problem *problems;
-} ion_bank_worksheet;
+/* ion_bank_worksheet and ion_bank_ws_problem are in worksheet.h. */
 void ion_bank_worksheet_release(ion_bank_worksheet *w);
 
 /* Returns 1 and fills *out, 0 when there is no such worksheet. */

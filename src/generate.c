@@ -120,23 +120,31 @@ typedef struct {
     const ion_worksheet *w;
     unsigned char secret[ION_BANK_SECRET_LEN];
     ion_instance *inst;
-    ion_student_fn fn;
-    void *ctx;
+    const ion_generate_sink *sink;
     ion_error *err;
+    const char **named; /* the named ids, sorted, each once */
+    size_t nnamed, next;  /* next: the first named id not yet reached */
     size_t index, count;
+    int counting;         /* a first pass that only counts the students */
     ion_strbuf json;
     int code; /* why the run failed: an ION_GEN_E* code, 0 so far */
 } run;
 
 /* Fails with r->code set: ION_GEN_EVARIANT or ION_GEN_EDB. */
-static int one_student(run *r, const char *id, const char *name)
+static int one_student(run *r, const char *id, const char *name, int own)
 {
     const ion_worksheet *w = r->w;
+    if (r->counting) {
+        r->count++;
+        return 0;
+    }
     r->code = ION_GEN_EVARIANT;
     for (size_t i = 0; i < w->ws.n; i++) {
         uint64_t seed = ion_seed_derive(r->secret, w->ws.name, id, (int)i + 1);
         if (ion_instance_generate(&r->inst[i], seed, r->err))
             return -1;
+        if (!own)
+            continue; /* generated before: the same instance is stored */
         ion_strbuf_reset(&r->json);
         r->code = ION_GEN_EDB;
         if (ion_instance_json(&r->inst[i], &r->json))
@@ -147,86 +155,125 @@ static int one_student(run *r, const char *id, const char *name)
             return -1;
         r->code = ION_GEN_EVARIANT;
     }
-    ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count};
-    if (r->fn(&s, r->ctx, r->err))
+    ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count, own};
+    if (r->sink->student(&s, r->sink->ctx, r->err))
         return -1;
     r->code = 0;
     return 0;
 }
 
-static int count_student(const ion_bank_student *s, void *ctx)
-{
-    (void)s;
-    ++*(size_t *)ctx;
-    return 0;
-}
-
 static int course_student(const ion_bank_student *s, void *ctx)
 {
-    return one_student(ctx, s->id, s->name) ? -1 : 0;
+    return one_student(ctx, s->id, s->name, 1) ? -1 : 0;
 }
 
-/* Whether ids[i] is one of ids[0..i). */
-static int named_before(const char *const *ids, size_t i)
+/* The named students whose ids sort before limit (NULL: all that are
+ * left), in order. */
+static int named_before(run *r, const char *limit)
 {
-    for (size_t j = 0; j < i; j++)
-        if (!strcmp(ids[j], ids[i]))
-            return 1;
+    for (; r->next < r->nnamed && (!limit || strcmp(r->named[r->next], limit) < 0); r->next++) {
+        const char *id = r->named[r->next];
+        ion_bank_student_row s = {0};
+        int found = ion_bank_student_get(r->bank, r->w->ws.course, id, &s, r->err);
+        if (found == 0) {
+            ion_fail(r->err, NULL, 0, "no student '%s' in course '%s'", id, r->w->ws.course);
+            r->code = ION_GEN_ENOSTUDENT;
+        } else if (found < 0) {
+            r->code = ION_GEN_EDB;
+        }
+        int bad = found <= 0 || one_student(r, s.id, s.name, 1);
+        ion_bank_student_release(&s);
+        if (bad)
+            return -1;
+    }
     return 0;
+}
+
+/* A student generated before, in the merge with the named ones. */
+static int generated_student(const ion_bank_student *s, void *ctx)
+{
+    run *r = ctx;
+    if (named_before(r, s->id))
+        return -1;
+    int own = r->next < r->nnamed && !strcmp(r->named[r->next], s->id);
+    r->next += (size_t)own;
+    return one_student(r, s->id, s->name, own) ? -1 : 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* r->named: ids sorted, each once (n log n: a class named one by one). */
+static int sort_named(run *r, const char *const *ids, size_t n)
+{
+    if (!n)
+        return 0;
+    if (!(r->named = malloc(n * sizeof *r->named)))
+        return -1;
+    memcpy(r->named, ids, n * sizeof *ids);
+    qsort(r->named, n, sizeof *r->named, cmp_id);
+    r->nnamed = 1;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(r->named[i], r->named[r->nnamed - 1]))
+            r->named[r->nnamed++] = r->named[i];
+    return 0;
+}
+
+/* One pass over the students of the run: the course, or the named ones
+ * merged with those generated before. */
+static int each_student(run *r)
+{
+    r->next = 0;
+    if (!r->nnamed)
+        return ion_bank_student_list(r->bank, r->w->ws.course, course_student, r, r->err);
+    if (ion_bank_generated_students(r->bank, r->w->ws.name, generated_student, r, r->err))
+        return -1;
+    return named_before(r, NULL);
 }
 
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
-                 size_t n, ion_student_fn fn, void *ctx, ion_error *err)
+                 size_t n, const ion_generate_sink *sink, ion_error *err)
 {
-    run r = {b, w, {0}, NULL, fn, ctx, err, 0, n, {0}, 0};
+    run r = {b, w, {0}, NULL, sink, err, NULL, 0, 0, 0, 0, 1, {0}, 0};
     int rc = ION_GEN_EDB;
     if (ion_bank_secret(b, r.secret, err))
         return ION_GEN_EDB;
     r.inst = calloc(w->ws.n, sizeof *r.inst);
-    for (size_t i = 0; i < w->ws.n; i++)
-        if (ion_instance_init(&r.inst[i], w->templates[i])) {
-            ion_fail(err, NULL, 0, "out of memory");
-            goto cleanup;
-        }
-    if (!n && ion_bank_student_list(b, w->ws.course, count_student, &r.count, err) < 0)
-        goto cleanup;
-    /* A student named twice is generated once: the key holds each student
-     * one time (grade refuses a key that has one twice). */
-    for (size_t i = 0; i < n; i++)
-        if (named_before(ids, i))
-            r.count--;
+    for (size_t i = 0; r.inst && i < w->ws.n; i++)
+        if (ion_instance_init(&r.inst[i], w->templates[i]))
+            goto oom;
+    if (!r.inst || sort_named(&r, ids, n))
+        goto oom;
     if (ion_bank_begin(b, err))
         goto cleanup;
-    if (n) {
-        for (size_t i = 0; i < n; i++) {
-            if (named_before(ids, i))
-                continue;
-            ion_bank_student_row s = {0};
-            int found = ion_bank_student_get(b, w->ws.course, ids[i], &s, err);
-            if (found == 0) {
-                ion_fail(err, NULL, 0, "no student '%s' in course '%s'", ids[i], w->ws.course);
-                r.code = ION_GEN_ENOSTUDENT;
-            }
-            int bad = found <= 0 || one_student(&r, s.id, s.name);
-            ion_bank_student_release(&s);
-            if (bad)
-                goto rollback;
+    /* Twice: first counting (for progress) and checking the named ids. */
+    for (int pass = 0; pass < 2; pass++, r.counting = 0)
+        if (each_student(&r)) {
+            r.code = r.code ? r.code : ION_GEN_EDB;
+            goto rollback;
         }
-    } else if (ion_bank_student_list(b, w->ws.course, course_student, &r, err) != 0) {
+    if (sink->finish && sink->finish(sink->ctx, err)) {
+        r.code = ION_GEN_EVARIANT;
         goto rollback;
     }
     if (ion_bank_commit(b, err))
         goto rollback;
     rc = 0;
     goto cleanup;
+oom:
+    ion_fail(err, NULL, 0, "out of memory");
+    goto cleanup;
 rollback:
     ion_bank_rollback(b, NULL);
     if (r.code)
         rc = r.code;
 cleanup:
-    for (size_t i = 0; i < w->ws.n; i++)
+    for (size_t i = 0; r.inst && i < w->ws.n; i++)
         ion_instance_release(&r.inst[i]);
     free(r.inst);
+    free(r.named);
     ion_strbuf_release(&r.json);
     return rc;
 }

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "generate.h"
+#include "worksheet.h"
 
 /* key.xml: begin once, one call per student, end once. The writer keeps
  * what is the same for every student (the feedback texts, ready escaped).

@@ -4,7 +4,7 @@
 #ifndef ION_SHEET_BUILD_H
 #define ION_SHEET_BUILD_H
 
-#include "generate.h"
+#include "worksheet.h"
 #include "sheet.h"
 
 typedef struct ion_sheet_buf ion_sheet_buf;

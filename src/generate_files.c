@@ -1,0 +1,190 @@
+/* The files of a generated worksheet: ion_generate with a sink that renders
+ * every student into the outputs of outfile.h. */
+#include "generate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "outfile.h"
+#include "render.h"
+#include "render_pdf.h"
+#include "sheet_build.h"
+#include "tmpl.h"
+
+typedef struct {
+    const ion_generate_opts *o;
+    const ion_worksheet *w;
+    const ion_tmpl *tmpl;
+    ion_output *out;
+    ion_outdir *dir, *answers, *students; /* students: NULL without PDFs */
+    FILE *key, *class_f, *solutions_f;
+    ion_key_writer *key_writer;
+    ion_pdf *class_pdf, *solutions_pdf; /* streamed to their files */
+    ion_sheet_buf *sheet;
+    int io_failed; /* a file could not be written: ION_GEN_EIO */
+} files;
+
+/* A stream that failed while a renderer wrote it: the reason, from
+ * ending it (which removes its temporary). */
+static int stream_failed(files *g, FILE **f, ion_error *err)
+{
+    g->io_failed = 1;
+    ion_output_end(g->out, *f, err);
+    *f = NULL;
+    return -1;
+}
+
+/* students/ID.pdf (a student of the run only), and the student's pages in
+ * class.pdf and solutions.pdf. */
+static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
+{
+    const char *lang = ion_tmpl_lang(g->tmpl);
+    const ion_sheet *sheet = ion_sheet_build(g->sheet, s, lang, 0);
+    ion_pdf *one = s->own ? ion_pdf_new(g->tmpl, err) : NULL;
+    if (s->own && !one)
+        return -1;
+    ion_pdf *docs[] = {g->class_pdf, one}; /* laid out once, drawn twice */
+    int rc = ion_pdf_add_worksheet_to(docs, one ? 2 : 1, sheet, err);
+    if (!rc && one) {
+        const unsigned char *data;
+        size_t len;
+        char name[ION_BANK_ID_MAX + 8];
+        snprintf(name, sizeof name, "%s.pdf", s->id);
+        g->io_failed = 1;
+        rc = ion_pdf_bytes(one, &data, &len, err) ||
+             ion_output_write(g->out, g->students, name, ION_OUT_PUBLIC, data, len, err);
+        g->io_failed = rc != 0;
+    }
+    ion_pdf_free(one);
+    if (rc)
+        return -1;
+    sheet = ion_sheet_build(g->sheet, s, lang, 1);
+    return ion_pdf_add_solutions(g->solutions_pdf, sheet, err);
+}
+
+static int answer_file(files *g, const ion_student_sheet *s, ion_error *err)
+{
+    char name[ION_BANK_ID_MAX + 8];
+    snprintf(name, sizeof name, "%s.txt", s->id);
+    FILE *f = ion_output_begin(g->out, g->answers, name, ION_OUT_PUBLIC, err);
+    if (!f) {
+        g->io_failed = 1;
+        return -1;
+    }
+    ion_answers_render(f, s); /* a write error is seen when it ends */
+    g->io_failed = ion_output_end(g->out, f, err) != 0;
+    return g->io_failed ? -1 : 0;
+}
+
+static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
+{
+    files *g = ctx;
+    const char *why = ion_bank_id_problem(s->id);
+    /* The bank checks ids on import; one put there by other means is not
+     * used as a file name either. */
+    if (why)
+        return ion_fail(err, NULL, 0, "student id '%.64s' %s: not used as a file name", s->id, why);
+    if (ion_key_student(g->key_writer, s))
+        return stream_failed(g, &g->key, err);
+    if ((g->class_pdf && write_pdfs(g, s, err)) || (s->own && answer_file(g, s, err)))
+        return -1;
+    if (g->o->progress)
+        g->o->progress(s->index + 1, s->count, g->o->ctx);
+    return 0;
+}
+
+/* A class document ended (ok) or dropped; its stream is handed to the
+ * output set either way. */
+static int class_doc_end(files *g, ion_pdf *p, FILE **f, ion_error *err)
+{
+    if (ion_pdf_finish(p, err)) {
+        stream_failed(g, f, NULL);
+        g->io_failed = 0; /* the renderer's own error, err says which */
+        return -1;
+    }
+    int rc = ion_output_end(g->out, *f, err);
+    *f = NULL;
+    g->io_failed |= rc != 0;
+    return rc;
+}
+
+/* Before the commit: every output whole under its temporary name. */
+static int finish(void *ctx, ion_error *err)
+{
+    files *g = ctx;
+    int bad = ion_key_end(g->key_writer) != 0;
+    g->key_writer = NULL;
+    if (bad)
+        return stream_failed(g, &g->key, err);
+    int rc = ion_output_end(g->out, g->key, err);
+    g->key = NULL;
+    g->io_failed |= rc != 0;
+    if (rc || !g->class_pdf)
+        return rc;
+    return class_doc_end(g, g->class_pdf, &g->class_f, err) ||
+           class_doc_end(g, g->solutions_pdf, &g->solutions_f, err) ? -1 : 0;
+}
+
+/* The directories, the key and the class documents, begun. */
+static int open_outputs(files *g, ion_error *err)
+{
+    g->io_failed = 1;
+    if (!(g->out = ion_output_new()))
+        return ion_fail(err, NULL, 0, "out of memory");
+    if (!(g->dir = ion_outdir_open(g->o->dir, err)) ||
+        !(g->answers = ion_outdir_sub(g->dir, "answers", err)) ||
+        (g->o->pdf && !(g->students = ion_outdir_sub(g->dir, "students", err))) ||
+        !(g->key = ion_output_begin(g->out, g->dir, "key.xml", ION_OUT_PRIVATE, err)))
+        return -1;
+    if (!(g->key_writer = ion_key_begin(g->key, g->w)))
+        return stream_failed(g, &g->key, err);
+    if (g->o->pdf &&
+        (!(g->class_f = ion_output_begin(g->out, g->dir, "class.pdf", ION_OUT_PUBLIC, err)) ||
+         !(g->solutions_f = ion_output_begin(g->out, g->dir, "solutions.pdf", ION_OUT_PRIVATE, err))))
+        return -1;
+    if (g->o->pdf && (!(g->class_pdf = ion_pdf_new_streamed(g->tmpl, g->class_f, err)) ||
+                      !(g->solutions_pdf = ion_pdf_new_streamed(g->tmpl, g->solutions_f, err))))
+        return -1;
+    g->io_failed = 0;
+    return 0;
+}
+
+static void close_outputs(files *g)
+{
+    ion_key_end(g->key_writer);
+    ion_pdf_free(g->class_pdf);
+    ion_pdf_free(g->solutions_pdf);
+    ion_output_free(g->out); /* removes the temporaries left */
+    ion_outdir_close(g->students);
+    ion_outdir_close(g->answers);
+    ion_outdir_close(g->dir);
+    ion_sheet_buf_free(g->sheet);
+}
+
+int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
+{
+    ion_worksheet w;
+    int found = ion_worksheet_load(b, o->worksheet, &w, err);
+    if (found <= 0)
+        return found == 0 ? ION_GEN_ENOWORKSHEET : ION_GEN_EDB;
+    files g = {o, &w, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    ion_tmpl *tmpl = ion_tmpl_load(o->templates, o->lang, err);
+    int rc = ION_GEN_EIO;
+    g.tmpl = tmpl;
+    if (tmpl && (g.sheet = ion_sheet_buf_new()) && !open_outputs(&g, err)) {
+        /* The order of outfile.h: temporaries, the commit, the renames. */
+        ion_generate_sink sink = {write_student, finish, &g};
+        rc = ion_generate(b, &w, o->students, o->nstudents, &sink, err);
+        if (rc == 0 && ion_output_commit(g.out, err))
+            rc = ION_GEN_EIO;
+    } else if (tmpl && !g.sheet) {
+        ion_fail(err, NULL, 0, "out of memory");
+        rc = ION_GEN_EDB;
+    }
+    if (g.io_failed && rc)
+        rc = ION_GEN_EIO;
+    close_outputs(&g);
+    ion_tmpl_free(tmpl);
+    ion_worksheet_release(&w);
+    return rc;
+}

@@ -1,0 +1,371 @@
+/* S_ISVTX (the sticky bit) is XSI. */
+#define _XOPEN_SOURCE 700
+
+#include "outfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "strbuf.h"
+
+struct ion_outdir {
+    int fd;
+    char *path;
+};
+
+/* strerror in lower case, as messages are. */
+static const char *reason(int e)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%s", strerror(e));
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
+char *ion_path_join(const char *dir, const char *name)
+{
+    ion_strbuf b = {0};
+    ion_strbuf_puts(&b, dir);
+    if (b.len && b.s[b.len - 1] != '/')
+        ion_strbuf_addch(&b, '/');
+    ion_strbuf_puts(&b, name);
+    return ion_strbuf_detach(&b, NULL);
+}
+
+/* Other users may change what is in a directory of this mode: o+w, unless
+ * the sticky bit keeps them to their own files in a directory of ours. */
+static int open_to_others(const struct stat *st)
+{
+    return (st->st_mode & S_IWOTH) && !((st->st_mode & S_ISVTX) && st->st_uid == geteuid());
+}
+
+/* One step of a walk down a path: component name in directory fd, made
+ * when missing. A symbolic link is followed only when it sits in a
+ * directory that nobody else can write to (so that we, or the owner,
+ * made it). Returns the new directory's fd, or -1 with err filled. */
+static int step(int fd, const char *name, const char *path, ion_error *err)
+{
+    const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+    int nfd = openat(fd, name, flags | O_NOFOLLOW);
+    if (nfd < 0 && errno == ENOENT) {
+        if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST)
+            return ion_fail(err, path, 0, "cannot create the directory: %s", reason(errno));
+        nfd = openat(fd, name, flags | O_NOFOLLOW);
+    }
+    if (nfd >= 0)
+        return nfd;
+    int e = errno;
+    struct stat link, here;
+    if ((e == ELOOP || e == ENOTDIR) && fstatat(fd, name, &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(link.st_mode)) {
+        if (fstat(fd, &here) != 0 || open_to_others(&here))
+            return ion_fail(err, path, 0,
+                            "refused: a symbolic link in a directory other users can write");
+        if ((nfd = openat(fd, name, flags)) >= 0)
+            return nfd;
+        e = errno;
+    }
+    return ion_fail(err, path, 0, "cannot open the directory: %s", reason(e));
+}
+
+/* The parts of a name ".NAME.PID.RANDOM.tmp" that ion_output_begin makes:
+ * the pid, or 0 when name is not one. */
+static long temp_pid(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] != '.' || n < 12 || strcmp(name + n - 4, ".tmp"))
+        return 0;
+    const char *end = name + n - 4 - 7; /* ".RANDOM" before ".tmp" */
+    if (*end != '.')
+        return 0;
+    const char *p = end;
+    while (p > name + 1 && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    if (p == end || p[-1] != '.')
+        return 0;
+    return strtol(p, NULL, 10);
+}
+
+/* Removes the temporaries that a process no longer running left in d (a
+ * kill between the commit and the renames). */
+static void remove_dead_temps(ion_outdir *d)
+{
+    int fd = dup(d->fd);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        long pid = temp_pid(e->d_name);
+        if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            unlinkat(d->fd, e->d_name, 0);
+    }
+    closedir(dir);
+}
+
+static ion_outdir *outdir_new(int fd, const char *path, ion_error *err)
+{
+    struct stat st;
+    ion_outdir *d = NULL;
+    if (fstat(fd, &st) != 0) {
+        ion_fail(err, path, 0, "cannot open the directory: %s", reason(errno));
+    } else if (open_to_others(&st)) {
+        ion_fail(err, path, 0, "refused: other users can write to this directory "
+                               "(make it private, or sticky and your own)");
+    } else if (!(d = calloc(1, sizeof *d)) || !(d->path = strdup(path))) {
+        ion_fail(err, path, 0, "out of memory");
+        free(d);
+        d = NULL;
+    }
+    if (!d) {
+        close(fd);
+        return NULL;
+    }
+    d->fd = fd;
+    remove_dead_temps(d);
+    return d;
+}
+
+ion_outdir *ion_outdir_open(const char *path, ion_error *err)
+{
+    size_t n = strlen(path);
+    if (n == 0 || n >= PATH_MAX) {
+        ion_fail(err, NULL, 0, "refused: an output directory path of %zu bytes (1 to %d)", n,
+                 PATH_MAX - 1);
+        return NULL;
+    }
+    char *copy = strdup(path);
+    int fd = copy ? open(path[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd < 0)
+        ion_fail(err, path, 0, "cannot open the directory: %s", copy ? reason(errno) : "out of memory");
+    char *save = NULL;
+    for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; fd >= 0 && c; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, "."))
+            continue;
+        int nfd = step(fd, c, path, err);
+        close(fd);
+        fd = nfd;
+    }
+    free(copy);
+    return fd < 0 ? NULL : outdir_new(fd, path, err);
+}
+
+ion_outdir *ion_outdir_sub(ion_outdir *d, const char *name, ion_error *err)
+{
+    char *path = ion_path_join(d->path, name);
+    if (!path) {
+        ion_fail(err, d->path, 0, "out of memory");
+        return NULL;
+    }
+    int fd = step(d->fd, name, path, err);
+    ion_outdir *sub = fd < 0 ? NULL : outdir_new(fd, path, err);
+    free(path);
+    return sub;
+}
+
+const char *ion_outdir_path(const ion_outdir *d)
+{
+    return d->path;
+}
+
+void ion_outdir_close(ion_outdir *d)
+{
+    if (!d)
+        return;
+    close(d->fd);
+    free(d->path);
+    free(d);
+}
+
+/* ---- the files ---- */
+
+enum { PEND_OPEN, PEND_ENDED, PEND_DONE };
+
+typedef struct {
+    ion_outdir *dir;
+    char *tmp, *name;
+    FILE *f;
+    int state;
+} pending;
+
+struct ion_output {
+    pending *p;
+    size_t n, cap;
+    size_t committed; /* p[0..committed) are renamed or removed */
+};
+
+ion_output *ion_output_new(void)
+{
+    return calloc(1, sizeof(ion_output));
+}
+
+static int fail_file(ion_error *err, const ion_outdir *d, const char *name, const char *what, int e)
+{
+    char *path = ion_path_join(d->path, name);
+    ion_fail(err, path ? path : name, 0, "%s: %s", what, reason(e));
+    free(path);
+    return -1;
+}
+
+/* ".NAME.PID.RANDOM.tmp": a dot file (never graded as a submission, not
+ * listed by ls), its pid telling a later run whether its writer is gone.
+ * A long NAME is shortened here only: the temporary's name is ours. */
+static char *temp_name(const char *name)
+{
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    char rnd[7];
+    for (int i = 0; i < 6; i++)
+        rnd[i] = alnum[randombytes_uniform(sizeof alnum - 1)];
+    rnd[6] = '\0';
+    ion_strbuf b = {0};
+    ion_strbuf_printf(&b, ".%.200s.%ld.%s.tmp", name, (long)getpid(), rnd);
+    return ion_strbuf_detach(&b, NULL);
+}
+
+FILE *ion_output_begin(ion_output *o, ion_outdir *d, const char *name, int mode, ion_error *err)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        pending *p = realloc(o->p, cap * sizeof *p);
+        if (!p) {
+            fail_file(err, d, name, "cannot create the file", ENOMEM);
+            return NULL;
+        }
+        o->p = p;
+        o->cap = cap;
+    }
+    if (sodium_init() < 0) {
+        fail_file(err, d, name, "cannot create the file", EAGAIN);
+        return NULL;
+    }
+    pending *p = &o->p[o->n];
+    *p = (pending){d, NULL, strdup(name), NULL, PEND_OPEN};
+    int fd = -1, tries = 0;
+    do { /* O_EXCL: a name that exists, whatever it is, is never opened */
+        free(p->tmp);
+        p->tmp = temp_name(name);
+        errno = ENOMEM;
+        if (p->tmp && p->name)
+            fd = openat(d->fd, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        mode == ION_OUT_PRIVATE ? 0600 : 0666);
+    } while (fd < 0 && errno == EEXIST && ++tries < 100);
+    if (fd >= 0 && !(p->f = fdopen(fd, "wb"))) {
+        int e = errno;
+        close(fd);
+        unlinkat(d->fd, p->tmp, 0);
+        errno = e;
+        fd = -1;
+    }
+    if (fd < 0) {
+        fail_file(err, d, name, "cannot create the file", errno);
+        free(p->tmp);
+        free(p->name);
+        return NULL;
+    }
+    o->n++;
+    return p->f;
+}
+
+static pending *find(ion_output *o, FILE *f)
+{
+    for (size_t i = o->n; i-- > 0;)
+        if (o->p[i].f == f && o->p[i].state == PEND_OPEN)
+            return &o->p[i];
+    return NULL;
+}
+
+static void discard(pending *p)
+{
+    if (p->f)
+        fclose(p->f);
+    p->f = NULL;
+    if (p->state != PEND_DONE)
+        unlinkat(p->dir->fd, p->tmp, 0);
+    p->state = PEND_DONE;
+}
+
+int ion_output_end(ion_output *o, FILE *f, ion_error *err)
+{
+    pending *p = find(o, f);
+    if (!p)
+        return ion_fail(err, NULL, 0, "internal error: ending a file that was not begun");
+    errno = EIO;
+    int bad = fflush(f) != 0 || ferror(f);
+    int e = errno;
+    p->f = NULL;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    /* The rename comes after the database's commit: what would make it
+     * fail (a directory of that name) is found now. */
+    struct stat st;
+    if (!bad && fstatat(p->dir->fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+        bad = 1;
+        e = EISDIR;
+    }
+    if (bad) {
+        fail_file(err, p->dir, p->name, "could not write the file", e);
+        discard(p);
+        return -1;
+    }
+    p->state = PEND_ENDED;
+    return 0;
+}
+
+int ion_output_write(ion_output *o, ion_outdir *d, const char *name, int mode, const void *data,
+                     size_t len, ion_error *err)
+{
+    FILE *f = ion_output_begin(o, d, name, mode, err);
+    if (!f)
+        return -1;
+    fwrite(data, 1, len, f);
+    return ion_output_end(o, f, err);
+}
+
+int ion_output_commit(ion_output *o, ion_error *err)
+{
+    for (; o->committed < o->n; o->committed++) {
+        pending *p = &o->p[o->n - 1 - o->committed];
+        if (p->state == PEND_DONE)
+            continue;
+        if (p->state != PEND_ENDED)
+            return fail_file(err, p->dir, p->name, "could not write the file", EBUSY);
+        if (renameat(p->dir->fd, p->tmp, p->dir->fd, p->name) != 0)
+            return fail_file(err, p->dir, p->name, "cannot put the file in place", errno);
+        p->state = PEND_DONE;
+    }
+    return 0;
+}
+
+void ion_output_abort(ion_output *o)
+{
+    for (; o->committed < o->n; o->committed++)
+        discard(&o->p[o->n - 1 - o->committed]);
+}
+
+void ion_output_free(ion_output *o)
+{
+    if (!o)
+        return;
+    ion_output_abort(o);
+    for (size_t i = 0; i < o->n; i++) {
+        free(o->p[i].tmp);
+        free(o->p[i].name);
+    }
+    free(o->p);
+    free(o);
+}

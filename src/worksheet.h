@@ -1,0 +1,50 @@
+/* A worksheet as the generator, the renderers and the grader see it: its
+ * definition, its pinned templates, and one student's generated problems.
+ * Plain data, no database: the renderers include this, not bank.h. */
+#ifndef ION_WORKSHEET_H
+#define ION_WORKSHEET_H
+
+#include <stddef.h>
+
+#include "instance.h"
+#include "template.h"
+
+/* One problem of a worksheet's definition (as stored in the bank). */
+typedef struct {
+    char *template_id;
+    int version; /* the pinned version */
+    double points; /* negative: the template's own */
+} ion_bank_ws_problem;
+
+/* A worksheet's definition (as stored in the bank). */
+typedef struct {
+    char *name, *course, *title;
+    char *due; /* NULL when none */
+    char *created;
+    size_t n; /* problems[0] is position 1 */
+    ion_bank_ws_problem *problems;
+} ion_bank_worksheet;
+
+/* A worksheet ready to be generated: its definition and its templates. */
+typedef struct {
+    ion_bank_worksheet ws;
+    ion_template **templates;  /* one per position */
+    double *scale;             /* per position: points factor (override / template total) */
+    double max_points;         /* one student's total */
+} ion_worksheet;
+
+/* One student's generated problems, valid during the callback. */
+typedef struct {
+    const ion_worksheet *w;
+    const char *id, *name;
+    const ion_instance *inst;  /* w->ws.n instances, position i+1 */
+    size_t index, count;       /* this student's place in the run, for progress */
+    int own;                   /* a student the run is for (all, or one named):
+                                  their own files are written; the others are
+                                  in the class documents only */
+} ion_student_sheet;
+
+/* The points of part k of problem i for this worksheet (overrides applied). */
+double ion_worksheet_part_points(const ion_worksheet *w, size_t i, size_t k);
+
+#endif
