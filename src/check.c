@@ -1,5 +1,6 @@
 #include "check.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@ double ion_part_tolerance(const ion_part *p, double key_si)
     return ion_judge_tolerance(key_si, p->tol_abs * p->unit->scale, p->tol_rel);
 }
 
-enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_COUNT };
+enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_MISTAKE_ZERO, RULE_OVERLAP, RULE_COUNT };
 
 typedef struct {
     const ion_template *t;
@@ -34,6 +35,38 @@ static void report(checker *c, int rule, unsigned long long seed, const ion_inst
         ion_instance_describe(in, values, sizeof values);
     ion_check_failure f = {c->t, seed, line, what, values};
     c->fn(&f, c->ctx);
+}
+
+/* The judge matches a mistake within its own interval (judge.h): one with
+ * credit whose interval holds 0 pays for an answer of 0; two of different
+ * credits that overlap make the score hang on the values at the edge. */
+static void check_mistake_intervals(checker *c, const ion_instance *in, size_t i)
+{
+    const ion_part *p = &c->t->parts[i];
+    const ion_part_key *pk = &in->parts[i].key;
+    const char *unit = ion_unit_label(p->unit);
+    char what[400], a[64], b[64];
+    for (size_t k = 0; k < pk->nmistakes; k++) {
+        const ion_judge_mistake *m = &pk->mistakes[k];
+        double tol = ion_judge_mistake_tolerance(m->value, pk->value, pk->tol_abs, pk->tol_rel);
+        if (m->credit > 0 && fabs(m->value) <= tol) {
+            snprintf(what, sizeof what, "part %s: mistake %d (%s) gives %s %s, whose interval contains zero, so an answer of 0 earns its credit",
+                     p->id, m->source + 1, p->mistakes[m->source].src,
+                     ion_format_sig(m->value, p->sigfigs, a, sizeof a), unit);
+            report(c, RULE_MISTAKE_ZERO, in->seed, in, p->mistakes[m->source].line, what);
+        }
+        for (size_t l = k + 1; l < pk->nmistakes; l++) {
+            const ion_judge_mistake *o = &pk->mistakes[l];
+            double tol_o = ion_judge_mistake_tolerance(o->value, pk->value, pk->tol_abs, pk->tol_rel);
+            /* Equal credits give equal scores whichever matches. */
+            if (m->credit == o->credit || fabs(m->value - o->value) > tol + tol_o)
+                continue;
+            snprintf(what, sizeof what, "part %s: the intervals of mistakes %d (%s %s) and %d (%s %s), of different credits, overlap",
+                     p->id, m->source + 1, ion_format_sig(m->value, p->sigfigs, a, sizeof a), unit,
+                     o->source + 1, ion_format_sig(o->value, p->sigfigs, b, sizeof b), unit);
+            report(c, RULE_OVERLAP, in->seed, in, p->mistakes[o->source].line, what);
+        }
+    }
 }
 
 static void check_part(checker *c, const ion_instance *in, size_t i)
@@ -66,6 +99,7 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
                  ion_unit_label(p->unit), ion_part_value(p, key, b, sizeof b));
         report(c, RULE_MISTAKE, in->seed, in, p->mistakes[k].line, what);
     }
+    check_mistake_intervals(c, in, i);
 }
 
 int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void *ctx)

@@ -20,7 +20,7 @@
  * ion_tmpl_expand fills (never printf formats). */
 enum msg {
     M_WELCOME, M_PROBLEM, M_SOURCE, M_RIGHT, M_RIGHT_LATE, M_WRONG, M_PARTIAL,
-    M_SIGN, M_DIMENSION, M_NOT_NUMBER, M_NOT_NUMBER_UNIT, M_NOT_CHOICE, M_NOT_LETTER, M_HINT,
+    M_SIGN, M_SCALE, M_DIMENSION, M_NOT_NUMBER, M_NOT_NUMBER_UNIT, M_NOT_CHOICE, M_NOT_LETTER, M_HINT,
     M_NO_HINT, M_TRY_AGAIN, M_ANSWER_IS, M_SOLUTION, M_NO_SOLUTION,
     M_PART_ANSWER, M_WELL_DONE, M_SKIPPED, M_HELP, M_LEVEL_UP, M_LEVEL_DOWN,
     M_SUMMARY, M_SUMMARY_ONE, M_SUMMARY_SKIPPED, M_SUMMARY_UNFINISHED, M_SUMMARY_TOPIC, M_NOTHING_DONE, M_NEXT,
@@ -40,6 +40,7 @@ static const char *const msgs[2][M_COUNT] = {
         [M_WRONG] = "✗ Not right.",
         [M_PARTIAL] = "✗ Not quite: that would earn {pct}% of the points.",
         [M_SIGN] = "Check the sign: the size is right, the sign is not.",
+        [M_SCALE] = "Check the unit: the digits are right, the number is {factor} times off.",
         [M_DIMENSION] = "The unit {unit} does not fit here: answer in {want}.",
         [M_NOT_NUMBER] = "I could not read that as a number ({why}). Type a number such as 0.25.",
         [M_NOT_NUMBER_UNIT] = "I could not read that as a number ({why}). "
@@ -87,6 +88,7 @@ static const char *const msgs[2][M_COUNT] = {
         [M_WRONG] = "✗ 不对。",
         [M_PARTIAL] = "✗ 不完全对：这个答案只能得 {pct}% 的分数。",
         [M_SIGN] = "检查符号：数值大小对了，符号不对。",
+        [M_SCALE] = "检查单位：数字对了，但差了 {factor} 倍。",
         [M_DIMENSION] = "单位 {unit} 不适用于此题：请用 {want} 作答。",
         [M_NOT_NUMBER] = "无法识别为数值（{why}）。请输入一个数，例如 0.25。",
         [M_NOT_NUMBER_UNIT] = "无法识别为数值（{why}）。请输入一个数，可带单位，例如 12.5 或 12.5 {unit}。",
@@ -772,7 +774,7 @@ static void say_unreadable(session *s, const ion_part *p, const ion_judgement *j
         reason_text(j->detail, s->w.lang, why, sizeof why);
         say(&s->w, "  ", C_YELLOW, *unit ? M_NOT_NUMBER_UNIT : M_NOT_NUMBER, "why", why, "unit", unit,
             (const char *)NULL);
-    } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE) {
+    } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE || j->note == ION_JUDGE_NOTE_AMBIGUOUS) {
         char list[256];
         choice_list(p, ", ", list, sizeof list);
         say(&s->w, "  ", C_YELLOW, M_NOT_CHOICE, "list", list, (const char *)NULL);
@@ -785,7 +787,7 @@ static void say_unreadable(session *s, const ion_part *p, const ion_judgement *j
 static void say_wrong(session *s, const problem *pb, size_t i, const ion_judgement *j)
 {
     const ion_part *p = &pb->in.t->parts[i];
-    if (j->verdict == ION_JUDGE_PARTIAL) {
+    if (j->verdict == ION_VERDICT_PARTIAL) {
         char pct[16];
         snprintf(pct, sizeof pct, "%.0f", 100 * j->credit);
         say(&s->w, "  ", C_YELLOW, M_PARTIAL, "pct", pct, (const char *)NULL);
@@ -793,13 +795,16 @@ static void say_wrong(session *s, const problem *pb, size_t i, const ion_judgeme
         say(&s->w, "  ", C_RED, M_WRONG, (const char *)NULL);
     }
     if (j->mistake >= 0) {
-        char *fb = plain_text(&pb->in, &p->mistakes[j->mistake].feedback, s->w.lang);
+        int source = pb->in.parts[i].key.mistakes[j->mistake].source;
+        char *fb = plain_text(&pb->in, &p->mistakes[source].feedback, s->w.lang);
         if (fb)
             emit(&s->w, "  ", 2, NULL, fb);
         free(fb);
     }
     if (j->note == ION_JUDGE_NOTE_SIGN)
         say(&s->w, "  ", NULL, M_SIGN, (const char *)NULL);
+    else if (j->note == ION_JUDGE_NOTE_SCALE)
+        say(&s->w, "  ", NULL, M_SCALE, "factor", "1000", (const char *)NULL);
     else if (j->note == ION_JUDGE_NOTE_DIMENSION)
         say(&s->w, "  ", NULL, M_DIMENSION, "unit", ion_unit_label(j->unit), "want", ion_unit_label(p->unit),
             (const char *)NULL);
@@ -860,11 +865,11 @@ static int ask_part(session *s, problem *pb, size_t i)
             return END_QUIT;
         ion_judgement j;
         ion_judge_answer(&pb->in, i, line, &j);
-        if (j.verdict == ION_JUDGE_UNREADABLE) {
+        if (j.verdict == ION_VERDICT_INVALID) {
             say_unreadable(s, p, &j);
             continue;
         }
-        if (j.verdict == ION_JUDGE_RIGHT) {
+        if (j.verdict == ION_VERDICT_RIGHT) {
             say(&s->w, "  ", C_GREEN, tries ? M_RIGHT_LATE : M_RIGHT, "key", key, (const char *)NULL);
             return END_ANSWERED;
         }

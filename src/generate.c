@@ -56,10 +56,24 @@ static void json_name(ion_strbuf *b, int first, const char *name)
     ion_strbuf_puts(b, "\":");
 }
 
+/* A JSON string: quotes, backslashes and control characters escaped
+ * (a string let may hold any of them). */
 static void json_string(ion_strbuf *b, const char *s)
 {
     ion_strbuf_addch(b, '"');
-    ion_strbuf_puts(b, s);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            ion_strbuf_addch(b, '\\');
+            ion_strbuf_addch(b, (char)c);
+        } else if (c < 0x20) {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            ion_strbuf_puts(b, esc);
+        } else {
+            ion_strbuf_addch(b, (char)c);
+        }
+    }
     ion_strbuf_addch(b, '"');
 }
 
@@ -69,10 +83,8 @@ static void json_number(ion_strbuf *b, double v)
     ion_strbuf_add(b, num, (size_t)ion_fmt_g(num, sizeof num, 17, v));
 }
 
-/* Names, ids and shown values are plain tokens (the loader and the bank
- * restrict them), so only quotes and backslashes could need escaping, and
- * they cannot occur; numbers are %.17g (ion_fmt_g: the same bytes, faster)
- * so the SI value round-trips. */
+/* Numbers are %.17g (ion_fmt_g: the same bytes, faster) so the SI value
+ * round-trips; strings are escaped (json_string). */
 int ion_instance_json(const ion_instance *in, ion_strbuf *b)
 {
     const ion_template *t = in->t;

@@ -19,13 +19,6 @@
 
 #define NO_OFFSET ((size_t)-1)
 
-const char *ion_verdict_name(ion_verdict v)
-{
-    static const char *const names[] = {"missing", "blank", "invalid", "wrong",
-                                        "partial", "carried", "right"};
-    return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "?";
-}
-
 /* What grading has learnt about one part of the submission at hand. */
 typedef struct {
     const ion_answer *ans; /* the answer given, or NULL */
@@ -130,28 +123,16 @@ static const char *clip(const char *s, char *out, size_t cap)
     return ion_utf8_clip(s, strlen(s), out, cap);
 }
 
-/* ---- numbers -------------------------------------------------------------- */
+/* ---- one part ------------------------------------------------------------- */
 
-/* The tolerance rule (judge.h) for a numeric part of the key, in its unit. */
-static int within(const key_part *p, double a, double k)
+static const char *key_shown(const ion_part_key *p, char *buf, size_t n)
 {
-    return ion_judge_within(a, k, p->tol_abs, p->tol_rel);
-}
-
-static const char *key_shown(const key_part *p, char *buf, size_t n)
-{
-    if (p->kind != KEY_NUMERIC)
-        return p->value_str;
+    if (p->kind != ION_ANSWER_NUMERIC)
+        return p->answer;
     char num[64];
     const char *label = ion_unit_label(p->unit);
-    snprintf(buf, n, "%s%s%s", ion_format_sig(p->value, p->sigfigs, num, sizeof num), *label ? " " : "",
-             label);
+    snprintf(buf, n, "%s%s%s", ion_format_sig(p->value, p->sigfigs, num, sizeof num), *label ? " " : "", label);
     return buf;
-}
-
-static const char *feedback_of(const ion_gradebook *gb, const key_mistake *m)
-{
-    return gb->zh && m->feedback[1] ? m->feedback[1] : m->feedback[0];
 }
 
 /* The part's value recomputed with the student's own answers to the parts
@@ -195,127 +176,63 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
     return ion_expr_eval(sh->part_expr[p->index], gb->vals, out) == 0;
 }
 
-static void grade_numeric(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
+/* The grader's words for a judgement that needs some (an invalid answer,
+ * a unit of another dimension, a slip). */
+static size_t judge_note(ion_gradebook *gb, const ion_part_key *p, const ion_judgement *j, const char *answer)
 {
-    double a;
-    const ion_unit *u;
-    char why[200];
-    ion_judge_note read = ion_judge_read_number(w->ans->text, p->unit, &a, &w->si, &u, why, sizeof why);
-    if (read == ION_JUDGE_NOTE_NOT_NUMBER) {
-        w->verdict = ION_VERDICT_INVALID;
-        w->note = add_fmt(gb, "%s", why);
-        return;
+    char list[256];
+    switch (j->note) {
+    case ION_JUDGE_NOTE_NOT_NUMBER:
+        return add_fmt(gb, "%s", j->detail);
+    case ION_JUDGE_NOTE_DIMENSION:
+        return add_fmt(gb, "%s is a unit of %s; this part asks for %s in %s", j->unit->name,
+                       ion_dim_name(j->unit->dim), ion_dim_name(p->unit->dim), p->unit->name);
+    case ION_JUDGE_NOTE_NOT_CHOICE:
+    case ION_JUDGE_NOTE_AMBIGUOUS:
+        ion_judge_list(p->ids, p->nids, ", ", list, sizeof list);
+        return add_fmt(gb, "'%s' is %s of the choices (%s)", answer,
+                       j->note == ION_JUDGE_NOTE_AMBIGUOUS ? "more than one" : "not one", list);
+    case ION_JUDGE_NOTE_NOT_LETTER:
+        return add_fmt(gb, "'%s' is not one of the letters A to %c", answer,
+                       p->nids ? p->letters[p->nids - 1] : 'A');
+    case ION_JUDGE_NOTE_SIGN:
+        return add_str(gb, "the size is right but the sign is wrong");
+    case ION_JUDGE_NOTE_SCALE:
+        return add_fmt(gb, "the digits are right but the number is 1000 times too %s: check the unit",
+                       j->factor > 1 ? "large" : "small");
+    default:
+        return NO_OFFSET;
     }
-    if (read == ION_JUDGE_NOTE_DIMENSION) {
-        w->verdict = ION_VERDICT_WRONG;
-        w->note = add_fmt(gb, "%s is a unit of %s; this part asks for %s in %s", u->name, ion_dim_name(u->dim),
-                          ion_dim_name(p->unit->dim), p->unit->name);
-        return;
-    }
-    w->usable = 1;
-    if (within(p, a, p->value)) {
-        w->verdict = ION_VERDICT_RIGHT;
-        w->score = p->points;
-        return;
-    }
+}
+
+static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
+{
+    const ion_part_key *pk = &p->key;
+    ion_judgement j;
+    ion_judge_part(pk, w->ans->text, &j);
+    w->usable = j.usable;
+    w->si = j.value_si;
     ion_val c;
     char from[64], shown[64];
-    if (carried_value(gb, stu, p, &c, from, sizeof from) && c.type == ION_T_NUM) {
-        double cv = ion_from_si(p->unit, c.num);
-        if (within(p, a, cv)) {
-            w->verdict = ION_VERDICT_CARRIED;
-            w->score = p->points;
-            w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s %s", from,
-                              ion_format_sig(cv, p->sigfigs, shown, sizeof shown), ion_unit_label(p->unit));
-            return;
-        }
-    }
-    const key_mistake *best = NULL;
-    for (size_t i = 0; i < p->nmis; i++) {
-        const key_mistake *m = &gb->key->mistakes[p->mis0 + i];
-        if (within(p, a, m->num) && (!best || m->credit > best->credit))
-            best = m;
-    }
-    w->verdict = ION_VERDICT_WRONG;
-    if (best) {
-        w->score = best->credit * p->points;
-        w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
-        w->feedback = feedback_of(gb, best);
-    } else if (ion_judge_sign_flipped(a, p->value, p->tol_abs, p->tol_rel)) {
-        w->note = add_str(gb, "the size is right but the sign is wrong");
-    }
-}
-
-/* ---- choices --------------------------------------------------------------- */
-
-static void grade_choice(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
-{
-    const ion_answer_key *k = gb->key;
-    const char *const *ids = &k->alt_ids[p->alt0];
-    long i = ion_judge_choice(w->ans->text, ids, p->nalt);
-    if (i < 0) {
-        char list[256];
-        ion_judge_list(ids, p->nalt, ", ", list, sizeof list);
-        w->verdict = ION_VERDICT_INVALID;
-        w->note = add_fmt(gb, "'%s' is %s of the choices (%s)", w->ans->text, i == -2 ? "more than one" : "not one",
-                          list);
-        return;
-    }
-    const char *id = ids[i];
-    if (!strcmp(id, p->value_str)) {
-        w->verdict = ION_VERDICT_RIGHT;
-        w->score = p->points;
-        return;
-    }
-    ion_val c;
-    char from[64];
-    if (carried_value(gb, stu, p, &c, from, sizeof from) && c.type == ION_T_STR && !strcmp(c.str, id)) {
+    if (j.verdict != ION_VERDICT_RIGHT && j.verdict != ION_VERDICT_INVALID &&
+        carried_value(gb, stu, p, &c, from, sizeof from) && ion_judge_carried(pk, &c, &j)) {
         w->verdict = ION_VERDICT_CARRIED;
-        w->score = p->points;
-        w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s", from, c.str);
+        w->score = pk->points;
+        if (c.type == ION_T_NUM)
+            w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s %s", from,
+                              ion_format_sig(ion_from_si(pk->unit, c.num), pk->sigfigs, shown, sizeof shown),
+                              ion_unit_label(pk->unit));
+        else
+            w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s", from, c.str);
         return;
     }
-    w->verdict = ION_VERDICT_WRONG;
-    const key_mistake *best = NULL;
-    for (size_t m = 0; m < p->nmis; m++) {
-        const key_mistake *km = &k->mistakes[p->mis0 + m];
-        if (!strcmp(km->str, id) && (!best || km->credit > best->credit))
-            best = km;
+    w->verdict = j.verdict;
+    w->score = j.credit * pk->points;
+    if (j.mistake >= 0) {
+        const key_feedback *f = &gb->key->feedback[p->mis0 + (size_t)j.mistake];
+        w->feedback = gb->zh && f->text[1] ? f->text[1] : f->text[0];
     }
-    if (best) {
-        w->score = best->credit * p->points;
-        w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
-        w->feedback = feedback_of(gb, best);
-    }
-}
-
-static void grade_mcq(ion_gradebook *gb, const key_part *p, part_work *w)
-{
-    const ion_answer_key *k = gb->key;
-    const char *letters = &k->alt_letters[p->alt0], *const *ids = &k->alt_ids[p->alt0];
-    long chosen = ion_judge_mcq(w->ans->text, letters, ids, p->nalt);
-    if (chosen < 0) {
-        w->verdict = ION_VERDICT_INVALID;
-        w->note = add_fmt(gb, "'%s' is not one of the letters A to %c", w->ans->text,
-                          p->nalt ? letters[p->nalt - 1] : 'A');
-        return;
-    }
-    char letter = letters[chosen];
-    if (letter == p->value_str[0]) {
-        w->verdict = ION_VERDICT_RIGHT;
-        w->score = p->points;
-        return;
-    }
-    w->verdict = ION_VERDICT_WRONG;
-    for (size_t m = 0; m < p->nmis; m++) {
-        const key_mistake *km = &k->mistakes[p->mis0 + m];
-        int hit = (km->str[0] == letter && !km->str[1]) || !strcmp(ids[chosen], km->str);
-        if (hit && km->credit * p->points >= w->score) {
-            w->score = km->credit * p->points;
-            w->verdict = w->score > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
-            w->feedback = feedback_of(gb, km);
-        }
-    }
+    w->note = judge_note(gb, pk, &j, w->ans->text);
 }
 
 /* ---- a submission ------------------------------------------------------------ */
@@ -382,7 +299,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     part_work *w = &gb->work[j];
     char buf[96];
     w->answer = w->ans ? add_str(gb, w->ans->text) : NO_OFFSET;
-    w->key = add_str(gb, key_shown(p, buf, sizeof buf));
+    w->key = add_str(gb, key_shown(&p->key, buf, sizeof buf));
     w->note = NO_OFFSET;
     if (!w->ans) {
         w->verdict = ION_VERDICT_BLANK;
@@ -391,12 +308,8 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     if (w->dup_line) {
         w->verdict = ION_VERDICT_INVALID;
         w->note = add_fmt(gb, "answered twice (lines %d and %d): scored 0", w->ans->line, w->dup_line);
-    } else if (p->kind == KEY_NUMERIC) {
-        grade_numeric(gb, stu, p, w);
-    } else if (p->kind == KEY_CHOICE) {
-        grade_choice(gb, stu, p, w);
     } else {
-        grade_mcq(gb, p, w);
+        grade_answer(gb, stu, p, w);
     }
     if (w->verdict == ION_VERDICT_INVALID && w->note != NO_OFFSET)
         say(n, w->dup_line ? w->dup_line : w->ans->line, "student %s, part %s: %s", stu->id, p->id,
@@ -429,7 +342,7 @@ static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion
         r->column = p->column;
         r->verdict = w->verdict;
         r->score = w->score;
-        r->points = p->points;
+        r->points = p->key.points;
         r->answer = w->answer == NO_OFFSET ? NULL : slot->text + w->answer;
         r->key = slot->text + w->key;
         r->feedback = w->feedback;

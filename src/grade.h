@@ -26,6 +26,7 @@
 
 #include "bank.h"
 #include "error.h"
+#include "judge.h"
 #include "submission.h"
 
 /* ---- the answer key ---- */
@@ -65,18 +66,7 @@ size_t ion_answer_key_shapes(const ion_answer_key *k);
 
 /* ---- grading ---- */
 
-typedef enum {
-    ION_VERDICT_MISSING = 0, /* no submission from this student */
-    ION_VERDICT_BLANK,       /* the part was not answered */
-    ION_VERDICT_INVALID,     /* unreadable, not a choice, or answered twice: 0 */
-    ION_VERDICT_WRONG,       /* 0 (a mistake with credit 0 included) */
-    ION_VERDICT_PARTIAL,     /* a mistake with credit > 0 */
-    ION_VERDICT_CARRIED,     /* right from the student's own earlier answer: full */
-    ION_VERDICT_RIGHT,
-} ion_verdict;
-
-/* "missing", "blank", "invalid", "wrong", "partial", "carried", "right". */
-const char *ion_verdict_name(ion_verdict v);
+/* The verdicts (ion_verdict, ion_verdict_name) are the judge's: judge.h. */
 
 /* One part of a graded submission. Strings are owned by the gradebook (or
  * the key) and valid until that student is graded again or the gradebook

@@ -186,7 +186,7 @@ typedef struct {
     int in_feedback, feedback_zh;
     struct key_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
-    size_t cap_students, cap_probs, cap_parts, cap_alt_ids, cap_alt_letters, cap_mistakes, cap_carries,
+    size_t cap_students, cap_probs, cap_parts, cap_alt_ids, cap_alt_letters, cap_mistakes, cap_feedback, cap_carries,
         cap_vals, cap_shapes, cap_columns;
     /* the current student and problem */
     int in_student, in_problem;
@@ -436,29 +436,32 @@ static int on_part(key_reader *kr)
     p->index = kr->npsrc;
     p->alt0 = k->nalts;
     p->mis0 = k->nmistakes;
-    if (number_attr(kr, "part", "points", 1, 0, &p->points) < 0)
+    ion_part_key *pk = &p->key;
+    if (number_attr(kr, "part", "points", 1, 0, &pk->points) < 0)
         return -1;
-    if (p->points < 0)
+    pk->slip_credit = ION_SLIP_CREDIT;
+    pk->sign_credit = ION_SIGN_CREDIT;
+    if (pk->points < 0)
         return fail(kr, "part %s: negative points", id);
     if (!strcmp(kind, "numeric")) {
-        p->kind = KEY_NUMERIC;
+        pk->kind = ION_ANSWER_NUMERIC;
         const char *unit = attr(kr, "unit");
-        p->unit = ion_unit_find(unit ? unit : "1");
-        if (!p->unit)
+        pk->unit = ion_unit_find(unit ? unit : "1");
+        if (!pk->unit)
             return fail(kr, "part %s: unknown unit '%s'", id, unit);
         double sig;
-        if (parse_number(value, &p->value) < 0)
+        if (parse_number(value, &pk->value) < 0)
             return fail(kr, "part %s: value '%s' is not a number", id, value);
-        if (number_attr(kr, "part", "tol-abs", 0, 0, &p->tol_abs) < 0 ||
-            number_attr(kr, "part", "tol-rel", 0, 0, &p->tol_rel) < 0 ||
+        if (number_attr(kr, "part", "tol-abs", 0, 0, &pk->tol_abs) < 0 ||
+            number_attr(kr, "part", "tol-rel", 0, 0, &pk->tol_rel) < 0 ||
             number_attr(kr, "part", "sigfigs", 0, DEFAULT_SIGFIGS, &sig) < 0)
             return -1;
-        if (p->tol_abs < 0 || p->tol_rel < 0)
+        if (pk->tol_abs < 0 || pk->tol_rel < 0)
             return fail(kr, "part %s: negative tolerance", id);
-        p->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
+        pk->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
     } else if (!strcmp(kind, "choice") || !strcmp(kind, "mcq")) {
-        p->kind = kind[0] == 'c' ? KEY_CHOICE : KEY_MCQ;
-        if (!(p->value_str = arena_intern(k->mem, value)))
+        pk->kind = kind[0] == 'c' ? ION_ANSWER_CHOICE : ION_ANSWER_MCQ;
+        if (!(pk->answer = arena_intern(k->mem, value)))
             return oom(kr);
     } else {
         return fail(kr, "part %s: unknown kind '%s'", id, kind);
@@ -490,7 +493,7 @@ static int on_alt(key_reader *kr, int option)
         return -1;
     if (option && (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z'))
         return fail(kr, "option letter '%s' is not one of A to Z", letter);
-    for (size_t i = 0; i < p->nalt; i++)
+    for (size_t i = 0; i < p->key.nids; i++)
         if (option ? k->alt_letters[p->alt0 + i] == letter[0] : !strcmp(k->alt_ids[p->alt0 + i], id))
             return fail(kr, "part %s: %s '%s' appears twice", p->id, option ? "option" : "choice",
                         option ? letter : id);
@@ -501,7 +504,7 @@ static int on_alt(key_reader *kr, int option)
     if (!(k->alt_ids[k->nalts] = arena_intern(k->mem, id)))
         return oom(kr);
     k->nalts++;
-    p->nalt++;
+    p->key.nids++;
     return 0;
 }
 
@@ -514,22 +517,25 @@ static int on_mistake(key_reader *kr)
     const char *value = need_attr(kr, "mistake", "value");
     if (!value)
         return -1;
-    if (grow(&k->mistakes, &kr->cap_mistakes, k->nmistakes, sizeof *k->mistakes) < 0)
+    if (grow(&k->mistakes, &kr->cap_mistakes, k->nmistakes, sizeof *k->mistakes) < 0 ||
+        grow(&k->feedback, &kr->cap_feedback, k->nmistakes, sizeof *k->feedback) < 0)
         return oom(kr);
-    key_mistake *m = &k->mistakes[k->nmistakes];
+    ion_judge_mistake *m = &k->mistakes[k->nmistakes];
     memset(m, 0, sizeof *m);
+    memset(&k->feedback[k->nmistakes], 0, sizeof *k->feedback);
+    m->source = (int)p->key.nmistakes;
     if (number_attr(kr, "mistake", "credit", 1, 0, &m->credit) < 0)
         return -1;
     if (m->credit < 0 || m->credit > 1)
         return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, m->credit);
-    if (p->kind == KEY_NUMERIC) {
-        if (parse_number(value, &m->num) < 0)
+    if (p->key.kind == ION_ANSWER_NUMERIC) {
+        if (parse_number(value, &m->value) < 0)
             return fail(kr, "part %s: mistake value '%s' is not a number", p->id, value);
     } else if (!(m->str = arena_intern(k->mem, value))) {
         return oom(kr);
     }
     k->nmistakes++;
-    p->nmis++;
+    p->key.nmistakes++;
     return 0;
 }
 
@@ -538,7 +544,7 @@ static int on_feedback(key_reader *kr)
     key_part *p = current_part(kr, "feedback");
     if (!p)
         return -1;
-    if (!p->nmis)
+    if (!p->key.nmistakes)
         return fail(kr, "<feedback> outside a mistake");
     kr->in_feedback = 1;
     kr->feedback_zh = 0;
@@ -555,13 +561,13 @@ static int on_feedback(key_reader *kr)
 static int end_feedback(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    key_mistake *m = &k->mistakes[k->nmistakes - 1];
+    key_feedback *f = &k->feedback[k->nmistakes - 1];
     ion_strbuf_add(&kr->text, "", 0);
     if (kr->text.oom)
         return oom(kr);
     kr->in_feedback = 0;
-    m->feedback[kr->feedback_zh] = arena_intern(k->mem, kr->text.s);
-    return m->feedback[kr->feedback_zh] ? 0 : oom(kr);
+    f->text[kr->feedback_zh] = arena_intern(k->mem, kr->text.s);
+    return f->text[kr->feedback_zh] ? 0 : oom(kr);
 }
 
 static int on_carry(key_reader *kr)
@@ -726,9 +732,9 @@ static int end_problem(key_reader *kr)
     /* A choice or mcq part without alternatives: no answer could ever be
      * right (and the grader would index a NULL array). */
     for (size_t i = kr->prob_part0; i < k->nparts; i++)
-        if (k->parts[i].kind != KEY_NUMERIC && !k->parts[i].nalt)
-            return stop(kr, ion_fail(kr->err, kr->name, k->parts[i].line, "part %s has no %s",
-                                     k->parts[i].id, k->parts[i].kind == KEY_CHOICE ? "choices" : "options"));
+        if (k->parts[i].key.kind != ION_ANSWER_NUMERIC && !k->parts[i].key.nids)
+            return stop(kr, ion_fail(kr->err, kr->name, k->parts[i].line, "part %s has no %s", k->parts[i].id,
+                                     k->parts[i].key.kind == ION_ANSWER_CHOICE ? "choices" : "options"));
     if (grow(&k->vals, &kr->cap_vals, k->nvals + kr->nvars, sizeof *k->vals) < 0 ||
         grow(&k->probs, &kr->cap_probs, k->nprobs, sizeof *k->probs) < 0)
         return oom(kr);
@@ -765,7 +771,7 @@ static int end_problem(key_reader *kr)
             size_t from = kr->student_part0;
             while (from < i && strcmp(k->parts[from].id, tc->from))
                 from++;
-            if (from == i || k->parts[from].kind != KEY_NUMERIC)
+            if (from == i || k->parts[from].key.kind != ION_ANSWER_NUMERIC)
                 return stop(kr, ion_fail(kr->err, kr->name, tc->line,
                                          "part %s: carry from '%s', which is not an earlier numeric part",
                                          p->id, tc->from));
@@ -797,7 +803,7 @@ static int end_student(key_reader *kr)
     if (!s->nparts)
         return fail(kr, "student %s has no problem", s->id);
     for (size_t i = s->part0; i < k->nparts; i++)
-        s->max += k->parts[i].points;
+        s->max += k->parts[i].key.points;
     if (s->nparts > k->max_parts)
         k->max_parts = s->nparts;
     k->nstudents++;
@@ -997,8 +1003,13 @@ static int finish(key_reader *kr)
         for (size_t j = 0; j < k->ncolumns; j++)
             if (sorted[j] == k->columns[i])
                 map[i] = j;
-    for (size_t i = 0; i < k->nparts; i++)
-        k->parts[i].column = map[k->parts[i].column];
+    for (size_t i = 0; i < k->nparts; i++) {
+        key_part *p = &k->parts[i];
+        p->column = map[p->column];
+        p->key.ids = p->key.nids ? &k->alt_ids[p->alt0] : NULL;
+        p->key.letters = p->key.kind == ION_ANSWER_MCQ ? &k->alt_letters[p->alt0] : NULL;
+        p->key.mistakes = p->key.nmistakes ? &k->mistakes[p->mis0] : NULL;
+    }
     if (k->ncolumns)
         memcpy(k->columns, sorted, k->ncolumns * sizeof *sorted);
     free(sorted);
@@ -1167,6 +1178,7 @@ void ion_answer_key_free(ion_answer_key *k)
     free(k->alt_ids);
     free(k->alt_letters);
     free(k->mistakes);
+    free(k->feedback);
     free(k->carries);
     free(k->vals);
     free(k->columns);

@@ -15,9 +15,8 @@
 
 #include "expr.h"
 #include "grade.h"
+#include "partkey.h"
 #include "units.h"
-
-typedef enum { KEY_NUMERIC = 0, KEY_CHOICE, KEY_MCQ } key_kind;
 
 typedef struct {
     const char *template_id;
@@ -32,12 +31,11 @@ typedef struct {
     ion_expr **part_expr;
 } key_shape;
 
+/* A mistake's feedback, beside its value (key->mistakes[i] has
+ * key->feedback[i]). */
 typedef struct {
-    double num;             /* numeric parts: in the part's unit */
-    const char *str;        /* choice and mcq parts: the choice id or letter */
-    double credit;
-    const char *feedback[2]; /* en, zh (either may be NULL) */
-} key_mistake;
+    const char *text[2];    /* en, zh (either may be NULL) */
+} key_feedback;
 
 typedef struct {
     size_t from;            /* the earlier part, as an index in the student's parts */
@@ -47,15 +45,12 @@ typedef struct {
 typedef struct {
     const char *id;         /* "1a", the same pointer as the column's */
     size_t column;
-    key_kind kind;
-    int sigfigs, line;
+    int line;
     size_t problem;         /* index into key->probs */
     size_t index;           /* the part's index in its problem (its shape's part) */
-    double points;
-    const ion_unit *unit;   /* numeric */
-    double value, tol_abs, tol_rel; /* numeric, in unit */
-    const char *value_str;  /* choice: the id; mcq: the letter; numeric: NULL */
-    size_t alt0, nalt, mis0, nmis, car0, ncar;
+    ion_part_key key;       /* what the judge takes; its arrays point into
+                             * the key's once the whole key is read */
+    size_t alt0, mis0, car0, ncar; /* key.nids alts, key.nmistakes mistakes */
 } key_part;
 
 typedef struct {
@@ -85,7 +80,8 @@ struct ion_answer_key {
     const char **alt_ids;   /* a choice id, or an mcq option's id */
     char *alt_letters;      /* an mcq option's letter, 0 for a choice */
     size_t nalts;
-    key_mistake *mistakes;
+    ion_judge_mistake *mistakes;
+    key_feedback *feedback; /* one per mistake */
     size_t nmistakes;
     key_carry *carries;
     size_t ncarries;

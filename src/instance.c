@@ -24,7 +24,8 @@ int ion_instance_init(ion_instance *in, const ion_template *t)
         size_t m = t->parts[i].nmistakes + 1;
         in->parts[i].mistakes = calloc(m, sizeof *in->parts[i].mistakes);
         in->parts[i].mistake_ok = calloc(m, 1);
-        if (!in->parts[i].mistakes || !in->parts[i].mistake_ok)
+        in->parts[i].judged = calloc(m, sizeof *in->parts[i].judged);
+        if (!in->parts[i].mistakes || !in->parts[i].mistake_ok || !in->parts[i].judged)
             goto oom;
     }
     return 0;
@@ -39,6 +40,7 @@ void ion_instance_release(ion_instance *in)
         for (size_t i = 0; i < in->t->nparts; i++) {
             free(in->parts[i].mistakes);
             free(in->parts[i].mistake_ok);
+            free(in->parts[i].judged);
         }
     free(in->parts);
     free(in->vals);
@@ -323,6 +325,51 @@ static void shuffle_options(ion_part_inst *pi, const ion_part *p, ion_rng *rng)
             pi->letter = (char)('A' + i);
 }
 
+/* The part's key (partkey.h) from the values just computed. */
+static void fill_key(ion_part_inst *pi, const ion_part *p)
+{
+    static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    ion_part_key *k = &pi->key;
+    memset(k, 0, sizeof *k);
+    k->kind = p->kind;
+    k->points = p->points;
+    k->unit = p->unit;
+    k->tol_abs = p->tol_abs;
+    k->tol_rel = p->tol_rel;
+    k->sigfigs = p->sigfigs;
+    k->slip_credit = p->slip_credit;
+    k->sign_credit = p->sign_credit;
+    if (p->kind == ION_ANSWER_NUMERIC) {
+        k->value = ion_from_si(p->unit, pi->answer.num);
+    } else if (p->kind == ION_ANSWER_CHOICE) {
+        k->answer = pi->answer.str;
+        k->ids = (const char *const *)p->choices;
+        k->nids = p->nchoices;
+    } else {
+        k->nids = p->noptions < ION_MAX_OPTIONS ? p->noptions : ION_MAX_OPTIONS;
+        for (size_t i = 0; i < k->nids; i++)
+            pi->shown_ids[i] = p->options[pi->order[i]].id;
+        pi->letter_str[0] = pi->letter;
+        pi->letter_str[1] = '\0';
+        k->answer = pi->letter_str;
+        k->ids = pi->shown_ids;
+        k->letters = letters;
+    }
+    size_t n = 0;
+    for (size_t m = 0; m < p->nmistakes; m++) {
+        const ion_val *v = &pi->mistakes[m];
+        if (!pi->mistake_ok[m] || v->type != (p->kind == ION_ANSWER_NUMERIC ? ION_T_NUM : ION_T_STR))
+            continue;
+        ion_judge_mistake *j = &pi->judged[n++];
+        j->value = v->type == ION_T_NUM ? ion_from_si(p->unit, v->num) : 0;
+        j->str = v->type == ION_T_STR ? v->str : NULL;
+        j->credit = p->mistakes[m].credit;
+        j->source = (int)m;
+    }
+    k->mistakes = pi->judged;
+    k->nmistakes = n;
+}
+
 int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
 {
     const ion_template *t = in->t;
@@ -350,6 +397,7 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
         ion_part_inst *pi = &in->parts[i];
         if (p->kind == ION_ANSWER_MCQ) {
             shuffle_options(pi, p, &rng);
+            fill_key(pi, p);
             continue;
         }
         int rc = ion_expr_eval(p->answer, in->vals, &pi->answer);
@@ -360,6 +408,7 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
         }
         for (size_t k = 0; k < p->nmistakes; k++)
             pi->mistake_ok[k] = ion_expr_eval(p->mistakes[k].expr, in->vals, &pi->mistakes[k]) == ION_OK;
+        fill_key(pi, p);
     }
     return 0;
 }

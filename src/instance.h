@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "expr.h"
+#include "partkey.h"
 #include "strbuf.h"
 #include "template.h"
 
@@ -24,6 +25,12 @@ typedef struct {
     unsigned char *mistake_ok; /* 0 when that mistake's formula has no value here */
     int order[ION_MAX_OPTIONS]; /* mcq: option index shown at letter A, B, ... */
     char letter;           /* mcq: the correct letter */
+    /* The part's key for this student (partkey.h), what every output and
+     * the judge read; it points into the template and the arrays below. */
+    ion_part_key key;
+    ion_judge_mistake *judged;           /* the mistakes with a value */
+    const char *shown_ids[ION_MAX_OPTIONS]; /* mcq: option ids by letter */
+    char letter_str[2];
 } ion_part_inst;
 
 typedef struct {

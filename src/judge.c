@@ -2,9 +2,16 @@
 #include "judge.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+const char *ion_verdict_name(ion_verdict v)
+{
+    static const char *const names[] = {"missing", "blank", "invalid", "wrong", "partial", "carried", "right"};
+    return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "?";
+}
 
 /* ---- numbers -------------------------------------------------------------- */
 
@@ -13,31 +20,53 @@ double ion_judge_tolerance(double k, double tol_abs, double tol_rel)
     return fmax(tol_abs, tol_rel * fabs(k));
 }
 
+/* No slack for the key (it holds exact values): only the few units in the
+ * last place that reading a decimal answer and converting its unit cost,
+ * so that an answer on the edge of the tolerance ("3.5 mV" for 4 +- 0.5,
+ * "-0.0051 V" for -5 mV +- 2 %) is in, as the rule says. */
+#define ULPS (4 * DBL_EPSILON)
+
+/* a lies within tol of v. */
+static int near(double a, double v, double tol)
+{
+    return fabs(a - v) <= tol + ULPS * fmax(fabs(a), fabs(v));
+}
+
 int ion_judge_within(double a, double k, double tol_abs, double tol_rel)
 {
-    double tol = ion_judge_tolerance(k, tol_abs, tol_rel);
-    return fabs(a - k) <= tol + 1e-9 * fmax(fabs(k), tol);
+    return near(a, k, ion_judge_tolerance(k, tol_abs, tol_rel));
 }
 
-int ion_judge_sign_flipped(double a, double k, double tol_abs, double tol_rel)
+double ion_judge_mistake_tolerance(double m, double k, double tol_abs, double tol_rel)
 {
-    return k != 0 && ion_judge_within(-a, k, tol_abs, tol_rel);
+    double tol = ion_judge_tolerance(k, tol_abs, tol_rel);
+    if (k == 0)
+        return fmin(tol, fabs(m) / 2);
+    return fmin(tol / fabs(k), 0.5) * fabs(m);
 }
 
-ion_judge_note ion_judge_read_number(const char *text, const ion_unit *unit, double *value, double *si,
-                                     const ion_unit **written, char *why, size_t n)
+/* Reads a numeric answer into j (value, value_si, unit, usable); 0, or -1
+ * with j's verdict and note set when it is not a number of the part's
+ * dimension. */
+static int read_number(const ion_part_key *p, const char *text, ion_judgement *j)
 {
     double v;
     const ion_unit *u = NULL;
-    *written = NULL;
-    if (ion_parse_quantity(text, &v, &u, why, (int)n) < 0)
-        return ION_JUDGE_NOTE_NOT_NUMBER;
-    *written = u;
-    if (u && u->dim != unit->dim)
-        return ION_JUDGE_NOTE_DIMENSION;
-    *si = ion_to_si(u ? u : unit, v);
-    *value = u ? ion_from_si(unit, *si) : v;
-    return ION_JUDGE_NOTE_NONE;
+    if (ion_parse_quantity(text, &v, &u, j->detail, (int)sizeof j->detail) < 0) {
+        j->verdict = ION_VERDICT_INVALID;
+        j->note = ION_JUDGE_NOTE_NOT_NUMBER;
+        return -1;
+    }
+    j->detail[0] = '\0';
+    j->unit = u;
+    if (u && u->dim != p->unit->dim) {
+        j->note = ION_JUDGE_NOTE_DIMENSION;
+        return -1;
+    }
+    j->value_si = ion_to_si(u ? u : p->unit, v);
+    j->value = u && u != p->unit ? ion_from_si(p->unit, j->value_si) : v;
+    j->usable = 1;
+    return 0;
 }
 
 /* ---- choices --------------------------------------------------------------- */
@@ -136,7 +165,7 @@ void ion_judge_list(const char *const *ids, size_t count, const char *sep, char 
         used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? sep : "", ids[i]);
 }
 
-/* ---- one answer to a part of an instance ----------------------------------- */
+/* ---- one answer to one part -------------------------------------------------- */
 
 /* Copies answer without surrounding blanks into buf; 0, or -1 when it does
  * not fit (no answer anybody types is that long). */
@@ -154,117 +183,136 @@ static int trimmed(const char *answer, char *buf, size_t n)
     return 0;
 }
 
-/* Among the mistakes that match the choice id (when not NULL) or the value
- * a (in the part's unit), the one with the highest credit: fills out and
- * returns 1, or 0 when none matches. */
-static int best_mistake(const ion_part *p, const ion_part_inst *pi, const char *id, double a,
-                        ion_judgement *out)
+/* j earns credit (0..1) for what it matched. */
+static void credit(ion_judgement *j, double c)
+{
+    j->credit = c;
+    j->verdict = c > 0 ? ION_VERDICT_PARTIAL : ION_VERDICT_WRONG;
+}
+
+/* Among the author's mistakes that match, the one with the highest credit
+ * (the first of equals): its index, or -1. */
+static int best_mistake(const ion_part_key *p, const ion_judgement *j)
 {
     int best = -1;
     for (size_t k = 0; k < p->nmistakes; k++) {
-        if (!pi->mistake_ok[k])
-            continue;
-        const ion_val *m = &pi->mistakes[k];
-        int match = id ? (m->type == ION_T_STR && m->str && !strcmp(id, m->str))
-                       : (m->type == ION_T_NUM &&
-                          ion_judge_within(a, ion_from_si(p->unit, m->num), p->tol_abs, p->tol_rel));
-        if (match && (best < 0 || p->mistakes[k].credit > p->mistakes[best].credit))
+        const ion_judge_mistake *m = &p->mistakes[k];
+        int match;
+        if (p->kind == ION_ANSWER_NUMERIC)
+            match = near(j->value, m->value, ion_judge_mistake_tolerance(m->value, p->value, p->tol_abs, p->tol_rel));
+        else if (p->kind == ION_ANSWER_CHOICE)
+            match = m->str && !strcmp(m->str, p->ids[j->chosen]);
+        else
+            match = m->str && ((m->str[0] == p->letters[j->chosen] && !m->str[1]) || !strcmp(m->str, p->ids[j->chosen]));
+        if (match && (best < 0 || m->credit > p->mistakes[best].credit))
             best = (int)k;
     }
-    if (best < 0)
-        return 0;
-    out->mistake = best;
-    out->credit = p->mistakes[best].credit;
-    out->verdict = out->credit > 0 ? ION_JUDGE_PARTIAL : ION_JUDGE_WRONG;
-    return 1;
+    return best;
 }
 
-static void judge_numeric(const ion_part *p, const ion_part_inst *pi, const char *text, ion_judgement *out)
+/* The generic slips of a numeric part: the value x1000, /1000, or with the
+ * other sign. 1 with j filled when one matches. */
+static int slip(const ion_part_key *p, ion_judgement *j)
 {
-    double a;
-    out->note = ion_judge_read_number(text, p->unit, &a, &out->value_si, &out->unit, out->detail,
-                                      sizeof out->detail);
-    if (out->note == ION_JUDGE_NOTE_NOT_NUMBER) {
-        out->verdict = ION_JUDGE_UNREADABLE;
-        return;
+    static const double factors[] = {1000, 0.001, -1};
+    for (size_t i = 0; i < sizeof factors / sizeof factors[0]; i++) {
+        double m = p->value * factors[i];
+        if (m == 0 || !near(j->value, m, ion_judge_mistake_tolerance(m, p->value, p->tol_abs, p->tol_rel)))
+            continue;
+        j->note = factors[i] < 0 ? ION_JUDGE_NOTE_SIGN : ION_JUDGE_NOTE_SCALE;
+        j->factor = factors[i];
+        credit(j, factors[i] < 0 ? p->sign_credit : p->slip_credit);
+        return 1;
     }
-    out->detail[0] = '\0';
-    if (out->note == ION_JUDGE_NOTE_DIMENSION)
-        return;
-    double key = ion_from_si(p->unit, pi->answer.num);
-    if (ion_judge_within(a, key, p->tol_abs, p->tol_rel)) {
-        out->verdict = ION_JUDGE_RIGHT;
-        out->credit = 1;
-        return;
-    }
-    if (!best_mistake(p, pi, NULL, a, out) && ion_judge_sign_flipped(a, key, p->tol_abs, p->tol_rel))
-        out->note = ION_JUDGE_NOTE_SIGN;
+    return 0;
 }
 
-static void judge_choice(const ion_part *p, const ion_part_inst *pi, const char *text, ion_judgement *out)
+static void judge_numeric(const ion_part_key *p, const char *text, ion_judgement *j)
 {
-    long k = ion_judge_choice(text, (const char *const *)p->choices, p->nchoices);
-    if (k < 0) {
-        out->verdict = ION_JUDGE_UNREADABLE;
-        out->note = ION_JUDGE_NOTE_NOT_CHOICE;
+    if (read_number(p, text, j) < 0)
+        return;
+    if (ion_judge_within(j->value, p->value, p->tol_abs, p->tol_rel)) {
+        j->verdict = ION_VERDICT_RIGHT;
+        j->credit = 1;
         return;
     }
-    const char *id = p->choices[k];
-    if (pi->answer.str && !strcmp(id, pi->answer.str)) {
-        out->verdict = ION_JUDGE_RIGHT;
-        out->credit = 1;
+    int m = best_mistake(p, j);
+    if (m >= 0) {
+        j->mistake = m;
+        credit(j, p->mistakes[m].credit);
         return;
     }
-    best_mistake(p, pi, id, 0, out);
+    slip(p, j);
 }
 
-static void judge_mcq(const ion_part *p, const ion_part_inst *pi, const char *text, ion_judgement *out)
+static void judge_choice(const ion_part_key *p, const char *text, ion_judgement *j)
 {
-    /* The options in the order shown: letter A is option order[0]. */
-    char letters[ION_MAX_OPTIONS];
-    const char *ids[ION_MAX_OPTIONS];
-    size_t n = p->noptions < ION_MAX_OPTIONS ? p->noptions : ION_MAX_OPTIONS;
-    for (size_t i = 0; i < n; i++) {
-        letters[i] = (char)('A' + i);
-        ids[i] = p->options[pi->order[i]].id;
-    }
-    long k = ion_judge_mcq(text, letters, ids, n);
-    if (k < 0) {
-        out->verdict = ION_JUDGE_UNREADABLE;
-        out->note = ION_JUDGE_NOTE_NOT_LETTER;
+    j->chosen = p->kind == ION_ANSWER_CHOICE ? ion_judge_choice(text, p->ids, p->nids)
+                                             : ion_judge_mcq(text, p->letters, p->ids, p->nids);
+    if (j->chosen < 0) {
+        j->verdict = ION_VERDICT_INVALID;
+        j->note = p->kind == ION_ANSWER_MCQ ? ION_JUDGE_NOTE_NOT_LETTER
+                  : j->chosen == -2         ? ION_JUDGE_NOTE_AMBIGUOUS
+                                            : ION_JUDGE_NOTE_NOT_CHOICE;
+        j->chosen = -1;
         return;
     }
-    if (letters[k] == pi->letter) {
-        out->verdict = ION_JUDGE_RIGHT;
-        out->credit = 1;
+    int right = p->kind == ION_ANSWER_CHOICE ? !strcmp(p->ids[j->chosen], p->answer)
+                                             : p->letters[j->chosen] == p->answer[0];
+    if (right) {
+        j->verdict = ION_VERDICT_RIGHT;
+        j->credit = 1;
+        return;
+    }
+    int m = best_mistake(p, j);
+    if (m >= 0) {
+        j->mistake = m;
+        credit(j, p->mistakes[m].credit);
     }
 }
 
-void ion_judge_answer(const ion_instance *in, size_t part, const char *answer, ion_judgement *out)
+void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *out)
 {
-    const ion_part *p = &in->t->parts[part];
-    const ion_part_inst *pi = &in->parts[part];
     memset(out, 0, sizeof *out);
-    out->verdict = ION_JUDGE_WRONG;
+    out->verdict = ION_VERDICT_WRONG;
     out->mistake = -1;
+    out->chosen = -1;
     char text[256];
     if (trimmed(answer, text, sizeof text)) {
-        out->verdict = ION_JUDGE_UNREADABLE;
+        out->verdict = ION_VERDICT_INVALID;
         out->note = p->kind == ION_ANSWER_NUMERIC ? ION_JUDGE_NOTE_NOT_NUMBER
                   : p->kind == ION_ANSWER_CHOICE  ? ION_JUDGE_NOTE_NOT_CHOICE
                                                   : ION_JUDGE_NOTE_NOT_LETTER;
         snprintf(out->detail, sizeof out->detail, "the answer is too long");
         return;
     }
-    switch (p->kind) {
-    case ION_ANSWER_NUMERIC:
-        judge_numeric(p, pi, text, out);
-        break;
-    case ION_ANSWER_CHOICE:
-        judge_choice(p, pi, text, out);
-        break;
-    case ION_ANSWER_MCQ:
-        judge_mcq(p, pi, text, out);
-        break;
-    }
+    if (p->kind == ION_ANSWER_NUMERIC)
+        judge_numeric(p, text, out);
+    else
+        judge_choice(p, text, out);
+}
+
+int ion_judge_carried(const ion_part_key *p, const ion_val *carried, ion_judgement *j)
+{
+    if (j->verdict == ION_VERDICT_RIGHT || j->verdict == ION_VERDICT_INVALID)
+        return 0;
+    int hit;
+    if (p->kind == ION_ANSWER_NUMERIC)
+        hit = j->usable && carried->type == ION_T_NUM &&
+              ion_judge_within(j->value, ion_from_si(p->unit, carried->num), p->tol_abs, p->tol_rel);
+    else
+        hit = p->kind == ION_ANSWER_CHOICE && j->chosen >= 0 && carried->type == ION_T_STR && carried->str &&
+              !strcmp(carried->str, p->ids[j->chosen]);
+    if (!hit)
+        return 0;
+    j->verdict = ION_VERDICT_CARRIED;
+    j->credit = 1;
+    j->mistake = -1;
+    j->note = ION_JUDGE_NOTE_NONE;
+    return 1;
+}
+
+void ion_judge_answer(const ion_instance *in, size_t part, const char *answer, ion_judgement *out)
+{
+    ion_judge_part(&in->parts[part].key, answer, out);
 }

@@ -1,22 +1,27 @@
-/* Judging one answer to one part, by the rules of SPEC.md "Grading". The
- * rules are here once, each as one function, and both the grader (grade.c,
- * against the answer key) and the drill (ion_judge_answer, against an
- * instance) use them:
+/* The one judge: one answer to one part, by the rules of SPEC.md
+ * "Grading", for the drill, the grader and the web alike. It takes the
+ * part's key (partkey.h: the per-student model, filled from an instance or
+ * read back from key.xml) and gives one verdict.
  *
  *   numeric  read with ion_parse_quantity (decimal comma, Unicode minus,
  *            e notation, a unit or none); no unit means the part's unit; a
- *            unit of another dimension is wrong (ion_judge_read_number).
- *            Right when |a - k| <= max(tol-abs, tol-rel * |k|) in the
- *            part's unit (ion_judge_within). Otherwise the matching mistake
- *            (within the part's tolerance around the mistake's value) with
- *            the highest credit gives its credit; with none, an answer that
- *            is right but for its sign says so (ion_judge_sign_flipped).
+ *            unit of another dimension is wrong. Right when
+ *            |a - k| <= max(tol-abs, tol-rel * |k|) in the part's unit,
+ *            with no slack (the key holds exact values). Otherwise the
+ *            matching author mistake with the highest credit; then the
+ *            generic slips (the value x1000 or /1000, the other sign) with
+ *            the part's slip and sign credits. A mistake or slip m is
+ *            matched within the key's relative precision carried to m
+ *            (ion_judge_mistake_tolerance), so a slip to a small value
+ *            never takes an answer of 0.
  *   choice   one of the part's ids, ignoring case, blanks and punctuation,
  *            or a synonym students write ("outwards", "外向"); "out" is
- *            never "outward" (ion_judge_choice). A mistake whose value is
- *            that id matches.
+ *            never "outward". A mistake whose value is that id matches.
  *   mcq      the letter shown (A, B, ...: "b", "(B)", "B."), or the
- *            option's id (ion_judge_mcq).
+ *            option's id; a mistake naming that letter or id matches.
+ *
+ * Carried forward (grader): ion_judge_carried upgrades a judgement when the
+ * answer is what the student's own earlier answers give.
  *
  * Nothing here allocates or prints. */
 #ifndef ION_JUDGE_H
@@ -24,59 +29,75 @@
 
 #include <stddef.h>
 
+#include "expr.h"
 #include "instance.h"
+#include "partkey.h"
 #include "units.h"
 
+/* The verdict on one part, the same everywhere (drill, gradebook, web). */
 typedef enum {
-    ION_JUDGE_RIGHT = 0,
-    ION_JUDGE_PARTIAL,    /* a mistake with credit > 0 */
-    ION_JUDGE_WRONG,      /* 0 points (a mistake with credit 0 included) */
-    ION_JUDGE_UNREADABLE, /* not a number, not one of the choices, not a letter */
-} ion_judge_verdict;
+    ION_VERDICT_MISSING = 0, /* no submission from this student */
+    ION_VERDICT_BLANK,       /* the part was not answered */
+    ION_VERDICT_INVALID,     /* unreadable, not a choice, or answered twice: 0 */
+    ION_VERDICT_WRONG,       /* 0 (a mistake with credit 0 included) */
+    ION_VERDICT_PARTIAL,     /* a mistake or slip with credit > 0 */
+    ION_VERDICT_CARRIED,     /* right from the student's own earlier answer: full */
+    ION_VERDICT_RIGHT,
+} ion_verdict;
+
+/* "missing", "blank", "invalid", "wrong", "partial", "carried", "right". */
+const char *ion_verdict_name(ion_verdict v);
 
 /* Why, besides the verdict. */
 typedef enum {
     ION_JUDGE_NOTE_NONE = 0,
-    ION_JUDGE_NOTE_SIGN,       /* wrong, matches no mistake, but is right with the other sign */
+    ION_JUDGE_NOTE_SIGN,       /* the value with the other sign (a generic slip) */
+    ION_JUDGE_NOTE_SCALE,      /* the value x1000 or /1000 (a generic slip; factor says which) */
     ION_JUDGE_NOTE_DIMENSION,  /* wrong: a unit of another dimension (unit says which) */
-    ION_JUDGE_NOTE_NOT_NUMBER, /* unreadable: detail has the parser's reason */
-    ION_JUDGE_NOTE_NOT_CHOICE, /* unreadable: not one of the part's choice ids */
-    ION_JUDGE_NOTE_NOT_LETTER, /* unreadable: not one of the mcq letters */
+    ION_JUDGE_NOTE_NOT_NUMBER, /* invalid: detail has the parser's reason */
+    ION_JUDGE_NOTE_NOT_CHOICE, /* invalid: not one of the part's choice ids */
+    ION_JUDGE_NOTE_AMBIGUOUS,  /* invalid: could be more than one of the choice ids */
+    ION_JUDGE_NOTE_NOT_LETTER, /* invalid: not one of the mcq letters */
 } ion_judge_note;
 
 typedef struct {
-    ion_judge_verdict verdict;
-    double credit;         /* 1 right, a mistake's credit, or 0 */
-    int mistake;           /* index of the matched mistake of the part, or -1 */
+    ion_verdict verdict;   /* INVALID, WRONG, PARTIAL, CARRIED or RIGHT */
+    double credit;         /* 1 right or carried, a mistake's or slip's credit, or 0 */
+    int mistake;           /* index in the part key's mistakes, or -1 */
     ion_judge_note note;
+    double factor;         /* NOTE_SCALE: 1000 or 0.001 */
     const ion_unit *unit;  /* numeric: the unit written, or NULL when none */
-    double value_si;       /* numeric: the answer in SI (when readable) */
+    int usable;            /* numeric: a number of the part's dimension */
+    double value;          /* ... in the part's unit */
+    double value_si;       /* ... in SI */
+    long chosen;           /* choice, mcq: the index in ids, or -1 */
     char detail[128];      /* NOT_NUMBER: "unknown unit 'mVV'", else "" */
 } ion_judgement;
 
-/* Judges answer (UTF-8, surrounding blanks ignored) against part `part` of
- * a generated instance and fills *out. */
-void ion_judge_answer(const ion_instance *in, size_t part, const char *answer,
-                      ion_judgement *out);
+/* Judges answer (UTF-8, surrounding blanks ignored) against the part key. */
+void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *out);
 
-/* ---- the rules, for callers that hold parts their own way (the grader) ---- */
+/* The carried-forward rule: when j is neither right nor invalid and the
+ * answer is what the student's own earlier answers give (carried: a
+ * number in SI, or a choice id), j becomes CARRIED with credit 1 and 1 is
+ * returned; else 0 and j is unchanged. */
+int ion_judge_carried(const ion_part_key *p, const ion_val *carried, ion_judgement *j);
+
+/* Judges answer against part `part` of a generated instance (the drill). */
+void ion_judge_answer(const ion_instance *in, size_t part, const char *answer, ion_judgement *out);
+
+/* ---- the rules, one function each (the bank check uses them) ---- */
 
 /* The tolerance around k: max(tol_abs, tol_rel * |k|), in k's unit. */
 double ion_judge_tolerance(double k, double tol_abs, double tol_rel);
 
-/* a is right for k: |a - k| <= ion_judge_tolerance(k, ...), with room for
- * the last digits of a key written with %.10g. Any one unit for all. */
+/* a is right for k: |a - k| <= ion_judge_tolerance(k, ...). */
 int ion_judge_within(double a, double k, double tol_abs, double tol_rel);
 
-/* a is wrong for k but right with the other sign. */
-int ion_judge_sign_flipped(double a, double k, double tol_abs, double tol_rel);
-
-/* Reads a numeric answer to a part in `unit`. Returns ION_JUDGE_NOTE_NONE
- * with *value (in the part's unit) and *si set; ION_JUDGE_NOTE_NOT_NUMBER
- * with why (n bytes) saying what is wrong; or ION_JUDGE_NOTE_DIMENSION.
- * *written is the unit written, or NULL when none was. */
-ion_judge_note ion_judge_read_number(const char *text, const ion_unit *unit, double *value, double *si,
-                                     const ion_unit **written, char *why, size_t n);
+/* The tolerance around a mistake or slip value m of a part whose key is
+ * k: the key's relative precision carried to m (at most half of |m|), so
+ * that the interval never holds 0 unless m is 0. */
+double ion_judge_mistake_tolerance(double m, double k, double tol_abs, double tol_rel);
 
 /* The index of the choice among ids[0..n) that the answer names, -1 when
  * none does, -2 when more than one could be meant. */

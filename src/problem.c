@@ -350,6 +350,8 @@ static int add_part(builder *b, xmlNodePtr n)
     p->tol_abs = attr_num(n, "tol-abs", 0);
     p->tol_rel = attr_num(n, "tol-rel", 0);
     p->sigfigs = (int)attr_num(n, "sigfigs", DEFAULT_SIGFIGS);
+    p->slip_credit = attr_num(n, "slip-credit", ION_SLIP_CREDIT);
+    p->sign_credit = attr_num(n, "sign-credit", ION_SIGN_CREDIT);
     p->unit = ion_unit_find(unit ? unit : "1");
     int rc = 0;
     if (!p->unit)

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "expr.h"
+#include "partkey.h"
 #include "units.h"
 
 /* A text in the languages we ship; en is required, zh may be NULL. The
@@ -62,7 +63,6 @@ typedef struct {
     ion_i18n text;
 } ion_option;
 
-typedef enum { ION_ANSWER_NUMERIC, ION_ANSWER_CHOICE, ION_ANSWER_MCQ } ion_answer_kind;
 
 typedef struct {
     char id[8];            /* "a", "b", ... */
@@ -74,6 +74,8 @@ typedef struct {
     double tol_abs;        /* in the part's unit */
     double tol_rel;
     int sigfigs;           /* shown in keys and solutions; default 4 */
+    double slip_credit;    /* generic slips (partkey.h): x1000 or /1000 */
+    double sign_credit;    /* ... the other sign */
     /* choice */
     char **choices;
     size_t nchoices;

@@ -65,7 +65,9 @@ grep -q "checked $n templates" "$tmp/out" || no "bank check problems/ did not ch
 "$bin" bank check tests/data/problems-illposed.xml --samples 300 >"$tmp/out" 2>"$tmp/err"
 [ $? = 1 ] || no "bank check of ill-posed templates should exit 1"
 for rule in "within the tolerance of the answer" "contains zero" "is not one of its choices" \
-            "cannot meet its requires" "has no value"; do
+            "cannot meet its requires" "has no value" \
+            "bad-mistake-zero: seed [0-9]*: part a: mistake 1 (Vm + 65\[mV\]) gives 0 mV, whose interval contains zero" \
+            "bad-mistake-overlap: seed [0-9]*: part a: the intervals of mistakes 1 .* and 2 .*, of different credits, overlap"; do
     grep -q "$rule" "$tmp/err" || no "bank check did not report: $rule"
 done
 grep -q "good-one" "$tmp/err" && no "the well-posed control was reported"

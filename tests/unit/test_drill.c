@@ -95,60 +95,60 @@ static void test_judge_numeric(void **state)
     ion_instance in;
     make_instance(&in, "drive-k", 1); /* DF = 4.000 mV, tolerance 0.5 mV */
     assert_true(fabs(in.parts[0].answer.num - 0.004) < 1e-9);
-    assert_int_equal(judge(&in, 0, "4").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, " 4.4 mV ").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, "3,6").verdict, ION_JUDGE_RIGHT);       /* decimal comma */
-    assert_int_equal(judge(&in, 0, "0.004 V").verdict, ION_JUDGE_RIGHT);   /* converted */
-    assert_int_equal(judge(&in, 0, "4000 uV").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, "4e0mV").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, "4.6").verdict, ION_JUDGE_WRONG);       /* outside the tolerance */
+    assert_int_equal(judge(&in, 0, "4").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, " 4.4 mV ").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, "3,6").verdict, ION_VERDICT_RIGHT);       /* decimal comma */
+    assert_int_equal(judge(&in, 0, "0.004 V").verdict, ION_VERDICT_RIGHT);   /* converted */
+    assert_int_equal(judge(&in, 0, "4000 uV").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, "4e0mV").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, "4.6").verdict, ION_VERDICT_WRONG);       /* outside the tolerance */
     /* The tolerance's edges are in, as for the grader (the rule of judge.h). */
-    assert_int_equal(judge(&in, 0, "4.5").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, "3.5 mV").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, "4.5").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, "3.5 mV").verdict, ION_VERDICT_RIGHT);
 
     /* The other sign: wrong, the matching mistake (credit 0) says why. */
     ion_judgement j = judge(&in, 0, "\xe2\x88\x92" "4 mV");  /* Unicode minus */
-    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.verdict, ION_VERDICT_WRONG);
     assert_int_equal(j.mistake, 0);
     assert_int_equal(j.note, ION_JUDGE_NOTE_NONE);
 
     /* Volts written as millivolts: the mistake with credit 0.5. */
     j = judge(&in, 0, "0.004");
-    assert_int_equal(j.verdict, ION_JUDGE_PARTIAL);
+    assert_int_equal(j.verdict, ION_VERDICT_PARTIAL);
     assert_int_equal(j.mistake, 1);
     assert_true(j.credit == 0.5);
 
     /* A unit of another dimension is wrong, and says so. */
     j = judge(&in, 0, "4 mM");
-    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.verdict, ION_VERDICT_WRONG);
     assert_int_equal(j.note, ION_JUDGE_NOTE_DIMENSION);
     assert_string_equal(j.unit->name, "mM");
 
     /* Not a number: unreadable, with the parser's reason. */
     j = judge(&in, 0, "four");
-    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(j.verdict, ION_VERDICT_INVALID);
     assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_NUMBER);
     assert_non_null(strstr(j.detail, "not a number"));
     j = judge(&in, 0, "4 mVV");
-    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(j.verdict, ION_VERDICT_INVALID);
     assert_non_null(strstr(j.detail, "unknown unit"));
-    assert_int_equal(judge(&in, 0, "").verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(judge(&in, 0, "").verdict, ION_VERDICT_INVALID);
     char longer[400];
     memset(longer, '1', sizeof longer - 1);
     longer[sizeof longer - 1] = '\0';
-    assert_int_equal(judge(&in, 0, longer).verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(judge(&in, 0, longer).verdict, ION_VERDICT_INVALID);
     ion_instance_release(&in);
 
     /* A dimensionless part, and one in ms. */
     make_instance(&in, "pump-tau", 1); /* 37.50 ms; 0.7693 */
-    assert_int_equal(judge(&in, 0, "0.0375 s").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, "37500").verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 0, "0.0375 s").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, "37500").verdict, ION_VERDICT_WRONG);
     j = judge(&in, 0, "-37.5");  /* no mistake for the sign here: the note says it */
-    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.verdict, ION_VERDICT_WRONG);
     assert_int_equal(j.mistake, -1);
     assert_int_equal(j.note, ION_JUDGE_NOTE_SIGN);
-    assert_int_equal(judge(&in, 1, "0.77").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 1, "0.23").verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 1, "0.77").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 1, "0.23").verdict, ION_VERDICT_WRONG);
     assert_int_equal(judge(&in, 1, "0.77 mV").note, ION_JUDGE_NOTE_DIMENSION);
     ion_instance_release(&in);
 }
@@ -159,50 +159,50 @@ static void test_judge_choice_and_mcq(void **state)
     ion_instance in;
     make_instance(&in, "drive-k", 1); /* b: outward (of outward inward none); c: out */
     assert_string_equal(in.parts[1].answer.str, "outward");
-    assert_int_equal(judge(&in, 1, "outward").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 1, " OutWard ").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 1, "outward").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 1, " OutWard ").verdict, ION_VERDICT_RIGHT);
     ion_judgement j = judge(&in, 1, "inward");
-    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.verdict, ION_VERDICT_WRONG);
     assert_int_equal(j.mistake, 0);
-    assert_int_equal(judge(&in, 1, "none").verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 1, "none").verdict, ION_VERDICT_WRONG);
     assert_int_equal(judge(&in, 1, "none").mistake, -1);
     /* Never "out" for "outward", nor the other way round. */
     j = judge(&in, 1, "out");
-    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(j.verdict, ION_VERDICT_INVALID);
     assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_CHOICE);
-    assert_int_equal(judge(&in, 2, "outward").verdict, ION_JUDGE_UNREADABLE);
-    assert_int_equal(judge(&in, 2, "OUT").verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 2, "outward").verdict, ION_VERDICT_INVALID);
+    assert_int_equal(judge(&in, 2, "OUT").verdict, ION_VERDICT_RIGHT);
     /* What students write, as the grader reads it: synonyms, any case,
      * blanks and punctuation; "outwards" is still not "out". */
-    assert_int_equal(judge(&in, 1, "outwards").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 1, "Outward current.").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 1, "\xe5\xa4\x96\xe5\x90\x91").verdict, ION_JUDGE_RIGHT); /* 外向 */
+    assert_int_equal(judge(&in, 1, "outwards").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 1, "Outward current.").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 1, "\xe5\xa4\x96\xe5\x90\x91").verdict, ION_VERDICT_RIGHT); /* 外向 */
     j = judge(&in, 1, "inwards");
-    assert_int_equal(j.verdict, ION_JUDGE_WRONG);
+    assert_int_equal(j.verdict, ION_VERDICT_WRONG);
     assert_int_equal(j.mistake, 0);
-    assert_int_equal(judge(&in, 2, "efflux").verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 2, "outwards").verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(judge(&in, 2, "efflux").verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 2, "outwards").verdict, ION_VERDICT_INVALID);
     ion_instance_release(&in);
 
     make_instance(&in, "concept-refractory", 3);
     char right[2] = {in.parts[0].letter, '\0'}, lower[2] = {(char)(in.parts[0].letter - 'A' + 'a'), '\0'};
     char other[2] = {in.parts[0].letter == 'A' ? 'B' : 'A', '\0'};
-    assert_int_equal(judge(&in, 0, right).verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, lower).verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, other).verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 0, right).verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, lower).verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, other).verdict, ION_VERDICT_WRONG);
     j = judge(&in, 0, "Z");
-    assert_int_equal(j.verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(j.verdict, ION_VERDICT_INVALID);
     assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_LETTER);
-    assert_int_equal(judge(&in, 0, "AB").verdict, ION_JUDGE_UNREADABLE);
+    assert_int_equal(judge(&in, 0, "AB").verdict, ION_VERDICT_INVALID);
     /* The letter as the grader reads it, or the option's id. */
     char paren[8], dotted[8];
     snprintf(paren, sizeof paren, "(%s)", lower);
     snprintf(dotted, sizeof dotted, "%s.", right);
-    assert_int_equal(judge(&in, 0, paren).verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, dotted).verdict, ION_JUDGE_RIGHT);
+    assert_int_equal(judge(&in, 0, paren).verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, dotted).verdict, ION_VERDICT_RIGHT);
     const ion_part *mcq = &in.t->parts[0];
-    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[right[0] - 'A']].id).verdict, ION_JUDGE_RIGHT);
-    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[other[0] - 'A']].id).verdict, ION_JUDGE_WRONG);
+    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[right[0] - 'A']].id).verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[other[0] - 'A']].id).verdict, ION_VERDICT_WRONG);
     ion_instance_release(&in);
 }
 
@@ -246,7 +246,7 @@ static void answer_for(const ion_drill_ask *ask, int right, char *buf, size_t n)
             snprintf(buf, n, "%.10g", key + f * (fabs(key) + 1));
             ion_judgement j;
             ion_judge_answer(ask->in, ask->part, buf, &j);
-            if (j.verdict == ION_JUDGE_WRONG && j.mistake < 0 && j.note == ION_JUDGE_NOTE_NONE)
+            if (j.verdict == ION_VERDICT_WRONG && j.mistake < 0 && j.note == ION_JUDGE_NOTE_NONE)
                 break;
         }
     }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "bank.h"
 #include "catalog.h"
 #include "core.h"
@@ -235,10 +237,49 @@ static void template_change_keeps_old_worksheets(void **state)
     ion_bank_close(b);
 }
 
+/* instances.data is valid JSON whatever a string holds (a string let or
+ * choice id with a quote, a backslash, a line break), read back by
+ * SQLite's json_valid and json_extract. */
+static void instance_json_is_valid(void **state)
+{
+    (void)state;
+    ion_template_list l = {0};
+    ion_error err = {0};
+    if (ion_templates_load("tests/data/problems-test.xml", NULL, &l, &err))
+        fail_msg("%s", err.msg);
+    ion_instance in;
+    assert_int_equal(ion_instance_init(&in, l.items[0]), 0);
+    assert_int_equal(ion_instance_generate(&in, 7, &err), 0);
+    size_t let = 0;
+    while (let < in.t->nvars && in.t->vars[let].kind != ION_LET)
+        let++;
+    assert_true(let < in.t->nvars);
+    in.vals[let].type = ION_T_STR;
+    in.vals[let].str = "a\"\\q\n\x01";
+    ion_strbuf b = {0};
+    assert_int_equal(ion_instance_json(&in, &b), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT json_valid(?1), json_extract(?1, '$.lets.%s')", in.t->vars[let].name);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, b.s, (int)b.len, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), "a\"\\q\n\x01");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    ion_strbuf_release(&b);
+    ion_instance_release(&in);
+    ion_template_list_release(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reproducible_and_per_student),
+        cmocka_unit_test(instance_json_is_valid),
         cmocka_unit_test(key_values_match_core),
         cmocka_unit_test(student_subsets),
         cmocka_unit_test(interrupted_run_changes_nothing),

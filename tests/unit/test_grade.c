@@ -410,7 +410,7 @@ static void test_unit_conversions(void **state)
         {"1a", "50", ION_VERDICT_RIGHT},        {"1a", "0.05 M", ION_VERDICT_RIGHT},
         {"1a", "50000 uM", ION_VERDICT_RIGHT},  {"1a", "5,0e4 \xc2\xb5M", ION_VERDICT_RIGHT},
         {"1a", "5e7 nM", ION_VERDICT_RIGHT},    {"1a", "50 mmol/L", ION_VERDICT_RIGHT},
-        {"1a", "50 M", ION_VERDICT_WRONG},      {"1a", "50 mV", ION_VERDICT_WRONG},
+        {"1a", "50 M", ION_VERDICT_PARTIAL},    {"1a", "50 mV", ION_VERDICT_WRONG}, /* x1000: a slip */
         {"1b", "0.12 nA", ION_VERDICT_RIGHT},   {"1b", "1.2e-10 A", ION_VERDICT_RIGHT},
         {"1b", "120 pS", ION_VERDICT_WRONG},    {"1c", "2500 pS", ION_VERDICT_RIGHT},
         {"1c", "0.0025 uS", ION_VERDICT_RIGHT}, {"1d", "37 C", ION_VERDICT_RIGHT},

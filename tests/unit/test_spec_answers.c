@@ -1,0 +1,165 @@
+/* Runs tests/spec/answers.txt (its format is at its top) against the one
+ * judge, ion_judge_part: every case, each failure with its line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "judge.h"
+
+#define SPEC "tests/spec/answers.txt"
+#define MAX_ITEMS 32
+
+typedef struct {
+    ion_part_key key;
+    char text[1024];                 /* the part line, cut into tokens */
+    const char *ids[MAX_ITEMS];
+    char letters[MAX_ITEMS];
+    ion_judge_mistake mistakes[MAX_ITEMS];
+} spec_part;
+
+/* Splits list (a,b,c) into out; the count. */
+static size_t split(char *list, const char **out)
+{
+    size_t n = 0;
+    for (char *t = strtok(list, ","); t && n < MAX_ITEMS; t = strtok(NULL, ","))
+        out[n++] = t;
+    return n;
+}
+
+static int read_part(spec_part *sp, const char *line, int lineno)
+{
+    memset(sp, 0, sizeof *sp);
+    snprintf(sp->text, sizeof sp->text, "%s", line);
+    ion_part_key *k = &sp->key;
+    k->points = 1;
+    k->sigfigs = 4;
+    k->slip_credit = ION_SLIP_CREDIT;
+    k->sign_credit = ION_SIGN_CREDIT;
+    k->unit = ion_unit_find("1");
+    k->mistakes = sp->mistakes;
+    char *save = NULL, *tok = strtok_r(sp->text, " \t", &save);
+    tok = strtok_r(NULL, " \t", &save);
+    if (!tok)
+        return -1;
+    k->kind = !strcmp(tok, "numeric") ? ION_ANSWER_NUMERIC : !strcmp(tok, "choice") ? ION_ANSWER_CHOICE : ION_ANSWER_MCQ;
+    if (strcmp(tok, "numeric") && strcmp(tok, "choice") && strcmp(tok, "mcq"))
+        return -1;
+    while ((tok = strtok_r(NULL, " \t", &save))) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            return -1;
+        *eq = '\0';
+        char *v = eq + 1;
+        if (!strcmp(tok, "value"))
+            k->value = strtod(v, NULL);
+        else if (!strcmp(tok, "unit") && !(k->unit = ion_unit_find(v)))
+            return -1;
+        else if (!strcmp(tok, "tol-abs"))
+            k->tol_abs = strtod(v, NULL);
+        else if (!strcmp(tok, "tol-rel"))
+            k->tol_rel = strtod(v, NULL);
+        else if (!strcmp(tok, "slip-credit"))
+            k->slip_credit = strtod(v, NULL);
+        else if (!strcmp(tok, "sign-credit"))
+            k->sign_credit = strtod(v, NULL);
+        else if (!strcmp(tok, "answer"))
+            k->answer = v;
+        else if (!strcmp(tok, "choices") || !strcmp(tok, "options")) {
+            k->nids = split(v, sp->ids);
+            k->ids = sp->ids;
+            for (size_t i = 0; tok[0] == 'o' && i < k->nids; i++)
+                sp->letters[i] = (char)('A' + i);
+            k->letters = tok[0] == 'o' ? sp->letters : NULL;
+        } else if (!strcmp(tok, "mistake") && k->nmistakes < MAX_ITEMS) {
+            char *colon = strrchr(v, ':');
+            if (!colon)
+                return -1;
+            *colon = '\0';
+            ion_judge_mistake *m = &sp->mistakes[k->nmistakes];
+            m->source = (int)k->nmistakes++;
+            m->credit = strtod(colon + 1, NULL);
+            if (k->kind == ION_ANSWER_NUMERIC)
+                m->value = strtod(v, NULL);
+            else
+                m->str = v;
+        } else if (strcmp(tok, "unit")) {
+            return -1;
+        }
+    }
+    (void)lineno;
+    return 0;
+}
+
+static const char *note_name(const ion_judgement *j, char *buf, size_t n)
+{
+    static const char *const names[] = {"none", "sign", "scale", "dimension", "not-number",
+                                        "not-choice", "ambiguous", "not-letter"};
+    if (j->mistake >= 0)
+        snprintf(buf, n, "mistake-%d", j->mistake + 1);
+    else
+        snprintf(buf, n, "%s", names[j->note]);
+    return buf;
+}
+
+static void test_spec(void **state)
+{
+    (void)state;
+    FILE *f = fopen(SPEC, "r");
+    assert_non_null(f);
+    static spec_part part;
+    int have_part = 0, lineno = 0, cases = 0, failures = 0;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        const char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s || *s == '#')
+            continue;
+        if (!strncmp(s, "part ", 5)) {
+            if (read_part(&part, s, lineno) < 0)
+                fail_msg("%s:%d: cannot read this part line", SPEC, lineno);
+            have_part = 1;
+            continue;
+        }
+        char *arrow = NULL;
+        for (char *a = strstr(line, " => "); a; a = strstr(a + 1, " => "))
+            arrow = a;
+        if (!arrow || !have_part)
+            fail_msg("%s:%d: neither a part nor a case (ANSWER => VERDICT SCORE [NOTE])", SPEC, lineno);
+        *arrow = '\0';
+        char verdict[32] = "", note[32] = "";
+        double score = -1;
+        if (sscanf(arrow + 4, "%31s %lf %31s", verdict, &score, note) < 2)
+            fail_msg("%s:%d: a case needs a verdict and a score", SPEC, lineno);
+        ion_judgement j;
+        ion_judge_part(&part.key, line, &j);
+        char got_note[32];
+        note_name(&j, got_note, sizeof got_note);
+        cases++;
+        if (strcmp(verdict, ion_verdict_name(j.verdict)) || fabs(score - j.credit) > 1e-12 ||
+            (*note && strcmp(note, got_note))) {
+            print_error("%s:%d: '%s': expected %s %g %s, the judge says %s %g %s\n", SPEC, lineno, line, verdict,
+                        score, note, ion_verdict_name(j.verdict), j.credit, got_note);
+            failures++;
+        }
+    }
+    fclose(f);
+    if (failures)
+        fail_msg("%d of %d cases failed", failures, cases);
+    assert_true(cases > 50);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_spec)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
