@@ -14,6 +14,7 @@ struct ion_csv {
     size_t len, pos;
     int line; /* the line pos is on */
     int failed;
+    char sep; /* ',' unless ion_csv_set_separator said otherwise */
     char *name;
     char *owned; /* the file's contents, when ion_csv_open read it */
     /* The current record: its fields back to back, each NUL-terminated. */
@@ -35,6 +36,7 @@ ion_csv *ion_csv_new(const char *buf, size_t len, const char *name)
     r->buf = buf;
     r->len = len;
     r->line = 1;
+    r->sep = ',';
     if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
         r->pos = 3;
     return r;
@@ -104,9 +106,14 @@ static int fail(ion_csv *r, ion_error *err, int line, const char *msg)
     return ion_fail(err, r->name, line, "%s", msg);
 }
 
-static int is_delim(char c)
+void ion_csv_set_separator(ion_csv *r, char sep)
 {
-    return c == ',' || c == '\r' || c == '\n';
+    r->sep = sep;
+}
+
+static int is_delim(const ion_csv *r, char c)
+{
+    return c == r->sep || c == '\r' || c == '\n';
 }
 
 /* Appends byte c to the current field, which began at data offset from. */
@@ -170,14 +177,14 @@ static int quoted(ion_csv *r, size_t from, ion_error *err)
             return -1;
         r->pos++;
     }
-    if (r->pos < r->len && !is_delim(r->buf[r->pos]))
+    if (r->pos < r->len && !is_delim(r, r->buf[r->pos]))
         return fail(r, err, r->line, "unexpected text after a closing quote");
     return 0;
 }
 
 static int unquoted(ion_csv *r, size_t from, ion_error *err)
 {
-    while (r->pos < r->len && !is_delim(r->buf[r->pos]))
+    while (r->pos < r->len && !is_delim(r, r->buf[r->pos]))
         if (put(r, r->buf[r->pos++], from, err))
             return -1;
     return 0;
@@ -229,7 +236,7 @@ int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
                       : unquoted(r, from, err);
         if (ret || end_field(r, from, err))
             return -1;
-        if (r->pos < r->len && r->buf[r->pos] == ',') {
+        if (r->pos < r->len && r->buf[r->pos] == r->sep) {
             r->pos++;
             continue;
         }

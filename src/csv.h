@@ -37,6 +37,10 @@ ion_csv *ion_csv_open(const char *path, ion_error *err);
 
 void ion_csv_free(ion_csv *r);
 
+/* Fields separated by sep (';' or '\t', as spreadsheets in comma-decimal
+ * locales write them) instead of ','; before the first ion_csv_next. */
+void ion_csv_set_separator(ion_csv *r, char sep);
+
 /* The name given to ion_csv_new (or the path), for messages; owned by r. */
 const char *ion_csv_name(const ion_csv *r);
 

@@ -1,17 +1,21 @@
 /* Submitted answer files: text, XML or a class CSV (see submission.h). */
 #include "submission.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <iconv.h>
 #include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "csv.h"
+#include "units.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "xmlsafe.h"
@@ -27,6 +31,7 @@ typedef struct {
 struct ion_sub_parser {
     char *xsd_path;
     ion_strbuf file;       /* ion_sub_parse_file's buffer */
+    ion_strbuf utf8;       /* a UTF-16 or UTF-32 file, converted */
     ion_strbuf buf;        /* the current submission's strings */
     raw_answer *raw;
     size_t nraw, cap_raw;
@@ -53,6 +58,7 @@ void ion_sub_parser_free(ion_sub_parser *p)
         return;
     free(p->xsd_path);
     ion_strbuf_release(&p->file);
+    ion_strbuf_release(&p->utf8);
     ion_strbuf_release(&p->buf);
     free(p->raw);
     free(p->answers);
@@ -93,6 +99,17 @@ static int lower_eq(const char *s, size_t n, const char *word)
             return 0;
     }
     return i == n && !word[i];
+}
+
+/* a and b are the same but for the case of ASCII letters. */
+static int equal_ignoring_case(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a, y = *b;
+        if ((x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) != (y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y))
+            return 0;
+    }
+    return !*a && !*b;
 }
 
 /* 1 when s[0..n) looks like a part id: digits, then one letter. */
@@ -203,10 +220,44 @@ static void note(ion_sub_parser *p, int line, const char *fmt, ...)
     ion_fail(&p->notes[p->nnotes++], p->name, line, "%s", msg);
 }
 
+/* Answers a and b (trimmed) say the same: the same words ignoring case,
+ * or the same quantity in the same unit (or both without one). */
+static int same_answer(const char *a, const char *b)
+{
+    double va, vb;
+    const ion_unit *ua, *ub;
+    if (equal_ignoring_case(a, b))
+        return 1;
+    if (ion_parse_quantity(a, &va, &ua, NULL, 0) < 0 || ion_parse_quantity(b, &vb, &ub, NULL, 0) < 0)
+        return 0;
+    if (!ua || !ub)
+        return !ua && !ub && va == vb;
+    return ua->dim == ub->dim && fabs(ion_to_si(ua, va) - ion_to_si(ub, vb)) <= 1e-9 * fabs(ion_to_si(ua, va));
+}
+
+/* The same part answered again with the same answer is one answer: the
+ * later copies go. (Different answers stay: the grader says the part was
+ * answered twice.) */
+static void drop_repeats(ion_sub_parser *p)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < p->nraw; i++) {
+        const char *part = p->buf.s + p->raw[i].part, *text = p->buf.s + p->raw[i].text;
+        int repeat = 0;
+        for (size_t j = 0; j < kept && !repeat; j++)
+            repeat = equal_ignoring_case(part, p->buf.s + p->raw[j].part) &&
+                     same_answer(p->buf.s + p->raw[j].text, text);
+        if (!repeat)
+            p->raw[kept++] = p->raw[i];
+    }
+    p->nraw = kept;
+}
+
 /* Hands the submission to fn, with the offsets made pointers. */
 static int deliver(ion_sub_parser *p, ion_submission *s, size_t worksheet, size_t student,
                    ion_submission_fn fn, void *ctx)
 {
+    drop_repeats(p);
     if (p->nraw > p->cap_answers) {
         ion_answer *a = realloc(p->answers, p->nraw * sizeof *a);
         if (!a)
@@ -237,8 +288,23 @@ static const char *not_text(const char *data, size_t len, int *line)
 {
     const unsigned char *u = (const unsigned char *)data;
     *line = 1;
-    if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
-        return "the file is UTF-16: save it as UTF-8";
+    static const struct {
+        const char *magic;
+        size_t n;
+        const char *what;
+    } formats[] = {
+        {"PK\x03\x04", 4, "a Word, OpenDocument or zip file, not plain text: save it as plain text"},
+        {"\xd0\xcf\x11\xe0", 4, "an old Word or Excel file, not plain text: save it as plain text"},
+        {"%PDF-", 5, "a PDF, not plain text: write the answers in the answer file"},
+        {"{\\rtf", 5, "a rich-text (RTF) file, not plain text: save it as plain text"},
+        {"\x89PNG", 4, "an image, not a text file"},
+        {"\xff\xd8\xff", 3, "an image, not a text file"},
+    };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (len >= formats[i].n && !memcmp(data, formats[i].magic, formats[i].n))
+            return formats[i].what;
+    if (len >= 4 && ((!u[0] && u[1]) || (u[0] && !u[1] && u[2] && !u[3])))
+        return "UTF-16 text without a byte order mark: save it as UTF-8";
     size_t bad = ion_utf8_invalid_at(data, len);
     for (size_t i = 0; i < len; i++) {
         unsigned c = u[i];
@@ -252,9 +318,80 @@ static const char *not_text(const char *data, size_t len, int *line)
     return NULL;
 }
 
+/* A file in UTF-16 or UTF-32 with a byte order mark (Notepad's
+ * "Unicode"), converted to UTF-8 in p->utf8. Returns 1 when converted,
+ * 0 when the file has no such mark, -1 with err filled when it does not
+ * convert. */
+static int from_utf16_32(ion_sub_parser *p, const char *data, size_t len, ion_error *err)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    const char *code = NULL;
+    size_t bom = 0;
+    if (len >= 4 && u[0] == 0xff && u[1] == 0xfe && !u[2] && !u[3])
+        code = "UTF-32LE", bom = 4;
+    else if (len >= 4 && !u[0] && !u[1] && u[2] == 0xfe && u[3] == 0xff)
+        code = "UTF-32BE", bom = 4;
+    else if (len >= 2 && u[0] == 0xff && u[1] == 0xfe)
+        code = "UTF-16LE", bom = 2;
+    else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff)
+        code = "UTF-16BE", bom = 2;
+    if (!code)
+        return 0;
+    iconv_t cd = iconv_open("UTF-8", code);
+    if (cd == (iconv_t)-1)
+        return ion_fail(err, p->name, 0, "cannot convert %s text", code);
+    ion_strbuf_reset(&p->utf8);
+    char *in = (char *)data + bom;
+    size_t left = len - bom;
+    int ret = 1;
+    while (left > 0 && ret > 0) {
+        if (ion_strbuf_grow(&p->utf8, left * 2 + 16)) {
+            ret = ion_fail(err, p->name, 0, "out of memory");
+            break;
+        }
+        char *out = p->utf8.s + p->utf8.len;
+        size_t room = left * 2 + 16, before = room;
+        if (iconv(cd, &in, &left, &out, &room) == (size_t)-1 && errno != E2BIG)
+            ret = ion_fail(err, p->name, 0, "the file says it is %s but is not valid %s text", code, code);
+        p->utf8.len += before - room;
+    }
+    iconv_close(cd);
+    return ret;
+}
+
 static size_t skip_bom(const char *data, size_t len)
 {
     return len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3) ? 3 : 0;
+}
+
+/* The separator of a class CSV whose header line starts at data: ',',
+ * ';' or a tab (spreadsheets in comma-decimal locales write the latter
+ * two), the one that splits the header into several fields with a student
+ * column among them; 0 when none does. */
+static char csv_separator(const char *data, size_t len)
+{
+    static const char seps[] = {',', ';', '\t'};
+    size_t end = 0;
+    while (end < len && data[end] != '\n' && data[end] != '\r')
+        end++;
+    for (size_t k = 0; k < sizeof seps; k++) {
+        int fields = 1, student = 0;
+        for (size_t a = 0, b = 0; b <= end; b++) {
+            if (b < end && data[b] != seps[k])
+                continue;
+            const char *s = data + a, *e = data + b;
+            trim(&s, &e);
+            if (e - s >= 2 && *s == '"' && e[-1] == '"')
+                s++, e--;
+            student |= student_header(s, (size_t)(e - s));
+            if (b < end)
+                fields++;
+            a = b + 1;
+        }
+        if (fields >= 2 && student)
+            return seps[k];
+    }
+    return 0;
 }
 
 ion_sub_format ion_sub_detect(const char *data, size_t len)
@@ -266,24 +403,7 @@ ion_sub_format ion_sub_detect(const char *data, size_t len)
         return ION_SUB_XML;
     if (i < len && data[i] == '#')
         return ION_SUB_TEXT;
-    /* A CSV header: several fields, one of them a student column. */
-    size_t end = i;
-    while (end < len && data[end] != '\n' && data[end] != '\r')
-        end++;
-    int fields = 1, student = 0;
-    for (size_t a = i, b = i; b <= end; b++) {
-        if (b < end && data[b] != ',')
-            continue;
-        const char *s = data + a, *e = data + b;
-        trim(&s, &e);
-        if (e - s >= 2 && *s == '"' && e[-1] == '"')
-            s++, e--;
-        student |= student_header(s, (size_t)(e - s));
-        if (b < end)
-            fields++;
-        a = b + 1;
-    }
-    return fields >= 2 && student ? ION_SUB_CSV : ION_SUB_TEXT;
+    return csv_separator(data + i, len - i) ? ION_SUB_CSV : ION_SUB_TEXT;
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -307,13 +427,47 @@ static int header_value(ion_sub_parser *p, const char *what, size_t *off, int *l
     return 0;
 }
 
+/* A part label at the start of a line and what ends it: "1a:", "1a =",
+ * "1a)", "(1a)", "1a." before a blank, with full-width ')' and '='.
+ * Returns the length of the separator after the label (the label is
+ * [*k0, *k1)), or 0 when the line does not start so. */
+static size_t part_label(const char *s, const char *end, const char **k0, const char **k1)
+{
+    int paren = s < end && *s == '(';
+    const char *k = s + paren, *e = k;
+    while (e < end && *e >= '0' && *e <= '9')
+        e++;
+    if (e == k || e >= end || !((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z')))
+        return 0;
+    e++;
+    *k0 = k;
+    *k1 = e;
+    const char *t = e;
+    if (paren) {
+        if (t >= end || *t != ')')
+            return 0;
+        t++;
+        return (size_t)(t - e); /* "(1a) 130.9": the ')' ends it */
+    }
+    while (t < end && (*t == ' ' || *t == '\t'))
+        t++;
+    if (t < end && (*t == ':' || *t == '=' || *t == ')'))
+        return (size_t)(t + 1 - e);
+    if (end - t >= 3 && (!memcmp(t, "\xef\xbc\x9a", 3) || !memcmp(t, "\xef\xbc\x89", 3) ||
+                         !memcmp(t, "\xef\xbc\x9d", 3))) /* ： ） ＝ */
+        return (size_t)(t + 3 - e);
+    if (t == e && t + 1 < end && *t == '.' && (t[1] == ' ' || t[1] == '\t'))
+        return 1;
+    return 0;
+}
+
 static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submission_fn fn,
                       void *ctx, ion_error *err)
 {
     ion_submission s = {.format = ION_SUB_TEXT, .line = 1, .content = data, .content_len = len};
     size_t worksheet = NO_OFFSET, student = NO_OFFSET;
     char shown[80];
-    const char *end = data + len;
+    const char *end = data + len, *k_start, *k_end;
     int line = 0;
     for (const char *pos = data + skip_bom(data, len); pos < end;) {
         const char *eol = memchr(pos, '\n', (size_t)(end - pos));
@@ -325,24 +479,30 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
         trim(&s0, &s1);
         if (s0 == s1 || *s0 == '#')
             continue;
-        /* The separator: ':' or a full-width colon (U+FF1A), whichever first. */
+        /* The separator: ':' or a full-width colon (U+FF1A), whichever
+         * first; or a part label ("1a = 130.9", "1a) 130.9", "(1a) ..."). */
         const char *colon = s0;
-        size_t seplen = 0;
-        for (; colon < s1; colon++) {
-            if (*colon == ':') {
-                seplen = 1;
-                break;
-            }
-            if (s1 - colon >= 3 && !memcmp(colon, "\xef\xbc\x9a", 3)) {
-                seplen = 3;
-                break;
+        size_t seplen = part_label(s0, s1, &k_start, &k_end);
+        if (seplen) {
+            colon = k_end;
+        } else {
+            k_start = s0;
+            for (; colon < s1; colon++) {
+                if (*colon == ':') {
+                    seplen = 1;
+                    break;
+                }
+                if (s1 - colon >= 3 && !memcmp(colon, "\xef\xbc\x9a", 3)) {
+                    seplen = 3;
+                    break;
+                }
             }
         }
         if (!seplen) {
             note(p, line, "'%s' is not 'PART: ANSWER'", ion_utf8_clip(s0, (size_t)(s1 - s0), shown, sizeof shown));
             continue;
         }
-        const char *k0 = s0, *k1 = colon, *v0 = colon + seplen, *v1 = s1;
+        const char *k0 = k_start, *k1 = colon, *v0 = colon + seplen, *v1 = s1;
         trim(&k0, &k1);
         /* " # ..." after an answer is a comment. */
         for (const char *h = v0; h < v1; h++)
@@ -558,9 +718,14 @@ static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submis
     /* A first pass refuses a broken file before any row is graded. */
     ion_csv_record rec;
     int rc;
+    size_t start = skip_bom(data, len);
+    while (start < len && (data[start] == ' ' || data[start] == '\t' || data[start] == '\r' || data[start] == '\n'))
+        start++;
+    char sep = csv_separator(data + start, len - start);
     ion_csv *r = ion_csv_new(data, len, p->name);
     if (!r)
         return ion_fail(err, p->name, 0, "out of memory");
+    ion_csv_set_separator(r, sep);
     while ((rc = ion_csv_next(r, &rec, err)) == 1)
         ;
     ion_csv_free(r);
@@ -568,6 +733,7 @@ static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submis
         return -1;
     if (!(r = ion_csv_new(data, len, p->name)))
         return ion_fail(err, p->name, 0, "out of memory");
+    ion_csv_set_separator(r, sep);
     csv_header h = {0};
     int ret = ion_csv_next(r, &rec, err) == 1 ? read_header(p, &rec, &h, err) : -1;
     int header_line = rec.line, rows = 0;
@@ -588,6 +754,13 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len, const char *n
 {
     reset(p, name ? name : "-");
     name = p->name;
+    int wide = len <= ION_SUBMISSION_MAX_CSV_BYTES ? from_utf16_32(p, data, len, err) : 0;
+    if (wide < 0)
+        return -1;
+    if (wide) {
+        data = p->utf8.s;
+        len = p->utf8.len;
+    }
     /* Size first: a huge file is refused for that, whatever it holds. */
     ion_sub_format f = ion_sub_detect(data, len);
     size_t max = f == ION_SUB_CSV ? ION_SUBMISSION_MAX_CSV_BYTES : ION_SUBMISSION_MAX_BYTES;

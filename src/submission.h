@@ -3,14 +3,23 @@
  *
  *   text  the blank answers/ID.txt filled in: `# comment` lines,
  *         `worksheet: NAME`, `student: ID`, `1a: -94.1 mV` (a full-width
- *         colon also works; ` # ...` after an answer is a comment);
+ *         colon also works; ` # ...` after an answer is a comment; part
+ *         labels as students write them also do: `1a = 130.9`, `1a) 130.9`,
+ *         `(1a) 130.9`, `1a. 130.9`);
  *   XML   <submission xmlns="urn:ionsheet:submission:1" worksheet="week5"
  *         student="s001"><answer part="1a">-94.1 mV</answer>...
  *         (schema/submission.xsd; no DOCTYPE, nothing loaded from outside);
  *   CSV   one file for a class, as LMS exports give: a header with a
  *         student column (`student`, `student id`, `id`, ...), part columns
  *         (`1a`, `1b`, ...), optionally `worksheet`; other columns (name,
- *         e-mail, ...) are ignored. One submission per row.
+ *         e-mail, ...) are ignored. One submission per row. Fields are
+ *         separated by ',', ';' or tabs, whichever splits the header into
+ *         a student column and others (sniffed: comma-decimal locales).
+ *
+ * Any of them may be UTF-8 (with or without a BOM), or UTF-16 or UTF-32
+ * with a BOM (converted). The same part answered twice with the same
+ * answer (ignoring case, or the same quantity in the same unit) is one
+ * answer; different answers are all kept for the grader.
  *
  * The parser only reads; whether the worksheet, the student and the parts
  * exist is the grader's business (grade.h). */
@@ -66,7 +75,7 @@ void ion_sub_parser_free(ion_sub_parser *p);
 /* Parses data[0..len) and calls fn for each submission in it (one, or one
  * per CSV row) until fn returns nonzero, which is then returned. Returns 0,
  * or -1 with err filled when the file is refused as a whole: empty, binary
- * or not UTF-8, too large, not well-formed or invalid XML, a DOCTYPE, a CSV
+ * (a Word, zip, PDF or image file says so) or not UTF-8, too large, not well-formed or invalid XML, a DOCTYPE, a CSV
  * without a student column, a gradebook CSV that ionsheet wrote. A file that holds no submission at all (no
  * student line and no answers) is refused too. */
 int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len,

@@ -221,6 +221,49 @@ static void test_csv(void **state)
     assert_string_equal(err.msg, "this is a gradebook, not a submission");
 }
 
+/* Issue 14: what real students hand in. */
+static void test_messy_files(void **state)
+{
+    (void)state;
+    seen v;
+    ion_error err;
+    /* Notepad's "Unicode" (UTF-16LE with a BOM), UTF-16BE, UTF-32 both ways. */
+    static const char utf16le[] = "\xff\xfes\0t\0u\0d\0e\0n\0t\0:\0 \0s\0001\0\n\0"
+                                  "1\0a\0:\0 \0\x12\x22" "7\0000\0\n\0";   /* U+2212 minus */
+    assert_int_equal(parse(utf16le, sizeof utf16le - 1, NULL, &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s1@1 1a=\xe2\x88\x92" "70@2 notes=0;");
+    static const char utf16be[] = "\xfe\xff\0s\0t\0u\0d\0e\0n\0t\0:\0s\0001\0\n\0001\0a\0=\0001\0\n";
+    assert_int_equal(parse(utf16be, sizeof utf16be - 1, NULL, &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s1@1 1a=1@2 notes=0;");
+    static const char utf32le[] = "\xff\xfe\0\0i\0\0\0d\0\0\0:\0\0\0x\0\0\0\n\0\0\0"
+                                  "1\0\0\0b\0\0\0)\0\0\0\x2e\x6c\0\0\n\0\0\0"; /* 1b) U+6C2E */
+    assert_int_equal(parse(utf32le, sizeof utf32le - 1, NULL, &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=x@1 1b=\xe6\xb0\xae@2 notes=0;");
+    static const char utf32be[] = "\0\0\xfe\xff\0\0\0i\0\0\0d\0\0\0:\0\0\0y\0\0\0\n";
+    assert_int_equal(parse(utf32be, sizeof utf32be - 1, NULL, &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=y@1 notes=0;");
+
+    /* Part labels: "1a = ", "1a)", "(1a)", "1a. ", full-width ')' and '='. */
+    assert_int_equal(parse_str("student: s\n1a = 130.9\n1b) 130.9 mV\n(1c) inward\n2a. -70\n"
+                               "2b\xef\xbc\x89 5\n2c\xef\xbc\x9d 6\n3a.5\n",
+                               &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s@1 1a=130.9@2 1b=130.9 mV@3 1c=inward@4 2a=-70@5 2b=5@6 2c=6@7 notes=1;");
+    assert_non_null(strstr(v.notes[0].msg, "'3a.5' is not 'PART: ANSWER'"));
+
+    /* The same answer twice is one answer; two different ones stay for the grader. */
+    assert_int_equal(parse_str("student: s\n1a: -70 mV\n1A: -70.0 mV\n1b: inward\n1b: Inward\n"
+                               "1c: 5\n1c: 5 mV\n2a: -0.07 V\n2a: -70 mV\n",
+                               &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s@1 1a=-70 mV@2 1b=inward@4 1c=5@6 1c=5 mV@7 2a=-0.07 V@8 notes=0;");
+
+    /* Class CSVs separated by ';' (with decimal commas) or by tabs. */
+    assert_int_equal(parse_str("Student;Name;1a;1b\ns1;Ada;-94,1;outward\ns2;\"Li; Bo\";-70;in\n", &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s1@2 1a=-94,1@2 1b=outward@2 notes=0;ws=- st=s2@3 1a=-70@3 1b=in@3 notes=0;");
+    assert_int_equal(ion_sub_detect("id\t1a\n", 6), ION_SUB_CSV);
+    assert_int_equal(parse_str("id\t1a\t1b\ns1\t1,5\t2\n", &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s1@2 1a=1,5@2 1b=2@2 notes=0;");
+}
+
 static void test_hostile(void **state)
 {
     (void)state;
@@ -237,7 +280,10 @@ static void test_hostile(void **state)
         {"\xef\xbb\xbf", 3, "empty file", 0},
         {"student: a\n1a: 1\0\n", 17, "binary", 2},
         {"\x7f" "ELF\x02\x01", 6, "binary", 1},
-        {"\xff\xfes\0t\0", 6, "UTF-16", 1},
+        {"\xfe\xff\xd8\x00\x00\x41", 6, "not valid UTF-16BE", 0}, /* a lone surrogate */
+        {"s\0t\0u\0d\0", 8, "UTF-16 text without a byte order mark", 1},
+        {"PK\x03\x04\x14\0\x06\0", 8, "Word, OpenDocument or zip", 1},         /* a .docx */
+        {"%PDF-1.7\n", 9, "a PDF", 1},
         {"student: a\n\n1a: \xe9t\xe9\n", 19, "UTF-8", 3},
         {"student: a\n1a: \xc0\xaf\n", 17, "UTF-8", 2},          /* overlong '/' */
         {"student: a\n1a: \xed\xa0\x80\n", 18, "UTF-8", 2},      /* a surrogate */
@@ -293,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_xml),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_messy_files),
         cmocka_unit_test(test_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
