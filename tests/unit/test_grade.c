@@ -581,7 +581,7 @@ static void test_carried(void **state)
         "student: s001\n1c: 10\n",
         "student: s001\n1a: minus eighty\n1c: 10\n",
         "student: s001\n1a: -80 mM\n1c: 10\n",
-        "student: s001\n1a: -80\n1a: -80\n1c: 10\n",
+        "student: s001\n1a: -80\n1a: -81\n1c: 10\n",
     };
     for (size_t i = 0; i < sizeof no_carry / sizeof no_carry[0]; i++) {
         assert_int_equal(grade_text(s, no_carry[i]), 0);
@@ -642,7 +642,7 @@ static void test_duplicates_and_unknown_parts(void **state)
 {
     (void)state;
     session *s = open_session("en");
-    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n2a: -5\n1A: -95\n9z: 1\n"), 0);
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n2a: -5\n1A: -96\n9z: 1\n"), 0);
     const ion_part_result *p = part_of(s->r, "1a");
     assert_int_equal(p->verdict, ION_VERDICT_INVALID);
     assert_non_null(strstr(p->note, "lines 2 and 4"));
@@ -657,6 +657,9 @@ static void test_duplicates_and_unknown_parts(void **state)
     assert_int_equal(s->graded, 2);
     assert_int_equal(part_of(ion_gradebook_result(s->gb, 0), "1a")->verdict, ION_VERDICT_INVALID);
     assert_int_equal(part_of(ion_gradebook_result(s->gb, 0), "2a")->verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_RIGHT);
+    /* The same answer twice is that answer (issue 14). */
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1A: -95.0\n"), 0);
     assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_RIGHT);
     close_session(s);
 }
