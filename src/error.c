@@ -16,3 +16,13 @@ int ion_fail(ion_error *err, const char *file, int line, const char *fmt, ...)
     va_end(ap);
     return -1;
 }
+
+const char *ion_strerror(int e)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%s", strerror(e));
+    /* "No space..." but not an acronym such as "EOF" */
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}

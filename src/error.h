@@ -16,4 +16,8 @@ int ion_fail(ion_error *err, const char *file, int line, const char *fmt, ...)
 #endif
     ;
 
+/* strerror(e) in lower case, as messages are ("no space left on
+ * device"); a static buffer. */
+const char *ion_strerror(int e);
+
 #endif

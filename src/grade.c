@@ -320,7 +320,10 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
 static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion_submission *s)
 {
     gb_slot *slot = &gb->slots[si];
-    size_t file = add_str(gb, s->file ? s->file : "");
+    /* The file's name only: the feedback and the database show it to the
+     * student, and a path would tell where the instructor keeps things. */
+    const char *base = s->file ? strrchr(s->file, '/') : NULL;
+    size_t file = add_str(gb, base ? base + 1 : s->file ? s->file : "");
     if (gb->buf.oom)
         return -1;
     if (!slot->parts && !(slot->parts = malloc(stu->nparts * sizeof *slot->parts)))

@@ -22,16 +22,6 @@ struct ion_outdir {
     char *path;
 };
 
-/* strerror in lower case, as messages are. */
-static const char *reason(int e)
-{
-    static char buf[128];
-    snprintf(buf, sizeof buf, "%s", strerror(e));
-    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-        buf[0] = (char)(buf[0] - 'A' + 'a');
-    return buf;
-}
-
 char *ion_path_join(const char *dir, const char *name)
 {
     ion_strbuf b = {0};
@@ -59,7 +49,7 @@ static int step(int fd, const char *name, const char *path, ion_error *err)
     int nfd = openat(fd, name, flags | O_NOFOLLOW);
     if (nfd < 0 && errno == ENOENT) {
         if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST)
-            return ion_fail(err, path, 0, "cannot create the directory: %s", reason(errno));
+            return ion_fail(err, path, 0, "cannot create the directory: %s", ion_strerror(errno));
         nfd = openat(fd, name, flags | O_NOFOLLOW);
     }
     if (nfd >= 0)
@@ -75,7 +65,7 @@ static int step(int fd, const char *name, const char *path, ion_error *err)
             return nfd;
         e = errno;
     }
-    return ion_fail(err, path, 0, "cannot open the directory: %s", reason(e));
+    return ion_fail(err, path, 0, "cannot open the directory: %s", ion_strerror(e));
 }
 
 /* The parts of a name ".NAME.PID.RANDOM.tmp" that ion_output_begin makes:
@@ -121,7 +111,7 @@ static ion_outdir *outdir_new(int fd, const char *path, ion_error *err)
     struct stat st;
     ion_outdir *d = NULL;
     if (fstat(fd, &st) != 0) {
-        ion_fail(err, path, 0, "cannot open the directory: %s", reason(errno));
+        ion_fail(err, path, 0, "cannot open the directory: %s", ion_strerror(errno));
     } else if (open_to_others(&st)) {
         ion_fail(err, path, 0, "refused: other users can write to this directory "
                                "(make it private, or sticky and your own)");
@@ -150,7 +140,7 @@ ion_outdir *ion_outdir_open(const char *path, ion_error *err)
     char *copy = strdup(path);
     int fd = copy ? open(path[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (fd < 0)
-        ion_fail(err, path, 0, "cannot open the directory: %s", copy ? reason(errno) : "out of memory");
+        ion_fail(err, path, 0, "cannot open the directory: %s", copy ? ion_strerror(errno) : "out of memory");
     char *save = NULL;
     for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; fd >= 0 && c; c = strtok_r(NULL, "/", &save)) {
         if (!strcmp(c, "."))
@@ -215,7 +205,7 @@ ion_output *ion_output_new(void)
 static int fail_file(ion_error *err, const ion_outdir *d, const char *name, const char *what, int e)
 {
     char *path = ion_path_join(d->path, name);
-    ion_fail(err, path ? path : name, 0, "%s: %s", what, reason(e));
+    ion_fail(err, path ? path : name, 0, "%s: %s", what, ion_strerror(e));
     free(path);
     return -1;
 }

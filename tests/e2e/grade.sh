@@ -105,15 +105,32 @@ if [ -f "$tmp/w1/key.xml" ]; then
     subs2=$(sqlite3 "$db" "select count(*) from submissions"); grades2=$(sqlite3 "$db" "select count(*) from grades")
     [ "$subs1:$grades1" = "$subs2:$grades2" ] || no "re-grading duplicated rows: $subs1:$grades1 -> $subs2:$grades2"
     [ "$subs1" = 14 ] || no "14 submissions expected, got $subs1"
-    # A key the database does not know: nothing recorded, exit 4, outputs still written.
+    # A key the database does not know: nothing recorded, exit 4, and no
+    # output either (one order everywhere: neither half of a failed run).
     dbion grade "$key" "$subs/s001.txt" --csv "$tmp/x.csv" --feedback "$tmp/x" >/dev/null 2>"$tmp/err"; rc=$?
     [ $rc = 4 ] || no "unknown worksheet in the database: exit $rc"
     [ "$(sqlite3 "$db" "select count(*) from submissions")" = 14 ] || no "a failed run recorded something"
-    [ -f "$tmp/x.csv" ] || no "outputs are written even when the database refuses"
+    [ -e "$tmp/x.csv" ] && no "a run the database refused wrote a gradebook"
+    [ -n "$(ls -A "$tmp/x" 2>/dev/null)" ] && no "a run the database refused left feedback: $(ls -A "$tmp/x")"
     [ "$(sqlite3 "$db" 'pragma integrity_check')" = ok ] || no "database integrity"
 else
     no "generate wrote no key"
 fi
+
+# ---- repeated messages are capped per file (issue 19.10) ----
+{ echo "student,1a,1z"; for i in $(seq 1 500); do echo "s001,-94.1,$i"; done; } >"$tmp/many.csv"
+ion grade "$key" "$tmp/many.csv" --csv "$tmp/many-book.csv" --feedback "$tmp/many-fb" >/dev/null 2>"$tmp/err"
+n=$(grep -c "many.csv" "$tmp/err")
+[ "$n" -le 11 ] || no "500 rows with an unknown part gave $n messages (10 and a count expected)"
+grep -q "many.csv: [0-9]* more messages about this file not shown" "$tmp/err" || no "no count of the messages not shown: $(tail -2 "$tmp/err")"
+
+# ---- the feedback names the submission's file, never its path (19.7) ----
+grep -q "^Submission: s001.txt$" "$tmp/fb/s001.txt" || no "feedback submission line: $(grep Submission "$tmp/fb/s001.txt")"
+grep -rq "$PWD\|$subs/" "$tmp/fb" && no "a path in the feedback: $(grep -r "$subs/" "$tmp/fb" | head -1)"
+
+# ---- private outputs (19.6): the gradebook 0600, feedback by the umask ----
+[ "$(stat -c %a "$tmp/book.csv")" = 600 ] || no "gradebook mode $(stat -c %a "$tmp/book.csv")"
+[ "$(stat -c %a "$tmp/fb/s001.txt")" = "$(printf '%o' $(( 0666 & ~$(umask) )))" ] || no "feedback mode $(stat -c %a "$tmp/fb/s001.txt")"
 
 [ $fail = 0 ] && echo "grade: all passed"
 exit $fail
