@@ -59,6 +59,8 @@ typedef struct {
 /* One allocation: the header, the code, the refs, the string pool. */
 struct ion_expr {
     ion_type type;
+    ion_dimension dim;
+    int dim_known;
     size_t ncode, nrefs;
     int *refs;
     char *pool;
@@ -77,6 +79,11 @@ typedef struct {
     fn_handler fn;
     const char *shape;      /* how to say the valid counts, or NULL */
     const char *domain_msg; /* what ION_EDOMAIN means here, or NULL */
+    /* Dimensions: one code per argument (see dim_code), a '*' before the
+     * group that repeats; res the result's code. 'a' and 'b' stand for
+     * one dimension each, whatever it is, the same in every place. */
+    const char *sig;
+    char res;
 } fn_row;
 
 static int fn_ln(const double *a, size_t n, ion_val *r)
@@ -329,51 +336,52 @@ static int fn_ljp_correct(const double *a, size_t n, ion_val *r)
 #define POW_MSG "power with no finite real value"
 
 static const fn_row fn_table[] = {
-    {"ln", 1, 1, 1, ION_T_NUM, fn_ln, NULL, LOG_MSG},
-    {"log10", 1, 1, 1, ION_T_NUM, fn_log10, NULL, LOG_MSG},
-    {"exp", 1, 1, 1, ION_T_NUM, fn_exp, NULL, "exp of a too large number"},
-    {"sqrt", 1, 1, 1, ION_T_NUM, fn_sqrt, NULL, "square root of a negative number"},
-    {"abs", 1, 1, 1, ION_T_NUM, fn_abs, NULL, NULL},
-    {"min", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_min, NULL, NULL},
-    {"max", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_max, NULL, NULL},
-    {"pow", 2, 2, 1, ION_T_NUM, fn_pow, NULL, POW_MSG},
+    {"ln", 1, 1, 1, ION_T_NUM, fn_ln, NULL, LOG_MSG, "1", '1'},
+    {"log10", 1, 1, 1, ION_T_NUM, fn_log10, NULL, LOG_MSG, "1", '1'},
+    {"exp", 1, 1, 1, ION_T_NUM, fn_exp, NULL, "exp of a too large number", "1", '1'},
+    {"sqrt", 1, 1, 1, ION_T_NUM, fn_sqrt, NULL, "square root of a negative number", "a", '~'},
+    {"abs", 1, 1, 1, ION_T_NUM, fn_abs, NULL, NULL, "a", 'a'},
+    {"min", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_min, NULL, NULL, "*a", 'a'},
+    {"max", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_max, NULL, NULL, "*a", 'a'},
+    {"pow", 2, 2, 1, ION_T_NUM, fn_pow, NULL, POW_MSG, "a1", '~'},
     {"round", 1, 2, 1, ION_T_NUM, fn_round, NULL,
-     "round needs a whole number of decimal places"},
-    {"nernst", 4, 4, 1, ION_T_NUM, fn_nernst, NULL, NULL},
-    {"nernst_act", 6, 6, 1, ION_T_NUM, fn_nernst_act, NULL, NULL},
-    {"activity_error", 4, 4, 1, ION_T_NUM, fn_activity_error, NULL, NULL},
+     "round needs a whole number of decimal places", "a1", 'a'},
+    {"nernst", 4, 4, 1, ION_T_NUM, fn_nernst, NULL, NULL, "1ccT", 'V'},
+    {"nernst_act", 6, 6, 1, ION_T_NUM, fn_nernst_act, NULL, NULL, "1cc11T", 'V'},
+    {"activity_error", 4, 4, 1, ION_T_NUM, fn_activity_error, NULL, NULL, "111T", 'V'},
     {"ghk", 5, ION_EXPR_MAX_ARGS - 3, 4, ION_T_NUM, fn_ghk,
-     "T and then P, z, out, in for each of 1 to 15 ions (1 + 4k arguments)", NULL},
-    {"ghk_current", 6, 6, 1, ION_T_NUM, fn_ghk_current, NULL, NULL},
+     "T and then P, z, out, in for each of 1 to 15 ions (1 + 4k arguments)", NULL, "T*a1cc", 'V'},
+    {"ghk_current", 6, 6, 1, ION_T_NUM, fn_ghk_current, NULL, NULL, "a1ccVT", 'j'},
     {"chord", 2, ION_EXPR_MAX_ARGS, 2, ION_T_NUM, fn_chord,
-     "g, E pairs for 1 to 32 ions (an even number of arguments)", NULL},
-    {"vm_pump", 3, 3, 1, ION_T_NUM, fn_vm_pump, NULL, NULL},
-    {"pump_offset", 2, 2, 1, ION_T_NUM, fn_pump_offset, NULL, NULL},
-    {"mullins_noda", 8, 8, 1, ION_T_NUM, fn_mullins_noda, NULL, NULL},
-    {"donnan_k_in", 3, 3, 1, ION_T_NUM, fn_donnan_k_in, NULL, NULL},
-    {"donnan_cl_in", 3, 3, 1, ION_T_NUM, fn_donnan_cl_in, NULL, NULL},
-    {"donnan_v", 4, 4, 1, ION_T_NUM, fn_donnan_v, NULL, NULL},
-    {"donnan_dosm", 3, 3, 1, ION_T_NUM, fn_donnan_dosm, NULL, NULL},
-    {"donnan_osm_in", 3, 3, 1, ION_T_NUM, fn_donnan_osm_in, NULL, NULL},
-    {"osmotic_pressure", 2, 2, 1, ION_T_NUM, fn_osmotic_pressure, NULL, NULL},
-    {"drive", 2, 2, 1, ION_T_NUM, fn_drive, NULL, NULL},
-    {"direction", 2, 2, 1, ION_T_STR, fn_direction, NULL, NULL},
-    {"ion_flow", 3, 3, 1, ION_T_STR, fn_ion_flow, NULL, NULL},
-    {"tau", 2, 2, 1, ION_T_NUM, fn_tau, NULL, NULL},
-    {"ions_per_s", 2, 2, 1, ION_T_NUM, fn_ions_per_s, NULL, NULL},
-    {"ljp_correct", 2, 2, 1, ION_T_NUM, fn_ljp_correct, NULL, NULL},
+     "g, E pairs for 1 to 32 ions (an even number of arguments)", NULL, "*aV", 'V'},
+    {"vm_pump", 3, 3, 1, ION_T_NUM, fn_vm_pump, NULL, NULL, "VgI", 'V'},
+    {"pump_offset", 2, 2, 1, ION_T_NUM, fn_pump_offset, NULL, NULL, "Ig", 'V'},
+    {"mullins_noda", 8, 8, 1, ION_T_NUM, fn_mullins_noda, NULL, NULL, "1accaccT", 'V'},
+    {"donnan_k_in", 3, 3, 1, ION_T_NUM, fn_donnan_k_in, NULL, NULL, "c1c", 'c'},
+    {"donnan_cl_in", 3, 3, 1, ION_T_NUM, fn_donnan_cl_in, NULL, NULL, "c1c", 'c'},
+    {"donnan_v", 4, 4, 1, ION_T_NUM, fn_donnan_v, NULL, NULL, "c1cT", 'V'},
+    {"donnan_dosm", 3, 3, 1, ION_T_NUM, fn_donnan_dosm, NULL, NULL, "c1c", 'c'},
+    {"donnan_osm_in", 3, 3, 1, ION_T_NUM, fn_donnan_osm_in, NULL, NULL, "c1c", 'c'},
+    {"osmotic_pressure", 2, 2, 1, ION_T_NUM, fn_osmotic_pressure, NULL, NULL, "cT", 'P'},
+    {"drive", 2, 2, 1, ION_T_NUM, fn_drive, NULL, NULL, "VV", 'V'},
+    {"direction", 2, 2, 1, ION_T_STR, fn_direction, NULL, NULL, "VV", '-'},
+    {"ion_flow", 3, 3, 1, ION_T_STR, fn_ion_flow, NULL, NULL, "1VV", '-'},
+    {"tau", 2, 2, 1, ION_T_NUM, fn_tau, NULL, NULL, "Cg", 't'},
+    {"ions_per_s", 2, 2, 1, ION_T_NUM, fn_ions_per_s, NULL, NULL, "I1", 'r'},
+    {"ljp_correct", 2, 2, 1, ION_T_NUM, fn_ljp_correct, NULL, NULL, "VV", 'V'},
 };
 #define FN_COUNT (sizeof fn_table / sizeof fn_table[0])
 
 static const struct {
     const char *name;
     double value;
+    ion_dimension dim; /* m kg s A K mol */
 } constants[] = {
-    {"R", ION_R},
-    {"F", ION_F},
-    {"N_A", ION_N_A},
-    {"pi", 3.14159265358979323846},
-    {"e", 2.71828182845904523536},
+    {"R", ION_R, {{2, 1, -2, 0, -1, -1}}},  /* J/(mol K) */
+    {"F", ION_F, {{0, 0, 1, 1, 0, -1}}},    /* C/mol */
+    {"N_A", ION_N_A, {{0, 0, 0, 0, 0, -1}}}, /* 1/mol */
+    {"pi", 3.14159265358979323846, {{0}}},
+    {"e", 2.71828182845904523536, {{0}}},
 };
 #define CONST_COUNT (sizeof constants / sizeof constants[0])
 
@@ -572,6 +580,9 @@ typedef struct {
     const ion_unit *unit;
     double num;       /* N_CONST values */
     const char *str;
+    ion_dimension dim; /* of a number; none for a bool */
+    uint8_t free;      /* dimension unknown (a slot with none given, a
+                          literal 0): fits any */
 } node;
 
 typedef struct {
@@ -586,6 +597,7 @@ typedef struct {
     int len, pos; /* the lexer's position */
     token tok;
     ion_resolve_fn resolve;
+    ion_slot_dim_fn slot_dim;
     void *ctx;
     node *nodes;
     int nnodes, cap;
@@ -837,6 +849,168 @@ static int need_cond(compiler *c, int i) { return need(c, i, "condition"); }
 
 static int is_const(const compiler *c, int i) { return c->nodes[i].kind == N_CONST; }
 
+/* -------- dimensions -------- */
+
+/* The dimension a signature code stands for; 0 when the code is no
+ * fixed dimension ('a', 'b', '.'). */
+static int dim_code(char code, ion_dimension *d)
+{
+    static const struct {
+        char code;
+        ion_dim dim;
+    } codes[] = {
+        {'1', ION_DIM_NONE}, {'V', ION_DIM_VOLTAGE}, {'c', ION_DIM_CONC}, {'T', ION_DIM_TEMP},
+        {'I', ION_DIM_CURRENT}, {'g', ION_DIM_CONDUCT}, {'C', ION_DIM_CAPACIT},
+        {'t', ION_DIM_TIME}, {'P', ION_DIM_PRESSURE}, {'r', ION_DIM_RATE},
+        {'L', ION_DIM_LENGTH}, {'A', ION_DIM_AREA}, {'v', ION_DIM_VOLUME},
+        {'Q', ION_DIM_CHARGE}, {'R', ION_DIM_RESIST}, {'E', ION_DIM_MOLAR_EN},
+        {'N', ION_DIM_AMOUNT}, {'p', ION_DIM_VELOCITY}, {'J', ION_DIM_CURR_DENS},
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (codes[i].code == code) {
+            *d = ion_dim_vector(codes[i].dim);
+            return 1;
+        }
+    return 0;
+}
+
+static void say_dim(const node *nd, char *buf, int n)
+{
+    ion_dimension_describe(nd->dim, buf, n);
+}
+
+static int is_none(ion_dimension d)
+{
+    return ion_dimension_eq(d, (ion_dimension){{0}});
+}
+
+/* Exponents a + k b, refused beyond what a formula of ours could need. */
+static int dim_combine(compiler *c, int pos, int len, ion_dimension a, ion_dimension b, int k,
+                       ion_dimension *out)
+{
+    for (int i = 0; i < ION_BASE_COUNT; i++) {
+        int e = a.e[i] + k * b.e[i];
+        if (e > 24 || e < -24)
+            return fail(c, pos, "'%.*s' has a dimension with an exponent beyond 24", len, c->src + pos);
+        out->e[i] = (signed char)e;
+    }
+    return 0;
+}
+
+/* Operands that must share one dimension (+, -, comparisons, if's
+ * branches): nd gets it. verb says what the operation does. */
+static int same_dim(compiler *c, node *nd, const node *l, const node *r, const char *verb)
+{
+    if (l->free || r->free || ion_dimension_eq(l->dim, r->dim)) {
+        nd->free = l->free && r->free;
+        nd->dim = l->free ? r->dim : l->dim;
+        return 0;
+    }
+    char a[80], b[80];
+    say_dim(l, a, sizeof a);
+    say_dim(r, b, sizeof b);
+    /* Quote the operation from its left operand to its right one. */
+    int pos = l->pos < nd->pos ? l->pos : nd->pos, end = r->pos + r->len;
+    end = end > nd->pos + nd->len ? end : nd->pos + nd->len;
+    int len = end - pos > 60 ? 60 : end - pos;
+    return fail(c, nd->pos, "'%.*s' %s %s and %s", len, c->src + pos, verb, a, b);
+}
+
+/* Base ^ exponent: a dimensioned base needs a constant exponent that
+ * leaves whole exponents (Ko^2, A^0.5 for an area). */
+static int pow_dim(compiler *c, node *nd, const node *base, const node *ex)
+{
+    int len = nd->len > 60 ? 60 : nd->len;
+    if (!ex->free && !is_none(ex->dim)) {
+        char d[80];
+        say_dim(ex, d, sizeof d);
+        return fail(c, nd->pos, "'%.*s' has an exponent that is %s", len, c->src + nd->pos, d);
+    }
+    nd->free = base->free;
+    nd->dim = (ion_dimension){{0}};
+    if (base->free || is_none(base->dim))
+        return 0;
+    if (ex->kind != N_CONST)
+        return fail(c, nd->pos, "'%.*s' raises a quantity with a unit to a power that is not a constant",
+                    len, c->src + nd->pos);
+    for (int i = 0; i < ION_BASE_COUNT; i++) {
+        double e = base->dim.e[i] * ex->num;
+        if (e != floor(e) || fabs(e) > 24)
+            return fail(c, nd->pos, "'%.*s' leaves a unit with a fractional power", len, c->src + nd->pos);
+        nd->dim.e[i] = (signed char)e;
+    }
+    return 0;
+}
+
+/* A call's arguments against its row's signature; sets the result's. */
+static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
+{
+    ion_dimension var[2] = {{{0}}, {{0}}};
+    int bound[2] = {0, 0}, which[2] = {0, 0};
+    const char *sig = f->sig, *group = strchr(sig, '*');
+    const char *p = sig;
+    int k = 0;
+    for (int a = args; a >= 0; a = c->nodes[a].next, k++) {
+        if (*p == '*')
+            p++;
+        if (!*p)
+            p = group ? group + 1 : p;
+        char code = *p ? *p++ : '.';
+        const node *an = &c->nodes[a];
+        if (an->free || code == '.')
+            continue;
+        ion_dimension want;
+        char got[80], need[80];
+        if (dim_code(code, &want)) {
+            if (ion_dimension_eq(an->dim, want))
+                continue;
+            say_dim(an, got, sizeof got);
+            if (code == '1' && (!strcmp(f->name, "ln") || !strcmp(f->name, "log10") || !strcmp(f->name, "exp")))
+                return fail(c, an->pos, "%s of %s: only a dimensionless number (a ratio of like quantities) has one",
+                            f->name, got);
+            ion_dimension_describe(want, need, sizeof need);
+            return fail(c, an->pos, "argument %d of %s ('%.*s') is %s where %s is needed", k + 1, f->name,
+                        an->len > 40 ? 40 : an->len, c->src + an->pos, got, need);
+        }
+        int v = code == 'b';
+        if (!bound[v]) {
+            bound[v] = 1;
+            which[v] = k;
+            var[v] = an->dim;
+        } else if (!ion_dimension_eq(var[v], an->dim)) {
+            say_dim(an, got, sizeof got);
+            ion_dimension_describe(var[v], need, sizeof need);
+            return fail(c, an->pos, "argument %d of %s ('%.*s') is %s, unlike argument %d, %s", k + 1, f->name,
+                        an->len > 40 ? 40 : an->len, c->src + an->pos, got, which[v] + 1, need);
+        }
+    }
+    nd->dim = (ion_dimension){{0}};
+    nd->free = 0;
+    switch (f->res) {
+    case 'a':
+        nd->free = !bound[0];
+        nd->dim = var[0];
+        return 0;
+    case 'j': { /* ghk_current: P z F c, in A/m^2 when P is in m/s */
+        static const ion_dimension flux_f = {{-3, 0, 1, 1, 0, 0}}; /* mol/m^3 C/mol */
+        nd->free = !bound[0];
+        return nd->free ? 0 : dim_combine(c, nd->pos, nd->len, var[0], flux_f, 1, &nd->dim);
+    }
+    case '~': { /* sqrt and pow: as ^ does */
+        const node *base = &c->nodes[args];
+        if (!strcmp(f->name, "pow"))
+            return pow_dim(c, nd, base, &c->nodes[base->next]);
+        node half = {.kind = N_CONST, .num = 0.5};
+        return pow_dim(c, nd, base, &half);
+    }
+    case '-':
+        return 0;
+    default:
+        dim_code(f->res, &nd->dim);
+        return 0;
+    }
+}
+
 static void emit_node(const compiler *c, emitter *m, int i);
 
 /* The message for a constant operation that failed. */
@@ -890,6 +1064,10 @@ static int mk_unary(compiler *c, enum op op, int pos, int len, int o)
         return -1;
     c->nodes[i].op = (uint8_t)op;
     c->nodes[i].a = o;
+    if (op == OP_NEG) {
+        c->nodes[i].dim = c->nodes[o].dim;
+        c->nodes[i].free = c->nodes[o].free;
+    }
     return is_const(c, o) ? fold(c, i) : i;
 }
 
@@ -909,6 +1087,8 @@ static int mk_neg(compiler *c, int pos, int len, int o)
     }
     return mk_unary(c, OP_NEG, pos, len, o);
 }
+
+static int binary_dim(compiler *c, int i);
 
 static int mk_binary(compiler *c, tok_kind tk, int pos, int len, int l, int r)
 {
@@ -936,7 +1116,43 @@ static int mk_binary(compiler *c, tok_kind tk, int pos, int len, int l, int r)
     c->nodes[i].op = (uint8_t)op;
     c->nodes[i].a = l;
     c->nodes[i].b = r;
+    if (binary_dim(c, i) < 0)
+        return -1;
     return is_const(c, l) && is_const(c, r) ? fold(c, i) : i;
+}
+
+/* The dimension of binary node i from its operands'. */
+static int binary_dim(compiler *c, int i)
+{
+    node *nd = &c->nodes[i];
+    const node *l = &c->nodes[nd->a], *r = &c->nodes[nd->b];
+    switch ((enum op)nd->op) {
+    case OP_ADD: return same_dim(c, nd, l, r, "adds");
+    case OP_SUB: return same_dim(c, nd, l, r, "subtracts");
+    case OP_MUL:
+    case OP_DIV:
+        nd->free = l->free || r->free;
+        if (nd->free)
+            return 0;
+        return dim_combine(c, nd->pos, nd->len, l->dim, r->dim, nd->op == OP_MUL ? 1 : -1, &nd->dim);
+    case OP_POW: {
+        int pos = nd->pos, len = nd->len, rc; /* quote base and exponent */
+        nd->pos = l->pos;
+        nd->len = r->pos + r->len - l->pos;
+        rc = pow_dim(c, nd, l, r);
+        nd->pos = pos;
+        nd->len = len;
+        return rc;
+    }
+    case OP_SEQ:
+    case OP_SNE: return 0;
+    default: /* comparisons give a bool */
+        if (same_dim(c, nd, l, r, "compares") < 0)
+            return -1;
+        nd->dim = (ion_dimension){{0}};
+        nd->free = 0;
+        return 0;
+    }
 }
 
 /* a && b, a || b; a constant left side decides or drops out. */
@@ -977,6 +1193,13 @@ static int mk_if(compiler *c, int pos, int len, int args, int n)
     if ((ta == ION_T_STR) != (tb == ION_T_STR))
         return fail(c, pos, "the branches of if differ: one is a choice id, the other a number");
     int type = ta == tb ? ta : ION_T_NUM;
+    if (type != ION_T_STR) {
+        node both = {.pos = pos, .len = c->nodes[b].pos + c->nodes[b].len + 1 - pos};
+        if (same_dim(c, &both, &c->nodes[a], &c->nodes[b], "has branches of") < 0)
+            return -1;
+        c->nodes[a].dim = c->nodes[b].dim = both.dim; /* a free 0 takes the other's */
+        c->nodes[a].free = c->nodes[b].free = both.free;
+    }
     if (is_const(c, cond)) {
         node *pick = &c->nodes[c->nodes[cond].num != 0 ? a : b];
         pick->type = (uint8_t)type; /* a bool is a 0/1 number */
@@ -990,6 +1213,8 @@ static int mk_if(compiler *c, int pos, int len, int args, int n)
     c->nodes[i].a = cond;
     c->nodes[i].b = a;
     c->nodes[i].c = b;
+    c->nodes[i].dim = c->nodes[a].dim;
+    c->nodes[i].free = c->nodes[a].free;
     return i;
 }
 
@@ -1025,6 +1250,12 @@ static int mk_call(compiler *c, int fn, int pos, int len, int args, int n)
     c->nodes[i].a = args;
     c->nodes[i].b = n;
     c->nodes[i].c = fn;
+    /* Messages about the call quote all of it, up to its ')'. */
+    int last = arg(c, args, n - 1);
+    c->nodes[i].len = c->nodes[last].pos + c->nodes[last].len + 1 - pos;
+    if (call_dim(c, &c->nodes[i], f, args) < 0)
+        return -1;
+    c->nodes[i].len = len;
     return all_const ? fold(c, i) : i;
 }
 
@@ -1107,6 +1338,8 @@ static int parse_name(compiler *c)
             if (i >= 0) {
                 c->nodes[i].a = slot;
                 c->nodes[i].what = W_NAME;
+                c->nodes[i].free = type == ION_T_NUM &&
+                                   (!c->slot_dim || c->slot_dim(c->ctx, slot, &c->nodes[i].dim) < 0);
             }
             return i;
         }
@@ -1114,7 +1347,10 @@ static int parse_name(compiler *c)
     int k = find_const(name, n);
     if (k < 0)
         return fail(c, t.pos, "unknown name '%.*s'", t.len > 60 ? 60 : t.len, name);
-    return const_node(c, ION_T_NUM, constants[k].value, t.pos, t.len);
+    int i = const_node(c, ION_T_NUM, constants[k].value, t.pos, t.len);
+    if (i >= 0)
+        c->nodes[i].dim = constants[k].dim;
+    return i;
 }
 
 static int parse_primary(compiler *c)
@@ -1127,6 +1363,10 @@ static int parse_primary(compiler *c)
         if (i >= 0) {
             c->nodes[i].unit = t.unit;
             c->nodes[i].raw = t.raw;
+            if (t.unit)
+                c->nodes[i].dim = ion_dim_vector(t.unit->dim);
+            else
+                c->nodes[i].free = t.num == 0; /* zero is zero in any unit */
         }
         return next(c) < 0 ? -1 : i;
     case T_STR:
@@ -1323,7 +1563,7 @@ static int slot_read(const instr *in)
 }
 
 /* Copies the code into one block with its refs and string pool. */
-static ion_expr *finish(const compiler *c, const emitter *m, int type)
+static ion_expr *finish(const compiler *c, const emitter *m, const node *root)
 {
     size_t nloads = 0;
     for (int i = 0; i < m->n; i++)
@@ -1333,7 +1573,9 @@ static ion_expr *finish(const compiler *c, const emitter *m, int type)
     ion_expr *e = malloc(size);
     if (!e)
         return NULL;
-    e->type = (ion_type)type;
+    e->type = (ion_type)root->type;
+    e->dim = root->dim;
+    e->dim_known = root->type == ION_T_NUM && !root->free;
     e->ncode = (size_t)m->n;
     e->refs = (int *)(e->code + m->n);
     e->pool = (char *)(e->refs + nloads);
@@ -1366,13 +1608,19 @@ static int generate(compiler *c, int root, ion_expr **out)
     int rc = 0;
     if (m.overflow || m.max_ns > NS_MAX || m.max_ss > SS_MAX)
         rc = fail(c, 0, "expression too complex");
-    else if (!(*out = finish(c, &m, c->nodes[root].type)))
+    else if (!(*out = finish(c, &m, &c->nodes[root])))
         rc = fail(c, 0, "out of memory");
     free(m.code);
     return rc;
 }
 
 ion_expr *ion_expr_compile(const char *src, ion_resolve_fn resolve, void *ctx, ion_error *err)
+{
+    return ion_expr_compile_dim(src, resolve, NULL, ctx, err);
+}
+
+ion_expr *ion_expr_compile_dim(const char *src, ion_resolve_fn resolve, ion_slot_dim_fn slot_dim,
+                               void *ctx, ion_error *err)
 {
     if (!src) {
         ion_fail(err, "", 1, "no expression");
@@ -1383,7 +1631,8 @@ ion_expr *ion_expr_compile(const char *src, ion_resolve_fn resolve, void *ctx, i
         ion_fail(err, "", 1, "expression too long (more than %d bytes)", ION_EXPR_MAX_LEN);
         return NULL;
     }
-    compiler c = {.src = src, .len = (int)(nul - src), .resolve = resolve, .ctx = ctx, .err = err};
+    compiler c = {.src = src, .len = (int)(nul - src), .resolve = resolve, .slot_dim = slot_dim,
+                  .ctx = ctx, .err = err};
     /* A token makes at most one node, and a string's text fits in its source. */
     c.cap = c.len + 2;
     c.nodes = malloc((size_t)c.cap * sizeof(node));
@@ -1420,6 +1669,14 @@ cleanup:
 ion_type ion_expr_type(const ion_expr *e)
 {
     return e->type;
+}
+
+int ion_expr_dimension(const ion_expr *e, ion_dimension *dim)
+{
+    if (!e->dim_known)
+        return -1;
+    *dim = e->dim;
+    return 0;
 }
 
 int ion_expr_eval(const ion_expr *e, const ion_val *slots, ion_val *out)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "units.h"
 
 #define ION_EXPR_MAX_LEN 4096 /* bytes of source */
 #define ION_EXPR_MAX_DEPTH 64 /* nested parentheses, calls and operators */
@@ -47,6 +48,24 @@ typedef int (*ion_resolve_fn)(void *ctx, const char *name, size_t len,
  * line), err->msg says what is wrong, e.g. "unknown name 'Kx'". */
 ion_expr *ion_expr_compile(const char *src, ion_resolve_fn resolve, void *ctx,
                            ion_error *err);
+
+/* The dimension of slot `slot` (one the resolver gave) into *dim; -1 when
+ * unknown, and then the slot fits any dimension. */
+typedef int (*ion_slot_dim_fn)(void *ctx, int slot, ion_dimension *dim);
+
+/* The same, with dimensions checked: every number carries its SI
+ * dimension (a unit literal its unit's, a bare number none, a literal 0
+ * any, R F N_A theirs, a slot what slot_dim says), and a volt plus a
+ * number, a comparison of unlike quantities, a ln of a concentration, a
+ * function argument of the wrong dimension are compile errors quoting the
+ * sub-expression. ion_expr_compile is this with slot_dim NULL: slots of
+ * unknown dimension. */
+ion_expr *ion_expr_compile_dim(const char *src, ion_resolve_fn resolve, ion_slot_dim_fn slot_dim,
+                               void *ctx, ion_error *err);
+
+/* The dimension of e's number into *dim; -1 when it is unknown (it
+ * depends on a slot of unknown dimension) or e gives a choice id. */
+int ion_expr_dimension(const ion_expr *e, ion_dimension *dim);
 
 /* The type of the value the expression gives. e, here and below, is an
  * expression ion_expr_compile returned (never NULL). */

@@ -204,13 +204,36 @@ static int resolve(void *ctx, const char *name, size_t len, ion_type *type)
     return slot;
 }
 
+/* A param's or a let's dimension is its declared unit's (a let's
+ * expression is checked against it). */
+static int slot_dim(void *ctx, int slot, ion_dimension *dim)
+{
+    builder *b = ctx;
+    *dim = ion_dim_vector(b->t->vars[slot].unit->dim);
+    return 0;
+}
+
 static ion_expr *compile(builder *b, const char *src, int line, const char *what)
 {
     ion_error e = {0};
-    ion_expr *x = ion_expr_compile(src, resolve, b, &e);
+    ion_expr *x = ion_expr_compile_dim(src, resolve, slot_dim, b, &e);
     if (!x && !b->failed)
         tfail(b, line + e.line - 1, "%s: %s", what, e.msg);
     return x;
+}
+
+/* A number that will be shown in `unit` must have its dimension. */
+static int want_dim(builder *b, const ion_expr *x, const ion_unit *unit, int line, const char *what,
+                    const char *src)
+{
+    ion_dimension got, want = ion_dim_vector(unit->dim);
+    if (ion_expr_type(x) != ION_T_NUM || ion_expr_dimension(x, &got) < 0 || ion_dimension_eq(got, want))
+        return 0;
+    char g[80], w[80];
+    ion_dimension_describe(got, g, sizeof g);
+    ion_dimension_describe(want, w, sizeof w);
+    return tfail(b, line, "%s '%s' gives %s, but its unit %s is %s", what, src, g,
+                 unit->name[0] && strcmp(unit->name, "1") ? unit->name : "(none)", w);
 }
 
 static int compile_let(builder *b, size_t slot)
@@ -220,7 +243,7 @@ static int compile_let(builder *b, size_t slot)
     snprintf(what, sizeof what, "let %s", v->name);
     b->state[slot] = 1;
     v->expr = compile(b, v->src, v->line, what);
-    if (!v->expr)
+    if (!v->expr || want_dim(b, v->expr, v->unit, v->line, what, v->src))
         return -1;
     b->state[slot] = 2;
     b->t->let_order[b->t->nlets++] = slot;
@@ -447,13 +470,15 @@ static int compile_part(builder *b, ion_part *p)
         return tfail(b, p->line, "part %s: a numeric part needs tol-abs or tol-rel", p->id);
     snprintf(what, sizeof what, "part %s answer", p->id);
     p->answer = compile(b, p->answer_src, p->line, what);
-    if (!p->answer || want_type(b, p->answer, want, p->line, what))
+    if (!p->answer || want_type(b, p->answer, want, p->line, what) ||
+        want_dim(b, p->answer, p->unit, p->line, what, p->answer_src))
         return -1;
     for (size_t i = 0; i < p->nmistakes; i++) {
         ion_mistake *m = &p->mistakes[i];
         snprintf(what, sizeof what, "part %s mistake", p->id);
         m->expr = compile(b, m->src, m->line, what);
-        if (!m->expr || want_type(b, m->expr, want, m->line, what))
+        if (!m->expr || want_type(b, m->expr, want, m->line, what) ||
+            want_dim(b, m->expr, p->unit, m->line, what, m->src))
             return -1;
         if (!m->feedback.en)
             return tfail(b, m->line, "part %s: a mistake has no English feedback", p->id);

@@ -55,6 +55,40 @@ static const ion_unit units[] = {
     {"Osm", ION_DIM_OSMOL, 1000, 0},
     {"1/s", ION_DIM_RATE, 1, 0},
     {"ions/s", ION_DIM_RATE, 1, 0},
+    /* The units below print as named, so the name is the typeset form
+     * and the ASCII spelling an alias. */
+    {"m", ION_DIM_LENGTH, 1, 0},
+    {"cm", ION_DIM_LENGTH, 1e-2, 0},
+    {"mm", ION_DIM_LENGTH, 1e-3, 0},
+    {"\xc2\xb5m", ION_DIM_LENGTH, 1e-6, 0},
+    {"nm", ION_DIM_LENGTH, 1e-9, 0},
+    {"cm\xc2\xb2", ION_DIM_AREA, 1e-4, 0},
+    {"\xc2\xb5m\xc2\xb2", ION_DIM_AREA, 1e-12, 0},
+    {"L", ION_DIM_VOLUME, 1e-3, 0},
+    {"nL", ION_DIM_VOLUME, 1e-12, 0},
+    {"pL", ION_DIM_VOLUME, 1e-15, 0},
+    {"fL", ION_DIM_VOLUME, 1e-18, 0},
+    {"\xc2\xb5m\xc2\xb3", ION_DIM_VOLUME, 1e-18, 0},
+    {"nC", ION_DIM_CHARGE, 1e-9, 0},
+    {"pC", ION_DIM_CHARGE, 1e-12, 0},
+    {"fC", ION_DIM_CHARGE, 1e-15, 0},
+    {"\xce\xa9", ION_DIM_RESIST, 1, 0},
+    {"k\xce\xa9", ION_DIM_RESIST, 1e3, 0},
+    {"M\xce\xa9", ION_DIM_RESIST, 1e6, 0},
+    {"G\xce\xa9", ION_DIM_RESIST, 1e9, 0},
+    {"\xce\xa9\xc2\xb7""cm\xc2\xb2", ION_DIM_SPEC_RES, 1e-4, 0},
+    {"k\xce\xa9\xc2\xb7""cm\xc2\xb2", ION_DIM_SPEC_RES, 1e-1, 0},
+    {"\xce\xa9\xc2\xb7""cm", ION_DIM_RESISTIVITY, 1e-2, 0},
+    {"\xc2\xb5""F/cm\xc2\xb2", ION_DIM_SPEC_CAP, 1e-2, 0},
+    {"mS/cm\xc2\xb2", ION_DIM_SPEC_COND, 10, 0},
+    {"\xc2\xb5""A/cm\xc2\xb2", ION_DIM_CURR_DENS, 1e-2, 0},
+    {"A/m\xc2\xb2", ION_DIM_CURR_DENS, 1, 0},
+    {"mol", ION_DIM_AMOUNT, 1, 0},
+    {"pmol", ION_DIM_AMOUNT, 1e-12, 0},
+    {"fmol", ION_DIM_AMOUNT, 1e-15, 0},
+    {"amol", ION_DIM_AMOUNT, 1e-18, 0},
+    {"J/mol", ION_DIM_MOLAR_EN, 1, 0},
+    {"kJ/mol", ION_DIM_MOLAR_EN, 1e3, 0},
 };
 
 /* Other spellings of a unit in the table. */
@@ -62,16 +96,93 @@ static const struct {
     const char *alias, *name;
 } aliases[] = {
     {"", "1"}, {"degC", "C"}, {"\xc2\xb0""C", "C"}, {"s^-1", "1/s"},
+    {"um", "\xc2\xb5m"}, {"cm^2", "cm\xc2\xb2"}, {"um^2", "\xc2\xb5m\xc2\xb2"},
+    {"um^3", "\xc2\xb5m\xc2\xb3"}, {"Ohm", "\xce\xa9"}, {"kOhm", "k\xce\xa9"},
+    {"MOhm", "M\xce\xa9"}, {"GOhm", "G\xce\xa9"},
+    {"Ohm*cm^2", "\xce\xa9\xc2\xb7""cm\xc2\xb2"}, {"kOhm*cm^2", "k\xce\xa9\xc2\xb7""cm\xc2\xb2"},
+    {"Ohm*cm", "\xce\xa9\xc2\xb7""cm"}, {"uF/cm^2", "\xc2\xb5""F/cm\xc2\xb2"},
+    {"mS/cm^2", "mS/cm\xc2\xb2"}, {"uA/cm^2", "\xc2\xb5""A/cm\xc2\xb2"}, {"A/m^2", "A/m\xc2\xb2"},
 };
 
 static const char *const dim_si[ION_DIM_COUNT] = {
     "1", "mol/m^3", "V", "A", "S", "F", "K", "s", "m/s", "Pa", "osmol/m^3", "1/s",
+    "m", "m^2", "m^3", "A s", "ohm", "ohm m^2", "ohm m", "F/m^2", "S/m^2", "A/m^2",
+    "mol", "J/mol",
 };
 static const char *const dim_names[ION_DIM_COUNT] = {
     "dimensionless", "concentration", "voltage", "current", "conductance",
     "capacitance", "temperature", "time", "permeability", "pressure",
-    "osmolarity", "rate",
+    "osmolarity", "rate", "length", "area", "volume", "charge", "resistance",
+    "specific resistance", "resistivity", "specific capacitance",
+    "conductance per area", "current density", "amount", "molar energy",
 };
+
+/* Exponents of m kg s A K mol for each ion_dim. */
+static const signed char dim_base[ION_DIM_COUNT][ION_BASE_COUNT] = {
+    [ION_DIM_NONE] = {0, 0, 0, 0, 0, 0},
+    [ION_DIM_CONC] = {-3, 0, 0, 0, 0, 1},
+    [ION_DIM_VOLTAGE] = {2, 1, -3, -1, 0, 0},
+    [ION_DIM_CURRENT] = {0, 0, 0, 1, 0, 0},
+    [ION_DIM_CONDUCT] = {-2, -1, 3, 2, 0, 0},
+    [ION_DIM_CAPACIT] = {-2, -1, 4, 2, 0, 0},
+    [ION_DIM_TEMP] = {0, 0, 0, 0, 1, 0},
+    [ION_DIM_TIME] = {0, 0, 1, 0, 0, 0},
+    [ION_DIM_VELOCITY] = {1, 0, -1, 0, 0, 0},
+    [ION_DIM_PRESSURE] = {-1, 1, -2, 0, 0, 0},
+    [ION_DIM_OSMOL] = {-3, 0, 0, 0, 0, 1},
+    [ION_DIM_RATE] = {0, 0, -1, 0, 0, 0},
+    [ION_DIM_LENGTH] = {1, 0, 0, 0, 0, 0},
+    [ION_DIM_AREA] = {2, 0, 0, 0, 0, 0},
+    [ION_DIM_VOLUME] = {3, 0, 0, 0, 0, 0},
+    [ION_DIM_CHARGE] = {0, 0, 1, 1, 0, 0},
+    [ION_DIM_RESIST] = {2, 1, -3, -2, 0, 0},
+    [ION_DIM_SPEC_RES] = {4, 1, -3, -2, 0, 0},
+    [ION_DIM_RESISTIVITY] = {3, 1, -3, -2, 0, 0},
+    [ION_DIM_SPEC_CAP] = {-4, -1, 4, 2, 0, 0},
+    [ION_DIM_SPEC_COND] = {-4, -1, 3, 2, 0, 0},
+    [ION_DIM_CURR_DENS] = {-2, 0, 0, 1, 0, 0},
+    [ION_DIM_AMOUNT] = {0, 0, 0, 0, 0, 1},
+    [ION_DIM_MOLAR_EN] = {2, 1, -2, 0, 0, -1},
+};
+
+ion_dimension ion_dim_vector(ion_dim dim)
+{
+    ion_dimension d = {{0}};
+    if (dim < ION_DIM_COUNT)
+        memcpy(d.e, dim_base[dim], sizeof d.e);
+    return d;
+}
+
+int ion_dimension_eq(ion_dimension a, ion_dimension b)
+{
+    return !memcmp(a.e, b.e, sizeof a.e);
+}
+
+void ion_dimension_describe(ion_dimension d, char *buf, int n)
+{
+    if (n <= 0)
+        return;
+    for (int k = 0; k < ION_DIM_COUNT; k++) {
+        if (!ion_dimension_eq(d, ion_dim_vector((ion_dim)k)))
+            continue;
+        if (k == ION_DIM_NONE)
+            snprintf(buf, (size_t)n, "a dimensionless number");
+        else
+            snprintf(buf, (size_t)n, "a%s %s (%s)", strchr("aeiou", dim_names[k][0]) ? "n" : "",
+                     dim_names[k], dim_si[k]);
+        return;
+    }
+    static const char *const base[ION_BASE_COUNT] = {"m", "kg", "s", "A", "K", "mol"};
+    int len = snprintf(buf, (size_t)n, "a quantity in");
+    for (int i = 0; i < ION_BASE_COUNT && len < n; i++) {
+        if (!d.e[i])
+            continue;
+        if (d.e[i] == 1)
+            len += snprintf(buf + len, (size_t)(n - len), " %s", base[i]);
+        else
+            len += snprintf(buf + len, (size_t)(n - len), " %s^%d", base[i], d.e[i]);
+    }
+}
 
 const char *ion_dim_si_name(ion_dim dim)
 {
@@ -98,6 +209,9 @@ const ion_unit *ion_unit_findn(const char *name, int n)
 {
     if (n < 0 || n > 32)
         return NULL;
+    const ion_unit *u = find_exact(name, (size_t)n); /* "µm" is a name */
+    if (u)
+        return u;
     /* The micro sign (U+00B5) and Greek mu (U+03BC) both mean 'u'. */
     const unsigned char *b = (const unsigned char *)name;
     if (n >= 2 && ((b[0] == 0xc2 && b[1] == 0xb5) || (b[0] == 0xce && b[1] == 0xbc))) {

@@ -19,6 +19,18 @@ typedef enum {
     ION_DIM_PRESSURE,  /* Pa */
     ION_DIM_OSMOL,     /* osmol/m^3 */
     ION_DIM_RATE,      /* 1/s (ions per second) */
+    ION_DIM_LENGTH,    /* m */
+    ION_DIM_AREA,      /* m^2 */
+    ION_DIM_VOLUME,    /* m^3 */
+    ION_DIM_CHARGE,    /* C = A s */
+    ION_DIM_RESIST,    /* ohm */
+    ION_DIM_SPEC_RES,  /* ohm m^2 (specific membrane resistance) */
+    ION_DIM_RESISTIVITY, /* ohm m (axial resistivity) */
+    ION_DIM_SPEC_CAP,  /* F/m^2 (specific capacitance) */
+    ION_DIM_SPEC_COND, /* S/m^2 (conductance per area) */
+    ION_DIM_CURR_DENS, /* A/m^2 */
+    ION_DIM_AMOUNT,    /* mol */
+    ION_DIM_MOLAR_EN,  /* J/mol */
     ION_DIM_COUNT
 } ion_dim;
 
@@ -50,6 +62,21 @@ static inline double ion_from_si(const ion_unit *u, double si)
 {
     return (si - u->offset) / u->scale;
 }
+
+/* A physical dimension: the exponents of the SI base units m kg s A K mol
+ * (an osmole counts as a mole). The expression engine carries one with
+ * every value to refuse a volt plus a number. */
+enum { ION_BASE_M, ION_BASE_KG, ION_BASE_S, ION_BASE_A, ION_BASE_K, ION_BASE_MOL, ION_BASE_COUNT };
+typedef struct {
+    signed char e[ION_BASE_COUNT];
+} ion_dimension;
+
+/* The dimension of the unit dimension dim. */
+ion_dimension ion_dim_vector(ion_dim dim);
+int ion_dimension_eq(ion_dimension a, ion_dimension b);
+/* "a voltage (V)", "a dimensionless number", or the base units for a
+ * dimension with no name of its own ("m^2 kg s^-3 A^-1"). */
+void ion_dimension_describe(ion_dimension d, char *buf, int n);
 
 /* Parses a quantity as people write it: optional spaces (also thin and
  * no-break spaces), a sign ('+', '-', U+2212 minus, an en dash; blanks may

@@ -72,6 +72,8 @@ static const ion_unit *display_unit(ion_dim dim)
 {
     static const char *const names[ION_DIM_COUNT] = {
         "1", "mM", "mV", "pA", "nS", "pF", "C", "ms", "cm/s", "kPa", "mOsm", "1/s",
+        "um", "um^2", "pL", "pC", "MOhm", "kOhm*cm^2", "Ohm*cm", "uF/cm^2", "mS/cm^2",
+        "uA/cm^2", "fmol", "kJ/mol",
     };
     return ion_unit_find(names[dim]);
 }
