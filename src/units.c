@@ -57,11 +57,8 @@ static const ion_unit units[] = {
     {"ions/s", ION_DIM_RATE, 1, 0},
     /* The units below print as named, so the name is the typeset form
      * and the ASCII spelling an alias. */
-    {"m", ION_DIM_LENGTH, 1, 0},
     {"cm", ION_DIM_LENGTH, 1e-2, 0},
-    {"mm", ION_DIM_LENGTH, 1e-3, 0},
     {"\xc2\xb5m", ION_DIM_LENGTH, 1e-6, 0},
-    {"nm", ION_DIM_LENGTH, 1e-9, 0},
     {"cm\xc2\xb2", ION_DIM_AREA, 1e-4, 0},
     {"\xc2\xb5m\xc2\xb2", ION_DIM_AREA, 1e-12, 0},
     {"L", ION_DIM_VOLUME, 1e-3, 0},
