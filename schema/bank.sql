@@ -1,9 +1,12 @@
--- ionsheet bank, schema version 1 (PRAGMA user_version = 1).
+-- ionsheet bank, schema version 2 (PRAGMA user_version = 2).
 -- src/bank.c embeds this file verbatim, one statement per string, and
--- tests/unit/test_bank.c checks that the two are identical. The version and
--- the application id are set by the code that runs it (src/bank.c).
--- Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Nothing is ever deleted but
--- grades that a re-grade replaces, so foreign keys have no child indexes.
+-- tests/unit/test_bank.c checks that the two are identical. A new bank is
+-- made from it in one step; an older one is brought here by the migrations
+-- in src/bank.c. The version and the application id are set by the code
+-- that runs it. Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Rows are deleted
+-- only by a re-grade (its old grades), `roster remove` (a student without
+-- submissions) and `worksheet delete`, so foreign keys need no child
+-- indexes beyond the primary keys that start with the parent's key.
 
 -- Key/value settings. 'secret': the random 32-byte course secret that keys
 -- every student's seed; made once, when the schema is created.
@@ -43,36 +46,44 @@ CREATE TABLE courses (
     created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 ) STRICT;
 
--- email NULL: none known.
+-- email NULL: none known. withdrawn NULL: on the roster; otherwise the time
+-- the student was removed from it while having submissions, which are kept
+-- with their grades (a student without any is deleted instead).
 CREATE TABLE students (
     course_id TEXT NOT NULL REFERENCES courses (id),
     id        TEXT NOT NULL,
     name      TEXT NOT NULL,
     email     TEXT,
+    withdrawn TEXT,
     PRIMARY KEY (course_id, id)
 ) STRICT;
 
--- UNIQUE (name, course_id) is what instances and submissions reference, so
--- that their student is always one of the worksheet's course.
+-- A worksheet's name is unique in its course (week3 may be in BIO101 and in
+-- PHYS2). Its rows below carry the course too, so that their student is
+-- always one of the worksheet's course.
 CREATE TABLE worksheets (
-    name      TEXT PRIMARY KEY,
     course_id TEXT NOT NULL REFERENCES courses (id),
+    name      TEXT NOT NULL,
     title     TEXT NOT NULL,
     due       TEXT,
     created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    UNIQUE (name, course_id)
+    PRIMARY KEY (course_id, name)
 ) STRICT;
+
+CREATE INDEX worksheets_by_name ON worksheets (name);
 
 -- The template version is pinned when the worksheet is created: every
 -- student gets the same text, and later imports never change a worksheet.
 -- points NULL: the template's own points.
 CREATE TABLE worksheet_problems (
-    worksheet   TEXT NOT NULL REFERENCES worksheets (name),
+    course_id   TEXT NOT NULL,
+    worksheet   TEXT NOT NULL,
     position    INTEGER NOT NULL CHECK (position >= 1),
     template_id TEXT NOT NULL,
     version     INTEGER NOT NULL,
     points      REAL CHECK (points IS NULL OR points >= 0),
-    PRIMARY KEY (worksheet, position),
+    PRIMARY KEY (course_id, worksheet, position),
+    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),
     FOREIGN KEY (template_id, version)
         REFERENCES template_versions (template_id, version)
 ) STRICT;
@@ -89,11 +100,11 @@ CREATE TABLE instances (
     seed        INTEGER NOT NULL,
     data        TEXT NOT NULL,
     created     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    PRIMARY KEY (worksheet, student_id, position),
-    FOREIGN KEY (worksheet, course_id) REFERENCES worksheets (name, course_id),
+    PRIMARY KEY (course_id, worksheet, student_id, position),
+    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),
     FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id),
-    FOREIGN KEY (worksheet, position)
-        REFERENCES worksheet_problems (worksheet, position),
+    FOREIGN KEY (course_id, worksheet, position)
+        REFERENCES worksheet_problems (course_id, worksheet, position),
     FOREIGN KEY (template_id, version)
         REFERENCES template_versions (template_id, version)
 ) STRICT;
@@ -109,8 +120,8 @@ CREATE TABLE submissions (
     source_file TEXT NOT NULL,
     hash        TEXT NOT NULL,
     received    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    UNIQUE (worksheet, student_id, hash),
-    FOREIGN KEY (worksheet, course_id) REFERENCES worksheets (name, course_id),
+    UNIQUE (course_id, worksheet, student_id, hash),
+    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),
     FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)
 ) STRICT;
 

@@ -17,15 +17,18 @@
 #define HASH_HEX_LEN (2 * crypto_generichash_BYTES + 1)
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-/* schema/bank.sql, one paragraph per string: a single literal would pass
+/* schema/bank.sql, the current schema, one paragraph per string: a single literal would pass
  * the 4095 characters ISO C promises (and -Wpedantic warns). */
-static const char *const schema_v1[] = {
-    "-- ionsheet bank, schema version 1 (PRAGMA user_version = 1).\n"
+static const char *const schema_sql[] = {
+    "-- ionsheet bank, schema version 2 (PRAGMA user_version = 2).\n"
     "-- src/bank.c embeds this file verbatim, one statement per string, and\n"
-    "-- tests/unit/test_bank.c checks that the two are identical. The version and\n"
-    "-- the application id are set by the code that runs it (src/bank.c).\n"
-    "-- Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Nothing is ever deleted but\n"
-    "-- grades that a re-grade replaces, so foreign keys have no child indexes.\n"
+    "-- tests/unit/test_bank.c checks that the two are identical. A new bank is\n"
+    "-- made from it in one step; an older one is brought here by the migrations\n"
+    "-- in src/bank.c. The version and the application id are set by the code\n"
+    "-- that runs it. Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Rows are deleted\n"
+    "-- only by a re-grade (its old grades), `roster remove` (a student without\n"
+    "-- submissions) and `worksheet delete`, so foreign keys need no child\n"
+    "-- indexes beyond the primary keys that start with the parent's key.\n"
     "\n",
     "-- Key/value settings. 'secret': the random 32-byte course secret that keys\n"
     "-- every student's seed; made once, when the schema is created.\n"
@@ -65,36 +68,44 @@ static const char *const schema_v1[] = {
     "    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n"
     ") STRICT;\n"
     "\n",
-    "-- email NULL: none known.\n"
+    "-- email NULL: none known. withdrawn NULL: on the roster; otherwise the time\n"
+    "-- the student was removed from it while having submissions, which are kept\n"
+    "-- with their grades (a student without any is deleted instead).\n"
     "CREATE TABLE students (\n"
     "    course_id TEXT NOT NULL REFERENCES courses (id),\n"
     "    id        TEXT NOT NULL,\n"
     "    name      TEXT NOT NULL,\n"
     "    email     TEXT,\n"
+    "    withdrawn TEXT,\n"
     "    PRIMARY KEY (course_id, id)\n"
     ") STRICT;\n"
     "\n",
-    "-- UNIQUE (name, course_id) is what instances and submissions reference, so\n"
-    "-- that their student is always one of the worksheet's course.\n"
+    "-- A worksheet's name is unique in its course (week3 may be in BIO101 and in\n"
+    "-- PHYS2). Its rows below carry the course too, so that their student is\n"
+    "-- always one of the worksheet's course.\n"
     "CREATE TABLE worksheets (\n"
-    "    name      TEXT PRIMARY KEY,\n"
     "    course_id TEXT NOT NULL REFERENCES courses (id),\n"
+    "    name      TEXT NOT NULL,\n"
     "    title     TEXT NOT NULL,\n"
     "    due       TEXT,\n"
     "    created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
-    "    UNIQUE (name, course_id)\n"
+    "    PRIMARY KEY (course_id, name)\n"
     ") STRICT;\n"
+    "\n",
+    "CREATE INDEX worksheets_by_name ON worksheets (name);\n"
     "\n",
     "-- The template version is pinned when the worksheet is created: every\n"
     "-- student gets the same text, and later imports never change a worksheet.\n"
     "-- points NULL: the template's own points.\n"
     "CREATE TABLE worksheet_problems (\n"
-    "    worksheet   TEXT NOT NULL REFERENCES worksheets (name),\n"
+    "    course_id   TEXT NOT NULL,\n"
+    "    worksheet   TEXT NOT NULL,\n"
     "    position    INTEGER NOT NULL CHECK (position >= 1),\n"
     "    template_id TEXT NOT NULL,\n"
     "    version     INTEGER NOT NULL,\n"
     "    points      REAL CHECK (points IS NULL OR points >= 0),\n"
-    "    PRIMARY KEY (worksheet, position),\n"
+    "    PRIMARY KEY (course_id, worksheet, position),\n"
+    "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
     "    FOREIGN KEY (template_id, version)\n"
     "        REFERENCES template_versions (template_id, version)\n"
     ") STRICT;\n"
@@ -111,11 +122,11 @@ static const char *const schema_v1[] = {
     "    seed        INTEGER NOT NULL,\n"
     "    data        TEXT NOT NULL,\n"
     "    created     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
-    "    PRIMARY KEY (worksheet, student_id, position),\n"
-    "    FOREIGN KEY (worksheet, course_id) REFERENCES worksheets (name, course_id),\n"
+    "    PRIMARY KEY (course_id, worksheet, student_id, position),\n"
+    "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
     "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id),\n"
-    "    FOREIGN KEY (worksheet, position)\n"
-    "        REFERENCES worksheet_problems (worksheet, position),\n"
+    "    FOREIGN KEY (course_id, worksheet, position)\n"
+    "        REFERENCES worksheet_problems (course_id, worksheet, position),\n"
     "    FOREIGN KEY (template_id, version)\n"
     "        REFERENCES template_versions (template_id, version)\n"
     ") STRICT;\n"
@@ -131,8 +142,8 @@ static const char *const schema_v1[] = {
     "    source_file TEXT NOT NULL,\n"
     "    hash        TEXT NOT NULL,\n"
     "    received    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
-    "    UNIQUE (worksheet, student_id, hash),\n"
-    "    FOREIGN KEY (worksheet, course_id) REFERENCES worksheets (name, course_id),\n"
+    "    UNIQUE (course_id, worksheet, student_id, hash),\n"
+    "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
     "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)\n"
     ") STRICT;\n"
     "\n",
@@ -192,10 +203,26 @@ enum stmt_id {
     ST_STUDENT_ADD,
     ST_STUDENT_UPDATE,
     ST_STUDENT_LIST,
+    ST_STUDENT_FIND,
+    ST_STUDENT_WITHDRAW,
+    ST_STUDENT_DELETE,
+    ST_STUDENT_INSTANCES_DELETE,
+    ST_STUDENT_SUBMISSIONS,
+    ST_COURSE_LIST,
+    ST_WS_FIND,
     ST_WS_GET,
     ST_WS_PUT,
     ST_WS_PROBLEMS,
     ST_WS_PROBLEM_PUT,
+    ST_WS_LIST,
+    ST_WS_USAGE,
+    ST_WS_UPDATE,
+    ST_WS_PROBLEMS_DELETE,
+    ST_WS_POINTS,
+    ST_WS_GRADES_DELETE,
+    ST_WS_SUBMISSIONS_DELETE,
+    ST_WS_INSTANCES_DELETE,
+    ST_WS_DELETE,
     ST_INST_PUT,
     ST_INST_GET,
     ST_INST_STUDENTS,
@@ -243,49 +270,108 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COURSE_GET] = "SELECT 1 FROM courses WHERE id = ?1",
     [ST_COURSE_PUT] = "INSERT INTO courses (id) VALUES (?1)"
                       " ON CONFLICT (id) DO NOTHING",
-    [ST_STUDENT_GET] = "SELECT course_id, id, name, email FROM students"
-                       " WHERE course_id = ?1 AND id = ?2",
+    [ST_STUDENT_GET] = "SELECT course_id, id, name, email, withdrawn"
+                       " FROM students WHERE course_id = ?1 AND id = ?2",
     [ST_STUDENT_ADD] = "INSERT INTO students (course_id, id, name, email)"
                        " VALUES (?1, ?2, ?3, NULLIF(?4, ''))",
+    /* A withdrawn student imported again is back on the roster. */
     [ST_STUDENT_UPDATE] =
         "UPDATE students SET name = ?3, email = CASE WHEN ?4 IS NULL"
-        " THEN email ELSE NULLIF(?4, '') END"
+        " THEN email ELSE NULLIF(?4, '') END, withdrawn = NULL"
         " WHERE course_id = ?1 AND id = ?2",
-    [ST_STUDENT_LIST] = "SELECT course_id, id, name, email FROM students"
-                        " WHERE course_id = ?1 ORDER BY id",
+    [ST_STUDENT_LIST] = "SELECT course_id, id, name, email, withdrawn"
+                        " FROM students WHERE course_id = ?1"
+                        " AND (?2 OR withdrawn IS NULL) ORDER BY id",
+    /* The exact id first, then those equal but for case. */
+    [ST_STUDENT_FIND] = "SELECT course_id, id, name, email, withdrawn"
+                        " FROM students WHERE course_id = ?1"
+                        " AND id = ?2 COLLATE NOCASE"
+                        " ORDER BY id = ?2 DESC, id LIMIT 2",
+    [ST_STUDENT_WITHDRAW] =
+        "UPDATE students SET withdrawn = coalesce(withdrawn, " NOW ")"
+        " WHERE course_id = ?1 AND id = ?2",
+    [ST_STUDENT_DELETE] = "DELETE FROM students WHERE course_id = ?1"
+                          " AND id = ?2",
+    [ST_STUDENT_INSTANCES_DELETE] = "DELETE FROM instances"
+                                    " WHERE course_id = ?1"
+                                    " AND student_id = ?2",
+    [ST_STUDENT_SUBMISSIONS] = "SELECT count(*) FROM submissions"
+                               " WHERE course_id = ?1 AND student_id = ?2",
+    [ST_COURSE_LIST] =
+        "SELECT c.id, c.created,"
+        " (SELECT count(*) FROM students s WHERE s.course_id = c.id"
+        "  AND s.withdrawn IS NULL),"
+        " (SELECT count(*) FROM students s WHERE s.course_id = c.id"
+        "  AND s.withdrawn IS NOT NULL),"
+        " (SELECT count(*) FROM worksheets w WHERE w.course_id = c.id)"
+        " FROM courses c ORDER BY c.id",
+    /* Which course a worksheet name is in: two rows when several. */
+    [ST_WS_FIND] = "SELECT course_id FROM worksheets WHERE name = ?1"
+                   " AND (?2 IS NULL OR course_id = ?2)"
+                   " ORDER BY course_id LIMIT 3",
     [ST_WS_GET] = "SELECT name, course_id, title, due, created FROM worksheets"
-                  " WHERE name = ?1",
+                  " WHERE course_id = ?1 AND name = ?2",
     [ST_WS_PUT] = "INSERT INTO worksheets (name, course_id, title, due)"
                   " VALUES (?1, ?2, ?3, ?4)",
     [ST_WS_PROBLEMS] = "SELECT template_id, version, points"
-                       " FROM worksheet_problems WHERE worksheet = ?1"
-                       " ORDER BY position",
+                       " FROM worksheet_problems WHERE course_id = ?1"
+                       " AND worksheet = ?2 ORDER BY position",
     [ST_WS_PROBLEM_PUT] =
-        "INSERT INTO worksheet_problems (worksheet, position, template_id,"
-        " version, points) VALUES (?1, ?2, ?3, ?4,"
-        " CASE WHEN ?5 < 0 THEN NULL ELSE ?5 END)",
+        "INSERT INTO worksheet_problems (course_id, worksheet, position,"
+        " template_id, version, points) VALUES (?1, ?2, ?3, ?4, ?5,"
+        " CASE WHEN ?6 < 0 THEN NULL ELSE ?6 END)",
+    [ST_WS_LIST] = "SELECT course_id, name FROM worksheets"
+                   " WHERE ?1 IS NULL OR course_id = ?1"
+                   " ORDER BY course_id, created, name",
+    [ST_WS_USAGE] =
+        "SELECT (SELECT count(DISTINCT student_id) FROM instances"
+        "  WHERE course_id = ?1 AND worksheet = ?2),"
+        " (SELECT count(*) FROM submissions"
+        "  WHERE course_id = ?1 AND worksheet = ?2),"
+        " (SELECT count(DISTINCT student_id) FROM submissions"
+        "  WHERE course_id = ?1 AND worksheet = ?2),"
+        " (SELECT count(*) FROM grades g JOIN submissions s"
+        "  ON s.id = g.submission_id"
+        "  WHERE s.course_id = ?1 AND s.worksheet = ?2)",
+    /* NULL keeps a value; due '' clears it. */
+    [ST_WS_UPDATE] =
+        "UPDATE worksheets SET title = coalesce(?3, title),"
+        " due = CASE WHEN ?4 IS NULL THEN due ELSE NULLIF(?4, '') END"
+        " WHERE course_id = ?1 AND name = ?2",
+    [ST_WS_PROBLEMS_DELETE] = "DELETE FROM worksheet_problems"
+                              " WHERE course_id = ?1 AND worksheet = ?2",
+    [ST_WS_POINTS] = "UPDATE worksheet_problems SET points = CASE WHEN ?4 < 0"
+                     " THEN NULL ELSE ?4 END WHERE course_id = ?1"
+                     " AND worksheet = ?2 AND position = ?3",
+    [ST_WS_GRADES_DELETE] =
+        "DELETE FROM grades WHERE submission_id IN (SELECT id"
+        " FROM submissions WHERE course_id = ?1 AND worksheet = ?2)",
+    [ST_WS_SUBMISSIONS_DELETE] = "DELETE FROM submissions"
+                                 " WHERE course_id = ?1 AND worksheet = ?2",
+    [ST_WS_INSTANCES_DELETE] = "DELETE FROM instances"
+                               " WHERE course_id = ?1 AND worksheet = ?2",
+    [ST_WS_DELETE] = "DELETE FROM worksheets WHERE course_id = ?1"
+                     " AND name = ?2",
     [ST_INST_PUT] =
         "INSERT INTO instances (worksheet, course_id, student_id, position,"
-        " template_id, version, seed, data) VALUES (?1,"
-        " (SELECT course_id FROM worksheets WHERE name = ?1),"
-        " ?2, ?3, ?4, ?5, ?6, ?7)"
-        " ON CONFLICT (worksheet, student_id, position) DO UPDATE SET"
-        " template_id = excluded.template_id, version = excluded.version,"
-        " seed = excluded.seed, data = excluded.data,"
-        " created = excluded.created",
+        " template_id, version, seed, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+        " ?7, ?8)"
+        " ON CONFLICT (course_id, worksheet, student_id, position) DO UPDATE"
+        " SET template_id = excluded.template_id,"
+        " version = excluded.version, seed = excluded.seed,"
+        " data = excluded.data, created = excluded.created",
     [ST_INST_GET] = "SELECT template_id, version, seed, data FROM instances"
-                    " WHERE worksheet = ?1 AND student_id = ?2"
-                    " AND position = ?3",
+                    " WHERE worksheet = ?1 AND course_id = ?2"
+                    " AND student_id = ?3 AND position = ?4",
     [ST_INST_STUDENTS] =
-        "SELECT s.course_id, s.id, s.name, s.email FROM students s"
-        " WHERE s.course_id = (SELECT course_id FROM worksheets WHERE name = ?1)"
-        " AND EXISTS (SELECT 1 FROM instances i WHERE i.worksheet = ?1"
-        " AND i.student_id = s.id) ORDER BY s.id",
+        "SELECT s.course_id, s.id, s.name, s.email, s.withdrawn"
+        " FROM students s WHERE s.course_id = ?2"
+        " AND EXISTS (SELECT 1 FROM instances i WHERE i.course_id = ?2"
+        " AND i.worksheet = ?1 AND i.student_id = s.id) ORDER BY s.id",
     [ST_SUB_PUT] =
         "INSERT INTO submissions (worksheet, course_id, student_id,"
-        " source_file, hash) VALUES (?1,"
-        " (SELECT course_id FROM worksheets WHERE name = ?1), ?2, ?3, ?4)"
-        " ON CONFLICT (worksheet, student_id, hash) DO UPDATE SET"
+        " source_file, hash) VALUES (?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT (course_id, worksheet, student_id, hash) DO UPDATE SET"
         " source_file = excluded.source_file, received = excluded.received"
         " RETURNING id",
     [ST_GRADES_CLEAR] = "DELETE FROM grades WHERE submission_id = ?1",
@@ -578,11 +664,12 @@ static int put_secret(ion_bank *b, ion_error *err)
     return run(b, st, err, "could not store the course secret");
 }
 
-static int migrate_0_to_1(ion_bank *b, ion_error *err)
+/* A new bank: the current schema, the application id and a fresh secret. */
+static int create_schema(ion_bank *b, ion_error *err)
 {
     char sql[64];
-    for (size_t i = 0; i < sizeof schema_v1 / sizeof schema_v1[0]; i++)
-        if (exec_sql(b, schema_v1[i], err))
+    for (size_t i = 0; i < sizeof schema_sql / sizeof schema_sql[0]; i++)
+        if (exec_sql(b, schema_sql[i], err))
             return ION_BANK_EDB;
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
              ION_BANK_APPLICATION_ID);
@@ -591,11 +678,104 @@ static int migrate_0_to_1(ion_bank *b, ion_error *err)
     return put_secret(b, err);
 }
 
-/* migrations[v] upgrades a bank from schema version v to v + 1; a new
- * version adds a function here and its statements to schema/bank.sql. */
+/* Version 1 to 2: worksheet names unique per course instead of per bank,
+ * so the worksheet tables carry the course in their keys; students may be
+ * withdrawn. SQLite cannot change a primary key, so the four tables are
+ * made anew and copied ("other kinds of table schema changes" in SQLite's
+ * ALTER TABLE page), with foreign keys off until migrate() has checked
+ * them. A migration is history: its text stays as it was written, whatever
+ * later versions do to these tables. */
+static const char *const migration_1_to_2[] = {
+    "ALTER TABLE students ADD COLUMN withdrawn TEXT",
+    "CREATE TABLE new_worksheets (\n"
+    "    course_id TEXT NOT NULL REFERENCES courses (id),\n"
+    "    name      TEXT NOT NULL,\n"
+    "    title     TEXT NOT NULL,\n"
+    "    due       TEXT,\n"
+    "    created   TEXT NOT NULL DEFAULT (" NOW "),\n"
+    "    PRIMARY KEY (course_id, name)\n"
+    ") STRICT",
+    "INSERT INTO new_worksheets (course_id, name, title, due, created)"
+    " SELECT course_id, name, title, due, created FROM worksheets",
+    "CREATE TABLE new_worksheet_problems (\n"
+    "    course_id   TEXT NOT NULL,\n"
+    "    worksheet   TEXT NOT NULL,\n"
+    "    position    INTEGER NOT NULL CHECK (position >= 1),\n"
+    "    template_id TEXT NOT NULL,\n"
+    "    version     INTEGER NOT NULL,\n"
+    "    points      REAL CHECK (points IS NULL OR points >= 0),\n"
+    "    PRIMARY KEY (course_id, worksheet, position),\n"
+    "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
+    "    FOREIGN KEY (template_id, version)\n"
+    "        REFERENCES template_versions (template_id, version)\n"
+    ") STRICT",
+    "INSERT INTO new_worksheet_problems (course_id, worksheet, position,"
+    " template_id, version, points) SELECT w.course_id, p.worksheet,"
+    " p.position, p.template_id, p.version, p.points"
+    " FROM worksheet_problems p JOIN worksheets w ON w.name = p.worksheet",
+    "CREATE TABLE new_instances (\n"
+    "    worksheet   TEXT NOT NULL,\n"
+    "    course_id   TEXT NOT NULL,\n"
+    "    student_id  TEXT NOT NULL,\n"
+    "    position    INTEGER NOT NULL,\n"
+    "    template_id TEXT NOT NULL,\n"
+    "    version     INTEGER NOT NULL,\n"
+    "    seed        INTEGER NOT NULL,\n"
+    "    data        TEXT NOT NULL,\n"
+    "    created     TEXT NOT NULL DEFAULT (" NOW "),\n"
+    "    PRIMARY KEY (course_id, worksheet, student_id, position),\n"
+    "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
+    "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id),\n"
+    "    FOREIGN KEY (course_id, worksheet, position)\n"
+    "        REFERENCES worksheet_problems (course_id, worksheet, position),\n"
+    "    FOREIGN KEY (template_id, version)\n"
+    "        REFERENCES template_versions (template_id, version)\n"
+    ") STRICT",
+    "INSERT INTO new_instances (worksheet, course_id, student_id, position,"
+    " template_id, version, seed, data, created) SELECT worksheet, course_id,"
+    " student_id, position, template_id, version, seed, data, created"
+    " FROM instances",
+    "CREATE TABLE new_submissions (\n"
+    "    id          INTEGER PRIMARY KEY,\n"
+    "    worksheet   TEXT NOT NULL,\n"
+    "    course_id   TEXT NOT NULL,\n"
+    "    student_id  TEXT NOT NULL,\n"
+    "    source_file TEXT NOT NULL,\n"
+    "    hash        TEXT NOT NULL,\n"
+    "    received    TEXT NOT NULL DEFAULT (" NOW "),\n"
+    "    UNIQUE (course_id, worksheet, student_id, hash),\n"
+    "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
+    "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)\n"
+    ") STRICT",
+    "INSERT INTO new_submissions (id, worksheet, course_id, student_id,"
+    " source_file, hash, received) SELECT id, worksheet, course_id,"
+    " student_id, source_file, hash, received FROM submissions",
+    "DROP TABLE submissions",
+    "DROP TABLE instances",
+    "DROP TABLE worksheet_problems",
+    "DROP TABLE worksheets",
+    "ALTER TABLE new_worksheets RENAME TO worksheets",
+    "ALTER TABLE new_worksheet_problems RENAME TO worksheet_problems",
+    "ALTER TABLE new_instances RENAME TO instances",
+    "ALTER TABLE new_submissions RENAME TO submissions",
+    "CREATE INDEX worksheets_by_name ON worksheets (name)",
+};
+
+static int migrate_1_to_2(ion_bank *b, ion_error *err)
+{
+    for (size_t i = 0; i < sizeof migration_1_to_2 / sizeof *migration_1_to_2;
+         i++)
+        if (exec_sql(b, migration_1_to_2[i], err))
+            return ION_BANK_EDB;
+    return 0;
+}
+
+/* migrations[v - 1] upgrades a bank from schema version v to v + 1 (a new
+ * bank is made at the current version at once, by create_schema). A new
+ * version changes schema/bank.sql and adds its migration here. */
 typedef int (*migration_fn)(ion_bank *b, ion_error *err);
-static const migration_fn migrations[ION_BANK_SCHEMA_VERSION] = {
-    migrate_0_to_1,
+static const migration_fn migrations[ION_BANK_SCHEMA_VERSION - 1] = {
+    migrate_1_to_2,
 };
 
 /* Reads user_version and refuses what is not a bank this code can use:
@@ -619,8 +799,25 @@ static int schema_version(ion_bank *b, const char *path, int *version,
     return 0;
 }
 
+/* 0 when no foreign key is broken, else the error. */
+static int foreign_keys_hold(ion_bank *b, ion_error *err)
+{
+    int broken;
+    if (query_int(b, "SELECT count(*) FROM pragma_foreign_key_check", &broken,
+                  err))
+        return ION_BANK_EDB;
+    if (broken)
+        return ion_fail(err, "", 0, "the schema upgrade would break %d "
+                                    "references; nothing was changed",
+                        broken);
+    return 0;
+}
+
 /* Upgrades step by step, all steps in one transaction; the version is read
- * again under the write lock in case another process upgraded first. */
+ * again under the write lock in case another process upgraded first. The
+ * foreign keys are off meanwhile (SQLite ignores the pragma inside a
+ * transaction), which lets a migration remake a table, and checked at the
+ * end; ion_bank_open turns them on after. */
 static int migrate(ion_bank *b, const char *path, ion_error *err)
 {
     int v, ret;
@@ -629,17 +826,22 @@ static int migrate(ion_bank *b, const char *path, ion_error *err)
         return ret;
     if (v == ION_BANK_SCHEMA_VERSION)
         return 0;
-    if (exec_id(b, ST_BEGIN, err))
+    if (exec_sql(b, "PRAGMA foreign_keys = OFF", err) ||
+        exec_id(b, ST_BEGIN, err))
         return ION_BANK_EDB;
     if ((ret = schema_version(b, path, &v, err)) < 0)
         goto fail;
-    for (; v < ION_BANK_SCHEMA_VERSION; v++) {
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-        if ((ret = migrations[v](b, err)) < 0 ||
-            (ret = exec_sql(b, sql, err)) < 0)
-            goto fail;
-    }
-    if ((ret = exec_id(b, ST_COMMIT, err)) < 0)
+    if (v == 0)
+        ret = create_schema(b, err);
+    for (v = v ? v : ION_BANK_SCHEMA_VERSION; ret >= 0 &&
+                                              v < ION_BANK_SCHEMA_VERSION;
+         v++)
+        ret = migrations[v - 1](b, err);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+             ION_BANK_SCHEMA_VERSION);
+    if (ret < 0 || (ret = foreign_keys_hold(b, err)) < 0 ||
+        (ret = exec_sql(b, sql, err)) < 0 ||
+        (ret = exec_id(b, ST_COMMIT, err)) < 0)
         goto fail;
     return 0;
 fail:
@@ -680,17 +882,16 @@ ion_bank *ion_bank_open(const char *path, int create, ion_error *err)
     sqlite3_busy_timeout(b->db, 60000);
     /* journal_mode answers with a row, which sqlite3_exec ignores; a memory
      * database stays in memory mode, which is fine. */
-    if (exec_sql(b, "PRAGMA foreign_keys = ON", err) ||
-        query_int(b, "PRAGMA foreign_keys", &fk, err) ||
-        exec_sql(b, "PRAGMA journal_mode = WAL", err) ||
-        exec_sql(b, "PRAGMA synchronous = NORMAL", err))
+    if (exec_sql(b, "PRAGMA journal_mode = WAL", err) ||
+        exec_sql(b, "PRAGMA synchronous = NORMAL", err) ||
+        migrate(b, path, err) < 0 ||
+        exec_sql(b, "PRAGMA foreign_keys = ON", err) ||
+        query_int(b, "PRAGMA foreign_keys", &fk, err))
         goto fail;
     if (!fk) {
         ion_fail(err, "", 0, "this SQLite does not enforce foreign keys");
         goto fail;
     }
-    if (migrate(b, path, err) < 0)
-        goto fail;
     return b;
 fail:
     ion_bank_close(b);
@@ -709,16 +910,16 @@ void ion_bank_close(ion_bank *b)
 
 char *ion_bank_schema_sql(void)
 {
-    size_t n = 0, k = sizeof schema_v1 / sizeof schema_v1[0];
+    size_t n = 0, k = sizeof schema_sql / sizeof schema_sql[0];
     for (size_t i = 0; i < k; i++)
-        n += strlen(schema_v1[i]);
+        n += strlen(schema_sql[i]);
     char *s = malloc(n + 1);
     if (!s)
         return NULL;
     s[0] = '\0';
     for (size_t i = 0, at = 0; i < k; i++) {
-        size_t len = strlen(schema_v1[i]);
-        memcpy(s + at, schema_v1[i], len + 1);
+        size_t len = strlen(schema_sql[i]);
+        memcpy(s + at, schema_sql[i], len + 1);
         at += len;
     }
     return s;
@@ -994,7 +1195,8 @@ static int student_store(ion_bank *b, const ion_bank_student *s,
     } else {
         const char *email = s->email && *s->email ? s->email : NULL;
         int same = !strcmp(column_text(st, 2), s->name) &&
-                   (!s->email || same_text(column_text(st, 3), email));
+                   (!s->email || same_text(column_text(st, 3), email)) &&
+                   sqlite3_column_type(st, 4) == SQLITE_NULL;
         sqlite3_reset(st);
         if (same) {
             *status = ION_BANK_UNCHANGED;
@@ -1036,23 +1238,39 @@ void ion_bank_student_release(ion_bank_student_row *s)
     free(s->id);
     free(s->name);
     free(s->email);
+    free(s->withdrawn);
     memset(s, 0, sizeof *s);
+}
+
+/* Fills *out from the row st is on. */
+static int student_row_dup(sqlite3_stmt *st, ion_bank_student_row *out,
+                           ion_error *err)
+{
+    if (column_dup(st, 0, &out->course) || column_dup(st, 1, &out->id) ||
+        column_dup(st, 2, &out->name) || column_dup(st, 3, &out->email) ||
+        column_dup(st, 4, &out->withdrawn)) {
+        ion_bank_student_release(out);
+        return ion_fail(err, "", 0, "out of memory");
+    }
+    return 1;
 }
 
 int ion_bank_student_get(ion_bank *b, const char *course, const char *id,
                          ion_bank_student_row *out, ion_error *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(b, ST_STUDENT_GET, err, "tt", course, id);
+    sqlite3_stmt *st = prepare(b, ST_STUDENT_FIND, err, "tt", course, id);
     if (!st)
         return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret <= 0)
         return ret;
-    if (column_dup(st, 0, &out->course) || column_dup(st, 1, &out->id) ||
-        column_dup(st, 2, &out->name) || column_dup(st, 3, &out->email)) {
+    ret = student_row_dup(st, out, err);
+    if (ret > 0 && strcmp(out->id, id) && sqlite3_step(st) == SQLITE_ROW) {
+        ret = refuse(err, "student '%s' is ambiguous in course '%s': "
+                          "'%s' and '%s' differ only in case",
+                     id, course, out->id, column_text(st, 1));
         ion_bank_student_release(out);
-        ret = ion_fail(err, "", 0, "out of memory");
     }
     sqlite3_reset(st);
     return ret;
@@ -1065,29 +1283,114 @@ typedef struct {
 static int student_row(sqlite3_stmt *st, void *cb, void *ctx)
 {
     ion_bank_student s = {column_text(st, 0), column_text(st, 1),
-                          column_text(st, 2), column_text(st, 3)};
+                          column_text(st, 2), column_text(st, 3),
+                          column_text(st, 4)};
     return ((student_cb *)cb)->fn(&s, ctx);
 }
 
-int ion_bank_student_list(ion_bank *b, const char *course,
+int ion_bank_student_list(ion_bank *b, const char *course, int withdrawn_too,
                           ion_bank_student_fn fn, void *ctx, ion_error *err)
 {
     student_cb cb = {fn};
-    sqlite3_stmt *st = prepare(b, ST_STUDENT_LIST, err, "t", course);
+    sqlite3_stmt *st = prepare(b, ST_STUDENT_LIST, err, "ti", course,
+                               withdrawn_too != 0);
     if (!st)
         return ION_BANK_EDB;
     return walk(b, st, student_row, &cb, ctx, err);
 }
 
 int ion_bank_generated_students(ion_bank *b, const char *worksheet,
-                                ion_bank_student_fn fn, void *ctx,
-                                ion_error *err)
+                                const char *course, ion_bank_student_fn fn,
+                                void *ctx, ion_error *err)
 {
     student_cb cb = {fn};
-    sqlite3_stmt *st = prepare(b, ST_INST_STUDENTS, err, "t", worksheet);
+    sqlite3_stmt *st = prepare(b, ST_INST_STUDENTS, err, "tt", worksheet,
+                               course);
     if (!st)
         return ION_BANK_EDB;
     return walk(b, st, student_row, &cb, ctx, err);
+}
+
+/* The one integer a query gives. */
+static int count_of(ion_bank *b, sqlite3_stmt *st, int64_t *n,
+                    ion_error *err)
+{
+    int ret = first_row(b, st, err);
+    if (ret < 0)
+        return ret;
+    *n = ret ? sqlite3_column_int64(st, 0) : 0;
+    if (ret)
+        sqlite3_reset(st);
+    return 0;
+}
+
+/* Withdraws or deletes the student row; the caller holds the savepoint. */
+static int student_take_off(ion_bank *b, const char *course, const char *id,
+                            int *outcome, ion_error *err)
+{
+    int64_t submissions;
+    sqlite3_stmt *st = prepare(b, ST_STUDENT_SUBMISSIONS, err, "tt", course,
+                               id);
+    if (!st || count_of(b, st, &submissions, err) < 0)
+        return ION_BANK_EDB;
+    if (submissions) {
+        *outcome = ION_BANK_WITHDRAWN;
+        st = prepare(b, ST_STUDENT_WITHDRAW, err, "tt", course, id);
+        return st && !run(b, st, err, "could not withdraw the student")
+                   ? 0
+                   : ION_BANK_EDB;
+    }
+    *outcome = ION_BANK_DELETED;
+    st = prepare(b, ST_STUDENT_INSTANCES_DELETE, err, "tt", course, id);
+    if (!st || run(b, st, err, "could not delete the student's problems"))
+        return ION_BANK_EDB;
+    st = prepare(b, ST_STUDENT_DELETE, err, "tt", course, id);
+    if (!st || run(b, st, err, "could not delete the student"))
+        return ION_BANK_EDB;
+    return 0;
+}
+
+int ion_bank_student_remove(ion_bank *b, const char *course, const char *id,
+                            int *outcome, char *removed_id, ion_error *err)
+{
+    ion_bank_student_row s;
+    int own, ret = sp_begin(b, &own, err);
+    if (ret < 0)
+        return ret;
+    ret = ion_bank_student_get(b, course, id, &s, err);
+    if (ret == 0)
+        ret = refuse(err, "no student '%s' in course '%s'", id, course);
+    if (ret > 0) {
+        ret = student_take_off(b, course, s.id, outcome, err);
+        if (removed_id)
+            snprintf(removed_id, ION_BANK_ID_MAX + 1, "%s", s.id);
+        ion_bank_student_release(&s);
+    }
+    ret = sp_end(b, own, ret, err);
+    return ret < 0 ? ret : 0;
+}
+
+typedef struct {
+    ion_bank_course_fn fn;
+} course_cb;
+
+static int course_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+    ion_bank_course c = {column_text(st, 0), column_text(st, 1),
+                         (size_t)sqlite3_column_int64(st, 2),
+                         (size_t)sqlite3_column_int64(st, 3),
+                         (size_t)sqlite3_column_int64(st, 4)};
+    return ((course_cb *)cb)->fn(&c, ctx);
+}
+
+int ion_bank_course_list(ion_bank *b, ion_bank_course_fn fn, void *ctx,
+                         ion_error *err)
+{
+    course_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_COURSE_LIST, err, "");
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, course_row, &cb, ctx, err);
 }
 
 /* ---- worksheets ---- */
@@ -1125,6 +1428,22 @@ static int due_ok(const char *s)
            mi < 60;
 }
 
+/* The fields create and edit share: title, due date and points. */
+static int fields_check(const char *title, const char *due, size_t n,
+                        const double *points, ion_error *err)
+{
+    const char *why;
+    if (title && (why = ion_bank_text_problem(title, ION_BANK_TEXT_MAX)))
+        return refuse(err, "title %s", why);
+    if (due && !due_ok(due))
+        return refuse(err, "invalid due date '%s' (use YYYY-MM-DD or "
+                           "YYYY-MM-DDTHH:MM)", due);
+    for (size_t i = 0; points && i < n; i++)
+        if (!isfinite(points[i]))
+            return refuse(err, "invalid points for problem %zu", i + 1);
+    return 0;
+}
+
 static int worksheet_check(const char *name, const char *course,
                            const char *title, const char *due, size_t n,
                            const double *points, ion_error *err)
@@ -1134,47 +1453,53 @@ static int worksheet_check(const char *name, const char *course,
         return refuse(err, "worksheet name '%s' %s", name ? name : "", why);
     if (!course)
         return refuse(err, "worksheet '%s' has no course", name);
-    if (title && (why = ion_bank_text_problem(title, ION_BANK_TEXT_MAX)))
-        return refuse(err, "title %s", why);
-    if (due && !due_ok(due))
-        return refuse(err, "invalid due date '%s' (use YYYY-MM-DD or "
-                           "YYYY-MM-DDTHH:MM)", due);
     if (n == 0)
         return refuse(err, "worksheet '%s' has no problems", name);
-    for (size_t i = 0; points && i < n; i++)
-        if (!isfinite(points[i]))
-            return refuse(err, "invalid points for problem %zu", i + 1);
+    return fields_check(title, due, n, points, err);
+}
+
+/* Puts problems 1..n, pinned to their templates' current versions. */
+static int problems_store(ion_bank *b, const char *course, const char *name,
+                          size_t n, const char *const *ids,
+                          const double *points, ion_error *err)
+{
+    int ret, version;
+    for (size_t i = 0; i < n; i++) {
+        if ((ret = template_version(b, ids[i], &version, err)) <= 0)
+            return ret < 0 ? ret
+                           : refuse(err, "unknown template '%s'", ids[i]);
+        sqlite3_stmt *st = prepare(b, ST_WS_PROBLEM_PUT, err, "ttitid",
+                                   course, name, (int)i + 1, ids[i], version,
+                                   points ? points[i] : -1.0);
+        if (!st || run(b, st, err, "could not store the worksheet"))
+            return ION_BANK_EDB;
+    }
     return 0;
 }
 
-/* Inserts the worksheet and its problems, pinned to their templates'
- * current versions; the caller holds the savepoint. */
+/* Inserts the worksheet and its problems; the caller holds the
+ * savepoint. */
 static int worksheet_store(ion_bank *b, const char *name, const char *course,
                            const char *title, const char *due, size_t n,
                            const char *const *ids, const double *points,
                            ion_error *err)
 {
-    int ret, version;
-    sqlite3_stmt *st;
-    if ((ret = has_row(b, ST_WS_GET, name, err)) != 0)
-        return ret < 0 ? ret
-                       : refuse(err, "worksheet '%s' already exists", name);
+    int ret;
+    sqlite3_stmt *st = prepare(b, ST_WS_GET, err, "tt", course, name);
+    if (!st || (ret = first_row(b, st, err)) < 0)
+        return ION_BANK_EDB;
+    if (ret) {
+        sqlite3_reset(st);
+        return refuse(err, "worksheet '%s' already exists in course '%s'",
+                      name, course);
+    }
     if ((ret = ion_bank_course_exists(b, course, err)) <= 0)
         return ret < 0 ? ret : refuse(err, "unknown course '%s'", course);
     st = prepare(b, ST_WS_PUT, err, "tttt", name, course,
                  title ? title : name, due);
     if (!st || run(b, st, err, "could not store the worksheet"))
         return ION_BANK_EDB;
-    for (size_t i = 0; i < n; i++) {
-        if ((ret = template_version(b, ids[i], &version, err)) <= 0)
-            return ret < 0 ? ret
-                           : refuse(err, "unknown template '%s'", ids[i]);
-        st = prepare(b, ST_WS_PROBLEM_PUT, err, "titid", name, (int)i + 1,
-                     ids[i], version, points ? points[i] : -1.0);
-        if (!st || run(b, st, err, "could not store the worksheet"))
-            return ION_BANK_EDB;
-    }
-    return 0;
+    return problems_store(b, course, name, n, ids, points, err);
 }
 
 int ion_bank_worksheet_create(ion_bank *b, const char *name,
@@ -1206,13 +1531,50 @@ void ion_bank_worksheet_release(ion_bank_worksheet *w)
     memset(w, 0, sizeof *w);
 }
 
+/* The course of worksheet name into *found (malloc'd): course itself when
+ * it has such a worksheet, else (course NULL) the one course that has.
+ * 1 when found, 0 when not, ION_BANK_EINVAL when several courses have it
+ * and course is NULL. */
+static int worksheet_course(ion_bank *b, const char *name, const char *course,
+                            char **found, ion_error *err)
+{
+    char list[3 * (ION_BANK_ID_MAX + 2) + 8] = "";
+    size_t rows = 0;
+    int rc;
+    *found = NULL;
+    sqlite3_stmt *st = prepare(b, ST_WS_FIND, err, "tt", name, course);
+    if (!st)
+        return ION_BANK_EDB;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c = column_text(st, 0);
+        if (rows++ == 0 && !(*found = strdup(c)))
+            break;
+        size_t at = strlen(list);
+        snprintf(list + at, sizeof list - at, "%s%s", rows > 1 ? ", " : "",
+                 rows < 3 ? c : "...");
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return ion_fail(err, "", 0, "out of memory");
+    if (rc != SQLITE_DONE)
+        return db_fail(b, err, "could not read the bank");
+    if (rows > 1) {
+        free(*found);
+        *found = NULL;
+        return refuse(err, "worksheet '%s' is in courses %s: give --course",
+                      name, list);
+    }
+    return rows == 1;
+}
+
 /* Appends the worksheet's problems to w. */
 static int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
                               ion_error *err)
 {
     int rc;
     size_t cap = 0;
-    sqlite3_stmt *st = prepare(b, ST_WS_PROBLEMS, err, "t", w->name);
+    sqlite3_stmt *st = prepare(b, ST_WS_PROBLEMS, err, "tt", w->course,
+                               w->name);
     if (!st)
         return ION_BANK_EDB;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1242,14 +1604,17 @@ static int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
     return 0;
 }
 
-int ion_bank_worksheet_get(ion_bank *b, const char *name,
+int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
                            ion_bank_worksheet *out, ion_error *err)
 {
+    char *found;
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(b, ST_WS_GET, err, "t", name);
-    if (!st)
-        return ION_BANK_EDB;
-    int ret = first_row(b, st, err);
+    int ret = worksheet_course(b, name, course, &found, err);
+    if (ret <= 0)
+        return ret;
+    sqlite3_stmt *st = prepare(b, ST_WS_GET, err, "tt", found, name);
+    ret = st ? first_row(b, st, err) : ION_BANK_EDB;
+    free(found);
     if (ret <= 0)
         return ret;
     if (column_dup(st, 0, &out->name) || column_dup(st, 1, &out->course) ||
@@ -1264,24 +1629,192 @@ int ion_bank_worksheet_get(ion_bank *b, const char *name,
     return ret;
 }
 
+/* The worksheet, or the refusal "unknown worksheet". */
+static int worksheet_need(ion_bank *b, const char *name, const char *course,
+                          ion_bank_worksheet *w, ion_error *err)
+{
+    int ret = ion_bank_worksheet_get(b, name, course, w, err);
+    if (ret == 0)
+        return course ? refuse(err, "no worksheet '%s' in course '%s'", name,
+                               course)
+                      : refuse(err, "unknown worksheet '%s'", name);
+    return ret < 0 ? ret : 0;
+}
+
+static int usage_of(ion_bank *b, const ion_bank_worksheet *w,
+                    ion_bank_ws_usage *out, ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, ST_WS_USAGE, err, "tt", w->course,
+                               w->name);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret < 0)
+        return ret;
+    size_t *v[] = {&out->generated, &out->submissions, &out->submitters,
+                   &out->grades};
+    for (int i = 0; i < 4; i++)
+        *v[i] = ret ? (size_t)sqlite3_column_int64(st, i) : 0;
+    if (ret)
+        sqlite3_reset(st);
+    return 0;
+}
+
+int ion_bank_worksheet_usage(ion_bank *b, const char *name,
+                             const char *course, ion_bank_ws_usage *out,
+                             ion_error *err)
+{
+    ion_bank_worksheet w;
+    memset(out, 0, sizeof *out);
+    int ret = worksheet_need(b, name, course, &w, err);
+    if (ret < 0)
+        return ret;
+    ret = usage_of(b, &w, out, err);
+    ion_bank_worksheet_release(&w);
+    return ret;
+}
+
+typedef struct {
+    ion_bank_worksheet_fn fn;
+} worksheet_cb;
+
+static int worksheet_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+    return ((worksheet_cb *)cb)->fn(column_text(st, 0), column_text(st, 1),
+                                    ctx);
+}
+
+int ion_bank_worksheet_list(ion_bank *b, const char *course,
+                            ion_bank_worksheet_fn fn, void *ctx,
+                            ion_error *err)
+{
+    worksheet_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_WS_LIST, err, "t", course);
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, worksheet_row, &cb, ctx, err);
+}
+
+/* Runs statement id with (course, name) of w to its end. */
+static int run_for(ion_bank *b, enum stmt_id id, const ion_bank_worksheet *w,
+                   ion_error *err, const char *what)
+{
+    sqlite3_stmt *st = prepare(b, id, err, "tt", w->course, w->name);
+    return st && !run(b, st, err, what) ? 0 : ION_BANK_EDB;
+}
+
+/* New points for w's problems, each keeping its pinned version. */
+static int points_edit(ion_bank *b, const ion_bank_worksheet *w,
+                       const double *points, ion_error *err)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        sqlite3_stmt *st = prepare(b, ST_WS_POINTS, err, "ttid", w->course,
+                                   w->name, (int)i + 1, points[i]);
+        if (!st || run(b, st, err, "could not store the points"))
+            return ION_BANK_EDB;
+    }
+    return 0;
+}
+
+/* New problems for w, or new points for its problems. */
+static int problems_edit(ion_bank *b, const ion_bank_worksheet *w,
+                         const ion_bank_ws_edit *e, ion_error *err)
+{
+    ion_bank_ws_usage used;
+    int ret;
+    if (!e->template_ids)
+        return e->n == w->n ? points_edit(b, w, e->points, err)
+                            : refuse(err, "%zu points for %zu problems", e->n,
+                                     w->n);
+    if ((ret = usage_of(b, w, &used, err)) < 0)
+        return ret;
+    if (used.generated)
+        return refuse(err, "worksheet '%s' was generated for %zu student%s: "
+                           "its problems can no longer change (create a new "
+                           "worksheet)",
+                      w->name, used.generated,
+                      used.generated == 1 ? "" : "s");
+    if ((ret = run_for(b, ST_WS_PROBLEMS_DELETE, w, err,
+                       "could not change the problems")) < 0)
+        return ret;
+    return problems_store(b, w->course, w->name, e->n, e->template_ids,
+                          e->points, err);
+}
+
+int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
+                            const ion_bank_ws_edit *e, ion_error *err)
+{
+    ion_bank_worksheet w;
+    int own, ret;
+    if (e->template_ids && e->n == 0)
+        return refuse(err, "worksheet '%s' would have no problems", name);
+    if ((ret = fields_check(e->title, e->due && *e->due ? e->due : NULL,
+                            e->n, e->points, err)) < 0 ||
+        (ret = sp_begin(b, &own, err)) < 0)
+        return ret;
+    if ((ret = worksheet_need(b, name, course, &w, err)) < 0)
+        return sp_end(b, own, ret, err);
+    if (e->title || e->due) {
+        sqlite3_stmt *st = prepare(b, ST_WS_UPDATE, err, "tttt", w.course,
+                                   w.name, e->title, e->due);
+        if (!st || run(b, st, err, "could not change the worksheet"))
+            ret = ION_BANK_EDB;
+    }
+    if (ret >= 0 && (e->template_ids || e->points))
+        ret = problems_edit(b, &w, e, err);
+    ion_bank_worksheet_release(&w);
+    return sp_end(b, own, ret, err);
+}
+
+int ion_bank_worksheet_delete(ion_bank *b, const char *name,
+                              const char *course, int force,
+                              ion_bank_ws_usage *gone, ion_error *err)
+{
+    static const enum stmt_id order[] = {
+        ST_WS_GRADES_DELETE, ST_WS_SUBMISSIONS_DELETE,
+        ST_WS_INSTANCES_DELETE, ST_WS_PROBLEMS_DELETE, ST_WS_DELETE};
+    ion_bank_worksheet w;
+    ion_bank_ws_usage used = {0};
+    int own, ret = sp_begin(b, &own, err);
+    if (ret < 0)
+        return ret;
+    if ((ret = worksheet_need(b, name, course, &w, err)) < 0)
+        return sp_end(b, own, ret, err);
+    ret = usage_of(b, &w, &used, err);
+    if (ret >= 0 && used.submissions && !force)
+        ret = refuse(err, "worksheet '%s' of course '%s' has %zu "
+                          "submission%s from %zu student%s (%zu graded "
+                          "parts): --force deletes them too",
+                     w.name, w.course, used.submissions,
+                     used.submissions == 1 ? "" : "s", used.submitters,
+                     used.submitters == 1 ? "" : "s", used.grades);
+    for (size_t i = 0; ret >= 0 && i < sizeof order / sizeof *order; i++)
+        ret = run_for(b, order[i], &w, err, "could not delete the worksheet");
+    ion_bank_worksheet_release(&w);
+    ret = sp_end(b, own, ret, err);
+    if (ret >= 0 && gone)
+        *gone = used;
+    return ret < 0 ? ret : 0;
+}
+
 /* ---- instances ---- */
 
 int ion_bank_instance_put(ion_bank *b, const char *worksheet,
-                          const char *student, int position,
-                          const char *template_id, int version, uint64_t seed,
-                          const char *data, ion_error *err)
+                          const char *course, const char *student,
+                          int position, const char *template_id, int version,
+                          uint64_t seed, const char *data, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "ttitiut", worksheet,
-                               student, position, template_id, version, seed,
-                               data);
+    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "tttitiut", worksheet,
+                               course, student, position, template_id,
+                               version, seed, data);
     if (!st)
         return ION_BANK_EDB;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return 0;
-    /* The foreign keys (or a NULL course: no such worksheet) refused it;
-     * any other refusal (a trigger, say) is the database's own error. */
+    /* The foreign keys (or a NULL course) refused it; any other refusal (a
+     * trigger, say) is the database's own error. */
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY || rc == SQLITE_CONSTRAINT_NOTNULL) {
         ion_fail(err, "", 0,
                  "no problem %d for student '%s' in worksheet '%s' with "
@@ -1302,12 +1835,13 @@ void ion_bank_instance_release(ion_bank_instance *inst)
 }
 
 int ion_bank_instance_get(ion_bank *b, const char *worksheet,
-                          const char *student, int position,
-                          ion_bank_instance *out, ion_error *err)
+                          const char *course, const char *student,
+                          int position, ion_bank_instance *out,
+                          ion_error *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(b, ST_INST_GET, err, "tti", worksheet, student,
-                               position);
+    sqlite3_stmt *st = prepare(b, ST_INST_GET, err, "ttti", worksheet,
+                               course, student, position);
     if (!st)
         return ION_BANK_EDB;
     int ret = first_row(b, st, err);
@@ -1326,34 +1860,40 @@ int ion_bank_instance_get(ion_bank *b, const char *worksheet,
 
 /* ---- submissions and grades ---- */
 
-/* Checks that student is in worksheet's course; the caller holds the
+/* The worksheet's course and the stored id of student (found as
+ * ion_bank_student_get does), each malloc'd; the caller holds the
  * savepoint. */
 static int submission_check(ion_bank *b, const char *worksheet,
-                            const char *student, ion_error *err)
+                            const char *course, const char *student,
+                            char **ws_course, char **student_id,
+                            ion_error *err)
 {
     ion_bank_worksheet w;
-    int ret = ion_bank_worksheet_get(b, worksheet, &w, err);
-    if (ret <= 0)
-        return ret < 0 ? ret
-                       : refuse(err, "unknown worksheet '%s'", worksheet);
-    sqlite3_stmt *st = prepare(b, ST_STUDENT_GET, err, "tt", w.course,
-                               student);
-    ret = st ? first_row(b, st, err) : ION_BANK_EDB;
-    if (ret == 1)
-        sqlite3_reset(st);
-    else if (ret == 0)
+    ion_bank_student_row s;
+    int ret = worksheet_need(b, worksheet, course, &w, err);
+    if (ret < 0)
+        return ret;
+    ret = ion_bank_student_get(b, w.course, student, &s, err);
+    if (ret == 0)
         ret = refuse(err, "unknown student '%s' in course '%s'", student,
                      w.course);
+    if (ret > 0) {
+        *ws_course = w.course;
+        *student_id = s.id;
+        w.course = s.id = NULL;
+        ion_bank_student_release(&s);
+    }
     ion_bank_worksheet_release(&w);
     return ret < 0 ? ret : 0;
 }
 
 static int submission_store(ion_bank *b, const char *worksheet,
-                            const char *student, const char *file,
-                            const char *hash, int64_t *id, ion_error *err)
+                            const char *course, const char *student,
+                            const char *file, const char *hash, int64_t *id,
+                            ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_SUB_PUT, err, "tttt", worksheet,
-                               student, file, hash);
+    sqlite3_stmt *st = prepare(b, ST_SUB_PUT, err, "ttttt", worksheet,
+                               course, student, file, hash);
     if (!st)
         return ION_BANK_EDB;
     int ret = first_row(b, st, err);
@@ -1369,11 +1909,11 @@ static int submission_store(ion_bank *b, const char *worksheet,
 }
 
 int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
-                               const char *student, const char *source_file,
-                               const void *content, size_t len, int64_t *id,
-                               ion_error *err)
+                               const char *course, const char *student,
+                               const char *source_file, const void *content,
+                               size_t len, int64_t *id, ion_error *err)
 {
-    char hash[HASH_HEX_LEN];
+    char hash[HASH_HEX_LEN], *ws_course = NULL, *student_id = NULL;
     int64_t sub = 0;
     int ret, own;
     if (!worksheet || !student || !source_file || (!content && len))
@@ -1381,10 +1921,13 @@ int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
     hash_hex(content ? content : "", len, hash);
     if ((ret = sp_begin(b, &own, err)) < 0)
         return ret;
-    ret = submission_check(b, worksheet, student, err);
+    ret = submission_check(b, worksheet, course, student, &ws_course,
+                           &student_id, err);
     if (ret >= 0)
-        ret = submission_store(b, worksheet, student, source_file, hash, &sub,
-                               err);
+        ret = submission_store(b, worksheet, ws_course, student_id,
+                               source_file, hash, &sub, err);
+    free(ws_course);
+    free(student_id);
     ret = sp_end(b, own, ret, err);
     if (ret >= 0 && id)
         *id = sub;

@@ -26,7 +26,7 @@
 #include "error.h"
 #include "worksheet.h"
 
-#define ION_BANK_SCHEMA_VERSION 1
+#define ION_BANK_SCHEMA_VERSION 2
 #define ION_BANK_SECRET_LEN 32
 #define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
 #define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */
@@ -131,43 +131,78 @@ int ion_bank_course_ensure(ion_bank *b, const char *course, ion_error *err);
 /* 1 when the course exists, 0 when not. */
 int ion_bank_course_exists(ion_bank *b, const char *course, ion_error *err);
 
+/* A course with its counts, for ion_bank_course_list. */
+typedef struct {
+    const char *id;
+    const char *created;
+    size_t students;  /* on the roster */
+    size_t withdrawn; /* removed but kept for their submissions */
+    size_t worksheets;
+} ion_bank_course;
+
+/* Calls fn for every course ordered by id; a nonzero return from fn stops
+ * the walk and is returned. */
+typedef int (*ion_bank_course_fn)(const ion_bank_course *c, void *ctx);
+int ion_bank_course_list(ion_bank *b, ion_bank_course_fn fn, void *ctx,
+                         ion_error *err);
+
 typedef struct {
     const char *course;
     const char *id;
     const char *name;
-    const char *email; /* NULL when none */
+    const char *email;     /* NULL when none */
+    const char *withdrawn; /* NULL when on the roster; else since when */
 } ion_bank_student;
 
 enum { ION_BANK_UNCHANGED = 0, ION_BANK_ADDED = 1, ION_BANK_UPDATED = 2 };
 
 /* Adds a student to an existing course, or updates the name (and the email,
- * unless s->email is NULL; "" clears it) of one already there. The id must
+ * unless s->email is NULL; "" clears it) of one already there, who is then
+ * on the roster again if withdrawn (s->withdrawn is ignored). The id must
  * pass ion_bank_id_problem and the name be valid UTF-8. *status (may be
  * NULL) gets ION_BANK_ADDED, ION_BANK_UPDATED or ION_BANK_UNCHANGED. */
 int ion_bank_student_upsert(ion_bank *b, const ion_bank_student *s,
                             int *status, ion_error *err);
 
-/* A student read back; the strings are owned (email may be NULL). */
+/* A student read back; the strings are owned (email and withdrawn may be
+ * NULL, as in ion_bank_student). */
 typedef struct {
-    char *course, *id, *name, *email;
+    char *course, *id, *name, *email, *withdrawn;
 } ion_bank_student_row;
 void ion_bank_student_release(ion_bank_student_row *s);
 
-/* Returns 1 and fills *out, 0 when the course has no such student. */
+/* The student of course whose id is id, or else the one whose id differs
+ * from it only in the case of ASCII letters ("S06" finds s06): returns 1
+ * and fills *out (out->id is the stored id), 0 when there is none.
+ * Withdrawn students are found too. Two ids equal but for case and none
+ * exactly id: ION_BANK_EINVAL, saying so. */
 int ion_bank_student_get(ion_bank *b, const char *course, const char *id,
                          ion_bank_student_row *out, ion_error *err);
 
-/* Calls fn for each student of course ordered by id (bytewise); a nonzero
- * return from fn stops the walk and is returned. */
+/* Calls fn for each student of course ordered by id (bytewise), those
+ * withdrawn only when withdrawn_too; a nonzero return from fn stops the
+ * walk and is returned. */
 typedef int (*ion_bank_student_fn)(const ion_bank_student *s, void *ctx);
-int ion_bank_student_list(ion_bank *b, const char *course,
+int ion_bank_student_list(ion_bank *b, const char *course, int withdrawn_too,
                           ion_bank_student_fn fn, void *ctx, ion_error *err);
 
-/* The same for each student of worksheet's course that has instances of
- * it (those generated so far), ordered by id. */
+/* The same for each student of course (not NULL) that has instances of
+ * its worksheet (those generated so far, withdrawn or not), ordered by
+ * id. */
 int ion_bank_generated_students(ion_bank *b, const char *worksheet,
-                                ion_bank_student_fn fn, void *ctx,
-                                ion_error *err);
+                                const char *course, ion_bank_student_fn fn,
+                                void *ctx, ion_error *err);
+
+enum { ION_BANK_DELETED = 1, ION_BANK_WITHDRAWN = 2 };
+
+/* Takes student id (found as ion_bank_student_get does) off the roster of
+ * course: one with submissions is kept, marked withdrawn, so that no grade
+ * is lost (*outcome ION_BANK_WITHDRAWN); one without is deleted with the
+ * problems generated for them (ION_BANK_DELETED). Unknown student:
+ * ION_BANK_EINVAL. removed_id (may be NULL) gets the stored id, at most
+ * ION_BANK_ID_MAX bytes and a NUL. */
+int ion_bank_student_remove(ion_bank *b, const char *course, const char *id,
+                            int *outcome, char *removed_id, ion_error *err);
 
 /* ---- worksheets ---- */
 
@@ -187,19 +222,69 @@ int ion_bank_worksheet_create(ion_bank *b, const char *name,
 /* ion_bank_worksheet and ion_bank_ws_problem are in worksheet.h. */
 void ion_bank_worksheet_release(ion_bank_worksheet *w);
 
-/* Returns 1 and fills *out, 0 when there is no such worksheet. */
-int ion_bank_worksheet_get(ion_bank *b, const char *name,
+/* Worksheet name of course; course NULL: the worksheet of that name in
+ * whichever course has it, and when several do, ION_BANK_EINVAL naming
+ * them ("worksheet 'week3' is in courses BIO101, PHYS2: give --course").
+ * Returns 1 and fills *out, 0 when there is no such worksheet. */
+int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
                            ion_bank_worksheet *out, ion_error *err);
+
+/* What hangs on a worksheet. */
+typedef struct {
+    size_t generated;   /* students with generated problems */
+    size_t submissions; /* submissions recorded (resubmissions count) */
+    size_t submitters;  /* distinct students among them */
+    size_t grades;      /* graded parts */
+} ion_bank_ws_usage;
+
+int ion_bank_worksheet_usage(ion_bank *b, const char *name,
+                             const char *course, ion_bank_ws_usage *out,
+                             ion_error *err);
+
+/* Calls fn with each worksheet's course and name (course NULL: of every
+ * course), ordered by course, then creation, then name. */
+typedef int (*ion_bank_worksheet_fn)(const char *course, const char *name,
+                                     void *ctx);
+int ion_bank_worksheet_list(ion_bank *b, const char *course,
+                            ion_bank_worksheet_fn fn, void *ctx,
+                            ion_error *err);
+
+/* A change to a worksheet: NULL (or, for points and templates, n == 0)
+ * keeps a field. due "" removes the due date. points: as for create, one
+ * per problem (n of them; a negative value: the template's own). template_ids
+ * replace the problems, pinned to their current versions: refused once
+ * problems were generated for anyone (their numbers would no longer match
+ * what the students have). When template_ids are given, points (if any)
+ * count them; otherwise they must count the worksheet's problems. */
+typedef struct {
+    const char *title, *due;
+    size_t n;
+    const char *const *template_ids;
+    const double *points;
+} ion_bank_ws_edit;
+
+/* Applies edit to worksheet name (course as for ion_bank_worksheet_get). */
+int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
+                            const ion_bank_ws_edit *edit, ion_error *err);
+
+/* Deletes worksheet name with its problems. With submissions recorded it
+ * is refused (ION_BANK_EINVAL) unless force, which deletes them, their
+ * grades and the generated problems too. *gone (may be NULL) gets what was
+ * there. Files already written (PDFs, key.xml) are not touched. */
+int ion_bank_worksheet_delete(ion_bank *b, const char *name,
+                              const char *course, int force,
+                              ion_bank_ws_usage *gone, ion_error *err);
 
 /* ---- generated instances ---- */
 
-/* Stores (or replaces) one student's problem at position of a worksheet.
- * The student must be in the worksheet's course and template_id/version
+/* Stores (or replaces) one student's problem at position of a worksheet of
+ * course (not NULL). The student must be in that course and template_id/version
  * must exist (the pinned ones, normally). data is the generator's
  * serialization, stored as text. Cheap: call it inside one transaction for
  * a whole class. */
 int ion_bank_instance_put(ion_bank *b, const char *worksheet,
-                          const char *student, int position,
+                          const char *course, const char *student,
+                          int position,
                           const char *template_id, int version, uint64_t seed,
                           const char *data, ion_error *err);
 
@@ -213,17 +298,19 @@ void ion_bank_instance_release(ion_bank_instance *inst);
 
 /* Returns 1 and fills *out, 0 when nothing is stored there. */
 int ion_bank_instance_get(ion_bank *b, const char *worksheet,
-                          const char *student, int position,
+                          const char *course, const char *student,
+                          int position,
                           ion_bank_instance *out, ion_error *err);
 
 /* ---- submissions and grades ---- */
 
-/* Records a submission of student for worksheet, identified by the hash of
- * its content. Grading the same content again reuses its row and removes
- * its grades (to be put again); new content is a new submission. Unknown
- * worksheet or student: ION_BANK_EINVAL. *id gets the submission's id. */
+/* Records a submission of student for worksheet (of course; NULL as for
+ * ion_bank_worksheet_get), identified by the hash of its content. Grading
+ * the same content again reuses its row and removes its grades (to be put
+ * again); new content is a new submission. Unknown worksheet or student:
+ * ION_BANK_EINVAL. *id gets the submission's id. */
 int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
-                               const char *student, const char *source_file,
+                               const char *course, const char *student, const char *source_file,
                                const void *content, size_t len, int64_t *id,
                                ion_error *err);
 

@@ -8,10 +8,10 @@
 #include "numfmt.h"
 #include "rng.h"
 
-int ion_worksheet_load(ion_bank *b, const char *name, ion_worksheet *w, ion_error *err)
+int ion_worksheet_load(ion_bank *b, const char *name, const char *course, ion_worksheet *w, ion_error *err)
 {
     memset(w, 0, sizeof *w);
-    int found = ion_bank_worksheet_get(b, name, &w->ws, err);
+    int found = ion_bank_worksheet_get(b, name, course, &w->ws, err);
     if (found <= 0)
         return found;
     w->templates = calloc(w->ws.n, sizeof *w->templates);
@@ -162,7 +162,7 @@ static int one_student(run *r, const char *id, const char *name, int own)
         if (ion_instance_json(&r->inst[i], &r->json))
             return ion_fail(r->err, NULL, 0, "out of memory");
         const ion_bank_ws_problem *p = &w->ws.problems[i];
-        if (ion_bank_instance_put(r->bank, w->ws.name, id, (int)i + 1, p->template_id, p->version, seed,
+        if (ion_bank_instance_put(r->bank, w->ws.name, w->ws.course, id, (int)i + 1, p->template_id, p->version, seed,
                                   r->json.s, r->err))
             return -1;
         r->code = ION_GEN_EVARIANT;
@@ -239,8 +239,8 @@ static int each_student(run *r)
 {
     r->next = 0;
     if (!r->nnamed)
-        return ion_bank_student_list(r->bank, r->w->ws.course, course_student, r, r->err);
-    if (ion_bank_generated_students(r->bank, r->w->ws.name, generated_student, r, r->err))
+        return ion_bank_student_list(r->bank, r->w->ws.course, 0, course_student, r, r->err);
+    if (ion_bank_generated_students(r->bank, r->w->ws.name, r->w->ws.course, generated_student, r, r->err))
         return -1;
     return named_before(r, NULL);
 }

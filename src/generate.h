@@ -24,9 +24,10 @@
 #include "strbuf.h"
 #include "worksheet.h"
 
-/* Loads worksheet name and its pinned templates. Returns 1, 0 when there is
- * no such worksheet, or -1 on error. Release with ion_worksheet_release. */
-int ion_worksheet_load(ion_bank *b, const char *name, ion_worksheet *w, ion_error *err);
+/* Loads worksheet name of course (NULL: whichever course has it, as
+ * ion_bank_worksheet_get) and its pinned templates. Returns 1, 0 when there
+ * is no such worksheet, or -1 on error. Release with ion_worksheet_release. */
+int ion_worksheet_load(ion_bank *b, const char *name, const char *course, ion_worksheet *w, ion_error *err);
 void ion_worksheet_release(ion_worksheet *w);
 
 /* Why ion_generate or ion_generate_files failed. */
@@ -34,7 +35,7 @@ enum {
     ION_GEN_EDB = -1,        /* database error or out of memory */
     ION_GEN_ENOSTUDENT = -2, /* a named student is not in the course */
     ION_GEN_EVARIANT = -3,   /* a template gave no valid variant, or the sink failed */
-    ION_GEN_ENOWORKSHEET = -4,
+    ION_GEN_ENOWORKSHEET = -4, /* none of that name (err empty), or several (err says) */
     ION_GEN_EIO = -5,        /* a file could not be written */
 };
 
@@ -65,6 +66,7 @@ int ion_instance_json(const ion_instance *in, ion_strbuf *b);
 
 typedef struct {
     const char *worksheet;
+    const char *course;          /* the worksheet's course; NULL: the one that has it */
     const char *const *students; /* named students, or NULL */
     size_t nstudents;
     const char *dir;             /* the output directory */

@@ -164,9 +164,9 @@ static void close_outputs(files *g)
 int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
 {
     ion_worksheet w;
-    int found = ion_worksheet_load(b, o->worksheet, &w, err);
+    int found = ion_worksheet_load(b, o->worksheet, o->course, &w, err);
     if (found <= 0)
-        return found == 0 ? ION_GEN_ENOWORKSHEET : ION_GEN_EDB;
+        return found == 0 || found == ION_BANK_EINVAL ? ION_GEN_ENOWORKSHEET : ION_GEN_EDB;
     files g = {o, &w, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
     ion_tmpl *tmpl = ion_tmpl_load(o->templates, o->lang, err);
     int rc = ION_GEN_EIO;

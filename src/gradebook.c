@@ -286,7 +286,8 @@ int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b, const ion_submiss
 {
     const ion_answer_key *k = ion_gradebook_key(gb);
     int64_t id;
-    int ret = ion_bank_submission_upsert(b, ion_answer_key_worksheet(k), ion_answer_key_student_id(k, r->student),
+    int ret = ion_bank_submission_upsert(b, ion_answer_key_worksheet(k), ion_answer_key_course(k),
+                                         ion_answer_key_student_id(k, r->student),
                                          r->file, s->content, s->content_len, &id, err);
     char text[2048];
     for (size_t j = 0; ret >= 0 && j < r->nparts; j++) {

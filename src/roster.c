@@ -258,7 +258,7 @@ static int store_rows(ion_bank *b, const char *course, roster *r,
         int status;
         if (w->problem)
             continue;
-        ion_bank_student s = {course, w->id, w->name, w->email};
+        ion_bank_student s = {course, w->id, w->name, w->email, NULL};
         ret = ion_bank_student_upsert(b, &s, &status, &row_err);
         if (ret == ION_BANK_EINVAL && !refuse_row(w, "%s", row_err.msg))
             continue;

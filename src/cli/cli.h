@@ -27,6 +27,7 @@ typedef int (*ion_cmd_fn)(int argc, char **argv, ion_cli *cli);
 int cmd_calc(int argc, char **argv, ion_cli *cli);
 int cmd_init(int argc, char **argv, ion_cli *cli);
 int cmd_bank(int argc, char **argv, ion_cli *cli);
+int cmd_course(int argc, char **argv, ion_cli *cli);
 int cmd_roster(int argc, char **argv, ion_cli *cli);
 int cmd_worksheet(int argc, char **argv, ion_cli *cli);
 int cmd_generate(int argc, char **argv, ion_cli *cli);
@@ -56,6 +57,12 @@ struct ion_bank *cli_open_bank(const ion_cli *cli, int create);
 /* Option parsing shared by the commands: when argv[*i] is `name` and a value
  * follows, stores it in *value, advances *i and returns 1. */
 int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* Prints table t to stdout and frees it, for a list command whose walk
+ * returned walk (0, or negative with err filled; -1 with err empty: out of
+ * memory). Returns the exit code. */
+struct ion_table;
+int cli_print_table(struct ion_table *t, int walk, const ion_error *err);
 
 /* True when argv holds --help or -h; then prints usage to stdout. */
 int cli_wants_help(int argc, char **argv, const char *usage);

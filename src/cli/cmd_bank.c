@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "check.h"
 #include "instance.h"
+#include "table.h"
 
 static const char init_usage[] =
     "usage: ionsheet [--db PATH] init [--problems DIR]\n"
@@ -92,12 +93,18 @@ static int bank_import(ion_cli *cli, int argc, char **argv)
     return rc;
 }
 
-static int print_template_row(const ion_bank_template *t, void *ctx)
+typedef struct {
+    ion_table *table;
+    size_t count;
+} template_rows;
+
+static int template_row(const ion_bank_template *t, void *ctx)
 {
-    int *count = ctx;
-    printf("%-24s %-8s %d  %-44s %s\n", t->id, t->topic, t->difficulty, t->title_en, t->langs);
-    ++*count;
-    return 0;
+    template_rows *r = ctx;
+    char d[16];
+    snprintf(d, sizeof d, "%d", t->difficulty);
+    r->count++;
+    return ion_table_row(r->table, (const char *[]){t->id, t->topic, d, t->title_en, t->langs});
 }
 
 static int bank_list(ion_cli *cli, int argc, char **argv)
@@ -115,17 +122,15 @@ static int bank_list(ion_cli *cli, int argc, char **argv)
     if (!b)
         return EXIT_IO;
     ion_error err = {0};
-    int count = 0;
-    printf("%-24s %-8s %s  %-44s %s\n", "id", "topic", "d", "title", "languages");
-    int rc = ion_bank_template_list(b, topic, print_template_row, &count, &err);
+    template_rows r = {ion_table_new("llrll"), 0};
+    int rc = r.table ? ion_table_row(r.table, (const char *[]){"id", "topic", "d", "title", "languages"}) : -1;
+    if (rc == 0)
+        rc = ion_bank_template_list(b, topic, template_row, &r, &err);
     ion_bank_close(b);
-    if (rc < 0) {
-        cli_report(&err);
-        return EXIT_IO;
-    }
-    if (!cli->quiet)
-        printf("%d templates\n", count);
-    return EXIT_OK;
+    rc = cli_print_table(r.table, rc, &err);
+    if (rc == EXIT_OK && !cli->quiet)
+        printf("%zu template%s\n", r.count, r.count == 1 ? "" : "s");
+    return rc;
 }
 
 /* Prints markup as plain text with the instance's values substituted. */

@@ -1,15 +1,19 @@
-/* ionsheet roster import FILE.csv --course C */
+/* ionsheet roster import|list|remove */
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bank.h"
 #include "csv.h"
 #include "roster.h"
+#include "table.h"
 
 static const char usage[] =
     "usage: ionsheet roster import FILE.csv --course C [--quiet]\n"
+    "       ionsheet roster list --course C\n"
+    "       ionsheet roster remove ID... --course C\n"
     "\n"
     "Imports the students of course C (created when new) from a CSV file with\n"
     "the header id,name[,email] (any case, any order). A student already in the\n"
@@ -19,7 +23,15 @@ static const char usage[] =
     "Each row that cannot be imported is reported with its line; the other\n"
     "rows are imported.\n"
     "\n"
-    "exit status: 0 every row imported, 3 a row or the file refused,\n"
+    "\n"
+    "list prints the course's students (id, name, e-mail, and since when a\n"
+    "student is withdrawn). remove takes students off the roster: one with\n"
+    "submissions is kept, marked withdrawn, with every grade; one without is\n"
+    "deleted with the problems generated for them. A withdrawn student gets no\n"
+    "new worksheets; importing them again puts them back. An id matches\n"
+    "whatever its case when only one student has it (S06 finds s06).\n"
+    "\n"
+    "exit status: 0 done, 3 a row, a file or a student refused,\n"
     "2 usage error, 4 database or I/O error\n";
 
 static void report_row(const ion_error *problem, void *ctx)
@@ -95,17 +107,112 @@ static int roster_import(int argc, char **argv, ion_cli *cli)
     return st.refused ? EXIT_INPUT : EXIT_OK;
 }
 
+/* The --course value and the other arguments of list and remove (into
+ * args, *nargs of them, at most max); -1 after a message. */
+static int course_args(int argc, char **argv, const char **course, const char **args, int max, int *nargs)
+{
+    *nargs = 0;
+    for (int i = 2; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--course", course);
+        if (got < 0)
+            return -1;
+        if (got)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1]) {
+            cli_msg(NULL, 0, "roster %s: unknown option '%s'", argv[1], argv[i]);
+            return -1;
+        }
+        if (*nargs == max) {
+            cli_msg(NULL, 0, "roster %s: unexpected argument '%s'", argv[1], argv[i]);
+            return -1;
+        }
+        args[(*nargs)++] = argv[i];
+    }
+    if (!*course) {
+        cli_msg(NULL, 0, "roster %s: missing --course C", argv[1]);
+        return -1;
+    }
+    return 0;
+}
+
+static int student_row(const ion_bank_student *s, void *ctx)
+{
+    char since[64] = "";
+    if (s->withdrawn)
+        snprintf(since, sizeof since, "withdrawn %s", s->withdrawn);
+    return ion_table_row(ctx, (const char *[]){s->id, s->name, s->email, since});
+}
+
+static int roster_list(int argc, char **argv, ion_cli *cli)
+{
+    const char *course = NULL;
+    int nargs;
+    if (course_args(argc, argv, &course, NULL, 0, &nargs))
+        return EXIT_USAGE;
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    ion_error err = {0};
+    int ret = ion_bank_course_exists(b, course, &err);
+    if (ret == 0) {
+        ion_bank_close(b);
+        cli_msg(NULL, 0, "roster list: unknown course '%s'", course);
+        return EXIT_INPUT;
+    }
+    ion_table *t = ion_table_new("llll");
+    ret = ret < 0 ? ret : t ? ion_table_row(t, (const char *[]){"id", "name", "email", "status"}) : -1;
+    if (ret == 0)
+        ret = ion_bank_student_list(b, course, 1, student_row, t, &err);
+    ion_bank_close(b);
+    return cli_print_table(t, ret, &err);
+}
+
+static int roster_remove(int argc, char **argv, ion_cli *cli)
+{
+    const char *course = NULL, **ids = calloc((size_t)argc, sizeof *ids);
+    int n, rc = EXIT_USAGE;
+    if (!ids || course_args(argc, argv, &course, ids, argc, &n))
+        goto done;
+    if (!n) {
+        cli_msg(NULL, 0, "roster remove: give the id of a student");
+        goto done;
+    }
+    ion_bank *b = cli_open_bank(cli, 0);
+    rc = b ? EXIT_OK : EXIT_IO;
+    for (int i = 0; b && i < n; i++) {
+        ion_error err = {0};
+        char id[ION_BANK_ID_MAX + 1];
+        int outcome, ret = ion_bank_student_remove(b, course, ids[i], &outcome, id, &err);
+        if (ret < 0) {
+            cli_report(&err);
+            rc = rc == EXIT_IO || ret != ION_BANK_EINVAL ? EXIT_IO : EXIT_INPUT;
+        } else if (!cli->quiet && outcome == ION_BANK_WITHDRAWN) {
+            printf("withdrew %s from course %s: kept, with their submissions and grades\n", id, course);
+        } else if (!cli->quiet) {
+            printf("removed %s from course %s\n", id, course);
+        }
+    }
+    ion_bank_close(b);
+done:
+    free(ids);
+    return rc;
+}
+
 int cmd_roster(int argc, char **argv, ion_cli *cli)
 {
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **, ion_cli *);
+    } subs[] = {{"import", roster_import}, {"list", roster_list}, {"remove", roster_remove}};
     if (cli_wants_help(argc, argv, usage))
         return EXIT_OK;
-    if (argc < 2 || strcmp(argv[1], "import")) {
-        if (argc < 2)
-            cli_msg(NULL, 0, "roster: missing subcommand (import)");
-        else
-            cli_msg(NULL, 0, "roster: unknown subcommand '%s'", argv[1]);
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
-    return roster_import(argc, argv, cli);
+    for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].fn(argc, argv, cli);
+    if (argc < 2)
+        cli_msg(NULL, 0, "roster: missing subcommand (import, list, remove)");
+    else
+        cli_msg(NULL, 0, "roster: unknown subcommand '%s'", argv[1]);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
 }

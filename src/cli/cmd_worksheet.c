@@ -1,4 +1,4 @@
-/* ionsheet worksheet create NAME --course C --problems ID,ID,... */
+/* ionsheet worksheet create|list|show|edit|delete */
 #include "cli.h"
 
 #include <math.h>
@@ -7,10 +7,18 @@
 #include <string.h>
 
 #include "bank.h"
+#include "generate.h"
+#include "table.h"
+#include "text.h"
 
 static const char usage[] =
     "usage: ionsheet worksheet create NAME --course C --problems ID[,ID...]\n"
     "           [--title T] [--due YYYY-MM-DD[THH:MM]] [--points P[,P...]]\n"
+    "       ionsheet worksheet list [--course C]\n"
+    "       ionsheet worksheet show NAME [--course C]\n"
+    "       ionsheet worksheet edit NAME [--course C] [--title T] [--due DATE]\n"
+    "           [--points P[,P...]] [--problems ID[,ID...]]\n"
+    "       ionsheet worksheet delete NAME [--course C] [--force]\n"
     "\n"
     "Defines worksheet NAME for course C: problem 1, 2, ... is template ID\n"
     "(the same template may come twice, with other numbers). Each problem is\n"
@@ -20,8 +28,22 @@ static const char usage[] =
     "NAME. --points gives each problem's total points; an empty entry keeps\n"
     "the template's own (--points 4,,2).\n"
     "\n"
-    "exit status: 0 created, 3 refused (unknown template or course, the name\n"
-    "taken), 2 usage error, 4 database error\n";
+    "A name is unique within its course: week3 may exist in BIO101 and in\n"
+    "PHYS2, and then the other commands need --course to know which.\n"
+    "\n"
+    "list prints every worksheet (of course C) with its due date, problems,\n"
+    "the students it was generated for and those who submitted. show prints\n"
+    "one with its problems and their points. edit changes the title, the due\n"
+    "date (--due '' removes it), the points, or the problems (only while it\n"
+    "was generated for nobody, since students have their numbers); generate\n"
+    "it again afterwards to update its files (the numbers stay the same).\n"
+    "delete removes a worksheet with its generated problems; one with\n"
+    "submissions only with --force, which deletes them and their grades too\n"
+    "and says how many. Files already written are not touched.\n"
+    "\n"
+    "exit status: 0 done, 3 refused (unknown template, course or worksheet,\n"
+    "the name taken, submissions without --force), 2 usage error, 4 database\n"
+    "error\n";
 
 /* Splits a comma-separated list into *items (malloc'd copies, spaces
  * trimmed; empty items stay, as ""). */
@@ -59,8 +81,9 @@ static void free_items(char **items, size_t n)
     free(items);
 }
 
-/* --points: n numbers >= 0, or empty for the template's own (-1). */
-static int parse_points(const char *list, size_t n, double **out)
+/* --points: n numbers >= 0, or empty for the template's own (-1); n 0:
+ * any count, stored in *n. */
+static int parse_points(const char *list, size_t *n, double **out)
 {
     char **items = NULL;
     size_t k = 0;
@@ -69,17 +92,18 @@ static int parse_points(const char *list, size_t n, double **out)
         cli_msg(NULL, 0, "out of memory");
         goto done;
     }
-    if (k != n) {
-        cli_msg(NULL, 0, "worksheet create: --points gives %zu value%s for "
+    if (*n && k != *n) {
+        cli_msg(NULL, 0, "worksheet: --points gives %zu value%s for "
                          "%zu problem%s",
-                k, k == 1 ? "" : "s", n, n == 1 ? "" : "s");
+                k, k == 1 ? "" : "s", *n, *n == 1 ? "" : "s");
         goto done;
     }
+    *n = k;
     for (size_t i = 0; i < k; i++) {
         char *end;
         (*out)[i] = *items[i] ? strtod(items[i], &end) : -1;
         if (*items[i] && (*end || !isfinite((*out)[i]) || (*out)[i] < 0)) {
-            cli_msg(NULL, 0, "worksheet create: invalid points '%s'",
+            cli_msg(NULL, 0, "worksheet: invalid points '%s'",
                     items[i]);
             goto done;
         }
@@ -92,10 +116,23 @@ done:
 
 typedef struct {
     const char *name, *course, *problems, *title, *due, *points;
-    int quiet;
-} create_args;
+    int quiet, force;
+} ws_args;
 
-static int parse_args(int argc, char **argv, create_args *a)
+/* The options a subcommand takes. */
+enum {
+    OPT_COURSE = 1,
+    OPT_PROBLEMS = 2,
+    OPT_TITLE = 4,
+    OPT_DUE = 8,
+    OPT_POINTS = 16,
+    OPT_FORCE = 32,
+    OPT_NAME = 64, /* the worksheet NAME, required */
+};
+
+/* Parses the arguments of subcommand argv[1], which takes the options in
+ * the mask allowed. */
+static int parse_args(int argc, char **argv, int allowed, ws_args *a)
 {
     static const char *const names[] = {"--course", "--problems", "--title",
                                         "--due", "--points"};
@@ -104,71 +141,90 @@ static int parse_args(int argc, char **argv, create_args *a)
     for (int i = 2; i < argc; i++) {
         int got = 0;
         for (size_t k = 0; !got && k < sizeof names / sizeof names[0]; k++)
-            if ((got = cli_option(argc, argv, &i, names[k], values[k])) < 0)
+            if ((allowed & 1 << k) &&
+                (got = cli_option(argc, argv, &i, names[k], values[k])) < 0)
                 return -1;
         if (got)
             continue;
         if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
             a->quiet = 1;
+        } else if ((allowed & OPT_FORCE) && !strcmp(argv[i], "--force")) {
+            a->force = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_msg(NULL, 0, "worksheet create: unknown option '%s'", argv[i]);
-            return -1;
-        } else if (a->name) {
-            cli_msg(NULL, 0, "worksheet create: unexpected argument '%s'",
+            cli_msg(NULL, 0, "worksheet %s: unknown option '%s'", argv[1],
                     argv[i]);
+            return -1;
+        } else if (a->name || !(allowed & OPT_NAME)) {
+            cli_msg(NULL, 0, "worksheet %s: unexpected argument '%s'",
+                    argv[1], argv[i]);
             return -1;
         } else {
             a->name = argv[i];
         }
     }
-    const char *missing = !a->name       ? "NAME"
-                          : !a->course   ? "--course C"
-                          : !a->problems ? "--problems ID[,ID...]"
-                                         : NULL;
-    if (missing) {
-        cli_msg(NULL, 0, "worksheet create: missing %s", missing);
+    if ((allowed & OPT_NAME) && !a->name) {
+        cli_msg(NULL, 0, "worksheet %s: missing NAME", argv[1]);
         return -1;
     }
     return 0;
 }
 
+/* --problems as template ids, none empty. */
+static int parse_problems(const char *list, char ***ids, size_t *n)
+{
+    if (split(list, ids, n)) {
+        cli_msg(NULL, 0, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (!*(*ids)[i]) {
+            cli_msg(NULL, 0, "worksheet: empty template id in --problems "
+                             "'%s'",
+                    list);
+            return -1;
+        }
+    return 0;
+}
+
+/* The exit code of a failed library call, after its message. */
+static int failed(int ret, const ion_error *err)
+{
+    cli_report(err);
+    return ret == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
+}
+
 static int worksheet_create(int argc, char **argv, ion_cli *cli)
 {
-    create_args a = {0};
+    ws_args a = {0};
     char **ids = NULL;
     double *points = NULL;
     size_t n = 0;
     int rc = EXIT_USAGE;
     a.quiet = cli->quiet;
-    if (parse_args(argc, argv, &a))
+    if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_PROBLEMS |
+                                   OPT_TITLE | OPT_DUE | OPT_POINTS,
+                   &a))
         return EXIT_USAGE;
-    if (split(a.problems, &ids, &n)) {
-        cli_msg(NULL, 0, "out of memory");
-        goto done;
+    if (!a.course || !a.problems) {
+        cli_msg(NULL, 0, "worksheet create: missing %s",
+                !a.course ? "--course C" : "--problems ID[,ID...]");
+        return EXIT_USAGE;
     }
-    for (size_t i = 0; i < n; i++)
-        if (!*ids[i]) {
-            cli_msg(NULL, 0, "worksheet create: empty template id in "
-                             "--problems '%s'",
-                    a.problems);
-            goto done;
-        }
-    if (a.points && parse_points(a.points, n, &points))
+    if (parse_problems(a.problems, &ids, &n) ||
+        (a.points && parse_points(a.points, &n, &points)))
         goto done;
 
     ion_error err = {0};
     ion_bank *b = cli_open_bank(cli, 0);
-    if (!b) {
-        rc = EXIT_IO;
+    rc = EXIT_IO;
+    if (!b)
         goto done;
-    }
     int ret = ion_bank_worksheet_create(b, a.name, a.course, a.title, a.due,
                                         n, (const char *const *)ids, points,
                                         &err);
     ion_bank_close(b);
     if (ret < 0) {
-        cli_report(&err);
-        rc = ret == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
+        rc = failed(ret, &err);
         goto done;
     }
     if (!a.quiet)
@@ -181,17 +237,251 @@ done:
     return rc;
 }
 
-int cmd_worksheet(int argc, char **argv, ion_cli *cli)
+typedef struct {
+    ion_bank *bank;
+    ion_table *table;
+    ion_error *err;
+} list_ctx;
+
+static int list_row(const char *course, const char *name, void *ctx)
 {
-    if (cli_wants_help(argc, argv, usage))
-        return EXIT_OK;
-    if (argc < 2 || strcmp(argv[1], "create")) {
-        if (argc < 2)
-            cli_msg(NULL, 0, "worksheet: missing subcommand (create)");
-        else
-            cli_msg(NULL, 0, "worksheet: unknown subcommand '%s'", argv[1]);
-        fputs(usage, stderr);
+    list_ctx *l = ctx;
+    ion_bank_worksheet w;
+    ion_bank_ws_usage u;
+    char n[3][24];
+    int ret = ion_bank_worksheet_get(l->bank, name, course, &w, l->err);
+    if (ret <= 0)
+        return ret < 0 ? ret : ion_fail(l->err, "", 0, "worksheet vanished");
+    ret = ion_bank_worksheet_usage(l->bank, name, course, &u, l->err);
+    snprintf(n[0], sizeof n[0], "%zu", w.n);
+    snprintf(n[1], sizeof n[1], "%zu", u.generated);
+    snprintf(n[2], sizeof n[2], "%zu", u.submitters);
+    if (ret == 0)
+        ret = ion_table_row(l->table, (const char *[]){course, name, w.due,
+                                                       n[0], n[1], n[2],
+                                                       w.title});
+    ion_bank_worksheet_release(&w);
+    return ret;
+}
+
+static int worksheet_list(int argc, char **argv, ion_cli *cli)
+{
+    ws_args a = {0};
+    if (parse_args(argc, argv, OPT_COURSE, &a))
+        return EXIT_USAGE;
+    ion_error err = {0};
+    list_ctx l = {cli_open_bank(cli, 0), ion_table_new("lllrrrl"), &err};
+    if (!l.bank) {
+        ion_table_free(l.table);
+        return EXIT_IO;
+    }
+    int ret = a.course ? ion_bank_course_exists(l.bank, a.course, &err) : 1;
+    if (ret == 0)
+        ret = ion_fail(&err, "", 0, "unknown course '%s'", a.course);
+    if (ret > 0)
+        ret = l.table ? ion_table_row(l.table,
+                                      (const char *[]){"course", "name", "due",
+                                                       "problems", "generated",
+                                                       "submitted", "title"})
+                      : -1;
+    if (ret == 0)
+        ret = ion_bank_worksheet_list(l.bank, a.course, list_row, &l, &err);
+    ion_bank_close(l.bank);
+    return cli_print_table(l.table, ret, &err);
+}
+
+/* "3" or "2.5": points as a person writes them. */
+static const char *points_text(double p, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.2f", p);
+    char *end = buf + strlen(buf);
+    while (end[-1] == '0')
+        *--end = '\0';
+    if (end[-1] == '.')
+        end[-1] = '\0';
+    return buf;
+}
+
+/* One line per problem: position, template, version, points, title. */
+static int print_problems(const ion_worksheet *w, const char *lang)
+{
+    ion_table *t = ion_table_new("rllrl");
+    int ret = t ? 0 : -1;
+    for (size_t i = 0; ret == 0 && i < w->ws.n; i++) {
+        const ion_bank_ws_problem *p = &w->ws.problems[i];
+        char pos[24], version[24], points[32];
+        double total = 0;
+        for (size_t k = 0; k < w->templates[i]->nparts; k++)
+            total += ion_worksheet_part_points(w, i, k);
+        ion_strbuf title = {0};
+        ion_markup_plain(ion_i18n_get(&w->templates[i]->title, lang), &title);
+        snprintf(pos, sizeof pos, "%zu", i + 1);
+        snprintf(version, sizeof version, "v%d", p->version);
+        ret = title.oom ? -1
+                        : ion_table_row(t, (const char *[]){
+                                               pos, p->template_id, version,
+                                               points_text(total, points,
+                                                           sizeof points),
+                                               title.s});
+        ion_strbuf_release(&title);
+    }
+    return cli_print_table(t, ret, NULL);
+}
+
+static int worksheet_show(int argc, char **argv, ion_cli *cli)
+{
+    ws_args a = {0};
+    if (parse_args(argc, argv, OPT_NAME | OPT_COURSE, &a))
+        return EXIT_USAGE;
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    ion_error err = {0};
+    ion_worksheet w;
+    ion_bank_ws_usage u;
+    char total[32];
+    int ret = ion_worksheet_load(b, a.name, a.course, &w, &err);
+    if (ret > 0 && ion_bank_worksheet_usage(b, a.name, w.ws.course, &u, &err)) {
+        ion_worksheet_release(&w);
+        ret = ION_BANK_EDB;
+    }
+    ion_bank_close(b);
+    if (ret == 0) {
+        cli_msg(NULL, 0, "worksheet show: unknown worksheet '%s'", a.name);
+        return EXIT_INPUT;
+    }
+    if (ret < 0)
+        return failed(ret, &err);
+    printf("worksheet %s of course %s\ntitle: %s\ndue: %s\ncreated: %s\n"
+           "points: %s\n",
+           w.ws.name, w.ws.course, w.ws.title, w.ws.due ? w.ws.due : "none",
+           w.ws.created, points_text(w.max_points, total, sizeof total));
+    printf("generated for %zu student%s; %zu submission%s from %zu "
+           "student%s (%zu graded parts)\n\nproblems:\n",
+           u.generated, u.generated == 1 ? "" : "s", u.submissions,
+           u.submissions == 1 ? "" : "s", u.submitters,
+           u.submitters == 1 ? "" : "s", u.grades);
+    ret = print_problems(&w, cli->lang);
+    ion_worksheet_release(&w);
+    return ret;
+}
+
+/* Prints what edit changed, and what to do when files exist already. */
+static void edited(ion_bank *b, const ws_args *a, ion_cli *cli)
+{
+    ion_bank_worksheet w;
+    ion_bank_ws_usage u = {0};
+    ion_error err = {0};
+    if (cli->quiet || ion_bank_worksheet_get(b, a->name, a->course, &w,
+                                             &err) <= 0)
+        return;
+    ion_bank_worksheet_usage(b, a->name, w.course, &u, &err);
+    printf("changed worksheet %s of course %s:%s%s%s%s\n", w.name, w.course,
+           a->title ? " title" : "", a->due ? " due" : "",
+           a->points ? " points" : "", a->problems ? " problems" : "");
+    if (u.generated)
+        printf("it was generated for %zu student%s: run 'ionsheet generate "
+               "%s --course %s' again to update its files (their numbers "
+               "stay the same)\n",
+               u.generated, u.generated == 1 ? "" : "s", w.name, w.course);
+    ion_bank_worksheet_release(&w);
+}
+
+static int worksheet_edit(int argc, char **argv, ion_cli *cli)
+{
+    ws_args a = {0};
+    char **ids = NULL;
+    double *points = NULL;
+    size_t n = 0, npoints = 0;
+    int rc = EXIT_USAGE;
+    a.quiet = cli->quiet;
+    if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_PROBLEMS |
+                                   OPT_TITLE | OPT_DUE | OPT_POINTS,
+                   &a))
+        return EXIT_USAGE;
+    if (!a.title && !a.due && !a.points && !a.problems) {
+        cli_msg(NULL, 0, "worksheet edit: nothing to change (give --title, "
+                         "--due, --points or --problems)");
         return EXIT_USAGE;
     }
-    return worksheet_create(argc, argv, cli);
+    if ((a.problems && parse_problems(a.problems, &ids, &n)) ||
+        (a.points && parse_points(a.points, &npoints, &points)))
+        goto done;
+    if (a.problems && a.points && npoints != n) {
+        cli_msg(NULL, 0, "worksheet edit: --points gives %zu values for %zu "
+                         "problems",
+                npoints, n);
+        goto done;
+    }
+    ion_bank_ws_edit e = {a.title, a.due, a.problems ? n : npoints,
+                          (const char *const *)ids, points};
+    ion_error err = {0};
+    ion_bank *b = cli_open_bank(cli, 0);
+    rc = EXIT_IO;
+    if (!b)
+        goto done;
+    int ret = ion_bank_worksheet_edit(b, a.name, a.course, &e, &err);
+    if (ret < 0)
+        rc = failed(ret, &err);
+    else
+        edited(b, &a, cli), rc = EXIT_OK;
+    ion_bank_close(b);
+done:
+    free_items(ids, n);
+    free(points);
+    return rc;
+}
+
+static int worksheet_delete(int argc, char **argv, ion_cli *cli)
+{
+    ws_args a = {0};
+    ion_bank_ws_usage gone;
+    if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_FORCE, &a))
+        return EXIT_USAGE;
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    ion_error err = {0};
+    int ret = ion_bank_worksheet_delete(b, a.name, a.course, a.force, &gone,
+                                        &err);
+    ion_bank_close(b);
+    if (ret < 0)
+        return failed(ret, &err);
+    if (!cli->quiet && !a.quiet) {
+        printf("deleted worksheet %s", a.name);
+        if (gone.submissions)
+            printf(" with %zu submission%s from %zu student%s (%zu graded "
+                   "parts)",
+                   gone.submissions, gone.submissions == 1 ? "" : "s",
+                   gone.submitters, gone.submitters == 1 ? "" : "s",
+                   gone.grades);
+        if (gone.generated)
+            printf("%s the problems generated for %zu student%s",
+                   gone.submissions ? " and" : " with", gone.generated,
+                   gone.generated == 1 ? "" : "s");
+        printf("; files already written are left as they are\n");
+    }
+    return EXIT_OK;
+}
+
+int cmd_worksheet(int argc, char **argv, ion_cli *cli)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **, ion_cli *);
+    } subs[] = {{"create", worksheet_create}, {"list", worksheet_list},
+                {"show", worksheet_show},     {"edit", worksheet_edit},
+                {"delete", worksheet_delete}};
+    if (cli_wants_help(argc, argv, usage))
+        return EXIT_OK;
+    for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].fn(argc, argv, cli);
+    if (argc < 2)
+        cli_msg(NULL, 0, "worksheet: missing subcommand (create, list, show, "
+                         "edit, delete)");
+    else
+        cli_msg(NULL, 0, "worksheet: unknown subcommand '%s'", argv[1]);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
 }

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "bank.h"
+#include "table.h"
 
 #include <limits.h>
 #include <unistd.h>
@@ -17,9 +18,11 @@ static const char usage[] =
     "commands:\n"
     "  init                         create the database and import problems/\n"
     "  bank import|list|show|check  the problem bank\n"
-    "  roster import FILE.csv --course C\n"
-    "  worksheet create NAME --course C --problems ID,ID,...\n"
-    "  generate NAME [--student ID]... [--out DIR]\n"
+    "  course list                  the courses, their students and worksheets\n"
+    "  roster import|list|remove    students: import FILE.csv, list, remove ID --course C\n"
+    "  worksheet create|list|show|edit|delete\n"
+    "                               create NAME --course C --problems ID,ID,...\n"
+    "  generate NAME [--course C] [--student ID]... [--out DIR]\n"
     "  grade KEY.xml FILE_OR_DIR... [--csv PATH] [--feedback DIR]\n"
     "  drill [--topic T] [--difficulty N]\n"
     "  calc KIND NAME=VALUE[UNIT]... [--si]\n"
@@ -33,6 +36,7 @@ static const struct {
     {"calc", cmd_calc},
     {"init", cmd_init},
     {"bank", cmd_bank},
+    {"course", cmd_course},
     {"roster", cmd_roster},
     {"worksheet", cmd_worksheet},
     {"generate", cmd_generate},
@@ -115,6 +119,23 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
     }
     *value = argv[++*i];
     return 1;
+}
+
+int cli_print_table(ion_table *t, int walk, const ion_error *err)
+{
+    char *text = walk == 0 && t ? ion_table_render(t) : NULL;
+    ion_table_free(t);
+    if (walk < 0 && err && err->msg[0]) {
+        cli_report(err);
+        return walk == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
+    }
+    if (!text) {
+        cli_msg(NULL, 0, "out of memory");
+        return EXIT_IO;
+    }
+    fputs(text, stdout);
+    free(text);
+    return EXIT_OK;
 }
 
 /* stdout is checked at exit so that a full disk is an error, not silence. */

@@ -108,7 +108,7 @@ static void put_student(ion_bank *b, const char *course, const char *id,
                         const char *name)
 {
     ion_error err = {0};
-    ion_bank_student s = {course, id, name, NULL};
+    ion_bank_student s = {course, id, name, NULL, NULL};
     if (ion_bank_student_upsert(b, &s, NULL, &err))
         fail_msg("student: %s", err.msg);
 }
@@ -249,7 +249,7 @@ static void test_migrate_from_v0(void **state)
     assert_int_equal(ion_bank_secret(b, secret, &err), 0);
     assert_int_equal(ion_bank_course_ensure(b, "PHYS2", &err), 0);
     ion_bank_close(b);
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), ION_BANK_SCHEMA_VERSION);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM legacy "
                                       "WHERE x = 'kept'"),
                      1);
@@ -286,10 +286,10 @@ static void test_refuses_foreign_and_newer(void **state)
     ion_bank *b = ion_bank_open(f->path, 1, &err);
     assert_non_null(b);
     ion_bank_close(b);
-    raw_sql(f->path, "PRAGMA user_version = 2");
+    raw_sql(f->path, "PRAGMA user_version = 3");
     assert_null(ion_bank_open(f->path, 1, &err));
-    assert_non_null(strstr(err.msg, "has schema version 2, newer than this "
-                                    "ionsheet (1)"));
+    assert_non_null(strstr(err.msg, "has schema version 3, newer than this "
+                                    "ionsheet (2)"));
 }
 
 static void test_not_sqlite(void **state)
@@ -517,7 +517,7 @@ static void test_student_upsert(void **state)
     fixture *f = *state;
     ion_error err = {0};
     int status = -1;
-    ion_bank_student s = {"BIO1", "s2", "Zoë Ångström", "zoe@uni.edu"};
+    ion_bank_student s = {"BIO1", "s2", "Zoë Ångström", "zoe@uni.edu", NULL};
 
     assert_int_equal(ion_bank_student_upsert(f->b, &s, &status, &err),
                      ION_BANK_EINVAL);
@@ -559,7 +559,7 @@ static void test_student_upsert(void **state)
     put_student(f->b, "BIO2", "s2", "Other Course"); /* same id, no clash */
 
     student_ctx c = {0};
-    assert_int_equal(ion_bank_student_list(f->b, "BIO1", collect_student, &c,
+    assert_int_equal(ion_bank_student_list(f->b, "BIO1", 0, collect_student, &c,
                                            &err),
                      0);
     assert_int_equal(c.n, 3);
@@ -574,7 +574,7 @@ static void test_student_refused(void **state)
     fixture *f = *state;
     ion_error err = {0};
     assert_int_equal(ion_bank_course_ensure(f->b, "C", &err), 0);
-    ion_bank_student s = {"C", "a/x", "X", NULL};
+    ion_bank_student s = {"C", "a/x", "X", NULL, NULL};
     assert_int_equal(ion_bank_student_upsert(f->b, &s, NULL, &err),
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "student id may only use letters, digits, "
@@ -608,7 +608,7 @@ static void test_worksheet_create_and_get(void **state)
     /* A later import does not change the worksheet's pinned versions. */
     put_template(f->b, &nernst_k, "<problem id='nernst-k'>v3</problem>");
 
-    assert_int_equal(ion_bank_worksheet_get(f->b, "week2", &w, &err), 1);
+    assert_int_equal(ion_bank_worksheet_get(f->b, "week2", NULL, &w, &err), 1);
     assert_string_equal(w.name, "week2");
     assert_string_equal(w.course, "PHYS2");
     assert_string_equal(w.title, "Week 2: GHK");
@@ -626,12 +626,12 @@ static void test_worksheet_create_and_get(void **state)
 
     /* week1 (class_setup): title defaults to the name, no due date, and it
      * still has nernst-k version 1. */
-    assert_int_equal(ion_bank_worksheet_get(f->b, "week1", &w, &err), 1);
+    assert_int_equal(ion_bank_worksheet_get(f->b, "week1", NULL, &w, &err), 1);
     assert_string_equal(w.title, "week1");
     assert_null(w.due);
     assert_int_equal(w.problems[0].version, 1);
     ion_bank_worksheet_release(&w);
-    assert_int_equal(ion_bank_worksheet_get(f->b, "week9", &w, &err), 0);
+    assert_int_equal(ion_bank_worksheet_get(f->b, "week9", NULL, &w, &err), 0);
 }
 
 static void expect_refused(ion_bank *b, const char *name, const char *course,
@@ -655,7 +655,7 @@ static void test_worksheet_refused(void **state)
     class_setup(f->b);
 
     expect_refused(f->b, "week1", "PHYS2", NULL, 1, ids, NULL,
-                   "worksheet 'week1' already exists");
+                   "worksheet 'week1' already exists in course 'PHYS2'");
     expect_refused(f->b, "week2", "PHYS9", NULL, 1, ids, NULL,
                    "unknown course 'PHYS9'");
     expect_refused(f->b, "week2", "PHYS2", NULL, 3, ids, NULL,
@@ -677,7 +677,7 @@ static void test_worksheet_refused(void **state)
     expect_refused(f->b, "week2", "PHYS2", NULL, 1, ids, nan_points,
                    "invalid points for problem 1");
     /* The unknown template came after one good problem: nothing is left. */
-    assert_int_equal(ion_bank_worksheet_get(f->b, "week2", &w, &err), 0);
+    assert_int_equal(ion_bank_worksheet_get(f->b, "week2", NULL, &w, &err), 0);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM "
                                       "worksheet_problems"),
                      2);
@@ -739,13 +739,13 @@ static void test_instances(void **state)
     const uint64_t seed = 0xFEDCBA9876543210u; /* the top bit set */
     class_setup(f->b);
 
-    assert_int_equal(ion_bank_instance_get(f->b, "week1", "s1", 1, &inst,
+    assert_int_equal(ion_bank_instance_get(f->b, "week1", "PHYS2", "s1", 1, &inst,
                                            &err),
                      0);
-    assert_int_equal(ion_bank_instance_put(f->b, "week1", "s1", 1, "nernst-k",
+    assert_int_equal(ion_bank_instance_put(f->b, "week1", "PHYS2", "s1", 1, "nernst-k",
                                            1, seed, "Ko=4.2;Ki=140", &err),
                      0);
-    assert_int_equal(ion_bank_instance_get(f->b, "week1", "s1", 1, &inst,
+    assert_int_equal(ion_bank_instance_get(f->b, "week1", "PHYS2", "s1", 1, &inst,
                                            &err),
                      1);
     assert_string_equal(inst.template_id, "nernst-k");
@@ -755,10 +755,10 @@ static void test_instances(void **state)
     ion_bank_instance_release(&inst);
 
     /* Put again: replaced, not duplicated. */
-    assert_int_equal(ion_bank_instance_put(f->b, "week1", "s1", 1, "nernst-k",
+    assert_int_equal(ion_bank_instance_put(f->b, "week1", "PHYS2", "s1", 1, "nernst-k",
                                            1, 7, "Ko=5", &err),
                      0);
-    assert_int_equal(ion_bank_instance_get(f->b, "week1", "s1", 1, &inst,
+    assert_int_equal(ion_bank_instance_get(f->b, "week1", "PHYS2", "s1", 1, &inst,
                                            &err),
                      1);
     assert_true(inst.seed == 7);
@@ -768,17 +768,17 @@ static void test_instances(void **state)
 
     /* Unknown student, a position past the worksheet, an unknown version,
      * an unknown worksheet. */
-    assert_int_equal(ion_bank_instance_put(f->b, "week1", "s9", 1, "nernst-k",
+    assert_int_equal(ion_bank_instance_put(f->b, "week1", "PHYS2", "s9", 1, "nernst-k",
                                            1, 1, "x", &err),
                      ION_BANK_EINVAL);
     assert_non_null(strstr(err.msg, "student 's9'"));
-    assert_int_equal(ion_bank_instance_put(f->b, "week1", "s1", 3, "nernst-k",
+    assert_int_equal(ion_bank_instance_put(f->b, "week1", "PHYS2", "s1", 3, "nernst-k",
                                            1, 1, "x", &err),
                      ION_BANK_EINVAL);
-    assert_int_equal(ion_bank_instance_put(f->b, "week1", "s1", 2, "ghk-rest",
+    assert_int_equal(ion_bank_instance_put(f->b, "week1", "PHYS2", "s1", 2, "ghk-rest",
                                            5, 1, "x", &err),
                      ION_BANK_EINVAL);
-    assert_int_equal(ion_bank_instance_put(f->b, "week9", "s1", 1, "nernst-k",
+    assert_int_equal(ion_bank_instance_put(f->b, "week9", "PHYS2", "s1", 1, "nernst-k",
                                            1, 1, "x", &err),
                      ION_BANK_EINVAL);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM instances"), 1);
@@ -810,7 +810,7 @@ static void test_submissions(void **state)
     ion_bank_grade b = {"1b", NULL, 0, 1, "missing", "no answer"};
     class_setup(f->b);
 
-    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "s1", "s1.txt",
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "s1.txt",
                                                 text, strlen(text), &id1,
                                                 &err),
                      0);
@@ -827,7 +827,7 @@ static void test_submissions(void **state)
     assert_string_equal(c.line[1], "1b - 0/1 missing no answer");
 
     /* Grading the same file again: same submission, its grades cleared. */
-    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "s1",
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1",
                                                 "again/s1.txt", text,
                                                 strlen(text), &id2, &err),
                      0);
@@ -839,16 +839,16 @@ static void test_submissions(void **state)
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions"), 1);
 
     /* New content is a new submission. */
-    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "s1", "s1.txt",
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "s1.txt",
                                                 "1a: 3", 5, &id3, &err),
                      0);
     assert_true(id3 != id1);
 
-    assert_int_equal(ion_bank_submission_upsert(f->b, "week9", "s1", "x", "",
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week9", NULL, "s1", "x", "",
                                                 0, &id3, &err),
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "unknown worksheet 'week9'");
-    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "s9", "x", "",
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s9", "x", "",
                                                 0, &id3, &err),
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "unknown student 's9' in course 'PHYS2'");
@@ -941,7 +941,7 @@ static void test_bulk_instances(void **state)
     for (int i = 0; i < students; i++) {
         snprintf(id, sizeof id, "s%05d", i);
         for (int p = 1; p <= 5; p++)
-            if (ion_bank_instance_put(f->b, "big", id, p, ids[p - 1], 1,
+            if (ion_bank_instance_put(f->b, "big", "BIG", id, p, ids[p - 1], 1,
                                       (uint64_t)i * 5 + (uint64_t)p, data,
                                       &err))
                 fail_msg("instance: %s", err.msg);

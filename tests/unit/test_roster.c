@@ -92,7 +92,7 @@ static int students(fixture *f, const char *course)
 {
     ion_error err = {0};
     int n = 0;
-    assert_int_equal(ion_bank_student_list(f->b, course, count, &n, &err), 0);
+    assert_int_equal(ion_bank_student_list(f->b, course, 0, count, &n, &err), 0);
     return n;
 }
 
