@@ -32,7 +32,9 @@ typedef struct {
 } part_work;
 
 typedef struct {
-    int graded;
+    int graded;       /* res holds a result */
+    ion_status status;
+    char *why;        /* REFUSED: the reason; CONFLICT: the files, "a.txt:1, b.txt:1" */
     ion_result res;
     ion_part_result *parts;
     char *text; /* the strings the parts point to, and the file name */
@@ -75,6 +77,7 @@ void ion_gradebook_free(ion_gradebook *gb)
     for (size_t i = 0; gb->slots && i < gb->key->nstudents; i++) {
         free(gb->slots[i].parts);
         free(gb->slots[i].text);
+        free(gb->slots[i].why);
     }
     free(gb->slots);
     free(gb->work);
@@ -86,7 +89,80 @@ void ion_gradebook_free(ion_gradebook *gb)
 
 const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i)
 {
-    return i < gb->key->nstudents && gb->slots[i].graded ? &gb->slots[i].res : NULL;
+    return i < gb->key->nstudents && gb->slots[i].status == ION_STATUS_GRADED ? &gb->slots[i].res : NULL;
+}
+
+const char *ion_status_name(ion_status st)
+{
+    static const char *const names[] = {"missing", "graded", "refused", "conflict"};
+    return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "?";
+}
+
+ion_status ion_gradebook_status(const ion_gradebook *gb, size_t i, const char **why)
+{
+    if (i >= gb->key->nstudents)
+        return ION_STATUS_MISSING;
+    if (why)
+        *why = gb->slots[i].why ? gb->slots[i].why : "";
+    return gb->slots[i].status;
+}
+
+/* Appends "file:line" to the files that claim student i, who is then in
+ * conflict. -1 when out of memory. */
+static int claim(ion_gradebook *gb, size_t i, const char *file, int line)
+{
+    gb_slot *slot = &gb->slots[i];
+    if (slot->status != ION_STATUS_CONFLICT) {
+        free(slot->why);
+        slot->why = NULL;
+        int had_file = slot->status == ION_STATUS_GRADED;
+        slot->status = ION_STATUS_CONFLICT;
+        if (had_file && claim(gb, i, slot->res.file, slot->res.line) < 0)
+            return -1;
+    }
+    size_t had = slot->why ? strlen(slot->why) : 0, add = strlen(file) + 32;
+    char *w = realloc(slot->why, had + add);
+    if (!w)
+        return -1;
+    snprintf(w + had, add, "%s%s:%d", had ? ", " : "", file, line);
+    slot->why = w;
+    return 0;
+}
+
+/* The student a file is named after ("s010.txt", "answers/s010.xml"), or -1. */
+static long named_after(const ion_answer_key *k, const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+    char id[128];
+    if (n >= sizeof id)
+        return -1;
+    memcpy(id, base, n);
+    id[n] = '\0';
+    return ion_answer_key_find(k, id);
+}
+
+long ion_gradebook_refuse(ion_gradebook *gb, const char *file, const char *student, const char *reason)
+{
+    long i = student ? ion_answer_key_find(gb->key, student) : -1;
+    if (i < 0)
+        i = named_after(gb->key, file);
+    if (i < 0)
+        return -1;
+    gb_slot *slot = &gb->slots[i];
+    if (slot->status == ION_STATUS_GRADED || slot->status == ION_STATUS_CONFLICT)
+        return i; /* another file of theirs was read: this one is only reported */
+    size_t n = strlen(file) + strlen(reason) + 4;
+    char *w = malloc(n);
+    if (w) {
+        snprintf(w, n, "%s: %s", file, reason);
+        free(slot->why);
+        slot->why = w;
+        slot->status = ION_STATUS_REFUSED;
+    }
+    return i;
 }
 
 /* ---- strings of the result at hand --------------------------------------- */
@@ -361,6 +437,11 @@ static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion
     slot->res.nparts = stu->nparts;
     slot->res.parts = slot->parts;
     slot->graded = 1;
+    if (slot->status != ION_STATUS_CONFLICT) {
+        slot->status = ION_STATUS_GRADED;
+        free(slot->why);
+        slot->why = NULL;
+    }
     return 0;
 }
 
@@ -370,22 +451,44 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     const ion_answer_key *k = gb->key;
     const char *file = s->file ? s->file : "";
     char shown[80];
-    if (s->worksheet && strcmp(s->worksheet, k->worksheet))
-        return ion_fail(err, file, s->worksheet_line, "this submission is for worksheet '%s', the key is for '%s'",
-                        clip(s->worksheet, shown, sizeof shown), k->worksheet);
+    if (s->worksheet && strcmp(s->worksheet, k->worksheet)) {
+        ion_fail(err, file, s->worksheet_line, "this submission is for worksheet '%s', the key is for '%s'",
+                 clip(s->worksheet, shown, sizeof shown), k->worksheet);
+        ion_gradebook_refuse(gb, file, s->student, err->msg);
+        return -1;
+    }
     if (!s->student)
         return ion_fail(err, file, s->line, "no student id");
     long si = ion_answer_key_find(k, s->student);
-    if (si < 0)
-        return ion_fail(err, file, s->student_line ? s->student_line : s->line,
-                        "unknown student '%s': not in the key of worksheet %s", clip(s->student, shown, sizeof shown),
-                        k->worksheet);
+    if (si < 0) {
+        ion_fail(err, file, s->student_line ? s->student_line : s->line,
+                 "unknown student '%s': not in the key of worksheet %s", clip(s->student, shown, sizeof shown),
+                 k->worksheet);
+        ion_gradebook_refuse(gb, file, NULL, err->msg);
+        return -1;
+    }
     noter n = {note, ctx, file};
     for (size_t i = 0; note && i < s->nnotes; i++)
         note(&s->notes[i], ctx);
     const key_student *stu = &k->students[si];
-    const gb_slot *slot = &gb->slots[si];
-    if (slot->graded)
+    gb_slot *slot = &gb->slots[si];
+    /* Two files claiming one student, or a file named after another
+     * student than it says: a conflict, nobody's answers chosen. The same
+     * file again (the web, a regrade) replaces its earlier result. */
+    long named = s->format == ION_SUB_CSV ? -1 : named_after(k, file);
+    int again = slot->graded && !strcmp(slot->res.file, file);
+    if ((named >= 0 && named != si) || slot->status == ION_STATUS_CONFLICT || (slot->graded && !again)) {
+        if ((named >= 0 && named != si && claim(gb, (size_t)named, file, s->line) < 0) ||
+            claim(gb, (size_t)si, file, s->line) < 0)
+            return ion_fail(err, file, s->line, "out of memory");
+        if (named >= 0 && named != si)
+            say(&n, s->student_line, "conflict: the file is named after student %s but says student %s: neither is graded",
+                k->students[named].id, stu->id);
+        else
+            say(&n, s->student_line ? s->student_line : s->line,
+                "conflict: student %s is claimed by %s: neither is graded", stu->id, slot->why);
+    }
+    else if (again)
         say(&n, s->line, "student %s was graded before, from %s:%d; this submission replaces it", stu->id,
             slot->res.file, slot->res.line);
     ion_strbuf_reset(&gb->buf);

@@ -107,7 +107,11 @@ void ion_gradebook_free(ion_gradebook *gb);
 typedef void (*ion_grade_note_fn)(const ion_error *note, void *ctx);
 
 /* Grades submission s into the gradebook, replacing that student's earlier
- * result when there is one. Returns 0, with *out (when not NULL) pointing
+ * result from the same file when there is one. A second file for the same
+ * student, or a file named after another student of the key than the one
+ * it says ("s011.txt" saying "student: s010"), puts both students in
+ * conflict (ion_gradebook_status): graded, so that the bank can record it,
+ * but in no gradebook total; a note says so. Returns 0, with *out (when not NULL) pointing
  * at the result (valid as ion_part_result says), and calls note (when not
  * NULL) once per thing worth telling, located at the file and line. Returns
  * -1 with err filled when the submission is refused as a whole: another
@@ -116,8 +120,31 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s,
                         const ion_result **out, ion_grade_note_fn note,
                         void *ctx, ion_error *err);
 
-/* The result of student i, or NULL when nothing was graded for them. */
+/* The result of student i, or NULL when they have none in the gradebook
+ * (missing, refused, conflict: ion_gradebook_status). */
 const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i);
+
+/* What became of a student's submission as a whole (SPEC.md "Next"). */
+typedef enum {
+    ION_STATUS_MISSING = 0, /* no file named after or claiming them */
+    ION_STATUS_GRADED,      /* ion_gradebook_result has their result */
+    ION_STATUS_REFUSED,     /* their file could not be read (why: "FILE: reason") */
+    ION_STATUS_CONFLICT,    /* several files claim them, or a file named after
+                               them claims another: none graded (why: the files) */
+} ion_status;
+
+/* "missing", "graded", "refused", "conflict". */
+const char *ion_status_name(ion_status st);
+
+/* Student i's status; *why (when not NULL) gets its reason or files, or "". */
+ion_status ion_gradebook_status(const ion_gradebook *gb, size_t i, const char **why);
+
+/* A file refused as a whole (reason: the parser's message), put on the
+ * student it belongs to: the one it names (student, may be NULL) or the one
+ * it is named after ("s010.txt"). That student becomes REFUSED unless
+ * another file of theirs was graded or they are in conflict. Returns the
+ * student's index, or -1 when the file belongs to nobody known. */
+long ion_gradebook_refuse(ion_gradebook *gb, const char *file, const char *student, const char *reason);
 
 /* The key the gradebook grades against. */
 const ion_answer_key *ion_gradebook_key(const ion_gradebook *gb);

@@ -141,6 +141,8 @@ static int on_submission(const ion_submission *s, void *ctx)
         return 0;
     }
     run->r->graded++;
+    if (ion_gradebook_status(run->gb, res->student, NULL) == ION_STATUS_CONFLICT)
+        run->r->refused++; /* recorded, but in no gradebook total: exit 1 */
     if (run->o->bank && ion_gradebook_record(run->gb, run->o->bank, s, res, run->err) < 0) {
         run->bank_failed = 1;
         return -1; /* nothing is recorded, nothing written */
@@ -194,6 +196,7 @@ static int grade_inputs(grade_run *run)
                 break;
             }
             tell(run, &err);
+            ion_gradebook_refuse(run->gb, run->file, NULL, err.msg);
             run->r->refused++;
         }
         file_done(run);

@@ -33,10 +33,10 @@ static const char *num_places(double v, int places, char *buf, size_t n)
     return buf;
 }
 
-/* A score as people write it: 2, 0.5, 0.666667. */
+/* Points as people write them: 2, 0.5, 2.67 (at most two decimals). */
 static const char *num(double v, char *buf, size_t n)
 {
-    return num_places(v, 6, buf, n);
+    return num_places(v, 2, buf, n);
 }
 
 static double percent(double total, double max)
@@ -89,12 +89,15 @@ char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len)
         csv_field(&b, ion_answer_key_student_id(k, i), 1);
         ion_strbuf_puts(&b, ",");
         csv_field(&b, ion_answer_key_student_name(k, i), 1);
+        /* Whole-file statuses fill every cell; an unreadable answer is
+         * "invalid", not an ordinary 0. */
         for (size_t c = 0; c < ncol; c++)
-            cells[c] = r ? "" : "missing";
+            cells[c] = r ? "" : ion_status_name(ion_gradebook_status(gb, i, NULL));
         double max = ion_answer_key_student_max(k, i);
         for (size_t j = 0; r && j < r->nparts; j++) {
             const ion_part_result *p = &r->parts[j];
-            cells[p->column] = num(p->score, scores + 32 * p->column, 32);
+            cells[p->column] = p->verdict == ION_VERDICT_INVALID ? "invalid"
+                                                                 : num(p->score, scores + 32 * p->column, 32);
         }
         ion_strbuf_printf(&b, ",%s,%s,%.1f", num(r ? r->total : 0, t, sizeof t), num(max, m, sizeof m),
                percent(r ? r->total : 0, max));
@@ -153,7 +156,21 @@ char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
     ion_strbuf_printf(&b, " (%s)\nStudent: %s (%s)\n", ion_answer_key_course(k), ion_answer_key_student_name(k, i),
            ion_answer_key_student_id(k, i));
     if (!r) {
-        ion_strbuf_puts(&b, "\nNo submission was received: 0 points.\n");
+        const char *why;
+        switch (ion_gradebook_status(gb, i, &why)) {
+        case ION_STATUS_REFUSED:
+            ion_strbuf_puts(&b, "\nYour submission was refused: 0 points for now.\n");
+            wrapped(&b, why, "  ", 72);
+            ion_strbuf_puts(&b, "Hand in your answers again as a plain text (UTF-8) answer file.\n");
+            break;
+        case ION_STATUS_CONFLICT:
+            ion_strbuf_puts(&b, "\nMore than one file claims to be your submission, so none was graded:\n");
+            wrapped(&b, why, "  ", 72);
+            ion_strbuf_puts(&b, "0 points for now: ask your instructor to sort it out.\n");
+            break;
+        default:
+            ion_strbuf_puts(&b, "\nNo submission was received: 0 points.\n");
+        }
         return ion_strbuf_detach(&b, len);
     }
     ion_strbuf_printf(&b, "Submission: %s\nTotal: %s / %s points (%.1f%%)\n", r->file, num(r->total, t, sizeof t),
@@ -249,8 +266,19 @@ char *ion_gradebook_summary(const ion_gradebook *gb)
     ion_gradebook_stats(gb, &st);
     ion_strbuf b = {0};
     char a[32], c[32], d[32];
-    ion_strbuf_printf(&b, "worksheet %s (%s): %zu students, %zu graded, %zu missing\n", ion_answer_key_worksheet(k),
-           ion_answer_key_course(k), st.students, st.graded, st.students - st.graded);
+    size_t refused = 0, conflicts = 0;
+    for (size_t i = 0; i < st.students; i++) {
+        ion_status status = ion_gradebook_status(gb, i, NULL);
+        refused += status == ION_STATUS_REFUSED;
+        conflicts += status == ION_STATUS_CONFLICT;
+    }
+    ion_strbuf_printf(&b, "worksheet %s (%s): %zu students, %zu graded, %zu missing", ion_answer_key_worksheet(k),
+                      ion_answer_key_course(k), st.students, st.graded, st.students - st.graded - refused - conflicts);
+    if (refused)
+        ion_strbuf_printf(&b, ", %zu refused", refused);
+    if (conflicts)
+        ion_strbuf_printf(&b, ", %zu in conflict", conflicts);
+    ion_strbuf_puts(&b, "\n");
     if (!st.graded)
         return ion_strbuf_detach(&b, NULL);
     ion_strbuf_printf(&b, "mean %s / %s (%.1f%%), median %s\n", num_places(st.mean, 2, a, sizeof a),

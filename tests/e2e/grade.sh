@@ -32,12 +32,14 @@ grep -q "^ionsheet: $subs/external-entity.xml:3: entity 'xxe' not defined" "$tmp
 grep -qi "passwd\|root:" "$tmp/out" "$tmp/err" "$tmp/book.csv" && no "something outside was read"
 [ "$(grep -vc '^ionsheet: ' "$tmp/err")" = 0 ] || no "stderr lines not in the message format: $(cat "$tmp/err")"
 
-expect=$(printf '%s\r\n' \
-    "student,name,total,max,percent,1a,1b,1c,1d,2a,2b" \
-    "s001,Ada Li,11,11,100.0,2,1,2,1,3,2" \
-    's002,"Zoë ""Z"" Ångström, Jr",6.75,11,61.4,0,1,2,1,0.75,2' \
-    "s003,李静,5,11,45.5,0,0,0,0,3,2")
-[ "$(cat "$tmp/book.csv")" = "$expect" ] || no "gradebook: $(cat "$tmp/book.csv")"
+# book_is FILE ROW...: the gradebook at FILE is the header and these rows.
+book_is() {
+    local f=$1; shift
+    [ "$(cat "$f")" = "$(printf '%s\r\n' "student,name,total,max,percent,1a,1b,1c,1d,2a,2b" "$@")" ] ||
+        no "gradebook $f: $(cat "$f")"
+}
+book_is "$tmp/book.csv" "s001,Ada Li,11,11,100.0,2,1,2,1,3,2" \
+    's002,"Zoë ""Z"" Ångström, Jr",6.75,11,61.4,0,1,2,1,0.75,2' "s003,李静,5,11,45.5,0,0,invalid,0,3,2"
 grep -q "3 students, 3 graded, 0 missing" "$tmp/out" || no "summary: $(cat "$tmp/out")"
 grep -q "hardest parts: 1a" "$tmp/out" || no "hardest parts: $(cat "$tmp/out")"
 grep -q "90-100% |#" "$tmp/out" || no "histogram: $(cat "$tmp/out")"
@@ -80,6 +82,46 @@ ion grade "$key" "$subs" --bogus 2>/dev/null; [ $? = 2 ] || no "unknown option s
 ion grade "$subs/doctype.xml" "$subs" 2>"$tmp/err"; rc=$?
 [ $rc = 3 ] || no "a bad key should exit 3, got $rc"
 [ "$(wc -l <"$tmp/err")" = 1 ] || no "bad key: one line: $(cat "$tmp/err")"
+
+# ---- issue 14: conflicts, refused files, invalid answers, messy notations ----
+m="$tmp/messy"; mkdir "$m"
+# s002's answers in b.txt, claiming s001, whose own file is a.txt: a conflict.
+printf 'student: s001\n1a: -95.0 mV\n' >"$m/a.txt"
+printf 'student: s001\n1a: 12\n' >"$m/b.txt"
+# s002 hands in a .docx renamed .txt: refused, with its reason.
+printf 'PK\003\004\024\000\006\000word/document.xml' >"$m/s002.txt"
+# s003 writes from Notepad (UTF-16 with a BOM), with notations of all kinds
+# (1a: full-width "－６８．４ mv."), and a word for a letter in 2b: invalid.
+printf '\xef\xbb\xbfstudent: s003\n1a = \xef\xbc\x8d\xef\xbc\x96\xef\xbc\x98\xef\xbc\x8e\xef\xbc\x94 mv.\n1b) inward\n1c: approx -9.6\n1d: in\n2a: - 5 mV\n2b: seven\n' |
+    iconv -f UTF-8 -t UTF-16 >"$m/s003-notepad.txt"
+ion grade "$key" "$m" --csv "$tmp/m.csv" --feedback "$tmp/mf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || no "conflict and refused: exit $rc, expected 1"
+book_is "$tmp/m.csv" "s001,Ada Li,0,11,0.0,conflict,conflict,conflict,conflict,conflict,conflict" \
+    's002,"Zoë ""Z"" Ångström, Jr",0,11,0.0,refused,refused,refused,refused,refused,refused' \
+    "s003,李静,9,11,81.8,2,1,2,1,3,invalid"
+grep -q "^ionsheet: $m/b.txt:1: conflict: student s001 is claimed by $m/a.txt:1, $m/b.txt:1: neither is graded" "$tmp/err" ||
+    no "conflict message: $(cat "$tmp/err")"
+grep -q "^ionsheet: $m/s002.txt:1: a Word, OpenDocument or zip file" "$tmp/err" || no "refused message: $(cat "$tmp/err")"
+grep -q "3 students, 1 graded, 0 missing, 1 refused, 1 in conflict" "$tmp/out" || no "summary: $(cat "$tmp/out")"
+grep -q "More than one file claims to be your submission" "$tmp/mf/s001.txt" && grep -q "$m/b.txt:1" "$tmp/mf/s001.txt" ||
+    no "conflict feedback: $(cat "$tmp/mf/s001.txt")"
+grep -q "Your submission was refused" "$tmp/mf/s002.txt" && grep -q "a Word, OpenDocument or zip file" "$tmp/mf/s002.txt" ||
+    no "refused feedback: $(cat "$tmp/mf/s002.txt")"
+grep -q "No submission was received" "$tmp/mf/s002.txt" && no "a refused file told the student nothing was received"
+grep -q "^2b   invalid  0 / 2" "$tmp/mf/s003.txt" || no "invalid part in s003's feedback: $(cat "$tmp/mf/s003.txt")"
+# A file named after one student that says another: both in conflict.
+printf 'student: s003\n1a: -95\n' >"$tmp/s001.txt"
+ion grade "$key" "$tmp/s001.txt" "$subs/s002.xml" --csv "$tmp/n.csv" --feedback "$tmp/nf" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || no "file named after another student: exit $rc"
+grep -q "^s001,.*,conflict,conflict" "$tmp/n.csv" && grep -q "^s003,.*,conflict,conflict" "$tmp/n.csv" ||
+    no "named-after conflict: $(cat "$tmp/n.csv")"
+grep -q "^s002,.*,6.75,11," "$tmp/n.csv" || no "the other student is still graded: $(cat "$tmp/n.csv")"
+grep -q "named after student s001 but says student s003" "$tmp/err" || no "named-after message: $(cat "$tmp/err")"
+# A class CSV separated by semicolons with decimal commas (a German Excel).
+printf 'Student;Name;1a;1b;1c;1d;2a;2b\r\ns001;Ada;-95,0;outward;25;out;-5;C\r\n' >"$tmp/de.csv"
+ion grade "$key" "$tmp/de.csv" --csv "$tmp/de-book.csv" --feedback "$tmp/def" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] || no "semicolon CSV: exit $rc: $(cat "$tmp/err")"
+grep -q "^s001,Ada Li,11,11,100.0" "$tmp/de-book.csv" || no "semicolon CSV graded: $(cat "$tmp/de-book.csv")"
 
 # ---- a real database: generate, fill in the answer files, grade twice ----
 db="$tmp/bank.db"; dbion() { "$bin" --db "$db" "$@"; }

@@ -81,6 +81,21 @@ static void close_session(session *s)
 }
 
 /* Parses and grades text as the file "t.txt"; returns ion_sub_parse's value. */
+static int grade_file(session *s, const char *file, const char *text)
+{
+    s->r = NULL;
+    s->graded = s->refused = s->notes = 0;
+    s->note[0] = '\0';
+    memset(&s->err, 0, sizeof s->err);
+    ion_error e = {0};
+    int ret = ion_sub_parse(s->p, text, strlen(text), file, on_sub, s, &e);
+    if (ret < 0) {
+        s->err = e;
+        ion_gradebook_refuse(s->gb, file, NULL, e.msg);
+    }
+    return ret;
+}
+
 static int grade_text(session *s, const char *text)
 {
     s->r = NULL;
@@ -698,6 +713,69 @@ static void test_regrade(void **state)
     close_session(s);
 }
 
+/* Issue 14: two files claiming one student, a file named after another
+ * student, refused files: statuses, not silent replacement or "missing". */
+static void test_statuses(void **state)
+{
+    (void)state;
+    session *s = open_session("en");
+    const char *why;
+    /* s002's own file, then another claiming s002: neither counts. */
+    assert_int_equal(grade_file(s, "dir/a.txt", "student: s002\n1a: 1\n"), 0);
+    assert_int_equal(ion_gradebook_status(s->gb, 1, NULL), ION_STATUS_GRADED);
+    assert_int_equal(grade_file(s, "dir/b.txt", "student: s002\n2b: B\n"), 0);
+    assert_non_null(strstr(s->note, "conflict: student s002 is claimed by dir/a.txt:1, dir/b.txt:1"));
+    assert_int_equal(ion_gradebook_status(s->gb, 1, &why), ION_STATUS_CONFLICT);
+    assert_string_equal(why, "dir/a.txt:1, dir/b.txt:1");
+    assert_null(ion_gradebook_result(s->gb, 1));
+    /* A third file is listed too. */
+    assert_int_equal(grade_file(s, "c.xml", "student: s002\n"), 0);
+    ion_gradebook_status(s->gb, 1, &why);
+    assert_string_equal(why, "dir/a.txt:1, dir/b.txt:1, c.xml:1");
+    /* s001.txt saying s003: both in conflict, though each file is alone. */
+    assert_int_equal(grade_file(s, "s001.txt", "student: s003\n1a: -95\n"), 0);
+    assert_int_equal(ion_gradebook_status(s->gb, 0, &why), ION_STATUS_CONFLICT);
+    assert_string_equal(why, "s001.txt:1");
+    assert_int_equal(ion_gradebook_status(s->gb, 2, NULL), ION_STATUS_CONFLICT);
+    assert_non_null(strstr(s->note, "named after student s001 but says student s003"));
+    /* The gradebook says so in every part's cell. */
+    size_t len;
+    char *csv = ion_gradebook_csv(s->gb, &len);
+    assert_non_null(strstr(csv, "\r\ns001,"));
+    assert_non_null(strstr(csv, ",conflict,conflict"));
+    free(csv);
+    char *fb = ion_gradebook_feedback(s->gb, 1, &len);
+    assert_non_null(strstr(fb, "More than one file claims to be your submission"));
+    assert_non_null(strstr(fb, "dir/b.txt:1"));
+    free(fb);
+    close_session(s);
+
+    /* A refused file is put on the student it is named after. */
+    s = open_session("en");
+    assert_int_equal(grade_file(s, "in/s002.txt", "PK\x03\x04 a docx"), -1);
+    assert_int_equal(ion_gradebook_status(s->gb, 1, &why), ION_STATUS_REFUSED);
+    assert_non_null(strstr(why, "in/s002.txt: a Word"));
+    fb = ion_gradebook_feedback(s->gb, 1, &len);
+    assert_non_null(strstr(fb, "Your submission was refused"));
+    assert_non_null(strstr(fb, "a Word, OpenDocument or zip file"));
+    assert_null(strstr(fb, "No submission was received"));
+    free(fb);
+    /* ... and for another worksheet, on the student it names. */
+    assert_int_equal(grade_file(s, "x.txt", "worksheet: other\nstudent: s003\n1a: 1\n"), 0);
+    assert_int_equal(ion_gradebook_status(s->gb, 2, &why), ION_STATUS_REFUSED);
+    assert_non_null(strstr(why, "for worksheet 'other'"));
+    /* A readable file of theirs afterwards is graded. */
+    assert_int_equal(grade_file(s, "s002.txt", "student: s002\n1a: 1\n"), 0);
+    assert_int_equal(ion_gradebook_status(s->gb, 1, NULL), ION_STATUS_GRADED);
+    csv = ion_gradebook_csv(s->gb, &len);
+    assert_non_null(strstr(csv, ",refused,refused"));
+    free(csv);
+    char *sum = ion_gradebook_summary(s->gb);
+    assert_non_null(strstr(sum, "1 graded, 1 missing, 1 refused"));
+    free(sum);
+    close_session(s);
+}
+
 /* ---- outputs ------------------------------------------------------------------------ */
 
 static void test_outputs(void **state)
@@ -804,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_and_unknown_parts),
         cmocka_unit_test(test_refused_submissions),
         cmocka_unit_test(test_regrade),
+        cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_outputs),
         cmocka_unit_test(test_csv_formula),
     };
