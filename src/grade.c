@@ -107,7 +107,15 @@ ion_status ion_gradebook_status(const ion_gradebook *gb, size_t i, const char **
     return gb->slots[i].status;
 }
 
-/* Appends "file:line" to the files that claim student i, who is then in
+/* The file's name only: the feedback and the database show it to the
+ * student, and a path would tell where the instructor keeps things. */
+static const char *base_name(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    return slash ? slash + 1 : file;
+}
+
+/* Appends "file:line" (its name only) to the files that claim student i, who is then in
  * conflict. -1 when out of memory. */
 static int claim(ion_gradebook *gb, size_t i, const char *file, int line)
 {
@@ -124,7 +132,7 @@ static int claim(ion_gradebook *gb, size_t i, const char *file, int line)
     char *w = realloc(slot->why, had + add);
     if (!w)
         return -1;
-    snprintf(w + had, add, "%s%s:%d", had ? ", " : "", file, line);
+    snprintf(w + had, add, "%s%s:%d", had ? ", " : "", base_name(file), line);
     slot->why = w;
     return 0;
 }
@@ -132,8 +140,7 @@ static int claim(ion_gradebook *gb, size_t i, const char *file, int line)
 /* The student a file is named after ("s010.txt", "answers/s010.xml"), or -1. */
 static long named_after(const ion_answer_key *k, const char *file)
 {
-    const char *base = strrchr(file, '/');
-    base = base ? base + 1 : file;
+    const char *base = base_name(file);
     const char *dot = strrchr(base, '.');
     size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
     char id[128];
@@ -157,7 +164,7 @@ long ion_gradebook_refuse(ion_gradebook *gb, const char *file, const char *stude
     size_t n = strlen(file) + strlen(reason) + 4;
     char *w = malloc(n);
     if (w) {
-        snprintf(w, n, "%s: %s", file, reason);
+        snprintf(w, n, "%s: %s", base_name(file), reason);
         free(slot->why);
         slot->why = w;
         slot->status = ION_STATUS_REFUSED;
@@ -396,10 +403,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
 static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion_submission *s)
 {
     gb_slot *slot = &gb->slots[si];
-    /* The file's name only: the feedback and the database show it to the
-     * student, and a path would tell where the instructor keeps things. */
-    const char *base = s->file ? strrchr(s->file, '/') : NULL;
-    size_t file = add_str(gb, base ? base + 1 : s->file ? s->file : "");
+    size_t file = add_str(gb, base_name(s->file ? s->file : ""));
     if (gb->buf.oom)
         return -1;
     if (!slot->parts && !(slot->parts = malloc(stu->nparts * sizeof *slot->parts)))
@@ -476,7 +480,7 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
      * student than it says: a conflict, nobody's answers chosen. The same
      * file again (the web, a regrade) replaces its earlier result. */
     long named = s->format == ION_SUB_CSV ? -1 : named_after(k, file);
-    int again = slot->graded && !strcmp(slot->res.file, file);
+    int again = slot->graded && !strcmp(slot->res.file, base_name(file));
     if ((named >= 0 && named != si) || slot->status == ION_STATUS_CONFLICT || (slot->graded && !again)) {
         if ((named >= 0 && named != si && claim(gb, (size_t)named, file, s->line) < 0) ||
             claim(gb, (size_t)si, file, s->line) < 0)

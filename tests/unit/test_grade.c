@@ -724,14 +724,14 @@ static void test_statuses(void **state)
     assert_int_equal(grade_file(s, "dir/a.txt", "student: s002\n1a: 1\n"), 0);
     assert_int_equal(ion_gradebook_status(s->gb, 1, NULL), ION_STATUS_GRADED);
     assert_int_equal(grade_file(s, "dir/b.txt", "student: s002\n2b: B\n"), 0);
-    assert_non_null(strstr(s->note, "conflict: student s002 is claimed by dir/a.txt:1, dir/b.txt:1"));
+    assert_non_null(strstr(s->note, "conflict: student s002 is claimed by a.txt:1, b.txt:1"));
     assert_int_equal(ion_gradebook_status(s->gb, 1, &why), ION_STATUS_CONFLICT);
-    assert_string_equal(why, "dir/a.txt:1, dir/b.txt:1");
+    assert_string_equal(why, "a.txt:1, b.txt:1");
     assert_null(ion_gradebook_result(s->gb, 1));
     /* A third file is listed too. */
     assert_int_equal(grade_file(s, "c.xml", "student: s002\n"), 0);
     ion_gradebook_status(s->gb, 1, &why);
-    assert_string_equal(why, "dir/a.txt:1, dir/b.txt:1, c.xml:1");
+    assert_string_equal(why, "a.txt:1, b.txt:1, c.xml:1");
     /* s001.txt saying s003: both in conflict, though each file is alone. */
     assert_int_equal(grade_file(s, "s001.txt", "student: s003\n1a: -95\n"), 0);
     assert_int_equal(ion_gradebook_status(s->gb, 0, &why), ION_STATUS_CONFLICT);
@@ -746,7 +746,7 @@ static void test_statuses(void **state)
     free(csv);
     char *fb = ion_gradebook_feedback(s->gb, 1, &len);
     assert_non_null(strstr(fb, "More than one file claims to be your submission"));
-    assert_non_null(strstr(fb, "dir/b.txt:1"));
+    assert_non_null(strstr(fb, "b.txt:1"));
     free(fb);
     close_session(s);
 
@@ -754,7 +754,7 @@ static void test_statuses(void **state)
     s = open_session("en");
     assert_int_equal(grade_file(s, "in/s002.txt", "PK\x03\x04 a docx"), -1);
     assert_int_equal(ion_gradebook_status(s->gb, 1, &why), ION_STATUS_REFUSED);
-    assert_non_null(strstr(why, "in/s002.txt: a Word"));
+    assert_non_null(strstr(why, "s002.txt: a Word"));
     fb = ion_gradebook_feedback(s->gb, 1, &len);
     assert_non_null(strstr(fb, "Your submission was refused"));
     assert_non_null(strstr(fb, "a Word, OpenDocument or zip file"));
