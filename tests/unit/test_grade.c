@@ -20,7 +20,7 @@
 #include "submission.h"
 
 #define KEY "tests/data/grade/key.xml"
-#define KEY_XSD "schema/answer-key.xsd"
+#define KEY_XSD "schema/answer-key-1.xsd" /* the v1 test keys */
 #define SUB_XSD "schema/submission.xsd"
 
 /* ---- a grading session ------------------------------------------------------ */

@@ -17,7 +17,7 @@
 #include "submission.h"
 
 #define KEY "tests/data/grade/key.xml"
-#define KEY_XSD "schema/answer-key.xsd"
+#define KEY_XSD "schema/answer-key-1.xsd" /* the v1 test keys */
 #define SUB_XSD "schema/submission.xsd"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
