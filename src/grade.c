@@ -27,7 +27,7 @@ typedef struct {
     double si;             /* ... this one, in SI */
     ion_verdict verdict;
     double score;
-    const char *feedback;
+    size_t feedback;       /* an offset like the strings below, or NO_OFFSET */
     size_t answer, key, note; /* offsets of strings in the gradebook's buffer */
 } part_work;
 
@@ -50,6 +50,7 @@ struct ion_gradebook {
     ion_val *vals;
     unsigned char *pinned;
     ion_strbuf buf; /* the strings of the result at hand, each with its NUL */
+    ion_strbuf text; /* scratch for a feedback filled in */
 };
 
 ion_gradebook *ion_gradebook_new(const ion_answer_key *key, const char *lang)
@@ -84,6 +85,7 @@ void ion_gradebook_free(ion_gradebook *gb)
     free(gb->vals);
     free(gb->pinned);
     ion_strbuf_release(&gb->buf);
+    ion_strbuf_release(&gb->text);
     free(gb);
 }
 
@@ -312,8 +314,8 @@ static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_pa
     w->verdict = j.verdict;
     w->score = j.credit * pk->points;
     if (j.mistake >= 0) {
-        const key_feedback *f = &gb->key->feedback[p->mis0 + (size_t)j.mistake];
-        w->feedback = gb->zh && f->text[1] ? f->text[1] : f->text[0];
+        const char *text = ion_key_feedback(gb->key, p, p->mis0 + (size_t)j.mistake, gb->zh, &gb->text);
+        w->feedback = text ? add_str(gb, text) : NO_OFFSET;
     }
     w->note = judge_note(gb, pk, &j, w->ans->text);
 }
@@ -384,6 +386,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     w->answer = w->ans ? add_str(gb, w->ans->text) : NO_OFFSET;
     w->key = add_str(gb, key_shown(&p->key, buf, sizeof buf));
     w->note = NO_OFFSET;
+    w->feedback = NO_OFFSET;
     if (!w->ans) {
         w->verdict = ION_VERDICT_BLANK;
         return;
@@ -428,7 +431,7 @@ static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion
         r->points = p->key.points;
         r->answer = w->answer == NO_OFFSET ? NULL : slot->text + w->answer;
         r->key = slot->text + w->key;
-        r->feedback = w->feedback;
+        r->feedback = w->feedback == NO_OFFSET ? NULL : slot->text + w->feedback;
         r->note = w->note == NO_OFFSET ? NULL : slot->text + w->note;
         r->line = w->ans ? w->ans->line : 0;
         total += w->score;

@@ -21,7 +21,8 @@
 #include "strbuf.h"
 #include "xmlsafe.h"
 
-#define KEY_NS "urn:ionsheet:answer-key:1"
+#define KEY_NS1 "urn:ionsheet:answer-key:1"
+#define KEY_NS2 "urn:ionsheet:answer-key:2"
 #define KEY_MAX_BYTES ((size_t)1 << 30)
 #define DEFAULT_SIGFIGS 4
 
@@ -184,6 +185,7 @@ typedef struct {
     /* the text of a <feedback> being read */
     ion_strbuf text;
     int in_feedback, feedback_zh;
+    key_feedback *feedback_to; /* where the <feedback> being read goes */
     struct key_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
     size_t cap_students, cap_probs, cap_parts, cap_alt_ids, cap_alt_letters, cap_mistakes, cap_feedback, cap_carries,
@@ -201,6 +203,12 @@ typedef struct {
     tmp_carry *carries;
     size_t ncarries, cap_carries_tmp;
     size_t column_hint;
+    /* key v2: the template being read, its arrays' capacities; the
+     * current problem's template and lets */
+    size_t cap_templates, cap_shown, cap_tvars, cap_tparts, cap_tchoices, cap_tmistakes, cap_tcarries;
+    int in_template;
+    const key_template *prob_tdef;
+    const char *prob_lets;
 } key_reader;
 
 static int line_now(key_reader *kr)
@@ -297,8 +305,10 @@ static int number_attr(key_reader *kr, const char *elem, const char *name, int r
 static int on_root(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    if (!kr->uri || strcmp(kr->uri, KEY_NS))
-        return fail(kr, "not an answer key (the root must be <answer-key xmlns=\"%s\">)", KEY_NS);
+    k->version = !kr->uri ? 0 : !strcmp(kr->uri, KEY_NS2) ? 2 : !strcmp(kr->uri, KEY_NS1) ? 1 : 0;
+    if (!k->version)
+        return fail(kr, "not an answer key (the root must be <answer-key xmlns=\"%s\">, or %s for a key of version 1)",
+                    KEY_NS2, KEY_NS1);
     const char *ws = need_attr(kr, "answer-key", "worksheet");
     const char *course = need_attr(kr, "answer-key", "course");
     const char *title = attr(kr, "title");
@@ -347,6 +357,16 @@ static int on_problem(key_reader *kr)
         return -1;
     if (n < 1 || n > 1e6 || version < 1 || version > 1e9 || n != (int)n || version != (int)version)
         return fail(kr, "<problem>: n and version must be positive integers");
+    kr->prob_tdef = NULL;
+    if (kr->k->version == 2) {
+        const ion_answer_key *k = kr->k;
+        for (size_t i = 0; i < k->ntemplates && !kr->prob_tdef; i++)
+            if (!strcmp(k->templates[i].id, tmpl) && k->templates[i].version == (int)version)
+                kr->prob_tdef = &k->templates[i];
+        if (!kr->prob_tdef)
+            return fail(kr, "problem %d: template %s version %d is not in the key", (int)n, tmpl, (int)version);
+        kr->prob_lets = attr(kr, "lets");
+    }
     kr->prob_template = tmpl;
     kr->prob_n = (int)n;
     kr->prob_version = (int)version;
@@ -364,6 +384,17 @@ static int on_var(key_reader *kr, const char *elem, int is_let)
     tmp_var *v = &kr->vars[kr->nvars];
     v->name = need_attr(kr, elem, "name");
     v->value = need_attr(kr, elem, "value");
+    if (kr->prob_tdef) { /* key v2: the template has the unit */
+        const key_template *t = kr->prob_tdef;
+        if (!v->name || !v->value)
+            return -1;
+        if (kr->nvars >= t->nparams || strcmp(t->names[kr->nvars], v->name))
+            return fail(kr, "param %s is not the next param of template %s", v->name, t->id);
+        v->unit = t->units[kr->nvars]->name;
+        v->expr = NULL;
+        kr->nvars++;
+        return 0;
+    }
     v->unit = need_attr(kr, elem, "unit");
     v->expr = is_let ? need_attr(kr, elem, "expr") : NULL;
     if (!v->name || !v->value || !v->unit || (is_let && !v->expr))
@@ -409,6 +440,8 @@ static int valid_part_id(const char *id)
             return 0;
     return 1;
 }
+
+static int part_from_template(key_reader *kr, key_part *p, const char **expr);
 
 static int on_part(key_reader *kr)
 {
@@ -466,7 +499,12 @@ static int on_part(key_reader *kr)
     } else {
         return fail(kr, "part %s: unknown kind '%s'", id, kind);
     }
-    kr->psrc[kr->npsrc++] = attr(kr, "expr");
+    const char *expr = NULL;
+    if (!kr->prob_tdef)
+        expr = attr(kr, "expr");
+    else if (part_from_template(kr, p, &expr) < 0)
+        return -1;
+    kr->psrc[kr->npsrc++] = expr;
     k->nparts++;
     return 0;
 }
@@ -481,9 +519,26 @@ static key_part *current_part(key_reader *kr, const char *elem)
     return &k->parts[k->nparts - 1];
 }
 
-static int on_alt(key_reader *kr, int option)
+/* Adds a choice (letter 0) or an mcq option to part p. */
+static int add_alt(key_reader *kr, key_part *p, const char *id, char letter)
 {
     ion_answer_key *k = kr->k;
+    for (size_t i = 0; i < p->key.nids; i++)
+        if (letter ? k->alt_letters[p->alt0 + i] == letter : !strcmp(k->alt_ids[p->alt0 + i], id))
+            return fail(kr, "part %s: %s '%s' appears twice", p->id, letter ? "option" : "choice", id);
+    if (grow(&k->alt_ids, &kr->cap_alt_ids, k->nalts, sizeof *k->alt_ids) < 0 ||
+        grow(&k->alt_letters, &kr->cap_alt_letters, k->nalts, sizeof *k->alt_letters) < 0)
+        return oom(kr);
+    k->alt_letters[k->nalts] = letter;
+    if (!(k->alt_ids[k->nalts] = arena_intern(k->mem, id)))
+        return oom(kr);
+    k->nalts++;
+    p->key.nids++;
+    return 0;
+}
+
+static int on_alt(key_reader *kr, int option)
+{
     key_part *p = current_part(kr, option ? "option" : "choice");
     if (!p)
         return -1;
@@ -493,41 +548,24 @@ static int on_alt(key_reader *kr, int option)
         return -1;
     if (option && (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z'))
         return fail(kr, "option letter '%s' is not one of A to Z", letter);
-    for (size_t i = 0; i < p->key.nids; i++)
-        if (option ? k->alt_letters[p->alt0 + i] == letter[0] : !strcmp(k->alt_ids[p->alt0 + i], id))
-            return fail(kr, "part %s: %s '%s' appears twice", p->id, option ? "option" : "choice",
-                        option ? letter : id);
-    if (grow(&k->alt_ids, &kr->cap_alt_ids, k->nalts, sizeof *k->alt_ids) < 0 ||
-        grow(&k->alt_letters, &kr->cap_alt_letters, k->nalts, sizeof *k->alt_letters) < 0)
-        return oom(kr);
-    k->alt_letters[k->nalts] = letter[0];
-    if (!(k->alt_ids[k->nalts] = arena_intern(k->mem, id)))
-        return oom(kr);
-    k->nalts++;
-    p->key.nids++;
-    return 0;
+    return add_alt(kr, p, id, letter[0]);
 }
 
-static int on_mistake(key_reader *kr)
+/* Adds a mistake with its value (text) and credit to part p; source is
+ * its index among the template part's mistakes. */
+static int add_mistake(key_reader *kr, key_part *p, const char *value, double credit, int source)
 {
     ion_answer_key *k = kr->k;
-    key_part *p = current_part(kr, "mistake");
-    if (!p)
-        return -1;
-    const char *value = need_attr(kr, "mistake", "value");
-    if (!value)
-        return -1;
     if (grow(&k->mistakes, &kr->cap_mistakes, k->nmistakes, sizeof *k->mistakes) < 0 ||
         grow(&k->feedback, &kr->cap_feedback, k->nmistakes, sizeof *k->feedback) < 0)
         return oom(kr);
     ion_judge_mistake *m = &k->mistakes[k->nmistakes];
     memset(m, 0, sizeof *m);
     memset(&k->feedback[k->nmistakes], 0, sizeof *k->feedback);
-    m->source = (int)p->key.nmistakes;
-    if (number_attr(kr, "mistake", "credit", 1, 0, &m->credit) < 0)
-        return -1;
-    if (m->credit < 0 || m->credit > 1)
-        return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, m->credit);
+    m->source = source;
+    m->credit = credit;
+    if (credit < 0 || credit > 1)
+        return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, credit);
     if (p->key.kind == ION_ANSWER_NUMERIC) {
         if (parse_number(value, &m->value) < 0)
             return fail(kr, "part %s: mistake value '%s' is not a number", p->id, value);
@@ -539,12 +577,24 @@ static int on_mistake(key_reader *kr)
     return 0;
 }
 
-static int on_feedback(key_reader *kr)
+static int on_mistake(key_reader *kr)
 {
-    key_part *p = current_part(kr, "feedback");
+    key_part *p = current_part(kr, "mistake");
     if (!p)
         return -1;
-    if (!p->key.nmistakes)
+    const char *value = need_attr(kr, "mistake", "value");
+    double credit;
+    if (!value || number_attr(kr, "mistake", "credit", 1, 0, &credit) < 0)
+        return -1;
+    if (add_mistake(kr, p, value, credit, (int)p->key.nmistakes) < 0)
+        return -1;
+    kr->feedback_to = &kr->k->feedback[kr->k->nmistakes - 1];
+    return 0;
+}
+
+static int on_feedback(key_reader *kr)
+{
+    if (!kr->feedback_to)
         return fail(kr, "<feedback> outside a mistake");
     kr->in_feedback = 1;
     kr->feedback_zh = 0;
@@ -561,7 +611,7 @@ static int on_feedback(key_reader *kr)
 static int end_feedback(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    key_feedback *f = &k->feedback[k->nmistakes - 1];
+    key_feedback *f = kr->feedback_to;
     ion_strbuf_add(&kr->text, "", 0);
     if (kr->text.oom)
         return oom(kr);
@@ -585,6 +635,291 @@ static int on_carry(key_reader *kr)
     if (!c->from || !c->let)
         return -1;
     kr->ncarries++;
+    return 0;
+}
+
+/* ---- key v2: the templates ----------------------------------------------- */
+
+static key_template *current_template(key_reader *kr)
+{
+    return &kr->k->templates[kr->k->ntemplates - 1];
+}
+
+static key_tpart *current_tpart(key_reader *kr, const char *elem)
+{
+    key_template *t = current_template(kr);
+    if (!t->nparts) {
+        fail(kr, "<%s> outside a part", elem);
+        return NULL;
+    }
+    return &t->parts[t->nparts - 1];
+}
+
+/* A string kept by the key (the template's strings outlive every problem). */
+static const char *keep(key_reader *kr, const char *s)
+{
+    const char *k = s ? arena_intern(kr->k->mem, s) : NULL;
+    if (s && !k)
+        oom(kr);
+    return k;
+}
+
+static int on_template(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    double version;
+    const char *id = need_attr(kr, "template", "id");
+    if (!id || number_attr(kr, "template", "version", 1, 0, &version) < 0)
+        return -1;
+    if (k->version != 2 || k->nstudents)
+        return fail(kr, "<template> belongs before the students of a key of version 2");
+    if (version < 1 || version > 1e9 || version != (int)version)
+        return fail(kr, "<template>: version must be a positive integer");
+    for (size_t i = 0; i < k->ntemplates; i++)
+        if (!strcmp(k->templates[i].id, id) && k->templates[i].version == (int)version)
+            return fail(kr, "template %s version %d appears twice", id, (int)version);
+    if (grow(&k->templates, &kr->cap_templates, k->ntemplates, sizeof *k->templates) < 0)
+        return oom(kr);
+    key_template *t = &k->templates[k->ntemplates++];
+    memset(t, 0, sizeof *t);
+    kr->cap_tvars = kr->cap_tparts = 0;
+    t->version = (int)version;
+    return (t->id = keep(kr, id)) ? 0 : -1;
+}
+
+static int on_tvar(key_reader *kr, int is_let)
+{
+    key_template *t = current_template(kr);
+    const char *elem = is_let ? "let" : "param";
+    const char *name = need_attr(kr, elem, "name"), *unit = need_attr(kr, elem, "unit");
+    const char *expr = is_let ? need_attr(kr, elem, "expr") : NULL;
+    double digits = 0;
+    if (!name || !unit || (is_let && (!expr || number_attr(kr, elem, "digits", 1, 0, &digits) < 0)))
+        return -1;
+    if (!is_let && t->nvars > t->nparams)
+        return fail(kr, "param %s comes after a let", name);
+    for (size_t i = 0; i < t->nvars; i++)
+        if (!strcmp(t->names[i], name))
+            return fail(kr, "template %s: %s is defined twice", t->id, name);
+    size_t cap = kr->cap_tvars;
+    if (grow(&t->names, &cap, t->nvars, sizeof *t->names) < 0 ||
+        (cap = kr->cap_tvars, grow(&t->units, &cap, t->nvars, sizeof *t->units) < 0) ||
+        (cap = kr->cap_tvars, grow(&t->digits, &cap, t->nvars, sizeof *t->digits) < 0) ||
+        (cap = kr->cap_tvars, grow(&t->exprs, &cap, t->nvars, sizeof *t->exprs) < 0))
+        return oom(kr);
+    kr->cap_tvars = cap;
+    if (!(t->units[t->nvars] = ion_unit_find(unit)))
+        return fail(kr, "%s %s: unknown unit '%s'", elem, name, unit);
+    t->digits[t->nvars] = digits >= 0 && digits <= 17 ? (int)digits : 0;
+    if (!(t->names[t->nvars] = keep(kr, name)) || (expr && !(t->exprs[t->nvars] = keep(kr, expr))))
+        return -1;
+    if (!expr)
+        t->exprs[t->nvars] = NULL;
+    t->nvars++;
+    if (!is_let)
+        t->nparams = t->nvars;
+    return 0;
+}
+
+static int on_tpart(key_reader *kr)
+{
+    key_template *t = current_template(kr);
+    const char *id = need_attr(kr, "part", "id"), *kind = need_attr(kr, "part", "kind");
+    if (!id || !kind)
+        return -1;
+    if (strlen(id) != 1 || id[0] < 'a' || id[0] > 'z')
+        return fail(kr, "template part id '%s' is not a letter", id);
+    if (grow(&t->parts, &kr->cap_tparts, t->nparts, sizeof *t->parts) < 0)
+        return oom(kr);
+    key_tpart *p = &t->parts[t->nparts++];
+    memset(p, 0, sizeof *p);
+    kr->cap_tchoices = kr->cap_tmistakes = kr->cap_tcarries = 0;
+    kr->feedback_to = NULL;
+    p->kind = !strcmp(kind, "numeric") ? ION_ANSWER_NUMERIC : !strcmp(kind, "choice") ? ION_ANSWER_CHOICE
+                                                                                     : ION_ANSWER_MCQ;
+    if (p->kind == ION_ANSWER_MCQ && strcmp(kind, "mcq"))
+        return fail(kr, "part %s: unknown kind '%s'", id, kind);
+    double sig;
+    if (number_attr(kr, "part", "sigfigs", 0, DEFAULT_SIGFIGS, &sig) < 0 ||
+        number_attr(kr, "part", "slip-credit", 0, ION_SLIP_CREDIT, &p->slip_credit) < 0 ||
+        number_attr(kr, "part", "sign-credit", 0, ION_SIGN_CREDIT, &p->sign_credit) < 0)
+        return -1;
+    if (p->slip_credit < 0 || p->slip_credit > 1 || p->sign_credit < 0 || p->sign_credit > 1)
+        return fail(kr, "part %s: a slip credit is not between 0 and 1", id);
+    p->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
+    const char *expr = attr(kr, "expr");
+    return (p->id = keep(kr, id)) && (!expr || (p->expr = keep(kr, expr))) ? 0 : -1;
+}
+
+static int on_tchoice(key_reader *kr)
+{
+    key_tpart *p = current_tpart(kr, "choice");
+    const char *id = p ? need_attr(kr, "choice", "id") : NULL;
+    if (!id)
+        return -1;
+    if (grow(&p->choices, &kr->cap_tchoices, p->nchoices, sizeof *p->choices) < 0)
+        return oom(kr);
+    return (p->choices[p->nchoices++] = keep(kr, id)) ? 0 : -1;
+}
+
+static int on_tmistake(key_reader *kr)
+{
+    key_tpart *p = current_tpart(kr, "mistake");
+    double credit;
+    if (!p || !need_attr(kr, "mistake", "expr") || number_attr(kr, "mistake", "credit", 1, 0, &credit) < 0)
+        return -1;
+    if (credit < 0 || credit > 1)
+        return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, credit);
+    size_t cap = kr->cap_tmistakes;
+    if (grow(&p->credits, &cap, p->nmistakes, sizeof *p->credits) < 0 ||
+        (cap = kr->cap_tmistakes, grow(&p->feedback, &cap, p->nmistakes, sizeof *p->feedback) < 0))
+        return oom(kr);
+    kr->cap_tmistakes = cap;
+    p->credits[p->nmistakes] = credit;
+    kr->feedback_to = &p->feedback[p->nmistakes++];
+    memset(kr->feedback_to, 0, sizeof *kr->feedback_to);
+    kr->feedback_to->markup = 1;
+    return 0;
+}
+
+static int on_tcarry(key_reader *kr)
+{
+    key_tpart *p = current_tpart(kr, "carry");
+    const char *from = p ? need_attr(kr, "carry", "from") : NULL, *let = from ? need_attr(kr, "carry", "let") : NULL;
+    if (!let)
+        return -1;
+    size_t cap = kr->cap_tcarries;
+    if (grow(&p->carry_from, &cap, p->ncarries, sizeof *p->carry_from) < 0 ||
+        (cap = kr->cap_tcarries, grow(&p->carry_let, &cap, p->ncarries, sizeof *p->carry_let) < 0))
+        return oom(kr);
+    kr->cap_tcarries = cap;
+    if (!(p->carry_from[p->ncarries] = keep(kr, from)) || !(p->carry_let[p->ncarries] = keep(kr, let)))
+        return -1;
+    p->ncarries++;
+    return 0;
+}
+
+static void template_free(key_template *t)
+{
+    for (size_t i = 0; i < t->nparts; i++) {
+        free(t->parts[i].choices);
+        free(t->parts[i].credits);
+        free(t->parts[i].feedback);
+        free(t->parts[i].carry_from);
+        free(t->parts[i].carry_let);
+    }
+    free(t->parts);
+    free(t->names);
+    free(t->units);
+    free(t->digits);
+    free(t->exprs);
+}
+
+/* The next space-separated token of *s copied into the temporary arena,
+ * or NULL at the end. */
+static const char *next_token(key_reader *kr, const char **s)
+{
+    const char *p = *s;
+    while (*p == ' ')
+        p++;
+    size_t n = strcspn(p, " ");
+    if (!n)
+        return NULL;
+    char *t = arena_alloc(kr->tmp, n + 1);
+    if (!t) {
+        oom(kr);
+        return NULL;
+    }
+    memcpy(t, p, n);
+    t[n] = '\0';
+    *s = p + n;
+    return t;
+}
+
+/* A v2 student's part: what its template part gives (expression, figures,
+ * choices, mistakes' credits and feedback, carries) and the student's own
+ * mcq order and mistake values. */
+static int part_from_template(key_reader *kr, key_part *p, const char **expr)
+{
+    const key_template *t = kr->prob_tdef;
+    size_t i = kr->npsrc;
+    if (i >= t->nparts)
+        return fail(kr, "part %s: template %s has only %zu parts", p->id, t->id, t->nparts);
+    const key_tpart *tp = &t->parts[i];
+    if (strcmp(p->id + strlen(p->id) - 1, tp->id) || tp->kind != p->key.kind)
+        return fail(kr, "part %s is not part %s (%s) of template %s", p->id, tp->id,
+                    tp->kind == ION_ANSWER_NUMERIC ? "numeric" : tp->kind == ION_ANSWER_CHOICE ? "choice" : "mcq", t->id);
+    *expr = tp->expr;
+    p->key.sigfigs = tp->sigfigs;
+    p->key.slip_credit = tp->slip_credit;
+    p->key.sign_credit = tp->sign_credit;
+    for (size_t c = 0; c < tp->nchoices; c++)
+        if (add_alt(kr, p, tp->choices[c], 0) < 0)
+            return -1;
+    const char *list = attr(kr, "options"), *tok;
+    if (p->key.kind == ION_ANSWER_MCQ && !list)
+        return fail(kr, "part %s: an mcq part needs the attribute options", p->id);
+    for (char letter = 'A'; list && (tok = next_token(kr, &list)); letter++)
+        if (letter > 'Z' || add_alt(kr, p, tok, letter) < 0)
+            return letter > 'Z' ? fail(kr, "part %s: more than 26 options", p->id) : -1;
+    list = attr(kr, "mistakes");
+    size_t m = 0;
+    for (; list && (tok = next_token(kr, &list)); m++) {
+        if (m >= tp->nmistakes)
+            break;
+        if (!strcmp(tok, "-"))
+            continue;
+        if (add_mistake(kr, p, tok, tp->credits[m], (int)m) < 0)
+            return -1;
+        kr->k->feedback[kr->k->nmistakes - 1] = tp->feedback[m];
+    }
+    if (m != tp->nmistakes || (list && next_token(kr, &list)))
+        return fail(kr, "part %s: %zu mistake values for the %zu mistakes of its template", p->id, m, tp->nmistakes);
+    for (size_t c = 0; c < tp->ncarries; c++) {
+        if (grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
+            return oom(kr);
+        char *from = arena_alloc(kr->tmp, 16);
+        if (!from)
+            return oom(kr);
+        snprintf(from, 16, "%d%s", kr->prob_n, tp->carry_from[c]);
+        tmp_carry *tc = &kr->carries[kr->ncarries++];
+        tc->part = kr->k->nparts;
+        tc->from = from;
+        tc->let = tp->carry_let[c];
+        tc->line = line_now(kr);
+    }
+    return 0;
+}
+
+/* A v2 problem's lets (problem/@lets) after its params, as a v1 key
+ * gives them; and its params as printed, kept for the feedback. */
+static int lets_from_template(key_reader *kr, key_problem *pr)
+{
+    ion_answer_key *k = kr->k;
+    const key_template *t = kr->prob_tdef;
+    if (kr->nvars != t->nparams)
+        return fail(kr, "problem %d: %zu params for the %zu of template %s", kr->prob_n, kr->nvars, t->nparams, t->id);
+    if (grow(&k->shown, &kr->cap_shown, k->nshown + t->nparams, sizeof *k->shown) < 0)
+        return oom(kr);
+    pr->shown0 = k->nshown;
+    for (size_t i = 0; i < t->nparams; i++)
+        if (!(k->shown[k->nshown++] = keep(kr, kr->vars[i].value)))
+            return -1;
+    const char *list = kr->prob_lets ? kr->prob_lets : "", *tok;
+    for (size_t i = t->nparams; i < t->nvars; i++) {
+        if (!(tok = next_token(kr, &list)))
+            return kr->failed ? -1 : fail(kr, "problem %d: fewer lets than template %s has", kr->prob_n, t->id);
+        if (grow(&kr->vars, &kr->cap_vars, kr->nvars, sizeof *kr->vars) < 0)
+            return oom(kr);
+        tmp_var *v = &kr->vars[kr->nvars++];
+        v->name = t->names[i];
+        v->value = tok;
+        v->unit = t->units[i]->name;
+        v->expr = t->exprs[i];
+    }
+    if (next_token(kr, &list))
+        return fail(kr, "problem %d: more lets than template %s has", kr->prob_n, t->id);
+    pr->tmpl = (size_t)(t - k->templates) + 1;
     return 0;
 }
 
@@ -735,8 +1070,12 @@ static int end_problem(key_reader *kr)
         if (k->parts[i].key.kind != ION_ANSWER_NUMERIC && !k->parts[i].key.nids)
             return stop(kr, ion_fail(kr->err, kr->name, k->parts[i].line, "part %s has no %s", k->parts[i].id,
                                      k->parts[i].key.kind == ION_ANSWER_CHOICE ? "choices" : "options"));
-    if (grow(&k->vals, &kr->cap_vals, k->nvals + kr->nvars, sizeof *k->vals) < 0 ||
-        grow(&k->probs, &kr->cap_probs, k->nprobs, sizeof *k->probs) < 0)
+    if (grow(&k->probs, &kr->cap_probs, k->nprobs, sizeof *k->probs) < 0)
+        return oom(kr);
+    memset(&k->probs[k->nprobs], 0, sizeof *k->probs);
+    if (kr->prob_tdef && lets_from_template(kr, &k->probs[k->nprobs]) < 0)
+        return -1;
+    if (grow(&k->vals, &kr->cap_vals, k->nvals + kr->nvars, sizeof *k->vals) < 0)
         return oom(kr);
     ion_val *vals = &k->vals[k->nvals];
     for (size_t i = 0; i < kr->nvars; i++) {
@@ -817,21 +1156,37 @@ static int end_student(key_reader *kr)
 static const struct {
     const char *name;
     int depth;
-    const char *attrs[10];
+    const char *attrs[12];
 } places[] = {
     {"answer-key", 0, {"worksheet", "course", "title", "due", "max"}},
     {"student", 1, {"id", "name"}},
-    {"problem", 2, {"n", "template", "version", "seed"}},
+    {"problem", 2, {"n", "template", "version", "seed", "lets"}},
     {"param", 3, {"name", "value", "unit"}},
     {"let", 3, {"name", "value", "unit", "expr"}},
-    {"part", 3, {"id", "kind", "value", "unit", "tol-abs", "tol-rel", "sigfigs", "points", "expr"}},
+    {"part", 3, {"id", "kind", "value", "unit", "tol-abs", "tol-rel", "sigfigs", "points", "expr", "options", "mistakes"}},
     {"choice", 4, {"id"}},
     {"option", 4, {"letter", "id"}},
     {"mistake", 4, {"value", "credit"}},
     {"carry", 4, {"from", "let"}},
     {"feedback", 5, {NULL}},
+    /* key v2 */
+    {"template", 1, {"id", "version"}},
+    {"param", 2, {"name", "unit"}},
+    {"let", 2, {"name", "unit", "digits", "expr"}},
+    {"part", 2, {"id", "kind", "sigfigs", "slip-credit", "sign-credit", "expr"}},
+    {"choice", 3, {"id"}},
+    {"mistake", 3, {"credit", "expr"}},
+    {"carry", 3, {"from", "let"}},
+    {"feedback", 4, {NULL}},
 };
-enum { PLACE_FEEDBACK = 10, PLACES = 11 };
+enum { PLACE_FEEDBACK = 10, PLACE_TFEEDBACK = 18, PLACES = 19 };
+
+/* Elements of one version only: v1's alternatives and mistakes inside a
+ * student's part, v2's templates. */
+static int version_of_place(size_t place)
+{
+    return place >= 6 && place <= 10 ? 1 : place >= 11 ? 2 : 0;
+}
 
 static int known_attributes(key_reader *kr, size_t place)
 {
@@ -840,8 +1195,8 @@ static int known_attributes(key_reader *kr, size_t place)
         const char *name = (const char *)a[0];
         int known = 0;
         if (a[2]) /* only xml:lang and its kin, on feedback */
-            known = place == PLACE_FEEDBACK && !strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE);
-        for (size_t k = 0; !a[2] && !known && k < 10 && places[place].attrs[k]; k++)
+            known = (place == PLACE_FEEDBACK || place == PLACE_TFEEDBACK) && !strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE);
+        for (size_t k = 0; !a[2] && !known && k < 12 && places[place].attrs[k]; k++)
             known = !strcmp(places[place].attrs[k], name);
         if (!known)
             return fail(kr, "<%s> has the unknown attribute %s", places[place].name, name);
@@ -857,8 +1212,13 @@ static int on_start(key_reader *kr, const char *name, int depth)
         i++;
     if (i == PLACES)
         return fail(kr, "unexpected element <%s>", name);
-    if (depth > 0 && (!kr->uri || strcmp(kr->uri, KEY_NS)))
+    if (depth > 0 && (!kr->uri || strcmp(kr->uri, kr->k->version == 2 ? KEY_NS2 : KEY_NS1)))
         return fail(kr, "<%s> is not in the answer-key namespace", name);
+    int only = version_of_place(i);
+    if (only && only != kr->k->version)
+        return fail(kr, "<%s> is not part of an answer key of version %d", name, kr->k->version);
+    if (kr->k->version == 2 && i == 4)
+        return fail(kr, "<let> in a student's problem: a key of version 2 gives the lets in problem/@lets");
     if (known_attributes(kr, i) < 0)
         return -1;
     switch (i) {
@@ -872,19 +1232,28 @@ static int on_start(key_reader *kr, const char *name, int depth)
     case 7: return on_alt(kr, 1);
     case 8: return on_mistake(kr);
     case 9: return on_carry(kr);
+    case 11: return on_template(kr);
+    case 12: return on_tvar(kr, 0);
+    case 13: return on_tvar(kr, 1);
+    case 14: return on_tpart(kr);
+    case 15: return on_tchoice(kr);
+    case 16: return on_tmistake(kr);
+    case 17: return on_tcarry(kr);
     default: return on_feedback(kr);
     }
 }
 
 static int on_end(key_reader *kr, const char *name, int depth)
 {
-    if (depth == 2)
+    if (!strcmp(name, "problem"))
         return end_problem(kr);
-    if (depth == 1)
+    if (!strcmp(name, "student"))
         return end_student(kr);
-    if (depth == 5)
+    if (!strcmp(name, "feedback"))
         return end_feedback(kr);
-    (void)name;
+    if (!strcmp(name, "mistake"))
+        kr->feedback_to = NULL;
+    (void)depth;
     return 0;
 }
 
@@ -1179,6 +1548,10 @@ void ion_answer_key_free(ion_answer_key *k)
     free(k->alt_letters);
     free(k->mistakes);
     free(k->feedback);
+    for (size_t i = 0; i < k->ntemplates; i++)
+        template_free(&k->templates[i]);
+    free(k->templates);
+    free(k->shown);
     free(k->carries);
     free(k->vals);
     free(k->columns);
@@ -1224,4 +1597,45 @@ long ion_answer_key_find(const ion_answer_key *k, const char *id)
         if (!strcmp(k->students[k->index[j] - 1].id, id))
             return (long)(k->index[j] - 1);
     return -1;
+}
+
+/* ---- feedback ------------------------------------------------------------- */
+
+typedef struct {
+    const ion_answer_key *k;
+    const key_problem *pr;
+    const key_template *t;
+} feedback_ctx;
+
+/* A v2 problem's quantity as the worksheet shows it (ion_instance_quantity):
+ * a param as printed, a let to its digits, with the unit's label. */
+static const char *key_quantity(void *ctx, const char *name, size_t len, char *buf, size_t n)
+{
+    const feedback_ctx *c = ctx;
+    const key_template *t = c->t;
+    for (size_t i = 0; i < t->nvars; i++) {
+        if (strncmp(t->names[i], name, len) || t->names[i][len])
+            continue;
+        if (i < t->nparams)
+            return ion_quantity(c->k->shown[c->pr->shown0 + i], t->units[i], buf, n);
+        const ion_val *v = &c->k->vals[c->pr->val0 + i];
+        if (v->type == ION_T_STR)
+            return ion_quantity(v->str, NULL, buf, n);
+        char num[64];
+        ion_format_sig(ion_from_si(t->units[i], v->num), t->digits[i], num, sizeof num);
+        return ion_quantity(num, t->units[i], buf, n);
+    }
+    return NULL;
+}
+
+const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, int zh, ion_strbuf *out)
+{
+    const key_feedback *f = &k->feedback[m];
+    const char *text = zh && f->text[1] ? f->text[1] : f->text[0];
+    if (!text || !f->markup)
+        return text;
+    const key_problem *pr = &k->probs[p->problem];
+    feedback_ctx c = {k, pr, &k->templates[pr->tmpl - 1]};
+    ion_strbuf_reset(out);
+    return ion_plain(text, key_quantity, &c, out) == 0 ? out->s : NULL;
 }

@@ -16,6 +16,7 @@
 #include "expr.h"
 #include "grade.h"
 #include "partkey.h"
+#include "strbuf.h"
 #include "units.h"
 
 typedef struct {
@@ -35,7 +36,37 @@ typedef struct {
  * key->feedback[i]). */
 typedef struct {
     const char *text[2];    /* en, zh (either may be NULL) */
+    int markup;             /* key v2: the template's markup, {name}s to fill */
 } key_feedback;
+
+/* Key v2: one part of a <template>, what every student's part shares. */
+typedef struct {
+    const char *id;         /* "a" */
+    ion_answer_kind kind;
+    int sigfigs;
+    double slip_credit, sign_credit;
+    const char *expr;       /* NULL for mcq */
+    const char **choices;
+    size_t nchoices;
+    double *credits;        /* per mistake */
+    key_feedback *feedback; /* per mistake: markup */
+    size_t nmistakes;
+    const char **carry_from, **carry_let; /* local part ids, let names */
+    size_t ncarries;
+} key_tpart;
+
+/* Key v2: a <template>, once per template version. */
+typedef struct {
+    const char *id;
+    int version;
+    size_t nparams, nvars;  /* params, then lets in evaluation order */
+    const char **names;
+    const ion_unit **units;
+    int *digits;            /* lets: significant figures shown */
+    const char **exprs;     /* lets; NULL for params */
+    key_tpart *parts;
+    size_t nparts;
+} key_template;
 
 typedef struct {
     size_t from;            /* the earlier part, as an index in the student's parts */
@@ -58,6 +89,8 @@ typedef struct {
     const key_shape *shape;
     size_t val0;            /* shape->nvars values in key->vals, SI */
     size_t part0, nparts;   /* in key->parts */
+    size_t tmpl;            /* key v2: its template + 1 in key->templates; 0 in v1 */
+    size_t shown0;          /* key v2: the params as printed, in key->shown */
 } key_problem;
 
 typedef struct {
@@ -94,6 +127,18 @@ struct ion_answer_key {
     size_t max_vars, max_parts; /* the largest shape and student, for scratch space */
     size_t *index;          /* student lookup: open addressing, index + 1, 0 empty */
     size_t index_cap;
+    int version;            /* 1 or 2 */
+    key_template *templates; /* key v2 */
+    size_t ntemplates;
+    const char **shown;     /* key v2: params as printed, interned */
+    size_t nshown;
 };
+
+/* The feedback of mistake m (an index in key->mistakes) of part p in the
+ * language asked for (zh, falling back to English) as plain text: a v1
+ * key's own, or a v2 key's template markup filled with the student's
+ * values (the same text generate writes: ion_instance_plain). Returns the
+ * text, built in out when it had to be; NULL when out of memory. */
+const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, int zh, ion_strbuf *out);
 
 #endif

@@ -115,15 +115,18 @@ char *ion_instance_value(const ion_instance *in, int slot, char *buf, size_t n)
     return buf;
 }
 
+char *ion_quantity(const char *value, const ion_unit *u, char *buf, size_t n)
+{
+    const char *label = u ? ion_unit_label(u) : "";
+    snprintf(buf, n, "%s%s%s", value, *label ? " " : "", label);
+    return buf;
+}
+
 char *ion_instance_quantity(const ion_instance *in, int slot, char *buf, size_t n)
 {
-    ion_instance_value(in, slot, buf, n);
-    const char *label = in->vals[slot].type == ION_T_STR ? "" : ion_unit_label(in->t->vars[slot].unit);
-    if (*label) {
-        size_t len = strlen(buf);
-        snprintf(buf + len, n - len, " %s", label);
-    }
-    return buf;
+    char v[64];
+    ion_instance_value(in, slot, v, sizeof v);
+    return ion_quantity(v, in->vals[slot].type == ION_T_STR ? NULL : in->t->vars[slot].unit, buf, n);
 }
 
 void ion_instance_describe(const ion_instance *in, char *buf, size_t n)
@@ -199,17 +202,16 @@ char *ion_typographic(const char *plain, char *buf, size_t n)
     return buf;
 }
 
-int ion_instance_subst(const ion_instance *in, const char *markup, int typographic, ion_strbuf *b)
+int ion_subst(const char *markup, int typographic, ion_quantity_fn quantity, void *ctx, ion_strbuf *b)
 {
     const char *s = markup ? markup : "";
     ion_strbuf_add(b, "", 0);
     for (;;) {
         const char *open = strchr(s, '{'), *close = open ? strchr(open, '}') : NULL;
-        int slot = close ? ion_template_slot(in->t, open + 1, (size_t)(close - open - 1)) : -1;
-        if (slot < 0)  /* the loader checked placeholders: only text is left */
-            break;
         char q[96], t[160];
-        const char *shown = ion_instance_quantity(in, slot, q, sizeof q);
+        const char *shown = close ? quantity(ctx, open + 1, (size_t)(close - open - 1), q, sizeof q) : NULL;
+        if (!shown)  /* the loader checked placeholders: only text is left */
+            break;
         if (typographic)
             shown = ion_typographic(q, t, sizeof t);
         ion_strbuf_add(b, s, (size_t)(open - s));
@@ -220,12 +222,30 @@ int ion_instance_subst(const ion_instance *in, const char *markup, int typograph
     return b->oom ? -1 : 0;
 }
 
-int ion_instance_plain(const ion_instance *in, const char *markup, ion_strbuf *b)
+int ion_plain(const char *markup, ion_quantity_fn quantity, void *ctx, ion_strbuf *b)
 {
     ion_strbuf sub = {0};
-    int rc = ion_instance_subst(in, markup, 0, &sub) || ion_markup_plain(sub.s, b) ? -1 : 0;
+    int rc = ion_subst(markup, 0, quantity, ctx, &sub) || ion_markup_plain(sub.s, b) ? -1 : 0;
     ion_strbuf_release(&sub);
     return rc;
+}
+
+/* An instance's quantity by name, for ion_subst. */
+static const char *instance_quantity(void *ctx, const char *name, size_t len, char *buf, size_t n)
+{
+    const ion_instance *in = ctx;
+    int slot = ion_template_slot(in->t, name, len);
+    return slot < 0 ? NULL : ion_instance_quantity(in, slot, buf, n);
+}
+
+int ion_instance_subst(const ion_instance *in, const char *markup, int typographic, ion_strbuf *b)
+{
+    return ion_subst(markup, typographic, instance_quantity, (void *)in, b);
+}
+
+int ion_instance_plain(const ion_instance *in, const char *markup, ion_strbuf *b)
+{
+    return ion_plain(markup, instance_quantity, (void *)in, b);
 }
 
 /* ---- sampling and evaluation ------------------------------------------ */

@@ -71,6 +71,19 @@ char *ion_part_value(const ion_part *p, double si, char *buf, size_t n);
 /* A unit's name as printed after a value ("°C" for Celsius, "" for none). */
 const char *ion_unit_label(const ion_unit *u);
 
+/* A value as shown with its unit's label: "4.2 mM", "37 °C", "0.25" (no
+ * label for a dimensionless unit or u NULL). Returns buf. */
+char *ion_quantity(const char *value, const ion_unit *u, char *buf, size_t n);
+
+/* The quantity named name[0..len) as shown (ion_quantity) into buf, or
+ * NULL when there is none: how ion_subst fills {name}. */
+typedef const char *(*ion_quantity_fn)(void *ctx, const char *name, size_t len, char *buf, size_t n);
+
+/* ion_instance_subst and ion_instance_plain with the quantities from fn:
+ * the answer-key reader fills feedback from a key's values this way. */
+int ion_subst(const char *markup, int typographic, ion_quantity_fn fn, void *ctx, ion_strbuf *b);
+int ion_plain(const char *markup, ion_quantity_fn fn, void *ctx, ion_strbuf *b);
+
 /* Appends markup to b with every {name} replaced by the quantity.
  * Typographic output (for PDFs; see ion_typographic) writes a true minus
  * sign (U+2212), a power of ten for an exponent and a

@@ -6,7 +6,7 @@ database's secret made the values. Usage: demo_submissions.py KEY.xml DIR"""
 import os, sys
 import xml.etree.ElementTree as ET
 
-NS = {"k": "urn:ionsheet:answer-key:1"}
+NS = {"k": "urn:ionsheet:answer-key:2"}
 
 def parts(student):
     for problem in student.findall("k:problem", NS):
@@ -25,9 +25,9 @@ def right(part, style=0):
     return f"{v:.4g} {unit}"
 
 def mistaken(part):
-    mistakes = part.findall("k:mistake", NS)
+    mistakes = [m for m in part.get("mistakes", "").split() if m != "-"]
     if mistakes:
-        m = mistakes[0].get("value")
+        m = mistakes[0]
         return m if part.get("kind") != "numeric" else f"{float(m):.4g} {part.get('unit')}"
     if part.get("kind") == "numeric":
         return f"{-float(part.get('value')):.4g} {part.get('unit')}"

@@ -95,8 +95,13 @@ grep -q "[0-9]e[-+][0-9]" "$tmp/caps.txt" && no "e-notation in the solutions: $(
 ion --quiet worksheet create ghk3 --course PHYS2 --problems ghk-kna-cl || no "worksheet ghk3"
 ion --quiet generate ghk3 --student s001 --out "$tmp/ghk3" || no "generate ghk3"
 pdftotext -raw "$tmp/ghk3/solutions.pdf" - >"$tmp/ghk3.txt"
+# A v2 key gives a problem's lets in problem/@lets, in the order of its
+# template's <let> elements.
+names=$(xmllint --xpath "//*[local-name()='template']/*[local-name()='let']/@name" "$tmp/ghk3/key.xml" | grep -o '"[^"]*"' | tr -d '"')
+lets=$(xmllint --xpath "string(//*[local-name()='problem']/@lets)" "$tmp/ghk3/key.xml")
 for e in EK ENa ECl; do
-    v=$(xmllint --xpath "string(//*[local-name()='let'][@name='$e']/@value)" "$tmp/ghk3/key.xml")
+    i=$(echo "$names" | grep -n -x "$e" | cut -d: -f1)
+    v=$(echo "$lets" | tr ' ' '\n' | sed -n "${i}p")
     shown=$(as_shown "$v")
     grep -q -- "$shown mV" "$tmp/ghk3.txt" || no "ladder lacks $e = $shown mV (key $v)"
 done
