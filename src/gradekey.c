@@ -525,7 +525,8 @@ static int add_alt(key_reader *kr, key_part *p, const char *id, char letter)
     ion_answer_key *k = kr->k;
     for (size_t i = 0; i < p->key.nids; i++)
         if (letter ? k->alt_letters[p->alt0 + i] == letter : !strcmp(k->alt_ids[p->alt0 + i], id))
-            return fail(kr, "part %s: %s '%s' appears twice", p->id, letter ? "option" : "choice", id);
+            return letter ? fail(kr, "part %s: option '%c' appears twice", p->id, letter)
+                          : fail(kr, "part %s: choice '%s' appears twice", p->id, id);
     if (grow(&k->alt_ids, &kr->cap_alt_ids, k->nalts, sizeof *k->alt_ids) < 0 ||
         grow(&k->alt_letters, &kr->cap_alt_letters, k->nalts, sizeof *k->alt_letters) < 0)
         return oom(kr);
