@@ -43,7 +43,7 @@ fill_answers() {
         /<answer-key / { match($0, /worksheet="[^"]*"/); ws = substr($0, RSTART + 11, RLENGTH - 12) }
         /<student / { match($0, /id="[^"]*"/); id = substr($0, RSTART + 4, RLENGTH - 5)
                       f = dir "/" id ".txt"; print "worksheet: " ws "\nstudent: " id > f; k = 0 }
-        /<part / { match($0, /id="[^"]*"/); part = substr($0, RSTART + 4, RLENGTH - 5)
+        /<part / && f { match($0, /id="[^"]*"/); part = substr($0, RSTART + 4, RLENGTH - 5)
                    match($0, / value="[^"]*"/); v = substr($0, RSTART + 8, RLENGTH - 9)
                    if (++k % 3 == 0) v = ($0 ~ /kind="numeric"/) ? v * 1.5 + 1 : "none"
                    print part ": " v >> f }
