@@ -18,6 +18,7 @@ DEB_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libhpdf-dev \
                 fonts-dejavu-core \
                 sqlite3 tmux python3
 DEB_PACKAGES += libutf8proc-dev  # src/utf8.c: decoding, validation, terminal widths
+DEB_PACKAGES += man-db groff-base  # tests/e2e/install.sh: man -l of the man page
 PKGS += libutf8proc
 
 BUILD   ?= build
@@ -151,3 +152,30 @@ fuzz: deps
 	  then grep -E 'DONE|^Done' build-fuzz/$$t.log; \
 	  else tail -n 40 build-fuzz/$$t.log; exit 1; fi; \
 	done
+
+# make install PREFIX=/usr/local DESTDIR=: the program in PREFIX/bin, the
+# shipped problems/, schema/ and templates/ in PREFIX/share/ionsheet (where
+# the program finds them from its own place, so a staged DESTDIR copy works
+# too), the man page and the bash completion. make uninstall removes them.
+VERSION ?= 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SHARED  := problems schema templates
+INSTALL_BIN  = $(DESTDIR)$(PREFIX)/bin
+INSTALL_DATA = $(DESTDIR)$(PREFIX)/share/ionsheet
+INSTALL_MAN  = $(DESTDIR)$(PREFIX)/share/man/man1
+INSTALL_COMP = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+$(BUILD)/cli/main.o: CFLAGS += -DION_VERSION='"$(VERSION)"'
+
+.PHONY: install uninstall
+install: all
+	install -d $(INSTALL_BIN) $(INSTALL_DATA) $(INSTALL_MAN) $(INSTALL_COMP)
+	install -m 755 ionsheet $(INSTALL_BIN)/ionsheet
+	for d in $(SHARED); do rm -rf $(INSTALL_DATA)/$$d; cp -R $$d $(INSTALL_DATA)/$$d; done
+	chmod -R u=rwX,go=rX $(INSTALL_DATA)
+	install -m 644 man/ionsheet.1 $(INSTALL_MAN)/ionsheet.1
+	install -m 644 completion/ionsheet.bash $(INSTALL_COMP)/ionsheet
+
+uninstall:
+	rm -f $(INSTALL_BIN)/ionsheet $(INSTALL_MAN)/ionsheet.1 $(INSTALL_COMP)/ionsheet
+	rm -rf $(INSTALL_DATA)

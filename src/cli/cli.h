@@ -45,9 +45,10 @@ void cli_msg(const char *file, int line, const char *fmt, ...)
 void cli_report(const ion_error *err);
 
 /* The path of a file shipped with ionsheet ("schema/problem.xsd",
- * "problems", "templates"): under $IONSHEET_HOME when set, else in the
- * current directory when it is there, else beside the executable. Returns
- * a static buffer. */
+ * "problems", "templates"): under $IONSHEET_HOME when set, else beside the
+ * executable, else in PREFIX/share/ionsheet when the executable is
+ * PREFIX/bin/ionsheet, else in the current directory. Returns a static
+ * buffer. */
 const char *cli_resource(const char *rel);
 
 /* Opens the database of --db; create 1 makes it when missing. Prints the

@@ -23,7 +23,6 @@ static const char usage[] =
     "Each row that cannot be imported is reported with its line; the other\n"
     "rows are imported.\n"
     "\n"
-    "\n"
     "list prints the course's students (id, name, e-mail, and since when a\n"
     "student is withdrawn). remove takes students off the roster: one with\n"
     "submissions is kept, marked withdrawn, with every grade; one without is\n"

@@ -12,8 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef ION_VERSION /* set by the Makefile */
+#define ION_VERSION "unknown"
+#endif
+
 static const char usage[] =
     "usage: ionsheet [--db PATH] [--lang en|zh] [--quiet] COMMAND ...\n"
+    "       ionsheet --version\n"
     "\n"
     "commands:\n"
     "  init                         create the database and import problems/\n"
@@ -83,18 +88,20 @@ const char *cli_resource(const char *rel)
         snprintf(path, sizeof path, "%s/%s", home, rel);
         return path;
     }
-    if (access(rel, F_OK) == 0)
-        return rel;
+    /* Beside the program (a build tree), then PREFIX/share/ionsheet for
+     * PREFIX/bin/ionsheet (installed, wherever PREFIX is), then the
+     * current directory (another build of the tree run from its top). */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(path, sizeof path, "%s/%s", exe, rel);
+    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = '\0';
+        snprintf(path, sizeof path, "%s/%s", exe, rel);
+        if (access(path, F_OK) == 0)
             return path;
-        }
+        snprintf(path, sizeof path, "%s/../share/ionsheet/%s", exe, rel);
+        if (access(path, F_OK) == 0)
+            return path;
     }
     return rel;
 }
@@ -158,6 +165,9 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(usage, stdout);
+            return finish(EXIT_OK);
+        } else if (!strcmp(a, "--version")) {
+            printf("ionsheet %s (database schema %d)\n", ION_VERSION, ION_BANK_SCHEMA_VERSION);
             return finish(EXIT_OK);
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             cli.quiet = 1;
