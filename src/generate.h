@@ -70,8 +70,7 @@ typedef struct {
     const char *const *students; /* named students, or NULL */
     size_t nstudents;
     const char *dir;             /* the output directory */
-    const char *templates;       /* the templates/ directory */
-    const char *lang;            /* "en" or "zh" */
+    const char *lang;            /* "en" or "zh": its catalogue (text.h) */
     int pdf;                     /* write the PDFs */
     /* Called after each student (NULL: none). */
     void (*progress)(size_t done, size_t count, void *ctx);

@@ -9,6 +9,7 @@
 #include "render.h"
 #include "render_pdf.h"
 #include "sheet_build.h"
+#include "text.h"
 #include "tmpl.h"
 
 typedef struct {
@@ -71,7 +72,7 @@ static int answer_file(files *g, const ion_student_sheet *s, ion_error *err)
         g->io_failed = 1;
         return -1;
     }
-    ion_answers_render(f, s); /* a write error is seen when it ends */
+    ion_answers_render(f, s, g->o->lang); /* a write error is seen when it ends */
     g->io_failed = ion_output_end(g->out, f, err) != 0;
     return g->io_failed ? -1 : 0;
 }
@@ -168,7 +169,7 @@ int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
     if (found <= 0)
         return found == 0 || found == ION_BANK_EINVAL ? ION_GEN_ENOWORKSHEET : ION_GEN_EDB;
     files g = {o, &w, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
-    ion_tmpl *tmpl = ion_tmpl_load(o->templates, o->lang, err);
+    const ion_tmpl *tmpl = ion_text_catalogue(o->lang, err);
     int rc = ION_GEN_EIO;
     g.tmpl = tmpl;
     if (tmpl && (g.sheet = ion_sheet_buf_new()) && !open_outputs(&g, err)) {
@@ -184,7 +185,6 @@ int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
     if (g.io_failed && rc)
         rc = ION_GEN_EIO;
     close_outputs(&g);
-    ion_tmpl_free(tmpl);
     ion_worksheet_release(&w);
     return rc;
 }

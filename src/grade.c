@@ -14,6 +14,7 @@
 #include "instance.h"
 #include "judge.h"
 #include "strbuf.h"
+#include "text.h"
 #include "units.h"
 #include "utf8.h"
 
@@ -44,6 +45,7 @@ typedef struct {
 struct ion_gradebook {
     const ion_answer_key *key;
     int zh;
+    char lang[16];   /* of the notes and feedback (text.h) */
     gb_slot *slots;
     /* scratch space for the submission at hand, sized once for the key */
     part_work *work;
@@ -60,6 +62,7 @@ ion_gradebook *ion_gradebook_new(const ion_answer_key *key, const char *lang)
         return NULL;
     gb->key = key;
     gb->zh = lang && !strcmp(lang, "zh");
+    snprintf(gb->lang, sizeof gb->lang, "%s", lang ? lang : "en");
     gb->slots = calloc(key->nstudents + 1, sizeof *gb->slots);
     gb->work = calloc(key->max_parts + 1, sizeof *gb->work);
     gb->vals = calloc(key->max_vars + 1, sizeof *gb->vals);
@@ -185,20 +188,26 @@ static size_t add_str(ion_gradebook *gb, const char *s)
     return gb->buf.oom ? NO_OFFSET : off;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static size_t add_fmt(ion_gradebook *gb, const char *fmt, ...)
+/* Adds s as one line: answers may hold line breaks. */
+static size_t add_line(ion_gradebook *gb, char *s)
 {
-    char s[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s, sizeof s, fmt, ap);
-    va_end(ap);
     for (char *c = s; *c; c++)
         if ((unsigned char)*c < 0x20)
-            *c = ' '; /* notes are one line: answers may hold line breaks */
+            *c = ' ';
     return add_str(gb, s);
+}
+
+/* Adds the catalogue's text for key in the gradebook's language (text.h),
+ * filled from the name, value pairs that follow (ended by NULL). */
+static size_t add_text(ion_gradebook *gb, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    char *text = ion_text_vformat(gb->lang, key, ap);
+    va_end(ap);
+    size_t off = text ? add_line(gb, text) : NO_OFFSET;
+    free(text);
+    return off;
 }
 
 /* s for a one-line message: control characters as spaces, at most cap - 4
@@ -265,26 +274,28 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
  * a unit of another dimension, a slip). */
 static size_t judge_note(ion_gradebook *gb, const ion_part_key *p, const ion_judgement *j, const char *answer)
 {
-    char list[256];
+    char list[256], text[300];
+    const char *lang = gb->lang;
     switch (j->note) {
     case ION_JUDGE_NOTE_NOT_NUMBER:
-        return add_fmt(gb, "%s", j->detail);
+        return add_line(gb, (ion_text_reason(lang, j->detail, text, sizeof text), text));
     case ION_JUDGE_NOTE_DIMENSION:
-        return add_fmt(gb, "%s is a unit of %s; this part asks for %s in %s", j->unit->name,
-                       ion_dim_name(j->unit->dim), ion_dim_name(p->unit->dim), p->unit->name);
+        return add_text(gb, "grade.dimension", "unit", j->unit->name, "dim",
+                        ion_text_gloss(lang, "dim", ion_dim_name(j->unit->dim)), "want_dim",
+                        ion_text_gloss(lang, "dim", ion_dim_name(p->unit->dim)), "want", p->unit->name, (const char *)NULL);
     case ION_JUDGE_NOTE_NOT_CHOICE:
     case ION_JUDGE_NOTE_AMBIGUOUS:
         ion_judge_list(p->ids, p->nids, ", ", list, sizeof list);
-        return add_fmt(gb, "'%s' is %s of the choices (%s)", answer,
-                       j->note == ION_JUDGE_NOTE_AMBIGUOUS ? "more than one" : "not one", list);
+        return add_text(gb, j->note == ION_JUDGE_NOTE_AMBIGUOUS ? "grade.many_choices" : "grade.not_choice", "answer",
+                        answer, "list", list, (const char *)NULL);
     case ION_JUDGE_NOTE_NOT_LETTER:
-        return add_fmt(gb, "'%s' is not one of the letters A to %c", answer,
-                       p->nids ? p->letters[p->nids - 1] : 'A');
+        text[0] = p->nids ? p->letters[p->nids - 1] : 'A';
+        text[1] = '\0';
+        return add_text(gb, "grade.not_letter", "answer", answer, "last", text, (const char *)NULL);
     case ION_JUDGE_NOTE_SIGN:
-        return add_str(gb, "the size is right but the sign is wrong");
+        return add_text(gb, "grade.sign", (const char *)NULL);
     case ION_JUDGE_NOTE_SCALE:
-        return add_fmt(gb, "the digits are right but the number is 1000 times too %s: check the unit",
-                       j->factor > 1 ? "large" : "small");
+        return add_text(gb, j->factor > 1 ? "grade.scale_large" : "grade.scale_small", (const char *)NULL);
     default:
         return NO_OFFSET;
     }
@@ -298,17 +309,16 @@ static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_pa
     w->usable = j.usable;
     w->si = j.value_si;
     ion_val c;
-    char from[64], shown[64];
+    char from[64], shown[64], value[96];
     if (j.verdict != ION_VERDICT_RIGHT && j.verdict != ION_VERDICT_INVALID &&
         carried_value(gb, stu, p, &c, from, sizeof from) && ion_judge_carried(pk, &c, &j)) {
         w->verdict = ION_VERDICT_CARRIED;
         w->score = pk->points;
         if (c.type == ION_T_NUM)
-            w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s %s", from,
-                              ion_format_sig(ion_from_si(pk->unit, c.num), pk->sigfigs, shown, sizeof shown),
-                              ion_unit_label(pk->unit));
-        else
-            w->note = add_fmt(gb, "carried forward from %s: your answer there gives %s", from, c.str);
+            snprintf(value, sizeof value, "%s %s",
+                     ion_format_sig(ion_from_si(pk->unit, c.num), pk->sigfigs, shown, sizeof shown),
+                     ion_unit_label(pk->unit));
+        w->note = add_text(gb, "grade.carried", "from", from, "value", c.type == ION_T_NUM ? value : c.str, (const char *)NULL);
         return;
     }
     w->verdict = j.verdict;
@@ -393,7 +403,10 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     }
     if (w->dup_line) {
         w->verdict = ION_VERDICT_INVALID;
-        w->note = add_fmt(gb, "answered twice (lines %d and %d): scored 0", w->ans->line, w->dup_line);
+        char first[16], second[16];
+        snprintf(first, sizeof first, "%d", w->ans->line);
+        snprintf(second, sizeof second, "%d", w->dup_line);
+        w->note = add_text(gb, "grade.twice", "first", first, "second", second, (const char *)NULL);
     } else {
         grade_answer(gb, stu, p, w);
     }
@@ -507,6 +520,11 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     if (out)
         *out = &gb->slots[si].res;
     return 0;
+}
+
+const char *ion_gradebook_lang(const ion_gradebook *gb)
+{
+    return gb->lang;
 }
 
 const ion_answer_key *ion_gradebook_key(const ion_gradebook *gb)

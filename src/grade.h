@@ -149,6 +149,9 @@ long ion_gradebook_refuse(ion_gradebook *gb, const char *file, const char *stude
 /* The key the gradebook grades against. */
 const ion_answer_key *ion_gradebook_key(const ion_gradebook *gb);
 
+/* The language of the notes and feedback ("en", "zh"). */
+const char *ion_gradebook_lang(const ion_gradebook *gb);
+
 /* ---- outputs (strings the caller frees; NULL when out of memory) ---- */
 
 /* The gradebook CSV: `student,name,total,max,percent,1a,1b,...`, one row per

@@ -4,11 +4,13 @@
 #include "grade.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
+#include "text.h"
 #include "utf8.h"
 
 /* s on one line: a line break inside a quoted CSV answer becomes a space. */
@@ -143,46 +145,81 @@ static void wrapped(ion_strbuf *b, const char *text, const char *indent, size_t 
     }
 }
 
+/* Appends key's text in lang, filled from the name, value pairs (NULL
+ * ended), then a line end. */
+static void put_text(ion_strbuf *b, const char *lang, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    char *text = ion_text_vformat(lang, key, ap);
+    va_end(ap);
+    if (!text) {
+        b->oom = 1;
+        return;
+    }
+    ion_strbuf_puts(b, text);
+    ion_strbuf_puts(b, "\n");
+    free(text);
+}
+
+/* s, then blanks up to width columns (East Asian characters take two). */
+static void put_padded(ion_strbuf *b, const char *s, int width)
+{
+    ion_strbuf_puts(b, s);
+    for (int k = ion_utf8_width(s); k < width; k++)
+        ion_strbuf_puts(b, " ");
+}
+
 char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
 {
     const ion_answer_key *k = ion_gradebook_key(gb);
     const ion_result *r = ion_gradebook_result(gb, i);
+    const char *lang = ion_gradebook_lang(gb), *end = (const char *)NULL;
     ion_strbuf b = {0};
-    char t[32], m[32], s[32], p[32];
-    const char *title = ion_answer_key_title(k);
-    ion_strbuf_printf(&b, "Worksheet %s", ion_answer_key_worksheet(k));
-    if (*title && strcmp(title, ion_answer_key_worksheet(k)))
-        ion_strbuf_printf(&b, ": %s", title);
-    ion_strbuf_printf(&b, " (%s)\nStudent: %s (%s)\n", ion_answer_key_course(k), ion_answer_key_student_name(k, i),
-           ion_answer_key_student_id(k, i));
+    char t[32], m[32], s[32], p[32], pc[32];
+    const char *title = ion_answer_key_title(k), *ws = ion_answer_key_worksheet(k);
+    int titled = *title && strcmp(title, ws);
+    put_text(&b, lang, titled ? "feedback.head_titled" : "feedback.head", "worksheet", ws, "title", title, "course",
+             ion_answer_key_course(k), end);
+    put_text(&b, lang, "feedback.student", "name", ion_answer_key_student_name(k, i), "id",
+             ion_answer_key_student_id(k, i), end);
     if (!r) {
         const char *why;
+        ion_strbuf_puts(&b, "\n");
         switch (ion_gradebook_status(gb, i, &why)) {
         case ION_STATUS_REFUSED:
-            ion_strbuf_puts(&b, "\nYour submission was refused: 0 points for now.\n");
+            put_text(&b, lang, "feedback.refused", end);
             wrapped(&b, why, "  ", 72);
-            ion_strbuf_puts(&b, "Hand in your answers again as a plain text (UTF-8) answer file.\n");
+            put_text(&b, lang, "feedback.refused_again", end);
             break;
         case ION_STATUS_CONFLICT:
-            ion_strbuf_puts(&b, "\nMore than one file claims to be your submission, so none was graded:\n");
+            put_text(&b, lang, "feedback.conflict", end);
             wrapped(&b, why, "  ", 72);
-            ion_strbuf_puts(&b, "0 points for now: ask your instructor to sort it out.\n");
+            put_text(&b, lang, "feedback.conflict_after", end);
             break;
         default:
-            ion_strbuf_puts(&b, "\nNo submission was received: 0 points.\n");
+            put_text(&b, lang, "feedback.missing", end);
         }
         return ion_strbuf_detach(&b, len);
     }
-    ion_strbuf_printf(&b, "Submission: %s\nTotal: %s / %s points (%.1f%%)\n", r->file, num(r->total, t, sizeof t),
-           num(r->max, m, sizeof m), percent(r->total, r->max));
+    snprintf(pc, sizeof pc, "%.1f", percent(r->total, r->max));
+    put_text(&b, lang, "feedback.submission", "file", r->file, end);
+    put_text(&b, lang, "feedback.total", "total", num(r->total, t, sizeof t), "max", num(r->max, m, sizeof m),
+             "percent", pc, end);
     for (size_t j = 0; j < r->nparts; j++) {
         const ion_part_result *pr = &r->parts[j];
-        ion_strbuf_printf(&b, "\n%-4s %-8s %s / %s\n", pr->part_id, ion_verdict_name(pr->verdict), num(pr->score, s, sizeof s),
-               num(pr->points, p, sizeof p));
-        ion_strbuf_puts(&b, "     your answer: ");
-        put_line(&b, pr->answer ? pr->answer : "(none)");
         ion_strbuf_puts(&b, "\n");
-        ion_strbuf_printf(&b, "     key: %s\n", pr->key);
+        put_padded(&b, pr->part_id, 4);
+        ion_strbuf_puts(&b, " ");
+        put_padded(&b, ion_text_gloss(lang, "verdict", ion_verdict_name(pr->verdict)), 8);
+        ion_strbuf_printf(&b, " %s / %s\n", num(pr->score, s, sizeof s), num(pr->points, p, sizeof p));
+        ion_strbuf answer = {0};
+        put_line(&answer, pr->answer ? pr->answer : ion_text_get(lang, "feedback.no_answer"));
+        ion_strbuf_puts(&b, "     ");
+        put_text(&b, lang, "feedback.answer", "answer", answer.s ? answer.s : "", end);
+        ion_strbuf_release(&answer);
+        ion_strbuf_puts(&b, "     ");
+        put_text(&b, lang, "feedback.key", "key", pr->key, end);
         if (pr->feedback)
             wrapped(&b, pr->feedback, "     ", 72);
         if (pr->note)

@@ -24,7 +24,8 @@ int ion_key_end(ion_key_writer *k);
 int ion_part_asked_let(const ion_template *t, const ion_part *p);
 
 /* answers/ID.txt: the blank answer file of one student (SPEC "Submissions"),
- * every part id with its unit or its choices, ready to fill in. */
-int ion_answers_render(FILE *f, const ion_student_sheet *s);
+ * every part id with its unit or its choices, ready to fill in; its
+ * comments in lang (text.h). */
+int ion_answers_render(FILE *f, const ion_student_sheet *s, const char *lang);
 
 #endif

@@ -1,31 +1,36 @@
-/* The blank answer file a student fills in (SPEC.md "Submissions"). */
+/* The blank answer file a student fills in (SPEC.md "Submissions"): its
+ * comments in the student's language, its field names and part ids as the
+ * grader reads them. */
 #include "render.h"
 
 #include <string.h>
 
-int ion_answers_render(FILE *f, const ion_student_sheet *s)
+#include "text.h"
+
+int ion_answers_render(FILE *f, const ion_student_sheet *s, const char *lang)
 {
     const ion_bank_worksheet *ws = &s->w->ws;
     fprintf(f, "# %s, %s\n", ws->name, s->name);
-    fprintf(f, "# Write each answer after its colon. A number may carry a unit (mV, V, mM, uM, ...);\n"
-               "# without one, the unit in the comment above it is assumed.\n");
+    fprintf(f, "# %s\n# %s\n", ion_text_get(lang, "answers.intro_1"), ion_text_get(lang, "answers.intro_2"));
     fprintf(f, "worksheet: %s\nstudent: %s\n", ws->name, s->id);
     for (size_t i = 0; i < ws->n; i++) {
         const ion_instance *in = &s->inst[i];
         for (size_t k = 0; k < in->t->nparts; k++) {
             const ion_part *p = &in->t->parts[k];
+            char id[32], list[512] = "", last[2] = {(char)('A' + p->noptions - 1), '\0'}, line[1024];
+            snprintf(id, sizeof id, "%zu%s", i + 1, p->id);
             if (p->kind == ION_ANSWER_NUMERIC) {
                 const char *label = ion_unit_label(p->unit);
-                fprintf(f, "\n# %zu%s: a number%s%s\n", i + 1, p->id, *label ? " in " : "", label);
+                ion_text_fill(line, sizeof line, lang, *label ? "answers.number_in" : "answers.number", "part", id,
+                              "unit", label, (const char *)NULL);
             } else if (p->kind == ION_ANSWER_CHOICE) {
-                fprintf(f, "\n# %zu%s: one of", i + 1, p->id);
-                for (size_t c = 0; c < p->nchoices; c++)
-                    fprintf(f, "%s %s", c ? "," : "", p->choices[c]);
-                fputc('\n', f);
+                for (size_t c = 0, n = 0; c < p->nchoices && n < sizeof list; c++)
+                    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", c ? ", " : "", p->choices[c]);
+                ion_text_fill(line, sizeof line, lang, "answers.choice", "part", id, "list", list, (const char *)NULL);
             } else {
-                fprintf(f, "\n# %zu%s: one letter, A to %c\n", i + 1, p->id, (int)('A' + p->noptions - 1));
+                ion_text_fill(line, sizeof line, lang, "answers.letter", "part", id, "last", last, (const char *)NULL);
             }
-            fprintf(f, "%zu%s: \n", i + 1, p->id);
+            fprintf(f, "\n# %s\n%s: \n", line, id);
         }
     }
     return ferror(f) ? -1 : 0;

@@ -1,6 +1,208 @@
 #include "text.h"
 
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* ---- the catalogue -------------------------------------------------------- */
+
+enum { MAX_LANGS = 8, MAX_ARGS = 8 };
+
+static struct {
+    pthread_mutex_t lock;
+    char *dir;
+    struct {
+        char lang[16];
+        ion_tmpl *t;       /* NULL when it failed to load */
+        ion_error err;     /* why, said again to each caller */
+    } loaded[MAX_LANGS];
+    int n;
+} cat = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+void ion_text_set_dir(const char *dir)
+{
+    pthread_mutex_lock(&cat.lock);
+    free(cat.dir);
+    cat.dir = dir ? strdup(dir) : NULL;
+    pthread_mutex_unlock(&cat.lock);
+}
+
+const ion_tmpl *ion_text_catalogue(const char *lang, ion_error *err)
+{
+    if (!lang)
+        lang = "en";
+    pthread_mutex_lock(&cat.lock);
+    int i = 0;
+    while (i < cat.n && strcmp(cat.loaded[i].lang, lang))
+        i++;
+    if (i == cat.n && strlen(lang) < sizeof cat.loaded[i].lang) {
+        if (cat.n == MAX_LANGS) {
+            pthread_mutex_unlock(&cat.lock);
+            ion_fail(err, NULL, 0, "too many languages");
+            return NULL;
+        }
+        strcpy(cat.loaded[i].lang, lang);
+        cat.loaded[i].t = ion_tmpl_load(cat.dir ? cat.dir : "templates", lang, &cat.loaded[i].err);
+        cat.n++;
+    }
+    const ion_tmpl *t = i < cat.n ? cat.loaded[i].t : NULL;
+    if (!t && err) {
+        if (i < cat.n)
+            *err = cat.loaded[i].err;
+        else
+            ion_fail(err, NULL, 0, "invalid language '%s'", lang);
+    }
+    pthread_mutex_unlock(&cat.lock);
+    return t;
+}
+
+const char *ion_text_get(const char *lang, const char *key)
+{
+    const ion_tmpl *t = ion_text_catalogue(lang, NULL);
+    const char *s = t ? ion_tmpl_str(t, key) : NULL;
+    return s ? s : key;
+}
+
+const char *ion_text_gloss(const char *lang, const char *prefix, const char *id)
+{
+    char key[64];
+    if ((size_t)snprintf(key, sizeof key, "%s.%s", prefix, id) >= sizeof key)
+        return id;
+    const ion_tmpl *t = ion_text_catalogue(lang, NULL);
+    const char *s = t ? ion_tmpl_str(t, key) : NULL;
+    return s ? s : id;
+}
+
+static size_t vfill(char *out, size_t cap, const char *lang, const char *key, va_list ap)
+{
+    const char *names[MAX_ARGS], *values[MAX_ARGS], *name;
+    int n = 0;
+    while (n < MAX_ARGS && (name = va_arg(ap, const char *)) != NULL) {
+        names[n] = name;
+        values[n++] = va_arg(ap, const char *);
+    }
+    return ion_tmpl_expand(out, cap, ion_text_get(lang, key), names, values, n);
+}
+
+size_t ion_text_fill(char *out, size_t cap, const char *lang, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    size_t len = vfill(out, cap, lang, key, ap);
+    va_end(ap);
+    return len;
+}
+
+char *ion_text_vformat(const char *lang, const char *key, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    size_t len = vfill(NULL, 0, lang, key, ap);
+    char *text = malloc(len + 1);
+    if (text)
+        vfill(text, len + 1, lang, key, again);
+    va_end(again);
+    return text;
+}
+
+char *ion_text_format(const char *lang, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    char *text = ion_text_vformat(lang, key, ap);
+    va_end(ap);
+    return text;
+}
+
+/* Matches text against pattern, whose {name}s stand for any text (each up
+ * to the first place the literal after it follows, the last one up to the
+ * end): 1 with the names and values (copied into store) filled, else 0. */
+static int match(const char *pattern, const char *text, const char **names, const char **values, int *n,
+                 char *store, size_t cap)
+{
+    *n = 0;
+    size_t used = 0;
+    const char *p = pattern, *t = text;
+    while (*p) {
+        if (*p != '{') {
+            if (*p++ != *t++)
+                return 0;
+            continue;
+        }
+        const char *close = strchr(p, '}');
+        if (!close || *n == MAX_ARGS)
+            return 0;
+        /* The literal after the placeholder, up to the next one. */
+        const char *lit = close + 1;
+        size_t litlen = strcspn(lit, "{");
+        const char *end;
+        if (!lit[litlen]) { /* the last literal: it ends the text */
+            size_t tl = strlen(t);
+            if (tl < litlen || strcmp(t + tl - litlen, lit))
+                return 0;
+            end = t + tl - litlen;
+        } else {
+            char literal[128];
+            if (!litlen || litlen >= sizeof literal)
+                return 0;
+            memcpy(literal, lit, litlen);
+            literal[litlen] = '\0';
+            if (!(end = strstr(t, literal)))
+                return 0;
+        }
+        size_t vl = (size_t)(end - t), kl = (size_t)(close - p - 1);
+        if (used + vl + kl + 2 > cap)
+            return 0;
+        names[*n] = memcpy(store + used, p + 1, kl);
+        store[used + kl] = '\0';
+        used += kl + 1;
+        values[(*n)++] = memcpy(store + used, t, vl);
+        store[used + vl] = '\0';
+        used += vl + 1;
+        p = close + 1;
+        t = end;
+    }
+    return !*t;
+}
+
+const char *ion_text_reason(const char *lang, const char *why, char *out, size_t cap)
+{
+    static const char *const reasons[] = {
+        "reason.not_number", "reason.separators", "reason.range", "reason.unit_syntax",
+        "reason.ambiguous_unit", "reason.unknown_unit", "reason.number_too_long", "reason.too_long",
+        "reason.not_one", "reason.two_answers",
+    };
+    snprintf(out, cap, "%s", why);
+    const ion_tmpl *en = ion_text_catalogue("en", NULL);
+    if (!lang || !strcmp(lang, "en") || !en)
+        return out;
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+        const char *names[MAX_ARGS], *values[MAX_ARGS];
+        char store[1024];
+        int n;
+        const char *pattern = ion_tmpl_str(en, reasons[i]);
+        if (pattern && match(pattern, why, names, values, &n, store, sizeof store)) {
+            ion_tmpl_expand(out, cap, ion_text_get(lang, reasons[i]), names, values, n);
+            break;
+        }
+    }
+    return out;
+}
+
+void ion_text_release(void)
+{
+    pthread_mutex_lock(&cat.lock);
+    for (int i = 0; i < cat.n; i++)
+        ion_tmpl_free(cat.loaded[i].t);
+    cat.n = 0;
+    free(cat.dir);
+    cat.dir = NULL;
+    pthread_mutex_unlock(&cat.lock);
+}
+
+/* ---- inline markup as plain text ------------------------------------------ */
 
 /* The Unicode super- or subscript form of an ASCII character, or NULL. */
 static const char *script_of(char c, int super)

@@ -1,11 +1,62 @@
-/* Inline markup as plain UTF-8 text, for terminals and text files:
- * <sup>/<sub> become Unicode super- and subscripts where those exist
- * ("[K⁺]ₒ", "Ca²⁺"), else '^'/'_' before the text; <i>, <b> are dropped;
- * &lt; &gt; &amp; are unescaped. */
+/* The text layer: the message catalogue every user-facing string comes
+ * from, and inline markup as plain text. (UTF-8 itself: utf8.h.)
+ *
+ * The catalogue. Every fixed string a student or an instructor reads in
+ * their language (worksheet PDFs, answer files, feedback, grading notes,
+ * the drill) is a key of templates/LANG.conf, in tmpl.h's format, one file
+ * per language; a translator adds a language by copying en.conf. Each file
+ * is loaded once per process, when first asked for, from the directory
+ * given to ion_text_set_dir (default "templates"), and kept until
+ * ion_text_release. Strings hold {name} placeholders, never printf
+ * formats. Lookups may come from several threads. */
 #ifndef ION_TEXT_H
 #define ION_TEXT_H
 
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "error.h"
 #include "strbuf.h"
+#include "tmpl.h"
+
+/* Where the LANG.conf files are (copied). Call before the first lookup. */
+void ion_text_set_dir(const char *dir);
+
+/* The catalogue of lang ("en", "zh", ...), loaded on first use. NULL with
+ * err filled (file and line) when it cannot be loaded; commands call this
+ * first, so that a broken catalogue is an error rather than keys shown. */
+const ion_tmpl *ion_text_catalogue(const char *lang, ion_error *err);
+
+/* The string for key in lang (NULL lang: "en"); the key itself when the
+ * catalogue cannot be loaded or has no such string. */
+const char *ion_text_get(const char *lang, const char *key);
+
+/* The gloss of an id in lang: the optional key PREFIX.ID ("topic.nernst",
+ * "dim.voltage", "verdict.right"), else the id itself. */
+const char *ion_text_gloss(const char *lang, const char *prefix, const char *id);
+
+/* Copies key's string in lang to out (cap bytes, NUL-terminated when cap >
+ * 0) with its {name}s filled from the name, value pairs that follow, ended
+ * by NULL. Returns the length the whole text needs, like snprintf. */
+size_t ion_text_fill(char *out, size_t cap, const char *lang, const char *key, ...);
+
+/* The same, allocated (caller frees); NULL when out of memory. */
+char *ion_text_format(const char *lang, const char *key, ...);
+char *ion_text_vformat(const char *lang, const char *key, va_list ap);
+
+/* why, a reason the number reader gives in English (units.c: "'12,3.4' has
+ * more than one decimal separator"), in lang: matched against the
+ * catalogue's English reason.* strings and written with lang's. Unknown
+ * reasons are copied as they are. Returns out. */
+const char *ion_text_reason(const char *lang, const char *why, char *out, size_t cap);
+
+/* Frees the loaded catalogues (at exit, for leak checkers). */
+void ion_text_release(void);
+
+/* ---- inline markup as plain text ----
+ * For terminals and text files: <sup>/<sub> become Unicode super- and
+ * subscripts where those exist ("[K⁺]ₒ", "Ca²⁺"), else '^'/'_' before the
+ * text; <i>, <b> are dropped; &lt; &gt; &amp; are unescaped. */
 
 /* Appends the plain text of markup to b. Returns 0, or -1 when b is out of
  * memory. */

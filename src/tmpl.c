@@ -46,10 +46,102 @@ static const struct {
     {"label.confidential", KEY_STR},
     {"label.solution", KEY_STR},
     {"label.ladder", KEY_STR},
+    /* the blank answer file, feedback, grading notes, the number reader's
+     * reasons and the drill (see templates/en.conf) */
+    {"answers.intro_1", KEY_STR},
+    {"answers.intro_2", KEY_STR},
+    {"answers.number", KEY_STR},
+    {"answers.number_in", KEY_STR},
+    {"answers.choice", KEY_STR},
+    {"answers.letter", KEY_STR},
+    {"feedback.head", KEY_STR},
+    {"feedback.head_titled", KEY_STR},
+    {"feedback.student", KEY_STR},
+    {"feedback.missing", KEY_STR},
+    {"feedback.refused", KEY_STR},
+    {"feedback.refused_again", KEY_STR},
+    {"feedback.conflict", KEY_STR},
+    {"feedback.conflict_after", KEY_STR},
+    {"feedback.submission", KEY_STR},
+    {"feedback.total", KEY_STR},
+    {"feedback.answer", KEY_STR},
+    {"feedback.no_answer", KEY_STR},
+    {"feedback.key", KEY_STR},
+    {"grade.dimension", KEY_STR},
+    {"grade.carried", KEY_STR},
+    {"grade.sign", KEY_STR},
+    {"grade.not_choice", KEY_STR},
+    {"grade.many_choices", KEY_STR},
+    {"grade.not_letter", KEY_STR},
+    {"grade.twice", KEY_STR},
+    {"grade.scale_large", KEY_STR},
+    {"grade.scale_small", KEY_STR},
+    {"reason.not_number", KEY_STR},
+    {"reason.separators", KEY_STR},
+    {"reason.range", KEY_STR},
+    {"reason.unit_syntax", KEY_STR},
+    {"reason.ambiguous_unit", KEY_STR},
+    {"reason.unknown_unit", KEY_STR},
+    {"reason.number_too_long", KEY_STR},
+    {"reason.too_long", KEY_STR},
+    {"reason.not_one", KEY_STR},
+    {"reason.two_answers", KEY_STR},
+    {"drill.welcome", KEY_STR},
+    {"drill.problem", KEY_STR},
+    {"drill.source", KEY_STR},
+    {"drill.right", KEY_STR},
+    {"drill.right_late", KEY_STR},
+    {"drill.wrong", KEY_STR},
+    {"drill.partial", KEY_STR},
+    {"drill.sign", KEY_STR},
+    {"drill.dimension", KEY_STR},
+    {"drill.not_number", KEY_STR},
+    {"drill.not_number_unit", KEY_STR},
+    {"drill.not_choice", KEY_STR},
+    {"drill.not_letter", KEY_STR},
+    {"drill.hint", KEY_STR},
+    {"drill.no_hint", KEY_STR},
+    {"drill.try_again", KEY_STR},
+    {"drill.answer_is", KEY_STR},
+    {"drill.solution", KEY_STR},
+    {"drill.no_solution", KEY_STR},
+    {"drill.part_answer", KEY_STR},
+    {"drill.well_done", KEY_STR},
+    {"drill.skipped", KEY_STR},
+    {"drill.help", KEY_STR},
+    {"drill.level_up", KEY_STR},
+    {"drill.level_down", KEY_STR},
+    {"drill.summary", KEY_STR},
+    {"drill.summary_one", KEY_STR},
+    {"drill.summary_skipped", KEY_STR},
+    {"drill.summary_unfinished", KEY_STR},
+    {"drill.summary_topic", KEY_STR},
+    {"drill.nothing_done", KEY_STR},
+    {"drill.next", KEY_STR},
+    {"drill.next_new", KEY_STR},
+    {"drill.stats_title", KEY_STR},
+    {"drill.stats_topic", KEY_STR},
+    {"drill.stats_done", KEY_STR},
+    {"drill.stats_right", KEY_STR},
+    {"drill.stats_level", KEY_STR},
+    {"drill.stats_streak", KEY_STR},
+    {"drill.stats_total", KEY_STR},
+    {"drill.stats_empty", KEY_STR},
 };
 enum { NKNOWN = sizeof known / sizeof known[0] };
 
-static const char choice_prefix[] = "choice.";
+/* Optional glosses of ids: a choice, a topic, a dimension, a verdict. */
+static const char *const gloss_prefixes[] = {"choice.", "topic.", "dim.", "verdict."};
+
+static int is_gloss(const char *key)
+{
+    for (size_t i = 0; i < sizeof gloss_prefixes / sizeof gloss_prefixes[0]; i++) {
+        size_t n = strlen(gloss_prefixes[i]);
+        if (!strncmp(key, gloss_prefixes[i], n) && key[n])
+            return 1;
+    }
+    return 0;
+}
 
 typedef struct {
     char *key, *value;
@@ -59,7 +151,7 @@ struct ion_tmpl {
     char lang[16];
     char *str[NKNOWN];
     double num[NKNOWN];
-    extra *extras; /* choice.* glosses */
+    extra *extras; /* glosses (gloss_prefixes) */
     int nextras;
 };
 
@@ -157,8 +249,7 @@ static int parse_line(ion_tmpl *t, int *seen, const char *s, const char *e,
     memcpy(key, ks, kn);
     key[kn] = '\0';
 
-    if (strncmp(key, choice_prefix, sizeof choice_prefix - 1) == 0 &&
-        kn > sizeof choice_prefix - 1)
+    if (is_gloss(key))
         return add_extra(t, key, vs, (size_t)(ve - vs), name, line, err);
     int i = known_index(key);
     if (i < 0)

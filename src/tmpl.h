@@ -1,12 +1,15 @@
-/* Output templates: one file per language, templates/LANG.conf, holding every
- * fixed string the renderers print and the page layout.
+/* Output templates: one file per language, templates/LANG.conf, holding the
+ * message catalogue (every fixed string ionsheet prints for students and
+ * instructors in that language: PDFs, answer files, feedback, grading notes,
+ * the drill; see text.h) and the page layout.
  *
  * Format: UTF-8 lines `key = value`; blank lines and lines whose first
  * non-blank character is '#' are ignored; the value is the rest of the line
  * with surrounding blanks trimmed (it may be empty). Every key of the known
  * set (see tmpl.c, and templates/en.conf for the documented list) must appear
- * exactly once; keys under `choice.` are optional glosses for choice ids
- * (`choice.outward = 外向`). Unknown keys, duplicates, lines without '=',
+ * exactly once; keys under `choice.`, `topic.`, `dim.` and `verdict.` are
+ * optional glosses for ids (`choice.outward = 外向`, `topic.nernst = 能斯特电位`).
+ * Unknown keys, duplicates, lines without '=',
  * and numbers that do not parse (or are not positive) are errors naming the
  * file and line.
  *
@@ -36,7 +39,7 @@ void ion_tmpl_free(ion_tmpl *t);
 const char *ion_tmpl_lang(const ion_tmpl *t);
 
 /* The string for a known key (owned by t), or NULL for a key that is not a
- * string key, or an absent optional `choice.` key. */
+ * string key, or an absent optional gloss. */
 const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
 
 /* The number for a known numeric key; 0 for any other key. */

@@ -87,7 +87,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         return EXIT_OK;
     int bar_open = 0;
     const char **students = calloc((size_t)argc, sizeof *students);
-    ion_generate_opts o = {NULL, NULL, students, 0, NULL, cli_resource("templates"), NULL, 1, NULL, &bar_open};
+    ion_generate_opts o = {NULL, NULL, students, 0, NULL, NULL, 1, NULL, &bar_open};
     char *dir = NULL;
     int rc = students ? parse(argc, argv, cli, &o, students) : EXIT_IO;
     ion_bank *b = rc ? NULL : cli_open_bank(cli, 0);

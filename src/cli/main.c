@@ -3,6 +3,7 @@
 
 #include "bank.h"
 #include "table.h"
+#include "text.h"
 
 #include <limits.h>
 #include <unistd.h>
@@ -189,9 +190,13 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    ion_text_set_dir(cli_resource("templates"));
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-        if (!strcmp(argv[i], commands[k].name))
-            return finish(commands[k].fn(argc - i, argv + i, &cli));
+        if (!strcmp(argv[i], commands[k].name)) {
+            int code = commands[k].fn(argc - i, argv + i, &cli);
+            ion_text_release();
+            return finish(code);
+        }
     cli_msg(NULL, 0, "unknown command '%s'", argv[i]);
     return EXIT_USAGE;
 }

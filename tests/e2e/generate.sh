@@ -154,4 +154,11 @@ fi
 # Chinese worksheets.
 ion --quiet --lang zh generate week5 --student s002 --out "$tmp/zh" || no "generate --lang zh"
 pdftotext "$tmp/zh/students/s002.pdf" - | grep -q "钾" || no "Chinese worksheet lacks Chinese text"
+# Its answer file: comments in Chinese, the fields the grader reads as ever.
+zh_answers="$tmp/zh/answers/s002.txt"
+grep -q "^# 请在每个冒号后写答案" "$zh_answers" || no "zh answer file intro: $(head -3 "$zh_answers")"
+grep -q "^# 1a：一个数值，单位 mV$" "$zh_answers" || no "zh answer file part comment: $(cat "$zh_answers")"
+grep -qE "Write each|a number|one of|one letter" "$zh_answers" && no "English left in the zh answer file: $(cat "$zh_answers")"
+grep -q "^worksheet: week5$" "$zh_answers" && grep -q "^1a: $" "$zh_answers" || no "zh answer file fields"
+grep -q "^# 1a: a number in mV$" "$out/answers/s003.txt" || no "en answer file part comment: $(cat "$out/answers/s003.txt")"
 exit $fail

@@ -51,6 +51,12 @@ grep -q "^1c   invalid  0 / 2" "$tmp/fb/s003.txt" || no "invalid part in s003's 
 # Chinese feedback where the key has it.
 ion --lang zh grade "$key" "$subs/s002.xml" --csv "$tmp/zh.csv" --feedback "$tmp/zh" >/dev/null 2>&1 || no "zh grading"
 grep -q "浓度比写反了" "$tmp/zh/s002.txt" || no "zh feedback: $(cat "$tmp/zh/s002.txt")"
+# Every heading and note in Chinese too (issue 14 item 7).
+for said in "^学生：" "^总分：" "你的答案：89.06 mV" "参考答案：" "沿用 1a 的结果"; do
+    grep -q "$said" "$tmp/zh/s002.txt" || no "zh feedback lacks '$said': $(cat "$tmp/zh/s002.txt")"
+done
+grep -qE "your answer|key:|carried forward|^Student|^Total|^Submission|^Worksheet| right | wrong " "$tmp/zh/s002.txt" &&
+    no "English left in the zh feedback: $(cat "$tmp/zh/s002.txt")"
 grep -q "^s001,Ada Li,0,11,0.0,missing" "$tmp/zh.csv" || no "missing student row: $(cat "$tmp/zh.csv")"
 
 # ---- all good: exit 0; outputs beside the key by default; --quiet ----
