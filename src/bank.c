@@ -3,6 +3,8 @@
  * embedded below. */
 #include "bank.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <sodium.h>
@@ -10,8 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
+#include "strbuf.h"
 #include "utf8.h"
 
 #define HASH_HEX_LEN (2 * crypto_generichash_BYTES + 1)
@@ -405,15 +411,37 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 struct ion_bank {
     sqlite3 *db;
+    char *path; /* for messages */
     sqlite3_stmt *st[ST_COUNT];
 };
 
 /* ---- plumbing ---- */
 
+/* "PATH: what: SQLite's reason (the system's reason)": which file, which
+ * operation, and why, down to EFBIG or EROFS. */
 static int db_fail(ion_bank *b, ion_error *err, const char *what)
 {
-    ion_fail(err, "", 0, "%s: %s", what, sqlite3_errmsg(b->db));
+    char why[160] = "";
+    int e = sqlite3_system_errno(b->db);
+    struct rlimit fsize;
+    /* SQLite keeps errno only by luck after a failed write: under a file
+     * size limit, EFBIG is the likely reason, and worth naming. */
+    if ((sqlite3_extended_errcode(b->db) & 0xff) == SQLITE_IOERR && (!e || e == EFBIG) &&
+        getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY)
+        snprintf(why, sizeof why, " (%s? the file size limit, ulimit -f, is %llu bytes)",
+                 ion_strerror(EFBIG), (unsigned long long)fsize.rlim_cur);
+    else if (e)
+        snprintf(why, sizeof why, " (%s)", ion_strerror(e));
+    ion_fail(err, b->path, 0, "%s: %s%s", what, sqlite3_errmsg(b->db), why);
+    if (err)
+        err->io = 1;
     return ION_BANK_EDB;
+}
+
+/* What failed when a statement's step did. */
+static const char *step_what(sqlite3_stmt *st)
+{
+    return sqlite3_stmt_readonly(st) ? "could not read the database" : "could not write to the database";
 }
 
 /* Fills err and returns ION_BANK_EINVAL: the request itself is wrong. */
@@ -548,13 +576,16 @@ static int first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err)
     if (rc == SQLITE_ROW)
         return 1;
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(b, err, "could not read the bank");
+    return rc == SQLITE_DONE ? 0 : db_fail(b, err, step_what(st));
 }
 
 static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
 {
     sqlite3_stmt *st = stmt(b, id, err);
-    return st ? run(b, st, err, "transaction failed") : ION_BANK_EDB;
+    const char *what = id == ST_BEGIN || id == ST_SAVEPOINT ? "could not begin a transaction"
+                       : id == ST_COMMIT ? "could not commit the transaction"
+                                         : "could not end the transaction";
+    return st ? run(b, st, err, what) : ION_BANK_EDB;
 }
 
 /* Every write function is atomic. Inside the caller's transaction it runs
@@ -849,7 +880,67 @@ fail:
     return ret;
 }
 
-ion_bank *ion_bank_open(const char *path, int create, ion_error *err)
+/* A read-only open cannot upgrade: an old schema is refused. */
+static int schema_current(ion_bank *b, const char *path, ion_error *err)
+{
+    int v, ret;
+    if ((ret = schema_version(b, path, &v, err)) < 0)
+        return ret;
+    if (v != ION_BANK_SCHEMA_VERSION)
+        return refuse(err, "%s has schema version %d: a command that writes (such as "
+                           "'ionsheet bank import') upgrades it", path, v);
+    return 0;
+}
+
+/* "file:PATH?immutable=1", the path percent-encoded where a URI needs it. */
+static char *immutable_uri(const char *path)
+{
+    ion_strbuf u = {0};
+    ion_strbuf_puts(&u, "file:");
+    for (const char *p = path; *p; p++)
+        if (*p == '?' || *p == '#' || *p == '%')
+            ion_strbuf_printf(&u, "%%%02X", (unsigned char)*p);
+        else
+            ion_strbuf_addch(&u, *p);
+    ion_strbuf_puts(&u, "?immutable=1");
+    return ion_strbuf_detach(&u, NULL);
+}
+
+static int on_read_only_fs(const char *path)
+{
+    struct statvfs fs;
+    return statvfs(path, &fs) == 0 && (fs.f_flag & ST_RDONLY);
+}
+
+static int open_db(ion_bank *b, int mode, int immutable, ion_error *err)
+{
+    int flags = mode == ION_BANK_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    char *uri = immutable ? immutable_uri(b->path) : NULL;
+    int rc = sqlite3_open_v2(uri ? uri : b->path, &b->db, flags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    free(uri);
+    if (rc != SQLITE_OK) {
+        if (!b->db)
+            return ion_fail(err, "", 0, "out of memory");
+        return db_fail(b, err, "could not open the database");
+    }
+    sqlite3_extended_result_codes(b->db, 1);
+    return 0;
+}
+
+/* A new database file is made here, 0600, rather than by SQLite (0644
+ * less the umask): it holds the course secret, and SQLite gives its -wal
+ * and -shm files the database's own mode. */
+static int create_private(const char *path, ion_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST)
+        return ion_fail(err, path, 0, "cannot create the database: %s", ion_strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+ion_bank *ion_bank_open(const char *path, int mode, ion_error *err)
 {
     struct stat sb;
     int fk = 0;
@@ -857,34 +948,42 @@ ion_bank *ion_bank_open(const char *path, int create, ion_error *err)
         ion_fail(err, "", 0, "could not initialise libsodium");
         return NULL;
     }
-    if (!create && stat(path, &sb) != 0) {
+    if (mode != ION_BANK_CREATE && stat(path, &sb) != 0) {
         ion_fail(err, "", 0, "no database at %s (run 'ionsheet init')", path);
         return NULL;
     }
+    if (mode != ION_BANK_READ && on_read_only_fs(path)) {
+        ion_fail(err, path, 0, "cannot write to the database: %s", ion_strerror(EROFS));
+        return NULL;
+    }
+    if (mode == ION_BANK_CREATE && create_private(path, err))
+        return NULL;
     ion_bank *b = calloc(1, sizeof *b);
-    if (!b) {
+    if (!b || !(b->path = strdup(path))) {
+        free(b);
         ion_fail(err, "", 0, "out of memory");
         return NULL;
     }
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &b->db, flags, NULL) != SQLITE_OK) {
-        if (!b->db)
-            ion_fail(err, "", 0, "out of memory");
-        else
-            ion_fail(err, "", 0, "could not open %s: %s", path,
-                     sqlite3_errmsg(b->db));
+    if (open_db(b, mode, 0, err))
         goto fail;
+    /* A WAL database on a read-only file system cannot have its -shm made:
+     * it is read as immutable, which nothing can change meanwhile. */
+    if (mode == ION_BANK_READ && query_int(b, "PRAGMA user_version", &fk, NULL) &&
+        sqlite3_errcode(b->db) == SQLITE_CANTOPEN && on_read_only_fs(path)) {
+        sqlite3_close(b->db);
+        b->db = NULL;
+        if (open_db(b, mode, 1, err))
+            goto fail;
     }
-    sqlite3_extended_result_codes(b->db, 1);
     /* A writer holds the lock for its whole run (generate: 10,000 students
      * with PDFs take about 10 s), and a second one waits for it rather than
      * failing: a minute covers the largest class on a slow machine. */
     sqlite3_busy_timeout(b->db, 60000);
     /* journal_mode answers with a row, which sqlite3_exec ignores; a memory
      * database stays in memory mode, which is fine. */
-    if (exec_sql(b, "PRAGMA journal_mode = WAL", err) ||
+    if ((mode != ION_BANK_READ && exec_sql(b, "PRAGMA journal_mode = WAL", err)) ||
         exec_sql(b, "PRAGMA synchronous = NORMAL", err) ||
-        migrate(b, path, err) < 0 ||
+        (mode == ION_BANK_READ ? schema_current(b, path, err) : migrate(b, path, err)) < 0 ||
         exec_sql(b, "PRAGMA foreign_keys = ON", err) ||
         query_int(b, "PRAGMA foreign_keys", &fk, err))
         goto fail;
@@ -905,6 +1004,7 @@ void ion_bank_close(ion_bank *b)
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(b->st[i]);
     sqlite3_close(b->db);
+    free(b->path);
     free(b);
 }
 
@@ -1099,7 +1199,7 @@ static int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, void *fn,
             break;
     sqlite3_reset(st);
     if (ret == 0 && rc != SQLITE_DONE)
-        return db_fail(b, err, "could not read the bank");
+        return db_fail(b, err, step_what(st));
     return ret;
 }
 

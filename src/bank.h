@@ -40,13 +40,19 @@ enum {
 
 typedef struct ion_bank ion_bank;
 
-/* Opens the bank at path and brings its schema up to date (migrations run in
- * one transaction each). With create, a missing file is made, with the
+/* Opens the bank at path (mode: ION_BANK_*) and brings its schema up to
+ * date (migrations run in one transaction each). With create, a missing file is made, with the
  * schema and a fresh random secret; without it a missing file is the error
  * "no database at PATH (run 'ionsheet init')". A SQLite file that is not an
  * ionsheet bank, or one from a newer ionsheet, is refused. Returns NULL on
  * error. Close with ion_bank_close (NULL is fine). */
-ion_bank *ion_bank_open(const char *path, int create, ion_error *err);
+enum {
+    ION_BANK_WRITE = 0,  /* an existing bank, to read and write */
+    ION_BANK_CREATE = 1, /* made when missing (0600: it holds the secret) */
+    ION_BANK_READ = 2,   /* read only (a read-only file system is fine); a
+                            bank whose schema needs upgrading is refused */
+};
+ion_bank *ion_bank_open(const char *path, int mode, ion_error *err);
 void ion_bank_close(ion_bank *b);
 
 /* The schema that ion_bank_open creates (schema/bank.sql); caller frees. */

@@ -162,6 +162,8 @@ ion_template *ion_catalog_load(ion_bank *b, const char *id, int version, ion_err
     if (ion_templates_parse(src.source, strlen(src.source), name, NULL, &l, err) == 0 && l.n == 1) {
         t = l.items[0];
         l.n = 0;
+    } else if (err) {
+        err->io = 1; /* it was checked on import: the bank is damaged */
     }
     ion_template_list_release(&l);
     ion_bank_source_release(&src);

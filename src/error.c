@@ -10,6 +10,7 @@ int ion_fail(ion_error *err, const char *file, int line, const char *fmt, ...)
         return -1;
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     err->line = line;
+    err->io = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);

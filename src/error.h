@@ -6,6 +6,8 @@ typedef struct {
     char file[256]; /* the input file, or "" */
     int line;       /* 1-based line in that file, or 0 */
     char msg[512];  /* lower case, no trailing period */
+    int io;         /* the database or the file system failed (exit 4), not
+                       the input: set by those who know, ion_fail clears it */
 } ion_error;
 
 /* Fills err (when not NULL) printf-style and returns -1, so code can say

@@ -35,6 +35,26 @@ static int stream_failed(files *g, FILE **f, ion_error *err)
     return -1;
 }
 
+/* The key's stream failed: its writer is dropped before the stream. */
+static int key_failed(files *g, ion_error *err)
+{
+    ion_key_end(g->key_writer);
+    g->key_writer = NULL;
+    return stream_failed(g, &g->key, err);
+}
+
+/* A renderer of the class documents failed: when one of their streams
+ * has a write error (a full disk, EFBIG), that is the reason, told with
+ * the file's path. */
+static int pdf_failed(files *g, ion_error *err)
+{
+    if (g->class_f && ferror(g->class_f))
+        return stream_failed(g, &g->class_f, err);
+    if (g->solutions_f && ferror(g->solutions_f))
+        return stream_failed(g, &g->solutions_f, err);
+    return -1;
+}
+
 /* students/ID.pdf (a student of the run only), and the student's pages in
  * class.pdf and solutions.pdf. */
 static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
@@ -58,9 +78,9 @@ static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
     }
     ion_pdf_free(one);
     if (rc)
-        return -1;
+        return g->io_failed ? -1 : pdf_failed(g, err);
     sheet = ion_sheet_build(g->sheet, s, lang, 1);
-    return ion_pdf_add_solutions(g->solutions_pdf, sheet, err);
+    return ion_pdf_add_solutions(g->solutions_pdf, sheet, err) ? pdf_failed(g, err) : 0;
 }
 
 static int answer_file(files *g, const ion_student_sheet *s, ion_error *err)
@@ -86,7 +106,7 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
     if (why)
         return ion_fail(err, NULL, 0, "student id '%.64s' %s: not used as a file name", s->id, why);
     if (ion_key_student(g->key_writer, s))
-        return stream_failed(g, &g->key, err);
+        return key_failed(g, err);
     if ((g->class_pdf && write_pdfs(g, s, err)) || (s->own && answer_file(g, s, err)))
         return -1;
     if (g->o->progress)
@@ -99,6 +119,8 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
 static int class_doc_end(files *g, ion_pdf *p, FILE **f, ion_error *err)
 {
     if (ion_pdf_finish(p, err)) {
+        if (ferror(*f))
+            return stream_failed(g, f, err);
         stream_failed(g, f, NULL);
         g->io_failed = 0; /* the renderer's own error, err says which */
         return -1;
@@ -138,7 +160,7 @@ static int open_outputs(files *g, ion_error *err)
         !(g->key = ion_output_begin(g->out, g->dir, "key.xml", ION_OUT_PRIVATE, err)))
         return -1;
     if (!(g->key_writer = ion_key_begin(g->key, g->w)))
-        return stream_failed(g, &g->key, err);
+        return key_failed(g, err);
     if (g->o->pdf &&
         (!(g->class_f = ion_output_begin(g->out, g->dir, "class.pdf", ION_OUT_PUBLIC, err)) ||
          !(g->solutions_f = ion_output_begin(g->out, g->dir, "solutions.pdf", ION_OUT_PRIVATE, err))))

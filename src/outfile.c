@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -206,6 +208,8 @@ static int fail_file(ion_error *err, const ion_outdir *d, const char *name, cons
 {
     char *path = ion_path_join(d->path, name);
     ion_fail(err, path ? path : name, 0, "%s: %s", what, ion_strerror(e));
+    if (err)
+        err->io = 1;
     free(path);
     return -1;
 }
@@ -287,14 +291,32 @@ static void discard(pending *p)
     p->state = PEND_DONE;
 }
 
+/* Why writes to f failed, when errno no longer says: the file size limit
+ * reached (EFBIG), the file system full (ENOSPC), or else EIO. */
+static int write_errno(FILE *f)
+{
+    struct stat st;
+    struct rlimit lim;
+    struct statvfs fs;
+    int fd = fileno(f);
+    if (fstat(fd, &st) == 0 && getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        (unsigned long long)st.st_size + BUFSIZ >= (unsigned long long)lim.rlim_cur)
+        return EFBIG;
+    if (fstatvfs(fd, &fs) == 0 && fs.f_bavail == 0)
+        return ENOSPC;
+    return EIO;
+}
+
 int ion_output_end(ion_output *o, FILE *f, ion_error *err)
 {
     pending *p = find(o, f);
     if (!p)
         return ion_fail(err, NULL, 0, "internal error: ending a file that was not begun");
-    errno = EIO;
-    int bad = fflush(f) != 0 || ferror(f);
-    int e = errno;
+    int bad = ferror(f), e = bad ? write_errno(f) : 0;
+    if (!bad && fflush(f) != 0) {
+        bad = 1;
+        e = errno;
+    }
     p->f = NULL;
     if (fclose(f) != 0 && !bad) {
         bad = 1;

@@ -51,9 +51,10 @@ void cli_report(const ion_error *err);
  * buffer. */
 const char *cli_resource(const char *rel);
 
-/* Opens the database of --db; create 1 makes it when missing. Prints the
- * error and returns NULL on failure. */
-struct ion_bank *cli_open_bank(const ion_cli *cli, int create);
+/* Opens the database of --db in mode ION_BANK_WRITE, _CREATE (makes it
+ * when missing) or _READ (a command that only reads). Prints the error
+ * and returns NULL on failure. */
+struct ion_bank *cli_open_bank(const ion_cli *cli, int mode);
 
 /* Option parsing shared by the commands: when argv[*i] is `name` and a value
  * follows, stores it in *value, advances *i and returns 1. */

@@ -118,7 +118,7 @@ static int bank_list(ion_cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    ion_bank *b = cli_open_bank(cli, 0);
+    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;
     ion_error err = {0};
@@ -216,7 +216,7 @@ static int bank_show(ion_cli *cli, int argc, char **argv)
         cli_msg(NULL, 0, id ? "bank show: --seed needs a non-negative integer" : "bank show: give a template id");
         return EXIT_USAGE;
     }
-    ion_bank *b = cli_open_bank(cli, 0);
+    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;
     ion_error err = {0};
@@ -224,7 +224,7 @@ static int bank_show(ion_cli *cli, int argc, char **argv)
     ion_bank_close(b);
     if (!t) {
         cli_report(&err);
-        return strstr(err.msg, "unknown template") ? EXIT_USAGE : EXIT_INPUT;
+        return err.io ? EXIT_IO : strstr(err.msg, "unknown template") ? EXIT_USAGE : EXIT_INPUT;
     }
     ion_instance in;
     int rc = EXIT_OK;
@@ -261,7 +261,7 @@ static int collect(const ion_bank_template *d, void *ctx)
     ion_template *t = ion_catalog_load(c->bank, d->id, 0, &c->err);
     if (!t) {
         cli_report(&c->err);
-        c->failed = 1;
+        c->failed = c->err.io ? 2 : 1;
         return 0;
     }
     c->list.items = realloc(c->list.items, (c->list.n + 1) * sizeof *c->list.items);
@@ -315,7 +315,7 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
         }
         free(files);
     } else {
-        c.bank = cli_open_bank(cli, 0);
+        c.bank = cli_open_bank(cli, ION_BANK_READ);
         if (!c.bank) {
             free(paths);
             return EXIT_IO;
@@ -324,8 +324,8 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
             cli_report(&c.err);
             rc = EXIT_IO;
         }
-        if (c.failed)
-            rc = EXIT_INPUT;
+        if (c.failed && rc != EXIT_IO)
+            rc = c.failed == 2 ? EXIT_IO : EXIT_INPUT;
         ion_bank_close(c.bank);
     }
     int failures = 0, bad_templates = 0;

@@ -139,7 +139,7 @@ int cmd_drill(int argc, char **argv, ion_cli *cli)
     ion_bank_close(b);
     if (rc < 0) {
         cli_report(&err);
-        return rc == ION_BANK_EINVAL ? EXIT_USAGE : rc == ION_DRILL_ETEMPLATE ? EXIT_INPUT : EXIT_IO;
+        return rc == ION_BANK_EINVAL ? EXIT_USAGE : rc == ION_DRILL_ETEMPLATE && !err.io ? EXIT_INPUT : EXIT_IO;
     }
     return EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include "text.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <stdarg.h>
@@ -107,10 +108,10 @@ const char *cli_resource(const char *rel)
     return rel;
 }
 
-ion_bank *cli_open_bank(const ion_cli *cli, int create)
+ion_bank *cli_open_bank(const ion_cli *cli, int mode)
 {
     ion_error err = {0};
-    ion_bank *b = ion_bank_open(cli->db_path, create, &err);
+    ion_bank *b = ion_bank_open(cli->db_path, mode, &err);
     if (!b)
         cli_report(&err);
     return b;
@@ -158,6 +159,9 @@ static int finish(int code)
 
 int main(int argc, char **argv)
 {
+    /* Past `ulimit -f` a write fails with EFBIG, which is reported with
+     * the file's name, instead of the signal killing us without a word. */
+    signal(SIGXFSZ, SIG_IGN);
     ion_cli cli = {getenv("IONSHEET_DB"), "en", 0};
     if (!cli.db_path || !*cli.db_path)
         cli.db_path = "ionsheet.db";

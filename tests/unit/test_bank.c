@@ -489,7 +489,7 @@ static int nested_list(const ion_bank_template *t, void *ctx)
 static void test_nested_list_refused(void **state)
 {
     fixture *f = *state;
-    nested_ctx n = {f->b, {{0}, 0, {0}}};
+    nested_ctx n = {f->b, {{0}, 0, {0}, 0}};
     put_template(f->b, &nernst_k, "<a/>");
     assert_int_equal(ion_bank_template_list(f->b, NULL, nested_list, &n,
                                             NULL),
