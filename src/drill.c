@@ -774,7 +774,8 @@ static void say_unreadable(session *s, const ion_part *p, const ion_judgement *j
         reason_text(j->detail, s->w.lang, why, sizeof why);
         say(&s->w, "  ", C_YELLOW, *unit ? M_NOT_NUMBER_UNIT : M_NOT_NUMBER, "why", why, "unit", unit,
             (const char *)NULL);
-    } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE || j->note == ION_JUDGE_NOTE_AMBIGUOUS) {
+    } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE || j->note == ION_JUDGE_NOTE_AMBIGUOUS ||
+               j->note == ION_JUDGE_NOTE_MOVEMENT) {
         char list[256];
         choice_list(p, ", ", list, sizeof list);
         say(&s->w, "  ", C_YELLOW, M_NOT_CHOICE, "list", list, (const char *)NULL);

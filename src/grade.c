@@ -230,7 +230,8 @@ static const char *key_shown(const ion_part_key *p, char *buf, size_t n)
 }
 
 /* The part's value recomputed with the student's own answers to the parts
- * it carries from: each such part answered with a wrong but usable number
+ * it carries from: each such part answered with a usable number, right or
+ * wrong (follow-through: (c) = (b) - (a) from an accepted -70 and -57 is 13),
  * puts that number into its let, the later lets are evaluated again (the
  * lets the carried parts asked for stay pinned), then the part's
  * expression. Returns 1 and fills *out and from (the parts used, "1a, 1b"),
@@ -251,7 +252,7 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
         const key_carry *kc = &k->carries[p->car0 + c];
         const part_work *w = &gb->work[kc->from];
         gb->pinned[kc->slot] = 1;
-        if (!w->usable || w->verdict == ION_VERDICT_RIGHT)
+        if (!w->usable) /* right ones too: a rounded right answer carries its rounding */
             continue;
         gb->vals[kc->slot].type = ION_T_NUM;
         gb->vals[kc->slot].num = w->si;
@@ -288,6 +289,10 @@ static size_t judge_note(ion_gradebook *gb, const ion_part_key *p, const ion_jud
         ion_judge_list(p->ids, p->nids, ", ", list, sizeof list);
         return add_text(gb, j->note == ION_JUDGE_NOTE_AMBIGUOUS ? "grade.many_choices" : "grade.not_choice", "answer",
                         answer, "list", list, (const char *)NULL);
+    case ION_JUDGE_NOTE_MOVEMENT:
+        ion_judge_list(p->ids, p->nids, ", ", list, sizeof list);
+        return add_text(gb, strstr(list, "outward") ? "grade.movement_for_current" : "grade.current_for_movement",
+                        "answer", answer, "list", list, (const char *)NULL);
     case ION_JUDGE_NOTE_NOT_LETTER:
         text[0] = p->nids ? p->letters[p->nids - 1] : 'A';
         text[1] = '\0';

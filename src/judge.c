@@ -245,6 +245,24 @@ static void judge_numeric(const ion_part_key *p, const char *text, ion_judgement
     slip(p, j);
 }
 
+/* The answer names a current direction where the part's choices are ion
+ * movements (out, in), or a movement where they are current directions
+ * (outward, inward): the classic mix-up, worth its own note. */
+static int current_for_movement(const ion_part_key *p, const char *text)
+{
+    static const char *const current[] = {"outward", "inward"}, *const movement[] = {"out", "in"};
+    int has_current = 0, has_movement = 0;
+    for (size_t i = 0; i < p->nids; i++) {
+        has_current |= !strcmp(p->ids[i], "outward") || !strcmp(p->ids[i], "inward");
+        has_movement |= !strcmp(p->ids[i], "out") || !strcmp(p->ids[i], "in");
+    }
+    if (has_movement && !has_current)
+        return ion_judge_choice(text, current, 2) >= 0;
+    if (has_current && !has_movement)
+        return ion_judge_choice(text, movement, 2) >= 0;
+    return 0;
+}
+
 static void judge_choice(const ion_part_key *p, const char *text, ion_judgement *j)
 {
     j->chosen = p->kind == ION_ANSWER_CHOICE ? ion_judge_choice(text, p->ids, p->nids)
@@ -253,6 +271,7 @@ static void judge_choice(const ion_part_key *p, const char *text, ion_judgement 
         j->verdict = ION_VERDICT_INVALID;
         j->note = p->kind == ION_ANSWER_MCQ ? ION_JUDGE_NOTE_NOT_LETTER
                   : j->chosen == -2         ? ION_JUDGE_NOTE_AMBIGUOUS
+                  : current_for_movement(p, text) ? ION_JUDGE_NOTE_MOVEMENT
                                             : ION_JUDGE_NOTE_NOT_CHOICE;
         j->chosen = -1;
         return;

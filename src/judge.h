@@ -58,6 +58,8 @@ typedef enum {
     ION_JUDGE_NOTE_NOT_CHOICE, /* invalid: not one of the part's choice ids */
     ION_JUDGE_NOTE_AMBIGUOUS,  /* invalid: could be more than one of the choice ids */
     ION_JUDGE_NOTE_NOT_LETTER, /* invalid: not one of the mcq letters */
+    ION_JUDGE_NOTE_MOVEMENT,   /* invalid: a current direction (inward) for ion movement
+                                  (out, in, none), or the other way round */
 } ion_judge_note;
 
 typedef struct {

@@ -72,6 +72,8 @@ static const struct {
     {"grade.sign", KEY_STR},
     {"grade.not_choice", KEY_STR},
     {"grade.many_choices", KEY_STR},
+    {"grade.current_for_movement", KEY_STR},
+    {"grade.movement_for_current", KEY_STR},
     {"grade.not_letter", KEY_STR},
     {"grade.twice", KEY_STR},
     {"grade.scale_large", KEY_STR},

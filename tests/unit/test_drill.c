@@ -169,7 +169,7 @@ static void test_judge_choice_and_mcq(void **state)
     /* Never "out" for "outward", nor the other way round. */
     j = judge(&in, 1, "out");
     assert_int_equal(j.verdict, ION_VERDICT_INVALID);
-    assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_CHOICE);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_MOVEMENT); /* with a note on current vs movement */
     assert_int_equal(judge(&in, 2, "outward").verdict, ION_VERDICT_INVALID);
     assert_int_equal(judge(&in, 2, "OUT").verdict, ION_VERDICT_RIGHT);
     /* What students write, as the grader reads it: synonyms, any case,
