@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "instance.h"
@@ -12,7 +13,8 @@ double ion_part_tolerance(const ion_part *p, double key_si)
     return ion_judge_tolerance(key_si, p->tol_abs * p->unit->scale, p->tol_rel);
 }
 
-enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_MISTAKE_ZERO, RULE_OVERLAP, RULE_COUNT };
+enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_MISTAKE_ZERO, RULE_OVERLAP,
+       RULE_PLAUSIBLE, RULE_CONSTANT, RULE_SAME_MISTAKE, RULE_COUNT };
 
 typedef struct {
     const ion_template *t;
@@ -86,6 +88,13 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
         return;
     /* The grader's rule (judge.h), in SI: would it take 0, or the mistake, for the answer? */
     double key = pi->answer.num, tol_abs = p->tol_abs * p->unit->scale;
+    double shown = ion_from_si(p->unit, key);
+    if (p->has_plausible && !(shown >= p->plausible_lo && shown <= p->plausible_hi)) {
+        snprintf(what, sizeof what, "part %s: the answer %s %s is outside its plausible range %g to %g",
+                 p->id, ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit), p->plausible_lo,
+                 p->plausible_hi);
+        report(c, RULE_PLAUSIBLE, in->seed, in, p->line, what);
+    }
     if (ion_judge_within(0, key, tol_abs, p->tol_rel)) {
         snprintf(what, sizeof what, "part %s: the tolerance interval of the answer %s %s contains zero, so its sign is not graded",
                  p->id, ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit));
@@ -102,11 +111,65 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
     check_mistake_intervals(c, in, i);
 }
 
+/* A choice part whose key is the same for every seed teaches nothing the
+ * seed could change: a student learns the answer, not the reasoning. */
+typedef struct {
+    char first[32];
+    int seen, varied;
+    /* numeric parts: differ[k][l] once mistakes k and l gave different
+     * values; two that never do are one mistake, the second never shown */
+    unsigned char differ[16][16];
+} choice_spread;
+
+static void note_choice(choice_spread *cs, const char *answer)
+{
+    if (!cs->seen++)
+        snprintf(cs->first, sizeof cs->first, "%s", answer);
+    else if (strncmp(cs->first, answer, sizeof cs->first - 1))
+        cs->varied = 1;
+}
+
+static void note_mistakes(choice_spread *cs, const ion_part *p, const ion_part_inst *pi)
+{
+    size_t n = p->nmistakes < 16 ? p->nmistakes : 16;
+    cs->seen++;
+    for (size_t k = 0; k < n; k++)
+        for (size_t l = k + 1; l < n; l++) {
+            double a = pi->mistakes[k].num, b = pi->mistakes[l].num;
+            if (!pi->mistake_ok[k] || !pi->mistake_ok[l] || fabs(a - b) > 1e-9 * fabs(a))
+                cs->differ[k][l] = 1;
+        }
+}
+
+static void check_spread(checker *c, const choice_spread *cs, int samples)
+{
+    char what[400];
+    for (size_t i = 0; i < c->t->nparts; i++) {
+        const ion_part *p = &c->t->parts[i];
+        size_t n = p->nmistakes < 16 ? p->nmistakes : 16;
+        for (size_t k = 0; k < n && p->kind == ION_ANSWER_NUMERIC && cs[i].seen >= 2; k++)
+            for (size_t l = k + 1; l < n; l++) {
+                if (cs[i].differ[k][l])
+                    continue;
+                snprintf(what, sizeof what, "part %s: mistakes %zu (%s) and %zu (%s) give the same value for all %d seeds sampled, so the feedback of %zu never shows",
+                         p->id, k + 1, p->mistakes[k].src, l + 1, p->mistakes[l].src, samples, l + 1);
+                report(c, RULE_SAME_MISTAKE, 1, NULL, p->mistakes[l].line, what);
+            }
+        if (p->kind != ION_ANSWER_CHOICE || cs[i].seen < 2 || cs[i].varied)
+            continue;
+        snprintf(what, sizeof what, "part %s: the answer is '%s' for all %d seeds sampled (make it an mcq, or vary the params)",
+                 p->id, cs[i].first, samples);
+        report(c, RULE_CONSTANT, 1, NULL, p->line, what);
+    }
+}
+
 int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void *ctx)
 {
     checker c = {t, fn, ctx, {0}, 0};
     ion_instance in;
-    if (ion_instance_init(&in, t)) {
+    choice_spread *spread = calloc(t->nparts + 1, sizeof *spread);
+    if (!spread || ion_instance_init(&in, t)) {
+        free(spread);
         report(&c, RULE_EVAL, 0, NULL, t->line, "out of memory");
         return c.failures;
     }
@@ -127,9 +190,16 @@ int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void
             report(&c, rule, (unsigned long long)s, NULL, err.line, what);
             continue;
         }
-        for (size_t i = 0; i < t->nparts; i++)
+        for (size_t i = 0; i < t->nparts; i++) {
             check_part(&c, &in, i);
+            if (t->parts[i].kind == ION_ANSWER_CHOICE)
+                note_choice(&spread[i], in.parts[i].answer.str);
+            else if (t->parts[i].kind == ION_ANSWER_NUMERIC)
+                note_mistakes(&spread[i], &t->parts[i], &in.parts[i]);
+        }
     }
+    check_spread(&c, spread, samples);
+    free(spread);
     ion_instance_release(&in);
     return c.failures;
 }

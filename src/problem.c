@@ -373,6 +373,17 @@ static int add_part(builder *b, xmlNodePtr n)
     p->tol_abs = attr_num(n, "tol-abs", 0);
     p->tol_rel = attr_num(n, "tol-rel", 0);
     p->sigfigs = (int)attr_num(n, "sigfigs", DEFAULT_SIGFIGS);
+    char *plaus = attr(n, "plausible");
+    if (plaus) {
+        char *end;
+        p->plausible_lo = strtod(plaus, &end);
+        p->plausible_hi = strtod(end, &end);
+        p->has_plausible = 1;
+        int bad = !(p->plausible_lo < p->plausible_hi);
+        xmlFree(plaus);
+        if (bad)
+            return tfail(b, p->line, "part %s: plausible needs 'lo hi' with lo below hi", p->id);
+    }
     p->slip_credit = attr_num(n, "slip-credit", ION_SLIP_CREDIT);
     p->sign_credit = attr_num(n, "sign-credit", ION_SIGN_CREDIT);
     p->unit = ion_unit_find(unit ? unit : "1");

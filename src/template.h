@@ -74,6 +74,8 @@ typedef struct {
     double tol_abs;        /* in the part's unit */
     double tol_rel;
     int sigfigs;           /* shown in keys and solutions; default 4 */
+    int has_plausible;     /* plausible="lo hi" given: bank check keeps */
+    double plausible_lo, plausible_hi; /* the key within, in the part's unit */
     double slip_credit;    /* generic slips (partkey.h): x1000 or /1000 */
     double sign_credit;    /* ... the other sign */
     /* choice */

@@ -67,7 +67,10 @@ grep -q "checked $n templates" "$tmp/out" || no "bank check problems/ did not ch
 for rule in "within the tolerance of the answer" "contains zero" "is not one of its choices" \
             "cannot meet its requires" "has no value" \
             "bad-mistake-zero: seed [0-9]*: part a: mistake 1 (Vm + 65\[mV\]) gives 0 mV, whose interval contains zero" \
-            "bad-mistake-overlap: seed [0-9]*: part a: the intervals of mistakes 1 .* and 2 .*, of different credits, overlap"; do
+            "bad-mistake-overlap: seed [0-9]*: part a: the intervals of mistakes 1 .* and 2 .*, of different credits, overlap" \
+            "bad-constant-choice: part a: the answer is 'inward' for all 300 seeds sampled" \
+            "bad-plausible: seed [0-9]*: part a: the answer -[0-9.]* mV is outside its plausible range -10 to 0" \
+            "bad-same-mistake: part a: mistakes 1 .* and 2 .* give the same value for all 300 seeds sampled, so the feedback of 2 never shows"; do
     grep -q "$rule" "$tmp/err" || no "bank check did not report: $rule"
 done
 grep -q "good-one" "$tmp/err" && no "the well-posed control was reported"

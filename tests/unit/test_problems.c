@@ -145,7 +145,77 @@ static void capacitor_from_area(void **state)
             fail_msg("seed %llu: C = %g F for r = %g m", s, cap, radius);
     }
     ion_instance_release(&in);
-    (void)part;
+}
+
+/* Texts of a template and its parts in one language, for the wording
+ * rules below. */
+static int any_text(const ion_template *t, const char *lang, const char *needle)
+{
+    if (strstr(ion_i18n_get(&t->text, lang), needle) || strstr(ion_i18n_get(&t->solution, lang), needle) ||
+        strstr(ion_i18n_get(&t->hint, lang), needle))
+        return 1;
+    for (size_t i = 0; i < t->nparts; i++) {
+        const ion_part *p = &t->parts[i];
+        if (strstr(ion_i18n_get(&p->text, lang), needle))
+            return 1;
+        for (size_t k = 0; k < p->nmistakes; k++)
+            if (strstr(ion_i18n_get(&p->mistakes[k].feedback, lang), needle))
+                return 1;
+        for (size_t k = 0; k < p->noptions; k++)
+            if (strstr(ion_i18n_get(&p->options[k].text, lang), needle))
+                return 1;
+    }
+    return 0;
+}
+
+/* Fixes 1, 3, 6, 8, 9 of issue 17, each as the rule that would have
+ * caught it, over the whole bank. */
+static void wording(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < bank.n; i++) {
+        const ion_template *t = bank.items[i];
+        /* 9: a line break inside Chinese text is no space */
+        /* (a full stop before the next step of a solution may have one) */
+        static const char *const stray[] = {"\xef\xbc\x8c ", "\xef\xbc\x9b ", "\xe3\x80\x81 "};
+        for (size_t k = 0; k < 3; k++)
+            if (any_text(t, "zh", stray[k]))
+                fail_msg("%s: a stray space after Chinese punctuation", t->id);
+        /* 9: an equilibrium potential shifts, it does not depolarise */
+        if (any_text(t, "zh", "\xe4\xbd\xbf E<sub>K</sub> \xe5\x8e\xbb\xe6\x9e\x81\xe5\x8c\x96")) /* 使 E_K 去极化 */
+            fail_msg("%s: 'E_K 去极化'", t->id);
+        if (any_text(t, "zh", "\xe8\xbf\x98\xe6\x98\xaf\xe9\x83\xbd\xe4\xb8\x8d")) /* 还是都不 */
+            fail_msg("%s: '还是都不'", t->id);
+        /* 8: the evidence of dynamic equilibrium is tracer flux, a pump
+         * block is no current step, the end of a run-down is no 0 mV */
+        if (any_text(t, "en", "measurable as channel noise"))
+            fail_msg("%s: channel noise as evidence", t->id);
+        if (any_text(t, "en", "relaxes after the block"))
+            fail_msg("%s: tau_m sets the speed of a pump block", t->id);
+        if (any_text(t, "en", "drifts toward 0 mV"))
+            fail_msg("%s: run-down toward 0 mV", t->id);
+        /* 8: osmolarity is mOsm/L */
+        for (size_t k = 0; k < t->nparts; k++)
+            if (t->parts[k].kind == ION_ANSWER_NUMERIC && !strcmp(t->parts[k].unit->name, "mOsm"))
+                fail_msg("%s part %s: mOsm where mOsm/L is meant", t->id, t->parts[k].id);
+        /* 6: a part that asks for a driving force says which difference */
+        for (size_t k = 0; k < t->nparts; k++) {
+            const char *en = ion_i18n_get(&t->parts[k].text, "en");
+            if (strstr(en, "driving force") && !strstr(en, "V<sub>m</sub> \xe2\x88\x92 E"))
+                fail_msg("%s part %s asks for a driving force without saying V_m - E_X", t->id, t->parts[k].id);
+        }
+        /* 1: no "how much more negative" that a positive size answers */
+        if (any_text(t, "en", "How much more negative"))
+            fail_msg("%s: 'How much more negative' invites a positive size", t->id);
+    }
+    /* 3: the collapse-to-0 mistake is 0 - V, the change that collapse makes */
+    const ion_part *b = part(find("pump-ouabain"), "b");
+    int found = 0;
+    for (size_t k = 0; k < b->nmistakes; k++)
+        found |= !strcmp(b->mistakes[k].src, "0 - V");
+    assert_true(found);
+    /* 5: z = 2 has a quadratic, not no closed form */
+    assert_false(any_text(find("ghk-calcium"), "en", "there is no closed form"));
 }
 
 int main(void)
@@ -155,6 +225,7 @@ int main(void)
         cmocka_unit_test(bank_loads_with_dimensions),
         cmocka_unit_test(bank_is_well_posed),
         cmocka_unit_test(capacitor_from_area),
+        cmocka_unit_test(wording),
     };
     return cmocka_run_group_tests(tests, load_bank, free_bank);
 }
