@@ -17,7 +17,9 @@ typedef struct {
 
 typedef void (*ion_check_fn)(const ion_check_failure *f, void *ctx);
 
-/* Samples seeds 1..samples and calls fn once per broken rule. Returns the
+/* Samples seeds 1..samples and calls fn once per broken rule (the rules
+ * about all seeds, a constant choice key or two mistakes that are one, need
+ * 200 samples or more). Returns the
  * number of rules broken (0 when the template is well posed). */
 int ion_check_template(const ion_template *t, int samples, ion_check_fn fn,
                        void *ctx);
