@@ -18,7 +18,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 sizes=${BENCH_SIZES:-"1000 10000"}
 bin=${BENCH_BIN:-build/bench/grade_bench}
 mkdir -p "$(dirname "$bin")"
-pkgs="sqlite3 libxml-2.0 libsodium"
+pkgs="sqlite3 libxml-2.0 libsodium libutf8proc"
 # shellcheck disable=SC2046
 ${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -O2 -D_POSIX_C_SOURCE=200809L -Isrc $(pkg-config --cflags $pkgs) \
     -o "$bin" bench/grade_bench.c ${LIB:-build/libionsheet.a} $(pkg-config --libs $pkgs) -lhpdf -lm
