@@ -516,6 +516,9 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     else if (again)
         say(&n, s->line, "student %s was graded before, from %s:%d; this submission replaces it", stu->id,
             slot->res.file, slot->res.line);
+    /* The key holds one student's parts at a time (gradekey.h). */
+    if (ion_answer_key_student((ion_answer_key *)k, (size_t)si, err) < 0)
+        return -1;
     ion_strbuf_reset(&gb->buf);
     assign(gb, stu, s, &n);
     for (size_t j = 0; j < stu->nparts; j++)

@@ -6,6 +6,9 @@
 #include "gradekey.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -170,7 +173,7 @@ typedef struct {
     int line;
 } tmp_carry;
 
-typedef struct {
+typedef struct key_reader {
     ion_answer_key *k;
     xmlParserCtxtPtr ctxt;
     const char *name;
@@ -209,11 +212,17 @@ typedef struct {
     int in_template;
     const key_template *prob_tdef;
     const char *prob_lets;
+    /* loading one student again (ion_answer_key_student): which, and the
+     * line of the key its element starts on */
+    int student_mode;
+    xmlParserCtxtPtr reuse;
+    size_t load_index;
+    int line_base;
 } key_reader;
 
 static int line_now(key_reader *kr)
 {
-    return kr->ctxt ? xmlSAX2GetLineNumber(kr->ctxt) : 0;
+    return kr->ctxt ? xmlSAX2GetLineNumber(kr->ctxt) + kr->line_base : 0;
 }
 
 /* Stops the parse after an error (err already filled); returns ret. */
@@ -326,6 +335,12 @@ static int on_root(key_reader *kr)
 static int on_student(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
+    if (kr->student_mode) {
+        k->students[kr->load_index].part0 = 0;
+        kr->in_student = 1;
+        kr->student_part0 = 0;
+        return 0;
+    }
     const char *id = need_attr(kr, "student", "id");
     const char *name = need_attr(kr, "student", "name");
     if (!id || !name)
@@ -343,6 +358,8 @@ static int on_student(key_reader *kr)
     if (!s->id || !s->name)
         return oom(kr);
     s->part0 = k->nparts;
+    s->from = (size_t)xmlByteConsumed(kr->ctxt);
+    s->line = line_now(kr);
     kr->in_student = 1;
     kr->student_part0 = k->nparts;
     return 0;
@@ -1135,10 +1152,22 @@ static int end_problem(key_reader *kr)
     return 0;
 }
 
+/* Forgets the student just read: grading loads one student at a time. */
+static void drop_student(ion_answer_key *k)
+{
+    k->nparts = k->nprobs = k->nmistakes = k->nvals = k->nalts = k->ncarries = k->nshown = 0;
+}
+
 static int end_student(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
+    if (kr->student_mode) {
+        k->students[kr->load_index].nparts = k->nparts;
+        kr->in_student = 0;
+        return 0;
+    }
     key_student *s = &k->students[k->nstudents];
+    s->to = (size_t)xmlByteConsumed(kr->ctxt);
     s->nparts = k->nparts - s->part0;
     if (!s->nparts)
         return fail(kr, "student %s has no problem", s->id);
@@ -1148,6 +1177,7 @@ static int end_student(key_reader *kr)
         k->max_parts = s->nparts;
     k->nstudents++;
     kr->in_student = 0;
+    drop_student(k);
     return 0;
 }
 
@@ -1349,6 +1379,18 @@ static int cmp_columns(const void *a, const void *b)
     return strcmp(x, y);
 }
 
+/* The loaded student's part keys point into the key's arrays, which are
+ * whole once the student is read. */
+static void link_parts(ion_answer_key *k)
+{
+    for (size_t i = 0; i < k->nparts; i++) {
+        key_part *p = &k->parts[i];
+        p->key.ids = p->key.nids ? &k->alt_ids[p->alt0] : NULL;
+        p->key.letters = p->key.kind == ION_ANSWER_MCQ ? &k->alt_letters[p->alt0] : NULL;
+        p->key.mistakes = p->key.nmistakes ? &k->mistakes[p->mis0] : NULL;
+    }
+}
+
 /* Columns in worksheet order (1a, 1b, ..., 10a), and the student index. */
 static int finish(key_reader *kr)
 {
@@ -1373,13 +1415,6 @@ static int finish(key_reader *kr)
         for (size_t j = 0; j < k->ncolumns; j++)
             if (sorted[j] == k->columns[i])
                 map[i] = j;
-    for (size_t i = 0; i < k->nparts; i++) {
-        key_part *p = &k->parts[i];
-        p->column = map[p->column];
-        p->key.ids = p->key.nids ? &k->alt_ids[p->alt0] : NULL;
-        p->key.letters = p->key.kind == ION_ANSWER_MCQ ? &k->alt_letters[p->alt0] : NULL;
-        p->key.mistakes = p->key.nmistakes ? &k->mistakes[p->mis0] : NULL;
-    }
     if (k->ncolumns)
         memcpy(k->columns, sorted, k->ncolumns * sizeof *sorted);
     free(sorted);
@@ -1394,9 +1429,14 @@ static int finish(key_reader *kr)
     return 0;
 }
 
-/* Parses data with the reader's callbacks. */
-static int parse(key_reader *kr, const char *data, size_t len)
+#define CHUNK ((size_t)1 << 16)
+
+/* Parses prefix (may be NULL), then len bytes from offset `from` of the
+ * key (its file, or its copy in memory) with the reader's callbacks, in
+ * chunks: the key is never whole in memory. */
+static int parse_chunks(key_reader *kr, const char *prefix, size_t from, size_t len)
 {
+    const ion_answer_key *k = kr->k;
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;
@@ -1407,22 +1447,54 @@ static int parse(key_reader *kr, const char *data, size_t len)
     sax.internalSubset = sax_doctype;
     sax.externalSubset = sax_doctype;
     sax.getEntity = sax_entity;
-    xmlParserCtxtPtr ctxt = kr->ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
-    if (!ctxt)
+    /* A student loaded again reuses the context of the last one: making
+     * one was most of the time of a load. */
+    xmlParserCtxtPtr ctxt = kr->reuse;
+    kr->reuse = NULL;
+    if (ctxt && xmlCtxtResetPush(ctxt, NULL, 0, kr->name, NULL) != 0) {
+        xmlFreeParserCtxt(ctxt);
+        ctxt = NULL;
+    }
+    if (!ctxt && !(ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, kr->name)))
         return ion_fail(kr->err, kr->name, 0, "out of memory");
-    /* Our handler replaces libxml2's tree-building one. */
-    xmlSAXHandlerPtr old = ctxt->sax;
+    kr->ctxt = ctxt;
     xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    ctxt->sax = &sax;
-    ctxt->userData = ctxt;
     ctxt->_private = kr;
     xmlSetStructuredErrorFunc(kr, on_error);
-    int rc = xmlParseDocument(ctxt);
+    char *buf = k->data ? NULL : malloc(CHUNK);
+    int rc = 0, io = 0, blank = !prefix;
+    if (prefix)
+        rc = xmlParseChunk(ctxt, prefix, (int)strlen(prefix), 0);
+    for (size_t done = 0; !rc && !kr->failed && !io && (done < len || !done);) {
+        size_t n = len - done < CHUNK ? len - done : CHUNK;
+        const char *chunk = k->data ? k->data + from + done : buf;
+        ssize_t got = (ssize_t)n;
+        if (!k->data && (!buf || (got = pread(k->fd, buf, n, (off_t)(from + done))) < 0))
+            io = 1;
+        else if (got == 0)
+            break; /* the file ends here */
+        else
+            rc = xmlParseChunk(ctxt, chunk, (int)got, 0);
+        for (ssize_t i = 0; blank && i < got; i++)
+            blank = chunk[i] == ' ' || chunk[i] == '\t' || chunk[i] == '\r' || chunk[i] == '\n';
+        done += (size_t)(got > 0 ? got : 0);
+    }
+    if (!rc && !kr->failed && !io)
+        rc = xmlParseChunk(ctxt, NULL, 0, 1);
+    int why = errno;
     xmlSetStructuredErrorFunc(NULL, NULL);
+    const char *what = k->data || buf ? strerror(why) : "out of memory";
+    free(buf);
     int wf = ctxt->wellFormed;
-    ctxt->sax = old;
     kr->ctxt = NULL;
-    xmlFreeParserCtxt(ctxt);
+    if (kr->student_mode && wf && !kr->failed && !rc)
+        kr->reuse = ctxt;
+    else
+        xmlFreeParserCtxt(ctxt);
+    if (io)
+        return ion_fail(kr->err, kr->name, 0, "cannot read the key: %s", what);
+    if (blank)
+        return ion_fail(kr->err, kr->name, 0, "empty answer key");
     if (kr->failed)
         return -1;
     if (rc != 0 || !wf)
@@ -1461,23 +1533,48 @@ static int validate(const char *data, size_t len, const char *name, xmlSchemaPtr
     return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "the key does not match its schema");
 }
 
+static void reader_free(key_reader *kr)
+{
+    if (!kr)
+        return;
+    if (kr->reuse)
+        xmlFreeParserCtxt(kr->reuse);
+    arena_free(kr->tmp);
+    free(kr->vars);
+    free(kr->psrc);
+    free(kr->carries);
+    ion_strbuf_release(&kr->text);
+    free(kr);
+}
+
+/* Reads the key whose bytes k->fd or k->data give (len of them): every
+ * student checked, the templates and shapes kept, the students indexed. */
+static ion_answer_key *read_key(ion_answer_key *k, size_t len, const char *name, ion_error *err)
+{
+    key_reader *kr = calloc(1, sizeof *kr);
+    k->reader = kr;
+    k->mem = arena_new();
+    if (!kr || !k->mem || !(kr->tmp = arena_new())) {
+        ion_fail(err, name, 0, "out of memory");
+        ion_answer_key_free(k);
+        return NULL;
+    }
+    kr->name = k->name = name;
+    kr->err = err;
+    kr->k = k;
+    if (parse_chunks(kr, NULL, 0, len) < 0 || finish(kr) < 0) {
+        ion_answer_key_free(k);
+        return NULL;
+    }
+    return k;
+}
+
 ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *name,
                                      const char *xsd_path, ion_error *err)
 {
     ion_xml_init();
     if (!name)
         name = "key";
-    if (len > KEY_MAX_BYTES || len > INT32_MAX) {
-        ion_fail(err, name, 0, "the key is larger than %zu bytes", KEY_MAX_BYTES);
-        return NULL;
-    }
-    size_t lead = 0;
-    while (lead < len && (data[lead] == ' ' || data[lead] == '\t' || data[lead] == '\r' || data[lead] == '\n'))
-        lead++;
-    if (lead == len) {
-        ion_fail(err, name, 0, "empty answer key");
-        return NULL;
-    }
     int dt = ion_xml_doctype_line(data, len);
     if (dt) {
         ion_fail(err, name, dt, "a DOCTYPE or entity declaration is not allowed");
@@ -1486,59 +1583,104 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
     xmlSchemaPtr schema = NULL;
     if (xsd_path && !(schema = ion_xml_schema(xsd_path, err)))
         return NULL;
-    key_reader kr = {0};
-    kr.name = name;
-    kr.err = err;
-    kr.k = calloc(1, sizeof *kr.k);
-    kr.tmp = arena_new();
-    if (kr.k)
-        kr.k->mem = arena_new();
-    int ret = -1;
-    if (!kr.k || !kr.k->mem || !kr.tmp)
+    ion_answer_key *k = calloc(1, sizeof *k);
+    if (k)
+        k->data = malloc(len + 1);
+    if (!k || !k->data) {
+        free(k);
         ion_fail(err, name, 0, "out of memory");
-    else
-        ret = parse(&kr, data, len);
-    if (ret == 0 && schema)
-        ret = validate(data, len, name, schema, err);
-    if (ret == 0)
-        ret = finish(&kr);
-    arena_free(kr.tmp);
-    free(kr.vars);
-    free(kr.psrc);
-    free(kr.carries);
-    ion_strbuf_release(&kr.text);
-    if (ret < 0) {
-        ion_answer_key_free(kr.k);
         return NULL;
     }
-    return kr.k;
+    k->fd = -1;
+    memcpy(k->data, data, len);
+    k->data_len = len;
+    if (!(k = read_key(k, len, name, err)))
+        return NULL;
+    if (schema && validate(data, len, name, schema, err) < 0) {
+        ion_answer_key_free(k);
+        return NULL;
+    }
+    return k;
 }
 
 ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_error *err)
 {
-    ion_strbuf data = {0};
-    ion_answer_key *k = NULL;
-    switch (ion_strbuf_read_file(&data, path, KEY_MAX_BYTES)) {
-    case ION_READ_OK:
-        k = ion_answer_key_parse(data.s, data.len, path, xsd_path, err);
-        break;
-    case ION_READ_OPEN:
-        ion_fail(err, path, 0, "cannot open the key");
-        break;
-    case ION_READ_TOO_LARGE:
-        ion_fail(err, path, 0, "the key is larger than %zu bytes", KEY_MAX_BYTES);
-        break;
-    default:
-        ion_fail(err, path, 0, "cannot read the key");
+    ion_xml_init();
+    xmlSchemaPtr schema = NULL;
+    if (xsd_path && !(schema = ion_xml_schema(xsd_path, err)))
+        return NULL;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        ion_fail(err, path, 0, fd < 0 ? "cannot open the key: %s" : "cannot read the key: %s",
+                 fd < 0 || errno ? strerror(errno) : "not a file");
+        if (fd >= 0)
+            close(fd);
+        return NULL;
     }
-    ion_strbuf_release(&data);
+    ion_answer_key *k = calloc(1, sizeof *k);
+    if (!k) {
+        close(fd);
+        ion_fail(err, path, 0, "out of memory");
+        return NULL;
+    }
+    k->fd = fd;
+    if (!(k = read_key(k, (size_t)st.st_size, path, err)))
+        return NULL;
+    if (schema) {
+        ion_xml_error x = {0};
+        xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+        int rc = -1;
+        if (vc) {
+            xmlSchemaSetValidStructuredErrors(vc, keep_validity_error, &x);
+            rc = xmlSchemaValidateFile(vc, path, 0);
+        }
+        xmlSchemaFreeValidCtxt(vc);
+        if (rc != 0 || x.seen) {
+            ion_fail(err, path, x.line, "%s", x.seen ? x.msg : "the key does not match its schema");
+            ion_answer_key_free(k);
+            return NULL;
+        }
+    }
     return k;
+}
+
+int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err)
+{
+    if (k->loaded == i + 1)
+        return 0;
+    key_reader *kr = k->reader;
+    const key_student *s = &k->students[i];
+    char prefix[96];
+    snprintf(prefix, sizeof prefix, "<student xmlns=\"%s\">", k->version == 2 ? KEY_NS2 : KEY_NS1);
+    drop_student(k);
+    k->loaded = 0;
+    kr->err = err;
+    kr->failed = 0;
+    kr->seen_root = 0;
+    kr->depth = 1;
+    kr->student_mode = 1;
+    kr->load_index = i;
+    kr->line_base = s->line - 1;
+    kr->in_problem = kr->in_student = kr->in_feedback = 0;
+    kr->feedback_to = NULL;
+    if (parse_chunks(kr, prefix, s->from, s->to - s->from) < 0) {
+        drop_student(k);
+        return -1;
+    }
+    link_parts(k);
+    k->loaded = i + 1;
+    return 0;
 }
 
 void ion_answer_key_free(ion_answer_key *k)
 {
     if (!k)
         return;
+    if (k->fd >= 0)
+        close(k->fd);
+    free(k->data);
+    reader_free(k->reader);
     for (size_t i = 0; i < k->nshapes; i++)
         shape_free(k->shapes[i]);
     free(k->shapes);

@@ -95,8 +95,10 @@ typedef struct {
 
 typedef struct {
     const char *id, *name;
-    size_t part0, nparts;   /* in key->parts, problems in order */
+    size_t part0, nparts;   /* in key->parts, problems in order (when loaded) */
     double max;
+    size_t from, to;        /* the bytes of the key after its start tag, to its end */
+    int line;               /* of its start tag */
 } key_student;
 
 struct ion_answer_key {
@@ -132,7 +134,22 @@ struct ion_answer_key {
     size_t ntemplates;
     const char **shown;     /* key v2: params as printed, interned */
     size_t nshown;
+    /* Where the students' elements are read again from, one at a time
+     * (ion_answer_key_student): the key file, or a copy of the key given
+     * in memory. The arrays above hold the student loaded (loaded - 1). */
+    int fd;
+    char *data;
+    size_t data_len;
+    const char *name;
+    size_t loaded;
+    struct key_reader *reader; /* kept for the loads, with its scratch arrays */
 };
+
+/* Loads student i's problems and parts into the key's arrays (at part0 0),
+ * reading their element again from the key: grading holds one student's
+ * key at a time, whatever the size of the class. 0, or -1 with err filled
+ * (an I/O error; the element was checked when the key was read). */
+int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err);
 
 /* The feedback of mistake m (an index in key->mistakes) of part p in the
  * language asked for (zh, falling back to English) as plain text: a v1
