@@ -2,7 +2,7 @@
 # two set-up commands (they install missing Debian packages first).
 
 CC      ?= cc
-PKGS    := sqlite3 libxml-2.0 libsodium
+PKGS    := sqlite3 libxml-2.0 libsodium harfbuzz harfbuzz-subset fribidi zlib
 WARN    := -std=c11 -Wall -Wextra -Wpedantic
 OPT     ?= -O2 -g
 CFLAGS  += $(WARN) $(OPT) -D_POSIX_C_SOURCE=200809L -Isrc \
@@ -20,6 +20,10 @@ DEB_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libhpdf-dev \
 DEB_PACKAGES += libutf8proc-dev  # src/utf8.c: decoding, validation, terminal widths
 DEB_PACKAGES += man-db groff-base  # tests/e2e/install.sh: man -l of the man page
 PKGS += libutf8proc
+# PDF fonts (issue 15): HarfBuzz shaping and hb-subset, FriBidi, zlib for
+# the subsets; WenQuanYi Micro Hei for Chinese, Japanese and Korean; the
+# font test's readers (mupdf-tools) and its base-35-only fontconfig.
+DEB_PACKAGES += libharfbuzz-dev libfribidi-dev zlib1g-dev fonts-wqy-microhei mupdf-tools fonts-urw-base35
 
 BUILD   ?= build
 LIB_SRC := $(wildcard src/*.c)

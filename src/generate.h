@@ -75,6 +75,7 @@ typedef struct {
     /* Called after each student (NULL: none). */
     void (*progress)(size_t done, size_t count, void *ctx);
     void *ctx;
+    const char *paper;           /* "a4" (NULL: the template's, A4) or "letter" */
 } ion_generate_opts;
 
 /* Generates worksheet o->worksheet and writes under o->dir: key.xml (every

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "class_fonts.h"
 #include "outfile.h"
 #include "render.h"
 #include "render_pdf.h"
@@ -21,6 +22,7 @@ typedef struct {
     FILE *key, *class_f, *solutions_f;
     ion_key_writer *key_writer;
     ion_pdf *class_pdf, *solutions_pdf; /* streamed to their files */
+    ion_fontset *fonts; /* every PDF's embedded fonts, made once */
     ion_sheet_buf *sheet;
     int io_failed; /* a file could not be written: ION_GEN_EIO */
 } files;
@@ -55,6 +57,14 @@ static int pdf_failed(files *g, ion_error *err)
     return -1;
 }
 
+/* Every PDF of the run: the run's fonts and paper. */
+static int setup_doc(files *g, ion_pdf *p, ion_error *err)
+{
+    int letter = g->o->paper && !strcmp(g->o->paper, "letter");
+    return ion_pdf_use_fonts(p, g->fonts, err) ||
+           (letter && ion_pdf_set_paper(p, ION_PDF_LETTER, err)) ? -1 : 0;
+}
+
 /* students/ID.pdf (a student of the run only), and the student's pages in
  * class.pdf and solutions.pdf. */
 static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
@@ -62,8 +72,10 @@ static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
     const char *lang = ion_tmpl_lang(g->tmpl);
     const ion_sheet *sheet = ion_sheet_build(g->sheet, s, lang, 0);
     ion_pdf *one = s->own ? ion_pdf_new(g->tmpl, err) : NULL;
-    if (s->own && !one)
+    if (s->own && (!one || setup_doc(g, one, err))) {
+        ion_pdf_free(one);
         return -1;
+    }
     ion_pdf *docs[] = {g->class_pdf, one}; /* laid out once, drawn twice */
     int rc = ion_pdf_add_worksheet_to(docs, one ? 2 : 1, sheet, err);
     if (!rc && one) {
@@ -149,7 +161,7 @@ static int finish(void *ctx, ion_error *err)
 }
 
 /* The directories, the key and the class documents, begun. */
-static int open_outputs(files *g, ion_error *err)
+static int open_outputs(files *g, ion_bank *b, ion_error *err)
 {
     g->io_failed = 1;
     if (!(g->out = ion_output_new()))
@@ -165,8 +177,10 @@ static int open_outputs(files *g, ion_error *err)
         (!(g->class_f = ion_output_begin(g->out, g->dir, "class.pdf", ION_OUT_PUBLIC, err)) ||
          !(g->solutions_f = ion_output_begin(g->out, g->dir, "solutions.pdf", ION_OUT_PRIVATE, err))))
         return -1;
-    if (g->o->pdf && (!(g->class_pdf = ion_pdf_new_streamed(g->tmpl, g->class_f, err)) ||
-                      !(g->solutions_pdf = ion_pdf_new_streamed(g->tmpl, g->solutions_f, err))))
+    if (g->o->pdf && (!(g->fonts = ion_class_fonts(b, g->w, g->tmpl, err)) ||
+                      !(g->class_pdf = ion_pdf_new_streamed(g->tmpl, g->class_f, err)) ||
+                      !(g->solutions_pdf = ion_pdf_new_streamed(g->tmpl, g->solutions_f, err)) ||
+                      setup_doc(g, g->class_pdf, err) || setup_doc(g, g->solutions_pdf, err)))
         return -1;
     g->io_failed = 0;
     return 0;
@@ -177,6 +191,7 @@ static void close_outputs(files *g)
     ion_key_end(g->key_writer);
     ion_pdf_free(g->class_pdf);
     ion_pdf_free(g->solutions_pdf);
+    ion_fontset_free(g->fonts);
     ion_output_free(g->out); /* removes the temporaries left */
     ion_outdir_close(g->students);
     ion_outdir_close(g->answers);
@@ -190,11 +205,11 @@ int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
     int found = ion_worksheet_load(b, o->worksheet, o->course, &w, err);
     if (found <= 0)
         return found == 0 || found == ION_BANK_EINVAL ? ION_GEN_ENOWORKSHEET : ION_GEN_EDB;
-    files g = {o, &w, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    files g = {o, &w, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
     const ion_tmpl *tmpl = ion_text_catalogue(o->lang, err);
     int rc = ION_GEN_EIO;
     g.tmpl = tmpl;
-    if (tmpl && (g.sheet = ion_sheet_buf_new()) && !open_outputs(&g, err)) {
+    if (tmpl && (g.sheet = ion_sheet_buf_new()) && !open_outputs(&g, b, err)) {
         /* The order of outfile.h: temporaries, the commit, the renames. */
         ion_generate_sink sink = {write_student, finish, &g};
         rc = ion_generate(b, &w, o->students, o->nstudents, &sink, err);

@@ -381,7 +381,7 @@ static int copy_objects(ion_pdfw *w, source *src, const unsigned *font_obj,
 
 int ion_pdfw_finish(ion_pdfw *w, const unsigned char *s, size_t len,
                     const unsigned *font_obj, unsigned info_obj,
-                    ion_error *err)
+                    const char *lang, ion_error *err)
 {
     if (w->failed)
         return failw(w, err, "the document could not be written");
@@ -396,7 +396,10 @@ int ion_pdfw_finish(ion_pdfw *w, const unsigned char *s, size_t len,
         return failw(w, err, "could not copy the fonts from libharu's PDF");
 
     begin_obj(w, OBJ_CATALOG);
-    putf(w, "<<\012/Type /Catalog\012/Pages %u 0 R\012>>\012endobj\012", OBJ_PAGES);
+    putf(w, "<<\012/Type /Catalog\012/Pages %u 0 R\012", OBJ_PAGES);
+    if (lang && strlen(lang) < 16 && !strpbrk(lang, "()\\"))
+        putf(w, "/Lang (%s)\012", lang);
+    PUT_LIT(w, ">>\012endobj\012");
     begin_obj(w, OBJ_PAGES);
     PUT_LIT(w, "<<\012/Type /Pages\012/Kids [ ");
     for (unsigned i = 0; i < w->npages; i++)

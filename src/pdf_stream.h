@@ -39,10 +39,10 @@ int ion_pdfw_font_used(const ion_pdfw *w, int k);
 
 /* Ends the document: src[0..len) is a PDF written by libharu in which
  * document font k (for each one used) is object font_obj[k] and the Info
- * dictionary is object info_obj. */
+ * dictionary is object info_obj; lang (ASCII, "en") goes into the catalog. */
 int ion_pdfw_finish(ion_pdfw *w, const unsigned char *src, size_t len,
                     const unsigned *font_obj, unsigned info_obj,
-                    ion_error *err);
+                    const char *lang, ion_error *err);
 
 void ion_pdfw_free(ion_pdfw *w);
 

@@ -1,4 +1,5 @@
-/* PDF worksheets and worked solutions (libharu, standard fonts).
+/* PDF worksheets and worked solutions (libharu; the standard fonts and
+ * embedded subsets of TrueType fonts, fontset.h).
  *
  * One ion_pdf is one output document: students/ID.pdf holds one worksheet,
  * class.pdf every student's worksheet (the fonts are shared), solutions.pdf
@@ -21,12 +22,30 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "fontset.h"
 #include "sheet.h"
 #include "tmpl.h"
 
 typedef struct ion_pdf ion_pdf;
 
 ion_pdf *ion_pdf_new(const ion_tmpl *t, ion_error *err);
+
+/* The page size, before the first sheet (the template's otherwise):
+ * ION_PDF_A4 or ION_PDF_LETTER (215.9 x 279.4 mm); -1 when the margins
+ * leave no room. */
+#define ION_PDF_A4 210.0, 297.0
+#define ION_PDF_LETTER 215.9, 279.4
+int ion_pdf_set_paper(ion_pdf *p, double width_mm, double height_mm, ion_error *err);
+
+/* The fonts the document embeds: a sealed fontset holding every character
+ * its sheets print (the renderer keeps a reference). Given before the
+ * first sheet; without it the first sheet's characters (and the
+ * template's) make the document's own fontset, so a document of several
+ * sheets should be given one: characters of later sheets not in the first
+ * print as '?'. Documents laid out together (ion_pdf_add_worksheet_to)
+ * share one. Title, Author (the course), Subject and Lang (en, zh-CN) come
+ * from the first sheet and the template. */
+int ion_pdf_use_fonts(ion_pdf *p, ion_fontset *fs, ion_error *err);
 
 /* One student's worksheet: header (course, title, due, name, id, total
  * points), numbered problems with their parts, answer lines with units, the

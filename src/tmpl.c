@@ -382,6 +382,14 @@ double ion_tmpl_num(const ion_tmpl *t, const char *key)
     return i >= 0 && known[i].type == KEY_NUM ? t->num[i] : 0;
 }
 
+const char *ion_tmpl_str_at(const ion_tmpl *t, int i)
+{
+    for (int k = 0; k < NKNOWN; k++)
+        if (t->str[k] && i-- == 0)
+            return t->str[k];
+    return i >= 0 && i < t->nextras ? t->extras[i].value : NULL;
+}
+
 size_t ion_tmpl_expand(char *out, size_t cap, const char *pattern,
                        const char *const *names, const char *const *values,
                        int n)

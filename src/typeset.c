@@ -1,6 +1,7 @@
 #include "typeset.h"
 
-#include <iconv.h>
+#include <fribidi.h>
+#include <hb.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,36 +19,51 @@
 #define MAX_DEPTH 8
 
 enum {
-    G_OPENER = 16, /* internal flags: opening punctuation, */
-    G_RTL = 32,    /* a right-to-left character */
+    G_OPENER = 16, /* internal flag: opening punctuation */
 };
+
+/* Where a character goes (see typeset.h). */
+enum { K_STD, K_SYMBOL, K_CJK, K_SANS, K_MISSING, K_SPACE, K_NEWLINE };
+
+/* One character of the text being appended, before it becomes glyphs. */
+typedef struct {
+    uint32_t cp;
+    float size, rise;
+    unsigned char style; /* ION_FONT_REGULAR .. ION_FONT_BOLD_ITALIC */
+    unsigned char kind;  /* K_* */
+} item;
 
 struct ion_ts {
     ion_ts_measure_fn measure;
     void *ctx;
-    int unicode; /* the Unicode fonts may be used */
-    iconv_t gbk, euckr; /* euckr (iconv_t)-1: no Korean */
+    ion_fontset *fs; /* NULL: no embedded fonts */
     float width[ION_FONT_SYMBOL + 1][256]; /* 1/1000 em; < 0: not yet asked */
+    /* scratch, reused from call to call */
+    item *items;
+    int nitems, items_cap;
+    uint32_t *cps;
+    FriBidiCharType *types;
+    FriBidiBracketType *brackets;
+    FriBidiLevel *levels;
+    FriBidiStrIndex *map;
+    int bidi_cap;
+    ion_shaped *shaped;
+    int shaped_cap;
+    ion_ts_glyph *tmp;
+    int tmp_cap;
 };
 
-ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, int unicode_font,
+ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, ion_fontset *fs,
                    ion_error *err)
 {
-    ion_ts *ts = malloc(sizeof *ts);
+    ion_ts *ts = calloc(1, sizeof *ts);
     if (!ts) {
         ion_fail(err, NULL, 0, "out of memory");
         return NULL;
     }
     ts->measure = measure;
     ts->ctx = ctx;
-    ts->unicode = unicode_font != 0;
-    ts->gbk = iconv_open("GBK", "UTF-8");
-    if (ts->gbk == (iconv_t)-1) {
-        free(ts);
-        ion_fail(err, NULL, 0, "iconv cannot convert UTF-8 to GBK");
-        return NULL;
-    }
-    ts->euckr = iconv_open("EUC-KR", "UTF-8");
+    ts->fs = fs && ion_fontset_sealed(fs) ? ion_fontset_ref(fs) : NULL;
     for (int f = 0; f <= ION_FONT_SYMBOL; f++)
         for (int c = 0; c < 256; c++)
             ts->width[f][c] = -1;
@@ -58,9 +74,15 @@ void ion_ts_free(ion_ts *ts)
 {
     if (!ts)
         return;
-    iconv_close(ts->gbk);
-    if (ts->euckr != (iconv_t)-1)
-        iconv_close(ts->euckr);
+    ion_fontset_free(ts->fs);
+    free(ts->items);
+    free(ts->cps);
+    free(ts->types);
+    free(ts->brackets);
+    free(ts->levels);
+    free(ts->map);
+    free(ts->shaped);
+    free(ts->tmp);
     free(ts);
 }
 
@@ -70,7 +92,6 @@ void ion_ts_text_clear(ion_ts_text *t)
 {
     t->n = 0;
     t->nlines = 0;
-    t->visual = 0;
 }
 
 void ion_ts_text_release(ion_ts_text *t)
@@ -78,6 +99,22 @@ void ion_ts_text_release(ion_ts_text *t)
     free(t->g);
     free(t->lines);
     ion_ts_text_init(t);
+}
+
+/* Grows *arr to hold need elements of size bytes; 0 or -1. */
+static int reserve(void **arr, int *cap, int need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    int n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *a = realloc(*arr, (size_t)n * size);
+    if (!a)
+        return -1;
+    *arr = a;
+    *cap = n;
+    return 0;
 }
 
 /* ---- character sets -------------------------------------------------- */
@@ -195,54 +232,27 @@ static int is_letter(uint32_t cp)
            (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
-/* The two-byte code of cp in cd's encoding (GBK, EUC-KR), or -1 when it
- * has none. */
-static int cid_code(iconv_t cd, uint32_t cp, unsigned char out[2])
-{
-    char in[4], buf[8];
-    char *ip = in, *op = buf;
-    size_t il = ion_utf8_put(cp, in), ol = sizeof buf;
-    if (cd == (iconv_t)-1)
-        return -1;
-    iconv(cd, NULL, NULL, NULL, NULL);
-    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
-        sizeof buf - ol != 2)
-        return -1;
-    out[0] = (unsigned char)buf[0];
-    out[1] = (unsigned char)buf[1];
-    return 0;
-}
-
 /* ---- building glyphs ------------------------------------------------- */
 
 static double glyph_width(ion_ts *ts, const ion_ts_glyph *g)
 {
     if (g->len == 0)
         return 0;
-    if (g->font <= ION_FONT_SYMBOL) {
-        float *w = &ts->width[g->font][g->code[0]];
-        if (*w < 0)
-            *w = (float)ts->measure(ts->ctx, (ion_font)g->font, g->code, 1);
-        return *w * g->size / 1000.0;
-    }
-    return ts->measure(ts->ctx, (ion_font)g->font, g->code, g->len) *
-           g->size / 1000.0;
+    float *w = &ts->width[g->font][g->code[0]];
+    if (*w < 0)
+        *w = (float)ts->measure(ts->ctx, (ion_font)g->font, g->code, 1);
+    return *w * g->size / 1000.0;
 }
 
 static ion_ts_glyph *push(ion_ts_text *t, ion_error *err)
 {
-    if (t->n == t->cap) {
-        int cap = t->cap ? 2 * t->cap : 64;
-        ion_ts_glyph *g = realloc(t->g, (size_t)cap * sizeof *g);
-        if (!g) {
-            ion_fail(err, NULL, 0, "out of memory");
-            return NULL;
-        }
-        t->g = g;
-        t->cap = cap;
+    if (reserve((void **)&t->g, &t->cap, t->n + 1, sizeof *t->g)) {
+        ion_fail(err, NULL, 0, "out of memory");
+        return NULL;
     }
-    ion_ts_glyph *g = &t->g[t->n++];
+    ion_ts_glyph *g = &t->g[t->n];
     memset(g, 0, sizeof *g);
+    g->li = t->n++;
     return g;
 }
 
@@ -254,7 +264,6 @@ typedef struct {
     int flags;               /* ION_TS_* of the call */
     unsigned char stack[MAX_DEPTH];
     int depth;
-    uint32_t prev_cp, prev2_cp; /* the last two characters appended */
     int known;               /* size, rise and font are those of the stack */
     double size, rise;
     ion_font font;
@@ -295,329 +304,315 @@ static void style_metrics(style *st, double *size, double *rise,
     st->known = 1;
 }
 
-static int last_is_space(const ion_ts_text *t)
+static int is_space_cp(uint32_t cp)
 {
-    return t->n == 0 ||
-           (t->g[t->n - 1].flags & (ION_TS_G_SPACE | ION_TS_G_NEWLINE));
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+           cp == '\v';
 }
 
-/* Accented Greek (tonos, dialytika) has no glyph in Symbol or GBK; its
- * base letter reads far better in a name than '?'. */
-static uint32_t greek_base(uint32_t cp)
+/* Characters that print nothing. */
+static int is_invisible(uint32_t cp)
 {
-    static const struct { uint32_t from, to; } map[] = {
-        {0x0386, 0x0391}, {0x0388, 0x0395}, {0x0389, 0x0397}, {0x038A, 0x0399},
-        {0x038C, 0x039F}, {0x038E, 0x03A5}, {0x038F, 0x03A9}, {0x0390, 0x03B9},
-        {0x03AA, 0x0399}, {0x03AB, 0x03A5}, {0x03AC, 0x03B1}, {0x03AD, 0x03B5},
-        {0x03AE, 0x03B7}, {0x03AF, 0x03B9}, {0x03B0, 0x03C5}, {0x03CA, 0x03B9},
-        {0x03CB, 0x03C5}, {0x03CC, 0x03BF}, {0x03CD, 0x03C5}, {0x03CE, 0x03C9},
-    };
-    if (cp < 0x0386 || cp > 0x03CE)
-        return cp;
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (map[i].from == cp)
-            return map[i].to;
-    return cp;
+    return (cp < 0x20 && !is_space_cp(cp)) || (cp >= 0x7F && cp < 0xA0) ||
+           cp == 0xAD || cp == 0x200B || cp == 0x200C || cp == 0x200D ||
+           cp == 0xFEFF;
 }
 
-/* ---- right to left --------------------------------------------------- */
-
-/* Hebrew, Arabic (with its supplements and presentation forms). */
-static int is_rtl(uint32_t cp)
+/* Whether a standard font draws cp (spaces included). */
+static int standard(uint32_t cp)
 {
-    return (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
-           (cp >= 0xFE70 && cp <= 0xFEFC);
+    return is_space_cp(cp) || cp == 0x2009 || cp == 0x202F ||
+           winansi_code(cp) >= 0 ||
+           lookup(symbol, sizeof symbol / sizeof *symbol, cp) >= 0;
 }
 
-/* Hebrew points and Arabic harakat: drawn over the letter before them, they
- * neither join nor move in the reordering. */
 static int is_mark(uint32_t cp)
 {
-    return (cp >= 0x0591 && cp <= 0x05BD) || cp == 0x05BF || cp == 0x05C1 ||
-           cp == 0x05C2 || cp == 0x05C4 || cp == 0x05C5 || cp == 0x05C7 ||
-           (cp >= 0x0610 && cp <= 0x061A) || (cp >= 0x064B && cp <= 0x065F) ||
-           cp == 0x0670;
+    hb_unicode_general_category_t c =
+        hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    return c == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+           c == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+           c == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
 }
 
-static int is_unicode_font(int f)
+/* Appends one character in the current style to the items. */
+static int put_item(ion_ts *ts, style *st, uint32_t cp, int *after_space)
 {
-    return f == ION_FONT_UNICODE || f == ION_FONT_UNICODE_BOLD;
-}
-
-/* The code point of a glyph in a Unicode font, else 0. */
-static uint32_t glyph_cp(const ion_ts_glyph *g)
-{
-    return is_unicode_font(g->font) && g->len == 2
-               ? (uint32_t)g->code[0] << 8 | g->code[1]
-               : 0;
-}
-
-/* Arabic letters U+0621-U+064A: the isolated presentation form, followed in
- * U+FE80-U+FEF4 by the final, initial and medial forms as the letter has
- * them, and how it joins: 'D' on both sides, 'R' only to the letter before
- * it (in reading order), 'U' not at all; 0: no presentation forms. */
-static const struct {
-    uint16_t isolated;
-    char join;
-} arabic[] = {
-    {0xFE80, 'U'}, {0xFE81, 'R'}, {0xFE83, 'R'}, {0xFE85, 'R'}, /* 0621 */
-    {0xFE87, 'R'}, {0xFE89, 'D'}, {0xFE8D, 'R'}, {0xFE8F, 'D'}, /* 0625 */
-    {0xFE93, 'R'}, {0xFE95, 'D'}, {0xFE99, 'D'}, {0xFE9D, 'D'}, /* 0629 */
-    {0xFEA1, 'D'}, {0xFEA5, 'D'}, {0xFEA9, 'R'}, {0xFEAB, 'R'}, /* 062D */
-    {0xFEAD, 'R'}, {0xFEAF, 'R'}, {0xFEB1, 'D'}, {0xFEB5, 'D'}, /* 0631 */
-    {0xFEB9, 'D'}, {0xFEBD, 'D'}, {0xFEC1, 'D'}, {0xFEC5, 'D'}, /* 0635 */
-    {0xFEC9, 'D'}, {0xFECD, 'D'}, {0, 0},        {0, 0},        /* 0639 */
-    {0, 0},        {0, 0},        {0, 0},        {0, 'D'},      /* 063D */
-    {0xFED1, 'D'}, {0xFED5, 'D'}, {0xFED9, 'D'}, {0xFEDD, 'D'}, /* 0641 */
-    {0xFEE1, 'D'}, {0xFEE5, 'D'}, {0xFEE9, 'D'}, {0xFEED, 'R'}, /* 0645 */
-    {0xFEEF, 'R'}, {0xFEF1, 'D'},                               /* 0649 */
-}; /* U+0640, the tatweel, joins on both sides and keeps its shape */
-
-static char arabic_join(uint32_t cp)
-{
-    return cp >= 0x0621 && cp <= 0x064A ? arabic[cp - 0x0621].join : 0;
-}
-
-/* Lam followed by alef with madda, hamza above, hamza below, or plain: the
- * isolated ligature (the final form follows it), else 0. */
-static uint32_t lam_alef(uint32_t lam, uint32_t alef)
-{
-    if (lam != 0x0644)
+    int space = is_space_cp(cp);
+    if (space && *after_space)
+        return 0; /* white space collapses, as in XML text */
+    if (is_invisible(cp))
         return 0;
-    switch (alef) {
-    case 0x0622: return 0xFEF5;
-    case 0x0623: return 0xFEF7;
-    case 0x0625: return 0xFEF9;
-    case 0x0627: return 0xFEFB;
-    default: return 0;
-    }
-}
-
-/* Gives glyph g code point cp in the Unicode font if that has a glyph for
- * it; returns whether it did. */
-static int reshape(ion_ts *ts, ion_ts_glyph *g, uint32_t cp)
-{
-    ion_ts_glyph u = *g;
-    u.code[0] = (unsigned char)(cp >> 8);
-    u.code[1] = (unsigned char)(cp & 0xFF);
-    double w = glyph_width(ts, &u);
-    if (w < 0)
-        return 0;
-    u.width = (float)w;
-    *g = u;
-    return 1;
-}
-
-/* Contextual forms for the Arabic letters of glyphs [i, t->n), in reading
- * order: a letter joins the one before it when both sides can (marks in
- * between are skipped), and lam-alef pairs become one ligature. */
-static void shape_arabic(ion_ts *ts, ion_ts_text *t, int i)
-{
-    int prev_joins = 0; /* the last letter joins the next one */
-    for (; i < t->n; i++) {
-        ion_ts_glyph *g = &t->g[i];
-        uint32_t cp = glyph_cp(g);
-        if (is_mark(cp))
-            continue;
-        char join = arabic_join(cp);
-        if (!join) {
-            prev_joins = 0;
-            continue;
-        }
-        uint32_t lig = i + 1 < t->n ? lam_alef(cp, glyph_cp(g + 1)) : 0;
-        if (lig && reshape(ts, g, lig + (prev_joins ? 1u : 0u))) {
-            g->flags |= g[1].flags;
-            memmove(g + 1, g + 2, (size_t)(t->n - i - 2) * sizeof *g);
-            t->n--;
-            prev_joins = 0;
-            continue;
-        }
-        int next_joins = 0;
-        for (int k = i + 1; join == 'D' && k < t->n; k++) {
-            uint32_t n = glyph_cp(&t->g[k]);
-            if (!is_mark(n)) {
-                char j = arabic_join(n);
-                next_joins = j == 'D' || j == 'R';
-                break;
-            }
-        }
-        int before = prev_joins && join != 'U';
-        if (arabic[cp - 0x0621].isolated)
-            reshape(ts, g,
-                    arabic[cp - 0x0621].isolated +
-                        (before && next_joins ? 3u
-                         : next_joins         ? 2u
-                         : before             ? 1u
-                                              : 0u));
-        prev_joins = join == 'D';
-    }
-}
-
-static void reverse(ion_ts_glyph *g, int a, int b) /* [a, b) */
-{
-    for (b--; a < b; a++, b--) {
-        ion_ts_glyph x = g[a];
-        g[a] = g[b];
-        g[b] = x;
-    }
-}
-
-/* Reverses, on every line, each maximal run of right-to-left glyphs and the
- * spaces between them, keeping each letter's marks after it. Doing it twice
- * restores the order. */
-static void reorder_lines(ion_ts_text *t)
-{
-    for (int l = 0; l < t->nlines; l++) {
-        int end = t->lines[l].end;
-        for (int i = t->lines[l].start; i < end; i++) {
-            if (!(t->g[i].flags & G_RTL))
-                continue;
-            int last = i; /* the run's last right-to-left glyph */
-            for (int k = i + 1; k < end; k++) {
-                if (t->g[k].flags & G_RTL)
-                    last = k;
-                else if (!(t->g[k].code[0] == ' ' && t->g[k].len == 1))
-                    break;
-            }
-            reverse(t->g, i, last + 1);
-            for (int k = i; k <= last; k++) {
-                int m = k;
-                while (m <= last && is_mark(glyph_cp(&t->g[m])))
-                    m++;
-                if (m > k && m <= last)
-                    reverse(t->g, k, m + 1);
-                k = m;
-            }
-            i = last;
-        }
-    }
-}
-
-/* Puts t's glyphs back in reading order after ion_ts_break laid them out. */
-static void reading_order(ion_ts_text *t)
-{
-    if (t->visual) {
-        reorder_lines(t);
-        t->visual = 0;
-    }
-}
-
-/* g in the Unicode font of its style (bold, else regular), its width
- * measured, when there is one with a glyph for cp; otherwise returns 0 and
- * leaves g as it was. */
-static int unicode_glyph(ion_ts *ts, ion_ts_glyph *g, uint32_t cp, int bold)
-{
-    if (!ts->unicode || cp > 0xFFFF)
-        return 0;
-    ion_ts_glyph u = *g;
-    u.len = 2;
-    for (int f = bold ? ION_FONT_UNICODE_BOLD : ION_FONT_UNICODE;
-         f >= ION_FONT_UNICODE; f--) {
-        u.font = (unsigned char)f;
-        if (reshape(ts, &u, cp)) {
-            *g = u;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Hangul syllables and jamo (Korean breaks lines at spaces only). */
-static int is_hangul(uint32_t cp)
-{
-    return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
-           (cp >= 0xAC00 && cp <= 0xD7A3);
-}
-
-/* Appends one character in the current style. */
-static int put_char(ion_ts *ts, ion_ts_text *t, style *st, uint32_t cp,
-                    ion_error *err)
-{
+    if (reserve((void **)&ts->items, &ts->items_cap, ts->nitems + 1,
+                sizeof *ts->items))
+        return -1;
     double size, rise;
     ion_font font;
     style_metrics(st, &size, &rise, &font);
-    cp = greek_base(cp);
+    item *it = &ts->items[ts->nitems++];
+    it->cp = space ? ' ' : cp;
+    it->size = (float)size;
+    it->rise = (float)rise;
+    it->style = (unsigned char)font;
+    it->kind = space ? K_SPACE : K_STD;
+    *after_space = space;
+    return 0;
+}
 
-    int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
-                cp == '\f' || cp == '\v';
-    if (space && last_is_space(t))
-        return 0; /* white space collapses, as in XML text */
-    if ((cp < 0x20 && !space) || (cp >= 0x7F && cp < 0xA0) || cp == 0xAD ||
-        cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF)
-        return 0; /* controls and invisible characters print nothing */
+static int put_newline(ion_ts *ts, style *st, int *after_space)
+{
+    if (put_item(ts, st, 0x2028, after_space) < 0)
+        return -1;
+    ts->items[ts->nitems - 1].kind = K_NEWLINE;
+    *after_space = 1;
+    return 0;
+}
 
+static int is_bold(int style)
+{
+    return style == ION_FONT_BOLD || style == ION_FONT_BOLD_ITALIC;
+}
+
+/* Chooses each item's font (typeset.h's order), then sets every word with
+ * a DejaVu character in DejaVu, and a mark with its letter. */
+static void choose_fonts(ion_ts *ts)
+{
+    const ion_fontset *fs = ts->fs;
+    for (int i = 0; i < ts->nitems; i++) {
+        item *it = &ts->items[i];
+        uint32_t cp = it->cp;
+        if (it->kind != K_STD)
+            continue;
+        if (cp == 0x2009 || cp == 0x202F || cp == 0xA0)
+            it->kind = K_SPACE;
+        else if (winansi_code(cp) >= 0)
+            it->kind = K_STD;
+        else if (lookup(symbol, sizeof symbol / sizeof *symbol, cp) >= 0)
+            it->kind = K_SYMBOL;
+        else if (fs && ion_fontset_is_cjk(cp) && ion_fontset_has(fs, ION_EMB_CJK, cp))
+            it->kind = K_CJK;
+        else if (fs && ion_fontset_has(fs, ION_EMB_SANS, cp))
+            it->kind = K_SANS;
+        else if (fs && ion_fontset_has(fs, ION_EMB_CJK, cp))
+            it->kind = K_CJK;
+        else
+            it->kind = K_MISSING;
+    }
+    if (!fs)
+        return;
+    for (int i = 0; i < ts->nitems;) {
+        int j = i, sans = 0;
+        while (j < ts->nitems && ts->items[j].kind != K_SPACE &&
+               ts->items[j].kind != K_NEWLINE)
+            sans |= ts->items[j++].kind == K_SANS;
+        for (int k = i; sans && k < j; k++) {
+            item *it = &ts->items[k];
+            if ((it->kind == K_STD || it->kind == K_SYMBOL) &&
+                ion_fontset_has(fs, ION_EMB_SANS, it->cp))
+                it->kind = K_SANS;
+        }
+        for (int k = i + 1; k < j; k++) { /* a mark goes with its letter */
+            item *it = &ts->items[k];
+            if (is_mark(it->cp) && ts->items[k - 1].kind == K_CJK &&
+                ion_fontset_has(fs, ION_EMB_CJK, it->cp))
+                it->kind = K_CJK;
+        }
+        i = j > i ? j : i + 1;
+    }
+}
+
+/* Room for n characters in each of the bidi arrays. */
+static int bidi_reserve(ion_ts *ts, int n)
+{
+    if (n <= ts->bidi_cap)
+        return 0;
+    int cap = n < 64 ? 64 : 2 * n;
+    uint32_t *cps = realloc(ts->cps, (size_t)cap * sizeof *cps);
+    if (cps)
+        ts->cps = cps;
+    FriBidiCharType *types = realloc(ts->types, (size_t)cap * sizeof *types);
+    if (types)
+        ts->types = types;
+    FriBidiBracketType *br = realloc(ts->brackets, (size_t)cap * sizeof *br);
+    if (br)
+        ts->brackets = br;
+    FriBidiLevel *lv = realloc(ts->levels, (size_t)cap * sizeof *lv);
+    if (lv)
+        ts->levels = lv;
+    FriBidiStrIndex *map = realloc(ts->map, (size_t)cap * sizeof *map);
+    if (map)
+        ts->map = map;
+    if (!cps || !types || !br || !lv || !map)
+        return -1;
+    ts->bidi_cap = cap;
+    return 0;
+}
+
+/* The items' embedding levels (ts->levels), by FriBidi; all 0 (left to
+ * right) when no character is right to left. */
+static int bidi_levels(ion_ts *ts)
+{
+    int n = ts->nitems;
+    if (bidi_reserve(ts, n) < 0)
+        return -1;
+    int rtl = 0;
+    for (int i = 0; i < n; i++) {
+        ts->cps[i] = ts->items[i].cp;
+        ts->types[i] = fribidi_get_bidi_type(ts->cps[i]);
+        rtl |= FRIBIDI_IS_RTL(ts->types[i]) || FRIBIDI_IS_EXPLICIT(ts->types[i]);
+    }
+    if (!rtl) {
+        memset(ts->levels, 0, (size_t)n * sizeof *ts->levels);
+        return 0;
+    }
+    fribidi_get_bracket_types(ts->cps, n, ts->types, ts->brackets);
+    FriBidiParType dir = FRIBIDI_PAR_LTR;
+    return fribidi_get_par_embedding_levels_ex(ts->types, ts->brackets, n, &dir,
+                                               ts->levels)
+               ? 0
+               : -1;
+}
+
+/* One glyph of a standard font (or a space, or '?') for item it. */
+static int std_glyph(ion_ts *ts, ion_ts_text *t, const item *it, int level,
+                     ion_error *err)
+{
     ion_ts_glyph *g = push(t, err);
     if (!g)
         return -1;
-    g->size = (float)size;
-    g->rise = (float)rise;
-    g->font = (unsigned char)font;
+    g->size = it->size;
+    g->rise = it->rise;
+    g->font = it->style;
     g->len = 1;
-    int code, bold = font == ION_FONT_BOLD || font == ION_FONT_BOLD_ITALIC;
-    if (space) {
+    g->cp = it->cp;
+    g->level = (unsigned char)level;
+    switch (it->kind) {
+    case K_NEWLINE:
+        g->len = 0;
+        g->cp = 0;
+        g->flags = ION_TS_G_NEWLINE;
+        return 0;
+    case K_SPACE:
         g->code[0] = ' ';
-        g->flags = ION_TS_G_SPACE | ION_TS_G_BREAK;
-    } else if (cp == 0x2009 || cp == 0x202F || cp == 0x00A0) {
-        g->code[0] = ' '; /* no break flag: keeps "94.1 mV" together */
-        if (cp != 0x00A0)
-            g->size = (float)(size * THIN_SCALE);
-    } else if ((code = winansi_code(cp)) >= 0) {
-        g->code[0] = (unsigned char)code;
-    } else if ((code = lookup(symbol, sizeof symbol / sizeof *symbol, cp)) >=
-               0) {
+        if (it->cp == ' ')
+            g->flags = ION_TS_G_SPACE | ION_TS_G_BREAK;
+        else if (it->cp != 0xA0) /* no break: keeps "94.1 mV" together */
+            g->size = (float)(it->size * THIN_SCALE);
+        break;
+    case K_SYMBOL:
         g->font = ION_FONT_SYMBOL;
-        g->code[0] = (unsigned char)code;
-    } else if (cid_code(ts->gbk, cp, g->code) == 0) {
-        g->font = (unsigned char)(ION_FONT_CJK + bold);
-        g->len = 2;
-    } else if (is_hangul(cp) && cid_code(ts->euckr, cp, g->code) == 0) {
-        g->font = (unsigned char)(ION_FONT_KR + bold);
-        g->len = 2;
-    } else if (!unicode_glyph(ts, g, cp, bold)) {
+        g->code[0] = (unsigned char)lookup(symbol, sizeof symbol / sizeof *symbol, it->cp);
+        break;
+    case K_STD:
+        g->code[0] = (unsigned char)winansi_code(it->cp);
+        break;
+    default:
         g->code[0] = '?';
     }
-    if (!is_unicode_font(g->font))
-        g->width = (float)glyph_width(ts, g);
-    if (is_rtl(cp))
-        g->flags |= G_RTL;
-
-    /* Break opportunities. */
-    ion_ts_glyph *prev = t->n > 1 ? g - 1 : NULL;
-    int cjk = g->font == ION_FONT_CJK || g->font == ION_FONT_CJK_BOLD;
-    if (is_closing(cp))
-        g->flags |= ION_TS_G_NOBREAK;
-    if (is_opening(cp))
-        g->flags |= G_OPENER;
-    else if (cjk || cp == '/')
-        g->flags |= ION_TS_G_BREAK;
-    if (prev && cjk && !(prev->flags & G_OPENER))
-        prev->flags |= ION_TS_G_BREAK; /* Latin followed by Chinese */
-    if (prev && st->prev_cp == '-' && is_letter(st->prev2_cp) &&
-        is_letter(cp))
-        prev->flags |= ION_TS_G_BREAK; /* "Na-K" may break after '-' */
-    st->prev2_cp = st->prev_cp;
-    st->prev_cp = cp;
+    g->width = (float)glyph_width(ts, g);
     return 0;
 }
 
-/* A forced line break: a zero-width marker glyph in the current style. */
-static int put_newline(ion_ts_text *t, style *st, ion_error *err)
+/* Items [a, b), one run of an embedded font, shaped into glyphs. */
+static int shaped_glyphs(ion_ts *ts, ion_ts_text *t, int a, int b,
+                         ion_error *err)
 {
-    if (t->n == 0)
-        return 0;
-    ion_ts_glyph *g = push(t, err);
-    if (!g)
-        return -1;
-    double size, rise;
-    ion_font font;
-    style_metrics(st, &size, &rise, &font);
-    g->size = (float)size;
-    g->rise = (float)rise;
-    g->font = (unsigned char)font;
-    g->flags = ION_TS_G_NEWLINE;
+    const item *it = &ts->items[a];
+    int bold = is_bold(it->style), rtl = ts->levels[a] & 1;
+    ion_emb emb = ION_EMB_CJK;
+    ion_font font = bold ? ION_FONT_CJK_BOLD : ION_FONT_CJK;
+    if (it->kind == K_SANS) {
+        int has_bold = bold && ion_fontset_font(ts->fs, ION_EMB_SANS_BOLD);
+        emb = has_bold ? ION_EMB_SANS_BOLD : ION_EMB_SANS;
+        font = has_bold ? ION_FONT_SANS_BOLD : ION_FONT_SANS;
+    }
+    int n = ion_fontset_shape(ts->fs, emb, ts->cps + a, b - a, rtl,
+                              &ts->shaped, &ts->shaped_cap);
+    if (n < 0)
+        return ion_fail(err, NULL, 0, "out of memory");
+    for (int k = 0; k < n; k++) {
+        const ion_shaped *s = &ts->shaped[k];
+        ion_ts_glyph *g = push(t, err);
+        if (!g)
+            return -1;
+        double em = it->size / 1000.0;
+        g->size = it->size;
+        g->rise = (float)(it->rise + s->yoff * em);
+        g->width = (float)(s->advance * em);
+        g->xoff = (float)(s->xoff * em);
+        g->font = (unsigned char)font;
+        g->len = 2;
+        g->code[0] = (unsigned char)(s->gid >> 8);
+        g->code[1] = (unsigned char)(s->gid & 0xFF);
+        g->cp = s->first >= 0 ? ts->cps[a + s->first] : 0;
+        g->level = ts->levels[a];
+    }
     return 0;
 }
 
+static int same_run(const item *x, const item *y, FriBidiLevel lx,
+                    FriBidiLevel ly)
+{
+    return x->kind == y->kind && x->size == y->size && x->rise == y->rise &&
+           is_bold(x->style) == is_bold(y->style) && lx == ly;
+}
+
+/* Line-breaking flags of glyphs [n0, t->n). */
+static void break_flags(ion_ts_text *t, int n0)
+{
+    uint32_t prev_cp = 0, prev2_cp = 0;
+    for (int i = n0; i < t->n; i++) {
+        ion_ts_glyph *g = &t->g[i];
+        if (g->flags & (ION_TS_G_SPACE | ION_TS_G_NEWLINE)) {
+            prev2_cp = prev_cp;
+            prev_cp = ' ';
+            continue;
+        }
+        uint32_t cp = g->cp;
+        if (cp == 0) { /* inside a cluster */
+            g->flags |= ION_TS_G_NOBREAK;
+            continue;
+        }
+        ion_ts_glyph *prev = i > 0 ? g - 1 : NULL;
+        int cjk = ion_fontset_is_cjk(cp);
+        if (is_closing(cp))
+            g->flags |= ION_TS_G_NOBREAK;
+        if (is_opening(cp))
+            g->flags |= G_OPENER;
+        else if (cjk || cp == '/')
+            g->flags |= ION_TS_G_BREAK;
+        if (prev && cjk && !(prev->flags & G_OPENER))
+            prev->flags |= ION_TS_G_BREAK; /* Latin followed by Chinese */
+        if (prev && prev_cp == '-' && is_letter(prev2_cp) && is_letter(cp))
+            prev->flags |= ION_TS_G_BREAK; /* "Na-K" may break after '-' */
+        prev2_cp = prev_cp;
+        prev_cp = cp;
+    }
+}
+
+/* The items as glyphs appended to t. */
+static int items_to_glyphs(ion_ts *ts, ion_ts_text *t, ion_error *err)
+{
+    choose_fonts(ts);
+    if (bidi_levels(ts) < 0)
+        return ion_fail(err, NULL, 0, "out of memory");
+    int n0 = t->n;
+    for (int i = 0; i < ts->nitems;) {
+        const item *it = &ts->items[i];
+        int j = i + 1;
+        if (it->kind == K_CJK || it->kind == K_SANS) {
+            while (j < ts->nitems && same_run(it, &ts->items[j], ts->levels[i], ts->levels[j]))
+                j++;
+            if (shaped_glyphs(ts, t, i, j, err) < 0)
+                return -1;
+        } else if (std_glyph(ts, t, it, ts->levels[i], err) < 0) {
+            return -1;
+        }
+        i = j;
+    }
+    break_flags(t, n0);
+    return 0;
+}
 /* ---- markup tokens --------------------------------------------------- */
 
 typedef enum {
@@ -723,11 +718,93 @@ static void next_token(const char *s, size_t n, int markup, token *tok)
     tok->len += !tok->len;
 }
 
-static int put_literal(ion_ts *ts, ion_ts_text *t, style *st, const char *s,
-                       size_t n, ion_error *err)
+/* ---- visual order ---------------------------------------------------- */
+
+/* Puts each line of t in visual order by FriBidi's reordering of the
+ * glyphs' levels; a line all left to right stays as it is. */
+static int visual_order(ion_ts *ts, ion_ts_text *t)
+{
+    for (int l = 0; l < t->nlines; l++) {
+        int a = t->lines[l].start, n = t->lines[l].end - a, rtl = 0;
+        for (int k = a; k < a + n; k++)
+            rtl |= t->g[k].level != 0;
+        if (!rtl)
+            continue;
+        if (bidi_reserve(ts, n) < 0 ||
+            reserve((void **)&ts->tmp, &ts->tmp_cap, n, sizeof *ts->tmp))
+            return -1;
+        for (int k = 0; k < n; k++) {
+            const ion_ts_glyph *g = &t->g[a + k];
+            /* a cluster's other glyphs are marks of its letter */
+            ts->types[k] = g->cp ? fribidi_get_bidi_type(g->cp) : FRIBIDI_TYPE_NSM;
+            ts->levels[k] = (FriBidiLevel)g->level;
+            ts->map[k] = k;
+        }
+        if (!fribidi_reorder_line(0, ts->types, n, 0, FRIBIDI_PAR_LTR, ts->levels,
+                                  NULL, ts->map))
+            return -1;
+        for (int k = 0; k < n; k++)
+            ts->tmp[k] = t->g[a + ts->map[k]];
+        memcpy(t->g + a, ts->tmp, (size_t)n * sizeof *ts->tmp);
+    }
+    return 0;
+}
+
+/* Puts t's glyphs back in reading order after ion_ts_break laid them out. */
+static void reading_order(ion_ts *ts, ion_ts_text *t)
+{
+    for (int l = 0; l < t->nlines; l++) {
+        int a = t->lines[l].start, b = t->lines[l].end, moved = 0;
+        for (int k = a; k < b; k++)
+            moved |= t->g[k].li != k;
+        if (!moved || reserve((void **)&ts->tmp, &ts->tmp_cap, b - a, sizeof *ts->tmp))
+            continue; /* (without memory the order stays visual) */
+        for (int k = a; k < b; k++)
+            ts->tmp[t->g[k].li - a] = t->g[k];
+        memcpy(t->g + a, ts->tmp, (size_t)(b - a) * sizeof *ts->tmp);
+    }
+}
+
+/* ---- appending ------------------------------------------------------- */
+
+/* Each character of a text, as the typesetter reads it: fn(ctx, cp). */
+static int each_char(const char *utf8, int markup, int (*fn)(void *, uint32_t),
+                     void *ctx)
+{
+    size_t n = strlen(utf8);
+    for (const char *p = utf8; n > 0;) {
+        token tok;
+        next_token(p, n, markup, &tok);
+        int rc = 0;
+        if (tok.kind == TOK_CLOSE || tok.kind == TOK_OPEN || tok.kind == TOK_BAD_TAG) {
+            for (size_t i = 0; i < tok.len && !rc; i++)
+                rc = fn(ctx, (unsigned char)p[i]);
+        } else if (tok.kind != TOK_BR) {
+            rc = fn(ctx, tok.kind == TOK_BAD_UTF8 ? '?' : tok.cp);
+        }
+        if (rc)
+            return -1;
+        p += tok.len;
+        n -= tok.len;
+    }
+    return 0;
+}
+
+static int collect_one(void *ctx, uint32_t cp)
+{
+    return ion_fontset_add(ctx, cp, standard(cp));
+}
+
+int ion_ts_collect(ion_fontset *fs, const char *utf8, int markup)
+{
+    return utf8 ? each_char(utf8, markup, collect_one, fs) : 0;
+}
+
+static int put_literal(ion_ts *ts, style *st, const char *s, size_t n,
+                       int *after_space)
 {
     for (size_t i = 0; i < n; i++)
-        if (put_char(ts, t, st, (unsigned char)s[i], err) < 0)
+        if (put_item(ts, st, (unsigned char)s[i], after_space) < 0)
             return -1;
     return 0;
 }
@@ -737,10 +814,12 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
 {
     if (!utf8)
         return 0;
-    reading_order(t);
-    int n0 = t->n;
+    reading_order(ts, t);
+    t->nlines = 0;
+    ts->nitems = 0;
     style st = {.base = size, .flags = flags};
     int markup = (flags & ION_TS_MARKUP) != 0;
+    int after_space = t->n == 0 || (t->g[t->n - 1].flags & (ION_TS_G_SPACE | ION_TS_G_NEWLINE));
     size_t n = strlen(utf8);
     for (const char *p = utf8; n > 0;) {
         token tok;
@@ -752,7 +831,7 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
                 st.stack[st.depth++] = (unsigned char)tok.tag;
                 st.known = 0;
             } else {
-                rc = put_literal(ts, t, &st, p, tok.len, err);
+                rc = put_literal(ts, &st, p, tok.len, &after_space);
             }
             break;
         case TOK_CLOSE:
@@ -760,28 +839,26 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
                 st.depth--;
                 st.known = 0;
             } else {
-                rc = put_literal(ts, t, &st, p, tok.len, err);
+                rc = put_literal(ts, &st, p, tok.len, &after_space);
             }
             break;
         case TOK_BR:
-            rc = put_newline(t, &st, err);
+            if (t->n > 0 || ts->nitems > 0)
+                rc = put_newline(ts, &st, &after_space);
             break;
         case TOK_BAD_UTF8:
-            rc = put_char(ts, t, &st, '?', err);
+            rc = put_item(ts, &st, '?', &after_space);
             break;
         default:
-            rc = put_char(ts, t, &st, tok.cp, err);
+            rc = put_item(ts, &st, tok.cp, &after_space);
         }
         if (rc < 0)
-            return -1;
+            return ion_fail(err, NULL, 0, "out of memory");
         p += tok.len;
         n -= tok.len;
     }
-    if (ts->unicode)
-        shape_arabic(ts, t, n0);
-    return 0;
+    return items_to_glyphs(ts, t, err);
 }
-
 int ion_ts_markup_check(const char *markup, ion_error *err)
 {
     int stack[MAX_DEPTH], depth = 0;
@@ -829,7 +906,6 @@ int ion_ts_markup_check(const char *markup, ion_error *err)
                         names[stack[depth - 1]]);
     return 0;
 }
-
 /* ---- lines ----------------------------------------------------------- */
 
 double ion_ts_width(const ion_ts_text *t)
@@ -889,6 +965,9 @@ static void ellipsize(ion_ts *ts, ion_ts_text *t, double width)
            ((t->g[e - 1].flags & ION_TS_G_SPACE) ||
             range_width(t, l->start, e) + ell.width > width))
         e--;
+    ell.li = e;
+    ell.cp = 0x2026;
+    ell.xoff = 0;
     t->g[e] = ell;
     l->end = e + 1;
     l->width = range_width(t, l->start, l->end);
@@ -897,7 +976,7 @@ static void ellipsize(ion_ts *ts, ion_ts_text *t, double width)
 int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
                  ion_error *err)
 {
-    reading_order(t);
+    reading_order(ts, t);
     t->nlines = 0;
     int i = 0;
     while (i < t->n) {
@@ -930,8 +1009,8 @@ int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
         t->nlines = max_lines;
         ellipsize(ts, t, width);
     }
-    reorder_lines(t);
-    t->visual = 1;
+    if (visual_order(ts, t) < 0)
+        return ion_fail(err, NULL, 0, "out of memory");
     return 0;
 }
 

@@ -1,25 +1,27 @@
-/* Inline typesetting: markup or plain UTF-8 -> positioned glyphs in the PDF
- * standard fonts -> lines of a given width.
+/* Inline typesetting: markup or plain UTF-8 -> positioned glyphs -> lines
+ * of a given width.
  *
  * Knows nothing of libharu: the caller passes a callback that measures
- * encoded bytes in a font, so this module is testable on its own.
+ * encoded bytes in the standard fonts, so this module is testable on its
+ * own; the other fonts are shaped by HarfBuzz through a fontset
+ * (fontset.h).
  *
  * Each character goes to the first font that has it:
  *  1. Helvetica (regular, bold, oblique, bold-oblique) in WinAnsi encoding:
  *     ASCII, Latin-1, and the WinAnsi extras (– — ‘ ’ “ ” • … € ™ ...);
  *  2. Symbol: Greek letters, the true minus U+2212, ≤ ≥ ≈ ≠ ∞ → ...;
- *  3. a CJK CID font (SimSun, SimHei for bold) in GBK-EUC-H: everything
- *     iconv can convert to a two-byte GBK code (Chinese, kana, Cyrillic, ...);
- *  4. Hangul (syllables and jamo): a Korean CID font (Dotum, Dotum,Bold)
- *     in KSC-EUC-H, the character's two-byte EUC-KR code from iconv;
- *  5. when the typesetter was made with Unicode fonts (the renderer uses
- *     DejaVu Sans, and DejaVu Sans Bold for bold, when installed): any other
- *     character of the Basic Multilingual Plane the font has a glyph for
- *     (Arabic, Hebrew, Armenian, Georgian, Latin Extended such as
- *     Vietnamese, IPA, ...), encoded as its code point in two bytes, big
- *     endian (what libharu's UTF-8 encoder writes for a TrueType font: the
- *     CID is the code point);
- *  6. otherwise '?' in Helvetica (emoji, ...): the line survives.
+ *  3. CJK ideographs, kana, Hangul, CJK punctuation: the fontset's CJK font
+ *     (WenQuanYi Micro Hei; bold is drawn with a stroke, ION_FONT_CJK_BOLD);
+ *  4. anything else the fontset's DejaVu Sans (or Sans Bold) has: Greek
+ *     with accents, Cyrillic, Vietnamese, Hebrew, Arabic, ...; then the
+ *     CJK font for what only it has;
+ *  5. otherwise '?' in Helvetica (emoji, ...): the line survives.
+ * A word (text between spaces) with a character of step 4 is set in DejaVu
+ * as a whole, so that "Nguyễn" or "Σοφία" do not mix fonts; a combining mark
+ * goes with its letter. Runs of one embedded font are shaped by HarfBuzz:
+ * glyphs are glyph ids of the fontset's subset (two bytes, big endian, for
+ * the PDF's Identity-H encoding), with HarfBuzz's advances and mark
+ * offsets, Arabic joining forms and ligatures.
  * U+2009 and U+202F (thin spaces) print as a narrow non-breaking space;
  * U+00A0 as a normal non-breaking space.
  *
@@ -33,13 +35,10 @@
  * as '?'. ion_ts_markup_check reports the first such problem for callers
  * that want to reject it instead (an importer).
  *
- * Right-to-left text, enough for names (no full bidi algorithm): Arabic
- * letters take their contextual presentation forms (U+FE70-U+FEFC:
- * isolated, initial, medial, final, and the lam-alef ligatures) when set in
- * the Unicode font, and on each line every maximal run of right-to-left
- * characters (Arabic, Hebrew) together with the spaces between them is laid
- * out in reverse, visual order; combining marks stay after their base
- * letter. Everything else keeps its order.
+ * Direction: FriBidi's Unicode bidi algorithm gives each character of an
+ * appended text its embedding level (paragraph left to right); HarfBuzz
+ * shapes right-to-left runs as such, and ion_ts_break puts each line in
+ * visual order (FriBidi's line reordering).
  *
  * Lines break at spaces, between CJK characters (not before closing or after
  * opening CJK punctuation), after '/' and after a hyphen between letters;
@@ -48,8 +47,10 @@
 #define ION_TYPESET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
+#include "fontset.h"
 
 typedef enum {
     ION_FONT_REGULAR = 0, /* Helvetica, WinAnsiEncoding */
@@ -57,18 +58,15 @@ typedef enum {
     ION_FONT_ITALIC,      /* Helvetica-Oblique */
     ION_FONT_BOLD_ITALIC, /* Helvetica-BoldOblique */
     ION_FONT_SYMBOL,      /* Symbol, its built-in encoding */
-    ION_FONT_CJK,         /* SimSun, GBK-EUC-H */
-    ION_FONT_CJK_BOLD,    /* SimHei, GBK-EUC-H */
-    ION_FONT_KR,          /* Dotum, KSC-EUC-H */
-    ION_FONT_KR_BOLD,     /* Dotum,Bold */
-    ION_FONT_UNICODE,     /* DejaVu Sans, UTF-8: two-byte code points */
-    ION_FONT_UNICODE_BOLD, /* DejaVu Sans Bold, the same */
+    ION_FONT_CJK,         /* the fontset's CJK font: glyph ids */
+    ION_FONT_CJK_BOLD,    /* the same font, drawn bold with a stroke */
+    ION_FONT_SANS,        /* DejaVu Sans: glyph ids */
+    ION_FONT_SANS_BOLD,   /* DejaVu Sans Bold: glyph ids */
     ION_FONT_COUNT
 } ion_font;
 
-/* Width of `len` encoded bytes in `font`, in 1/1000 of the font size. For
- * the Unicode fonts (one glyph: its code point, big endian) a negative width
- * means the font has no glyph for it (bold then falls back on regular). */
+/* Width of `len` encoded bytes in standard font `font` (Helvetica, Symbol),
+ * in 1/1000 of the font size. */
 typedef double (*ion_ts_measure_fn)(void *ctx, ion_font font,
                                     const unsigned char *bytes, size_t len);
 
@@ -76,11 +74,17 @@ typedef double (*ion_ts_measure_fn)(void *ctx, ion_font font,
 typedef struct {
     float width;          /* advance in points */
     float size;           /* font size in points */
-    float rise;           /* baseline shift in points: > 0 up (sup), < 0 down */
+    float rise;           /* baseline shift in points: > 0 up (sup), < 0 down;
+                           * a mark's vertical offset included */
+    float xoff;           /* drawn this far right of its pen position */
+    uint32_t cp;          /* the first character of its cluster; 0 for the
+                           * cluster's other glyphs */
+    int li;               /* its index in reading order (ion_ts_break) */
     unsigned char font;   /* ion_font */
     unsigned char len;    /* encoded bytes: 1 or 2; 0 marks a forced break */
     unsigned char code[2];
     unsigned char flags;  /* ION_TS_G_* */
+    unsigned char level;  /* bidi embedding level: odd is right to left */
 } ion_ts_glyph;
 
 enum {
@@ -111,19 +115,23 @@ typedef struct {
     int n, cap;
     ion_ts_line *lines;
     int nlines, lcap;
-    int visual; /* the lines' right-to-left runs are in visual order */
 } ion_ts_text;
 
 void ion_ts_text_init(ion_ts_text *t);
 void ion_ts_text_clear(ion_ts_text *t);
 void ion_ts_text_release(ion_ts_text *t);
 
-/* A typesetter: the measuring callback, iconv handles and width caches.
- * `ctx` is passed to `measure` and must outlive the typesetter. With
- * unicode_font 0, the Unicode fonts are never chosen (nor measured). */
+/* A typesetter: the measuring callback, width caches and the fontset (a
+ * sealed one, or NULL: no embedded fonts, their characters print '?';
+ * the typesetter holds a reference). `ctx` is passed to `measure` and must
+ * outlive the typesetter. */
 typedef struct ion_ts ion_ts;
-ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, int unicode_font,
+ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, ion_fontset *fs,
                    ion_error *err);
+
+/* Adds the characters of a text to an unsealed fontset, each marked with
+ * whether the standard fonts draw it. 0, or -1 when out of memory. */
+int ion_ts_collect(ion_fontset *fs, const char *utf8, int markup);
 void ion_ts_free(ion_ts *ts);
 
 /* Style flags for ion_ts_append. */
@@ -144,8 +152,8 @@ double ion_ts_width(const ion_ts_text *t);
 /* Breaks t into lines of at most `width` points (a glyph wider than the line
  * still gets a line of its own). With max_lines > 0, text beyond that many
  * lines is cut and the last line ends in "…". Fills t->lines / t->nlines,
- * and puts each line's right-to-left runs in visual order (t->visual; a
- * second break, or an append, restores the logical order first). */
+ * and puts each line in visual order (the glyphs' li keep reading order; a
+ * second break, or an append, restores it first). */
 int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
                  ion_error *err);
 

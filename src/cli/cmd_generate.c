@@ -10,7 +10,7 @@
 #include "outfile.h"
 
 static const char usage[] =
-    "usage: ionsheet generate NAME [--course C] [--student ID]... [--out DIR] [--lang en|zh] [--no-pdf]\n"
+    "usage: ionsheet generate NAME [--course C] [--student ID]... [--out DIR] [--lang en|zh] [--paper a4|letter] [--no-pdf]\n"
     "\n"
     "Generates worksheet NAME for every student of its course (or those named):\n"
     "stores the instances in the database and writes, under DIR (default out/NAME/):\n"
@@ -21,7 +21,8 @@ static const char usage[] =
     "  answers/ID.txt   a blank answer file per student\n"
     "Naming students writes their own files; key.xml, class.pdf and solutions.pdf\n"
     "always hold every student generated so far for NAME.\n"
-    "--lang zh typesets the Chinese texts; --no-pdf writes only the key and the answer files.\n"
+    "--lang zh typesets the Chinese texts; --paper letter prints on US Letter (default A4);\n"
+    "--no-pdf writes only the key and the answer files.\n"
     "--course C says which course's NAME when several courses have one.\n";
 
 /* A progress bar on stderr, redrawn every 64 students. */
@@ -51,6 +52,7 @@ static int parse(int argc, char **argv, ion_cli *cli, ion_generate_opts *o, cons
             students[o->nstudents++] = value;
         else if (!got && (got = cli_option(argc, argv, &i, "--out", &o->dir)) == 0 &&
                  (got = cli_option(argc, argv, &i, "--course", &o->course)) == 0 &&
+                 (got = cli_option(argc, argv, &i, "--paper", &o->paper)) == 0 &&
                  (got = cli_option(argc, argv, &i, "--lang", &cli->lang)) == 0) {
             if (o->worksheet || argv[i][0] == '-') {
                 cli_msg(NULL, 0, "generate: unexpected argument '%s'", argv[i]);
@@ -67,6 +69,10 @@ static int parse(int argc, char **argv, ion_cli *cli, ion_generate_opts *o, cons
     }
     if (strcmp(cli->lang, "en") && strcmp(cli->lang, "zh")) {
         cli_msg(NULL, 0, "generate: unknown language '%s' (en or zh)", cli->lang);
+        return EXIT_USAGE;
+    }
+    if (o->paper && strcmp(o->paper, "a4") && strcmp(o->paper, "letter")) {
+        cli_msg(NULL, 0, "generate: unknown paper '%s' (a4 or letter)", o->paper);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -87,7 +93,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         return EXIT_OK;
     int bar_open = 0;
     const char **students = calloc((size_t)argc, sizeof *students);
-    ion_generate_opts o = {NULL, NULL, students, 0, NULL, NULL, 1, NULL, &bar_open};
+    ion_generate_opts o = {NULL, NULL, students, 0, NULL, NULL, 1, NULL, &bar_open, NULL};
     char *dir = NULL;
     int rc = students ? parse(argc, argv, cli, &o, students) : EXIT_IO;
     ion_bank *b = rc ? NULL : cli_open_bank(cli, 0);

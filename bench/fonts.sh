@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Fonts benchmark (issue 15): the same 5-problem worksheet as generate.sh for
+# a class of BENCH_FONTS_CLASS (1,000) in English with Latin names and in
+# Chinese (--lang zh) with Chinese names, every PDF written. Reports CPU ms
+# per student, peak memory, the size of one student's worksheet and of
+# class.pdf. IONSHEET_BIN times another build; files live under $TMPDIR.
+set -eu
+cd "$(dirname "$0")/.."
+root=$PWD
+ion=${IONSHEET_BIN:-$root/ionsheet}
+n=${BENCH_FONTS_CLASS:-1000}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# Chinese names from a fixed pool of surnames and given names.
+python3 - "$n" >"$tmp/zh.csv" <<'PY'
+import sys
+n = int(sys.argv[1])
+sur = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+giv = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌鹏辉宇浩然子轩梓涵一诺欣怡思远俊杰晨曦雨桐"
+print("id,name")
+for i in range(n):
+    print("s%05d,%s%s%s" % (i, sur[i % len(sur)], giv[(i * 7) % len(giv)], giv[(i * 13 + 5) % len(giv)] if i % 3 else ""))
+PY
+{ echo "id,name"; for i in $(seq -w 1 "$n"); do echo "s$i,Student $i"; done; } >"$tmp/en.csv"
+printf '%-6s %8s %9s %12s %10s %12s %12s\n' lang students cpu_s ms_per_sheet peak_MiB sheet_KiB class_KiB
+for lang in en zh; do
+    db="$tmp/$lang.db"
+    "$ion" --db "$db" --quiet init
+    "$ion" --db "$db" --quiet roster import "$tmp/$lang.csv" --course C
+    "$ion" --db "$db" --quiet worksheet create w --course C \
+        --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl
+    out="$tmp/out-$lang"
+    /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
+        "$ion" --db "$db" --quiet generate w --out "$out" --lang "$lang"
+    read -r wall user sys kb <"$tmp/time"
+    sheet=$(ls "$out/students" | head -n 1)
+    awk -v l="$lang" -v n="$n" -v u="$user" -v s="$sys" -v kb="$kb" \
+        -v one="$(stat -c %s "$out/students/$sheet")" -v cls="$(stat -c %s "$out/class.pdf")" 'BEGIN {
+        printf "%-6s %8d %9.2f %12.3f %10.1f %12.1f %12.1f\n", l, n, u + s, 1000 * (u + s) / n, kb / 1024, one / 1024, cls / 1024 }'
+done

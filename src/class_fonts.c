@@ -1,0 +1,63 @@
+#include "class_fonts.h"
+
+#include "instance.h"
+#include "typeset.h"
+
+/* What numbers, signs and quantities are written with (numfmt.c,
+ * sheet_build.c): digits, signs, exponents, spaces. */
+static const char number_chars[] =
+    "0123456789+-.,eE%()\u2212\u00d7\u00b7\u2009\u202f\u00a0"
+    "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b";
+
+static int add_name(const ion_bank_student *s, void *ctx)
+{
+    return ion_ts_collect(ctx, s->name, 0) || ion_ts_collect(ctx, s->id, 0);
+}
+
+static int add_template(ion_fontset *fs, const ion_template *tp, const char *lang)
+{
+    int bad = 0;
+#define MARKUP(x) (bad |= ion_ts_collect(fs, ion_i18n_get(&(x), lang), 1))
+    MARKUP(tp->title), MARKUP(tp->text), MARKUP(tp->hint), MARKUP(tp->solution);
+    for (size_t i = 0; i < tp->nvars; i++)
+        bad |= ion_ts_collect(fs, ion_unit_label(tp->vars[i].unit), 1);
+    for (size_t j = 0; j < tp->nparts; j++) {
+        const ion_part *pt = &tp->parts[j];
+        MARKUP(pt->text);
+        bad |= ion_ts_collect(fs, ion_unit_label(pt->unit), 1);
+        for (size_t k = 0; k < pt->nchoices; k++)
+            bad |= ion_ts_collect(fs, pt->choices[k], 0);
+        for (size_t k = 0; k < pt->noptions; k++)
+            MARKUP(pt->options[k].text);
+    }
+#undef MARKUP
+    return bad;
+}
+
+ion_fontset *ion_class_fonts(ion_bank *b, const ion_worksheet *w,
+                             const ion_tmpl *t, ion_error *err)
+{
+    ion_fontset *fs = ion_fontset_new(err);
+    if (!fs)
+        return NULL;
+    const char *lang = ion_tmpl_lang(t);
+    int bad = ion_ts_collect(fs, number_chars, 0);
+    for (int i = 0; ion_tmpl_str_at(t, i); i++)
+        bad |= ion_ts_collect(fs, ion_tmpl_str_at(t, i), 1);
+    bad |= ion_ts_collect(fs, w->ws.title, 0) || ion_ts_collect(fs, w->ws.course, 0) ||
+           ion_ts_collect(fs, w->ws.due, 0);
+    for (size_t i = 0; i < w->ws.n; i++)
+        bad |= add_template(fs, w->templates[i], lang);
+    int listed = bad ? 0 : ion_bank_student_list(b, w->ws.course, 1, add_name, fs, err);
+    if (bad || listed) {
+        if (bad || listed > 0)
+            ion_fail(err, NULL, 0, "out of memory");
+        ion_fontset_free(fs);
+        return NULL;
+    }
+    if (ion_fontset_seal(fs, err)) {
+        ion_fontset_free(fs);
+        return NULL;
+    }
+    return fs;
+}
