@@ -198,18 +198,13 @@ ion_ts *ion_pdf_typesetter(ion_pdf *p, ion_error *err)
     return p->ts;
 }
 
-/* Every character a sheet (and the template's strings) may print, in a
- * new sealed fontset. */
-static ion_fontset *sheet_fonts(const ion_pdf *p, const ion_sheet *s, ion_error *err)
+int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_sheet *s)
 {
-    ion_fontset *fs = ion_fontset_new(err);
-    if (!fs)
-        return NULL;
     int bad = 0;
 #define PLAIN(x) (bad |= ion_ts_collect(fs, (x), 0))
 #define MARKUP(x) (bad |= ion_ts_collect(fs, (x), 1))
-    for (int i = 0; ion_tmpl_str_at(p->t, i); i++)
-        MARKUP(ion_tmpl_str_at(p->t, i));
+    for (int i = 0; ion_tmpl_str_at(t, i); i++)
+        MARKUP(ion_tmpl_str_at(t, i));
     PLAIN(s->course), PLAIN(s->title), PLAIN(s->due);
     PLAIN(s->student_name), PLAIN(s->student_id);
     for (int i = 0; i < s->nproblems; i++) {
@@ -230,9 +225,20 @@ static ion_fontset *sheet_fonts(const ion_pdf *p, const ion_sheet *s, ion_error 
     }
 #undef PLAIN
 #undef MARKUP
-    if (bad || ion_fontset_seal(fs, err)) {
-        if (bad)
-            ion_fail(err, NULL, 0, "out of memory");
+    return bad ? -1 : 0;
+}
+
+/* Every character a sheet (and the template's strings) may print, in a
+ * new sealed fontset. */
+static ion_fontset *sheet_fonts(const ion_pdf *p, const ion_sheet *s, ion_error *err)
+{
+    ion_fontset *fs = ion_fontset_new(err);
+    if (fs && ion_pdf_collect_sheet(fs, p->t, s)) {
+        ion_fail(err, NULL, 0, "out of memory");
+        ion_fontset_free(fs);
+        return NULL;
+    }
+    if (fs && ion_fontset_seal(fs, err)) {
         ion_fontset_free(fs);
         return NULL;
     }
@@ -330,8 +336,16 @@ size_t ion_pdf_text_bytes(ion_pdf *p, int start, int end, unsigned *len)
     size_t off = p->arena.len;
     const ion_ts_glyph *g = p->txt.g;
     if (g[start].font <= ION_FONT_SYMBOL) { /* the encoded bytes */
+        size_t n = 0;
         for (int i = start; i < end; i++)
-            ion_strbuf_add(&p->arena, g[i].code, g[i].len);
+            n += g[i].len;
+        if (ion_strbuf_grow(&p->arena, n) == 0) {
+            char *d = p->arena.s + off;
+            for (int i = start; i < end; i++)
+                for (int k = 0; k < g[i].len; k++)
+                    *d++ = (char)g[i].code[k];
+            p->arena.len += n;
+        }
     } else {
         /* An embedded font's glyph ids, shown with TJ: where HarfBuzz's
          * advance differs from the width the font's /W gives the reader

@@ -343,7 +343,8 @@ static int put_item(ion_ts *ts, style *st, uint32_t cp, int *after_space)
         return 0; /* white space collapses, as in XML text */
     if (is_invisible(cp))
         return 0;
-    if (reserve((void **)&ts->items, &ts->items_cap, ts->nitems + 1,
+    if (ts->nitems == ts->items_cap &&
+        reserve((void **)&ts->items, &ts->items_cap, ts->nitems + 1,
                 sizeof *ts->items))
         return -1;
     double size, rise;
@@ -381,8 +382,8 @@ static void choose_fonts(ion_ts *ts)
     for (int i = 0; i < ts->nitems; i++) {
         item *it = &ts->items[i];
         uint32_t cp = it->cp;
-        if (it->kind != K_STD)
-            continue;
+        if (it->kind != K_STD || (cp >= 0x20 && cp < 0x7F))
+            continue; /* ASCII: Helvetica */
         if (cp == 0x2009 || cp == 0x202F || cp == 0xA0)
             it->kind = K_SPACE;
         else if (winansi_code(cp) >= 0)
@@ -398,7 +399,7 @@ static void choose_fonts(ion_ts *ts)
         else
             it->kind = K_MISSING;
     }
-    if (!fs)
+    if (!fs || (!ion_fontset_font(fs, ION_EMB_SANS) && !ion_fontset_font(fs, ION_EMB_CJK)))
         return;
     for (int i = 0; i < ts->nitems;) {
         int j = i, sans = 0;
@@ -413,7 +414,7 @@ static void choose_fonts(ion_ts *ts)
         }
         for (int k = i + 1; k < j; k++) { /* a mark goes with its letter */
             item *it = &ts->items[k];
-            if (is_mark(it->cp) && ts->items[k - 1].kind == K_CJK &&
+            if (ts->items[k - 1].kind == K_CJK && is_mark(it->cp) &&
                 ion_fontset_has(fs, ION_EMB_CJK, it->cp))
                 it->kind = K_CJK;
         }
@@ -456,10 +457,14 @@ static int bidi_levels(ion_ts *ts)
     if (bidi_reserve(ts, n) < 0)
         return -1;
     int rtl = 0;
-    for (int i = 0; i < n; i++) {
-        ts->cps[i] = ts->items[i].cp;
+    for (int i = 0; i < n; i++) /* nothing below Hebrew is right to left */
+        rtl |= (ts->cps[i] = ts->items[i].cp) >= 0x590;
+    for (int i = 0; rtl && i < n; i++)
         ts->types[i] = fribidi_get_bidi_type(ts->cps[i]);
-        rtl |= FRIBIDI_IS_RTL(ts->types[i]) || FRIBIDI_IS_EXPLICIT(ts->types[i]);
+    if (rtl) {
+        rtl = 0;
+        for (int i = 0; i < n; i++)
+            rtl |= FRIBIDI_IS_RTL(ts->types[i]) || FRIBIDI_IS_EXPLICIT(ts->types[i]);
     }
     if (!rtl) {
         memset(ts->levels, 0, (size_t)n * sizeof *ts->levels);
@@ -574,7 +579,10 @@ static void break_flags(ion_ts_text *t, int n0)
             continue;
         }
         ion_ts_glyph *prev = i > 0 ? g - 1 : NULL;
-        int cjk = ion_fontset_is_cjk(cp);
+        /* Chinese and Japanese break between characters, Korean at spaces */
+        int cjk = (g->font == ION_FONT_CJK || g->font == ION_FONT_CJK_BOLD) &&
+                  !(cp >= 0xAC00 && cp <= 0xD7A3) && !(cp >= 0x1100 && cp <= 0x11FF) &&
+                  !(cp >= 0x3130 && cp <= 0x318F);
         if (is_closing(cp))
             g->flags |= ION_TS_G_NOBREAK;
         if (is_opening(cp))

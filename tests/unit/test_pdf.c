@@ -201,6 +201,26 @@ static void assert_has(const char *text, const char *needle)
         fail_msg("'%s' not found in:\n%s", needle, text);
 }
 
+/* pdffonts' table: every font but the standard 14 is embedded ("emb yes"). */
+static void assert_all_embedded(const char *fonts)
+{
+    static const char *const base14[] = {"Helvetica", "Symbol", "Times-", "Courier", "ZapfDingbats"};
+    const char *line = strstr(fonts, "------");
+    line = line ? strchr(line, '\n') : NULL;
+    for (; line && line[1]; line = strchr(line + 1, '\n')) {
+        const char *l = line + 1;
+        int std = 0;
+        for (size_t i = 0; i < sizeof base14 / sizeof *base14; i++)
+            std |= strncmp(l, base14[i], strlen(base14[i])) == 0;
+        const char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) : strlen(l);
+        char row[256];
+        snprintf(row, sizeof row, "%.*s", (int)(n < 255 ? n : 255), l);
+        if (!std && !strstr(row, " yes yes "))
+            fail_msg("a font is not embedded: %s", row);
+    }
+}
+
 static ion_pdf *new_pdf(const ion_tmpl *t)
 {
     ion_error err = {0};
@@ -214,6 +234,22 @@ static void add_ws(ion_pdf *p, const ion_sheet *s)
     ion_error err = {0};
     if (ion_pdf_add_worksheet(p, s, &err) != 0)
         fail_msg("add_worksheet: %s", err.msg);
+}
+
+/* One sealed fontset for sheets[0..n) in template t, given to each of the
+ * documents docs[0..nd) (documents of several sheets need one). */
+static void share_fonts(const ion_tmpl *t, const ion_sheet *sheets, int n,
+                        ion_pdf *const *docs, int nd)
+{
+    ion_error err = {0};
+    ion_fontset *fs = ion_fontset_new(&err);
+    assert_non_null(fs);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(ion_pdf_collect_sheet(fs, t, &sheets[i]), 0);
+    assert_int_equal(ion_fontset_seal(fs, &err), 0);
+    for (int i = 0; i < nd; i++)
+        assert_int_equal(ion_pdf_use_fonts(docs[i], fs, &err), 0);
+    ion_fontset_free(fs); /* the documents hold it */
 }
 
 /* ---- worksheets ------------------------------------------------------ */
@@ -342,9 +378,13 @@ static void test_add_to_several(void **state)
                           long_sheet(buf, 7, "张伟 (Zhang Wei)",
                                      "s002")};
     ion_pdf *cls = new_pdf(en), *in_turn = new_pdf(en);
+    ion_pdf *several[] = {cls, in_turn};
+    share_fonts(en, sheets, 2, several, 2);
     for (int i = 0; i < 2; i++) {
         ion_pdf *one = new_pdf(en), *ref = new_pdf(en);
         ion_pdf *both[] = {cls, one};
+        ion_pdf *alone[] = {ref};
+        share_fonts(en, sheets, 2, alone, 1);
         assert_int_equal(ion_pdf_add_worksheet_to(both, 2, &sheets[i], &err),
                          0);
         add_ws(ref, &sheets[i]);
@@ -435,11 +475,11 @@ static void test_names_any_script(void **state)
 {
     (void)state;
     /* Chinese, Cyrillic, Arabic and Hebrew names on an English sheet;
-     * U+1F600 has no font and degrades to '?' without losing the rest of
+     * U+1F9E0 has no font and degrades to '?' without losing the rest of
      * the line. */
     ion_sheet s = sample_sheet("张伟 (Zhang Wei) Ивано\u0432 \u0639\u0644\u064a "
                                "\u05d3\u05d5\u05d3 Nguy\u1ec5n \uae40\ubbfc\uc900 "
-                               "\U0001F600",
+                               "\U0001F9E0",
                                "s-<&>-7");
     s.nproblems = 1;
     s.course = "PHYS \u05e9\u05dc\u05d5\u05dd"; /* regular, the name bold */
@@ -451,19 +491,21 @@ static void test_names_any_script(void **state)
     assert_has(text, "张伟");
     assert_has(text, "(Zhang Wei)");
     assert_has(text, "Иванов");
-    /* علي in its joined forms: initial ain, medial lam, final yeh; poppler
+    /* علي: its joined glyphs stand for its letters (ToUnicode); poppler
      * gives right-to-left text back in reading order */
-    assert_has(text, "\ufecb\ufee0\ufef2");
-    assert_has(text, "\u05d3\u05d5\u05d3"); /* Hebrew has no forms */
+    assert_has(text, "\u0639\u0644\u064a");
+    assert_has(text, "\u05d3\u05d5\u05d3");
     assert_has(text, "Nguy\u1ec5n");
-    assert_has(text, "\uae40\ubbfc\uc900 ?"); /* Korean: Dotum */
+    assert_has(text, "\uae40\ubbfc\uc900"); /* Korean: WenQuanYi */
+    assert_has(text, "\n?\n"); /* the name's last word, wrapped */
     assert_has(text, "\u05e9\u05dc\u05d5\u05dd");
     assert_has(text, "s-<&>-7");
     free(text);
     char *fonts = run("pdffonts %s", path);
-    assert_has(fonts, "DejaVuSans,Book");
-    assert_has(fonts, "DejaVuSans-Bold");
-    assert_has(fonts, "Dotum,Bold");
+    assert_has(fonts, "+DejaVuSans ");
+    assert_has(fonts, "+DejaVuSans-Bold ");
+    assert_has(fonts, "+WenQuanYiMicroHei ");
+    assert_all_embedded(fonts);
     free(fonts);
 }
 
@@ -491,8 +533,11 @@ static void test_unicode_font_lazy(void **state)
     save(p, "arabic", path, sizeof path);
     fonts = run("pdffonts %s", path);
     assert_has(fonts, "DejaVuSans");
+    assert_all_embedded(fonts);
     free(fonts);
-    assert_true(file_size(path) > latin + 50000); /* the font is embedded */
+    /* the font is embedded, as a subset (DejaVu Sans itself is 740 KB) */
+    assert_true(file_size(path) > latin + 2000);
+    assert_true(file_size(path) < latin + 40000);
 }
 
 static void test_very_long_name(void **state)
@@ -704,6 +749,8 @@ static void test_streamed_same_pages(void **state)
         ion_pdf *str = ion_pdf_new_streamed(tmpls[t], f, &err);
         assert_non_null(str);
         ion_pdf *mem = new_pdf(tmpls[t]);
+        ion_pdf *docs[] = {str, mem};
+        share_fonts(tmpls[t], sheets, 3, docs, 2);
         for (int i = 0; i < 3; i++)
             for (int k = 0; k < 2; k++) {
                 ion_pdf *p = k ? mem : str;
@@ -727,7 +774,7 @@ static void test_streamed_same_pages(void **state)
         char *t2 = run("pdftotext -raw -enc UTF-8 %s - 2>&1", mpath);
         assert_string_equal(t1, t2);
         assert_has(t1, "Zhang Wei");
-        assert_has(t1, "\ufecb\ufee0\ufef2"); /* the Arabic, joined */
+        assert_has(t1, "\u0639\u0644\u064a"); /* the Arabic */
         assert_has(t1, "\uae40\ubbfc\uc900");
         free(t1);
         free(t2);
@@ -738,8 +785,9 @@ static void test_streamed_same_pages(void **state)
         free(t2);
         t1 = run("pdffonts %s 2>&1", spath);
         assert_has(t1, "DejaVuSans");
-        assert_has(t1, "Dotum");
-        assert_has(t1, t ? "SimSun" : "Helvetica");
+        assert_has(t1, "WenQuanYiMicroHei");
+        assert_has(t1, "Helvetica");
+        assert_all_embedded(t1);
         free(t1);
     }
 }
@@ -777,7 +825,7 @@ static void test_streamed_errors(void **state)
     static const char junk[] = "%PDF-1.3\012%\267\276\255\252\012 1 0 obj << /A 9 0 R >> "
                                "endobj xref 0 2 startxref 3";
     unsigned objs[ION_PDFW_FONTS] = {1};
-    assert_int_equal(ion_pdfw_finish(w, (const unsigned char *)junk, sizeof junk - 1, objs, 1, &err), -1);
+    assert_int_equal(ion_pdfw_finish(w, (const unsigned char *)junk, sizeof junk - 1, objs, 1, "en", &err), -1);
     assert_non_null(strstr(err.msg, "fonts"));
     ion_pdfw_free(w);
     fclose(f);

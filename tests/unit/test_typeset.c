@@ -17,29 +17,30 @@ static double fake_measure(void *ctx, ion_font f, const unsigned char *b,
                            size_t n)
 {
     (void)ctx;
-    if (f >= ION_FONT_UNICODE) {
-        /* Unicode fonts with Hebrew, Arabic and Latin Extended Additional,
-         * 600 wide; the bold one lacks Hebrew */
-        unsigned cp = (unsigned)b[0] << 8 | b[1];
-        return n == 2 && ((cp >= 0x0590 && cp <= 0x05FF &&
-                           f == ION_FONT_UNICODE) ||
-                          (cp >= 0x0600 && cp <= 0x06FF) ||
-                          (cp >= 0x1E00 && cp <= 0x1EFF) ||
-                          (cp >= 0xFE70 && cp <= 0xFEFC))
-                   ? 600
-                   : -1;
-    }
-    return f >= ION_FONT_CJK ? 1000.0 * (double)n / 2 : 500.0 * (double)n;
+    (void)f;
+    (void)b;
+    return 500.0 * (double)n;
 }
 
 static ion_ts *ts;
 static ion_ts_text t;
+static ion_fontset *fs;
+
+/* The characters the tests set in embedded fonts, for the fontset (the real
+ * fonts: WenQuanYi Micro Hei, DejaVu Sans and Sans Bold). */
+static const char *const test_chars =
+    "Nguyen Van e\u0302\u0303 中文钾离子通道开放，离子外流\u201c\u201d\uff0c김민"
+    "\u1ec5\u05d0\u0639\u0645\u062d\u062f\u0644\u064a\u0633\u0627\u0628\u064e\u062a"
+    "\u05d3\u05d5\u05db\u05d4\u05df\u03ac\u0390\u03ce\u00e9\U0001F9E0";
 
 static int setup(void **state)
 {
     (void)state;
     ion_error err = {0};
-    ts = ion_ts_new(fake_measure, NULL, 1, &err);
+    fs = ion_fontset_new(&err);
+    if (!fs || ion_ts_collect(fs, test_chars, 0) || ion_fontset_seal(fs, &err))
+        return -1;
+    ts = ion_ts_new(fake_measure, NULL, fs, &err);
     ion_ts_text_init(&t);
     return ts ? 0 : -1;
 }
@@ -48,6 +49,7 @@ static int teardown(void **state)
 {
     (void)state;
     ion_ts_free(ts);
+    ion_fontset_free(fs);
     ion_ts_text_release(&t);
     return 0;
 }
@@ -149,6 +151,27 @@ static void test_entities(void **state)
     assert_string_equal(codes(8, t.n), "&bogus;&#;&#0;");
 }
 
+/* The characters of glyphs [a, b): an embedded font's glyph as the first
+ * character of its cluster (0 for the cluster's other glyphs), others as
+ * their byte, written "%X " each. */
+static const char *cps(int a, int b)
+{
+    static char buf[1024];
+    size_t n = 0;
+    for (int i = a; i < b && n + 8 < sizeof buf; i++) {
+        unsigned cp = t.g[i].font > ION_FONT_SYMBOL ? t.g[i].cp : t.g[i].code[0];
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%X ", cp);
+    }
+    if (n)
+        buf[n - 1] = '\0';
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+/* The glyph id of glyph i. */
+static unsigned gid(int i) { return (unsigned)t.g[i].code[0] << 8 | t.g[i].code[1]; }
+
 static void test_font_selection(void **state)
 {
     (void)state;
@@ -162,91 +185,94 @@ static void test_font_selection(void **state)
     assert_string_equal(all(), "Dgtm-\xa3\xae\xbb");
     for (int i = 0; i < t.n; i++)
         assert_int_equal(t.g[i].font, ION_FONT_SYMBOL);
-    /* Chinese: GBK in the CID font, bold in SimHei */
+    /* Chinese: the CJK font's glyphs (1000/1000 em), bold stroked */
     set("中<b>文</b>", ION_TS_MARKUP);
-    assert_string_equal(all(), "\xd6\xd0\xce\xc4");
+    assert_string_equal(cps(0, t.n), "4E2D 6587");
     assert_int_equal(t.g[0].font, ION_FONT_CJK);
     assert_int_equal(t.g[1].font, ION_FONT_CJK_BOLD);
-    assert_true(t.g[0].width == 10);
-    /* Hangul: EUC-KR in the Korean CID font, breaking at spaces only */
+    assert_int_equal(t.g[0].len, 2);
+    assert_true(t.g[0].code[0] << 8 | t.g[0].code[1]); /* not .notdef */
+    assert_float_equal(t.g[0].width, 10, 1e-3);
+    /* Hangul from the same font, breaking at spaces only */
     set("\uae40<b>\ubbfc</b>", ION_TS_MARKUP);
-    assert_string_equal(all(), "\xb1\xe8\xb9\xce");
-    assert_int_equal(t.g[0].font, ION_FONT_KR);
-    assert_int_equal(t.g[1].font, ION_FONT_KR_BOLD);
+    assert_string_equal(cps(0, t.n), "AE40 BBFC");
+    assert_int_equal(t.g[0].font, ION_FONT_CJK);
+    assert_int_equal(t.g[1].font, ION_FONT_CJK_BOLD);
     assert_int_equal(t.g[0].flags & ION_TS_G_BREAK, 0);
-    /* the Unicode fonts: two-byte code points; bold falls back on regular */
+    /* DejaVu Sans for the rest, bold from DejaVu Sans Bold */
     set("\u1ec5<b>\u05d0\u1ec5</b>", ION_TS_MARKUP);
     assert_int_equal(t.n, 3);
-    assert_int_equal(t.g[0].font, ION_FONT_UNICODE);
-    assert_int_equal(t.g[1].font, ION_FONT_UNICODE);
-    assert_int_equal(t.g[2].font, ION_FONT_UNICODE_BOLD);
-    assert_string_equal(codes(1, 3), "\x05\xd0\x1e\xc5");
-    assert_true(t.g[2].width == 6);
-    /* no font has the emoji (nor U+2C00 here): '?' and the rest survives */
-    set("a\u0639\U0001F600\u2c00b", ION_TS_MARKUP);
-    assert_string_equal(all(), "a\xfe\xc9?" "?b"); /* ain alone: isolated */
-    assert_int_equal(t.g[1].font, ION_FONT_UNICODE);
-    assert_int_equal(t.g[2].font, ION_FONT_REGULAR);
+    assert_int_equal(t.g[0].font, ION_FONT_SANS);
+    assert_int_equal(t.g[1].font, ION_FONT_SANS_BOLD);
+    assert_int_equal(t.g[2].font, ION_FONT_SANS_BOLD);
+    assert_string_equal(cps(0, t.n), "1EC5 5D0 1EC5");
+    assert_true(t.g[0].width > 4 && t.g[0].width < 8);
+    /* a word with such a character is DejaVu as a whole: "Nguyễn" */
+    set("Nguy\u1ec5n Van", 0);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(t.g[i].font, ION_FONT_SANS);
+    assert_int_equal(t.g[7].font, ION_FONT_REGULAR);
+    /* combining marks go with their letter, one cluster: drawn over it
+     * (no advance of their own) */
+    set("e\u0302\u0303", 0);
+    assert_int_equal(t.n, 3);
+    assert_string_equal(cps(0, t.n), "65 0 0");
+    for (int i = 0; i < t.n; i++)
+        assert_int_equal(t.g[i].font, ION_FONT_SANS);
+    assert_float_equal(t.g[1].width, 0, 1e-6);
+    assert_float_equal(t.g[2].width, 0, 1e-6);
+    /* no font has the emoji (U+1F9E0): '?' and the rest survives */
+    set("a \u0639 \U0001F9E0 b", ION_TS_MARKUP);
+    assert_int_equal(t.g[0].font, ION_FONT_REGULAR);
+    assert_int_equal(t.g[2].font, ION_FONT_SANS);
+    assert_int_equal(t.g[4].font, ION_FONT_REGULAR);
+    assert_int_equal(t.g[4].code[0], '?');
     /* invalid UTF-8, controls and invisible characters */
     set("a\xff\xc3(b\x01\u200b\u00adc", 0);
     assert_string_equal(all(), "a?" "?(bc");
-}
-
-/* The code points of glyphs [a, b): Unicode-font glyphs as one, others as
- * their byte, written "%X " each. */
-static const char *cps(int a, int b)
-{
-    static char buf[1024];
-    size_t n = 0;
-    for (int i = a; i < b && n + 8 < sizeof buf; i++) {
-        unsigned cp = t.g[i].font >= ION_FONT_UNICODE
-                          ? (unsigned)t.g[i].code[0] << 8 | t.g[i].code[1]
-                          : t.g[i].code[0];
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%X ", cp);
-    }
-    if (n)
-        buf[n - 1] = '\0';
-    else
-        buf[0] = '\0';
-    return buf;
 }
 
 static void test_arabic_and_hebrew(void **state)
 {
     (void)state;
     ion_error err = {0};
-    /* محمد علي: letters join (initial, medial, final), in reading order ... */
+    /* meem alone, then محمد علي: letters join (HarfBuzz picks the initial
+     * form, another glyph), in reading order ... */
+    set("\u0645", 0);
+    unsigned isolated = gid(0);
     set("\u0645\u062d\u0645\u062f \u0639\u0644\u064a", 0);
-    assert_string_equal(cps(0, t.n), "FEE3 FEA4 FEE4 FEAA 20 FECB FEE0 FEF2");
+    assert_string_equal(cps(0, t.n), "645 62D 645 62F 20 639 644 64A");
+    assert_int_equal(t.g[0].font, ION_FONT_SANS);
+    assert_true(gid(0) != isolated);
+    assert_int_equal(t.g[0].level, 1);
+    assert_int_equal(t.g[4].level, 1); /* the space between two Arabic words */
     /* ... and, once broken into lines, right to left */
     assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
-    assert_string_equal(cps(0, t.n), "FEF2 FEE0 FECB 20 FEAA FEE4 FEA4 FEE3");
+    assert_string_equal(cps(0, t.n), "64A 644 639 20 62F 645 62D 645");
     /* breaking again starts from the reading order */
     assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
-    assert_string_equal(cps(0, t.n), "FEF2 FEE0 FECB 20 FEAA FEE4 FEA4 FEE3");
-    /* each line is reversed on its own: 600 * 10 / 1000 = 6 pt a letter */
-    assert_int_equal(ion_ts_break(ts, &t, 30, 0, &err), 0);
+    assert_string_equal(cps(0, t.n), "64A 644 639 20 62F 645 62D 645");
+    /* each line is reversed on its own */
+    assert_int_equal(ion_ts_break(ts, &t, ion_ts_width(&t) - 1, 0, &err), 0);
     assert_int_equal(t.nlines, 2);
-    assert_string_equal(cps(t.lines[0].start, t.lines[0].end),
-                        "FEAA FEE4 FEA4 FEE3");
-    assert_string_equal(cps(t.lines[1].start, t.lines[1].end),
-                        "FEF2 FEE0 FECB");
+    assert_string_equal(cps(t.lines[0].start, t.lines[0].end), "62F 645 62D 645");
+    assert_string_equal(cps(t.lines[1].start, t.lines[1].end), "64A 644 639");
 
-    /* سلام: lam-alef is one ligature (final: seen joins it), and the meem
-     * after it stands alone, as alef joins nothing after it */
+    /* سلام: lam-alef is one ligature glyph */
     set("\u0633\u0644\u0627\u0645", 0);
-    assert_string_equal(cps(0, t.n), "FEB3 FEFC FEE1");
-    /* a mark stays after its letter; Latin and digits keep their order */
+    assert_string_equal(cps(0, t.n), "633 644 645");
+    /* a mark is a glyph of its letter's cluster; digits after Arabic read
+     * left to right but stand before it (the bidi algorithm, rule N1) */
     set("Ali \u0628\u064e\u062a 12", 0);
     assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
-    assert_string_equal(cps(0, t.n), "41 6C 69 20 FE96 FE91 64E 20 31 32");
+    assert_string_equal(cps(0, t.n), "41 6C 69 20 31 32 20 62A 0 628");
     /* Hebrew has no forms, only the order: דוד כהן */
     set("\u05d3\u05d5\u05d3 \u05db\u05d4\u05df.", 0);
     assert_int_equal(ion_ts_break(ts, &t, 500, 0, &err), 0);
     assert_string_equal(cps(0, t.n), "5DF 5D4 5DB 20 5D3 5D5 5D3 2E");
 
-    /* without a Unicode font, Arabic is '?' as before */
-    ion_ts *plain = ion_ts_new(fake_measure, NULL, 0, &err);
+    /* without a fontset, Arabic is '?' */
+    ion_ts *plain = ion_ts_new(fake_measure, NULL, NULL, &err);
     assert_non_null(plain);
     ion_ts_text_clear(&t);
     assert_int_equal(ion_ts_append(plain, &t, "a\u0639\u05d0", 10, 0, &err),
@@ -313,8 +339,8 @@ static void test_break_cjk(void **state)
     assert_int_equal(ion_ts_break(ts, &t, 75, 0, NULL), 0);
     assert_int_equal(t.nlines, 2);
     assert_int_equal(t.lines[0].end - t.lines[0].start, 6);
-    assert_string_equal(line(1), "\xb7\xc5\xa3\xac\xc0\xeb\xd7\xd3"
-                                 "\xcd\xe2\xc1\xf7"); /* 放，离子外流 */
+    assert_string_equal(cps(t.lines[1].start, t.lines[1].end),
+                        "653E FF0C 79BB 5B50 5916 6D41"); /* 放，离子外流 */
     /* Latin then Chinese may break between them */
     set("K+离子", ION_TS_MARKUP);
     assert_int_equal(ion_ts_break(ts, &t, 15, 0, NULL), 0);
@@ -341,12 +367,11 @@ static void test_break_classes(void **state)
     assert_false(t.g[4].flags & ION_TS_G_BREAK);
     assert_false(t.g[6].flags & ION_TS_G_BREAK);
     assert_true(t.g[7].flags & ION_TS_G_BREAK);
-    /* accented Greek prints as its base letter, in Symbol */
+    /* accented Greek is DejaVu's, with the rest of its word */
     set("\u03ac\u0390\u03ce\u00e9", 0);
-    assert_string_equal(all(), "aiw\xe9");
-    assert_int_equal(t.g[0].font, ION_FONT_SYMBOL);
-    assert_int_equal(t.g[2].font, ION_FONT_SYMBOL);
-    assert_int_equal(t.g[3].font, ION_FONT_REGULAR);
+    assert_string_equal(cps(0, t.n), "3AC 390 3CE E9");
+    for (int i = 0; i < t.n; i++)
+        assert_int_equal(t.g[i].font, ION_FONT_SANS);
     /* the style follows every tag, also after a literal one */
     set("a<sub>b<b>c</b><x>d</sub>e", ION_TS_MARKUP);
     assert_string_equal(all(), "abc<x>de");
