@@ -9,6 +9,9 @@
 #include "catalog.h"
 #include "check.h"
 #include "instance.h"
+#include "outfile.h"
+#include "preview.h"
+#include "render_text.h"
 #include "table.h"
 
 static const char init_usage[] =
@@ -21,6 +24,10 @@ static const char bank_usage[] =
     "usage: ionsheet bank import PATH...          validate and load problem files (all or nothing)\n"
     "       ionsheet bank list [--topic T]        id, topic, difficulty, title, languages\n"
     "       ionsheet bank show ID [--seed N]      the template and one instance with its answers\n"
+    "       ionsheet bank preview ID [--seed N] [--lang en|zh] [--pdf FILE]\n"
+    "                                             the problem as a student sees it, then its\n"
+    "                                             solutions (in the terminal, or as a PDF);\n"
+    "                                             no course or worksheet needed, nothing stored\n"
     "       ionsheet bank check [PATH...] [--samples N]\n"
     "                                             sample every template (default 2000 seeds) and\n"
     "                                             report variants that are not well posed\n";
@@ -196,6 +203,35 @@ static void print_instance(const ion_instance *in, const char *lang)
     print_text("solution: ", in, &t->solution, lang);
 }
 
+/* The template of bank show and bank preview, after the checks of their
+ * arguments; NULL with the exit code in *rc. The database is only read. */
+static ion_template *load_template(const ion_cli *cli, const char *sub, const char *id, const char *seed_text,
+                                   unsigned long long *seed, int *rc)
+{
+    char *end;
+    *rc = EXIT_USAGE;
+    *seed = strtoull(seed_text, &end, 10);
+    if (!id || *end || end == seed_text || *seed_text == '-') {
+        if (id)
+            cli_msg(NULL, 0, "bank %s: --seed needs a non-negative integer", sub);
+        else
+            cli_msg(NULL, 0, "bank %s: give a template id", sub);
+        return NULL;
+    }
+    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
+    if (!b) {
+        *rc = EXIT_IO;
+        return NULL;
+    }
+    ion_error err = {0};
+    ion_template *t = ion_catalog_load(b, id, 0, &err);
+    ion_bank_close(b);
+    if (!t)
+        cli_report(&err);
+    *rc = t ? EXIT_OK : err.io ? EXIT_IO : strstr(err.msg, "unknown template") ? EXIT_USAGE : EXIT_INPUT;
+    return t;
+}
+
 static int bank_show(ion_cli *cli, int argc, char **argv)
 {
     const char *id = NULL, *seed_text = "1";
@@ -210,24 +246,13 @@ static int bank_show(ion_cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    char *end;
-    unsigned long long seed = strtoull(seed_text, &end, 10);
-    if (!id || *end || end == seed_text) {
-        cli_msg(NULL, 0, id ? "bank show: --seed needs a non-negative integer" : "bank show: give a template id");
-        return EXIT_USAGE;
-    }
-    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
-    if (!b)
-        return EXIT_IO;
-    ion_error err = {0};
-    ion_template *t = ion_catalog_load(b, id, 0, &err);
-    ion_bank_close(b);
-    if (!t) {
-        cli_report(&err);
-        return err.io ? EXIT_IO : strstr(err.msg, "unknown template") ? EXIT_USAGE : EXIT_INPUT;
-    }
+    unsigned long long seed;
+    int rc;
+    ion_template *t = load_template(cli, "show", id, seed_text, &seed, &rc);
+    if (!t)
+        return rc;
     ion_instance in;
-    int rc = EXIT_OK;
+    ion_error err = {0};
     if (ion_instance_init(&in, t) || ion_instance_generate(&in, seed, &err)) {
         cli_report(&err);
         rc = EXIT_INPUT;
@@ -235,6 +260,100 @@ static int bank_show(ion_cli *cli, int argc, char **argv)
         print_instance(&in, cli->lang);
     }
     ion_instance_release(&in);
+    ion_template_free(t);
+    return rc;
+}
+
+/* Writes the preview PDF to path (private: it holds the solutions). */
+static int write_pdf(ion_pdf *pdf, const char *path, ion_error *err)
+{
+    const unsigned char *data;
+    size_t len;
+    char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+    const char *name = slash ? slash + 1 : path;
+    if (!dir)
+        return ion_fail(err, path, 0, "out of memory");
+    if (slash == dir)
+        slash[1] = '\0'; /* "/x.pdf": the root */
+    else if (slash)
+        *slash = '\0';
+    ion_outdir *d = ion_outdir_open(slash ? dir : ".", err);
+    ion_output *o = d ? ion_output_new() : NULL;
+    int ret = !o || ion_pdf_bytes(pdf, &data, &len, err) ||
+              ion_output_write(o, d, name, ION_OUT_PRIVATE, data, len, err) || ion_output_commit(o, err);
+    ion_output_free(o);
+    ion_outdir_close(d);
+    free(dir);
+    return ret ? -1 : 0;
+}
+
+/* The preview in the terminal: the student's page, then the solutions. */
+static int print_preview(ion_preview *p, const ion_cli *cli)
+{
+    ion_error err = {0};
+    ion_tmpl *tmpl = ion_tmpl_load(cli_resource("templates"), cli->lang, &err);
+    char *page = tmpl ? ion_sheet_text(ion_preview_sheet(p, cli->lang, 0), tmpl, 0) : NULL;
+    char *solutions = page ? ion_sheet_text(ion_preview_sheet(p, cli->lang, 1), tmpl, 1) : NULL;
+    if (solutions)
+        printf("%s\n%s", page, solutions);
+    else if (tmpl)
+        cli_msg(NULL, 0, "out of memory");
+    else
+        cli_report(&err);
+    ion_tmpl_free(tmpl);
+    free(page);
+    free(solutions);
+    return solutions ? EXIT_OK : tmpl ? EXIT_IO : EXIT_INPUT;
+}
+
+static int bank_preview(ion_cli *cli, int argc, char **argv)
+{
+    const char *id = NULL, *seed_text = "1", *pdf_path = NULL;
+    for (int i = 2; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--seed", &seed_text);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--pdf", &pdf_path);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--lang", &cli->lang);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (!got && !id && argv[i][0] != '-') {
+            id = argv[i];
+        } else if (!got) {
+            cli_msg(NULL, 0, "bank preview: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (strcmp(cli->lang, "en") && strcmp(cli->lang, "zh")) {
+        cli_msg(NULL, 0, "bank preview: unknown language '%s' (en or zh)", cli->lang);
+        return EXIT_USAGE;
+    }
+    unsigned long long seed;
+    int rc;
+    ion_template *t = load_template(cli, "preview", id, seed_text, &seed, &rc);
+    if (!t)
+        return rc;
+    ion_error err = {0};
+    ion_preview *p = ion_preview_new(t, seed, &err);
+    rc = EXIT_OK;
+    if (!p) {
+        cli_report(&err);
+        rc = EXIT_INPUT;
+    } else if (!pdf_path) {
+        rc = print_preview(p, cli);
+    } else {
+        ion_tmpl *tmpl = ion_tmpl_load(cli_resource("templates"), cli->lang, &err);
+        ion_pdf *pdf = tmpl ? ion_preview_pdf(p, tmpl, cli->lang, &err) : NULL;
+        if (!pdf || write_pdf(pdf, pdf_path, &err)) {
+            cli_report(&err);
+            rc = !tmpl ? EXIT_INPUT : EXIT_IO;
+        } else if (!cli->quiet) {
+            printf("wrote %s: %s as a student sees it (seed %llu), then its solutions\n", pdf_path, id, seed);
+        }
+        ion_pdf_free(pdf);
+        ion_tmpl_free(tmpl);
+    }
+    ion_preview_free(p);
     ion_template_free(t);
     return rc;
 }
@@ -355,11 +474,12 @@ int cmd_bank(int argc, char **argv, ion_cli *cli)
         const char *name;
         int (*fn)(ion_cli *, int, char **);
     } subs[] = {
-        {"import", bank_import}, {"list", bank_list}, {"show", bank_show}, {"check", bank_check},
+        {"import", bank_import}, {"list", bank_list},   {"show", bank_show},
+        {"check", bank_check},   {"preview", bank_preview},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (!strcmp(argv[1], subs[i].name))
             return subs[i].fn(cli, argc, argv);
-    cli_msg(NULL, 0, "bank: unknown subcommand '%s' (import, list, show, check)", argv[1]);
+    cli_msg(NULL, 0, "bank: unknown subcommand '%s' (import, list, show, preview, check)", argv[1]);
     return EXIT_USAGE;
 }

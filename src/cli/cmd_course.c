@@ -33,7 +33,7 @@ int cmd_course(int argc, char **argv, ion_cli *cli)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    ion_bank *b = cli_open_bank(cli, 0);
+    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;
     ion_error err = {0};

@@ -148,7 +148,7 @@ static int roster_list(int argc, char **argv, ion_cli *cli)
     int nargs;
     if (course_args(argc, argv, &course, NULL, 0, &nargs))
         return EXIT_USAGE;
-    ion_bank *b = cli_open_bank(cli, 0);
+    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;
     ion_error err = {0};

@@ -270,7 +270,7 @@ static int worksheet_list(int argc, char **argv, ion_cli *cli)
     if (parse_args(argc, argv, OPT_COURSE, &a))
         return EXIT_USAGE;
     ion_error err = {0};
-    list_ctx l = {cli_open_bank(cli, 0), ion_table_new("lllrrrl"), &err};
+    list_ctx l = {cli_open_bank(cli, ION_BANK_READ), ion_table_new("lllrrrl"), &err};
     if (!l.bank) {
         ion_table_free(l.table);
         return EXIT_IO;
@@ -333,7 +333,7 @@ static int worksheet_show(int argc, char **argv, ion_cli *cli)
     ws_args a = {0};
     if (parse_args(argc, argv, OPT_NAME | OPT_COURSE, &a))
         return EXIT_USAGE;
-    ion_bank *b = cli_open_bank(cli, 0);
+    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;
     ion_error err = {0};

@@ -1,0 +1,77 @@
+/* Previews: a template's instance in a one-problem worksheet of its own. */
+#include "preview.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sheet_build.h"
+#include "worksheet.h"
+
+struct ion_preview {
+    char title[160];
+    ion_bank_ws_problem problem;
+    ion_template *templates[1];
+    double scale[1];
+    ion_worksheet w;
+    ion_instance inst;
+    ion_sheet_buf *buf;
+};
+
+ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
+                             ion_error *err)
+{
+    ion_preview *p = calloc(1, sizeof *p);
+    if (!p || !(p->buf = ion_sheet_buf_new()) ||
+        ion_instance_init(&p->inst, t)) {
+        ion_fail(err, NULL, 0, "out of memory");
+        ion_preview_free(p);
+        return NULL;
+    }
+    if (ion_instance_generate(&p->inst, seed, err)) {
+        ion_preview_free(p);
+        return NULL;
+    }
+    snprintf(p->title, sizeof p->title, "Preview: %s (seed %llu)", t->id,
+             (unsigned long long)seed);
+    p->problem = (ion_bank_ws_problem){(char *)t->id, 0, -1};
+    p->templates[0] = (ion_template *)t; /* only read: the model's field
+                                            is not const */
+    p->scale[0] = 1;
+    p->w.ws = (ion_bank_worksheet){(char *)t->id, "", p->title, NULL, "", 1,
+                                   &p->problem};
+    p->w.templates = p->templates;
+    p->w.scale = p->scale;
+    for (size_t k = 0; k < t->nparts; k++)
+        p->w.max_points += t->parts[k].points;
+    return p;
+}
+
+void ion_preview_free(ion_preview *p)
+{
+    if (!p)
+        return;
+    ion_instance_release(&p->inst);
+    ion_sheet_buf_free(p->buf);
+    free(p);
+}
+
+const ion_sheet *ion_preview_sheet(ion_preview *p, const char *lang,
+                                   int solutions)
+{
+    ion_student_sheet s = {&p->w, "", "", &p->inst, 0, 1, 1};
+    return ion_sheet_build(p->buf, &s, lang, solutions);
+}
+
+ion_pdf *ion_preview_pdf(ion_preview *p, const ion_tmpl *tmpl,
+                         const char *lang, ion_error *err)
+{
+    ion_pdf *pdf = ion_pdf_new(tmpl, err);
+    if (!pdf ||
+        ion_pdf_add_worksheet(pdf, ion_preview_sheet(p, lang, 0), err) ||
+        ion_pdf_add_solutions(pdf, ion_preview_sheet(p, lang, 1), err)) {
+        ion_pdf_free(pdf);
+        return NULL;
+    }
+    return pdf;
+}
