@@ -289,12 +289,8 @@ static void key_text(const ion_instance *in, size_t i, int lang, char *buf, size
 {
     const ion_part *p = &in->t->parts[i];
     const ion_part_inst *pi = &in->parts[i];
-    if (p->kind == ION_ANSWER_NUMERIC) {
-        char v[64];
-        const char *unit = ion_unit_label(p->unit);
-        snprintf(buf, n, "%s%s%s", ion_part_value(p, pi->answer.num, v, sizeof v), *unit ? " " : "", unit);
-    } else if (p->kind == ION_ANSWER_CHOICE) {
-        snprintf(buf, n, "%s", pi->answer.str ? pi->answer.str : "?");
+    if (p->kind != ION_ANSWER_MCQ) {
+        ion_part_key_text(&pi->key, buf, n);
     } else {
         char *text = plain_text(in, &p->options[pi->order[pi->letter - 'A']].text, lang);
         snprintf(buf, n, "%c) %s", pi->letter, text ? text : "");

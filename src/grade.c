@@ -219,16 +219,6 @@ static const char *clip(const char *s, char *out, size_t cap)
 
 /* ---- one part ------------------------------------------------------------- */
 
-static const char *key_shown(const ion_part_key *p, char *buf, size_t n)
-{
-    if (p->kind != ION_ANSWER_NUMERIC)
-        return p->answer;
-    char num[64];
-    const char *label = ion_unit_label(p->unit);
-    snprintf(buf, n, "%s%s%s", ion_format_sig(p->value, p->sigfigs, num, sizeof num), *label ? " " : "", label);
-    return buf;
-}
-
 /* The part's value recomputed with the student's own answers to the parts
  * it carries from: each such part answered with a usable number, right or
  * wrong (follow-through: (c) = (b) - (a) from an accepted -70 and -57 is 13),
@@ -399,7 +389,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     part_work *w = &gb->work[j];
     char buf[96];
     w->answer = w->ans ? add_str(gb, w->ans->text) : NO_OFFSET;
-    w->key = add_str(gb, key_shown(&p->key, buf, sizeof buf));
+    w->key = add_str(gb, ion_part_key_text(&p->key, buf, sizeof buf));
     w->note = NO_OFFSET;
     w->feedback = NO_OFFSET;
     if (!w->ans) {

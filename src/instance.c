@@ -144,6 +144,16 @@ void ion_instance_describe(const ion_instance *in, char *buf, size_t n)
     }
 }
 
+char *ion_part_key_text(const ion_part_key *k, char *buf, size_t n)
+{
+    if (k->kind != ION_ANSWER_NUMERIC) {
+        snprintf(buf, n, "%s", k->answer ? k->answer : "?");
+        return buf;
+    }
+    char v[64];
+    return ion_quantity(ion_format_sig(k->value, k->sigfigs, v, sizeof v), k->unit, buf, n);
+}
+
 char *ion_part_value(const ion_part *p, double si, char *buf, size_t n)
 {
     return ion_format_sig(ion_from_si(p->unit, si), p->sigfigs, buf, n);

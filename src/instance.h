@@ -64,6 +64,11 @@ char *ion_instance_quantity(const ion_instance *in, int slot, char *buf, size_t 
  * (cut at n bytes). */
 void ion_instance_describe(const ion_instance *in, char *buf, size_t n);
 
+/* The right answer of a part key as shown in keys' feedback, solutions
+ * and the drill: "-95.02 mV" (sigfigs, the unit's label), "outward", "B".
+ * Returns buf. */
+char *ion_part_key_text(const ion_part_key *k, char *buf, size_t n);
+
 /* A numeric SI value in the part's unit with the part's sigfigs ("-95.02");
  * the display of answers and mistakes in keys, PDFs and feedback. */
 char *ion_part_value(const ion_part *p, double si, char *buf, size_t n);

@@ -72,22 +72,25 @@ static const char *copy(ion_sheet_buf *b, const char *s)
 }
 
 /* "-94.07" + "mV" -> "−94.07 mV" with a true minus and a thin space. */
-static const char *quantity(ion_sheet_buf *b, const char *number, const char *unit)
+/* A quantity as printed: typographic (instance.h). */
+static const char *typographic(ion_sheet_buf *b, const char *plain)
 {
-    char plain[128], typo[192];
-    snprintf(plain, sizeof plain, "%s%s%s", number, *unit ? " " : "", unit);
+    char typo[192];
     return copy(b, ion_typographic(plain, typo, sizeof typo));
 }
 
-static const char *answer_of(ion_sheet_buf *b, const ion_part *p, const ion_part_inst *pi)
+static const char *quantity(ion_sheet_buf *b, const char *number, const ion_unit *u)
 {
-    char v[64];
-    if (p->kind == ION_ANSWER_NUMERIC)
-        return quantity(b, ion_part_value(p, pi->answer.num, v, sizeof v), ion_unit_label(p->unit));
-    if (p->kind == ION_ANSWER_CHOICE)
-        return copy(b, pi->answer.str);
-    snprintf(v, sizeof v, "%c", pi->letter);
-    return copy(b, v);
+    char plain[128];
+    return typographic(b, ion_quantity(number, u, plain, sizeof plain));
+}
+
+/* The part key's answer as printed. */
+static const char *answer_of(ion_sheet_buf *b, const ion_part_key *k)
+{
+    char plain[128];
+    ion_part_key_text(k, plain, sizeof plain);
+    return k->kind == ION_ANSWER_NUMERIC ? typographic(b, plain) : copy(b, plain);
 }
 
 /* "EK" or "E_Cl" -> "E<sub>K</sub>", "E<sub>Cl</sub>". */
@@ -120,13 +123,13 @@ static void ladder(ion_sheet_buf *b, const ion_instance *in, ion_sheet_problem *
         ion_sheet_mark m = {NULL, mV, NULL};
         if (v->name[0] == 'E' && isupper((unsigned char)v->name[1 + (v->name[1] == '_')])) {
             m.label = mark_label(b, v->name);
-            m.value = quantity(b, num, ion_unit_label(v->unit));
+            m.value = quantity(b, num, v->unit);
             marks[n++] = m;
         } else if (v->name[0] == 'V' && !vm && strncmp(v->name, "V_LJ", 4)) {
             vm = zalloc(b, 1, sizeof *vm);
             vm->label = copy(b, "V<sub>m</sub>");
             vm->mV = mV;
-            vm->value = quantity(b, num, ion_unit_label(v->unit));
+            vm->value = quantity(b, num, v->unit);
         }
     }
     if (n) {
@@ -178,7 +181,7 @@ const ion_sheet *ion_sheet_build(ion_sheet_buf *b, const ion_student_sheet *s, c
                 q->noptions = (int)p->noptions;
             }
             if (solutions)
-                q->answer = answer_of(b, p, pi);
+                q->answer = answer_of(b, &pi->key);
         }
         if (solutions) {
             sp->solution = subst(b, in, &t->solution, lang);
