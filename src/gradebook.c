@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "strbuf.h"
 #include "text.h"
 #include "utf8.h"
@@ -27,18 +28,10 @@ static void put_line(ion_strbuf *b, const char *s)
     }
 }
 
-/* A number with at most `places` decimals, without trailing zeros. */
-static const char *num_places(double v, int places, char *buf, size_t n)
-{
-    double scale = pow(10, places), r = round(v * scale) / scale;
-    snprintf(buf, n, "%.10g", r == 0 ? 0 : r);
-    return buf;
-}
-
 /* Points as people write them: 2, 0.5, 2.67 (at most two decimals). */
 static const char *num(double v, char *buf, size_t n)
 {
-    return num_places(v, 2, buf, n);
+    return ion_fmt_points(buf, n, v);
 }
 
 static double percent(double total, double max)
@@ -318,9 +311,9 @@ char *ion_gradebook_summary(const ion_gradebook *gb)
     ion_strbuf_puts(&b, "\n");
     if (!st.graded)
         return ion_strbuf_detach(&b, NULL);
-    ion_strbuf_printf(&b, "mean %s / %s (%.1f%%), median %s\n", num_places(st.mean, 2, a, sizeof a),
-           num_places(st.mean_max, 2, c, sizeof c), percent(st.mean, st.mean_max),
-           num_places(st.median, 2, d, sizeof d));
+    ion_strbuf_printf(&b, "mean %s / %s (%.1f%%), median %s\n", num(st.mean, a, sizeof a),
+           num(st.mean_max, c, sizeof c), percent(st.mean, st.mean_max),
+           num(st.median, d, sizeof d));
     if (st.nhardest) {
         ion_strbuf_puts(&b, "hardest parts:");
         for (size_t i = 0; i < st.nhardest; i++)

@@ -252,3 +252,10 @@ int ion_fmt_f(char *buf, size_t n, int prec, double v)
     }
     return out(buf, n, tmp, (size_t)(o - tmp));
 }
+
+const char *ion_fmt_points(char *buf, size_t n, double v)
+{
+    double r = round(v * 100) / 100;
+    snprintf(buf, n, "%.10g", r == 0 ? 0 : r); /* no "-0" */
+    return buf;
+}

@@ -16,4 +16,9 @@ int ion_fmt_g(char *buf, size_t n, int prec, double v);
 int ion_fmt_e(char *buf, size_t n, int prec, double v);
 int ion_fmt_f(char *buf, size_t n, int prec, double v);
 
+/* Points (and totals, means) as people write them, the same on the PDF,
+ * in the gradebook and the feedback: at most two decimals, no trailing
+ * zeros ("2", "0.5", "2.67"). Returns buf. */
+const char *ion_fmt_points(char *buf, size_t n, double v);
+
 #endif

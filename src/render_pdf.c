@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
+
 /* ---- building rows --------------------------------------------------- */
 
 static void *grow(ion_pdf *p, void *arr, int *cap, int need, size_t size)
@@ -252,7 +254,7 @@ static void fmt_points(const ion_pdf *p, double points, char *out, size_t cap)
         char *end = ion_pdf_fmt_milli(n, (long)points * 1000);
         end[-1] = '\0'; /* "88", as %g writes it, without the space */
     } else {
-        snprintf(n, sizeof n, "%g", points);
+        ion_fmt_points(n, sizeof n, points); /* "2.67", never "2.66667" */
     }
     const char *names[] = {"n"}, *values[] = {n};
     ion_tmpl_expand(out, cap, S(p, points == 1 ? "label.points_one"

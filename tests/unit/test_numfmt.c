@@ -137,10 +137,25 @@ static void decimals_ties_and_edges(void **state)
     print_message("compared %ld conversions with snprintf\n", checked);
 }
 
+/* Issue 14 item 8: points with at most two decimals, everywhere. */
+static void points(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(ion_fmt_points(b, sizeof b, 8.0 / 3), "2.67");
+    assert_string_equal(ion_fmt_points(b, sizeof b, 2), "2");
+    assert_string_equal(ion_fmt_points(b, sizeof b, 0.5), "0.5");
+    assert_string_equal(ion_fmt_points(b, sizeof b, 0.125), "0.13");
+    assert_string_equal(ion_fmt_points(b, sizeof b, 1.0 / 3 * 3), "1");
+    assert_string_equal(ion_fmt_points(b, sizeof b, -0.001), "0");
+    assert_string_equal(ion_fmt_points(b, sizeof b, 123456.789), "123456.79");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(specials),
+        cmocka_unit_test(points),
         cmocka_unit_test(random_values),
         cmocka_unit_test(decimals_ties_and_edges),
     };
