@@ -343,3 +343,76 @@ int ion_ljp_correct(double V_meas, double V_ljp, double *V_m)
 {
     return finite_out(V_meas - V_ljp, V_m);
 }
+
+int ion_ussing_ratio(double z, double c_out, double c_in, double V, double T, double *ratio)
+{
+    if (!isfinite(z) || z == 0)
+        return ION_EZ;
+    if (!(c_out > 0) || !(c_in > 0))
+        return ION_ECONC;
+    if (check_T(T))
+        return ION_ETEMP;
+    return finite_out(c_in / c_out * exp(z * ION_F * V / (ION_R * T)), ratio);
+}
+
+int ion_conc_change(double Q, double z, double volume, double *dc)
+{
+    if (!isfinite(z) || z == 0)
+        return ION_EZ;
+    if (!(volume > 0))
+        return ION_EDOMAIN;
+    return finite_out(Q / (z * ION_F * volume), dc);
+}
+
+int ion_step_response(double dV, double tau, double t, double *V)
+{
+    if (!(tau > 0) || !(t >= 0))
+        return ION_EDOMAIN;
+    return finite_out(dV * (1 - exp(-t / tau)), V);
+}
+
+int ion_length_constant(double R_m, double R_i, double d, double *lambda)
+{
+    if (!(R_m > 0) || !(R_i > 0) || !(d > 0))
+        return ION_EDOMAIN;
+    return finite_out(sqrt(R_m * d / (4 * R_i)), lambda);
+}
+
+int ion_pump_reversal(double dG_atp, double Na_out, double Na_in, double K_out, double K_in, double T,
+                      double *V)
+{
+    if (!(Na_out > 0) || !(Na_in > 0) || !(K_out > 0) || !(K_in > 0))
+        return ION_ECONC;
+    if (check_T(T))
+        return ION_ETEMP;
+    double rt = ION_R * T;
+    /* One cycle moves 3 Na+ out and 2 K+ in, one charge out of a cell at V:
+     * the ions gain 3RT ln(No/Ni) + 2RT ln(Ki/Ko) - FV, and the pump stops
+     * where that equals what ATP gives, -dG_atp. */
+    return finite_out((dG_atp + 3 * rt * log(Na_out / Na_in) + 2 * rt * log(K_in / K_out)) / ION_F, V);
+}
+
+int ion_henderson(const ion_mobile *ions, size_t n, double T, double *V)
+{
+    if (check_T(T))
+        return ION_ETEMP;
+    double num = 0, den = 0, s1 = 0, s2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ion_mobile *x = &ions[i];
+        if (!isfinite(x->z) || x->z == 0)
+            return ION_EZ;
+        if (!(x->u >= 0) || !(x->c1 >= 0) || !(x->c2 >= 0))
+            return ION_EDOMAIN;
+        double az = fabs(x->z);
+        num += az * x->u / x->z * (x->c2 - x->c1);
+        den += az * x->u * (x->c2 - x->c1);
+        s1 += az * x->u * x->c1;
+        s2 += az * x->u * x->c2;
+    }
+    if (!(s1 > 0) || !(s2 > 0))
+        return ION_ENOION;
+    double rt = ION_R * T / ION_F;
+    if (den == 0) /* equal mobility-weighted sums: the log's limit */
+        return finite_out(-rt * num / s1, V);
+    return finite_out(-rt * num / den * log(s2 / s1), V);
+}

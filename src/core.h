@@ -106,4 +106,36 @@ int ion_ions_per_s(double I, double z, double *rate);
 /* Liquid-junction correction: V_m = V_meas - V_LJP. */
 int ion_ljp_correct(double V_meas, double V_ljp, double *V_m);
 
+/* Ussing flux ratio efflux/influx of an ion of valence z moving passively
+ * and independently at V: (c_in/c_out) e^{zFV/RT}. */
+int ion_ussing_ratio(double z, double c_out, double c_in, double V, double T, double *ratio);
+
+/* The change of concentration a charge Q (C) of ions of valence z makes
+ * in a volume (m^3): Q / (z F volume), mol/m^3 (= mM). */
+int ion_conc_change(double Q, double z, double volume, double *dc);
+
+/* The change of V_m at time t after a current step that will move it by
+ * dV in the end, with membrane time constant tau: dV (1 - e^{-t/tau}). */
+int ion_step_response(double dV, double tau, double t, double *V);
+
+/* Length constant of a cylinder: sqrt(R_m d / (4 R_i)), with R_m the
+ * specific membrane resistance (ohm m^2), R_i the axial resistivity
+ * (ohm m), d the diameter (m). */
+int ion_length_constant(double R_m, double R_i, double d, double *lambda);
+
+/* Reversal potential of the 3 Na+ : 2 K+ pump: 3 E_Na - 2 E_K + dG_atp/F,
+ * dG_atp the free energy of ATP hydrolysis (J/mol, negative). */
+int ion_pump_reversal(double dG_atp, double Na_out, double Na_in, double K_out, double K_in, double T,
+                      double *V);
+
+/* One ion for the Henderson liquid-junction equation: mobility u
+ * (relative units), valence z, concentrations in solutions 1 and 2. */
+typedef struct {
+    double u, z, c1, c2;
+} ion_mobile;
+
+/* Henderson liquid-junction potential: the potential of solution 2
+ * relative to solution 1 (V). */
+int ion_henderson(const ion_mobile *ions, size_t n, double T, double *V);
+
 #endif

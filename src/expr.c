@@ -332,6 +332,48 @@ static int fn_ljp_correct(const double *a, size_t n, ion_val *r)
     return ion_ljp_correct(a[0], a[1], &r->num);
 }
 
+static int fn_ussing_ratio(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_ussing_ratio(a[0], a[1], a[2], a[3], a[4], &r->num);
+}
+
+static int fn_conc_change(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_conc_change(a[0], a[1], a[2], &r->num);
+}
+
+static int fn_step_response(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_step_response(a[0], a[1], a[2], &r->num);
+}
+
+static int fn_length_constant(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_length_constant(a[0], a[1], a[2], &r->num);
+}
+
+static int fn_pump_reversal(const double *a, size_t n, ion_val *r)
+{
+    (void)n;
+    return ion_pump_reversal(a[0], a[1], a[2], a[3], a[4], a[5], &r->num);
+}
+
+/* henderson(T, u1, z1, c1_1, c1_2, ...): one ion_mobile per group of four. */
+static int fn_henderson(const double *a, size_t n, ion_val *r)
+{
+    ion_mobile ions[(ION_EXPR_MAX_ARGS - 1) / 4];
+    size_t k = (n - 1) / 4;
+    for (size_t i = 0; i < k; i++) {
+        const double *g = a + 1 + 4 * i;
+        ions[i] = (ion_mobile){.u = g[0], .z = g[1], .c1 = g[2], .c2 = g[3]};
+    }
+    return ion_henderson(ions, k, a[0], &r->num);
+}
+
 #define LOG_MSG "log of a non-positive number"
 #define POW_MSG "power with no finite real value"
 
@@ -369,6 +411,13 @@ static const fn_row fn_table[] = {
     {"tau", 2, 2, 1, ION_T_NUM, fn_tau, NULL, NULL, "Cg", 't'},
     {"ions_per_s", 2, 2, 1, ION_T_NUM, fn_ions_per_s, NULL, NULL, "I1", 'r'},
     {"ljp_correct", 2, 2, 1, ION_T_NUM, fn_ljp_correct, NULL, NULL, "VV", 'V'},
+    {"ussing_ratio", 5, 5, 1, ION_T_NUM, fn_ussing_ratio, NULL, NULL, "1ccVT", '1'},
+    {"conc_change", 3, 3, 1, ION_T_NUM, fn_conc_change, NULL, NULL, "Q1v", 'c'},
+    {"step_response", 3, 3, 1, ION_T_NUM, fn_step_response, NULL, NULL, "att", 'a'},
+    {"length_constant", 3, 3, 1, ION_T_NUM, fn_length_constant, NULL, NULL, "MiL", 'L'},
+    {"pump_reversal", 6, 6, 1, ION_T_NUM, fn_pump_reversal, NULL, NULL, "EccccT", 'V'},
+    {"henderson", 5, ION_EXPR_MAX_ARGS - 3, 4, ION_T_NUM, fn_henderson,
+     "T and then u, z, c1, c2 for each of 1 to 15 ions (1 + 4k arguments)", NULL, "T*a1cc", 'V'},
 };
 #define FN_COUNT (sizeof fn_table / sizeof fn_table[0])
 
@@ -865,6 +914,7 @@ static int dim_code(char code, ion_dimension *d)
         {'L', ION_DIM_LENGTH}, {'A', ION_DIM_AREA}, {'v', ION_DIM_VOLUME},
         {'Q', ION_DIM_CHARGE}, {'R', ION_DIM_RESIST}, {'E', ION_DIM_MOLAR_EN},
         {'N', ION_DIM_AMOUNT}, {'p', ION_DIM_VELOCITY}, {'J', ION_DIM_CURR_DENS},
+        {'M', ION_DIM_SPEC_RES}, {'i', ION_DIM_RESISTIVITY},
     };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
         if (codes[i].code == code) {

@@ -42,6 +42,7 @@ static const ion_unit units[] = {
     {"s", ION_DIM_TIME, 1, 0},
     {"ms", ION_DIM_TIME, 1e-3, 0},
     {"us", ION_DIM_TIME, 1e-6, 0},
+    {"min", ION_DIM_TIME, 60, 0},
     {"m/s", ION_DIM_VELOCITY, 1, 0},
     {"cm/s", ION_DIM_VELOCITY, 0.01, 0},
     {"Pa", ION_DIM_PRESSURE, 1, 0},

@@ -7,7 +7,12 @@
 
 #include <math.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "core.h"
+#include "expr.h"
 
 #define T37 (37.0 + ION_ZERO_C)
 #define T25 (25.0 + ION_ZERO_C)
@@ -334,6 +339,37 @@ static void physics_md_seed_values(void **state)
     assert_true(fabs(DF - -0.006) < 1e-15 && cur == ION_INWARD && ions > 0);
 }
 
+/* tests/cases/reference.tsv: textbook values, each with its source, of
+ * the core's functions, evaluated through the expression language. */
+static void reference_cases(void **state)
+{
+    (void)state;
+    FILE *f = fopen("tests/cases/reference.tsv", "r");
+    assert_non_null(f);
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char *expr = strtok(line, "\t"), *want = strtok(NULL, "\t"), *tol = strtok(NULL, "\t"),
+             *source = strtok(NULL, "\t\n");
+        assert_non_null(source);
+        ion_error err = {0};
+        ion_expr *e = ion_expr_compile(expr, NULL, NULL, &err);
+        if (!e)
+            fail_msg("%s: %s", expr, err.msg);
+        ion_val v;
+        assert_int_equal(ion_expr_eval(e, NULL, &v), ION_OK);
+        ion_expr_free(e);
+        double w = strtod(want, NULL), t = strtod(tol, NULL);
+        if (!(fabs(v.num - w) <= t * fabs(w)))
+            fail_msg("%s = %.6g, want %s (%s)", expr, v.num, want, source);
+        n++;
+    }
+    fclose(f);
+    assert_true(n >= 12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +387,7 @@ int main(void)
         cmocka_unit_test(drive),
         cmocka_unit_test(small_formulas),
         cmocka_unit_test(physics_md_seed_values),
+        cmocka_unit_test(reference_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
