@@ -12,6 +12,7 @@
 
 #include "core.h"
 #include "instance.h"
+#include "judge.h"
 #include "template.h"
 
 #define XSD "schema/problem.xsd"
@@ -201,6 +202,46 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A template sets the credit of the generic slips (partkey.h) of a part;
+ * the schema takes the attributes, the instance's part key and the judge
+ * use them, and a part without them has the defaults. */
+static void slip_credits(void **state)
+{
+    (void)state;
+    static const char xml[] =
+        "<problems xmlns=\"urn:ionsheet:problem:1\"><problem id=\"t-slip\" topic=\"drive\" difficulty=\"1\">"
+        "<title xml:lang=\"en\">Slips</title>"
+        "<param name=\"Vm\" unit=\"mV\" value=\"-65\"/>"
+        "<text xml:lang=\"en\">V is {Vm}.</text>"
+        "<part id=\"a\" kind=\"numeric\" unit=\"mV\" tol-abs=\"0.5\" points=\"1\" slip-credit=\"0.25\" sign-credit=\"0.5\">"
+        "<text xml:lang=\"en\">V?</text><answer>Vm</answer></part>"
+        "<part id=\"b\" kind=\"numeric\" unit=\"mV\" tol-abs=\"0.5\" points=\"1\">"
+        "<text xml:lang=\"en\">V again?</text><answer>Vm</answer></part>"
+        "</problem></problems>";
+    ion_template_list l = {0};
+    ion_error err = {0};
+    if (ion_templates_parse(xml, sizeof xml - 1, "slip.xml", XSD, &l, &err))
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    ion_instance in;
+    assert_int_equal(ion_instance_init(&in, l.items[0]), 0);
+    assert_int_equal(ion_instance_generate(&in, 1, &err), 0);
+    ion_judgement j;
+    ion_judge_answer(&in, 0, "-0.065", &j);
+    assert_int_equal(j.verdict, ION_VERDICT_PARTIAL);
+    assert_true(j.credit == 0.25);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_SCALE);
+    ion_judge_answer(&in, 0, "65", &j);
+    assert_true(j.credit == 0.5);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_SIGN);
+    ion_judge_answer(&in, 1, "-65000", &j);
+    assert_true(j.credit == ION_SLIP_CREDIT);
+    ion_judge_answer(&in, 1, "65", &j);
+    assert_int_equal(j.verdict, ION_VERDICT_WRONG);
+    assert_int_equal(j.note, ION_JUDGE_NOTE_SIGN);
+    ion_instance_release(&in);
+    ion_template_list_release(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +250,7 @@ int main(void)
         cmocka_unit_test(formatting),
         cmocka_unit_test(broken_files),
         cmocka_unit_test(unsatisfiable_requires),
+        cmocka_unit_test(slip_credits),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
