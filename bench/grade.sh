@@ -6,6 +6,9 @@
 # time, submissions graded per second (best of 3 rounds), the time to
 # render the gradebook and all feedback, and the whole `ionsheet grade`
 # command (wall, CPU, peak memory, submissions per second end to end).
+# Fails when grading memory grows with the class: at most 100 MiB for
+# 10,000 submissions, 200 MB for 100,000 (the key is read one student at a
+# time; what grows is the gradebook).
 # BENCH_SIZES="100 1000" picks sizes; IONSHEET_BIN another ionsheet, LIB
 # another libionsheet.a, BENCH_BIN where the benchmark program goes.
 # The files live under $TMPDIR: TMPDIR=/dev/shm leaves the disk out (on a
@@ -15,7 +18,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 ion=${IONSHEET_BIN:-$root/ionsheet}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-sizes=${BENCH_SIZES:-"1000 10000"}
+sizes=${BENCH_SIZES:-"1000 10000 100000"}
+status=0
 bin=${BENCH_BIN:-build/bench/grade_bench}
 mkdir -p "$(dirname "$bin")"
 pkgs="sqlite3 libxml-2.0 libsodium libutf8proc"
@@ -52,5 +56,11 @@ for n in $sizes; do
         awk -v n="$n" -v w="$wall" -v u="$user" -v s="$sys" -v kb="$kb" 'BEGIN {
             printf "  ionsheet grade, %d files in, gradebook and %d feedback files out: %.2f s wall, %.2f s CPU (%.0f submissions/s of CPU), %.0f MiB peak\n",
                    n, n, w, u + s, n / (u + s), kb / 1024 }'
+        limit=$(( n <= 10000 ? 100 * 1024 : n <= 100000 ? 200000000 / 1024 : 0 ))
+        if [ "$limit" -gt 0 ] && [ "$kb" -gt "$limit" ]; then
+            echo "FAIL: grading $n submissions peaked at $((kb / 1024)) MiB, over $((limit / 1024)) MiB"
+            status=1
+        fi
     fi
 done
+exit $status

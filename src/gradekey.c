@@ -965,7 +965,7 @@ static int shape_fits(const key_shape *sh, const key_reader *kr)
         sh->nvars != kr->nvars || sh->nparts != kr->npsrc)
         return 0;
     for (size_t i = 0; i < sh->nvars; i++)
-        if (strcmp(sh->names[i], kr->vars[i].name) || !same_str(sh->src[i], kr->vars[i].expr) ||
+        if (!same_str(sh->names[i], kr->vars[i].name) || !same_str(sh->src[i], kr->vars[i].expr) ||
             sh->types[i] != kr->vars[i].type)
             return 0;
     for (size_t i = 0; i < sh->nparts; i++)
@@ -1104,12 +1104,16 @@ static int end_problem(key_reader *kr)
             return -1;
         kr->vars[i].type = vals[i].type;
     }
-    const key_shape *sh = NULL;
+    /* A v2 template's last shape first: its strings are the same pointers. */
+    key_template *tdef = (key_template *)kr->prob_tdef;
+    const key_shape *sh = tdef && tdef->shape && shape_fits(tdef->shape, kr) ? tdef->shape : NULL;
     for (size_t i = k->nshapes; i-- > 0 && !sh;)
         if (shape_fits(k->shapes[i], kr))
             sh = k->shapes[i];
     if (!sh && !(sh = make_shape(kr)))
         return -1;
+    if (tdef)
+        tdef->shape = sh;
     key_problem *pr = &k->probs[k->nprobs];
     pr->n = kr->prob_n;
     pr->shape = sh;

@@ -66,6 +66,7 @@ typedef struct {
     const char **exprs;     /* lets; NULL for params */
     key_tpart *parts;
     size_t nparts;
+    const key_shape *shape; /* the compiled shape its students used last */
 } key_template;
 
 typedef struct {

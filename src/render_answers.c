@@ -16,16 +16,16 @@ int ion_answers_render(FILE *f, const ion_student_sheet *s, const char *lang)
     for (size_t i = 0; i < ws->n; i++) {
         const ion_instance *in = &s->inst[i];
         for (size_t k = 0; k < in->t->nparts; k++) {
-            const ion_part *p = &in->t->parts[k];
-            char id[32], list[512] = "", last[2] = {(char)('A' + p->noptions - 1), '\0'}, line[1024];
-            snprintf(id, sizeof id, "%zu%s", i + 1, p->id);
-            if (p->kind == ION_ANSWER_NUMERIC) {
-                const char *label = ion_unit_label(p->unit);
+            const ion_part_key *pk = &in->parts[k].key;
+            char id[32], list[512] = "", last[2] = {(char)('A' + pk->nids - 1), '\0'}, line[1024];
+            snprintf(id, sizeof id, "%zu%s", i + 1, in->t->parts[k].id);
+            if (pk->kind == ION_ANSWER_NUMERIC) {
+                const char *label = ion_unit_label(pk->unit);
                 ion_text_fill(line, sizeof line, lang, *label ? "answers.number_in" : "answers.number", "part", id,
                               "unit", label, (const char *)NULL);
-            } else if (p->kind == ION_ANSWER_CHOICE) {
-                for (size_t c = 0, n = 0; c < p->nchoices && n < sizeof list; c++)
-                    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", c ? ", " : "", p->choices[c]);
+            } else if (pk->kind == ION_ANSWER_CHOICE) {
+                for (size_t c = 0, n = 0; c < pk->nids && n < sizeof list; c++)
+                    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", c ? ", " : "", pk->ids[c]);
                 ion_text_fill(line, sizeof line, lang, "answers.choice", "part", id, "list", list, (const char *)NULL);
             } else {
                 ion_text_fill(line, sizeof line, lang, "answers.letter", "part", id, "last", last, (const char *)NULL);
