@@ -26,6 +26,7 @@
 
 #include "bank.h"
 #include "error.h"
+#include "render_csv.h"
 #include "judge.h"
 #include "submission.h"
 
@@ -154,9 +155,14 @@ const char *ion_gradebook_lang(const ion_gradebook *gb);
 
 /* ---- outputs (strings the caller frees; NULL when out of memory) ---- */
 
-/* The gradebook CSV: `student,name,total,max,percent,1a,1b,...`, one row per
- * student of the key in key order; a part's cell is its score. A student
- * without a submission has total 0 and `missing` in every part's cell. */
+/* The gradebook CSV (render_csv.h) in the shape of style (NULL: plain):
+ * plain is `student,name,total,max,percent,1a,1b,...`, one row per student
+ * of the key in key order, a part's cell its score; a student without a
+ * submission has total 0 and `missing` in every part's cell (moodle and
+ * canvas: an empty grade). The grade column of moodle and canvas is named
+ * by the key's title (else the worksheet's name). */
+char *ion_gradebook_csv_styled(const ion_gradebook *gb, const ion_csv_style *style, size_t *len);
+/* The same, plain. */
 char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len);
 
 /* Student i's feedback as text: the total, then for each part the answer

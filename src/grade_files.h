@@ -10,6 +10,7 @@
 
 #include "bank.h"
 #include "error.h"
+#include "render_csv.h"
 
 /* Messages about one file beyond this many are counted, not each told. */
 #define ION_GRADE_NOTES_PER_FILE 10
@@ -29,6 +30,8 @@ typedef struct {
     void (*message)(const ion_error *e, void *ctx);
     void (*progress)(size_t done, size_t count, void *ctx); /* or NULL */
     void *ctx;
+    ion_csv_format format; /* of the gradebook (its e-mails from the bank) */
+    int excel;             /* the gradebook starts with a UTF-8 BOM */
 } ion_grade_opts;
 
 typedef struct {

@@ -41,68 +41,50 @@ static double percent(double total, double max)
 
 /* ---- the gradebook CSV ---------------------------------------------------- */
 
-/* An RFC 4180 field; text a spreadsheet would run as a formula gets a
- * leading apostrophe. */
-static void csv_field(ion_strbuf *b, const char *s, int text)
-{
-    int quote = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ') || (*s && s[strlen(s) - 1] == ' ');
-    int formula = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t');
-    if (quote)
-        ion_strbuf_puts(b, "\"");
-    if (formula)
-        ion_strbuf_puts(b, "'");
-    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        ion_strbuf_add(b, s, (size_t)(q - s));
-        ion_strbuf_puts(b, "\"\"");
-    }
-    ion_strbuf_puts(b, s);
-    if (quote)
-        ion_strbuf_puts(b, "\"");
-}
-
 char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len)
 {
+    return ion_gradebook_csv_styled(gb, NULL, len);
+}
+
+char *ion_gradebook_csv_styled(const ion_gradebook *gb, const ion_csv_style *style, size_t *len)
+{
+    static const ion_csv_style plain = {ION_CSV_PLAIN, 0, NULL, NULL};
     const ion_answer_key *k = ion_gradebook_key(gb);
-    size_t ncol = ion_answer_key_parts(k);
-    ion_strbuf b = {0};
-    const char **cells = calloc(ncol + 1, sizeof *cells);
+    size_t ncol = ion_answer_key_parts(k), n = ion_answer_key_students(k);
+    const char *title = ion_answer_key_title(k);
+    const char **cells = calloc(ncol + 1, sizeof *cells), **parts = calloc(ncol + 1, sizeof *parts);
     char *scores = malloc((ncol + 1) * 32);
-    if (!cells || !scores) {
+    ion_strbuf b = {0};
+    style = style ? style : &plain;
+    if (!cells || !parts || !scores) {
         free(cells);
+        free(parts);
         free(scores);
         return NULL;
     }
-    ion_strbuf_puts(&b, "student,name,total,max,percent");
-    for (size_t c = 0; c < ncol; c++) {
-        ion_strbuf_puts(&b, ",");
-        ion_strbuf_puts(&b, ion_answer_key_part_id(k, c));
-    }
-    ion_strbuf_puts(&b, "\r\n");
-    char t[32], m[32];
-    for (size_t i = 0; i < ion_answer_key_students(k); i++) {
+    for (size_t c = 0; c < ncol; c++)
+        parts[c] = ion_answer_key_part_id(k, c);
+    ion_csv_book book = {style->format, style->excel, *title ? title : ion_answer_key_worksheet(k),
+                         ion_answer_key_course(k), n ? ion_answer_key_student_max(k, 0) : 0, ncol, parts};
+    ion_csv_header(&b, &book);
+    for (size_t i = 0; i < n; i++) {
         const ion_result *r = ion_gradebook_result(gb, i);
-        csv_field(&b, ion_answer_key_student_id(k, i), 1);
-        ion_strbuf_puts(&b, ",");
-        csv_field(&b, ion_answer_key_student_name(k, i), 1);
+        const char *id = ion_answer_key_student_id(k, i);
         /* Whole-file statuses fill every cell; an unreadable answer is
          * "invalid", not an ordinary 0. */
         for (size_t c = 0; c < ncol; c++)
             cells[c] = r ? "" : ion_status_name(ion_gradebook_status(gb, i, NULL));
-        double max = ion_answer_key_student_max(k, i);
         for (size_t j = 0; r && j < r->nparts; j++) {
             const ion_part_result *p = &r->parts[j];
             cells[p->column] = p->verdict == ION_VERDICT_INVALID ? "invalid"
-                                                                 : num(p->score, scores + 32 * p->column, 32);
+                                                                 : ion_csv_points(p->score, scores + 32 * p->column, 32);
         }
-        ion_strbuf_printf(&b, ",%s,%s,%.1f", num(r ? r->total : 0, t, sizeof t), num(max, m, sizeof m),
-               percent(r ? r->total : 0, max));
-        for (size_t c = 0; c < ncol; c++) {
-            ion_strbuf_puts(&b, ",");
-            ion_strbuf_puts(&b, cells[c]);
-        }
-        ion_strbuf_puts(&b, "\r\n");
+        ion_csv_row row = {id, ion_answer_key_student_name(k, i), style->email ? style->email(id, style->ctx) : NULL,
+                           r != NULL, r ? r->total : 0, ion_answer_key_student_max(k, i), cells};
+        ion_csv_row_add(&b, &book, &row);
     }
     free(cells);
+    free(parts);
     free(scores);
     return ion_strbuf_detach(&b, len);
 }

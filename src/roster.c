@@ -11,8 +11,14 @@
 
 #include "utf8.h"
 
-enum { COL_ID, COL_NAME, COL_EMAIL, NCOLS };
-static const char *const col_names[NCOLS] = {"id", "name", "email"};
+/* Where a file's columns are: plain (id,name[,email]), or an LMS export
+ * recognised from its header. -1: no such column. */
+typedef struct {
+    const char *source;     /* for the summary */
+    int id, name, first, last, email;
+    int roles;              /* Moodle: rows of other roles are skipped */
+    int sortable;           /* Canvas: "Last, First" names */
+} layout;
 
 typedef struct {
     int line;
@@ -23,8 +29,11 @@ typedef struct {
 typedef struct {
     row *rows;
     size_t n, cap;
-    int col[NCOLS]; /* the field index of each column, or -1 */
+    layout at;
     size_t width;   /* fields in the header */
+    size_t skipped; /* rows that are not students */
+    const char *id_column; /* --id-column, or NULL */
+    char id_name[64];      /* the id column's header, for the summary */
 } roster;
 
 static void roster_release(roster *r)
@@ -96,10 +105,107 @@ static const char *shown(char out[300], const char *s)
     return out;
 }
 
+/* The index of the header named name (any case), or -1. */
+static int column(char *const *h, size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (!strcasecmp(h[i], name))
+            return (int)i;
+    return -1;
+}
+
+/* The first of names the header has. */
+static int first_column(char *const *h, size_t n, const char *const *names)
+{
+    int c = -1;
+    for (; *names && c < 0; names++)
+        c = column(h, n, *names);
+    return c;
+}
+
+/* LMS exports, recognised from their headers: Canvas's gradebook export
+ * (Student, ID, SIS User ID, SIS Login ID, Section, ...), Canvas's SIS
+ * users file (user_id, login_id, ..., email) and Moodle's participants
+ * download (First name, Last name, ID number, Email address, Roles...).
+ * 1 when h is one of them (r->at filled). */
+static int lms_layout(roster *r, char *const *h, size_t n)
+{
+    layout *at = &r->at;
+    if (column(h, n, "Student") >= 0 && column(h, n, "SIS User ID") >= 0) {
+        *at = (layout){"a Canvas gradebook export", column(h, n, "SIS User ID"), column(h, n, "Student"), -1, -1,
+                       -1, -1, 1};
+    } else if (column(h, n, "user_id") >= 0 && column(h, n, "login_id") >= 0) {
+        *at = (layout){"a Canvas users file", column(h, n, "user_id"),
+                       first_column(h, n, (const char *[]){"full_name", "short_name", NULL}),
+                       column(h, n, "first_name"), column(h, n, "last_name"), column(h, n, "email"), -1, 0};
+    } else if (column(h, n, "Email address") >= 0 &&
+               first_column(h, n, (const char *[]){"First name", "Full name", "Last name", "Surname", NULL}) >= 0) {
+        *at = (layout){"a Moodle participants file",
+                       first_column(h, n, (const char *[]){"ID number", "Username", NULL}),
+                       column(h, n, "Full name"), column(h, n, "First name"),
+                       first_column(h, n, (const char *[]){"Last name", "Surname", NULL}),
+                       column(h, n, "Email address"), column(h, n, "Roles"), 0};
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* ionsheet's own header: id,name[,email] in any order and case (and the
+ * --id-column instead of id). */
+static int plain_layout(roster *r, char *const *h, size_t n, const char *file, int line, ion_error *err)
+{
+    char buf[300];
+    r->at = (layout){"", -1, -1, -1, -1, -1, -1, 0};
+    int *cols[] = {&r->at.id, &r->at.name, &r->at.email};
+    static const char *const names[] = {"id", "name", "email"};
+    for (size_t i = 0; i < n; i++) {
+        int c = r->id_column && !strcasecmp(h[i], r->id_column) ? 0 : -1;
+        for (int k = 0; c < 0 && k < 3; k++)
+            if (!strcasecmp(h[i], names[k]) && !(k == 0 && r->id_column))
+                c = k;
+        if (c < 0) {
+            ion_fail(err, file, line, "unknown column '%s' in the header (expected id,name[,email], or a Moodle or "
+                                      "Canvas export)",
+                     shown(buf, h[i]));
+            return ION_BANK_EINVAL;
+        }
+        if (*cols[c] >= 0) {
+            ion_fail(err, file, line, "column '%s' appears twice in the header", names[c]);
+            return ION_BANK_EINVAL;
+        }
+        *cols[c] = (int)i;
+    }
+    return 0;
+}
+
+/* The layout of the header h: an LMS export or ours; --id-column wins. */
+static int find_layout(roster *r, char *const *h, size_t n, const char *file, int line, ion_error *err)
+{
+    int ret = lms_layout(r, h, n) ? 0 : plain_layout(r, h, n, file, line, err);
+    if (ret < 0)
+        return ret;
+    const char *why = NULL;
+    if (r->id_column && (r->at.id = column(h, n, r->id_column)) < 0)
+        why = "no such column for --id-column";
+    else if (r->at.id < 0 && *r->at.source)
+        why = "no ID number or Username column: name the id column with --id-column";
+    else if (r->at.id < 0)
+        why = "the header has no 'id' column (expected id,name[,email])";
+    else if (r->at.name < 0 && r->at.first < 0 && r->at.last < 0)
+        why = "the header has no 'name' column (expected id,name[,email])";
+    if (why) {
+        ion_fail(err, file, line, "%s%s%s", r->id_column && r->at.id < 0 ? r->id_column : "",
+                 r->id_column && r->at.id < 0 ? ": " : "", why);
+        return ION_BANK_EINVAL;
+    }
+    snprintf(r->id_name, sizeof r->id_name, "%s", h[r->at.id]);
+    return 0;
+}
+
 static int read_header(roster *r, ion_csv *csv, ion_error *err)
 {
     ion_csv_record rec;
-    char buf[300];
     const char *file = ion_csv_name(csv);
     int ret = ion_csv_next(csv, &rec, err);
     if (ret < 0)
@@ -109,40 +215,18 @@ static int read_header(roster *r, ion_csv *csv, ion_error *err)
                                "id,name[,email])");
         return ION_BANK_EINVAL;
     }
-    for (int c = 0; c < NCOLS; c++)
-        r->col[c] = -1;
     r->width = rec.n;
-    for (size_t i = 0; i < rec.n; i++) {
-        char *h = trimmed(rec.field[i], rec.len[i]);
-        int c = 0;
-        if (!h)
-            return ion_fail(err, file, rec.line, "out of memory");
-        while (c < NCOLS && strcasecmp(h, col_names[c]))
-            c++;
-        if (c == NCOLS)
-            ion_fail(err, file, rec.line,
-                     "unknown column '%s' in the header (expected "
-                     "id,name[,email])",
-                     shown(buf, h));
-        free(h);
-        if (c == NCOLS)
-            return ION_BANK_EINVAL;
-        if (r->col[c] >= 0) {
-            ion_fail(err, file, rec.line,
-                     "column '%s' appears twice in the header", col_names[c]);
-            return ION_BANK_EINVAL;
-        }
-        r->col[c] = (int)i;
-    }
-    for (int c = COL_ID; c <= COL_NAME; c++)
-        if (r->col[c] < 0) {
-            ion_fail(err, file, rec.line,
-                     "the header has no '%s' column (expected "
-                     "id,name[,email])",
-                     col_names[c]);
-            return ION_BANK_EINVAL;
-        }
-    return 0;
+    char **h = calloc(rec.n, sizeof *h);
+    ret = h ? 0 : ion_fail(err, file, rec.line, "out of memory");
+    for (size_t i = 0; ret == 0 && i < rec.n; i++)
+        if (!(h[i] = trimmed(rec.field[i], rec.len[i])))
+            ret = ion_fail(err, file, rec.line, "out of memory");
+    if (ret == 0)
+        ret = find_layout(r, h, rec.n, file, rec.line, err);
+    for (size_t i = 0; h && i < rec.n; i++)
+        free(h[i]);
+    free(h);
+    return ret;
 }
 
 /* Refuses the row when its values are not acceptable; -1 when out of
@@ -169,6 +253,62 @@ static int check_row(row *w)
     return 0;
 }
 
+/* Field i of rec trimmed, malloc'd ("" for a column the row lacks). */
+static char *cell(const ion_csv_record *rec, int i)
+{
+    return i >= 0 && (size_t)i < rec->n ? trimmed(rec->field[i], rec->len[i]) : strdup("");
+}
+
+/* The row's name: its name column, or first and last name joined; from
+ * Canvas's "Last, First", "First Last". NULL when out of memory. */
+static char *row_name(const roster *r, const ion_csv_record *rec)
+{
+    char *name = cell(rec, r->at.name), *first = NULL, *last = NULL, *comma;
+    if (name && !*name && (r->at.first >= 0 || r->at.last >= 0)) {
+        first = cell(rec, r->at.first);
+        last = cell(rec, r->at.last);
+    } else if (name && r->at.sortable && (comma = strchr(name, ',')) && !strchr(comma + 1, ',')) {
+        *comma = '\0';
+        last = trimmed(name, strlen(name));
+        first = trimmed(comma + 1, strlen(comma + 1));
+    }
+    if (name && first && last) {
+        free(name);
+        size_t n = strlen(first) + strlen(last) + 2;
+        uint32_t a, b;
+        /* Chinese, Japanese, Korean names: family name first, no space. */
+        int cjk = ion_utf8_next(first, strlen(first), &a) && ion_utf8_next(last, strlen(last), &b) &&
+                  ion_utf8_cp_width(a) == 2 && ion_utf8_cp_width(b) == 2;
+        if ((name = malloc(n)))
+            snprintf(name, n, "%s%s%s", cjk ? last : first, *first && *last && !cjk ? " " : "", cjk ? first : last);
+    }
+    free(first);
+    free(last);
+    return name;
+}
+
+/* Whether word is in s, in any case. */
+static int has_word(const char *s, const char *word)
+{
+    for (size_t n = strlen(word); *s; s++)
+        if (!strncasecmp(s, word, n))
+            return 1;
+    return 0;
+}
+
+/* Rows of an LMS export that are not students: Canvas's "Points Possible"
+ * row and its test student, Moodle's teachers (a Roles cell without
+ * "Student"). */
+static int not_a_student(const roster *r, const ion_csv_record *rec)
+{
+    char *name = r->at.sortable ? cell(rec, r->at.name) : NULL, *roles = cell(rec, r->at.roles);
+    int skip = (name && (!strcmp(name, "Points Possible") || !strcmp(name, "Student, Test"))) ||
+               (roles && *roles && !has_word(roles, "student"));
+    free(name);
+    free(roles);
+    return skip;
+}
+
 /* Adds the record as a row; its problem says if it is refused. */
 static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
 {
@@ -180,6 +320,10 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
         r->rows = rows;
         r->cap = cap;
     }
+    if (rec->n == r->width && not_a_student(r, rec)) {
+        r->skipped++;
+        return 0;
+    }
     row *w = &r->rows[r->n++];
     memset(w, 0, sizeof *w);
     w->line = rec->line;
@@ -188,13 +332,11 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
             return ion_fail(err, "", 0, "out of memory");
         return 0;
     }
-    int e = r->col[COL_EMAIL];
-    w->id = trimmed(rec->field[r->col[COL_ID]], rec->len[r->col[COL_ID]]);
-    w->name =
-        trimmed(rec->field[r->col[COL_NAME]], rec->len[r->col[COL_NAME]]);
-    if (e >= 0)
-        w->email = trimmed(rec->field[e], rec->len[e]);
-    if (!w->id || !w->name || (e >= 0 && !w->email) || check_row(w))
+    w->id = cell(rec, r->at.id);
+    w->name = row_name(r, rec);
+    if (r->at.email >= 0)
+        w->email = cell(rec, r->at.email);
+    if (!w->id || !w->name || (r->at.email >= 0 && !w->email) || check_row(w))
         return ion_fail(err, "", 0, "out of memory");
     return 0;
 }
@@ -285,10 +427,11 @@ fail:
 }
 
 int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
-                      ion_roster_report_fn report, void *ctx,
-                      ion_roster_stats *stats, ion_error *err)
+                      const char *id_column, ion_roster_report_fn report,
+                      void *ctx, ion_roster_stats *stats, ion_error *err)
 {
     roster r = {0};
+    r.id_column = id_column;
     ion_roster_stats st = {0};
     const char *why = ion_bank_text_problem(course, ION_BANK_ID_MAX);
     int ret;
@@ -311,6 +454,9 @@ int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
             report(&problem, ctx);
     }
 done:
+    st.skipped = r.skipped;
+    st.source = r.at.source ? r.at.source : "";
+    snprintf(st.id_column, sizeof st.id_column, "%s", r.id_name);
     roster_release(&r);
     if (stats)
         *stats = st;

@@ -14,12 +14,21 @@ typedef struct {
     size_t updated;   /* known students whose name or e-mail changed */
     size_t unchanged; /* known students imported again as they were */
     size_t refused;   /* rows refused, each one reported */
+    size_t skipped;   /* rows of an LMS export that are not students */
+    const char *source; /* "" for our own id,name[,email]; else what the
+                           header says the file is ("a Moodle participants
+                           file", "a Canvas gradebook export", ...) */
+    char id_column[64]; /* the header of the column the ids came from */
 } ion_roster_stats;
 
 /* Receives one refused row: problem->file and ->line locate it. */
 typedef void (*ion_roster_report_fn)(const ion_error *problem, void *ctx);
 
-/* Reads every record of csv, then stores the good rows in course (created
+/* Reads every record of csv (our header id,name[,email]; or recognised
+ * from its header, a Moodle participants download, a Canvas gradebook
+ * export or a Canvas SIS users file, whose ids come from the ID number or
+ * Username, the SIS User ID, the user_id column; id_column, when not NULL,
+ * names the column instead), then stores the good rows in course (created
  * when new) in one transaction: a known id gets the row's name, and its
  * e-mail when the file has that column (an empty one clears it); nobody is
  * ever added twice. A row is refused, reported and counted when its id is
@@ -34,7 +43,7 @@ typedef void (*ion_roster_report_fn)(const ion_error *problem, void *ctx);
  * its line; ION_BANK_EDB on a database error, after which nothing is
  * imported either. report may be NULL. */
 int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
-                      ion_roster_report_fn report, void *ctx,
+                      const char *id_column, ion_roster_report_fn report, void *ctx,
                       ion_roster_stats *stats, ion_error *err);
 
 #endif

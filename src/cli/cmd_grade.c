@@ -11,6 +11,7 @@
 
 static const char usage[] =
     "usage: ionsheet grade KEY.xml FILE_OR_DIR... [--csv PATH] [--feedback DIR]\n"
+    "           [--format plain|moodle|canvas] [--excel]\n"
     "\n"
     "Grades submissions against the key: answer files (answers/ID.txt filled in),\n"
     "XML submissions and class CSV files (student,1a,1b,...); a directory means\n"
@@ -18,6 +19,10 @@ static const char usage[] =
     "beside the key), one feedback file per student (default: feedback/ beside\n"
     "the key) and prints a summary. With a database (--db, $IONSHEET_DB or\n"
     "./ionsheet.db) that exists, also records every submission and grade there.\n"
+    "--format moodle writes the gradebook for Moodle's grade import (ID number,\n"
+    "Email address, the total), --format canvas for Canvas's (Student, ID, SIS\n"
+    "User ID, SIS Login ID, Section, the total); --excel starts it with the\n"
+    "UTF-8 byte order mark Excel needs to show Chinese names.\n"
     "Exit 1 when a file or a submission in it was refused.\n";
 
 typedef struct {
@@ -68,13 +73,17 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
     if (cli_wants_help(argc, argv, usage))
         return EXIT_OK;
     progress_line line = {0, !cli->quiet && isatty(STDERR_FILENO)};
-    ion_grade_opts o = {NULL, NULL, 0, NULL, NULL, NULL, cli->lang, NULL, message, progress, &line};
+    ion_grade_opts o = {NULL, NULL, 0, NULL, NULL, NULL, cli->lang, NULL, message, progress, &line, ION_CSV_PLAIN, 0};
+    const char *format = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     int code = inputs ? EXIT_OK : EXIT_IO;
     for (int i = 1; !code && i < argc; i++) {
         int r;
-        if ((r = cli_option(argc, argv, &i, "--csv", &o.csv)) || (r = cli_option(argc, argv, &i, "--feedback", &o.feedback))) {
+        if ((r = cli_option(argc, argv, &i, "--csv", &o.csv)) || (r = cli_option(argc, argv, &i, "--feedback", &o.feedback)) ||
+            (r = cli_option(argc, argv, &i, "--format", &format))) {
             code = r < 0 ? EXIT_USAGE : EXIT_OK;
+        } else if (!strcmp(argv[i], "--excel")) {
+            o.excel = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_msg(NULL, 0, "grade: unknown option '%s'", argv[i]);
             code = EXIT_USAGE;
@@ -86,6 +95,10 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
     }
     if (!code && (!o.key || !o.ninputs)) {
         fputs(usage, stderr);
+        code = EXIT_USAGE;
+    }
+    if (!code && format && (int)(o.format = ion_csv_format_parse(format)) < 0) {
+        cli_msg(NULL, 0, "grade: unknown --format '%s' (plain, moodle or canvas)", format);
         code = EXIT_USAGE;
     }
     char *csv = NULL, *fb = NULL, *xsd = NULL;

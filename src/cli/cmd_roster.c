@@ -11,7 +11,7 @@
 #include "table.h"
 
 static const char usage[] =
-    "usage: ionsheet roster import FILE.csv --course C [--quiet]\n"
+    "usage: ionsheet roster import FILE.csv --course C [--id-column NAME] [--quiet]\n"
     "       ionsheet roster list --course C\n"
     "       ionsheet roster remove ID... --course C\n"
     "\n"
@@ -22,6 +22,14 @@ static const char usage[] =
     "or '-', not starting with a dot; names are UTF-8 in any script.\n"
     "Each row that cannot be imported is reported with its line; the other\n"
     "rows are imported.\n"
+    "\n"
+    "LMS exports are recognised from their headers: a Moodle participants\n"
+    "download (ids from its ID number column, else Username; rows of other\n"
+    "roles than Student skipped), a Canvas gradebook export (ids from SIS User\n"
+    "ID; \"Last, First\" names turned round; the Points Possible row and the\n"
+    "test student skipped) and a Canvas SIS users file (ids from user_id).\n"
+    "--id-column NAME takes the ids from the column of that header instead;\n"
+    "the summary says which column the ids came from.\n"
     "\n"
     "list prints the course's students (id, name, e-mail, and since when a\n"
     "student is withdrawn). remove takes students off the roster: one with\n"
@@ -42,23 +50,30 @@ static void report_row(const ion_error *problem, void *ctx)
 static void print_summary(const char *course, const ion_roster_stats *st)
 {
     size_t n = st->added + st->updated + st->unchanged;
-    printf("imported %zu student%s into course %s (%zu new, %zu updated", n,
-           n == 1 ? "" : "s", course, st->added, st->updated);
+    printf("imported %zu student%s into course %s", n, n == 1 ? "" : "s", course);
+    if (*st->source)
+        printf(" from %s, ids from its '%s' column", st->source, st->id_column);
+    printf(" (%zu new, %zu updated", st->added, st->updated);
     if (st->unchanged)
         printf(", %zu unchanged", st->unchanged);
     putchar(')');
     if (st->refused)
         printf("; %zu row%s refused", st->refused,
                st->refused == 1 ? "" : "s");
+    if (st->skipped)
+        printf("; %zu row%s skipped (not a student)", st->skipped,
+               st->skipped == 1 ? "" : "s");
     putchar('\n');
 }
 
 static int roster_import(int argc, char **argv, ion_cli *cli)
 {
-    const char *file = NULL, *course = NULL, *why;
+    const char *file = NULL, *course = NULL, *id_column = NULL, *why;
     int quiet = cli->quiet;
     for (int i = 2; i < argc; i++) {
         int got = cli_option(argc, argv, &i, "--course", &course);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--id-column", &id_column);
         if (got < 0)
             return EXIT_USAGE;
         if (got)
@@ -92,7 +107,7 @@ static int roster_import(int argc, char **argv, ion_cli *cli)
     if (!b)
         return EXIT_IO;
     ion_csv *csv = ion_csv_open(file, &err);
-    int ret = csv ? ion_roster_import(b, course, csv, report_row, NULL, &st,
+    int ret = csv ? ion_roster_import(b, course, csv, id_column, report_row, NULL, &st,
                                       &err)
                   : ION_BANK_EDB;
     ion_csv_free(csv);

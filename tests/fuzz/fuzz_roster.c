@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     char course[32];
     snprintf(course, sizeof course, "FUZZ%lu", inputs);
-    int rc = ion_roster_import(bank, course, csv, count_report, &reports, &st, &err);
+    int rc = ion_roster_import(bank, course, csv, NULL, count_report, &reports, &st, &err);
     if (rc == 0) {
         FUZZ_CHECK(rows >= 0);
         FUZZ_CHECK(st.refused == reports);

@@ -67,7 +67,7 @@ static int import(fixture *f, const char *course, const char *text,
     ion_csv *csv = ion_csv_new(text, strlen(text), "r.csv");
     assert_non_null(csv);
     f->n = 0;
-    int ret = ion_roster_import(f->b, course, csv, collect, f, st, err);
+    int ret = ion_roster_import(f->b, course, csv, NULL, collect, f, st, err);
     ion_csv_free(csv);
     return ret;
 }
@@ -120,7 +120,7 @@ static void test_sample_file(void **state)
         if (!csv)
             fail_msg("%s: %s (run from the top of the tree)", err.file,
                      err.msg);
-        assert_int_equal(ion_roster_import(f->b, "PHYS2", csv, NULL, NULL,
+        assert_int_equal(ion_roster_import(f->b, "PHYS2", csv, NULL, NULL, NULL,
                                            &st, &err),
                          0);
         ion_csv_free(csv);
@@ -260,7 +260,7 @@ static void test_whole_file_refused(void **state)
                         "empty file (expected the header id,name[,email])");
     expect_file_refused(f, "s1,Ada\n", 1,
                         "unknown column 's1' in the header (expected "
-                        "id,name[,email])");
+                        "id,name[,email], or a Moodle or Canvas export)");
     expect_file_refused(f, "id,email\n", 1,
                         "the header has no 'name' column (expected "
                         "id,name[,email])");
