@@ -643,6 +643,24 @@ const char *ion_bank_text_problem(const char *s, size_t max)
     return NULL;
 }
 
+/* CON, PRN, AUX, NUL, COM1-9, LPT1-9 (any case), alone or before a dot:
+ * names Windows will not make files of, where students download theirs. */
+static int windows_reserved(const char *s)
+{
+    static const char *const names[] = {"con", "prn", "aux", "nul"};
+    size_t n = strcspn(s, ".");
+    char base[5] = "";
+    if (n < 3 || n > 4)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        base[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+    for (size_t i = 0; n == 3 && i < 4; i++)
+        if (!strcmp(base, names[i]))
+            return 1;
+    return n == 4 && (!strncmp(base, "com", 3) || !strncmp(base, "lpt", 3)) && base[3] >= '1' &&
+           base[3] <= '9';
+}
+
 const char *ion_bank_id_problem(const char *s)
 {
     if (!s || !*s)
@@ -651,6 +669,10 @@ const char *ion_bank_id_problem(const char *s)
         return "is longer than 64 characters";
     if (*s == '.')
         return "must not start with a dot";
+    if (*s == '-')
+        return "must not start with '-' (it would read as an option)";
+    if (windows_reserved(s))
+        return "is a reserved file name on Windows";
     for (const char *p = s; *p; p++)
         if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                     "0123456789._-", *p))
@@ -1539,8 +1561,8 @@ static int fields_check(const char *title, const char *due, size_t n,
         return refuse(err, "invalid due date '%s' (use YYYY-MM-DD or "
                            "YYYY-MM-DDTHH:MM)", due);
     for (size_t i = 0; points && i < n; i++)
-        if (!isfinite(points[i]))
-            return refuse(err, "invalid points for problem %zu", i + 1);
+        if (!isfinite(points[i]) || points[i] > ION_POINTS_MAX)
+            return refuse(err, "invalid points for problem %zu (0 to %d)", i + 1, ION_POINTS_MAX);
     return 0;
 }
 

@@ -30,6 +30,7 @@
 #define ION_BANK_SECRET_LEN 32
 #define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
 #define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */
+#define ION_POINTS_MAX 1000    /* a problem's or a part's points, at most */
 /* PRAGMA application_id of an ionsheet bank ("IONS"). */
 #define ION_BANK_APPLICATION_ID 0x494F4E53
 

@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "outfile.h"
 #include "text.h"
 
 #include <dirent.h>
@@ -18,32 +19,40 @@ static int has_xml_suffix(const char *name)
     return n > 4 && !strcmp(name + n - 4, ".xml") && name[0] != '.';
 }
 
+/* Appends path (taken) to *files; -1 when out of memory (path freed). */
+static int add_file(char ***files, size_t *n, char *path)
+{
+    char **more = path ? realloc(*files, (*n + 1) * sizeof **files) : NULL;
+    if (!more) {
+        free(path);
+        return -1;
+    }
+    *files = more;
+    (*files)[(*n)++] = path;
+    return 0;
+}
+
 int ion_catalog_expand(const char *path, char ***files, size_t *n, ion_error *err)
 {
     struct stat st;
     if (stat(path, &st))
         return ion_fail(err, path, 0, "no such file or directory");
-    if (!S_ISDIR(st.st_mode)) {
-        *files = realloc(*files, (*n + 1) * sizeof **files);
-        (*files)[(*n)++] = strdup(path);
-        return 0;
-    }
+    if (!S_ISDIR(st.st_mode))
+        return add_file(files, n, strdup(path)) ? ion_fail(err, path, 0, "out of memory") : 0;
     DIR *d = opendir(path);
     if (!d)
         return ion_fail(err, path, 0, "cannot read the directory");
     size_t first = *n;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (!has_xml_suffix(e->d_name))
-            continue;
-        size_t len = strlen(path) + strlen(e->d_name) + 2;
-        char *full = malloc(len);
-        snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
-        *files = realloc(*files, (*n + 1) * sizeof **files);
-        (*files)[(*n)++] = full;
-    }
+    int ret = 0;
+    for (struct dirent *e; !ret && (e = readdir(d));)
+        if (has_xml_suffix(e->d_name) && add_file(files, n, ion_path_join(path, e->d_name)))
+            ret = ion_fail(err, path, 0, "out of memory");
     closedir(d);
-    qsort(*files + first, *n - first, sizeof **files, by_name);
-    return 0;
+    /* qsort's array may not be NULL, even for no element: an empty
+     * directory leaves *files NULL. */
+    if (*n > first)
+        qsort(*files + first, *n - first, sizeof **files, by_name);
+    return ret;
 }
 
 static const char *langs_of(const ion_template *t)

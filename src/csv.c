@@ -15,6 +15,8 @@ struct ion_csv {
     int line; /* the line pos is on */
     int failed;
     char sep; /* ',' unless ion_csv_set_separator said otherwise */
+    int spoil_records;   /* ion_csv_spoil_records was called */
+    const char *problem; /* the current record's, with spoil_records */
     char *name;
     char *owned; /* the file's contents, when ion_csv_open read it */
     /* The current record: its fields back to back, each NUL-terminated. */
@@ -116,13 +118,23 @@ static int is_delim(const ion_csv *r, char c)
     return c == r->sep || c == '\r' || c == '\n';
 }
 
+void ion_csv_spoil_records(ion_csv *r)
+{
+    r->spoil_records = 1;
+}
+
 /* Appends byte c to the current field, which began at data offset from. */
 static int put(ion_csv *r, char c, size_t from, ion_error *err)
 {
-    if (c == '\0')
-        return fail(r, err, r->line, "NUL byte in the file");
-    if (r->data.len - from >= ION_CSV_MAX_FIELD)
-        return fail(r, err, r->line, "field longer than 65536 bytes");
+    const char *why = c == '\0' ? "NUL byte in the record"
+                      : r->data.len - from >= ION_CSV_MAX_FIELD ? "field longer than 65536 bytes"
+                                                                 : NULL;
+    if (why && !r->spoil_records)
+        return fail(r, err, r->line, why);
+    if (why) {
+        r->problem = r->problem ? r->problem : why;
+        return 0;
+    }
     ion_strbuf_addch(&r->data, c);
     return r->data.oom ? fail(r, err, r->line, "out of memory") : 0;
 }
@@ -227,6 +239,7 @@ int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
     if (r->pos >= r->len)
         return 0;
     rec->line = r->line;
+    r->problem = NULL;
     ion_strbuf_reset(&r->data);
     r->nfields = 0;
     for (;;) {
@@ -248,5 +261,6 @@ int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
     rec->n = r->nfields;
     rec->field = r->field;
     rec->len = r->flen;
+    rec->problem = r->problem;
     return 1;
 }

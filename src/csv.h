@@ -24,6 +24,9 @@ typedef struct {
     const char *const *field; /* field[i] is NUL-terminated ... */
     const size_t *len;        /* ... and len[i] bytes long */
     int line;                 /* the line the record starts on, 1-based */
+    const char *problem;      /* after ion_csv_spoil_records: NULL, or why
+                                 this record cannot be used (its fields are
+                                 then cut short) */
 } ion_csv_record;
 
 /* A reader over buf[0..len), which it borrows: buf must outlive it. name
@@ -40,6 +43,11 @@ void ion_csv_free(ion_csv *r);
 /* Fields separated by sep (';' or '\t', as spreadsheets in comma-decimal
  * locales write them) instead of ','; before the first ion_csv_next. */
 void ion_csv_set_separator(ion_csv *r, char sep);
+
+/* From now on a field over ION_CSV_MAX_FIELD bytes or a NUL byte spoils
+ * only its record (rec->problem says so), not the whole file: a roster's
+ * good rows are still imported. */
+void ion_csv_spoil_records(ion_csv *r);
 
 /* The name given to ion_csv_new (or the path), for messages; owned by r. */
 const char *ion_csv_name(const ion_csv *r);

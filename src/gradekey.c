@@ -254,6 +254,22 @@ static int oom(key_reader *kr)
     return fail(kr, "out of memory");
 }
 
+/* libxml2 hands '&' in an attribute value (&amp; in the file) to SAX as
+ * "&#38;" when it does not replace entities: made '&' again, in place. */
+static char *amp_decoded(char *v)
+{
+    char *w = v;
+    for (const char *r = v; *r;)
+        if (!strncmp(r, "&#38;", 5)) {
+            *w++ = '&';
+            r += 5;
+        } else {
+            *w++ = *r++;
+        }
+    *w = '\0';
+    return v;
+}
+
 /* The attribute's value copied into the temporary arena, or NULL when the
  * element has no such attribute. */
 static const char *attr(key_reader *kr, const char *name)
@@ -271,7 +287,7 @@ static const char *attr(key_reader *kr, const char *name)
         }
         memcpy(v, a[3], n);
         v[n] = '\0';
-        return v;
+        return amp_decoded(v);
     }
     return NULL;
 }
@@ -491,8 +507,8 @@ static int on_part(key_reader *kr)
         return -1;
     pk->slip_credit = ION_SLIP_CREDIT;
     pk->sign_credit = ION_SIGN_CREDIT;
-    if (pk->points < 0)
-        return fail(kr, "part %s: negative points", id);
+    if (pk->points < 0 || pk->points > ION_POINTS_MAX)
+        return fail(kr, "part %s: points %g out of range (0 to %d)", id, pk->points, ION_POINTS_MAX);
     if (!strcmp(kind, "numeric")) {
         pk->kind = ION_ANSWER_NUMERIC;
         const char *unit = attr(kr, "unit");

@@ -42,9 +42,8 @@ static int open_to_others(const struct stat *st)
 }
 
 /* One step of a walk down a path: component name in directory fd, made
- * when missing. A symbolic link is followed only when it sits in a
- * directory that nobody else can write to (so that we, or the owner,
- * made it). Returns the new directory's fd, or -1 with err filled. */
+ * when missing. A symbolic link is followed only when it is ours or sits
+ * in a directory that nobody else can write to. Returns the new directory's fd, or -1 with err filled. */
 static int step(int fd, const char *name, const char *path, ion_error *err)
 {
     const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
@@ -60,7 +59,9 @@ static int step(int fd, const char *name, const char *path, ion_error *err)
     struct stat link, here;
     if ((e == ELOOP || e == ENOTDIR) && fstatat(fd, name, &link, AT_SYMLINK_NOFOLLOW) == 0 &&
         S_ISLNK(link.st_mode)) {
-        if (fstat(fd, &here) != 0 || open_to_others(&here))
+        /* As the kernel's protected_symlinks: in a directory others can
+         * write, sticky or not, only our own links are followed. */
+        if (fstat(fd, &here) != 0 || ((here.st_mode & S_IWOTH) && link.st_uid != geteuid()))
             return ion_fail(err, path, 0,
                             "refused: a symbolic link in a directory other users can write");
         if ((nfd = openat(fd, name, flags)) >= 0)

@@ -210,6 +210,10 @@ static int read_header(roster *r, ion_csv *csv, ion_error *err)
     int ret = ion_csv_next(csv, &rec, err);
     if (ret < 0)
         return ION_BANK_EINVAL;
+    if (ret == 1 && rec.problem) {
+        ion_fail(err, file, rec.line, "the header: %s", rec.problem);
+        return ION_BANK_EINVAL;
+    }
     if (ret == 0) {
         ion_fail(err, file, 0, "empty file (expected the header "
                                "id,name[,email])");
@@ -327,6 +331,11 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
     row *w = &r->rows[r->n++];
     memset(w, 0, sizeof *w);
     w->line = rec->line;
+    if (rec->problem) {
+        if (refuse_row(w, "%s", rec->problem))
+            return ion_fail(err, "", 0, "out of memory");
+        return 0;
+    }
     if (rec->n != r->width) {
         if (refuse_row(w, "expected %zu fields, found %zu", r->width, rec->n))
             return ion_fail(err, "", 0, "out of memory");
@@ -439,6 +448,7 @@ int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
         ion_fail(err, "", 0, "course name %s", why);
         return ION_BANK_EINVAL;
     }
+    ion_csv_spoil_records(csv);
     if ((ret = read_header(&r, csv, err)) < 0 ||
         (ret = read_rows(&r, csv, err)) < 0)
         goto done;

@@ -4,6 +4,7 @@
 #include "units.h"
 
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,8 @@ static int get(calc_ctx *c, const char *name, ion_dim dim, int required, double 
         return fail(c, EXIT_INPUT, "'%s' needs a %s unit", name, ion_dim_name(dim));
     }
     *si = ion_to_si(u, a->value);
+    if (!isfinite(*si)) /* 1e308 M is finite, in mol/m^3 it is not */
+        return fail(c, EXIT_INPUT, "%s: out of range", name);
     return 1;
 }
 
@@ -190,6 +193,8 @@ static int calc_ghk(calc_ctx *c)
                         c->args[i].name);
         c->args[i].used = 1;
         s->P = ion_to_si(pu, c->args[i].value);
+        if (!isfinite(s->P))
+            return fail(c, EXIT_INPUT, "%s: out of range", c->args[i].name);
         snprintf(key, sizeof key, "z_%s", x);
         int has_z = get(c, key, ION_DIM_NONE, 0, &s->z);
         if (has_z < 0)

@@ -165,6 +165,18 @@ else
     no "generate wrote no key"
 fi
 
+# ---- '&' in a name comes back as '&' (19.4), not '&#38;' ----
+amp="$tmp/amp"; mkdir -p "$amp"
+"$bin" --db "$amp/t.db" --quiet init || no "init (amp)"
+printf 'id,name\ns001,Tom & Jerry <x>\n' >"$amp/r.csv"
+"$bin" --db "$amp/t.db" --quiet roster import "$amp/r.csv" --course C || no "roster (amp)"
+"$bin" --db "$amp/t.db" --quiet worksheet create w --course C --problems nernst-k || no "worksheet (amp)"
+"$bin" --db "$amp/t.db" --quiet generate w --out "$amp/o" --no-pdf || no "generate (amp)"
+printf 'worksheet: w\nstudent: s001\n1a: -90 mV\n' >"$amp/s001.txt"
+"$bin" --db "$amp/t.db" --quiet grade "$amp/o/key.xml" "$amp/s001.txt" --csv "$amp/b.csv" --feedback "$amp/fb"
+grep -q '^s001,Tom & Jerry <x>,' "$amp/b.csv" || no "'&' in the gradebook: $(grep s001 "$amp/b.csv")"
+grep -q '^Student: Tom & Jerry <x> (s001)' "$amp/fb/s001.txt" || no "'&' in the feedback: $(grep Student "$amp/fb/s001.txt")"
+
 # ---- repeated messages are capped per file (issue 19.10) ----
 { echo "student,1a,1z"; for i in $(seq 1 500); do echo "s001,-94.1,$i"; done; } >"$tmp/many.csv"
 ion grade "$key" "$tmp/many.csv" --csv "$tmp/many-book.csv" --feedback "$tmp/many-fb" >/dev/null 2>"$tmp/err"
