@@ -675,7 +675,10 @@ static void test_worksheet_refused(void **state)
                    "invalid due date '2025-03-14T24:00' (use YYYY-MM-DD or "
                    "YYYY-MM-DDTHH:MM)");
     expect_refused(f->b, "week2", "PHYS2", NULL, 1, ids, nan_points,
-                   "invalid points for problem 1");
+                   "invalid points for problem 1 (0 to 1000)");
+    static const double big_points[] = {1000.5};
+    expect_refused(f->b, "week2", "PHYS2", NULL, 1, ids, big_points,
+                   "invalid points for problem 1 (0 to 1000)");
     /* The unknown template came after one good problem: nothing is left. */
     assert_int_equal(ion_bank_worksheet_get(f->b, "week2", NULL, &w, &err), 0);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM "
