@@ -126,7 +126,7 @@ void ion_csv_spoil_records(ion_csv *r)
 /* Appends byte c to the current field, which began at data offset from. */
 static int put(ion_csv *r, char c, size_t from, ion_error *err)
 {
-    const char *why = c == '\0' ? "NUL byte in the record"
+    const char *why = c == '\0' ? (r->spoil_records ? "NUL byte in the row" : "NUL byte in the file")
                       : r->data.len - from >= ION_CSV_MAX_FIELD ? "field longer than 65536 bytes"
                                                                  : NULL;
     if (why && !r->spoil_records)
