@@ -183,3 +183,11 @@ install: all
 uninstall:
 	rm -f $(INSTALL_BIN)/ionsheet $(INSTALL_MAN)/ionsheet.1 $(INSTALL_COMP)/ionsheet
 	rm -rf $(INSTALL_DATA)
+
+# ionsheet serve: the web server (GNU libmicrohttpd with its thread pool and
+# GnuTLS), QR codes of the students' links (libqrencode); its tests drive a
+# real browser (chromium, chromium-driver, python3-selenium) and curl; make
+# bench loads it with wrk.
+PKGS += libmicrohttpd libqrencode
+LDLIBS += -lpthread
+DEB_PACKAGES += libmicrohttpd-dev libqrencode-dev curl chromium chromium-driver python3-selenium wrk  # serve

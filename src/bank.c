@@ -239,6 +239,8 @@ enum stmt_id {
     ST_DRILL_PUT,
     ST_DRILL_LOG,
     ST_DRILL_LIST,
+    ST_SUB_LIST,
+    ST_STAMP,
     ST_COUNT
 };
 
@@ -407,6 +409,18 @@ static const char *const stmt_sql[ST_COUNT] = {
         "SELECT template_id, topic, attempts, right_first, streak, last"
         " FROM drill_progress WHERE user_name = ?1"
         " AND (?2 IS NULL OR topic = ?2) ORDER BY topic, template_id",
+    /* received has whole seconds: the row id orders two in one second. */
+    [ST_SUB_LIST] = "SELECT id, student_id, source_file, received"
+                    " FROM submissions WHERE course_id = ?1"
+                    " AND worksheet = ?2 AND (?3 IS NULL OR student_id = ?3)"
+                    " ORDER BY student_id, received, id",
+    [ST_STAMP] =
+        "SELECT (SELECT count(*) || '/' || ifnull(max(created), '')"
+        " FROM instances) || '/' || (SELECT count(*) || '/'"
+        " || ifnull(group_concat(name || ':' || ifnull(due, '') || ':'"
+        " || title, ','), '') FROM worksheets) || '/' || (SELECT count(*)"
+        " || '/' || total(length(name)) || '/' || total(length(email))"
+        " FROM students)",
 };
 
 struct ion_bank {
@@ -2146,4 +2160,47 @@ int ion_bank_drill_list(ion_bank *b, const char *user, const char *topic,
     if (!st)
         return ION_BANK_EDB;
     return walk(b, st, drill_row, &cb, ctx, err);
+}
+
+/* ---- listings for the web server and the gradebook ---- */
+
+typedef struct {
+    ion_bank_submission_fn fn;
+} submission_cb;
+
+static int submission_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+    ion_bank_submission s = {sqlite3_column_int64(st, 0), column_text(st, 1),
+                             column_text(st, 2), column_text(st, 3)};
+    return ((submission_cb *)cb)->fn(&s, ctx);
+}
+
+int ion_bank_submission_list(ion_bank *b, const char *course,
+                             const char *worksheet, const char *student,
+                             ion_bank_submission_fn fn, void *ctx,
+                             ion_error *err)
+{
+    submission_cb cb = {fn};
+    sqlite3_stmt *st = prepare(b, ST_SUB_LIST, err, "ttt", course, worksheet,
+                               student);
+    if (!st)
+        return ION_BANK_EDB;
+    return walk(b, st, submission_row, &cb, ctx, err);
+}
+
+int ion_bank_stamp(ion_bank *b, char *out, size_t n, ion_error *err)
+{
+    sqlite3_stmt *st = stmt(b, ST_STAMP, err);
+    if (!st)
+        return ION_BANK_EDB;
+    int ret = first_row(b, st, err);
+    if (ret > 0) {
+        /* Long stamps are hashed: the text only has to change. */
+        char hash[HASH_HEX_LEN];
+        const char *s = column_text(st, 0);
+        hash_hex(s ? s : "", s ? strlen(s) : 0, hash);
+        snprintf(out, n, "%s", hash);
+    }
+    sqlite3_reset(st);
+    return ret < 0 ? ret : 0;
 }

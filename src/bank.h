@@ -339,6 +339,28 @@ typedef int (*ion_bank_grade_fn)(const ion_bank_grade *g, void *ctx);
 int ion_bank_grade_list(ion_bank *b, int64_t submission, ion_bank_grade_fn fn,
                         void *ctx, ion_error *err);
 
+/* A recorded submission (strings valid during the callback). */
+typedef struct {
+    int64_t id;
+    const char *student;
+    const char *source_file; /* the file, or "web" for the server's */
+    const char *received;    /* UTC time */
+} ion_bank_submission;
+
+/* Calls fn for each submission recorded for worksheet of course (of
+ * student only, when not NULL), ordered by student, then as received: each
+ * student's latest, the one that counts, comes last. */
+typedef int (*ion_bank_submission_fn)(const ion_bank_submission *s,
+                                      void *ctx);
+int ion_bank_submission_list(ion_bank *b, const char *course,
+                             const char *worksheet, const char *student,
+                             ion_bank_submission_fn fn, void *ctx,
+                             ion_error *err);
+
+/* A text that changes whenever generated instances, worksheets or students
+ * change (a server reloads them then), at most n bytes. */
+int ion_bank_stamp(ion_bank *b, char *out, size_t n, ion_error *err);
+
 /* ---- drill ---- */
 
 typedef struct {

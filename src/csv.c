@@ -264,3 +264,22 @@ int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
     rec->problem = r->problem;
     return 1;
 }
+
+/* An RFC 4180 field; text a spreadsheet would run as a formula gets a
+ * leading apostrophe. */
+void ion_csv_field(ion_strbuf *b, const char *s, int text)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ') || (*s && s[strlen(s) - 1] == ' ');
+    int formula = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t');
+    if (quote)
+        ion_strbuf_puts(b, "\"");
+    if (formula)
+        ion_strbuf_puts(b, "'");
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        ion_strbuf_add(b, s, (size_t)(q - s));
+        ion_strbuf_puts(b, "\"\"");
+    }
+    ion_strbuf_puts(b, s);
+    if (quote)
+        ion_strbuf_puts(b, "\"");
+}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "strbuf.h"
 
 #define ION_CSV_MAX_FIELDS 4096            /* per record */
 #define ION_CSV_MAX_FIELD (64 * 1024)      /* bytes in one field */
@@ -57,5 +58,10 @@ const char *ion_csv_name(const ion_csv *r);
  * quoted field" names the line where the field began). After an error the
  * reader only returns -1. */
 int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err);
+
+/* Appends s to b as one RFC 4180 field (quoted when it must be); with
+ * text, a value a spreadsheet would run as a formula gets a leading
+ * apostrophe. */
+void ion_csv_field(ion_strbuf *b, const char *s, int text);
 
 #endif

@@ -76,10 +76,11 @@ typedef struct {
     void (*progress)(size_t done, size_t count, void *ctx);
     void *ctx;
     const char *paper;           /* "a4" (NULL: the template's, A4) or "letter" */
+    const char *base_url;        /* links.csv's links: BASE/s/TOKEN; NULL: http://127.0.0.1:8080/ */
 } ion_generate_opts;
 
-/* Generates worksheet o->worksheet and writes under o->dir: key.xml (every
- * student generated for the worksheet), answers/ID.txt and, with pdf,
+/* Generates worksheet o->worksheet and writes under o->dir: key.xml and
+ * links.csv (every student generated for the worksheet), answers/ID.txt and, with pdf,
  * students/ID.pdf for the students of the run (all, or those named), and
  * class.pdf and solutions.pdf (every generated student). Returns 0 or an
  * ION_GEN_E* code. */

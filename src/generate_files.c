@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "class_fonts.h"
+#include "classroom.h"
+#include "csv.h"
 #include "outfile.h"
 #include "render.h"
 #include "render_pdf.h"
@@ -19,7 +21,9 @@ typedef struct {
     const ion_tmpl *tmpl;
     ion_output *out;
     ion_outdir *dir, *answers, *students; /* students: NULL without PDFs */
-    FILE *key, *class_f, *solutions_f;
+    FILE *key, *class_f, *solutions_f, *links;
+    ion_bank *b;
+    unsigned char secret[ION_BANK_SECRET_LEN]; /* keys the links' tokens */
     ion_key_writer *key_writer;
     ion_pdf *class_pdf, *solutions_pdf; /* streamed to their files */
     ion_fontset *fonts; /* every PDF's embedded fonts, made once */
@@ -109,6 +113,28 @@ static int answer_file(files *g, const ion_student_sheet *s, ion_error *err)
     return g->io_failed ? -1 : 0;
 }
 
+/* The student's row of links.csv: student,name,email,url. */
+static int link_row(files *g, const ion_student_sheet *s, ion_error *err)
+{
+    const char *base = g->o->base_url ? g->o->base_url : "http://127.0.0.1:8080/";
+    char token[ION_TOKEN_LEN + 1];
+    ion_bank_student_row row = {0};
+    if (ion_bank_student_get(g->b, g->w->ws.course, s->id, &row, err) < 0)
+        return -1;
+    ion_link_token(g->secret, g->w->ws.course, g->w->ws.name, s->id, token);
+    ion_strbuf b = {0};
+    ion_csv_field(&b, s->id, 1);
+    ion_strbuf_puts(&b, ",");
+    ion_csv_field(&b, s->name, 1);
+    ion_strbuf_puts(&b, ",");
+    ion_csv_field(&b, row.email ? row.email : "", 1);
+    ion_strbuf_printf(&b, ",%s%ss/%s\r\n", base, base[0] && base[strlen(base) - 1] == '/' ? "" : "/", token);
+    ion_bank_student_release(&row);
+    int bad = b.oom || fwrite(b.s, 1, b.len, g->links) != b.len;
+    ion_strbuf_release(&b);
+    return bad ? stream_failed(g, &g->links, err) : 0;
+}
+
 static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
 {
     files *g = ctx;
@@ -119,6 +145,8 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
         return ion_fail(err, NULL, 0, "student id '%.64s' %s: not used as a file name", s->id, why);
     if (ion_key_student(g->key_writer, s))
         return key_failed(g, err);
+    if (link_row(g, s, err))
+        return -1;
     if ((g->class_pdf && write_pdfs(g, s, err)) || (s->own && answer_file(g, s, err)))
         return -1;
     if (g->o->progress)
@@ -153,6 +181,8 @@ static int finish(void *ctx, ion_error *err)
         return stream_failed(g, &g->key, err);
     int rc = ion_output_end(g->out, g->key, err);
     g->key = NULL;
+    rc = rc || ion_output_end(g->out, g->links, err);
+    g->links = NULL;
     g->io_failed |= rc != 0;
     if (rc || !g->class_pdf)
         return rc;
@@ -169,8 +199,11 @@ static int open_outputs(files *g, ion_bank *b, ion_error *err)
     if (!(g->dir = ion_outdir_open(g->o->dir, err)) ||
         !(g->answers = ion_outdir_sub(g->dir, "answers", err)) ||
         (g->o->pdf && !(g->students = ion_outdir_sub(g->dir, "students", err))) ||
-        !(g->key = ion_output_begin(g->out, g->dir, "key.xml", ION_OUT_PRIVATE, err)))
+        !(g->key = ion_output_begin(g->out, g->dir, "key.xml", ION_OUT_PRIVATE, err)) ||
+        !(g->links = ion_output_begin(g->out, g->dir, "links.csv", ION_OUT_PRIVATE, err)))
         return -1;
+    if (fputs("student,name,email,url\r\n", g->links) == EOF)
+        return stream_failed(g, &g->links, err);
     if (!(g->key_writer = ion_key_begin(g->key, g->w)))
         return key_failed(g, err);
     if (g->o->pdf &&
@@ -205,7 +238,14 @@ int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
     int found = ion_worksheet_load(b, o->worksheet, o->course, &w, err);
     if (found <= 0)
         return found == 0 || found == ION_BANK_EINVAL ? ION_GEN_ENOWORKSHEET : ION_GEN_EDB;
-    files g = {o, &w, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    files g = {0};
+    g.o = o;
+    g.w = &w;
+    g.b = b;
+    if (ion_bank_secret(b, g.secret, err)) {
+        ion_worksheet_release(&w);
+        return ION_GEN_EDB;
+    }
     const ion_tmpl *tmpl = ion_text_catalogue(o->lang, err);
     int rc = ION_GEN_EIO;
     g.tmpl = tmpl;

@@ -33,6 +33,8 @@ int cmd_worksheet(int argc, char **argv, ion_cli *cli);
 int cmd_generate(int argc, char **argv, ion_cli *cli);
 int cmd_grade(int argc, char **argv, ion_cli *cli);
 int cmd_drill(int argc, char **argv, ion_cli *cli);
+int cmd_gradebook(int argc, char **argv, ion_cli *cli);
+int cmd_serve(int argc, char **argv, ion_cli *cli);
 
 /* Prints "ionsheet: FILE:LINE: message" (the location parts only when
  * given: file NULL or "" and line 0 leave them out) to stderr. */

@@ -11,6 +11,7 @@
 
 static const char usage[] =
     "usage: ionsheet generate NAME [--course C] [--student ID]... [--out DIR] [--lang en|zh] [--paper a4|letter] [--no-pdf]\n"
+    "                         [--base-url URL]\n"
     "\n"
     "Generates worksheet NAME for every student of its course (or those named):\n"
     "stores the instances in the database and writes, under DIR (default out/NAME/):\n"
@@ -19,6 +20,9 @@ static const char usage[] =
     "  class.pdf        every student's worksheet in one file\n"
     "  solutions.pdf    worked solutions for every student (instructor only)\n"
     "  answers/ID.txt   a blank answer file per student\n"
+    "  links.csv        each student's private web link for `ionsheet serve`\n"
+    "                   (student,name,email,url): URL/s/TOKEN, URL from --base-url\n"
+    "                   (default http://127.0.0.1:8080/)\n"
     "Naming students writes their own files; key.xml, class.pdf and solutions.pdf\n"
     "always hold every student generated so far for NAME.\n"
     "--lang zh typesets the Chinese texts; --paper letter prints on US Letter (default A4);\n"
@@ -53,7 +57,8 @@ static int parse(int argc, char **argv, ion_cli *cli, ion_generate_opts *o, cons
         else if (!got && (got = cli_option(argc, argv, &i, "--out", &o->dir)) == 0 &&
                  (got = cli_option(argc, argv, &i, "--course", &o->course)) == 0 &&
                  (got = cli_option(argc, argv, &i, "--paper", &o->paper)) == 0 &&
-                 (got = cli_option(argc, argv, &i, "--lang", &cli->lang)) == 0) {
+                 (got = cli_option(argc, argv, &i, "--lang", &cli->lang)) == 0 &&
+                 (got = cli_option(argc, argv, &i, "--base-url", &o->base_url)) == 0) {
             if (o->worksheet || argv[i][0] == '-') {
                 cli_msg(NULL, 0, "generate: unexpected argument '%s'", argv[i]);
                 return EXIT_USAGE;
@@ -93,7 +98,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
         return EXIT_OK;
     int bar_open = 0;
     const char **students = calloc((size_t)argc, sizeof *students);
-    ion_generate_opts o = {NULL, NULL, students, 0, NULL, NULL, 1, NULL, &bar_open, NULL};
+    ion_generate_opts o = {NULL, NULL, students, 0, NULL, NULL, 1, NULL, &bar_open, NULL, NULL};
     char *dir = NULL;
     int rc = students ? parse(argc, argv, cli, &o, students) : EXIT_IO;
     ion_bank *b = rc ? NULL : cli_open_bank(cli, 0);
@@ -118,7 +123,7 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             cli_report(&err);
             rc = exit_code(gen);
         } else if (!cli->quiet) {
-            printf("generated %s for %s in %s/: key.xml, %sanswers/\n", o.worksheet,
+            printf("generated %s for %s in %s/: key.xml, links.csv, %sanswers/\n", o.worksheet,
                    o.nstudents ? "the named students" : "the whole course", o.dir,
                    o.pdf ? "class.pdf, solutions.pdf, students/, " : "");
         }

@@ -32,6 +32,8 @@ static const char usage[] =
     "  generate NAME [--course C] [--student ID]... [--out DIR]\n"
     "  grade KEY.xml FILE_OR_DIR... [--csv PATH] [--feedback DIR]\n"
     "  drill [--topic T] [--difficulty N]\n"
+    "  gradebook NAME [--csv PATH]\n"
+    "  serve [--listen HOST:PORT] [--base-url URL]\n"
     "  calc KIND NAME=VALUE[UNIT]... [--si]\n"
     "\n"
     "every command has --help\n";
@@ -49,6 +51,8 @@ static const struct {
     {"generate", cmd_generate},
     {"grade", cmd_grade},
     {"drill", cmd_drill},
+    {"gradebook", cmd_gradebook},
+    {"serve", cmd_serve},
 };
 
 void cli_msg(const char *file, int line, const char *fmt, ...)

@@ -1,0 +1,82 @@
+/* ionsheet gradebook NAME [--course C] [--csv PATH] */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classroom.h"
+
+static const char usage[] =
+    "usage: ionsheet gradebook NAME [--course C] [--csv PATH]\n"
+    "\n"
+    "Prints worksheet NAME's gradebook from what the database recorded: each\n"
+    "student's latest submission, from answer files (`ionsheet grade`) and the\n"
+    "web (`ionsheet serve`) alike, graded as `grade` grades it. The table is\n"
+    "`grade --csv`'s: student,name,total,max,percent,1a,1b,... (`missing` for\n"
+    "a student without a submission). --csv PATH writes it to PATH instead.\n"
+    "--course C says which course's NAME when several courses have one.\n"
+    "\n"
+    "exit status: 0 printed, 2 usage error or no such worksheet, 4 database error\n";
+
+int cmd_gradebook(int argc, char **argv, ion_cli *cli)
+{
+    if (cli_wants_help(argc, argv, usage))
+        return EXIT_OK;
+    const char *name = NULL, *csv = NULL, *course = NULL;
+    for (int i = 1; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--csv", &csv);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--course", &course);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (got)
+            continue;
+        if (name || argv[i][0] == '-') {
+            cli_msg(NULL, 0, "gradebook: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+        name = argv[i];
+    }
+    if (!name) {
+        cli_msg(NULL, 0, "gradebook: give the worksheet name");
+        return EXIT_USAGE;
+    }
+    ion_bank *b = cli_open_bank(cli, 0);
+    if (!b)
+        return EXIT_IO;
+    ion_error err = {0};
+    ion_classroom c;
+    int rc = EXIT_IO, found = ion_classroom_load(b, name, course, &c, &err);
+    if (found <= 0) {
+        if (found == 0)
+            cli_msg(NULL, 0, "gradebook: no worksheet '%s'", name);
+        else
+            cli_report(&err);
+        ion_bank_close(b);
+        return found == 0 ? EXIT_USAGE : EXIT_IO;
+    }
+    ion_gradebook *gb = ion_classroom_gradebook(&c, b, cli->lang, &err);
+    size_t len = 0;
+    char *text = gb ? ion_gradebook_csv(gb, &len) : NULL;
+    if (!gb) {
+        cli_report(&err);
+        rc = c.n ? EXIT_IO : EXIT_USAGE;
+    } else if (!text) {
+        cli_msg(NULL, 0, "out of memory");
+    } else {
+        FILE *f = csv ? fopen(csv, "wb") : stdout;
+        int bad = !f || fwrite(text, 1, len, f) != len;
+        if (f && f != stdout)
+            bad |= fclose(f) != 0;
+        if (bad)
+            cli_msg(csv ? csv : "stdout", 0, "cannot write the gradebook");
+        else
+            rc = EXIT_OK;
+    }
+    free(text);
+    ion_gradebook_free(gb);
+    ion_classroom_release(&c);
+    ion_bank_close(b);
+    return rc;
+}

@@ -1,0 +1,142 @@
+/* ionsheet serve [--listen HOST:PORT] [--base-url URL] [--tls-cert F --tls-key F] */
+#include "cli.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "serve.h"
+#include "strbuf.h"
+
+static const char usage[] =
+    "usage: ionsheet serve [--listen HOST:PORT] [--base-url URL] [--threads N]\n"
+    "                      [--tls-cert FILE --tls-key FILE]\n"
+    "\n"
+    "Serves the database's generated worksheets on the web: each student's page\n"
+    "at their private link (out/NAME/links.csv), the drill at /drill, and the\n"
+    "instructor's gradebook behind the link printed at start as `instructor: URL`.\n"
+    "Answers are graded and recorded as `ionsheet grade` does. HOST:PORT defaults\n"
+    "to 127.0.0.1:8080 (port 0: any free port); --base-url is the address students\n"
+    "reach (behind a proxy); --tls-cert/--tls-key serve HTTPS with those PEM files.\n"
+    "One access log line per request goes to stderr (tokens left out). SIGINT or\n"
+    "SIGTERM stop it after the requests in progress.\n"
+    "\n"
+    "exit status: 0 stopped by a signal, 2 usage error, 4 cannot listen or no database\n";
+
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void log_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    pthread_mutex_lock(&log_mu);
+    fprintf(stderr, "%s %s\n", when, line);
+    pthread_mutex_unlock(&log_mu);
+}
+
+/* HOST:PORT, [V6]:PORT, or PORT alone. */
+static int parse_listen(const char *text, char *host, size_t n, unsigned *port)
+{
+    const char *colon = strrchr(text, ':');
+    const char *h = text, *p = colon ? colon + 1 : text;
+    size_t hlen = colon ? (size_t)(colon - text) : 0;
+    if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']')
+        h++, hlen -= 2;
+    char *end;
+    unsigned long v = strtoul(p, &end, 10);
+    if (!*p || *end || v > 65535 || hlen >= n)
+        return -1;
+    snprintf(host, n, "%.*s", (int)(colon ? hlen : 9), colon ? h : "127.0.0.1");
+    *port = (unsigned)v;
+    return 0;
+}
+
+static char *read_pem(const char *path)
+{
+    ion_strbuf b = {0};
+    if (ion_strbuf_read_file(&b, path, 1024 * 1024) != ION_READ_OK) {
+        cli_msg(path, 0, "cannot read the file");
+        ion_strbuf_release(&b);
+        return NULL;
+    }
+    return ion_strbuf_detach(&b, NULL);
+}
+
+int cmd_serve(int argc, char **argv, ion_cli *cli)
+{
+    if (cli_wants_help(argc, argv, usage))
+        return EXIT_OK;
+    const char *listen = "127.0.0.1:8080", *base = NULL, *cert = NULL, *key = NULL, *threads = NULL;
+    for (int i = 1; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--listen", &listen);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--base-url", &base);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--tls-cert", &cert);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--tls-key", &key);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--threads", &threads);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (!got) {
+            cli_msg(NULL, 0, "serve: unexpected argument '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    char host[128];
+    unsigned port;
+    if (parse_listen(listen, host, sizeof host, &port)) {
+        cli_msg(NULL, 0, "serve: --listen takes HOST:PORT, such as 127.0.0.1:8080 ('%s')", listen);
+        return EXIT_USAGE;
+    }
+    if (!cert != !key) {
+        cli_msg(NULL, 0, "serve: give both --tls-cert and --tls-key");
+        return EXIT_USAGE;
+    }
+    if (base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) {
+        cli_msg(NULL, 0, "serve: --base-url must start with http:// or https:// ('%s')", base);
+        return EXIT_USAGE;
+    }
+    char *cert_pem = cert ? read_pem(cert) : NULL, *key_pem = key ? read_pem(key) : NULL;
+    if ((cert && !cert_pem) || (key && !key_pem)) {
+        free(cert_pem);
+        free(key_pem);
+        return EXIT_IO;
+    }
+    /* The signals are taken by sigwait below; every thread the server
+     * starts inherits the mask. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    ion_serve_opts o = {cli->db_path, host, port, base, cert_pem, key_pem,
+                        threads ? (unsigned)strtoul(threads, NULL, 10) : 0, log_line, NULL};
+    ion_error err = {0};
+    ion_server *s = ion_server_start(&o, &err);
+    free(cert_pem);
+    free(key_pem);
+    if (!s) {
+        cli_report(&err);
+        return EXIT_IO;
+    }
+    if (!cli->quiet)
+        fprintf(stderr, "ionsheet: serving %s (stop with Ctrl-C)\n", ion_server_base_url(s));
+    printf("instructor: %s\n", ion_server_instructor_url(s));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    if (!cli->quiet)
+        fprintf(stderr, "ionsheet: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    ion_server_stop(s);
+    return EXIT_OK;
+}

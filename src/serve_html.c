@@ -1,0 +1,360 @@
+/* HTML of the web server's pages (serve_html.h). */
+#include "serve_html.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Small and readable on a 360-px phone: one column, large touch targets,
+ * system fonts (nothing fetched from anywhere). */
+const char ion_html_css[] =
+    "*{box-sizing:border-box}"
+    "body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans CJK SC',"
+    "'WenQuanYi Micro Hei',sans-serif;color:#1b1b1b;background:#f6f7f9}"
+    "main{max-width:46rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}"
+    "h1{font-size:1.4rem;margin:.2rem 0 .6rem}h2{font-size:1.15rem;margin:1.4rem 0 .4rem}"
+    ".meta{color:#555;font-size:.9rem;margin:.2rem 0}"
+    ".problem{border-top:1px solid #ddd;padding-top:.4rem}"
+    ".part{margin:.9rem 0;padding:.5rem .6rem;border-left:3px solid #c8d3e6;background:#fafbfd}"
+    ".part label,.part legend{display:block;font-weight:600}"
+    ".part fieldset{border:0;margin:0;padding:0}"
+    ".row{display:flex;align-items:center;gap:.5rem;margin-top:.35rem;flex-wrap:wrap}"
+    "input[type=text]{font:inherit;padding:.45rem .5rem;border:1px solid #889;border-radius:4px;width:12rem;max-width:100%}"
+    ".choice{display:flex;align-items:center;gap:.4rem;margin:.3rem 0;font-weight:400}"
+    ".choice input{width:1.2rem;height:1.2rem}"
+    "button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#1f5fbf;color:#fff;"
+    "margin:1rem 0;cursor:pointer}"
+    "button:focus,input:focus{outline:3px solid #f2b300;outline-offset:1px}"
+    ".pts{color:#555;font-weight:400;font-size:.9rem}"
+    ".verdict{margin:.35rem 0 0;font-weight:600}"
+    ".right,.carried{color:#13692e}.partial{color:#8a5a00}.wrong,.invalid{color:#a01c1c}.blank,.missing{color:#555}"
+    ".note{background:#eef5ee;border:1px solid #b9d8bd;padding:.5rem .7rem;border-radius:4px}"
+    ".warn{background:#fdf3e3;border-color:#e8c98f}"
+    "table{border-collapse:collapse;width:100%;font-size:.9rem;display:block;overflow-x:auto}"
+    "th,td{border:1px solid #ddd;padding:.25rem .4rem;text-align:left;white-space:nowrap}"
+    "th{background:#f0f2f5}"
+    "nav{font-size:.9rem;margin-bottom:.5rem}nav a{margin-right:.8rem}"
+    "svg{max-width:100%;height:auto}"
+    ".solution{background:#f4f6fb;padding:.5rem .7rem;border-radius:4px}"
+    "@media (max-width:420px){main{padding:.6rem}input[type=text]{width:100%}}";
+
+static const char *const words[W_COUNT][2] = {
+    [W_SUBMIT] = {"Submit answers", "提交答案"},
+    [W_RECEIVED] = {"Your answers were received.", "已收到你的答案。"},
+    [W_YOUR_LATEST] = {"Your latest answers, received", "你最近一次提交的答案，收到于"},
+    [W_DUE] = {"Due", "截止"},
+    [W_CLOSED] = {"The due date has passed: answers can no longer be changed.",
+                  "已过截止时间，答案不能再修改。"},
+    [W_POINTS] = {"points", "分"},
+    [W_PROBLEM] = {"Problem", "题"},
+    [W_NOT_FOUND] = {"Not found", "未找到"},
+    [W_FORBIDDEN] = {"This form has expired. Reload the page and submit again.",
+                     "表单已失效，请刷新页面后重新提交。"},
+    [W_TOO_LARGE] = {"What was sent is too large.", "提交的内容过大。"},
+    [W_TOO_MANY] = {"Too many wrong links from your address. Wait a minute.",
+                    "来自你的地址的错误链接过多，请稍候再试。"},
+    [W_BAD_METHOD] = {"This address does not take that request.", "此地址不接受该请求。"},
+    [W_ERROR] = {"Something went wrong on the server; nothing was recorded. Try again.",
+                 "服务器出错，未记录任何内容，请重试。"},
+    [W_DRILL] = {"Practice", "练习"},
+    [W_CHECK] = {"Check", "检查"},
+    [W_NEXT] = {"Next problem", "下一题"},
+    [W_RIGHT] = {"Right", "正确"},
+    [W_WRONG] = {"Not right", "不正确"},
+    [W_HINT] = {"Hint", "提示"},
+    [W_SOLUTION] = {"Worked solution", "详细解答"},
+    [W_TOPIC] = {"Topic", "主题"},
+    [W_ANY_TOPIC] = {"Any topic", "任意主题"},
+    [W_START] = {"Start", "开始"},
+    [W_PROGRESS] = {"Your progress", "你的进度"},
+    [W_TEMPLATE] = {"template", "模板"},
+    [W_SEED] = {"seed", "种子"},
+    [W_GRADEBOOK] = {"Gradebook", "成绩册"},
+    [W_DOWNLOAD] = {"Download the gradebook (CSV)", "下载成绩册（CSV）"},
+    [W_HISTOGRAM] = {"Totals (percent)", "总分分布（百分比）"},
+    [W_NOT_SUBMITTED] = {"Not submitted", "未提交"},
+    [W_HISTORY] = {"Submission history", "提交历史"},
+    [W_WORKSHEETS] = {"Worksheets", "作业"},
+    [W_STUDENT] = {"Student", "学生"},
+    [W_NAME] = {"Name", "姓名"},
+    [W_TOTAL] = {"Total", "总分"},
+    [W_TIME] = {"Received", "收到时间"},
+    [W_NONE] = {"none", "无"},
+    [W_ANSWER] = {"Answer", "答案"},
+    [W_VERDICT] = {"Verdict", "判定"},
+    [W_SCORE] = {"Score", "得分"},
+    [W_FEEDBACK] = {"Feedback", "反馈"},
+    [W_ATTEMPTS] = {"problems", "题数"},
+    [W_RIGHT_FIRST] = {"right first time", "一次答对"},
+    [W_LEVEL] = {"level", "难度"},
+    [W_AFTER_DUE] = {"Verdicts and solutions are shown after the due date.",
+                     "判定结果和解答将在截止时间后显示。"},
+    [W_NO_FEEDBACK] = {"Your instructor will tell you your results.", "成绩将由教师告知。"},
+    [W_KEY] = {"Key", "答案"},
+    [W_SUBMITTED] = {"Submitted", "已提交"},
+    [W_INVALID_ANSWER] = {"answer", "答案"},
+    [W_CHOOSE] = {"Choose one", "请选择一项"},
+};
+
+const char *ion_word_get(ion_word w, const char *lang)
+{
+    return words[w][lang && !strcmp(lang, "zh")];
+}
+
+void ion_html_text(ion_strbuf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': ion_strbuf_puts(b, "&lt;"); break;
+        case '>': ion_strbuf_puts(b, "&gt;"); break;
+        case '&': ion_strbuf_puts(b, "&amp;"); break;
+        case '"': ion_strbuf_puts(b, "&quot;"); break;
+        case '\'': ion_strbuf_puts(b, "&#39;"); break;
+        default: ion_strbuf_addch(b, *s);
+        }
+    }
+}
+
+/* The length of an entity at s that may pass as is (&lt; &#8722; &#x2212;),
+ * else 0. */
+static size_t entity_len(const char *s)
+{
+    static const char *const named[] = {"&lt;", "&gt;", "&amp;", "&quot;", "&apos;"};
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        if (!strncmp(s, named[i], strlen(named[i])))
+            return strlen(named[i]);
+    if (s[1] != '#')
+        return 0;
+    int hex = s[2] == 'x' || s[2] == 'X';
+    size_t n = hex ? 3 : 2, digits = 0;
+    for (; digits < 7 && (hex ? strchr("0123456789abcdefABCDEF", s[n]) : strchr("0123456789", s[n])) && s[n];
+         n++, digits++)
+        ;
+    return digits && s[n] == ';' ? n + 1 : 0;
+}
+
+void ion_html_markup(ion_strbuf *b, const char *markup)
+{
+    static const char *const tags[] = {"sub", "sup", "i", "b"};
+    enum { DEPTH = 16 };
+    int open[DEPTH], depth = 0;
+    for (const char *s = markup; s && *s; s++) {
+        if (*s == '&') {
+            size_t n = entity_len(s);
+            if (n) {
+                ion_strbuf_add(b, s, n);
+                s += n - 1;
+            } else {
+                ion_strbuf_puts(b, "&amp;");
+            }
+            continue;
+        }
+        if (*s != '<') {
+        text_char:
+            if (*s == '>' || *s == '"' || *s == '\'') {
+                char c[2] = {*s, '\0'};
+                ion_html_text(b, c);
+            } else {
+                ion_strbuf_addch(b, *s);
+            }
+            continue;
+        }
+        if (!strncmp(s, "<br/>", 5) || !strncmp(s, "<br />", 6) || !strncmp(s, "<br>", 4)) {
+            ion_strbuf_puts(b, "<br>");
+            s = strchr(s, '>');
+            continue;
+        }
+        int close = s[1] == '/', matched = 0;
+        for (int t = 0; t < 4 && !matched; t++) {
+            size_t len = strlen(tags[t]);
+            const char *name = s + 1 + close;
+            if (strncmp(name, tags[t], len) || name[len] != '>')
+                continue;
+            matched = 1;
+            if (!close && depth < DEPTH) {
+                open[depth++] = t;
+                ion_strbuf_printf(b, "<%s>", tags[t]);
+            } else if (close && depth && open[depth - 1] == t) {
+                depth--;
+                ion_strbuf_printf(b, "</%s>", tags[t]);
+            } /* an unmatched end tag, or nesting too deep: dropped */
+            s = name + len;
+        }
+        if (!matched)
+            goto text_char;
+    }
+    while (depth)
+        ion_strbuf_printf(b, "</%s>", tags[open[--depth]]);
+}
+
+void ion_html_begin(ion_strbuf *b, const char *lang, const char *title)
+{
+    ion_strbuf_printf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                         "<title>",
+                      !strcmp(lang, "zh") ? "zh-Hans" : "en");
+    ion_html_text(b, title);
+    ion_strbuf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\n<body><main>");
+}
+
+void ion_html_end(ion_strbuf *b)
+{
+    ion_strbuf_puts(b, "</main></body></html>\n");
+}
+
+void ion_html_message(ion_strbuf *b, const char *lang, const char *heading, const char *text)
+{
+    ion_html_begin(b, lang, heading);
+    ion_strbuf_puts(b, "<h1>");
+    ion_html_text(b, heading);
+    ion_strbuf_puts(b, "</h1><p>");
+    ion_html_text(b, text);
+    ion_strbuf_puts(b, "</p>");
+    ion_html_end(b);
+}
+
+static void points(ion_strbuf *b, double pts, const char *lang)
+{
+    ion_strbuf_printf(b, " <span class=\"pts\">(%g %s)</span>", pts, ion_word_get(W_POINTS, lang));
+}
+
+static void verdict(ion_strbuf *b, const ion_html_answer *a, const char *lang)
+{
+    if (!a || !a->verdict)
+        return;
+    ion_strbuf_puts(b, "<p class=\"verdict ");
+    ion_html_text(b, a->verdict);
+    ion_strbuf_puts(b, "\">");
+    ion_html_text(b, a->verdict);
+    ion_strbuf_printf(b, " · %g/%g", a->score, a->max);
+    if (a->feedback) {
+        ion_strbuf_puts(b, "</p><p class=\"meta\">");
+        ion_html_text(b, a->feedback);
+    }
+    (void)lang;
+    ion_strbuf_puts(b, "</p>");
+}
+
+/* One radio button of a choice or mcq part. */
+static void radio(ion_strbuf *b, const char *part, const char *value, const char *label_markup,
+                  const char *checked, int n)
+{
+    ion_strbuf_puts(b, "<label class=\"choice\"><input type=\"radio\" name=\"");
+    ion_html_text(b, part);
+    ion_strbuf_puts(b, "\" value=\"");
+    ion_html_text(b, value);
+    ion_strbuf_printf(b, "\" id=\"p-%s-%d\"%s> ", part, n,
+                      checked && !strcasecmp(checked, value) ? " checked" : "");
+    ion_html_markup(b, label_markup);
+    ion_strbuf_puts(b, "</label>");
+}
+
+static void part_html(ion_strbuf *b, const ion_sheet_part *q, const ion_html_answer *a,
+                      const ion_html_sheet_page *p)
+{
+    const char *given = a ? a->answer : NULL;
+    ion_strbuf_puts(b, "<div class=\"part\">");
+    if (q->kind == ION_PART_NUMERIC) {
+        ion_strbuf_printf(b, "<label for=\"p-%s\">", q->id);
+        ion_html_text(b, q->id);
+        ion_strbuf_puts(b, ". ");
+        ion_html_markup(b, q->markup);
+        points(b, q->points, p->lang);
+        ion_strbuf_printf(b, "</label><div class=\"row\"><input type=\"text\" id=\"p-%s\" name=\"%s\""
+                             " autocomplete=\"off\" spellcheck=\"false\" value=\"",
+                          q->id, q->id);
+        ion_html_text(b, given);
+        ion_strbuf_printf(b, "\"%s>", p->closed ? " disabled" : "");
+        if (q->unit && *q->unit && strcmp(q->unit, "1")) {
+            ion_strbuf_puts(b, "<span class=\"unit\">");
+            ion_html_markup(b, q->unit);
+            ion_strbuf_puts(b, "</span>");
+        }
+        ion_strbuf_puts(b, "</div>");
+    } else {
+        ion_strbuf_puts(b, "<fieldset><legend>");
+        ion_html_text(b, q->id);
+        ion_strbuf_puts(b, ". ");
+        ion_html_markup(b, q->markup);
+        points(b, q->points, p->lang);
+        ion_strbuf_puts(b, "</legend>");
+        if (q->kind == ION_PART_CHOICE)
+            for (int c = 0; c < q->nchoices; c++)
+                radio(b, q->id, q->choices[c], q->choices[c], given, c);
+        else
+            for (int o = 0; o < q->noptions; o++) {
+                ion_strbuf lab = {0};
+                ion_strbuf_puts(&lab, q->options[o].letter);
+                ion_strbuf_puts(&lab, ". ");
+                ion_strbuf_puts(&lab, q->options[o].markup);
+                radio(b, q->id, q->options[o].letter, lab.s ? lab.s : "", given, o);
+                ion_strbuf_release(&lab);
+            }
+        ion_strbuf_puts(b, "</fieldset>");
+    }
+    if (p->show_verdicts)
+        verdict(b, a, p->lang);
+    ion_strbuf_puts(b, "</div>");
+}
+
+void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p)
+{
+    const ion_sheet *s = p->sheet;
+    ion_html_begin(b, p->lang, s->title);
+    ion_strbuf_puts(b, "<h1>");
+    ion_html_text(b, s->title);
+    ion_strbuf_puts(b, "</h1><p class=\"meta\">");
+    ion_html_text(b, s->course);
+    ion_strbuf_puts(b, " · ");
+    ion_html_text(b, s->student_name);
+    ion_strbuf_puts(b, " (");
+    ion_html_text(b, s->student_id);
+    ion_strbuf_puts(b, ")");
+    if (s->due) {
+        ion_strbuf_printf(b, " · %s ", ion_word_get(W_DUE, p->lang));
+        ion_html_text(b, s->due);
+    }
+    ion_strbuf_puts(b, "</p>");
+    if (p->drill_href) {
+        ion_strbuf_puts(b, "<nav><a href=\"");
+        ion_html_text(b, p->drill_href);
+        ion_strbuf_printf(b, "\">%s</a></nav>", ion_word_get(W_DRILL, p->lang));
+    }
+    if (p->note) {
+        ion_strbuf_puts(b, "<p class=\"note\" role=\"status\">");
+        ion_html_text(b, p->note);
+        ion_strbuf_puts(b, "</p>");
+    }
+    if (p->closed) {
+        ion_strbuf_printf(b, "<p class=\"note warn\">%s</p>", ion_word_get(W_CLOSED, p->lang));
+    } else {
+        ion_strbuf_puts(b, "<form method=\"post\" action=\"");
+        ion_html_text(b, p->action);
+        ion_strbuf_puts(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+        ion_html_text(b, p->csrf);
+        ion_strbuf_puts(b, "\">");
+    }
+    size_t k = 0;
+    for (int i = 0; i < s->nproblems; i++) {
+        const ion_sheet_problem *pr = &s->problems[i];
+        ion_strbuf_printf(b, "<section class=\"problem\"><h2>%s %d",
+                          ion_word_get(W_PROBLEM, p->lang), pr->number);
+        if (pr->title) {
+            ion_strbuf_puts(b, ". ");
+            ion_html_markup(b, pr->title);
+        }
+        ion_strbuf_puts(b, "</h2>");
+        if (pr->markup) {
+            ion_strbuf_puts(b, "<p>");
+            ion_html_markup(b, pr->markup);
+            ion_strbuf_puts(b, "</p>");
+        }
+        for (int j = 0; j < pr->nparts; j++, k++)
+            part_html(b, &pr->parts[j], p->answers ? &p->answers[k] : NULL, p);
+        ion_strbuf_puts(b, "</section>");
+    }
+    if (!p->closed)
+        ion_strbuf_printf(b, "<button type=\"submit\">%s</button></form>",
+                          ion_word_get(W_SUBMIT, p->lang));
+    ion_html_end(b);
+}
