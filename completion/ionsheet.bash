@@ -86,13 +86,14 @@ _ionsheet()
             COMPREPLY=($(compgen -W "$(_ionsheet_column "worksheet list" 2)" -- "$cur")); return
         fi ;;
     generate)
-        opts+=" --course --student --out --lang --no-pdf"
+        opts+=" --course --student --out --lang --no-pdf --base-url"
         if [[ $cur != -* && $args == 0 ]]; then
             COMPREPLY=($(compgen -W "$(_ionsheet_column "worksheet list" 2)" -- "$cur")); return
         fi ;;
     gradebook) opts+=" --course --csv --format --excel" ;;
     grade) opts+=" --csv --feedback --format --excel" ;;
     drill) opts+=" --topic --difficulty --lang --user --seed --stats" ;;
+    serve) opts+=" --listen --base-url --tls-cert --tls-key --threads" ;;
     calc)
         [[ $args == 0 && $cur != -* ]] && { COMPREPLY=($(compgen -W "nernst ghk chord pump donnan drive" -- "$cur")); return; }
         opts+=" --si" ;;

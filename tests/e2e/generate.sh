@@ -124,7 +124,7 @@ rm -rf "$tmp/e2"; mkdir -p "$tmp/e2/answers/s003.txt"
 ion generate week5 --out "$tmp/e2" 2>"$tmp/err"; [ $? = 4 ] || no "unwritable answer file (PDFs) should exit 4"
 left=$(ls -A "$tmp/e2" | grep -v -x -e answers -e students)
 [ -n "$left" ] && no "a failed generate left: $left"
-[ -n "$(ls -A "$out" | grep -v -x -e answers -e students -e key.xml -e class.pdf -e solutions.pdf)" ] \
+[ -n "$(ls -A "$out" | grep -v -x -e answers -e students -e key.xml -e links.csv -e class.pdf -e solutions.pdf)" ] \
     && no "generate left other files: $(ls -A "$out")"
 
 # An unsafe id put into the database by hand never becomes a file name.
