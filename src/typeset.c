@@ -467,7 +467,8 @@ static int bidi_levels(ion_ts *ts)
             rtl |= FRIBIDI_IS_RTL(ts->types[i]) || FRIBIDI_IS_EXPLICIT(ts->types[i]);
     }
     if (!rtl) {
-        memset(ts->levels, 0, (size_t)n * sizeof *ts->levels);
+        if (n > 0) /* an empty line has no levels array yet */
+            memset(ts->levels, 0, (size_t)n * sizeof *ts->levels);
         return 0;
     }
     fribidi_get_bracket_types(ts->cps, n, ts->types, ts->brackets);
