@@ -2,10 +2,12 @@
  * time, each answer judged at once (judge.h), hints and worked solutions,
  * and the student's progress kept in the bank.
  *
- * The library does the logic and the wording; the caller does the
- * terminal. Input comes through a callback that returns one line at a
- * time, output goes to a FILE* the caller passes, with ANSI colours only
- * when the caller asks for them.
+ * Three parts, a file each: the picker (drill_picker.c) chooses problems;
+ * the session (drill_session.c) runs them, judges the answers and says
+ * what to show, in the user's language from the message catalogue
+ * (text.h), to a view; the terminal view (drill_term.c) shows it on a
+ * FILE* with colours and wrapping, and draws the progress table. Input
+ * comes through a callback that returns one line at a time.
  *
  * Choosing problems (the picker). Every template of the bank (of one topic,
  * or of one difficulty, when asked) may come. A topic is chosen with weight
@@ -26,11 +28,15 @@
  * never right, else one) and then its streak of successes.
  *
  * A problem counts as right first time when every part was right at its
- * first try with neither hint nor solution shown. A problem that ends (all
- * parts answered, or the solution asked for) is recorded with
+ * first try with neither hint nor solution shown. At a prompt, ? or hint
+ * shows the hint; s or solution shows the worked solution and that part's
+ * answer, then the next part is asked (the problem counts as missed); n or
+ * skip leaves the problem; q, quit or exit ends the session (case aside;
+ * a word that is one of the part's choices is an answer). A problem that
+ * ends (every part answered or revealed) is recorded with
  * ion_bank_drill_record; one left by n, q or the end of input is recorded
- * (as not right first time) only when that is already known, so skipping
- * an unseen problem costs nothing. */
+ * (as not right first time) only when that is already known (a wrong try,
+ * or the hint seen), so skipping an unseen problem costs nothing. */
 #ifndef ION_DRILL_H
 #define ION_DRILL_H
 
@@ -60,6 +66,14 @@ ion_drill_picker *ion_drill_picker_new(ion_bank *b, const char *user,
                                        uint64_t seed, ion_error *err);
 void ion_drill_picker_free(ion_drill_picker *p);
 
+/* ion_drill_picker_new, with *code the bank error code of a failure
+ * (ION_BANK_EINVAL: a bad user name or difficulty, nothing to pick;
+ * ION_BANK_EDB). */
+ion_drill_picker *ion_drill_picker_open(ion_bank *b, const char *user,
+                                        const char *topic, int difficulty,
+                                        uint64_t seed, int *code,
+                                        ion_error *err);
+
 /* The next template's id (owned by the picker, valid while it lives) and
  * a fresh seed for its instance. */
 const char *ion_drill_pick(ion_drill_picker *p, uint64_t *seed);
@@ -81,6 +95,18 @@ typedef struct {
 /* The picker's topics, ordered by name: i from 0 while it returns 1. */
 int ion_drill_picker_topic(const ion_drill_picker *p, size_t i,
                            ion_drill_topic *out);
+
+/* The index of template_id's topic, or -1 for a template not picked. */
+long ion_drill_picker_topic_of(const ion_drill_picker *p,
+                               const char *template_id);
+
+/* The weakest topic that can be picked (lowest accuracy, the first of
+ * equals): what to practise next; -1 when none. */
+long ion_drill_picker_weakest(const ion_drill_picker *p);
+
+/* "Practise next: ..." for the weakest topic, in lang (caller frees);
+ * NULL when there is none or out of memory. */
+char *ion_drill_next_text(const ion_drill_picker *p, const char *lang);
 
 /* ---- the session ---- */
 
@@ -115,9 +141,53 @@ typedef struct {
     int skipped;     /* left with n */
     int unfinished;  /* left by q or the end of input after a wrong try */
     int quit;        /* 1 when q ended the session, 0 for the end of input */
+    int helped;      /* left by n, q or the end of input after the hint,
+                        without a wrong try (counted as missed) */
 } ion_drill_tally;
 
-/* Runs a session: problems until q or the end of input, then the summary
+/* ---- the view ----
+ * What a session shows, as calls on a view: the terminal's below, a web
+ * page's elsewhere. Texts are plain UTF-8 in the session's language. */
+
+typedef enum {
+    ION_DRILL_PLAIN,
+    ION_DRILL_RIGHT,    /* an answer judged right */
+    ION_DRILL_WRONG,    /* judged wrong */
+    ION_DRILL_NOTE,     /* hints, partial credit, answers not read */
+    ION_DRILL_STRONG,   /* answers revealed, the summary */
+    ION_DRILL_LEVEL,    /* a topic's level changed */
+} ion_drill_tone;
+
+typedef struct {
+    /* A paragraph indented by indent columns, its later lines by hang
+     * more (a label's width: "(a) ", "A) "). */
+    void (*text)(void *ctx, int indent, int hang, ion_drill_tone tone,
+                 const char *text);
+    /* A new problem: its heading ("Problem 1 · Nernst potentials ·
+     * difficulty 1"), its source ("[nernst-k, seed 7]"), its title
+     * (may be ""). */
+    void (*problem)(void *ctx, const char *heading, const char *source,
+                    const char *title);
+    /* Room before a part, and before the summary. */
+    void (*gap)(void *ctx);
+    /* The prompt for a part: its id and what it takes ("mV",
+     * "out/in/none", "A-D", or ""); then a line is read. */
+    void (*prompt)(void *ctx, const char *part, const char *takes);
+    /* The line read after a prompt, or NULL at the end of input. */
+    void (*read)(void *ctx, const char *line);
+} ion_drill_view;
+
+/* Runs a session as ion_drill_run does, shown on view (o->color, width
+ * and echo are the view's business, not read here). */
+int ion_drill_session(ion_bank *b, const ion_drill_opts *o,
+                      ion_drill_read_fn read, void *read_ctx,
+                      const ion_drill_view *view, void *view_ctx,
+                      ion_drill_tally *tally, ion_error *err);
+
+/* ---- the terminal view ---- */
+
+/* Runs a session on a terminal (or any FILE*): problems until q or the
+ * end of input, then the summary
  * (problems done, right first time, per topic, what to practise next).
  * *tally (may be NULL) gets the counts. Returns 0, or a negative bank error
  * code with err filled: ION_BANK_EINVAL for a bad user, topic or

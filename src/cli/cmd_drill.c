@@ -1,5 +1,5 @@
-/* ionsheet drill: the terminal side of the self-check drill (drill.h does
- * the rest). Colour only on a terminal that supports it, never with
+/* ionsheet drill: options, then the drill's terminal view (drill.h) on
+ * stdin and stdout. Colour only on a terminal that supports it, never with
  * NO_COLOR; input that is not a terminal is echoed so that the output
  * reads as a transcript. */
 #include "cli.h"
@@ -22,8 +22,10 @@ static const char usage[] =
     "\n"
     "Self-check: one fresh problem at a time, each answer judged at once. At a\n"
     "prompt type the answer (a number with or without its unit, a choice, or a\n"
-    "letter), ? for a hint, s for the worked solution, n to skip the problem,\n"
-    "q to quit; the end of input also ends the session with a summary.\n"
+    "letter), ? or hint for a hint, s or solution for the worked solution and\n"
+    "that part's answer (the next part is still asked), n or skip to skip the\n"
+    "problem, q, quit or exit to quit; the end of input also ends the session\n"
+    "with a summary.\n"
     "\n"
     "  --topic T        only problems of topic T (nernst, ghk, pump, donnan, drive, concept)\n"
     "  --difficulty N   only problems of difficulty N (1 to 3); otherwise the\n"

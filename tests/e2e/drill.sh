@@ -62,23 +62,56 @@ grep -q "^  Worked solution: " "$tmp/out" || no "no worked solution after the se
 tail -4 "$tmp/out" | grep -q "^Summary: " || no "end of input should give the summary"
 [ "$(progress ben)" = "1|0" ] || no "a missed problem left at EOF should be recorded: $(progress ben)"
 
-# --- unreadable answers do not count; ? gives the hint; n skips; s shows the solution; q quits
+# --- unreadable answers do not count; ? gives the hint; n skips; s shows the
+# solution and one part's answer, each part in turn; q quits
 read -r id seed <<<"$(probe cat 13 pump)"
 mapfile -t right < <(answers "$id" "$seed")
-printf '%s\n' "" "abc" "?" "${right[@]}" n s q | ion drill --user cat --seed 13 --topic pump >"$tmp/out" 2>&1
+read -r id3 seed3 <<<"$(probe cat 13 pump "" "abc" "?" "${right[@]}" n)"
+mapfile -t third < <(answers "$id3" "$seed3")
+reveal=(); for _ in "${third[@]}"; do reveal+=(s); done
+printf '%s\n' "" "abc" "?" "${right[@]}" n "${reveal[@]}" q | ion drill --user cat --seed 13 --topic pump >"$tmp/out" 2>&1
 grep -q "I could not read that as a number ('abc' is not a number)" "$tmp/out" || no "unreadable answer message"
 grep -q "^  Hint: " "$tmp/out" || no "? should show the hint"
 [ "$(grep -c '✓ Right! ' "$tmp/out")" = ${#right[@]} ] || no "right after the hint: $(cat "$tmp/out")"
 grep -q "Well done" "$tmp/out" && no "a hinted problem is not right the first time"
 grep -q "^  Skipped.$" "$tmp/out" || no "n should skip"
 grep -q "^  Worked solution: " "$tmp/out" || no "s should show the solution"
-grep -q "^  (a) " "$tmp/out" || no "s should show the answers"
+grep -q "^  (a) " "$tmp/out" || no "s should show the part's answer"
+[ "$(grep -c "^  Worked solution: " "$tmp/out")" = 1 ] || no "the worked solution once a problem"
 grep -q "^Summary: 2 problems done, 0 right the first time.$" "$tmp/out" || no "summary after s: $(tail -6 "$tmp/out")"
 grep -q "^Skipped: 1.$" "$tmp/out" || no "skips in the summary"
 grep -q "^Problem 4 " "$tmp/out" || no "a fourth problem should come after s"
 grep -q "^Problem 5 " "$tmp/out" && no "q should end the session"
 # the hinted and the solved problems are recorded as missed, the skipped unseen one is not
 [ "$(progress cat)" = "2|0" ] || no "cat's progress is $(progress cat), expected 2|0"
+
+# --- s at (a) of a problem of several parts reveals (a) only; (b) is asked
+# and judged (issue 18)
+for session_seed in $(seq 20 60); do
+    read -r id seed <<<"$(probe gil "$session_seed" donnan)"
+    mapfile -t right < <(answers "$id" "$seed")
+    [ ${#right[@]} -ge 2 ] && break
+done
+[ ${#right[@]} -ge 2 ] || no "no donnan problem of several parts found"
+printf '%s\n' s "${right[@]:1}" q | ion drill --user gil --seed "$session_seed" --topic donnan >"$tmp/out" 2>&1
+grep -q "^  (a) " "$tmp/out" || no "s should show (a)'s answer: $(cat "$tmp/out")"
+grep -q "^  (b) " "$tmp/out" && no "s at (a) should not reveal (b): $(cat "$tmp/out")"
+[ "$(grep -c '✓ Right! ' "$tmp/out")" = $(( ${#right[@]} - 1 )) ] || no "the parts after s should be judged: $(cat "$tmp/out")"
+grep -q "^Summary: 1 problem done, 0 right the first time.$" "$tmp/out" || no "s counts as missed: $(tail -5 "$tmp/out")"
+
+# --- only ? then q: not "unfinished after a wrong try"; the words hint,
+# skip, quit and exit are commands, not answers (issue 18)
+printf '%s\n' '?' q | ion drill --user hal --seed 3 --topic nernst >"$tmp/out" 2>&1
+grep -q "after a wrong try" "$tmp/out" && no "a hint alone is no wrong try: $(tail -4 "$tmp/out")"
+grep -q "^Left after seeing the hint or the solution: 1 (counted as missed).$" "$tmp/out" || no "hint then q: $(tail -4 "$tmp/out")"
+[ "$(progress hal)" = "1|0" ] || no "hint then q should be recorded as missed: $(progress hal)"
+printf '%s\n' hint Skip EXIT | ion drill --user ida --seed 3 --topic nernst >"$tmp/out" 2>&1
+grep -q "^  Hint: " "$tmp/out" || no "'hint' should show the hint: $(cat "$tmp/out")"
+grep -q "^  Skipped.$" "$tmp/out" || no "'Skip' should skip"
+grep -qE "could not read|Answer with" "$tmp/out" && no "a command word was judged as an answer: $(cat "$tmp/out")"
+[ "$(grep -c '^Problem ' "$tmp/out")" = 2 ] || no "'EXIT' should quit at the second problem"
+printf '%s\n' quit | ion drill --user ida --seed 4 --topic nernst >"$tmp/out" 2>&1
+[ "$(grep -c '^Problem ' "$tmp/out")" = 1 ] && grep -q "^Summary: " "$tmp/out" || no "'quit' should quit"
 
 # --- nothing at all
 ion drill --user dan --seed 1 </dev/null >"$tmp/out" 2>&1 || no "an empty session should exit 0"

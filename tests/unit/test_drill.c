@@ -435,17 +435,73 @@ static void test_session_hint_and_solution(void **state)
     assert_int_equal(t.right_first, 0);
     free(out);
 
-    /* The solution asked for: shown with every answer; the problem ends. */
-    const char *script2[] = {"s", "q"};
-    reader r2 = {.script = script2, .n = 2};
+    /* s at (a) of a problem of several parts: the worked solution and
+     * (a)'s answer, then (b) is still asked (issue 18); the problem ends
+     * when its last part does, as missed. */
+    const char *script2[] = {"s"};
+    reader r2 = {.script = script2, .n = 1, .rest = "R", .max_problems = 1};
     o.user = "solution";
     out = session(&o, &r2, &t, 0);
     assert_non_null(strstr(out, "Worked solution: "));
     assert_non_null(strstr(out, "  (a) "));
+    assert_null(strstr(out, "  (b) "));
+    assert_non_null(strstr(out, "\nb ["));
+    assert_non_null(strstr(out, "✓ Right! "));
     assert_int_equal(t.done, 1);
     assert_int_equal(t.right_first, 0);
-    assert_int_equal(t.quit, 1);
+    assert_int_equal(t.helped, 0);
     assert_int_equal(stored("solution", NULL).attempts, 1);
+    free(out);
+
+    /* Only the hint seen, then q: no wrong try is claimed, but the miss is
+     * recorded and said (issue 18). */
+    const char *script3[] = {"?", "q"};
+    reader r3 = {.script = script3, .n = 2};
+    o.user = "peeker";
+    out = session(&o, &r3, &t, 0);
+    assert_int_equal(t.unfinished, 0);
+    assert_int_equal(t.helped, 1);
+    assert_null(strstr(out, "after a wrong try"));
+    assert_non_null(strstr(out, "Left after seeing the hint or the solution: 1 (counted as missed)."));
+    assert_int_equal(stored("peeker", NULL).attempts, 1);
+    free(out);
+}
+
+/* The commands as words, in any case, are commands, not answers judged
+ * (issue 18): hint, solution, skip, quit, exit. */
+static void test_session_command_words(void **state)
+{
+    (void)state;
+    const char *script[] = {"hint", " Skip ", "QUIT"};
+    reader r = {.script = script, .n = 3};
+    ion_drill_opts o = opts("words", "nernst", 5);
+    ion_drill_tally t;
+    char *out = session(&o, &r, &t, 0);
+    assert_non_null(strstr(out, "Hint: "));
+    assert_non_null(strstr(out, "Skipped."));
+    assert_null(strstr(out, "could not read"));
+    assert_null(strstr(out, "Answer with"));
+    assert_int_equal(t.skipped, 1);
+    assert_int_equal(t.quit, 1);
+    free(out);
+
+    const char *script2[] = {"solution", "exit"};
+    reader r2 = {.script = script2, .n = 2};
+    o.user = "words2";
+    out = session(&o, &r2, &t, 0);
+    assert_non_null(strstr(out, "Worked solution: "));
+    assert_null(strstr(out, "could not read"));
+    assert_int_equal(t.quit, 1);
+    free(out);
+
+    /* In Chinese: the summary's counts in Chinese. */
+    const char *script3[] = {"？", "q"};
+    reader r3 = {.script = script3, .n = 2};
+    o.user = "words3";
+    o.lang = "zh";
+    out = session(&o, &r3, &t, 0);
+    assert_non_null(strstr(out, "提示："));
+    assert_non_null(strstr(out, "看过提示或解答后未完成：1 题（记为答错）。"));
     free(out);
 }
 
@@ -857,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_session_wrong_twice),
         cmocka_unit_test(test_session_unreadable_is_no_try),
         cmocka_unit_test(test_session_hint_and_solution),
+        cmocka_unit_test(test_session_command_words),
         cmocka_unit_test(test_session_skip_and_quit),
         cmocka_unit_test(test_session_color_and_chinese),
         cmocka_unit_test(test_session_refusals),

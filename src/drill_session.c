@@ -1,0 +1,516 @@
+/* The drill's session: problems from the picker, each part asked until it
+ * is right, missed twice or revealed, hints and worked solutions, the
+ * record in the bank and the summary. What to show goes to a view
+ * (drill.h), worded from the message catalogue (text.h). */
+#include "drill.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "judge.h"
+#include "text.h"
+#include "utf8.h"
+
+typedef struct {
+    ion_bank *b;
+    const ion_drill_opts *o;
+    const char *lang;
+    ion_drill_read_fn read;
+    void *read_ctx;
+    const ion_drill_view *view;
+    void *view_ctx;
+    ion_drill_picker *pk;
+    int *topic_done, *topic_right; /* this session, per picker topic */
+    ion_drill_tally tally;
+    int problems;                  /* shown so far */
+    ion_error *err;
+} session;
+
+typedef struct {
+    ion_instance in;
+    int missed;          /* not right first time: a wrong try, or help used */
+    int tried_wrong;     /* a wrong try at some part */
+    int hint_shown, solution_shown;
+} problem;
+
+/* How a part, or a problem, ended. */
+enum { END_ANSWERED, END_SOLUTION, END_SKIP, END_QUIT, END_INPUT };
+
+/* Shows catalogue message key (its name, value pairs follow, ending with
+ * NULL) as a paragraph. */
+static void say(const session *s, int indent, ion_drill_tone tone, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    char *text = ion_text_vformat(s->lang, key, ap);
+    va_end(ap);
+    if (text)
+        s->view->text(s->view_ctx, indent, 2, tone, text);
+    free(text);
+}
+
+static void say_int(const session *s, int indent, ion_drill_tone tone, const char *key, const char *name, int n)
+{
+    char num[16];
+    snprintf(num, sizeof num, "%d", n);
+    say(s, indent, tone, key, name, num, (const char *)NULL);
+}
+
+static const char *topic_name(const char *topic, const char *lang)
+{
+    return ion_text_gloss(lang, "topic", topic);
+}
+
+/* The plain text of a template text for this instance ({name}s filled,
+ * markup as Unicode); NULL when empty or out of memory. Caller frees. */
+static char *plain_text(const ion_instance *in, const ion_i18n *t, const char *lang)
+{
+    const char *markup = ion_i18n_get(t, lang);
+    if (!markup || !*markup)
+        return NULL;
+    ion_strbuf b = {0};
+    if (ion_instance_plain(in, markup, &b))
+        ion_strbuf_release(&b);
+    /* Authors wrap long texts over several lines: one line on screen. */
+    return b.s ? ion_squeeze_blanks(b.s) : NULL;
+}
+
+/* The right answer of part i as shown: "-58.32 mV", "out", "D) text". */
+static void key_text(const ion_instance *in, size_t i, const char *lang, char *buf, size_t n)
+{
+    const ion_part *p = &in->t->parts[i];
+    const ion_part_inst *pi = &in->parts[i];
+    if (p->kind != ION_ANSWER_MCQ) {
+        ion_part_key_text(&pi->key, buf, n);
+    } else {
+        char *text = plain_text(in, &p->options[pi->order[pi->letter - 'A']].text, lang);
+        snprintf(buf, n, "%c) %s", pi->letter, text ? text : "");
+        free(text);
+    }
+}
+
+/* "out, in, none": the choice ids of a part. */
+static void choice_list(const ion_part *p, const char *sep, char *buf, size_t n)
+{
+    ion_judge_list((const char *const *)p->choices, p->nchoices, sep, buf, n);
+}
+
+char *ion_drill_next_text(const ion_drill_picker *p, const char *lang)
+{
+    ion_drill_topic tp;
+    long i = ion_drill_picker_weakest(p);
+    if (i < 0 || !ion_drill_picker_topic(p, (size_t)i, &tp))
+        return NULL;
+    char done[16], right[16];
+    snprintf(done, sizeof done, "%d", tp.attempts);
+    snprintf(right, sizeof right, "%d", tp.right_first);
+    return ion_text_format(lang, tp.attempts ? "drill.next" : "drill.next_new", "topic", topic_name(tp.topic, lang),
+                           "id", tp.topic, "done", done, "right", right, (const char *)NULL);
+}
+
+static void say_next(const session *s)
+{
+    char *text = ion_drill_next_text(s->pk, s->lang);
+    if (text)
+        s->view->text(s->view_ctx, 0, 2, ION_DRILL_STRONG, text);
+    free(text);
+}
+
+static void show_hint(session *s, problem *pb)
+{
+    char *hint = plain_text(&pb->in, &pb->in.t->hint, s->lang);
+    if (hint)
+        say(s, 2, ION_DRILL_NOTE, "drill.hint", "text", hint, (const char *)NULL);
+    else
+        say(s, 2, ION_DRILL_NOTE, "drill.no_hint", (const char *)NULL);
+    free(hint);
+    pb->hint_shown = 1;
+    pb->missed = 1;
+}
+
+/* The worked solution, once per problem. */
+static void show_solution(session *s, problem *pb)
+{
+    if (pb->solution_shown)
+        return;
+    char *text = plain_text(&pb->in, &pb->in.t->solution, s->lang);
+    if (text)
+        say(s, 2, ION_DRILL_PLAIN, "drill.solution", "text", text, (const char *)NULL);
+    else
+        say(s, 2, ION_DRILL_PLAIN, "drill.no_solution", (const char *)NULL);
+    free(text);
+    pb->solution_shown = 1;
+    pb->missed = 1;
+}
+
+/* Shows "label text" with the text's later lines under its start. */
+static void show_labelled(const session *s, int indent, const char *label, const char *text)
+{
+    size_t n = strlen(label) + strlen(text) + 2;
+    char *line = malloc(n);
+    if (!line)
+        return;
+    snprintf(line, n, "%s %s", label, text);
+    s->view->text(s->view_ctx, indent, ion_utf8_width(label) + 1, ION_DRILL_PLAIN, line);
+    free(line);
+}
+
+static void show_part(const session *s, const problem *pb, size_t i)
+{
+    const ion_part *p = &pb->in.t->parts[i];
+    char *text = plain_text(&pb->in, &p->text, s->lang);
+    char label[16];
+    snprintf(label, sizeof label, "(%s)", p->id);
+    s->view->gap(s->view_ctx);
+    show_labelled(s, 0, label, text ? text : "");
+    free(text);
+    if (p->kind != ION_ANSWER_MCQ)
+        return;
+    for (size_t k = 0; k < p->noptions; k++) {
+        char *opt = plain_text(&pb->in, &p->options[pb->in.parts[i].order[k]].text, s->lang);
+        snprintf(label, sizeof label, "%c)", (int)('A' + k));
+        show_labelled(s, 4, label, opt ? opt : "");
+        free(opt);
+    }
+}
+
+static void prompt(const session *s, const problem *pb, size_t i)
+{
+    const ion_part *p = &pb->in.t->parts[i];
+    char takes[256];
+    takes[0] = '\0';
+    if (p->kind == ION_ANSWER_NUMERIC)
+        snprintf(takes, sizeof takes, "%s", ion_unit_label(p->unit));
+    else if (p->kind == ION_ANSWER_CHOICE)
+        choice_list(p, "/", takes, sizeof takes);
+    else
+        snprintf(takes, sizeof takes, "A-%c", (int)('A' + p->noptions - 1));
+    s->view->prompt(s->view_ctx, p->id, takes);
+}
+
+/* Says why an answer could not be read; it does not count as a try. */
+static void say_unreadable(const session *s, const ion_part *p, const char *answer, const ion_judgement *j)
+{
+    if (j->note == ION_JUDGE_NOTE_NOT_NUMBER) {
+        const char *unit = ion_unit_label(p->unit);
+        char why[256];
+        ion_text_reason(s->lang, j->detail, why, sizeof why);
+        say(s, 2, ION_DRILL_NOTE, *unit ? "drill.not_number_unit" : "drill.not_number", "why", why, "unit", unit,
+            (const char *)NULL);
+    } else if (j->note == ION_JUDGE_NOTE_MOVEMENT) {
+        /* inward for out/in/none or the other way: the grader's note on
+         * current against ion movement. */
+        char list[256];
+        choice_list(p, ", ", list, sizeof list);
+        say(s, 2, ION_DRILL_NOTE, strstr(list, "outward") ? "grade.movement_for_current" : "grade.current_for_movement",
+            "answer", answer, "list", list, (const char *)NULL);
+    } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE || j->note == ION_JUDGE_NOTE_AMBIGUOUS) {
+        char list[256];
+        choice_list(p, ", ", list, sizeof list);
+        say(s, 2, ION_DRILL_NOTE, "drill.not_choice", "list", list, (const char *)NULL);
+    } else {
+        char last[2] = {(char)('A' + p->noptions - 1), '\0'};
+        say(s, 2, ION_DRILL_NOTE, "drill.not_letter", "first", "A", "last", last, (const char *)NULL);
+    }
+}
+
+static void say_wrong(const session *s, const problem *pb, size_t i, const ion_judgement *j)
+{
+    const ion_part *p = &pb->in.t->parts[i];
+    if (j->verdict == ION_VERDICT_PARTIAL) {
+        char pct[16];
+        snprintf(pct, sizeof pct, "%.0f", 100 * j->credit);
+        say(s, 2, ION_DRILL_NOTE, "drill.partial", "pct", pct, (const char *)NULL);
+    } else {
+        say(s, 2, ION_DRILL_WRONG, "drill.wrong", (const char *)NULL);
+    }
+    if (j->mistake >= 0) {
+        int source = pb->in.parts[i].key.mistakes[j->mistake].source;
+        char *fb = plain_text(&pb->in, &p->mistakes[source].feedback, s->lang);
+        if (fb)
+            s->view->text(s->view_ctx, 2, 2, ION_DRILL_PLAIN, fb);
+        free(fb);
+    }
+    if (j->note == ION_JUDGE_NOTE_SIGN)
+        say(s, 2, ION_DRILL_PLAIN, "drill.sign", (const char *)NULL);
+    else if (j->note == ION_JUDGE_NOTE_SCALE)
+        say(s, 2, ION_DRILL_PLAIN, "drill.scale", "factor", "1000", (const char *)NULL);
+    else if (j->note == ION_JUDGE_NOTE_DIMENSION)
+        say(s, 2, ION_DRILL_PLAIN, "drill.dimension", "unit", ion_unit_label(j->unit), "want",
+            ion_unit_label(p->unit), (const char *)NULL);
+}
+
+/* ---- commands at the prompt ------------------------------------------------ */
+
+enum { CMD_NONE, CMD_HINT, CMD_HELP, CMD_SOLUTION, CMD_SKIP, CMD_QUIT };
+
+/* The command a line is (blanks around it and ASCII case aside), or
+ * CMD_NONE for an answer: a word that is one of the part's choices is
+ * an answer even when it names a command. */
+static int command_of(const char *line, const ion_part *p)
+{
+    static const struct {
+        const char *word;
+        int cmd;
+    } words[] = {
+        {"?", CMD_HINT}, {"\xef\xbc\x9f", CMD_HINT} /* full-width ？ */, {"hint", CMD_HINT},
+        {"h", CMD_HELP}, {"help", CMD_HELP}, {"s", CMD_SOLUTION}, {"solution", CMD_SOLUTION},
+        {"n", CMD_SKIP}, {"skip", CMD_SKIP}, {"next", CMD_SKIP}, {"q", CMD_QUIT}, {"quit", CMD_QUIT},
+        {"exit", CMD_QUIT},
+    };
+    while (ion_utf8_space(line, strlen(line)))
+        line += ion_utf8_space(line, strlen(line));
+    size_t len = strlen(line);
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r' || line[len - 1] == '\n'))
+        len--;
+    for (size_t k = 0; p->kind == ION_ANSWER_CHOICE && k < p->nchoices; k++)
+        if (strlen(p->choices[k]) == len && !strncasecmp(line, p->choices[k], len))
+            return CMD_NONE;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == len && !strncasecmp(line, words[i].word, len))
+            return words[i].cmd;
+    return CMD_NONE;
+}
+
+/* Asks part i until it is answered right, missed twice, or the student
+ * leaves it; returns how it ended. */
+static int ask_part(session *s, problem *pb, size_t i)
+{
+    const ion_part *p = &pb->in.t->parts[i];
+    char key[512];
+    key_text(&pb->in, i, s->lang, key, sizeof key);
+    show_part(s, pb, i);
+    for (int tries = 0;;) {
+        prompt(s, pb, i);
+        ion_drill_ask ask = {&pb->in, i, tries};
+        const char *line = s->read(s->read_ctx, &ask);
+        s->view->read(s->view_ctx, line);
+        if (!line)
+            return END_INPUT;
+        size_t blank = 0;
+        while (line[blank] == ' ' || line[blank] == '\t' || line[blank] == '\r')
+            blank++;
+        if (!line[blank])
+            continue;
+        switch (command_of(line, p)) {
+        case CMD_HINT:
+            show_hint(s, pb);
+            continue;
+        case CMD_HELP:
+            say(s, 2, ION_DRILL_PLAIN, "drill.help", (const char *)NULL);
+            continue;
+        case CMD_SOLUTION:
+            show_solution(s, pb);
+            say(s, 2, ION_DRILL_STRONG, "drill.part_answer", "part", p->id, "key", key, (const char *)NULL);
+            return END_SOLUTION;
+        case CMD_SKIP:
+            return END_SKIP;
+        case CMD_QUIT:
+            return END_QUIT;
+        default:
+            break;
+        }
+        ion_judgement j;
+        ion_judge_answer(&pb->in, i, line, &j);
+        if (j.verdict == ION_VERDICT_INVALID) {
+            say_unreadable(s, p, line + blank, &j);
+            continue;
+        }
+        if (j.verdict == ION_VERDICT_RIGHT) {
+            say(s, 2, ION_DRILL_RIGHT, tries ? "drill.right_late" : "drill.right", "key", key, (const char *)NULL);
+            return END_ANSWERED;
+        }
+        tries++;
+        pb->missed = pb->tried_wrong = 1;
+        say_wrong(s, pb, i, &j);
+        if (tries == 1) {
+            if (pb->hint_shown)
+                say(s, 2, ION_DRILL_PLAIN, "drill.try_again", (const char *)NULL);
+            else
+                show_hint(s, pb);
+            continue;
+        }
+        say(s, 2, ION_DRILL_STRONG, "drill.answer_is", "key", key, (const char *)NULL);
+        show_solution(s, pb);
+        return END_ANSWERED;
+    }
+}
+
+/* Records a problem that ended, or one left when it is known to be missed,
+ * and says when the topic's level changed. */
+static int record(session *s, const char *id, uint64_t seed, int right_first)
+{
+    if (ion_bank_drill_record(s->b, s->o->user, id, seed, right_first, s->err) < 0)
+        return ION_BANK_EDB;
+    long topic = ion_drill_picker_topic_of(s->pk, id);
+    ion_drill_topic before, after;
+    if (topic < 0 || !ion_drill_picker_topic(s->pk, (size_t)topic, &before))
+        return 0;
+    ion_drill_picker_result(s->pk, id, right_first);
+    ion_drill_picker_topic(s->pk, (size_t)topic, &after);
+    if (!s->o->difficulty && after.level != before.level) {
+        char d[16];
+        snprintf(d, sizeof d, "%d", after.level);
+        say(s, 0, ION_DRILL_LEVEL, after.level > before.level ? "drill.level_up" : "drill.level_down", "topic",
+            topic_name(after.topic, s->lang), "d", d, (const char *)NULL);
+    }
+    return 0;
+}
+
+static void show_problem(const session *s, const problem *pb, const char *id, uint64_t seed)
+{
+    const ion_template *t = pb->in.t;
+    char n[16], d[16], sd[32];
+    snprintf(n, sizeof n, "%d", s->problems);
+    snprintf(d, sizeof d, "%d", t->difficulty);
+    snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
+    char *head = ion_text_format(s->lang, "drill.problem", "n", n, "topic", topic_name(t->topic, s->lang), "d", d,
+                                 (const char *)NULL);
+    char *source = ion_text_format(s->lang, "drill.source", "id", id, "seed", sd, (const char *)NULL);
+    char *title = plain_text(&pb->in, &t->title, s->lang);
+    if (head && source)
+        s->view->problem(s->view_ctx, head, source, title ? title : "");
+    free(head);
+    free(source);
+    free(title);
+    char *text = plain_text(&pb->in, &t->text, s->lang);
+    if (text)
+        s->view->text(s->view_ctx, 0, 0, ION_DRILL_PLAIN, text);
+    free(text);
+}
+
+/* Counts how a problem ended in the tally and says so. */
+static void tally_problem(session *s, const problem *pb, size_t topic, int end)
+{
+    int ended = end == END_ANSWERED || end == END_SOLUTION;
+    if (ended) {
+        s->tally.done++;
+        s->tally.right_first += !pb->missed;
+        s->topic_done[topic]++;
+        s->topic_right[topic] += !pb->missed;
+        if (!pb->missed)
+            say(s, 0, ION_DRILL_RIGHT, "drill.well_done", (const char *)NULL);
+        return;
+    }
+    if (end == END_SKIP) {
+        s->tally.skipped++;
+        say(s, 2, ION_DRILL_PLAIN, "drill.skipped", (const char *)NULL);
+    } else if (pb->tried_wrong) {
+        s->tally.unfinished++;
+    } else if (pb->missed) {
+        s->tally.helped++;
+    }
+}
+
+/* One problem from pick to record; *end gets how it ended. */
+static int run_problem(session *s, int *end)
+{
+    uint64_t seed;
+    const char *id = ion_drill_pick(s->pk, &seed);
+    ion_template *t = ion_catalog_load(s->b, id, 0, s->err);
+    if (!t)
+        return ION_DRILL_ETEMPLATE;
+    problem pb;
+    memset(&pb, 0, sizeof pb);
+    int ret = 0;
+    if (ion_instance_init(&pb.in, t)) {
+        ret = ION_BANK_EDB;
+        ion_fail(s->err, NULL, 0, "out of memory");
+        goto done;
+    }
+    if (ion_instance_generate(&pb.in, seed, s->err)) {
+        ret = ION_DRILL_ETEMPLATE;
+        goto done;
+    }
+    s->problems++;
+    show_problem(s, &pb, id, seed);
+    int r = END_ANSWERED;
+    /* A part revealed with s ends that part; the next ones are asked. */
+    for (size_t i = 0; i < t->nparts && (r == END_ANSWERED || r == END_SOLUTION); i++)
+        r = ask_part(s, &pb, i);
+    tally_problem(s, &pb, (size_t)ion_drill_picker_topic_of(s->pk, id), r);
+    int ended = r == END_ANSWERED || r == END_SOLUTION;
+    if (ended || pb.missed)
+        ret = record(s, id, seed, ended && !pb.missed);
+    *end = r;
+done:
+    ion_instance_release(&pb.in);
+    ion_template_free(t);
+    return ret;
+}
+
+static void summary(session *s)
+{
+    s->view->gap(s->view_ctx);
+    if (!s->tally.done) {
+        say(s, 0, ION_DRILL_STRONG, "drill.nothing_done", (const char *)NULL);
+    } else {
+        char done[16], right[16];
+        snprintf(done, sizeof done, "%d", s->tally.done);
+        snprintf(right, sizeof right, "%d", s->tally.right_first);
+        say(s, 0, ION_DRILL_STRONG, s->tally.done == 1 ? "drill.summary_one" : "drill.summary", "done", done,
+            "right", right, (const char *)NULL);
+        ion_drill_topic tp;
+        for (size_t i = 0; ion_drill_picker_topic(s->pk, i, &tp); i++) {
+            if (!s->topic_done[i])
+                continue;
+            snprintf(done, sizeof done, "%d", s->topic_done[i]);
+            snprintf(right, sizeof right, "%d", s->topic_right[i]);
+            say(s, 2, ION_DRILL_PLAIN, "drill.summary_topic", "topic", topic_name(tp.topic, s->lang), "done", done,
+                "right", right, (const char *)NULL);
+        }
+    }
+    if (s->tally.skipped)
+        say_int(s, 0, ION_DRILL_PLAIN, "drill.summary_skipped", "n", s->tally.skipped);
+    if (s->tally.unfinished)
+        say_int(s, 0, ION_DRILL_PLAIN, "drill.summary_unfinished", "n", s->tally.unfinished);
+    if (s->tally.helped)
+        say_int(s, 0, ION_DRILL_PLAIN, "drill.summary_hinted", "n", s->tally.helped);
+    say_next(s);
+}
+
+int ion_drill_session(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn read, void *read_ctx,
+                      const ion_drill_view *view, void *view_ctx, ion_drill_tally *tally, ion_error *err)
+{
+    session s;
+    memset(&s, 0, sizeof s);
+    s.b = b;
+    s.o = o;
+    s.lang = o->lang ? o->lang : "en";
+    s.read = read;
+    s.read_ctx = read_ctx;
+    s.view = view;
+    s.view_ctx = view_ctx;
+    s.err = err;
+    int ret;
+    if (!(s.pk = ion_drill_picker_open(b, o->user, o->topic, o->difficulty, o->seed, &ret, err)))
+        return ret;
+    ion_drill_topic tp;
+    size_t ntopics = 0;
+    while (ion_drill_picker_topic(s.pk, ntopics, &tp))
+        ntopics++;
+    s.topic_done = calloc(ntopics + 1, sizeof *s.topic_done);
+    s.topic_right = calloc(ntopics + 1, sizeof *s.topic_right);
+    if (!s.topic_done || !s.topic_right) {
+        ret = ION_BANK_EDB;
+        ion_fail(err, NULL, 0, "out of memory");
+        goto done;
+    }
+    say(&s, 0, ION_DRILL_PLAIN, "drill.welcome", "user", o->user, (const char *)NULL);
+    int end = END_ANSWERED;
+    while (end != END_QUIT && end != END_INPUT)
+        if ((ret = run_problem(&s, &end)) < 0)
+            goto done;
+    s.tally.quit = end == END_QUIT;
+    summary(&s);
+done:
+    if (tally)
+        *tally = s.tally;
+    free(s.topic_done);
+    free(s.topic_right);
+    ion_drill_picker_free(s.pk);
+    return ret;
+}
