@@ -388,6 +388,48 @@ static int collect(const ion_bank_template *d, void *ctx)
     return 0;
 }
 
+/* Files are checked as they are, without a database: how authors test
+ * their work before importing it. Returns an exit code. */
+static int load_files(const char *const *paths, size_t npaths, ion_template_list *list)
+{
+    char **files = NULL;
+    size_t nfiles = 0;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < npaths; i++) {
+        ion_error err = {0};
+        if (ion_catalog_expand(paths[i], &files, &nfiles, &err)) {
+            cli_report(&err);
+            rc = EXIT_INPUT;
+        }
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        ion_error err = {0};
+        if (ion_templates_load(files[i], cli_resource("schema/problem.xsd"), list, &err)) {
+            cli_report(&err);
+            rc = EXIT_INPUT;
+        }
+        free(files[i]);
+    }
+    free(files);
+    return rc;
+}
+
+/* Every template of the bank into c->list; returns an exit code. */
+static int load_bank(ion_cli *cli, bank_templates *c)
+{
+    int rc = EXIT_OK;
+    if (!(c->bank = cli_open_bank(cli, ION_BANK_READ)))
+        return EXIT_IO;
+    if (ion_bank_template_list(c->bank, NULL, collect, c, &c->err) < 0) {
+        cli_report(&c->err);
+        rc = EXIT_IO;
+    }
+    if (c->failed && rc != EXIT_IO)
+        rc = c->failed == 2 ? EXIT_IO : EXIT_INPUT;
+    ion_bank_close(c->bank);
+    return rc;
+}
+
 static int bank_check(ion_cli *cli, int argc, char **argv)
 {
     const char *samples_text = "2000";
@@ -411,49 +453,14 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     }
     bank_templates c = {0};
-    int rc = EXIT_OK;
-    if (npaths) {
-        /* Files are checked as they are, without a database: how authors
-         * test their work before importing it. */
-        char **files = NULL;
-        size_t nfiles = 0;
-        for (size_t i = 0; i < npaths; i++) {
-            ion_error err = {0};
-            if (ion_catalog_expand(paths[i], &files, &nfiles, &err)) {
-                cli_report(&err);
-                rc = EXIT_INPUT;
-            }
-        }
-        for (size_t i = 0; i < nfiles; i++) {
-            ion_error err = {0};
-            if (ion_templates_load(files[i], cli_resource("schema/problem.xsd"), &c.list, &err)) {
-                cli_report(&err);
-                rc = EXIT_INPUT;
-            }
-            free(files[i]);
-        }
-        free(files);
-    } else {
-        c.bank = cli_open_bank(cli, ION_BANK_READ);
-        if (!c.bank) {
-            free(paths);
-            return EXIT_IO;
-        }
-        if (ion_bank_template_list(c.bank, NULL, collect, &c, &c.err) < 0) {
-            cli_report(&c.err);
-            rc = EXIT_IO;
-        }
-        if (c.failed && rc != EXIT_IO)
-            rc = c.failed == 2 ? EXIT_IO : EXIT_INPUT;
-        ion_bank_close(c.bank);
-    }
+    int rc = npaths ? load_files(paths, npaths, &c.list) : load_bank(cli, &c);
     int failures = 0, bad_templates = 0;
     for (size_t i = 0; i < c.list.n; i++) {
         int f = ion_check_template(c.list.items[i], samples, print_check_failure, NULL);
         failures += f;
         bad_templates += f > 0;
     }
-    if (!cli->quiet)
+    if (!cli->quiet && rc != EXIT_IO)
         printf("checked %zu templates with %d samples each: %d well posed, %d failing (%d rules broken)\n",
                c.list.n, samples, (int)c.list.n - bad_templates, bad_templates, failures);
     ion_template_list_release(&c.list);

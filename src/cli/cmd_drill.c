@@ -83,6 +83,33 @@ static int parse_number(const char *text, unsigned long long max, unsigned long 
     return *end || *out > max ? -1 : 0;
 }
 
+/* --difficulty, --seed (a random one when not given) and --lang checked;
+ * 0, or an exit code. */
+static int check_values(const char *difficulty, const char *seed_text, const char *lang,
+                        unsigned long long *d, unsigned long long *seed)
+{
+    if (difficulty && (parse_number(difficulty, 3, d) || *d < 1)) {
+        cli_msg(NULL, 0, "drill: --difficulty needs 1, 2 or 3, not '%s'", difficulty);
+        return EXIT_USAGE;
+    }
+    if (seed_text && parse_number(seed_text, UINT64_MAX, seed)) {
+        cli_msg(NULL, 0, "drill: --seed needs a non-negative integer, not '%s'", seed_text);
+        return EXIT_USAGE;
+    }
+    if (strcmp(lang, "en") && strcmp(lang, "zh")) {
+        cli_msg(NULL, 0, "drill: unknown language '%s' (en or zh)", lang);
+        return EXIT_USAGE;
+    }
+    if (!seed_text) {
+        if (sodium_init() < 0) {
+            cli_msg(NULL, 0, "drill: no source of random numbers");
+            return EXIT_IO;
+        }
+        randombytes_buf(seed, sizeof *seed);
+    }
+    return EXIT_OK;
+}
+
 int cmd_drill(int argc, char **argv, ion_cli *cli)
 {
     if (cli_wants_help(argc, argv, usage))
@@ -106,31 +133,15 @@ int cmd_drill(int argc, char **argv, ion_cli *cli)
         }
     }
     unsigned long long d = 0, seed = 0;
-    if (difficulty && (parse_number(difficulty, 3, &d) || d < 1)) {
-        cli_msg(NULL, 0, "drill: --difficulty needs 1, 2 or 3, not '%s'", difficulty);
-        return EXIT_USAGE;
-    }
-    if (seed_text && parse_number(seed_text, UINT64_MAX, &seed)) {
-        cli_msg(NULL, 0, "drill: --seed needs a non-negative integer, not '%s'", seed_text);
-        return EXIT_USAGE;
-    }
-    if (strcmp(lang, "en") && strcmp(lang, "zh")) {
-        cli_msg(NULL, 0, "drill: unknown language '%s' (en or zh)", lang);
-        return EXIT_USAGE;
-    }
+    int bad = check_values(difficulty, seed_text, lang, &d, &seed);
+    if (bad)
+        return bad;
     if (!user || !*user)
         user = getenv("USER");
     if (!user || !*user)
         user = "student";
-    if (!seed_text) {
-        if (sodium_init() < 0) {
-            cli_msg(NULL, 0, "drill: no source of random numbers");
-            return EXIT_IO;
-        }
-        randombytes_buf(&seed, sizeof seed);
-    }
 
-    ion_bank *b = cli_open_bank(cli, 0);
+    ion_bank *b = cli_open_bank(cli, stats ? ION_BANK_READ : ION_BANK_WRITE);
     if (!b)
         return EXIT_IO;
     ion_drill_opts o = {user, topic, (int)d, lang, seed, want_color(), terminal_width(), !isatty(STDIN_FILENO)};

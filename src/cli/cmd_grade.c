@@ -68,6 +68,17 @@ static void report(const ion_cli *cli, const ion_grade_opts *o, const ion_grade_
                r->refused == 1 ? "file or submission" : "files or submissions");
 }
 
+/* The gradebook and the feedback beside the key unless given, and the
+ * schema: the strings made go to owned[0..3); -1 when out of memory. */
+static int defaults(ion_grade_opts *o, char *owned[3])
+{
+    if (!o->csv && !(o->csv = owned[0] = ion_path_beside(o->key, "gradebook.csv")))
+        return -1;
+    if (!o->feedback && !(o->feedback = owned[1] = ion_path_beside(o->key, "feedback")))
+        return -1;
+    return (o->submission_xsd = owned[2] = strdup(cli_resource("schema/submission.xsd"))) ? 0 : -1;
+}
+
 int cmd_grade(int argc, char **argv, ion_cli *cli)
 {
     if (cli_wants_help(argc, argv, usage))
@@ -101,11 +112,9 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "grade: unknown --format '%s' (plain, moodle or canvas)", format);
         code = EXIT_USAGE;
     }
-    char *csv = NULL, *fb = NULL, *xsd = NULL;
+    char *owned[3] = {NULL, NULL, NULL};
     o.inputs = inputs;
-    if (!code && (!(o.csv = o.csv ? o.csv : (csv = ion_path_beside(o.key, "gradebook.csv"))) ||
-                  !(o.feedback = o.feedback ? o.feedback : (fb = ion_path_beside(o.key, "feedback"))) ||
-                  !(o.submission_xsd = xsd = strdup(cli_resource("schema/submission.xsd")))))
+    if (!code && defaults(&o, owned))
         code = EXIT_IO;
     /* A database is used when there is one; grading never creates one. */
     if (!code && access(cli->db_path, F_OK) == 0 && !(o.bank = cli_open_bank(cli, 0)))
@@ -123,9 +132,8 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
         code = rc == ION_GRADE_EKEY ? EXIT_INPUT : rc ? EXIT_IO : r.refused ? EXIT_FAILURES : EXIT_OK;
     }
     ion_bank_close(o.bank);
-    free(csv);
-    free(fb);
-    free(xsd);
+    for (int i = 0; i < 3; i++)
+        free(owned[i]);
     free(inputs);
     return code;
 }
