@@ -7,6 +7,7 @@
 
 #include "instance.h"
 #include "judge.h"
+#include "tolerance.h"
 
 double ion_part_tolerance(const ion_part *p, double key_si)
 {
@@ -14,7 +15,7 @@ double ion_part_tolerance(const ion_part *p, double key_si)
 }
 
 enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_MISTAKE_ZERO, RULE_OVERLAP,
-       RULE_PLAUSIBLE, RULE_CONSTANT, RULE_SAME_MISTAKE, RULE_COUNT };
+       RULE_PLAUSIBLE, RULE_CONSTANT, RULE_SAME_MISTAKE, RULE_TIGHT, RULE_COUNT };
 
 typedef struct {
     const ion_template *t;
@@ -71,6 +72,26 @@ static void check_mistake_intervals(checker *c, const ion_instance *in, size_t i
     }
 }
 
+/* A part tighter than the parts it builds on (tolerance.h): a student
+ * whose earlier answers were accepted at the edge of their intervals would
+ * fail it for rounding alone. */
+static void check_tight(checker *c, const ion_instance *in, size_t i)
+{
+    const ion_part *p = &c->t->parts[i];
+    const ion_part_key *pk = &in->parts[i].key;
+    if (p->tol_auto || !ion_tolerance_inputs(c->t, i))
+        return;
+    double need = ion_tolerance_propagated(in, i), own = ion_judge_tolerance(pk->value, pk->tol_abs, pk->tol_rel);
+    if (need <= own * (1 + 1e-9))
+        return;
+    char what[400], a[64], b[64];
+    snprintf(what, sizeof what, "part %s: its tolerance \xc2\xb1%s %s is tighter than the \xc2\xb1%s %s the parts it "
+             "builds on propagate to: write tol=\"auto\" (or widen it)",
+             p->id, ion_format_sig(own, 2, a, sizeof a), ion_unit_label(p->unit),
+             ion_format_sig(need, 2, b, sizeof b), ion_unit_label(p->unit));
+    report(c, RULE_TIGHT, in->seed, in, p->line, what);
+}
+
 static void check_part(checker *c, const ion_instance *in, size_t i)
 {
     const ion_part *p = &c->t->parts[i];
@@ -86,8 +107,9 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
     }
     if (p->kind != ION_ANSWER_NUMERIC)
         return;
-    /* The grader's rule (judge.h), in SI: would it take 0, or the mistake, for the answer? */
-    double key = pi->answer.num, tol_abs = p->tol_abs * p->unit->scale;
+    /* The grader's rule (judge.h), in SI, with the variant's own tolerance
+     * (tol="auto" differs by variant): would it take 0, or the mistake? */
+    double key = pi->answer.num, tol_abs = pi->key.tol_abs * p->unit->scale;
     double shown = ion_from_si(p->unit, key);
     if (p->has_plausible && !(shown >= p->plausible_lo && shown <= p->plausible_hi)) {
         snprintf(what, sizeof what, "part %s: the answer %s %s is outside its plausible range %g to %g",
@@ -95,6 +117,7 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
                  p->plausible_hi);
         report(c, RULE_PLAUSIBLE, in->seed, in, p->line, what);
     }
+    check_tight(c, in, i);
     if (ion_judge_within(0, key, tol_abs, p->tol_rel)) {
         snprintf(what, sizeof what, "part %s: the tolerance interval of the answer %s %s contains zero, so its sign is not graded",
                  p->id, ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit));

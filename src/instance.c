@@ -11,6 +11,7 @@
 #include "numfmt.h"
 #include "rng.h"
 #include "text.h"
+#include "tolerance.h"
 
 int ion_instance_init(ion_instance *in, const ion_template *t)
 {
@@ -439,6 +440,14 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
         for (size_t k = 0; k < p->nmistakes; k++)
             pi->mistake_ok[k] = ion_expr_eval(p->mistakes[k].expr, in->vals, &pi->mistakes[k]) == ION_OK;
         fill_key(pi, p);
+        if (p->tol_auto) { /* from the earlier parts' keys, just filled */
+            double tol = ion_tolerance_propagated(in, i);
+            if (tol < 0)
+                return ion_fail(err, t->file, p->line,
+                                "template %s: part %s: tol=\"auto\" cannot be computed (an answer has no value "
+                                "within its inputs' tolerances)", t->id, p->id);
+            pi->key.tol_abs = fmax(p->tol_abs, tol);
+        }
     }
     return 0;
 }

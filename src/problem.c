@@ -11,6 +11,7 @@
 
 #include "strbuf.h"
 #include "text.h"
+#include "tolerance.h"
 #include "xmlsafe.h"
 
 #define MAX_FILE_BYTES (4 << 20)
@@ -372,6 +373,9 @@ static int add_part(builder *b, xmlNodePtr n)
     p->points = attr_num(n, "points", 1);
     p->tol_abs = attr_num(n, "tol-abs", 0);
     p->tol_rel = attr_num(n, "tol-rel", 0);
+    char *tol = attr(n, "tol");
+    p->tol_auto = tol && !strcmp(tol, "auto");
+    xmlFree(tol);
     p->sigfigs = (int)attr_num(n, "sigfigs", DEFAULT_SIGFIGS);
     char *plaus = attr(n, "plausible");
     if (plaus) {
@@ -477,13 +481,16 @@ static int compile_part(builder *b, ion_part *p)
         return tfail(b, p->line, "part %s: a choice part needs two or more choices", p->id);
     if (p->kind == ION_ANSWER_NUMERIC && (p->noptions || p->nchoices))
         return tfail(b, p->line, "part %s: a numeric part has no choices or options", p->id);
-    if (p->kind == ION_ANSWER_NUMERIC && !(p->tol_abs > 0 || p->tol_rel > 0))
-        return tfail(b, p->line, "part %s: a numeric part needs tol-abs or tol-rel", p->id);
+    if (p->kind == ION_ANSWER_NUMERIC && !p->tol_auto && !(p->tol_abs > 0 || p->tol_rel > 0))
+        return tfail(b, p->line, "part %s: a numeric part needs tol-abs, tol-rel or tol=\"auto\"", p->id);
     snprintf(what, sizeof what, "part %s answer", p->id);
     p->answer = compile(b, p->answer_src, p->line, what);
     if (!p->answer || want_type(b, p->answer, want, p->line, what) ||
         want_dim(b, p->answer, p->unit, p->line, what, p->answer_src))
         return -1;
+    if (p->tol_auto && (p->kind != ION_ANSWER_NUMERIC || !ion_tolerance_inputs(b->t, (size_t)(p - b->t->parts))))
+        return tfail(b, p->line, "part %s: tol=\"auto\" needs a numeric part that builds on an earlier part "
+                                 "(its answer reads the let an earlier part asks for)", p->id);
     for (size_t i = 0; i < p->nmistakes; i++) {
         ion_mistake *m = &p->mistakes[i];
         snprintf(what, sizeof what, "part %s mistake", p->id);

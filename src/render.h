@@ -23,6 +23,11 @@ int ion_key_end(ion_key_writer *k);
  * let, else -1: what carried-forward grading recomputes from. */
 int ion_part_asked_let(const ion_template *t, const ion_part *p);
 
+/* Whether expression e of template t reads slot, directly or through lets:
+ * a part whose answer reads the let an earlier part asked for builds on
+ * that part (carried forward, propagated tolerances). */
+int ion_template_reads(const ion_template *t, const ion_expr *e, int slot);
+
 /* answers/ID.txt: the blank answer file of one student (SPEC "Submissions"),
  * every part id with its unit or its choices, ready to fill in; its
  * comments in lang (text.h). */

@@ -128,6 +128,11 @@ static int depends_on(const ion_template *t, const ion_expr *e, int slot, int de
     return 0;
 }
 
+int ion_template_reads(const ion_template *t, const ion_expr *e, int slot)
+{
+    return depends_on(t, e, slot, 0);
+}
+
 static const char *const kinds[] = {"numeric", "choice", "mcq"};
 
 /* A template part: what is the same for every student. */

@@ -73,6 +73,7 @@ typedef struct {
     const ion_unit *unit;
     double tol_abs;        /* in the part's unit */
     double tol_rel;
+    int tol_auto;          /* tol="auto": from its inputs (tolerance.h); tol_* a floor */
     int sigfigs;           /* shown in keys and solutions; default 4 */
     int has_plausible;     /* plausible="lo hi" given: bank check keeps */
     double plausible_lo, plausible_hi; /* the key within, in the part's unit */
