@@ -1,5 +1,7 @@
 #include "grade_files.h"
 
+#include "roster.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -258,24 +260,6 @@ static ion_outdir *csv_dir(const char *csv, const char **name, ion_error *err)
     return d;
 }
 
-/* E-mail addresses for the gradebook, from the course's roster. */
-typedef struct {
-    ion_bank *bank;
-    const char *course;
-    char email[ION_BANK_TEXT_MAX + 1];
-} roster_emails;
-
-static const char *email_of(const char *id, void *ctx)
-{
-    roster_emails *r = ctx;
-    ion_bank_student_row s;
-    if (ion_bank_student_get(r->bank, r->course, id, &s, NULL) <= 0)
-        return NULL;
-    snprintf(r->email, sizeof r->email, "%s", s.email ? s.email : "");
-    ion_bank_student_release(&s);
-    return r->email;
-}
-
 /* Grading into outputs begun (the gradebook first: it appears last),
  * then the commit, then the renames. */
 static int grade_into(grade_run *run, ion_output *out, ion_outdir *book_dir, const char *book,
@@ -286,8 +270,8 @@ static int grade_into(grade_run *run, ion_output *out, ion_outdir *book_dir, con
     if (!f || list_inputs(run) || grade_inputs(run) || write_feedback(out, fb_dir, run->gb, err))
         return ION_GRADE_EIO;
     size_t len;
-    roster_emails emails = {run->o->bank, ion_answer_key_course(ion_gradebook_key(run->gb)), {0}};
-    ion_csv_style style = {run->o->format, run->o->excel, run->o->bank ? email_of : NULL, &emails};
+    ion_roster_emails emails = {run->o->bank, ion_answer_key_course(ion_gradebook_key(run->gb)), {0}};
+    ion_csv_style style = {run->o->format, run->o->excel, run->o->bank ? ion_roster_email : NULL, &emails};
     char *csv = ion_gradebook_csv_styled(run->gb, &style, &len);
     if (!csv)
         return ion_fail(err, NULL, 0, "out of memory") ? ION_GRADE_EIO : 0;

@@ -472,3 +472,14 @@ done:
         *stats = st;
     return ret < 0 ? ret : 0;
 }
+
+const char *ion_roster_email(const char *id, void *ctx)
+{
+    ion_roster_emails *r = ctx;
+    ion_bank_student_row s;
+    if (ion_bank_student_get(r->bank, r->course, id, &s, NULL) <= 0)
+        return NULL;
+    snprintf(r->email, sizeof r->email, "%s", s.email ? s.email : "");
+    ion_bank_student_release(&s);
+    return r->email;
+}

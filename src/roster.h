@@ -46,4 +46,15 @@ int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
                       const char *id_column, ion_roster_report_fn report, void *ctx,
                       ion_roster_stats *stats, ion_error *err);
 
+/* E-mail addresses from a course's roster, for a gradebook's moodle shape
+ * (ion_csv_style's email, with a pointer to this as its ctx): the e-mail of
+ * student id, "" when none is known, NULL when the id is not on the roster;
+ * valid until the next call. */
+typedef struct {
+    ion_bank *bank;
+    const char *course;
+    char email[ION_BANK_TEXT_MAX + 1];
+} ion_roster_emails;
+const char *ion_roster_email(const char *id, void *ctx);
+
 #endif

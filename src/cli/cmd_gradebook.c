@@ -1,4 +1,4 @@
-/* ionsheet gradebook NAME [--course C] [--csv PATH] */
+/* ionsheet gradebook NAME [--course C] [--csv PATH] [--format F] [--excel] */
 #include "cli.h"
 
 #include <stdio.h>
@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "classroom.h"
+#include "roster.h"
 
 static const char usage[] =
     "usage: ionsheet gradebook NAME [--course C] [--csv PATH]\n"
+    "           [--format plain|moodle|canvas] [--excel]\n"
     "\n"
     "Prints worksheet NAME's gradebook from what the database recorded: each\n"
     "student's latest submission, from answer files (`ionsheet grade`) and the\n"
@@ -16,6 +18,9 @@ static const char usage[] =
     "`grade --csv`'s: student,name,total,max,percent,1a,1b,... (`missing` for\n"
     "a student without a submission). --csv PATH writes it to PATH instead.\n"
     "--course C says which course's NAME when several courses have one.\n"
+    "--format moodle and canvas shape it for those LMSs' grade imports, as\n"
+    "`grade --format` does (the e-mails from the roster); --excel starts it\n"
+    "with the UTF-8 byte order mark Excel needs to show Chinese names.\n"
     "\n"
     "exit status: 0 printed, 2 usage error or no such worksheet, 4 database error\n";
 
@@ -23,11 +28,16 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
 {
     if (cli_wants_help(argc, argv, usage))
         return EXIT_OK;
-    const char *name = NULL, *csv = NULL, *course = NULL;
+    const char *name = NULL, *csv = NULL, *course = NULL, *format = "plain";
+    int excel = 0;
     for (int i = 1; i < argc; i++) {
         int got = cli_option(argc, argv, &i, "--csv", &csv);
         if (!got)
             got = cli_option(argc, argv, &i, "--course", &course);
+        if (!got)
+            got = cli_option(argc, argv, &i, "--format", &format);
+        if (!got && !strcmp(argv[i], "--excel"))
+            got = excel = 1;
         if (got < 0)
             return EXIT_USAGE;
         if (got)
@@ -40,6 +50,10 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
     }
     if (!name) {
         cli_msg(NULL, 0, "gradebook: give the worksheet name");
+        return EXIT_USAGE;
+    }
+    if (ion_csv_format_parse(format) < 0) {
+        cli_msg(NULL, 0, "gradebook: unknown --format '%s' (plain, moodle or canvas)", format);
         return EXIT_USAGE;
     }
     ion_bank *b = cli_open_bank(cli, 0);
@@ -58,7 +72,9 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
     }
     ion_gradebook *gb = ion_classroom_gradebook(&c, b, cli->lang, &err);
     size_t len = 0;
-    char *text = gb ? ion_gradebook_csv(gb, &len) : NULL;
+    ion_roster_emails emails = {b, c.w.ws.course, {0}};
+    ion_csv_style style = {(ion_csv_format)ion_csv_format_parse(format), excel, ion_roster_email, &emails};
+    char *text = gb ? ion_gradebook_csv_styled(gb, &style, &len) : NULL;
     if (!gb) {
         cli_report(&err);
         rc = c.n ? EXIT_IO : EXIT_USAGE;

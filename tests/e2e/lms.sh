@@ -80,6 +80,13 @@ assert rows['s002'][0] == '张伟' and rows['s002'][4] == 'PHYS2' and rows['s002
 assert rows['s014'][5] == '', rows['s014']
 assert not open(f'{tmp}/moodle.csv', 'rb').read().startswith(b'\xef\xbb\xbf')
 EOF
+# `gradebook` (from the database) writes the same files with the same writer.
+ion gradebook week1 --format moodle >"$tmp/gb-moodle.csv" || no "gradebook --format moodle"
+cmp -s "$tmp/gb-moodle.csv" "$tmp/moodle.csv" || no "gradebook and grade disagree (moodle): $(diff "$tmp/gb-moodle.csv" "$tmp/moodle.csv" | head -5)"
+ion gradebook week1 --format canvas --excel --csv "$tmp/gb-canvas.csv" || no "gradebook --format canvas --excel"
+cmp -s "$tmp/gb-canvas.csv" "$tmp/canvas.csv" || no "gradebook and grade disagree (canvas)"
+ion gradebook week1 --format xml 2>/dev/null; [ $? = 2 ] || no "gradebook: an unknown --format should exit 2"
+
 # The Canvas gradebook ionsheet wrote is a roster Canvas-shaped again.
 ion roster import "$tmp/canvas.csv" --course AGAIN >"$tmp/out" || no "our Canvas gradebook as a roster"
 grep -q "from a Canvas gradebook export, ids from its 'SIS User ID' column (4 new" "$tmp/out" || no "round trip: $(cat "$tmp/out")"
