@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* The colors as the operands of rg / RG. */
 static const char *const palette[C_COUNT] = {
     "0 0 0",             /* text */
@@ -265,12 +267,9 @@ static void info_text(ion_pdf *p, const char *key, const char *utf8)
         return;
     *e++ = 0xFE;
     *e++ = 0xFF;
-    for (const unsigned char *s = (const unsigned char *)utf8; *s;) {
-        uint32_t cp = *s++;
-        int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
-        cp &= more ? 0x3Fu >> more : 0x7F;
-        for (; more && (*s & 0xC0) == 0x80; more--)
-            cp = cp << 6 | (*s++ & 0x3F);
+    for (size_t i = 0, len; i < n; i += len ? len : 1) {
+        uint32_t cp;
+        len = ion_utf8_next(utf8 + i, n - i, &cp); /* U+FFFD for a bad byte */
         if (cp >= 0x10000) {
             cp -= 0x10000;
             uint32_t hi = 0xD800 + (cp >> 10);

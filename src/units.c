@@ -203,6 +203,15 @@ static const ion_unit *find_exact(const char *name, size_t n)
     return NULL;
 }
 
+/* 2 when name[0..n) starts with the micro sign (U+00B5) or Greek mu
+ * (U+03BC), which both mean 'u'; else 0. */
+static size_t micro_len(const char *name, size_t n)
+{
+    uint32_t cp;
+    size_t len = n >= 2 ? ion_utf8_next(name, n, &cp) : 0;
+    return len && (cp == 0xB5 || cp == 0x3BC) ? len : 0;
+}
+
 const ion_unit *ion_unit_findn(const char *name, int n)
 {
     if (n < 0 || n > 32)
@@ -210,9 +219,7 @@ const ion_unit *ion_unit_findn(const char *name, int n)
     const ion_unit *u = find_exact(name, (size_t)n); /* "µm" is a name */
     if (u)
         return u;
-    /* The micro sign (U+00B5) and Greek mu (U+03BC) both mean 'u'. */
-    const unsigned char *b = (const unsigned char *)name;
-    if (n >= 2 && ((b[0] == 0xc2 && b[1] == 0xb5) || (b[0] == 0xce && b[1] == 0xbc))) {
+    if (micro_len(name, (size_t)n)) {
         char buf[40] = "u";
         memcpy(buf + 1, name + 2, (size_t)n - 2);
         return find_exact(buf, (size_t)n - 1);
@@ -288,8 +295,7 @@ static int student_unit(const char *name, size_t n, const ion_unit **out, const 
     if (n >= sizeof buf - 1)
         return 0;
     /* µ and μ as u, for the lookups that do not know them. */
-    const unsigned char *b = (const unsigned char *)name;
-    if (n >= 2 && ((b[0] == 0xc2 && b[1] == 0xb5) || (b[0] == 0xce && b[1] == 0xbc))) {
+    if (micro_len(name, n)) {
         buf[0] = 'u';
         memcpy(buf + 1, name + 2, n - 2);
         n--;
@@ -361,53 +367,57 @@ static int fail_why(char *why, int why_len, const char *fmt, ...)
  * returns the bytes read, or 0 when the character stays as it is. */
 static size_t plain_char(const unsigned char *s, int in_super, char rep[4], int *super)
 {
-    static const char super_digits[] = "0\0\0\0" "4567" "89+-";
+    static const struct {
+        uint32_t cp;
+        char d;
+    } supers[] = {
+        {0xB9, '1'},   {0xB2, '2'},   {0xB3, '3'},   {0x2070, '0'}, {0x2074, '4'}, {0x2075, '5'}, {0x2076, '6'},
+        {0x2077, '7'}, {0x2078, '8'}, {0x2079, '9'}, {0x207A, '+'}, {0x207B, '-'},
+    };
     *super = 0;
     rep[1] = rep[2] = '\0';
-    if (s[0] == 0xef && (s[1] == 0xbc || s[1] == 0xbd) && s[2] >= 0x80 && s[2] <= 0xbf) {
-        unsigned cp = 0xff00u + ((unsigned)(s[1] - 0xbc) << 6) + (unsigned)(s[2] - 0x80);
-        if (cp >= 0xff01 && cp <= 0xff5e) {
-            rep[0] = (char)(cp - 0xfee0);
-            return 3;
-        }
-        return 0;
-    }
-    if (s[0] == 0xe3 && s[1] == 0x80 && (s[2] == 0x80 || s[2] == 0x82)) {
-        rep[0] = s[2] == 0x80 ? ' ' : '.';                   /* U+3000, U+3002 */
-        return 3;
-    }
-    if (s[0] == 0xe2 && ((s[1] == 0x88 && s[2] == 0x92) ||  /* U+2212 minus */
-                         (s[1] == 0x80 && (s[2] == 0x92 || s[2] == 0x93)))) { /* figure, en dash */
-        rep[0] = '-';
-        return 3;
-    }
-    if ((s[0] == 0xc3 && s[1] == 0x97) || (s[0] == 0xc2 && s[1] == 0xb7)) { /* × · */
-        rep[0] = '*';
-        return 2;
-    }
-    if (s[0] == 0xe2 && ((s[1] == 0x8b && s[2] == 0x85) || (s[1] == 0x88 && s[2] == 0x99))) { /* ⋅ ∙ */
-        rep[0] = '*';
-        return 3;
-    }
-    if (s[0] == 0xe2 && ((s[1] == 0x89 && (s[2] == 0x88 || s[2] == 0x83)) || (s[1] == 0x88 && s[2] == 0xbc))) {
-        rep[0] = '~';                                        /* ≈ ≃ ∼ */
-        return 3;
-    }
-    char d = 0;
-    size_t n = 0;
-    if (s[0] == 0xc2 && (s[1] == 0xb9 || s[1] == 0xb2 || s[1] == 0xb3)) {
-        d = s[1] == 0xb9 ? '1' : s[1] == 0xb2 ? '2' : '3';  /* ¹ ² ³ */
-        n = 2;
-    } else if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xb0 && s[2] <= 0xbb && super_digits[s[2] - 0xb0]) {
-        d = super_digits[s[2] - 0xb0];                       /* ⁰ ⁴-⁹ ⁺ ⁻ */
-        n = 3;
-    }
+    uint32_t cp;
+    size_t n = *s >= 0x80 ? ion_utf8_next((const char *)s, strnlen((const char *)s, 4), &cp) : 0;
     if (!n)
         return 0;
-    *super = 1;
-    rep[0] = in_super ? d : '^';
-    rep[1] = in_super ? '\0' : d;
-    return n;
+    if (cp >= 0xFF01 && cp <= 0xFF5E) { /* full-width forms */
+        rep[0] = (char)(cp - 0xFEE0);
+        return n;
+    }
+    switch (cp) {
+    case 0x3000: /* ideographic space and full stop */
+        rep[0] = ' ';
+        return n;
+    case 0x3002:
+        rep[0] = '.';
+        return n;
+    case 0x2212: /* minus, figure dash, en dash */
+    case 0x2012:
+    case 0x2013:
+        rep[0] = '-';
+        return n;
+    case 0xD7: /* × · ⋅ ∙ */
+    case 0xB7:
+    case 0x22C5:
+    case 0x2219:
+        rep[0] = '*';
+        return n;
+    case 0x2248: /* ≈ ≃ ∼ */
+    case 0x2243:
+    case 0x223C:
+        rep[0] = '~';
+        return n;
+    default:
+        break;
+    }
+    for (size_t i = 0; i < sizeof supers / sizeof supers[0]; i++)
+        if (cp == supers[i].cp) {
+            *super = 1;
+            rep[0] = in_super ? supers[i].d : '^';
+            rep[1] = in_super ? '\0' : supers[i].d;
+            return n;
+        }
+    return 0;
 }
 
 /* Words and signs before a number that only say it is approximate. */
