@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Fonts benchmark (issue 15): the same 5-problem worksheet as generate.sh for
-# a class of BENCH_FONTS_CLASS (1,000) in English with Latin names and in
-# Chinese (--lang zh) with Chinese names, every PDF written. Reports CPU ms
-# per student, peak memory, the size of one student's worksheet and of
-# class.pdf. IONSHEET_BIN times another build; files live under $TMPDIR.
+# classes of BENCH_FONTS_SIZES (100 and 1,000) in English with Latin names
+# and in Chinese (--lang zh) with Chinese names, every PDF written. Reports
+# CPU ms per student, peak memory, the size of one student's worksheet and
+# of class.pdf; fails when a Chinese worksheet passes 150 KB or the memory
+# of the larger class is twice the smaller's. IONSHEET_BIN times another
+# build; files live under $TMPDIR.
 set -eu
 cd "$(dirname "$0")/.."
 root=$PWD
 ion=${IONSHEET_BIN:-$root/ionsheet}
-n=${BENCH_FONTS_CLASS:-1000}
+sizes=${BENCH_FONTS_SIZES:-"100 1000"}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf '%-6s %8s %9s %12s %10s %12s %12s\n' lang students cpu_s ms_per_sheet peak_MiB sheet_KiB class_KiB
+bad=0
+for n in $sizes; do
 # Chinese names from a fixed pool of surnames and given names.
 python3 - "$n" >"$tmp/zh.csv" <<'PY'
 import sys
@@ -21,14 +26,13 @@ for i in range(n):
     print("s%05d,%s%s%s" % (i, sur[i % len(sur)], giv[(i * 7) % len(giv)], giv[(i * 13 + 5) % len(giv)] if i % 3 else ""))
 PY
 { echo "id,name"; for i in $(seq -w 1 "$n"); do echo "s$i,Student $i"; done; } >"$tmp/en.csv"
-printf '%-6s %8s %9s %12s %10s %12s %12s\n' lang students cpu_s ms_per_sheet peak_MiB sheet_KiB class_KiB
 for lang in en zh; do
-    db="$tmp/$lang.db"
+    db="$tmp/$lang$n.db"
     "$ion" --db "$db" --quiet init
     "$ion" --db "$db" --quiet roster import "$tmp/$lang.csv" --course C
     "$ion" --db "$db" --quiet worksheet create w --course C \
         --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl
-    out="$tmp/out-$lang"
+    out="$tmp/out-$lang$n"
     /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
         "$ion" --db "$db" --quiet generate w --out "$out" --lang "$lang"
     read -r wall user sys kb <"$tmp/time"
@@ -36,4 +40,16 @@ for lang in en zh; do
     awk -v l="$lang" -v n="$n" -v u="$user" -v s="$sys" -v kb="$kb" \
         -v one="$(stat -c %s "$out/students/$sheet")" -v cls="$(stat -c %s "$out/class.pdf")" 'BEGIN {
         printf "%-6s %8d %9.2f %12.3f %10.1f %12.1f %12.1f\n", l, n, u + s, 1000 * (u + s) / n, kb / 1024, one / 1024, cls / 1024 }'
+    if [ "$lang" = zh ]; then
+        big=$(ls -S "$out/students" | head -n 1)
+        [ "$(stat -c %s "$out/students/$big")" -le 153600 ] || { echo "fonts.sh: a Chinese worksheet passes 150 KB" >&2; bad=1; }
+        first_kb=${first_kb:-$kb}; last_kb=$kb
+    fi
+    rm -rf "$out" "$db"
 done
+done
+if [ "${last_kb:-0}" -gt $((2 * ${first_kb:-0})) ]; then
+    echo "fonts.sh: memory grows with the Chinese class ($first_kb KB, then $last_kb KB)" >&2
+    bad=1
+fi
+exit $bad

@@ -1,13 +1,13 @@
 #include "class_fonts.h"
 
 #include "instance.h"
+#include "render_pdf.h"
 #include "typeset.h"
 
 /* What numbers, signs and quantities are written with (numfmt.c,
- * sheet_build.c): digits, signs, exponents, spaces. */
+ * instance.c: "−9.4 × 10<sup>−5</sup>"): digits, signs, spaces. */
 static const char number_chars[] =
-    "0123456789+-.,eE%()\u2212\u00d7\u00b7\u2009\u202f\u00a0"
-    "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b";
+    "0123456789+-.,eE%()\u2212\u00d7\u00b7\u2009\u202f\u00a0";
 
 static int add_name(const ion_bank_student *s, void *ctx)
 {
@@ -42,8 +42,7 @@ ion_fontset *ion_class_fonts(ion_bank *b, const ion_worksheet *w,
         return NULL;
     const char *lang = ion_tmpl_lang(t);
     int bad = ion_ts_collect(fs, number_chars, 0);
-    for (int i = 0; ion_tmpl_str_at(t, i); i++)
-        bad |= ion_ts_collect(fs, ion_tmpl_str_at(t, i), 1);
+    bad |= ion_pdf_collect_template(fs, t);
     bad |= ion_ts_collect(fs, w->ws.title, 0) || ion_ts_collect(fs, w->ws.course, 0) ||
            ion_ts_collect(fs, w->ws.due, 0);
     for (size_t i = 0; i < w->ws.n; i++)

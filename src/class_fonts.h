@@ -1,6 +1,6 @@
 /* The fonts of a generate run (issue 15): one fontset (fontset.h) for every
  * PDF of the class, made once before the first student from every text the
- * PDFs can print: the output template's strings, the worksheet's title,
+ * PDFs can print: the output template's labels, the worksheet's title,
  * course and due date, each problem template's texts in the language
  * (titles, statements, parts, options, solutions, units), the characters
  * numbers are written with, and the name of every student of the course

@@ -23,7 +23,8 @@ static const struct {
 enum { UNI_MAX = 3 }; /* characters a glyph stands for in ToUnicode */
 
 typedef struct {
-    hb_face_t *full;  /* the installed font, for coverage; NULL: missing */
+    hb_face_t *full;  /* the installed font, while sealing */
+    int missing;      /* it is not installed */
     hb_face_t *face;  /* the subset, shaped with and embedded */
     hb_font_t *font;
     unsigned upem;
@@ -71,7 +72,6 @@ void ion_fontset_free(ion_fontset *fs)
         emb *e = &fs->f[i];
         hb_font_destroy(e->font);
         hb_face_destroy(e->face);
-        hb_face_destroy(e->full);
         free(e->z);
         free(e->width);
         free(e->uni);
@@ -248,37 +248,50 @@ static int subset(emb *e, const hb_set_t *cps)
     return rc;
 }
 
+/* The installed font i, opened on first use; NULL when it is missing. */
+static hb_face_t *full_face(ion_fontset *fs, int i)
+{
+    emb *e = &fs->f[i];
+    if (!e->full && !e->missing) {
+        hb_blob_t *b = hb_blob_create_from_file_or_fail(font_file[i].path);
+        e->full = b ? hb_face_create(b, 0) : NULL;
+        e->missing = !e->full || hb_face_get_glyph_count(e->full) == 0;
+        hb_blob_destroy(b);
+    }
+    return e->missing ? NULL : e->full;
+}
+
+/* Whether installed font i has a glyph for cp. */
+static int full_has(ion_fontset *fs, hb_font_t **probe, int i, uint32_t cp)
+{
+    hb_face_t *face = full_face(fs, i);
+    return face && face_has(face, probe, cp);
+}
+
 int ion_fontset_seal(ion_fontset *fs, ion_error *err)
 {
     if (fs->sealed)
         return 0;
     hb_font_t *probe[ION_EMB_COUNT] = {0};
+    hb_set_t *want[ION_EMB_COUNT];
     for (int i = 0; i < ION_EMB_COUNT; i++) {
-        hb_blob_t *b = hb_blob_create_from_file_or_fail(font_file[i].path);
-        fs->f[i].full = b ? hb_face_create(b, 0) : NULL;
-        hb_blob_destroy(b);
+        want[i] = hb_set_create();
         fs->f[i].pdf.bold = font_file[i].bold;
     }
-    hb_set_t *want[ION_EMB_COUNT];
-    for (int i = 0; i < ION_EMB_COUNT; i++)
-        want[i] = hb_set_create();
     /* The Unicode font is needed when a character has no other home; then
-     * it also takes every character that may share a word with one. */
+     * it also takes every character that may share a word with one. Fonts
+     * are opened only when a character may need them. */
     int sans = 0;
-    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(fs->nonstd, &cp);)
-        if (!ion_fontset_is_cjk(cp) && fs->f[ION_EMB_SANS].full &&
-            face_has(fs->f[ION_EMB_SANS].full, &probe[ION_EMB_SANS], cp))
-            sans = 1;
+    for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; !sans && hb_set_next(fs->nonstd, &cp);)
+        sans = !ion_fontset_is_cjk(cp) && full_has(fs, &probe[ION_EMB_SANS], ION_EMB_SANS, cp);
     for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(fs->all, &cp);) {
-        int cjk = ion_fontset_is_cjk(cp);
-        int in_sans = !cjk && fs->f[ION_EMB_SANS].full &&
-                      face_has(fs->f[ION_EMB_SANS].full, &probe[ION_EMB_SANS], cp);
+        int cjk = ion_fontset_is_cjk(cp), nonstd = hb_set_has(fs->nonstd, cp);
+        int in_sans = !cjk && (sans || nonstd) && full_has(fs, &probe[ION_EMB_SANS], ION_EMB_SANS, cp);
         if (sans && in_sans) {
             hb_set_add(want[ION_EMB_SANS], cp);
             hb_set_add(want[ION_EMB_SANS_BOLD], cp);
         }
-        if ((cjk || (hb_set_has(fs->nonstd, cp) && !in_sans)) && fs->f[ION_EMB_CJK].full &&
-            face_has(fs->f[ION_EMB_CJK].full, &probe[ION_EMB_CJK], cp))
+        if ((cjk || (nonstd && !in_sans)) && full_has(fs, &probe[ION_EMB_CJK], ION_EMB_CJK, cp))
             hb_set_add(want[ION_EMB_CJK], cp);
     }
     if (sans)
@@ -288,10 +301,12 @@ int ion_fontset_seal(ion_fontset *fs, ion_error *err)
         }
     int bad = 0;
     for (int i = 0; i < ION_EMB_COUNT; i++) {
-        if (!bad && fs->f[i].full && subset(&fs->f[i], want[i]))
+        if (!bad && !hb_set_is_empty(want[i]) && full_face(fs, i) && subset(&fs->f[i], want[i]))
             bad = 1;
         hb_set_destroy(want[i]);
         hb_font_destroy(probe[i]);
+        hb_face_destroy(fs->f[i].full); /* the subsets are all that is used */
+        fs->f[i].full = NULL;
     }
     fs->sealed = 1;
     if (bad)

@@ -170,27 +170,51 @@ static HPDF_Dict embedded_font(ion_pdf *p, int df)
     return type0;
 }
 
+static const char *const standard_font[DF_CJK] = {
+    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Symbol"};
+
+/* A standard font of the document: the dictionary libharu's own would be
+ * (readers have the font and its widths), made here because libharu
+ * loads the font's metrics into every document that asks, which for one
+ * small PDF per student was a tenth of the time. */
+static HPDF_Dict standard_dict(ion_pdf *p, int df)
+{
+    HPDF_Dict d = HPDF_Dict_New(p->doc->mmgr);
+    if (!d || HPDF_Xref_Add(p->doc->xref, d) != HPDF_OK)
+        return NULL;
+    HPDF_Dict_AddName(d, "Type", "Font");
+    HPDF_Dict_AddName(d, "BaseFont", standard_font[df]);
+    HPDF_Dict_AddName(d, "Subtype", "Type1");
+    if (df != ION_FONT_SYMBOL)
+        HPDF_Dict_AddName(d, "Encoding", "WinAnsiEncoding");
+    return d;
+}
+
 static HPDF_Dict get_font(ion_pdf *p, int df)
 {
-    static const char *const names[DF_CJK] = {
-        "Helvetica", "Helvetica-Bold", "Helvetica-Oblique",
-        "Helvetica-BoldOblique", "Symbol"};
     if (!p->font[df])
-        p->font[df] = df >= DF_CJK ? embedded_font(p, df)
-                                   : HPDF_GetFont(p->doc, names[df],
-                                                  df == ION_FONT_SYMBOL ? NULL : "WinAnsiEncoding");
+        p->font[df] = df >= DF_CJK ? embedded_font(p, df) : standard_dict(p, df);
     return p->font[df];
 }
 
 /* The width of encoded bytes in a standard font (the typesetter's
- * measuring callback; HarfBuzz measures the embedded ones). */
+ * measuring callback, which caches it; HarfBuzz measures the embedded
+ * fonts): libharu's metrics, from fonts of a document of their own that
+ * is never written. */
 static double measure(void *ctx, ion_font f, const unsigned char *bytes,
                       size_t len)
 {
-    HPDF_Font font = f <= ION_FONT_SYMBOL ? get_font(ctx, (int)f) : NULL;
-    if (!font)
-        return 500; /* the error is reported after the layout */
-    return HPDF_Font_TextWidth(font, bytes, (HPDF_UINT)len).width;
+    ion_pdf *p = ctx;
+    if (!p->probe)
+        p->probe = HPDF_New(NULL, NULL);
+    if (f > ION_FONT_SYMBOL || !p->probe)
+        return 500;
+    if (!p->probe_font[f])
+        p->probe_font[f] = HPDF_GetFont(p->probe, standard_font[f],
+                                        f == ION_FONT_SYMBOL ? NULL : "WinAnsiEncoding");
+    if (!p->probe_font[f])
+        return 500;
+    return HPDF_Font_TextWidth(p->probe_font[f], bytes, (HPDF_UINT)len).width;
 }
 
 ion_ts *ion_pdf_typesetter(ion_pdf *p, ion_error *err)
@@ -200,13 +224,21 @@ ion_ts *ion_pdf_typesetter(ion_pdf *p, ion_error *err)
     return p->ts;
 }
 
+int ion_pdf_collect_template(ion_fontset *fs, const ion_tmpl *t)
+{
+    const char *key, *s;
+    for (int i = 0; (s = ion_tmpl_str_at(t, i, &key)); i++)
+        if ((!strncmp(key, "label.", 6) || !strncmp(key, "choice.", 7)) &&
+            ion_ts_collect(fs, s, 1))
+            return -1;
+    return 0;
+}
+
 int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_sheet *s)
 {
-    int bad = 0;
+    int bad = ion_pdf_collect_template(fs, t);
 #define PLAIN(x) (bad |= ion_ts_collect(fs, (x), 0))
 #define MARKUP(x) (bad |= ion_ts_collect(fs, (x), 1))
-    for (int i = 0; ion_tmpl_str_at(t, i); i++)
-        MARKUP(ion_tmpl_str_at(t, i));
     PLAIN(s->course), PLAIN(s->title), PLAIN(s->due);
     PLAIN(s->student_name), PLAIN(s->student_id);
     for (int i = 0; i < s->nproblems; i++) {
@@ -1014,6 +1046,8 @@ void ion_pdf_free(ion_pdf *p)
     ion_strbuf_release(&p->cs);
     ion_strbuf_release(&p->z);
     ion_fontset_free(p->fonts);
+    if (p->probe)
+        HPDF_Free(p->probe);
     ion_pdfw_free(p->w);
     free(p->bytes);
     free(p);

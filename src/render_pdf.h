@@ -47,8 +47,10 @@ int ion_pdf_set_paper(ion_pdf *p, double width_mm, double height_mm, ion_error *
  * from the first sheet and the template. */
 int ion_pdf_use_fonts(ion_pdf *p, ion_fontset *fs, ion_error *err);
 
-/* Adds every character sheet s (and template t's strings) may print to an
- * unsealed fontset; 0, or -1 when out of memory. */
+/* Adds every character the PDFs print of template t (its label.* and
+ * choice.* strings), or of sheet s and t, to an unsealed fontset; 0, or -1
+ * when out of memory. */
+int ion_pdf_collect_template(ion_fontset *fs, const ion_tmpl *t);
 int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_sheet *s);
 
 /* One student's worksheet: header (course, title, due, name, id, total

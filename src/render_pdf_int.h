@@ -61,11 +61,12 @@ struct ion_pdf {
     const ion_tmpl *t;
     HPDF_Doc doc;
     HPDF_STATUS hpdf_error, hpdf_detail;
-    /* the document's fonts (DF_*): the standard ones are libharu's, the
-     * embedded ones Type0 dictionaries made here (pdf_backend.c) */
+    /* the document's fonts (DF_*), dictionaries made in pdf_backend.c */
     HPDF_Dict font[DF_COUNT];
     HPDF_Dict to_unicode[DF_COUNT]; /* embedded fonts: filled when saved */
     ion_fontset *fonts; /* the embedded fonts' subsets, shared */
+    HPDF_Doc probe;     /* measures the standard fonts; never written */
+    HPDF_Font probe_font[DF_CJK];
     int info_set;       /* Title, Author, Subject, Lang written */
     ion_ts *ts;
     ion_ts_text txt; /* scratch paragraph */

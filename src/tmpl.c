@@ -384,12 +384,17 @@ double ion_tmpl_num(const ion_tmpl *t, const char *key)
     return i >= 0 && known[i].type == KEY_NUM ? t->num[i] : 0;
 }
 
-const char *ion_tmpl_str_at(const ion_tmpl *t, int i)
+const char *ion_tmpl_str_at(const ion_tmpl *t, int i, const char **key)
 {
     for (int k = 0; k < NKNOWN; k++)
-        if (t->str[k] && i-- == 0)
+        if (t->str[k] && i-- == 0) {
+            *key = known[k].key;
             return t->str[k];
-    return i >= 0 && i < t->nextras ? t->extras[i].value : NULL;
+        }
+    if (i < 0 || i >= t->nextras)
+        return NULL;
+    *key = t->extras[i].key;
+    return t->extras[i].value;
 }
 
 size_t ion_tmpl_expand(char *out, size_t cap, const char *pattern,

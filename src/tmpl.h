@@ -45,9 +45,10 @@ const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
 /* The number for a known numeric key; 0 for any other key. */
 double ion_tmpl_num(const ion_tmpl *t, const char *key);
 
-/* The i-th string of t (every known string, then the glosses), NULL past
- * the last: for whoever must know every character a template prints. */
-const char *ion_tmpl_str_at(const ion_tmpl *t, int i);
+/* The i-th string of t (every known string, then the glosses) and its
+ * *key, NULL past the last: for whoever must know every character a
+ * template prints. */
+const char *ion_tmpl_str_at(const ion_tmpl *t, int i, const char **key);
 
 /* Copies `pattern` into out (at most cap bytes, always NUL-terminated when
  * cap > 0), replacing each `{names[i]}` with values[i]; an unknown `{x}` is
