@@ -4,11 +4,11 @@
  * without bound. Here a page's objects go out as soon as it is added; what
  * stays is its object's offset and number (12 bytes a page).
  *
- * The fonts are libharu's all the same: when the document ends, the caller
- * hands over a small PDF libharu made with the same fonts (glyphs measured,
- * so a TrueType subset holds every glyph drawn), and the objects reachable
- * from those fonts and from its Info dictionary are copied over with their
- * numbers changed. The layout of a page's objects is libharu's own, so the
+ * The fonts are made in a libharu document all the same: when the document
+ * ends, the caller hands over a small PDF libharu wrote with the same fonts
+ * (the standard ones, and the embedded subsets with their ToUnicode tables
+ * complete), and the objects reachable from those fonts and from its Info
+ * dictionary are copied over with their numbers changed. The layout of a page's objects is libharu's own, so the
  * two kinds of document read alike.
  *
  * Errors: functions return 0 (or a pointer) on success; -1 (or NULL) with

@@ -422,28 +422,28 @@ static void choose_fonts(ion_ts *ts)
     }
 }
 
+/* *arr reallocated to cap elements of size bytes; 0 (it stays as it was)
+ * when out of memory. */
+static int resize(void **arr, int cap, size_t size)
+{
+    void *a = realloc(*arr, (size_t)cap * size);
+    if (a)
+        *arr = a;
+    return a != NULL;
+}
+
 /* Room for n characters in each of the bidi arrays. */
 static int bidi_reserve(ion_ts *ts, int n)
 {
     if (n <= ts->bidi_cap)
         return 0;
     int cap = n < 64 ? 64 : 2 * n;
-    uint32_t *cps = realloc(ts->cps, (size_t)cap * sizeof *cps);
-    if (cps)
-        ts->cps = cps;
-    FriBidiCharType *types = realloc(ts->types, (size_t)cap * sizeof *types);
-    if (types)
-        ts->types = types;
-    FriBidiBracketType *br = realloc(ts->brackets, (size_t)cap * sizeof *br);
-    if (br)
-        ts->brackets = br;
-    FriBidiLevel *lv = realloc(ts->levels, (size_t)cap * sizeof *lv);
-    if (lv)
-        ts->levels = lv;
-    FriBidiStrIndex *map = realloc(ts->map, (size_t)cap * sizeof *map);
-    if (map)
-        ts->map = map;
-    if (!cps || !types || !br || !lv || !map)
+    int ok = resize((void **)&ts->cps, cap, sizeof *ts->cps) &
+             resize((void **)&ts->types, cap, sizeof *ts->types) &
+             resize((void **)&ts->brackets, cap, sizeof *ts->brackets) &
+             resize((void **)&ts->levels, cap, sizeof *ts->levels) &
+             resize((void **)&ts->map, cap, sizeof *ts->map);
+    if (!ok)
         return -1;
     ts->bidi_cap = cap;
     return 0;
