@@ -8,8 +8,9 @@
  * ends, the caller hands over a small PDF libharu wrote with the same fonts
  * (the standard ones, and the embedded subsets with their ToUnicode tables
  * complete), and the objects reachable from those fonts and from its Info
- * dictionary are copied over with their numbers changed. The layout of a page's objects is libharu's own, so the
- * two kinds of document read alike.
+ * dictionary are copied over with their numbers changed. The layout of a
+ * page's objects is libharu's own, so the two kinds of document read
+ * alike.
  *
  * Errors: functions return 0 (or a pointer) on success; -1 (or NULL) with
  * err filled. A failed write makes every later call fail. */
