@@ -9,11 +9,6 @@
 #include "judge.h"
 #include "tolerance.h"
 
-double ion_part_tolerance(const ion_part *p, double key_si)
-{
-    return ion_judge_tolerance(key_si, p->tol_abs * p->unit->scale, p->tol_rel);
-}
-
 enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_MISTAKE_ZERO, RULE_OVERLAP,
        RULE_PLAUSIBLE, RULE_CONSTANT, RULE_SAME_MISTAKE, RULE_TIGHT, RULE_COUNT };
 

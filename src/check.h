@@ -24,8 +24,4 @@ typedef void (*ion_check_fn)(const ion_check_failure *f, void *ctx);
 int ion_check_template(const ion_template *t, int samples, ion_check_fn fn,
                        void *ctx);
 
-/* The grading tolerance of a numeric part around the key value, in SI:
- * max(tol-abs, tol-rel * |key|). */
-double ion_part_tolerance(const ion_part *p, double key_si);
-
 #endif

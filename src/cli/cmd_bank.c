@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "check.h"
 #include "instance.h"
+#include "judge.h"
 #include "outfile.h"
 #include "preview.h"
 #include "render_text.h"
@@ -170,9 +171,11 @@ static void print_instance(const ion_instance *in, const char *lang)
         printf("\npart %s (%g point%s)\n", p->id, p->points, p->points == 1 ? "" : "s");
         print_text("  ", in, &p->text, lang);
         if (p->kind == ION_ANSWER_NUMERIC) {
-            double tol = ion_part_tolerance(p, pi->answer.num);
-            printf("  answer: %s %s (tolerance %s)\n", ion_part_value(p, pi->answer.num, v, sizeof v),
-                   ion_unit_label(p->unit), ion_part_value(p, tol, q, sizeof q));
+            /* The variant's own tolerance: tol="auto" gives each its own. */
+            double tol = ion_judge_tolerance(pi->key.value, pi->key.tol_abs, pi->key.tol_rel) * p->unit->scale;
+            printf("  answer: %s %s (tolerance %s%s)\n", ion_part_value(p, pi->answer.num, v, sizeof v),
+                   ion_unit_label(p->unit), ion_part_value(p, tol, q, sizeof q),
+                   p->tol_auto ? ", from the parts it builds on" : "");
         } else if (p->kind == ION_ANSWER_CHOICE) {
             printf("  answer: %s (choices:", pi->answer.str);
             for (size_t k = 0; k < p->nchoices; k++)
