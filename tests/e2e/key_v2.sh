@@ -61,5 +61,17 @@ awk -v dir="$tmp/in" '
 "$bin" --db "$tmp/none.db" grade "$key" "$tmp/in" --csv "$tmp/g.csv" --feedback "$tmp/gfb" >/dev/null 2>&1 || no "grading the generated key"
 awk -F, 'NR > 1 && $5 != 100 { bad = 1 } END { exit bad }' "$tmp/g.csv" || no "right answers from the v2 key do not all score 100%: $(head -3 "$tmp/g.csv")"
 
+# Issue 19 item 1: a sheet of zeros earns nothing (the volts mistakes,
+# E/1000, are judged within their own precision, not within 0.5 mV).
+mkdir -p "$tmp/zeros"
+awk -v dir="$tmp/zeros" '
+    /<student / { match($0, /id="[^"]*"/); id = substr($0, RSTART + 4, RLENGTH - 5)
+                  f = dir "/" id ".txt"; print "worksheet: w\nstudent: " id > f }
+    /<student /, /<\/student>/ { if ($0 ~ /<part .*kind="numeric"/) { match($0, /id="[^"]*"/)
+                  print substr($0, RSTART + 4, RLENGTH - 5) ": 0" >> f } }
+    /<\/student>/ { close(f) }' "$key"
+"$bin" --db "$tmp/none.db" grade "$key" "$tmp/zeros" --csv "$tmp/z.csv" --feedback "$tmp/zfb" >/dev/null 2>&1 || no "grading zeros"
+awk -F, 'NR > 1 && $3 != 0 { bad = 1 } END { exit bad }' "$tmp/z.csv" || no "a sheet of zeros earns points: $(awk -F, 'NR > 1 && $3 != 0' "$tmp/z.csv" | head -2)"
+
 [ $fails = 0 ] && echo "key v2: all checks passed"
 exit $((fails > 0))
