@@ -1,7 +1,7 @@
 /* Grading submissions against an answer key (SPEC.md "Submissions" and
  * "Grading").
  *
- * The flow: ion_answer_key_load reads key.xml once (streaming, validated,
+ * The flow: ion_answer_key_load reads key.xml once (streaming, checked,
  * every expression compiled once per template version); a gradebook holds
  * one result per student of the key; ion_gradebook_grade grades one parsed
  * submission (submission.h) into it; the renderers then give the gradebook
@@ -34,12 +34,16 @@
 
 typedef struct ion_answer_key ion_answer_key;
 
-/* Reads key.xml from memory (or a file): refuses a DOCTYPE, never loads
- * anything from outside, validates against the XSD at xsd_path (NULL: no
- * schema validation) and compiles the let and part expressions once per
- * distinct template version. `name` is the file name for messages. Returns
+/* Reads key.xml (v2, or v1) from memory (or a file): refuses a DOCTYPE,
+ * never loads anything from outside, validates against the XSD at
+ * xsd_path (NULL: no schema validation; answer-key.xsd for v2,
+ * answer-key-1.xsd for v1) and compiles the let and part expressions once
+ * per distinct template version. Every student is checked, then only
+ * indexed: grading reads one student's element again when it grades them
+ * (the file stays open; a key given in memory is copied), so memory does
+ * not grow with the class. `name` is the file name for messages. Returns
  * NULL with err filled (file, line, what) on failure. Free with
- * ion_answer_key_free (NULL is fine). */
+ * ion_answer_key_free (NULL is fine). A key is not for two threads. */
 ion_answer_key *ion_answer_key_parse(const char *data, size_t len,
                                      const char *name, const char *xsd_path,
                                      ion_error *err);

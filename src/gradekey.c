@@ -1,8 +1,13 @@
-/* Reading the answer key (schema/answer-key.xsd) for grading: streamed
- * through libxml2's SAX2 interface, so a key for thousands of students
- * never exists as a tree, and every expression compiled once per template
- * version. The reader checks the structure itself (elements, attributes,
- * numbers, ids); the XSD, when given, is checked in the same pass. */
+/* Reading the answer key (schema/answer-key.xsd, v2; answer-key-1.xsd,
+ * v1) for grading: fed in 64 KiB chunks through libxml2's SAX2 push
+ * parser, so a key never exists whole, as a tree or as bytes; every
+ * expression compiled once per template version. The reader checks the
+ * structure itself (elements, attributes, numbers, ids, expressions) for
+ * every student, keeps the templates, shapes and an index of the students
+ * (id, name, points, the bytes of their element), and drops each
+ * student's parts; ion_answer_key_student reads one student's element
+ * again into the same arrays when the grader needs it. The XSD, when
+ * given, is checked in a second pass. */
 #include "gradekey.h"
 
 #include <errno.h>
@@ -26,7 +31,6 @@
 
 #define KEY_NS1 "urn:ionsheet:answer-key:1"
 #define KEY_NS2 "urn:ionsheet:answer-key:2"
-#define KEY_MAX_BYTES ((size_t)1 << 30)
 #define DEFAULT_SIGFIGS 4
 
 /* ---- an arena of strings and small arrays, with interning ---------------- */
