@@ -904,14 +904,14 @@ static int part_from_template(key_reader *kr, key_part *p, const char **expr)
     size_t m = 0;
     for (; list && (tok = next_token(kr, &list)); m++) {
         if (m >= tp->nmistakes)
-            break;
+            return fail(kr, "part %s: more mistake values than the %zu mistakes of its template", p->id, tp->nmistakes);
         if (!strcmp(tok, "-"))
             continue;
         if (add_mistake(kr, p, tok, tp->credits[m], (int)m) < 0)
             return -1;
         kr->k->feedback[kr->k->nmistakes - 1] = tp->feedback[m];
     }
-    if (m != tp->nmistakes || (list && next_token(kr, &list)))
+    if (m != tp->nmistakes)
         return fail(kr, "part %s: %zu mistake values for the %zu mistakes of its template", p->id, m, tp->nmistakes);
     for (size_t c = 0; c < tp->ncarries; c++) {
         if (grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
@@ -1482,7 +1482,10 @@ static int parse_chunks(key_reader *kr, const char *prefix, size_t from, size_t 
     if (!ctxt && !(ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, kr->name)))
         return ion_fail(kr->err, kr->name, 0, "out of memory");
     kr->ctxt = ctxt;
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    /* NOENT: "&amp;" in a name is "&", not "&#38;" (libxml2 keeps
+     * references escaped otherwise); a DOCTYPE, and with it any entity of
+     * its own, is refused (sax_doctype, sax_entity). */
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOENT);
     ctxt->_private = kr;
     xmlSetStructuredErrorFunc(kr, on_error);
     char *buf = k->data ? NULL : malloc(CHUNK);

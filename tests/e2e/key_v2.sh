@@ -30,6 +30,9 @@ for lang in en zh; do
     [ "$(ls "$tmp/$lang-fb-v2" | wc -l)" = 12 ] || no "$lang: not 12 feedback files"
 done
 grep -q "carried forward from 2a" "$tmp/en-fb-v2/s01.txt" || no "no carried-forward credit from the v2 key"
+# Issue 19 item 4: an & in a name is an & in the gradebook and the feedback.
+grep -q '^s12,李华 & Co,' "$tmp/en-v2.csv" || no "the name with & in the gradebook: $(grep '^s12' "$tmp/en-v2.csv" | cut -c1-30)"
+grep -q '^Student: 李华 & Co (s12)' "$tmp/en-fb-v2/s12.txt" || no "the name with & in the feedback"
 grep -q "volts\|ratio\|kelvin\|log" "$tmp/en-fb-v2/"*.txt || no "no mistake feedback at all"
 grep -q "浓度\|单位\|开尔文" "$tmp/zh-fb-v2/"*.txt || no "no Chinese mistake feedback"
 diff -r "$tmp/en-fb-v2" "$tmp/zh-fb-v2" >/dev/null && no "the Chinese feedback is the English one"

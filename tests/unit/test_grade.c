@@ -157,6 +157,128 @@ static void test_key_load(void **state)
     close_session(s);
 }
 
+/* ---- key v2 ---- */
+
+/* A v2 key: one template (param x in mV, let y = 2x, a numeric part with a
+ * mistake and a carry, a choice part, an mcq part), two students; the
+ * replacements (from, to) applied to it make the refused variants. */
+static char *v2_key(const char *from, const char *to)
+{
+    static const char key[] =
+        "<answer-key xmlns=\"urn:ionsheet:answer-key:2\" worksheet=\"w\" course=\"c\" max=\"4\">\n"
+        "<template id=\"t\" version=\"1\">\n"
+        "<param name=\"x\" unit=\"mV\"/>\n"
+        "<let name=\"y\" unit=\"mV\" digits=\"3\" expr=\"2*x\"/>\n"
+        "<part id=\"a\" kind=\"numeric\" sigfigs=\"4\" expr=\"y\">\n"
+        "<mistake credit=\"0.5\" expr=\"y/1000\"><feedback xml:lang=\"en\">{y} in volts: x = {x}.</feedback>"
+        "<feedback xml:lang=\"zh\">{y}，伏特。</feedback></mistake>\n</part>\n"
+        "<part id=\"b\" kind=\"numeric\" sigfigs=\"4\" slip-credit=\"0.25\" expr=\"y + 1[mV]\">\n"
+        "<carry from=\"a\" let=\"y\"/>\n</part>\n"
+        "<part id=\"c\" kind=\"choice\" expr=\"direction(y, 0[mV])\"><choice id=\"outward\"/><choice id=\"inward\"/>"
+        "<choice id=\"none\"/><mistake credit=\"0\" expr=\"direction(0[mV], y)\"><feedback xml:lang=\"en\">Other way.</feedback>"
+        "</mistake></part>\n"
+        "<part id=\"d\" kind=\"mcq\"/>\n"
+        "</template>\n"
+        "<student id=\"s1\" name=\"A &amp; B\">\n"
+        "<problem n=\"1\" template=\"t\" version=\"1\" seed=\"1\" lets=\"4\">\n"
+        "<param name=\"x\" value=\"2.0\"/>\n"
+        "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" tol-abs=\"0.5\" tol-rel=\"0\" points=\"1\" mistakes=\"0.004\"/>\n"
+        "<part id=\"1b\" kind=\"numeric\" value=\"5\" unit=\"mV\" tol-abs=\"0.5\" tol-rel=\"0\" points=\"1\"/>\n"
+        "<part id=\"1c\" kind=\"choice\" value=\"outward\" points=\"1\" mistakes=\"inward\"/>\n"
+        "<part id=\"1d\" kind=\"mcq\" value=\"B\" points=\"1\" options=\"k na\"/>\n"
+        "</problem>\n</student>\n"
+        "<student id=\"s2\" name=\"C\">\n"
+        "<problem n=\"1\" template=\"t\" version=\"1\" seed=\"2\" lets=\"-6\">\n"
+        "<param name=\"x\" value=\"-3.0\"/>\n"
+        "<part id=\"1a\" kind=\"numeric\" value=\"-6\" unit=\"mV\" tol-abs=\"0.5\" tol-rel=\"0\" points=\"1\" mistakes=\"-\"/>\n"
+        "<part id=\"1b\" kind=\"numeric\" value=\"-5\" unit=\"mV\" tol-abs=\"0.5\" tol-rel=\"0\" points=\"1\"/>\n"
+        "<part id=\"1c\" kind=\"choice\" value=\"inward\" points=\"1\" mistakes=\"outward\"/>\n"
+        "<part id=\"1d\" kind=\"mcq\" value=\"A\" points=\"1\" options=\"na k\"/>\n"
+        "</problem>\n</student>\n</answer-key>\n";
+    const char *at = from ? strstr(key, from) : NULL;
+    if (from && !at)
+        fail_msg("'%s' is not in the v2 test key", from);
+    size_t cut = at ? (size_t)(at - key) : strlen(key), skip = from ? strlen(from) : 0;
+    char *buf = malloc(sizeof key + (to ? strlen(to) : 0));
+    assert_non_null(buf);
+    snprintf(buf, sizeof key + (to ? strlen(to) : 0), "%.*s%s%s", (int)cut, key, to ? to : "", key + cut + skip);
+    return buf;
+}
+
+static void test_key_v2(void **state)
+{
+    (void)state;
+    char *xml = v2_key(NULL, NULL);
+    ion_error err = {0};
+    ion_answer_key *k = ion_answer_key_parse(xml, strlen(xml), "k2.xml", "schema/answer-key.xsd", &err);
+    if (!k)
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    assert_int_equal(ion_answer_key_students(k), 2);
+    assert_int_equal(ion_answer_key_parts(k), 4);
+    assert_string_equal(ion_answer_key_student_name(k, 0), "A & B");
+    assert_true(ion_answer_key_student_max(k, 1) == 4);
+    ion_sub_parser *sp = ion_sub_parser_new(SUB_XSD);
+    for (int zh = 0; zh < 2; zh++) {
+        ion_gradebook *gb = ion_gradebook_new(k, zh ? "zh" : "en");
+        session s = {0};
+        s.key = k;
+        s.gb = gb;
+        s.p = sp;
+        /* s1: the volts mistake with its feedback filled from s1's values;
+         * 1b carried from 1a; the mcq by s1's own order (B is na) */
+        assert_int_equal(grade_text(&s, "student: s1\n1a: 0.004\n1b: 1.004\n1c: inward\n1d: na\n"), 0);
+        const ion_part_result *p = part_of(s.r, "1a");
+        assert_int_equal(p->verdict, ION_VERDICT_PARTIAL);
+        assert_string_equal(p->feedback, zh ? "4.00 mV，伏特。" : "4.00 mV in volts: x = 2.0 mV.");
+        assert_int_equal(part_of(s.r, "1b")->verdict, ION_VERDICT_CARRIED);
+        assert_int_equal(part_of(s.r, "1c")->verdict, ION_VERDICT_WRONG);
+        assert_string_equal(part_of(s.r, "1c")->feedback, "Other way.");
+        assert_int_equal(part_of(s.r, "1d")->verdict, ION_VERDICT_RIGHT);
+        /* s2 (loaded after s1): no volts mistake here, so the generic slip
+         * with the template's credit for 1b; 1d's A is na for s2 */
+        assert_int_equal(grade_text(&s, "student: s2\n1a: -0.006\n1b: -0.005\n1c: inward\n1d: A\n"), 0);
+        assert_int_equal(part_of(s.r, "1a")->verdict, ION_VERDICT_PARTIAL);
+        assert_null(part_of(s.r, "1a")->feedback);
+        assert_true(part_of(s.r, "1b")->score == 0.25);
+        assert_int_equal(part_of(s.r, "1c")->verdict, ION_VERDICT_RIGHT);
+        assert_int_equal(part_of(s.r, "1d")->verdict, ION_VERDICT_RIGHT);
+        /* s1 again, after s2: the same as the first time */
+        assert_int_equal(grade_text(&s, "student: s1\n1a: 4\n"), 0);
+        assert_int_equal(part_of(s.r, "1a")->verdict, ION_VERDICT_RIGHT);
+        ion_gradebook_free(gb);
+    }
+    ion_sub_parser_free(sp);
+    ion_answer_key_free(k);
+    free(xml);
+    /* Refused, each with its reason and line. */
+    static const struct {
+        const char *from, *to, *msg;
+        int line;
+    } bad[] = {
+        {"template=\"t\" version=\"1\" seed=\"1\"", "template=\"u\" version=\"1\" seed=\"1\"",
+         "template u version 1 is not in the key", 15},
+        {"lets=\"4\"", "lets=\"4 5\"", "more lets than template t has", 0},
+        {"lets=\"-6\"", "", "fewer lets than template t has", 0},
+        {"mistakes=\"0.004\"", "mistakes=\"0.004 1\"", "more mistake values than the 1 mistakes", 17},
+        {"mistakes=\"inward\"", "", "0 mistake values for the 1 mistakes", 19},
+        {"<param name=\"x\" value=\"2.0\"/>", "<param name=\"z\" value=\"2.0\"/>", "not the next param of template t", 16},
+        {"<part id=\"1b\" kind=\"numeric\"", "<part id=\"1b\" kind=\"choice\"", "is not part b (numeric) of template t", 18},
+        {"options=\"k na\"", "", "needs the attribute options", 20},
+        {"<student id=\"s2\"", "<template id=\"v\" version=\"1\"/><student id=\"s2\"", "belongs before the students", 0},
+        {"urn:ionsheet:answer-key:2", "urn:ionsheet:answer-key:1", "", 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        xml = v2_key(bad[i].from, bad[i].to);
+        memset(&err, 0, sizeof err);
+        k = ion_answer_key_parse(xml, strlen(xml), "k2.xml", NULL, &err);
+        if (k)
+            fail_msg("case %zu: accepted", i);
+        if (!strstr(err.msg, bad[i].msg) || (bad[i].line && err.line != bad[i].line))
+            fail_msg("case %zu: %d: %s", i, err.line, err.msg);
+        free(xml);
+    }
+}
+
 /* A one-student key around the given parts: params x = 2 mV, let y = 2x. */
 static char *mini_key(const char *lets, const char *parts)
 {
@@ -883,6 +1005,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key_load),
         cmocka_unit_test(test_key_refused),
+        cmocka_unit_test(test_key_v2),
         cmocka_unit_test(test_key_shapes),
         cmocka_unit_test(test_number_table),
         cmocka_unit_test(test_tolerance),
