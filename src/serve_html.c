@@ -19,6 +19,7 @@ const char ion_html_css[] =
     ".part label,.part legend{display:block;font-weight:600}"
     ".part fieldset{border:0;margin:0;padding:0}"
     ".row{display:flex;align-items:center;gap:.5rem;margin-top:.35rem;flex-wrap:wrap}"
+    "select{font:inherit;padding:.4rem;border:1px solid #889;border-radius:4px;max-width:100%}"
     "input[type=text]{font:inherit;padding:.45rem .5rem;border:1px solid #889;border-radius:4px;width:12rem;max-width:100%}"
     ".choice{display:flex;align-items:center;gap:.4rem;margin:.3rem 0;font-weight:400}"
     ".choice input{width:1.2rem;height:1.2rem}"
@@ -94,6 +95,14 @@ static const char *const words[W_COUNT][2] = {
     [W_SUBMITTED] = {"Submitted", "已提交"},
     [W_INVALID_ANSWER] = {"answer", "答案"},
     [W_CHOOSE] = {"Choose one", "请选择一项"},
+    [W_POINT] = {"point", "分"},
+    [W_V_RIGHT] = {"right", "正确"},
+    [W_V_WRONG] = {"wrong", "错误"},
+    [W_V_PARTIAL] = {"partly right", "部分正确"},
+    [W_V_CARRIED] = {"right from your earlier answer", "按你前面的答案判为正确"},
+    [W_V_BLANK] = {"not answered", "未作答"},
+    [W_V_INVALID] = {"not readable", "无法识别"},
+    [W_V_MISSING] = {"missing", "缺交"},
 };
 
 const char *ion_word_get(ion_word w, const char *lang)
@@ -215,7 +224,20 @@ void ion_html_message(ion_strbuf *b, const char *lang, const char *heading, cons
 
 static void points(ion_strbuf *b, double pts, const char *lang)
 {
-    ion_strbuf_printf(b, " <span class=\"pts\">(%g %s)</span>", pts, ion_word_get(W_POINTS, lang));
+    ion_strbuf_printf(b, " <span class=\"pts\">(%g %s)</span>", pts, ion_word_get(pts == 1 ? W_POINT : W_POINTS, lang));
+}
+
+const char *ion_verdict_word(const char *verdict, const char *lang)
+{
+    static const struct {
+        const char *name;
+        ion_word w;
+    } v[] = {{"right", W_V_RIGHT},   {"wrong", W_V_WRONG},     {"partial", W_V_PARTIAL}, {"carried", W_V_CARRIED},
+             {"blank", W_V_BLANK},   {"invalid", W_V_INVALID}, {"missing", W_V_MISSING}};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (!strcmp(verdict, v[i].name))
+            return ion_word_get(v[i].w, lang);
+    return verdict; /* a status the grader added since: its own name */
 }
 
 static void verdict(ion_strbuf *b, const ion_html_answer *a, const char *lang)
@@ -225,13 +247,12 @@ static void verdict(ion_strbuf *b, const ion_html_answer *a, const char *lang)
     ion_strbuf_puts(b, "<p class=\"verdict ");
     ion_html_text(b, a->verdict);
     ion_strbuf_puts(b, "\">");
-    ion_html_text(b, a->verdict);
+    ion_html_text(b, ion_verdict_word(a->verdict, lang));
     ion_strbuf_printf(b, " · %g/%g", a->score, a->max);
     if (a->feedback) {
         ion_strbuf_puts(b, "</p><p class=\"meta\">");
         ion_html_text(b, a->feedback);
     }
-    (void)lang;
     ion_strbuf_puts(b, "</p>");
 }
 

@@ -26,10 +26,13 @@ typedef enum {
     W_START, W_PROGRESS, W_TEMPLATE, W_SEED, W_GRADEBOOK, W_DOWNLOAD, W_HISTOGRAM,
     W_NOT_SUBMITTED, W_HISTORY, W_WORKSHEETS, W_STUDENT, W_NAME, W_TOTAL, W_TIME,
     W_NONE, W_ANSWER, W_VERDICT, W_SCORE, W_FEEDBACK, W_ATTEMPTS, W_RIGHT_FIRST, W_LEVEL,
-    W_AFTER_DUE, W_NO_FEEDBACK, W_KEY, W_SUBMITTED, W_INVALID_ANSWER, W_CHOOSE,
+    W_AFTER_DUE, W_NO_FEEDBACK, W_KEY, W_SUBMITTED, W_INVALID_ANSWER, W_CHOOSE, W_POINT,
+    W_V_RIGHT, W_V_WRONG, W_V_PARTIAL, W_V_CARRIED, W_V_BLANK, W_V_INVALID, W_V_MISSING,
     W_COUNT
 } ion_word;
 const char *ion_word_get(ion_word w, const char *lang);
+/* A verdict's name ("right", "carried", ...) as the page says it. */
+const char *ion_verdict_word(const char *verdict, const char *lang);
 
 void ion_html_text(ion_strbuf *b, const char *s);
 void ion_html_markup(ion_strbuf *b, const char *markup);
