@@ -3,6 +3,7 @@
 #ifndef ION_SERVE_WEB_H
 #define ION_SERVE_WEB_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@ typedef struct snapshot {
     int refs;
     size_t n;
     ion_classroom *classes;
+    /* One per class: grading loads a student into the shared answer key
+     * (grade.h), so one thread at a time grades against a key. */
+    pthread_mutex_t *grading;
     size_t ntokens;
     token_entry *tokens; /* ordered by lookup */
     char stamp[80];
