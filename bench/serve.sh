@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# ionsheet serve under load, with Debian's wrk on loopback only, bounded in
+# time (about a minute and a half): worksheet-page views and recorded
+# submissions at 200 concurrent connections (requests/s, p50/p99 latency,
+# failures, the server's CPU per request), then memory: the server's RSS
+# after a warm-up and again after more than 100,000 further page views and
+# submissions. A class of 500 students, a 5-problem worksheet; the database
+# under $TMPDIR (TMPDIR=/dev/shm: tmpfs). Targets (issue 13): >= 5,000
+# views/s, >= 1,000 submissions/s, p99 < 50 ms, flat memory; the script
+# prints them beside the figures and fails only when requests fail or the
+# memory grows by more than a quarter.
+# BENCH_SECONDS (10) per run, BENCH_CONNECTIONS (200), IONSHEET_BIN.
+set -eu
+cd "$(dirname "$0")/.."
+ion=${IONSHEET_BIN:-$PWD/ionsheet}
+secs=${BENCH_SECONDS:-10}
+conns=${BENCH_CONNECTIONS:-200}
+command -v wrk >/dev/null || { echo "bench/serve.sh: needs wrk (apt-get install wrk)"; exit 1; }
+tmp=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+db=$tmp/db
+"$ion" --db "$db" --quiet init
+{ echo "id,name"; for i in $(seq -w 1 500); do echo "s$i,Student $i"; done; } >"$tmp/roster.csv"
+"$ion" --db "$db" --quiet roster import "$tmp/roster.csv" --course C
+"$ion" --db "$db" --quiet worksheet create w --course C --due 2099-01-01 \
+    --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl
+"$ion" --db "$db" --quiet generate w --out "$tmp/w" --no-pdf
+"$ion" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>/dev/null &
+pid=$!
+for _ in $(seq 50); do grep -q '^instructor: ' "$tmp/out" && break; sleep 0.1; done
+base=$(sed -n 's#^instructor: \(http://[^/]*\)/.*#\1#p' "$tmp/out")
+
+# Every student's path and CSRF field, for wrk's Lua scripts.
+python3 - "$tmp/w/links.csv" "$base" "$tmp/targets.lua" <<'PY'
+import csv, re, sys, urllib.request
+rows = list(csv.DictReader(open(sys.argv[1])))
+out = open(sys.argv[3], 'w')
+out.write('targets = {\n')
+for r in rows:
+    path = '/s/' + r['url'].rsplit('/s/', 1)[1]
+    page = urllib.request.urlopen(sys.argv[2] + path).read().decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    out.write('  {"%s", "%s"},\n' % (path, csrf))
+out.write('}\n')
+PY
+report='
+done = function(summary, latency, requests)
+  local bad = summary.errors.status + summary.errors.connect + summary.errors.read +
+              summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT %d %.1f %.2f %.2f %d\n", summary.requests,
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, bad))
+end'
+printf '%s\n' "dofile(\"$tmp/targets.lua\")" 'local i = 0' 'request = function()' '  i = i + 1' \
+    '  return wrk.format("GET", targets[i % #targets + 1][1])' 'end' "$report" >"$tmp/view.lua"
+# A new answer each time: a new submission row, not the same one again.
+printf '%s\n' "dofile(\"$tmp/targets.lua\")" 'local i = 0' 'request = function()' '  i = i + 1' \
+    '  local t = targets[i % #targets + 1]' \
+    '  local body = "csrf=" .. t[2] .. "&1a=" .. string.format("-%d.%d", 60 + i % 30, i) ..' \
+    '    "+mV&1b=inward&2a=-65&3a=-60&4a=20&4b=170&5a=10&5b=outward&5c=in"' \
+    '  return wrk.format("POST", t[1], {["Content-Type"] = "application/x-www-form-urlencoded"}, body)' \
+    'end' "$report" >"$tmp/submit.lua"
+
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz=$(getconf CLK_TCK)
+count=0
+run() { # label script seconds
+    local c0 c1 line
+    c0=$(cpu)
+    line=$(wrk -t2 -c"$conns" -d"$3s" --timeout 5s -s "$2" "$base" | grep '^RESULT')
+    c1=$(cpu)
+    set -- "$1" ${line#RESULT }
+    count=$((count + $2))
+    awk -v l="$1" -v n="$2" -v r="$3" -v p50="$4" -v p99="$5" -v bad="$6" -v cpu=$((c1 - c0)) -v hz="$hz" 'BEGIN {
+        printf "%-12s %9d %10.0f %8.2f %8.2f %6d %14.1f\n", l, n, r, p50, p99, bad, 1e6 * cpu / hz / n }'
+    [ "$6" = 0 ] || { echo "bench/serve.sh: $6 requests failed in $1" >&2; exit 1; }
+}
+echo "ionsheet serve on $base, $conns connections, database on $(df --output=fstype "$tmp" | tail -1) ($tmp), $(nproc) cores"
+printf '%-12s %9s %10s %8s %8s %6s %14s\n' run requests per_s p50_ms p99_ms failed server_cpu_us
+run warm-up "$tmp/view.lua" 2 >/dev/null
+rss0=$(rss)
+count=0
+run page-views "$tmp/view.lua" "$secs"
+run submissions "$tmp/submit.lua" "$secs"
+recorded=$(sqlite3 "$db" 'select count(*) from submissions')
+# More than 100,000 requests in all, views and submissions, for the memory figure.
+while [ "$count" -lt 100000 ]; do
+    run more-views "$tmp/view.lua" 5
+    run more-submits "$tmp/submit.lua" 3
+done
+rss1=$(rss)
+echo "submissions recorded: $recorded after the timed runs, $(sqlite3 "$db" 'select count(*) from submissions') in all;" \
+     "integrity_check: $(sqlite3 "$db" 'pragma integrity_check')"
+awk -v a="$rss0" -v b="$rss1" -v n="$count" 'BEGIN {
+    printf "server memory (RSS): %.1f MiB after the warm-up, %.1f MiB after %d more requests (%.2fx)\n", a / 1024, b / 1024, n, b / a
+    exit b > 1.25 * a }' || { echo "bench/serve.sh: the server's memory grows" >&2; exit 1; }
+echo "targets: >= 5000 page views/s, >= 1000 submissions/s, p99 < 50 ms at 200 connections"
+kill "$pid"
+wait "$pid" || true
+pid=
