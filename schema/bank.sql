@@ -1,4 +1,4 @@
--- ionsheet bank, schema version 2 (PRAGMA user_version = 2).
+-- ionsheet bank, schema version 3 (PRAGMA user_version = 3).
 -- src/bank.c embeds this file verbatim, one statement per string, and
 -- tests/unit/test_bank.c checks that the two are identical. A new bank is
 -- made from it in one step; an older one is brought here by the migrations
@@ -67,6 +67,8 @@ CREATE TABLE worksheets (
     title     TEXT NOT NULL,
     due       TEXT,
     created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    feedback  TEXT NOT NULL DEFAULT 'immediate'
+              CHECK (feedback IN ('immediate', 'after-due', 'never')),
     PRIMARY KEY (course_id, name)
 ) STRICT;
 

@@ -26,7 +26,7 @@
 /* schema/bank.sql, the current schema, one paragraph per string: a single literal would pass
  * the 4095 characters ISO C promises (and -Wpedantic warns). */
 static const char *const schema_sql[] = {
-    "-- ionsheet bank, schema version 2 (PRAGMA user_version = 2).\n"
+    "-- ionsheet bank, schema version 3 (PRAGMA user_version = 3).\n"
     "-- src/bank.c embeds this file verbatim, one statement per string, and\n"
     "-- tests/unit/test_bank.c checks that the two are identical. A new bank is\n"
     "-- made from it in one step; an older one is brought here by the migrations\n"
@@ -95,6 +95,8 @@ static const char *const schema_sql[] = {
     "    title     TEXT NOT NULL,\n"
     "    due       TEXT,\n"
     "    created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "    feedback  TEXT NOT NULL DEFAULT 'immediate'\n"
+    "              CHECK (feedback IN ('immediate', 'after-due', 'never')),\n"
     "    PRIMARY KEY (course_id, name)\n"
     ") STRICT;\n"
     "\n",
@@ -241,6 +243,7 @@ enum stmt_id {
     ST_DRILL_LIST,
     ST_SUB_LIST,
     ST_STAMP,
+    ST_WS_FEEDBACK,
     ST_COUNT
 };
 
@@ -317,7 +320,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_WS_FIND] = "SELECT course_id FROM worksheets WHERE name = ?1"
                    " AND (?2 IS NULL OR course_id = ?2)"
                    " ORDER BY course_id LIMIT 3",
-    [ST_WS_GET] = "SELECT name, course_id, title, due, created FROM worksheets"
+    [ST_WS_GET] = "SELECT name, course_id, title, due, created, feedback FROM worksheets"
                   " WHERE course_id = ?1 AND name = ?2",
     [ST_WS_PUT] = "INSERT INTO worksheets (name, course_id, title, due)"
                   " VALUES (?1, ?2, ?3, ?4)",
@@ -414,10 +417,12 @@ static const char *const stmt_sql[ST_COUNT] = {
                     " FROM submissions WHERE course_id = ?1"
                     " AND worksheet = ?2 AND (?3 IS NULL OR student_id = ?3)"
                     " ORDER BY student_id, received, id",
+    [ST_WS_FEEDBACK] = "UPDATE worksheets SET feedback = ?3"
+                       " WHERE course_id = ?1 AND name = ?2",
     [ST_STAMP] =
         "SELECT (SELECT count(*) || '/' || ifnull(max(created), '')"
         " FROM instances) || '/' || (SELECT count(*) || '/'"
-        " || ifnull(group_concat(name || ':' || ifnull(due, '') || ':'"
+        " || ifnull(group_concat(name || ':' || ifnull(due, '') || ':' || feedback || ':'"
         " || title, ','), '') FROM worksheets) || '/' || (SELECT count(*)"
         " || '/' || total(length(name)) || '/' || total(length(email))"
         " FROM students)",
@@ -840,9 +845,18 @@ static int migrate_1_to_2(ion_bank *b, ion_error *err)
 /* migrations[v - 1] upgrades a bank from schema version v to v + 1 (a new
  * bank is made at the current version at once, by create_schema). A new
  * version changes schema/bank.sql and adds its migration here. */
+/* Version 3: the worksheet's feedback policy for the web (ionsheet serve). */
+static int migrate_2_to_3(ion_bank *b, ion_error *err)
+{
+    return exec_sql(b, "ALTER TABLE worksheets ADD COLUMN feedback TEXT NOT NULL"
+                       " DEFAULT 'immediate' CHECK (feedback IN ('immediate',"
+                       " 'after-due', 'never'))", err) ? ION_BANK_EDB : 0;
+}
+
 typedef int (*migration_fn)(ion_bank *b, ion_error *err);
 static const migration_fn migrations[ION_BANK_SCHEMA_VERSION - 1] = {
     migrate_1_to_2,
+    migrate_2_to_3,
 };
 
 /* Reads user_version and refuses what is not a bank this code can use:
@@ -1661,6 +1675,7 @@ void ion_bank_worksheet_release(ion_bank_worksheet *w)
     free(w->title);
     free(w->due);
     free(w->created);
+    free(w->feedback);
     for (size_t i = 0; i < w->n; i++)
         free(w->problems[i].template_id);
     free(w->problems);
@@ -1755,7 +1770,7 @@ int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
         return ret;
     if (column_dup(st, 0, &out->name) || column_dup(st, 1, &out->course) ||
         column_dup(st, 2, &out->title) || column_dup(st, 3, &out->due) ||
-        column_dup(st, 4, &out->created))
+        column_dup(st, 4, &out->created) || column_dup(st, 5, &out->feedback))
         ret = ion_fail(err, "", 0, "out of memory");
     sqlite3_reset(st);
     if (ret > 0 && worksheet_problems(b, out, err) < 0)
@@ -1884,6 +1899,8 @@ int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
     int own, ret;
     if (e->template_ids && e->n == 0)
         return refuse(err, "worksheet '%s' would have no problems", name);
+    if (e->feedback && !ion_feedback_policy_ok(e->feedback))
+        return refuse(err, "unknown feedback policy '%s' (immediate, after-due or never)", e->feedback);
     if ((ret = fields_check(e->title, e->due && *e->due ? e->due : NULL,
                             e->n, e->points, err)) < 0 ||
         (ret = sp_begin(b, &own, err)) < 0)
@@ -1898,6 +1915,11 @@ int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
     }
     if (ret >= 0 && (e->template_ids || e->points))
         ret = problems_edit(b, &w, e, err);
+    if (ret >= 0 && e->feedback) {
+        sqlite3_stmt *st = prepare(b, ST_WS_FEEDBACK, err, "ttt", w.course, w.name, e->feedback);
+        if (!st || run(b, st, err, "could not change the worksheet"))
+            ret = ION_BANK_EDB;
+    }
     ion_bank_worksheet_release(&w);
     return sp_end(b, own, ret, err);
 }
@@ -2203,4 +2225,9 @@ int ion_bank_stamp(ion_bank *b, char *out, size_t n, ion_error *err)
     }
     sqlite3_reset(st);
     return ret < 0 ? ret : 0;
+}
+
+int ion_feedback_policy_ok(const char *policy)
+{
+    return !strcmp(policy, "immediate") || !strcmp(policy, "after-due") || !strcmp(policy, "never");
 }

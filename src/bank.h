@@ -26,7 +26,7 @@
 #include "error.h"
 #include "worksheet.h"
 
-#define ION_BANK_SCHEMA_VERSION 2
+#define ION_BANK_SCHEMA_VERSION 3
 #define ION_BANK_SECRET_LEN 32
 #define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
 #define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */
@@ -268,7 +268,13 @@ typedef struct {
     size_t n;
     const char *const *template_ids;
     const double *points;
+    const char *feedback; /* the web's feedback policy, or NULL */
 } ion_bank_ws_edit;
+
+/* 1 when policy is a worksheet feedback policy: "immediate" (verdicts and
+ * feedback at once), "after-due" (only "received" until the due date, then
+ * everything with the worked solutions) or "never". */
+int ion_feedback_policy_ok(const char *policy);
 
 /* Applies edit to worksheet name (course as for ion_bank_worksheet_get). */
 int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,

@@ -39,7 +39,7 @@ ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
                                             is not const */
     p->scale[0] = 1;
     p->w.ws = (ion_bank_worksheet){(char *)t->id, "", p->title, NULL, "", 1,
-                                   &p->problem};
+                                   &p->problem, NULL};
     p->w.templates = p->templates;
     p->w.scale = p->scale;
     for (size_t k = 0; k < t->nparts; k++)

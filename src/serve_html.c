@@ -318,6 +318,85 @@ static void part_html(ion_strbuf *b, const ion_sheet_part *q, const ion_html_ans
     ion_strbuf_puts(b, "</div>");
 }
 
+/* Markup as SVG text: sub- and superscripts become shifted tspans. */
+static void svg_markup(ion_strbuf *b, const char *markup)
+{
+    static const char *const from[] = {"<sub>", "<sup>", "<i>", "<b>", "</sub>", "</sup>", "</i>", "</b>", "<br>"};
+    static const char *const to[] = {"<tspan baseline-shift=\"sub\" font-size=\"75%\">",
+                                     "<tspan baseline-shift=\"super\" font-size=\"75%\">",
+                                     "<tspan font-style=\"italic\">", "<tspan font-weight=\"bold\">",
+                                     "</tspan>", "</tspan>", "</tspan>", "</tspan>", " "};
+    ion_strbuf h = {0};
+    ion_html_markup(&h, markup);
+    for (const char *s = h.s; s && *s;) {
+        size_t k = 0;
+        while (k < sizeof from / sizeof *from && strncmp(s, from[k], strlen(from[k])))
+            k++;
+        if (k < sizeof from / sizeof *from) {
+            ion_strbuf_puts(b, to[k]);
+            s += strlen(from[k]);
+        } else {
+            ion_strbuf_addch(b, *s++);
+        }
+    }
+    ion_strbuf_release(&h);
+}
+
+/* The potential ladder: each equilibrium potential (and the membrane
+ * potential) at its height on a vertical mV axis, as inline SVG. */
+static void ladder(ion_strbuf *b, const ion_sheet_problem *pr)
+{
+    double lo = pr->vm ? pr->vm->mV : pr->marks[0].mV, hi = lo;
+    for (int i = 0; i < pr->nmarks; i++) {
+        lo = pr->marks[i].mV < lo ? pr->marks[i].mV : lo;
+        hi = pr->marks[i].mV > hi ? pr->marks[i].mV : hi;
+    }
+    if (hi - lo < 20)
+        lo -= 10, hi += 10;
+    double top = 20, h = 200;
+    ion_strbuf_puts(b, "<svg class=\"ladder\" viewBox=\"0 0 360 240\" width=\"360\" height=\"240\" role=\"img\">"
+                       "<line x1=\"60\" y1=\"15\" x2=\"60\" y2=\"225\" stroke=\"#333\"/>");
+    for (int i = -1; i < pr->nmarks; i++) {
+        const ion_sheet_mark *m = i < 0 ? pr->vm : &pr->marks[i];
+        if (!m)
+            continue;
+        double y = top + h * (hi - m->mV) / (hi - lo);
+        const char *colour = i < 0 ? "#a01c1c" : "#1f5fbf";
+        ion_strbuf_printf(b, "<line x1=\"50\" y1=\"%.1f\" x2=\"%s\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
+                             "<text x=\"%s\" y=\"%.1f\" font-size=\"13\" fill=\"%s\">",
+                          y, i < 0 ? "200" : "140", y, colour, i < 0 ? "205" : "145", y + 4, colour);
+        svg_markup(b, m->label);
+        ion_strbuf_puts(b, " = ");
+        if (m->value)
+            svg_markup(b, m->value);
+        else
+            ion_strbuf_printf(b, "%.1f mV", m->mV);
+        ion_strbuf_puts(b, "</text>");
+    }
+    ion_strbuf_puts(b, "</svg>");
+}
+
+/* After the due date: each part's right answer, the worked solution and
+ * the ladder of problem i. */
+static void solution_html(ion_strbuf *b, const ion_sheet_problem *pr, const char *lang)
+{
+    ion_strbuf_puts(b, "<div class=\"solution\">");
+    for (int j = 0; j < pr->nparts; j++)
+        if (pr->parts[j].answer) {
+            ion_strbuf_printf(b, "<p>%s %s: ", ion_word_get(W_KEY, lang), pr->parts[j].id);
+            ion_html_markup(b, pr->parts[j].answer);
+            ion_strbuf_puts(b, "</p>");
+        }
+    if (pr->solution) {
+        ion_strbuf_printf(b, "<h3>%s</h3><p>", ion_word_get(W_SOLUTION, lang));
+        ion_html_markup(b, pr->solution);
+        ion_strbuf_puts(b, "</p>");
+    }
+    if (pr->nmarks)
+        ladder(b, pr);
+    ion_strbuf_puts(b, "</div>");
+}
+
 void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p)
 {
     const ion_sheet *s = p->sheet;
@@ -372,6 +451,8 @@ void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p)
         }
         for (int j = 0; j < pr->nparts; j++, k++)
             part_html(b, &pr->parts[j], p->answers ? &p->answers[k] : NULL, p);
+        if (p->solutions && i < p->solutions->nproblems)
+            solution_html(b, &p->solutions->problems[i], p->lang);
         ion_strbuf_puts(b, "</section>");
     }
     if (!p->closed)

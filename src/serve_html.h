@@ -68,6 +68,9 @@ typedef struct {
     const char *csrf;
     int closed;           /* past due: no form */
     const char *drill_href; /* link to the student's drill, may be NULL */
+    const ion_sheet *solutions; /* the same sheet with the answers, worked
+                                 * solutions and ladders (after the due
+                                 * date), or NULL */
 } ion_html_sheet_page;
 void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p);
 

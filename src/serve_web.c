@@ -329,11 +329,11 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     ion_error err = {0};
     ion_bank *b = ion_web_bank_get(st->srv);
     ion_instance *inst = calloc(c->w.ws.n ? c->w.ws.n : 1, sizeof *inst);
-    ion_sheet_buf *sb = ion_sheet_buf_new();
+    ion_sheet_buf *sb = ion_sheet_buf_new(), *sol = ion_sheet_buf_new();
     recorded r = {0};
     latest_sub latest = {0, ""};
     size_t inited = 0;
-    int ok = inst && sb;
+    int ok = inst && sb && sol;
     for (; ok && inited < c->w.ws.n; inited++)
         ok = ion_instance_init(&inst[inited], c->w.templates[inited]) == 0;
     ok = ok && ion_classroom_instances(c, st->student, inst, &err) == 0;
@@ -346,12 +346,21 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     if (ok) {
         snprintf(action, sizeof action, "/s/%s", st->token);
         snprintf(drill, sizeof drill, "/s/%s/drill", st->token);
-        note[0] = '\0';
+        /* The worksheet's feedback policy (worksheet create --feedback). */
+        const char *policy = c->w.ws.feedback ? c->w.ws.feedback : "immediate";
+        int verdicts = !strcmp(policy, "immediate") || (!strcmp(policy, "after-due") && closed);
+        const char *later = !strcmp(policy, "never")     ? ion_word_get(W_NO_FEEDBACK, st->lang)
+                            : !verdicts && latest.id ? ion_word_get(W_AFTER_DUE, st->lang)
+                                                     : "";
         if (post)
-            snprintf(note, sizeof note, "%s", ion_word_get(W_RECEIVED, st->lang));
+            snprintf(note, sizeof note, "%s %s", ion_word_get(W_RECEIVED, st->lang), later);
         else if (latest.id)
-            snprintf(note, sizeof note, "%s %s", ion_word_get(W_YOUR_LATEST, st->lang), latest.received);
-        ion_html_sheet_page page = {st->lang, sh, r.answers, 1, note[0] ? note : NULL, action, csrf, closed, drill};
+            snprintf(note, sizeof note, "%s %s. %s", ion_word_get(W_YOUR_LATEST, st->lang), latest.received, later);
+        else
+            note[0] = '\0';
+        const ion_sheet *solutions = closed && strcmp(policy, "never") ? ion_sheet_build(sol, &ss, st->lang, 1) : NULL;
+        ion_html_sheet_page page = {st->lang, sh,       r.answers, verdicts,  note[0] ? note : NULL,
+                                    action,   csrf,     closed,    drill,     solutions};
         ion_html_sheet(&rep->body, &page);
         rep->status = 200;
     } else {
@@ -363,6 +372,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
         ion_instance_release(&inst[i]);
     free(inst);
     ion_sheet_buf_free(sb);
+    ion_sheet_buf_free(sol);
     free(f.buf);
 }
 

@@ -23,6 +23,7 @@ typedef struct {
     char *created;
     size_t n; /* problems[0] is position 1 */
     ion_bank_ws_problem *problems;
+    char *feedback; /* the web's policy: "immediate", "after-due" or "never" */
 } ion_bank_worksheet;
 
 /* A worksheet ready to be generated: its definition and its templates. */

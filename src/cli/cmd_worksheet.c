@@ -14,10 +14,11 @@
 static const char usage[] =
     "usage: ionsheet worksheet create NAME --course C --problems ID[,ID...]\n"
     "           [--title T] [--due YYYY-MM-DD[THH:MM]] [--points P[,P...]]\n"
+    "           [--feedback immediate|after-due|never]\n"
     "       ionsheet worksheet list [--course C]\n"
     "       ionsheet worksheet show NAME [--course C]\n"
     "       ionsheet worksheet edit NAME [--course C] [--title T] [--due DATE]\n"
-    "           [--points P[,P...]] [--problems ID[,ID...]]\n"
+    "           [--points P[,P...]] [--problems ID[,ID...]] [--feedback POLICY]\n"
     "       ionsheet worksheet delete NAME [--course C] [--force]\n"
     "\n"
     "Defines worksheet NAME for course C: problem 1, 2, ... is template ID\n"
@@ -26,7 +27,10 @@ static const char usage[] =
     "change the worksheet. NAME names the output directory: 1 to 64 letters,\n"
     "digits, '.', '_' or '-', not starting with a dot. The title defaults to\n"
     "NAME. --points gives each problem's total points; an empty entry keeps\n"
-    "the template's own (--points 4,,2).\n"
+    "the template's own (--points 4,,2). --feedback is what a student sees on\n"
+    "the web after submitting (ionsheet serve): immediate (the default: verdicts\n"
+    "and feedback at once), after-due (only \"received\" until the due date, then\n"
+    "everything with the worked solutions) or never.\n"
     "\n"
     "A name is unique within its course: week3 may exist in BIO101 and in\n"
     "PHYS2, and then the other commands need --course to know which.\n"
@@ -115,7 +119,7 @@ done:
 }
 
 typedef struct {
-    const char *name, *course, *problems, *title, *due, *points;
+    const char *name, *course, *problems, *title, *due, *points, *feedback;
     int quiet, force;
 } ws_args;
 
@@ -126,8 +130,9 @@ enum {
     OPT_TITLE = 4,
     OPT_DUE = 8,
     OPT_POINTS = 16,
-    OPT_FORCE = 32,
-    OPT_NAME = 64, /* the worksheet NAME, required */
+    OPT_FEEDBACK = 32,
+    OPT_FORCE = 64,
+    OPT_NAME = 128, /* the worksheet NAME, required */
 };
 
 /* Parses the arguments of subcommand argv[1], which takes the options in
@@ -135,9 +140,9 @@ enum {
 static int parse_args(int argc, char **argv, int allowed, ws_args *a)
 {
     static const char *const names[] = {"--course", "--problems", "--title",
-                                        "--due", "--points"};
+                                        "--due", "--points", "--feedback"};
     const char **values[] = {&a->course, &a->problems, &a->title, &a->due,
-                             &a->points};
+                             &a->points, &a->feedback};
     for (int i = 2; i < argc; i++) {
         int got = 0;
         for (size_t k = 0; !got && k < sizeof names / sizeof names[0]; k++)
@@ -202,7 +207,7 @@ static int worksheet_create(int argc, char **argv, ion_cli *cli)
     int rc = EXIT_USAGE;
     a.quiet = cli->quiet;
     if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_PROBLEMS |
-                                   OPT_TITLE | OPT_DUE | OPT_POINTS,
+                                   OPT_TITLE | OPT_DUE | OPT_POINTS | OPT_FEEDBACK,
                    &a))
         return EXIT_USAGE;
     if (!a.course || !a.problems) {
@@ -219,9 +224,20 @@ static int worksheet_create(int argc, char **argv, ion_cli *cli)
     rc = EXIT_IO;
     if (!b)
         goto done;
-    int ret = ion_bank_worksheet_create(b, a.name, a.course, a.title, a.due,
+    /* The policy is set by an edit in the same transaction. */
+    ion_bank_ws_edit policy = {0};
+    policy.feedback = a.feedback;
+    int ret = ion_bank_begin(b, &err);
+    if (ret >= 0)
+        ret = ion_bank_worksheet_create(b, a.name, a.course, a.title, a.due,
                                         n, (const char *const *)ids, points,
                                         &err);
+    if (ret >= 0 && a.feedback)
+        ret = ion_bank_worksheet_edit(b, a.name, a.course, &policy, &err);
+    if (ret >= 0)
+        ret = ion_bank_commit(b, &err);
+    if (ret < 0)
+        ion_bank_rollback(b, NULL);
     ion_bank_close(b);
     if (ret < 0) {
         rc = failed(ret, &err);
@@ -396,12 +412,12 @@ static int worksheet_edit(int argc, char **argv, ion_cli *cli)
     int rc = EXIT_USAGE;
     a.quiet = cli->quiet;
     if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_PROBLEMS |
-                                   OPT_TITLE | OPT_DUE | OPT_POINTS,
+                                   OPT_TITLE | OPT_DUE | OPT_POINTS | OPT_FEEDBACK,
                    &a))
         return EXIT_USAGE;
-    if (!a.title && !a.due && !a.points && !a.problems) {
+    if (!a.title && !a.due && !a.points && !a.problems && !a.feedback) {
         cli_msg(NULL, 0, "worksheet edit: nothing to change (give --title, "
-                         "--due, --points or --problems)");
+                         "--due, --points, --problems or --feedback)");
         return EXIT_USAGE;
     }
     if ((a.problems && parse_problems(a.problems, &ids, &n)) ||
@@ -414,7 +430,7 @@ static int worksheet_edit(int argc, char **argv, ion_cli *cli)
         goto done;
     }
     ion_bank_ws_edit e = {a.title, a.due, a.problems ? n : npoints,
-                          (const char *const *)ids, points};
+                          (const char *const *)ids, points, a.feedback};
     ion_error err = {0};
     ion_bank *b = cli_open_bank(cli, 0);
     rc = EXIT_IO;

@@ -25,6 +25,18 @@ ion worksheet create w1 --course C1 --title 'Week <1> & "all"' --due 2099-01-01 
 ion worksheet create old --course C1 --due 2000-01-01 --problems nernst-k >/dev/null
 ion generate w1 --out "$tmp/w1" --no-pdf --base-url https://example.org/ionsheet >/dev/null || no "generate w1"
 ion generate old --out "$tmp/old" --no-pdf >/dev/null || no "generate old"
+# the feedback policies (worksheet create --feedback)
+ion worksheet create nv --course C1 --due 2099-01-01 --feedback never --problems nernst-k >/dev/null || no "--feedback never"
+ion worksheet create ad --course C1 --due 2099-01-01 --feedback after-due --problems nernst-k >/dev/null || no "--feedback after-due"
+ion worksheet create ad2 --course C1 --due 2000-01-01 --feedback after-due --problems nernst-k >/dev/null
+ion worksheet create bad --course C1 --feedback sometimes --problems nernst-k 2>"$tmp/err"; rc=$?
+[ $rc = 3 ] && grep -q "unknown feedback policy 'sometimes'" "$tmp/err" || no "a bad policy: $rc $(cat "$tmp/err")"
+ion worksheet list | grep -q '^bad\b' && no "a refused worksheet was created"
+ion worksheet edit nv --feedback immediate >/dev/null && ion worksheet edit nv --feedback never >/dev/null || no "worksheet edit --feedback"
+for w in nv ad ad2; do ion generate $w --out "$tmp/$w" --no-pdf >/dev/null || no "generate $w"; done
+# a submission to ad2 recorded (by grade) before its due date passed
+{ echo "worksheet: ad2"; echo "student: s001"; echo "1a: 5 mV"; echo "1b: inward"; } >"$tmp/ad2.txt"
+"$bin" --db "$tmp/db" grade "$tmp/ad2/key.xml" "$tmp/ad2.txt" --csv "$tmp/ad2.csv" --feedback "$tmp/ad2fb" >/dev/null 2>&1
 links=$tmp/w1/links.csv
 [ "$(head -1 "$links" | tr -d '\r')" = "student,name,email,url" ] || no "links.csv header: $(head -1 "$links")"
 [ "$(grep -c . "$links")" = 4 ] || no "links.csv rows: $(cat "$links")"
@@ -145,6 +157,21 @@ csrfo=$(grep -o 'name="csrf" value="[^"]*"' "$tmp/body" | sed 's/.*value="//;s/"
 [ -z "$csrfo" ] || no "a form on a closed worksheet"
 [ "$(code --data '1a=5&csrf=x' "$base/s/$told")" = 403 ] || no "POST after the due date not 403"
 
+# feedback policies: never, after-due before and after the due date
+for w in nv ad; do
+    t=$(token s001 "$tmp/$w/links.csv")
+    code "$base/s/$t" >/dev/null
+    c=$(grep -o 'name="csrf" value="[^"]*"' "$tmp/body" | sed 's/.*value="//;s/"$//')
+    [ "$(code --data-urlencode "csrf=$c" --data-urlencode '1a=-80 mV' "$base/s/$t")" = 200 ] || no "$w: POST"
+    grep -q 'class="verdict' "$tmp/body" && no "$w: verdicts shown against the policy"
+    grep -q 'received' "$tmp/body" || no "$w: no received note"
+done
+grep -q 'shown after the due date' "$tmp/body" || no "after-due: no word on when"
+code "$base/s/$(token s001 "$tmp/ad2/links.csv")" >/dev/null
+grep -q 'class="verdict wrong"' "$tmp/body" || no "after-due, past due: no verdicts"
+grep -q 'Worked solution' "$tmp/body" || no "after-due, past due: no worked solution"
+grep -q '<svg class="ladder"' "$tmp/body" || no "after-due, past due: no potential ladder"
+
 # ---- instructor ----
 ipath=${iurl#"$base"}
 [ "$(code "$base$ipath")" = 303 ] || no "instructor link not 303"
@@ -208,7 +235,7 @@ for _ in $(seq 40); do [ "$(code "$base/s/$t4")" = 200 ] && break; sleep 0.2; do
 
 # ---- the access log: no tokens, no secret; the per-address limit ----
 for tok in "$t1" "$t2" "$t3" "$told" "${ipath#/i/}" "${ck#ion_i=}"; do
-    grep -qF "$tok" "$tmp/log" && no "a token in the access log"
+    grep -qF -e "$tok" "$tmp/log" && no "a token in the access log"
 done
 grep -q '"GET /s/~" 200' "$tmp/log" || no "access log line: $(head -3 "$tmp/log")"
 secret=$(sqlite3 "$tmp/db" "select lower(hex(value)) from settings where key='secret'")

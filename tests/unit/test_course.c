@@ -206,7 +206,7 @@ static void test_migrate_from_v1(void **state)
                               "NULL\n");
     free(rows);
     rows = raw_rows(f->path, "PRAGMA user_version");
-    assert_string_equal(rows, "2\n");
+    assert_string_equal(rows, "3\n");
     free(rows);
 
     /* And the upgraded schema means what a new bank's does. */
@@ -445,11 +445,11 @@ static void test_worksheet_edit(void **state)
     open_bank(f);
     two_courses(f->b);
 
-    ion_bank_ws_edit e = {"Week 3: GHK", "2026-12-24T09:00", 0, NULL, NULL};
+    ion_bank_ws_edit e = {"Week 3: GHK", "2026-12-24T09:00", 0, NULL, NULL, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &e, &err),
                      0);
     double points[] = {5, -1};
-    ion_bank_ws_edit p = {NULL, "", 2, NULL, points};
+    ion_bank_ws_edit p = {NULL, "", 2, NULL, points, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &p, &err),
                      0);
     assert_int_equal(ion_bank_worksheet_get(f->b, "week3", "PHYS2", &w, &err),
@@ -472,7 +472,7 @@ static void test_worksheet_edit(void **state)
                                               NULL, NULL, &err),
                      0);
     double three[] = {3, 3};
-    ion_bank_ws_edit q = {NULL, NULL, 2, NULL, three};
+    ion_bank_ws_edit q = {NULL, NULL, 2, NULL, three, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &q, &err),
                      0);
     assert_int_equal(ion_bank_worksheet_get(f->b, "week3", "PHYS2", &w, &err),
@@ -483,7 +483,7 @@ static void test_worksheet_edit(void **state)
     /* New problems: while nothing is generated, pinned to the current
      * version; after, refused. */
     const char *ids[] = {"nernst-k"};
-    ion_bank_ws_edit r = {NULL, NULL, 1, ids, NULL};
+    ion_bank_ws_edit r = {NULL, NULL, 1, ids, NULL, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &r, &err),
                      0);
     assert_int_equal(ion_bank_worksheet_get(f->b, "week3", "PHYS2", &w, &err),
@@ -495,23 +495,23 @@ static void test_worksheet_edit(void **state)
                                            "nernst-k", 2, 1, "x", &err),
                      0);
     /* Points change also after (the problems stay, instances hang on). */
-    ion_bank_ws_edit one = {NULL, NULL, 1, NULL, three};
+    ion_bank_ws_edit one = {NULL, NULL, 1, NULL, three, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &one,
                                              &err),
                      0);
     const char *two[] = {"nernst-k", "ghk-rest"};
-    ion_bank_ws_edit t = {NULL, NULL, 2, two, NULL};
+    ion_bank_ws_edit t = {NULL, NULL, 2, two, NULL, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &t, &err),
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "worksheet 'week3' was generated for 1 "
                                  "student: its problems can no longer change "
                                  "(create a new worksheet)");
     /* Refusals change nothing. */
-    ion_bank_ws_edit bad = {"x", "2026-02-30", 0, NULL, NULL};
+    ion_bank_ws_edit bad = {"x", "2026-02-30", 0, NULL, NULL, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &bad,
                                              &err),
                      ION_BANK_EINVAL);
-    ion_bank_ws_edit count = {NULL, NULL, 2, NULL, three};
+    ion_bank_ws_edit count = {NULL, NULL, 2, NULL, three, NULL};
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &count,
                                              &err),
                      ION_BANK_EINVAL);
