@@ -18,7 +18,7 @@ ion bank check --samples 500
 
 echo "== a class and a five-problem worksheet"
 ion roster import tests/data/roster-sample.csv --course PHYS2
-ion worksheet create week5 --course PHYS2 --title "Week 5: the resting potential" --due 2026-12-01 \
+ion worksheet create week5 --course PHYS2 --title "Week 5: the resting potential" --due 2027-06-30 \
     --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl
 ion generate week5 --out "$out/week5"
 ion --lang zh generate week5 --out "$out/week5-zh"
@@ -39,3 +39,10 @@ echo "blank answer files:  $out/week5/answers/*.txt"
 echo "submissions:         $out/submissions/"
 echo "gradebook:           $out/gradebook.csv"
 echo "feedback:            $out/feedback/"
+echo "students' web links: $out/week5/links.csv"
+echo
+echo "== on the web: start the server on the demo database with"
+echo "    ./ionsheet --db $db serve"
+echo "then open the 'instructor:' link it prints (the gradebook), a student's link"
+echo "from $out/week5/links.csv (their worksheet, to answer in the browser), or"
+echo "http://127.0.0.1:8080/drill (the drill); Ctrl-C stops it."
