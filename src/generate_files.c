@@ -24,6 +24,7 @@ typedef struct {
     FILE *key, *class_f, *solutions_f, *links;
     ion_bank *b;
     unsigned char secret[ION_BANK_SECRET_LEN]; /* keys the links' tokens */
+    char link[1200];                           /* the current student's */
     ion_key_writer *key_writer;
     ion_pdf *class_pdf, *solutions_pdf; /* streamed to their files */
     ion_fontset *fonts; /* every PDF's embedded fonts, made once */
@@ -74,7 +75,9 @@ static int setup_doc(files *g, ion_pdf *p, ion_error *err)
 static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
 {
     const char *lang = ion_tmpl_lang(g->tmpl);
-    const ion_sheet *sheet = ion_sheet_build(g->sheet, s, lang, 0);
+    ion_sheet linked = *ion_sheet_build(g->sheet, s, lang, 0);
+    linked.link = g->link; /* in the header, with its QR code */
+    const ion_sheet *sheet = &linked;
     ion_pdf *one = s->own ? ion_pdf_new(g->tmpl, err) : NULL;
     if (s->own && (!one || setup_doc(g, one, err))) {
         ion_pdf_free(one);
@@ -122,13 +125,14 @@ static int link_row(files *g, const ion_student_sheet *s, ion_error *err)
     if (ion_bank_student_get(g->b, g->w->ws.course, s->id, &row, err) < 0)
         return -1;
     ion_link_token(g->secret, g->w->ws.course, g->w->ws.name, s->id, token);
+    snprintf(g->link, sizeof g->link, "%s%ss/%s", base, base[0] && base[strlen(base) - 1] == '/' ? "" : "/", token);
     ion_strbuf b = {0};
     ion_csv_field(&b, s->id, 1);
     ion_strbuf_puts(&b, ",");
     ion_csv_field(&b, s->name, 1);
     ion_strbuf_puts(&b, ",");
     ion_csv_field(&b, row.email ? row.email : "", 1);
-    ion_strbuf_printf(&b, ",%s%ss/%s\r\n", base, base[0] && base[strlen(base) - 1] == '/' ? "" : "/", token);
+    ion_strbuf_printf(&b, ",%s\r\n", g->link);
     ion_bank_student_release(&row);
     int bad = b.oom || fwrite(b.s, 1, b.len, g->links) != b.len;
     ion_strbuf_release(&b);

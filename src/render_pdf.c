@@ -9,6 +9,7 @@
 #include "render_pdf_int.h"
 
 #include <math.h>
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,34 @@ static double sheet_points(const ion_sheet *s)
     return total;
 }
 
+/* The student's web link, small, with its QR code (libqrencode, error
+ * correction M) at the right: each run of dark modules in a row is one
+ * filled rectangle. */
+static void link_row(ion_pdf *p, const char *url)
+{
+    double W = p->width, side = 46; /* points: about 16 mm */
+    QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    double label_w = text_width(p, S(p, "label.link"), p->small, 0);
+    double h = put_text(p, S(p, "label.link"), 0, p->small, 0, 6, label_w + 1, 1, ALIGN_LEFT, C_GRAY);
+    h += put_text(p, url, 0, p->small, 0, 6 + h, W - side - 12, 3, ALIGN_LEFT, C_TEXT);
+    if (qr) {
+        double m = side / qr->width;
+        for (int r = 0; r < qr->width; r++)
+            for (int c = 0; c < qr->width;) {
+                if (!(qr->data[r * qr->width + c] & 1)) {
+                    c++;
+                    continue;
+                }
+                int start = c;
+                while (c < qr->width && (qr->data[r * qr->width + c] & 1))
+                    c++;
+                add_rect(p, C_TEXT, W - side + start * m, 4 + r * m, (c - start) * m, m, 0, 1);
+            }
+        QRcode_free(qr);
+    }
+    end_row(p, fmax(h + 6, side + 8), 1);
+}
+
 static void header(ion_pdf *p, const ion_sheet *s, int solutions)
 {
     double W = p->width;
@@ -355,6 +384,9 @@ static void header(ion_pdf *p, const ion_sheet *s, int solutions)
     double h = fmax(hn, hi) + 6;
     add_line(p, C_RULE, 0, h, W, h, 0.4, 0);
     end_row(p, h + 2, 1);
+
+    if (!solutions && s->link && *s->link)
+        link_row(p, s->link);
 
     const char *instr = S(p, "label.instructions");
     if (!solutions && *instr) {

@@ -75,6 +75,9 @@ typedef struct {
     const char *student_id;   /* plain */
     const ion_sheet_problem *problems;
     int nproblems;
+    const char *link;         /* plain: the student's web link (ionsheet
+                               * serve), printed small with its QR code in
+                               * the worksheet's header; NULL: none */
 } ion_sheet;
 
 #endif

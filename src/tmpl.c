@@ -37,6 +37,7 @@ static const struct {
     {"label.due", KEY_STR},
     {"label.total", KEY_STR},        /* {points} */
     {"label.instructions", KEY_STR},
+    {"label.link", KEY_STR},
     {"label.problem", KEY_STR},      /* {n} */
     {"label.points_one", KEY_STR},   /* {n} */
     {"label.points_many", KEY_STR},  /* {n} */

@@ -44,6 +44,13 @@ grep -q '^s001,Ada Li,ada@example.org,https://example.org/ionsheet/s/[A-Za-z0-9_
 [ "$(cut -d, -f4 "$links" | sort -u | wc -l)" = 4 ] || no "tokens are not distinct"
 token() { grep "^$1," "$2" | sed 's#.*/s/##' | tr -d '\r'; }
 t1=$(token s001 "$links"); t2=$(token s002 "$links"); t3=$(token s003 "$links"); told=$(token s001 "$tmp/old/links.csv")
+# the link and its QR code in the student's PDF header
+ion generate w1 --student s001 --out "$tmp/pdf" --base-url https://example.org/ionsheet >/dev/null || no "generate with PDFs"
+url1=$(grep '^s001,' "$links" | cut -d, -f4 | tr -d '\r')
+pdftotext "$tmp/pdf/students/s001.pdf" - | grep -qF -e "$url1" || no "the link is not printed on the PDF"
+pdftoppm -r 150 -png -f 1 -l 1 "$tmp/pdf/students/s001.pdf" "$tmp/page"
+[ "$(zbarimg -q --raw "$tmp/page-1.png" 2>/dev/null)" = "$url1" ] || no "the PDF's QR code is not the link: $(zbarimg -q --raw "$tmp/page-1.png" 2>&1)"
+pdftotext "$tmp/pdf/solutions.pdf" - | grep -qF -e "$url1" && no "the link on the solutions"
 [ "$t1" != "$told" ] || no "the same token for two worksheets"
 
 # ---- start on a free port ----

@@ -103,7 +103,7 @@ static ion_sheet sample_sheet(const char *name, const char *id)
                    name,
                    id,
                    problems,
-                   4};
+                   4, NULL};
     return s;
 }
 
@@ -444,7 +444,7 @@ static void test_worksheet_zh(void **state)
          zparts, 2, NULL, NULL, 0, NULL},
     };
     ion_sheet s = {"生理学 2210", "第五周：膜电位", "2024-10-03", "李雅",
-                   "s001", zp, 1};
+                   "s001", zp, 1, NULL};
     ion_pdf *p = new_pdf(zh);
     add_ws(p, &s);
     char path[256];
@@ -651,7 +651,7 @@ static void test_solutions_zh(void **state)
          marks, 2, &vm},
     };
     ion_sheet s = {"生理学 2210", "第五周：膜电位", NULL, "王小明", "s002",
-                   zp, 1};
+                   zp, 1, NULL};
     ion_pdf *p = new_pdf(zh);
     ion_error err = {0};
     assert_int_equal(ion_pdf_add_solutions(p, &s, &err), 0);
