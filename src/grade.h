@@ -60,7 +60,9 @@ const char *ion_answer_key_student_id(const ion_answer_key *k, size_t i);
 const char *ion_answer_key_student_name(const ion_answer_key *k, size_t i);
 /* The points student i can score: the sum of their parts' points. */
 double ion_answer_key_student_max(const ion_answer_key *k, size_t i);
-/* The index of student id, or -1 when the key has no such student. */
+/* The index of student id, else of the one student whose id differs from
+ * it only in the case of ASCII letters ("S06" finds s06); -1 when the key
+ * has no such student, or several ids equal but for case. */
 long ion_answer_key_find(const ion_answer_key *k, const char *id);
 /* Every part id of the key in worksheet order ("1a", "1b", "2a", ...):
  * the gradebook's columns. */

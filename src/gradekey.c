@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
@@ -1766,7 +1767,15 @@ long ion_answer_key_find(const ion_answer_key *k, const char *id)
     for (size_t j = hash_str(id) & (k->index_cap - 1); k->index[j]; j = (j + 1) & (k->index_cap - 1))
         if (!strcmp(k->students[k->index[j] - 1].id, id))
             return (long)(k->index[j] - 1);
-    return -1;
+    /* "S06" for s06: the one id equal but for case, when only one is. */
+    long found = -1;
+    for (size_t i = 0; i < k->nstudents; i++)
+        if (!strcasecmp(k->students[i].id, id)) {
+            if (found >= 0)
+                return -1;
+            found = (long)i;
+        }
+    return found;
 }
 
 /* ---- feedback ------------------------------------------------------------- */

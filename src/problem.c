@@ -164,12 +164,45 @@ static int tfail(builder *b, int line, const char *fmt, ...)
     return ion_fail(b->err, b->file, line, "template %s: %s", b->t->id ? b->t->id : "?", msg);
 }
 
+/* The line of each '{' in the text under n, in document order (the order
+ * markup_of keeps them in), counting from *line, the line the text starts
+ * on: libxml2 gives a text node the line where it ends. Out of memory:
+ * fewer, and lines fall back to the element's. */
+static void brace_lines(xmlNodePtr n, int *line, int **lines, size_t *count)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            brace_lines(c, line, lines, count);
+            continue;
+        }
+        if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+            continue;
+        for (const char *s = (const char *)c->content; s && *s; s++) {
+            *line += *s == '\n';
+            if (*s != '{')
+                continue;
+            int *grown = realloc(*lines, (*count + 1) * sizeof **lines);
+            if (!grown)
+                return;
+            *lines = grown;
+            grown[(*count)++] = *line;
+        }
+    }
+}
+
 static void add_i18n(ion_i18n *t, xmlNodePtr n)
 {
-    char **slot = !strcmp(lang_of(n), "zh") ? &t->zh : &t->en;
-    if (!strcmp(lang_of(n), "zh") || !strcmp(lang_of(n), "en")) {
+    int zh = !strcmp(lang_of(n), "zh");
+    char **slot = zh ? &t->zh : &t->en;
+    if (zh || !strcmp(lang_of(n), "en")) {
         free(*slot);
         *slot = markup_of(n);
+        t->line[zh] = (int)xmlGetLineNo(n);
+        free(t->brace_line[zh]);
+        t->brace_line[zh] = NULL;
+        t->nbraces[zh] = 0;
+        int line = t->line[zh];
+        brace_lines(n, &line, &t->brace_line[zh], &t->nbraces[zh]);
     }
 }
 
@@ -429,18 +462,22 @@ static int add_part(builder *b, xmlNodePtr n)
     return 0;
 }
 
-/* {name} placeholders must name a param or let. */
+/* {name} placeholders must name a param or let. A bad one is reported at
+ * the line of its own text element (line: where that is not known). */
 static int check_placeholders(builder *b, const ion_i18n *t, int line)
 {
     const char *texts[2] = {t->en, t->zh};
-    for (int i = 0; i < 2; i++)
-        for (const char *s = texts[i]; s && (s = strchr(s, '{')); s++) {
+    for (int i = 0; i < 2; i++) {
+        size_t k = 0;
+        for (const char *s = texts[i]; s && (s = strchr(s, '{')); s++, k++) {
+            int at = k < t->nbraces[i] ? t->brace_line[i][k] : t->line[i] > 0 ? t->line[i] : line;
             const char *close = strchr(s, '}');
             if (!close)
-                return tfail(b, line, "unclosed '{' in a text");
+                return tfail(b, at, "unclosed '{' in a text");
             if (ion_template_slot(b->t, s + 1, (size_t)(close - s - 1)) < 0)
-                return tfail(b, line, "unknown placeholder {%.*s}", (int)(close - s - 1), s + 1);
+                return tfail(b, at, "unknown placeholder {%.*s}", (int)(close - s - 1), s + 1);
         }
+    }
     return 0;
 }
 
@@ -699,6 +736,8 @@ static void i18n_release(ion_i18n *t)
 {
     free(t->en);
     free(t->zh);
+    free(t->brace_line[0]);
+    free(t->brace_line[1]);
 }
 
 void ion_template_free(ion_template *t)

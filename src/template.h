@@ -18,6 +18,10 @@
  * {name} placeholders. */
 typedef struct {
     char *en, *zh;
+    int line[2];        /* where the en and zh elements are (0: not known) */
+    int *brace_line[2]; /* the line of each '{' of en and zh, in order
+                           (NULL: not known): placeholders' own lines */
+    size_t nbraces[2];
 } ion_i18n;
 
 /* The language's text, falling back to English. */

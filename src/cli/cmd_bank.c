@@ -52,8 +52,8 @@ static int import(const ion_cli *cli, ion_bank *b, const char *const *paths, siz
         return rc == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
     }
     if (!cli->quiet)
-        printf("imported %d templates from %d files (%d new, %d updated, %d unchanged)\n",
-               st.templates, st.files, st.added, st.updated, st.unchanged);
+        printf("imported %d template%s from %d file%s (%d new, %d updated, %d unchanged)\n", st.templates,
+               st.templates == 1 ? "" : "s", st.files, st.files == 1 ? "" : "s", st.added, st.updated, st.unchanged);
     return EXIT_OK;
 }
 
@@ -463,9 +463,12 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
         failures += f;
         bad_templates += f > 0;
     }
-    if (!cli->quiet && rc != EXIT_IO)
-        printf("checked %zu templates with %d samples each: %d well posed, %d failing (%d rules broken)\n",
-               c.list.n, samples, (int)c.list.n - bad_templates, bad_templates, failures);
+    /* With nothing checked because the files were refused (each said why),
+     * no "checked 0 templates" beside exit 3. */
+    if (!cli->quiet && rc != EXIT_IO && (c.list.n || rc == EXIT_OK))
+        printf("checked %zu template%s with %d samples each: %d well posed, %d failing (%d rule%s broken)%s\n",
+               c.list.n, c.list.n == 1 ? "" : "s", samples, (int)c.list.n - bad_templates, bad_templates, failures,
+               failures == 1 ? "" : "s", rc ? "; not everything could be read (see above)" : "");
     ion_template_list_release(&c.list);
     free(paths);
     if (rc)

@@ -60,7 +60,8 @@ static void report(const ion_cli *cli, const ion_grade_opts *o, const ion_grade_
         return;
     if (r->summary)
         fputs(r->summary, stdout);
-    printf("gradebook: %s\nfeedback: %s/\n", o->csv, o->feedback);
+    size_t n = strlen(o->feedback);
+    printf("gradebook: %s\nfeedback: %s%s\n", o->csv, o->feedback, n && o->feedback[n - 1] == '/' ? "" : "/");
     if (o->bank)
         printf("recorded %zu submissions in %s\n", r->recorded, cli->db_path);
     if (r->refused)
