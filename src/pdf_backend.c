@@ -608,17 +608,21 @@ static int local_font(ion_pdf *p, ion_font f)
 static void cs_bold(ion_pdf *p, page_state *st, const op *o)
 {
     int bold = o->font == ION_FONT_CJK_BOLD;
-    if (bold == st->stroked)
-        return;
-    if (bold) {
+    if (bold) { /* the stroke follows the text's color and size */
         cs_color(p, st, (color)o->color, 0);
         long w = milli(0.03 * o->a);
-        cs_op(p, &w, 1, "w 2 Tr");
-        st->width = w;
-    } else {
-        CS_LIT(p, "0 Tr\n");
+        if (w != st->width) {
+            cs_op(p, &w, 1, "w");
+            st->width = w;
+        }
     }
-    st->stroked = bold;
+    if (bold != st->stroked) {
+        if (bold)
+            CS_LIT(p, "2 Tr\n");
+        else
+            CS_LIT(p, "0 Tr\n");
+        st->stroked = bold;
+    }
 }
 
 static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,

@@ -51,6 +51,13 @@ pdfinfo "$tmp/zh/students/s01.pdf" | grep -q '^Author: *C$' || no "no Author (th
 grep -aq '/Lang (zh-CN)' "$tmp/zh/students/s01.pdf" || no "no Lang zh-CN"
 grep -aq '/Lang (zh-CN)' "$tmp/zh/class.pdf" || no "no Lang in class.pdf"
 grep -aq '/Lang (en)' "$tmp/en/students/s01.pdf" || no "no Lang en"
+pdfinfo "$tmp/en/students/s01.pdf" | grep -q 'Page size: *595.* x 841.* (A4)' || no "A4 is not the default"
+ion --quiet generate w --out "$tmp/letter" --student s01 --paper letter || no "generate --paper letter"
+for f in students/s01.pdf class.pdf solutions.pdf; do
+    pdfinfo "$tmp/letter/$f" | grep -q 'Page size: *612 x 792 pts (letter)' || no "--paper letter: $f is not Letter"
+done
+ion generate w --out "$tmp/letter" --paper a3 2>"$tmp/err"; [ $? = 2 ] || no "--paper a3 accepted"
+grep -q "unknown paper 'a3' (a4 or letter)" "$tmp/err" || no "--paper a3: $(cat "$tmp/err")"
 
 # A fontconfig whose only fonts are the 35 base PostScript fonts (with
 # Debian's usual rules, so that Helvetica is Nimbus Sans).
