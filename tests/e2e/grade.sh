@@ -137,12 +137,13 @@ dbion worksheet create w1 --course PHYS2 --problems nernst-k,pump-offset,concept
 dbion generate w1 --out "$tmp/w1" >/dev/null 2>&1 || no "generate"
 if [ -f "$tmp/w1/key.xml" ]; then
     # Every student answers 1a with the key's value and 2a with a wrong one.
-    mkdir -p "$tmp/w1/in"
-    for f in "$tmp/w1/answers/"*.txt; do
-        id=$(basename "$f" .txt)
+    fill() {
+        local id=$1 v
         v=$(awk -v id="$id" '/<student /{s=($0 ~ "id=\""id"\"")} s && /part id="1a"/{match($0, /value="[^"]*"/); print substr($0, RSTART+7, RLENGTH-8); exit}' "$tmp/w1/key.xml")
-        sed -e "s/^1a: *$/1a: $v mV/" -e "s/^2a: *$/2a: 12345/" "$f" >"$tmp/w1/in/$id.txt"
-    done
+        sed -e "s/^1a: *$/1a: $v mV/" -e "s/^2a: *$/2a: 12345/" "$tmp/w1/answers/$id.txt" >"$tmp/w1/in/$id.txt"
+    }
+    mkdir -p "$tmp/w1/in"
+    for f in "$tmp/w1/answers/"*.txt; do fill "$(basename "$f" .txt)"; done
     dbion grade "$tmp/w1/key.xml" "$tmp/w1/in" >"$tmp/out" 2>"$tmp/err"; rc=$?
     [ $rc = 0 ] || no "grading generated answers: exit $rc: $(cat "$tmp/err")"
     grep -q "recorded 14 submissions" "$tmp/out" || no "recorded: $(cat "$tmp/out")"
@@ -161,6 +162,18 @@ if [ -f "$tmp/w1/key.xml" ]; then
     [ -e "$tmp/x.csv" ] && no "a run the database refused wrote a gradebook"
     [ -n "$(ls -A "$tmp/x" 2>/dev/null)" ] && no "a run the database refused left feedback: $(ls -A "$tmp/x")"
     [ "$(sqlite3 "$db" 'pragma integrity_check')" = ok ] || no "database integrity"
+    # A late student (issue 14 item 5): generated alone, then the whole
+    # class graded together: nobody refused, nobody in conflict.
+    printf 'id,name\ns015,Late Comer\n' >"$tmp/late.csv"
+    dbion roster import "$tmp/late.csv" --course PHYS2 >/dev/null || no "roster import (late)"
+    dbion generate w1 --student s015 --out "$tmp/w1" >/dev/null 2>&1 || no "generate --student s015"
+    fill s015
+    dbion grade "$tmp/w1/key.xml" "$tmp/w1/in" --csv "$tmp/late-book.csv" --feedback "$tmp/late-fb" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    [ $rc = 0 ] || no "grading the class with a late student: exit $rc: $(cat "$tmp/err")"
+    grep -q "15 students, 15 graded, 0 missing" "$tmp/out" || no "late student summary: $(cat "$tmp/out")"
+    grep -Eq "refused|conflict" "$tmp/late-book.csv" && no "late student: $(grep -E 'refused|conflict' "$tmp/late-book.csv")"
+    [ "$(sqlite3 "$db" "select count(*) from grades g join submissions s on s.id = g.submission_id where g.part_id = '1a' and g.verdict = 'right' and s.student_id = 's015'")" = 1 ] ||
+        no "the late student's 1a was not recorded right"
 else
     no "generate wrote no key"
 fi
