@@ -127,6 +127,10 @@ CREATE TABLE submissions (
     FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)
 ) STRICT;
 
+-- A student's submissions as received: the latest is the one that counts.
+CREATE INDEX submissions_by_time ON submissions
+    (course_id, worksheet, student_id, received, id);
+
 -- part_id is the key's '1a', '2b', ...; answer NULL: none given.
 CREATE TABLE grades (
     submission_id INTEGER NOT NULL REFERENCES submissions (id),

@@ -155,6 +155,10 @@ static const char *const schema_sql[] = {
     "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)\n"
     ") STRICT;\n"
     "\n",
+    "-- A student's submissions as received: the latest is the one that counts.\n"
+    "CREATE INDEX submissions_by_time ON submissions\n"
+    "    (course_id, worksheet, student_id, received, id);\n"
+    "\n",
     "-- part_id is the key's '1a', '2b', ...; answer NULL: none given.\n"
     "CREATE TABLE grades (\n"
     "    submission_id INTEGER NOT NULL REFERENCES submissions (id),\n"
@@ -415,8 +419,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* received has whole seconds: the row id orders two in one second. */
     [ST_SUB_LIST] = "SELECT id, student_id, source_file, received"
                     " FROM submissions WHERE course_id = ?1"
-                    " AND worksheet = ?2 AND (?3 IS NULL OR student_id = ?3)"
-                    " ORDER BY student_id, received, id",
+                    " AND worksheet = ?2 AND student_id = ?3"
+                    " ORDER BY received DESC, id DESC",
     [ST_WS_FEEDBACK] = "UPDATE worksheets SET feedback = ?3"
                        " WHERE course_id = ?1 AND name = ?2",
     [ST_STAMP] =
@@ -850,7 +854,11 @@ static int migrate_2_to_3(ion_bank *b, ion_error *err)
 {
     return exec_sql(b, "ALTER TABLE worksheets ADD COLUMN feedback TEXT NOT NULL"
                        " DEFAULT 'immediate' CHECK (feedback IN ('immediate',"
-                       " 'after-due', 'never'))", err) ? ION_BANK_EDB : 0;
+                       " 'after-due', 'never'))", err) ||
+                   exec_sql(b, "CREATE INDEX submissions_by_time ON submissions"
+                               " (course_id, worksheet, student_id, received, id)", err)
+               ? ION_BANK_EDB
+               : 0;
 }
 
 typedef int (*migration_fn)(ion_bank *b, ion_error *err);

@@ -353,9 +353,9 @@ typedef struct {
     const char *received;    /* UTC time */
 } ion_bank_submission;
 
-/* Calls fn for each submission recorded for worksheet of course (of
- * student only, when not NULL), ordered by student, then as received: each
- * student's latest, the one that counts, comes last. */
+/* Calls fn for each submission of student recorded for worksheet of
+ * course, the latest (the one that counts) first; a nonzero return from fn
+ * stops the walk and is returned. */
 typedef int (*ion_bank_submission_fn)(const ion_bank_submission *s,
                                       void *ctx);
 int ion_bank_submission_list(ion_bank *b, const char *course,

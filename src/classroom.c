@@ -270,7 +270,7 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
     r->latest = s->id;
     snprintf(r->student, sizeof r->student, "%s", s->student);
     snprintf(r->file, sizeof r->file, "%s", s->source_file);
-    return 0;
+    return 1; /* the latest comes first */
 }
 
 static void answers_clear(replay *r)

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
+
 /* Small and readable on a 360-px phone: one column, large touch targets,
  * system fonts (nothing fetched from anywhere). */
 const char ion_html_css[] =
@@ -39,75 +41,61 @@ const char ion_html_css[] =
     ".solution{background:#f4f6fb;padding:.5rem .7rem;border-radius:4px}"
     "@media (max-width:420px){main{padding:.6rem}input[type=text]{width:100%}}";
 
-static const char *const words[W_COUNT][2] = {
-    [W_SUBMIT] = {"Submit answers", "提交答案"},
-    [W_RECEIVED] = {"Your answers were received.", "已收到你的答案。"},
-    [W_YOUR_LATEST] = {"Your latest answers, received", "你最近一次提交的答案，收到于"},
-    [W_DUE] = {"Due", "截止"},
-    [W_CLOSED] = {"The due date has passed: answers can no longer be changed.",
-                  "已过截止时间，答案不能再修改。"},
-    [W_POINTS] = {"points", "分"},
-    [W_PROBLEM] = {"Problem", "题"},
-    [W_NOT_FOUND] = {"Not found", "未找到"},
-    [W_FORBIDDEN] = {"This form has expired. Reload the page and submit again.",
-                     "表单已失效，请刷新页面后重新提交。"},
-    [W_TOO_LARGE] = {"What was sent is too large.", "提交的内容过大。"},
-    [W_TOO_MANY] = {"Too many wrong links from your address. Wait a minute.",
-                    "来自你的地址的错误链接过多，请稍候再试。"},
-    [W_BAD_METHOD] = {"This address does not take that request.", "此地址不接受该请求。"},
-    [W_ERROR] = {"Something went wrong on the server; nothing was recorded. Try again.",
-                 "服务器出错，未记录任何内容，请重试。"},
-    [W_DRILL] = {"Practice", "练习"},
-    [W_CHECK] = {"Check", "检查"},
-    [W_NEXT] = {"Next problem", "下一题"},
-    [W_RIGHT] = {"Right", "正确"},
-    [W_WRONG] = {"Not right", "不正确"},
-    [W_HINT] = {"Hint", "提示"},
-    [W_SOLUTION] = {"Worked solution", "详细解答"},
-    [W_TOPIC] = {"Topic", "主题"},
-    [W_ANY_TOPIC] = {"Any topic", "任意主题"},
-    [W_START] = {"Start", "开始"},
-    [W_PROGRESS] = {"Your progress", "你的进度"},
-    [W_TEMPLATE] = {"template", "模板"},
-    [W_SEED] = {"seed", "种子"},
-    [W_GRADEBOOK] = {"Gradebook", "成绩册"},
-    [W_DOWNLOAD] = {"Download the gradebook (CSV)", "下载成绩册（CSV）"},
-    [W_HISTOGRAM] = {"Totals (percent)", "总分分布（百分比）"},
-    [W_NOT_SUBMITTED] = {"Not submitted", "未提交"},
-    [W_HISTORY] = {"Submission history", "提交历史"},
-    [W_WORKSHEETS] = {"Worksheets", "作业"},
-    [W_STUDENT] = {"Student", "学生"},
-    [W_NAME] = {"Name", "姓名"},
-    [W_TOTAL] = {"Total", "总分"},
-    [W_TIME] = {"Received", "收到时间"},
-    [W_NONE] = {"none", "无"},
-    [W_ANSWER] = {"Answer", "答案"},
-    [W_VERDICT] = {"Verdict", "判定"},
-    [W_SCORE] = {"Score", "得分"},
-    [W_FEEDBACK] = {"Feedback", "反馈"},
-    [W_ATTEMPTS] = {"problems", "题数"},
-    [W_RIGHT_FIRST] = {"right first time", "一次答对"},
-    [W_LEVEL] = {"level", "难度"},
-    [W_AFTER_DUE] = {"Verdicts and solutions are shown after the due date.",
-                     "判定结果和解答将在截止时间后显示。"},
-    [W_NO_FEEDBACK] = {"Your instructor will tell you your results.", "成绩将由教师告知。"},
-    [W_KEY] = {"Key", "答案"},
-    [W_SUBMITTED] = {"Submitted", "已提交"},
-    [W_INVALID_ANSWER] = {"answer", "答案"},
-    [W_CHOOSE] = {"Choose one", "请选择一项"},
-    [W_POINT] = {"point", "分"},
-    [W_V_RIGHT] = {"right", "正确"},
-    [W_V_WRONG] = {"wrong", "错误"},
-    [W_V_PARTIAL] = {"partly right", "部分正确"},
-    [W_V_CARRIED] = {"right from your earlier answer", "按你前面的答案判为正确"},
-    [W_V_BLANK] = {"not answered", "未作答"},
-    [W_V_INVALID] = {"not readable", "无法识别"},
-    [W_V_MISSING] = {"missing", "缺交"},
+static const char *const word_keys[W_COUNT] = {
+    [W_SUBMIT] = "web.submit",
+    [W_RECEIVED] = "web.received",
+    [W_YOUR_LATEST] = "web.your_latest",
+    [W_DUE] = "web.due",
+    [W_CLOSED] = "web.closed",
+    [W_POINTS] = "web.points",
+    [W_PROBLEM] = "web.problem",
+    [W_NOT_FOUND] = "web.not_found",
+    [W_FORBIDDEN] = "web.forbidden",
+    [W_TOO_LARGE] = "web.too_large",
+    [W_TOO_MANY] = "web.too_many",
+    [W_BAD_METHOD] = "web.bad_method",
+    [W_ERROR] = "web.error",
+    [W_DRILL] = "web.drill",
+    [W_CHECK] = "web.check",
+    [W_NEXT] = "web.next",
+    [W_RIGHT] = "web.right",
+    [W_WRONG] = "web.wrong",
+    [W_HINT] = "web.hint",
+    [W_SOLUTION] = "web.solution",
+    [W_TOPIC] = "web.topic",
+    [W_ANY_TOPIC] = "web.any_topic",
+    [W_START] = "web.start",
+    [W_PROGRESS] = "web.progress",
+    [W_TEMPLATE] = "web.template",
+    [W_SEED] = "web.seed",
+    [W_GRADEBOOK] = "web.gradebook",
+    [W_DOWNLOAD] = "web.download",
+    [W_HISTOGRAM] = "web.histogram",
+    [W_NOT_SUBMITTED] = "web.not_submitted",
+    [W_HISTORY] = "web.history",
+    [W_WORKSHEETS] = "web.worksheets",
+    [W_STUDENT] = "web.student",
+    [W_NAME] = "web.name",
+    [W_TOTAL] = "web.total",
+    [W_TIME] = "web.time",
+    [W_NONE] = "web.none",
+    [W_ANSWER] = "web.answer",
+    [W_VERDICT] = "web.verdict",
+    [W_SCORE] = "web.score",
+    [W_FEEDBACK] = "web.feedback",
+    [W_ATTEMPTS] = "web.attempts",
+    [W_RIGHT_FIRST] = "web.right_first",
+    [W_LEVEL] = "web.level",
+    [W_AFTER_DUE] = "web.after_due",
+    [W_NO_FEEDBACK] = "web.no_feedback",
+    [W_KEY] = "web.key",
+    [W_POINT] = "web.point",
 };
 
+/* The words are in the message catalogue (templates/LANG.conf, text.h). */
 const char *ion_word_get(ion_word w, const char *lang)
 {
-    return words[w][lang && !strcmp(lang, "zh")];
+    return ion_text_get(lang, word_keys[w]);
 }
 
 void ion_html_text(ion_strbuf *b, const char *s)
@@ -142,58 +130,54 @@ static size_t entity_len(const char *s)
     return digits && s[n] == ';' ? n + 1 : 0;
 }
 
+enum { MARKUP_DEPTH = 16 };
+static const char *const markup_tags[] = {"sub", "sup", "i", "b"};
+
+/* The length of the allowed tag at s (written to b, balanced with the open
+ * ones), or 0 when s is no such tag and '<' is text. An end tag that
+ * closes nothing open is dropped. */
+static size_t markup_tag(ion_strbuf *b, const char *s, int *open, int *depth)
+{
+    static const char *const breaks[] = {"<br/>", "<br />", "<br>"};
+    for (size_t k = 0; k < sizeof breaks / sizeof *breaks; k++)
+        if (!strncmp(s, breaks[k], strlen(breaks[k]))) {
+            ion_strbuf_puts(b, "<br>");
+            return strlen(breaks[k]);
+        }
+    int close = s[1] == '/';
+    const char *name = s + 1 + close;
+    for (int t = 0; t < 4; t++) {
+        size_t len = strlen(markup_tags[t]);
+        if (strncmp(name, markup_tags[t], len) || name[len] != '>')
+            continue;
+        if (!close && *depth < MARKUP_DEPTH) {
+            open[(*depth)++] = t;
+            ion_strbuf_printf(b, "<%s>", markup_tags[t]);
+        } else if (close && *depth && open[*depth - 1] == t) {
+            (*depth)--;
+            ion_strbuf_printf(b, "</%s>", markup_tags[t]);
+        }
+        return (size_t)(name + len + 1 - s);
+    }
+    return 0;
+}
+
 void ion_html_markup(ion_strbuf *b, const char *markup)
 {
-    static const char *const tags[] = {"sub", "sup", "i", "b"};
-    enum { DEPTH = 16 };
-    int open[DEPTH], depth = 0;
+    int open[MARKUP_DEPTH], depth = 0;
     for (const char *s = markup; s && *s; s++) {
-        if (*s == '&') {
-            size_t n = entity_len(s);
-            if (n) {
-                ion_strbuf_add(b, s, n);
-                s += n - 1;
-            } else {
-                ion_strbuf_puts(b, "&amp;");
-            }
+        size_t n = *s == '&' ? entity_len(s) : *s == '<' ? markup_tag(b, s, open, &depth) : 0;
+        if (n && *s == '&')
+            ion_strbuf_add(b, s, n);
+        if (n) {
+            s += n - 1;
             continue;
         }
-        if (*s != '<') {
-        text_char:
-            if (*s == '>' || *s == '"' || *s == '\'') {
-                char c[2] = {*s, '\0'};
-                ion_html_text(b, c);
-            } else {
-                ion_strbuf_addch(b, *s);
-            }
-            continue;
-        }
-        if (!strncmp(s, "<br/>", 5) || !strncmp(s, "<br />", 6) || !strncmp(s, "<br>", 4)) {
-            ion_strbuf_puts(b, "<br>");
-            s = strchr(s, '>');
-            continue;
-        }
-        int close = s[1] == '/', matched = 0;
-        for (int t = 0; t < 4 && !matched; t++) {
-            size_t len = strlen(tags[t]);
-            const char *name = s + 1 + close;
-            if (strncmp(name, tags[t], len) || name[len] != '>')
-                continue;
-            matched = 1;
-            if (!close && depth < DEPTH) {
-                open[depth++] = t;
-                ion_strbuf_printf(b, "<%s>", tags[t]);
-            } else if (close && depth && open[depth - 1] == t) {
-                depth--;
-                ion_strbuf_printf(b, "</%s>", tags[t]);
-            } /* an unmatched end tag, or nesting too deep: dropped */
-            s = name + len;
-        }
-        if (!matched)
-            goto text_char;
+        char c[2] = {*s, '\0'};
+        ion_html_text(b, c);
     }
     while (depth)
-        ion_strbuf_printf(b, "</%s>", tags[open[--depth]]);
+        ion_strbuf_printf(b, "</%s>", markup_tags[open[--depth]]);
 }
 
 void ion_html_begin(ion_strbuf *b, const char *lang, const char *title)
@@ -229,15 +213,7 @@ static void points(ion_strbuf *b, double pts, const char *lang)
 
 const char *ion_verdict_word(const char *verdict, const char *lang)
 {
-    static const struct {
-        const char *name;
-        ion_word w;
-    } v[] = {{"right", W_V_RIGHT},   {"wrong", W_V_WRONG},     {"partial", W_V_PARTIAL}, {"carried", W_V_CARRIED},
-             {"blank", W_V_BLANK},   {"invalid", W_V_INVALID}, {"missing", W_V_MISSING}};
-    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-        if (!strcmp(verdict, v[i].name))
-            return ion_word_get(v[i].w, lang);
-    return verdict; /* a status the grader added since: its own name */
+    return ion_text_gloss(lang, "verdict", verdict);
 }
 
 static void verdict(ion_strbuf *b, const ion_html_answer *a, const char *lang)

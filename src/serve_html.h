@@ -18,7 +18,8 @@
 /* The stylesheet served at /static/style.css. */
 extern const char ion_html_css[];
 
-/* The user-facing words of the pages, in en and zh. */
+/* The user-facing words of the pages: keys web.* of the message
+ * catalogue (templates/LANG.conf). */
 typedef enum {
     W_SUBMIT, W_RECEIVED, W_YOUR_LATEST, W_DUE, W_CLOSED, W_POINTS, W_PROBLEM,
     W_NOT_FOUND, W_FORBIDDEN, W_TOO_LARGE, W_TOO_MANY, W_BAD_METHOD, W_ERROR,
@@ -26,8 +27,7 @@ typedef enum {
     W_START, W_PROGRESS, W_TEMPLATE, W_SEED, W_GRADEBOOK, W_DOWNLOAD, W_HISTOGRAM,
     W_NOT_SUBMITTED, W_HISTORY, W_WORKSHEETS, W_STUDENT, W_NAME, W_TOTAL, W_TIME,
     W_NONE, W_ANSWER, W_VERDICT, W_SCORE, W_FEEDBACK, W_ATTEMPTS, W_RIGHT_FIRST, W_LEVEL,
-    W_AFTER_DUE, W_NO_FEEDBACK, W_KEY, W_SUBMITTED, W_INVALID_ANSWER, W_CHOOSE, W_POINT,
-    W_V_RIGHT, W_V_WRONG, W_V_PARTIAL, W_V_CARRIED, W_V_BLANK, W_V_INVALID, W_V_MISSING,
+    W_AFTER_DUE, W_NO_FEEDBACK, W_KEY, W_POINT,
     W_COUNT
 } ion_word;
 const char *ion_word_get(ion_word w, const char *lang);

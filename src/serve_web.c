@@ -146,7 +146,7 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
     latest_sub *l = ctx;
     l->id = s->id;
     snprintf(l->received, sizeof l->received, "%s", s->received);
-    return 0;
+    return 1; /* the latest comes first */
 }
 
 /* The recorded grades of one submission, in the sheet's part order. */
@@ -558,13 +558,10 @@ typedef struct {
 static int history_sub(const ion_bank_submission *s, void *ctx)
 {
     sub_list *l = ctx;
-    if (l->n == 512) /* the oldest beyond 512 are left out */
-        memmove(l->ids, l->ids + 1, --l->n * sizeof *l->ids);
-    l->ids[l->n] = s->id;
+    l->ids[l->n] = s->id; /* the latest first */
     snprintf(l->received[l->n], sizeof l->received[0], "%s", s->received);
     snprintf(l->file[l->n], sizeof l->file[0], "%s", s->source_file);
-    l->n++;
-    return 0;
+    return ++l->n == 512; /* the oldest beyond 512 are left out */
 }
 
 static void history_page(ion_server *srv, const ion_classroom *c, const char *id, const char *lang,
@@ -592,7 +589,7 @@ static void history_page(ion_server *srv, const ion_classroom *c, const char *id
         ion_strbuf_puts(out, "</p>");
         if (!l->n)
             ion_strbuf_printf(out, "<p>%s</p>", ion_word_get(W_NONE, lang));
-        for (size_t k = l->n; !bad && k-- > 0;) { /* the latest first */
+        for (size_t k = 0; !bad && k < l->n; k++) {
             ion_strbuf_printf(out, "<h2>%s ", ion_word_get(W_TIME, lang));
             ion_html_text(out, l->received[k]);
             ion_strbuf_puts(out, " · ");
