@@ -1,4 +1,4 @@
--- ionsheet bank, schema version 3 (PRAGMA user_version = 3).
+-- ionsheet bank, schema version 4 (PRAGMA user_version = 4).
 -- src/bank.c embeds this file verbatim, one statement per string, and
 -- tests/unit/test_bank.c checks that the two are identical. A new bank is
 -- made from it in one step; an older one is brought here by the migrations

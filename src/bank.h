@@ -26,7 +26,7 @@
 #include "error.h"
 #include "worksheet.h"
 
-#define ION_BANK_SCHEMA_VERSION 3
+#define ION_BANK_SCHEMA_VERSION 4
 #define ION_BANK_SECRET_LEN 32
 #define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
 #define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */

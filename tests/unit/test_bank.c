@@ -286,10 +286,10 @@ static void test_refuses_foreign_and_newer(void **state)
     ion_bank *b = ion_bank_open(f->path, 1, &err);
     assert_non_null(b);
     ion_bank_close(b);
-    raw_sql(f->path, "PRAGMA user_version = 4");
+    raw_sql(f->path, "PRAGMA user_version = 5");
     assert_null(ion_bank_open(f->path, 1, &err));
-    assert_non_null(strstr(err.msg, "has schema version 4, newer than this "
-                                    "ionsheet (3)"));
+    assert_non_null(strstr(err.msg, "has schema version 5, newer than this "
+                                    "ionsheet (4)"));
 }
 
 static void test_not_sqlite(void **state)

@@ -206,7 +206,7 @@ static void test_migrate_from_v1(void **state)
                               "NULL\n");
     free(rows);
     rows = raw_rows(f->path, "PRAGMA user_version");
-    assert_string_equal(rows, "3\n");
+    assert_string_equal(rows, "4\n");
     free(rows);
 
     /* And the upgraded schema means what a new bank's does. */
