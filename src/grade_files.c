@@ -243,23 +243,6 @@ static int write_feedback(ion_output *out, ion_outdir *dir, const ion_gradebook 
     return 0;
 }
 
-/* The gradebook's directory and its name there. */
-static ion_outdir *csv_dir(const char *csv, const char **name, ion_error *err)
-{
-    const char *slash = strrchr(csv, '/');
-    *name = slash ? slash + 1 : csv;
-    if (!**name) {
-        ion_fail(err, csv, 0, "the gradebook needs a file name");
-        return NULL;
-    }
-    char *dir = ion_path_beside(csv, "");
-    ion_outdir *d = dir ? ion_outdir_open(dir, err) : NULL;
-    if (!dir)
-        ion_fail(err, NULL, 0, "out of memory");
-    free(dir);
-    return d;
-}
-
 /* Grading into outputs begun (the gradebook first: it appears last),
  * then the commit, then the renames. */
 static int grade_into(grade_run *run, ion_output *out, ion_outdir *book_dir, const char *book,
@@ -301,7 +284,7 @@ int ion_grade_files(const ion_grade_opts *o, ion_grade_report *r, ion_error *err
     ion_outdir *book_dir = NULL, *fb_dir = NULL;
     if (!out || !(run.gb = ion_gradebook_new(key, o->lang)))
         ion_fail(err, NULL, 0, "out of memory");
-    else if ((book_dir = csv_dir(o->csv, &book, err)) && (fb_dir = ion_outdir_open(o->feedback, err)) &&
+    else if ((book_dir = ion_outdir_of(o->csv, &book, err)) && (fb_dir = ion_outdir_open(o->feedback, err)) &&
              (!o->bank || !ion_bank_begin(o->bank, err)))
         rc = grade_into(&run, out, book_dir, book, fb_dir);
     if (rc && o->bank)

@@ -382,3 +382,37 @@ void ion_output_free(ion_output *o)
     free(o->p);
     free(o);
 }
+
+ion_outdir *ion_outdir_of(const char *path, const char **name, ion_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    *name = slash ? slash + 1 : path;
+    if (!**name) {
+        ion_fail(err, path, 0, "a directory, not a file name");
+        return NULL;
+    }
+    ion_strbuf dir = {0};
+    if (!slash)
+        ion_strbuf_puts(&dir, ".");
+    else
+        ion_strbuf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+    char *d = ion_strbuf_detach(&dir, NULL);
+    ion_outdir *od = d ? ion_outdir_open(d, err) : NULL;
+    if (!d)
+        ion_fail(err, path, 0, "out of memory");
+    free(d);
+    return od;
+}
+
+int ion_write_file(const char *path, int mode, const void *data, size_t len, ion_error *err)
+{
+    const char *name;
+    ion_outdir *d = ion_outdir_of(path, &name, err);
+    ion_output *o = d ? ion_output_new() : NULL;
+    if (d && !o)
+        ion_fail(err, path, 0, "out of memory");
+    int ret = !o || ion_output_write(o, d, name, mode, data, len, err) || ion_output_commit(o, err);
+    ion_output_free(o);
+    ion_outdir_close(d);
+    return ret ? -1 : 0;
+}

@@ -78,6 +78,15 @@ void ion_output_abort(ion_output *o);
 /* Aborts what is left and frees o (NULL is fine). */
 void ion_output_free(ion_output *o);
 
+/* The directory of the file at path, opened as ion_outdir_open does, and
+ * in *name the file's name there (a pointer into path). A path ending in
+ * '/' has no file name and is refused. */
+ion_outdir *ion_outdir_of(const char *path, const char **name, ion_error *err);
+
+/* One file written whole or not at all: its directory opened, a
+ * temporary written, renamed into place. 0, or -1 with err filled. */
+int ion_write_file(const char *path, int mode, const void *data, size_t len, ion_error *err);
+
 /* "DIR/NAME" for messages, allocated; NULL when out of memory. */
 char *ion_path_join(const char *dir, const char *name);
 

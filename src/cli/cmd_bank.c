@@ -272,22 +272,9 @@ static int write_pdf(ion_pdf *pdf, const char *path, ion_error *err)
 {
     const unsigned char *data;
     size_t len;
-    char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
-    const char *name = slash ? slash + 1 : path;
-    if (!dir)
-        return ion_fail(err, path, 0, "out of memory");
-    if (slash == dir)
-        slash[1] = '\0'; /* "/x.pdf": the root */
-    else if (slash)
-        *slash = '\0';
-    ion_outdir *d = ion_outdir_open(slash ? dir : ".", err);
-    ion_output *o = d ? ion_output_new() : NULL;
-    int ret = !o || ion_pdf_bytes(pdf, &data, &len, err) ||
-              ion_output_write(o, d, name, ION_OUT_PRIVATE, data, len, err) || ion_output_commit(o, err);
-    ion_output_free(o);
-    ion_outdir_close(d);
-    free(dir);
-    return ret ? -1 : 0;
+    if (ion_pdf_bytes(pdf, &data, &len, err))
+        return -1;
+    return ion_write_file(path, ION_OUT_PRIVATE, data, len, err);
 }
 
 /* The preview in the terminal: the student's page, then the solutions. */

@@ -1,6 +1,8 @@
 /* ionsheet gradebook NAME [--course C] [--csv PATH] [--format F] [--excel] */
 #include "cli.h"
 
+#include "outfile.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +58,7 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "gradebook: unknown --format '%s' (plain, moodle or canvas)", format);
         return EXIT_USAGE;
     }
-    ion_bank *b = cli_open_bank(cli, 0);
+    ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;
     ion_error err = {0};
@@ -81,12 +83,13 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
     } else if (!text) {
         cli_msg(NULL, 0, "out of memory");
     } else {
-        FILE *f = csv ? fopen(csv, "wb") : stdout;
-        int bad = !f || fwrite(text, 1, len, f) != len;
-        if (f && f != stdout)
-            bad |= fclose(f) != 0;
-        if (bad)
-            cli_msg(csv ? csv : "stdout", 0, "cannot write the gradebook");
+        /* A file: private (grades), whole or not at all (outfile.h). */
+        int bad = csv ? ion_write_file(csv, ION_OUT_PRIVATE, text, len, &err) != 0
+                      : fwrite(text, 1, len, stdout) != len;
+        if (bad && csv)
+            cli_report(&err);
+        else if (bad)
+            cli_msg("stdout", 0, "cannot write the gradebook");
         else
             rc = EXIT_OK;
     }
