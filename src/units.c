@@ -294,6 +294,8 @@ static int student_unit(const char *name, size_t n, const ion_unit **out, const 
     char buf[40];
     if (n >= sizeof buf - 1)
         return 0;
+    if ((*out = ion_unit_findn(name, (int)n))) /* the names first: "µm³" is one */
+        return 1;
     /* µ and μ as u, for the lookups that do not know them. */
     if (micro_len(name, n)) {
         buf[0] = 'u';
@@ -360,12 +362,13 @@ static int fail_why(char *why, int why_len, const char *fmt, ...)
 
 /* What one character (UTF-8 at s) stands for in a number: full-width
  * forms as their ASCII letter, the minus and dash signs as '-', the
- * multiplication signs as '*', the approximation signs as '~', a
- * superscript digit or sign as itself after '^' (only the first of a run
- * gets the '^': "10⁻³" is "10^-3"), the ideographic space and full stop
+ * multiplication signs before "10" as '*', the approximation signs as
+ * '~', a superscript digit or sign after "10" as itself after '^' (only
+ * the first of a run gets the '^': "10⁻³" is "10^-3"; "cm²" and "Ω·cm"
+ * stay units), the ideographic space and full stop
  * as ' ' and '.'. Writes the replacement to rep (NUL-terminated) and
  * returns the bytes read, or 0 when the character stays as it is. */
-static size_t plain_char(const unsigned char *s, int in_super, char rep[4], int *super)
+static size_t plain_char(const unsigned char *s, int in_super, int after_ten, char rep[4], int *super)
 {
     static const struct {
         uint32_t cp;
@@ -396,12 +399,16 @@ static size_t plain_char(const unsigned char *s, int in_super, char rep[4], int 
     case 0x2013:
         rep[0] = '-';
         return n;
-    case 0xD7: /* × · ⋅ ∙ */
+    case 0xD7: /* × · ⋅ ∙, before a power of ten only: "Ω·cm" is a unit */
     case 0xB7:
     case 0x22C5:
-    case 0x2219:
+    case 0x2219: {
+        const char *t = skip_spaces((const char *)s + n);
+        if (t[0] != '1' || t[1] != '0')
+            return 0;
         rep[0] = '*';
         return n;
+    }
     case 0x2248: /* ≈ ≃ ∼ */
     case 0x2243:
     case 0x223C:
@@ -410,8 +417,8 @@ static size_t plain_char(const unsigned char *s, int in_super, char rep[4], int 
     default:
         break;
     }
-    for (size_t i = 0; i < sizeof supers / sizeof supers[0]; i++)
-        if (cp == supers[i].cp) {
+    for (size_t i = 0; (in_super || after_ten) && i < sizeof supers / sizeof supers[0]; i++)
+        if (cp == supers[i].cp) { /* after "10" only: "cm²" is a unit */
             *super = 1;
             rep[0] = in_super ? supers[i].d : '^';
             rep[1] = in_super ? '\0' : supers[i].d;
@@ -436,7 +443,7 @@ static int plain_spelling(const char *text, char *out, size_t cap)
     for (const unsigned char *s = (const unsigned char *)text; *s;) {
         char rep[4];
         int now_super;
-        size_t n = plain_char(s, super, rep, &now_super);
+        size_t n = plain_char(s, super, k >= 2 && out[k - 2] == '1' && out[k - 1] == '0', rep, &now_super);
         size_t add = n ? strlen(rep) : 1;
         if (k + add >= cap)
             return -1;

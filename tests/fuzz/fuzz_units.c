@@ -14,7 +14,10 @@ static void check_round_trip(double v, const ion_unit *u)
     for (int sig = 1; sig <= 17; sig += 4) {
         char shown[64], text[128], why[128];
         ion_format_sig(v, sig, shown, sizeof shown);
-        snprintf(text, sizeof text, "%s %s", shown, u ? u->name : "");
+        /* A unit named by a digit ("1") in brackets: "22.000 1" reads as
+         * the digit groups 22.000 1, as "0.072 18" does. */
+        int bracket = u && u->name[0] >= '0' && u->name[0] <= '9';
+        snprintf(text, sizeof text, "%s %s%s%s", shown, bracket ? "[" : "", u ? u->name : "", bracket ? "]" : "");
         double back;
         const ion_unit *bu;
         if (ion_parse_quantity(text, &back, &bu, why, sizeof why) != 0) {

@@ -161,6 +161,11 @@ static void notations_with_one_reading(void **state)
     parse_ok("\xef\xbc\x8d" "188.9", -188.9, NULL);                        /* －188.9 */
     parse_ok("\xef\xbc\x8b\xef\xbc\x95 \xef\xbd\x8d\xef\xbc\xb6", 5, "mV"); /* ＋５ ｍＶ */
     parse_ok("\xef\xbc\x97\xef\xbc\x90\xe3\x80\x80mV", 70, "mV");    /* ideographic space */
+    /* A middle dot or a superscript inside a unit stays the unit's. */
+    parse_ok("2 cm\xc2\xb2", 2, "cm\xc2\xb2");                               /* cm² */
+    parse_ok("40000 \xc2\xb5m\xc2\xb3", 40000, "\xc2\xb5m\xc2\xb3");                /* µm³, a name with µ */
+    parse_ok("-7 \xce\xa9\xc2\xb7" "cm", -7, "\xce\xa9\xc2\xb7" "cm");           /* Ω·cm */
+    parse_ok("3\xc2\xb7" "10\xc2\xb2 cm\xc2\xb2", 300, "cm\xc2\xb2");            /* 3·10² cm² */
     /* The same answer twice is that answer. */
     parse_ok("130.9 mV = 130.9 mV", 130.9, "mV");
     parse_ok("130.9 = 130.9 mV", 130.9, "mV");
