@@ -190,4 +190,4 @@ uninstall:
 # bench loads it with wrk.
 PKGS += libmicrohttpd libqrencode
 LDLIBS += -lpthread
-DEB_PACKAGES += libmicrohttpd-dev libqrencode-dev curl chromium chromium-driver python3-selenium wrk zbar-tools  # serve
+DEB_PACKAGES += libmicrohttpd-dev libqrencode-dev curl chromium chromium-driver python3-selenium wrk zbar-tools openssl  # serve

@@ -250,6 +250,25 @@ grep -rqi "$secret" "$tmp/out" "$tmp/log" "$tmp/w1" && no "the secret left the d
 for i in $(seq 40); do code "$base/s/BBBBBBBBBBBBBBBBBBBBB$i" >/dev/null; done
 [ "$(code "$base/s/$t1")" = 429 ] || no "no limit on wrong tokens from one address"
 
+# ---- HTTPS: --tls-cert/--tls-key ----
+if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
+        -subj /CN=127.0.0.1 2>/dev/null; then
+    "$bin" --db "$tmp/db" serve --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
+        >"$tmp/tout" 2>/dev/null &
+    tpid=$!
+    for _ in $(seq 50); do grep -q '^instructor: ' "$tmp/tout" && break; sleep 0.1; done
+    turl=$(sed -n 's/^instructor: //p' "$tmp/tout")
+    case $turl in https://*) ;; *) no "the instructor link with TLS: '$turl'" ;; esac
+    [ "$(code -k "$turl")" = 303 ] || no "the instructor link over HTTPS"
+    header Set-Cookie | grep -q 'Secure' || no "the cookie is not Secure over HTTPS"
+    tbase=${turl%%/i/*}
+    [ "$(code -k "$tbase/s/$t3")" = 200 ] || no "a student page over HTTPS"
+    [ "$(curl -s -m 3 -o /dev/null -w '%{http_code}' "http://${tbase#https://}/")" = 000 ] || no "plain HTTP answered on the HTTPS port"
+    kill "$tpid"; wait "$tpid"
+else
+    no "openssl could not make a test certificate"
+fi
+
 # ---- SIGTERM: stops within 2 s, exit 0 ----
 kill -TERM "$pid"
 for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
