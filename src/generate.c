@@ -134,7 +134,7 @@ typedef struct {
     ion_instance *inst;
     const ion_generate_sink *sink;
     ion_error *err;
-    const char **named; /* the named ids, sorted, each once */
+    char **named;       /* the named ids, sorted, each once (owned) */
     size_t nnamed, next;  /* next: the first named id not yet reached */
     size_t index, count;
     int counting;         /* a first pass that only counts the students */
@@ -191,7 +191,7 @@ static int named_before(run *r, const char *limit)
             ion_fail(r->err, NULL, 0, "no student '%s' in course '%s'", id, r->w->ws.course);
             r->code = ION_GEN_ENOSTUDENT;
         } else if (found < 0) {
-            r->code = ION_GEN_EDB;
+            r->code = found == ION_BANK_EINVAL ? ION_GEN_ENOSTUDENT : ION_GEN_EDB; /* ambiguous case */
         }
         int bad = found <= 0 || one_student(r, s.id, s.name, 1);
         ion_bank_student_release(&s);
@@ -217,19 +217,32 @@ static int cmp_id(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* r->named: ids sorted, each once (n log n: a class named one by one). */
+/* r->named: ids sorted, each once (n log n: a class named one by one),
+ * each as the roster has it ("S06" named is s06, found whatever its case,
+ * so that the merge with the students generated before meets it); an id
+ * not found stays as given, for named_before to report. Copies, owned. */
 static int sort_named(run *r, const char *const *ids, size_t n)
 {
     if (!n)
         return 0;
-    if (!(r->named = malloc(n * sizeof *r->named)))
+    if (!(r->named = calloc(n, sizeof *r->named)))
         return -1;
-    memcpy(r->named, ids, n * sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
+        ion_bank_student_row s = {0};
+        int found = ion_bank_student_get(r->bank, r->w->ws.course, ids[i], &s, NULL);
+        r->named[i] = strdup(found > 0 ? s.id : ids[i]);
+        ion_bank_student_release(&s);
+        if (!r->named[i])
+            return -1;
+        r->nnamed = i + 1;
+    }
     qsort(r->named, n, sizeof *r->named, cmp_id);
     r->nnamed = 1;
     for (size_t i = 1; i < n; i++)
         if (strcmp(r->named[i], r->named[r->nnamed - 1]))
             r->named[r->nnamed++] = r->named[i];
+        else
+            free(r->named[i]);
     return 0;
 }
 
@@ -285,6 +298,8 @@ cleanup:
     for (size_t i = 0; r.inst && i < w->ws.n; i++)
         ion_instance_release(&r.inst[i]);
     free(r.inst);
+    for (size_t i = 0; i < r.nnamed; i++)
+        free(r.named[i]);
     free(r.named);
     ion_strbuf_release(&r.json);
     return rc;

@@ -369,9 +369,10 @@ static int worksheet_show(int argc, char **argv, ion_cli *cli)
     if (ret < 0)
         return failed(ret, &err);
     printf("worksheet %s of course %s\ntitle: %s\ndue: %s\ncreated: %s\n"
-           "points: %s\n",
+           "points: %s\nfeedback on the web: %s\n",
            w.ws.name, w.ws.course, w.ws.title, w.ws.due ? w.ws.due : "none",
-           w.ws.created, points_text(w.max_points, total, sizeof total));
+           w.ws.created, points_text(w.max_points, total, sizeof total),
+           w.ws.feedback ? w.ws.feedback : "immediate");
     printf("generated for %zu student%s; %zu submission%s from %zu "
            "student%s (%zu graded parts)\n\nproblems:\n",
            u.generated, u.generated == 1 ? "" : "s", u.submissions,

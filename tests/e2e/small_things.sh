@@ -78,4 +78,10 @@ grep -q 'feedback//' "$tmp/out" && no "feedback// in the summary"
 grep -q "^feedback: $tmp/fb/$" "$tmp/out" || no "feedback line: $(grep feedback "$tmp/out")"
 grep -q '^s001,' "$tmp/gb.csv" && ! grep -q '^s001,.*missing' "$tmp/gb.csv" || no "S001 was not graded as s001: $(cat "$tmp/gb.csv" | head -3)"
 [ "$(sqlite3 "$db" "select student_id from submissions")" = s001 ] || no "the submission is not recorded for s001"
+# generate --student S001 after the whole class: s001 once in the key (the
+# named id is taken as the roster has it, so the merge meets it).
+ion --quiet generate w1 --no-pdf --out "$tmp/w1" --student S001 --student s001 || no "generate --student S001"
+[ "$(grep -c 'student id="s001"' "$tmp/w1/key.xml")" = 1 ] || no "s001 is in the key $(grep -c 'student id="s001"' "$tmp/w1/key.xml") times"
+[ "$(grep -c '<student ' "$tmp/w1/key.xml")" = 14 ] || no "the key should keep the 14 students"
+ion worksheet show w1 | grep -q '^feedback on the web: immediate$' || no "worksheet show: the feedback policy"
 exit $fail
