@@ -53,6 +53,11 @@ void cli_report(const ion_error *err);
  * buffer. */
 const char *cli_resource(const char *rel);
 
+/* Loads the message catalogue of lang (text.h) up front: 0, or EXIT_IO
+ * after saying which file and line is wrong, so that a broken
+ * templates/LANG.conf stops a command before it prints keys. */
+int cli_catalogue(const char *lang);
+
 /* Opens the database of --db in mode ION_BANK_WRITE, _CREATE (makes it
  * when missing) or _READ (a command that only reads). Prints the error
  * and returns NULL on failure. */

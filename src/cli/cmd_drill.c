@@ -136,6 +136,8 @@ int cmd_drill(int argc, char **argv, ion_cli *cli)
     int bad = check_values(difficulty, seed_text, lang, &d, &seed);
     if (bad)
         return bad;
+    if (cli_catalogue(lang))
+        return EXIT_IO;
     if (!user || !*user)
         user = getenv("USER");
     if (!user || !*user)

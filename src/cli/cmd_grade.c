@@ -113,6 +113,8 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "grade: unknown --format '%s' (plain, moodle or canvas)", format);
         code = EXIT_USAGE;
     }
+    if (!code && cli_catalogue(cli->lang))
+        code = EXIT_IO;
     char *owned[3] = {NULL, NULL, NULL};
     o.inputs = inputs;
     if (!code && defaults(&o, owned))

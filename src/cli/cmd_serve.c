@@ -101,6 +101,8 @@ int cmd_serve(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "serve: give both --tls-cert and --tls-key");
         return EXIT_USAGE;
     }
+    if (cli_catalogue("en") || cli_catalogue("zh"))
+        return EXIT_IO; /* each page is in the language it is asked for */
     if (base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) {
         cli_msg(NULL, 0, "serve: --base-url must start with http:// or https:// ('%s')", base);
         return EXIT_USAGE;

@@ -112,6 +112,15 @@ const char *cli_resource(const char *rel)
     return rel;
 }
 
+int cli_catalogue(const char *lang)
+{
+    ion_error err = {0};
+    if (ion_text_catalogue(lang, &err))
+        return 0;
+    cli_report(&err);
+    return EXIT_IO;
+}
+
 ion_bank *cli_open_bank(const ion_cli *cli, int mode)
 {
     ion_error err = {0};

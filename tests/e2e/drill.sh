@@ -167,5 +167,15 @@ ion drill --lang fr </dev/null 2>/dev/null; [ $? = 2 ] || no "an unknown languag
 "$bin" --db "$tmp/none.db" drill </dev/null 2>/dev/null; [ $? = 4 ] || no "a missing database should exit 4"
 ion drill --help | grep -q "^usage: ionsheet drill" || no "drill --help"
 
+# --- a broken catalogue (templates/zh.conf) stops the drill with its file
+# and line, before anything is shown
+home="$tmp/home"; mkdir -p "$home"
+cp -r templates "$home/"; ln -s "$PWD/problems" "$home/problems"; ln -s "$PWD/schema" "$home/schema"
+echo "drill.welcome" >>"$home/templates/zh.conf"
+IONSHEET_HOME="$home" "$bin" --db "$db" --lang zh drill --user kim </dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 4 ] || no "a broken catalogue should exit 4, not $rc"
+grep -q "templates/zh.conf:[0-9]*: expected 'key = value'" "$tmp/err" || no "the broken catalogue's line: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && no "nothing should be shown with a broken catalogue: $(cat "$tmp/out")"
+
 [ $fail = 0 ] && echo "drill: all checks passed"
 exit $fail
