@@ -23,7 +23,11 @@ static const char usage[] =
     "Email address, the total), --format canvas for Canvas's (Student, ID, SIS\n"
     "User ID, SIS Login ID, Section, the total); --excel starts it with the\n"
     "UTF-8 byte order mark Excel needs to show Chinese names.\n"
-    "Exit 1 when a file or a submission in it was refused.\n";
+    "A part's cell is its score, or `invalid` (unreadable or ambiguous); a\n"
+    "student's cells say `missing` (no file), `refused` (their file could not\n"
+    "be read: the reason is in their feedback) or `conflict` (two files claim\n"
+    "them, or a file named after one student says another: neither counts).\n"
+    "Exit 1 when a file or a submission in it was refused or in conflict.\n";
 
 typedef struct {
     int shown;   /* a progress line is on the terminal */
