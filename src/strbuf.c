@@ -125,6 +125,13 @@ char *ion_strbuf_detach(ion_strbuf *b, size_t *len)
 {
     ion_strbuf_grow(b, 0);
     char *s = b->oom ? NULL : b->s;
+    /* A detached string is often kept (a path per file of a class): it
+     * keeps its own size, not the buffer's. */
+    if (s && b->cap > 2 * (b->len + 1)) {
+        char *fit = realloc(s, b->len + 1);
+        if (fit)
+            s = fit;
+    }
     if (s && len)
         *len = b->len;
     if (!s)

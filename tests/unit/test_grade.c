@@ -250,6 +250,13 @@ static void test_key_v2(void **state)
     ion_sub_parser_free(sp);
     ion_answer_key_free(k);
     free(xml);
+    /* A name that says "&#38;" in so many characters keeps them. */
+    xml = v2_key("name=\"C\"", "name=\"C &amp;#38; D\"");
+    k = ion_answer_key_parse(xml, strlen(xml), "k2.xml", NULL, &err);
+    assert_non_null(k);
+    assert_string_equal(ion_answer_key_student_name(k, 1), "C &#38; D");
+    ion_answer_key_free(k);
+    free(xml);
     /* Refused, each with its reason and line. */
     static const struct {
         const char *from, *to, *msg;
