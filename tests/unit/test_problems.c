@@ -214,6 +214,27 @@ static void wording(void **state)
     for (size_t k = 0; k < b->nmistakes; k++)
         found |= !strcmp(b->mistakes[k].src, "0 - V");
     assert_true(found);
+    /* 7: plausible inputs. A resting P_Ca/P_K is far below 1; high-voltage
+     * Ca2+ channels are shut at -70 mV; tau_m and the pump offset are
+     * bounded by plausible="" on their parts (bank check's rule) */
+    const ion_template *gc = find("ghk-calcium");
+    assert_true(gc->vars[ion_template_slot(gc, "pCa", 3)].max < 1);
+    const ion_template *dc = find("drive-ca");
+    assert_true(dc->vars[ion_template_slot(dc, "Vm", 2)].min >= -30);
+    assert_true(part(find("pump-inverse-gl"), "b")->has_plausible);
+    assert_true(part(find("pump-offset"), "a")->has_plausible);
+    assert_true(part(find("pump-ouabain"), "a")->has_plausible);
+    /* 8: the keyed options say what is right and only that */
+    const ion_part *ko = part(find("concept-pump-osmotic"), "b");
+    for (size_t k = 0; k < ko->noptions; k++)
+        if (ko->options[k].correct)
+            assert_non_null(strstr(ko->options[k].text.en, "effectively impermeant"));
+    const ion_part *kr = part(find("concept-reversal-nonselective"), "a");
+    for (size_t k = 0; k < kr->noptions; k++)
+        if (kr->options[k].correct)
+            assert_null(strstr(kr->options[k].text.en, "\xe2\x88\x92" "20 mV"));
+    assert_false(any_text(find("donnan-concentrations"), "en", "the larger root"));
+    assert_false(any_text(find("donnan-concentrations"), "en", "}<sup>2</sup> + 4"));
     /* 5: z = 2 has a quadratic, not no closed form */
     assert_false(any_text(find("ghk-calcium"), "en", "there is no closed form"));
 }
