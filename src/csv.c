@@ -269,6 +269,7 @@ int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
  * leading apostrophe. */
 void ion_csv_field(ion_strbuf *b, const char *s, int text)
 {
+    s = s ? s : "";
     int quote = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ') || (*s && s[strlen(s) - 1] == ' ');
     int formula = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t');
     if (quote)

@@ -59,7 +59,7 @@ const char *ion_csv_name(const ion_csv *r);
  * reader only returns -1. */
 int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err);
 
-/* Appends s to b as one RFC 4180 field (quoted when it must be); with
+/* Appends s (NULL: empty) to b as one RFC 4180 field (quoted when it must be); with
  * text, a value a spreadsheet would run as a formula gets a leading
  * apostrophe. */
 void ion_csv_field(ion_strbuf *b, const char *s, int text);

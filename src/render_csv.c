@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv.h"
+
 int ion_csv_format_parse(const char *name)
 {
     static const char *const names[] = {"plain", "moodle", "canvas"};
@@ -21,33 +23,13 @@ const char *ion_csv_points(double v, char *buf, size_t n)
     return buf;
 }
 
-/* An RFC 4180 field; text a spreadsheet would run as a formula gets a
- * leading apostrophe. */
-static void field(ion_strbuf *b, const char *s, int text)
-{
-    s = s ? s : "";
-    int quote = strpbrk(s, ",\"\r\n") != NULL || *s == ' ' || (*s && s[strlen(s) - 1] == ' ');
-    int formula = text && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t');
-    if (quote)
-        ion_strbuf_puts(b, "\"");
-    if (formula)
-        ion_strbuf_puts(b, "'");
-    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        ion_strbuf_add(b, s, (size_t)(q - s));
-        ion_strbuf_puts(b, "\"\"");
-    }
-    ion_strbuf_puts(b, s);
-    if (quote)
-        ion_strbuf_puts(b, "\"");
-}
-
 /* Text cells separated by commas, then the line end. */
 static void line(ion_strbuf *b, const char *const *cells, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             ion_strbuf_addch(b, ',');
-        field(b, cells[i], 1);
+        ion_csv_field(b, cells[i], 1);
     }
     ion_strbuf_puts(b, "\r\n");
 }
@@ -68,7 +50,7 @@ void ion_csv_header(ion_strbuf *b, const ion_csv_book *k)
         ion_strbuf_puts(b, "student,name,total,max,percent");
         for (size_t c = 0; c < k->nparts; c++) {
             ion_strbuf_addch(b, ',');
-            field(b, k->parts[c], 1);
+            ion_csv_field(b, k->parts[c], 1);
         }
         ion_strbuf_puts(b, "\r\n");
     }
@@ -83,9 +65,9 @@ void ion_csv_row_add(ion_strbuf *b, const ion_csv_book *k, const ion_csv_row *r)
     } else if (k->format == ION_CSV_CANVAS) {
         line(b, (const char *[]){r->name, "", r->id, "", k->course, grade}, 6);
     } else {
-        field(b, r->id, 1);
+        ion_csv_field(b, r->id, 1);
         ion_strbuf_addch(b, ',');
-        field(b, r->name, 1);
+        ion_csv_field(b, r->name, 1);
         ion_strbuf_printf(b, ",%s,%s,%.1f", ion_csv_points(r->total, total, sizeof total),
                           ion_csv_points(r->max, max, sizeof max), r->max > 0 ? 100 * r->total / r->max : 0);
         for (size_t c = 0; c < k->nparts; c++) {
