@@ -924,11 +924,11 @@ static int migrate(ion_bank *b, const char *path, ion_error *err)
         return ION_BANK_EDB;
     if ((ret = schema_version(b, path, &v, err)) < 0)
         goto fail;
-    if (v == 0)
-        ret = create_schema(b, err);
-    for (v = v ? v : ION_BANK_SCHEMA_VERSION; ret >= 0 &&
-                                              v < ION_BANK_SCHEMA_VERSION;
-         v++)
+    if (v == 0) {
+        ret = create_schema(b, err); /* at the current version at once */
+        v = ION_BANK_SCHEMA_VERSION;
+    }
+    for (; ret >= 0 && v >= 1 && v < ION_BANK_SCHEMA_VERSION; v++)
         ret = migrations[v - 1](b, err);
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
              ION_BANK_SCHEMA_VERSION);
