@@ -47,6 +47,8 @@ ion_fontset *ion_class_fonts(ion_bank *b, const ion_worksheet *w,
            ion_ts_collect(fs, w->ws.due, 0);
     for (size_t i = 0; i < w->ws.n; i++)
         bad |= add_template(fs, w->templates[i], lang);
+    /* the names come last: a student's own worksheet keeps only theirs */
+    bad |= ion_fontset_mark_shared(fs);
     int listed = bad ? 0 : ion_bank_student_list(b, w->ws.course, 1, add_name, fs, err);
     if (bad || listed) {
         if (bad || listed > 0)

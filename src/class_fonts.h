@@ -5,7 +5,10 @@
  * (titles, statements, parts, options, solutions, units), the characters
  * numbers are written with, and the name of every student of the course
  * (the withdrawn too: class.pdf holds everyone generated so far).
- * Sealed: hand it to each document with ion_pdf_use_fonts. */
+ * Sealed: hand it to each document with ion_pdf_use_fonts. Every
+ * character but the names' and ids' is marked shared, so that a student's
+ * own worksheet can embed fonts cut down to the shared characters and that
+ * student's name and id (ion_pdf_own_chars). */
 #ifndef ION_CLASS_FONTS_H
 #define ION_CLASS_FONTS_H
 

@@ -47,6 +47,11 @@ int ion_fontset_add(ion_fontset *fs, uint32_t cp, int standard);
 int ion_fontset_seal(ion_fontset *fs, ion_error *err);
 int ion_fontset_sealed(const ion_fontset *fs);
 
+/* Marks the characters collected so far as shared by every document (the
+ * texts and labels, before the students' names): ion_fontset_narrow
+ * keeps them. Before sealing, once. */
+int ion_fontset_mark_shared(ion_fontset *fs);
+
 /* Whether sealed font f has a glyph for cp. */
 int ion_fontset_has(const ion_fontset *fs, ion_emb f, uint32_t cp);
 
@@ -80,6 +85,15 @@ typedef struct {
     int bold;                    /* the font's own bold */
 } ion_emb_font;
 const ion_emb_font *ion_fontset_font(const ion_fontset *fs, ion_emb f);
+
+/* Font f's subset cut down to the shared characters and those of utf8
+ * (one student's name and id), for a document that prints no others: the
+ * same glyph ids and widths (the same pages draw with it), the glyphs of
+ * other characters empty. NULL when that would keep every glyph of the
+ * subset (nothing was collected after the shared characters, or none of it
+ * is drawn with f), or out of memory: then the whole subset serves. One
+ * block: free() it. */
+ion_emb_font *ion_fontset_narrow(const ion_fontset *fs, ion_emb f, const char *utf8);
 
 /* The ToUnicode CMap of font f, deflated: each glyph drawn so far (and each
  * one the font maps a character to) to its characters. Made again only when

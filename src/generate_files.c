@@ -79,10 +79,15 @@ static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
     linked.link = g->link; /* in the header, with its QR code */
     const ion_sheet *sheet = &linked;
     ion_pdf *one = s->own ? ion_pdf_new(g->tmpl, err) : NULL;
-    if (s->own && (!one || setup_doc(g, one, err))) {
+    ion_strbuf own = {0}; /* what only this student's worksheet prints */
+    ion_strbuf_printf(&own, "%s %s", s->name ? s->name : "", s->id);
+    if (s->own && (!one || setup_doc(g, one, err) ||
+                   (own.oom ? ion_fail(err, NULL, 0, "out of memory") : ion_pdf_own_chars(one, own.s, err)))) {
+        ion_strbuf_release(&own);
         ion_pdf_free(one);
         return -1;
     }
+    ion_strbuf_release(&own);
     ion_pdf *docs[] = {g->class_pdf, one}; /* laid out once, drawn twice */
     int rc = ion_pdf_add_worksheet_to(docs, one ? 2 : 1, sheet, err);
     if (!rc && one) {

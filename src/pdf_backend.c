@@ -114,6 +114,8 @@ static HPDF_Array widths(ion_pdf *p, const ion_emb_font *ef)
     return w;
 }
 
+static HPDF_Dict font_dicts(ion_pdf *p, int df, const ion_emb_font *ef);
+
 /* Embedded font df of p's fontset as a Type0 font with Identity-H encoding
  * over a CIDFontType2 whose CIDs are the subset's glyph ids. libharu 2.3.0
  * embeds a TrueType font only through its own code-point encoders (no glyph
@@ -125,6 +127,15 @@ static HPDF_Dict embedded_font(ion_pdf *p, int df)
     const ion_emb_font *ef = p->fonts ? ion_fontset_font(p->fonts, emb_of(df)) : NULL;
     if (!ef)
         return NULL;
+    ion_emb_font *own = p->own_chars ? ion_fontset_narrow(p->fonts, emb_of(df), p->own_chars) : NULL;
+    HPDF_Dict type0 = font_dicts(p, df, own ? own : ef);
+    free(own);
+    return type0;
+}
+
+/* embedded_font's dictionaries for font program ef. */
+static HPDF_Dict font_dicts(ion_pdf *p, int df, const ion_emb_font *ef)
+{
     HPDF_MMgr mm = p->doc->mmgr;
     HPDF_Xref xref = p->doc->xref;
     HPDF_Dict type0 = HPDF_Dict_New(mm), cid = HPDF_Dict_New(mm);
@@ -937,6 +948,15 @@ static void free_doc(ion_pdf *p)
     memset(p->to_unicode, 0, sizeof p->to_unicode);
 }
 
+int ion_pdf_own_chars(ion_pdf *p, const char *utf8, ion_error *err)
+{
+    if (p->pages || p->own_chars)
+        return ion_fail(err, NULL, 0, "the document has its fonts already");
+    if (!(p->own_chars = strdup(utf8)))
+        return ion_fail(err, NULL, 0, "out of memory");
+    return 0;
+}
+
 int ion_pdf_use_fonts(ion_pdf *p, ion_fontset *fs, ion_error *err)
 {
     if (p->fonts || p->pages)
@@ -1050,6 +1070,7 @@ void ion_pdf_free(ion_pdf *p)
     ion_strbuf_release(&p->cs);
     ion_strbuf_release(&p->z);
     ion_fontset_free(p->fonts);
+    free(p->own_chars);
     if (p->probe)
         HPDF_Free(p->probe);
     ion_pdfw_free(p->w);

@@ -47,6 +47,13 @@ int ion_pdf_set_paper(ion_pdf *p, double width_mm, double height_mm, ion_error *
  * from the first sheet and the template. */
 int ion_pdf_use_fonts(ion_pdf *p, ion_fontset *fs, ion_error *err);
 
+/* Says that p, given a fontset with ion_pdf_use_fonts, prints no character
+ * beyond the fontset's shared ones (ion_fontset_mark_shared) but those of
+ * utf8: p then embeds fonts cut down to them (ion_fontset_narrow), a
+ * student's worksheet much smaller than the class's fonts when the class's
+ * names have many characters. Before the first sheet. */
+int ion_pdf_own_chars(ion_pdf *p, const char *utf8, ion_error *err);
+
 /* Adds every character the PDFs print of template t (its label.* and
  * choice.* strings), or of sheet s and t, to an unsealed fontset; 0, or -1
  * when out of memory. */

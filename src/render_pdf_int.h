@@ -65,6 +65,8 @@ struct ion_pdf {
     HPDF_Dict font[DF_COUNT];
     HPDF_Dict to_unicode[DF_COUNT]; /* embedded fonts: filled when saved */
     ion_fontset *fonts; /* the embedded fonts' subsets, shared */
+    char *own_chars;    /* the only characters beyond the shared ones it
+                         * prints (ion_pdf_own_chars), or NULL */
     HPDF_Doc probe;     /* measures the standard fonts; never written */
     HPDF_Font probe_font[DF_CJK];
     int info_set;       /* Title, Author, Subject, Lang written */

@@ -8,7 +8,9 @@
 #    (poppler identical, mupdf within a small difference: its antialiasing);
 #  - each name drawn: its box of the page, where no reader may substitute a
 #    font, is the same without the system's fonts, has ink, and a
-#    Vietnamese name with its diacritics is not drawn as the plain one.
+#    Vietnamese name with its diacritics is not drawn as the plain one;
+#  - a class whose names hold 1,800 distinct Hanzi: every worksheet at most
+#    150 KB, drawn as its page of class.pdf.
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -135,6 +137,57 @@ for s in s01 s02 s03 s04 s05 s06 s07 s08; do
     pdftotext -f 1 -l 1 "$f" - 2>/dev/null | grep -qF "$want" || no "$s: '$want' is not in the text"
 done
 cmp -s "$tmp/n-s03-1.ppm" "$tmp/n-s08-1.ppm" && no "Nguyễn Thị Hương is drawn as Nguyen Thi Huong"
+
+# A class whose names hold many distinct Hanzi: 600 students, three each of
+# 1,800 common ones (GB 2312's first), every one used once. The class's
+# subset holds them all (about 180 KB); each student's own worksheet keeps
+# only the shared texts' and that student's name's (about 40 KB), with the
+# same glyph ids: its page is drawn as the student's page of class.pdf.
+python3 - >"$tmp/many.csv" <<'PY'
+hz = []
+for hi in range(0xB0, 0xF8):
+    for lo in range(0xA1, 0xFF):
+        try:
+            hz.append(bytes([hi, lo]).decode('gb2312'))
+        except UnicodeDecodeError:
+            pass
+print("id,name")
+for i in range(600):
+    print("m%03d,%s" % (i, "".join(hz[3 * i:3 * i + 3])))
+PY
+ion --quiet roster import "$tmp/many.csv" --course M || no "roster import (many Hanzi)"
+ion --quiet worksheet create w --course M \
+    --problems nernst-k,ghk-kna,pump-vm,donnan-concentrations,drive-cl || no "worksheet create (many Hanzi)"
+ion --quiet generate w --course M --out "$tmp/many" --lang zh || no "generate (many Hanzi)"
+big=$(ls -S "$tmp/many/students" | head -n 1)
+size=$(stat -c %s "$tmp/many/students/$big")
+[ "$size" -le 153600 ] || no "many Hanzi: $big is $size bytes (at most 150 KB)"
+# the font program's length before deflating (/Length1): the class's is
+# several times a worksheet's, else this class no longer tests the cut
+len1() { grep -a '^/Length1 ' "$1" | awk '{ print $2 }' | sort -n | tail -n 1; }
+cls=$(len1 "$tmp/many/class.pdf") own=$(len1 "$tmp/many/students/$big")
+[ "${cls:-0}" -gt $((3 * ${own:-0})) ] ||
+    no "many Hanzi: the worksheet's font program ($own bytes) is not cut down from the class's ($cls)"
+grep -q WenQuanYiMicroHei <(pdffonts "$tmp/many/class.pdf") || no "many Hanzi: no CJK font in class.pdf"
+pages=$(pdfinfo "$tmp/many/students/m000.pdf" | awk '/^Pages:/ { print $2 }')
+for i in 000 001 299 598 599; do
+    f="$tmp/many/students/m$i.pdf"
+    pdffonts "$f" >"$tmp/fonts" 2>&1 || no "pdffonts m$i: $(cat "$tmp/fonts")"
+    grep WenQuanYiMicroHei "$tmp/fonts" | awk '$(NF-4) != "yes" { exit 1 }' &&
+        grep -q WenQuanYiMicroHei "$tmp/fonts" || no "many Hanzi: m$i's CJK font is not embedded"
+    want=$(awk -F, -v id="m$i" '$1 == id { print $2 }' "$tmp/many.csv")
+    pdftotext -f 1 -l 1 "$f" - 2>/dev/null | grep -qF "$want" || no "many Hanzi: '$want' is not in m$i's text"
+    at=$((10#$i * pages + 1))
+    pdftotext -f $at -l $at "$tmp/many/class.pdf" - 2>/dev/null | grep -qF "$want" ||
+        no "many Hanzi: class.pdf's page $at is not m$i's"
+    pdftoppm -r 80 -f 1 -l 1 "$f" "$tmp/own-$i" 2>/dev/null
+    pdftoppm -r 80 -f $at -l $at "$tmp/many/class.pdf" "$tmp/cls-$i" 2>/dev/null
+    cmp -s "$tmp/own-$i"-*.ppm "$tmp/cls-$i"-*.ppm ||
+        no "many Hanzi: m$i's worksheet is drawn unlike its page of class.pdf"
+    name_box "$f" "$tmp/mn-$i"
+    ink=$(python3 -c "import sys; d=open(sys.argv[1],'rb').read(); print(sum(1 for b in d[-330*30*3:] if b < 128))" "$tmp/mn-$i-1.ppm")
+    [ "$ink" -gt 100 ] || no "many Hanzi: m$i's name has no ink ($ink dark samples)"
+done
 
 [ $fail = 0 ] && echo "fonts: ok"
 exit $fail
