@@ -145,6 +145,20 @@ static void put_padded(ion_strbuf *b, const char *s, int width)
         ion_strbuf_puts(b, " ");
 }
 
+/* Why a file was refused, "FILE: REASON", with the reason in lang. */
+static void put_refusal(ion_strbuf *b, const char *lang, const char *why)
+{
+    const char *sep = strstr(why, ": ");
+    char reason[512], text[1024];
+    if (!sep) {
+        wrapped(b, why, "  ", 72);
+        return;
+    }
+    ion_text_reason(lang, sep + 2, reason, sizeof reason);
+    snprintf(text, sizeof text, "%.*s: %s", (int)(sep - why), why, reason);
+    wrapped(b, text, "  ", 72);
+}
+
 char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
 {
     const ion_answer_key *k = ion_gradebook_key(gb);
@@ -164,7 +178,7 @@ char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
         switch (ion_gradebook_status(gb, i, &why)) {
         case ION_STATUS_REFUSED:
             put_text(&b, lang, "feedback.refused", end);
-            wrapped(&b, why, "  ", 72);
+            put_refusal(&b, lang, why);
             put_text(&b, lang, "feedback.refused_again", end);
             break;
         case ION_STATUS_CONFLICT:

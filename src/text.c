@@ -173,6 +173,10 @@ const char *ion_text_reason(const char *lang, const char *why, char *out, size_t
         "reason.not_number", "reason.separators", "reason.range", "reason.unit_syntax",
         "reason.ambiguous_unit", "reason.unknown_unit", "reason.number_too_long", "reason.too_long",
         "reason.not_one", "reason.two_answers",
+        /* why a whole file was refused */
+        "reason.not_utf8", "reason.binary", "reason.no_student", "reason.no_student_attr", "reason.empty",
+        "reason.too_large", "reason.bad_encoding", "reason.convert", "reason.gradebook", "reason.no_columns",
+        "reason.doctype", "reason.other_worksheet", "reason.unknown_student",
     };
     snprintf(out, cap, "%s", why);
     const ion_tmpl *en = ion_text_catalogue("en", NULL);

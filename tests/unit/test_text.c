@@ -70,6 +70,11 @@ static void test_reasons(void **state)
     /* The quoted text may hold the pattern's own words. */
     assert_string_equal(ion_text_reason("zh", "'x' is not a number' is not a number", out, sizeof out),
                         "“x' is not a number”不是数值");
+    /* Why a whole file was refused, as the feedback says it. */
+    assert_string_equal(ion_text_reason("zh", "not valid UTF-8 text", out, sizeof out), "不是有效的 UTF-8 文本");
+    assert_string_equal(ion_text_reason("zh", "this submission is for worksheet 'w2', the key is for 'w3'", out,
+                                        sizeof out),
+                        "这份提交属于作业“w2”，而参考答案属于“w3”");
     /* English as it is; an unknown reason copied. */
     assert_string_equal(ion_text_reason("en", "'abc' is not a number", out, sizeof out), "'abc' is not a number");
     assert_string_equal(ion_text_reason("zh", "something new", out, sizeof out), "something new");
