@@ -209,6 +209,8 @@ static int generated_student(const ion_bank_student *s, void *ctx)
         return -1;
     int own = r->next < r->nnamed && !strcmp(r->named[r->next], s->id);
     r->next += (size_t)own;
+    if (!own && s->withdrawn)
+        return 0; /* off the roster: not in a whole class's key either */
     return one_student(r, s->id, s->name, own) ? -1 : 0;
 }
 

@@ -51,7 +51,8 @@ typedef struct {
 /* Generates for the students ids[0..n) (n = 0: the whole course, ordered by
  * id); an unknown id is an error naming it, an id named twice counts once.
  * With ids, the sink also gets every student generated before for this
- * worksheet (own = 0; their instances are the same, and not stored again),
+ * worksheet who is still on the roster (own = 0; their instances are the
+ * same, and not stored again),
  * so that the class documents stay whole. Returns 0 or an ION_GEN_E* code
  * (err says why; nothing is stored). */
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,

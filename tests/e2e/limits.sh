@@ -92,6 +92,18 @@ done
 cmp -s "$tmp/s001-before.pdf" "$tmp/l/students/s001.pdf" || no "--student s006 rewrote s001's worksheet"
 ion generate late --student s003 --student s003 --out "$tmp/l" || no "generate --student s003 twice"
 cmp -s "$tmp/full/key.xml" "$tmp/l/key.xml" || no "after --student s003 (twice), key.xml is not the class's"
+# A student removed from the roster leaves the class's key, as a whole run
+# would leave them out.
+# (s004 handed something in first: removed, they are kept as withdrawn.)
+printf 'worksheet: late\nstudent: s004\n1a: -90 mV\n' >"$tmp/s004.txt"
+ion grade "$tmp/l/key.xml" "$tmp/s004.txt" --csv "$tmp/l4.csv" --feedback "$tmp/l4fb" 2>/dev/null
+ion roster remove s004 --course L >/dev/null || no "roster remove s004"
+[ -n "$(sqlite3 "$tmp/t.db" "select withdrawn from students where course_id = 'L' and id = 's004'")" ] ||
+    no "s004 was not kept as withdrawn"
+"$bin" --db "$tmp/t.db" --quiet generate late --out "$tmp/l-whole" --no-pdf || no "whole run after a removal"
+ion generate late --student s001 --out "$tmp/l" --no-pdf || no "--student s001 after a removal"
+cmp -s "$tmp/l-whole/key.xml" "$tmp/l/key.xml" || no "after a removal, --student's key is not a whole run's"
+grep -q 'id="s004"' "$tmp/l/key.xml" && no "a removed student is still in the key"
 printf 'worksheet: late\nstudent: s002\n1a: -90 mV\n' >"$tmp/s002.txt"
 ion grade "$tmp/l/key.xml" "$tmp/s002.txt" --csv "$tmp/lb.csv" --feedback "$tmp/lfb" 2>"$tmp/err"
 [ $? -le 1 ] || no "grading the class after a late student: $(cat "$tmp/err")"
