@@ -1,6 +1,7 @@
 /* ionsheet calc KIND NAME=VALUE[UNIT]... [--si]: the compute core directly. */
 #include "cli.h"
 #include "core.h"
+#include "expr.h"
 #include "units.h"
 
 #include <stdarg.h>
@@ -18,10 +19,12 @@ static const char usage[] =
     "  pump    E_L g_L I_pump                           -> V dV\n"
     "  donnan  A_in [z_A] KCl_out [T]                   -> K_in Cl_in V osm_in osm_out dosm Pi\n"
     "  drive   z V_m E                                  -> DF current ions\n"
+    "  expr    'EXPRESSION' (docs/expressions.md)       -> its value, unit and dimension\n"
     "\n"
     "A value without a unit is read in the display unit (mM, mV, C, nS, pA).\n"
     "T defaults to 37 C. --si prints SI base units with %.10g.\n"
-    "example: ionsheet calc nernst z=1 out=4mM in=140mM T=37C\n";
+    "example: ionsheet calc nernst z=1 out=4mM in=140mM T=37C\n"
+    "         ionsheet calc expr 'nernst(1, 4[mM], 140[mM], 37[C]) - 3[mV]'\n";
 
 #define MAX_ARGS 64
 
@@ -305,6 +308,45 @@ static const struct {
     {"pump", calc_pump}, {"donnan", calc_donnan}, {"drive", calc_drive},
 };
 
+/* calc expr SRC: a template author's check of an expression, with the
+ * same compiler, units and dimension rules as an import. */
+static int calc_expr(const char *src, int si)
+{
+    ion_error err = {0};
+    ion_expr *e = ion_expr_compile(src, NULL, NULL, &err);
+    if (!e) {
+        cli_msg(NULL, 0, "calc: expr: %s", err.msg);
+        return EXIT_INPUT;
+    }
+    ion_val v;
+    int rc = ion_expr_eval(e, NULL, &v);
+    ion_dimension d = {{0}};
+    int known = ion_expr_dimension(e, &d) == 0;
+    ion_expr_free(e);
+    if (rc != ION_OK) {
+        cli_msg(NULL, 0, "calc: expr: %s", ion_err_str(rc));
+        return EXIT_INPUT;
+    }
+    if (v.type == ION_T_STR) {
+        printf("%s\n", v.str);
+        return EXIT_OK;
+    }
+    char what[96];
+    ion_dimension_describe(d, what, sizeof what);
+    for (int k = 0; known && k < ION_DIM_COUNT; k++) {
+        if (!ion_dimension_eq(d, ion_dim_vector((ion_dim)k)))
+            continue;
+        const ion_unit *u = si ? NULL : display_unit((ion_dim)k);
+        if (u)
+            printf("%.6g %s (%s)\n", ion_from_si(u, v.num), u->name, what);
+        else
+            printf("%.10g %s (%s)\n", v.num, ion_dim_si_name((ion_dim)k), what);
+        return EXIT_OK;
+    }
+    printf("%.10g (%s)\n", v.num, what);
+    return EXIT_OK;
+}
+
 /* NAME=VALUE[UNIT] into c->args; the value is parsed, not yet converted. */
 static int parse_arg(calc_ctx *c, const char *text)
 {
@@ -330,6 +372,14 @@ int cmd_calc(int argc, char **argv, ion_cli *cli)
     (void)cli;
     if (cli_wants_help(argc, argv, usage))
         return EXIT_OK;
+    if (argc >= 2 && !strcmp(argv[1], "expr")) {
+        int si = argc == 4 && !strcmp(argv[3], "--si");
+        if (argc != 3 && !si) {
+            cli_msg(NULL, 0, "calc: expr takes one expression (quote it) and --si");
+            return EXIT_USAGE;
+        }
+        return calc_expr(argv[2], si);
+    }
     static calc_ctx c;
     memset(&c, 0, sizeof c);
     const char *kind = NULL;

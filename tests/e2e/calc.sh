@@ -43,4 +43,12 @@ grep -qxF "ionsheet: calc: give the valence of X as z_X" /tmp/ion_calc_err || { 
 check 3 "no ion inside" "$bin" calc ghk P_K=1 K_out=4mM K_in=0mM
 grep -q "^ionsheet: calc: " /tmp/ion_calc_err || { echo "FAIL message format"; fail=1; }
 check 0 "help" "$bin" calc --help
+# calc expr: an expression as an import compiles it, with its dimension.
+check 0 "expr" "$bin" calc expr 'nernst(1, 4[mM], 140[mM], 37[C]) - 3[mV]'
+expect_line "expr value" "-98.0226 mV (a voltage (V))"
+check 0 "expr length" "$bin" calc expr 'length_constant(10000[Ohm*cm^2], 100[Ohm*cm], 1[um])'
+expect_line "expr lambda" "500 µm (a length (m))"
+check 3 "expr volt plus number" "$bin" calc expr 'nernst(2, 2[mM], 100[nM], 37[C]) + 1'
+grep -qF "adds a voltage (V) and a dimensionless number" /tmp/ion_calc_err || { echo "FAIL expr dimension message:"; cat /tmp/ion_calc_err; fail=1; }
+check 2 "expr without expression" "$bin" calc expr
 exit $fail
