@@ -177,6 +177,8 @@ const char *ion_text_reason(const char *lang, const char *why, char *out, size_t
         "reason.not_utf8", "reason.binary", "reason.no_student", "reason.no_student_attr", "reason.empty",
         "reason.too_large", "reason.bad_encoding", "reason.convert", "reason.gradebook", "reason.no_columns",
         "reason.doctype", "reason.other_worksheet", "reason.unknown_student",
+        "reason.file_word", "reason.file_office", "reason.file_pdf", "reason.file_rtf", "reason.file_image",
+        "reason.file_utf16",
     };
     snprintf(out, cap, "%s", why);
     const ion_tmpl *en = ion_text_catalogue("en", NULL);
