@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fontset.h"
+#include "render_pdf.h"
 #include "sheet_build.h"
 #include "worksheet.h"
 
@@ -63,15 +65,40 @@ const ion_sheet *ion_preview_sheet(ion_preview *p, const char *lang,
     return ion_sheet_build(p->buf, &s, lang, solutions);
 }
 
+/* The fonts of both pages: the worksheet page alone would leave out the
+ * characters only its solution prints (they came out as '?'). */
+static ion_fontset *preview_fonts(ion_preview *p, const ion_tmpl *tmpl,
+                                  const char *lang, ion_error *err)
+{
+    ion_fontset *fs = ion_fontset_new(err);
+    if (!fs)
+        return NULL;
+    for (int solutions = 0; solutions <= 1; solutions++) {
+        const ion_sheet *s = ion_preview_sheet(p, lang, solutions);
+        if (!s || ion_pdf_collect_sheet(fs, tmpl, s)) {
+            ion_fail(err, NULL, 0, "out of memory");
+            ion_fontset_free(fs);
+            return NULL;
+        }
+    }
+    if (ion_fontset_seal(fs, err)) {
+        ion_fontset_free(fs);
+        return NULL;
+    }
+    return fs;
+}
+
 ion_pdf *ion_preview_pdf(ion_preview *p, const ion_tmpl *tmpl,
                          const char *lang, ion_error *err)
 {
-    ion_pdf *pdf = ion_pdf_new(tmpl, err);
-    if (!pdf ||
+    ion_fontset *fs = preview_fonts(p, tmpl, lang, err);
+    ion_pdf *pdf = fs ? ion_pdf_new(tmpl, err) : NULL;
+    if (!pdf || ion_pdf_use_fonts(pdf, fs, err) ||
         ion_pdf_add_worksheet(pdf, ion_preview_sheet(p, lang, 0), err) ||
         ion_pdf_add_solutions(pdf, ion_preview_sheet(p, lang, 1), err)) {
         ion_pdf_free(pdf);
-        return NULL;
+        pdf = NULL;
     }
+    ion_fontset_free(fs); /* the document holds its own reference */
     return pdf;
 }

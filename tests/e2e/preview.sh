@@ -43,6 +43,11 @@ pdftotext -f 1 -l 1 "$tmp/p.pdf" - | grep -q "$key" && no "the worksheet page sh
 ion --lang zh bank preview donnan-concentrations --pdf "$tmp/zh.pdf" >/dev/null || no "preview --pdf zh"
 pdftotext "$tmp/zh.pdf" - | grep -q '唐南平衡' || no "the Chinese PDF has no Chinese title"
 pdffonts "$tmp/zh.pdf" 2>&1 | grep -qi 'error' && no "pdffonts complains about the Chinese PDF"
+# Characters only the solution prints (因, 而, 比 ...) are in the fonts too,
+# not drawn as '?'.
+ion --lang zh bank preview synapse-egaba-hco3 --seed 1 --pdf "$tmp/zh2.pdf" >/dev/null || no "preview --pdf zh (synapse)"
+pdftotext "$tmp/zh2.pdf" - | grep -q '?' && no "the Chinese solution has '?' for characters: $(pdftotext "$tmp/zh2.pdf" - | grep -m1 '?')"
+pdftotext "$tmp/zh2.pdf" - | grep -q '因' || no "the Chinese solution lacks 因"
 
 # Nothing stored; errors.
 [ "$(sqlite3 "$db" .dump | sha256sum)" = "$before" ] || no "preview changed the database"

@@ -2,7 +2,8 @@
  * promises, csv.h), then through ion_roster_import into an in-memory bank
  * inside a transaction that is rolled back, so every input starts from the
  * same empty bank. Promises checked (roster.h): a refusal of the whole file
- * fills err; the counts add up to the rows read. */
+ * fills err; the counts add up to the rows read (added, refused,
+ * skipped as not students). */
 #include "bank.h"
 #include "csv.h"
 #include "fuzz.h"
@@ -63,10 +64,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(course, sizeof course, "FUZZ%lu", inputs);
     int rc = ion_roster_import(bank, course, csv, NULL, count_report, &reports, &st, &err);
     if (rc == 0) {
-        FUZZ_CHECK(rows >= 0);
         FUZZ_CHECK(st.refused == reports);
         FUZZ_CHECK(st.updated == 0 && st.unchanged == 0); /* a new course */
-        FUZZ_CHECK(st.added + st.refused == (size_t)rows);
+        /* A record the CSV reader stops at (a NUL, an oversized field) is
+         * one refused row to the roster, which reads on: the counts add up
+         * only when the reader read the whole file. */
+        if (rows >= 0)
+            FUZZ_CHECK(st.added + st.refused + st.skipped == (size_t)rows);
     } else {
         FUZZ_CHECK(rc == ION_BANK_EINVAL); /* an in-memory bank does not fail */
         fuzz_check_error(&err);
