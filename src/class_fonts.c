@@ -50,15 +50,9 @@ ion_fontset *ion_class_fonts(ion_bank *b, const ion_worksheet *w,
     /* the names come last: a student's own worksheet keeps only theirs */
     bad |= ion_fontset_mark_shared(fs);
     int listed = bad ? 0 : ion_bank_student_list(b, w->ws.course, 1, add_name, fs, err);
-    if (bad || listed) {
-        if (bad || listed > 0)
-            ion_fail(err, NULL, 0, "out of memory");
+    if (listed < 0) { /* the database said why in err */
         ion_fontset_free(fs);
         return NULL;
     }
-    if (ion_fontset_seal(fs, err)) {
-        ion_fontset_free(fs);
-        return NULL;
-    }
-    return fs;
+    return ion_fontset_seal_or_free(fs, bad || listed > 0, err);
 }

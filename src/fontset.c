@@ -299,6 +299,17 @@ static int worth_narrowing(const ion_fontset *fs, int i)
     return whole > 2 * shared;
 }
 
+ion_fontset *ion_fontset_seal_or_free(ion_fontset *fs, int failed, ion_error *err)
+{
+    if (failed)
+        ion_fail(err, NULL, 0, "out of memory");
+    if (failed || ion_fontset_seal(fs, err)) {
+        ion_fontset_free(fs);
+        return NULL;
+    }
+    return fs;
+}
+
 int ion_fontset_seal(ion_fontset *fs, ion_error *err)
 {
     if (fs->sealed)

@@ -47,6 +47,10 @@ int ion_fontset_add(ion_fontset *fs, uint32_t cp, int standard);
 int ion_fontset_seal(ion_fontset *fs, ion_error *err);
 int ion_fontset_sealed(const ion_fontset *fs);
 
+/* Ends a collection: fs sealed, or NULL with fs freed when collecting it
+ * failed (`failed`: out of memory, said in err) or sealing does. */
+ion_fontset *ion_fontset_seal_or_free(ion_fontset *fs, int failed, ion_error *err);
+
 /* Marks the characters collected so far as shared by every document (the
  * texts and labels, before the students' names): ion_fontset_narrow
  * keeps them. Before sealing, once. */

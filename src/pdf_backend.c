@@ -278,16 +278,7 @@ int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_sheet *s
 static ion_fontset *sheet_fonts(const ion_pdf *p, const ion_sheet *s, ion_error *err)
 {
     ion_fontset *fs = ion_fontset_new(err);
-    if (fs && ion_pdf_collect_sheet(fs, p->t, s)) {
-        ion_fail(err, NULL, 0, "out of memory");
-        ion_fontset_free(fs);
-        return NULL;
-    }
-    if (fs && ion_fontset_seal(fs, err)) {
-        ion_fontset_free(fs);
-        return NULL;
-    }
-    return fs;
+    return fs ? ion_fontset_seal_or_free(fs, ion_pdf_collect_sheet(fs, p->t, s), err) : NULL;
 }
 
 /* An Info entry: ASCII as it is, anything else in UTF-16BE with a byte

@@ -73,19 +73,12 @@ static ion_fontset *preview_fonts(ion_preview *p, const ion_tmpl *tmpl,
     ion_fontset *fs = ion_fontset_new(err);
     if (!fs)
         return NULL;
-    for (int solutions = 0; solutions <= 1; solutions++) {
+    int bad = 0;
+    for (int solutions = 0; solutions <= 1 && !bad; solutions++) {
         const ion_sheet *s = ion_preview_sheet(p, lang, solutions);
-        if (!s || ion_pdf_collect_sheet(fs, tmpl, s)) {
-            ion_fail(err, NULL, 0, "out of memory");
-            ion_fontset_free(fs);
-            return NULL;
-        }
+        bad = !s || ion_pdf_collect_sheet(fs, tmpl, s);
     }
-    if (ion_fontset_seal(fs, err)) {
-        ion_fontset_free(fs);
-        return NULL;
-    }
-    return fs;
+    return ion_fontset_seal_or_free(fs, bad, err);
 }
 
 ion_pdf *ion_preview_pdf(ion_preview *p, const ion_tmpl *tmpl,
