@@ -227,22 +227,29 @@ static int slip(const ion_part_key *p, ion_judgement *j)
     return 0;
 }
 
+/* A right answer, else the author's mistake it matches: 1 when either
+ * decided the verdict, 0 when the answer is still plainly wrong. */
+static int settle(const ion_part_key *p, int right, ion_judgement *j)
+{
+    if (right) {
+        j->verdict = ION_VERDICT_RIGHT;
+        j->credit = 1;
+        return 1;
+    }
+    int m = best_mistake(p, j);
+    if (m < 0)
+        return 0;
+    j->mistake = m;
+    credit(j, p->mistakes[m].credit);
+    return 1;
+}
+
 static void judge_numeric(const ion_part_key *p, const char *text, ion_judgement *j)
 {
     if (read_number(p, text, j) < 0)
         return;
-    if (ion_judge_within(j->value, p->value, p->tol_abs, p->tol_rel)) {
-        j->verdict = ION_VERDICT_RIGHT;
-        j->credit = 1;
-        return;
-    }
-    int m = best_mistake(p, j);
-    if (m >= 0) {
-        j->mistake = m;
-        credit(j, p->mistakes[m].credit);
-        return;
-    }
-    slip(p, j);
+    if (!settle(p, ion_judge_within(j->value, p->value, p->tol_abs, p->tol_rel), j))
+        slip(p, j);
 }
 
 /* The answer names a current direction where the part's choices are ion
@@ -278,16 +285,7 @@ static void judge_choice(const ion_part_key *p, const char *text, ion_judgement 
     }
     int right = p->kind == ION_ANSWER_CHOICE ? !strcmp(p->ids[j->chosen], p->answer)
                                              : p->letters[j->chosen] == p->answer[0];
-    if (right) {
-        j->verdict = ION_VERDICT_RIGHT;
-        j->credit = 1;
-        return;
-    }
-    int m = best_mistake(p, j);
-    if (m >= 0) {
-        j->mistake = m;
-        credit(j, p->mistakes[m].credit);
-    }
+    settle(p, right, j);
 }
 
 void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *out)
