@@ -3,6 +3,8 @@
 #ifndef ION_CLI_H
 #define ION_CLI_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 /* Exit codes of SPEC.md. */
@@ -75,5 +77,14 @@ int cli_print_table(struct ion_table *t, int walk, const ion_error *err);
 
 /* True when argv holds --help or -h; then prints usage to stdout. */
 int cli_wants_help(int argc, char **argv, const char *usage);
+
+/* A command's subcommands: runs the one argv[1] names, or says what is
+ * missing or unknown (listing names) with usage on stderr and EXIT_USAGE. */
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv, ion_cli *cli);
+} cli_sub;
+int cli_dispatch(const char *command, const cli_sub *subs, size_t n, int argc,
+                 char **argv, ion_cli *cli, const char *usage);
 
 #endif

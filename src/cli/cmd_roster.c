@@ -214,19 +214,7 @@ done:
 
 int cmd_roster(int argc, char **argv, ion_cli *cli)
 {
-    static const struct {
-        const char *name;
-        int (*fn)(int, char **, ion_cli *);
-    } subs[] = {{"import", roster_import}, {"list", roster_list}, {"remove", roster_remove}};
-    if (cli_wants_help(argc, argv, usage))
-        return EXIT_OK;
-    for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
-        if (!strcmp(argv[1], subs[i].name))
-            return subs[i].fn(argc, argv, cli);
-    if (argc < 2)
-        cli_msg(NULL, 0, "roster: missing subcommand (import, list, remove)");
-    else
-        cli_msg(NULL, 0, "roster: unknown subcommand '%s'", argv[1]);
-    fputs(usage, stderr);
-    return EXIT_USAGE;
+    static const cli_sub subs[] = {
+        {"import", roster_import}, {"list", roster_list}, {"remove", roster_remove}};
+    return cli_dispatch("roster", subs, sizeof subs / sizeof subs[0], argc, argv, cli, usage);
 }

@@ -483,22 +483,9 @@ static int worksheet_delete(int argc, char **argv, ion_cli *cli)
 
 int cmd_worksheet(int argc, char **argv, ion_cli *cli)
 {
-    static const struct {
-        const char *name;
-        int (*fn)(int, char **, ion_cli *);
-    } subs[] = {{"create", worksheet_create}, {"list", worksheet_list},
-                {"show", worksheet_show},     {"edit", worksheet_edit},
-                {"delete", worksheet_delete}};
-    if (cli_wants_help(argc, argv, usage))
-        return EXIT_OK;
-    for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
-        if (!strcmp(argv[1], subs[i].name))
-            return subs[i].fn(argc, argv, cli);
-    if (argc < 2)
-        cli_msg(NULL, 0, "worksheet: missing subcommand (create, list, show, "
-                         "edit, delete)");
-    else
-        cli_msg(NULL, 0, "worksheet: unknown subcommand '%s'", argv[1]);
-    fputs(usage, stderr);
-    return EXIT_USAGE;
+    static const cli_sub subs[] = {{"create", worksheet_create}, {"list", worksheet_list},
+                                   {"show", worksheet_show},     {"edit", worksheet_edit},
+                                   {"delete", worksheet_delete}};
+    return cli_dispatch("worksheet", subs, sizeof subs / sizeof subs[0], argc, argv, cli,
+                        usage);
 }

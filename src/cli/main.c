@@ -86,6 +86,27 @@ int cli_wants_help(int argc, char **argv, const char *text)
     return 0;
 }
 
+int cli_dispatch(const char *command, const cli_sub *subs, size_t n, int argc,
+                 char **argv, ion_cli *cli, const char *usage)
+{
+    if (cli_wants_help(argc, argv, usage))
+        return EXIT_OK;
+    for (size_t i = 0; argc >= 2 && i < n; i++)
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].fn(argc, argv, cli);
+    if (argc < 2) {
+        char names[256] = "";
+        for (size_t i = 0; i < n; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     i ? ", " : "", subs[i].name);
+        cli_msg(NULL, 0, "%s: missing subcommand (%s)", command, names);
+    } else {
+        cli_msg(NULL, 0, "%s: unknown subcommand '%s'", command, argv[1]);
+    }
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+}
+
 const char *cli_resource(const char *rel)
 {
     static char path[2 * PATH_MAX];
