@@ -994,6 +994,8 @@ static int open_db(ion_bank *b, int mode, int immutable, ion_error *err)
  * and -shm files the database's own mode. */
 static int create_private(const char *path, ion_error *err)
 {
+    if (!strcmp(path, ":memory:")) /* SQLite's own, never a file */
+        return 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST)
         return ion_fail(err, path, 0, "cannot create the database: %s", ion_strerror(errno));
