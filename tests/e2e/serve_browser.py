@@ -118,7 +118,10 @@ try:
     d.get(base + '/drill')
     Select(d.find_element(By.ID, 'topic')).select_by_visible_text('nernst')
     d.find_element(By.CSS_SELECTOR, 'form[method=get] button').click()
-    if 'seed' not in d.find_element(By.CSS_SELECTOR, '.problem .meta').text:
+    # the click may return before the next page is there
+    meta = WebDriverWait(d, 10).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, '.problem .meta')))
+    if 'seed' not in meta.text:
         no('drill problem without its template and seed')
     first = d.find_element(By.CSS_SELECTOR, '.problem input[type=text]')
     first.send_keys('123456')
@@ -155,7 +158,9 @@ try:
         no('no histogram')
     shot(d, 'instructor-desktop-en')
     d.set_window_size(1280, 900)
-    d.find_element(By.LINK_TEXT, 's001').click()
+    link = d.find_element(By.LINK_TEXT, 's001')
+    link.click()
+    WebDriverWait(d, 10).until(EC.staleness_of(link))  # the gradebook has an h2 too
     WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, 'h2')))
     if 'web' not in d.page_source:
         no('history does not show the web submission')
