@@ -595,6 +595,8 @@ static int run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
  * it), 0 when there is none, or an error. */
 static int first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err)
 {
+    if (!st) /* preparing it failed */
+        return ION_BANK_EDB;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         return 1;
@@ -1110,8 +1112,6 @@ int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
                     ion_error *err)
 {
     sqlite3_stmt *st = stmt(b, ST_SECRET_GET, err);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret < 0)
         return ret;
@@ -1212,8 +1212,6 @@ int ion_bank_template_source(ion_bank *b, const char *id, int version,
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = prepare(b, ST_TPL_SOURCE, err, "ti", id, version);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret <= 0)
         return ret;
@@ -1234,8 +1232,6 @@ static int template_version(ion_bank *b, const char *id, int *version,
                             ion_error *err)
 {
     sqlite3_stmt *st = prepare(b, ST_TPL_VERSION, err, "t", id);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret == 1) {
         *version = sqlite3_column_int(st, 0);
@@ -1250,16 +1246,32 @@ int ion_bank_template_exists(ion_bank *b, const char *id, ion_error *err)
     return template_version(b, id, &version, err);
 }
 
-/* Walks the rows of a bound query, calling row_fn for each; stops early
- * when it returns nonzero and returns that. */
-typedef int (*row_fn)(sqlite3_stmt *st, void *fn, void *ctx);
+/* The caller's callback of a listing. Function pointers do not convert to
+ * void * in ISO C, so they travel in this union. */
+typedef union {
+    ion_bank_template_fn template;
+    ion_bank_student_fn student;
+    ion_bank_course_fn course;
+    ion_bank_worksheet_fn worksheet;
+    ion_bank_grade_fn grade;
+    ion_bank_drill_fn drill;
+    ion_bank_submission_fn submission;
+} list_fn;
 
-static int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, void *fn,
+/* Gives a row to the caller's callback; nonzero stops the walk. */
+typedef int (*row_fn)(sqlite3_stmt *st, const list_fn *fn, void *ctx);
+
+/* Walks the rows of a bound query (st NULL: preparing it failed),
+ * calling each for every row; stops early when it returns nonzero and
+ * returns that. */
+static int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
                 void *ctx, ion_error *err)
 {
+    if (!st)
+        return ION_BANK_EDB;
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if ((ret = each(st, fn, ctx)) != 0)
+        if ((ret = each(st, &fn, ctx)) != 0)
             break;
     sqlite3_reset(st);
     if (ret == 0 && rc != SQLITE_DONE)
@@ -1267,31 +1279,23 @@ static int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, void *fn,
     return ret;
 }
 
-/* The callbacks are passed as void * through walk(); converting function
- * pointers to void * is not ISO C, so they travel inside a struct. */
-typedef struct {
-    ion_bank_template_fn fn;
-} template_cb;
-
-static int template_row(sqlite3_stmt *st, void *cb, void *ctx)
+static int template_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_template t = {
         column_text(st, 0), column_text(st, 1), sqlite3_column_int(st, 2),
         column_text(st, 3), column_text(st, 4), column_text(st, 5),
         sqlite3_column_int(st, 6),
     };
-    return ((template_cb *)cb)->fn(&t, ctx);
+    return fn->template(&t, ctx);
 }
 
 int ion_bank_template_list(ion_bank *b, const char *topic,
                            ion_bank_template_fn fn, void *ctx,
                            ion_error *err)
 {
-    template_cb cb = {fn};
+    list_fn cb = {.template = fn};
     sqlite3_stmt *st = prepare(b, ST_TPL_LIST, err, "t", topic);
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, template_row, &cb, ctx, err);
+    return walk(b, st, template_row, cb, ctx, err);
 }
 
 /* ---- courses and students ---- */
@@ -1301,8 +1305,6 @@ static int has_row(ion_bank *b, enum stmt_id id, const char *key,
                    ion_error *err)
 {
     sqlite3_stmt *st = prepare(b, id, err, "t", key);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret == 1)
         sqlite3_reset(st);
@@ -1427,8 +1429,6 @@ int ion_bank_student_get(ion_bank *b, const char *course, const char *id,
      * every student of the course, which for each student of a class
      * made generating and grading grow with the square of its size. */
     sqlite3_stmt *st = prepare(b, ST_STUDENT_GET, err, "tt", course, id);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret > 0) {
         ret = student_row_dup(st, out, err);
@@ -1451,39 +1451,31 @@ int ion_bank_student_get(ion_bank *b, const char *course, const char *id,
     return ret;
 }
 
-typedef struct {
-    ion_bank_student_fn fn;
-} student_cb;
-
-static int student_row(sqlite3_stmt *st, void *cb, void *ctx)
+static int student_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_student s = {column_text(st, 0), column_text(st, 1),
                           column_text(st, 2), column_text(st, 3),
                           column_text(st, 4)};
-    return ((student_cb *)cb)->fn(&s, ctx);
+    return fn->student(&s, ctx);
 }
 
 int ion_bank_student_list(ion_bank *b, const char *course, int withdrawn_too,
                           ion_bank_student_fn fn, void *ctx, ion_error *err)
 {
-    student_cb cb = {fn};
+    list_fn cb = {.student = fn};
     sqlite3_stmt *st = prepare(b, ST_STUDENT_LIST, err, "ti", course,
                                withdrawn_too != 0);
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, student_row, &cb, ctx, err);
+    return walk(b, st, student_row, cb, ctx, err);
 }
 
 int ion_bank_generated_students(ion_bank *b, const char *worksheet,
                                 const char *course, ion_bank_student_fn fn,
                                 void *ctx, ion_error *err)
 {
-    student_cb cb = {fn};
+    list_fn cb = {.student = fn};
     sqlite3_stmt *st = prepare(b, ST_INST_STUDENTS, err, "tt", worksheet,
                                course);
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, student_row, &cb, ctx, err);
+    return walk(b, st, student_row, cb, ctx, err);
 }
 
 /* The one integer a query gives. */
@@ -1545,27 +1537,21 @@ int ion_bank_student_remove(ion_bank *b, const char *course, const char *id,
     return ret < 0 ? ret : 0;
 }
 
-typedef struct {
-    ion_bank_course_fn fn;
-} course_cb;
-
-static int course_row(sqlite3_stmt *st, void *cb, void *ctx)
+static int course_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_course c = {column_text(st, 0), column_text(st, 1),
                          (size_t)sqlite3_column_int64(st, 2),
                          (size_t)sqlite3_column_int64(st, 3),
                          (size_t)sqlite3_column_int64(st, 4)};
-    return ((course_cb *)cb)->fn(&c, ctx);
+    return fn->course(&c, ctx);
 }
 
 int ion_bank_course_list(ion_bank *b, ion_bank_course_fn fn, void *ctx,
                          ion_error *err)
 {
-    course_cb cb = {fn};
+    list_fn cb = {.course = fn};
     sqlite3_stmt *st = prepare(b, ST_COURSE_LIST, err, "");
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, course_row, &cb, ctx, err);
+    return walk(b, st, course_row, cb, ctx, err);
 }
 
 /* ---- worksheets ---- */
@@ -1638,7 +1624,7 @@ static int problems_store(ion_bank *b, const char *course, const char *name,
                           size_t n, const char *const *ids,
                           const double *points, ion_error *err)
 {
-    int ret, version;
+    int ret, version = 0;
     for (size_t i = 0; i < n; i++) {
         if ((ret = template_version(b, ids[i], &version, err)) <= 0)
             return ret < 0 ? ret
@@ -1822,8 +1808,6 @@ static int usage_of(ion_bank *b, const ion_bank_worksheet *w,
 {
     sqlite3_stmt *st = prepare(b, ST_WS_USAGE, err, "tt", w->course,
                                w->name);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret < 0)
         return ret;
@@ -1850,13 +1834,9 @@ int ion_bank_worksheet_usage(ion_bank *b, const char *name,
     return ret;
 }
 
-typedef struct {
-    ion_bank_worksheet_fn fn;
-} worksheet_cb;
-
-static int worksheet_row(sqlite3_stmt *st, void *cb, void *ctx)
+static int worksheet_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
-    return ((worksheet_cb *)cb)->fn(column_text(st, 0), column_text(st, 1),
+    return fn->worksheet(column_text(st, 0), column_text(st, 1),
                                     ctx);
 }
 
@@ -1864,11 +1844,9 @@ int ion_bank_worksheet_list(ion_bank *b, const char *course,
                             ion_bank_worksheet_fn fn, void *ctx,
                             ion_error *err)
 {
-    worksheet_cb cb = {fn};
+    list_fn cb = {.worksheet = fn};
     sqlite3_stmt *st = prepare(b, ST_WS_LIST, err, "t", course);
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, worksheet_row, &cb, ctx, err);
+    return walk(b, st, worksheet_row, cb, ctx, err);
 }
 
 /* Runs statement id with (course, name) of w to its end. */
@@ -2025,8 +2003,6 @@ int ion_bank_instance_get(ion_bank *b, const char *worksheet,
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = prepare(b, ST_INST_GET, err, "ttti", worksheet,
                                course, student, position);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret <= 0)
         return ret;
@@ -2077,8 +2053,6 @@ static int submission_store(ion_bank *b, const char *worksheet,
 {
     sqlite3_stmt *st = prepare(b, ST_SUB_PUT, err, "ttttt", worksheet,
                                course, student, file, hash);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret <= 0)
         return ret < 0 ? ret : ion_fail(err, "", 0, "submission not stored");
@@ -2138,27 +2112,21 @@ int ion_bank_grade_put(ion_bank *b, int64_t submission,
     return db_fail(b, err, "could not store the grade");
 }
 
-typedef struct {
-    ion_bank_grade_fn fn;
-} grade_cb;
-
-static int grade_row(sqlite3_stmt *st, void *cb, void *ctx)
+static int grade_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_grade g = {column_text(st, 0),        column_text(st, 1),
                         sqlite3_column_double(st, 2),
                         sqlite3_column_double(st, 3), column_text(st, 4),
                         column_text(st, 5)};
-    return ((grade_cb *)cb)->fn(&g, ctx);
+    return fn->grade(&g, ctx);
 }
 
 int ion_bank_grade_list(ion_bank *b, int64_t submission, ion_bank_grade_fn fn,
                         void *ctx, ion_error *err)
 {
-    grade_cb cb = {fn};
+    list_fn cb = {.grade = fn};
     sqlite3_stmt *st = prepare(b, ST_GRADE_LIST, err, "I", submission);
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, grade_row, &cb, ctx, err);
+    return walk(b, st, grade_row, cb, ctx, err);
 }
 
 /* ---- drill ---- */
@@ -2187,39 +2155,29 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
     return sp_end(b, own, ret, err);
 }
 
-typedef struct {
-    ion_bank_drill_fn fn;
-} drill_cb;
-
-static int drill_row(sqlite3_stmt *st, void *cb, void *ctx)
+static int drill_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_drill d = {column_text(st, 0),        column_text(st, 1),
                         sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
                         sqlite3_column_int(st, 4), column_text(st, 5)};
-    return ((drill_cb *)cb)->fn(&d, ctx);
+    return fn->drill(&d, ctx);
 }
 
 int ion_bank_drill_list(ion_bank *b, const char *user, const char *topic,
                         ion_bank_drill_fn fn, void *ctx, ion_error *err)
 {
-    drill_cb cb = {fn};
+    list_fn cb = {.drill = fn};
     sqlite3_stmt *st = prepare(b, ST_DRILL_LIST, err, "tt", user, topic);
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, drill_row, &cb, ctx, err);
+    return walk(b, st, drill_row, cb, ctx, err);
 }
 
 /* ---- listings for the web server and the gradebook ---- */
 
-typedef struct {
-    ion_bank_submission_fn fn;
-} submission_cb;
-
-static int submission_row(sqlite3_stmt *st, void *cb, void *ctx)
+static int submission_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_submission s = {sqlite3_column_int64(st, 0), column_text(st, 1),
                              column_text(st, 2), column_text(st, 3)};
-    return ((submission_cb *)cb)->fn(&s, ctx);
+    return fn->submission(&s, ctx);
 }
 
 int ion_bank_submission_list(ion_bank *b, const char *course,
@@ -2227,19 +2185,15 @@ int ion_bank_submission_list(ion_bank *b, const char *course,
                              ion_bank_submission_fn fn, void *ctx,
                              ion_error *err)
 {
-    submission_cb cb = {fn};
+    list_fn cb = {.submission = fn};
     sqlite3_stmt *st = prepare(b, ST_SUB_LIST, err, "ttt", course, worksheet,
                                student);
-    if (!st)
-        return ION_BANK_EDB;
-    return walk(b, st, submission_row, &cb, ctx, err);
+    return walk(b, st, submission_row, cb, ctx, err);
 }
 
 int ion_bank_stamp(ion_bank *b, char *out, size_t n, ion_error *err)
 {
     sqlite3_stmt *st = stmt(b, ST_STAMP, err);
-    if (!st)
-        return ION_BANK_EDB;
     int ret = first_row(b, st, err);
     if (ret > 0) {
         /* Long stamps are hashed: the text only has to change. */

@@ -49,41 +49,38 @@ static op *add_op(ion_pdf *p, op_kind kind, color c, float x, float y)
     return o;
 }
 
+/* A line, rectangle or triangle: its first point and the kind's other
+ * numbers (op's a, b, c, d, w and style). */
+static void add_shape(ion_pdf *p, op_kind kind, color c, double x, double y,
+                      const float abcd[4], double w, int style)
+{
+    op *o = add_op(p, kind, c, (float)x, (float)y);
+    if (o) {
+        o->a = abcd[0];
+        o->b = abcd[1];
+        o->c = abcd[2];
+        o->d = abcd[3];
+        o->w = (float)w;
+        o->style = (unsigned char)style;
+    }
+}
+
 static void add_line(ion_pdf *p, color c, double x1, double y1, double x2,
                      double y2, double w, int dashed)
 {
-    op *o = add_op(p, OP_LINE, c, (float)x1, (float)y1);
-    if (o) {
-        o->a = (float)x2;
-        o->b = (float)y2;
-        o->w = (float)w;
-        o->style = (unsigned char)dashed;
-    }
+    add_shape(p, OP_LINE, c, x1, y1, (const float[4]){(float)x2, (float)y2, 0, 0}, w, dashed);
 }
 
 static void add_rect(ion_pdf *p, color c, double x, double y, double w,
                      double h, double lw, int filled)
 {
-    op *o = add_op(p, OP_RECT, c, (float)x, (float)y);
-    if (o) {
-        o->a = (float)w;
-        o->b = (float)h;
-        o->w = (float)lw;
-        o->style = (unsigned char)filled;
-    }
+    add_shape(p, OP_RECT, c, x, y, (const float[4]){(float)w, (float)h, 0, 0}, lw, filled);
 }
 
 static void add_tri(ion_pdf *p, color c, double x1, double y1, double x2,
                     double y2, double x3, double y3)
 {
-    op *o = add_op(p, OP_TRI, c, (float)x1, (float)y1);
-    if (o) {
-        o->a = (float)x2;
-        o->b = (float)y2;
-        o->c = (float)x3;
-        o->d = (float)y3;
-        o->style = 1;
-    }
+    add_shape(p, OP_TRI, c, x1, y1, (const float[4]){(float)x2, (float)y2, (float)x3, (float)y3}, 0, 1);
 }
 
 /* Ends the row made of the ops added since the previous row ended. */
