@@ -38,12 +38,15 @@ typedef struct ion_answer_key ion_answer_key;
  * never loads anything from outside, validates against the XSD at
  * xsd_path (NULL: no schema validation; answer-key.xsd for v2,
  * answer-key-1.xsd for v1) and compiles the let and part expressions once
- * per distinct template version. Every student is checked, then only
- * indexed: grading reads one student's element again when it grades them
- * (the file stays open; a key given in memory is copied), so memory does
- * not grow with the class. `name` is the file name for messages. Returns
- * NULL with err filled (file, line, what) on failure. Free with
- * ion_answer_key_free (NULL is fine). A key is not for two threads. */
+ * per distinct template version. A key file (ion_answer_key_load) is
+ * checked, then only indexed: grading reads one student's element again
+ * when it grades them (the file stays open), so memory does not grow with
+ * the class, and such a key is not for two threads. A key given in memory
+ * (ion_answer_key_parse: it is whole in memory already) is held whole,
+ * every student's parts read once: grading only reads it, so several
+ * threads may grade against it at once (the server does). `name` is the
+ * file name for messages. Returns NULL with err filled (file, line, what)
+ * on failure. Free with ion_answer_key_free (NULL is fine). */
 ion_answer_key *ion_answer_key_parse(const char *data, size_t len,
                                      const char *name, const char *xsd_path,
                                      ion_error *err);

@@ -1186,7 +1186,8 @@ static int end_student(key_reader *kr)
         k->max_parts = s->nparts;
     k->nstudents++;
     kr->in_student = 0;
-    drop_student(k);
+    if (!k->whole)
+        drop_student(k);
     return 0;
 }
 
@@ -1426,6 +1427,10 @@ static int finish(key_reader *kr)
                 map[i] = j;
     if (k->ncolumns)
         memcpy(k->columns, sorted, k->ncolumns * sizeof *sorted);
+    /* A whole key's parts were read before the columns were sorted. */
+    for (size_t i = 0; i < k->nparts; i++)
+        k->parts[i].column = map[k->parts[i].column];
+    link_parts(k);
     free(sorted);
     free(map);
     for (size_t i = 0; i < k->nstudents; i++) {
@@ -1606,8 +1611,11 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
     k->fd = -1;
     memcpy(k->data, data, len);
     k->data_len = len;
+    k->whole = 1;
     if (!(k = read_key(k, len, name, err)))
         return NULL;
+    free(k->data); /* whole: never read again */
+    k->data = NULL;
     if (schema && validate(data, len, name, schema, err) < 0) {
         ion_answer_key_free(k);
         return NULL;
@@ -1659,7 +1667,7 @@ ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_
 
 int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err)
 {
-    if (k->loaded == i + 1)
+    if (k->whole || k->loaded == i + 1)
         return 0;
     key_reader *kr = k->reader;
     const key_student *s = &k->students[i];

@@ -143,13 +143,16 @@ struct ion_answer_key {
     size_t data_len;
     const char *name;
     size_t loaded;
+    int whole;              /* a key parsed from memory: every student's parts held */
     struct key_reader *reader; /* kept for the loads, with its scratch arrays */
 };
 
 /* Loads student i's problems and parts into the key's arrays (at part0 0),
- * reading their element again from the key: grading holds one student's
- * key at a time, whatever the size of the class. 0, or -1 with err filled
- * (an I/O error; the element was checked when the key was read). */
+ * reading their element again from the key file: grading holds one
+ * student's key at a time, whatever the size of the class. A whole key
+ * (parsed from memory) has every student's parts already, at their own
+ * part0, and is left as it is. 0, or -1 with err filled (an I/O error;
+ * the element was checked when the key was read). */
 int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err);
 
 /* The feedback of mistake m (an index in key->mistakes) of part p in the

@@ -112,13 +112,9 @@ static void snapshot_free(snapshot *sn)
 {
     if (!sn)
         return;
-    for (size_t i = 0; i < sn->n; i++) {
+    for (size_t i = 0; i < sn->n; i++)
         ion_classroom_release(&sn->classes[i]);
-        if (sn->grading)
-            pthread_mutex_destroy(&sn->grading[i]);
-    }
     free(sn->classes);
-    free(sn->grading);
     free(sn->tokens);
     free(sn);
 }
@@ -159,10 +155,6 @@ static snapshot *snapshot_load(ion_bank *b, ion_error *err)
     sn->classes = calloc(l.n ? l.n / 2 : 1, sizeof *sn->classes);
     if (!sn->classes)
         goto fail;
-    if (!(sn->grading = calloc(l.n ? l.n / 2 : 1, sizeof *sn->grading)))
-        goto fail;
-    for (size_t i = 0; i < l.n / 2; i++)
-        pthread_mutex_init(&sn->grading[i], NULL);
     for (; sn->n < l.n / 2; sn->n++)
         if (ion_classroom_load(b, l.names[2 * sn->n + 1], l.names[2 * sn->n], &sn->classes[sn->n], err) < 0)
             goto fail;

@@ -25,10 +25,7 @@ typedef struct {
 typedef struct snapshot {
     int refs;
     size_t n;
-    ion_classroom *classes;
-    /* One per class: grading loads a student into the shared answer key
-     * (grade.h), so one thread at a time grades against a key. */
-    pthread_mutex_t *grading;
+    ion_classroom *classes; /* their keys held whole: threads grade at once (grade.h) */
     size_t ntokens;
     token_entry *tokens; /* ordered by lookup */
     char stamp[80];

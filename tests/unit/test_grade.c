@@ -987,6 +987,126 @@ static void test_outputs(void **state)
     close_session(s);
 }
 
+/* A key parsed from memory holds every student (and may be shared by
+ * threads); a key file is read again one student at a time. Both grade
+ * alike: the same CSV and the same feedback, byte for byte, v1 and v2, in
+ * English and Chinese, the submissions taken in an order that jumps
+ * between students. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+    do {
+        if (n + 4096 > cap)
+            assert_non_null(buf = realloc(buf, cap = 2 * cap + 4096));
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got);
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static char *graded_all(ion_answer_key *k, const char *lang, const char *dir, int nsubs)
+{
+    ion_gradebook *gb = ion_gradebook_new(k, lang);
+    ion_sub_parser *p = ion_sub_parser_new(NULL);
+    assert_non_null(gb);
+    assert_non_null(p);
+    session s = {0};
+    s.key = k;
+    s.gb = gb;
+    for (int pass = 0; pass < 2; pass++) /* a regrade replaces: the key is read again */
+        for (int i = 0; i < nsubs; i++) {
+            int j = (i * 5 + pass) % nsubs + 1; /* 1, 6, 11, 4, ... */
+            char path[256], file[16];
+            size_t len;
+            snprintf(path, sizeof path, "%s/s%02d.txt", dir, j);
+            snprintf(file, sizeof file, "s%02d.txt", j);
+            char *text = slurp(path, &len);
+            ion_error e = {0};
+            if (ion_sub_parse(p, text, len, file, on_sub, &s, &e) < 0)
+                ion_gradebook_refuse(gb, file, NULL, e.msg);
+            free(text);
+        }
+    size_t len;
+    char *out = ion_gradebook_csv(gb, &len);
+    assert_non_null(out);
+    for (size_t i = 0; i < ion_answer_key_students(k); i++) {
+        char *fb = ion_gradebook_feedback(gb, i, &len);
+        assert_non_null(fb);
+        size_t had = strlen(out);
+        assert_non_null(out = realloc(out, had + len + 1));
+        memcpy(out + had, fb, len + 1);
+        free(fb);
+    }
+    ion_sub_parser_free(p);
+    ion_gradebook_free(gb);
+    return out;
+}
+
+static void test_key_whole(void **state)
+{
+    (void)state;
+    const char *keys[] = {"tests/data/grade/v2/key-v2.xml", "tests/data/grade/v2/key-v1.xml"};
+    const char *langs[] = {"en", "zh"};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t l = 0; l < 2; l++) {
+            ion_error err = {0};
+            size_t len;
+            char *xml = slurp(keys[i], &len);
+            ion_answer_key *file = ion_answer_key_load(keys[i], NULL, &err);
+            ion_answer_key *whole = ion_answer_key_parse(xml, len, keys[i], NULL, &err);
+            free(xml);
+            assert_non_null(file);
+            assert_non_null(whole);
+            char *a = graded_all(file, langs[l], "tests/data/grade/v2/submissions", 12);
+            char *b = graded_all(whole, langs[l], "tests/data/grade/v2/submissions", 12);
+            if (l == 0) /* the corpus reaches carried forward and the mistakes' feedback */
+                assert_true(strstr(a, "carried forward from 2a") && strstr(a, "kelvin"));
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+            ion_answer_key_free(file);
+            ion_answer_key_free(whole);
+        }
+
+    /* A later student with a part the first had not (1b after 2a): the
+     * columns are sorted after every student was read. */
+    const char *xml =
+        "<answer-key xmlns=\"urn:ionsheet:answer-key:1\" worksheet=\"w\" course=\"c\" max=\"3\">"
+        "<student id=\"a\" name=\"A\"><problem n=\"1\" template=\"t\" version=\"1\" seed=\"1\">"
+        "<part id=\"1a\" kind=\"choice\" value=\"in\" points=\"1\"><choice id=\"in\"/></part></problem>"
+        "<problem n=\"2\" template=\"u\" version=\"1\" seed=\"1\">"
+        "<part id=\"2a\" kind=\"choice\" value=\"out\" points=\"2\"><choice id=\"out\"/></part></problem></student>"
+        "<student id=\"b\" name=\"B\"><problem n=\"1\" template=\"t\" version=\"1\" seed=\"2\">"
+        "<part id=\"1a\" kind=\"choice\" value=\"in\" points=\"1\"><choice id=\"in\"/></part>"
+        "<part id=\"1b\" kind=\"choice\" value=\"in\" points=\"1\"><choice id=\"in\"/></part></problem>"
+        "<problem n=\"2\" template=\"u\" version=\"1\" seed=\"2\">"
+        "<part id=\"2a\" kind=\"choice\" value=\"out\" points=\"2\"><choice id=\"out\"/></part></problem></student>"
+        "</answer-key>";
+    ion_error err = {0};
+    ion_answer_key *k = parse_key(xml, KEY_XSD, &err);
+    assert_non_null(k);
+    session s = {0};
+    s.key = k;
+    assert_non_null(s.gb = ion_gradebook_new(k, "en"));
+    assert_non_null(s.p = ion_sub_parser_new(NULL));
+    assert_int_equal(grade_text(&s, "student: b\n1a: in\n1b: out\n2a: out\n"), 0);
+    size_t len;
+    char *csv = ion_gradebook_csv(s.gb, &len);
+    assert_string_equal(csv, "student,name,total,max,percent,1a,1b,2a\r\n"
+                             "a,A,0,3,0.0,missing,missing,missing\r\n"
+                             "b,B,3,4,75.0,1,invalid,2\r\n");
+    free(csv);
+    ion_sub_parser_free(s.p);
+    ion_gradebook_free(s.gb);
+    ion_answer_key_free(k);
+}
+
 /* Names a spreadsheet would run as formulas are defused. */
 static void test_csv_formula(void **state)
 {
@@ -1014,6 +1134,7 @@ int main(void)
         cmocka_unit_test(test_key_refused),
         cmocka_unit_test(test_key_v2),
         cmocka_unit_test(test_key_shapes),
+        cmocka_unit_test(test_key_whole),
         cmocka_unit_test(test_number_table),
         cmocka_unit_test(test_tolerance),
         cmocka_unit_test(test_unit_conversions),
