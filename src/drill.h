@@ -177,6 +177,64 @@ typedef struct {
     void (*read)(void *ctx, const char *line);
 } ion_drill_view;
 
+/* ---- one problem: the session's rules, for the terminal and the web ----
+ * The terminal session runs a problem with these calls, line by line; the
+ * web drill (serve_drill.c) makes the same calls for the answers a page
+ * sends, carrying the state between pages in hidden fields. */
+
+/* Where the session's words go: a view, in a language ("en", "zh"). */
+typedef struct {
+    const ion_drill_view *view;
+    void *ctx;
+    const char *lang;
+} ion_drill_out;
+
+/* A problem while it is asked. */
+typedef struct {
+    ion_template *t;
+    ion_instance in;
+    int missed;          /* not right first time: a wrong try, or help used */
+    int tried_wrong;     /* a wrong try at some part */
+    int hint_shown, solution_shown;
+} ion_drill_problem;
+
+/* Loads template id and makes its problem for seed. 0, or
+ * ION_DRILL_ETEMPLATE (the template fails) or ION_BANK_EDB with err
+ * filled; pb is ready for ion_drill_problem_close either way. */
+int ion_drill_problem_open(ion_drill_problem *pb, ion_bank *b, const char *id, uint64_t seed, ion_error *err);
+void ion_drill_problem_close(ion_drill_problem *pb);
+
+/* How a line left the part it was for. */
+typedef enum {
+    ION_DRILL_PART_OPEN,     /* still asked: a blank or unreadable answer, a
+                                first wrong try, the hint, the help */
+    ION_DRILL_PART_RIGHT,    /* answered right */
+    ION_DRILL_PART_MISSED,   /* wrong twice: the answer and solution shown */
+    ION_DRILL_PART_REVEALED, /* s: the solution and the part's answer shown */
+    ION_DRILL_PART_SKIP,     /* n: leave the problem */
+    ION_DRILL_PART_QUIT,     /* q: end the session */
+} ion_drill_part_end;
+
+/* Takes line (an answer or a command) for part `part`, after *tries wrong
+ * tries at it (counted up on a wrong one), and says on out what follows:
+ * the verdict and the feedback, the hint after the first wrong try, the
+ * answer and the worked solution after the second. */
+ion_drill_part_end ion_drill_problem_take(ion_drill_problem *pb, size_t part, int *tries, const char *line,
+                                          const ion_drill_out *out);
+
+/* The right answer of a part as the drill shows it: "-58.32 mV", "out",
+ * "D) text". */
+void ion_drill_key_text(const ion_instance *in, size_t part, const char *lang, char *buf, size_t n);
+
+/* A problem left: ended (every part answered or revealed), or left before
+ * that. Records it for user (NULL: nobody, nothing stored) when it ended
+ * or is already missed, tells picker, says when the topic's level changed
+ * (difficulty 0: adaptive) and, for an ended problem right first time,
+ * well done. 0, or ION_BANK_EDB with err filled. */
+int ion_drill_problem_end(ion_drill_problem *pb, int ended, ion_bank *b, ion_drill_picker *picker,
+                          const char *user, int difficulty, uint64_t seed, const ion_drill_out *out,
+                          ion_error *err);
+
 /* Runs a session as ion_drill_run does, shown on view (o->color, width
  * and echo are the view's business, not read here). */
 int ion_drill_session(ion_bank *b, const ion_drill_opts *o,

@@ -17,11 +17,9 @@
 typedef struct {
     ion_bank *b;
     const ion_drill_opts *o;
-    const char *lang;
+    ion_drill_out out;
     ion_drill_read_fn read;
     void *read_ctx;
-    const ion_drill_view *view;
-    void *view_ctx;
     ion_drill_picker *pk;
     int *topic_done, *topic_right; /* this session, per picker topic */
     ion_drill_tally tally;
@@ -29,30 +27,26 @@ typedef struct {
     ion_error *err;
 } session;
 
-typedef struct {
-    ion_instance in;
-    int missed;          /* not right first time: a wrong try, or help used */
-    int tried_wrong;     /* a wrong try at some part */
-    int hint_shown, solution_shown;
-} problem;
+typedef ion_drill_problem problem;
 
-/* How a part, or a problem, ended. */
-enum { END_ANSWERED, END_SOLUTION, END_SKIP, END_QUIT, END_INPUT };
+/* How a problem ended: how its last part ended (ion_drill_part_end), or
+ * the end of input. */
+enum { END_INPUT = ION_DRILL_PART_QUIT + 1 };
 
 /* Shows catalogue message key (its name, value pairs follow, ending with
  * NULL) as a paragraph. */
-static void say(const session *s, int indent, ion_drill_tone tone, const char *key, ...)
+static void say(const ion_drill_out *s, int indent, ion_drill_tone tone, const char *key, ...)
 {
     va_list ap;
     va_start(ap, key);
     char *text = ion_text_vformat(s->lang, key, ap);
     va_end(ap);
     if (text)
-        s->view->text(s->view_ctx, indent, 2, tone, text);
+        s->view->text(s->ctx, indent, 2, tone, text);
     free(text);
 }
 
-static void say_int(const session *s, int indent, ion_drill_tone tone, const char *key, const char *name, int n)
+static void say_int(const ion_drill_out *s, int indent, ion_drill_tone tone, const char *key, const char *name, int n)
 {
     char num[16];
     snprintf(num, sizeof num, "%d", n);
@@ -78,8 +72,7 @@ static char *plain_text(const ion_instance *in, const ion_i18n *t, const char *l
     return b.s ? ion_squeeze_blanks(b.s) : NULL;
 }
 
-/* The right answer of part i as shown: "-58.32 mV", "out", "D) text". */
-static void key_text(const ion_instance *in, size_t i, const char *lang, char *buf, size_t n)
+void ion_drill_key_text(const ion_instance *in, size_t i, const char *lang, char *buf, size_t n)
 {
     const ion_part *p = &in->t->parts[i];
     const ion_part_inst *pi = &in->parts[i];
@@ -113,13 +106,13 @@ char *ion_drill_next_text(const ion_drill_picker *p, const char *lang)
 
 static void say_next(const session *s)
 {
-    char *text = ion_drill_next_text(s->pk, s->lang);
+    char *text = ion_drill_next_text(s->pk, s->out.lang);
     if (text)
-        s->view->text(s->view_ctx, 0, 2, ION_DRILL_STRONG, text);
+        s->out.view->text(s->out.ctx, 0, 2, ION_DRILL_STRONG, text);
     free(text);
 }
 
-static void show_hint(session *s, problem *pb)
+static void show_hint(const ion_drill_out *s, problem *pb)
 {
     char *hint = plain_text(&pb->in, &pb->in.t->hint, s->lang);
     if (hint)
@@ -132,7 +125,7 @@ static void show_hint(session *s, problem *pb)
 }
 
 /* The worked solution, once per problem. */
-static void show_solution(session *s, problem *pb)
+static void show_solution(const ion_drill_out *s, problem *pb)
 {
     if (pb->solution_shown)
         return;
@@ -147,24 +140,24 @@ static void show_solution(session *s, problem *pb)
 }
 
 /* Shows "label text" with the text's later lines under its start. */
-static void show_labelled(const session *s, int indent, const char *label, const char *text)
+static void show_labelled(const ion_drill_out *s, int indent, const char *label, const char *text)
 {
     size_t n = strlen(label) + strlen(text) + 2;
     char *line = malloc(n);
     if (!line)
         return;
     snprintf(line, n, "%s %s", label, text);
-    s->view->text(s->view_ctx, indent, ion_utf8_width(label) + 1, ION_DRILL_PLAIN, line);
+    s->view->text(s->ctx, indent, ion_utf8_width(label) + 1, ION_DRILL_PLAIN, line);
     free(line);
 }
 
-static void show_part(const session *s, const problem *pb, size_t i)
+static void show_part(const ion_drill_out *s, const problem *pb, size_t i)
 {
     const ion_part *p = &pb->in.t->parts[i];
     char *text = plain_text(&pb->in, &p->text, s->lang);
     char label[16];
     snprintf(label, sizeof label, "(%s)", p->id);
-    s->view->gap(s->view_ctx);
+    s->view->gap(s->ctx);
     show_labelled(s, 0, label, text ? text : "");
     free(text);
     if (p->kind != ION_ANSWER_MCQ)
@@ -177,7 +170,7 @@ static void show_part(const session *s, const problem *pb, size_t i)
     }
 }
 
-static void prompt(const session *s, const problem *pb, size_t i)
+static void prompt(const ion_drill_out *s, const problem *pb, size_t i)
 {
     const ion_part *p = &pb->in.t->parts[i];
     char takes[256];
@@ -188,11 +181,11 @@ static void prompt(const session *s, const problem *pb, size_t i)
         choice_list(p, "/", takes, sizeof takes);
     else
         snprintf(takes, sizeof takes, "A-%c", (int)('A' + p->noptions - 1));
-    s->view->prompt(s->view_ctx, p->id, takes);
+    s->view->prompt(s->ctx, p->id, takes);
 }
 
 /* Says why an answer could not be read; it does not count as a try. */
-static void say_unreadable(const session *s, const ion_part *p, const char *answer, const ion_judgement *j)
+static void say_unreadable(const ion_drill_out *s, const ion_part *p, const char *answer, const ion_judgement *j)
 {
     if (j->note == ION_JUDGE_NOTE_NOT_NUMBER) {
         const char *unit = ion_unit_label(p->unit);
@@ -217,7 +210,7 @@ static void say_unreadable(const session *s, const ion_part *p, const char *answ
     }
 }
 
-static void say_wrong(const session *s, const problem *pb, size_t i, const ion_judgement *j)
+static void say_wrong(const ion_drill_out *s, const problem *pb, size_t i, const ion_judgement *j)
 {
     const ion_part *p = &pb->in.t->parts[i];
     if (j->verdict == ION_VERDICT_PARTIAL) {
@@ -231,7 +224,7 @@ static void say_wrong(const session *s, const problem *pb, size_t i, const ion_j
         int source = pb->in.parts[i].key.mistakes[j->mistake].source;
         char *fb = plain_text(&pb->in, &p->mistakes[source].feedback, s->lang);
         if (fb)
-            s->view->text(s->view_ctx, 2, 2, ION_DRILL_PLAIN, fb);
+            s->view->text(s->ctx, 2, 2, ION_DRILL_PLAIN, fb);
         free(fb);
     }
     if (j->note == ION_JUDGE_NOTE_SIGN)
@@ -275,83 +268,95 @@ static int command_of(const char *line, const ion_part *p)
     return CMD_NONE;
 }
 
-/* Asks part i until it is answered right, missed twice, or the student
- * leaves it; returns how it ended. */
-static int ask_part(session *s, problem *pb, size_t i)
+ion_drill_part_end ion_drill_problem_take(problem *pb, size_t i, int *tries, const char *line, const ion_drill_out *s)
 {
     const ion_part *p = &pb->in.t->parts[i];
+    size_t blank = 0;
+    while (line[blank] == ' ' || line[blank] == '\t' || line[blank] == '\r')
+        blank++;
+    if (!line[blank])
+        return ION_DRILL_PART_OPEN;
     char key[512];
-    key_text(&pb->in, i, s->lang, key, sizeof key);
-    show_part(s, pb, i);
+    ion_drill_key_text(&pb->in, i, s->lang, key, sizeof key);
+    switch (command_of(line, p)) {
+    case CMD_HINT:
+        show_hint(s, pb);
+        return ION_DRILL_PART_OPEN;
+    case CMD_HELP:
+        say(s, 2, ION_DRILL_PLAIN, "drill.help", (const char *)NULL);
+        return ION_DRILL_PART_OPEN;
+    case CMD_SOLUTION:
+        show_solution(s, pb);
+        say(s, 2, ION_DRILL_STRONG, "drill.part_answer", "part", p->id, "key", key, (const char *)NULL);
+        return ION_DRILL_PART_REVEALED;
+    case CMD_SKIP:
+        return ION_DRILL_PART_SKIP;
+    case CMD_QUIT:
+        return ION_DRILL_PART_QUIT;
+    default:
+        break;
+    }
+    ion_judgement j;
+    ion_judge_answer(&pb->in, i, line, &j);
+    if (j.verdict == ION_VERDICT_INVALID) {
+        say_unreadable(s, p, line + blank, &j);
+        return ION_DRILL_PART_OPEN;
+    }
+    if (j.verdict == ION_VERDICT_RIGHT) {
+        say(s, 2, ION_DRILL_RIGHT, *tries ? "drill.right_late" : "drill.right", "key", key, (const char *)NULL);
+        return ION_DRILL_PART_RIGHT;
+    }
+    ++*tries;
+    pb->missed = pb->tried_wrong = 1;
+    say_wrong(s, pb, i, &j);
+    if (*tries == 1) {
+        if (pb->hint_shown)
+            say(s, 2, ION_DRILL_PLAIN, "drill.try_again", (const char *)NULL);
+        else
+            show_hint(s, pb);
+        return ION_DRILL_PART_OPEN;
+    }
+    say(s, 2, ION_DRILL_STRONG, "drill.answer_is", "key", key, (const char *)NULL);
+    show_solution(s, pb);
+    return ION_DRILL_PART_MISSED;
+}
+
+/* Asks part i until it is answered right, missed twice, or the student
+ * leaves it; returns how it ended (ion_drill_part_end, or END_INPUT). */
+static int ask_part(session *s, problem *pb, size_t i)
+{
+    show_part(&s->out, pb, i);
     for (int tries = 0;;) {
-        prompt(s, pb, i);
+        prompt(&s->out, pb, i);
         ion_drill_ask ask = {&pb->in, i, tries};
         const char *line = s->read(s->read_ctx, &ask);
-        s->view->read(s->view_ctx, line);
+        s->out.view->read(s->out.ctx, line);
         if (!line)
             return END_INPUT;
-        size_t blank = 0;
-        while (line[blank] == ' ' || line[blank] == '\t' || line[blank] == '\r')
-            blank++;
-        if (!line[blank])
-            continue;
-        switch (command_of(line, p)) {
-        case CMD_HINT:
-            show_hint(s, pb);
-            continue;
-        case CMD_HELP:
-            say(s, 2, ION_DRILL_PLAIN, "drill.help", (const char *)NULL);
-            continue;
-        case CMD_SOLUTION:
-            show_solution(s, pb);
-            say(s, 2, ION_DRILL_STRONG, "drill.part_answer", "part", p->id, "key", key, (const char *)NULL);
-            return END_SOLUTION;
-        case CMD_SKIP:
-            return END_SKIP;
-        case CMD_QUIT:
-            return END_QUIT;
-        default:
-            break;
-        }
-        ion_judgement j;
-        ion_judge_answer(&pb->in, i, line, &j);
-        if (j.verdict == ION_VERDICT_INVALID) {
-            say_unreadable(s, p, line + blank, &j);
-            continue;
-        }
-        if (j.verdict == ION_VERDICT_RIGHT) {
-            say(s, 2, ION_DRILL_RIGHT, tries ? "drill.right_late" : "drill.right", "key", key, (const char *)NULL);
-            return END_ANSWERED;
-        }
-        tries++;
-        pb->missed = pb->tried_wrong = 1;
-        say_wrong(s, pb, i, &j);
-        if (tries == 1) {
-            if (pb->hint_shown)
-                say(s, 2, ION_DRILL_PLAIN, "drill.try_again", (const char *)NULL);
-            else
-                show_hint(s, pb);
-            continue;
-        }
-        say(s, 2, ION_DRILL_STRONG, "drill.answer_is", "key", key, (const char *)NULL);
-        show_solution(s, pb);
-        return END_ANSWERED;
+        int end = ion_drill_problem_take(pb, i, &tries, line, &s->out);
+        if (end != ION_DRILL_PART_OPEN)
+            return end;
     }
 }
 
-/* Records a problem that ended, or one left when it is known to be missed,
- * and says when the topic's level changed. */
-static int record(session *s, const char *id, uint64_t seed, int right_first)
+int ion_drill_problem_end(problem *pb, int ended, ion_bank *b, ion_drill_picker *picker, const char *user,
+                          int difficulty, uint64_t seed, const ion_drill_out *s, ion_error *err)
 {
-    if (ion_bank_drill_record(s->b, s->o->user, id, seed, right_first, s->err) < 0)
+    int right_first = ended && !pb->missed;
+    if (right_first)
+        say(s, 0, ION_DRILL_RIGHT, "drill.well_done", (const char *)NULL);
+    if (!ended && !pb->missed)
+        return 0; /* left unseen: costs nothing */
+    const char *id = pb->t->id;
+    if (user && ion_bank_drill_record(b, user, id, seed, right_first, err) < 0)
         return ION_BANK_EDB;
-    long topic = ion_drill_picker_topic_of(s->pk, id);
+    long topic = ion_drill_picker_topic_of(picker, id);
     ion_drill_topic before, after;
-    if (topic < 0 || !ion_drill_picker_topic(s->pk, (size_t)topic, &before))
+    if (topic < 0 || !ion_drill_picker_topic(picker, (size_t)topic, &before))
         return 0;
-    ion_drill_picker_result(s->pk, id, right_first);
-    ion_drill_picker_topic(s->pk, (size_t)topic, &after);
-    if (!s->o->difficulty && after.level != before.level) {
+    ion_drill_picker_result(picker, id, right_first);
+    ion_drill_picker_topic(picker, (size_t)topic, &after);
+    if (!difficulty && after.level != before.level) {
         char d[16];
         snprintf(d, sizeof d, "%d", after.level);
         say(s, 0, ION_DRILL_LEVEL, after.level > before.level ? "drill.level_up" : "drill.level_down", "topic",
@@ -360,44 +365,46 @@ static int record(session *s, const char *id, uint64_t seed, int right_first)
     return 0;
 }
 
-static void show_problem(const session *s, const problem *pb, const char *id, uint64_t seed)
+static void show_problem(const session *s, const problem *pb, uint64_t seed)
 {
-    const ion_template *t = pb->in.t;
+    const ion_template *t = pb->t;
+    const char *lang = s->out.lang;
     char n[16], d[16], sd[32];
     snprintf(n, sizeof n, "%d", s->problems);
     snprintf(d, sizeof d, "%d", t->difficulty);
     snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
-    char *head = ion_text_format(s->lang, "drill.problem", "n", n, "topic", topic_name(t->topic, s->lang), "d", d,
+    char *head = ion_text_format(lang, "drill.problem", "n", n, "topic", topic_name(t->topic, lang), "d", d,
                                  (const char *)NULL);
-    char *source = ion_text_format(s->lang, "drill.source", "id", id, "seed", sd, (const char *)NULL);
-    char *title = plain_text(&pb->in, &t->title, s->lang);
+    char *source = ion_text_format(lang, "drill.source", "id", t->id, "seed", sd, (const char *)NULL);
+    char *title = plain_text(&pb->in, &t->title, lang);
     if (head && source)
-        s->view->problem(s->view_ctx, head, source, title ? title : "");
+        s->out.view->problem(s->out.ctx, head, source, title ? title : "");
     free(head);
     free(source);
     free(title);
-    char *text = plain_text(&pb->in, &t->text, s->lang);
+    char *text = plain_text(&pb->in, &t->text, lang);
     if (text)
-        s->view->text(s->view_ctx, 0, 0, ION_DRILL_PLAIN, text);
+        s->out.view->text(s->out.ctx, 0, 0, ION_DRILL_PLAIN, text);
     free(text);
 }
 
-/* Counts how a problem ended in the tally and says so. */
+/* A problem ends when its last part was answered or revealed. */
+static int ended(int end)
+{
+    return end == ION_DRILL_PART_RIGHT || end == ION_DRILL_PART_MISSED || end == ION_DRILL_PART_REVEALED;
+}
+
+/* Counts how a problem ended in the tally. */
 static void tally_problem(session *s, const problem *pb, size_t topic, int end)
 {
-    int ended = end == END_ANSWERED || end == END_SOLUTION;
-    if (ended) {
+    if (ended(end)) {
         s->tally.done++;
         s->tally.right_first += !pb->missed;
         s->topic_done[topic]++;
         s->topic_right[topic] += !pb->missed;
-        if (!pb->missed)
-            say(s, 0, ION_DRILL_RIGHT, "drill.well_done", (const char *)NULL);
-        return;
-    }
-    if (end == END_SKIP) {
+    } else if (end == ION_DRILL_PART_SKIP) {
         s->tally.skipped++;
-        say(s, 2, ION_DRILL_PLAIN, "drill.skipped", (const char *)NULL);
+        say(&s->out, 2, ION_DRILL_PLAIN, "drill.skipped", (const char *)NULL);
     } else if (pb->tried_wrong) {
         s->tally.unfinished++;
     } else if (pb->missed) {
@@ -405,53 +412,62 @@ static void tally_problem(session *s, const problem *pb, size_t topic, int end)
     }
 }
 
+int ion_drill_problem_open(problem *pb, ion_bank *b, const char *id, uint64_t seed, ion_error *err)
+{
+    memset(pb, 0, sizeof *pb);
+    if (!(pb->t = ion_catalog_load(b, id, 0, err)))
+        return ION_DRILL_ETEMPLATE;
+    if (ion_instance_init(&pb->in, pb->t)) {
+        ion_template_free(pb->t);
+        pb->t = NULL;
+        ion_fail(err, NULL, 0, "out of memory");
+        return ION_BANK_EDB;
+    }
+    return ion_instance_generate(&pb->in, seed, err) ? ION_DRILL_ETEMPLATE : 0;
+}
+
+void ion_drill_problem_close(problem *pb)
+{
+    if (pb->t)
+        ion_instance_release(&pb->in);
+    ion_template_free(pb->t);
+    memset(pb, 0, sizeof *pb);
+}
+
 /* One problem from pick to record; *end gets how it ended. */
 static int run_problem(session *s, int *end)
 {
     uint64_t seed;
     const char *id = ion_drill_pick(s->pk, &seed);
-    ion_template *t = ion_catalog_load(s->b, id, 0, s->err);
-    if (!t)
-        return ION_DRILL_ETEMPLATE;
     problem pb;
-    memset(&pb, 0, sizeof pb);
-    int ret = 0;
-    if (ion_instance_init(&pb.in, t)) {
-        ret = ION_BANK_EDB;
-        ion_fail(s->err, NULL, 0, "out of memory");
+    int ret = ion_drill_problem_open(&pb, s->b, id, seed, s->err);
+    if (ret < 0)
         goto done;
-    }
-    if (ion_instance_generate(&pb.in, seed, s->err)) {
-        ret = ION_DRILL_ETEMPLATE;
-        goto done;
-    }
     s->problems++;
-    show_problem(s, &pb, id, seed);
-    int r = END_ANSWERED;
+    show_problem(s, &pb, seed);
+    int r = ION_DRILL_PART_RIGHT;
     /* A part revealed with s ends that part; the next ones are asked. */
-    for (size_t i = 0; i < t->nparts && (r == END_ANSWERED || r == END_SOLUTION); i++)
+    for (size_t i = 0; i < pb.t->nparts && ended(r); i++)
         r = ask_part(s, &pb, i);
     tally_problem(s, &pb, (size_t)ion_drill_picker_topic_of(s->pk, id), r);
-    int ended = r == END_ANSWERED || r == END_SOLUTION;
-    if (ended || pb.missed)
-        ret = record(s, id, seed, ended && !pb.missed);
+    ret = ion_drill_problem_end(&pb, ended(r), s->b, s->pk, s->o->user, s->o->difficulty, seed, &s->out, s->err);
     *end = r;
 done:
-    ion_instance_release(&pb.in);
-    ion_template_free(t);
+    ion_drill_problem_close(&pb);
     return ret;
 }
 
 static void summary(session *s)
 {
-    s->view->gap(s->view_ctx);
+    const ion_drill_out *o = &s->out;
+    o->view->gap(o->ctx);
     if (!s->tally.done) {
-        say(s, 0, ION_DRILL_STRONG, "drill.nothing_done", (const char *)NULL);
+        say(o, 0, ION_DRILL_STRONG, "drill.nothing_done", (const char *)NULL);
     } else {
         char done[16], right[16];
         snprintf(done, sizeof done, "%d", s->tally.done);
         snprintf(right, sizeof right, "%d", s->tally.right_first);
-        say(s, 0, ION_DRILL_STRONG, s->tally.done == 1 ? "drill.summary_one" : "drill.summary", "done", done,
+        say(o, 0, ION_DRILL_STRONG, s->tally.done == 1 ? "drill.summary_one" : "drill.summary", "done", done,
             "right", right, (const char *)NULL);
         ion_drill_topic tp;
         for (size_t i = 0; ion_drill_picker_topic(s->pk, i, &tp); i++) {
@@ -459,16 +475,16 @@ static void summary(session *s)
                 continue;
             snprintf(done, sizeof done, "%d", s->topic_done[i]);
             snprintf(right, sizeof right, "%d", s->topic_right[i]);
-            say(s, 2, ION_DRILL_PLAIN, "drill.summary_topic", "topic", topic_name(tp.topic, s->lang), "done", done,
+            say(o, 2, ION_DRILL_PLAIN, "drill.summary_topic", "topic", topic_name(tp.topic, o->lang), "done", done,
                 "right", right, (const char *)NULL);
         }
     }
     if (s->tally.skipped)
-        say_int(s, 0, ION_DRILL_PLAIN, "drill.summary_skipped", "n", s->tally.skipped);
+        say_int(o, 0, ION_DRILL_PLAIN, "drill.summary_skipped", "n", s->tally.skipped);
     if (s->tally.unfinished)
-        say_int(s, 0, ION_DRILL_PLAIN, "drill.summary_unfinished", "n", s->tally.unfinished);
+        say_int(o, 0, ION_DRILL_PLAIN, "drill.summary_unfinished", "n", s->tally.unfinished);
     if (s->tally.helped)
-        say_int(s, 0, ION_DRILL_PLAIN, "drill.summary_hinted", "n", s->tally.helped);
+        say_int(o, 0, ION_DRILL_PLAIN, "drill.summary_hinted", "n", s->tally.helped);
     say_next(s);
 }
 
@@ -479,11 +495,9 @@ int ion_drill_session(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn re
     memset(&s, 0, sizeof s);
     s.b = b;
     s.o = o;
-    s.lang = o->lang ? o->lang : "en";
+    s.out = (ion_drill_out){view, view_ctx, o->lang ? o->lang : "en"};
     s.read = read;
     s.read_ctx = read_ctx;
-    s.view = view;
-    s.view_ctx = view_ctx;
     s.err = err;
     int ret;
     if (!(s.pk = ion_drill_picker_open(b, o->user, o->topic, o->difficulty, o->seed, &ret, err)))
@@ -499,12 +513,12 @@ int ion_drill_session(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn re
         ion_fail(err, NULL, 0, "out of memory");
         goto done;
     }
-    say(&s, 0, ION_DRILL_PLAIN, "drill.welcome", "user", o->user, (const char *)NULL);
-    int end = END_ANSWERED;
-    while (end != END_QUIT && end != END_INPUT)
+    say(&s.out, 0, ION_DRILL_PLAIN, "drill.welcome", "user", o->user, (const char *)NULL);
+    int end = ION_DRILL_PART_RIGHT;
+    while (end != ION_DRILL_PART_QUIT && end != END_INPUT)
         if ((ret = run_problem(&s, &end)) < 0)
             goto done;
-    s.tally.quit = end == END_QUIT;
+    s.tally.quit = end == ION_DRILL_PART_QUIT;
     summary(&s);
 done:
     if (tally)
