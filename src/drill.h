@@ -156,6 +156,10 @@ typedef enum {
     ION_DRILL_NOTE,     /* hints, partial credit, answers not read */
     ION_DRILL_STRONG,   /* answers revealed, the summary */
     ION_DRILL_LEVEL,    /* a topic's level changed */
+    ION_DRILL_HINT,     /* the hint, or that there is none */
+    ION_DRILL_SOLUTION, /* the worked solution, or that there is none (a
+                           web page draws these two from the template's
+                           markup itself) */
 } ion_drill_tone;
 
 typedef struct {

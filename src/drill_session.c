@@ -116,9 +116,9 @@ static void show_hint(const ion_drill_out *s, problem *pb)
 {
     char *hint = plain_text(&pb->in, &pb->in.t->hint, s->lang);
     if (hint)
-        say(s, 2, ION_DRILL_NOTE, "drill.hint", "text", hint, (const char *)NULL);
+        say(s, 2, ION_DRILL_HINT, "drill.hint", "text", hint, (const char *)NULL);
     else
-        say(s, 2, ION_DRILL_NOTE, "drill.no_hint", (const char *)NULL);
+        say(s, 2, ION_DRILL_HINT, "drill.no_hint", (const char *)NULL);
     free(hint);
     pb->hint_shown = 1;
     pb->missed = 1;
@@ -131,9 +131,9 @@ static void show_solution(const ion_drill_out *s, problem *pb)
         return;
     char *text = plain_text(&pb->in, &pb->in.t->solution, s->lang);
     if (text)
-        say(s, 2, ION_DRILL_PLAIN, "drill.solution", "text", text, (const char *)NULL);
+        say(s, 2, ION_DRILL_SOLUTION, "drill.solution", "text", text, (const char *)NULL);
     else
-        say(s, 2, ION_DRILL_PLAIN, "drill.no_solution", (const char *)NULL);
+        say(s, 2, ION_DRILL_SOLUTION, "drill.no_solution", (const char *)NULL);
     free(text);
     pb->solution_shown = 1;
     pb->missed = 1;

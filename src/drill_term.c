@@ -32,6 +32,7 @@ static const char *color_of(ion_drill_tone tone)
     static const char *const colors[] = {
         [ION_DRILL_PLAIN] = NULL,      [ION_DRILL_RIGHT] = C_GREEN, [ION_DRILL_WRONG] = C_RED,
         [ION_DRILL_NOTE] = C_YELLOW,   [ION_DRILL_STRONG] = C_BOLD, [ION_DRILL_LEVEL] = C_CYAN,
+        [ION_DRILL_HINT] = C_YELLOW,   [ION_DRILL_SOLUTION] = NULL,
     };
     return (unsigned)tone < sizeof colors / sizeof colors[0] ? colors[tone] : NULL;
 }

@@ -1,9 +1,13 @@
 /* The drill in the browser: /drill (anonymous: nothing recorded) and
  * /s/TOKEN/drill (the student's progress kept, as `ionsheet drill` keeps
- * it). The same picker (drill.h) chooses the problems, the same judge
- * (judge.h) decides each answer. The page carries its own state in hidden
- * fields (template, seed, wrong tries per part), so the server keeps none;
- * a student who edits them only changes their own practice. */
+ * it). The drill's own picker and session rules (drill.h) run it: each
+ * answer a page sends goes through ion_drill_problem_take, as a line typed
+ * at the terminal does, and a problem that ends through
+ * ion_drill_problem_end; what the session says is shown under its part.
+ * The page carries the problem's state in hidden fields (template, seed,
+ * per part the wrong tries and how it ended, whether the hint and the
+ * solution were shown), so the server keeps none; a student who edits
+ * them only changes their own practice. */
 #include "serve_web.h"
 
 #include <microhttpd.h>
@@ -14,8 +18,8 @@
 
 #include "catalog.h"
 #include "drill.h"
-#include "judge.h"
 #include "serve_html.h"
+#include "text.h"
 
 #define MAX_PARTS 26
 
@@ -69,18 +73,93 @@ static void topics(ion_strbuf *b, ion_drill_picker *p, const drill_page *d)
     ion_strbuf_puts(b, "</tbody></table>");
 }
 
-/* What the page knows of each part: wrong tries so far, right already. */
+/* What the session says, on the page: a paragraph each, its tone a class
+ * (the page draws the problem and its parts itself, and the hint and the
+ * solution once shown, from the template's markup). */
+static void web_text(void *ctx, int indent, int hang, ion_drill_tone tone, const char *text)
+{
+    if (tone == ION_DRILL_HINT || tone == ION_DRILL_SOLUTION)
+        return;
+    static const char *const classes[] = {
+        [ION_DRILL_PLAIN] = "",   [ION_DRILL_RIGHT] = "verdict right", [ION_DRILL_WRONG] = "verdict wrong",
+        [ION_DRILL_NOTE] = "note", [ION_DRILL_STRONG] = "verdict",      [ION_DRILL_LEVEL] = "note",
+    };
+    (void)indent;
+    (void)hang;
+    ion_strbuf *b = ctx;
+    ion_strbuf_printf(b, "<p class=\"%s\">", (unsigned)tone < sizeof classes / sizeof classes[0] ? classes[tone] : "");
+    ion_html_text(b, text);
+    ion_strbuf_puts(b, "</p>");
+}
+
+static void web_problem(void *ctx, const char *heading, const char *source, const char *title)
+{
+    (void)ctx, (void)heading, (void)source, (void)title;
+}
+
+static void web_gap(void *ctx)
+{
+    (void)ctx;
+}
+
+static void web_prompt(void *ctx, const char *part, const char *takes)
+{
+    (void)ctx, (void)part, (void)takes;
+}
+
+static void web_read(void *ctx, const char *line)
+{
+    (void)ctx, (void)line;
+}
+
+static const ion_drill_view web_view = {web_text, web_problem, web_gap, web_prompt, web_read};
+
+/* What the page knows of the problem: per part the wrong tries, how it
+ * ended (ION_DRILL_PART_OPEN, _RIGHT, _MISSED or _REVEALED), the answer
+ * sent and what the session said to it; what was said when the problem
+ * ended. */
 typedef struct {
     int tries[MAX_PARTS];
-    int right[MAX_PARTS];
+    int end[MAX_PARTS];
     const char *answer[MAX_PARTS];
-    ion_verdict verdict[MAX_PARTS];
-    int judged[MAX_PARTS];
+    ion_strbuf said[MAX_PARTS];
+    ion_strbuf ended;
 } part_state;
 
-static void problem_form(ion_strbuf *b, const ion_instance *in, const drill_page *d, const part_state *ps,
+static int part_ended(int end)
+{
+    return end == ION_DRILL_PART_RIGHT || end == ION_DRILL_PART_MISSED || end == ION_DRILL_PART_REVEALED;
+}
+
+/* A hidden field name with value n. */
+static void hidden_int(ion_strbuf *b, const char *name, size_t i, int n)
+{
+    ion_strbuf_printf(b, "<input type=\"hidden\" name=\"%s%zu\" value=\"%d\">", name, i, n);
+}
+
+/* How part i stands: what the session said to this page's answer, or how
+ * it ended on an earlier page. */
+static void part_status(ion_strbuf *b, const ion_instance *in, size_t i, const drill_page *d, const part_state *ps)
+{
+    if (ps->said[i].len) {
+        ion_strbuf_add(b, ps->said[i].s, ps->said[i].len);
+    } else if (ps->end[i] == ION_DRILL_PART_RIGHT) {
+        ion_strbuf_printf(b, "<p class=\"verdict right\">%s</p>", ion_word_get(W_RIGHT, d->lang));
+    } else if (part_ended(ps->end[i])) {
+        char key[512];
+        ion_drill_key_text(in, i, d->lang, key, sizeof key);
+        char *text = ion_text_format(d->lang, "drill.answer_is", "key", key, (const char *)NULL);
+        ion_strbuf_puts(b, "<p class=\"verdict\">");
+        ion_html_text(b, text ? text : key);
+        ion_strbuf_puts(b, "</p>");
+        free(text);
+    }
+}
+
+static void problem_form(ion_strbuf *b, const ion_drill_problem *pb, const drill_page *d, const part_state *ps,
                          int done)
 {
+    const ion_instance *in = &pb->in;
     const ion_template *t = in->t;
     ion_strbuf_puts(b, "<section class=\"problem\"><h2>");
     subst_html(b, in, &t->title, d->lang);
@@ -93,32 +172,33 @@ static void problem_form(ion_strbuf *b, const ion_instance *in, const drill_page
                       d->base, d->csrf);
     ion_html_text(b, t->id);
     ion_strbuf_printf(b, "\"><input type=\"hidden\" name=\"seed\" value=\"%llu\">"
-                         "<input type=\"hidden\" name=\"lang\" value=\"%s\">",
-                      (unsigned long long)in->seed, d->lang);
+                         "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                         "<input type=\"hidden\" name=\"h\" value=\"%d\"><input type=\"hidden\" name=\"w\" value=\"%d\">",
+                      (unsigned long long)in->seed, d->lang, pb->hint_shown, pb->solution_shown);
     if (d->topic) {
         ion_strbuf_puts(b, "<input type=\"hidden\" name=\"topic\" value=\"");
         ion_html_text(b, d->topic);
         ion_strbuf_puts(b, "\">");
     }
-    int any_wrong = 0, solution = 0;
     for (size_t i = 0; i < t->nparts && i < MAX_PARTS; i++) {
         const ion_part *p = &t->parts[i];
-        ion_strbuf_printf(b, "<input type=\"hidden\" name=\"n%zu\" value=\"%d\">"
-                             "<input type=\"hidden\" name=\"r%zu\" value=\"%d\"><div class=\"part\">",
-                          i, ps->tries[i], i, ps->right[i]);
+        int closed = part_ended(ps->end[i]);
+        hidden_int(b, "n", i, ps->tries[i]);
+        hidden_int(b, "r", i, ps->end[i]);
+        ion_strbuf_puts(b, "<div class=\"part\">");
         const char *given = ps->answer[i];
         if (p->kind == ION_ANSWER_NUMERIC) {
             ion_strbuf_printf(b, "<label for=\"d%zu\">%s. ", i, p->id);
             subst_html(b, in, &p->text, d->lang);
             ion_strbuf_printf(b, "</label><div class=\"row\"><input type=\"text\" id=\"d%zu\" name=\"a%zu\""
-                                 " autocomplete=\"off\" value=\"",
-                              i, i);
+                                 " autocomplete=\"off\"%s value=\"",
+                              i, i, closed ? " readonly" : "");
             ion_html_text(b, given);
             ion_strbuf_puts(b, "\"> ");
             ion_html_text(b, ion_unit_label(p->unit));
             ion_strbuf_puts(b, "</div>");
         } else {
-            ion_strbuf_printf(b, "<fieldset><legend>%s. ", p->id);
+            ion_strbuf_printf(b, "<fieldset%s><legend>%s. ", closed ? " disabled" : "", p->id);
             subst_html(b, in, &p->text, d->lang);
             ion_strbuf_puts(b, "</legend>");
             size_t n = p->kind == ION_ANSWER_CHOICE ? p->nchoices : p->noptions;
@@ -138,27 +218,21 @@ static void problem_form(ion_strbuf *b, const ion_instance *in, const drill_page
             }
             ion_strbuf_puts(b, "</fieldset>");
         }
-        if (ps->judged[i]) {
-            int ok = ps->verdict[i] == ION_VERDICT_RIGHT;
-            ion_strbuf_printf(b, "<p class=\"verdict %s\">%s</p>", ok ? "right" : "wrong",
-                              ion_word_get(ok ? W_RIGHT : W_WRONG, d->lang));
-        } else if (ps->right[i]) {
-            ion_strbuf_printf(b, "<p class=\"verdict right\">%s</p>", ion_word_get(W_RIGHT, d->lang));
-        }
-        any_wrong |= ps->tries[i] >= 1 && !ps->right[i];
-        solution |= ps->tries[i] >= 2 && !ps->right[i];
+        part_status(b, in, i, d, ps);
         ion_strbuf_puts(b, "</div>");
     }
-    if (any_wrong && ion_i18n_get(&t->hint, d->lang)) {
+    if (pb->hint_shown && ion_i18n_get(&t->hint, d->lang)) {
         ion_strbuf_printf(b, "<h2>%s</h2><p class=\"note\">", ion_word_get(W_HINT, d->lang));
         subst_html(b, in, &t->hint, d->lang);
         ion_strbuf_puts(b, "</p>");
     }
-    if ((solution || done) && ion_i18n_get(&t->solution, d->lang)) {
+    if (pb->solution_shown && ion_i18n_get(&t->solution, d->lang)) {
         ion_strbuf_printf(b, "<h2>%s</h2><div class=\"solution\">", ion_word_get(W_SOLUTION, d->lang));
         subst_html(b, in, &t->solution, d->lang);
         ion_strbuf_puts(b, "</div>");
     }
+    if (ps->ended.len)
+        ion_strbuf_add(b, ps->ended.s, ps->ended.len);
     if (!done)
         ion_strbuf_printf(b, "<button type=\"submit\">%s</button>", ion_word_get(W_CHECK, d->lang));
     ion_strbuf_puts(b, "</form>");
@@ -166,6 +240,43 @@ static void problem_form(ion_strbuf *b, const ion_instance *in, const drill_page
     if (d->topic)
         ion_html_text(b, d->topic);
     ion_strbuf_printf(b, "\">%s</a></p></section>", ion_word_get(W_NEXT, d->lang));
+}
+
+/* The form field name+i as a whole number in lo..hi (lo when absent). */
+static int form_int(const ion_web_form *f, const char *name, size_t i, int lo, int hi)
+{
+    char key[16];
+    snprintf(key, sizeof key, "%s%zu", name, i);
+    const char *v = ion_web_form_get(f, key);
+    int n = v ? atoi(v) : lo;
+    return n < lo ? lo : n > hi ? hi : n;
+}
+
+/* Takes the answers a page sent, by the session's rules; 1 when the
+ * problem ended with them. */
+static int take_answers(ion_drill_problem *pb, const ion_web_form *f, const char *lang, part_state *ps)
+{
+    const char *h = ion_web_form_get(f, "h"), *w = ion_web_form_get(f, "w");
+    pb->hint_shown = h && !strcmp(h, "1");
+    pb->solution_shown = w && !strcmp(w, "1");
+    int done = 1;
+    for (size_t i = 0; i < pb->t->nparts && i < MAX_PARTS; i++) {
+        ps->tries[i] = form_int(f, "n", i, 0, 99);
+        ps->end[i] = form_int(f, "r", i, 0, ION_DRILL_PART_REVEALED);
+        pb->tried_wrong |= ps->tries[i] > 0;
+        char name[16];
+        snprintf(name, sizeof name, "a%zu", i);
+        ps->answer[i] = ion_web_form_get(f, name);
+        if (!part_ended(ps->end[i]) && ps->answer[i]) {
+            ion_drill_out out = {&web_view, &ps->said[i], lang};
+            int end = ion_drill_problem_take(pb, i, &ps->tries[i], ps->answer[i], &out);
+            if (part_ended(end))
+                ps->end[i] = end;
+        }
+        done &= part_ended(ps->end[i]);
+    }
+    pb->missed |= pb->tried_wrong || pb->hint_shown || pb->solution_shown;
+    return done;
 }
 
 static const char *query(const ion_web_request *rq, const char *name)
@@ -221,9 +332,9 @@ void ion_web_drill(ion_server *s, const char *user, const char *base, const ion_
     uint64_t pick_seed;
     randombytes_buf(&pick_seed, sizeof pick_seed);
     ion_drill_picker *picker = ion_drill_picker_new(b, user ? user : "(anonymous)", d.topic, 0, pick_seed, &err);
-    ion_template *t = NULL;
-    ion_instance in = {0};
-    int have_in = 0, ok = picker != NULL;
+    ion_drill_problem pb;
+    memset(&pb, 0, sizeof pb);
+    int ok = picker != NULL;
     uint64_t seed = 0;
     const char *tid = NULL;
     if (ok && post) {
@@ -241,50 +352,17 @@ void ion_web_drill(ion_server *s, const char *user, const char *base, const ion_
     } else if (ok && (query(rq, "topic") || query(rq, "start"))) {
         tid = ion_drill_pick(picker, &seed);
     }
-    if (ok && tid) {
-        t = ion_catalog_load(b, tid, 0, &err);
-        ok = t && ion_instance_init(&in, t) == 0;
-        have_in = ok;
-        ok = ok && ion_instance_generate(&in, seed, &err) == 0;
-    }
+    if (ok && tid)
+        ok = ion_drill_problem_open(&pb, b, tid, seed, &err) == 0;
     part_state ps;
     memset(&ps, 0, sizeof ps);
     int done = 0;
-    if (ok && post && t) {
-        int all_right = 1, first_time = 1;
-        for (size_t i = 0; i < t->nparts && i < MAX_PARTS; i++) {
-            char name[8];
-            snprintf(name, sizeof name, "n%zu", i);
-            const char *n = ion_web_form_get(&f, name);
-            ps.tries[i] = n ? atoi(n) : 0;
-            ps.tries[i] = ps.tries[i] < 0 ? 0 : ps.tries[i] > 99 ? 99 : ps.tries[i];
-            snprintf(name, sizeof name, "r%zu", i);
-            n = ion_web_form_get(&f, name);
-            ps.right[i] = n && !strcmp(n, "1");
-            snprintf(name, sizeof name, "a%zu", i);
-            ps.answer[i] = ion_web_form_get(&f, name);
-            if (!ps.right[i] && ps.answer[i] && *ps.answer[i]) {
-                ion_judgement j;
-                ion_judge_answer(&in, i, ps.answer[i], &j);
-                ps.verdict[i] = j.verdict;
-                ps.judged[i] = 1;
-                if (j.verdict == ION_VERDICT_RIGHT)
-                    ps.right[i] = 1;
-                else
-                    ps.tries[i]++;
-            }
-            all_right &= ps.right[i];
-            first_time &= ps.tries[i] == 0;
-        }
-        int gave_up = 0;
-        for (size_t i = 0; i < t->nparts && i < MAX_PARTS; i++)
-            gave_up |= ps.tries[i] >= 2 && !ps.right[i];
-        done = all_right || gave_up;
+    if (ok && post) {
+        done = take_answers(&pb, &f, d.lang, &ps);
         /* Recorded once, when the problem ends (as the terminal drill does). */
-        if (done && user && ion_bank_drill_record(b, user, t->id, seed, all_right && first_time, &err) < 0)
+        ion_drill_out out = {&web_view, &ps.ended, d.lang};
+        if (done && ion_drill_problem_end(&pb, 1, b, picker, user, 0, seed, &out, &err) < 0)
             ok = 0;
-        if (done && picker)
-            ion_drill_picker_result(picker, t->id, all_right && first_time);
     }
     ion_web_bank_put(s, b);
     if (ok) {
@@ -292,17 +370,17 @@ void ion_web_drill(ion_server *s, const char *user, const char *base, const ion_
         ion_html_begin(out, d.lang, ion_word_get(W_DRILL, d.lang));
         ion_strbuf_printf(out, "<h1>%s</h1>", ion_word_get(W_DRILL, d.lang));
         topics(out, picker, &d);
-        if (t)
-            problem_form(out, &in, &d, &ps, done);
+        if (pb.t)
+            problem_form(out, &pb, &d, &ps, done);
         ion_html_end(out);
         rep->status = 200;
     } else {
-        ion_web_refuse(rep, rq, post && !t ? 403 : 500);
+        ion_web_refuse(rep, rq, post && !pb.t ? 403 : 500);
     }
-    if (have_in)
-        ion_instance_release(&in);
-    if (t)
-        ion_template_free(t);
+    for (size_t i = 0; i < MAX_PARTS; i++)
+        ion_strbuf_release(&ps.said[i]);
+    ion_strbuf_release(&ps.ended);
+    ion_drill_problem_close(&pb);
     ion_drill_picker_free(picker);
     free(f.buf);
 }

@@ -23,6 +23,7 @@ const char ion_html_css[] =
     ".row{display:flex;align-items:center;gap:.5rem;margin-top:.35rem;flex-wrap:wrap}"
     "select{font:inherit;padding:.4rem;border:1px solid #889;border-radius:4px;max-width:100%}"
     "input[type=text]{font:inherit;padding:.45rem .5rem;border:1px solid #889;border-radius:4px;width:12rem;max-width:100%}"
+    "input[readonly]{background:#eef0f3}"
     ".choice{display:flex;align-items:center;gap:.4rem;margin:.3rem 0;font-weight:400}"
     ".choice input{width:1.2rem;height:1.2rem}"
     "button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border:0;border-radius:4px;background:#1f5fbf;color:#fff;"

@@ -210,14 +210,27 @@ echo "$vis" | grep -q '^ion_v=' || no "no visitor cookie: $vis"
 grep -q 'template' "$tmp/body" && grep -q 'seed' "$tmp/body" || no "no template id and seed"
 f() { grep -o "name=\"$1\" value=\"[^\"]*\"" "$tmp/body" | head -1 | sed 's/.*value="//;s/"$//'; }
 dc=$(f csrf); dt=$(f t); ds=$(f seed)
-[ "$(code -b "$vis" --data "csrf=$dc&t=$dt&seed=$ds&n0=0&r0=0&a0=12345" "$base/drill")" = 200 ] || no "drill answer"
+[ "$(code -b "$vis" --data "csrf=$dc&t=$dt&seed=$ds&n0=0&r0=0&a0=123456789" "$base/drill")" = 200 ] || no "drill answer"
 grep -q 'class="verdict wrong"' "$tmp/body" || no "no wrong verdict"
+# the terminal drill's rules (drill_session.c): the first wrong try counts
+# and brings the hint, an unreadable answer is no try, the second wrong try
+# shows the answer and the worked solution and ends the part
+[ "$(f n0)" = 1 ] && [ "$(f r0)" = 0 ] || no "a wrong try not counted: n0=$(f n0) r0=$(f r0)"
+grep -q '<h2>Hint</h2>' "$tmp/body" || no "no hint after the first wrong try"
+code -b "$vis" --data "csrf=$dc&t=$dt&seed=$ds&n0=1&r0=0&h=1&a0=12.3.4" "$base/drill" >/dev/null
+[ "$(f n0)" = 1 ] && grep -q '<p class="note">' "$tmp/body" || no "an unreadable answer counted as a try, or said nothing"
+code -b "$vis" --data "csrf=$dc&t=$dt&seed=$ds&n0=1&r0=0&h=1&a0=123456789" "$base/drill" >/dev/null
+[ "$(f n0)" = 2 ] && [ "$(f r0)" = 2 ] || no "the second wrong try did not end the part: n0=$(f n0) r0=$(f r0)"
+grep -q 'The answer is' "$tmp/body" && grep -q '<div class="solution">' "$tmp/body" || no "no answer and solution after the second wrong try"
+grep -q '<input type="text" id="d0" name="a0" autocomplete="off" readonly' "$tmp/body" || no "an ended part still open"
 [ "$(code -b "$vis" --data "t=$dt&seed=$ds&a0=1" "$base/drill")" = 403 ] || no "drill POST without csrf"
 [ "$(code --data "csrf=$dc&t=$dt&seed=$ds&a0=1" "$base/drill")" = 403 ] || no "drill POST without the visitor cookie"
 [ "$(code "$base/s/$t1/drill?topic=nernst")" = 200 ] || no "student drill"
 dc=$(f csrf); dt=$(f t); ds=$(f seed)
-code --data-urlencode "csrf=$dc" --data "t=$dt&seed=$ds&n0=2&r0=0&a0=0" "$base/s/$t1/drill" >/dev/null
-[ "$(sqlite3 "$tmp/db" "select count(*) from drill_attempts where user_name='C1/s001'")" -ge 1 ] || no "student drill not recorded"
+# s (the worked solution, as at the terminal) in every part ends the problem
+code --data-urlencode "csrf=$dc" --data "t=$dt&seed=$ds&a0=s&a1=s&a2=s&a3=s&a4=s&a5=s&a6=s&a7=s" "$base/s/$t1/drill" >/dev/null
+grep -q 'class="verdict"' "$tmp/body" || no "no answer shown after s in the web drill"
+[ "$(sqlite3 "$tmp/db" "select count(*) from drill_attempts where user_name='C1/s001' and right_first=0")" -ge 1 ] || no "student drill not recorded"
 
 # ---- 50 idle half-open connections do not stop a request ----
 python3 - "$base" <<'EOF' || no "a request behind 50 half-open connections"

@@ -133,6 +133,16 @@ try:
     if 'Hint' not in d.page_source:
         no('no hint after a wrong try')
     shot(d, 'drill-desktop-en')
+    # the second wrong try: the session's rules end the part with the
+    # answer and the worked solution, and the box is read-only
+    first = d.find_element(By.CSS_SELECTOR, '.problem input[type=text]')
+    first.clear()
+    first.send_keys('123456')
+    d.find_element(By.CSS_SELECTOR, 'form[method=post] button').click()
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, 'input[readonly]')))
+    if 'The answer is' not in d.page_source:
+        no('no answer after the second wrong try in the drill')
+    shot(d, 'drill-solution-desktop-en')
     d.get(base + '/drill?lang=zh&topic=ghk')
     if '检查' not in d.page_source:
         no('the drill in Chinese')
