@@ -1,12 +1,13 @@
--- ionsheet bank, schema version 4 (PRAGMA user_version = 4).
+-- ionsheet bank, schema version 5 (PRAGMA user_version = 5).
 -- src/bank.c embeds this file verbatim, one statement per string, and
 -- tests/unit/test_bank.c checks that the two are identical. A new bank is
 -- made from it in one step; an older one is brought here by the migrations
 -- in src/bank.c. The version and the application id are set by the code
 -- that runs it. Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Rows are deleted
--- only by a re-grade (its old grades), `roster remove` (a student without
--- submissions) and `worksheet delete`, so foreign keys need no child
--- indexes beyond the primary keys that start with the parent's key.
+-- only by a re-grade (the submission's old row and grades, made anew),
+-- `roster remove` (a student without submissions) and `worksheet delete`,
+-- so foreign keys need no child indexes beyond the primary keys that start
+-- with the parent's key.
 
 -- Key/value settings. 'secret': the random 32-byte course secret that keys
 -- every student's seed; made once, when the schema is created.
@@ -111,9 +112,13 @@ CREATE TABLE instances (
         REFERENCES template_versions (template_id, version)
 ) STRICT;
 
--- A submitted answer file. The same content graded again is the same row
--- (its grades are replaced); new content is a new row, the latest received
--- counts.
+-- A submitted answer file, or what `grade` found instead of one it could
+-- grade. The latest received counts (the row id orders two of one second).
+-- The same content graded again is made anew, the latest with new grades;
+-- new content is a new row. status 'graded': the grades below. Otherwise
+-- no grades, and reason says why: 'refused' (the student's file could not
+-- be read: 'FILE: why') or 'conflict' (several files claim the student:
+-- 'a.txt:1, b.txt:1'); a later graded submission supersedes them.
 CREATE TABLE submissions (
     id          INTEGER PRIMARY KEY,
     worksheet   TEXT NOT NULL,
@@ -122,6 +127,9 @@ CREATE TABLE submissions (
     source_file TEXT NOT NULL,
     hash        TEXT NOT NULL,
     received    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    status      TEXT NOT NULL DEFAULT 'graded'
+                CHECK (status IN ('graded', 'refused', 'conflict')),
+    reason      TEXT,
     UNIQUE (course_id, worksheet, student_id, hash),
     FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),
     FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)

@@ -26,15 +26,16 @@
 /* schema/bank.sql, the current schema, one paragraph per string: a single literal would pass
  * the 4095 characters ISO C promises (and -Wpedantic warns). */
 static const char *const schema_sql[] = {
-    "-- ionsheet bank, schema version 4 (PRAGMA user_version = 4).\n"
+    "-- ionsheet bank, schema version 5 (PRAGMA user_version = 5).\n"
     "-- src/bank.c embeds this file verbatim, one statement per string, and\n"
     "-- tests/unit/test_bank.c checks that the two are identical. A new bank is\n"
     "-- made from it in one step; an older one is brought here by the migrations\n"
     "-- in src/bank.c. The version and the application id are set by the code\n"
     "-- that runs it. Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Rows are deleted\n"
-    "-- only by a re-grade (its old grades), `roster remove` (a student without\n"
-    "-- submissions) and `worksheet delete`, so foreign keys need no child\n"
-    "-- indexes beyond the primary keys that start with the parent's key.\n"
+    "-- only by a re-grade (the submission's old row and grades, made anew),\n"
+    "-- `roster remove` (a student without submissions) and `worksheet delete`,\n"
+    "-- so foreign keys need no child indexes beyond the primary keys that start\n"
+    "-- with the parent's key.\n"
     "\n",
     "-- Key/value settings. 'secret': the random 32-byte course secret that keys\n"
     "-- every student's seed; made once, when the schema is created.\n"
@@ -139,9 +140,13 @@ static const char *const schema_sql[] = {
     "        REFERENCES template_versions (template_id, version)\n"
     ") STRICT;\n"
     "\n",
-    "-- A submitted answer file. The same content graded again is the same row\n"
-    "-- (its grades are replaced); new content is a new row, the latest received\n"
-    "-- counts.\n"
+    "-- A submitted answer file, or what `grade` found instead of one it could\n"
+    "-- grade. The latest received counts (the row id orders two of one second).\n"
+    "-- The same content graded again is made anew, the latest with new grades;\n"
+    "-- new content is a new row. status 'graded': the grades below. Otherwise\n"
+    "-- no grades, and reason says why: 'refused' (the student's file could not\n"
+    "-- be read: 'FILE: why') or 'conflict' (several files claim the student:\n"
+    "-- 'a.txt:1, b.txt:1'); a later graded submission supersedes them.\n"
     "CREATE TABLE submissions (\n"
     "    id          INTEGER PRIMARY KEY,\n"
     "    worksheet   TEXT NOT NULL,\n"
@@ -150,6 +155,9 @@ static const char *const schema_sql[] = {
     "    source_file TEXT NOT NULL,\n"
     "    hash        TEXT NOT NULL,\n"
     "    received    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "    status      TEXT NOT NULL DEFAULT 'graded'\n"
+    "                CHECK (status IN ('graded', 'refused', 'conflict')),\n"
+    "    reason      TEXT,\n"
     "    UNIQUE (course_id, worksheet, student_id, hash),\n"
     "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
     "    FOREIGN KEY (course_id, student_id) REFERENCES students (course_id, id)\n"
@@ -238,6 +246,8 @@ enum stmt_id {
     ST_INST_PUT,
     ST_INST_GET,
     ST_INST_STUDENTS,
+    ST_SUB_FIND,
+    ST_SUB_DELETE,
     ST_SUB_PUT,
     ST_GRADES_CLEAR,
     ST_GRADE_PUT,
@@ -383,12 +393,13 @@ static const char *const stmt_sql[ST_COUNT] = {
         " FROM students s WHERE s.course_id = ?2"
         " AND EXISTS (SELECT 1 FROM instances i WHERE i.course_id = ?2"
         " AND i.worksheet = ?1 AND i.student_id = s.id) ORDER BY s.id",
+    [ST_SUB_FIND] = "SELECT id FROM submissions WHERE course_id = ?2"
+                    " AND worksheet = ?1 AND student_id = ?3 AND hash = ?4",
+    [ST_SUB_DELETE] = "DELETE FROM submissions WHERE id = ?1",
     [ST_SUB_PUT] =
         "INSERT INTO submissions (worksheet, course_id, student_id,"
-        " source_file, hash) VALUES (?1, ?2, ?3, ?4, ?5)"
-        " ON CONFLICT (course_id, worksheet, student_id, hash) DO UPDATE SET"
-        " source_file = excluded.source_file, received = excluded.received"
-        " RETURNING id",
+        " source_file, hash, status, reason)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
     [ST_GRADES_CLEAR] = "DELETE FROM grades WHERE submission_id = ?1",
     [ST_GRADE_PUT] =
         "INSERT INTO grades (submission_id, part_id, answer, score,"
@@ -417,7 +428,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         " FROM drill_progress WHERE user_name = ?1"
         " AND (?2 IS NULL OR topic = ?2) ORDER BY topic, template_id",
     /* received has whole seconds: the row id orders two in one second. */
-    [ST_SUB_LIST] = "SELECT id, student_id, source_file, received"
+    [ST_SUB_LIST] = "SELECT id, student_id, source_file, received, status, reason"
                     " FROM submissions WHERE course_id = ?1"
                     " AND worksheet = ?2 AND student_id = ?3"
                     " ORDER BY received DESC, id DESC",
@@ -866,11 +877,24 @@ static int migrate_3_to_4(ion_bank *b, ion_error *err)
                        " (course_id, worksheet, student_id, received, id)", err) ? ION_BANK_EDB : 0;
 }
 
+/* Version 5: a submission's status, so that a student whose file was
+ * refused, or who is in conflict, is shown so from the database too. */
+static int migrate_4_to_5(ion_bank *b, ion_error *err)
+{
+    return exec_sql(b, "ALTER TABLE submissions ADD COLUMN status TEXT NOT NULL"
+                       " DEFAULT 'graded' CHECK (status IN ('graded', 'refused',"
+                       " 'conflict'))", err) ||
+                   exec_sql(b, "ALTER TABLE submissions ADD COLUMN reason TEXT", err)
+               ? ION_BANK_EDB
+               : 0;
+}
+
 typedef int (*migration_fn)(ion_bank *b, ion_error *err);
 static const migration_fn migrations[ION_BANK_SCHEMA_VERSION - 1] = {
     migrate_1_to_2,
     migrate_2_to_3,
     migrate_3_to_4,
+    migrate_4_to_5,
 };
 
 /* Reads user_version and refuses what is not a bank this code can use:
@@ -2046,29 +2070,49 @@ static int submission_check(ion_bank *b, const char *worksheet,
     return ret < 0 ? ret : 0;
 }
 
+/* The row of (worksheet, course, student, hash), made anew: an old one
+ * goes with its grades, so that what was just graded again is the latest
+ * (the row id orders two of one second). */
 static int submission_store(ion_bank *b, const char *worksheet,
                             const char *course, const char *student,
-                            const char *file, const char *hash, int64_t *id,
-                            ion_error *err)
+                            const char *file, const char *hash,
+                            const char *status, const char *reason,
+                            int64_t *id, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_SUB_PUT, err, "ttttt", worksheet,
-                               course, student, file, hash);
-    int ret = first_row(b, st, err);
+    sqlite3_stmt *st = prepare(b, ST_SUB_FIND, err, "tttt", worksheet, course,
+                               student, hash);
+    int ret = st ? first_row(b, st, err) : ION_BANK_EDB;
+    if (ret < 0)
+        return ret;
+    if (ret) {
+        int64_t old = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        st = prepare(b, ST_GRADES_CLEAR, err, "I", old);
+        if (!st || run(b, st, err, "could not clear the old grades"))
+            return ION_BANK_EDB;
+        st = prepare(b, ST_SUB_DELETE, err, "I", old);
+        if (!st || run(b, st, err, "could not replace the submission"))
+            return ION_BANK_EDB;
+    }
+    st = prepare(b, ST_SUB_PUT, err, "ttttttt", worksheet, course, student,
+                 file, hash, status, reason);
+    if (!st)
+        return ION_BANK_EDB;
+    ret = first_row(b, st, err);
     if (ret <= 0)
         return ret < 0 ? ret : ion_fail(err, "", 0, "submission not stored");
     *id = sqlite3_column_int64(st, 0);
     if (run(b, st, err, "could not store the submission"))
         return ION_BANK_EDB;
-    st = prepare(b, ST_GRADES_CLEAR, err, "I", *id);
-    if (!st || run(b, st, err, "could not clear the old grades"))
-        return ION_BANK_EDB;
     return 0;
 }
 
-int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
-                               const char *course, const char *student,
-                               const char *source_file, const void *content,
-                               size_t len, int64_t *id, ion_error *err)
+/* Records a row of status for student; content is what its hash is of. */
+static int submission_put(ion_bank *b, const char *worksheet,
+                          const char *course, const char *student,
+                          const char *source_file, const void *content,
+                          size_t len, const char *status, const char *reason,
+                          int64_t *id, ion_error *err)
 {
     char hash[HASH_HEX_LEN], *ws_course = NULL, *student_id = NULL;
     int64_t sub = 0;
@@ -2082,13 +2126,48 @@ int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
                            &student_id, err);
     if (ret >= 0)
         ret = submission_store(b, worksheet, ws_course, student_id,
-                               source_file, hash, &sub, err);
+                               source_file, hash, status, reason, &sub, err);
     free(ws_course);
     free(student_id);
     ret = sp_end(b, own, ret, err);
     if (ret >= 0 && id)
         *id = sub;
     return ret < 0 ? ret : 0;
+}
+
+int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
+                               const char *course, const char *student,
+                               const char *source_file, const void *content,
+                               size_t len, int64_t *id, ion_error *err)
+{
+    return submission_put(b, worksheet, course, student, source_file, content,
+                          len, "graded", NULL, id, err);
+}
+
+int ion_bank_submission_status(ion_bank *b, const char *worksheet,
+                               const char *course, const char *student,
+                               const char *status, const char *source_file,
+                               const char *reason, int64_t *id, ion_error *err)
+{
+    if (!status || (strcmp(status, "refused") && strcmp(status, "conflict")))
+        return refuse(err, "a submission's status is 'refused' or 'conflict'");
+    if (!reason)
+        return refuse(err, "incomplete submission");
+    /* Known by what it says: the same finding again is the same row. A NUL
+     * keeps it apart from any file's content (text has none). */
+    ion_strbuf said = {0};
+    ion_strbuf_add(&said, "\0", 1);
+    ion_strbuf_puts(&said, status);
+    ion_strbuf_add(&said, "\0", 1);
+    ion_strbuf_puts(&said, reason);
+    if (said.oom) {
+        ion_strbuf_release(&said);
+        return ion_fail(err, "", 0, "out of memory");
+    }
+    int ret = submission_put(b, worksheet, course, student, source_file,
+                             said.s, said.len, status, reason, id, err);
+    ion_strbuf_release(&said);
+    return ret;
 }
 
 int ion_bank_grade_put(ion_bank *b, int64_t submission,
@@ -2176,7 +2255,8 @@ int ion_bank_drill_list(ion_bank *b, const char *user, const char *topic,
 static int submission_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_submission s = {sqlite3_column_int64(st, 0), column_text(st, 1),
-                             column_text(st, 2), column_text(st, 3)};
+                             column_text(st, 2), column_text(st, 3),
+                             column_text(st, 4), column_text(st, 5)};
     return fn->submission(&s, ctx);
 }
 

@@ -26,7 +26,7 @@
 #include "error.h"
 #include "worksheet.h"
 
-#define ION_BANK_SCHEMA_VERSION 4
+#define ION_BANK_SCHEMA_VERSION 5
 #define ION_BANK_SECRET_LEN 32
 #define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
 #define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */
@@ -317,15 +317,26 @@ int ion_bank_instance_get(ion_bank *b, const char *worksheet,
 
 /* ---- submissions and grades ---- */
 
-/* Records a submission of student for worksheet (of course; NULL as for
- * ion_bank_worksheet_get), identified by the hash of its content. Grading
- * the same content again reuses its row and removes its grades (to be put
- * again); new content is a new submission. Unknown worksheet or student:
- * ION_BANK_EINVAL. *id gets the submission's id. */
+/* Records a graded submission of student for worksheet (of course; NULL
+ * as for ion_bank_worksheet_get), identified by the hash of its content.
+ * Grading the same content again makes its row anew, the latest, without
+ * grades (to be put again); new content is a new submission. Unknown
+ * worksheet or student: ION_BANK_EINVAL. *id gets the submission's id. */
 int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
                                const char *course, const char *student, const char *source_file,
                                const void *content, size_t len, int64_t *id,
                                ion_error *err);
+
+/* Records, as the student's latest submission, that what was handed in
+ * for them could not be graded: status "refused" (reason: "FILE: why") or
+ * "conflict" (reason: the files that claim them, "a.txt:1, b.txt:1"),
+ * with no grades. source_file names what it is about. The same status and
+ * reason again is the same row, made the latest again; a later graded
+ * submission supersedes it. Errors as for ion_bank_submission_upsert. */
+int ion_bank_submission_status(ion_bank *b, const char *worksheet,
+                               const char *course, const char *student,
+                               const char *status, const char *source_file,
+                               const char *reason, int64_t *id, ion_error *err);
 
 /* One graded part of a submission (answer and feedback may be NULL). */
 typedef struct {
@@ -351,6 +362,8 @@ typedef struct {
     const char *student;
     const char *source_file; /* the file, or "web" for the server's */
     const char *received;    /* UTC time */
+    const char *status;      /* "graded", "refused" or "conflict" */
+    const char *reason;      /* NULL when graded; else why (ion_bank_submission_status) */
 } ion_bank_submission;
 
 /* Calls fn for each submission of student recorded for worksheet of

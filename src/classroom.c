@@ -259,6 +259,8 @@ typedef struct {
     int64_t latest;     /* the student's latest submission so far */
     char student[ION_BANK_ID_MAX + 1];
     char file[256];
+    ion_status status;  /* of the latest: GRADED, REFUSED or CONFLICT */
+    char *reason;       /* REFUSED, CONFLICT: why */
     size_t nparts, cap; /* the latest submission's answers */
     char **parts, **answers;
     int failed;
@@ -270,6 +272,13 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
     r->latest = s->id;
     snprintf(r->student, sizeof r->student, "%s", s->student);
     snprintf(r->file, sizeof r->file, "%s", s->source_file);
+    r->status = !strcmp(s->status, "refused")    ? ION_STATUS_REFUSED
+                : !strcmp(s->status, "conflict") ? ION_STATUS_CONFLICT
+                                                 : ION_STATUS_GRADED;
+    free(r->reason);
+    r->reason = r->status != ION_STATUS_GRADED ? strdup(s->reason ? s->reason : "") : NULL;
+    if (r->status != ION_STATUS_GRADED && !r->reason)
+        r->failed = 1;
     return 1; /* the latest comes first */
 }
 
@@ -318,8 +327,15 @@ static int replay_student(replay *r, size_t i, ion_sub_parser *parser)
     answers_clear(r);
     if (ion_bank_submission_list(r->b, c->w.ws.course, c->w.ws.name, c->students[i].id, take_latest, r, r->err) < 0)
         return -1;
+    if (r->failed)
+        return ion_fail(r->err, NULL, 0, "out of memory");
     if (!r->latest)
         return 0;
+    /* What `grade` found instead of a file it could grade, as it said it. */
+    if (r->status != ION_STATUS_GRADED)
+        return ion_gradebook_set_status(r->gb, c->students[i].key_index, r->status, r->reason) < 0
+                   ? ion_fail(r->err, NULL, 0, "out of memory")
+                   : 0;
     int rc = ion_bank_grade_list(r->b, r->latest, take_answer, r, r->err);
     if (rc < 0)
         return -1;
@@ -342,7 +358,7 @@ ion_gradebook *ion_classroom_gradebook(const ion_classroom *c, ion_bank *b, cons
                  c->w.ws.name, c->w.ws.name);
         return NULL;
     }
-    replay r = {c, b, ion_gradebook_new(c->key, lang), err, 0, "", "", 0, 0, NULL, NULL, 0};
+    replay r = {c, b, ion_gradebook_new(c->key, lang), err, 0, "", "", ION_STATUS_GRADED, NULL, 0, 0, NULL, NULL, 0};
     ion_sub_parser *parser = ion_sub_parser_new(NULL);
     if (!r.gb || !parser) {
         ion_fail(err, NULL, 0, "out of memory");
@@ -353,6 +369,7 @@ ion_gradebook *ion_classroom_gradebook(const ion_classroom *c, ion_bank *b, cons
     answers_clear(&r);
     free(r.parts);
     free(r.answers);
+    free(r.reason);
     ion_sub_parser_free(parser);
     if (r.failed) {
         ion_gradebook_free(r.gb);

@@ -177,6 +177,21 @@ long ion_gradebook_refuse(ion_gradebook *gb, const char *file, const char *stude
     return i;
 }
 
+int ion_gradebook_set_status(ion_gradebook *gb, size_t i, ion_status st, const char *why)
+{
+    if (i >= gb->key->nstudents || (st != ION_STATUS_REFUSED && st != ION_STATUS_CONFLICT))
+        return -1;
+    char *w = strdup(why ? why : "");
+    if (!w)
+        return -1;
+    gb_slot *slot = &gb->slots[i];
+    free(slot->why);
+    slot->why = w;
+    slot->status = st;
+    slot->graded = 0;
+    return 0;
+}
+
 /* ---- strings of the result at hand --------------------------------------- */
 
 /* Adds s and its NUL to the strings of the result at hand: its offset, or

@@ -156,6 +156,13 @@ ion_status ion_gradebook_status(const ion_gradebook *gb, size_t i, const char **
  * student's index, or -1 when the file belongs to nobody known. */
 long ion_gradebook_refuse(ion_gradebook *gb, const char *file, const char *student, const char *reason);
 
+/* Puts student i in status st (REFUSED or CONFLICT) with why as
+ * ion_gradebook_status gives it, as a run of `grade` found and the bank
+ * recorded (ion_gradebook_record_status): the gradebook made from the
+ * database says what `grade` said. Their result, if any, is dropped. 0, or
+ * -1 when i or st is not one of those, or out of memory. */
+int ion_gradebook_set_status(ion_gradebook *gb, size_t i, ion_status st, const char *why);
+
 /* The key the gradebook grades against. */
 const ion_answer_key *ion_gradebook_key(const ion_gradebook *gb);
 
@@ -177,6 +184,11 @@ char *ion_gradebook_csv(const ion_gradebook *gb, size_t *len);
 /* Student i's feedback as text: the total, then for each part the answer
  * given, the verdict, the key, the points and the feedback or note. */
 char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len);
+
+/* Student i's status with its reason on one line, in the gradebook's
+ * language ("student s002: refused: s002.txt: a PDF, not plain text ..."),
+ * or NULL when they were graded or are missing (or out of memory). */
+char *ion_gradebook_status_line(const ion_gradebook *gb, size_t i);
 
 /* Statistics over the graded students (missing ones excluded). */
 #define ION_GRADE_BINS 10
@@ -204,5 +216,12 @@ char *ion_gradebook_summary(const ion_gradebook *gb);
 int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b,
                          const ion_submission *s, const ion_result *r,
                          ion_error *err);
+
+/* Records the status of every student of the key whose files this
+ * gradebook refused or found in conflict, as that student's latest
+ * submission (ion_bank_submission_status), after their graded files: call
+ * it once a run has graded everything, inside its transaction. Returns 0
+ * or a negative ion_bank error code with err filled. */
+int ion_gradebook_record_statuses(const ion_gradebook *gb, ion_bank *b, ion_error *err);
 
 #endif

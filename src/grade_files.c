@@ -250,7 +250,9 @@ static int grade_into(grade_run *run, ion_output *out, ion_outdir *book_dir, con
 {
     ion_error *err = run->err;
     FILE *f = ion_output_begin(out, book_dir, book, ION_OUT_PRIVATE, err);
-    if (!f || list_inputs(run) || grade_inputs(run) || write_feedback(out, fb_dir, run->gb, err))
+    if (!f || list_inputs(run) || grade_inputs(run) ||
+        (run->o->bank && ion_gradebook_record_statuses(run->gb, run->o->bank, err) < 0) ||
+        write_feedback(out, fb_dir, run->gb, err))
         return ION_GRADE_EIO;
     size_t len;
     ion_roster_emails emails = {run->o->bank, ion_answer_key_course(ion_gradebook_key(run->gb)), {0}};

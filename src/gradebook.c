@@ -159,6 +159,23 @@ static void put_refusal(ion_strbuf *b, const char *lang, const char *why)
     wrapped(b, text, "  ", 72);
 }
 
+char *ion_gradebook_status_line(const ion_gradebook *gb, size_t i)
+{
+    const char *why, *lang = ion_gradebook_lang(gb);
+    ion_status st = ion_gradebook_status(gb, i, &why);
+    if (st != ION_STATUS_REFUSED && st != ION_STATUS_CONFLICT)
+        return NULL;
+    char said[1024], reason[512];
+    const char *sep = st == ION_STATUS_REFUSED ? strstr(why, ": ") : NULL;
+    if (sep) /* "FILE: why", the why in lang */
+        snprintf(said, sizeof said, "%.*s: %s", (int)(sep - why), why,
+                 ion_text_reason(lang, sep + 2, reason, sizeof reason));
+    else
+        snprintf(said, sizeof said, "%s", why);
+    return ion_text_format(lang, st == ION_STATUS_REFUSED ? "gradebook.refused" : "gradebook.conflict", "id",
+                           ion_answer_key_student_id(ion_gradebook_key(gb), i), "why", said, (const char *)NULL);
+}
+
 char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
 {
     const ion_answer_key *k = ion_gradebook_key(gb);
@@ -353,6 +370,26 @@ int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b, const ion_submiss
         }
         ion_bank_grade g = {p->part_id, p->answer, p->score, p->points, ion_verdict_name(p->verdict), feedback};
         ret = ion_bank_grade_put(b, id, &g, err);
+    }
+    return ret < 0 ? ret : 0;
+}
+
+int ion_gradebook_record_statuses(const ion_gradebook *gb, ion_bank *b, ion_error *err)
+{
+    const ion_answer_key *k = ion_gradebook_key(gb);
+    int ret = 0;
+    for (size_t i = 0; ret >= 0 && i < ion_answer_key_students(k); i++) {
+        const char *why;
+        ion_status st = ion_gradebook_status(gb, i, &why);
+        if (st != ION_STATUS_REFUSED && st != ION_STATUS_CONFLICT)
+            continue;
+        /* What it is about: the refused file ("FILE: why"), or the files. */
+        const char *sep = st == ION_STATUS_REFUSED ? strstr(why, ": ") : NULL;
+        char file[256];
+        snprintf(file, sizeof file, "%.*s", sep ? (int)(sep - why) : (int)strlen(why), why);
+        ret = ion_bank_submission_status(b, ion_answer_key_worksheet(k), ion_answer_key_course(k),
+                                         ion_answer_key_student_id(k, i), ion_status_name(st), file, why,
+                                         NULL, err);
     }
     return ret < 0 ? ret : 0;
 }

@@ -73,6 +73,7 @@ static const char *const word_keys[W_COUNT] = {
     [W_DOWNLOAD] = "web.download",
     [W_HISTOGRAM] = "web.histogram",
     [W_NOT_SUBMITTED] = "web.not_submitted",
+    [W_NOT_GRADED] = "web.not_graded",
     [W_HISTORY] = "web.history",
     [W_WORKSHEETS] = "web.worksheets",
     [W_STUDENT] = "web.student",

@@ -481,9 +481,9 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
     ion_gradebook_stats(gb, &st);
     histogram(b, &st, lang);
     ion_strbuf_printf(b, "<h2>%s</h2><ul>", ion_word_get(W_NOT_SUBMITTED, lang));
-    size_t missing = 0;
+    size_t missing = 0, not_graded = 0;
     for (size_t i = 0; i < ion_answer_key_students(k); i++)
-        if (!ion_gradebook_result(gb, i)) {
+        if (ion_gradebook_status(gb, i, NULL) == ION_STATUS_MISSING) {
             missing++;
             ion_strbuf_puts(b, "<li>");
             ion_html_text(b, ion_answer_key_student_id(k, i));
@@ -493,6 +493,18 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
         }
     if (!missing)
         ion_strbuf_printf(b, "<li>%s</li>", ion_word_get(W_NONE, lang));
+    /* Refused and in conflict, with the reasons `grade` gave. */
+    for (size_t i = 0; i < ion_answer_key_students(k); i++) {
+        char *line = ion_gradebook_status_line(gb, i);
+        if (!line)
+            continue;
+        if (!not_graded++)
+            ion_strbuf_printf(b, "</ul><h2>%s</h2><ul class=\"not-graded\">", ion_word_get(W_NOT_GRADED, lang));
+        ion_strbuf_puts(b, "<li>");
+        ion_html_text(b, line);
+        ion_strbuf_puts(b, "</li>");
+        free(line);
+    }
     ion_strbuf_printf(b, "</ul><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%%</th>",
                       ion_word_get(W_GRADEBOOK, lang), ion_word_get(W_STUDENT, lang), ion_word_get(W_NAME, lang),
                       ion_word_get(W_TOTAL, lang));
@@ -518,10 +530,11 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
             for (size_t q = 0; r && q < r->nparts; q++)
                 if (r->parts[q].column == j)
                     p = &r->parts[q];
+            const char *status = ion_status_name(ion_gradebook_status(gb, i, NULL));
             if (p)
                 ion_strbuf_printf(b, "<td class=\"%s\">%g</td>", ion_verdict_name(p->verdict), p->score);
             else
-                ion_strbuf_puts(b, "<td class=\"missing\">missing</td>");
+                ion_strbuf_printf(b, "<td class=\"%s\">%s</td>", status, status);
         }
         ion_strbuf_puts(b, "</tr>");
     }
@@ -558,6 +571,7 @@ typedef struct {
     int64_t ids[512];
     char received[512][24];
     char file[512][64];
+    char reason[512][256]; /* refused or conflict: "refused: why"; graded: "" */
     size_t n;
 } sub_list;
 
@@ -567,6 +581,9 @@ static int history_sub(const ion_bank_submission *s, void *ctx)
     l->ids[l->n] = s->id; /* the latest first */
     snprintf(l->received[l->n], sizeof l->received[0], "%s", s->received);
     snprintf(l->file[l->n], sizeof l->file[0], "%s", s->source_file);
+    l->reason[l->n][0] = '\0';
+    if (strcmp(s->status, "graded"))
+        snprintf(l->reason[l->n], sizeof l->reason[0], "%s: %s", s->status, s->reason ? s->reason : "");
     return ++l->n == 512; /* the oldest beyond 512 are left out */
 }
 
@@ -600,7 +617,14 @@ static void history_page(ion_server *srv, const ion_classroom *c, const char *id
             ion_html_text(out, l->received[k]);
             ion_strbuf_puts(out, " · ");
             ion_html_text(out, l->file[k]);
-            ion_strbuf_printf(out, "</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+            ion_strbuf_puts(out, "</h2>");
+            if (l->reason[k][0]) { /* what `grade` found instead of a gradable file */
+                ion_strbuf_puts(out, "<p class=\"status\">");
+                ion_html_text(out, l->reason[k]);
+                ion_strbuf_puts(out, "</p>");
+                continue;
+            }
+            ion_strbuf_printf(out, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                                    "</tr></thead><tbody>",
                               "#", ion_word_get(W_ANSWER, lang), ion_word_get(W_VERDICT, lang),
                               ion_word_get(W_SCORE, lang), ion_word_get(W_FEEDBACK, lang));

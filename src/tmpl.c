@@ -63,6 +63,8 @@ static const struct {
     {"feedback.refused_again", KEY_STR},
     {"feedback.conflict", KEY_STR},
     {"feedback.conflict_after", KEY_STR},
+    {"gradebook.refused", KEY_STR},  /* {id} {why} */
+    {"gradebook.conflict", KEY_STR}, /* {id} {why} */
     {"feedback.submission", KEY_STR},
     {"feedback.total", KEY_STR},
     {"feedback.answer", KEY_STR},
@@ -109,6 +111,7 @@ static const struct {
     {"web.download", KEY_STR},
     {"web.histogram", KEY_STR},
     {"web.not_submitted", KEY_STR},
+    {"web.not_graded", KEY_STR},
     {"web.history", KEY_STR},
     {"web.worksheets", KEY_STR},
     {"web.student", KEY_STR},

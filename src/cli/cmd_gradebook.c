@@ -18,13 +18,32 @@ static const char usage[] =
     "student's latest submission, from answer files (`ionsheet grade`) and the\n"
     "web (`ionsheet serve`) alike, graded as `grade` grades it. The table is\n"
     "`grade --csv`'s: student,name,total,max,percent,1a,1b,... (`missing` for\n"
-    "a student without a submission). --csv PATH writes it to PATH instead.\n"
+    "a student without a submission, `refused` or `conflict` where `grade`\n"
+    "found that, with the reason it gave on stderr, one line per student).\n"
+    "--csv PATH writes it to PATH instead.\n"
     "--course C says which course's NAME when several courses have one.\n"
     "--format moodle and canvas shape it for those LMSs' grade imports, as\n"
     "`grade --format` does (the e-mails from the roster); --excel starts it\n"
     "with the UTF-8 byte order mark Excel needs to show Chinese names.\n"
     "\n"
-    "exit status: 0 printed, 2 usage error or no such worksheet, 4 database error\n";
+    "exit status: 0 printed, 1 printed with a student refused or in conflict,\n"
+    "2 usage error or no such worksheet, 4 database error\n";
+
+/* Says on stderr who is refused or in conflict, and why, as `grade` did:
+ * how many. */
+static size_t not_graded(const ion_gradebook *gb)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ion_answer_key_students(ion_gradebook_key(gb)); i++) {
+        char *line = ion_gradebook_status_line(gb, i);
+        if (line) {
+            cli_msg(NULL, 0, "%s", line);
+            n++;
+        }
+        free(line);
+    }
+    return n;
+}
 
 int cmd_gradebook(int argc, char **argv, ion_cli *cli)
 {
@@ -58,6 +77,8 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
         cli_msg(NULL, 0, "gradebook: unknown --format '%s' (plain, moodle or canvas)", format);
         return EXIT_USAGE;
     }
+    if (cli_catalogue(cli->lang))
+        return EXIT_IO;
     ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;
@@ -91,7 +112,7 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
         else if (bad)
             cli_msg("stdout", 0, "cannot write the gradebook");
         else
-            rc = EXIT_OK;
+            rc = not_graded(gb) ? EXIT_FAILURES : EXIT_OK;
     }
     free(text);
     ion_gradebook_free(gb);

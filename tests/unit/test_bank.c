@@ -286,10 +286,10 @@ static void test_refuses_foreign_and_newer(void **state)
     ion_bank *b = ion_bank_open(f->path, 1, &err);
     assert_non_null(b);
     ion_bank_close(b);
-    raw_sql(f->path, "PRAGMA user_version = 5");
+    raw_sql(f->path, "PRAGMA user_version = 6");
     assert_null(ion_bank_open(f->path, 1, &err));
-    assert_non_null(strstr(err.msg, "has schema version 5, newer than this "
-                                    "ionsheet (4)"));
+    assert_non_null(strstr(err.msg, "has schema version 6, newer than this "
+                                    "ionsheet (5)"));
 }
 
 static void test_not_sqlite(void **state)
@@ -829,17 +829,18 @@ static void test_submissions(void **state)
     assert_string_equal(c.line[0], "1a -94.1 mV 1/2 right -");
     assert_string_equal(c.line[1], "1b - 0/1 missing no answer");
 
-    /* Grading the same file again: same submission, its grades cleared. */
+    /* Grading the same file again: the submission made anew, without
+     * grades, the old one gone. */
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1",
                                                 "again/s1.txt", text,
                                                 strlen(text), &id2, &err),
                      0);
-    assert_true(id2 == id1);
     memset(&c, 0, sizeof c);
-    assert_int_equal(ion_bank_grade_list(f->b, id1, collect_grade, &c, &err),
+    assert_int_equal(ion_bank_grade_list(f->b, id2, collect_grade, &c, &err),
                      0);
     assert_int_equal(c.n, 0);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions"), 1);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grades"), 0);
 
     /* New content is a new submission. */
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "s1.txt",
@@ -858,6 +859,136 @@ static void test_submissions(void **state)
     assert_int_equal(ion_bank_grade_put(f->b, 999, &a, &err),
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "unknown submission 999");
+}
+
+/* The latest submission of s1 in week1: "FILE status reason". */
+typedef struct {
+    char line[256];
+    int n;
+} latest_ctx;
+
+static int take_latest(const ion_bank_submission *s, void *ctx)
+{
+    latest_ctx *l = ctx;
+    if (!l->n++)
+        snprintf(l->line, sizeof l->line, "%s %s %s", s->source_file, s->status,
+                 s->reason ? s->reason : "-");
+    return 0;
+}
+
+static const char *latest(ion_bank *b, latest_ctx *l)
+{
+    ion_error err = {0};
+    memset(l, 0, sizeof *l);
+    if (ion_bank_submission_list(b, "PHYS2", "week1", "s1", take_latest, l, &err) < 0)
+        fail_msg("list: %s", err.msg);
+    return l->line;
+}
+
+/* What `grade` found instead of a gradable file is the latest submission
+ * until a graded one comes, all within one second (the row id orders). */
+static void test_submission_status(void **state)
+{
+    fixture *f = *state;
+    ion_error err = {0};
+    latest_ctx l;
+    int64_t id;
+    const char *a = "student: s1\n1a: 1\n", *b = "student: s1\n1a: 2\n";
+    class_setup(f->b);
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "a.txt", a, strlen(a), &id, &err), 0);
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "b.txt", b, strlen(b), &id, &err), 0);
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "conflict", "a.txt:1, b.txt:1",
+                                                "a.txt:1, b.txt:1", &id, &err), 0);
+    assert_string_equal(latest(f->b, &l), "a.txt:1, b.txt:1 conflict a.txt:1, b.txt:1");
+    assert_int_equal(l.n, 3);
+    /* The same finding again: the same row, still the latest. */
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "conflict", "a.txt:1, b.txt:1",
+                                                "a.txt:1, b.txt:1", &id, &err), 0);
+    assert_string_equal(latest(f->b, &l), "a.txt:1, b.txt:1 conflict a.txt:1, b.txt:1");
+    assert_int_equal(l.n, 3);
+    /* a.txt graded again (b.txt removed) in the same second: it counts. */
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "a.txt", a, strlen(a), &id, &err), 0);
+    assert_string_equal(latest(f->b, &l), "a.txt graded -");
+    assert_int_equal(l.n, 3);
+    /* A refused file, then a graded one. */
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "refused", "s1.txt",
+                                                "s1.txt: a PDF, not plain text", &id, &err), 0);
+    assert_string_equal(latest(f->b, &l), "s1.txt refused s1.txt: a PDF, not plain text");
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "web", b, strlen(b), &id, &err), 0);
+    assert_string_equal(latest(f->b, &l), "web graded -");
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions WHERE status = 'refused'"), 1);
+    /* Only those two statuses, with a reason; a status row has no grades. */
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "graded", "x", "y", &id, &err),
+                     ION_BANK_EINVAL);
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "refused", "x", NULL, &id, &err),
+                     ION_BANK_EINVAL);
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s9", "refused", "x", "y", &id, &err),
+                     ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "unknown student 's9' in course 'PHYS2'");
+}
+
+/* A bank of schema version 4 (tests/data/bank-v4.sql) with a graded
+ * submission: upgraded, its rows kept, graded; its submissions table the
+ * same as a new bank's, column for column. */
+static void test_migrate_from_v4(void **state)
+{
+    fixture *f = *state;
+    ion_error err = {0};
+    char *v4 = read_file("tests/data/bank-v4.sql");
+    if (!v4)
+        fail_msg("tests/data/bank-v4.sql not found: run the tests from the top of the tree");
+    raw_sql(f->path, v4);
+    free(v4);
+    raw_sql(f->path, "PRAGMA application_id = 1229934163; PRAGMA user_version = 4;"
+                     "INSERT INTO settings VALUES ('secret', zeroblob(32));"
+                     "INSERT INTO courses (id) VALUES ('PHYS2');"
+                     "INSERT INTO students (course_id, id, name) VALUES ('PHYS2', 's1', 'Ada');"
+                     "INSERT INTO worksheets (course_id, name, title) VALUES ('PHYS2', 'week1', 'Week 1');"
+                     "INSERT INTO submissions (id, worksheet, course_id, student_id, source_file, hash, received)"
+                     " VALUES (7, 'week1', 'PHYS2', 's1', 's1.txt', 'abc', '2026-01-02T03:04:05Z');"
+                     "INSERT INTO grades VALUES (7, '1a', '-94 mV', 2, 2, 'right', NULL);");
+    ion_bank *b = ion_bank_open(f->path, 0, &err);
+    if (!b)
+        fail_msg("open: %s", err.msg);
+    latest_ctx l;
+    assert_string_equal(latest(b, &l), "s1.txt graded -");
+    assert_int_equal(ion_bank_submission_status(b, "week1", NULL, "s1", "refused", "s1.txt", "s1.txt: empty file",
+                                                NULL, &err), 0);
+    assert_string_equal(latest(b, &l), "s1.txt refused s1.txt: empty file");
+    ion_bank_close(b);
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), ION_BANK_SCHEMA_VERSION);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grades WHERE submission_id = 7"), 1);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions WHERE id = 7 AND status = 'graded'"
+                                      " AND reason IS NULL AND received = '2026-01-02T03:04:05Z'"), 1);
+    /* The upgraded table has a new bank's columns, in its order. */
+    char fresh[160];
+    snprintf(fresh, sizeof fresh, "%s/fresh.db", f->dir);
+    b = ion_bank_open(fresh, 1, &err);
+    assert_non_null(b);
+    ion_bank_close(b);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char sql[256];
+    const char *columns = "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' ||"
+                          " ifnull(dflt_value, '-'), ', ') FROM pragma_table_info('submissions', ?1)";
+    char cols[2][512];
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS fresh", fresh);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(sqlite3_prepare_v2(db, columns, -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_text(st, 1, k ? "fresh" : "main", -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        snprintf(cols[k], sizeof cols[k], "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    assert_string_equal(cols[0], cols[1]);
+    assert_non_null(strstr(cols[0], "status TEXT 1 'graded', reason TEXT 0 -"));
+    /* The status check holds in the upgraded table too. */
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE submissions SET status = 'lost' WHERE id = 7", NULL, NULL, NULL),
+                         SQLITE_OK);
+    sqlite3_close(db);
+    remove_db(fresh);
 }
 
 /* ---- drill ---- */
@@ -966,6 +1097,7 @@ int main(void)
         cmocka_unit_test(test_schema_file_is_embedded),
         cmocka_unit_test_setup_teardown(test_migrate_from_v0, setup_dir,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_from_v4, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_failed_migration_rolls_back,
                                         setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_foreign_and_newer,
@@ -993,6 +1125,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transaction_isolated, setup_bank,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_instances, setup_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_submission_status, setup_bank, teardown),
         cmocka_unit_test_setup_teardown(test_submissions, setup_bank,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_drill, setup_bank, teardown),
