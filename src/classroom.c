@@ -291,11 +291,10 @@ static void answers_clear(replay *r)
     r->nparts = 0;
 }
 
-static int take_answer(const ion_bank_grade *g, void *ctx)
+/* Adds (part, the answer text[0..n)) to the answers to replay; 0, or 1
+ * when out of memory. */
+static int add_replayed(replay *r, const char *part, const char *text, size_t n)
 {
-    replay *r = ctx;
-    if (!g->answer)
-        return 0; /* blank: the grader sees it as blank again */
     if (r->nparts == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 16;
         char **p = realloc(r->parts, cap * sizeof *p), **a;
@@ -307,10 +306,23 @@ static int take_answer(const ion_bank_grade *g, void *ctx)
         r->answers = a;
         r->cap = cap;
     }
-    r->parts[r->nparts] = strdup(g->part_id);
-    r->answers[r->nparts] = strdup(g->answer);
+    r->parts[r->nparts] = strdup(part);
+    r->answers[r->nparts] = strndup(text, n);
     r->nparts++;
     return !r->parts[r->nparts - 1] || !r->answers[r->nparts - 1];
+}
+
+static int take_answer(const ion_bank_grade *g, void *ctx)
+{
+    replay *r = ctx;
+    /* blank: the grader sees it as blank again. A part answered on several
+     * lines was recorded one answer a line: given again so. */
+    for (const char *a = g->answer, *end; a; a = *end ? end + 1 : NULL) {
+        end = a + strcspn(a, "\n");
+        if (add_replayed(r, g->part_id, a, (size_t)(end - a)))
+            return 1;
+    }
+    return 0;
 }
 
 static int grade_one(const ion_submission *s, void *ctx)

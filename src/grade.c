@@ -22,8 +22,8 @@
 
 /* What grading has learnt about one part of the submission at hand. */
 typedef struct {
-    const ion_answer *ans; /* the answer given, or NULL */
-    int dup_line;          /* a second answer's line, or 0 */
+    const ion_answer *ans; /* the answer given (the first of several), or NULL */
+    size_t given0, ngiven; /* all of them: the gradebook's given[given0..+ngiven) */
     int usable;            /* the answer is a number of the part's dimension */
     double si;             /* ... this one, in SI */
     ion_verdict verdict;
@@ -51,6 +51,10 @@ struct ion_gradebook {
     part_work *work;
     ion_val *vals;
     unsigned char *pinned;
+    const ion_answer **given; /* the answers at hand, grouped by part */
+    const char **texts;       /* ... a part's texts, for the judge */
+    size_t *part_of;          /* ... each answer's part (nparts: none) */
+    size_t cap_given;
     ion_strbuf buf; /* the strings of the result at hand, each with its NUL */
     ion_strbuf text; /* scratch for a feedback filled in */
 };
@@ -87,6 +91,9 @@ void ion_gradebook_free(ion_gradebook *gb)
     free(gb->work);
     free(gb->vals);
     free(gb->pinned);
+    free(gb->given);
+    free(gb->texts);
+    free(gb->part_of);
     ion_strbuf_release(&gb->buf);
     ion_strbuf_release(&gb->text);
     free(gb);
@@ -311,11 +318,23 @@ static size_t judge_note(ion_gradebook *gb, const ion_part_key *p, const ion_jud
     }
 }
 
+/* The note on a part answered more than once with answers that read
+ * differently: which lines. */
+static size_t twice_note(ion_gradebook *gb, const part_work *w, size_t other)
+{
+    char first[16], second[16];
+    snprintf(first, sizeof first, "%d", w->ans->line);
+    snprintf(second, sizeof second, "%d", gb->given[w->given0 + other]->line);
+    return add_text(gb, "grade.twice", "first", first, "second", second, (const char *)NULL);
+}
+
 static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
 {
     const ion_part_key *pk = &p->key;
     ion_judgement j;
-    ion_judge_part(pk, w->ans->text, &j);
+    for (size_t k = 0; k < w->ngiven; k++)
+        gb->texts[k] = gb->given[w->given0 + k]->text;
+    ion_judge_answers(pk, gb->texts, w->ngiven, &j);
     w->usable = j.usable;
     w->si = j.value_si;
     ion_val c;
@@ -337,7 +356,7 @@ static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_pa
         const char *text = ion_key_feedback(gb->key, p, p->mis0 + (size_t)j.mistake, gb->zh, &gb->text);
         w->feedback = text ? add_str(gb, text) : NO_OFFSET;
     }
-    w->note = judge_note(gb, pk, &j, w->ans->text);
+    w->note = j.note == ION_JUDGE_NOTE_TWICE ? twice_note(gb, w, j.twice) : judge_note(gb, pk, &j, w->ans->text);
 }
 
 /* ---- a submission ------------------------------------------------------------ */
@@ -377,25 +396,69 @@ static void say(const noter *n, int line, const char *fmt, ...)
     n->fn(&e, n->ctx);
 }
 
-/* Which answer belongs to which part; a part answered twice is invalid. */
-static void assign(ion_gradebook *gb, const key_student *stu, const ion_submission *s, const noter *n)
+/* Which answers belong to which part: gb->given grouped by part, in the
+ * order written; 0, or -1 when out of memory. */
+static int assign(ion_gradebook *gb, const key_student *stu, const ion_submission *s, const noter *n)
 {
     const ion_answer_key *k = gb->key;
     char shown[80];
+    if (s->n > gb->cap_given) {
+        const ion_answer **g = realloc(gb->given, s->n * sizeof *g);
+        if (g)
+            gb->given = g;
+        const char **t = g ? realloc(gb->texts, s->n * sizeof *t) : NULL;
+        if (t)
+            gb->texts = t;
+        size_t *po = t ? realloc(gb->part_of, s->n * sizeof *po) : NULL;
+        if (!po)
+            return -1;
+        gb->part_of = po;
+        gb->cap_given = s->n;
+    }
     memset(gb->work, 0, stu->nparts * sizeof *gb->work);
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = 0; i < s->n; i++) { /* each answer's part, counted */
         const ion_answer *a = &s->answers[i];
         size_t j = 0;
         while (j < stu->nparts && !same_part(a->part, k->parts[stu->part0 + j].id))
             j++;
+        gb->part_of[i] = j;
         if (j == stu->nparts)
             say(n, a->line, "student %s: there is no part %s on worksheet %s", stu->id, clip(a->part, shown, sizeof shown),
                 k->worksheet);
-        else if (!gb->work[j].ans)
+        else if (!gb->work[j].ngiven++)
             gb->work[j].ans = a;
-        else if (!gb->work[j].dup_line)
-            gb->work[j].dup_line = a->line;
     }
+    for (size_t j = 0, at = 0; j < stu->nparts; j++) { /* then placed, in the order written */
+        gb->work[j].given0 = at;
+        at += gb->work[j].ngiven;
+        gb->work[j].ngiven = 0;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (gb->part_of[i] < stu->nparts) {
+            part_work *w = &gb->work[gb->part_of[i]];
+            gb->given[w->given0 + w->ngiven++] = &s->answers[i];
+        }
+    return 0;
+}
+
+/* The answers given to a part, as recorded: one a line. */
+static size_t add_given(ion_gradebook *gb, const part_work *w)
+{
+    size_t off = gb->buf.len;
+    for (size_t k = 0; k < w->ngiven; k++) {
+        char *line = strdup(gb->given[w->given0 + k]->text);
+        if (!line)
+            return NO_OFFSET;
+        for (char *c = line; *c; c++) /* one answer, one line */
+            if ((unsigned char)*c < 0x20)
+                *c = ' ';
+        if (k)
+            ion_strbuf_puts(&gb->buf, "\n");
+        ion_strbuf_puts(&gb->buf, line);
+        free(line);
+    }
+    ion_strbuf_add(&gb->buf, "", 1);
+    return gb->buf.oom ? NO_OFFSET : off;
 }
 
 static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, const noter *n)
@@ -403,7 +466,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     const key_part *p = &gb->key->parts[stu->part0 + j];
     part_work *w = &gb->work[j];
     char buf[96];
-    w->answer = w->ans ? add_str(gb, w->ans->text) : NO_OFFSET;
+    w->answer = w->ans ? add_given(gb, w) : NO_OFFSET;
     w->key = add_str(gb, ion_part_key_text(&p->key, buf, sizeof buf));
     w->note = NO_OFFSET;
     w->feedback = NO_OFFSET;
@@ -411,18 +474,9 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
         w->verdict = ION_VERDICT_BLANK;
         return;
     }
-    if (w->dup_line) {
-        w->verdict = ION_VERDICT_INVALID;
-        char first[16], second[16];
-        snprintf(first, sizeof first, "%d", w->ans->line);
-        snprintf(second, sizeof second, "%d", w->dup_line);
-        w->note = add_text(gb, "grade.twice", "first", first, "second", second, (const char *)NULL);
-    } else {
-        grade_answer(gb, stu, p, w);
-    }
+    grade_answer(gb, stu, p, w);
     if (w->verdict == ION_VERDICT_INVALID && w->note != NO_OFFSET)
-        say(n, w->dup_line ? w->dup_line : w->ans->line, "student %s, part %s: %s", stu->id, p->id,
-            gb->buf.s + w->note);
+        say(n, w->ans->line, "student %s, part %s: %s", stu->id, p->id, gb->buf.s + w->note);
 }
 
 /* Copies the result at hand into the student's slot. */
@@ -525,7 +579,8 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     if (ion_answer_key_student((ion_answer_key *)k, (size_t)si, err) < 0)
         return -1;
     ion_strbuf_reset(&gb->buf);
-    assign(gb, stu, s, &n);
+    if (assign(gb, stu, s, &n) < 0)
+        return ion_fail(err, file, s->line, "out of memory");
     for (size_t j = 0; j < stu->nparts; j++)
         grade_part(gb, stu, j, &n);
     if (store(gb, (size_t)si, stu, s) < 0)

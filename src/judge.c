@@ -52,7 +52,7 @@ static int read_number(const ion_part_key *p, const char *text, ion_judgement *j
 {
     double v;
     const ion_unit *u = NULL;
-    if (ion_parse_quantity(text, &v, &u, j->detail, (int)sizeof j->detail) < 0) {
+    if (ion_parse_answer(text, p->unit, &v, &u, j->detail, (int)sizeof j->detail) < 0) {
         j->verdict = ION_VERDICT_INVALID;
         j->note = ION_JUDGE_NOTE_NOT_NUMBER;
         return -1;
@@ -307,6 +307,43 @@ void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *ou
         judge_numeric(p, text, out);
     else
         judge_choice(p, text, out);
+}
+
+/* a and b read as one answer: the same number of the part's dimension
+ * (in any notation and unit), or the same choice; else the same text. */
+static int one_reading(const ion_part_key *p, const ion_judgement *a, const char *ta, const ion_judgement *b,
+                       const char *tb)
+{
+    if (p->kind == ION_ANSWER_NUMERIC && a->usable && b->usable)
+        return fabs(a->value_si - b->value_si) <= 1e-9 * fmax(fabs(a->value_si), fabs(b->value_si));
+    if (p->kind != ION_ANSWER_NUMERIC && a->chosen >= 0 && b->chosen >= 0)
+        return a->chosen == b->chosen;
+    char fa[256], fb[256];
+    if (trimmed(ta, fa, sizeof fa) || trimmed(tb, fb, sizeof fb))
+        return 0;
+    for (char *c = fa; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    for (char *c = fb; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return !strcmp(fa, fb);
+}
+
+void ion_judge_answers(const ion_part_key *p, const char *const *answers, size_t n, ion_judgement *out)
+{
+    ion_judge_part(p, n ? answers[0] : "", out);
+    for (size_t i = 1; i < n; i++) {
+        ion_judgement other;
+        ion_judge_part(p, answers[i], &other);
+        if (one_reading(p, out, answers[0], &other, answers[i]))
+            continue;
+        memset(out, 0, sizeof *out);
+        out->verdict = ION_VERDICT_INVALID;
+        out->note = ION_JUDGE_NOTE_TWICE;
+        out->mistake = -1;
+        out->chosen = -1;
+        out->twice = i;
+        return;
+    }
 }
 
 int ion_judge_carried(const ion_part_key *p, const ion_val *carried, ion_judgement *j)

@@ -60,6 +60,8 @@ typedef enum {
     ION_JUDGE_NOTE_NOT_LETTER, /* invalid: not one of the mcq letters */
     ION_JUDGE_NOTE_MOVEMENT,   /* invalid: a current direction (inward) for ion movement
                                   (out, in, none), or the other way round */
+    ION_JUDGE_NOTE_TWICE,      /* invalid: answered more than once, and the answers
+                                  read differently (twice says which one first) */
 } ion_judge_note;
 
 typedef struct {
@@ -74,10 +76,20 @@ typedef struct {
     double value_si;       /* ... in SI */
     long chosen;           /* choice, mcq: the index in ids, or -1 */
     char detail[128];      /* NOT_NUMBER: "unknown unit 'mVV'", else "" */
+    size_t twice;          /* NOTE_TWICE: the index of the first answer that differs */
 } ion_judgement;
 
 /* Judges answer (UTF-8, surrounding blanks ignored) against the part key. */
 void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *out);
+
+/* Judges the n answers (n >= 1) a student gave to one part (an answer
+ * file with the part on several lines). When they all have one reading
+ * (the same number of the part's dimension, a number without a unit being
+ * in the part's unit: "-95" and "-95.0 mV", "-0.095 V"; the same choice or
+ * letter; or the same text), that is the answer, judged as
+ * ion_judge_part judges the first; otherwise the part is ambiguous:
+ * INVALID, NOTE_TWICE. */
+void ion_judge_answers(const ion_part_key *p, const char *const *answers, size_t n, ion_judgement *out);
 
 /* The carried-forward rule: when j is neither right nor invalid and the
  * answer is what the student's own earlier answers give (carried: a

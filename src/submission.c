@@ -2,7 +2,6 @@
 #include "submission.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +14,6 @@
 #include <libxml/tree.h>
 
 #include "csv.h"
-#include "units.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "xmlsafe.h"
@@ -101,17 +99,6 @@ static int lower_eq(const char *s, size_t n, const char *word)
     return i == n && !word[i];
 }
 
-/* a and b are the same but for the case of ASCII letters. */
-static int equal_ignoring_case(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = *a, y = *b;
-        if ((x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) != (y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y))
-            return 0;
-    }
-    return !*a && !*b;
-}
-
 /* 1 when s[0..n) looks like a part id: digits, then one letter. */
 static int part_like(const char *s, size_t n)
 {
@@ -194,6 +181,10 @@ static int add_answer(ion_sub_parser *p, const char *part, size_t pn, const char
     raw_answer *a = &p->raw[p->nraw];
     a->part = add_str(p, part, pn);
     a->text = add_str(p, text, tn);
+    /* An answer is one line: a line break in a quoted CSV field is a blank. */
+    for (char *c = a->text == NO_OFFSET ? NULL : p->buf.s + a->text; c && *c; c++)
+        if ((unsigned char)*c < 0x20)
+            *c = ' ';
     a->line = line;
     if (a->part == NO_OFFSET || a->text == NO_OFFSET)
         return -1;
@@ -220,44 +211,10 @@ static void note(ion_sub_parser *p, int line, const char *fmt, ...)
     ion_fail(&p->notes[p->nnotes++], p->name, line, "%s", msg);
 }
 
-/* Answers a and b (trimmed) say the same: the same words ignoring case,
- * or the same quantity in the same unit (or both without one). */
-static int same_answer(const char *a, const char *b)
-{
-    double va, vb;
-    const ion_unit *ua, *ub;
-    if (equal_ignoring_case(a, b))
-        return 1;
-    if (ion_parse_quantity(a, &va, &ua, NULL, 0) < 0 || ion_parse_quantity(b, &vb, &ub, NULL, 0) < 0)
-        return 0;
-    if (!ua || !ub)
-        return !ua && !ub && va == vb;
-    return ua->dim == ub->dim && fabs(ion_to_si(ua, va) - ion_to_si(ub, vb)) <= 1e-9 * fabs(ion_to_si(ua, va));
-}
-
-/* The same part answered again with the same answer is one answer: the
- * later copies go. (Different answers stay: the grader says the part was
- * answered twice.) */
-static void drop_repeats(ion_sub_parser *p)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < p->nraw; i++) {
-        const char *part = p->buf.s + p->raw[i].part, *text = p->buf.s + p->raw[i].text;
-        int repeat = 0;
-        for (size_t j = 0; j < kept && !repeat; j++)
-            repeat = equal_ignoring_case(part, p->buf.s + p->raw[j].part) &&
-                     same_answer(p->buf.s + p->raw[j].text, text);
-        if (!repeat)
-            p->raw[kept++] = p->raw[i];
-    }
-    p->nraw = kept;
-}
-
 /* Hands the submission to fn, with the offsets made pointers. */
 static int deliver(ion_sub_parser *p, ion_submission *s, size_t worksheet, size_t student,
                    ion_submission_fn fn, void *ctx)
 {
-    drop_repeats(p);
     if (p->nraw > p->cap_answers) {
         ion_answer *a = realloc(p->answers, p->nraw * sizeof *a);
         if (!a)

@@ -17,9 +17,10 @@
  *         a student column and others (sniffed: comma-decimal locales).
  *
  * Any of them may be UTF-8 (with or without a BOM), or UTF-16 or UTF-32
- * with a BOM (converted). The same part answered twice with the same
- * answer (ignoring case, or the same quantity in the same unit) is one
- * answer; different answers are all kept for the grader.
+ * with a BOM (converted). An answer is one line (control characters in
+ * a quoted CSV field become blanks). A part answered on several lines
+ * gives them all, in order: the judge decides whether they are one answer
+ * (ion_judge_answers).
  *
  * The parser only reads; whether the worksheet, the student and the parts
  * exist is the grader's business (grade.h). */

@@ -651,13 +651,14 @@ static int read_one(const char *s, const char *text, double *value, const ion_un
     return 0;
 }
 
-/* a and b (units ua and ub, either NULL for none) are the same quantity. */
-static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit *ub)
+/* a and b (units ua and ub, either NULL for none: then the unit assumed,
+ * or when that is NULL too, the other's) are the same quantity. */
+static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit *ub, const ion_unit *assumed)
 {
     if (!ua)
-        ua = ub;
+        ua = assumed ? assumed : ub;
     if (!ub)
-        ub = ua;
+        ub = assumed ? assumed : ua;
     if (ua && ub) {
         if (ua->dim != ub->dim)
             return 0;
@@ -668,6 +669,12 @@ static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit 
 }
 
 int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, char *why, int why_len)
+{
+    return ion_parse_answer(text, NULL, value, unit, why, why_len);
+}
+
+int ion_parse_answer(const char *text, const ion_unit *assumed, double *value, const ion_unit **unit, char *why,
+                     int why_len)
 {
     char plain[256];
     if (plain_spelling(text, plain, sizeof plain) < 0)
@@ -690,7 +697,7 @@ int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, c
             second[n - 1] = '\0';
         if (read_one(second, text, &v2, &u2, &third, NULL, 0) < 0 || third)
             return fail_why(why, why_len, "'%s' is not one answer: write a single number and its unit", text);
-        if (!same_quantity(v, u, v2, u2))
+        if (!same_quantity(v, u, v2, u2, assumed))
             return fail_why(why, why_len, "ambiguous: '%s' gives two different answers", text);
         if (!u)
             v = v2, u = u2;

@@ -98,4 +98,12 @@ void ion_dimension_describe(ion_dimension d, char *buf, int n);
 int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
                        char *why, int why_len);
 
+/* The same for an answer to a part in unit `assumed` (NULL: none known),
+ * which a number written without a unit is in: the same answer written
+ * twice is compared in it, so "-95 (-0.095 V)" is one answer for a part
+ * in mV (ion_parse_quantity, knowing no unit, takes "-95" in volts there
+ * and finds two). */
+int ion_parse_answer(const char *text, const ion_unit *assumed, double *value, const ion_unit **unit,
+                     char *why, int why_len);
+
 #endif

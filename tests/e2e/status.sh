@@ -15,7 +15,7 @@ no() { echo "FAIL: $*"; fail=1; }
 ion() { "$bin" --db "$tmp/db" "$@"; }
 
 ion init >/dev/null 2>&1 || { echo "FAIL: init"; exit 1; }
-printf 'id,name\ns001,Ada Li\ns002,Ben Ode\ns003,Cai Lun\ns004,Dee Ray\ns005,Eve Sun\n' >"$tmp/roster.csv"
+printf 'id,name\ns001,Ada Li\ns002,Ben Ode\ns003,Cai Lun\ns004,Dee Ray\ns005,Eve Sun\ns006,Fay Wu\n' >"$tmp/roster.csv"
 ion roster import "$tmp/roster.csv" --course C1 >/dev/null || no "roster import"
 ion worksheet create w1 --course C1 --problems nernst-k >/dev/null || no "worksheet create"
 ion generate w1 --out "$tmp/w1" --no-pdf >/dev/null 2>&1 || no "generate"
@@ -33,8 +33,11 @@ printf 'worksheet: w1\nstudent: s001\n1a: 12\n' >"$in/b.txt"
 # s002: a .docx renamed .txt; s003: UTF-16 without a byte order mark.
 printf 'PK\003\004\024\000\006\000word/document.xml' >"$in/s002.txt"
 printf 'worksheet: w1\nstudent: s003\n1a: -90\n' | iconv -f UTF-8 -t UTF-16LE >"$in/s003.txt"
-# s004 is graded; s005 hands in nothing.
-answers s004 >"$in/s004.txt"
+# s004 is graded, 1a given twice in two notations (one reading: right);
+# s006 gives 1a twice, differently (ambiguous: invalid); s005 hands in
+# nothing.
+{ answers s004; echo "1a: $(value s004)"; } >"$in/s004.txt"
+{ answers s006; echo "1a: 1 V"; } >"$in/s006.txt"
 ion grade "$key" "$in" --csv "$tmp/grade.csv" --feedback "$tmp/fb" >/dev/null 2>"$tmp/grade.err"; rc=$?
 [ $rc = 1 ] || no "grade: exit $rc, expected 1"
 row() { grep "^$1," "$2" | tr -d '\r'; }
@@ -43,6 +46,10 @@ row() { grep "^$1," "$2" | tr -d '\r'; }
 [ "$(row s003 "$tmp/grade.csv")" = "s003,Cai Lun,0,3,0.0,refused,refused" ] || no "grade s003: $(row s003 "$tmp/grade.csv")"
 [ "$(row s004 "$tmp/grade.csv")" = "s004,Dee Ray,3,3,100.0,2,1" ] || no "grade s004: $(row s004 "$tmp/grade.csv")"
 [ "$(row s005 "$tmp/grade.csv")" = "s005,Eve Sun,0,3,0.0,missing,missing" ] || no "grade s005: $(row s005 "$tmp/grade.csv")"
+[ "$(row s006 "$tmp/grade.csv")" = "s006,Fay Wu,1,3,33.3,invalid,1" ] || no "grade s006: $(row s006 "$tmp/grade.csv")"
+grep -q "s006.txt:3: student s006, part 1a: ambiguous: answered twice, and the answers differ (lines 3 and 5)" "$tmp/grade.err" ||
+    no "ambiguous message: $(cat "$tmp/grade.err")"
+grep -q "ambiguous: answered twice" "$tmp/fb/s006.txt" || no "s006's feedback: $(cat "$tmp/fb/s006.txt")"
 
 # ---- the database says the same: the table, the reasons, exit 1 ----
 ion gradebook w1 >"$tmp/book.csv" 2>"$tmp/book.err"; rc=$?

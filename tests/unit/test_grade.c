@@ -814,9 +814,18 @@ static void test_duplicates_and_unknown_parts(void **state)
     assert_int_equal(part_of(ion_gradebook_result(s->gb, 0), "1a")->verdict, ION_VERDICT_INVALID);
     assert_int_equal(part_of(ion_gradebook_result(s->gb, 0), "2a")->verdict, ION_VERDICT_RIGHT);
     assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_RIGHT);
-    /* The same answer twice is that answer (issue 14). */
+    /* The same answer twice is that answer (issue 14), in any notation:
+     * a number without a unit is in the part's (mV). */
     assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1A: -95.0\n"), 0);
     assert_int_equal(part_of(s->r, "1a")->verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1a: -95.0 mV\n1a = -0.095 V\n"), 0);
+    p = part_of(s->r, "1a");
+    assert_int_equal(p->verdict, ION_VERDICT_RIGHT);
+    assert_string_equal(p->answer, "-95\n-95.0 mV\n-0.095 V"); /* recorded one a line */
+    assert_int_equal(grade_text(s, "student: s001\n1a: -95\n1a: -95.0 V\n"), 0);
+    p = part_of(s->r, "1a");
+    assert_int_equal(p->verdict, ION_VERDICT_INVALID);
+    assert_string_equal(p->note, "ambiguous: answered twice, and the answers differ (lines 2 and 3): scored 0");
     close_session(s);
 }
 

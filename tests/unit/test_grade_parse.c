@@ -197,7 +197,7 @@ static void test_csv(void **state)
     assert_int_equal(v.calls, 4);
     assert_string_equal(v.out, "ws=- st=s001@2 1a=-94.1 mV@2 1B=outward@2 2a=7,5@2 notes=0;"
                                "ws=- st=s002@4 notes=0;"
-                               "ws=- st=s003@5 1a=-1\n2@5 1B=in@5 notes=0;"
+                               "ws=- st=s003@5 1a=-1 2@5 1B=in@5 notes=0;" /* one line */
                                "ws=- st=-@0 1a=1@7 1B=2@7 2a=3@7 notes=0;");
 
     /* The worksheet column, and a row's content in its canonical form. */
@@ -250,11 +250,15 @@ static void test_messy_files(void **state)
     assert_string_equal(v.out, "ws=- st=s@1 1a=130.9@2 1b=130.9 mV@3 1c=inward@4 2a=-70@5 2b=5@6 2c=6@7 notes=1;");
     assert_non_null(strstr(v.notes[0].msg, "'3a.5' is not 'PART: ANSWER'"));
 
-    /* The same answer twice is one answer; two different ones stay for the grader. */
+    /* A part on several lines: every answer, in order; whether they are
+     * one answer is the judge's to say (ion_judge_answers). */
     assert_int_equal(parse_str("student: s\n1a: -70 mV\n1A: -70.0 mV\n1b: inward\n1b: Inward\n"
-                               "1c: 5\n1c: 5 mV\n2a: -0.07 V\n2a: -70 mV\n",
+                               "1c: 5\n1c: 5 mV\n",
                                &v, &err), 0);
-    assert_string_equal(v.out, "ws=- st=s@1 1a=-70 mV@2 1b=inward@4 1c=5@6 1c=5 mV@7 2a=-0.07 V@8 notes=0;");
+    assert_string_equal(v.out, "ws=- st=s@1 1a=-70 mV@2 1A=-70.0 mV@3 1b=inward@4 1b=Inward@5 1c=5@6 1c=5 mV@7 notes=0;");
+    /* An answer is one line: a line break in a quoted CSV field is a blank. */
+    assert_int_equal(parse_str("student,1a\ns,\"-70\nmV\"\n", &v, &err), 0);
+    assert_string_equal(v.out, "ws=- st=s@2 1a=-70 mV@2 notes=0;");
 
     /* Class CSVs separated by ';' (with decimal commas) or by tabs. */
     assert_int_equal(parse_str("Student;Name;1a;1b\ns1;Ada;-94,1;outward\ns2;\"Li; Bo\";-70;in\n", &v, &err), 0);

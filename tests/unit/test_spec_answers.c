@@ -1,5 +1,6 @@
 /* Runs tests/spec/answers.txt (its format is at its top) against the one
- * judge, ion_judge_part: every case, each failure with its line. */
+ * judge, ion_judge_answers (ion_judge_part for one answer): every case,
+ * each failure with its line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "judge.h"
 #include "submission.h"
@@ -100,8 +102,8 @@ static int read_part(spec_part *sp, const char *line, int lineno)
 
 static const char *note_name(const ion_judgement *j, char *buf, size_t n)
 {
-    static const char *const names[] = {"none", "sign", "scale", "dimension", "not-number",
-                                        "not-choice", "ambiguous", "not-letter", "movement"};
+    static const char *const names[] = {"none",       "sign",       "scale",     "dimension", "not-number",
+                                        "not-choice", "ambiguous",  "not-letter", "movement", "twice"};
     if (j->mistake >= 0)
         snprintf(buf, n, "mistake-%d", j->mistake + 1);
     else
@@ -109,26 +111,42 @@ static const char *note_name(const ion_judgement *j, char *buf, size_t n)
     return buf;
 }
 
-/* The answer of a "line: ..." case: the line read as one line of an
- * answer file (part labels, encodings are the reader's), or NULL when the
- * reader finds no answer in it. */
-static int first_answer(const ion_submission *s, void *ctx)
+/* The answers of a "line: ..." or "file: ... | ..." case: the lines read
+ * as lines of an answer file (part labels, encodings are the reader's);
+ * their count, 0 when the reader finds no answer there. */
+typedef struct {
+    char text[8][256];
+    const char *answers[8];
+    size_t n;
+} filed;
+
+/* The answers to the part the first one answers, as the grader groups them. */
+static int take_answers(const ion_submission *s, void *ctx)
 {
-    char *out = ctx;
-    if (s->n)
-        snprintf(out, 1024, "%s", s->answers[0].text);
+    filed *f = ctx;
+    for (size_t i = 0; i < s->n && f->n < 8; i++) {
+        if (strcasecmp(s->answers[i].part, s->answers[0].part))
+            continue;
+        snprintf(f->text[f->n], sizeof f->text[0], "%s", s->answers[i].text);
+        f->answers[f->n] = f->text[f->n];
+        f->n++;
+    }
     return 0;
 }
 
-static const char *as_filed(ion_sub_parser *p, const char *line, char *out)
+static size_t as_filed(ion_sub_parser *p, const char *lines, filed *out)
 {
     char file[1100];
-    int n = snprintf(file, sizeof file, "student: x\n%s\n", line);
+    int n = snprintf(file, sizeof file, "student: x\n");
+    for (const char *l = lines, *bar; l; l = bar ? bar + 3 : NULL) {
+        bar = strstr(l, " | ");
+        n += snprintf(file + n, sizeof file - (size_t)n, "%.*s\n", bar ? (int)(bar - l) : (int)strlen(l), l);
+    }
     ion_error err;
-    out[0] = '\0';
-    if (ion_sub_parse(p, file, (size_t)n, SPEC, first_answer, out, &err) < 0 || !out[0])
-        return NULL;
-    return out;
+    memset(out, 0, sizeof *out);
+    if (ion_sub_parse(p, file, (size_t)n, SPEC, take_answers, out, &err) < 0)
+        return 0;
+    return out->n;
 }
 
 static void test_spec(void **state)
@@ -166,10 +184,13 @@ static void test_spec(void **state)
         if (sscanf(arrow + 4, "%31s %lf %31s", verdict, &score, note) < 2)
             fail_msg("%s:%d: a case needs a verdict and a score", SPEC, lineno);
         ion_judgement j;
-        char got_note[32], filed[1024];
-        const char *answer = strncmp(line, "line: ", 6) ? line : as_filed(parser, line + 6, filed);
-        if (answer) {
-            ion_judge_part(&part.key, answer, &j);
+        char got_note[32];
+        static filed fl;
+        int in_file = !strncmp(line, "line: ", 6) || !strncmp(line, "file: ", 6);
+        const char *answer = line;
+        size_t n = in_file ? as_filed(parser, line + 6, &fl) : 1;
+        if (n) {
+            ion_judge_answers(&part.key, in_file ? fl.answers : &answer, n, &j);
             note_name(&j, got_note, sizeof got_note);
         } else {
             memset(&j, 0, sizeof j);
