@@ -63,6 +63,10 @@ struct ion_server {
     ion_bank **pool;
     size_t npool, nfree;
 
+    /* The submissions' writes: one at a time, on a handle of their own. */
+    pthread_mutex_t write_mu;
+    ion_bank *writer;
+
     pthread_mutex_t snap_mu;
     snapshot *snap;
 
@@ -94,6 +98,22 @@ void ion_web_bank_put(ion_server *s, ion_bank *b)
     s->pool[s->nfree++] = b;
     pthread_cond_signal(&s->pool_cv);
     pthread_mutex_unlock(&s->pool_mu);
+}
+
+/* SQLite has one writer per database: a second connection asking would
+ * wait in the busy handler's sleeps (1, 2, 5 ... ms), not the moment the
+ * first commits. One handle does every write, so its page cache stays
+ * valid from one write to the next (another connection's commit would
+ * make it read the pages again). */
+ion_bank *ion_web_writer_get(ion_server *s)
+{
+    pthread_mutex_lock(&s->write_mu);
+    return s->writer;
+}
+
+void ion_web_writer_put(ion_server *s)
+{
+    pthread_mutex_unlock(&s->write_mu);
 }
 
 /* ---- snapshots ---- */
@@ -567,6 +587,7 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
     s->o = *o;
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
+    pthread_mutex_init(&s->write_mu, NULL);
     pthread_mutex_init(&s->snap_mu, NULL);
     pthread_mutex_init(&s->stop_mu, NULL);
     pthread_cond_init(&s->stop_cv, NULL);
@@ -582,6 +603,8 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
         if (!(s->pool[s->npool] = ion_bank_open(o->db_path, 0, err)))
             goto fail;
     s->nfree = s->npool;
+    if (!(s->writer = ion_bank_open(o->db_path, 0, err)))
+        goto fail;
     if (derive_keys(s, s->pool[0], err) || !(s->snap = snapshot_load(s->pool[0], err)))
         goto fail;
     if (o->tls_cert && !(s->tls_cert = strdup(o->tls_cert)))
@@ -654,11 +677,13 @@ void ion_server_stop(ion_server *s)
     for (size_t i = 0; i < s->npool; i++)
         ion_bank_close(s->pool[i]);
     free(s->pool);
+    ion_bank_close(s->writer);
     free(s->tls_cert);
     free(s->tls_key);
     sodium_memzero(s->csrf_key, sizeof s->csrf_key);
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
+    pthread_mutex_destroy(&s->write_mu);
     pthread_mutex_destroy(&s->snap_mu);
     pthread_mutex_destroy(&s->stop_mu);
     pthread_cond_destroy(&s->stop_cv);

@@ -244,18 +244,12 @@ typedef struct {
 /* Grades the answers (an answer file's text) and records them, as `grade`
  * does; fills *ok when recorded. */
 typedef struct {
+    ion_server *srv;
     const ion_classroom *c;
-    ion_bank *b;
     const char *lang;
     ion_error *err;
     int recorded;
 } submit_ctx;
-
-/* One writer at a time: SQLite has one per database, and a second
- * connection asking would wait in the busy handler's sleeps (1, 2, 5 ...
- * ms) instead of the moment the first one commits. Grading itself needs no
- * lock: the classes' keys are whole, only read (grade.h). */
-static pthread_mutex_t writing = PTHREAD_MUTEX_INITIALIZER;
 
 static int grade_and_record(const ion_submission *s, void *ctx)
 {
@@ -264,14 +258,15 @@ static int grade_and_record(const ion_submission *s, void *ctx)
     ion_gradebook *gb = ion_gradebook_new(sc->c->key, sc->lang);
     if (!gb)
         return ion_fail(sc->err, NULL, 0, "out of memory"), 1;
+    /* Grading needs no lock: the classes' keys are whole, only read (grade.h). */
     int bad = ion_gradebook_grade(gb, s, &r, NULL, NULL, sc->err) < 0;
     if (!bad) {
-        pthread_mutex_lock(&writing);
-        bad = ion_bank_begin(sc->b, sc->err) || ion_gradebook_record(gb, sc->b, s, r, sc->err) < 0 ||
-              ion_bank_commit(sc->b, sc->err);
+        ion_bank *b = ion_web_writer_get(sc->srv);
+        bad = ion_bank_begin(b, sc->err) || ion_gradebook_record(gb, b, s, r, sc->err) < 0 ||
+              ion_bank_commit(b, sc->err);
         if (bad)
-            ion_bank_rollback(sc->b, NULL);
-        pthread_mutex_unlock(&writing);
+            ion_bank_rollback(b, NULL);
+        ion_web_writer_put(sc->srv);
     }
     sc->recorded = !bad;
     ion_gradebook_free(gb);
@@ -279,7 +274,7 @@ static int grade_and_record(const ion_submission *s, void *ctx)
 }
 
 /* The form's answers as an answer file, parsed by the answer-file parser. */
-static int submit(const student_ctx *st, ion_bank *b, const ion_sheet *sh, const ion_web_form *f, ion_error *err)
+static int submit(const student_ctx *st, const ion_sheet *sh, const ion_web_form *f, ion_error *err)
 {
     size_t n = count_parts(sh), k = 0;
     const char **parts = calloc(n + 1, sizeof *parts), **answers = calloc(n + 1, sizeof *answers);
@@ -299,7 +294,7 @@ static int submit(const student_ctx *st, ion_bank *b, const ion_sheet *sh, const
     size_t len;
     char *text = ion_classroom_answer_file(st->c, st->student, k, parts, answers, &len);
     ion_sub_parser *p = ion_sub_parser_new(NULL);
-    submit_ctx sc = {st->c, b, st->lang, err, 0};
+    submit_ctx sc = {st->srv, st->c, st->lang, err, 0};
     if (!text || !p)
         ion_fail(err, NULL, 0, "out of memory");
     else if (ion_sub_parse(p, text, len, "web", grade_and_record, &sc, err) == 0 && sc.recorded)
@@ -345,7 +340,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     ok = ok && ion_classroom_instances(c, st->student, inst, &err) == 0;
     ion_student_sheet ss = {&c->w, cs->id, cs->name, inst, 0, 1, 1};
     const ion_sheet *sh = ok ? ion_sheet_build(sb, &ss, st->lang, 0) : NULL;
-    ok = sh && (!post || submit(st, b, sh, &f, &err) == 0);
+    ok = sh && (!post || submit(st, sh, &f, &err) == 0);
     ok = ok && ion_bank_submission_list(b, c->w.ws.course, c->w.ws.name, cs->id, take_latest, &latest, &err) >= 0;
     ok = ok && recorded_load(&r, b, sh, latest.id, &err) == 0;
     ion_web_bank_put(st->srv, b);

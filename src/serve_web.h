@@ -75,6 +75,9 @@ void ion_web_drill(ion_server *s, const char *user, const char *base, const ion_
 void ion_web_log(ion_server *s, const char *line);
 ion_bank *ion_web_bank_get(ion_server *s);
 void ion_web_bank_put(ion_server *s, ion_bank *b);
+/* The one handle that writes submissions, held by one thread at a time. */
+ion_bank *ion_web_writer_get(ion_server *s);
+void ion_web_writer_put(ion_server *s);
 int ion_web_find_token(const snapshot *sn, const char *text, size_t len, size_t *cls, size_t *student);
 int ion_web_limited(ion_server *s, const char *addr);
 void ion_web_wrong_token(ion_server *s, const char *addr);
