@@ -29,33 +29,167 @@ void ion_text_set_dir(const char *dir)
     pthread_mutex_unlock(&cat.lock);
 }
 
+/* ---- the command line's messages: printf formats in every language ---- */
+
+/* The argument type a conversion takes, one letter: 'i' int, 'u' unsigned,
+ * 'l'/'L' long/unsigned long, 'q'/'Q' long long/unsigned, 'z' size_t, 'f'
+ * double, 's' string, 'p' pointer; 0 for one a message may not use. */
+static char conversion_type(const char *len, char conv)
+{
+    static const struct { const char *len, *convs; char type; } types[] = {
+        {"", "dic", 'i'}, {"h", "di", 'i'}, {"hh", "di", 'i'}, {"", "ouxX", 'u'},
+        {"h", "ouxX", 'u'}, {"hh", "ouxX", 'u'}, {"l", "di", 'l'}, {"l", "ouxX", 'L'},
+        {"ll", "di", 'q'}, {"ll", "ouxX", 'Q'}, {"z", "diouxX", 'z'}, {"", "fFeEgGaA", 'f'},
+        {"l", "fFeEgGaA", 'f'}, {"", "s", 's'}, {"", "p", 'p'},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (!strcmp(types[i].len, len) && strchr(types[i].convs, conv))
+            return types[i].type;
+    return 0;
+}
+
+/* Puts type as argument pos (1-based) of sig; -1 when it holds another. */
+static int put_type(char *sig, size_t cap, int pos, char type)
+{
+    if (pos < 1 || (size_t)pos >= cap || (sig[pos - 1] && sig[pos - 1] != type))
+        return -1;
+    sig[pos - 1] = type;
+    return 0;
+}
+
+int ion_text_signature(const char *fmt, char *sig, size_t cap)
+{
+    int next = 0, positional = -1; /* -1 not known yet, 0 in order, 1 with %N$ */
+    if (!cap)
+        return -1;
+    memset(sig, 0, cap);
+    for (const char *p = fmt; (p = strchr(p, '%'));) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        char *end;
+        long n = strtol(p, &end, 10);
+        int pos = *end == '$' && n > 0 && n < 100 ? (int)n : 0;
+        if (positional >= 0 && positional != (pos > 0))
+            return -1; /* printf does not allow both kinds */
+        positional = pos > 0;
+        if (pos)
+            p = end + 1;
+        p += strspn(p, "-+ #0'");
+        if (*p == '*' && (pos || put_type(sig, cap, ++next, 'i')))
+            return -1;
+        p += *p == '*' ? 1 : strspn(p, "0123456789");
+        if (*p == '.') {
+            p++;
+            if (*p == '*' && (pos || put_type(sig, cap, ++next, 'i')))
+                return -1;
+            p += *p == '*' ? 1 : strspn(p, "0123456789");
+        }
+        char len[3] = "";
+        size_t ln = strspn(p, "hlz");
+        if (ln > 2)
+            return -1;
+        memcpy(len, p, ln);
+        p += ln;
+        char type = *p ? conversion_type(len, *p) : 0;
+        if (!type || put_type(sig, cap, pos ? pos : ++next, type))
+            return -1;
+        p++;
+    }
+    size_t used = strlen(sig);
+    for (size_t i = used; i < cap; i++)
+        if (sig[i])
+            return -1; /* %2$ without %1$: a hole in the arguments */
+    return 0;
+}
+
+/* A file's messages against English's: the same keys, each with the same
+ * argument types. 0, or -1 with err naming the file and line. */
+static int check_messages(const ion_tmpl *en, const ion_tmpl *t, const char *path, const char *en_path,
+                          ion_error *err)
+{
+    const char *key, *fmt;
+    int line;
+    char a[64], b[64];
+    for (int i = 0; (fmt = ion_tmpl_msg_at(t, i, &key, &line)); i++) {
+        const char *ref = en == t ? fmt : ion_tmpl_msg(en, key);
+        if (!ref)
+            return ion_fail(err, path, line, "'%s' is not a message of %s", key, en_path);
+        if (ion_text_signature(fmt, a, sizeof a))
+            return ion_fail(err, path, line, "'%s' is not a format ionsheet can print (%%s, %%d, %%zu, ...)", key);
+        if (ion_text_signature(ref, b, sizeof b) == 0 && strcmp(a, b))
+            return ion_fail(err, path, line, "'%s' takes other arguments (conversions) than in %s", key, en_path);
+    }
+    for (int i = 0; (fmt = ion_tmpl_msg_at(en, i, &key, &line)); i++)
+        if (!ion_tmpl_msg(t, key))
+            return ion_fail(err, path, 0, "missing message '%s' (%s:%d)", key, en_path, line);
+    return 0;
+}
+
+/* The index of lang in cat.loaded, loading it first (with the lock held):
+ * -1 when there is no room or the name is too long. A language other than
+ * English is checked against English's messages. */
+static int load_locked(const char *lang)
+{
+    for (int i = 0; i < cat.n; i++)
+        if (!strcmp(cat.loaded[i].lang, lang))
+            return i;
+    int en = -1;
+    if (strcmp(lang, "en") && (en = load_locked("en")) < 0)
+        return -1;
+    if (cat.n == MAX_LANGS || strlen(lang) >= sizeof cat.loaded[0].lang)
+        return -1;
+    int i = cat.n++;
+    strcpy(cat.loaded[i].lang, lang);
+    ion_error *err = &cat.loaded[i].err;
+    const char *dir = cat.dir ? cat.dir : "templates";
+    ion_tmpl *t = ion_tmpl_load(dir, lang, err);
+    const ion_tmpl *ref = en < 0 ? t : cat.loaded[en].t;
+    char path[4096], en_path[4096];
+    snprintf(path, sizeof path, "%s/%s.conf", dir, lang);
+    snprintf(en_path, sizeof en_path, "%s/en.conf", dir);
+    if (t && !ref)
+        *err = cat.loaded[en].err; /* no English to check against */
+    if (t && (!ref || check_messages(ref, t, path, en_path, err))) {
+        ion_tmpl_free(t);
+        t = NULL;
+    }
+    cat.loaded[i].t = t;
+    return i;
+}
+
 const ion_tmpl *ion_text_catalogue(const char *lang, ion_error *err)
 {
     if (!lang)
         lang = "en";
     pthread_mutex_lock(&cat.lock);
-    int i = 0;
-    while (i < cat.n && strcmp(cat.loaded[i].lang, lang))
-        i++;
-    if (i == cat.n && strlen(lang) < sizeof cat.loaded[i].lang) {
-        if (cat.n == MAX_LANGS) {
-            pthread_mutex_unlock(&cat.lock);
-            ion_fail(err, NULL, 0, "too many languages");
-            return NULL;
-        }
-        strcpy(cat.loaded[i].lang, lang);
-        cat.loaded[i].t = ion_tmpl_load(cat.dir ? cat.dir : "templates", lang, &cat.loaded[i].err);
-        cat.n++;
-    }
-    const ion_tmpl *t = i < cat.n ? cat.loaded[i].t : NULL;
+    int i = load_locked(lang);
+    const ion_tmpl *t = i >= 0 ? cat.loaded[i].t : NULL;
     if (!t && err) {
-        if (i < cat.n)
+        if (i >= 0)
             *err = cat.loaded[i].err;
         else
             ion_fail(err, NULL, 0, "invalid language '%s'", lang);
     }
     pthread_mutex_unlock(&cat.lock);
     return t;
+}
+
+const char *ion_text_msg(const char *lang, const char *key, const char *sig)
+{
+    char want[64], got[64];
+    if (ion_text_signature(sig, want, sizeof want))
+        return NULL;
+    const char *langs[] = {lang ? lang : "en", "en"};
+    for (int k = 0; k < 2; k++) {
+        const ion_tmpl *t = ion_text_catalogue(langs[k], NULL);
+        const char *fmt = t ? ion_tmpl_msg(t, key) : NULL;
+        if (fmt && ion_text_signature(fmt, got, sizeof got) == 0 && !strcmp(got, want))
+            return fmt;
+    }
+    return NULL;
 }
 
 const char *ion_text_get(const char *lang, const char *key)

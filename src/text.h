@@ -50,6 +50,24 @@ char *ion_text_vformat(const char *lang, const char *key, va_list ap);
  * reasons are copied as they are. Returns out. */
 const char *ion_text_reason(const char *lang, const char *why, char *out, size_t cap);
 
+/* ---- the command line's messages ----
+ * Keys under `cli.` (tmpl.h) are printf formats. Every language has the
+ * same ones as English, with the same argument types, or it does not load
+ * (an error naming the file and line). */
+
+/* The argument types of printf format fmt into sig (cap bytes), one letter
+ * per argument in order ('i' int, 'u' unsigned, 'l' long, 'z' size_t, 'q'
+ * long long, 'f' double, 's' string, ...; `%N$` puts it at N). 0, or -1
+ * for a conversion a message may not use (%n, %ls, ...), both kinds of
+ * argument reference, or too many arguments. */
+int ion_text_signature(const char *fmt, char *sig, size_t cap);
+
+/* The format of message key in lang (NULL: "en") for a caller that passes
+ * the arguments of sig, a format of conversions alone ("%s%d"), which the
+ * compiler checks the arguments against: lang's, else English's when
+ * lang's takes other arguments, else NULL (no such message). */
+const char *ion_text_msg(const char *lang, const char *key, const char *sig);
+
 /* Frees the loaded catalogues (at exit, for leak checkers). */
 void ion_text_release(void);
 

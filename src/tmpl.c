@@ -220,6 +220,7 @@ static int is_gloss(const char *key)
 
 typedef struct {
     char *key, *value;
+    int line;
 } extra;
 
 struct ion_tmpl {
@@ -228,7 +229,19 @@ struct ion_tmpl {
     double num[NKNOWN];
     extra *extras; /* glosses (gloss_prefixes) */
     int nextras;
+    extra *msgs;   /* the command line's messages (MSG_PREFIX) */
+    int nmsgs;
 };
+
+/* Keys of the command line's messages: printf formats, checked against
+ * each other across languages by text.c; kept apart from the strings
+ * that ion_tmpl_str_at lists, which PDFs take their fonts' glyphs from. */
+#define MSG_PREFIX "cli."
+
+static int is_msg(const char *key)
+{
+    return !strncmp(key, MSG_PREFIX, strlen(MSG_PREFIX)) && key[strlen(MSG_PREFIX)];
+}
 
 static int known_index(const char *key)
 {
@@ -249,6 +262,11 @@ void ion_tmpl_free(ion_tmpl *t)
         free(t->extras[i].value);
     }
     free(t->extras);
+    for (int i = 0; i < t->nmsgs; i++) {
+        free(t->msgs[i].key);
+        free(t->msgs[i].value);
+    }
+    free(t->msgs);
     free(t);
 }
 
@@ -286,20 +304,43 @@ static int valid_key(const char *k, size_t n)
     return 1;
 }
 
-static int add_extra(ion_tmpl *t, const char *key, const char *v, size_t vn,
+/* A message's value with its escapes decoded: `\n` is a line break (a
+ * usage text is one value), `\r` a carriage return, `\\` a backslash; a value in double quotes is
+ * the text between them, blanks at its ends included. */
+static char *unescape(const char *v, size_t n)
+{
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v++;
+        n -= 2;
+    }
+    char *d = malloc(n + 1), *o = d;
+    for (size_t i = 0; d && i < n; i++) {
+        if (v[i] == '\\' && i + 1 < n && strchr("nr\\", v[i + 1]))
+            *o++ = v[++i] == 'n' ? '\n' : v[i] == 'r' ? '\r' : '\\';
+        else
+            *o++ = v[i];
+    }
+    if (d)
+        *o = '\0';
+    return d;
+}
+
+/* Adds key = [v, v + vn) to *list (a gloss or a message). */
+static int add_extra(extra **list, int *n, const char *key, const char *v, size_t vn, int escapes,
                      const char *name, int line, ion_error *err)
 {
-    for (int i = 0; i < t->nextras; i++)
-        if (strcmp(t->extras[i].key, key) == 0)
+    for (int i = 0; i < *n; i++)
+        if (strcmp((*list)[i].key, key) == 0)
             return ion_fail(err, name, line, "duplicate key '%s'", key);
-    extra *x = realloc(t->extras, (size_t)(t->nextras + 1) * sizeof *x);
+    extra *x = realloc(*list, (size_t)(*n + 1) * sizeof *x);
     if (!x)
         return ion_fail(err, name, line, "out of memory");
-    t->extras = x;
-    x[t->nextras].key = dup_range(key, strlen(key));
-    x[t->nextras].value = dup_range(v, vn);
-    t->nextras++;
-    if (!x[t->nextras - 1].key || !x[t->nextras - 1].value)
+    *list = x;
+    x[*n].key = dup_range(key, strlen(key));
+    x[*n].value = escapes ? unescape(v, vn) : dup_range(v, vn);
+    x[*n].line = line;
+    (*n)++;
+    if (!x[*n - 1].key || !x[*n - 1].value)
         return ion_fail(err, name, line, "out of memory");
     return 0;
 }
@@ -325,7 +366,9 @@ static int parse_line(ion_tmpl *t, int *seen, const char *s, const char *e,
     key[kn] = '\0';
 
     if (is_gloss(key))
-        return add_extra(t, key, vs, (size_t)(ve - vs), name, line, err);
+        return add_extra(&t->extras, &t->nextras, key, vs, (size_t)(ve - vs), 0, name, line, err);
+    if (is_msg(key))
+        return add_extra(&t->msgs, &t->nmsgs, key, vs, (size_t)(ve - vs), 1, name, line, err);
     int i = known_index(key);
     if (i < 0)
         return ion_fail(err, name, line, "unknown key '%s'", key);
@@ -447,6 +490,24 @@ const char *ion_tmpl_str(const ion_tmpl *t, const char *key)
         if (strcmp(t->extras[j].key, key) == 0)
             return t->extras[j].value;
     return NULL;
+}
+
+const char *ion_tmpl_msg(const ion_tmpl *t, const char *key)
+{
+    for (int j = 0; j < t->nmsgs; j++)
+        if (strcmp(t->msgs[j].key, key) == 0)
+            return t->msgs[j].value;
+    return NULL;
+}
+
+const char *ion_tmpl_msg_at(const ion_tmpl *t, int i, const char **key, int *line)
+{
+    if (i < 0 || i >= t->nmsgs)
+        return NULL;
+    *key = t->msgs[i].key;
+    if (line)
+        *line = t->msgs[i].line;
+    return t->msgs[i].value;
 }
 
 double ion_tmpl_num(const ion_tmpl *t, const char *key)

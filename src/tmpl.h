@@ -14,7 +14,15 @@
  * file and line.
  *
  * Strings may hold placeholders `{name}`, filled by ion_tmpl_expand; they
- * are never printf formats, so a template cannot crash the program. */
+ * are never printf formats, so a template cannot crash the program.
+ *
+ * The one exception: keys under `cli.` are the command line's messages
+ * (errors, usage, summaries), printf formats with `\n` for a line break, `\r`
+ * a carriage return and `\\` a backslash; a value in double quotes keeps the blanks at its
+ * ends. Any `cli.` key may appear (at most once); text.c
+ * checks that every language has the same ones as en.conf, with the same
+ * conversions, and never hands out a format whose conversions differ from
+ * what its caller passes. */
 #ifndef ION_TMPL_H
 #define ION_TMPL_H
 
@@ -41,6 +49,13 @@ const char *ion_tmpl_lang(const ion_tmpl *t);
 /* The string for a known key (owned by t), or NULL for a key that is not a
  * string key, or an absent optional gloss. */
 const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
+
+/* The message (a `cli.` key, escapes decoded) owned by t, or NULL. */
+const char *ion_tmpl_msg(const ion_tmpl *t, const char *key);
+
+/* The i-th message of t, its *key and the *line it is on (line may be
+ * NULL); NULL past the last. */
+const char *ion_tmpl_msg_at(const ion_tmpl *t, int i, const char **key, int *line);
 
 /* The number for a known numeric key; 0 for any other key. */
 double ion_tmpl_num(const ion_tmpl *t, const char *key);

@@ -3,7 +3,9 @@
 #ifndef ION_CLI_H
 #define ION_CLI_H
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -38,13 +40,46 @@ int cmd_drill(int argc, char **argv, ion_cli *cli);
 int cmd_gradebook(int argc, char **argv, ion_cli *cli);
 int cmd_serve(int argc, char **argv, ion_cli *cli);
 
+/* The command line's messages come from the catalogue (text.h): key is a
+ * `cli.` key of templates/LANG.conf in the language of --lang, a printf
+ * format; sig is a format of its conversions alone ("%s%d", "-" for
+ * none), the same in every language, so that the compiler checks the arguments against it
+ * and text.c the catalogue's formats. A key the catalogue lacks is printed
+ * as itself. */
+
 /* Prints "ionsheet: FILE:LINE: message" (the location parts only when
  * given: file NULL or "" and line 0 leave them out) to stderr. */
-void cli_msg(const char *file, int line, const char *fmt, ...)
+void cli_msg(const char *file, int line, const char *key, const char *sig, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Prints the message to stdout, as it is (no line break added). */
+void cli_say(const char *key, const char *sig, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The same to stderr (a progress line). */
+void cli_err(const char *key, const char *sig, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Fills err with the message (no file, no line) and returns -1, as
+ * ion_fail does. */
+int cli_fail(ion_error *err, const char *key, const char *sig, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* A message without arguments or '%' (a word to pass as an argument), or
+ * the key. */
+const char *cli_word(const char *key);
+/* The message into out (cap bytes, cut like vsnprintf). */
+void cli_vformat(char *out, size_t cap, const char *key, const char *sig, va_list ap);
+/* Prints a message without arguments (a usage text) to f. */
+void cli_usage(FILE *f, const char *key);
 /* The same for a library error. */
 void cli_report(const ion_error *err);
 
@@ -75,11 +110,13 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
 struct ion_table;
 int cli_print_table(struct ion_table *t, int walk, const ion_error *err);
 
-/* True when argv holds --help or -h; then prints usage to stdout. */
+/* True when argv holds --help or -h; then prints usage (a message key)
+ * to stdout. */
 int cli_wants_help(int argc, char **argv, const char *usage);
 
 /* A command's subcommands: runs the one argv[1] names, or says what is
- * missing or unknown (listing names) with usage on stderr and EXIT_USAGE. */
+ * missing or unknown (listing names) with usage (a message key) on stderr
+ * and EXIT_USAGE. */
 typedef struct {
     const char *name;
     int (*fn)(int argc, char **argv, ion_cli *cli);

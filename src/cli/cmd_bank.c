@@ -15,24 +15,6 @@
 #include "render_text.h"
 #include "table.h"
 
-static const char init_usage[] =
-    "usage: ionsheet [--db PATH] init [--problems DIR]\n"
-    "\n"
-    "Creates the database (schema and a random course secret) when it does not\n"
-    "exist, and imports the problem bank (default: the shipped problems/).\n";
-
-static const char bank_usage[] =
-    "usage: ionsheet bank import PATH...          validate and load problem files (all or nothing)\n"
-    "       ionsheet bank list [--topic T]        id, topic, difficulty, title, languages\n"
-    "       ionsheet bank show ID [--seed N]      the template and one instance with its answers\n"
-    "       ionsheet bank preview ID [--seed N] [--lang en|zh] [--pdf FILE]\n"
-    "                                             the problem as a student sees it, then its\n"
-    "                                             solutions (in the terminal, or as a PDF);\n"
-    "                                             no course or worksheet needed, nothing stored\n"
-    "       ionsheet bank check [PATH...] [--samples N]\n"
-    "                                             sample every template (default 2000 seeds) and\n"
-    "                                             report variants that are not well posed\n";
-
 static void print_import_error(const ion_error *err, void *ctx)
 {
     (void)ctx;
@@ -52,14 +34,14 @@ static int import(const ion_cli *cli, ion_bank *b, const char *const *paths, siz
         return rc == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
     }
     if (!cli->quiet)
-        printf("imported %d template%s from %d file%s (%d new, %d updated, %d unchanged)\n", st.templates,
-               st.templates == 1 ? "" : "s", st.files, st.files == 1 ? "" : "s", st.added, st.updated, st.unchanged);
+        cli_say("cli.bank.imported", "%d%s%d%s%d%d%d", st.templates, st.templates == 1 ? "" : "s", st.files,
+                st.files == 1 ? "" : "s", st.added, st.updated, st.unchanged);
     return EXIT_OK;
 }
 
 int cmd_init(int argc, char **argv, ion_cli *cli)
 {
-    if (cli_wants_help(argc, argv, init_usage))
+    if (cli_wants_help(argc, argv, "cli.init.usage"))
         return EXIT_OK;
     const char *problems = NULL;
     for (int i = 1; i < argc; i++) {
@@ -67,7 +49,7 @@ int cmd_init(int argc, char **argv, ion_cli *cli)
         if (got < 0)
             return EXIT_USAGE;
         if (!got) {
-            cli_msg(NULL, 0, "init: unexpected argument '%s'", argv[i]);
+            cli_msg(NULL, 0, "cli.unexpected_argument", "%s%s", "init", argv[i]);
             return EXIT_USAGE;
         }
     }
@@ -81,16 +63,16 @@ int cmd_init(int argc, char **argv, ion_cli *cli)
     if (!b)
         return EXIT_IO;
     if (!cli->quiet)
-        printf("database %s is ready (schema version %d)\n", cli->db_path, ION_BANK_SCHEMA_VERSION);
+        cli_say("cli.init.ready", "%s%d", cli->db_path, ION_BANK_SCHEMA_VERSION);
     int rc = import(cli, b, &problems, 1);
     ion_bank_close(b);
     return rc;
 }
 
-static int bank_import(ion_cli *cli, int argc, char **argv)
+static int bank_import(int argc, char **argv, ion_cli *cli)
 {
     if (argc < 3) {
-        cli_msg(NULL, 0, "bank import: give one or more problem files or directories");
+        cli_msg(NULL, 0, "cli.bank.import_what", "-");
         return EXIT_USAGE;
     }
     ion_bank *b = cli_open_bank(cli, 0);
@@ -115,14 +97,14 @@ static int template_row(const ion_bank_template *t, void *ctx)
     return ion_table_row(r->table, (const char *[]){t->id, t->topic, d, t->title_en, t->langs});
 }
 
-static int bank_list(ion_cli *cli, int argc, char **argv)
+static int bank_list(int argc, char **argv, ion_cli *cli)
 {
     const char *topic = NULL;
     for (int i = 2; i < argc; i++) {
         int got = cli_option(argc, argv, &i, "--topic", &topic);
         if (got <= 0) {
             if (!got)
-                cli_msg(NULL, 0, "bank list: unexpected argument '%s'", argv[i]);
+                cli_msg(NULL, 0, "cli.unexpected_argument", "%s%s", "bank list", argv[i]);
             return EXIT_USAGE;
         }
     }
@@ -137,19 +119,20 @@ static int bank_list(ion_cli *cli, int argc, char **argv)
     ion_bank_close(b);
     rc = cli_print_table(r.table, rc, &err);
     if (rc == EXIT_OK && !cli->quiet)
-        printf("%zu template%s\n", r.count, r.count == 1 ? "" : "s");
+        cli_say("cli.bank.listed", "%zu%s", r.count, r.count == 1 ? "" : "s");
     return rc;
 }
 
-/* Prints markup as plain text with the instance's values substituted. */
-static void print_text(const char *prefix, const ion_instance *in, const ion_i18n *t, const char *lang)
+/* Prints markup as plain text with the instance's values substituted,
+ * with message key ("%s" for the text). */
+static void print_text(const char *key, const ion_instance *in, const ion_i18n *t, const char *lang)
 {
     const char *markup = ion_i18n_get(t, lang);
     if (!*markup)
         return;
     ion_strbuf b = {0};
     if (ion_instance_plain(in, markup, &b) == 0)
-        printf("%s%s\n", prefix, b.s);
+        cli_say(key, "%s", b.s);
     ion_strbuf_release(&b);
 }
 
@@ -157,37 +140,42 @@ static void print_instance(const ion_instance *in, const char *lang)
 {
     const ion_template *t = in->t;
     char q[128], v[64];
-    printf("%s [%s, difficulty %d]: ", t->id, t->topic, t->difficulty);
-    print_text("", in, &t->title, lang);
-    printf("seed %llu (%d draw%s)\n\n", (unsigned long long)in->seed, in->draws, in->draws == 1 ? "" : "s");
-    print_text("", in, &t->text, lang);
-    printf("\nvalues:\n");
+    cli_say("cli.show.head", "%s%s%d", t->id, t->topic, t->difficulty);
+    print_text("cli.show.title", in, &t->title, lang);
+    cli_say("cli.show.seed", "%llu%d%s", (unsigned long long)in->seed, in->draws, in->draws == 1 ? "" : "s");
+    print_text("cli.show.text", in, &t->text, lang);
+    cli_say("cli.show.values", "-");
     for (size_t i = 0; i < t->nvars; i++)
-        printf("  %-10s = %-16s %s\n", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q),
-               t->vars[i].kind == ION_LET ? t->vars[i].src : "(param)");
+        if (t->vars[i].kind == ION_LET)
+            cli_say("cli.show.let", "%s%s%s", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q),
+                    t->vars[i].src);
+        else
+            cli_say("cli.show.param", "%s%s", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q));
     for (size_t i = 0; i < t->nparts; i++) {
         const ion_part *p = &t->parts[i];
         const ion_part_inst *pi = &in->parts[i];
-        printf("\npart %s (%g point%s)\n", p->id, p->points, p->points == 1 ? "" : "s");
-        print_text("  ", in, &p->text, lang);
+        cli_say("cli.show.part", "%s%g%s", p->id, p->points, p->points == 1 ? "" : "s");
+        print_text("cli.show.part_text", in, &p->text, lang);
         if (p->kind == ION_ANSWER_NUMERIC) {
             /* The variant's own tolerance: tol="auto" gives each its own. */
             double tol = ion_judge_tolerance(pi->key.value, pi->key.tol_abs, pi->key.tol_rel) * p->unit->scale;
-            printf("  answer: %s %s (tolerance %s%s)\n", ion_part_value(p, pi->answer.num, v, sizeof v),
-                   ion_unit_label(p->unit), ion_part_value(p, tol, q, sizeof q),
-                   p->tol_auto ? ", from the parts it builds on" : "");
+            cli_say(p->tol_auto ? "cli.show.numeric_auto" : "cli.show.numeric", "%s%s%s",
+                    ion_part_value(p, pi->answer.num, v, sizeof v), ion_unit_label(p->unit),
+                    ion_part_value(p, tol, q, sizeof q));
         } else if (p->kind == ION_ANSWER_CHOICE) {
-            printf("  answer: %s (choices:", pi->answer.str);
+            char list[512] = "";
             for (size_t k = 0; k < p->nchoices; k++)
-                printf(" %s", p->choices[k]);
-            printf(")\n");
+                snprintf(list + strlen(list), sizeof list - strlen(list), " %s", p->choices[k]);
+            cli_say("cli.show.choice", "%s%s", pi->answer.str, list);
         } else {
             for (size_t k = 0; k < p->noptions; k++) {
-                char prefix[16];
-                snprintf(prefix, sizeof prefix, "  %c) ", (int)('A' + k));
-                print_text(prefix, in, &p->options[pi->order[k]].text, lang);
+                ion_strbuf b = {0};
+                const char *markup = ion_i18n_get(&p->options[pi->order[k]].text, lang);
+                if (*markup && ion_instance_plain(in, markup, &b) == 0)
+                    cli_say("cli.show.option", "%c%s", (int)('A' + k), b.s);
+                ion_strbuf_release(&b);
             }
-            printf("  answer: %c\n", pi->letter);
+            cli_say("cli.show.letter", "%c", pi->letter);
         }
         for (size_t k = 0; k < p->nmistakes; k++) {
             if (!pi->mistake_ok[k])
@@ -196,29 +184,61 @@ static void print_instance(const ion_instance *in, const char *lang)
                 ion_part_value(p, pi->mistakes[k].num, v, sizeof v);
             else
                 snprintf(v, sizeof v, "%s", pi->mistakes[k].str);
-            printf("  mistake: %s -> %s%s%s (credit %g)\n", p->mistakes[k].src, v,
-                   p->kind == ION_ANSWER_NUMERIC ? " " : "", p->kind == ION_ANSWER_NUMERIC ? ion_unit_label(p->unit) : "",
-                   p->mistakes[k].credit);
+            cli_say("cli.show.mistake", "%s%s%s%s%g", p->mistakes[k].src, v, p->kind == ION_ANSWER_NUMERIC ? " " : "",
+                    p->kind == ION_ANSWER_NUMERIC ? ion_unit_label(p->unit) : "", p->mistakes[k].credit);
         }
     }
     printf("\n");
-    print_text("hint: ", in, &t->hint, lang);
-    print_text("solution: ", in, &t->solution, lang);
+    print_text("cli.show.hint", in, &t->hint, lang);
+    print_text("cli.show.solution", in, &t->solution, lang);
 }
 
-/* The template of bank show and bank preview, after the checks of their
- * arguments; NULL with the exit code in *rc. The database is only read. */
-static ion_template *load_template(const ion_cli *cli, const char *sub, const char *id, const char *seed_text,
-                                   unsigned long long *seed, int *rc)
+/* The options of bank show and bank preview: ID and --seed, and for
+ * preview (pdf not NULL) --pdf and --lang. 0, or EXIT_USAGE after saying
+ * why. */
+static int template_options(int argc, char **argv, ion_cli *cli, const char **id, const char **seed_text,
+                            const char **pdf)
 {
+    for (int i = 2; i < argc; i++) {
+        int got = cli_option(argc, argv, &i, "--seed", seed_text);
+        if (!got && pdf)
+            got = cli_option(argc, argv, &i, "--pdf", pdf);
+        if (!got && pdf)
+            got = cli_option(argc, argv, &i, "--lang", &cli->lang);
+        if (got < 0)
+            return EXIT_USAGE;
+        if (!got && !*id && argv[i][0] != '-') {
+            *id = argv[i];
+        } else if (!got) {
+            cli_msg(NULL, 0, "cli.bank.unexpected_argument", "%s%s", argv[1], argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (strcmp(cli->lang, "en") && strcmp(cli->lang, "zh")) {
+        const char *lang = cli->lang;
+        cli->lang = "en";
+        cli_msg(NULL, 0, "cli.bank.unknown_language", "%s%s", argv[1], lang);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The template bank show or bank preview (argv[1]) names, and *seed;
+ * NULL with the exit code in *rc. The database is only read. */
+static ion_template *load_template(int argc, char **argv, ion_cli *cli, const char **pdf, unsigned long long *seed,
+                                   int *rc)
+{
+    const char *id = NULL, *seed_text = "1";
     char *end;
+    if ((*rc = template_options(argc, argv, cli, &id, &seed_text, pdf)))
+        return NULL;
     *rc = EXIT_USAGE;
     *seed = strtoull(seed_text, &end, 10);
     if (!id || *end || end == seed_text || *seed_text == '-') {
         if (id)
-            cli_msg(NULL, 0, "bank %s: --seed needs a non-negative integer", sub);
+            cli_msg(NULL, 0, "cli.bank.seed", "%s", argv[1]);
         else
-            cli_msg(NULL, 0, "bank %s: give a template id", sub);
+            cli_msg(NULL, 0, "cli.bank.give_id", "%s", argv[1]);
         return NULL;
     }
     ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
@@ -235,23 +255,11 @@ static ion_template *load_template(const ion_cli *cli, const char *sub, const ch
     return t;
 }
 
-static int bank_show(ion_cli *cli, int argc, char **argv)
+static int bank_show(int argc, char **argv, ion_cli *cli)
 {
-    const char *id = NULL, *seed_text = "1";
-    for (int i = 2; i < argc; i++) {
-        int got = cli_option(argc, argv, &i, "--seed", &seed_text);
-        if (got < 0)
-            return EXIT_USAGE;
-        if (!got && !id && argv[i][0] != '-')
-            id = argv[i];
-        else if (!got) {
-            cli_msg(NULL, 0, "bank show: unexpected argument '%s'", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
     unsigned long long seed;
     int rc;
-    ion_template *t = load_template(cli, "show", id, seed_text, &seed, &rc);
+    ion_template *t = load_template(argc, argv, cli, NULL, &seed, &rc);
     if (!t)
         return rc;
     ion_instance in;
@@ -287,7 +295,7 @@ static int print_preview(ion_preview *p, const ion_cli *cli)
     if (solutions)
         printf("%s\n%s", page, solutions);
     else if (tmpl)
-        cli_msg(NULL, 0, "out of memory");
+        cli_msg(NULL, 0, "cli.out_of_memory", "-");
     else
         cli_report(&err);
     ion_tmpl_free(tmpl);
@@ -296,31 +304,12 @@ static int print_preview(ion_preview *p, const ion_cli *cli)
     return solutions ? EXIT_OK : tmpl ? EXIT_IO : EXIT_INPUT;
 }
 
-static int bank_preview(ion_cli *cli, int argc, char **argv)
+static int bank_preview(int argc, char **argv, ion_cli *cli)
 {
-    const char *id = NULL, *seed_text = "1", *pdf_path = NULL;
-    for (int i = 2; i < argc; i++) {
-        int got = cli_option(argc, argv, &i, "--seed", &seed_text);
-        if (!got)
-            got = cli_option(argc, argv, &i, "--pdf", &pdf_path);
-        if (!got)
-            got = cli_option(argc, argv, &i, "--lang", &cli->lang);
-        if (got < 0)
-            return EXIT_USAGE;
-        if (!got && !id && argv[i][0] != '-') {
-            id = argv[i];
-        } else if (!got) {
-            cli_msg(NULL, 0, "bank preview: unexpected argument '%s'", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (strcmp(cli->lang, "en") && strcmp(cli->lang, "zh")) {
-        cli_msg(NULL, 0, "bank preview: unknown language '%s' (en or zh)", cli->lang);
-        return EXIT_USAGE;
-    }
+    const char *pdf_path = NULL;
     unsigned long long seed;
     int rc;
-    ion_template *t = load_template(cli, "preview", id, seed_text, &seed, &rc);
+    ion_template *t = load_template(argc, argv, cli, &pdf_path, &seed, &rc);
     if (!t)
         return rc;
     ion_error err = {0};
@@ -338,7 +327,7 @@ static int bank_preview(ion_cli *cli, int argc, char **argv)
             cli_report(&err);
             rc = !tmpl ? EXIT_INPUT : EXIT_IO;
         } else if (!cli->quiet) {
-            printf("wrote %s: %s as a student sees it (seed %llu), then its solutions\n", pdf_path, id, seed);
+            cli_say("cli.bank.preview_wrote", "%s%s%llu", pdf_path, t->id, seed);
         }
         ion_pdf_free(pdf);
         ion_tmpl_free(tmpl);
@@ -352,9 +341,9 @@ static void print_check_failure(const ion_check_failure *f, void *ctx)
 {
     (void)ctx;
     if (*f->values)
-        cli_msg(f->t->file, f->line, "template %s: seed %llu: %s (%s)", f->t->id, f->seed, f->what, f->values);
+        cli_msg(f->t->file, f->line, "cli.check.failure_seed", "%s%llu%s%s", f->t->id, f->seed, f->what, f->values);
     else
-        cli_msg(f->t->file, f->line, "template %s: %s", f->t->id, f->what);
+        cli_msg(f->t->file, f->line, "cli.check.failure", "%s%s", f->t->id, f->what);
 }
 
 typedef struct {
@@ -420,7 +409,7 @@ static int load_bank(ion_cli *cli, bank_templates *c)
     return rc;
 }
 
-static int bank_check(ion_cli *cli, int argc, char **argv)
+static int bank_check(int argc, char **argv, ion_cli *cli)
 {
     const char *samples_text = "2000";
     const char **paths = calloc((size_t)argc, sizeof *paths);
@@ -439,7 +428,7 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
     int samples = *end || end == samples_text || samples_l > 100000000 ? 0 : (int)samples_l;
     if (samples < 1) {
         free(paths);
-        cli_msg(NULL, 0, "bank check: --samples needs a positive number");
+        cli_msg(NULL, 0, "cli.check.samples", "-");
         return EXIT_USAGE;
     }
     bank_templates c = {0};
@@ -453,9 +442,9 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
     /* With nothing checked because the files were refused (each said why),
      * no "checked 0 templates" beside exit 3. */
     if (!cli->quiet && rc != EXIT_IO && (c.list.n || rc == EXIT_OK))
-        printf("checked %zu template%s with %d samples each: %d well posed, %d failing (%d rule%s broken)%s\n",
-               c.list.n, c.list.n == 1 ? "" : "s", samples, (int)c.list.n - bad_templates, bad_templates, failures,
-               failures == 1 ? "" : "s", rc ? "; not everything could be read (see above)" : "");
+        cli_say(rc ? "cli.check.summary_unread" : "cli.check.summary", "%zu%s%d%d%d%d%s", c.list.n,
+                c.list.n == 1 ? "" : "s", samples, (int)c.list.n - bad_templates, bad_templates, failures,
+                failures == 1 ? "" : "s");
     ion_template_list_release(&c.list);
     free(paths);
     if (rc)
@@ -465,21 +454,18 @@ static int bank_check(ion_cli *cli, int argc, char **argv)
 
 int cmd_bank(int argc, char **argv, ion_cli *cli)
 {
-    if (argc < 2 || cli_wants_help(argc, argv, bank_usage)) {
+    if (argc < 2 || cli_wants_help(argc, argv, "cli.bank.usage")) {
         if (argc < 2)
-            fputs(bank_usage, stderr);
+            cli_usage(stderr, "cli.bank.usage");
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
-    static const struct {
-        const char *name;
-        int (*fn)(ion_cli *, int, char **);
-    } subs[] = {
+    static const cli_sub subs[] = {
         {"import", bank_import}, {"list", bank_list},   {"show", bank_show},
         {"check", bank_check},   {"preview", bank_preview},
     };
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (!strcmp(argv[1], subs[i].name))
-            return subs[i].fn(cli, argc, argv);
-    cli_msg(NULL, 0, "bank: unknown subcommand '%s' (import, list, show, preview, check)", argv[1]);
+            return subs[i].fn(argc, argv, cli);
+    cli_msg(NULL, 0, "cli.bank.unknown_subcommand", "%s", argv[1]);
     return EXIT_USAGE;
 }

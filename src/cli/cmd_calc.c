@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "core.h"
 #include "expr.h"
+#include "text.h"
 #include "units.h"
 
 #include <stdarg.h>
@@ -9,22 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-    "usage: ionsheet calc KIND NAME=VALUE[UNIT]... [--si]\n"
-    "\n"
-    "  nernst  z out in [T] [gamma_out gamma_in]      -> E [dE_activity]\n"
-    "  ghk     [T] P_X X_out X_in for X in K Na Cl Ca (other X need z_X) -> V\n"
-    "  chord   g_X E_X pairs (X = K Na Cl Ca L ...) [I_pump] -> V\n"
-    "  pump    E_L g_L I_pump                           -> V dV\n"
-    "  donnan  A_in [z_A] KCl_out [T]                   -> K_in Cl_in V osm_in osm_out dosm Pi\n"
-    "  drive   z V_m E                                  -> DF current ions\n"
-    "  expr    'EXPRESSION' (docs/expressions.md)       -> its value, unit and dimension\n"
-    "\n"
-    "A value without a unit is read in the display unit (mM, mV, C, nS, pA).\n"
-    "T defaults to 37 C. --si prints SI base units with %.10g.\n"
-    "example: ionsheet calc nernst z=1 out=4mM in=140mM T=37C\n"
-    "         ionsheet calc expr 'nernst(1, 4[mM], 140[mM], 37[C]) - 3[mV]'\n";
 
 #define MAX_ARGS 64
 
@@ -42,21 +27,23 @@ typedef struct {
     int status;        /* first error's exit code, 0 while all is well */
     char out[2048];    /* results, printed once every input is known used */
     size_t out_len;
+    const char *lang;  /* of the messages */
 } calc_ctx;
 
-/* Records the first error with its exit code; later ones are noise. */
+/* Records the first error (a message, cli.h) with its exit code; later
+ * ones are noise. */
 #if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 4, 5)))
 #endif
-static int fail(calc_ctx *c, int code, const char *fmt, ...)
+static int fail(calc_ctx *c, int code, const char *key, const char *sig, ...)
 {
     if (!c->status) {
         char msg[256];
         va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_start(ap, sig);
+        cli_vformat(msg, sizeof msg, key, sig, ap);
         va_end(ap);
-        cli_msg(NULL, 0, "calc: %s", msg);
+        cli_msg(NULL, 0, "cli.calc.error", "%s", msg);
         c->status = code;
     }
     return -1;
@@ -89,17 +76,17 @@ static int get(calc_ctx *c, const char *name, ion_dim dim, int required, double 
     calc_arg *a = find_arg(c, name);
     if (!a) {
         if (required)
-            fail(c, EXIT_USAGE, "missing input '%s'", name);
+            fail(c, EXIT_USAGE, "cli.calc.missing", "%s", name);
         return required ? -1 : 0;
     }
     a->used = 1;
     const ion_unit *u = a->unit ? a->unit : display_unit(dim);
     if (u->dim != dim) {
-        return fail(c, EXIT_INPUT, "'%s' needs a %s unit", name, ion_dim_name(dim));
+        return fail(c, EXIT_INPUT, "cli.calc.unit", "%s%s", name, ion_text_gloss(c->lang, "dim", ion_dim_name(dim)));
     }
     *si = ion_to_si(u, a->value);
     if (!isfinite(*si)) /* 1e308 M is finite, in mol/m^3 it is not */
-        return fail(c, EXIT_INPUT, "%s: out of range", name);
+        return fail(c, EXIT_INPUT, "cli.calc.range", "%s", name);
     return 1;
 }
 
@@ -134,7 +121,7 @@ static void print_value(calc_ctx *c, const char *name, double si, ion_dim dim)
 
 static int physics_error(calc_ctx *c, int rc)
 {
-    return fail(c, EXIT_INPUT, "%s", ion_err_str(rc));
+    return fail(c, EXIT_INPUT, "cli.calc.core", "%s", ion_err_str(rc));
 }
 
 static int calc_nernst(calc_ctx *c)
@@ -148,7 +135,7 @@ static int calc_nernst(calc_ctx *c)
     if (has_out < 0 || has_in < 0)
         return -1;
     if (has_out != has_in)
-        return fail(c, EXIT_USAGE, "give both gamma_out and gamma_in");
+        return fail(c, EXIT_USAGE, "cli.calc.gammas", "-");
     int rc = has_out ? ion_nernst_act(z, out, in, g_out, g_in, T, &E, &dE)
                      : ion_nernst(z, out, in, T, &E);
     if (rc)
@@ -192,18 +179,18 @@ static int calc_ghk(calc_ctx *c)
         if (p_dim == ION_DIM_COUNT)
             p_dim = pu->dim;
         if (pu->dim != p_dim || (pu->dim != ION_DIM_NONE && pu->dim != ION_DIM_VELOCITY))
-            return fail(c, EXIT_INPUT, "'%s' must be relative (no unit) or in cm/s, like the other permeabilities",
+            return fail(c, EXIT_INPUT, "cli.calc.permeability", "%s",
                         c->args[i].name);
         c->args[i].used = 1;
         s->P = ion_to_si(pu, c->args[i].value);
         if (!isfinite(s->P))
-            return fail(c, EXIT_INPUT, "%s: out of range", c->args[i].name);
+            return fail(c, EXIT_INPUT, "cli.calc.range", "%s", c->args[i].name);
         snprintf(key, sizeof key, "z_%s", x);
         int has_z = get(c, key, ION_DIM_NONE, 0, &s->z);
         if (has_z < 0)
             return -1;
         if (!has_z && !known_valence(x, &s->z))
-            return fail(c, EXIT_USAGE, "give the valence of %s as z_%s", x, x);
+            return fail(c, EXIT_USAGE, "cli.calc.valence", "%s%s", x, x);
         snprintf(key, sizeof key, "%s_out", x);
         if (get(c, key, ION_DIM_CONC, 1, &s->c_out) < 0)
             return -1;
@@ -213,7 +200,7 @@ static int calc_ghk(calc_ctx *c)
         n++;
     }
     if (!n)
-        return fail(c, EXIT_USAGE, "ghk needs at least one permeability P_X");
+        return fail(c, EXIT_USAGE, "cli.calc.ghk_empty", "-");
     double V;
     int rc = ion_ghk(ions, n, T, &V);
     if (rc)
@@ -237,7 +224,7 @@ static int calc_chord(calc_ctx *c)
         n++;
     }
     if (!n)
-        return fail(c, EXIT_USAGE, "chord needs g_X and E_X pairs");
+        return fail(c, EXIT_USAGE, "cli.calc.chord_empty", "-");
     if (get(c, "I_pump", ION_DIM_CURRENT, 0, &I_pump) < 0)
         return -1;
     double V;
@@ -315,7 +302,7 @@ static int calc_expr(const char *src, int si)
     ion_error err = {0};
     ion_expr *e = ion_expr_compile(src, NULL, NULL, &err);
     if (!e) {
-        cli_msg(NULL, 0, "calc: expr: %s", err.msg);
+        cli_msg(NULL, 0, "cli.calc.expr_error", "%s", err.msg);
         return EXIT_INPUT;
     }
     ion_val v;
@@ -324,7 +311,7 @@ static int calc_expr(const char *src, int si)
     int known = ion_expr_dimension(e, &d) == 0;
     ion_expr_free(e);
     if (rc != ION_OK) {
-        cli_msg(NULL, 0, "calc: expr: %s", ion_err_str(rc));
+        cli_msg(NULL, 0, "cli.calc.expr_error", "%s", ion_err_str(rc));
         return EXIT_INPUT;
     }
     if (v.type == ION_T_STR) {
@@ -352,36 +339,36 @@ static int parse_arg(calc_ctx *c, const char *text)
 {
     const char *eq = strchr(text, '=');
     if (!eq || eq == text || eq - text >= (int)sizeof c->args[0].name)
-        return fail(c, EXIT_USAGE, "expected NAME=VALUE[UNIT], not '%s'", text);
+        return fail(c, EXIT_USAGE, "cli.calc.syntax", "%s", text);
     if (c->n == MAX_ARGS)
-        return fail(c, EXIT_USAGE, "too many inputs");
+        return fail(c, EXIT_USAGE, "cli.calc.too_many", "-");
     calc_arg *a = &c->args[c->n];
     memset(a, 0, sizeof *a);
     memcpy(a->name, text, (size_t)(eq - text));
     if (find_arg(c, a->name))
-        return fail(c, EXIT_USAGE, "'%s' is given twice", a->name);
+        return fail(c, EXIT_USAGE, "cli.calc.twice", "%s", a->name);
     char why[160];
     if (ion_parse_quantity(eq + 1, &a->value, &a->unit, why, sizeof why))
-        return fail(c, EXIT_INPUT, "%s: %s", a->name, why);
+        return fail(c, EXIT_INPUT, "cli.calc.value", "%s%s", a->name, why);
     c->n++;
     return 0;
 }
 
 int cmd_calc(int argc, char **argv, ion_cli *cli)
 {
-    (void)cli;
-    if (cli_wants_help(argc, argv, usage))
+    if (cli_wants_help(argc, argv, "cli.calc.usage"))
         return EXIT_OK;
     if (argc >= 2 && !strcmp(argv[1], "expr")) {
         int si = argc == 4 && !strcmp(argv[3], "--si");
         if (argc != 3 && !si) {
-            cli_msg(NULL, 0, "calc: expr takes one expression (quote it) and --si");
+            cli_msg(NULL, 0, "cli.calc.expr_args", "-");
             return EXIT_USAGE;
         }
         return calc_expr(argv[2], si);
     }
     static calc_ctx c;
     memset(&c, 0, sizeof c);
+    c.lang = cli->lang;
     const char *kind = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--si"))
@@ -392,7 +379,7 @@ int cmd_calc(int argc, char **argv, ion_cli *cli)
             parse_arg(&c, argv[i]);
     }
     if (!kind) {
-        fputs(usage, stderr);
+        cli_usage(stderr, "cli.calc.usage");
         return EXIT_USAGE;
     }
     if (c.status)
@@ -404,12 +391,12 @@ int cmd_calc(int argc, char **argv, ion_cli *cli)
             return c.status;
         for (int i = 0; i < c.n; i++)
             if (!c.args[i].used) {
-                cli_msg(NULL, 0, "calc: %s takes no input '%s'", kind, c.args[i].name);
+                cli_msg(NULL, 0, "cli.calc.unused", "%s%s", kind, c.args[i].name);
                 return EXIT_USAGE;
             }
         fwrite(c.out, 1, c.out_len, stdout);
         return EXIT_OK;
     }
-    cli_msg(NULL, 0, "calc: unknown kind '%s' (nernst, ghk, chord, pump, donnan, drive)", kind);
+    cli_msg(NULL, 0, "cli.calc.unknown_kind", "%s", kind);
     return EXIT_USAGE;
 }

@@ -7,12 +7,6 @@
 #include "bank.h"
 #include "table.h"
 
-static const char usage[] =
-    "usage: ionsheet course list\n"
-    "\n"
-    "Lists the courses of the database: students on the roster, students\n"
-    "withdrawn (taken off with 'roster remove' but kept for their grades),\n"
-    "worksheets, and when the course was made (by its first roster import).\n";
 
 static int course_row(const ion_bank_course *c, void *ctx)
 {
@@ -25,12 +19,14 @@ static int course_row(const ion_bank_course *c, void *ctx)
 
 int cmd_course(int argc, char **argv, ion_cli *cli)
 {
-    if (cli_wants_help(argc, argv, usage))
+    if (cli_wants_help(argc, argv, "cli.course.usage"))
         return EXIT_OK;
     if (argc != 2 || strcmp(argv[1], "list")) {
-        cli_msg(NULL, 0, argc < 2 ? "course: missing subcommand (list)" : "course: unexpected argument '%s'",
-                argv[argc < 2 ? 0 : argc == 2 ? 1 : 2]);
-        fputs(usage, stderr);
+        if (argc < 2)
+            cli_msg(NULL, 0, "cli.course.missing", "-");
+        else
+            cli_msg(NULL, 0, "cli.course.unexpected", "%s", argv[argc == 2 ? 1 : 2]);
+        cli_usage(stderr, "cli.course.usage");
         return EXIT_USAGE;
     }
     ion_bank *b = cli_open_bank(cli, ION_BANK_READ);

@@ -16,24 +16,6 @@
 #include "bank.h"
 #include "drill.h"
 
-static const char usage[] =
-    "usage: ionsheet drill [--topic T] [--difficulty N] [--lang en|zh] [--user U] [--seed N]\n"
-    "       ionsheet drill --stats [--topic T] [--user U]\n"
-    "\n"
-    "Self-check: one fresh problem at a time, each answer judged at once. At a\n"
-    "prompt type the answer (a number with or without its unit, a choice, or a\n"
-    "letter), ? or hint for a hint, s or solution for the worked solution and\n"
-    "that part's answer (the next part is still asked), n or skip to skip the\n"
-    "problem, q, quit or exit to quit; the end of input also ends the session\n"
-    "with a summary.\n"
-    "\n"
-    "  --topic T        only problems of topic T (nernst, ghk, pump, donnan, drive, concept)\n"
-    "  --difficulty N   only problems of difficulty N (1 to 3); otherwise the\n"
-    "                   difficulty follows your progress in each topic\n"
-    "  --lang en|zh     the language of problems and messages\n"
-    "  --user U         whose progress (default $USER, else \"student\")\n"
-    "  --seed N         reproducible problems (default: a random seed)\n"
-    "  --stats          your progress per topic, and what to practise next\n";
 
 /* Reads stdin one line at a time into a buffer it keeps. */
 typedef struct {
@@ -89,20 +71,20 @@ static int check_values(const char *difficulty, const char *seed_text, const cha
                         unsigned long long *d, unsigned long long *seed)
 {
     if (difficulty && (parse_number(difficulty, 3, d) || *d < 1)) {
-        cli_msg(NULL, 0, "drill: --difficulty needs 1, 2 or 3, not '%s'", difficulty);
+        cli_msg(NULL, 0, "cli.drill.difficulty", "%s", difficulty);
         return EXIT_USAGE;
     }
     if (seed_text && parse_number(seed_text, UINT64_MAX, seed)) {
-        cli_msg(NULL, 0, "drill: --seed needs a non-negative integer, not '%s'", seed_text);
+        cli_msg(NULL, 0, "cli.drill.seed", "%s", seed_text);
         return EXIT_USAGE;
     }
     if (strcmp(lang, "en") && strcmp(lang, "zh")) {
-        cli_msg(NULL, 0, "drill: unknown language '%s' (en or zh)", lang);
+        cli_msg(NULL, 0, "cli.drill.unknown_language", "%s", lang);
         return EXIT_USAGE;
     }
     if (!seed_text) {
         if (sodium_init() < 0) {
-            cli_msg(NULL, 0, "drill: no source of random numbers");
+            cli_msg(NULL, 0, "cli.drill.no_random", "-");
             return EXIT_IO;
         }
         randombytes_buf(seed, sizeof *seed);
@@ -112,7 +94,7 @@ static int check_values(const char *difficulty, const char *seed_text, const cha
 
 int cmd_drill(int argc, char **argv, ion_cli *cli)
 {
-    if (cli_wants_help(argc, argv, usage))
+    if (cli_wants_help(argc, argv, "cli.drill.usage"))
         return EXIT_OK;
     const char *topic = NULL, *difficulty = NULL, *lang = cli->lang, *user = NULL, *seed_text = NULL;
     int stats = 0;
@@ -120,7 +102,7 @@ int cmd_drill(int argc, char **argv, ion_cli *cli)
         int got;
         if ((got = cli_option(argc, argv, &i, "--topic", &topic)) ||
             (got = cli_option(argc, argv, &i, "--difficulty", &difficulty)) ||
-            (got = cli_option(argc, argv, &i, "--lang", &lang)) ||
+            (got = cli_option(argc, argv, &i, "--lang", &cli->lang)) ||
             (got = cli_option(argc, argv, &i, "--user", &user)) ||
             (got = cli_option(argc, argv, &i, "--seed", &seed_text))) {
             if (got < 0)
@@ -128,11 +110,12 @@ int cmd_drill(int argc, char **argv, ion_cli *cli)
         } else if (!strcmp(argv[i], "--stats")) {
             stats = 1;
         } else {
-            cli_msg(NULL, 0, "drill: unexpected argument '%s'", argv[i]);
+            cli_msg(NULL, 0, "cli.drill.unexpected_argument", "%s", argv[i]);
             return EXIT_USAGE;
         }
     }
     unsigned long long d = 0, seed = 0;
+    lang = cli->lang; /* --lang here as before the command: messages follow it */
     int bad = check_values(difficulty, seed_text, lang, &d, &seed);
     if (bad)
         return bad;

@@ -9,25 +9,6 @@
 #include "generate.h"
 #include "outfile.h"
 
-static const char usage[] =
-    "usage: ionsheet generate NAME [--course C] [--student ID]... [--out DIR] [--lang en|zh] [--paper a4|letter] [--no-pdf]\n"
-    "                         [--base-url URL]\n"
-    "\n"
-    "Generates worksheet NAME for every student of its course (or those named):\n"
-    "stores the instances in the database and writes, under DIR (default out/NAME/):\n"
-    "  key.xml          the answer key (for `ionsheet grade`)\n"
-    "  students/ID.pdf  each student's worksheet\n"
-    "  class.pdf        every student's worksheet in one file\n"
-    "  solutions.pdf    worked solutions for every student (instructor only)\n"
-    "  answers/ID.txt   a blank answer file per student\n"
-    "  links.csv        each student's private web link for `ionsheet serve`\n"
-    "                   (student,name,email,url): URL/s/TOKEN, URL from --base-url\n"
-    "                   (default http://127.0.0.1:8080/)\n"
-    "Naming students writes their own files; key.xml, class.pdf and solutions.pdf\n"
-    "always hold every student generated so far for NAME.\n"
-    "--lang zh typesets the Chinese texts; --paper letter prints on US Letter (default A4);\n"
-    "--no-pdf writes only the key and the answer files.\n"
-    "--course C says which course's NAME when several courses have one.\n";
 
 /* A progress bar on stderr, redrawn every 64 students. */
 static void progress(size_t done, size_t count, void *ctx)
@@ -60,7 +41,7 @@ static int parse(int argc, char **argv, ion_cli *cli, ion_generate_opts *o, cons
                  (got = cli_option(argc, argv, &i, "--lang", &cli->lang)) == 0 &&
                  (got = cli_option(argc, argv, &i, "--base-url", &o->base_url)) == 0) {
             if (o->worksheet || argv[i][0] == '-') {
-                cli_msg(NULL, 0, "generate: unexpected argument '%s'", argv[i]);
+                cli_msg(NULL, 0, "cli.generate.unexpected", "%s", argv[i]);
                 return EXIT_USAGE;
             }
             o->worksheet = argv[i];
@@ -69,15 +50,15 @@ static int parse(int argc, char **argv, ion_cli *cli, ion_generate_opts *o, cons
             return EXIT_USAGE;
     }
     if (!o->worksheet) {
-        cli_msg(NULL, 0, "generate: give the worksheet name");
+        cli_msg(NULL, 0, "cli.generate.name", "-");
         return EXIT_USAGE;
     }
     if (strcmp(cli->lang, "en") && strcmp(cli->lang, "zh")) {
-        cli_msg(NULL, 0, "generate: unknown language '%s' (en or zh)", cli->lang);
+        cli_msg(NULL, 0, "cli.generate.unknown_language", "%s", cli->lang);
         return EXIT_USAGE;
     }
     if (o->paper && strcmp(o->paper, "a4") && strcmp(o->paper, "letter")) {
-        cli_msg(NULL, 0, "generate: unknown paper '%s' (a4 or letter)", o->paper);
+        cli_msg(NULL, 0, "cli.generate.paper", "%s", o->paper);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -94,7 +75,7 @@ static int exit_code(int gen)
 
 int cmd_generate(int argc, char **argv, ion_cli *cli)
 {
-    if (cli_wants_help(argc, argv, usage))
+    if (cli_wants_help(argc, argv, "cli.generate.usage"))
         return EXIT_OK;
     int bar_open = 0;
     const char **students = calloc((size_t)argc, sizeof *students);
@@ -117,15 +98,14 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             cli_report(&err);
             rc = EXIT_USAGE;
         } else if (gen == ION_GEN_ENOWORKSHEET) {
-            cli_msg(NULL, 0, "generate: no worksheet '%s' (make it with 'ionsheet worksheet create')", o.worksheet);
+            cli_msg(NULL, 0, "cli.generate.no_worksheet", "%s", o.worksheet);
             rc = EXIT_USAGE;
         } else if (gen) {
             cli_report(&err);
             rc = exit_code(gen);
         } else if (!cli->quiet) {
-            printf("generated %s for %s in %s/: key.xml, links.csv, %sanswers/\n", o.worksheet,
-                   o.nstudents ? "the named students" : "the whole course", o.dir,
-                   o.pdf ? "class.pdf, solutions.pdf, students/, " : "");
+            cli_say(o.nstudents ? "cli.generate.done_named" : "cli.generate.done", "%s%s%s", o.worksheet, o.dir,
+                    o.pdf ? "class.pdf, solutions.pdf, students/, " : "");
         }
     }
     ion_bank_close(b);

@@ -9,25 +9,6 @@
 #include "grade_files.h"
 #include "outfile.h"
 
-static const char usage[] =
-    "usage: ionsheet grade KEY.xml FILE_OR_DIR... [--csv PATH] [--feedback DIR]\n"
-    "           [--format plain|moodle|canvas] [--excel]\n"
-    "\n"
-    "Grades submissions against the key: answer files (answers/ID.txt filled in),\n"
-    "XML submissions and class CSV files (student,1a,1b,...); a directory means\n"
-    "the files directly in it. Writes the gradebook CSV (default: gradebook.csv\n"
-    "beside the key), one feedback file per student (default: feedback/ beside\n"
-    "the key) and prints a summary. With a database (--db, $IONSHEET_DB or\n"
-    "./ionsheet.db) that exists, also records every submission and grade there.\n"
-    "--format moodle writes the gradebook for Moodle's grade import (ID number,\n"
-    "Email address, the total), --format canvas for Canvas's (Student, ID, SIS\n"
-    "User ID, SIS Login ID, Section, the total); --excel starts it with the\n"
-    "UTF-8 byte order mark Excel needs to show Chinese names.\n"
-    "A part's cell is its score, or `invalid` (unreadable or ambiguous); a\n"
-    "student's cells say `missing` (no file), `refused` (their file could not\n"
-    "be read: the reason is in their feedback) or `conflict` (two files claim\n"
-    "them, or a file named after one student says another: neither counts).\n"
-    "Exit 1 when a file or a submission in it was refused or in conflict.\n";
 
 typedef struct {
     int shown;   /* a progress line is on the terminal */
@@ -54,7 +35,7 @@ static void progress(size_t done, size_t count, void *ctx)
     progress_line *p = ctx;
     if (!p->enabled || count < 100 || ((done - 1) % (count / 100 + 1) && done != count))
         return;
-    fprintf(stderr, "\rgrading %zu/%zu", done, count);
+    cli_err("cli.grade.progress", "%zu%zu", done, count);
     p->shown = 1;
 }
 
@@ -67,10 +48,9 @@ static void report(const ion_cli *cli, const ion_grade_opts *o, const ion_grade_
     size_t n = strlen(o->feedback);
     printf("gradebook: %s\nfeedback: %s%s\n", o->csv, o->feedback, n && o->feedback[n - 1] == '/' ? "" : "/");
     if (o->bank)
-        printf("recorded %zu submissions in %s\n", r->recorded, cli->db_path);
+        cli_say("cli.grade.recorded", "%zu%s", r->recorded, cli->db_path);
     if (r->refused)
-        printf("%zu %s refused (see the messages above)\n", r->refused,
-               r->refused == 1 ? "file or submission" : "files or submissions");
+        cli_say(r->refused == 1 ? "cli.grade.refused_one" : "cli.grade.refused", "%zu", r->refused);
 }
 
 /* The gradebook and the feedback beside the key unless given, and the
@@ -86,7 +66,7 @@ static int defaults(ion_grade_opts *o, char *owned[3])
 
 int cmd_grade(int argc, char **argv, ion_cli *cli)
 {
-    if (cli_wants_help(argc, argv, usage))
+    if (cli_wants_help(argc, argv, "cli.grade.usage"))
         return EXIT_OK;
     progress_line line = {0, !cli->quiet && isatty(STDERR_FILENO)};
     ion_grade_opts o = {NULL, NULL, 0, NULL, NULL, NULL, cli->lang, NULL, message, progress, &line, ION_CSV_PLAIN, 0};
@@ -101,7 +81,7 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
         } else if (!strcmp(argv[i], "--excel")) {
             o.excel = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_msg(NULL, 0, "grade: unknown option '%s'", argv[i]);
+            cli_msg(NULL, 0, "cli.grade.unknown_option", "%s", argv[i]);
             code = EXIT_USAGE;
         } else if (!o.key) {
             o.key = argv[i];
@@ -110,11 +90,11 @@ int cmd_grade(int argc, char **argv, ion_cli *cli)
         }
     }
     if (!code && (!o.key || !o.ninputs)) {
-        fputs(usage, stderr);
+        cli_usage(stderr, "cli.grade.usage");
         code = EXIT_USAGE;
     }
     if (!code && format && (int)(o.format = ion_csv_format_parse(format)) < 0) {
-        cli_msg(NULL, 0, "grade: unknown --format '%s' (plain, moodle or canvas)", format);
+        cli_msg(NULL, 0, "cli.grade.format", "%s", format);
         code = EXIT_USAGE;
     }
     if (!code && cli_catalogue(cli->lang))

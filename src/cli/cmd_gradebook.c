@@ -10,25 +10,6 @@
 #include "classroom.h"
 #include "roster.h"
 
-static const char usage[] =
-    "usage: ionsheet gradebook NAME [--course C] [--csv PATH]\n"
-    "           [--format plain|moodle|canvas] [--excel]\n"
-    "\n"
-    "Prints worksheet NAME's gradebook from what the database recorded: each\n"
-    "student's latest submission, from answer files (`ionsheet grade`) and the\n"
-    "web (`ionsheet serve`) alike, graded as `grade` grades it. The table is\n"
-    "`grade --csv`'s: student,name,total,max,percent,1a,1b,... (`missing` for\n"
-    "a student without a submission, `refused` or `conflict` where `grade`\n"
-    "found that, with the reason it gave on stderr, one line per student).\n"
-    "--csv PATH writes it to PATH instead.\n"
-    "--course C says which course's NAME when several courses have one.\n"
-    "--format moodle and canvas shape it for those LMSs' grade imports, as\n"
-    "`grade --format` does (the e-mails from the roster); --excel starts it\n"
-    "with the UTF-8 byte order mark Excel needs to show Chinese names.\n"
-    "\n"
-    "exit status: 0 printed, 1 printed with a student refused or in conflict,\n"
-    "2 usage error or no such worksheet, 4 database error\n";
-
 /* Says on stderr who is refused or in conflict, and why, as `grade` did:
  * how many. */
 static size_t not_graded(const ion_gradebook *gb)
@@ -37,7 +18,7 @@ static size_t not_graded(const ion_gradebook *gb)
     for (size_t i = 0; i < ion_answer_key_students(ion_gradebook_key(gb)); i++) {
         char *line = ion_gradebook_status_line(gb, i);
         if (line) {
-            cli_msg(NULL, 0, "%s", line);
+            cli_msg(NULL, 0, "cli.as_is", "%s", line);
             n++;
         }
         free(line);
@@ -47,7 +28,7 @@ static size_t not_graded(const ion_gradebook *gb)
 
 int cmd_gradebook(int argc, char **argv, ion_cli *cli)
 {
-    if (cli_wants_help(argc, argv, usage))
+    if (cli_wants_help(argc, argv, "cli.gradebook.usage"))
         return EXIT_OK;
     const char *name = NULL, *csv = NULL, *course = NULL, *format = "plain";
     int excel = 0;
@@ -64,17 +45,17 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
         if (got)
             continue;
         if (name || argv[i][0] == '-') {
-            cli_msg(NULL, 0, "gradebook: unexpected argument '%s'", argv[i]);
+            cli_msg(NULL, 0, "cli.gradebook.unexpected", "%s", argv[i]);
             return EXIT_USAGE;
         }
         name = argv[i];
     }
     if (!name) {
-        cli_msg(NULL, 0, "gradebook: give the worksheet name");
+        cli_msg(NULL, 0, "cli.gradebook.name", "-");
         return EXIT_USAGE;
     }
     if (ion_csv_format_parse(format) < 0) {
-        cli_msg(NULL, 0, "gradebook: unknown --format '%s' (plain, moodle or canvas)", format);
+        cli_msg(NULL, 0, "cli.gradebook.format", "%s", format);
         return EXIT_USAGE;
     }
     if (cli_catalogue(cli->lang))
@@ -87,7 +68,7 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
     int rc = EXIT_IO, found = ion_classroom_load(b, name, course, &c, &err);
     if (found <= 0) {
         if (found == 0)
-            cli_msg(NULL, 0, "gradebook: no worksheet '%s'", name);
+            cli_msg(NULL, 0, "cli.gradebook.no_worksheet", "%s", name);
         else
             cli_report(&err);
         ion_bank_close(b);
@@ -102,7 +83,7 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
         cli_report(&err);
         rc = c.n ? EXIT_IO : EXIT_USAGE;
     } else if (!text) {
-        cli_msg(NULL, 0, "out of memory");
+        cli_msg(NULL, 0, "cli.out_of_memory", "-");
     } else {
         /* A file: private (grades), whole or not at all (outfile.h). */
         int bad = csv ? ion_write_file(csv, ION_OUT_PRIVATE, text, len, &err) != 0
@@ -110,7 +91,7 @@ int cmd_gradebook(int argc, char **argv, ion_cli *cli)
         if (bad && csv)
             cli_report(&err);
         else if (bad)
-            cli_msg("stdout", 0, "cannot write the gradebook");
+            cli_msg("stdout", 0, "cli.gradebook.write", "-");
         else
             rc = not_graded(gb) ? EXIT_FAILURES : EXIT_OK;
     }

@@ -10,36 +10,6 @@
 #include "roster.h"
 #include "table.h"
 
-static const char usage[] =
-    "usage: ionsheet roster import FILE.csv --course C [--id-column NAME] [--quiet]\n"
-    "       ionsheet roster list --course C\n"
-    "       ionsheet roster remove ID... --course C\n"
-    "\n"
-    "Imports the students of course C (created when new) from a CSV file with\n"
-    "the header id,name[,email] (any case, any order). A student already in the\n"
-    "course gets the file's name, and e-mail when there is an email column;\n"
-    "nobody is added twice. A student id is 1 to 64 letters, digits, '.', '_'\n"
-    "or '-', not starting with a dot; names are UTF-8 in any script.\n"
-    "Each row that cannot be imported is reported with its line; the other\n"
-    "rows are imported.\n"
-    "\n"
-    "LMS exports are recognised from their headers: a Moodle participants\n"
-    "download (ids from its ID number column, else Username; rows of other\n"
-    "roles than Student skipped), a Canvas gradebook export (ids from SIS User\n"
-    "ID; \"Last, First\" names turned round; the Points Possible row and the\n"
-    "test student skipped) and a Canvas SIS users file (ids from user_id).\n"
-    "--id-column NAME takes the ids from the column of that header instead;\n"
-    "the summary says which column the ids came from.\n"
-    "\n"
-    "list prints the course's students (id, name, e-mail, and since when a\n"
-    "student is withdrawn). remove takes students off the roster: one with\n"
-    "submissions is kept, marked withdrawn, with every grade; one without is\n"
-    "deleted with the problems generated for them. A withdrawn student gets no\n"
-    "new worksheets; importing them again puts them back. An id matches\n"
-    "whatever its case when only one student has it (S06 finds s06).\n"
-    "\n"
-    "exit status: 0 done, 3 a row, a file or a student refused,\n"
-    "2 usage error, 4 database or I/O error\n";
 
 static void report_row(const ion_error *problem, void *ctx)
 {
@@ -50,19 +20,17 @@ static void report_row(const ion_error *problem, void *ctx)
 static void print_summary(const char *course, const ion_roster_stats *st)
 {
     size_t n = st->added + st->updated + st->unchanged;
-    printf("imported %zu student%s into course %s", n, n == 1 ? "" : "s", course);
+    cli_say("cli.roster.imported", "%zu%s%s", n, n == 1 ? "" : "s", course);
     if (*st->source)
-        printf(" from %s, ids from its '%s' column", st->source, st->id_column);
-    printf(" (%zu new, %zu updated", st->added, st->updated);
+        cli_say("cli.roster.source", "%s%s", st->source, st->id_column);
+    cli_say("cli.roster.counts", "%zu%zu", st->added, st->updated);
     if (st->unchanged)
-        printf(", %zu unchanged", st->unchanged);
-    putchar(')');
+        cli_say("cli.roster.unchanged", "%zu", st->unchanged);
+    cli_say("cli.roster.counts_end", "-");
     if (st->refused)
-        printf("; %zu row%s refused", st->refused,
-               st->refused == 1 ? "" : "s");
+        cli_say("cli.roster.refused", "%zu%s", st->refused, st->refused == 1 ? "" : "s");
     if (st->skipped)
-        printf("; %zu row%s skipped (not a student)", st->skipped,
-               st->skipped == 1 ? "" : "s");
+        cli_say("cli.roster.skipped", "%zu%s", st->skipped, st->skipped == 1 ? "" : "s");
     putchar('\n');
 }
 
@@ -81,10 +49,10 @@ static int roster_import(int argc, char **argv, ion_cli *cli)
         if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
             quiet = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_msg(NULL, 0, "roster import: unknown option '%s'", argv[i]);
+            cli_msg(NULL, 0, "cli.roster.import_option", "%s", argv[i]);
             return EXIT_USAGE;
         } else if (file) {
-            cli_msg(NULL, 0, "roster import: unexpected argument '%s'",
+            cli_msg(NULL, 0, "cli.roster.import_unexpected", "%s",
                     argv[i]);
             return EXIT_USAGE;
         } else {
@@ -92,12 +60,11 @@ static int roster_import(int argc, char **argv, ion_cli *cli)
         }
     }
     if (!file || !course) {
-        cli_msg(NULL, 0, "roster import: %s", !file ? "missing FILE.csv"
-                                                    : "missing --course C");
+        cli_msg(NULL, 0, !file ? "cli.roster.missing_file" : "cli.roster.missing_course", "-");
         return EXIT_USAGE;
     }
     if ((why = ion_bank_text_problem(course, ION_BANK_ID_MAX))) {
-        cli_msg(NULL, 0, "roster import: course name %s", why);
+        cli_msg(NULL, 0, "cli.roster.course_name", "%s", why);
         return EXIT_USAGE;
     }
 
@@ -133,17 +100,17 @@ static int course_args(int argc, char **argv, const char **course, const char **
         if (got)
             continue;
         if (argv[i][0] == '-' && argv[i][1]) {
-            cli_msg(NULL, 0, "roster %s: unknown option '%s'", argv[1], argv[i]);
+            cli_msg(NULL, 0, "cli.roster.unknown_option", "%s%s", argv[1], argv[i]);
             return -1;
         }
         if (*nargs == max) {
-            cli_msg(NULL, 0, "roster %s: unexpected argument '%s'", argv[1], argv[i]);
+            cli_msg(NULL, 0, "cli.roster.unexpected", "%s%s", argv[1], argv[i]);
             return -1;
         }
         args[(*nargs)++] = argv[i];
     }
     if (!*course) {
-        cli_msg(NULL, 0, "roster %s: missing --course C", argv[1]);
+        cli_msg(NULL, 0, "cli.roster.needs_course", "%s", argv[1]);
         return -1;
     }
     return 0;
@@ -170,7 +137,7 @@ static int roster_list(int argc, char **argv, ion_cli *cli)
     int ret = ion_bank_course_exists(b, course, &err);
     if (ret == 0) {
         ion_bank_close(b);
-        cli_msg(NULL, 0, "roster list: unknown course '%s'", course);
+        cli_msg(NULL, 0, "cli.roster.unknown_course", "%s", course);
         return EXIT_INPUT;
     }
     ion_table *t = ion_table_new("llll");
@@ -188,7 +155,7 @@ static int roster_remove(int argc, char **argv, ion_cli *cli)
     if (!ids || course_args(argc, argv, &course, ids, argc, &n))
         goto done;
     if (!n) {
-        cli_msg(NULL, 0, "roster remove: give the id of a student");
+        cli_msg(NULL, 0, "cli.roster.give_id", "-");
         goto done;
     }
     ion_bank *b = cli_open_bank(cli, 0);
@@ -201,9 +168,9 @@ static int roster_remove(int argc, char **argv, ion_cli *cli)
             cli_report(&err);
             rc = rc == EXIT_IO || ret != ION_BANK_EINVAL ? EXIT_IO : EXIT_INPUT;
         } else if (!cli->quiet && outcome == ION_BANK_WITHDRAWN) {
-            printf("withdrew %s from course %s: kept, with their submissions and grades\n", id, course);
+            cli_say("cli.roster.withdrew", "%s%s", id, course);
         } else if (!cli->quiet) {
-            printf("removed %s from course %s\n", id, course);
+            cli_say("cli.roster.removed", "%s%s", id, course);
         }
     }
     ion_bank_close(b);
@@ -216,5 +183,5 @@ int cmd_roster(int argc, char **argv, ion_cli *cli)
 {
     static const cli_sub subs[] = {
         {"import", roster_import}, {"list", roster_list}, {"remove", roster_remove}};
-    return cli_dispatch("roster", subs, sizeof subs / sizeof subs[0], argc, argv, cli, usage);
+    return cli_dispatch("roster", subs, sizeof subs / sizeof subs[0], argc, argv, cli, "cli.roster.usage");
 }

@@ -11,20 +11,6 @@
 #include "serve.h"
 #include "strbuf.h"
 
-static const char usage[] =
-    "usage: ionsheet serve [--listen HOST:PORT] [--base-url URL] [--threads N]\n"
-    "                      [--tls-cert FILE --tls-key FILE]\n"
-    "\n"
-    "Serves the database's generated worksheets on the web: each student's page\n"
-    "at their private link (out/NAME/links.csv), the drill at /drill, and the\n"
-    "instructor's gradebook behind the link printed at start as `instructor: URL`.\n"
-    "Answers are graded and recorded as `ionsheet grade` does. HOST:PORT defaults\n"
-    "to 127.0.0.1:8080 (port 0: any free port); --base-url is the address students\n"
-    "reach (behind a proxy); --tls-cert/--tls-key serve HTTPS with those PEM files.\n"
-    "One access log line per request goes to stderr (tokens left out). SIGINT or\n"
-    "SIGTERM stop it after the requests in progress.\n"
-    "\n"
-    "exit status: 0 stopped by a signal, 2 usage error, 4 cannot listen or no database\n";
 
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -62,7 +48,7 @@ static char *read_pem(const char *path)
 {
     ion_strbuf b = {0};
     if (ion_strbuf_read_file(&b, path, 1024 * 1024) != ION_READ_OK) {
-        cli_msg(path, 0, "cannot read the file");
+        cli_msg(path, 0, "cli.serve.cannot_read", "-");
         ion_strbuf_release(&b);
         return NULL;
     }
@@ -71,7 +57,7 @@ static char *read_pem(const char *path)
 
 int cmd_serve(int argc, char **argv, ion_cli *cli)
 {
-    if (cli_wants_help(argc, argv, usage))
+    if (cli_wants_help(argc, argv, "cli.serve.usage"))
         return EXIT_OK;
     const char *listen = "127.0.0.1:8080", *base = NULL, *cert = NULL, *key = NULL, *threads = NULL;
     for (int i = 1; i < argc; i++) {
@@ -87,24 +73,24 @@ int cmd_serve(int argc, char **argv, ion_cli *cli)
         if (got < 0)
             return EXIT_USAGE;
         if (!got) {
-            cli_msg(NULL, 0, "serve: unexpected argument '%s'", argv[i]);
+            cli_msg(NULL, 0, "cli.serve.unexpected", "%s", argv[i]);
             return EXIT_USAGE;
         }
     }
     char host[128];
     unsigned port;
     if (parse_listen(listen, host, sizeof host, &port)) {
-        cli_msg(NULL, 0, "serve: --listen takes HOST:PORT, such as 127.0.0.1:8080 ('%s')", listen);
+        cli_msg(NULL, 0, "cli.serve.listen", "%s", listen);
         return EXIT_USAGE;
     }
     if (!cert != !key) {
-        cli_msg(NULL, 0, "serve: give both --tls-cert and --tls-key");
+        cli_msg(NULL, 0, "cli.serve.tls", "-");
         return EXIT_USAGE;
     }
     if (cli_catalogue("en") || cli_catalogue("zh"))
         return EXIT_IO; /* each page is in the language it is asked for */
     if (base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) {
-        cli_msg(NULL, 0, "serve: --base-url must start with http:// or https:// ('%s')", base);
+        cli_msg(NULL, 0, "cli.serve.base_url", "%s", base);
         return EXIT_USAGE;
     }
     char *cert_pem = cert ? read_pem(cert) : NULL, *key_pem = key ? read_pem(key) : NULL;
@@ -132,13 +118,13 @@ int cmd_serve(int argc, char **argv, ion_cli *cli)
         return EXIT_IO;
     }
     if (!cli->quiet)
-        fprintf(stderr, "ionsheet: serving %s (stop with Ctrl-C)\n", ion_server_base_url(s));
+        cli_msg(NULL, 0, "cli.serve.serving", "%s", ion_server_base_url(s));
     printf("instructor: %s\n", ion_server_instructor_url(s));
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);
     if (!cli->quiet)
-        fprintf(stderr, "ionsheet: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        cli_msg(NULL, 0, "cli.serve.stopping", "%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     ion_server_stop(s);
     return EXIT_OK;
 }

@@ -11,43 +11,6 @@
 #include "table.h"
 #include "text.h"
 
-static const char usage[] =
-    "usage: ionsheet worksheet create NAME --course C --problems ID[,ID...]\n"
-    "           [--title T] [--due YYYY-MM-DD[THH:MM]] [--points P[,P...]]\n"
-    "           [--feedback immediate|after-due|never]\n"
-    "       ionsheet worksheet list [--course C]\n"
-    "       ionsheet worksheet show NAME [--course C]\n"
-    "       ionsheet worksheet edit NAME [--course C] [--title T] [--due DATE]\n"
-    "           [--points P[,P...]] [--problems ID[,ID...]] [--feedback POLICY]\n"
-    "       ionsheet worksheet delete NAME [--course C] [--force]\n"
-    "\n"
-    "Defines worksheet NAME for course C: problem 1, 2, ... is template ID\n"
-    "(the same template may come twice, with other numbers). Each problem is\n"
-    "pinned to its template's current version, so that later imports never\n"
-    "change the worksheet. NAME names the output directory: 1 to 64 letters,\n"
-    "digits, '.', '_' or '-', not starting with a dot. The title defaults to\n"
-    "NAME. --points gives each problem's total points; an empty entry keeps\n"
-    "the template's own (--points 4,,2). --feedback is what a student sees on\n"
-    "the web after submitting (ionsheet serve): immediate (the default: verdicts\n"
-    "and feedback at once), after-due (only \"received\" until the due date, then\n"
-    "everything with the worked solutions) or never.\n"
-    "\n"
-    "A name is unique within its course: week3 may exist in BIO101 and in\n"
-    "PHYS2, and then the other commands need --course to know which.\n"
-    "\n"
-    "list prints every worksheet (of course C) with its due date, problems,\n"
-    "the students it was generated for and those who submitted. show prints\n"
-    "one with its problems and their points. edit changes the title, the due\n"
-    "date (--due '' removes it), the points, or the problems (only while it\n"
-    "was generated for nobody, since students have their numbers); generate\n"
-    "it again afterwards to update its files (the numbers stay the same).\n"
-    "delete removes a worksheet with its generated problems; one with\n"
-    "submissions only with --force, which deletes them and their grades too\n"
-    "and says how many. Files already written are not touched.\n"
-    "\n"
-    "exit status: 0 done, 3 refused (unknown template, course or worksheet,\n"
-    "the name taken, submissions without --force), 2 usage error, 4 database\n"
-    "error\n";
 
 /* Splits a comma-separated list into *items (malloc'd copies, spaces
  * trimmed; empty items stay, as ""). */
@@ -93,13 +56,11 @@ static int parse_points(const char *list, size_t *n, double **out)
     size_t k = 0;
     int ret = -1;
     if (split(list, &items, &k) || !(*out = malloc(k * sizeof **out))) {
-        cli_msg(NULL, 0, "out of memory");
+        cli_msg(NULL, 0, "cli.out_of_memory", "-");
         goto done;
     }
     if (*n && k != *n) {
-        cli_msg(NULL, 0, "worksheet: --points gives %zu value%s for "
-                         "%zu problem%s",
-                k, k == 1 ? "" : "s", *n, *n == 1 ? "" : "s");
+        cli_msg(NULL, 0, "cli.worksheet.points_count", "%zu%s%zu%s", k, k == 1 ? "" : "s", *n, *n == 1 ? "" : "s");
         goto done;
     }
     *n = k;
@@ -107,8 +68,7 @@ static int parse_points(const char *list, size_t *n, double **out)
         char *end;
         (*out)[i] = *items[i] ? strtod(items[i], &end) : -1;
         if (*items[i] && (*end || !isfinite((*out)[i]) || (*out)[i] < 0)) {
-            cli_msg(NULL, 0, "worksheet: invalid points '%s'",
-                    items[i]);
+            cli_msg(NULL, 0, "cli.worksheet.points", "%s", items[i]);
             goto done;
         }
     }
@@ -156,19 +116,17 @@ static int parse_args(int argc, char **argv, int allowed, ws_args *a)
         } else if ((allowed & OPT_FORCE) && !strcmp(argv[i], "--force")) {
             a->force = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_msg(NULL, 0, "worksheet %s: unknown option '%s'", argv[1],
-                    argv[i]);
+            cli_msg(NULL, 0, "cli.worksheet.unknown_option", "%s%s", argv[1], argv[i]);
             return -1;
         } else if (a->name || !(allowed & OPT_NAME)) {
-            cli_msg(NULL, 0, "worksheet %s: unexpected argument '%s'",
-                    argv[1], argv[i]);
+            cli_msg(NULL, 0, "cli.worksheet.unexpected", "%s%s", argv[1], argv[i]);
             return -1;
         } else {
             a->name = argv[i];
         }
     }
     if ((allowed & OPT_NAME) && !a->name) {
-        cli_msg(NULL, 0, "worksheet %s: missing NAME", argv[1]);
+        cli_msg(NULL, 0, "cli.worksheet.missing_name", "%s", argv[1]);
         return -1;
     }
     return 0;
@@ -178,14 +136,12 @@ static int parse_args(int argc, char **argv, int allowed, ws_args *a)
 static int parse_problems(const char *list, char ***ids, size_t *n)
 {
     if (split(list, ids, n)) {
-        cli_msg(NULL, 0, "out of memory");
+        cli_msg(NULL, 0, "cli.out_of_memory", "-");
         return -1;
     }
     for (size_t i = 0; i < *n; i++)
         if (!*(*ids)[i]) {
-            cli_msg(NULL, 0, "worksheet: empty template id in --problems "
-                             "'%s'",
-                    list);
+            cli_msg(NULL, 0, "cli.worksheet.empty_id", "%s", list);
             return -1;
         }
     return 0;
@@ -198,59 +154,84 @@ static int failed(int ret, const ion_error *err)
     return ret == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
 }
 
+/* A worksheet's definition, from the arguments of create or edit. */
+typedef struct {
+    ws_args a;
+    char **ids;     /* --problems, n of them */
+    size_t n;
+    double *points; /* --points, npoints of them */
+    size_t npoints;
+} ws_definition;
+
+/* Parses create's or edit's (argv[1]) arguments into d: create needs
+ * --course and --problems, and as many points as problems; edit needs
+ * something to change. 0, or -1 after saying why (release d either way). */
+static int parse_definition(int argc, char **argv, const ion_cli *cli, ws_definition *d)
+{
+    int create = !strcmp(argv[1], "create");
+    ws_args *a = &d->a;
+    memset(d, 0, sizeof *d);
+    a->quiet = cli->quiet;
+    if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_PROBLEMS | OPT_TITLE | OPT_DUE | OPT_POINTS | OPT_FEEDBACK,
+                   a))
+        return -1;
+    if (create && (!a->course || !a->problems)) {
+        cli_msg(NULL, 0, !a->course ? "cli.worksheet.missing_course" : "cli.worksheet.missing_problems", "-");
+        return -1;
+    }
+    if (!create && !a->title && !a->due && !a->points && !a->problems && !a->feedback) {
+        cli_msg(NULL, 0, "cli.worksheet.nothing", "-");
+        return -1;
+    }
+    if (a->problems && parse_problems(a->problems, &d->ids, &d->n))
+        return -1;
+    d->npoints = create ? d->n : 0;
+    if (a->points && parse_points(a->points, &d->npoints, &d->points))
+        return -1;
+    if (a->problems && a->points && d->npoints != d->n) {
+        cli_msg(NULL, 0, "cli.worksheet.edit_points_count", "%zu%zu", d->npoints, d->n);
+        return -1;
+    }
+    return 0;
+}
+
+static void definition_release(ws_definition *d)
+{
+    free_items(d->ids, d->n);
+    free(d->points);
+}
+
 static int worksheet_create(int argc, char **argv, ion_cli *cli)
 {
-    ws_args a = {0};
-    char **ids = NULL;
-    double *points = NULL;
-    size_t n = 0;
-    int rc = EXIT_USAGE;
-    a.quiet = cli->quiet;
-    if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_PROBLEMS |
-                                   OPT_TITLE | OPT_DUE | OPT_POINTS | OPT_FEEDBACK,
-                   &a))
-        return EXIT_USAGE;
-    if (!a.course || !a.problems) {
-        cli_msg(NULL, 0, "worksheet create: missing %s",
-                !a.course ? "--course C" : "--problems ID[,ID...]");
-        return EXIT_USAGE;
-    }
-    if (parse_problems(a.problems, &ids, &n) ||
-        (a.points && parse_points(a.points, &n, &points)))
-        goto done;
-
+    ws_definition d;
+    int rc = parse_definition(argc, argv, cli, &d) ? EXIT_USAGE : EXIT_IO;
+    const ws_args *a = &d.a;
     ion_error err = {0};
-    ion_bank *b = cli_open_bank(cli, 0);
-    rc = EXIT_IO;
-    if (!b)
-        goto done;
+    ion_bank *b = rc == EXIT_USAGE ? NULL : cli_open_bank(cli, 0);
+    if (!b) {
+        definition_release(&d);
+        return rc;
+    }
     /* The policy is set by an edit in the same transaction. */
     ion_bank_ws_edit policy = {0};
-    policy.feedback = a.feedback;
+    policy.feedback = a->feedback;
     int ret = ion_bank_begin(b, &err);
     if (ret >= 0)
-        ret = ion_bank_worksheet_create(b, a.name, a.course, a.title, a.due,
-                                        n, (const char *const *)ids, points,
-                                        &err);
-    if (ret >= 0 && a.feedback)
-        ret = ion_bank_worksheet_edit(b, a.name, a.course, &policy, &err);
+        ret = ion_bank_worksheet_create(b, a->name, a->course, a->title, a->due, d.n, (const char *const *)d.ids,
+                                        d.points, &err);
+    if (ret >= 0 && a->feedback)
+        ret = ion_bank_worksheet_edit(b, a->name, a->course, &policy, &err);
     if (ret >= 0)
         ret = ion_bank_commit(b, &err);
     if (ret < 0)
         ion_bank_rollback(b, NULL);
     ion_bank_close(b);
-    if (ret < 0) {
+    if (ret < 0)
         rc = failed(ret, &err);
-        goto done;
-    }
-    if (!a.quiet)
-        printf("created worksheet %s for course %s with %zu problem%s\n",
-               a.name, a.course, n, n == 1 ? "" : "s");
-    rc = EXIT_OK;
-done:
-    free_items(ids, n);
-    free(points);
-    return rc;
+    else if (!a->quiet)
+        cli_say("cli.worksheet.created", "%s%s%zu%s", a->name, a->course, d.n, d.n == 1 ? "" : "s");
+    definition_release(&d);
+    return ret < 0 ? rc : EXIT_OK;
 }
 
 typedef struct {
@@ -267,7 +248,7 @@ static int list_row(const char *course, const char *name, void *ctx)
     char n[3][24];
     int ret = ion_bank_worksheet_get(l->bank, name, course, &w, l->err);
     if (ret <= 0)
-        return ret < 0 ? ret : ion_fail(l->err, "", 0, "worksheet vanished");
+        return ret < 0 ? ret : cli_fail(l->err, "cli.worksheet.vanished", "-");
     ret = ion_bank_worksheet_usage(l->bank, name, course, &u, l->err);
     snprintf(n[0], sizeof n[0], "%zu", w.n);
     snprintf(n[1], sizeof n[1], "%zu", u.generated);
@@ -293,7 +274,7 @@ static int worksheet_list(int argc, char **argv, ion_cli *cli)
     }
     int ret = a.course ? ion_bank_course_exists(l.bank, a.course, &err) : 1;
     if (ret == 0)
-        ret = ion_fail(&err, "", 0, "unknown course '%s'", a.course);
+        ret = cli_fail(&err, "cli.worksheet.unknown_course", "%s", a.course);
     if (ret > 0)
         ret = l.table ? ion_table_row(l.table,
                                       (const char *[]){"course", "name", "due",
@@ -363,21 +344,16 @@ static int worksheet_show(int argc, char **argv, ion_cli *cli)
     }
     ion_bank_close(b);
     if (ret == 0) {
-        cli_msg(NULL, 0, "worksheet show: unknown worksheet '%s'", a.name);
+        cli_msg(NULL, 0, "cli.worksheet.unknown", "%s", a.name);
         return EXIT_INPUT;
     }
     if (ret < 0)
         return failed(ret, &err);
-    printf("worksheet %s of course %s\ntitle: %s\ndue: %s\ncreated: %s\n"
-           "points: %s\nfeedback on the web: %s\n",
-           w.ws.name, w.ws.course, w.ws.title, w.ws.due ? w.ws.due : "none",
-           w.ws.created, points_text(w.max_points, total, sizeof total),
-           w.ws.feedback ? w.ws.feedback : "immediate");
-    printf("generated for %zu student%s; %zu submission%s from %zu "
-           "student%s (%zu graded parts)\n\nproblems:\n",
-           u.generated, u.generated == 1 ? "" : "s", u.submissions,
-           u.submissions == 1 ? "" : "s", u.submitters,
-           u.submitters == 1 ? "" : "s", u.grades);
+    cli_say("cli.worksheet.show", "%s%s%s%s%s%s%s", w.ws.name, w.ws.course, w.ws.title,
+            w.ws.due ? w.ws.due : cli_word("cli.worksheet.no_due"), w.ws.created,
+            points_text(w.max_points, total, sizeof total), w.ws.feedback ? w.ws.feedback : "immediate");
+    cli_say("cli.worksheet.usage_counts", "%zu%s%zu%s%zu%s%zu", u.generated, u.generated == 1 ? "" : "s",
+            u.submissions, u.submissions == 1 ? "" : "s", u.submitters, u.submitters == 1 ? "" : "s", u.grades);
     ret = print_problems(&w, cli->lang);
     ion_worksheet_release(&w);
     return ret;
@@ -393,59 +369,32 @@ static void edited(ion_bank *b, const ws_args *a, ion_cli *cli)
                                              &err) <= 0)
         return;
     ion_bank_worksheet_usage(b, a->name, w.course, &u, &err);
-    printf("changed worksheet %s of course %s:%s%s%s%s\n", w.name, w.course,
-           a->title ? " title" : "", a->due ? " due" : "",
-           a->points ? " points" : "", a->problems ? " problems" : "");
+    cli_say("cli.worksheet.changed", "%s%s%s%s%s%s", w.name, w.course, a->title ? " title" : "",
+            a->due ? " due" : "", a->points ? " points" : "", a->problems ? " problems" : "");
     if (u.generated)
-        printf("it was generated for %zu student%s: run 'ionsheet generate "
-               "%s --course %s' again to update its files (their numbers "
-               "stay the same)\n",
-               u.generated, u.generated == 1 ? "" : "s", w.name, w.course);
+        cli_say("cli.worksheet.generate_again", "%zu%s%s%s", u.generated, u.generated == 1 ? "" : "s", w.name,
+                w.course);
     ion_bank_worksheet_release(&w);
 }
 
 static int worksheet_edit(int argc, char **argv, ion_cli *cli)
 {
-    ws_args a = {0};
-    char **ids = NULL;
-    double *points = NULL;
-    size_t n = 0, npoints = 0;
-    int rc = EXIT_USAGE;
-    a.quiet = cli->quiet;
-    if (parse_args(argc, argv, OPT_NAME | OPT_COURSE | OPT_PROBLEMS |
-                                   OPT_TITLE | OPT_DUE | OPT_POINTS | OPT_FEEDBACK,
-                   &a))
-        return EXIT_USAGE;
-    if (!a.title && !a.due && !a.points && !a.problems && !a.feedback) {
-        cli_msg(NULL, 0, "worksheet edit: nothing to change (give --title, "
-                         "--due, --points, --problems or --feedback)");
-        return EXIT_USAGE;
-    }
-    if ((a.problems && parse_problems(a.problems, &ids, &n)) ||
-        (a.points && parse_points(a.points, &npoints, &points)))
-        goto done;
-    if (a.problems && a.points && npoints != n) {
-        cli_msg(NULL, 0, "worksheet edit: --points gives %zu values for %zu "
-                         "problems",
-                npoints, n);
-        goto done;
-    }
-    ion_bank_ws_edit e = {a.title, a.due, a.problems ? n : npoints,
-                          (const char *const *)ids, points, a.feedback};
+    ws_definition d;
+    int rc = parse_definition(argc, argv, cli, &d) ? EXIT_USAGE : EXIT_IO;
+    const ws_args *a = &d.a;
+    ion_bank_ws_edit e = {a->title, a->due, a->problems ? d.n : d.npoints, (const char *const *)d.ids, d.points,
+                          a->feedback};
     ion_error err = {0};
-    ion_bank *b = cli_open_bank(cli, 0);
-    rc = EXIT_IO;
-    if (!b)
-        goto done;
-    int ret = ion_bank_worksheet_edit(b, a.name, a.course, &e, &err);
-    if (ret < 0)
-        rc = failed(ret, &err);
-    else
-        edited(b, &a, cli), rc = EXIT_OK;
-    ion_bank_close(b);
-done:
-    free_items(ids, n);
-    free(points);
+    ion_bank *b = rc == EXIT_USAGE ? NULL : cli_open_bank(cli, 0);
+    if (b) {
+        int ret = ion_bank_worksheet_edit(b, a->name, a->course, &e, &err);
+        if (ret < 0)
+            rc = failed(ret, &err);
+        else
+            edited(b, a, cli), rc = EXIT_OK;
+        ion_bank_close(b);
+    }
+    definition_release(&d);
     return rc;
 }
 
@@ -465,18 +414,14 @@ static int worksheet_delete(int argc, char **argv, ion_cli *cli)
     if (ret < 0)
         return failed(ret, &err);
     if (!cli->quiet && !a.quiet) {
-        printf("deleted worksheet %s", a.name);
+        cli_say("cli.worksheet.deleted", "%s", a.name);
         if (gone.submissions)
-            printf(" with %zu submission%s from %zu student%s (%zu graded "
-                   "parts)",
-                   gone.submissions, gone.submissions == 1 ? "" : "s",
-                   gone.submitters, gone.submitters == 1 ? "" : "s",
-                   gone.grades);
+            cli_say("cli.worksheet.deleted_submissions", "%zu%s%zu%s%zu", gone.submissions,
+                    gone.submissions == 1 ? "" : "s", gone.submitters, gone.submitters == 1 ? "" : "s", gone.grades);
         if (gone.generated)
-            printf("%s the problems generated for %zu student%s",
-                   gone.submissions ? " and" : " with", gone.generated,
-                   gone.generated == 1 ? "" : "s");
-        printf("; files already written are left as they are\n");
+            cli_say(gone.submissions ? "cli.worksheet.deleted_and_problems" : "cli.worksheet.deleted_problems",
+                    "%zu%s", gone.generated, gone.generated == 1 ? "" : "s");
+        cli_say("cli.worksheet.deleted_end", "-");
     }
     return EXIT_OK;
 }
@@ -487,5 +432,5 @@ int cmd_worksheet(int argc, char **argv, ion_cli *cli)
                                    {"show", worksheet_show},     {"edit", worksheet_edit},
                                    {"delete", worksheet_delete}};
     return cli_dispatch("worksheet", subs, sizeof subs / sizeof subs[0], argc, argv, cli,
-                        usage);
+                        "cli.worksheet.usage");
 }

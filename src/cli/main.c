@@ -18,26 +18,6 @@
 #define ION_VERSION "unknown"
 #endif
 
-static const char usage[] =
-    "usage: ionsheet [--db PATH] [--lang en|zh] [--quiet] COMMAND ...\n"
-    "       ionsheet --version\n"
-    "\n"
-    "commands:\n"
-    "  init                         create the database and import problems/\n"
-    "  bank import|list|show|check  the problem bank\n"
-    "  course list                  the courses, their students and worksheets\n"
-    "  roster import|list|remove    students: import FILE.csv, list, remove ID --course C\n"
-    "  worksheet create|list|show|edit|delete\n"
-    "                               create NAME --course C --problems ID,ID,...\n"
-    "  generate NAME [--course C] [--student ID]... [--out DIR]\n"
-    "  grade KEY.xml FILE_OR_DIR... [--csv PATH] [--feedback DIR]\n"
-    "  drill [--topic T] [--difficulty N]\n"
-    "  gradebook NAME [--csv PATH]\n"
-    "  serve [--listen HOST:PORT] [--base-url URL]\n"
-    "  calc KIND NAME=VALUE[UNIT]... [--si]\n"
-    "\n"
-    "every command has --help\n";
-
 static const struct {
     const char *name;
     ion_cmd_fn fn;
@@ -55,7 +35,26 @@ static const struct {
     {"serve", cmd_serve},
 };
 
-void cli_msg(const char *file, int line, const char *fmt, ...)
+/* The global options, for the language of messages. */
+static const ion_cli *current;
+
+/* key's format for the arguments of sig in --lang's catalogue; NULL when
+ * it has no such message. */
+static const char *message(const char *key, const char *sig)
+{
+    return ion_text_msg(current ? current->lang : "en", key, sig);
+}
+
+static void vsay(FILE *f, const char *key, const char *sig, va_list ap)
+{
+    const char *fmt = message(key, sig);
+    if (fmt)
+        vfprintf(f, fmt, ap);
+    else
+        fputs(key, f);
+}
+
+void cli_msg(const char *file, int line, const char *key, const char *sig, ...)
 {
     va_list ap;
     fputs("ionsheet: ", stderr);
@@ -65,22 +64,81 @@ void cli_msg(const char *file, int line, const char *fmt, ...)
         else
             fprintf(stderr, "%s: ", file);
     }
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    va_start(ap, sig);
+    vsay(stderr, key, sig, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
 
-void cli_report(const ion_error *err)
+void cli_say(const char *key, const char *sig, ...)
 {
-    cli_msg(err->file, err->line, "%s", err->msg);
+    va_list ap;
+    va_start(ap, sig);
+    vsay(stdout, key, sig, ap);
+    va_end(ap);
 }
 
-int cli_wants_help(int argc, char **argv, const char *text)
+void cli_vformat(char *out, size_t cap, const char *key, const char *sig, va_list ap)
+{
+    const char *fmt = message(key, sig);
+    if (fmt)
+        vsnprintf(out, cap, fmt, ap);
+    else
+        snprintf(out, cap, "%s", key);
+}
+
+void cli_err(const char *key, const char *sig, ...)
+{
+    va_list ap;
+    va_start(ap, sig);
+    vsay(stderr, key, sig, ap);
+    va_end(ap);
+}
+
+int cli_fail(ion_error *err, const char *key, const char *sig, ...)
+{
+    va_list ap;
+    va_start(ap, sig);
+    ion_fail(err, NULL, 0, "%s", "");
+    cli_vformat(err->msg, sizeof err->msg, key, sig, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *cli_word(const char *key)
+{
+    const char *text = message(key, "-");
+    return text && !strchr(text, '%') ? text : key;
+}
+
+static void say(FILE *f, const char *key, const char *sig, ...)
+{
+    va_list ap;
+    va_start(ap, sig);
+    vsay(f, key, sig, ap);
+    va_end(ap);
+}
+
+void cli_usage(FILE *f, const char *key)
+{
+    say(f, key, "-");
+}
+
+void cli_report(const ion_error *err)
+{
+    fputs("ionsheet: ", stderr);
+    if (err->file[0] && err->line > 0)
+        fprintf(stderr, "%s:%d: ", err->file, err->line);
+    else if (err->file[0])
+        fprintf(stderr, "%s: ", err->file);
+    fprintf(stderr, "%s\n", err->msg);
+}
+
+int cli_wants_help(int argc, char **argv, const char *usage)
 {
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(text, stdout);
+            cli_usage(stdout, usage);
             return 1;
         }
     return 0;
@@ -99,11 +157,11 @@ int cli_dispatch(const char *command, const cli_sub *subs, size_t n, int argc,
         for (size_t i = 0; i < n; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
                      i ? ", " : "", subs[i].name);
-        cli_msg(NULL, 0, "%s: missing subcommand (%s)", command, names);
+        cli_msg(NULL, 0, "cli.missing_subcommand", "%s%s", command, names);
     } else {
-        cli_msg(NULL, 0, "%s: unknown subcommand '%s'", command, argv[1]);
+        cli_msg(NULL, 0, "cli.unknown_subcommand", "%s%s", command, argv[1]);
     }
-    fputs(usage, stderr);
+    cli_usage(stderr, usage);
     return EXIT_USAGE;
 }
 
@@ -156,7 +214,7 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
     if (strcmp(argv[*i], name))
         return 0;
     if (*i + 1 >= argc) {
-        cli_msg(NULL, 0, "option %s needs a value", name);
+        cli_msg(NULL, 0, "cli.option_needs_value", "%s", name);
         *value = NULL;
         return -1;
     }
@@ -173,7 +231,7 @@ int cli_print_table(ion_table *t, int walk, const ion_error *err)
         return walk == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
     }
     if (!text) {
-        cli_msg(NULL, 0, "out of memory");
+        cli_msg(NULL, 0, "cli.out_of_memory", "-");
         return EXIT_IO;
     }
     fputs(text, stdout);
@@ -181,13 +239,15 @@ int cli_print_table(ion_table *t, int walk, const ion_error *err)
     return EXIT_OK;
 }
 
-/* stdout is checked at exit so that a full disk is an error, not silence. */
+/* stdout is checked at exit so that a full disk is an error, not silence;
+ * then the catalogue is freed (for leak checkers). */
 static int finish(int code)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_msg(NULL, 0, "could not write the output");
-        return code ? code : EXIT_IO;
+        cli_msg(NULL, 0, "cli.write_failed", "-");
+        code = code ? code : EXIT_IO;
     }
+    ion_text_release();
     return code;
 }
 
@@ -197,15 +257,17 @@ int main(int argc, char **argv)
      * the file's name, instead of the signal killing us without a word. */
     signal(SIGXFSZ, SIG_IGN);
     ion_cli cli = {getenv("IONSHEET_DB"), "en", 0};
+    current = &cli;
+    ion_text_set_dir(cli_resource("templates"));
     if (!cli.db_path || !*cli.db_path)
         cli.db_path = "ionsheet.db";
-    int i = 1;
+    int i = 1, help = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return finish(EXIT_OK);
+            help = 1;
         } else if (!strcmp(a, "--version")) {
+            /* machine-readable: never translated */
             printf("ionsheet %s (database schema %d)\n", ION_VERSION, ION_BANK_SCHEMA_VERSION);
             return finish(EXIT_OK);
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -216,25 +278,27 @@ int main(int argc, char **argv)
             else
                 cli.lang = argv[++i];
         } else {
-            cli_msg(NULL, 0, "unknown option '%s'", a);
-            return EXIT_USAGE;
+            cli_msg(NULL, 0, "cli.unknown_option", "%s", a);
+            return finish(EXIT_USAGE);
         }
     }
     if (strcmp(cli.lang, "en") && strcmp(cli.lang, "zh")) {
-        cli_msg(NULL, 0, "unknown language '%s' (en or zh)", cli.lang);
-        return EXIT_USAGE;
+        const char *lang = cli.lang;
+        cli.lang = "en";
+        cli_msg(NULL, 0, "cli.unknown_language", "%s", lang);
+        return finish(EXIT_USAGE);
     }
-    if (i >= argc) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
+    /* Every message comes from the catalogue: a broken one stops here. */
+    int code = cli_catalogue(cli.lang);
+    if (code)
+        return finish(code);
+    if (help || i >= argc) {
+        cli_usage(help ? stdout : stderr, "cli.usage");
+        return finish(help ? EXIT_OK : EXIT_USAGE);
     }
-    ion_text_set_dir(cli_resource("templates"));
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-        if (!strcmp(argv[i], commands[k].name)) {
-            int code = commands[k].fn(argc - i, argv + i, &cli);
-            ion_text_release();
-            return finish(code);
-        }
-    cli_msg(NULL, 0, "unknown command '%s'", argv[i]);
-    return EXIT_USAGE;
+        if (!strcmp(argv[i], commands[k].name))
+            return finish(commands[k].fn(argc - i, argv + i, &cli));
+    cli_msg(NULL, 0, "cli.unknown_command", "%s", argv[i]);
+    return finish(EXIT_USAGE);
 }

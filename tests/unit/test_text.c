@@ -108,6 +108,142 @@ static void test_broken_catalogue(void **state)
     rmdir(dir);
 }
 
+/* The command line's messages: every key of en.conf in zh.conf and the
+ * reverse, each taking the same arguments. (Loading zh checks this too;
+ * this says which key when the shipped files disagree.) */
+static void test_messages_agree(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    const ion_tmpl *en = ion_text_catalogue("en", &err), *zh = ion_text_catalogue("zh", &err);
+    if (!en || !zh)
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    const ion_tmpl *pair[2][2] = {{en, zh}, {zh, en}};
+    int count = 0;
+    for (int k = 0; k < 2; k++) {
+        const char *key, *fmt;
+        int line;
+        for (int i = 0; (fmt = ion_tmpl_msg_at(pair[k][0], i, &key, &line)); i++, count++) {
+            const char *other = ion_tmpl_msg(pair[k][1], key);
+            char a[64], b[64];
+            if (!other)
+                fail_msg("%s.conf:%d: %s is missing from the other language", k ? "zh" : "en", line, key);
+            if (ion_text_signature(fmt, a, sizeof a) || ion_text_signature(other, b, sizeof b) || strcmp(a, b))
+                fail_msg("%s.conf:%d: %s takes other arguments in the other language", k ? "zh" : "en", line, key);
+        }
+    }
+    assert_true(count > 200); /* the command line's messages are there */
+    /* Usage texts and messages come out with their escapes decoded. */
+    assert_non_null(strstr(ion_text_msg("en", "cli.usage", "-"), "\ncommands:\n"));
+    assert_string_equal(ion_text_msg("en", "cli.show.hint", "%s"), "hint: %s\n");
+    assert_string_equal(ion_text_msg("zh", "cli.unknown_command", "%s"), "未知命令“%s”");
+}
+
+static void test_signatures(void **state)
+{
+    (void)state;
+    static const struct { const char *fmt, *sig; } good[] = {
+        {"plain text, 100%% sure", ""},
+        {"%d %s", "is"},
+        {"%-10s = %-16s %s", "sss"},
+        {"%zu file%s, %lld, %llu, %g, %c, %5.2f", "zsqQfif"},
+        {"%2$s: %1$d", "is"},
+        {"%1$d %2$.0s", "is"}, /* an English plural ending, swallowed */
+        {"%*d", "ii"},
+        {"%lu %ld %x %p", "Llup"},
+    };
+    char sig[64];
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if (ion_text_signature(good[i].fmt, sig, sizeof sig))
+            fail_msg("'%s' refused", good[i].fmt);
+        assert_string_equal(sig, good[i].sig);
+    }
+    static const char *const bad[] = {
+        "%n", "%ls", "%1$s %s", "%2$s", "%1$d %1$s", "%q", "trailing %", "%hhhd", "%Lf",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (ion_text_signature(bad[i], sig, sizeof sig) == 0)
+            fail_msg("'%s' accepted", bad[i]);
+}
+
+/* Writes text to DIR/NAME. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The shipped en.conf followed by extra lines, as DIR/NAME. */
+static void copy_with(const char *dir, const char *from, const char *name, const char *extra)
+{
+    FILE *f = fopen(from, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *text = malloc(n + strlen(extra) + 1);
+    assert_non_null(text);
+    strcpy(text, buf);
+    strcat(text, extra);
+    write_file(dir, name, text);
+    free(text);
+}
+
+static void remove_files(const char *dir)
+{
+    char path[256];
+    for (const char *const *n = (const char *const[]){"en.conf", "zh.conf", NULL}; *n; n++) {
+        snprintf(path, sizeof path, "%s/%s", dir, *n);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* A translation whose message takes other arguments than English's does
+ * not load (file and line said); nor one that lacks a message or has one
+ * English lacks. A caller never gets a format for other arguments. */
+static void test_mismatched_translation(void **state)
+{
+    (void)state;
+    static const struct { const char *en_extra, *zh_extra, *says; int line_from_end; } cases[] = {
+        {"cli.test = %d files\n", "cli.test = %s 个文件\n", "other arguments", 1},
+        {"cli.test = %d files\n", "cli.test = %d 个文件 %s\n", "other arguments", 1},
+        {"cli.test = %d files\n", "", "missing message 'cli.test'", 0},
+        {"", "cli.test = %d 个文件\n", "not a message of", 1},
+        {"cli.test = %d files\n", "cli.test = %n\n", "not a format", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[] = "/tmp/ion-text-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        copy_with(dir, "templates/en.conf", "en.conf", cases[i].en_extra);
+        copy_with(dir, "templates/zh.conf", "zh.conf", cases[i].zh_extra);
+        ion_text_release();
+        ion_text_set_dir(dir);
+        ion_error err = {0};
+        assert_non_null(ion_text_catalogue("en", &err));
+        assert_null(ion_text_catalogue("zh", &err));
+        if (!strstr(err.msg, cases[i].says))
+            fail_msg("case %zu: %s", i, err.msg);
+        assert_non_null(strstr(err.file, "zh.conf"));
+        assert_true(cases[i].line_from_end ? err.line > 200 : err.line == 0);
+        /* Messages of a language that did not load come in English. */
+        if (*cases[i].en_extra)
+            assert_string_equal(ion_text_msg("zh", "cli.test", "%d"), "%d files");
+        remove_files(dir);
+    }
+    /* English itself, asked with other arguments: none. */
+    ion_text_release();
+    ion_text_set_dir("templates");
+    assert_null(ion_text_msg("en", "cli.unknown_command", "%d"));
+    assert_null(ion_text_msg("en", "cli.no_such_message", "-"));
+    assert_non_null(ion_text_msg("en", "cli.unknown_command", "%s"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +251,9 @@ int main(void)
         cmocka_unit_test_setup(test_glosses, reset),
         cmocka_unit_test_setup(test_reasons, reset),
         cmocka_unit_test_setup_teardown(test_broken_catalogue, reset, reset),
+        cmocka_unit_test_setup(test_messages_agree, reset),
+        cmocka_unit_test_setup(test_signatures, reset),
+        cmocka_unit_test_setup_teardown(test_mismatched_translation, reset, reset),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     ion_text_release();

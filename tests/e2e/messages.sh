@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The command line's messages come from the catalogue (issue 16): no
+# English literal left in print calls (tests/lint/messages.py), the same
+# commands in Chinese with --lang zh, English unchanged, what scripts read
+# untranslated, and a translation whose arguments differ refused at load.
+set -u
+cd "$(dirname "$0")/../.."
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+bin=${IONSHEET_BIN:-$PWD/ionsheet}
+db="$tmp/bank.db"
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+
+python3 tests/lint/messages.py || no "English literals outside the catalogue (see above)"
+
+en() { "$bin" --db "$db" "$@"; }
+zh() { "$bin" --db "$db" --lang zh "$@"; }
+
+# Summaries, usage and errors in Chinese; the same in English as before.
+zh init >"$tmp/init.zh" 2>&1 || no "init in Chinese"
+grep -q '^数据库 .* 已就绪（表结构版本 [0-9]*）$' "$tmp/init.zh" || no "init's summary in Chinese: $(cat "$tmp/init.zh")"
+grep -q '^已从 [0-9]* 个文件导入 [0-9]* 个模板（新增 [0-9]*，更新 0，未变 0）$' "$tmp/init.zh" ||
+  no "the import summary in Chinese (arguments reordered): $(cat "$tmp/init.zh")"
+en bank import problems >"$tmp/import.en" || no "bank import"
+grep -Eq '^imported [0-9]+ templates from [0-9]+ files \(0 new, 0 updated, [0-9]+ unchanged\)$' "$tmp/import.en" ||
+  no "the English import summary changed: $(cat "$tmp/import.en")"
+
+zh worksheet create >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] || no "a usage error in Chinese exits 2, not $rc"
+[ "$(cat "$tmp/err")" = "ionsheet: worksheet create：缺少名称" ] || no "usage error in Chinese: $(cat "$tmp/err")"
+en worksheet create 2>"$tmp/err"
+[ "$(cat "$tmp/err")" = "ionsheet: worksheet create: missing NAME" ] || no "usage error in English: $(cat "$tmp/err")"
+
+zh bank --help | head -1 | grep -q '^用法：ionsheet bank import' || no "bank --help in Chinese"
+zh calc nernst z=1 out=4mM 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -qx 'ionsheet: calc：缺少输入“in”' "$tmp/err" || no "calc's error in Chinese (rc $rc): $(cat "$tmp/err")"
+# What scripts read is the same in both languages.
+[ "$(zh calc nernst z=1 out=4mM in=140mM)" = "$(en calc nernst z=1 out=4mM in=140mM)" ] || no "calc's results differ by language"
+[ "$(zh --version)" = "$(en --version)" ] || no "--version differs by language"
+zh bank show nernst-k >"$tmp/show.zh" || no "bank show in Chinese"
+grep -q '^小题 a（[0-9.]* 分）$' "$tmp/show.zh" || no "bank show's parts in Chinese: $(grep -m3 'a' "$tmp/show.zh")"
+grep -q '^  答案：' "$tmp/show.zh" || no "bank show's answers in Chinese"
+
+# A translation whose message takes other arguments does not load: the
+# command stops at once, naming the file and line, before printing anything.
+mkdir -p "$tmp/home/templates"
+cp -r schema problems "$tmp/home/"
+cp templates/en.conf "$tmp/home/templates/"
+sed 's/^cli.init.ready *=.*/cli.init.ready = 数据库 %d 已就绪（表结构版本 %s）\\n/' templates/zh.conf >"$tmp/home/templates/zh.conf"
+IONSHEET_HOME="$tmp/home" "$bin" --db "$tmp/other.db" --lang zh init >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 4 ] || no "a broken translation exits 4, not $rc"
+grep -Eq "^ionsheet: .*/templates/zh.conf:[0-9]+: 'cli.init.ready' takes other arguments \(conversions\) than in .*en.conf$" "$tmp/err" ||
+  no "the broken translation's message: $(cat "$tmp/err")"
+[ ! -s "$tmp/out" ] && [ ! -e "$tmp/other.db" ] || no "a broken translation still ran the command"
+# English still works with that file beside it.
+IONSHEET_HOME="$tmp/home" "$bin" --db "$tmp/other.db" --quiet init || no "English with a broken zh.conf"
+
+[ $fail = 0 ] && echo "messages: ok"
+exit $fail

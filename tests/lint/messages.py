@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""No user-facing English literal outside the message catalogue.
+
+Reads the C sources for calls that print or report (printf, fprintf, fputs,
+puts, cli_msg, cli_say, cli_err, ion_fail, refuse, ...) and the string
+literals among their arguments. A literal holding an English word (two
+letters or more, outside % conversions) must be a catalogue key
+(`cli.x.y`), or be allowed in tests/lint/messages.allow with a reason (what
+scripts read, names that are the same in every language, ...).
+
+The library's error messages (ion_fail and its kin in src/*.c) are not all
+in the catalogue yet: tests/lint/messages.pending records how many each
+file still has, and the count may only go down (a file past its count
+fails; one below it gets a note to lower the count).
+
+Usage: messages.py [--list] (from the top of the tree); exit 1 on a
+literal that is neither, or a file past its pending count.
+"""
+import os, re, sys
+
+CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|ion_fail|refuse|fail)\s*\('
+KEY = re.compile(r'^cli\.[a-z0-9_.]+$')
+WORD = re.compile(r'[A-Za-z]{2,}')
+CONV = re.compile(r'%(%|[0-9$]*[-+ #0\']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[a-zA-Z])')
+
+
+def args_of(src, start):
+    """The text of the call's arguments from the '(' at start to its match."""
+    depth, i, n = 0, start, len(src)
+    while i < n:
+        c = src[i]
+        if c in '"\'':
+            q, i = c, i + 1
+            while i < n and src[i] != q:
+                i += 2 if src[i] == '\\' else 1
+        elif c == '(':
+            depth += 1
+        elif c == ')':
+            depth -= 1
+            if depth == 0:
+                return src[start + 1:i]
+        i += 1
+    return src[start + 1:]
+
+
+def literals(args):
+    """Adjacent string literals joined, as they are in the source."""
+    out, cur = [], None
+    for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|(\S)', args):
+        if m.group(1) is not None:
+            cur = (cur or '') + m.group(1)
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur = None
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+def english(lit):
+    return bool(WORD.search(CONV.sub('', lit.replace('\\n', ' ').replace('\\r', ' ').replace('\\t', ' '))))
+
+
+def strip_comments(src):
+    return re.sub(r'//[^\n]*|/\*.*?\*/', lambda m: re.sub(r'[^\n]', ' ', m.group(0)), src, flags=re.S)
+
+
+def found(paths):
+    for path in paths:
+        src = strip_comments(open(path, encoding='utf-8').read())
+        for m in re.finditer(CALLS, src):
+            line = src.count('\n', 0, m.start()) + 1
+            for lit in literals(args_of(src, m.end() - 1)):
+                if english(lit) and not KEY.match(lit):
+                    yield path, line, m.group(1), lit
+
+
+def load_allow(path):
+    rules = []
+    for n, line in enumerate(open(path, encoding='utf-8'), 1):
+        line = line.rstrip('\n')
+        if not line.strip() or line.startswith('#'):
+            continue
+        parts = line.split('\t')
+        if len(parts) != 3 or not parts[2].strip():
+            sys.exit('%s:%d: want FILE<TAB>REGEX<TAB>REASON' % (path, n))
+        rules.append((parts[0], re.compile(parts[1]), n))
+    return rules
+
+
+def main():
+    here = 'tests/lint'
+    allow = load_allow(os.path.join(here, 'messages.allow'))
+    pending = {}
+    for line in open(os.path.join(here, 'messages.pending'), encoding='utf-8'):
+        if line.strip() and not line.startswith('#'):
+            f, n = line.split()[:2]
+            pending[f] = int(n)
+    files = sorted('src/cli/' + f for f in os.listdir('src/cli') if f.endswith('.c'))
+    files += sorted('src/' + f for f in os.listdir('src') if f.endswith('.c'))
+    bad, used, counts = 0, set(), {}
+    for path, line, call, lit in found(files):
+        rule = next((r for r in allow if r[0] == path and r[1].search(lit)), None)
+        if rule:
+            used.add(rule[2])
+            continue
+        if path.startswith('src/cli/') or path not in pending:
+            print('%s:%d: %s: English text outside the catalogue: "%s"' % (path, line, call, lit))
+            bad += 1
+        else:
+            counts[path] = counts.get(path, 0) + 1
+            if '--list' in sys.argv:
+                print('%s:%d: pending: "%s"' % (path, line, lit))
+    for path, n in sorted(counts.items()):
+        if n > pending[path]:
+            print('%s: %d literals not in the catalogue, more than the %d of tests/lint/messages.pending'
+                  % (path, n, pending[path]))
+            bad += 1
+    for path, n in sorted(pending.items()):
+        if counts.get(path, 0) < n:
+            print('note: %s: %d literals left, tests/lint/messages.pending may say %d instead of %d'
+                  % (path, counts.get(path, 0), counts.get(path, 0), n))
+    for rule in allow:
+        if rule[2] not in used:
+            print('tests/lint/messages.allow:%d: allows nothing any more' % rule[2])
+            bad += 1
+    total = sum(counts.values())
+    print('messages: %d literals in src/ wait for the catalogue (tests/lint/messages.pending)' % total)
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
