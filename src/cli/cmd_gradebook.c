@@ -26,40 +26,52 @@ static size_t not_graded(const ion_gradebook *gb)
     return n;
 }
 
-int cmd_gradebook(int argc, char **argv, ion_cli *cli)
+typedef struct {
+    const char *name, *csv, *course, *format;
+    int excel;
+} gradebook_args;
+
+/* The arguments into a: 0, or EXIT_USAGE after saying what is wrong. */
+static int parse(int argc, char **argv, gradebook_args *a)
 {
-    if (cli_wants_help(argc, argv, "cli.gradebook.usage"))
-        return EXIT_OK;
-    const char *name = NULL, *csv = NULL, *course = NULL, *format = "plain";
-    int excel = 0;
     for (int i = 1; i < argc; i++) {
-        int got = cli_option(argc, argv, &i, "--csv", &csv);
+        int got = cli_option(argc, argv, &i, "--csv", &a->csv);
         if (!got)
-            got = cli_option(argc, argv, &i, "--course", &course);
+            got = cli_option(argc, argv, &i, "--course", &a->course);
         if (!got)
-            got = cli_option(argc, argv, &i, "--format", &format);
+            got = cli_option(argc, argv, &i, "--format", &a->format);
         if (!got && !strcmp(argv[i], "--excel"))
-            got = excel = 1;
+            got = a->excel = 1;
         if (got < 0)
             return EXIT_USAGE;
         if (got)
             continue;
-        if (name || argv[i][0] == '-') {
+        if (a->name || argv[i][0] == '-') {
             cli_msg(NULL, 0, "cli.gradebook.unexpected", "%s", argv[i]);
             return EXIT_USAGE;
         }
-        name = argv[i];
+        a->name = argv[i];
     }
-    if (!name) {
+    if (!a->name) {
         cli_msg(NULL, 0, "cli.gradebook.name", "-");
         return EXIT_USAGE;
     }
-    if (ion_csv_format_parse(format) < 0) {
-        cli_msg(NULL, 0, "cli.gradebook.format", "%s", format);
+    if (ion_csv_format_parse(a->format) < 0) {
+        cli_msg(NULL, 0, "cli.gradebook.format", "%s", a->format);
         return EXIT_USAGE;
     }
-    if (cli_catalogue(cli->lang))
-        return EXIT_IO;
+    return 0;
+}
+
+int cmd_gradebook(int argc, char **argv, ion_cli *cli)
+{
+    if (cli_wants_help(argc, argv, "cli.gradebook.usage"))
+        return EXIT_OK;
+    gradebook_args a = {NULL, NULL, NULL, "plain", 0};
+    if (parse(argc, argv, &a))
+        return EXIT_USAGE;
+    const char *name = a.name, *csv = a.csv, *course = a.course, *format = a.format;
+    int excel = a.excel;
     ion_bank *b = cli_open_bank(cli, ION_BANK_READ);
     if (!b)
         return EXIT_IO;

@@ -55,21 +55,25 @@ static char *read_pem(const char *path)
     return ion_strbuf_detach(&b, NULL);
 }
 
-int cmd_serve(int argc, char **argv, ion_cli *cli)
+typedef struct {
+    const char *listen, *base, *cert, *key, *threads;
+    char host[128];
+    unsigned port;
+} serve_args;
+
+/* The options into a: 0, or EXIT_USAGE after saying what is wrong. */
+static int parse(int argc, char **argv, serve_args *a)
 {
-    if (cli_wants_help(argc, argv, "cli.serve.usage"))
-        return EXIT_OK;
-    const char *listen = "127.0.0.1:8080", *base = NULL, *cert = NULL, *key = NULL, *threads = NULL;
     for (int i = 1; i < argc; i++) {
-        int got = cli_option(argc, argv, &i, "--listen", &listen);
+        int got = cli_option(argc, argv, &i, "--listen", &a->listen);
         if (!got)
-            got = cli_option(argc, argv, &i, "--base-url", &base);
+            got = cli_option(argc, argv, &i, "--base-url", &a->base);
         if (!got)
-            got = cli_option(argc, argv, &i, "--tls-cert", &cert);
+            got = cli_option(argc, argv, &i, "--tls-cert", &a->cert);
         if (!got)
-            got = cli_option(argc, argv, &i, "--tls-key", &key);
+            got = cli_option(argc, argv, &i, "--tls-key", &a->key);
         if (!got)
-            got = cli_option(argc, argv, &i, "--threads", &threads);
+            got = cli_option(argc, argv, &i, "--threads", &a->threads);
         if (got < 0)
             return EXIT_USAGE;
         if (!got) {
@@ -77,16 +81,26 @@ int cmd_serve(int argc, char **argv, ion_cli *cli)
             return EXIT_USAGE;
         }
     }
-    char host[128];
-    unsigned port;
-    if (parse_listen(listen, host, sizeof host, &port)) {
-        cli_msg(NULL, 0, "cli.serve.listen", "%s", listen);
+    if (parse_listen(a->listen, a->host, sizeof a->host, &a->port)) {
+        cli_msg(NULL, 0, "cli.serve.listen", "%s", a->listen);
         return EXIT_USAGE;
     }
-    if (!cert != !key) {
+    if (!a->cert != !a->key) {
         cli_msg(NULL, 0, "cli.serve.tls", "-");
         return EXIT_USAGE;
     }
+    return 0;
+}
+
+int cmd_serve(int argc, char **argv, ion_cli *cli)
+{
+    if (cli_wants_help(argc, argv, "cli.serve.usage"))
+        return EXIT_OK;
+    serve_args a = {"127.0.0.1:8080", NULL, NULL, NULL, NULL, "", 0};
+    if (parse(argc, argv, &a))
+        return EXIT_USAGE;
+    const char *base = a.base, *cert = a.cert, *key = a.key, *threads = a.threads, *host = a.host;
+    unsigned port = a.port;
     if (cli_catalogue("en") || cli_catalogue("zh"))
         return EXIT_IO; /* each page is in the language it is asked for */
     if (base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) {
