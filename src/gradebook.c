@@ -14,7 +14,8 @@
 #include "text.h"
 #include "utf8.h"
 
-/* s on one line: a line break inside a quoted CSV answer becomes a space. */
+/* s on one line: the answers of a part given on several lines (one a
+ * line) are joined by " | ", another control character is a space. */
 static void put_line(ion_strbuf *b, const char *s)
 {
     for (const char *c; *s; s = c) {
@@ -22,7 +23,7 @@ static void put_line(ion_strbuf *b, const char *s)
             ;
         ion_strbuf_add(b, s, (size_t)(c - s));
         if (*c) {
-            ion_strbuf_puts(b, " ");
+            ion_strbuf_puts(b, *c == '\n' ? " | " : " ");
             c++;
         }
     }

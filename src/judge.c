@@ -45,26 +45,20 @@ double ion_judge_mistake_tolerance(double m, double k, double tol_abs, double to
     return fmin(tol / fabs(k), 0.5) * fabs(m);
 }
 
-/* Reads a numeric answer into j (value, value_si, unit, usable); 0, or -1
- * with j's verdict and note set when it is not a number of the part's
- * dimension. */
-static int read_number(const ion_part_key *p, const char *text, ion_judgement *j)
+/* Takes reading r of a numeric answer into j (value, value_si, unit,
+ * rounding, usable); 0, or -1 with j's note set when it is not a number
+ * of the part's dimension. */
+static int take_number(const ion_part_key *p, const ion_reading *r, ion_judgement *j)
 {
-    double v;
-    const ion_unit *u = NULL;
-    if (ion_parse_answer(text, p->unit, &v, &u, j->detail, (int)sizeof j->detail) < 0) {
-        j->verdict = ION_VERDICT_INVALID;
-        j->note = ION_JUDGE_NOTE_NOT_NUMBER;
-        return -1;
-    }
-    j->detail[0] = '\0';
+    const ion_unit *u = r->unit;
     j->unit = u;
     if (u && u->dim != p->unit->dim) {
         j->note = ION_JUDGE_NOTE_DIMENSION;
         return -1;
     }
-    j->value_si = ion_to_si(u ? u : p->unit, v);
-    j->value = u && u != p->unit ? ion_from_si(p->unit, j->value_si) : v;
+    j->value_si = ion_to_si(u ? u : p->unit, r->value);
+    j->value = u && u != p->unit ? ion_from_si(p->unit, j->value_si) : r->value;
+    j->rounding_si = fabs(ion_to_si(u ? u : p->unit, r->half_digit) - ion_to_si(u ? u : p->unit, 0));
     j->usable = 1;
     return 0;
 }
@@ -244,12 +238,49 @@ static int settle(const ion_part_key *p, int right, ion_judgement *j)
     return 1;
 }
 
-static void judge_numeric(const ion_part_key *p, const char *text, ion_judgement *j)
+static void judgement_init(ion_judgement *j)
 {
-    if (read_number(p, text, j) < 0)
+    memset(j, 0, sizeof *j);
+    j->verdict = ION_VERDICT_WRONG;
+    j->mistake = -1;
+    j->chosen = -1;
+}
+
+static void judge_number(const ion_part_key *p, const ion_reading *r, ion_judgement *j)
+{
+    if (take_number(p, r, j) < 0)
         return;
     if (!settle(p, ion_judge_within(j->value, p->value, p->tol_abs, p->tol_rel), j))
         slip(p, j);
+}
+
+static int one_reading(const ion_part_key *p, const ion_judgement *a, const ion_judgement *b);
+
+/* A number, or the same written twice ("-95 (-0.095 V)"): one reading of
+ * the two (one_reading), judged by the more precise; else ambiguous. */
+static void judge_numeric(const ion_part_key *p, const char *text, ion_judgement *j)
+{
+    ion_reading r[2];
+    int n = ion_parse_readings(text, r, j->detail, (int)sizeof j->detail);
+    if (n < 0) {
+        j->verdict = ION_VERDICT_INVALID;
+        j->note = ION_JUDGE_NOTE_NOT_NUMBER;
+        return;
+    }
+    judge_number(p, &r[0], j);
+    if (n < 2)
+        return;
+    ion_judgement other;
+    judgement_init(&other);
+    judge_number(p, &r[1], &other);
+    if (!one_reading(p, j, &other)) {
+        judgement_init(j);
+        j->verdict = ION_VERDICT_INVALID;
+        j->note = ION_JUDGE_NOTE_NOT_NUMBER;
+        snprintf(j->detail, sizeof j->detail, "ambiguous: '%.80s' gives two different answers", text);
+    } else if (other.rounding_si < j->rounding_si) {
+        *j = other;
+    }
 }
 
 /* The answer names a current direction where the part's choices are ion
@@ -290,10 +321,7 @@ static void judge_choice(const ion_part_key *p, const char *text, ion_judgement 
 
 void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *out)
 {
-    memset(out, 0, sizeof *out);
-    out->verdict = ION_VERDICT_WRONG;
-    out->mistake = -1;
-    out->chosen = -1;
+    judgement_init(out);
     char text[256];
     if (trimmed(answer, text, sizeof text)) {
         out->verdict = ION_VERDICT_INVALID;
@@ -309,17 +337,24 @@ void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *ou
         judge_choice(p, text, out);
 }
 
-/* a and b read as one answer: the same number of the part's dimension
- * (in any notation and unit), or the same choice; else the same text. */
-static int one_reading(const ion_part_key *p, const ion_judgement *a, const char *ta, const ion_judgement *b,
-                       const char *tb)
+/* a and b (judgements of two answers to one part) are one reading: the
+ * same choice; or numbers of the part's dimension, each within the
+ * rounding of the other's last digit ("-95" and "-95.0 mV", "-0.095 V";
+ * "-99.0" and "-0.09898 V"), with the same verdict. */
+static int one_reading(const ion_part_key *p, const ion_judgement *a, const ion_judgement *b)
 {
-    if (p->kind == ION_ANSWER_NUMERIC && a->usable && b->usable)
-        return fabs(a->value_si - b->value_si) <= 1e-9 * fmax(fabs(a->value_si), fabs(b->value_si));
-    if (p->kind != ION_ANSWER_NUMERIC && a->chosen >= 0 && b->chosen >= 0)
-        return a->chosen == b->chosen;
+    if (p->kind != ION_ANSWER_NUMERIC)
+        return a->chosen >= 0 && a->chosen == b->chosen;
+    double apart = fabs(a->value_si - b->value_si), digit = fmax(a->rounding_si, b->rounding_si);
+    return a->usable && b->usable && apart <= digit * (1 + 1e-9) && a->verdict == b->verdict &&
+           a->mistake == b->mistake && a->credit == b->credit;
+}
+
+/* The same text but for the case of ASCII letters and surrounding blanks. */
+static int same_text(const char *a, const char *b)
+{
     char fa[256], fb[256];
-    if (trimmed(ta, fa, sizeof fa) || trimmed(tb, fb, sizeof fb))
+    if (trimmed(a, fa, sizeof fa) || trimmed(b, fb, sizeof fb))
         return 0;
     for (char *c = fa; *c; c++)
         *c = (char)tolower((unsigned char)*c);
@@ -334,13 +369,14 @@ void ion_judge_answers(const ion_part_key *p, const char *const *answers, size_t
     for (size_t i = 1; i < n; i++) {
         ion_judgement other;
         ion_judge_part(p, answers[i], &other);
-        if (one_reading(p, out, answers[0], &other, answers[i]))
+        if (same_text(answers[0], answers[i]) || one_reading(p, out, &other)) {
+            if (other.usable && other.rounding_si < out->rounding_si)
+                *out = other; /* the more precise */
             continue;
-        memset(out, 0, sizeof *out);
+        }
+        judgement_init(out);
         out->verdict = ION_VERDICT_INVALID;
         out->note = ION_JUDGE_NOTE_TWICE;
-        out->mistake = -1;
-        out->chosen = -1;
         out->twice = i;
         return;
     }

@@ -3,7 +3,7 @@
  * part's key (partkey.h: the per-student model, filled from an instance or
  * read back from key.xml) and gives one verdict.
  *
- *   numeric  read with ion_parse_quantity (decimal comma, Unicode minus,
+ *   numeric  read with ion_parse_readings (decimal comma, Unicode minus,
  *            e notation, a unit or none); no unit means the part's unit; a
  *            unit of another dimension is wrong. Right when
  *            |a - k| <= max(tol-abs, tol-rel * |k|) in the part's unit,
@@ -74,6 +74,7 @@ typedef struct {
     int usable;            /* numeric: a number of the part's dimension */
     double value;          /* ... in the part's unit */
     double value_si;       /* ... in SI */
+    double rounding_si;    /* ... half a unit in its last digit written, in SI */
     long chosen;           /* choice, mcq: the index in ids, or -1 */
     char detail[128];      /* NOT_NUMBER: "unknown unit 'mVV'", else "" */
     size_t twice;          /* NOTE_TWICE: the index of the first answer that differs */
@@ -83,12 +84,15 @@ typedef struct {
 void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *out);
 
 /* Judges the n answers (n >= 1) a student gave to one part (an answer
- * file with the part on several lines). When they all have one reading
- * (the same number of the part's dimension, a number without a unit being
- * in the part's unit: "-95" and "-95.0 mV", "-0.095 V"; the same choice or
- * letter; or the same text), that is the answer, judged as
- * ion_judge_part judges the first; otherwise the part is ambiguous:
- * INVALID, NOTE_TWICE. */
+ * file with the part on several lines). When they have one reading, that
+ * is the answer: the same text, the same choice or letter, or the same
+ * number of the part's dimension (a number without a unit in the part's
+ * unit) as far as the coarser is written, with the same verdict ("-95" and
+ * "-95.0 mV" or "-0.095 V"; "-99.0" and "-0.09898 V"), judged by the most
+ * precise. Otherwise the part is ambiguous: INVALID, NOTE_TWICE. The same
+ * rule joins an answer written twice in one ("-95 (-0.095 V)"); two
+ * different ones there are INVALID, NOTE_NOT_NUMBER, detail "ambiguous:
+ * '...' gives two different answers". */
 void ion_judge_answers(const ion_part_key *p, const char *const *answers, size_t n, ion_judgement *out);
 
 /* The carried-forward rule: when j is neither right nor invalid and the

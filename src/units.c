@@ -546,8 +546,7 @@ static size_t read_exponent(const char *s, char *num, size_t *k, size_t cap)
 /* Reads one quantity at s (in plain spelling) for ion_parse_quantity:
  * the number, then a unit up to the end or up to a separator before a
  * second answer, whose start goes to *next (NULL when none). */
-static int read_one(const char *s, const char *text, double *value, const ion_unit **unit, const char **next,
-                    char *why, int why_len)
+static int read_one(const char *s, const char *text, ion_reading *r, const char **next, char *why, int why_len)
 {
     char num[64];
     size_t k = 0;
@@ -556,7 +555,7 @@ static int read_one(const char *s, const char *text, double *value, const ion_un
         num[k++] = *s++;
         s = skip_spaces(s); /* "- 11.3 mV" */
     }
-    int digits = 0, seps = 0, run = 0, grouped = 0;
+    int digits = 0, seps = 0, run = 0, grouped = 0, decimals = 0;
     for (;; s++) {
         /* A space between groups of three digits ("112 268", "0.072 18"):
          * before the separator the first group has 1 to 3 digits and every
@@ -590,6 +589,7 @@ static int read_one(const char *s, const char *text, double *value, const ion_un
         } else {
             num[k++] = *s;
             digits++;
+            decimals += seps > 0;
             run++;
         }
     }
@@ -603,6 +603,8 @@ static int read_one(const char *s, const char *text, double *value, const ion_un
     double v = strtod(num, NULL);
     if (!isfinite(v))
         return fail_why(why, why_len, "'%s' is out of range", text);
+    const char *e = strchr(num, 'e');
+    r->half_digit = 0.5 * pow(10, (e ? atoi(e + 1) : 0) - decimals);
 
     /* The unit: up to the end, or to a separator or a blank before a
      * second number. */
@@ -646,19 +648,19 @@ static int read_one(const char *s, const char *text, double *value, const ion_un
         if (r == 0)
             return fail_why(why, why_len, "unknown unit '%s'", name);
     }
-    *value = v;
-    *unit = found;
+    r->value = v;
+    r->unit = found;
     return 0;
 }
 
-/* a and b (units ua and ub, either NULL for none: then the unit assumed,
- * or when that is NULL too, the other's) are the same quantity. */
-static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit *ub, const ion_unit *assumed)
+/* a and b (units ua and ub, either NULL for none: then the other's) are
+ * the same quantity. */
+static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit *ub)
 {
     if (!ua)
-        ua = assumed ? assumed : ub;
+        ua = ub;
     if (!ub)
-        ub = assumed ? assumed : ua;
+        ub = ua;
     if (ua && ub) {
         if (ua->dim != ub->dim)
             return 0;
@@ -670,39 +672,36 @@ static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit 
 
 int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, char *why, int why_len)
 {
-    return ion_parse_answer(text, NULL, value, unit, why, why_len);
+    ion_reading r[2];
+    int n = ion_parse_readings(text, r, why, why_len);
+    if (n < 0)
+        return -1;
+    if (n == 2 && !same_quantity(r[0].value, r[0].unit, r[1].value, r[1].unit))
+        return fail_why(why, why_len, "ambiguous: '%s' gives two different answers", text);
+    int k = n == 2 && !r[0].unit; /* the one with a unit */
+    *value = r[k].value;
+    *unit = r[k].unit;
+    return 0;
 }
 
-int ion_parse_answer(const char *text, const ion_unit *assumed, double *value, const ion_unit **unit, char *why,
-                     int why_len)
+int ion_parse_readings(const char *text, ion_reading r[2], char *why, int why_len)
 {
     char plain[256];
     if (plain_spelling(text, plain, sizeof plain) < 0)
         return fail_why(why, why_len, "the answer is too long");
     const char *next;
-    double v;
-    const ion_unit *u;
-    if (read_one(plain, text, &v, &u, &next, why, why_len) < 0)
+    if (read_one(plain, text, &r[0], &next, why, why_len) < 0)
         return -1;
-    /* The same answer twice ("130.9 mV = 130.9", "-70 (-70 mV)") is that
-     * answer; two different ones are ambiguous. */
-    if (next) {
-        char second[256];
-        double v2;
-        const ion_unit *u2;
-        const char *third;
-        snprintf(second, sizeof second, "%s", skip_spaces(next));
-        size_t n = strlen(second);
-        if (n && second[n - 1] == ')' && !strchr(second, '('))
-            second[n - 1] = '\0';
-        if (read_one(second, text, &v2, &u2, &third, NULL, 0) < 0 || third)
-            return fail_why(why, why_len, "'%s' is not one answer: write a single number and its unit", text);
-        if (!same_quantity(v, u, v2, u2, assumed))
-            return fail_why(why, why_len, "ambiguous: '%s' gives two different answers", text);
-        if (!u)
-            v = v2, u = u2;
-    }
-    *value = v;
-    *unit = u;
-    return 0;
+    if (!next)
+        return 1;
+    /* The answer written twice: "130.9 mV = 130.9", "-70 (-0.07 V)". */
+    char second[256];
+    const char *third;
+    snprintf(second, sizeof second, "%s", skip_spaces(next));
+    size_t n = strlen(second);
+    if (n && second[n - 1] == ')' && !strchr(second, '('))
+        second[n - 1] = '\0';
+    if (read_one(second, text, &r[1], &third, NULL, 0) < 0 || third)
+        return fail_why(why, why_len, "'%s' is not one answer: write a single number and its unit", text);
+    return 2;
 }

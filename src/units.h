@@ -98,12 +98,21 @@ void ion_dimension_describe(ion_dimension d, char *buf, int n);
 int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
                        char *why, int why_len);
 
-/* The same for an answer to a part in unit `assumed` (NULL: none known),
- * which a number written without a unit is in: the same answer written
- * twice is compared in it, so "-95 (-0.095 V)" is one answer for a part
- * in mV (ion_parse_quantity, knowing no unit, takes "-95" in volts there
- * and finds two). */
-int ion_parse_answer(const char *text, const ion_unit *assumed, double *value, const ion_unit **unit,
-                     char *why, int why_len);
+/* A number as written: its value and unit (NULL: none written), and half
+ * a unit in its last digit ("-95" 0.5, "-95.0" 0.05, "6.512×10^1" 0.005),
+ * in that unit: what it may be the rounding of. */
+typedef struct {
+    double value;
+    const ion_unit *unit;
+    double half_digit;
+} ion_reading;
+
+/* The readings of an answer as ion_parse_quantity reads it, without
+ * deciding whether two are one: 1, or 2 for the answer written twice
+ * ("130.9 mV = 130.9", "-70 (-0.07 V)", "-70 or -57"); -1 with why when
+ * the text is not one or two quantities. The judge decides with the
+ * part's unit (judge.h); ion_parse_quantity, knowing none, takes a number
+ * without a unit in the other's. */
+int ion_parse_readings(const char *text, ion_reading r[2], char *why, int why_len);
 
 #endif
