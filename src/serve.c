@@ -30,14 +30,14 @@
 
 #define BODY_LIMIT (64 * 1024)
 #define IDLE_TIMEOUT 10          /* seconds a connection may stay silent */
+#define REQUEST_DEADLINE 15      /* seconds to send a whole request, headers and body */
+#define WATCH_MS 250             /* how often the deadlines are checked */
 #define CONNECTION_LIMIT 1000
 #define PER_ADDRESS_LIMIT 400    /* connections from one address */
 #define WRONG_TOKEN_LIMIT 30     /* wrong tokens per address per window */
 #define WRONG_TOKEN_WINDOW 60    /* seconds */
 #define LIMITER_SLOTS 1024
 #define RELOAD_SECONDS 2
-
-/* ---- the snapshot of generated worksheets ---- */
 
 /* ---- the per-address limit on wrong tokens ---- */
 
@@ -46,6 +46,16 @@ typedef struct {
     time_t start;
     int count;
 } limiter_slot;
+
+/* A connection watched for the request deadline, from its accept (or the
+ * end of its previous request) until its request is wholly received. */
+typedef struct watched {
+    struct watched *prev, *next;
+    int fd;
+    int receiving;
+    struct timespec since; /* CLOCK_MONOTONIC */
+    char addr[INET6_ADDRSTRLEN];
+} watched;
 
 struct ion_server {
     ion_serve_opts o;
@@ -70,14 +80,17 @@ struct ion_server {
     pthread_mutex_t snap_mu;
     snapshot *snap;
 
-    pthread_t reloader;
-    int reloading;
+    pthread_t reloader, watchdog;
+    int reloading, watching;
     pthread_mutex_t stop_mu;
     pthread_cond_t stop_cv;
     int stopping;
 
     pthread_mutex_t limit_mu;
     limiter_slot limiter[LIMITER_SLOTS];
+
+    pthread_mutex_t watch_mu;
+    watched *watched; /* every open connection */
 };
 
 /* ---- database handles ---- */
@@ -224,19 +237,30 @@ static void snapshot_put(ion_server *s, snapshot *sn)
         snapshot_free(sn);
 }
 
+/* Waits ms milliseconds, or less when the server stops: 1 then. */
+static int nap(ion_server *s, long ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += ms % 1000 * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->stop_mu);
+    if (!s->stopping)
+        pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until);
+    int stopping = s->stopping;
+    pthread_mutex_unlock(&s->stop_mu);
+    return stopping;
+}
+
 /* Every RELOAD_SECONDS: a new snapshot when the stamp changed. */
 static void *reload_loop(void *arg)
 {
     ion_server *s = arg;
-    pthread_mutex_lock(&s->stop_mu);
-    while (!s->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += RELOAD_SECONDS;
-        pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &until);
-        if (s->stopping)
-            break;
-        pthread_mutex_unlock(&s->stop_mu);
+    while (!nap(s, RELOAD_SECONDS * 1000L)) {
         ion_error err = {0};
         char stamp[80];
         ion_bank *b = ion_web_bank_get(s);
@@ -256,9 +280,7 @@ static void *reload_loop(void *arg)
         } else if (err.msg[0] && s->o.log) {
             s->o.log(s->o.log_ctx, err.msg);
         }
-        pthread_mutex_lock(&s->stop_mu);
     }
-    pthread_mutex_unlock(&s->stop_mu);
     return NULL;
 }
 
@@ -379,6 +401,95 @@ static const char *client_address(struct MHD_Connection *c, char *buf, size_t n)
     return buf;
 }
 
+/* ---- the request deadline (slowloris) ----
+ * libmicrohttpd's CONNECTION_TIMEOUT only cuts a silent connection: a
+ * client sending a byte every few seconds would hold one for ever. The
+ * watchdog shuts down the socket of a connection whose request is not
+ * wholly received REQUEST_DEADLINE seconds after its accept (or after its
+ * previous request ended); libmicrohttpd then closes it as a client that
+ * went away. A socket in the list is open: it leaves the list at
+ * MHD_CONNECTION_NOTIFY_CLOSED, which libmicrohttpd calls before closing. */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    ion_server *s = cls;
+    watched *w = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!ci)
+            return;
+        if (!(w = calloc(1, sizeof *w))) {
+            shutdown(ci->connect_fd, SHUT_RDWR); /* not served when it cannot be watched */
+            return;
+        }
+        w->fd = ci->connect_fd;
+        w->receiving = 1;
+        clock_gettime(CLOCK_MONOTONIC, &w->since);
+        client_address(c, w->addr, sizeof w->addr);
+        pthread_mutex_lock(&s->watch_mu);
+        w->next = s->watched;
+        if (w->next)
+            w->next->prev = w;
+        s->watched = w;
+        pthread_mutex_unlock(&s->watch_mu);
+        *socket_context = w;
+    } else if (w) {
+        pthread_mutex_lock(&s->watch_mu);
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            s->watched = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        pthread_mutex_unlock(&s->watch_mu);
+        free(w);
+        *socket_context = NULL;
+    }
+}
+
+/* receiving 0: the connection's request is in; 1: its next one may start. */
+static void watch_set(ion_server *s, struct MHD_Connection *c, int receiving)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    watched *w = ci ? ci->socket_context : NULL;
+    if (!w)
+        return;
+    pthread_mutex_lock(&s->watch_mu);
+    w->receiving = receiving;
+    clock_gettime(CLOCK_MONOTONIC, &w->since);
+    pthread_mutex_unlock(&s->watch_mu);
+}
+
+static void *watchdog_loop(void *arg)
+{
+    ion_server *s = arg;
+    while (!nap(s, WATCH_MS)) {
+        struct timespec now;
+        char first[INET6_ADDRSTRLEN] = "";
+        unsigned cut = 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        pthread_mutex_lock(&s->watch_mu);
+        for (watched *w = s->watched; w; w = w->next) {
+            long long ms = (long long)(now.tv_sec - w->since.tv_sec) * 1000 + (now.tv_nsec - w->since.tv_nsec) / 1000000;
+            if (w->receiving && ms >= REQUEST_DEADLINE * 1000LL) {
+                shutdown(w->fd, SHUT_RDWR);
+                w->receiving = 0; /* cut once */
+                if (!cut++)
+                    snprintf(first, sizeof first, "%s", w->addr);
+            }
+        }
+        pthread_mutex_unlock(&s->watch_mu);
+        if (cut && s->o.log) {
+            char line[160];
+            snprintf(line, sizeof line, "%s closed %u connection%s: no whole request within %d s", first, cut,
+                     cut == 1 ? "" : "s", REQUEST_DEADLINE);
+            s->o.log(s->o.log_ctx, line);
+        }
+    }
+    return NULL;
+}
+
 /* The path for the log: the token after /s/ or /i/ becomes '~', the
  * query is left out, and bytes outside printable ASCII are escaped. */
 static void log_path(const char *url, char *out, size_t n)
@@ -486,6 +597,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    watch_set(s, c, 0); /* the whole request is in */
     ion_web_reply rep = {0};
     char addr[INET6_ADDRSTRLEN];
     ion_web_request req = {url, method, r->body.s ? r->body.s : "", r->body.len, c,
@@ -505,9 +617,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    watch_set(cls, c, 1); /* a kept-alive connection's next request */
     request *r = *con_cls;
     if (r) {
         ion_strbuf_release(&r->body);
@@ -592,6 +703,7 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
     pthread_mutex_init(&s->stop_mu, NULL);
     pthread_cond_init(&s->stop_cv, NULL);
     pthread_mutex_init(&s->limit_mu, NULL);
+    pthread_mutex_init(&s->watch_mu, NULL);
     unsigned threads = worker_count(o->threads);
     /* A handle for each worker and one for the reloader. */
     s->pool = calloc(threads + 1, sizeof *s->pool);
@@ -624,6 +736,7 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)PER_ADDRESS_LIMIT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
     if (!s->daemon) {
         ion_fail(err, NULL, 0, "cannot listen on %s port %u%s", o->host, o->port,
@@ -641,6 +754,11 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
     snprintf(s->instructor_url, sizeof s->instructor_url, "%si/%s", s->base, s->instructor_token);
     if (pthread_create(&s->reloader, NULL, reload_loop, s) == 0)
         s->reloading = 1;
+    if (pthread_create(&s->watchdog, NULL, watchdog_loop, s)) {
+        ion_fail(err, NULL, 0, "cannot start a thread");
+        goto fail;
+    }
+    s->watching = 1;
     return s;
 fail:
     ion_server_stop(s);
@@ -661,13 +779,14 @@ void ion_server_stop(ion_server *s)
 {
     if (!s)
         return;
-    if (s->reloading) {
-        pthread_mutex_lock(&s->stop_mu);
-        s->stopping = 1;
-        pthread_cond_signal(&s->stop_cv);
-        pthread_mutex_unlock(&s->stop_mu);
+    pthread_mutex_lock(&s->stop_mu);
+    s->stopping = 1;
+    pthread_cond_broadcast(&s->stop_cv);
+    pthread_mutex_unlock(&s->stop_mu);
+    if (s->reloading)
         pthread_join(s->reloader, NULL);
-    }
+    if (s->watching)
+        pthread_join(s->watchdog, NULL);
     /* Joins the workers: a request being handled finishes (its answer
      * committed) before this returns. */
     if (s->daemon)
@@ -688,5 +807,6 @@ void ion_server_stop(ion_server *s)
     pthread_mutex_destroy(&s->stop_mu);
     pthread_cond_destroy(&s->stop_cv);
     pthread_mutex_destroy(&s->limit_mu);
+    pthread_mutex_destroy(&s->watch_mu);
     free(s);
 }

@@ -6,13 +6,7 @@
 # a reload while serving, and a clean stop on SIGTERM. A free port each run.
 set -u
 cd "$(dirname "$0")/../.."
-bin=${IONSHEET_BIN:-./ionsheet}
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. tests/e2e/lib/serve.bash
 ion() { "$bin" --db "$tmp/db" "$@"; }
 
 # ---- a class with a hostile name, a worksheet, links.csv ----
@@ -54,12 +48,7 @@ pdftotext "$tmp/pdf/solutions.pdf" - | grep -qF -e "$url1" && no "the link on th
 [ "$t1" != "$told" ] || no "the same token for two worksheets"
 
 # ---- start on a free port ----
-"$bin" --db "$tmp/db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/log" &
-pid=$!
-for _ in $(seq 50); do grep -q '^instructor: ' "$tmp/out" && break; sleep 0.1; done
-iurl=$(sed -n 's/^instructor: //p' "$tmp/out")
-[ -n "$iurl" ] || { no "no instructor line: $(cat "$tmp/out" "$tmp/log")"; exit 1; }
-base=$(echo "$iurl" | sed 's#^\(http://[^/]*\)/.*#\1#')
+serve_start "$tmp/db" "$tmp/out" "$tmp/log" || { no "no instructor line: $(cat "$tmp/out" "$tmp/log")"; exit 1; }
 code() { curl -s -o "$tmp/body" -D "$tmp/head" -w '%{http_code}' "$@"; }
 header() { grep -i "^$1:" "$tmp/head" | head -1 | tr -d '\r' | sed 's/^[^:]*: //'; }
 
@@ -266,11 +255,9 @@ for i in $(seq 40); do code "$base/s/BBBBBBBBBBBBBBBBBBBBB$i" >/dev/null; done
 # ---- HTTPS: --tls-cert/--tls-key ----
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
         -subj /CN=127.0.0.1 2>/dev/null; then
-    "$bin" --db "$tmp/db" serve --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
-        >"$tmp/tout" 2>/dev/null &
-    tpid=$!
-    for _ in $(seq 50); do grep -q '^instructor: ' "$tmp/tout" && break; sleep 0.1; done
-    turl=$(sed -n 's/^instructor: //p' "$tmp/tout")
+    hpid=$pid
+    serve_start "$tmp/db" "$tmp/tout" /dev/null --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
+    tpid=$pid turl=$iurl pid=$hpid
     case $turl in https://*) ;; *) no "the instructor link with TLS: '$turl'" ;; esac
     [ "$(code -k "$turl")" = 303 ] || no "the instructor link over HTTPS"
     header Set-Cookie | grep -q 'Secure' || no "the cookie is not Secure over HTTPS"

@@ -1,31 +1,32 @@
 #!/usr/bin/env bash
-# ionsheet serve killed with SIGKILL in the middle of a storm of
-# submissions (8 clients, each answer unique): the database passes
-# integrity_check and every submission that got a 2xx answer is recorded.
+# ionsheet serve stopped in the middle of a storm of submissions (8
+# clients, each answer unique), once by each of SIGKILL, SIGTERM and
+# SIGINT: the database passes integrity_check, every submission that got a
+# 2xx answer is recorded, none half-written (each has its 3 grades, no
+# grade without its submission). After SIGTERM and SIGINT the server has
+# also stopped within 2 s with exit status 0.
 set -u
 cd "$(dirname "$0")/../.."
-bin=${IONSHEET_BIN:-./ionsheet}
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. tests/e2e/lib/serve.bash
 ion() { "$bin" --db "$tmp/db" "$@"; }
 ion init >/dev/null
 { echo "id,name"; for i in $(seq -w 1 40); do echo "s0$i,Student $i"; done; } >"$tmp/roster.csv"
 ion roster import "$tmp/roster.csv" --course C >/dev/null
 ion worksheet create w --course C --due 2099-01-01 --problems nernst-k,ghk-kna >/dev/null
 ion generate w --out "$tmp/w" --no-pdf >/dev/null || { echo "FAIL: generate"; exit 1; }
-"$bin" --db "$tmp/db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>/dev/null &
-pid=$!
-for _ in $(seq 50); do grep -q '^instructor: ' "$tmp/out" && break; sleep 0.1; done
-base=$(sed -n 's#^instructor: \(http://[^/]*\)/.*#\1#p' "$tmp/out")
-sed -i "s#http://127.0.0.1:8080#$base#" "$tmp/w/links.csv"
-python3 - "$tmp/w/links.csv" "$pid" "$tmp/ok.txt" <<'PY' || no "the storm did not run"
+parts=$(( $(grep -o '<part id="[0-9][a-z]"' "$tmp/w/key.xml" | wc -l) / 40 ))  # each student's: 1a, 1b, 2a
+
+# storm SIGNAL RUN: a server, 8 clients submitting for 1.5 s, then SIGNAL.
+# The answers of run RUN are -(50+5*RUN).NNNN: unique, and apart from the
+# other runs'.
+storm() {
+    local sig=$1 run=$2
+    serve_start "$tmp/db" "$tmp/out" "$tmp/log" || { no "$sig: serve did not start: $(cat "$tmp/log")"; return; }
+    sed "s#http://127.0.0.1:8080#$base#" "$tmp/w/links.csv" >"$tmp/links.csv"
+    python3 - "$tmp/links.csv" "$pid" "$tmp/ok.txt" "$sig" "$run" <<'PY' || no "$sig: the storm did not run"
 import csv, http.client, os, re, signal, sys, threading, time, urllib.parse
 links = [r['url'] for r in csv.DictReader(open(sys.argv[1]))]
-pid, okfile = int(sys.argv[2]), sys.argv[3]
+pid, okfile, sig, run = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
 forms = []
 for url in links:
     u = urllib.parse.urlsplit(url)
@@ -40,7 +41,7 @@ def client(k):
             n[0] += 1
             i = n[0]
         host, port, path, csrf = forms[i % len(forms)]
-        answer = '%.3f' % (-50 - i / 1000)  # unique: the submission's fingerprint
+        answer = '%.4f' % (-(50 + 5 * run) - i / 10000)  # unique: the submission's fingerprint
         body = urllib.parse.urlencode({'csrf': csrf, '1a': answer + ' mV', '1b': 'inward'})
         try:
             c = http.client.HTTPConnection(host, port, timeout=5)
@@ -55,18 +56,44 @@ threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
 for t in threads:
     t.start()
 time.sleep(1.5)
-os.kill(pid, signal.SIGKILL)
+os.kill(pid, signal.Signals['SIG' + sig])
+t = time.monotonic()
+def running():  # a process that has exited is a zombie until the shell waits
+    try:
+        return open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except FileNotFoundError:
+        return False
+while running() and time.monotonic() - t < 10:
+    time.sleep(0.01)
+stopped = time.monotonic() - t
 for t in threads:
     t.join()
 open(okfile, 'w').write('\n'.join(ok) + '\n')
-print('serve_crash: %d submissions answered 2xx before SIGKILL' % len(ok))
+print('serve_crash: SIG%s after %d submissions answered 2xx: stopped in %.2f s' % (sig, len(ok), stopped))
+if sig != 'KILL' and stopped > 2:
+    sys.exit('FAIL: still running %.1f s after SIG%s' % (stopped, sig))
 PY
-{ wait "$pid"; } 2>/dev/null; pid=
-[ "$(sqlite3 "$tmp/db" 'pragma integrity_check')" = ok ] || no "integrity_check after SIGKILL"
-sqlite3 "$tmp/db" "select answer from grades where part_id = '1a'" | sed 's/ mV$//' | sort -u >"$tmp/recorded.txt"
-sort -u "$tmp/ok.txt" | grep . >"$tmp/acked.txt"
-[ "$(wc -l <"$tmp/acked.txt")" -ge 20 ] || no "fewer than 20 submissions before the kill: $(wc -l <"$tmp/acked.txt")"
-lost=$(comm -23 "$tmp/acked.txt" "$tmp/recorded.txt" | wc -l)
-[ "$lost" = 0 ] || no "$lost submissions answered 2xx are not recorded"
-[ $fail = 0 ] && echo "serve_crash: integrity_check ok, every acknowledged submission recorded ($(wc -l <"$tmp/acked.txt"))"
+    { wait "$pid"; } 2>/dev/null
+    local rc=$?
+    pid=
+    case $sig in KILL) [ $rc = 137 ] || no "KILL: exit status $rc" ;;
+                 *) [ $rc = 0 ] || no "$sig: exit status $rc, not 0: $(tail -3 "$tmp/log")" ;; esac
+    [ "$(sqlite3 "$tmp/db" 'pragma integrity_check')" = ok ] || no "$sig: integrity_check"
+    sqlite3 "$tmp/db" "select answer from grades where part_id = '1a'" | sed 's/ mV$//' | sort -u >"$tmp/recorded.txt"
+    sort -u "$tmp/ok.txt" | grep . >"$tmp/acked.txt"
+    [ "$(wc -l <"$tmp/acked.txt")" -ge 20 ] || no "$sig: fewer than 20 submissions before the signal: $(wc -l <"$tmp/acked.txt")"
+    local lost
+    lost=$(comm -23 "$tmp/acked.txt" "$tmp/recorded.txt" | wc -l)
+    [ "$lost" = 0 ] || no "$sig: $lost submissions answered 2xx are not recorded"
+    local half
+    half=$(sqlite3 "$tmp/db" "select (select count(*) from submissions s
+              where (select count(*) from grades g where g.submission_id = s.id) <> $parts)
+            + (select count(*) from grades g where g.submission_id not in (select id from submissions))")
+    [ "$half" = 0 ] || no "$sig: $half submissions half-written"
+}
+[ "$parts" = 3 ] || no "parts per student in the key: $parts"
+storm KILL 0
+storm TERM 1
+storm INT 2
+[ $fail = 0 ] && echo "serve_crash: SIGKILL, SIGTERM, SIGINT: integrity_check ok, every acknowledged submission recorded, none half-written"
 exit $fail
