@@ -490,22 +490,47 @@ static void *watchdog_loop(void *arg)
     return NULL;
 }
 
-/* The path for the log: the token after /s/ or /i/ becomes '~', the
- * query is left out, and bytes outside printable ASCII are escaped. */
+/* A run of 16 or more URL-safe base64 characters: perhaps a token. */
+static int token_like(const char *seg, size_t len)
+{
+    for (size_t i = 0, run = 0; i < len; i++) {
+        char c = seg[i];
+        int b64 = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        run = b64 ? run + 1 : 0;
+        if (run >= 16)
+            return 1;
+    }
+    return 0;
+}
+
+/* The path for the log, without tokens: a segment after "s" or "i" (any
+ * case, anywhere: "//s/TOKEN", "/ionsheet/s/TOKEN" behind a proxy left
+ * unstripped) or one that looks like a token ("/TOKEN") becomes '~';
+ * the instructor's pages (worksheet names) are logged whole. The query is
+ * left out, bytes outside printable ASCII are escaped. */
 static void log_path(const char *url, char *out, size_t n)
 {
+    int whole = !strncmp(url, "/instructor", 11), after_key = 0;
     size_t k = 0;
-    const char *p = url;
-    if (!strncmp(url, "/s/", 3) || !strncmp(url, "/i/", 3)) {
-        k = (size_t)snprintf(out, n, "%.3s~", url);
-        p = url + 3 + strcspn(url + 3, "/?");
-    }
-    for (; *p && *p != '?' && k + 5 < n; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c < 0x21 || c >= 0x7f || c == '"' || c == '\\')
-            k += (size_t)snprintf(out + k, n - k, "\\x%02x", c);
-        else
-            out[k++] = (char)c;
+    for (const char *p = url; *p && *p != '?' && k + 5 < n;) {
+        if (*p == '/') {
+            out[k++] = *p++;
+            continue;
+        }
+        size_t len = strcspn(p, "/?");
+        if (after_key || (!whole && token_like(p, len))) {
+            out[k++] = '~';
+        } else {
+            for (size_t i = 0; i < len && k + 5 < n; i++) {
+                unsigned char c = (unsigned char)p[i];
+                if (c < 0x21 || c >= 0x7f || c == '"' || c == '\\')
+                    k += (size_t)snprintf(out + k, n - k, "\\x%02x", c);
+                else
+                    out[k++] = (char)c;
+            }
+        }
+        after_key = len == 1 && (*p == 's' || *p == 'S' || *p == 'i' || *p == 'I');
+        p += len;
     }
     out[k] = '\0';
 }

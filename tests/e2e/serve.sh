@@ -243,6 +243,12 @@ for _ in $(seq 40); do [ "$(code "$base/s/$t4")" = 200 ] && break; sleep 0.2; do
 [ "$(code "$base/s/$t4")" = 200 ] || no "a worksheet generated while serving is not served"
 
 # ---- the access log: no tokens, no secret; the per-address limit ----
+# tokens behind a mistyped or unstripped prefix are left out too
+for u in "/$t1" "//s/$t1" "/S/$t2" "/ionsheet/s/$t3/drill" "/x$told.txt" "/i/${ipath#/i/}x"; do
+    [ "$(code "$base$u")" = 404 ] || no "$u is not 404"
+done
+grep -q '"GET /ionsheet/s/~/drill" 404' "$tmp/log" || no "a mistyped path's log line: $(grep ionsheet "$tmp/log")"
+grep -q '"GET /instructor/w1/gradebook.csv" 200' "$tmp/log" || no "the instructor's paths are logged whole"
 for tok in "$t1" "$t2" "$t3" "$told" "${ipath#/i/}" "${ck#ion_i=}"; do
     grep -qF -e "$tok" "$tmp/log" && no "a token in the access log"
 done

@@ -23,7 +23,7 @@ storm() {
     local sig=$1 run=$2
     serve_start "$tmp/db" "$tmp/out" "$tmp/log" || { no "$sig: serve did not start: $(cat "$tmp/log")"; return; }
     sed "s#http://127.0.0.1:8080#$base#" "$tmp/w/links.csv" >"$tmp/links.csv"
-    python3 - "$tmp/links.csv" "$pid" "$tmp/ok.txt" "$sig" "$run" <<'PY' || no "$sig: the storm did not run"
+    timeout 60 python3 - "$tmp/links.csv" "$pid" "$tmp/ok.txt" "$sig" "$run" <<'PY' || no "$sig: the storm did not run"
 import csv, http.client, os, re, signal, sys, threading, time, urllib.parse
 links = [r['url'] for r in csv.DictReader(open(sys.argv[1]))]
 pid, okfile, sig, run = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
@@ -73,6 +73,7 @@ print('serve_crash: SIG%s after %d submissions answered 2xx: stopped in %.2f s' 
 if sig != 'KILL' and stopped > 2:
     sys.exit('FAIL: still running %.1f s after SIG%s' % (stopped, sig))
 PY
+    case $(ps -o stat= -p "$pid") in "" | Z*) ;; *) no "$sig: the server still runs"; kill -9 "$pid" ;; esac
     { wait "$pid"; } 2>/dev/null
     local rc=$?
     pid=
@@ -92,7 +93,8 @@ PY
     [ "$half" = 0 ] || no "$sig: $half submissions half-written"
 }
 [ "$parts" = 3 ] || no "parts per student in the key: $parts"
-storm KILL 0
+storm KILL 0 2>"$tmp/stderr"  # without bash's word on the killed job
+grep -v ' Killed ' "$tmp/stderr" >&2
 storm TERM 1
 storm INT 2
 [ $fail = 0 ] && echo "serve_crash: SIGKILL, SIGTERM, SIGINT: integrity_check ok, every acknowledged submission recorded, none half-written"

@@ -16,6 +16,7 @@ no() { echo "FAIL: $*"; fail=1; }
 serve_start() {
     local db=$1 out=$2 log=$3
     shift 3
+    rm -f "$out"  # not an earlier server's line
     "$bin" --db "$db" serve --listen 127.0.0.1:0 "$@" >"$out" 2>"$log" &
     pid=$!
     for _ in $(seq 50); do grep -qs '^instructor: ' "$out" && break; sleep 0.1; done
