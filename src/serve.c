@@ -779,8 +779,9 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
     snprintf(s->instructor_url, sizeof s->instructor_url, "%si/%s", s->base, s->instructor_token);
     if (pthread_create(&s->reloader, NULL, reload_loop, s) == 0)
         s->reloading = 1;
-    if (pthread_create(&s->watchdog, NULL, watchdog_loop, s)) {
-        ion_fail(err, NULL, 0, "cannot start a thread");
+    int rc = pthread_create(&s->watchdog, NULL, watchdog_loop, s);
+    if (rc) {
+        ion_fail(err, NULL, 0, "%s", ion_strerror(rc));
         goto fail;
     }
     s->watching = 1;
