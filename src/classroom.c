@@ -152,7 +152,7 @@ static int make_key(ion_classroom *c, ion_error *err)
     ion_key_writer *k = ion_key_begin(f, &c->w);
     int bad = !k;
     for (size_t i = 0; !bad && i < c->n; i++) {
-        ion_student_sheet s = {&c->w, c->students[i].id, c->students[i].name, inst, i, c->n, 1};
+        ion_student_sheet s = {&c->w, c->students[i].id, c->students[i].name, inst, i, c->n, 1, NULL};
         bad = ion_classroom_instances(c, i, inst, err) || ion_key_student(k, &s);
     }
     bad |= ion_key_end(k) != 0;

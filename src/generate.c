@@ -167,7 +167,7 @@ static int one_student(run *r, const char *id, const char *name, int own)
             return -1;
         r->code = ION_GEN_EVARIANT;
     }
-    ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count, own};
+    ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count, own, NULL};
     if (r->sink->student(&s, r->sink->ctx, r->err))
         return -1;
     r->code = 0;

@@ -11,7 +11,6 @@
 #include "outfile.h"
 #include "render.h"
 #include "render_pdf.h"
-#include "sheet_build.h"
 #include "text.h"
 #include "tmpl.h"
 
@@ -28,7 +27,6 @@ typedef struct {
     ion_key_writer *key_writer;
     ion_pdf *class_pdf, *solutions_pdf; /* streamed to their files */
     ion_fontset *fonts; /* every PDF's embedded fonts, made once */
-    ion_sheet_buf *sheet;
     int io_failed; /* a file could not be written: ION_GEN_EIO */
 } files;
 
@@ -74,10 +72,8 @@ static int setup_doc(files *g, ion_pdf *p, ion_error *err)
  * class.pdf and solutions.pdf. */
 static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
 {
-    const char *lang = ion_tmpl_lang(g->tmpl);
-    ion_sheet linked = *ion_sheet_build(g->sheet, s, lang, 0);
+    ion_student_sheet linked = *s;
     linked.link = g->link; /* in the header, with its QR code */
-    const ion_sheet *sheet = &linked;
     ion_pdf *one = s->own ? ion_pdf_new(g->tmpl, err) : NULL;
     ion_strbuf own = {0}; /* what only this student's worksheet prints */
     ion_strbuf_printf(&own, "%s %s", s->name ? s->name : "", s->id);
@@ -89,7 +85,7 @@ static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
     }
     ion_strbuf_release(&own);
     ion_pdf *docs[] = {g->class_pdf, one}; /* laid out once, drawn twice */
-    int rc = ion_pdf_add_worksheet_to(docs, one ? 2 : 1, sheet, err);
+    int rc = ion_pdf_add_worksheet_to(docs, one ? 2 : 1, &linked, err);
     if (!rc && one) {
         const unsigned char *data;
         size_t len;
@@ -103,8 +99,7 @@ static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
     ion_pdf_free(one);
     if (rc)
         return g->io_failed ? -1 : pdf_failed(g, err);
-    sheet = ion_sheet_build(g->sheet, s, lang, 1);
-    return ion_pdf_add_solutions(g->solutions_pdf, sheet, err) ? pdf_failed(g, err) : 0;
+    return ion_pdf_add_solutions(g->solutions_pdf, s, err) ? pdf_failed(g, err) : 0;
 }
 
 static int answer_file(files *g, const ion_student_sheet *s, ion_error *err)
@@ -238,7 +233,6 @@ static void close_outputs(files *g)
     ion_outdir_close(g->students);
     ion_outdir_close(g->answers);
     ion_outdir_close(g->dir);
-    ion_sheet_buf_free(g->sheet);
 }
 
 int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
@@ -258,15 +252,12 @@ int ion_generate_files(ion_bank *b, const ion_generate_opts *o, ion_error *err)
     const ion_tmpl *tmpl = ion_text_catalogue(o->lang, err);
     int rc = ION_GEN_EIO;
     g.tmpl = tmpl;
-    if (tmpl && (g.sheet = ion_sheet_buf_new()) && !open_outputs(&g, b, err)) {
+    if (tmpl && !open_outputs(&g, b, err)) {
         /* The order of outfile.h: temporaries, the commit, the renames. */
         ion_generate_sink sink = {write_student, finish, &g};
         rc = ion_generate(b, &w, o->students, o->nstudents, &sink, err);
         if (rc == 0 && ion_output_commit(g.out, err))
             rc = ION_GEN_EIO;
-    } else if (tmpl && !g.sheet) {
-        ion_fail(err, NULL, 0, "out of memory");
-        rc = ION_GEN_EDB;
     }
     if (g.io_failed && rc)
         rc = ION_GEN_EIO;

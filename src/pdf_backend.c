@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printed.h"
 #include "utf8.h"
 
 /* The colors as the operands of rg / RG. */
@@ -245,40 +246,56 @@ int ion_pdf_collect_template(ion_fontset *fs, const ion_tmpl *t)
     return 0;
 }
 
-int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_sheet *s)
+int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_student_sheet *s, int solutions)
 {
     int bad = ion_pdf_collect_template(fs, t);
+    const ion_worksheet *w = s->w;
+    const char *lang = ion_tmpl_lang(t);
+    ion_strbuf text = {0};
+    char buf[192];
 #define PLAIN(x) (bad |= ion_ts_collect(fs, (x), 0))
 #define MARKUP(x) (bad |= ion_ts_collect(fs, (x), 1))
-    PLAIN(s->course), PLAIN(s->title), PLAIN(s->due);
-    PLAIN(s->student_name), PLAIN(s->student_id);
-    for (int i = 0; i < s->nproblems; i++) {
-        const ion_sheet_problem *pr = &s->problems[i];
-        MARKUP(pr->title), MARKUP(pr->markup), MARKUP(pr->solution);
-        for (int k = 0; k < pr->nmarks; k++)
-            MARKUP(pr->marks[k].label), MARKUP(pr->marks[k].value);
-        if (pr->vm)
-            MARKUP(pr->vm->label), MARKUP(pr->vm->value);
-        for (int j = 0; j < pr->nparts; j++) {
-            const ion_sheet_part *pt = &pr->parts[j];
-            PLAIN(pt->id), MARKUP(pt->markup), MARKUP(pt->unit), MARKUP(pt->answer);
-            for (int k = 0; k < pt->nchoices; k++)
+    PLAIN(w->ws.course), PLAIN(w->ws.title), PLAIN(w->ws.due);
+    PLAIN(s->name), PLAIN(s->id);
+    for (size_t i = 0; i < w->ws.n; i++) {
+        const ion_instance *in = &s->inst[i];
+        const ion_template *tp = in->t;
+        MARKUP(ion_i18n_get(&tp->title, lang));
+        MARKUP(ion_printed_text(&text, in, &tp->text, lang));
+        if (solutions) {
+            MARKUP(ion_printed_text(&text, in, &tp->solution, lang));
+            ion_printed_ladder ladder;
+            ion_printed_ladder_of(in, &ladder);
+            for (int k = 0; k < ladder.nmarks; k++)
+                MARKUP(ladder.marks[k].label), MARKUP(ladder.marks[k].value);
+            if (ladder.has_vm)
+                MARKUP(ladder.vm.label), MARKUP(ladder.vm.value);
+        }
+        for (size_t j = 0; j < tp->nparts; j++) {
+            const ion_part *pt = &tp->parts[j];
+            PLAIN(ion_printed_part_id(i, pt, buf, sizeof buf));
+            MARKUP(ion_printed_text(&text, in, &pt->text, lang));
+            MARKUP(ion_printed_unit(pt));
+            if (solutions)
+                MARKUP(ion_printed_answer(in, j, buf, sizeof buf));
+            for (size_t k = 0; k < pt->nchoices; k++)
                 PLAIN(pt->choices[k]);
-            for (int k = 0; k < pt->noptions; k++)
-                PLAIN(pt->options[k].letter), MARKUP(pt->options[k].markup);
+            for (size_t k = 0; pt->kind == ION_ANSWER_MCQ && k < pt->noptions && k < ION_MAX_OPTIONS; k++)
+                PLAIN(ion_printed_letter(k)), MARKUP(ion_printed_option(&text, in, j, k, lang));
         }
     }
 #undef PLAIN
 #undef MARKUP
+    ion_strbuf_release(&text);
     return bad ? -1 : 0;
 }
 
 /* Every character a sheet (and the template's strings) may print, in a
  * new sealed fontset. */
-static ion_fontset *sheet_fonts(const ion_pdf *p, const ion_sheet *s, ion_error *err)
+static ion_fontset *sheet_fonts(const ion_pdf *p, const ion_student_sheet *s, int solutions, ion_error *err)
 {
     ion_fontset *fs = ion_fontset_new(err);
-    return fs ? ion_fontset_seal_or_free(fs, ion_pdf_collect_sheet(fs, p->t, s), err) : NULL;
+    return fs ? ion_fontset_seal_or_free(fs, ion_pdf_collect_sheet(fs, p->t, s, solutions), err) : NULL;
 }
 
 /* An Info entry: ASCII as it is, anything else in UTF-16BE with a byte
@@ -323,11 +340,12 @@ static const char *lang_tag(const ion_pdf *p)
     return strcmp(ion_tmpl_lang(p->t), "zh") == 0 ? "zh-CN" : "en";
 }
 
-int ion_pdf_begin_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
+int ion_pdf_begin_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet *s,
                         int solutions, ion_error *err)
 {
     ion_pdf *p = docs[0];
-    if (!p->fonts && !(p->fonts = sheet_fonts(p, s, err)))
+    const char *title = s->w->ws.title;
+    if (!p->fonts && !(p->fonts = sheet_fonts(p, s, solutions, err)))
         return -1;
     for (int i = 0; i < ndocs; i++) {
         ion_pdf *d = docs[i];
@@ -339,12 +357,11 @@ int ion_pdf_begin_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
             continue;
         d->info_set = 1;
         char who[512];
-        snprintf(who, sizeof who, "%s (%s)", s->student_name ? s->student_name : "",
-                 s->student_id ? s->student_id : "");
-        info_text(d, "Title", s->title);
-        info_text(d, "Author", s->course);
+        snprintf(who, sizeof who, "%s (%s)", s->name ? s->name : "", s->id ? s->id : "");
+        info_text(d, "Title", title);
+        info_text(d, "Author", s->w->ws.course);
         info_text(d, "Subject", solutions ? ion_tmpl_str(d->t, "label.solutions")
-                                : d->w    ? s->title
+                                : d->w    ? title
                                           : who);
         if (!d->w) /* a streamed document's catalog is pdf_stream.c's */
             HPDF_Dict_Add(d->doc->catalog, "Lang",
@@ -1058,6 +1075,7 @@ void ion_pdf_free(ion_pdf *p)
     free(p->rows);
     free(p->blocks);
     ion_strbuf_release(&p->arena);
+    ion_strbuf_release(&p->text);
     ion_strbuf_release(&p->cs);
     ion_strbuf_release(&p->z);
     ion_fontset_free(p->fonts);

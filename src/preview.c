@@ -7,7 +7,6 @@
 
 #include "fontset.h"
 #include "render_pdf.h"
-#include "sheet_build.h"
 #include "worksheet.h"
 
 struct ion_preview {
@@ -17,15 +16,14 @@ struct ion_preview {
     double scale[1];
     ion_worksheet w;
     ion_instance inst;
-    ion_sheet_buf *buf;
+    ion_student_sheet sheet;
 };
 
 ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
                              ion_error *err)
 {
     ion_preview *p = calloc(1, sizeof *p);
-    if (!p || !(p->buf = ion_sheet_buf_new()) ||
-        ion_instance_init(&p->inst, t)) {
+    if (!p || ion_instance_init(&p->inst, t)) {
         ion_fail(err, NULL, 0, "out of memory");
         ion_preview_free(p);
         return NULL;
@@ -46,6 +44,7 @@ ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
     p->w.scale = p->scale;
     for (size_t k = 0; k < t->nparts; k++)
         p->w.max_points += t->parts[k].points;
+    p->sheet = (ion_student_sheet){&p->w, "", "", &p->inst, 0, 1, 1, NULL};
     return p;
 }
 
@@ -54,41 +53,36 @@ void ion_preview_free(ion_preview *p)
     if (!p)
         return;
     ion_instance_release(&p->inst);
-    ion_sheet_buf_free(p->buf);
     free(p);
 }
 
-const ion_sheet *ion_preview_sheet(ion_preview *p, const char *lang,
-                                   int solutions)
+const ion_student_sheet *ion_preview_sheet(const ion_preview *p)
 {
-    ion_student_sheet s = {&p->w, "", "", &p->inst, 0, 1, 1};
-    return ion_sheet_build(p->buf, &s, lang, solutions);
+    return &p->sheet;
 }
 
 /* The fonts of both pages: the worksheet page alone would leave out the
  * characters only its solution prints (they came out as '?'). */
 static ion_fontset *preview_fonts(ion_preview *p, const ion_tmpl *tmpl,
-                                  const char *lang, ion_error *err)
+                                  ion_error *err)
 {
     ion_fontset *fs = ion_fontset_new(err);
     if (!fs)
         return NULL;
     int bad = 0;
-    for (int solutions = 0; solutions <= 1 && !bad; solutions++) {
-        const ion_sheet *s = ion_preview_sheet(p, lang, solutions);
-        bad = !s || ion_pdf_collect_sheet(fs, tmpl, s);
-    }
+    for (int solutions = 0; solutions <= 1 && !bad; solutions++)
+        bad = ion_pdf_collect_sheet(fs, tmpl, &p->sheet, solutions);
     return ion_fontset_seal_or_free(fs, bad, err);
 }
 
 ion_pdf *ion_preview_pdf(ion_preview *p, const ion_tmpl *tmpl,
-                         const char *lang, ion_error *err)
+                         ion_error *err)
 {
-    ion_fontset *fs = preview_fonts(p, tmpl, lang, err);
+    ion_fontset *fs = preview_fonts(p, tmpl, err);
     ion_pdf *pdf = fs ? ion_pdf_new(tmpl, err) : NULL;
     if (!pdf || ion_pdf_use_fonts(pdf, fs, err) ||
-        ion_pdf_add_worksheet(pdf, ion_preview_sheet(p, lang, 0), err) ||
-        ion_pdf_add_solutions(pdf, ion_preview_sheet(p, lang, 1), err)) {
+        ion_pdf_add_worksheet(pdf, &p->sheet, err) ||
+        ion_pdf_add_solutions(pdf, &p->sheet, err)) {
         ion_pdf_free(pdf);
         pdf = NULL;
     }

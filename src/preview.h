@@ -9,7 +9,6 @@
 
 #include "error.h"
 #include "render_pdf.h"
-#include "sheet.h"
 #include "template.h"
 #include "tmpl.h"
 
@@ -21,15 +20,15 @@ ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
                              ion_error *err);
 void ion_preview_free(ion_preview *p);
 
-/* The render model of the student's page (solutions 0) or of the
- * solutions page (1) in lang, headed "Preview: ID (seed N)"; valid until
- * the next call or ion_preview_free. */
-const ion_sheet *ion_preview_sheet(ion_preview *p, const char *lang,
-                                   int solutions);
+/* The preview's student worksheet (the per-student model, worksheet.h):
+ * one problem, titled "Preview: ID (seed N)"; valid until
+ * ion_preview_free. */
+const ion_student_sheet *ion_preview_sheet(const ion_preview *p);
 
-/* One PDF document: the student's page, then the solutions page. Free it
- * with ion_pdf_free (ion_pdf_bytes gives its bytes). */
+/* One PDF document: the student's page, then the solutions page, in the
+ * template's language. Free it with ion_pdf_free (ion_pdf_bytes gives its
+ * bytes). */
 ion_pdf *ion_preview_pdf(ion_preview *p, const ion_tmpl *tmpl,
-                         const char *lang, ion_error *err);
+                         ion_error *err);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "numfmt.h"
+#include "printed.h"
 
 /* ---- building rows --------------------------------------------------- */
 
@@ -275,20 +276,10 @@ static double labelled(ion_pdf *p, const char *label, const char *value,
                     width - lw - gap, max_lines, ALIGN_LEFT, C_TEXT);
 }
 
-static double problem_points(const ion_sheet_problem *pr)
+/* The language of the texts laid out: the template's. */
+static const char *lang_of(const ion_pdf *p)
 {
-    double total = 0;
-    for (int j = 0; j < pr->nparts; j++)
-        total += pr->parts[j].points;
-    return total;
-}
-
-static double sheet_points(const ion_sheet *s)
-{
-    double total = 0;
-    for (int i = 0; i < s->nproblems; i++)
-        total += problem_points(&s->problems[i]);
-    return total;
+    return ion_tmpl_lang(p->t);
 }
 
 /* The student's web link, small, with its QR code (libqrencode, error
@@ -319,30 +310,31 @@ static void link_row(ion_pdf *p, const char *url)
     end_row(p, fmax(h + 6, side + 8), 1);
 }
 
-static void header(ion_pdf *p, const ion_sheet *s, int solutions)
+static void header(ion_pdf *p, const ion_student_sheet *s, int solutions)
 {
     double W = p->width;
     char buf[256];
+    const ion_bank_worksheet *ws = &s->w->ws;
     begin_block(p);
 
     /* course ............................................ due / copy note;
      * everything is drawn in reading order, which is the order text
      * extraction and screen readers see. */
     double right_w = W * 0.45;
-    double hc = put_text(p, s->course, 0, p->small, 0, 0, W - right_w - 8, 2,
+    double hc = put_text(p, ws->course, 0, p->small, 0, 0, W - right_w - 8, 2,
                          ALIGN_LEFT, C_GRAY);
     double h1;
     if (solutions) {
         h1 = put_text(p, S(p, "label.confidential"), ION_TS_BOLD, p->small, W,
                       0, right_w, 2, ALIGN_RIGHT, C_VM);
-    } else if (s->due && *s->due) {
+    } else if (ws->due && *ws->due) {
         double lw = text_width(p, S(p, "label.due"), p->small, 0);
-        double vw = text_width(p, s->due, p->small, ION_TS_BOLD);
+        double vw = text_width(p, ws->due, p->small, ION_TS_BOLD);
         if (vw > right_w - lw - 4)
             vw = right_w - lw - 4;
         put_text(p, S(p, "label.due"), 0, p->small, W - vw - 4, 0, lw + 1, 1,
                  ALIGN_RIGHT, C_GRAY);
-        h1 = put_text(p, s->due, ION_TS_BOLD, p->small, W, 0, vw + 1, 2,
+        h1 = put_text(p, ws->due, ION_TS_BOLD, p->small, W, 0, vw + 1, 2,
                       ALIGN_RIGHT, C_TEXT);
     } else {
         h1 = 0;
@@ -357,13 +349,13 @@ static void header(ion_pdf *p, const ion_sheet *s, int solutions)
         side = S(p, "label.solutions");
     } else {
         char pts[64];
-        fmt_points(p, sheet_points(s), pts, sizeof pts);
+        fmt_points(p, ion_printed_sheet_points(s->w), pts, sizeof pts);
         const char *names[] = {"points"}, *values[] = {pts};
         ion_tmpl_expand(buf, sizeof buf, S(p, "label.total"), names, values, 1);
     }
     /* a long translation must leave the title room */
     double side_w = fmin(text_width(p, side, side_size, side_flags), right_w);
-    double ht = put_text(p, s->title, ION_TS_BOLD, p->title, 0, 0,
+    double ht = put_text(p, ws->title, ION_TS_BOLD, p->title, 0, 0,
                          W - side_w - 12, 3, ALIGN_LEFT, C_TEXT);
     put_text(p, side, side_flags, side_size, W,
              (leading(p, p->title) - leading(p, side_size)) / 2, right_w, 1,
@@ -374,9 +366,9 @@ static void header(ion_pdf *p, const ion_sheet *s, int solutions)
     /* name .......................................... student id */
     double name_w = W * 0.62;
     double y = 3;
-    double hn = labelled(p, S(p, "label.name"), s->student_name, 0, y,
+    double hn = labelled(p, S(p, "label.name"), s->name, 0, y,
                          name_w - 10, 3);
-    double hi = labelled(p, S(p, "label.student_id"), s->student_id, name_w,
+    double hi = labelled(p, S(p, "label.student_id"), s->id, name_w,
                          y, W - name_w, 2);
     double h = fmax(hn, hi) + 6;
     add_line(p, C_RULE, 0, h, W, h, 0.4, 0);
@@ -415,14 +407,15 @@ static double points_column(ion_pdf *p)
     return p->points_col;
 }
 
-static void problem_heading(ion_pdf *p, const ion_sheet_problem *pr)
+static void problem_heading(ion_pdf *p, const ion_student_sheet *s, size_t i)
 {
     char label[128], num[16], pts[64];
-    snprintf(num, sizeof num, "%d", pr->number);
+    const char *title = ion_i18n_get(&s->inst[i].t->title, lang_of(p));
+    snprintf(num, sizeof num, "%d", (int)i + 1);
     const char *names[] = {"n"}, *values[] = {num};
     ion_tmpl_expand(label, sizeof label, S(p, "label.problem"), names, values,
                     1);
-    fmt_points(p, problem_points(pr), pts, sizeof pts);
+    fmt_points(p, ion_printed_problem_points(s->w, i), pts, sizeof pts);
 
     double W = p->width, size = p->heading;
     double lw = text_width(p, label, size, ION_TS_BOLD);
@@ -433,9 +426,9 @@ static void problem_heading(ion_pdf *p, const ion_sheet_problem *pr)
     put_text(p, label, ION_TS_BOLD, size, 0, 0, lw + 1, 1, ALIGN_LEFT,
              C_ACCENT);
     double h = lead;
-    if (pr->title && *pr->title) {
+    if (*title) {
         double x = lw + 0.8 * size;
-        h = put_text(p, pr->title, ION_TS_MARKUP | ION_TS_BOLD, size, x, 0,
+        h = put_text(p, title, ION_TS_MARKUP | ION_TS_BOLD, size, x, 0,
                      W - x - pw - 12, 0, ALIGN_LEFT, C_TEXT);
         if (shade < p->nops) /* the shading grows under a wrapped title */
             p->ops[shade].b = (float)h;
@@ -451,12 +444,12 @@ static void tick_box(ion_pdf *p, double x, double y, double size)
 }
 
 /* The choice ids with a box each, flowing onto more lines when needed. */
-static double choice_boxes(ion_pdf *p, const ion_sheet_part *pt, double x0,
+static double choice_boxes(ion_pdf *p, const ion_part *pt, double x0,
                            double width)
 {
     double lead = leading(p, p->body), box = 0.8 * p->body;
     double x = x0, y = 0;
-    for (int i = 0; i < pt->nchoices; i++) {
+    for (size_t i = 0; i < pt->nchoices; i++) {
         char key[96];
         snprintf(key, sizeof key, "choice.%s", pt->choices[i]);
         const char *gloss = ion_tmpl_str(p->t, key);
@@ -480,7 +473,7 @@ static double choice_boxes(ion_pdf *p, const ion_sheet_part *pt, double x0,
 }
 
 /* Numeric part on a worksheet: "Answer ______________ mV". */
-static double answer_line(ion_pdf *p, const ion_sheet_part *pt, double x0)
+static double answer_line(ion_pdf *p, const ion_part *pt, double x0)
 {
     double lead = leading(p, p->body), h = 1.8 * lead;
     double base = h - 0.45 * lead;
@@ -491,16 +484,19 @@ static double answer_line(ion_pdf *p, const ion_sheet_part *pt, double x0)
     double lx = x0 + lw + 6;
     add_line(p, C_TEXT, lx, base + 1.5, lx + p->answer_len, base + 1.5, 0.6,
              0);
-    if (pt->unit && *pt->unit && strcmp(pt->unit, "1") != 0)
-        put_text(p, pt->unit, ION_TS_MARKUP, p->body, lx + p->answer_len + 4,
+    const char *unit = ion_printed_unit(pt);
+    if (unit && strcmp(unit, "1") != 0)
+        put_text(p, unit, ION_TS_MARKUP, p->body, lx + p->answer_len + 4,
                  base - baseline(lead, p->body), p->col - lx, 1, ALIGN_LEFT,
                  C_TEXT);
     return h;
 }
 
 /* The formatted answer on a solutions page, with a choice's gloss. */
-static double answer_text(ion_pdf *p, const ion_sheet_part *pt, double x0)
+static double answer_text(ion_pdf *p, const ion_instance *in, size_t k, double x0)
 {
+    char answer[192];
+    ion_printed_answer(in, k, answer, sizeof answer);
     double lw = text_width(p, S(p, "label.answer"), p->small, 0);
     double lead = leading(p, p->body);
     put_text(p, S(p, "label.answer"), 0, p->small, x0,
@@ -508,11 +504,10 @@ static double answer_text(ion_pdf *p, const ion_sheet_part *pt, double x0)
                                                 p->small),
              lw + 1, 1, ALIGN_LEFT, C_GRAY);
     txt_begin(p);
-    txt_add(p, pt->answer ? pt->answer : "", p->body,
-            ION_TS_MARKUP | ION_TS_BOLD);
-    if (pt->kind == ION_PART_CHOICE && pt->answer) {
-        char key[96];
-        snprintf(key, sizeof key, "choice.%s", pt->answer);
+    txt_add(p, answer, p->body, ION_TS_MARKUP | ION_TS_BOLD);
+    if (in->t->parts[k].kind == ION_ANSWER_CHOICE) {
+        char key[208];
+        snprintf(key, sizeof key, "choice.%s", answer);
         const char *gloss = ion_tmpl_str(p->t, key);
         if (gloss && *gloss) {
             txt_add(p, " (", p->body, 0);
@@ -524,32 +519,36 @@ static double answer_text(ion_pdf *p, const ion_sheet_part *pt, double x0)
                      ALIGN_LEFT, p->body, C_ACCENT);
 }
 
-static void part_rows(ion_pdf *p, const ion_sheet_part *pt, int solutions)
+static void part_rows(ion_pdf *p, const ion_student_sheet *s, size_t i,
+                      size_t k, int solutions)
 {
+    const ion_instance *in = &s->inst[i];
+    const ion_part *pt = &in->t->parts[k];
     double W = p->col, indent = 2.6 * p->body;
     double pcol = points_column(p);
-    char pts[64];
-    fmt_points(p, pt->points, pts, sizeof pts);
+    char pts[64], id[32];
+    fmt_points(p, ion_worksheet_part_points(s->w, i, k), pts, sizeof pts);
 
     /* "1a  question ...................................... 2 points" */
-    put_text(p, pt->id, ION_TS_BOLD, p->body, 0, 0, indent - 2, 1, ALIGN_LEFT,
-             C_TEXT);
+    put_text(p, ion_printed_part_id(i, pt, id, sizeof id), ION_TS_BOLD,
+             p->body, 0, 0, indent - 2, 1, ALIGN_LEFT, C_TEXT);
     double lead = leading(p, p->body);
-    double h = put_text(p, pt->markup, ION_TS_MARKUP, p->body, indent, 0,
+    double h = put_text(p, ion_printed_text(&p->text, in, &pt->text, lang_of(p)),
+                        ION_TS_MARKUP, p->body, indent, 0,
                         W - indent - pcol, 0, ALIGN_LEFT, C_TEXT);
     put_aside(p, pts, W - 2, p->body);
     end_row(p, fmax(h, lead), 1);
 
-    if (pt->kind == ION_PART_MCQ) {
+    if (pt->kind == ION_ANSWER_MCQ) {
         double box = 0.8 * p->body, lx = indent + (solutions ? 0 : box + 6);
-        for (int i = 0; i < pt->noptions; i++) {
-            const ion_sheet_option *o = &pt->options[i];
+        for (size_t o = 0; o < pt->noptions && o < ION_MAX_OPTIONS; o++) {
             if (!solutions)
                 tick_box(p, indent, baseline(lead, p->body) - 0.75 * p->body,
                          box);
-            put_text(p, o->letter, ION_TS_BOLD, p->body, lx, 0, 1.6 * p->body,
-                     1, ALIGN_LEFT, C_TEXT);
-            double oh = put_text(p, o->markup, ION_TS_MARKUP, p->body,
+            put_text(p, ion_printed_letter(o), ION_TS_BOLD, p->body, lx, 0,
+                     1.6 * p->body, 1, ALIGN_LEFT, C_TEXT);
+            const char *text = ion_printed_option(&p->text, in, k, o, lang_of(p));
+            double oh = put_text(p, text, ION_TS_MARKUP, p->body,
                                  lx + 1.6 * p->body, 0,
                                  W - lx - 1.6 * p->body - pcol, 0, ALIGN_LEFT,
                                  C_TEXT);
@@ -557,16 +556,16 @@ static void part_rows(ion_pdf *p, const ion_sheet_part *pt, int solutions)
         }
     }
     if (solutions) {
-        end_row(p, answer_text(p, pt, indent) + 0.3 * lead, 0);
+        end_row(p, answer_text(p, in, k, indent) + 0.3 * lead, 0);
         return;
     }
-    if (pt->kind == ION_PART_NUMERIC)
+    if (pt->kind == ION_ANSWER_NUMERIC)
         end_row(p, answer_line(p, pt, indent), 1);
-    else if (pt->kind == ION_PART_CHOICE)
+    else if (pt->kind == ION_ANSWER_CHOICE)
         end_row(p, choice_boxes(p, pt, indent, W - indent - pcol) + 0.3 * lead,
                 1);
     /* Room for working; the part may end the page here. */
-    row *r = end_row(p, pt->kind == ION_PART_NUMERIC ? p->answer_space
+    row *r = end_row(p, pt->kind == ION_ANSWER_NUMERIC ? p->answer_space
                                                      : 0.4 * p->answer_space,
                      0);
     if (r)
@@ -578,7 +577,7 @@ static void part_rows(ion_pdf *p, const ion_sheet_part *pt, int solutions)
 enum { MAX_MARKS = 16 };
 
 typedef struct {
-    const ion_sheet_mark *m;
+    const ion_printed_mark *m;
     int vm;
     double y, ly; /* true and label position */
 } ladder_item;
@@ -590,12 +589,6 @@ static double nice_step(double span)
         if (span / steps[i] <= 6)
             return steps[i];
     return 1000 * ceil(span / 6000);
-}
-
-/* "−94.1 mV" with a true minus and a thin space, for marks without one. */
-static void fmt_mv(double v, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s%.1f\u2009mV", v < -0.05 ? "\u2212" : "", fabs(v));
 }
 
 static void fmt_tick(double v, char *out, size_t cap)
@@ -648,15 +641,15 @@ static void place_labels(ladder_item *it, int n, double lh, double top,
 
 /* The figure: a vertical mV axis, each E_X as a tick with its label, V_m
  * as a red triangle and bar, all in the box (x0, y0, w, h) of the row. */
-static void ladder(ion_pdf *p, const ion_sheet_problem *pr, double x0,
+static void ladder(ion_pdf *p, const ion_printed_ladder *pr, double x0,
                    double y0, double w, double h)
 {
     ladder_item it[MAX_MARKS + 1];
     int n = 0;
     for (int i = 0; i < pr->nmarks && n < MAX_MARKS; i++)
         it[n++] = (ladder_item){&pr->marks[i], 0, 0, 0};
-    if (pr->vm)
-        it[n++] = (ladder_item){pr->vm, 1, 0, 0};
+    if (pr->has_vm)
+        it[n++] = (ladder_item){&pr->vm, 1, 0, 0};
     if (n == 0)
         return;
     double lo = it[0].m->mV, hi = lo;
@@ -695,7 +688,7 @@ static void ladder(ion_pdf *p, const ion_sheet_problem *pr, double x0,
     place_labels(it, n, 1.05 * lead, top - 0.3 * lead, bot);
     double lx = ax + 22;
     for (int i = 0; i < n; i++) {
-        const ion_sheet_mark *m = it[i].m;
+        const ion_printed_mark *m = it[i].m;
         color c = it[i].vm ? C_VM : C_TEXT;
         /* E_X: a black tick across the axis; V_m: a red bar and a red
          * triangle pointing at the axis, distinct in grey print too. */
@@ -709,14 +702,11 @@ static void ladder(ion_pdf *p, const ion_sheet_problem *pr, double x0,
         double from = it[i].vm ? ax + 15 : ax + 6;
         if (fabs(it[i].ly - it[i].y) > 0.5 || !it[i].vm)
             add_line(p, C_RULE, from, it[i].y, lx - 2, it[i].ly, 0.4, 0);
-        char val[64];
-        if (!m->value)
-            fmt_mv(m->mV, val, sizeof val);
         txt_begin(p);
         int bold = it[i].vm ? ION_TS_BOLD : 0;
         txt_add(p, m->label, fs, ION_TS_MARKUP | bold);
         txt_add(p, " ", fs, 0);
-        txt_add(p, m->value ? m->value : val, fs, ION_TS_MARKUP | bold);
+        txt_add(p, m->value, fs, ION_TS_MARKUP | bold);
         emit_text(p, lx, it[i].ly - baseline(lead, fs) + 0.3 * fs,
                   x0 + w - lx - 3, 1, ALIGN_LEFT, fs, c);
     }
@@ -728,23 +718,26 @@ static void ladder(ion_pdf *p, const ion_sheet_problem *pr, double x0,
 /* The solution, and the answers, in a column beside the ladder figure when
  * the problem has marks; the figure hangs from the "Solution" label row, and
  * the rows beside it stay on its page. */
-static void solution_rows(ion_pdf *p, const ion_sheet_problem *pr)
+static void solution_rows(ion_pdf *p, const ion_student_sheet *s, size_t i)
 {
-    int fig = pr->nmarks > 0 || pr->vm;
+    const ion_instance *in = &s->inst[i];
+    ion_printed_ladder marks;
+    ion_printed_ladder_of(in, &marks);
+    int fig = marks.nmarks > 0 || marks.has_vm;
     int r0 = p->nrows;
     if (fig) {
         p->col = p->width - p->ladder_w - 12;
-        ladder(p, pr, p->width - p->ladder_w, 2, p->ladder_w, p->ladder_h);
+        ladder(p, &marks, p->width - p->ladder_w, 2, p->ladder_w, p->ladder_h);
     }
     put_text(p, S(p, "label.solution"), ION_TS_BOLD, p->small, 0, 0, p->col,
              1, ALIGN_LEFT, C_ACCENT);
     end_row(p, leading(p, p->small), 1);
-    if (pr->solution)
-        text_rows(p, pr->solution, ION_TS_MARKUP, p->body, 0, p->col, C_TEXT,
-                  1);
+    const char *solution = ion_printed_text(&p->text, in, &in->t->solution, lang_of(p));
+    if (solution)
+        text_rows(p, solution, ION_TS_MARKUP, p->body, 0, p->col, C_TEXT, 1);
     end_row(p, 0.5 * leading(p, p->body), 1);
-    for (int j = 0; j < pr->nparts; j++)
-        part_rows(p, &pr->parts[j], 1);
+    for (size_t k = 0; k < in->t->nparts; k++)
+        part_rows(p, s, i, k, 1);
     if (fig) {
         double used = 0, need = p->ladder_h + 8;
         for (int i = r0; i < p->nrows; i++) {
@@ -758,23 +751,25 @@ static void solution_rows(ion_pdf *p, const ion_sheet_problem *pr)
     p->col = p->width;
 }
 
-static void problem_block(ion_pdf *p, const ion_sheet_problem *pr,
+static void problem_block(ion_pdf *p, const ion_student_sheet *s, size_t i,
                           int solutions)
 {
+    const ion_instance *in = &s->inst[i];
     begin_block(p);
     space_row(p, p->gap);
-    problem_heading(p, pr);
-    if (pr->markup && *pr->markup) {
-        text_rows(p, pr->markup, ION_TS_MARKUP, p->body, 0, p->width, C_TEXT,
+    problem_heading(p, s, i);
+    const char *statement = ion_printed_text(&p->text, in, &in->t->text, lang_of(p));
+    if (statement && *statement) {
+        text_rows(p, statement, ION_TS_MARKUP, p->body, 0, p->width, C_TEXT,
                   1);
         space_row(p, 0.25 * leading(p, p->body));
         p->rows[p->nrows - 1].keep_next = 1;
     }
     if (solutions)
-        solution_rows(p, pr);
+        solution_rows(p, s, i);
     else
-        for (int j = 0; j < pr->nparts; j++)
-            part_rows(p, &pr->parts[j], 0);
+        for (size_t k = 0; k < in->t->nparts; k++)
+            part_rows(p, s, i, k, 0);
     end_block(p);
 }
 
@@ -824,7 +819,7 @@ static int paginate(ion_pdf *p)
 }
 
 /* Running head (pages after the first) and footer, as fixed rows. */
-static void page_furniture(ion_pdf *p, const ion_sheet *s, int page,
+static void page_furniture(ion_pdf *p, const ion_student_sheet *s, int page,
                            int pages)
 {
     char buf[128], a[16], b[16];
@@ -838,13 +833,13 @@ static void page_furniture(ion_pdf *p, const ion_sheet *s, int page,
     if (page > 0) {
         double hy = p->top * 0.45;
         txt_begin(p);
-        txt_add(p, s->title, fs, 0);
+        txt_add(p, s->w->ws.title, fs, 0);
         txt_add(p, "  \u00b7  ", fs, 0);
-        txt_add(p, s->student_name, fs, ION_TS_BOLD);
+        txt_add(p, s->name, fs, ION_TS_BOLD);
         txt_add(p, "  \u00b7  ", fs, 0);
-        txt_add(p, s->student_id, fs, 0);
+        txt_add(p, s->id, fs, 0);
         emit_text(p, 0, hy, 0.72 * W, 1, ALIGN_LEFT, fs, C_GRAY);
-        put_text(p, s->course, 0, fs, W, hy, 0.26 * W, 1, ALIGN_RIGHT,
+        put_text(p, s->w->ws.course, 0, fs, W, hy, 0.26 * W, 1, ALIGN_RIGHT,
                  C_GRAY);
         double ly = hy + leading(p, fs) + 1;
         add_line(p, C_RULE, 0, ly, W, ly, 0.4, 0);
@@ -864,7 +859,7 @@ static void reset_layout(ion_pdf *p)
 
 /* Lays one student's sheet out with docs[0], paginates it and draws its
  * pages into every document of docs. */
-static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
+static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet *s,
                      int solutions, ion_error *err)
 {
     if (ndocs < 1 || !docs[0])
@@ -884,8 +879,8 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
         return -1;
     reset_layout(p);
     header(p, s, solutions);
-    for (int i = 0; i < s->nproblems; i++)
-        problem_block(p, &s->problems[i], solutions);
+    for (size_t i = 0; i < s->w->ws.n; i++)
+        problem_block(p, s, i, solutions);
     if (ion_pdf_failed(p, err))
         return -1;
     int pages = paginate(p);
@@ -913,18 +908,18 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
     return 0;
 }
 
-int ion_pdf_add_worksheet(ion_pdf *p, const ion_sheet *s, ion_error *err)
+int ion_pdf_add_worksheet(ion_pdf *p, const ion_student_sheet *s, ion_error *err)
 {
     return add_sheet(&p, 1, s, 0, err);
 }
 
 int ion_pdf_add_worksheet_to(ion_pdf *const *docs, int ndocs,
-                             const ion_sheet *s, ion_error *err)
+                             const ion_student_sheet *s, ion_error *err)
 {
     return add_sheet(docs, ndocs, s, 0, err);
 }
 
-int ion_pdf_add_solutions(ion_pdf *p, const ion_sheet *s, ion_error *err)
+int ion_pdf_add_solutions(ion_pdf *p, const ion_student_sheet *s, ion_error *err)
 {
     return add_sheet(&p, 1, s, 1, err);
 }

@@ -23,8 +23,8 @@
 
 #include "error.h"
 #include "fontset.h"
-#include "sheet.h"
 #include "tmpl.h"
+#include "worksheet.h"
 
 typedef struct ion_pdf ion_pdf;
 
@@ -55,26 +55,29 @@ int ion_pdf_use_fonts(ion_pdf *p, ion_fontset *fs, ion_error *err);
 int ion_pdf_own_chars(ion_pdf *p, const char *utf8, ion_error *err);
 
 /* Adds every character the PDFs print of template t (its label.* and
- * choice.* strings), or of sheet s and t, to an unsealed fontset; 0, or -1
+ * choice.* strings), or of student s's worksheet (with solutions: their
+ * solutions page) in t's language and t, to an unsealed fontset; 0, or -1
  * when out of memory. */
 int ion_pdf_collect_template(ion_fontset *fs, const ion_tmpl *t);
-int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_sheet *s);
+int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_student_sheet *s, int solutions);
 
-/* One student's worksheet: header (course, title, due, name, id, total
- * points), numbered problems with their parts, answer lines with units, the
- * choice ids or lettered options, a footer "Page x of y". */
-int ion_pdf_add_worksheet(ion_pdf *p, const ion_sheet *s, ion_error *err);
+/* One student's worksheet, from the per-student model (worksheet.h) in the
+ * template's language (texts as printed.h prints them): header (course,
+ * title, due, name, id, total points; s->link with its QR code when set),
+ * numbered problems with their parts, answer lines with units, the choice
+ * ids or lettered options, a footer "Page x of y". */
+int ion_pdf_add_worksheet(ion_pdf *p, const ion_student_sheet *s, ion_error *err);
 
 /* The same worksheet added to each of docs[0..n-1] (a student's own file
  * and the class file): laid out once, by docs[0], whose measurements are
  * cached, so a long-lived document is the best first; the documents must
  * share a template. The result is as if each had been added in turn. */
-int ion_pdf_add_worksheet_to(ion_pdf *const *docs, int n, const ion_sheet *s,
+int ion_pdf_add_worksheet_to(ion_pdf *const *docs, int n, const ion_student_sheet *s,
                              ion_error *err);
 
 /* One student's worked solutions: per problem the statement, the solution,
  * each part's answer and, when the problem has marks, a potential ladder. */
-int ion_pdf_add_solutions(ion_pdf *p, const ion_sheet *s, ion_error *err);
+int ion_pdf_add_solutions(ion_pdf *p, const ion_student_sheet *s, ion_error *err);
 
 /* Pages added so far. */
 int ion_pdf_page_count(const ion_pdf *p);

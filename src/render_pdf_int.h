@@ -80,6 +80,7 @@ struct ion_pdf {
     block *blocks;
     int nblocks, blocks_cap;
     ion_strbuf arena; /* the bytes of the text ops */
+    ion_strbuf text;  /* the model's text being laid out (printed.h) */
     int oom;
 
     /* the content stream of the page being drawn, and its fonts */
@@ -118,7 +119,7 @@ ion_ts *ion_pdf_typesetter(ion_pdf *p, ion_error *err);
 /* Before the first sheet of each document: one fontset for all of them
  * (made from the sheet when none was given), and the document's Title,
  * Author, Subject and Lang. */
-int ion_pdf_begin_sheet(ion_pdf *const *docs, int ndocs, const ion_sheet *s,
+int ion_pdf_begin_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet *s,
                         int solutions, ion_error *err);
 
 /* The bytes of glyphs [start, end) of p->txt as the content stream shows

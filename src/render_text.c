@@ -1,10 +1,11 @@
-/* A sheet as terminal text: markup made Unicode (sub- and superscripts),
+/* A student's worksheet as terminal text: markup made Unicode (sub- and superscripts),
  * labels from the output template. */
 #include "render_text.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "printed.h"
 #include "strbuf.h"
 #include "text.h"
 
@@ -32,68 +33,75 @@ static void points(ion_strbuf *b, const ion_tmpl *t, double p)
     label(b, t, p == 1 ? "label.points_one" : "label.points_many", n);
 }
 
-static void part(ion_strbuf *b, const ion_sheet_part *p, const ion_tmpl *t,
-                 int solutions)
+static void part(ion_strbuf *b, ion_strbuf *text, const ion_student_sheet *s, size_t i, size_t k,
+                 const ion_tmpl *t, int solutions)
 {
-    ion_strbuf_printf(b, "  %s) ", p->id);
-    plain(b, p->markup);
+    const ion_instance *in = &s->inst[i];
+    const ion_part *p = &in->t->parts[k];
+    const char *lang = ion_tmpl_lang(t);
+    char id[32], answer[192];
+    ion_strbuf_printf(b, "  %s) ", ion_printed_part_id(i, p, id, sizeof id));
+    plain(b, ion_printed_text(text, in, &p->text, lang));
     ion_strbuf_puts(b, " (");
-    points(b, t, p->points);
+    points(b, t, ion_worksheet_part_points(s->w, i, k));
     ion_strbuf_puts(b, ")\n");
-    if (p->kind == ION_PART_CHOICE) {
+    if (p->kind == ION_ANSWER_CHOICE) {
         ion_strbuf_puts(b, "     ");
-        for (int i = 0; i < p->nchoices; i++)
-            ion_strbuf_printf(b, "%s[ ] %s", i ? "  " : "", p->choices[i]);
+        for (size_t c = 0; c < p->nchoices; c++)
+            ion_strbuf_printf(b, "%s[ ] %s", c ? "  " : "", p->choices[c]);
         ion_strbuf_addch(b, '\n');
     }
-    for (int i = 0; i < p->noptions; i++) {
-        ion_strbuf_printf(b, "     %s. ", p->options[i].letter);
-        plain(b, p->options[i].markup);
+    for (size_t o = 0; p->kind == ION_ANSWER_MCQ && o < p->noptions && o < ION_MAX_OPTIONS; o++) {
+        ion_strbuf_printf(b, "     %s. ", ion_printed_letter(o));
+        plain(b, ion_printed_option(text, in, k, o, lang));
         ion_strbuf_addch(b, '\n');
     }
     ion_strbuf_printf(b, "     %s: ", ion_tmpl_str(t, "label.answer"));
+    const char *unit = ion_printed_unit(p);
     if (solutions) {
-        plain(b, p->answer);
-    } else if (p->kind == ION_PART_NUMERIC) {
+        plain(b, ion_printed_answer(in, k, answer, sizeof answer));
+    } else if (p->kind == ION_ANSWER_NUMERIC) {
         ion_strbuf_puts(b, "________");
-        if (p->unit && *p->unit && strcmp(p->unit, "1")) {
+        if (unit && strcmp(unit, "1")) {
             ion_strbuf_addch(b, ' ');
-            plain(b, p->unit);
+            plain(b, unit);
         }
     }
     ion_strbuf_addch(b, '\n');
 }
 
-char *ion_sheet_text(const ion_sheet *s, const ion_tmpl *t, int solutions)
+char *ion_sheet_text(const ion_student_sheet *s, const ion_tmpl *t, int solutions)
 {
-    ion_strbuf b = {0};
-    ion_strbuf_puts(&b, s->title);
+    ion_strbuf b = {0}, text = {0};
+    const char *lang = ion_tmpl_lang(t);
+    ion_strbuf_puts(&b, s->w->ws.title);
     if (solutions)
         ion_strbuf_printf(&b, ": %s", ion_tmpl_str(t, "label.solutions"));
     ion_strbuf_puts(&b, "\n");
-    for (int i = 0; i < s->nproblems; i++) {
-        const ion_sheet_problem *pr = &s->problems[i];
+    for (size_t i = 0; i < s->w->ws.n; i++) {
+        const ion_instance *in = &s->inst[i];
         char n[16];
-        snprintf(n, sizeof n, "%d", pr->number);
+        snprintf(n, sizeof n, "%d", (int)i + 1);
         ion_strbuf_addch(&b, '\n');
         label(&b, t, "label.problem", n);
-        if (pr->title) {
-            ion_strbuf_puts(&b, ": ");
-            plain(&b, pr->title);
-        }
+        ion_strbuf_puts(&b, ": ");
+        plain(&b, ion_i18n_get(&in->t->title, lang));
         ion_strbuf_puts(&b, "\n");
-        if (pr->markup) {
-            plain(&b, pr->markup);
+        const char *statement = ion_printed_text(&text, in, &in->t->text, lang);
+        if (statement) {
+            plain(&b, statement);
             ion_strbuf_addch(&b, '\n');
         }
-        for (int k = 0; k < pr->nparts; k++)
-            part(&b, &pr->parts[k], t, solutions);
-        if (solutions && pr->solution) {
+        for (size_t k = 0; k < in->t->nparts; k++)
+            part(&b, &text, s, i, k, t, solutions);
+        const char *solution = solutions ? ion_printed_text(&text, in, &in->t->solution, lang) : NULL;
+        if (solution) {
             ion_strbuf_printf(&b, "%s: ", ion_tmpl_str(t, "label.solution"));
-            plain(&b, pr->solution);
+            plain(&b, solution);
             ion_strbuf_addch(&b, '\n');
         }
     }
+    ion_strbuf_release(&text);
     if (b.oom) {
         ion_strbuf_release(&b);
         return NULL;

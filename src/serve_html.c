@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "printed.h"
 #include "text.h"
 
 /* Small and readable on a 360-px phone: one column, large touch targets,
@@ -248,45 +249,53 @@ static void radio(ion_strbuf *b, const char *part, const char *value, const char
     ion_strbuf_puts(b, "</label>");
 }
 
-static void part_html(ion_strbuf *b, const ion_sheet_part *q, const ion_html_answer *a,
+/* Part k of problem i: its question, then an input with its unit or radio
+ * buttons, prefilled with answer a. */
+static void part_html(ion_strbuf *b, ion_strbuf *text, size_t i, size_t k, const ion_html_answer *a,
                       const ion_html_sheet_page *p)
 {
+    const ion_instance *in = &p->sheet->inst[i];
+    const ion_part *q = &in->t->parts[k];
     const char *given = a ? a->answer : NULL;
+    double pts = ion_worksheet_part_points(p->sheet->w, i, k);
+    char id[32];
+    ion_printed_part_id(i, q, id, sizeof id);
     ion_strbuf_puts(b, "<div class=\"part\">");
-    if (q->kind == ION_PART_NUMERIC) {
-        ion_strbuf_printf(b, "<label for=\"p-%s\">", q->id);
-        ion_html_text(b, q->id);
+    if (q->kind == ION_ANSWER_NUMERIC) {
+        ion_strbuf_printf(b, "<label for=\"p-%s\">", id);
+        ion_html_text(b, id);
         ion_strbuf_puts(b, ". ");
-        ion_html_markup(b, q->markup);
-        points(b, q->points, p->lang);
+        ion_html_markup(b, ion_printed_text(text, in, &q->text, p->lang));
+        points(b, pts, p->lang);
         ion_strbuf_printf(b, "</label><div class=\"row\"><input type=\"text\" id=\"p-%s\" name=\"%s\""
                              " autocomplete=\"off\" spellcheck=\"false\" value=\"",
-                          q->id, q->id);
+                          id, id);
         ion_html_text(b, given);
         ion_strbuf_printf(b, "\"%s>", p->closed ? " disabled" : "");
-        if (q->unit && *q->unit && strcmp(q->unit, "1")) {
+        const char *unit = ion_printed_unit(q);
+        if (unit && strcmp(unit, "1")) {
             ion_strbuf_puts(b, "<span class=\"unit\">");
-            ion_html_markup(b, q->unit);
+            ion_html_markup(b, unit);
             ion_strbuf_puts(b, "</span>");
         }
         ion_strbuf_puts(b, "</div>");
     } else {
         ion_strbuf_puts(b, "<fieldset><legend>");
-        ion_html_text(b, q->id);
+        ion_html_text(b, id);
         ion_strbuf_puts(b, ". ");
-        ion_html_markup(b, q->markup);
-        points(b, q->points, p->lang);
+        ion_html_markup(b, ion_printed_text(text, in, &q->text, p->lang));
+        points(b, pts, p->lang);
         ion_strbuf_puts(b, "</legend>");
-        if (q->kind == ION_PART_CHOICE)
-            for (int c = 0; c < q->nchoices; c++)
-                radio(b, q->id, q->choices[c], q->choices[c], given, c);
+        if (q->kind == ION_ANSWER_CHOICE)
+            for (size_t c = 0; c < q->nchoices; c++)
+                radio(b, id, q->choices[c], q->choices[c], given, (int)c);
         else
-            for (int o = 0; o < q->noptions; o++) {
+            for (size_t o = 0; o < q->noptions && o < ION_MAX_OPTIONS; o++) {
                 ion_strbuf lab = {0};
-                ion_strbuf_puts(&lab, q->options[o].letter);
+                ion_strbuf_puts(&lab, ion_printed_letter(o));
                 ion_strbuf_puts(&lab, ". ");
-                ion_strbuf_puts(&lab, q->options[o].markup);
-                radio(b, q->id, q->options[o].letter, lab.s ? lab.s : "", given, o);
+                ion_strbuf_puts(&lab, ion_printed_option(text, in, k, o, p->lang));
+                radio(b, id, ion_printed_letter(o), lab.s ? lab.s : "", given, (int)o);
                 ion_strbuf_release(&lab);
             }
         ion_strbuf_puts(b, "</fieldset>");
@@ -322,9 +331,9 @@ static void svg_markup(ion_strbuf *b, const char *markup)
 
 /* The potential ladder: each equilibrium potential (and the membrane
  * potential) at its height on a vertical mV axis, as inline SVG. */
-static void ladder(ion_strbuf *b, const ion_sheet_problem *pr)
+static void ladder(ion_strbuf *b, const ion_printed_ladder *pr)
 {
-    double lo = pr->vm ? pr->vm->mV : pr->marks[0].mV, hi = lo;
+    double lo = pr->has_vm ? pr->vm.mV : pr->marks[0].mV, hi = lo;
     for (int i = 0; i < pr->nmarks; i++) {
         lo = pr->marks[i].mV < lo ? pr->marks[i].mV : lo;
         hi = pr->marks[i].mV > hi ? pr->marks[i].mV : hi;
@@ -335,7 +344,7 @@ static void ladder(ion_strbuf *b, const ion_sheet_problem *pr)
     ion_strbuf_puts(b, "<svg class=\"ladder\" viewBox=\"0 0 360 240\" width=\"360\" height=\"240\" role=\"img\">"
                        "<line x1=\"60\" y1=\"15\" x2=\"60\" y2=\"225\" stroke=\"#333\"/>");
     for (int i = -1; i < pr->nmarks; i++) {
-        const ion_sheet_mark *m = i < 0 ? pr->vm : &pr->marks[i];
+        const ion_printed_mark *m = i < 0 ? pr->has_vm ? &pr->vm : NULL : &pr->marks[i];
         if (!m)
             continue;
         double y = top + h * (hi - m->mV) / (hi - lo);
@@ -345,10 +354,7 @@ static void ladder(ion_strbuf *b, const ion_sheet_problem *pr)
                           y, i < 0 ? "200" : "140", y, colour, i < 0 ? "205" : "145", y + 4, colour);
         svg_markup(b, m->label);
         ion_strbuf_puts(b, " = ");
-        if (m->value)
-            svg_markup(b, m->value);
-        else
-            ion_strbuf_printf(b, "%.1f mV", m->mV);
+        svg_markup(b, m->value);
         ion_strbuf_puts(b, "</text>");
     }
     ion_strbuf_puts(b, "</svg>");
@@ -356,41 +362,47 @@ static void ladder(ion_strbuf *b, const ion_sheet_problem *pr)
 
 /* After the due date: each part's right answer, the worked solution and
  * the ladder of problem i. */
-static void solution_html(ion_strbuf *b, const ion_sheet_problem *pr, const char *lang)
+static void solution_html(ion_strbuf *b, ion_strbuf *text, const ion_instance *in, size_t i, const char *lang)
 {
     ion_strbuf_puts(b, "<div class=\"solution\">");
-    for (int j = 0; j < pr->nparts; j++)
-        if (pr->parts[j].answer) {
-            ion_strbuf_printf(b, "<p>%s %s: ", ion_word_get(W_KEY, lang), pr->parts[j].id);
-            ion_html_markup(b, pr->parts[j].answer);
-            ion_strbuf_puts(b, "</p>");
-        }
-    if (pr->solution) {
-        ion_strbuf_printf(b, "<h3>%s</h3><p>", ion_word_get(W_SOLUTION, lang));
-        ion_html_markup(b, pr->solution);
+    for (size_t k = 0; k < in->t->nparts; k++) {
+        char id[32], answer[192];
+        ion_printed_part_id(i, &in->t->parts[k], id, sizeof id);
+        ion_strbuf_printf(b, "<p>%s %s: ", ion_word_get(W_KEY, lang), id);
+        ion_html_markup(b, ion_printed_answer(in, k, answer, sizeof answer));
         ion_strbuf_puts(b, "</p>");
     }
-    if (pr->nmarks)
-        ladder(b, pr);
+    const char *solution = ion_printed_text(text, in, &in->t->solution, lang);
+    if (solution) {
+        ion_strbuf_printf(b, "<h3>%s</h3><p>", ion_word_get(W_SOLUTION, lang));
+        ion_html_markup(b, solution);
+        ion_strbuf_puts(b, "</p>");
+    }
+    ion_printed_ladder marks;
+    ion_printed_ladder_of(in, &marks);
+    if (marks.nmarks)
+        ladder(b, &marks);
     ion_strbuf_puts(b, "</div>");
 }
 
 void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p)
 {
-    const ion_sheet *s = p->sheet;
-    ion_html_begin(b, p->lang, s->title);
+    const ion_student_sheet *s = p->sheet;
+    const ion_bank_worksheet *ws = &s->w->ws;
+    ion_strbuf text = {0};
+    ion_html_begin(b, p->lang, ws->title);
     ion_strbuf_puts(b, "<h1>");
-    ion_html_text(b, s->title);
+    ion_html_text(b, ws->title);
     ion_strbuf_puts(b, "</h1><p class=\"meta\">");
-    ion_html_text(b, s->course);
+    ion_html_text(b, ws->course);
     ion_strbuf_puts(b, " · ");
-    ion_html_text(b, s->student_name);
+    ion_html_text(b, s->name);
     ion_strbuf_puts(b, " (");
-    ion_html_text(b, s->student_id);
+    ion_html_text(b, s->id);
     ion_strbuf_puts(b, ")");
-    if (s->due) {
+    if (ws->due) {
         ion_strbuf_printf(b, " · %s ", ion_word_get(W_DUE, p->lang));
-        ion_html_text(b, s->due);
+        ion_html_text(b, ws->due);
     }
     ion_strbuf_puts(b, "</p>");
     if (p->drill_href) {
@@ -413,26 +425,26 @@ void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p)
         ion_strbuf_puts(b, "\">");
     }
     size_t k = 0;
-    for (int i = 0; i < s->nproblems; i++) {
-        const ion_sheet_problem *pr = &s->problems[i];
+    for (size_t i = 0; i < ws->n; i++) {
+        const ion_instance *in = &s->inst[i];
         ion_strbuf_printf(b, "<section class=\"problem\"><h2>%s %d",
-                          ion_word_get(W_PROBLEM, p->lang), pr->number);
-        if (pr->title) {
-            ion_strbuf_puts(b, ". ");
-            ion_html_markup(b, pr->title);
-        }
+                          ion_word_get(W_PROBLEM, p->lang), (int)i + 1);
+        ion_strbuf_puts(b, ". ");
+        ion_html_markup(b, ion_i18n_get(&in->t->title, p->lang));
         ion_strbuf_puts(b, "</h2>");
-        if (pr->markup) {
+        const char *statement = ion_printed_text(&text, in, &in->t->text, p->lang);
+        if (statement) {
             ion_strbuf_puts(b, "<p>");
-            ion_html_markup(b, pr->markup);
+            ion_html_markup(b, statement);
             ion_strbuf_puts(b, "</p>");
         }
-        for (int j = 0; j < pr->nparts; j++, k++)
-            part_html(b, &pr->parts[j], p->answers ? &p->answers[k] : NULL, p);
-        if (p->solutions && i < p->solutions->nproblems)
-            solution_html(b, &p->solutions->problems[i], p->lang);
+        for (size_t j = 0; j < in->t->nparts; j++, k++)
+            part_html(b, &text, i, j, p->answers ? &p->answers[k] : NULL, p);
+        if (p->solutions)
+            solution_html(b, &text, in, i, p->lang);
         ion_strbuf_puts(b, "</section>");
     }
+    ion_strbuf_release(&text);
     if (!p->closed)
         ion_strbuf_printf(b, "<button type=\"submit\">%s</button></form>",
                           ion_word_get(W_SUBMIT, p->lang));

@@ -12,8 +12,8 @@
 #include "bank.h"
 #include "grade.h"
 #include "instance.h"
-#include "sheet.h"
 #include "strbuf.h"
+#include "worksheet.h"
 
 /* The stylesheet served at /static/style.css. */
 extern const char ion_html_css[];
@@ -52,7 +52,8 @@ typedef struct {
     const char *feedback; /* NULL: none */
 } ion_html_answer;
 
-/* The student's worksheet page: the sheet's problems with one labelled
+/* The student's worksheet page, from the per-student model (worksheet.h)
+ * with the texts in lang (printed.h): the problems with one labelled
  * input per numeric part (named by its part id, with its unit), radio
  * buttons for choice and mcq parts, prefilled with answers[k] (one per part
  * in sheet order, or NULL), verdicts shown when show_verdicts, a note
@@ -60,7 +61,7 @@ typedef struct {
  * hidden CSRF field unless closed. */
 typedef struct {
     const char *lang;
-    const ion_sheet *sheet;
+    const ion_student_sheet *sheet;
     const ion_html_answer *answers; /* may be NULL */
     int show_verdicts;
     const char *note;     /* "received at ...", may be NULL */
@@ -68,9 +69,8 @@ typedef struct {
     const char *csrf;
     int closed;           /* past due: no form */
     const char *drill_href; /* link to the student's drill, may be NULL */
-    const ion_sheet *solutions; /* the same sheet with the answers, worked
-                                 * solutions and ladders (after the due
-                                 * date), or NULL */
+    int solutions;        /* each part's answer, the worked solutions and
+                           * ladders too (after the due date) */
 } ion_html_sheet_page;
 void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p);
 

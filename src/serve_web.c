@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "serve_html.h"
-#include "sheet_build.h"
+#include "printed.h"
 #include "submission.h"
 
 /* ---- small things ---- */
@@ -151,18 +151,19 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
 
 /* The recorded grades of one submission, in the sheet's part order. */
 typedef struct {
-    const ion_sheet *sheet;
+    const ion_worksheet *w;
     ion_html_answer *answers;
     ion_strbuf pool; /* the strings, NUL-separated; offsets until done */
     size_t *answer_at, *verdict_at, *feedback_at;
 } recorded;
 
-static long part_index(const ion_sheet *sh, const char *id)
+static long part_index(const ion_worksheet *w, const char *id)
 {
     long k = 0;
-    for (int i = 0; i < sh->nproblems; i++)
-        for (int j = 0; j < sh->problems[i].nparts; j++, k++)
-            if (!strcasecmp(sh->problems[i].parts[j].id, id))
+    char pid[32];
+    for (size_t i = 0; i < w->ws.n; i++)
+        for (size_t j = 0; j < w->templates[i]->nparts; j++, k++)
+            if (!strcasecmp(ion_printed_part_id(i, &w->templates[i]->parts[j], pid, sizeof pid), id))
                 return k;
     return -1;
 }
@@ -179,7 +180,7 @@ static size_t pool_add(ion_strbuf *b, const char *s)
 static int take_grade(const ion_bank_grade *g, void *ctx)
 {
     recorded *r = ctx;
-    long k = part_index(r->sheet, g->part_id);
+    long k = part_index(r->w, g->part_id);
     if (k < 0)
         return 0;
     r->answers[k].score = g->score;
@@ -190,20 +191,20 @@ static int take_grade(const ion_bank_grade *g, void *ctx)
     return 0;
 }
 
-static size_t count_parts(const ion_sheet *sh)
+static size_t count_parts(const ion_worksheet *w)
 {
     size_t n = 0;
-    for (int i = 0; i < sh->nproblems; i++)
-        n += (size_t)sh->problems[i].nparts;
+    for (size_t i = 0; i < w->ws.n; i++)
+        n += w->templates[i]->nparts;
     return n;
 }
 
 /* Loads submission id's grades into r (answers NULL-filled when id is 0). */
-static int recorded_load(recorded *r, ion_bank *b, const ion_sheet *sh, int64_t id, ion_error *err)
+static int recorded_load(recorded *r, ion_bank *b, const ion_worksheet *w, int64_t id, ion_error *err)
 {
-    size_t n = count_parts(sh) + 1;
+    size_t n = count_parts(w) + 1;
     memset(r, 0, sizeof *r);
-    r->sheet = sh;
+    r->w = w;
     r->answers = calloc(n, sizeof *r->answers);
     r->answer_at = calloc(n, sizeof *r->answer_at);
     r->verdict_at = calloc(n, sizeof *r->verdict_at);
@@ -274,18 +275,20 @@ static int grade_and_record(const ion_submission *s, void *ctx)
 }
 
 /* The form's answers as an answer file, parsed by the answer-file parser. */
-static int submit(const student_ctx *st, const ion_sheet *sh, const ion_web_form *f, ion_error *err)
+static int submit(const student_ctx *st, const ion_worksheet *w, const ion_web_form *f, ion_error *err)
 {
-    size_t n = count_parts(sh), k = 0;
+    size_t n = count_parts(w), k = 0;
     const char **parts = calloc(n + 1, sizeof *parts), **answers = calloc(n + 1, sizeof *answers);
+    char(*ids)[32] = calloc(n + 1, sizeof *ids);
     int ret = -1;
-    if (!parts || !answers) {
+    if (!parts || !answers || !ids) {
         ion_fail(err, NULL, 0, "out of memory");
         goto done;
     }
-    for (int i = 0; i < sh->nproblems; i++)
-        for (int j = 0; j < sh->problems[i].nparts; j++) {
-            const char *id = sh->problems[i].parts[j].id, *v = ion_web_form_get(f, id);
+    for (size_t i = 0; i < w->ws.n; i++)
+        for (size_t j = 0; j < w->templates[i]->nparts; j++) {
+            const char *id = ion_printed_part_id(i, &w->templates[i]->parts[j], ids[k], sizeof ids[k]);
+            const char *v = ion_web_form_get(f, id);
             if (v && *v) {
                 parts[k] = id;
                 answers[k++] = v;
@@ -304,6 +307,7 @@ static int submit(const student_ctx *st, const ion_sheet *sh, const ion_web_form
 done:
     free(parts);
     free(answers);
+    free(ids);
     return ret;
 }
 
@@ -330,19 +334,17 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     ion_error err = {0};
     ion_bank *b = ion_web_bank_get(st->srv);
     ion_instance *inst = calloc(c->w.ws.n ? c->w.ws.n : 1, sizeof *inst);
-    ion_sheet_buf *sb = ion_sheet_buf_new(), *sol = ion_sheet_buf_new();
     recorded r = {0};
     latest_sub latest = {0, ""};
     size_t inited = 0;
-    int ok = inst && sb && sol;
+    int ok = inst != NULL;
     for (; ok && inited < c->w.ws.n; inited++)
         ok = ion_instance_init(&inst[inited], c->w.templates[inited]) == 0;
     ok = ok && ion_classroom_instances(c, st->student, inst, &err) == 0;
-    ion_student_sheet ss = {&c->w, cs->id, cs->name, inst, 0, 1, 1};
-    const ion_sheet *sh = ok ? ion_sheet_build(sb, &ss, st->lang, 0) : NULL;
-    ok = sh && (!post || submit(st, sh, &f, &err) == 0);
+    ion_student_sheet ss = {&c->w, cs->id, cs->name, inst, 0, 1, 1, NULL};
+    ok = ok && (!post || submit(st, &c->w, &f, &err) == 0);
     ok = ok && ion_bank_submission_list(b, c->w.ws.course, c->w.ws.name, cs->id, take_latest, &latest, &err) >= 0;
-    ok = ok && recorded_load(&r, b, sh, latest.id, &err) == 0;
+    ok = ok && recorded_load(&r, b, &c->w, latest.id, &err) == 0;
     ion_web_bank_put(st->srv, b);
     if (ok) {
         snprintf(action, sizeof action, "/s/%s", st->token);
@@ -359,8 +361,8 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
             snprintf(note, sizeof note, "%s %s. %s", ion_word_get(W_YOUR_LATEST, st->lang), latest.received, later);
         else
             note[0] = '\0';
-        const ion_sheet *solutions = closed && strcmp(policy, "never") ? ion_sheet_build(sol, &ss, st->lang, 1) : NULL;
-        ion_html_sheet_page page = {st->lang, sh,       r.answers, verdicts,  note[0] ? note : NULL,
+        int solutions = closed && strcmp(policy, "never");
+        ion_html_sheet_page page = {st->lang, &ss,      r.answers, verdicts,  note[0] ? note : NULL,
                                     action,   csrf,     closed,    drill,     solutions};
         ion_html_sheet(&rep->body, &page);
         rep->status = 200;
@@ -372,8 +374,6 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     for (size_t i = 0; i < inited; i++)
         ion_instance_release(&inst[i]);
     free(inst);
-    ion_sheet_buf_free(sb);
-    ion_sheet_buf_free(sol);
     free(f.buf);
 }
 

@@ -43,6 +43,8 @@ typedef struct {
     int own;                   /* a student the run is for (all, or one named):
                                   their own files are written; the others are
                                   in the class documents only */
+    const char *link;          /* the student's web link printed with its QR
+                                  code on their worksheet; NULL: none */
 } ion_student_sheet;
 
 /* The points of part k of problem i for this worksheet (overrides applied). */

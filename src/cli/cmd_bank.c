@@ -290,8 +290,8 @@ static int print_preview(ion_preview *p, const ion_cli *cli)
 {
     ion_error err = {0};
     ion_tmpl *tmpl = ion_tmpl_load(cli_resource("templates"), cli->lang, &err);
-    char *page = tmpl ? ion_sheet_text(ion_preview_sheet(p, cli->lang, 0), tmpl, 0) : NULL;
-    char *solutions = page ? ion_sheet_text(ion_preview_sheet(p, cli->lang, 1), tmpl, 1) : NULL;
+    char *page = tmpl ? ion_sheet_text(ion_preview_sheet(p), tmpl, 0) : NULL;
+    char *solutions = page ? ion_sheet_text(ion_preview_sheet(p), tmpl, 1) : NULL;
     if (solutions)
         printf("%s\n%s", page, solutions);
     else if (tmpl)
@@ -322,7 +322,7 @@ static int bank_preview(int argc, char **argv, ion_cli *cli)
         rc = print_preview(p, cli);
     } else {
         ion_tmpl *tmpl = ion_tmpl_load(cli_resource("templates"), cli->lang, &err);
-        ion_pdf *pdf = tmpl ? ion_preview_pdf(p, tmpl, cli->lang, &err) : NULL;
+        ion_pdf *pdf = tmpl ? ion_preview_pdf(p, tmpl, &err) : NULL;
         if (!pdf || write_pdf(pdf, pdf_path, &err)) {
             cli_report(&err);
             rc = !tmpl ? EXIT_INPUT : EXIT_IO;

@@ -13,98 +13,133 @@
 #include <cmocka.h>
 
 #include "pdf_stream.h"
+#include "instance.h"
 #include "render_pdf.h"
 #include "tmpl.h"
 
 /* ---- fixtures -------------------------------------------------------- */
 
-static const char *const directions[] = {"outward", "inward", "none"};
+/* The renderer takes the per-student model (worksheet.h): the fixtures are
+ * templates, generated for a fixed seed into a worksheet of their own. Their
+ * params are fixed, so every value printed is known. */
+#define PROBLEMS_XML(body) "<problems xmlns=\"urn:ionsheet:problem:1\">" body "</problems>"
+#define DIRECTIONS "<choice id=\"outward\"/><choice id=\"inward\"/><choice id=\"none\"/>"
 
-static const ion_sheet_option glucose_options[] = {
-    {"A", "Its concentration is the same on both sides."},
-    {"B", "It carries no charge (z = 0), so the Nernst equation has no "
-          "solution."},
-    {"C", "The membrane is impermeable to it."},
-    {"D", "Its permeability P<sub>glc</sub> is too small to measure."},
-};
+static const char sample_xml[] = PROBLEMS_XML(
+    "<problem id=\"p-k\" topic=\"nernst\" difficulty=\"1\">"
+    "<title xml:lang=\"en\">Potassium equilibrium potential</title>"
+    "<param name=\"Ko\" unit=\"mM\" value=\"4.2\"/><param name=\"Ki\" unit=\"mM\" value=\"140\"/>"
+    "<param name=\"T\" unit=\"C\" value=\"37\"/>"
+    "<let name=\"E_K\" unit=\"mV\" digits=\"3\">nernst(1, Ko, Ki, T)</let>"
+    "<param name=\"E_Na\" unit=\"mV\" value=\"66.6\"/><param name=\"E_Cl\" unit=\"mV\" value=\"-64.0\" digits=\"3\"/>"
+    "<param name=\"E_Ca\" unit=\"mV\" value=\"128.3\"/><param name=\"Vm\" unit=\"mV\" value=\"-65.2\"/>"
+    "<text xml:lang=\"en\">A neuron has [K<sup>+</sup>]<sub>o</sub> = {Ko} and "
+    "[K<sup>+</sup>]<sub>i</sub> = {Ki} at {T}.</text>"
+    "<part id=\"a\" kind=\"numeric\" unit=\"mV\" sigfigs=\"3\" tol-abs=\"0.5\" points=\"2\">"
+    "<text xml:lang=\"en\">Calculate E<sub>K</sub>.</text><answer>E_K</answer></part>"
+    "<part id=\"b\" kind=\"choice\" points=\"1\">"
+    "<text xml:lang=\"en\">At V<sub>m</sub> = \u221270\u2009mV, which way does the K<sup>+</sup> "
+    "current flow?</text>" DIRECTIONS "<answer>direction(-70[mV], E_K)</answer></part>"
+    "<solution xml:lang=\"en\">E<sub>K</sub> = (RT/zF) ln([K<sup>+</sup>]<sub>o</sub>/"
+    "[K<sup>+</sup>]<sub>i</sub>) = 26.71\u2009mV \u00d7 ln(4.2/140) = "
+    "<b>{E_K}</b>. V<sub>m</sub> &gt; E<sub>K</sub>, so K<sup>+"
+    "</sup> leaves the cell: an outward current.</solution>"
+    "</problem>"
+    "<problem id=\"p-squid\" topic=\"ghk\" difficulty=\"1\">"
+    "<title xml:lang=\"en\">Resting potential of the squid axon</title>"
+    "<param name=\"Vrest\" unit=\"mV\" value=\"-60.3\"/>"
+    "<text xml:lang=\"en\">At 18.5\u2009\u00b0C the axon has [K<sup>+</sup>] 20/400\u2009mM, "
+    "[Na<sup>+</sup>] 440/50\u2009mM and [Cl<sup>\u2212</sup>] "
+    "560/52\u2009mM (outside/inside).</text>"
+    "<part id=\"a\" kind=\"numeric\" unit=\"mV\" sigfigs=\"3\" tol-abs=\"0.5\" points=\"3\">"
+    "<text xml:lang=\"en\">Use the GHK voltage equation to find V<sub>m</sub> (take "
+    "P<sub>K</sub> : P<sub>Na</sub> : P<sub>Cl</sub> = 1 : 0.04 : 0.45).</text>"
+    "<answer>Vrest</answer></part>"
+    "<solution xml:lang=\"en\">V<sub>m</sub> = (RT/F) ln((P<sub>K</sub>[K]<sub>o</sub> + "
+    "P<sub>Na</sub>[Na]<sub>o</sub> + P<sub>Cl</sub>[Cl]<sub>i</sub>) / "
+    "(P<sub>K</sub>[K]<sub>i</sub> + P<sub>Na</sub>[Na]<sub>i</sub> + "
+    "P<sub>Cl</sub>[Cl]<sub>o</sub>)) = {Vrest}</solution>"
+    "</problem>"
+    "<problem id=\"p-glc\" topic=\"concept\" difficulty=\"1\">"
+    "<title xml:lang=\"en\">Uncharged solutes</title>"
+    "<part id=\"a\" kind=\"mcq\" points=\"1\">"
+    "<text xml:lang=\"en\">Why does glucose have no Nernst potential?</text>"
+    "<option id=\"same\" correct=\"0\"><text xml:lang=\"en\">Its concentration is the same on both "
+    "sides.</text></option>"
+    "<option id=\"charge\" correct=\"1\"><text xml:lang=\"en\">It carries no charge (z = 0), so the "
+    "Nernst equation has no solution.</text></option>"
+    "<option id=\"imperm\" correct=\"0\"><text xml:lang=\"en\">The membrane is impermeable to "
+    "it.</text></option>"
+    "<option id=\"small\" correct=\"0\"><text xml:lang=\"en\">Its permeability P<sub>glc</sub> is too "
+    "small to measure.</text></option></part>"
+    "<solution xml:lang=\"en\">z = 0 makes RT/zF undefined.</solution>"
+    "</problem>"
+    "<problem id=\"p-act\" topic=\"donnan\" difficulty=\"1\">"
+    "<title xml:lang=\"en\">Activities and the Donnan equilibrium</title>"
+    "<param name=\"dE\" unit=\"mV\" value=\"6.0\" digits=\"2\"/><param name=\"r\" value=\"1.84\"/>"
+    "<text xml:lang=\"en\">A cell holds impermeant anions A<sup>\u2212</sup> at 120\u2009mM and "
+    "bathes in 150\u2009mM KCl; \u03c4 = RC = 10\u2009ms; I<sub>pump</sub> "
+    "= 25\u2009pA and 5\u2009\u03bcM Ca<sup>2+</sup>.</text>"
+    "<part id=\"a\" kind=\"numeric\" unit=\"mV\" sigfigs=\"2\" tol-abs=\"0.5\" points=\"1.5\">"
+    "<text xml:lang=\"en\">Compute the activity correction \u0394E = (RT/zF) ln(\u03b3<sub>o</sub>"
+    "/\u03b3<sub>i</sub>) for \u03b3<sub>o</sub> = 0.75 and "
+    "\u03b3<sub>i</sub> = 0.60.</text><answer>dE</answer></part>"
+    "<part id=\"b\" kind=\"numeric\" sigfigs=\"3\" tol-rel=\"0.01\" points=\"1\">"
+    "<text xml:lang=\"en\">Find the Donnan ratio r = [K<sup>+</sup>]<sub>i</sub>/"
+    "[K<sup>+</sup>]<sub>o</sub>.</text><answer>r</answer></part>"
+    "<solution xml:lang=\"en\">\u0394E = 26.71\u2009mV \u00d7 ln(1.25) = {dE}</solution>"
+    "</problem>");
 
-static const ion_sheet_mark k_marks[] = {
-    {"E<sub>K</sub>", -94.07, "\u221294.1\u2009mV"},
-    {"E<sub>Na</sub>", 66.6, NULL},
-    {"E<sub>Cl</sub>", -64.0, NULL},
-    {"E<sub>Ca</sub>", 128.3, NULL},
-};
-static const ion_sheet_mark k_vm = {"V<sub>m</sub>", -65.2, NULL};
+/* One student's worksheet made of templates: the model the renderers take. */
+enum { MAX_PROBLEMS = 16 };
+typedef struct {
+    ion_template_list list;
+    ion_bank_ws_problem problems[MAX_PROBLEMS];
+    ion_template *templates[MAX_PROBLEMS];
+    double scale[MAX_PROBLEMS];
+    ion_worksheet w;
+    ion_instance inst[MAX_PROBLEMS];
+    ion_student_sheet s;
+} fixture;
 
-static const ion_sheet_part parts1[] = {
-    {"1a", "Calculate E<sub>K</sub>.", ION_PART_NUMERIC, 2, "mV", NULL, 0,
-     NULL, 0, "\u221294.1\u2009mV"},
-    {"1b",
-     "At V<sub>m</sub> = \u221270\u2009mV, which way does the K<sup>+</sup> "
-     "current flow?",
-     ION_PART_CHOICE, 1, NULL, directions, 3, NULL, 0, "outward"},
-};
-static const ion_sheet_part parts2[] = {
-    {"2a",
-     "Use the GHK voltage equation to find V<sub>m</sub> (take "
-     "P<sub>K</sub> : P<sub>Na</sub> : P<sub>Cl</sub> = 1 : 0.04 : 0.45).",
-     ION_PART_NUMERIC, 3, "mV", NULL, 0, NULL, 0, "\u221260.3\u2009mV"},
-};
-static const ion_sheet_part parts3[] = {
-    {"3a", "Why does glucose have no Nernst potential?", ION_PART_MCQ, 1,
-     NULL, NULL, 0, glucose_options, 4, "B"},
-};
-static const ion_sheet_part parts4[] = {
-    {"4a",
-     "Compute the activity correction \u0394E = (RT/zF) ln(\u03b3<sub>o</sub>"
-     "/\u03b3<sub>i</sub>) for \u03b3<sub>o</sub> = 0.75 and "
-     "\u03b3<sub>i</sub> = 0.60.",
-     ION_PART_NUMERIC, 1.5, "mV", NULL, 0, NULL, 0, "+6.0\u2009mV"},
-    {"4b", "Find the Donnan ratio r = [K<sup>+</sup>]<sub>i</sub>/"
-           "[K<sup>+</sup>]<sub>o</sub>.",
-     ION_PART_NUMERIC, 1, "1", NULL, 0, NULL, 0, "1.84"},
-};
-
-static const ion_sheet_problem problems[] = {
-    {1, "Potassium equilibrium potential",
-     "A neuron has [K<sup>+</sup>]<sub>o</sub> = 4.2\u2009mM and "
-     "[K<sup>+</sup>]<sub>i</sub> = 140\u2009mM at 37\u2009\u00b0C.",
-     parts1, 2,
-     "E<sub>K</sub> = (RT/zF) ln([K<sup>+</sup>]<sub>o</sub>/"
-     "[K<sup>+</sup>]<sub>i</sub>) = 26.71\u2009mV \u00d7 ln(4.2/140) = "
-     "<b>\u221294.1\u2009mV</b>. V<sub>m</sub> > E<sub>K</sub>, so K<sup>+"
-     "</sup> leaves the cell: an outward current.",
-     k_marks, 4, &k_vm},
-    {2, "Resting potential of the squid axon",
-     "At 18.5\u2009\u00b0C the axon has [K<sup>+</sup>] 20/400\u2009mM, "
-     "[Na<sup>+</sup>] 440/50\u2009mM and [Cl<sup>\u2212</sup>] "
-     "560/52\u2009mM (outside/inside).",
-     parts2, 1,
-     "V<sub>m</sub> = (RT/F) ln((P<sub>K</sub>[K]<sub>o</sub> + "
-     "P<sub>Na</sub>[Na]<sub>o</sub> + P<sub>Cl</sub>[Cl]<sub>i</sub>) / "
-     "(P<sub>K</sub>[K]<sub>i</sub> + P<sub>Na</sub>[Na]<sub>i</sub> + "
-     "P<sub>Cl</sub>[Cl]<sub>o</sub>)) = \u221260.3\u2009mV",
-     NULL, 0, NULL},
-    {3, "Uncharged solutes", NULL, parts3, 1,
-     "z = 0 makes RT/zF undefined.", NULL, 0, NULL},
-    {4, "Activities and the Donnan equilibrium",
-     "A cell holds impermeant anions A<sup>\u2212</sup> at 120\u2009mM and "
-     "bathes in 150\u2009mM KCl; \u03c4 = RC = 10\u2009ms; I<sub>pump</sub> "
-     "= 25\u2009pA and 5\u2009\u03bcM Ca<sup>2+</sup>.",
-     parts4, 2, "\u0394E = 26.71\u2009mV \u00d7 ln(1.25) = +6.0\u2009mV",
-     NULL, 0, NULL},
-};
-
-static ion_sheet sample_sheet(const char *name, const char *id)
+/* Problems 1..n are the templates of xml in turn (cycling), for the
+ * student name and id, seed 7. */
+static void fixture_make(fixture *f, const char *xml, int n, const char *course, const char *title,
+                         const char *due, const char *name, const char *id)
 {
-    ion_sheet s = {"PHYS 2210 Cellular Physiology",
-                   "Week 5: Membrane potentials",
-                   "2024-10-03 17:00",
-                   name,
-                   id,
-                   problems,
-                   4, NULL};
-    return s;
+    ion_error err = {0};
+    memset(f, 0, sizeof *f);
+    assert_true(n > 0 && n <= MAX_PROBLEMS);
+    if (ion_templates_parse(xml, strlen(xml), "fixture", NULL, &f->list, &err))
+        fail_msg("fixture: %d: %s", err.line, err.msg);
+    for (int i = 0; i < n; i++) {
+        ion_template *t = f->list.items[(size_t)i % f->list.n];
+        f->problems[i] = (ion_bank_ws_problem){t->id, 1, -1};
+        f->templates[i] = t;
+        f->scale[i] = 1;
+        assert_int_equal(ion_instance_init(&f->inst[i], t), 0);
+        if (ion_instance_generate(&f->inst[i], 7, &err))
+            fail_msg("fixture %s: %s", t->id, err.msg);
+    }
+    f->w.ws = (ion_bank_worksheet){"w", (char *)course, (char *)title, (char *)due, "", (size_t)n,
+                                   f->problems, NULL};
+    f->w.templates = f->templates;
+    f->w.scale = f->scale;
+    f->s = (ion_student_sheet){&f->w, id, name, f->inst, 0, 1, 1, NULL};
+}
+
+static void fixture_free(fixture *f)
+{
+    for (size_t i = 0; i < f->w.ws.n; i++)
+        ion_instance_release(&f->inst[i]);
+    ion_template_list_release(&f->list);
+}
+
+/* The four sample problems (n of them, cycling). */
+static void sample(fixture *f, int n, const char *name, const char *id)
+{
+    fixture_make(f, sample_xml, n, "PHYS 2210 Cellular Physiology", "Week 5: Membrane potentials",
+                 "2024-10-03 17:00", name, id);
 }
 
 static const ion_tmpl *en, *zh;
@@ -229,23 +264,25 @@ static ion_pdf *new_pdf(const ion_tmpl *t)
     return p;
 }
 
-static void add_ws(ion_pdf *p, const ion_sheet *s)
+static void add_ws(ion_pdf *p, const ion_student_sheet *s)
 {
     ion_error err = {0};
     if (ion_pdf_add_worksheet(p, s, &err) != 0)
         fail_msg("add_worksheet: %s", err.msg);
 }
 
-/* One sealed fontset for sheets[0..n) in template t, given to each of the
- * documents docs[0..nd) (documents of several sheets need one). */
-static void share_fonts(const ion_tmpl *t, const ion_sheet *sheets, int n,
+/* One sealed fontset for sheets[0..n) in template t (their worksheets and
+ * solutions), given to each of the documents docs[0..nd) (documents of
+ * several sheets need one). */
+static void share_fonts(const ion_tmpl *t, const fixture *sheets, int n,
                         ion_pdf *const *docs, int nd)
 {
     ion_error err = {0};
     ion_fontset *fs = ion_fontset_new(&err);
     assert_non_null(fs);
     for (int i = 0; i < n; i++)
-        assert_int_equal(ion_pdf_collect_sheet(fs, t, &sheets[i]), 0);
+        for (int solutions = 0; solutions <= 1; solutions++)
+            assert_int_equal(ion_pdf_collect_sheet(fs, t, &sheets[i].s, solutions), 0);
     assert_int_equal(ion_fontset_seal(fs, &err), 0);
     for (int i = 0; i < nd; i++)
         assert_int_equal(ion_pdf_use_fonts(docs[i], fs, &err), 0);
@@ -257,9 +294,11 @@ static void share_fonts(const ion_tmpl *t, const ion_sheet *sheets, int n,
 static void test_worksheet_en(void **state)
 {
     (void)state;
-    ion_sheet s = sample_sheet("Ada Li", "s001");
+    fixture f;
+    sample(&f, 4, "Ada Li", "s001");
     ion_pdf *p = new_pdf(en);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     char path[256];
     save(p, "worksheet-en", path, sizeof path);
 
@@ -284,33 +323,20 @@ static void test_worksheet_en(void **state)
     assert_has(text, "\u03b3");
     assert_has(text, "\u2206E"); /* poppler maps Symbol's Delta to U+2206 */
     /* Worksheets carry no answers or solutions */
-    assert_null(strstr(text, "\u221294.1"));
+    assert_null(strstr(text, "\u221293.7"));
     assert_null(strstr(text, "Worked solutions"));
     assert_has(text, "Page 1 of");
     free(text);
 }
 
-/* A sheet of n problems cycling through the fixtures. */
-static ion_sheet long_sheet(ion_sheet_problem *buf, int n, const char *name,
-                            const char *id)
-{
-    for (int i = 0; i < n; i++) {
-        buf[i] = problems[i % 4];
-        buf[i].number = i + 1;
-    }
-    ion_sheet s = sample_sheet(name, id);
-    s.problems = buf;
-    s.nproblems = n;
-    return s;
-}
-
 static void test_long_sheet_flows(void **state)
 {
     (void)state;
-    ion_sheet_problem buf[12];
-    ion_sheet s = long_sheet(buf, 12, "Ada Li", "s001");
+    fixture f;
+    sample(&f, 12, "Ada Li", "s001");
     ion_pdf *p = new_pdf(en);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     int pages = ion_pdf_page_count(p);
     char path[256];
     save(p, "long", path, sizeof path);
@@ -334,14 +360,15 @@ static void test_long_sheet_flows(void **state)
 static void test_class_pages_per_student(void **state)
 {
     (void)state;
-    ion_sheet_problem buf[7];
     const char *names[] = {"Ada Li", "Ben Okafor", "Chen Wei"};
     const char *ids[] = {"s001", "s002", "s003"};
     ion_pdf *p = new_pdf(en);
     int start[4] = {0};
     for (int i = 0; i < 3; i++) {
-        ion_sheet s = long_sheet(buf, 5 + i, names[i], ids[i]);
-        add_ws(p, &s);
+        fixture f;
+        sample(&f, 5 + i, names[i], ids[i]);
+        add_ws(p, &f.s);
+        fixture_free(&f);
         start[i + 1] = ion_pdf_page_count(p);
     }
     char path[256];
@@ -373,10 +400,9 @@ static void test_add_to_several(void **state)
 {
     (void)state;
     ion_error err = {0};
-    ion_sheet_problem buf[7];
-    ion_sheet sheets[] = {sample_sheet("Ada Li", "s001"),
-                          long_sheet(buf, 7, "张伟 (Zhang Wei)",
-                                     "s002")};
+    fixture sheets[2];
+    sample(&sheets[0], 4, "Ada Li", "s001");
+    sample(&sheets[1], 7, "张伟 (Zhang Wei)", "s002");
     ion_pdf *cls = new_pdf(en), *in_turn = new_pdf(en);
     ion_pdf *several[] = {cls, in_turn};
     share_fonts(en, sheets, 2, several, 2);
@@ -385,10 +411,10 @@ static void test_add_to_several(void **state)
         ion_pdf *both[] = {cls, one};
         ion_pdf *alone[] = {ref};
         share_fonts(en, sheets, 2, alone, 1);
-        assert_int_equal(ion_pdf_add_worksheet_to(both, 2, &sheets[i], &err),
+        assert_int_equal(ion_pdf_add_worksheet_to(both, 2, &sheets[i].s, &err),
                          0);
-        add_ws(ref, &sheets[i]);
-        add_ws(in_turn, &sheets[i]);
+        add_ws(ref, &sheets[i].s);
+        add_ws(in_turn, &sheets[i].s);
         assert_int_equal(ion_pdf_page_count(one), ion_pdf_page_count(ref));
         assert_int_equal(ion_pdf_page_count(cls),
                          ion_pdf_page_count(in_turn));
@@ -411,14 +437,16 @@ static void test_add_to_several(void **state)
     /* documents from different templates cannot share a layout */
     ion_pdf *a = new_pdf(en), *b = new_pdf(zh);
     ion_pdf *mixed[] = {a, b};
-    assert_int_equal(ion_pdf_add_worksheet_to(mixed, 2, &sheets[0], &err),
+    assert_int_equal(ion_pdf_add_worksheet_to(mixed, 2, &sheets[0].s, &err),
                      -1);
     assert_non_null(strstr(err.msg, "template"));
     /* nor can a finished one take more */
     ion_pdf *done[] = {a, cls};
-    assert_int_equal(ion_pdf_add_worksheet_to(done, 2, &sheets[0], &err), -1);
+    assert_int_equal(ion_pdf_add_worksheet_to(done, 2, &sheets[0].s, &err), -1);
     assert_non_null(strstr(err.msg, "finished"));
     assert_int_equal(ion_pdf_page_count(a), 0);
+    fixture_free(&sheets[0]);
+    fixture_free(&sheets[1]);
     ion_pdf_free(a);
     ion_pdf_free(b);
     ion_pdf_free(cls);
@@ -428,25 +456,29 @@ static void test_add_to_several(void **state)
 static void test_worksheet_zh(void **state)
 {
     (void)state;
-    static const ion_sheet_part zparts[] = {
-        {"1a", "计算钾离子的平衡电位 E<sub>K</sub>。", ION_PART_NUMERIC, 2,
-         "mV", NULL, 0, NULL, 0, NULL},
-        {"1b", "在 V<sub>m</sub> = \u221270\u2009mV 时，K<sup>+</sup> "
-               "电流的方向是？",
-         ION_PART_CHOICE, 1, NULL, directions, 3, NULL, 0, NULL},
-    };
-    static const ion_sheet_problem zp[] = {
-        {1, "钾离子的平衡电位",
-         "某神经元细胞外 [K<sup>+</sup>]<sub>o</sub> = 4.2\u2009mM，细胞内 "
-         "[K<sup>+</sup>]<sub>i</sub> = 140\u2009mM，温度为 37\u2009\u00b0C。"
-         "请根据能斯特方程（Nernst equation）计算平衡电位，并判断在静息状态下"
-         "钾离子通道开放时离子流动的方向。",
-         zparts, 2, NULL, NULL, 0, NULL},
-    };
-    ion_sheet s = {"生理学 2210", "第五周：膜电位", "2024-10-03", "李雅",
-                   "s001", zp, 1, NULL};
+    static const char xml[] = PROBLEMS_XML(
+        "<problem id=\"z-k\" topic=\"nernst\" difficulty=\"1\">"
+        "<title xml:lang=\"en\">K</title><title xml:lang=\"zh\">钾离子的平衡电位</title>"
+        "<param name=\"Ko\" unit=\"mM\" value=\"4.2\"/><param name=\"Ki\" unit=\"mM\" value=\"140\"/>"
+        "<param name=\"T\" unit=\"C\" value=\"37\"/>"
+        "<let name=\"E_K\" unit=\"mV\">nernst(1, Ko, Ki, T)</let>"
+        "<text xml:lang=\"en\">K</text>"
+        "<text xml:lang=\"zh\">某神经元细胞外 [K<sup>+</sup>]<sub>o</sub> = {Ko}，细胞内 "
+        "[K<sup>+</sup>]<sub>i</sub> = {Ki}，温度为 {T}。"
+        "请根据能斯特方程（Nernst equation）计算平衡电位，并判断在静息状态下"
+        "钾离子通道开放时离子流动的方向。</text>"
+        "<part id=\"a\" kind=\"numeric\" unit=\"mV\" tol-abs=\"0.5\" points=\"2\">"
+        "<text xml:lang=\"en\">E</text><text xml:lang=\"zh\">计算钾离子的平衡电位 E<sub>K</sub>。</text>"
+        "<answer>E_K</answer></part>"
+        "<part id=\"b\" kind=\"choice\" points=\"1\"><text xml:lang=\"en\">I</text>"
+        "<text xml:lang=\"zh\">在 V<sub>m</sub> = \u221270\u2009mV 时，K<sup>+</sup> 电流的方向是？</text>"
+        DIRECTIONS "<answer>direction(-70[mV], E_K)</answer></part>"
+        "</problem>");
+    fixture f;
+    fixture_make(&f, xml, 1, "生理学 2210", "第五周：膜电位", "2024-10-03", "李雅", "s001");
     ion_pdf *p = new_pdf(zh);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     char path[256];
     save(p, "worksheet-zh", path, sizeof path);
     char *text = pdftext(path, 0);
@@ -477,14 +509,16 @@ static void test_names_any_script(void **state)
     /* Chinese, Cyrillic, Arabic and Hebrew names on an English sheet;
      * U+1F9E0 has no font and degrades to '?' without losing the rest of
      * the line. */
-    ion_sheet s = sample_sheet("张伟 (Zhang Wei) Ивано\u0432 \u0639\u0644\u064a "
-                               "\u05d3\u05d5\u05d3 Nguy\u1ec5n \uae40\ubbfc\uc900 "
-                               "\U0001F9E0",
-                               "s-<&>-7");
-    s.nproblems = 1;
-    s.course = "PHYS \u05e9\u05dc\u05d5\u05dd"; /* regular, the name bold */
+    fixture f;
+    fixture_make(&f, sample_xml, 1, "PHYS \u05e9\u05dc\u05d5\u05dd", /* regular, the name bold */
+                 "Week 5: Membrane potentials", "2024-10-03 17:00",
+                 "张伟 (Zhang Wei) Ивано\u0432 \u0639\u0644\u064a "
+                 "\u05d3\u05d5\u05d3 Nguy\u1ec5n \uae40\ubbfc\uc900 "
+                 "\U0001F9E0",
+                 "s-<&>-7");
     ion_pdf *p = new_pdf(en);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     char path[256];
     save(p, "scripts", path, sizeof path);
     char *text = pdftext(path, 0);
@@ -513,10 +547,11 @@ static void test_names_any_script(void **state)
 static void test_unicode_font_lazy(void **state)
 {
     (void)state;
-    ion_sheet s = sample_sheet("Ada Li", "s001");
-    s.nproblems = 1;
+    fixture f;
+    sample(&f, 1, "Ada Li", "s001");
     ion_pdf *p = new_pdf(en);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     char path[256];
     save(p, "latin-only", path, sizeof path);
     char *fonts = run("pdffonts %s", path);
@@ -526,10 +561,10 @@ static void test_unicode_font_lazy(void **state)
     long latin = file_size(path);
     assert_true(latin < 10000);
 
-    s = sample_sheet("\u0645\u062d\u0645\u062f", "s004");
-    s.nproblems = 1;
+    sample(&f, 1, "\u0645\u062d\u0645\u062f", "s004");
     p = new_pdf(en);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     save(p, "arabic", path, sizeof path);
     fonts = run("pdffonts %s", path);
     assert_has(fonts, "DejaVuSans");
@@ -554,10 +589,11 @@ static void test_very_long_name(void **state)
     char id[600];
     memset(id, '9', sizeof id - 1);
     id[sizeof id - 1] = '\0';
-    ion_sheet s = sample_sheet(name, id);
-    s.nproblems = 2;
+    fixture f;
+    sample(&f, 2, name, id);
     ion_pdf *p = new_pdf(en);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     assert_int_equal(ion_pdf_page_count(p), 1);
     char path[256];
     save(p, "long-name", path, sizeof path);
@@ -575,21 +611,24 @@ static void test_solutions(void **state)
     (void)state;
     ion_pdf *p = new_pdf(en);
     ion_error err = {0};
-    ion_sheet a = sample_sheet("Ada Li", "s001");
-    ion_sheet b = sample_sheet("Ben Okafor", "s002");
-    assert_int_equal(ion_pdf_add_solutions(p, &a, &err), 0);
+    fixture a, b;
+    sample(&a, 4, "Ada Li", "s001");
+    sample(&b, 4, "Ben Okafor", "s002");
+    assert_int_equal(ion_pdf_add_solutions(p, &a.s, &err), 0);
     int first = ion_pdf_page_count(p);
-    assert_int_equal(ion_pdf_add_solutions(p, &b, &err), 0);
+    assert_int_equal(ion_pdf_add_solutions(p, &b.s, &err), 0);
+    fixture_free(&a);
+    fixture_free(&b);
     char path[256];
     save(p, "solutions", path, sizeof path);
     char *text = pdftext(path, 1);
     assert_has(text, "Worked solutions");
     assert_has(text, "Instructor copy");
     assert_has(text, "Ada Li");
-    assert_has(text, "\u221294.1 mV"); /* the answer, thin space extracted */
+    assert_has(text, "\u221293.7 mV"); /* the answer, thin space extracted */
     assert_has(text, "outward");
     assert_has(text, "Potentials (mV)"); /* the ladder */
-    assert_has(text, "128.3 mV"); /* a mark formatted by the renderer */
+    assert_has(text, "128.3 mV"); /* a mark: a param as written */
     free(text);
     char *t2 = pdftext(path, first + 1);
     assert_has(t2, "Ben Okafor");
@@ -601,22 +640,21 @@ static void test_ladder_close_values(void **state)
 {
     (void)state;
     /* Marks 0.3 mV apart must still get separate labels. */
-    static const ion_sheet_mark close[] = {
-        {"E<sub>Cl</sub>", -70.1, NULL},
-        {"E<sub>K</sub>", -70.4, NULL},
-        {"E<sub>X</sub>", -69.9, NULL},
-    };
-    static const ion_sheet_mark vm = {"V<sub>m</sub>", -70.0, NULL};
-    ion_sheet_problem pr = problems[0];
-    pr.marks = close;
-    pr.nmarks = 3;
-    pr.vm = &vm;
-    ion_sheet s = sample_sheet("Ada Li", "s001");
-    s.problems = &pr;
-    s.nproblems = 1;
+    static const char xml[] = PROBLEMS_XML(
+        "<problem id=\"close\" topic=\"drive\" difficulty=\"1\">"
+        "<title xml:lang=\"en\">Close potentials</title>"
+        "<param name=\"E_Cl\" unit=\"mV\" value=\"-70.1\"/><param name=\"E_K\" unit=\"mV\" value=\"-70.4\"/>"
+        "<param name=\"E_X\" unit=\"mV\" value=\"-69.9\"/><param name=\"Vm\" unit=\"mV\" value=\"-70.0\" digits=\"3\"/>"
+        "<text xml:lang=\"en\">Three potentials within half a millivolt.</text>"
+        "<part id=\"a\" kind=\"numeric\" unit=\"mV\" tol-abs=\"0.5\" points=\"1\">"
+        "<text xml:lang=\"en\">Give E<sub>K</sub>.</text><answer>E_K</answer></part>"
+        "</problem>");
+    fixture f;
+    fixture_make(&f, xml, 1, "PHYS 2210", "Week 5", NULL, "Ada Li", "s001");
     ion_pdf *p = new_pdf(en);
     ion_error err = {0};
-    assert_int_equal(ion_pdf_add_solutions(p, &s, &err), 0);
+    assert_int_equal(ion_pdf_add_solutions(p, &f.s, &err), 0);
+    fixture_free(&f);
     char path[256];
     save(p, "ladder-close", path, sizeof path);
     char *text = run("pdftotext -raw -enc UTF-8 %s -", path);
@@ -630,31 +668,31 @@ static void test_ladder_close_values(void **state)
 static void test_solutions_zh(void **state)
 {
     (void)state;
-    static const ion_sheet_mark marks[] = {
-        {"E<sub>K</sub>", -89.0, NULL},
-        {"E<sub>Na</sub>", 60.6, NULL},
-    };
-    static const ion_sheet_mark vm = {"V<sub>m</sub>", -70.0, NULL};
-    static const ion_sheet_part zparts[] = {
-        {"1a", "计算 E<sub>K</sub>。", ION_PART_NUMERIC, 2, "mV", NULL, 0,
-         NULL, 0, "\u221289.0\u2009mV"},
-        {"1b", "K<sup>+</sup> 电流的方向？", ION_PART_CHOICE, 1, NULL,
-         directions, 3, NULL, 0, "outward"},
-    };
-    static const ion_sheet_problem zp[] = {
-        {1, "钾离子的平衡电位与驱动力（一个很长的标题，用来检查标题在页面宽度内"
-            "换行时背景色块是否随之增高）",
-         "细胞外 [K<sup>+</sup>]<sub>o</sub> = 5\u2009mM，细胞内 140\u2009mM。",
-         zparts, 2,
-         "E<sub>K</sub> = (RT/F) ln(5/140) = \u221289.0\u2009mV。因为 "
-         "V<sub>m</sub> > E<sub>K</sub>，驱动力为正，K<sup>+</sup> 外流。",
-         marks, 2, &vm},
-    };
-    ion_sheet s = {"生理学 2210", "第五周：膜电位", NULL, "王小明", "s002",
-                   zp, 1, NULL};
+    static const char xml[] = PROBLEMS_XML(
+        "<problem id=\"z-sol\" topic=\"drive\" difficulty=\"1\">"
+        "<title xml:lang=\"en\">K</title>"
+        "<title xml:lang=\"zh\">钾离子的平衡电位与驱动力（一个很长的标题，用来检查标题在页面宽度内"
+        "换行时背景色块是否随之增高）</title>"
+        "<param name=\"E_K\" unit=\"mV\" value=\"-89.0\" digits=\"3\"/><param name=\"E_Na\" unit=\"mV\" value=\"60.6\"/>"
+        "<param name=\"Vm\" unit=\"mV\" value=\"-70.0\" digits=\"3\"/>"
+        "<text xml:lang=\"en\">K</text>"
+        "<text xml:lang=\"zh\">细胞外 [K<sup>+</sup>]<sub>o</sub> = 5\u2009mM，细胞内 140\u2009mM。</text>"
+        "<part id=\"a\" kind=\"numeric\" unit=\"mV\" sigfigs=\"3\" tol-abs=\"0.5\" points=\"2\">"
+        "<text xml:lang=\"en\">E</text><text xml:lang=\"zh\">计算 E<sub>K</sub>。</text>"
+        "<answer>E_K</answer></part>"
+        "<part id=\"b\" kind=\"choice\" points=\"1\"><text xml:lang=\"en\">I</text>"
+        "<text xml:lang=\"zh\">K<sup>+</sup> 电流的方向？</text>"
+        DIRECTIONS "<answer>direction(Vm, E_K)</answer></part>"
+        "<solution xml:lang=\"en\">S</solution>"
+        "<solution xml:lang=\"zh\">E<sub>K</sub> = (RT/F) ln(5/140) = {E_K}。因为 "
+        "V<sub>m</sub> &gt; E<sub>K</sub>，驱动力为正，K<sup>+</sup> 外流。</solution>"
+        "</problem>");
+    fixture f;
+    fixture_make(&f, xml, 1, "生理学 2210", "第五周：膜电位", NULL, "王小明", "s002");
     ion_pdf *p = new_pdf(zh);
     ion_error err = {0};
-    assert_int_equal(ion_pdf_add_solutions(p, &s, &err), 0);
+    assert_int_equal(ion_pdf_add_solutions(p, &f.s, &err), 0);
+    fixture_free(&f);
     char path[256];
     save(p, "solutions-zh", path, sizeof path);
     char *text = pdftext(path, 0);
@@ -672,26 +710,30 @@ static void test_solutions_zh(void **state)
 static void test_problem_longer_than_page(void **state)
 {
     (void)state;
-    char intro[8192] = "";
+    static char xml[16384];
+    size_t n = (size_t)snprintf(xml, sizeof xml,
+                                "<problems xmlns=\"urn:ionsheet:problem:1\">"
+                                "<problem id=\"tall\" topic=\"ghk\" difficulty=\"1\">"
+                                "<title xml:lang=\"en\">Resting potential of the squid axon</title>"
+                                "<param name=\"Vrest\" unit=\"mV\" value=\"-60.3\"/><text xml:lang=\"en\">");
     for (int i = 0; i < 40; i++)
-        strcat(intro, "The membrane potential depends on every permeant ion, "
-                      "weighted by its permeability. ");
-    ion_sheet_part parts[12];
-    char ids[12][8];
-    for (int i = 0; i < 12; i++) {
-        parts[i] = parts2[0];
-        snprintf(ids[i], sizeof ids[i], "1%c", 'a' + i);
-        parts[i].id = ids[i];
-    }
-    ion_sheet_problem pr = problems[1];
-    pr.markup = intro;
-    pr.parts = parts;
-    pr.nparts = 12;
-    ion_sheet s = sample_sheet("Ada Li", "s001");
-    s.problems = &pr;
-    s.nproblems = 1;
+        n += (size_t)snprintf(xml + n, sizeof xml - n, "The membrane potential depends on every permeant ion, "
+                                                       "weighted by its permeability. ");
+    n += (size_t)snprintf(xml + n, sizeof xml - n, "</text>");
+    for (int i = 0; i < 12; i++)
+        n += (size_t)snprintf(xml + n, sizeof xml - n,
+                              "<part id=\"%c\" kind=\"numeric\" unit=\"mV\" tol-abs=\"0.5\" points=\"3\">"
+                              "<text xml:lang=\"en\">Use the GHK voltage equation to find V<sub>m</sub> (take "
+                              "P<sub>K</sub> : P<sub>Na</sub> : P<sub>Cl</sub> = 1 : 0.04 : 0.45).</text>"
+                              "<answer>Vrest</answer></part>",
+                              'a' + i);
+    snprintf(xml + n, sizeof xml - n, "</problem></problems>");
+    fixture f;
+    fixture_make(&f, xml, 1, "PHYS 2210 Cellular Physiology", "Week 5: Membrane potentials",
+                 "2024-10-03 17:00", "Ada Li", "s001");
     ion_pdf *p = new_pdf(en);
-    add_ws(p, &s);
+    add_ws(p, &f.s);
+    fixture_free(&f);
     int pages = ion_pdf_page_count(p);
     char path[256];
     save(p, "tall-problem", path, sizeof path);
@@ -701,7 +743,7 @@ static void test_problem_longer_than_page(void **state)
     assert_has(text, "1l");
     free(text);
     char *first = pdftext(path, 1);
-    assert_has(first, "Problem 2"); /* starts right under the header */
+    assert_has(first, "Problem 1"); /* starts right under the header */
     free(first);
 }
 
@@ -716,15 +758,17 @@ static void test_empty_and_finished(void **state)
     size_t len;
     assert_int_equal(ion_pdf_bytes(p, &data, &len, &err), -1);
     assert_non_null(strstr(err.msg, "no pages"));
-    ion_sheet s = sample_sheet("Ada Li", "s001");
-    add_ws(p, &s);
+    fixture f;
+    sample(&f, 4, "Ada Li", "s001");
+    add_ws(p, &f.s);
     assert_int_equal(ion_pdf_bytes(p, &data, &len, &err), 0);
     const unsigned char *again;
     size_t len2;
     assert_int_equal(ion_pdf_bytes(p, &again, &len2, &err), 0);
     assert_ptr_equal(data, again);
-    assert_int_equal(ion_pdf_add_worksheet(p, &s, &err), -1);
+    assert_int_equal(ion_pdf_add_worksheet(p, &f.s, &err), -1);
     assert_non_null(strstr(err.msg, "finished"));
+    fixture_free(&f);
     ion_pdf_free(p);
 }
 
@@ -735,13 +779,12 @@ static void test_streamed_same_pages(void **state)
 {
     (void)state;
     ion_error err = {0};
-    ion_sheet_problem buf[7];
     const ion_tmpl *tmpls[] = {en, zh};
     for (int t = 0; t < 2; t++) {
-        ion_sheet sheets[] = {
-            sample_sheet("Ada Li", "s001"),
-            long_sheet(buf, 7, "张伟 (Zhang Wei)", "s002"),
-            sample_sheet("\u0639\u0644\u064a Nguy\u1ec5n \uae40\ubbfc\uc900", "s003")};
+        fixture sheets[3];
+        sample(&sheets[0], 4, "Ada Li", "s001");
+        sample(&sheets[1], 7, "张伟 (Zhang Wei)", "s002");
+        sample(&sheets[2], 4, "\u0639\u0644\u064a Nguy\u1ec5n \uae40\ubbfc\uc900", "s003");
         char spath[256], mpath[256];
         snprintf(spath, sizeof spath, "/tmp/ionsheet-test-pdf-streamed-%d.pdf", t);
         FILE *f = fopen(spath, "wb");
@@ -754,8 +797,8 @@ static void test_streamed_same_pages(void **state)
         for (int i = 0; i < 3; i++)
             for (int k = 0; k < 2; k++) {
                 ion_pdf *p = k ? mem : str;
-                int rc = i == 1 ? ion_pdf_add_solutions(p, &sheets[i], &err)
-                                : ion_pdf_add_worksheet(p, &sheets[i], &err);
+                int rc = i == 1 ? ion_pdf_add_solutions(p, &sheets[i].s, &err)
+                                : ion_pdf_add_worksheet(p, &sheets[i].s, &err);
                 if (rc)
                     fail_msg("add: %s", err.msg);
             }
@@ -763,8 +806,10 @@ static void test_streamed_same_pages(void **state)
         size_t len;
         assert_int_equal(ion_pdf_bytes(str, &data, &len, &err), -1);
         assert_int_equal(ion_pdf_finish(str, &err), 0);
-        assert_int_equal(ion_pdf_add_worksheet(str, &sheets[0], &err), -1);
+        assert_int_equal(ion_pdf_add_worksheet(str, &sheets[0].s, &err), -1);
         assert_non_null(strstr(err.msg, "finished"));
+        for (int i = 0; i < 3; i++)
+            fixture_free(&sheets[i]);
         assert_int_equal(fclose(f), 0);
         int pages = ion_pdf_page_count(mem);
         ion_pdf_free(str);
@@ -809,9 +854,11 @@ static void test_streamed_errors(void **state)
     assert_non_null(f);
     p = ion_pdf_new_streamed(en, f, &err);
     assert_non_null(p);
-    ion_sheet s = sample_sheet("Ada Li", "s001");
+    fixture fx;
+    sample(&fx, 4, "Ada Li", "s001");
     err.msg[0] = '\0';
-    int rc = ion_pdf_add_worksheet(p, &s, &err);
+    int rc = ion_pdf_add_worksheet(p, &fx.s, &err);
+    fixture_free(&fx);
     rc = rc ? rc : ion_pdf_finish(p, &err);
     assert_int_equal(rc, -1);
     assert_non_null(strstr(err.msg, "written"));
@@ -837,10 +884,12 @@ static void test_deterministic(void **state)
     ion_error err = {0};
     const unsigned char *d1, *d2;
     size_t l1, l2;
-    ion_sheet s = sample_sheet("Ada Li", "s001");
+    fixture f;
+    sample(&f, 4, "Ada Li", "s001");
     ion_pdf *a = new_pdf(en), *b = new_pdf(en);
-    add_ws(a, &s);
-    add_ws(b, &s);
+    add_ws(a, &f.s);
+    add_ws(b, &f.s);
+    fixture_free(&f);
     assert_int_equal(ion_pdf_bytes(a, &d1, &l1, &err), 0);
     assert_int_equal(ion_pdf_bytes(b, &d2, &l2, &err), 0);
     assert_int_equal(l1, l2);
@@ -860,9 +909,10 @@ static void test_size_and_speed(void **state)
     ion_error err = {0};
     const unsigned char *data;
     size_t len;
-    ion_sheet s = sample_sheet("Ada Li", "s001");
+    fixture f;
+    sample(&f, 4, "Ada Li", "s001");
     ion_pdf *one = new_pdf(en);
-    add_ws(one, &s);
+    add_ws(one, &f.s);
     assert_int_equal(ion_pdf_bytes(one, &data, &len, &err), 0);
     print_message("one-student PDF: %zu bytes, %d page(s)\n", len,
                   ion_pdf_page_count(one));
@@ -873,7 +923,8 @@ static void test_size_and_speed(void **state)
     double t0 = cpu_ms();
     ion_pdf *cls = new_pdf(en);
     for (int i = 0; i < N; i++)
-        add_ws(cls, &s);
+        add_ws(cls, &f.s);
+    fixture_free(&f);
     assert_int_equal(ion_pdf_bytes(cls, &data, &len, &err), 0);
     double ms = cpu_ms() - t0;
     int pages = ion_pdf_page_count(cls);
@@ -1018,7 +1069,7 @@ static void test_tmpl_comments_and_blanks(void **state)
  * tests/pdf/NAME.txt. With IONSHEET_UPDATE_GOLDEN=1 both files are
  * rewritten instead (look at the PDF before committing it). */
 static void golden(const char *name, int solutions, const ion_tmpl *t,
-                   const ion_sheet *s)
+                   const ion_student_sheet *s)
 {
     ion_pdf *p = new_pdf(t);
     ion_error err = {0};
@@ -1052,9 +1103,11 @@ static void golden(const char *name, int solutions, const ion_tmpl *t,
 static void test_golden(void **state)
 {
     (void)state;
-    ion_sheet s = sample_sheet("Ada Li", "s001");
-    golden("worksheet-en", 0, en, &s);
-    golden("solutions-en", 1, en, &s);
+    fixture f;
+    sample(&f, 4, "Ada Li", "s001");
+    golden("worksheet-en", 0, en, &f.s);
+    golden("solutions-en", 1, en, &f.s);
+    fixture_free(&f);
 }
 
 int main(void)
