@@ -191,3 +191,5 @@ uninstall:
 PKGS += libmicrohttpd libqrencode
 LDLIBS += -lpthread
 DEB_PACKAGES += libmicrohttpd-dev libqrencode-dev curl chromium chromium-driver python3-selenium wrk zbar-tools openssl  # serve
+DEB_PACKAGES += libgmp-dev  # src/judge.c: the tolerance's edge decided exactly in rationals
+LDLIBS += -lgmp

@@ -2,9 +2,10 @@
 #include "judge.h"
 
 #include <ctype.h>
-#include <float.h>
+#include <gmp.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *ion_verdict_name(ion_verdict v)
@@ -20,29 +21,181 @@ double ion_judge_tolerance(double k, double tol_abs, double tol_rel)
     return fmax(tol_abs, tol_rel * fabs(k));
 }
 
-/* No slack for the key (it holds exact values): only the few units in the
- * last place that reading a decimal answer and converting its unit cost,
- * so that an answer on the edge of the tolerance ("3.5 mV" for 4 +- 0.5,
- * "-0.0051 V" for -5 mV +- 2 %) is in, as the rule says. */
-#define ULPS (4 * DBL_EPSILON)
-
-/* a lies within tol of v. */
-static int near(double a, double v, double tol)
-{
-    return fabs(a - v) <= tol + ULPS * fmax(fabs(a), fabs(v));
-}
-
-int ion_judge_within(double a, double k, double tol_abs, double tol_rel)
-{
-    return near(a, k, ion_judge_tolerance(k, tol_abs, tol_rel));
-}
-
 double ion_judge_mistake_tolerance(double m, double k, double tol_abs, double tol_rel)
 {
     double tol = ion_judge_tolerance(k, tol_abs, tol_rel);
     if (k == 0)
         return fmin(tol, fabs(m) / 2);
     return fmin(tol / fabs(k), 0.5) * fabs(m);
+}
+
+/* ---- the edge, decided exactly ----------------------------------------------
+ * The answer is the decimal the student typed, read and converted to the
+ * part's unit exactly. The key's numbers (value, tolerances, mistakes) and
+ * the units' scales and offsets are decimals of KEY_DIGITS significant
+ * digits: what an author writes ("0.02", "273.15") exactly, and what the
+ * compute core gives to the precision it has. The core works in doubles
+ * in SI: -86 mV - -90 mV gives 4.0000000000000036 mV, and a difference
+ * of close values loses digits (each double is off by up to 1.1e-16 of
+ * itself), so past the 12th digit a key holds rounding, not physics. The
+ * rules above are decided in doubles when the answer is clearly in or out;
+ * near the edge exactly, in rationals (GMP). */
+
+/* The significant digits a key's number is taken to. */
+#define KEY_DIGITS 12
+
+/* Doubles decide when the answer is this far from the edge, relative to
+ * the sizes involved: above the key's rounding to KEY_DIGITS (5e-12 at
+ * most) and the few units in the last place (2.2e-16 each) that reading,
+ * converting and the tolerance cost in doubles. */
+#define CLEAR_OF_EDGE 1e-10
+
+/* q = the decimal s ("-94.52", "9.502e1", "-.0950"). Exponents are held
+ * within +-1100: a smaller number is still smaller than any difference of
+ * the doubles it meets (1e-1100 is below 4.9e-324 ^ 3), a larger one is
+ * not finite and was refused when it was read. */
+static void q_of_decimal(mpq_t q, const char *s)
+{
+    char digits[ION_DECIMAL_MAX];
+    size_t n = 0;
+    long scale = 0;
+    int negative = *s == '-', point = 0;
+    s += *s == '-' || *s == '+';
+    for (; *s && *s != 'e' && *s != 'E'; s++) {
+        if (*s == '.')
+            point = 1;
+        else if (n + 1 < sizeof digits)
+            digits[n++] = *s, scale -= point;
+    }
+    digits[n] = '\0';
+    long e = *s ? strtol(s + 1, NULL, 10) : 0;
+    scale += e < -1100 ? -1100 : e > 1100 ? 1100 : e;
+    mpz_t ten;
+    mpz_init(ten);
+    mpz_ui_pow_ui(ten, 10, (unsigned long)labs(scale));
+    mpz_set_str(mpq_numref(q), n ? digits : "0", 10);
+    if (scale >= 0) {
+        mpz_mul(mpq_numref(q), mpq_numref(q), ten);
+        mpz_set_ui(mpq_denref(q), 1);
+    } else {
+        mpz_set(mpq_denref(q), ten);
+    }
+    mpz_clear(ten);
+    mpq_canonicalize(q);
+    if (negative)
+        mpq_neg(q, q);
+}
+
+/* q = x as a decimal of KEY_DIGITS significant digits. */
+static void q_of_double(mpq_t q, double x)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.*e", KEY_DIGITS - 1, x);
+    q_of_decimal(q, buf);
+}
+
+/* tol = max(tol_abs, tol_rel * |k|). */
+static void q_tolerance(mpq_t tol, const mpq_t k, double tol_abs, double tol_rel)
+{
+    mpq_t t;
+    mpq_init(t);
+    q_of_double(tol, tol_abs);
+    q_of_double(t, tol_rel);
+    mpq_mul(t, t, k);
+    mpq_abs(t, t);
+    if (mpq_cmp(t, tol) > 0)
+        mpq_set(tol, t);
+    mpq_clear(t);
+}
+
+/* What an answer is held against: the key k within its tolerance, or a
+ * mistake or slip (mistake 1) at value * factor within the key's
+ * precision carried to it (ion_judge_mistake_tolerance). */
+typedef struct {
+    double k, tol_abs, tol_rel;
+    int mistake;
+    double value, factor;
+} target;
+
+/* The answer's value in unit (the part's), exactly: its decimal as
+ * written, converted from the unit it was written in. */
+static void q_answer(mpq_t a, const ion_judgement *j, const ion_unit *unit)
+{
+    if (j->decimal[0])
+        q_of_decimal(a, j->decimal);
+    else
+        q_of_double(a, j->value);
+    const ion_unit *u = j->unit;
+    if (!u || u == unit)
+        return;
+    mpq_t t;
+    mpq_init(t);
+    q_of_double(t, u->scale);
+    mpq_mul(a, a, t);
+    q_of_double(t, u->offset);
+    mpq_add(a, a, t);
+    q_of_double(t, unit->offset);
+    mpq_sub(a, a, t);
+    q_of_double(t, unit->scale);
+    mpq_div(a, a, t);
+    mpq_clear(t);
+}
+
+static int near_exactly(const ion_judgement *j, const ion_unit *unit, const target *g)
+{
+    mpq_t a, k, c, tol, t;
+    mpq_inits(a, k, c, tol, t, (mpq_ptr)NULL);
+    q_answer(a, j, unit);
+    q_of_double(k, g->k);
+    q_of_double(c, g->value);
+    q_of_double(t, g->factor);
+    mpq_mul(c, c, t);
+    q_tolerance(tol, k, g->tol_abs, g->tol_rel);
+    if (g->mistake) { /* ion_judge_mistake_tolerance, exactly */
+        mpq_abs(t, c);
+        if (mpq_sgn(k) == 0) {
+            mpq_div_2exp(t, t, 1); /* |c| / 2 */
+            if (mpq_cmp(t, tol) < 0)
+                mpq_set(tol, t);
+        } else {
+            mpq_div(tol, tol, k); /* tol / |k|, at most 1/2, times |c| */
+            mpq_abs(tol, tol);
+            mpq_set_ui(k, 1, 2);
+            if (mpq_cmp(tol, k) > 0)
+                mpq_set(tol, k);
+            mpq_mul(tol, tol, t);
+        }
+    }
+    mpq_sub(a, a, c);
+    mpq_abs(a, a);
+    int in = mpq_cmp(a, tol) <= 0;
+    mpq_clears(a, k, c, tol, t, (mpq_ptr)NULL);
+    return in;
+}
+
+/* The answer of j (its value in unit, the part's) lies within g's
+ * tolerance of g's value: in doubles when clear of the edge, else exactly. */
+static int near(const ion_judgement *j, const ion_unit *unit, const target *g)
+{
+    double c = g->value * g->factor;
+    double tol = g->mistake ? ion_judge_mistake_tolerance(c, g->k, g->tol_abs, g->tol_rel)
+                            : ion_judge_tolerance(g->k, g->tol_abs, g->tol_rel);
+    double off = fabs(j->value - c) - tol;
+    double size = fabs(j->value) + fabs(c) + fabs(g->k) + tol;
+    if (j->unit && j->unit != unit) /* offsets (Celsius) cancel in the conversion */
+        size += fabs(j->value_si / unit->scale);
+    if (!isfinite(off) || !isfinite(size) || off > CLEAR_OF_EDGE * size)
+        return 0;
+    if (off < -CLEAR_OF_EDGE * size)
+        return 1;
+    return near_exactly(j, unit, g);
+}
+
+int ion_judge_within(double a, double k, double tol_abs, double tol_rel)
+{
+    ion_judgement j = {.value = a};
+    target g = {k, tol_abs, tol_rel, 0, k, 1};
+    return near(&j, NULL, &g);
 }
 
 /* Takes reading r of a numeric answer into j (value, value_si, unit,
@@ -58,6 +211,7 @@ static int take_number(const ion_part_key *p, const ion_reading *r, ion_judgemen
     }
     j->value_si = ion_to_si(u ? u : p->unit, r->value);
     j->value = u && u != p->unit ? ion_from_si(p->unit, j->value_si) : r->value;
+    memcpy(j->decimal, r->decimal, sizeof j->decimal);
     j->rounding_si = fabs(ion_to_si(u ? u : p->unit, r->half_digit) - ion_to_si(u ? u : p->unit, 0));
     j->usable = 1;
     return 0;
@@ -193,7 +347,7 @@ static int best_mistake(const ion_part_key *p, const ion_judgement *j)
         const ion_judge_mistake *m = &p->mistakes[k];
         int match;
         if (p->kind == ION_ANSWER_NUMERIC)
-            match = near(j->value, m->value, ion_judge_mistake_tolerance(m->value, p->value, p->tol_abs, p->tol_rel));
+            match = near(j, p->unit, &(target){p->value, p->tol_abs, p->tol_rel, 1, m->value, 1});
         else if (p->kind == ION_ANSWER_CHOICE)
             match = m->str && !strcmp(m->str, p->ids[j->chosen]);
         else
@@ -210,8 +364,7 @@ static int slip(const ion_part_key *p, ion_judgement *j)
 {
     static const double factors[] = {1000, 0.001, -1};
     for (size_t i = 0; i < sizeof factors / sizeof factors[0]; i++) {
-        double m = p->value * factors[i];
-        if (m == 0 || !near(j->value, m, ion_judge_mistake_tolerance(m, p->value, p->tol_abs, p->tol_rel)))
+        if (p->value == 0 || !near(j, p->unit, &(target){p->value, p->tol_abs, p->tol_rel, 1, p->value, factors[i]}))
             continue;
         j->note = factors[i] < 0 ? ION_JUDGE_NOTE_SIGN : ION_JUDGE_NOTE_SCALE;
         j->factor = factors[i];
@@ -250,7 +403,7 @@ static void judge_number(const ion_part_key *p, const ion_reading *r, ion_judgem
 {
     if (take_number(p, r, j) < 0)
         return;
-    if (!settle(p, ion_judge_within(j->value, p->value, p->tol_abs, p->tol_rel), j))
+    if (!settle(p, near(j, p->unit, &(target){p->value, p->tol_abs, p->tol_rel, 0, p->value, 1}), j))
         slip(p, j);
 }
 
@@ -389,7 +542,8 @@ int ion_judge_carried(const ion_part_key *p, const ion_val *carried, ion_judgeme
     int hit;
     if (p->kind == ION_ANSWER_NUMERIC)
         hit = j->usable && carried->type == ION_T_NUM &&
-              ion_judge_within(j->value, ion_from_si(p->unit, carried->num), p->tol_abs, p->tol_rel);
+              near(j, p->unit, &(target){ion_from_si(p->unit, carried->num), p->tol_abs, p->tol_rel, 0,
+                                         ion_from_si(p->unit, carried->num), 1});
     else
         hit = p->kind == ION_ANSWER_CHOICE && j->chosen >= 0 && carried->type == ION_T_STR && carried->str &&
               !strcmp(carried->str, p->ids[j->chosen]);

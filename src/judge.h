@@ -7,7 +7,10 @@
  *            e notation, a unit or none); no unit means the part's unit; a
  *            unit of another dimension is wrong. Right when
  *            |a - k| <= max(tol-abs, tol-rel * |k|) in the part's unit,
- *            with no slack (the key holds exact values). Otherwise the
+ *            exactly: the answer is the decimal typed, converted
+ *            exactly; the key's numbers are decimals of 12 significant
+ *            digits (the compute core's doubles hold rounding past that);
+ *            decided in rationals at the edge. Otherwise the
  *            matching author mistake with the highest credit; then the
  *            generic slips (the value x1000 or /1000, the other sign) with
  *            the part's slip and sign credits. A mistake or slip m is
@@ -75,6 +78,7 @@ typedef struct {
     double value;          /* ... in the part's unit */
     double value_si;       /* ... in SI */
     double rounding_si;    /* ... half a unit in its last digit written, in SI */
+    char decimal[ION_DECIMAL_MAX]; /* numeric: the number as written ("-94.52") */
     long chosen;           /* choice, mcq: the index in ids, or -1 */
     char detail[128];      /* NOT_NUMBER: "unknown unit 'mVV'", else "" */
     size_t twice;          /* NOTE_TWICE: the index of the first answer that differs */

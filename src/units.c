@@ -650,6 +650,7 @@ static int read_one(const char *s, const char *text, ion_reading *r, const char 
     }
     r->value = v;
     r->unit = found;
+    memcpy(r->decimal, num, k + 1);
     return 0;
 }
 

@@ -98,13 +98,17 @@ void ion_dimension_describe(ion_dimension d, char *buf, int n);
 int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
                        char *why, int why_len);
 
-/* A number as written: its value and unit (NULL: none written), and half
+/* A number as written: its value and unit (NULL: none written), half
  * a unit in its last digit ("-95" 0.5, "-95.0" 0.05, "6.512×10^1" 0.005),
- * in that unit: what it may be the rounding of. */
+ * in that unit: what it may be the rounding of; and the decimal itself in
+ * C's notation ("-94.52", "6.512e1": sign, digits, a point, an exponent),
+ * for deciding exactly (the judge). */
+enum { ION_DECIMAL_MAX = 64 };
 typedef struct {
     double value;
     const ion_unit *unit;
     double half_digit;
+    char decimal[ION_DECIMAL_MAX];
 } ion_reading;
 
 /* The readings of an answer as ion_parse_quantity reads it, without
