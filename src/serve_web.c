@@ -14,6 +14,7 @@
 #include "serve_html.h"
 #include "printed.h"
 #include "submission.h"
+#include "text.h"
 
 /* ---- small things ---- */
 
@@ -139,6 +140,9 @@ static int past_due(const char *due)
 typedef struct {
     int64_t id;
     char received[32];
+    int graded;       /* else `grade` refused it or found it in conflict */
+    int refused;
+    char reason[256]; /* then: why */
 } latest_sub;
 
 static int take_latest(const ion_bank_submission *s, void *ctx)
@@ -146,7 +150,27 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
     latest_sub *l = ctx;
     l->id = s->id;
     snprintf(l->received, sizeof l->received, "%s", s->received);
+    l->graded = !strcmp(s->status, "graded");
+    l->refused = !strcmp(s->status, "refused");
+    snprintf(l->reason, sizeof l->reason, "%s", s->reason ? s->reason : "");
     return 1; /* the latest comes first */
+}
+
+/* What the student's latest hand-in became when `grade` could not grade
+ * it, in lang (the reason of a refusal too), into note. */
+static void not_graded_note(const latest_sub *l, const char *lang, char *note, size_t n)
+{
+    char reason[256], why[512];
+    const char *sep = l->refused ? strstr(l->reason, ": ") : NULL;
+    if (sep)
+        snprintf(why, sizeof why, "%.*s: %s", (int)(sep - l->reason), l->reason,
+                 ion_text_reason(lang, sep + 2, reason, sizeof reason));
+    else
+        snprintf(why, sizeof why, "%s", l->reason);
+    char *text = ion_text_format(lang, l->refused ? "web.latest_refused" : "web.latest_conflict", "time",
+                                 l->received, "why", why, (const char *)NULL);
+    snprintf(note, n, "%s", text ? text : "");
+    free(text);
 }
 
 /* The recorded grades of one submission, in the sheet's part order. */
@@ -315,7 +339,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
 {
     const ion_classroom *c = st->c;
     const ion_class_student *cs = &c->students[st->student];
-    char scope[200], csrf[ION_TOKEN_LEN + 1], action[64], drill[80], note[200];
+    char scope[200], csrf[ION_TOKEN_LEN + 1], action[64], drill[80], note[768];
     snprintf(scope, sizeof scope, "s:%s/%s/%s", c->w.ws.course, c->w.ws.name, cs->id);
     ion_web_csrf(st->srv, scope, csrf);
     ion_web_form f = {0};
@@ -335,7 +359,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     ion_bank *b = ion_web_bank_get(st->srv);
     ion_instance *inst = calloc(c->w.ws.n ? c->w.ws.n : 1, sizeof *inst);
     recorded r = {0};
-    latest_sub latest = {0, ""};
+    latest_sub latest = {0, "", 1, 0, ""};
     size_t inited = 0;
     int ok = inst != NULL;
     for (; ok && inited < c->w.ws.n; inited++)
@@ -357,6 +381,8 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
                                                      : "";
         if (post)
             snprintf(note, sizeof note, "%s %s", ion_word_get(W_RECEIVED, st->lang), later);
+        else if (latest.id && !latest.graded)
+            not_graded_note(&latest, st->lang, note, sizeof note);
         else if (latest.id)
             snprintf(note, sizeof note, "%s %s. %s", ion_word_get(W_YOUR_LATEST, st->lang), latest.received, later);
         else

@@ -84,6 +84,8 @@ static const struct {
     {"web.submit", KEY_STR},
     {"web.received", KEY_STR},
     {"web.your_latest", KEY_STR},
+    {"web.latest_refused", KEY_STR},  /* {time} {why} */
+    {"web.latest_conflict", KEY_STR}, /* {time} {why} */
     {"web.due", KEY_STR},
     {"web.closed", KEY_STR},
     {"web.points", KEY_STR},

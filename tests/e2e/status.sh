@@ -105,8 +105,14 @@ curl -s -b "$ck" "$base/instructor/w1/student/s002" >"$tmp/history.html"
 grep -qF '<p class="status">refused: s002.txt: a Word' "$tmp/history.html" || no "history: $(cat "$tmp/history.html")"
 
 # ---- a later valid submission supersedes: s003 on the web ----
-t3=$(grep '^s003,' "$tmp/w1/links.csv" | sed 's#.*/s/##' | tr -d '\r')
+token() { grep "^$1," "$tmp/w1/links.csv" | sed 's#.*/s/##' | tr -d '\r'; }
+t3=$(token s003)
 curl -s "$base/s/$t3" >"$tmp/s3.html"
+# The student's own page says what became of the file, not "your latest answers".
+grep -qF "Your latest hand-in, received" "$tmp/s3.html" && grep -qF "was refused: s003.txt: UTF-16 text without a byte order mark" "$tmp/s3.html" ||
+    no "s003's page: $(grep -o '<p class="note"[^<]*' "$tmp/s3.html")"
+curl -s "$base/s/$(token s001)" | grep -qF "is in conflict with another file (a.txt:1, b.txt:1)" || no "s001's page says nothing of the conflict"
+curl -s "$base/s/$(token s002)?lang=zh" | grep -qF "未被接收：s002.txt: 这是 Word、OpenDocument 或 zip 文件" || no "s002's page in Chinese"
 csrf=$(grep -o 'name="csrf" value="[^"]*"' "$tmp/s3.html" | sed 's/.*value="//;s/"$//')
 [ "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$csrf" --data-urlencode "1a=$(value s003) mV" --data-urlencode "1b=$(value s003 1b)" "$base/s/$t3")" = 200 ] ||
     no "s003's web submission"
