@@ -441,21 +441,19 @@ static int assign(ion_gradebook *gb, const key_student *stu, const ion_submissio
     return 0;
 }
 
-/* The answers given to a part, as recorded: one a line. */
+/* The answers given to a part, as recorded: one a line (a control
+ * character in one is a blank, so that the lines stay apart). */
 static size_t add_given(ion_gradebook *gb, const part_work *w)
 {
     size_t off = gb->buf.len;
     for (size_t k = 0; k < w->ngiven; k++) {
-        char *line = strdup(gb->given[w->given0 + k]->text);
-        if (!line)
-            return NO_OFFSET;
-        for (char *c = line; *c; c++) /* one answer, one line */
-            if ((unsigned char)*c < 0x20)
-                *c = ' ';
         if (k)
             ion_strbuf_puts(&gb->buf, "\n");
-        ion_strbuf_puts(&gb->buf, line);
-        free(line);
+        size_t at = gb->buf.len;
+        ion_strbuf_puts(&gb->buf, gb->given[w->given0 + k]->text);
+        for (size_t c = at; !gb->buf.oom && c < gb->buf.len; c++)
+            if ((unsigned char)gb->buf.s[c] < 0x20)
+                gb->buf.s[c] = ' ';
     }
     ion_strbuf_add(&gb->buf, "", 1);
     return gb->buf.oom ? NO_OFFSET : off;
