@@ -4,7 +4,8 @@
 # SIGINT: the database passes integrity_check, every submission that got a
 # 2xx answer is recorded, none half-written (each has its 3 grades, no
 # grade without its submission). After SIGTERM and SIGINT the server has
-# also stopped within 2 s with exit status 0.
+# also stopped within 2 s with exit status 0. During the SIGTERM storm
+# `grade` records an answer file in the same database.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib/serve.bash
@@ -23,6 +24,11 @@ storm() {
     local sig=$1 run=$2
     serve_start "$tmp/db" "$tmp/out" "$tmp/log" || { no "$sig: serve did not start: $(cat "$tmp/log")"; return; }
     sed "s#http://127.0.0.1:8080#$base#" "$tmp/w/links.csv" >"$tmp/links.csv"
+    if [ "$sig" = TERM ]; then  # `grade` of an answer file in the middle of the storm
+        { echo "worksheet: w"; echo "student: s001"; echo "1a: -71 mV"; } >"$tmp/by-file.txt"
+        (sleep 0.7; ion --quiet grade "$tmp/w/key.xml" "$tmp/by-file.txt" --csv "$tmp/g.csv" --feedback "$tmp/fb" \
+            >/dev/null 2>"$tmp/grade.err"; echo $? >"$tmp/grade.rc") &
+    fi
     timeout 60 python3 - "$tmp/links.csv" "$pid" "$tmp/ok.txt" "$sig" "$run" <<'PY' || no "$sig: the storm did not run"
 import csv, http.client, os, re, signal, sys, threading, time, urllib.parse
 links = [r['url'] for r in csv.DictReader(open(sys.argv[1]))]
@@ -73,6 +79,12 @@ print('serve_crash: SIG%s after %d submissions answered 2xx: stopped in %.2f s' 
 if sig != 'KILL' and stopped > 2:
     sys.exit('FAIL: still running %.1f s after SIG%s' % (stopped, sig))
 PY
+    if [ "$sig" = TERM ]; then
+        wait $!
+        [ "$(cat "$tmp/grade.rc")" = 0 ] || no "grade during the storm: $(cat "$tmp/grade.err")"
+        [ "$(sqlite3 "$tmp/db" "select count(*) from submissions where source_file like '%by-file.txt'")" = 1 ] ||
+            no "grade's submission during the storm is not recorded"
+    fi
     case $(ps -o stat= -p "$pid") in "" | Z*) ;; *) no "$sig: the server still runs"; kill -9 "$pid" ;; esac
     { wait "$pid"; } 2>/dev/null
     local rc=$?
