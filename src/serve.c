@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,17 +491,47 @@ static void *watchdog_loop(void *arg)
     return NULL;
 }
 
-/* A run of 16 or more URL-safe base64 characters: perhaps a token. */
+#define TOKEN_RUN 16 /* URL-safe base64 characters in a row: perhaps a token */
+
+static int b64_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
 static int token_like(const char *seg, size_t len)
 {
-    for (size_t i = 0, run = 0; i < len; i++) {
-        char c = seg[i];
-        int b64 = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-        run = b64 ? run + 1 : 0;
-        if (run >= 16)
+    for (size_t i = 0, run = 0; i < len; i++)
+        if ((run = b64_char(seg[i]) ? run + 1 : 0) >= TOKEN_RUN)
             return 1;
-    }
     return 0;
+}
+
+/* libmicrohttpd's own messages (a failed send names the request's URL,
+ * token and all) go to the log like ours, each run that may be a token
+ * made '~', control characters dropped. */
+static void library_log(void *cls, const char *fmt, va_list ap)
+{
+    ion_server *s = cls;
+    char msg[512], line[512];
+    if (!s->o.log)
+        return;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t k = 0;
+    for (const char *p = msg; *p && k + 1 < sizeof line;) {
+        size_t run = 0;
+        while (b64_char(p[run]))
+            run++;
+        if (run >= TOKEN_RUN)
+            line[k++] = '~';
+        else if (run)
+            for (size_t i = 0; i < run && k + 1 < sizeof line; i++)
+                line[k++] = p[i];
+        else if ((unsigned char)*p >= 0x20 && *p != 0x7f)
+            line[k++] = *p;
+        p += run ? run : 1;
+    }
+    line[k] = '\0';
+    s->o.log(s->o.log_ctx, line);
 }
 
 /* The path for the log, without tokens: a segment after "s" or "i" (any
@@ -756,7 +787,8 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
         {MHD_OPTION_END, 0, NULL},
     };
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, library_log, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)PER_ADDRESS_LIMIT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),

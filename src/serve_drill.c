@@ -303,8 +303,10 @@ void ion_web_drill(ion_server *s, const char *user, const char *base, const ion_
     /* The CSRF scope: the student, or the anonymous visitor's cookie. */
     char scope[200], visitor[ION_TOKEN_LEN + 1] = "";
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "ion_v");
+    unsigned char bytes[ION_TOKEN_BYTES];
     if (!user) {
-        if (cookie && strlen(cookie) == ION_TOKEN_LEN && !ion_bank_id_problem(cookie)) {
+        /* A token's form: one in 64 begins with '-', which an id may not. */
+        if (cookie && !ion_token_decode(cookie, strlen(cookie), bytes)) {
             snprintf(visitor, sizeof visitor, "%s", cookie);
         } else if (!post) {
             unsigned char r[ION_TOKEN_BYTES];
