@@ -1815,15 +1815,20 @@ int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
     return ret;
 }
 
+/* The refusal of a worksheet the bank does not have. */
+static int refuse_worksheet(const char *name, const char *course, ion_error *err)
+{
+    return course ? refuse(err, "no worksheet '%s' in course '%s'", name, course)
+                  : refuse(err, "unknown worksheet '%s'", name);
+}
+
 /* The worksheet, or the refusal "unknown worksheet". */
 static int worksheet_need(ion_bank *b, const char *name, const char *course,
                           ion_bank_worksheet *w, ion_error *err)
 {
     int ret = ion_bank_worksheet_get(b, name, course, w, err);
     if (ret == 0)
-        return course ? refuse(err, "no worksheet '%s' in course '%s'", name,
-                               course)
-                      : refuse(err, "unknown worksheet '%s'", name);
+        return refuse_worksheet(name, course, err);
     return ret < 0 ? ret : 0;
 }
 
@@ -2051,22 +2056,26 @@ static int submission_check(ion_bank *b, const char *worksheet,
                             char **ws_course, char **student_id,
                             ion_error *err)
 {
-    ion_bank_worksheet w;
+    /* The worksheet's course only: not its problems (every web
+     * submission passes here). */
+    char *found;
     ion_bank_student_row s;
-    int ret = worksheet_need(b, worksheet, course, &w, err);
+    int ret = worksheet_course(b, worksheet, course, &found, err);
+    if (ret == 0)
+        return refuse_worksheet(worksheet, course, err);
     if (ret < 0)
         return ret;
-    ret = ion_bank_student_get(b, w.course, student, &s, err);
+    ret = ion_bank_student_get(b, found, student, &s, err);
     if (ret == 0)
         ret = refuse(err, "unknown student '%s' in course '%s'", student,
-                     w.course);
+                     found);
     if (ret > 0) {
-        *ws_course = w.course;
+        *ws_course = found;
         *student_id = s.id;
-        w.course = s.id = NULL;
+        found = s.id = NULL;
         ion_bank_student_release(&s);
     }
-    ion_bank_worksheet_release(&w);
+    free(found);
     return ret < 0 ? ret : 0;
 }
 
