@@ -2,7 +2,8 @@
 # ionsheet serve under load, with Debian's wrk on loopback only, bounded in
 # time (about a minute and a half): worksheet-page views and recorded
 # submissions at 200 concurrent connections (requests/s, p50/p99 latency,
-# failures, the server's CPU per request), then memory: the server's RSS
+# failures, the server's CPU per request and how busy the machine was:
+# other processes on it lower the first figures), then memory: the server's RSS
 # after a warm-up and again after more than 100,000 further page views and
 # submissions. A class of 500 students, a 5-problem worksheet; the database
 # under $TMPDIR (TMPDIR=/dev/shm: tmpfs). Targets (issue 13): >= 5,000
@@ -68,21 +69,32 @@ printf '%s\n' "dofile(\"$tmp/targets.lua\")" 'local threads = 0' \
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } # busy, idle (ticks)
+# The CPU of this script's children (wrk), in ticks (times in this shell:
+# a subshell's own children have used none).
+mine() { awk -v hz="$hz" 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/)
+    print int(hz * (60 * (u[1] + s[1]) + u[2] + s[2]) + 0.5) }' "$tmp/times"; }
 hz=$(getconf CLK_TCK)
 count=0
 run() { # label script seconds
-    local c0 c1 line
-    c0=$(cpu)
+    local c0 c1 line b0 b1 w0 w1
+    times >"$tmp/times"
+    c0=$(cpu) b0=$(busy) w0=$(mine)
     line=$(wrk -t2 -c"$conns" -d"$3s" --timeout 5s -s "$2" "$base" | grep '^RESULT')
-    c1=$(cpu)
+    times >"$tmp/times"
+    c1=$(cpu) b1=$(busy) w1=$(mine)
     set -- "$1" ${line#RESULT }
     count=$((count + $2))
-    awk -v l="$1" -v n="$2" -v r="$3" -v p50="$4" -v p99="$5" -v bad="$6" -v cpu=$((c1 - c0)) -v hz="$hz" 'BEGIN {
-        printf "%-12s %9d %10.0f %8.2f %8.2f %6d %14.1f\n", l, n, r, p50, p99, bad, 1e6 * cpu / hz / n }'
+    awk -v l="$1" -v n="$2" -v r="$3" -v p50="$4" -v p99="$5" -v bad="$6" -v cpu=$((c1 - c0)) -v hz="$hz" \
+        -v b0="$b0" -v b1="$b1" -v wrk=$((w1 - w0)) 'BEGIN {
+        split(b0, x, " "); split(b1, y, " "); busy = y[1] - x[1]; all = busy + y[2] - x[2]
+        printf "%-12s %9d %10.0f %8.2f %8.2f %6d %14.1f %7.0f %7.0f %7.0f\n", l, n, r, p50, p99, bad, 1e6 * cpu / hz / n,
+            100 * cpu / all, 100 * wrk / all, 100 * (busy - cpu - wrk) / all }'
     [ "$6" = 0 ] || { echo "bench/serve.sh: $6 requests failed in $1" >&2; exit 1; }
 }
 echo "ionsheet serve on $base, $conns connections, database on $(df --output=fstype "$tmp" | tail -1) ($tmp), $(nproc) cores"
-printf '%-12s %9s %10s %8s %8s %6s %14s\n' run requests per_s p50_ms p99_ms failed server_cpu_us
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); server, wrk, others: shares of the machine's CPU (%) in each run"
+printf '%-12s %9s %10s %8s %8s %6s %14s %7s %7s %7s\n' run requests per_s p50_ms p99_ms failed server_cpu_us server wrk others
 run warm-up "$tmp/view.lua" 2 >/dev/null
 run warm-up "$tmp/submit.lua" 2 >/dev/null
 rss0=$(rss)

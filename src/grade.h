@@ -217,6 +217,11 @@ int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b,
                          const ion_submission *s, const ion_result *r,
                          ion_error *err);
 
+/* The grade row ion_gradebook_record stores for part p (its strings are
+ * p's, or text, of cap bytes, when the feedback and a note are joined):
+ * what a reader of the bank gets back. */
+void ion_gradebook_grade_row(const ion_part_result *p, char *text, size_t cap, ion_bank_grade *g);
+
 /* Records the status of every student of the key whose files this
  * gradebook refused or found in conflict, as that student's latest
  * submission (ion_bank_submission_status), after their graded files: call

@@ -363,16 +363,22 @@ int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b, const ion_submiss
                                          r->file, s->content, s->content_len, &id, err);
     char text[2048];
     for (size_t j = 0; ret >= 0 && j < r->nparts; j++) {
-        const ion_part_result *p = &r->parts[j];
-        const char *feedback = p->feedback ? p->feedback : p->note;
-        if (p->feedback && p->note) {
-            snprintf(text, sizeof text, "%s (%s)", p->feedback, p->note);
-            feedback = text;
-        }
-        ion_bank_grade g = {p->part_id, p->answer, p->score, p->points, ion_verdict_name(p->verdict), feedback};
+        ion_bank_grade g;
+        ion_gradebook_grade_row(&r->parts[j], text, sizeof text, &g);
         ret = ion_bank_grade_put(b, id, &g, err);
     }
     return ret < 0 ? ret : 0;
+}
+
+void ion_gradebook_grade_row(const ion_part_result *p, char *text, size_t cap, ion_bank_grade *g)
+{
+    const char *feedback = p->feedback ? p->feedback : p->note;
+    if (p->feedback && p->note) {
+        snprintf(text, cap, "%s (%s)", p->feedback, p->note);
+        feedback = text;
+    }
+    ion_bank_grade row = {p->part_id, p->answer, p->score, p->points, ion_verdict_name(p->verdict), feedback};
+    *g = row;
 }
 
 int ion_gradebook_record_statuses(const ion_gradebook *gb, ion_bank *b, ion_error *err)

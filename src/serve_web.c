@@ -223,8 +223,8 @@ static size_t count_parts(const ion_worksheet *w)
     return n;
 }
 
-/* Loads submission id's grades into r (answers NULL-filled when id is 0). */
-static int recorded_load(recorded *r, ion_bank *b, const ion_worksheet *w, int64_t id, ion_error *err)
+/* r for the parts of w, their answers NULL until take_grade fills them. */
+static int recorded_new(recorded *r, const ion_worksheet *w, ion_error *err)
 {
     size_t n = count_parts(w) + 1;
     memset(r, 0, sizeof *r);
@@ -235,8 +235,13 @@ static int recorded_load(recorded *r, ion_bank *b, const ion_worksheet *w, int64
     r->feedback_at = calloc(n, sizeof *r->feedback_at);
     if (!r->answers || !r->answer_at || !r->verdict_at || !r->feedback_at)
         return ion_fail(err, NULL, 0, "out of memory");
-    if (id && ion_bank_grade_list(b, id, take_grade, r, err) < 0)
-        return -1;
+    return 0;
+}
+
+/* The grades taken, as the page's answers. */
+static int recorded_done(recorded *r, ion_error *err)
+{
+    size_t n = count_parts(r->w) + 1;
     if (r->pool.oom)
         return ion_fail(err, NULL, 0, "out of memory");
     for (size_t k = 0; k + 1 < n; k++) {
@@ -273,6 +278,7 @@ typedef struct {
     const ion_classroom *c;
     const char *lang;
     ion_error *err;
+    recorded *rec; /* what was recorded, for the page */
     int recorded;
 } submit_ctx;
 
@@ -293,13 +299,22 @@ static int grade_and_record(const ion_submission *s, void *ctx)
             ion_bank_rollback(b, NULL);
         ion_web_writer_put(sc->srv);
     }
+    /* The page shows what was recorded: the rows just committed, as the
+     * bank would give them back, without reading them again. */
+    char text[2048];
+    for (size_t j = 0; !bad && j < r->nparts; j++) {
+        ion_bank_grade g;
+        ion_gradebook_grade_row(&r->parts[j], text, sizeof text, &g);
+        take_grade(&g, sc->rec);
+    }
     sc->recorded = !bad;
     ion_gradebook_free(gb);
     return bad;
 }
 
 /* The form's answers as an answer file, parsed by the answer-file parser. */
-static int submit(const student_ctx *st, const ion_worksheet *w, const ion_web_form *f, ion_error *err)
+static int submit(const student_ctx *st, const ion_worksheet *w, const ion_web_form *f, recorded *rec,
+                  ion_error *err)
 {
     size_t n = count_parts(w), k = 0;
     const char **parts = calloc(n + 1, sizeof *parts), **answers = calloc(n + 1, sizeof *answers);
@@ -321,7 +336,7 @@ static int submit(const student_ctx *st, const ion_worksheet *w, const ion_web_f
     size_t len;
     char *text = ion_classroom_answer_file(st->c, st->student, k, parts, answers, &len);
     ion_sub_parser *p = ion_sub_parser_new(NULL);
-    submit_ctx sc = {st->srv, st->c, st->lang, err, 0};
+    submit_ctx sc = {st->srv, st->c, st->lang, err, rec, 0};
     if (!text || !p)
         ion_fail(err, NULL, 0, "out of memory");
     else if (ion_sub_parse(p, text, len, "web", grade_and_record, &sc, err) == 0 && sc.recorded)
@@ -366,10 +381,15 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
         ok = ion_instance_init(&inst[inited], c->w.templates[inited]) == 0;
     ok = ok && ion_classroom_instances(c, st->student, inst, &err) == 0;
     ion_student_sheet ss = {&c->w, cs->id, cs->name, inst, 0, 1, 1, NULL};
-    ok = ok && (!post || submit(st, &c->w, &f, &err) == 0);
-    ok = ok && ion_bank_submission_list(b, c->w.ws.course, c->w.ws.name, cs->id, take_latest, &latest, &err) >= 0;
-    ok = ok && recorded_load(&r, b, &c->w, latest.id, &err) == 0;
+    ok = ok && recorded_new(&r, &c->w, &err) == 0;
+    if (post)
+        ok = ok && submit(st, &c->w, &f, &r, &err) == 0;
+    else
+        ok = ok && ion_bank_submission_list(b, c->w.ws.course, c->w.ws.name, cs->id, take_latest, &latest, &err) >= 0 &&
+             (!latest.id || ion_bank_grade_list(b, latest.id, take_grade, &r, &err) >= 0);
+    ok = ok && recorded_done(&r, &err) == 0;
     ion_web_bank_put(st->srv, b);
+    int submitted = post || latest.id;
     if (ok) {
         snprintf(action, sizeof action, "/s/%s", st->token);
         snprintf(drill, sizeof drill, "/s/%s/drill", st->token);
@@ -377,7 +397,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
         const char *policy = c->w.ws.feedback ? c->w.ws.feedback : "immediate";
         int verdicts = !strcmp(policy, "immediate") || (!strcmp(policy, "after-due") && closed);
         const char *later = !strcmp(policy, "never")     ? ion_word_get(W_NO_FEEDBACK, st->lang)
-                            : !verdicts && latest.id ? ion_word_get(W_AFTER_DUE, st->lang)
+                            : !verdicts && submitted ? ion_word_get(W_AFTER_DUE, st->lang)
                                                      : "";
         if (post)
             snprintf(note, sizeof note, "%s %s", ion_word_get(W_RECEIVED, st->lang), later);
