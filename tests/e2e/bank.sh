@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # init and bank import|list|show|check against a real SQLite file.
 set -u
-cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bin=${IONSHEET_BIN:-$PWD/ionsheet}  # another build may be tried with IONSHEET_BIN
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/common.bash"
 
 ion bank list >/dev/null 2>"$tmp/err"; [ $? = 4 ] || no "bank list without a database should exit 4"
 grep -q "run 'ionsheet init'" "$tmp/err" || no "missing-database message: $(cat "$tmp/err")"

@@ -3,13 +3,7 @@
 # list/show/edit/delete, worksheet names per course, a version-1 database
 # upgraded in place.
 set -u
-cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bin=${IONSHEET_BIN:-$PWD/ionsheet}
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
-q() { sqlite3 "$db" "$1"; }
+. "$(dirname "$0")/common.bash"
 
 ion --quiet init || no "init"
 ion --quiet roster import tests/data/roster-sample.csv --course PHYS2 || no "roster PHYS2"

@@ -4,12 +4,7 @@
 # Right answers come from `ionsheet bank show ID --seed N`: a probe run on a
 # copy of the database shows which problem a session will pick.
 set -u
-cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bin=${IONSHEET_BIN:-./ionsheet}  # another build may be tried with IONSHEET_BIN
-db="$tmp/drill.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/common.bash"
 
 ion --quiet init >/dev/null || { echo "FAIL: init"; exit 1; }
 

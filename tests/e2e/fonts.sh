@@ -12,13 +12,7 @@
 #  - a class whose names hold 1,800 distinct Hanzi: every worksheet at most
 #    150 KB, drawn as its page of class.pdf.
 set -u
-cd "$(dirname "$0")/../.."
-root=$PWD
-bin=${IONSHEET_BIN:-$root/ionsheet}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/common.bash"
 
 cat >"$tmp/roster.csv" <<'EOF'
 id,name

@@ -2,13 +2,7 @@
 # roster import, worksheet create and generate, end to end: files, key
 # validity, reproducibility, subsets, Chinese, PDFs read back with poppler.
 set -u
-cd "$(dirname "$0")/../.."
-root=$PWD
-bin=${IONSHEET_BIN:-$root/ionsheet}  # another build may be tried with IONSHEET_BIN
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/common.bash"
 # A key value as the PDFs print it: 4 significant figures, a true minus.
 as_shown() { printf '%#.4g' "$1" | sed 's/^-/−/'; }
 

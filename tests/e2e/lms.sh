@@ -5,13 +5,7 @@
 # [--excel] read back with Python's csv module; a Canvas gradebook written
 # by ionsheet imported again as a roster.
 set -u
-cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bin=${IONSHEET_BIN:-$PWD/ionsheet}
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
-q() { sqlite3 "$db" "$1"; }
+. "$(dirname "$0")/common.bash"
 
 ion --quiet init || no "init"
 

@@ -3,12 +3,7 @@
 # terminal or as a PDF, in English and Chinese, from a database with no
 # course, roster or worksheet, storing nothing.
 set -u
-cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bin=${IONSHEET_BIN:-$PWD/ionsheet}
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/common.bash"
 
 ion --quiet init || no "init"
 before=$(sqlite3 "$db" .dump | sha256sum)

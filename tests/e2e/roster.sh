@@ -2,12 +2,7 @@
 # roster import: good rows kept, bad rows refused one message each, no
 # duplicates on re-import.
 set -u
-cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bin=${IONSHEET_BIN:-$PWD/ionsheet}  # another build may be tried with IONSHEET_BIN
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/common.bash"
 count() { sqlite3 "$db" "select count(*) from students where course_id='$1'"; }
 
 ion --quiet init || no "init"

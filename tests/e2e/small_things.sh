@@ -4,12 +4,7 @@
 # own line, bank check of a file that does not parse without "checked 0
 # templates", no "feedback//", student ids matched whatever their case.
 set -u
-cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bin=${IONSHEET_BIN:-$PWD/ionsheet}
-db="$tmp/bank.db"; ion() { "$bin" --db "$db" "$@"; }
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/common.bash"
 
 ion --quiet init || no "init"
 
