@@ -14,14 +14,11 @@
 #include <unistd.h>
 
 #include "bank.h"
+#include "test_common.h"
 
 /* ---- fixtures ---- */
 
-typedef struct {
-    char dir[64];
-    char path[128];
-    ion_bank *b;
-} fixture;
+typedef temp_bank fixture;
 
 static void remove_db(const char *path)
 {
@@ -35,33 +32,19 @@ static void remove_db(const char *path)
 
 static int setup_dir(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/ion-bank-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/bank.db", f->dir);
-    *state = f;
+    *state = temp_bank_new(sizeof(fixture), 0);
     return 0;
 }
 
 static int setup_bank(void **state)
 {
-    ion_error err = {0};
-    setup_dir(state);
-    fixture *f = *state;
-    f->b = ion_bank_open(f->path, 1, &err);
-    if (!f->b)
-        fail_msg("open: %s", err.msg);
+    *state = temp_bank_new(sizeof(fixture), 1);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    ion_bank_close(f->b);
-    remove_db(f->path);
-    rmdir(f->dir);
-    free(f);
+    temp_bank_free(*state);
     return 0;
 }
 
@@ -200,29 +183,10 @@ static void test_wal_and_foreign_keys(void **state)
     sqlite3_close(db);
 }
 
-static char *read_file(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    rewind(fp);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-    s[n] = '\0';
-    fclose(fp);
-    return s;
-}
-
 static void test_schema_file_is_embedded(void **state)
 {
     (void)state;
-    char *file = read_file("schema/bank.sql");
-    if (!file)
-        fail_msg("schema/bank.sql not found: run the tests from the top of "
-                 "the tree");
+    char *file = test_read_file("schema/bank.sql");
     char *embedded = ion_bank_schema_sql();
     assert_non_null(embedded);
     assert_string_equal(embedded, file);
@@ -934,9 +898,7 @@ static void test_migrate_from_v4(void **state)
 {
     fixture *f = *state;
     ion_error err = {0};
-    char *v4 = read_file("tests/data/bank-v4.sql");
-    if (!v4)
-        fail_msg("tests/data/bank-v4.sql not found: run the tests from the top of the tree");
+    char *v4 = test_read_file("tests/data/bank-v4.sql");
     raw_sql(f->path, v4);
     free(v4);
     raw_sql(f->path, "PRAGMA application_id = 1229934163; PRAGMA user_version = 4;"

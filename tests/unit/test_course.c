@@ -15,35 +15,19 @@
 #include <unistd.h>
 
 #include "bank.h"
+#include "test_common.h"
 
-typedef struct {
-    char dir[64], path[128];
-    ion_bank *b;
-} fixture;
+typedef temp_bank fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/ion-course-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/bank.db", f->dir);
-    *state = f;
+    *state = temp_bank_new(sizeof(fixture), 0);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    ion_bank_close(f->b);
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
+    temp_bank_free(*state);
     return 0;
 }
 
@@ -53,22 +37,6 @@ static void open_bank(fixture *f)
     f->b = ion_bank_open(f->path, 1, &err);
     if (!f->b)
         fail_msg("open: %s", err.msg);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("%s not found: run the tests from the top of the tree", path);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    rewind(fp);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-    s[n] = '\0';
-    fclose(fp);
-    return s;
 }
 
 static void raw_sql(const char *path, const char *sql)
@@ -164,7 +132,7 @@ static void test_migrate_from_v1(void **state)
 {
     fixture *f = *state;
     ion_error err = {0};
-    char *v1 = slurp("tests/data/bank-v1.sql");
+    char *v1 = test_read_file("tests/data/bank-v1.sql");
     raw_sql(f->path, v1);
     free(v1);
     raw_sql(f->path,
@@ -236,7 +204,7 @@ static void test_failed_upgrade_changes_nothing(void **state)
 {
     fixture *f = *state;
     ion_error err = {0};
-    char *v1 = slurp("tests/data/bank-v1.sql");
+    char *v1 = test_read_file("tests/data/bank-v1.sql");
     raw_sql(f->path, v1);
     free(v1);
     /* A problem whose worksheet is gone (a v1 bank written with foreign

@@ -12,42 +12,23 @@
 #include <unistd.h>
 
 #include "roster.h"
+#include "test_common.h"
 
 typedef struct {
-    char dir[64];
-    char path[128];
-    ion_bank *b;
+    temp_bank t;
     char problems[16][600]; /* "LINE: message" of each refused row */
     int n;
 } fixture;
 
 static int setup(void **state)
 {
-    ion_error err = {0};
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/ion-roster-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/bank.db", f->dir);
-    f->b = ion_bank_open(f->path, 1, &err);
-    if (!f->b)
-        fail_msg("open: %s", err.msg);
-    *state = f;
+    *state = temp_bank_new(sizeof(fixture), 1);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    char p[160];
-    ion_bank_close(f->b);
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, (const char *[]){"", "-wal",
-                                                                "-shm"}[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
+    temp_bank_free(*state);
     return 0;
 }
 
@@ -67,7 +48,7 @@ static int import(fixture *f, const char *course, const char *text,
     ion_csv *csv = ion_csv_new(text, strlen(text), "r.csv");
     assert_non_null(csv);
     f->n = 0;
-    int ret = ion_roster_import(f->b, course, csv, NULL, collect, f, st, err);
+    int ret = ion_roster_import(f->t.b, course, csv, NULL, collect, f, st, err);
     ion_csv_free(csv);
     return ret;
 }
@@ -92,7 +73,7 @@ static int students(fixture *f, const char *course)
 {
     ion_error err = {0};
     int n = 0;
-    assert_int_equal(ion_bank_student_list(f->b, course, 0, count, &n, &err), 0);
+    assert_int_equal(ion_bank_student_list(f->t.b, course, 0, count, &n, &err), 0);
     return n;
 }
 
@@ -101,7 +82,7 @@ static void expect_name(fixture *f, const char *course, const char *id,
 {
     ion_error err = {0};
     ion_bank_student_row s;
-    assert_int_equal(ion_bank_student_get(f->b, course, id, &s, &err), 1);
+    assert_int_equal(ion_bank_student_get(f->t.b, course, id, &s, &err), 1);
     assert_string_equal(s.name, name);
     if (email)
         assert_string_equal(s.email, email);
@@ -120,7 +101,7 @@ static void test_sample_file(void **state)
         if (!csv)
             fail_msg("%s: %s (run from the top of the tree)", err.file,
                      err.msg);
-        assert_int_equal(ion_roster_import(f->b, "PHYS2", csv, NULL, NULL, NULL,
+        assert_int_equal(ion_roster_import(f->t.b, "PHYS2", csv, NULL, NULL, NULL,
                                            &st, &err),
                          0);
         ion_csv_free(csv);
@@ -282,7 +263,7 @@ static void test_database_error(void **state)
     ion_roster_stats st;
     sqlite3 *db;
     /* Another program breaks the bank under our feet. */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->t.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "DROP TABLE students", NULL, NULL,
                                   NULL),
                      SQLITE_OK);
@@ -293,7 +274,7 @@ static void test_database_error(void **state)
     assert_non_null(strstr(err.msg, "students"));
     expect_stats(&st, 0, 0, 0, 1); /* the bad row is still reported */
     assert_int_equal(f->n, 1);
-    assert_int_equal(ion_bank_course_exists(f->b, "PHYS2", &err), 0);
+    assert_int_equal(ion_bank_course_exists(f->t.b, "PHYS2", &err), 0);
 }
 
 int main(void)
