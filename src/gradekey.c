@@ -193,7 +193,8 @@ typedef struct key_reader {
     /* the text of a <feedback> being read */
     ion_strbuf text;
     int in_feedback, feedback_zh;
-    key_feedback *feedback_to; /* where the <feedback> being read goes */
+    key_feedback *feedback_to; /* where the <feedback> being read goes: a v1 mistake's, */
+    ion_i18n *tfeedback_to;    /* or a v2 template mistake's */
     struct key_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
     size_t cap_students, cap_probs, cap_parts, cap_alt_ids, cap_alt_letters, cap_mistakes, cap_feedback, cap_carries,
@@ -383,7 +384,7 @@ static int on_problem(key_reader *kr)
     if (kr->k->version == 2) {
         const ion_answer_key *k = kr->k;
         for (size_t i = 0; i < k->ntemplates && !kr->prob_tdef; i++)
-            if (!strcmp(k->templates[i].id, tmpl) && k->templates[i].version == (int)version)
+            if (!strcmp(k->templates[i].t->id, tmpl) && k->templates[i].version == (int)version)
                 kr->prob_tdef = &k->templates[i];
         if (!kr->prob_tdef)
             return fail(kr, "problem %d: template %s version %d is not in the key", (int)n, tmpl, (int)version);
@@ -407,12 +408,14 @@ static int on_var(key_reader *kr, const char *elem, int is_let)
     v->name = need_attr(kr, elem, "name");
     v->value = need_attr(kr, elem, "value");
     if (kr->prob_tdef) { /* key v2: the template has the unit */
-        const key_template *t = kr->prob_tdef;
+        const key_template *kt = kr->prob_tdef;
         if (!v->name || !v->value)
             return -1;
-        if (kr->nvars >= t->nparams || strcmp(t->names[kr->nvars], v->name))
-            return fail(kr, "param %s is not the next param of template %s", v->name, t->id);
-        v->unit = t->units[kr->nvars]->name;
+        if (kr->nvars >= kt->nparams || strcmp(kt->t->vars[kr->nvars].name, v->name))
+            return fail(kr, "param %s is not the next param of template %s", v->name, kt->t->id);
+        const ion_var *tv = &kt->t->vars[kr->nvars];
+        v->name = tv->name; /* the shape's own pointer: compared as one */
+        v->unit = tv->unit->name;
         v->expr = NULL;
         kr->nvars++;
         return 0;
@@ -617,7 +620,7 @@ static int on_mistake(key_reader *kr)
 
 static int on_feedback(key_reader *kr)
 {
-    if (!kr->feedback_to)
+    if (!kr->feedback_to && !kr->tfeedback_to)
         return fail(kr, "<feedback> outside a mistake");
     kr->in_feedback = 1;
     kr->feedback_zh = 0;
@@ -634,11 +637,16 @@ static int on_feedback(key_reader *kr)
 static int end_feedback(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    key_feedback *f = kr->feedback_to;
     ion_strbuf_add(&kr->text, "", 0);
     if (kr->text.oom)
         return oom(kr);
     kr->in_feedback = 0;
+    if (kr->tfeedback_to) {
+        char **text = kr->feedback_zh ? &kr->tfeedback_to->zh : &kr->tfeedback_to->en;
+        free(*text);
+        return (*text = strdup(kr->text.s)) ? 0 : oom(kr);
+    }
+    key_feedback *f = kr->feedback_to;
     f->text[kr->feedback_zh] = arena_intern(k->mem, kr->text.s);
     return f->text[kr->feedback_zh] ? 0 : oom(kr);
 }
@@ -668,9 +676,9 @@ static key_template *current_template(key_reader *kr)
     return &kr->k->templates[kr->k->ntemplates - 1];
 }
 
-static key_tpart *current_tpart(key_reader *kr, const char *elem)
+static ion_part *current_tpart(key_reader *kr, const char *elem)
 {
-    key_template *t = current_template(kr);
+    ion_template *t = current_template(kr)->t;
     if (!t->nparts) {
         fail(kr, "<%s> outside a part", elem);
         return NULL;
@@ -687,6 +695,12 @@ static const char *keep(key_reader *kr, const char *s)
     return k;
 }
 
+/* A copy of s owned by a template (ion_template_free frees it). */
+static int own(key_reader *kr, char **to, const char *s)
+{
+    return (*to = strdup(s)) ? 0 : oom(kr);
+}
+
 static int on_template(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
@@ -699,54 +713,54 @@ static int on_template(key_reader *kr)
     if (version < 1 || version > 1e9 || version != (int)version)
         return fail(kr, "<template>: version must be a positive integer");
     for (size_t i = 0; i < k->ntemplates; i++)
-        if (!strcmp(k->templates[i].id, id) && k->templates[i].version == (int)version)
+        if (!strcmp(k->templates[i].t->id, id) && k->templates[i].version == (int)version)
             return fail(kr, "template %s version %d appears twice", id, (int)version);
     if (grow(&k->templates, &kr->cap_templates, k->ntemplates, sizeof *k->templates) < 0)
         return oom(kr);
-    key_template *t = &k->templates[k->ntemplates++];
-    memset(t, 0, sizeof *t);
-    kr->cap_tvars = kr->cap_tparts = 0;
-    t->version = (int)version;
-    return (t->id = keep(kr, id)) ? 0 : -1;
+    key_template *kt = &k->templates[k->ntemplates];
+    memset(kt, 0, sizeof *kt);
+    if (!(kt->t = calloc(1, sizeof *kt->t)))
+        return oom(kr);
+    k->ntemplates++;
+    kr->cap_tvars = kr->cap_tparts = kr->cap_tcarries = 0;
+    kt->version = (int)version;
+    return own(kr, &kt->t->id, id);
 }
 
 static int on_tvar(key_reader *kr, int is_let)
 {
-    key_template *t = current_template(kr);
+    key_template *kt = current_template(kr);
+    ion_template *t = kt->t;
     const char *elem = is_let ? "let" : "param";
     const char *name = need_attr(kr, elem, "name"), *unit = need_attr(kr, elem, "unit");
     const char *expr = is_let ? need_attr(kr, elem, "expr") : NULL;
     double digits = 0;
     if (!name || !unit || (is_let && (!expr || number_attr(kr, elem, "digits", 1, 0, &digits) < 0)))
         return -1;
-    if (!is_let && t->nvars > t->nparams)
+    if (!is_let && t->nvars > kt->nparams)
         return fail(kr, "param %s comes after a let", name);
     for (size_t i = 0; i < t->nvars; i++)
-        if (!strcmp(t->names[i], name))
+        if (!strcmp(t->vars[i].name, name))
             return fail(kr, "template %s: %s is defined twice", t->id, name);
-    size_t cap = kr->cap_tvars;
-    if (grow(&t->names, &cap, t->nvars, sizeof *t->names) < 0 ||
-        (cap = kr->cap_tvars, grow(&t->units, &cap, t->nvars, sizeof *t->units) < 0) ||
-        (cap = kr->cap_tvars, grow(&t->digits, &cap, t->nvars, sizeof *t->digits) < 0) ||
-        (cap = kr->cap_tvars, grow(&t->exprs, &cap, t->nvars, sizeof *t->exprs) < 0))
+    if (grow(&t->vars, &kr->cap_tvars, t->nvars, sizeof *t->vars) < 0)
         return oom(kr);
-    kr->cap_tvars = cap;
-    if (!(t->units[t->nvars] = ion_unit_find(unit)))
+    ion_var *v = &t->vars[t->nvars];
+    memset(v, 0, sizeof *v);
+    if (!(v->unit = ion_unit_find(unit)))
         return fail(kr, "%s %s: unknown unit '%s'", elem, name, unit);
-    t->digits[t->nvars] = digits >= 0 && digits <= 17 ? (int)digits : 0;
-    if (!(t->names[t->nvars] = keep(kr, name)) || (expr && !(t->exprs[t->nvars] = keep(kr, expr))))
+    v->kind = is_let ? ION_LET : ION_PARAM_FIXED;
+    v->digits = digits >= 0 && digits <= 17 ? (int)digits : 0;
+    t->nvars++; /* the template frees what is set from here on */
+    if (own(kr, &v->name, name) < 0 || (expr && own(kr, &v->src, expr) < 0))
         return -1;
-    if (!expr)
-        t->exprs[t->nvars] = NULL;
-    t->nvars++;
     if (!is_let)
-        t->nparams = t->nvars;
+        kt->nparams = t->nvars;
     return 0;
 }
 
 static int on_tpart(key_reader *kr)
 {
-    key_template *t = current_template(kr);
+    ion_template *t = current_template(kr)->t;
     const char *id = need_attr(kr, "part", "id"), *kind = need_attr(kr, "part", "kind");
     if (!id || !kind)
         return -1;
@@ -754,10 +768,11 @@ static int on_tpart(key_reader *kr)
         return fail(kr, "template part id '%s' is not a letter", id);
     if (grow(&t->parts, &kr->cap_tparts, t->nparts, sizeof *t->parts) < 0)
         return oom(kr);
-    key_tpart *p = &t->parts[t->nparts++];
+    ion_part *p = &t->parts[t->nparts++];
     memset(p, 0, sizeof *p);
-    kr->cap_tchoices = kr->cap_tmistakes = kr->cap_tcarries = 0;
-    kr->feedback_to = NULL;
+    kr->cap_tchoices = kr->cap_tmistakes = 0;
+    kr->tfeedback_to = NULL;
+    snprintf(p->id, sizeof p->id, "%s", id);
     p->kind = !strcmp(kind, "numeric") ? ION_ANSWER_NUMERIC : !strcmp(kind, "choice") ? ION_ANSWER_CHOICE
                                                                                      : ION_ANSWER_MCQ;
     if (p->kind == ION_ANSWER_MCQ && strcmp(kind, "mcq"))
@@ -771,71 +786,55 @@ static int on_tpart(key_reader *kr)
         return fail(kr, "part %s: a slip credit is not between 0 and 1", id);
     p->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
     const char *expr = attr(kr, "expr");
-    return (p->id = keep(kr, id)) && (!expr || (p->expr = keep(kr, expr))) ? 0 : -1;
+    return kr->failed ? -1 : expr ? own(kr, &p->answer_src, expr) : 0;
 }
 
 static int on_tchoice(key_reader *kr)
 {
-    key_tpart *p = current_tpart(kr, "choice");
+    ion_part *p = current_tpart(kr, "choice");
     const char *id = p ? need_attr(kr, "choice", "id") : NULL;
     if (!id)
         return -1;
     if (grow(&p->choices, &kr->cap_tchoices, p->nchoices, sizeof *p->choices) < 0)
         return oom(kr);
-    return (p->choices[p->nchoices++] = keep(kr, id)) ? 0 : -1;
+    if (own(kr, &p->choices[p->nchoices], id) < 0)
+        return -1;
+    p->nchoices++;
+    return 0;
 }
 
 static int on_tmistake(key_reader *kr)
 {
-    key_tpart *p = current_tpart(kr, "mistake");
+    ion_part *p = current_tpart(kr, "mistake");
     double credit;
     if (!p || !need_attr(kr, "mistake", "expr") || number_attr(kr, "mistake", "credit", 1, 0, &credit) < 0)
         return -1;
     if (credit < 0 || credit > 1)
         return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, credit);
-    size_t cap = kr->cap_tmistakes;
-    if (grow(&p->credits, &cap, p->nmistakes, sizeof *p->credits) < 0 ||
-        (cap = kr->cap_tmistakes, grow(&p->feedback, &cap, p->nmistakes, sizeof *p->feedback) < 0))
+    if (grow(&p->mistakes, &kr->cap_tmistakes, p->nmistakes, sizeof *p->mistakes) < 0)
         return oom(kr);
-    kr->cap_tmistakes = cap;
-    p->credits[p->nmistakes] = credit;
-    kr->feedback_to = &p->feedback[p->nmistakes++];
-    memset(kr->feedback_to, 0, sizeof *kr->feedback_to);
-    kr->feedback_to->markup = 1;
+    ion_mistake *m = &p->mistakes[p->nmistakes++];
+    memset(m, 0, sizeof *m);
+    m->credit = credit;
+    kr->tfeedback_to = &m->feedback;
     return 0;
 }
 
 static int on_tcarry(key_reader *kr)
 {
-    key_tpart *p = current_tpart(kr, "carry");
+    key_template *kt = current_template(kr);
+    const ion_part *p = current_tpart(kr, "carry");
     const char *from = p ? need_attr(kr, "carry", "from") : NULL, *let = from ? need_attr(kr, "carry", "let") : NULL;
     if (!let)
         return -1;
-    size_t cap = kr->cap_tcarries;
-    if (grow(&p->carry_from, &cap, p->ncarries, sizeof *p->carry_from) < 0 ||
-        (cap = kr->cap_tcarries, grow(&p->carry_let, &cap, p->ncarries, sizeof *p->carry_let) < 0))
+    if (grow(&kt->carries, &kr->cap_tcarries, kt->ncarries, sizeof *kt->carries) < 0)
         return oom(kr);
-    kr->cap_tcarries = cap;
-    if (!(p->carry_from[p->ncarries] = keep(kr, from)) || !(p->carry_let[p->ncarries] = keep(kr, let)))
+    key_tcarry *c = &kt->carries[kt->ncarries];
+    c->part = kt->t->nparts - 1;
+    if (!(c->from = keep(kr, from)) || !(c->let = keep(kr, let)))
         return -1;
-    p->ncarries++;
+    kt->ncarries++;
     return 0;
-}
-
-static void template_free(key_template *t)
-{
-    for (size_t i = 0; i < t->nparts; i++) {
-        free(t->parts[i].choices);
-        free(t->parts[i].credits);
-        free(t->parts[i].feedback);
-        free(t->parts[i].carry_from);
-        free(t->parts[i].carry_let);
-    }
-    free(t->parts);
-    free(t->names);
-    free(t->units);
-    free(t->digits);
-    free(t->exprs);
 }
 
 /* The next space-separated token of *s copied into the temporary arena,
@@ -864,15 +863,16 @@ static const char *next_token(key_reader *kr, const char **s)
  * mcq order and mistake values. */
 static int part_from_template(key_reader *kr, key_part *p, const char **expr)
 {
-    const key_template *t = kr->prob_tdef;
+    const key_template *kt = kr->prob_tdef;
+    const ion_template *t = kt->t;
     size_t i = kr->npsrc;
     if (i >= t->nparts)
         return fail(kr, "part %s: template %s has only %zu parts", p->id, t->id, t->nparts);
-    const key_tpart *tp = &t->parts[i];
+    const ion_part *tp = &t->parts[i];
     if (strcmp(p->id + strlen(p->id) - 1, tp->id) || tp->kind != p->key.kind)
         return fail(kr, "part %s is not part %s (%s) of template %s", p->id, tp->id,
                     tp->kind == ION_ANSWER_NUMERIC ? "numeric" : tp->kind == ION_ANSWER_CHOICE ? "choice" : "mcq", t->id);
-    *expr = tp->expr;
+    *expr = tp->answer_src;
     p->key.sigfigs = tp->sigfigs;
     p->key.slip_credit = tp->slip_credit;
     p->key.sign_credit = tp->sign_credit;
@@ -892,23 +892,26 @@ static int part_from_template(key_reader *kr, key_part *p, const char **expr)
             return fail(kr, "part %s: more mistake values than the %zu mistakes of its template", p->id, tp->nmistakes);
         if (!strcmp(tok, "-"))
             continue;
-        if (add_mistake(kr, p, tok, tp->credits[m], (int)m) < 0)
+        if (add_mistake(kr, p, tok, tp->mistakes[m].credit, (int)m) < 0)
             return -1;
-        kr->k->feedback[kr->k->nmistakes - 1] = tp->feedback[m];
+        const ion_i18n *f = &tp->mistakes[m].feedback;
+        kr->k->feedback[kr->k->nmistakes - 1] = (key_feedback){{f->en, f->zh}, 1};
     }
     if (m != tp->nmistakes)
         return fail(kr, "part %s: %zu mistake values for the %zu mistakes of its template", p->id, m, tp->nmistakes);
-    for (size_t c = 0; c < tp->ncarries; c++) {
+    for (size_t c = 0; c < kt->ncarries; c++) {
+        if (kt->carries[c].part != i)
+            continue;
         if (grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
             return oom(kr);
         char *from = arena_alloc(kr->tmp, 16);
         if (!from)
             return oom(kr);
-        snprintf(from, 16, "%d%s", kr->prob_n, tp->carry_from[c]);
+        snprintf(from, 16, "%d%s", kr->prob_n, kt->carries[c].from);
         tmp_carry *tc = &kr->carries[kr->ncarries++];
         tc->part = kr->k->nparts;
         tc->from = from;
-        tc->let = tp->carry_let[c];
+        tc->let = kt->carries[c].let;
         tc->line = line_now(kr);
     }
     return 0;
@@ -919,30 +922,31 @@ static int part_from_template(key_reader *kr, key_part *p, const char **expr)
 static int lets_from_template(key_reader *kr, key_problem *pr)
 {
     ion_answer_key *k = kr->k;
-    const key_template *t = kr->prob_tdef;
-    if (kr->nvars != t->nparams)
-        return fail(kr, "problem %d: %zu params for the %zu of template %s", kr->prob_n, kr->nvars, t->nparams, t->id);
-    if (grow(&k->shown, &kr->cap_shown, k->nshown + t->nparams, sizeof *k->shown) < 0)
+    const key_template *kt = kr->prob_tdef;
+    const ion_template *t = kt->t;
+    if (kr->nvars != kt->nparams)
+        return fail(kr, "problem %d: %zu params for the %zu of template %s", kr->prob_n, kr->nvars, kt->nparams, t->id);
+    if (grow(&k->shown, &kr->cap_shown, k->nshown + kt->nparams, sizeof *k->shown) < 0)
         return oom(kr);
     pr->shown0 = k->nshown;
-    for (size_t i = 0; i < t->nparams; i++)
+    for (size_t i = 0; i < kt->nparams; i++)
         if (!(k->shown[k->nshown++] = keep(kr, kr->vars[i].value)))
             return -1;
     const char *list = kr->prob_lets ? kr->prob_lets : "", *tok;
-    for (size_t i = t->nparams; i < t->nvars; i++) {
+    for (size_t i = kt->nparams; i < t->nvars; i++) {
         if (!(tok = next_token(kr, &list)))
             return kr->failed ? -1 : fail(kr, "problem %d: fewer lets than template %s has", kr->prob_n, t->id);
         if (grow(&kr->vars, &kr->cap_vars, kr->nvars, sizeof *kr->vars) < 0)
             return oom(kr);
         tmp_var *v = &kr->vars[kr->nvars++];
-        v->name = t->names[i];
+        v->name = t->vars[i].name;
         v->value = tok;
-        v->unit = t->units[i]->name;
-        v->expr = t->exprs[i];
+        v->unit = t->vars[i].unit->name;
+        v->expr = t->vars[i].src;
     }
     if (next_token(kr, &list))
         return fail(kr, "problem %d: more lets than template %s has", kr->prob_n, t->id);
-    pr->tmpl = (size_t)(t - k->templates) + 1;
+    pr->tmpl = (size_t)(kt - k->templates) + 1;
     return 0;
 }
 
@@ -1003,6 +1007,12 @@ static int compile(key_reader *kr, key_shape *sh, const char *src, const char *w
                     e.msg));
 }
 
+static const char *same(struct key_arena *a, const char *s)
+{
+    (void)a;
+    return s;
+}
+
 static const key_shape *make_shape(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
@@ -1027,9 +1037,12 @@ static const key_shape *make_shape(key_reader *kr)
     sh->version = kr->prob_version;
     sh->nvars = nv;
     sh->nparts = np;
+    /* A v2 problem's names and expressions are its template's, which the
+     * key keeps: the same pointers, compared as one (shape_fits). */
+    const char *(*hold)(struct key_arena *, const char *) = kr->prob_tdef ? same : arena_intern;
     for (size_t i = 0; i < nv; i++) {
-        sh->names[i] = arena_intern(k->mem, kr->vars[i].name);
-        sh->src[i] = kr->vars[i].expr ? arena_intern(k->mem, kr->vars[i].expr) : NULL;
+        sh->names[i] = hold(k->mem, kr->vars[i].name);
+        sh->src[i] = kr->vars[i].expr ? hold(k->mem, kr->vars[i].expr) : NULL;
         sh->types[i] = kr->vars[i].type;
         if (!sh->names[i] || (kr->vars[i].expr && !sh->src[i])) {
             oom(kr);
@@ -1039,7 +1052,7 @@ static const key_shape *make_shape(key_reader *kr)
             sh->nparams = i + 1;
     }
     for (size_t i = 0; i < np; i++) {
-        sh->part_src[i] = kr->psrc[i] ? arena_intern(k->mem, kr->psrc[i]) : NULL;
+        sh->part_src[i] = kr->psrc[i] ? hold(k->mem, kr->psrc[i]) : NULL;
         if (kr->psrc[i] && !sh->part_src[i]) {
             oom(kr);
             return NULL;
@@ -1293,7 +1306,7 @@ static int on_end(key_reader *kr, const char *name, int depth)
     if (!strcmp(name, "feedback"))
         return end_feedback(kr);
     if (!strcmp(name, "mistake"))
-        kr->feedback_to = NULL;
+        kr->feedback_to = NULL, kr->tfeedback_to = NULL;
     (void)depth;
     return 0;
 }
@@ -1684,6 +1697,7 @@ int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err)
     kr->line_base = s->line - 1;
     kr->in_problem = kr->in_student = kr->in_feedback = 0;
     kr->feedback_to = NULL;
+    kr->tfeedback_to = NULL;
     if (parse_chunks(kr, prefix, s->from, s->to - s->from) < 0) {
         drop_student(k);
         return -1;
@@ -1711,8 +1725,10 @@ void ion_answer_key_free(ion_answer_key *k)
     free(k->alt_letters);
     free(k->mistakes);
     free(k->feedback);
-    for (size_t i = 0; i < k->ntemplates; i++)
-        template_free(&k->templates[i]);
+    for (size_t i = 0; i < k->ntemplates; i++) {
+        ion_template_free(k->templates[i].t);
+        free(k->templates[i].carries);
+    }
     free(k->templates);
     free(k->shown);
     free(k->carries);
@@ -1783,18 +1799,19 @@ typedef struct {
 static const char *key_quantity(void *ctx, const char *name, size_t len, char *buf, size_t n)
 {
     const feedback_ctx *c = ctx;
-    const key_template *t = c->t;
+    const ion_template *t = c->t->t;
     for (size_t i = 0; i < t->nvars; i++) {
-        if (strncmp(t->names[i], name, len) || t->names[i][len])
+        const ion_var *tv = &t->vars[i];
+        if (strncmp(tv->name, name, len) || tv->name[len])
             continue;
-        if (i < t->nparams)
-            return ion_quantity(c->k->shown[c->pr->shown0 + i], t->units[i], buf, n);
+        if (i < c->t->nparams)
+            return ion_quantity(c->k->shown[c->pr->shown0 + i], tv->unit, buf, n);
         const ion_val *v = &c->k->vals[c->pr->val0 + i];
         if (v->type == ION_T_STR)
             return ion_quantity(v->str, NULL, buf, n);
         char num[64];
-        ion_format_sig(ion_from_si(t->units[i], v->num), t->digits[i], num, sizeof num);
-        return ion_quantity(num, t->units[i], buf, n);
+        ion_format_sig(ion_from_si(tv->unit, v->num), tv->digits, num, sizeof num);
+        return ion_quantity(num, tv->unit, buf, n);
     }
     return NULL;
 }

@@ -17,6 +17,7 @@
 #include "grade.h"
 #include "partkey.h"
 #include "strbuf.h"
+#include "template.h"
 #include "units.h"
 
 typedef struct {
@@ -39,33 +40,23 @@ typedef struct {
     int markup;             /* key v2: the template's markup, {name}s to fill */
 } key_feedback;
 
-/* Key v2: one part of a <template>, what every student's part shares. */
+/* Key v2: a <template>, once per template version, read into the model's
+ * own template (template.h, ion_template): its params, then its lets in
+ * evaluation order (name, unit, a let's digits and expression), its parts
+ * (id, kind, sigfigs, slip credits, the answer's expression, choices, the
+ * mistakes' credits and feedback markup in en and zh). A key holds no
+ * texts students read, so the template holds none either. */
 typedef struct {
-    const char *id;         /* "a" */
-    ion_answer_kind kind;
-    int sigfigs;
-    double slip_credit, sign_credit;
-    const char *expr;       /* NULL for mcq */
-    const char **choices;
-    size_t nchoices;
-    double *credits;        /* per mistake */
-    key_feedback *feedback; /* per mistake: markup */
-    size_t nmistakes;
-    const char **carry_from, **carry_let; /* local part ids, let names */
-    size_t ncarries;
-} key_tpart;
+    size_t part;            /* the template part (an index in t->parts) */
+    const char *from, *let; /* an earlier local part id, the let it asked for */
+} key_tcarry;
 
-/* Key v2: a <template>, once per template version. */
 typedef struct {
-    const char *id;
+    ion_template *t;
     int version;
-    size_t nparams, nvars;  /* params, then lets in evaluation order */
-    const char **names;
-    const ion_unit **units;
-    int *digits;            /* lets: significant figures shown */
-    const char **exprs;     /* lets; NULL for params */
-    key_tpart *parts;
-    size_t nparts;
+    size_t nparams;         /* t->vars[0..nparams) are params */
+    key_tcarry *carries;    /* the parts' <carry>, in order */
+    size_t ncarries;
     const key_shape *shape; /* the compiled shape its students used last */
 } key_template;
 
