@@ -253,12 +253,12 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
 {
     const ion_answer_key *k = gb->key;
     const key_problem *pr = &k->probs[p->problem];
-    const key_shape *sh = pr->shape;
-    if (!p->ncar || !sh->part_expr[p->index])
+    const ion_template *t = pr->shape->t;
+    if (!p->ncar || !t->parts[p->index].answer)
         return 0;
-    memcpy(gb->vals, &k->vals[pr->val0], sh->nvars * sizeof *gb->vals);
-    memset(gb->pinned, 0, sh->nvars);
-    size_t first = sh->nvars, used = 0;
+    memcpy(gb->vals, &k->vals[pr->val0], t->nvars * sizeof *gb->vals);
+    memset(gb->pinned, 0, t->nvars);
+    size_t first = t->nvars, used = 0;
     from[0] = '\0';
     for (size_t c = 0; c < p->ncar; c++) {
         const key_carry *kc = &k->carries[p->car0 + c];
@@ -275,12 +275,12 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
         if (used >= from_len)
             used = from_len - 1;
     }
-    if (first == sh->nvars)
+    if (first == t->nvars)
         return 0;
-    for (size_t v = first + 1; v < sh->nvars; v++)
-        if (!gb->pinned[v] && sh->expr[v] && ion_expr_eval(sh->expr[v], gb->vals, &gb->vals[v]) != 0)
+    for (size_t v = first + 1; v < t->nvars; v++)
+        if (!gb->pinned[v] && t->vars[v].expr && ion_expr_eval(t->vars[v].expr, gb->vals, &gb->vals[v]) != 0)
             return 0;
-    return ion_expr_eval(sh->part_expr[p->index], gb->vals, out) == 0;
+    return ion_expr_eval(t->parts[p->index].answer, gb->vals, out) == 0;
 }
 
 /* The grader's words for a judgement that needs some (an invalid answer,

@@ -413,9 +413,7 @@ static int on_var(key_reader *kr, const char *elem, int is_let)
             return -1;
         if (kr->nvars >= kt->nparams || strcmp(kt->t->vars[kr->nvars].name, v->name))
             return fail(kr, "param %s is not the next param of template %s", v->name, kt->t->id);
-        const ion_var *tv = &kt->t->vars[kr->nvars];
-        v->name = tv->name; /* the shape's own pointer: compared as one */
-        v->unit = tv->unit->name;
+        v->unit = kt->t->vars[kr->nvars].unit->name;
         v->expr = NULL;
         kr->nvars++;
         return 0;
@@ -950,13 +948,13 @@ static int lets_from_template(key_reader *kr, key_problem *pr)
     return 0;
 }
 
-/* ---- shapes: one compiled set of expressions per template version ---------- */
+/* ---- shapes: one compiled template per template version ------------------ */
 
 static int shape_resolve(void *ctx, const char *name, size_t len, ion_type *type)
 {
-    const key_shape *sh = ctx;
-    for (size_t i = 0; i < sh->nvars; i++)
-        if (!strncmp(sh->names[i], name, len) && sh->names[i][len] == '\0') {
+    const key_template *sh = ctx;
+    for (size_t i = 0; i < sh->t->nvars; i++)
+        if (!strncmp(sh->t->vars[i].name, name, len) && sh->t->vars[i].name[len] == '\0') {
             *type = sh->types[i];
             return (int)i;
         }
@@ -968,111 +966,102 @@ static int same_str(const char *a, const char *b)
     return a == b || (a && b && !strcmp(a, b));
 }
 
-static int shape_fits(const key_shape *sh, const key_reader *kr)
+static int shape_fits(const key_template *sh, const key_reader *kr)
 {
-    if (sh->version != kr->prob_version || strcmp(sh->template_id, kr->prob_template) ||
-        sh->nvars != kr->nvars || sh->nparts != kr->npsrc)
+    const ion_template *t = sh->t;
+    if (sh->version != kr->prob_version || strcmp(t->id, kr->prob_template) || t->nvars != kr->nvars ||
+        t->nparts != kr->npsrc)
         return 0;
-    for (size_t i = 0; i < sh->nvars; i++)
-        if (!same_str(sh->names[i], kr->vars[i].name) || !same_str(sh->src[i], kr->vars[i].expr) ||
+    for (size_t i = 0; i < t->nvars; i++)
+        if (!same_str(t->vars[i].name, kr->vars[i].name) || !same_str(t->vars[i].src, kr->vars[i].expr) ||
             sh->types[i] != kr->vars[i].type)
             return 0;
-    for (size_t i = 0; i < sh->nparts; i++)
-        if (!same_str(sh->part_src[i], kr->psrc[i]))
+    for (size_t i = 0; i < t->nparts; i++)
+        if (!same_str(t->parts[i].answer_src, kr->psrc[i]))
             return 0;
     return 1;
 }
 
-static void shape_free(key_shape *sh)
+static void shape_free(key_template *sh)
 {
     if (!sh)
         return;
-    for (size_t i = 0; i < sh->nvars; i++)
-        ion_expr_free(sh->expr[i]);
-    for (size_t i = 0; i < sh->nparts; i++)
-        ion_expr_free(sh->part_expr[i]);
-    free(sh->expr);
-    free(sh->part_expr);
+    ion_template_free(sh->t);
+    free(sh->types);
+    free(sh->carries);
     free(sh);
 }
 
-static int compile(key_reader *kr, key_shape *sh, const char *src, const char *what,
-                   ion_expr **out)
+static int compile(key_reader *kr, key_template *sh, const char *src, const char *what, ion_expr **out)
 {
     ion_error e = {0};
     *out = ion_expr_compile(src, shape_resolve, sh, &e);
     if (*out)
         return 0;
-    return stop(kr, ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->template_id, what,
-                    e.msg));
+    return stop(kr, ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->t->id, what, e.msg));
 }
 
-static const char *same(struct key_arena *a, const char *s)
+/* The problem just read as a compiled template: its vars' names, units and
+ * lets' expressions, its parts' answer expressions. */
+static int shape_of_problem(key_reader *kr, key_template *sh)
 {
-    (void)a;
-    return s;
+    ion_template *t = sh->t;
+    for (size_t i = 0; i < kr->nvars; i++) {
+        const tmp_var *kv = &kr->vars[i];
+        ion_var *v = &t->vars[t->nvars++];
+        v->kind = kv->expr ? ION_LET : ION_PARAM_FIXED;
+        v->unit = ion_unit_find(kv->unit);
+        sh->types[i] = kv->type;
+        if (!(v->name = strdup(kv->name)) || (kv->expr && !(v->src = strdup(kv->expr))))
+            return oom(kr);
+        if (!kv->expr)
+            sh->nparams = i + 1;
+    }
+    for (size_t i = 0; i < kr->npsrc; i++) {
+        ion_part *p = &t->parts[t->nparts++];
+        const char *id = kr->k->parts[kr->prob_part0 + i].id;
+        snprintf(p->id, sizeof p->id, "%s", id + strspn(id, "0123456789"));
+        if (kr->psrc[i] && !(p->answer_src = strdup(kr->psrc[i])))
+            return oom(kr);
+    }
+    char what[96];
+    for (size_t i = sh->nparams; i < t->nvars; i++) {
+        snprintf(what, sizeof what, "let %s", t->vars[i].name);
+        if (compile(kr, sh, t->vars[i].src, what, &t->vars[i].expr) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < t->nparts; i++) {
+        if (!t->parts[i].answer_src)
+            continue;
+        snprintf(what, sizeof what, "part %s", kr->k->parts[kr->prob_part0 + i].id);
+        if (compile(kr, sh, t->parts[i].answer_src, what, &t->parts[i].answer) < 0)
+            return -1;
+    }
+    return 0;
 }
 
-static const key_shape *make_shape(key_reader *kr)
+static const key_template *make_shape(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
     if (grow(&k->shapes, &kr->cap_shapes, k->nshapes, sizeof *k->shapes) < 0) {
         oom(kr);
         return NULL;
     }
-    key_shape *sh = calloc(1, sizeof *sh);
-    size_t nv = kr->nvars, np = kr->npsrc;
-    if (!sh || !(sh->expr = calloc(nv + 1, sizeof *sh->expr)) ||
-        !(sh->part_expr = calloc(np + 1, sizeof *sh->part_expr)) ||
-        !(sh->names = arena_alloc(k->mem, (nv + 1) * sizeof *sh->names)) ||
-        !(sh->src = arena_alloc(k->mem, (nv + 1) * sizeof *sh->src)) ||
-        !(sh->types = arena_alloc(k->mem, (nv + 1) * sizeof *sh->types)) ||
-        !(sh->part_src = arena_alloc(k->mem, (np + 1) * sizeof *sh->part_src)) ||
-        !(sh->template_id = arena_intern(k->mem, kr->prob_template))) {
+    key_template *sh = calloc(1, sizeof *sh);
+    ion_template *t = sh ? (sh->t = calloc(1, sizeof *sh->t)) : NULL;
+    if (!t || !(t->vars = calloc(kr->nvars + 1, sizeof *t->vars)) ||
+        !(t->parts = calloc(kr->npsrc + 1, sizeof *t->parts)) ||
+        !(sh->types = calloc(kr->nvars + 1, sizeof *sh->types)) || !(t->id = strdup(kr->prob_template))) {
         shape_free(sh);
         oom(kr);
         return NULL;
     }
     k->shapes[k->nshapes++] = sh; /* owned by the key from here on */
     sh->version = kr->prob_version;
-    sh->nvars = nv;
-    sh->nparts = np;
-    /* A v2 problem's names and expressions are its template's, which the
-     * key keeps: the same pointers, compared as one (shape_fits). */
-    const char *(*hold)(struct key_arena *, const char *) = kr->prob_tdef ? same : arena_intern;
-    for (size_t i = 0; i < nv; i++) {
-        sh->names[i] = hold(k->mem, kr->vars[i].name);
-        sh->src[i] = kr->vars[i].expr ? hold(k->mem, kr->vars[i].expr) : NULL;
-        sh->types[i] = kr->vars[i].type;
-        if (!sh->names[i] || (kr->vars[i].expr && !sh->src[i])) {
-            oom(kr);
-            return NULL;
-        }
-        if (!sh->src[i])
-            sh->nparams = i + 1;
-    }
-    for (size_t i = 0; i < np; i++) {
-        sh->part_src[i] = kr->psrc[i] ? hold(k->mem, kr->psrc[i]) : NULL;
-        if (kr->psrc[i] && !sh->part_src[i]) {
-            oom(kr);
-            return NULL;
-        }
-    }
-    char what[96];
-    for (size_t i = sh->nparams; i < nv; i++) {
-        snprintf(what, sizeof what, "let %s", sh->names[i]);
-        if (compile(kr, sh, sh->src[i], what, &sh->expr[i]) < 0)
-            return NULL;
-    }
-    for (size_t i = 0; i < np; i++) {
-        if (!sh->part_src[i])
-            continue;
-        snprintf(what, sizeof what, "part %s", k->parts[kr->prob_part0 + i].id);
-        if (compile(kr, sh, sh->part_src[i], what, &sh->part_expr[i]) < 0)
-            return NULL;
-    }
-    if (nv > k->max_vars)
-        k->max_vars = nv;
+    if (shape_of_problem(kr, sh) < 0)
+        return NULL;
+    if (t->nvars > k->max_vars)
+        k->max_vars = t->nvars;
     return sh;
 }
 
@@ -1124,7 +1113,7 @@ static int end_problem(key_reader *kr)
     }
     /* A v2 template's last shape first: its strings are the same pointers. */
     key_template *tdef = (key_template *)kr->prob_tdef;
-    const key_shape *sh = tdef && tdef->shape && shape_fits(tdef->shape, kr) ? tdef->shape : NULL;
+    const key_template *sh = tdef && tdef->shape && shape_fits(tdef->shape, kr) ? tdef->shape : NULL;
     for (size_t i = k->nshapes; i-- > 0 && !sh;)
         if (shape_fits(k->shapes[i], kr))
             sh = k->shapes[i];
@@ -1155,9 +1144,9 @@ static int end_problem(key_reader *kr)
                                          "part %s: carry from '%s', which is not an earlier numeric part",
                                          p->id, tc->from));
             size_t slot = sh->nparams;
-            while (slot < sh->nvars && strcmp(sh->names[slot], tc->let))
+            while (slot < sh->t->nvars && strcmp(sh->t->vars[slot].name, tc->let))
                 slot++;
-            if (slot == sh->nvars)
+            if (slot == sh->t->nvars)
                 return stop(kr, ion_fail(kr->err, kr->name, tc->line,
                                          "part %s: carry of '%s', which is not a let", p->id, tc->let));
             if (grow(&k->carries, &kr->cap_carries, k->ncarries, sizeof *k->carries) < 0)
@@ -1728,6 +1717,7 @@ void ion_answer_key_free(ion_answer_key *k)
     for (size_t i = 0; i < k->ntemplates; i++) {
         ion_template_free(k->templates[i].t);
         free(k->templates[i].carries);
+        free(k->templates[i].types);
     }
     free(k->templates);
     free(k->shown);

@@ -5,9 +5,10 @@
  * One key holds a whole class: per student a range of problems and parts
  * in flat arrays (indexes, not pointers, so the arrays can grow while the
  * key streams in), every string in one arena, repeated strings (choice
- * ids, feedback) stored once. Expressions are compiled once per shape: the
- * template version's variable names and expressions, shared by every
- * student who has that template. */
+ * ids, feedback) stored once. Expressions are compiled once per shape: a
+ * template version's variable names and expressions, held as the model's
+ * template (ion_template, template.h) and shared by every student who has
+ * that template. */
 #ifndef ION_GRADEKEY_H
 #define ION_GRADEKEY_H
 
@@ -19,19 +20,6 @@
 #include "strbuf.h"
 #include "template.h"
 #include "units.h"
-
-typedef struct {
-    const char *template_id;
-    int version;
-    size_t nparams, nvars;  /* slots: params, then lets in evaluation order */
-    const char **names;
-    ion_type *types;
-    const char **src;       /* a let's expression, NULL for a param */
-    ion_expr **expr;        /* compiled, NULL for a param */
-    size_t nparts;
-    const char **part_src;  /* NULL when the part has no expression (mcq) */
-    ion_expr **part_expr;
-} key_shape;
 
 /* A mistake's feedback, beside its value (key->mistakes[i] has
  * key->feedback[i]). */
@@ -51,18 +39,23 @@ typedef struct {
     const char *from, *let; /* an earlier local part id, the let it asked for */
 } key_tcarry;
 
-typedef struct {
+typedef struct key_template {
     ion_template *t;
     int version;
     size_t nparams;         /* t->vars[0..nparams) are params */
-    key_tcarry *carries;    /* the parts' <carry>, in order */
+    key_tcarry *carries;    /* key v2: the parts' <carry>, in order */
     size_t ncarries;
-    const key_shape *shape; /* the compiled shape its students used last */
+    /* A shape: the template compiled (its lets' expr, its parts' answer)
+     * for the value types its students' keys give, one a var. Key v2's
+     * <template> is not compiled (types NULL) and points at the shape its
+     * students used last; in v1, a shape is made of a student's problem. */
+    ion_type *types;
+    const struct key_template *shape;
 } key_template;
 
 typedef struct {
     size_t from;            /* the earlier part, as an index in the student's parts */
-    size_t slot;            /* the let it asked for, a slot of the shape */
+    size_t slot;            /* the let it asked for, a var of the shape */
 } key_carry;
 
 typedef struct {
@@ -78,8 +71,8 @@ typedef struct {
 
 typedef struct {
     int n;
-    const key_shape *shape;
-    size_t val0;            /* shape->nvars values in key->vals, SI */
+    const key_template *shape;
+    size_t val0;            /* shape->t->nvars values in key->vals, SI */
     size_t part0, nparts;   /* in key->parts */
     size_t tmpl;            /* key v2: its template + 1 in key->templates; 0 in v1 */
     size_t shown0;          /* key v2: the params as printed, in key->shown */
@@ -114,7 +107,7 @@ struct ion_answer_key {
     size_t ncarries;
     ion_val *vals;
     size_t nvals;
-    key_shape **shapes;
+    key_template **shapes;
     size_t nshapes;
     const char **columns;   /* part ids in worksheet order */
     size_t ncolumns;
