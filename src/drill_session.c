@@ -190,7 +190,7 @@ static void say_unreadable(const ion_drill_out *s, const ion_part *p, const char
     if (j->note == ION_JUDGE_NOTE_NOT_NUMBER) {
         const char *unit = ion_unit_label(p->unit);
         char why[256];
-        ion_text_reason(s->lang, j->detail, why, sizeof why);
+        ion_text_reason(s->lang, &j->why, why, sizeof why);
         say(s, 2, ION_DRILL_NOTE, *unit ? "drill.not_number_unit" : "drill.not_number", "why", why, "unit", unit,
             (const char *)NULL);
     } else if (j->note == ION_JUDGE_NOTE_MOVEMENT) {

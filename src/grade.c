@@ -291,7 +291,7 @@ static size_t judge_note(ion_gradebook *gb, const ion_part_key *p, const ion_jud
     const char *lang = gb->lang;
     switch (j->note) {
     case ION_JUDGE_NOTE_NOT_NUMBER:
-        return add_line(gb, (ion_text_reason(lang, j->detail, text, sizeof text), text));
+        return add_line(gb, (ion_text_reason(lang, &j->why, text, sizeof text), text));
     case ION_JUDGE_NOTE_DIMENSION:
         return add_text(gb, "grade.dimension", "unit", j->unit->name, "dim",
                         ion_text_gloss(lang, "dim", ion_dim_name(j->unit->dim)), "want_dim",

@@ -155,7 +155,7 @@ static void put_refusal(ion_strbuf *b, const char *lang, const char *why)
         wrapped(b, why, "  ", 72);
         return;
     }
-    ion_text_reason(lang, sep + 2, reason, sizeof reason);
+    ion_text_refusal(lang, sep + 2, reason, sizeof reason);
     snprintf(text, sizeof text, "%.*s: %s", (int)(sep - why), why, reason);
     wrapped(b, text, "  ", 72);
 }
@@ -170,7 +170,7 @@ char *ion_gradebook_status_line(const ion_gradebook *gb, size_t i)
     const char *sep = st == ION_STATUS_REFUSED ? strstr(why, ": ") : NULL;
     if (sep) /* "FILE: why", the why in lang */
         snprintf(said, sizeof said, "%.*s: %s", (int)(sep - why), why,
-                 ion_text_reason(lang, sep + 2, reason, sizeof reason));
+                 ion_text_refusal(lang, sep + 2, reason, sizeof reason));
     else
         snprintf(said, sizeof said, "%s", why);
     return ion_text_format(lang, st == ION_STATUS_REFUSED ? "gradebook.refused" : "gradebook.conflict", "id",

@@ -414,7 +414,7 @@ static int one_reading(const ion_part_key *p, const ion_judgement *a, const ion_
 static void judge_numeric(const ion_part_key *p, const char *text, ion_judgement *j)
 {
     ion_reading r[2];
-    int n = ion_parse_readings(text, r, j->detail, (int)sizeof j->detail);
+    int n = ion_parse_readings(text, r, &j->why);
     if (n < 0) {
         j->verdict = ION_VERDICT_INVALID;
         j->note = ION_JUDGE_NOTE_NOT_NUMBER;
@@ -430,7 +430,7 @@ static void judge_numeric(const ion_part_key *p, const char *text, ion_judgement
         judgement_init(j);
         j->verdict = ION_VERDICT_INVALID;
         j->note = ION_JUDGE_NOTE_NOT_NUMBER;
-        snprintf(j->detail, sizeof j->detail, "ambiguous: '%.80s' gives two different answers", text);
+        ion_reason_set(&j->why, ION_REASON_TWO_ANSWERS, text, NULL, NULL);
     } else if (other.rounding_si < j->rounding_si) {
         *j = other;
     }
@@ -481,7 +481,7 @@ void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *ou
         out->note = p->kind == ION_ANSWER_NUMERIC ? ION_JUDGE_NOTE_NOT_NUMBER
                   : p->kind == ION_ANSWER_CHOICE  ? ION_JUDGE_NOTE_NOT_CHOICE
                                                   : ION_JUDGE_NOTE_NOT_LETTER;
-        snprintf(out->detail, sizeof out->detail, "the answer is too long");
+        out->why.code = ION_REASON_TOO_LONG;
         return;
     }
     if (p->kind == ION_ANSWER_NUMERIC)

@@ -57,7 +57,7 @@ typedef enum {
     ION_JUDGE_NOTE_SIGN,       /* the value with the other sign (a generic slip) */
     ION_JUDGE_NOTE_SCALE,      /* the value x1000 or /1000 (a generic slip; factor says which) */
     ION_JUDGE_NOTE_DIMENSION,  /* wrong: a unit of another dimension (unit says which) */
-    ION_JUDGE_NOTE_NOT_NUMBER, /* invalid: detail has the parser's reason */
+    ION_JUDGE_NOTE_NOT_NUMBER, /* invalid: why has the parser's reason */
     ION_JUDGE_NOTE_NOT_CHOICE, /* invalid: not one of the part's choice ids */
     ION_JUDGE_NOTE_AMBIGUOUS,  /* invalid: could be more than one of the choice ids */
     ION_JUDGE_NOTE_NOT_LETTER, /* invalid: not one of the mcq letters */
@@ -80,7 +80,7 @@ typedef struct {
     double rounding_si;    /* ... half a unit in its last digit written, in SI */
     char decimal[ION_DECIMAL_MAX]; /* numeric: the number as written ("-94.52") */
     long chosen;           /* choice, mcq: the index in ids, or -1 */
-    char detail[128];      /* NOT_NUMBER: "unknown unit 'mVV'", else "" */
+    ion_reason why;        /* NOT_NUMBER: the reader's reason (units.h), else none */
     size_t twice;          /* NOTE_TWICE: the index of the first answer that differs */
 } ion_judgement;
 
@@ -95,8 +95,7 @@ void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *ou
  * "-95.0 mV" or "-0.095 V"; "-99.0" and "-0.09898 V"), judged by the most
  * precise. Otherwise the part is ambiguous: INVALID, NOTE_TWICE. The same
  * rule joins an answer written twice in one ("-95 (-0.095 V)"); two
- * different ones there are INVALID, NOTE_NOT_NUMBER, detail "ambiguous:
- * '...' gives two different answers". */
+ * different ones there are INVALID, NOTE_NOT_NUMBER, why TWO_ANSWERS. */
 void ion_judge_answers(const ion_part_key *p, const char *const *answers, size_t n, ion_judgement *out);
 
 /* The carried-forward rule: when j is neither right nor invalid and the

@@ -301,13 +301,26 @@ static int match(const char *pattern, const char *text, const char **names, cons
     return !*t;
 }
 
-const char *ion_text_reason(const char *lang, const char *why, char *out, size_t cap)
+const char *ion_text_reason(const char *lang, const ion_reason *why, char *out, size_t cap)
 {
-    static const char *const reasons[] = {
-        "reason.not_number", "reason.separators", "reason.range", "reason.unit_syntax",
+    /* In the order of ion_reason_code. */
+    static const char *const keys[] = {
+        NULL, "reason.not_number", "reason.separators", "reason.range", "reason.unit_syntax",
         "reason.ambiguous_unit", "reason.unknown_unit", "reason.number_too_long", "reason.too_long",
         "reason.not_one", "reason.two_answers",
-        /* why a whole file was refused */
+    };
+    if (why->code <= ION_REASON_NONE || (size_t)why->code >= sizeof keys / sizeof keys[0]) {
+        if (cap)
+            *out = '\0';
+        return out;
+    }
+    ion_text_fill(out, cap, lang, keys[why->code], "text", why->text, "a", why->a, "b", why->b, (const char *)NULL);
+    return out;
+}
+
+const char *ion_text_refusal(const char *lang, const char *why, char *out, size_t cap)
+{
+    static const char *const reasons[] = {
         "reason.not_utf8", "reason.binary", "reason.no_student", "reason.no_student_attr", "reason.empty",
         "reason.too_large", "reason.bad_encoding", "reason.convert", "reason.gradebook", "reason.no_columns",
         "reason.doctype", "reason.other_worksheet", "reason.unknown_student",

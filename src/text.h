@@ -18,6 +18,7 @@
 #include "error.h"
 #include "strbuf.h"
 #include "tmpl.h"
+#include "units.h"
 
 /* Where the LANG.conf files are (copied). Call before the first lookup. */
 void ion_text_set_dir(const char *dir);
@@ -44,11 +45,17 @@ size_t ion_text_fill(char *out, size_t cap, const char *lang, const char *key, .
 char *ion_text_format(const char *lang, const char *key, ...);
 char *ion_text_vformat(const char *lang, const char *key, va_list ap);
 
-/* why, a reason the number reader gives in English (units.c: "'12,3.4' has
- * more than one decimal separator"), in lang: matched against the
- * catalogue's English reason.* strings and written with lang's. Unknown
- * reasons are copied as they are. Returns out. */
-const char *ion_text_reason(const char *lang, const char *why, char *out, size_t cap);
+/* Why an answer is not read as a number (units.h: a code and the text it
+ * is about), in lang's words (the catalogue's reason.* strings). Returns
+ * out. */
+const char *ion_text_reason(const char *lang, const ion_reason *why, char *out, size_t cap);
+
+/* why, the reason a whole file was refused as the grader recorded it in
+ * English ("not valid UTF-8 text"; the database keeps it so), in lang:
+ * matched against the catalogue's English reason.* strings of refusals
+ * and written with lang's. Unknown reasons are copied as they are.
+ * Returns out. */
+const char *ion_text_refusal(const char *lang, const char *why, char *out, size_t cap);
 
 /* ---- the command line's messages ----
  * Keys under `cli.` (tmpl.h) are printf formats. Every language has the

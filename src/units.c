@@ -343,19 +343,13 @@ static const char *skip_spaces(const char *s)
     return s;
 }
 
-static int fail_why(char *why, int why_len, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int fail_why(char *why, int why_len, const char *fmt, ...)
+int ion_reason_set(ion_reason *why, ion_reason_code code, const char *text, const char *a, const char *b)
 {
-    if (why && why_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, (size_t)why_len, fmt, ap);
-        va_end(ap);
+    if (why) {
+        why->code = code;
+        snprintf(why->text, sizeof why->text, "%s", text ? text : "");
+        snprintf(why->a, sizeof why->a, "%s", a ? a : "");
+        snprintf(why->b, sizeof why->b, "%s", b ? b : "");
     }
     return -1;
 }
@@ -546,7 +540,7 @@ static size_t read_exponent(const char *s, char *num, size_t *k, size_t cap)
 /* Reads one quantity at s (in plain spelling) for ion_parse_quantity:
  * the number, then a unit up to the end or up to a separator before a
  * second answer, whose start goes to *next (NULL when none). */
-static int read_one(const char *s, const char *text, ion_reading *r, const char **next, char *why, int why_len)
+static int read_one(const char *s, const char *text, ion_reading *r, const char **next, ion_reason *why)
 {
     char num[64];
     size_t k = 0;
@@ -579,10 +573,10 @@ static int read_one(const char *s, const char *text, ion_reading *r, const char 
         if (!(is_digit(*s) || *s == '.' || *s == ','))
             break;
         if (k >= sizeof num - 24)
-            return fail_why(why, why_len, "number too long");
+            return ion_reason_set(why, ION_REASON_NUMBER_TOO_LONG, NULL, NULL, NULL);
         if (*s == '.' || *s == ',') {
             if (seps++)
-                return fail_why(why, why_len, "'%s' has more than one decimal separator", text);
+                return ion_reason_set(why, ION_REASON_SEPARATORS, text, NULL, NULL);
             num[k++] = '.';  /* a decimal comma is a decimal point */
             run = 0;
             grouped = 0;
@@ -594,15 +588,15 @@ static int read_one(const char *s, const char *text, ion_reading *r, const char 
         }
     }
     if (!digits)
-        return fail_why(why, why_len, "'%s' is not a number", text);
+        return ion_reason_set(why, ION_REASON_NOT_NUMBER, text, NULL, NULL);
     size_t ex = read_exponent(s, num, &k, sizeof num);
     if (!ex && (*s == 'e' || *s == 'E') && is_digit(s[1]))
-        return fail_why(why, why_len, "number too long");
+        return ion_reason_set(why, ION_REASON_NUMBER_TOO_LONG, NULL, NULL, NULL);
     s += ex;
     num[k] = '\0';
     double v = strtod(num, NULL);
     if (!isfinite(v))
-        return fail_why(why, why_len, "'%s' is out of range", text);
+        return ion_reason_set(why, ION_REASON_RANGE, text, NULL, NULL);
     const char *e = strchr(num, 'e');
     r->half_digit = 0.5 * pow(10, (e ? atoi(e + 1) : 0) - decimals);
 
@@ -614,11 +608,11 @@ static int read_one(const char *s, const char *text, ion_reading *r, const char 
     if (*u == '[') {
         const char *close = strchr(u, ']');
         if (!close)
-            return fail_why(why, why_len, "'%s' has a malformed unit", text);
+            return ion_reason_set(why, ION_REASON_UNIT_SYNTAX, text, NULL, NULL);
         const char *after = skip_spaces(close + 1);
         size_t sep = answer_separator(after);
         if (*after && !sep)
-            return fail_why(why, why_len, "'%s' has a malformed unit", text);
+            return ion_reason_set(why, ION_REASON_UNIT_SYNTAX, text, NULL, NULL);
         *next = *after ? after + sep : NULL;
         u++;
         end = close;
@@ -644,9 +638,9 @@ static int read_one(const char *s, const char *text, ion_reading *r, const char 
         char name[40];
         snprintf(name, sizeof name, "%.*s", (int)(end - u > 32 ? 32 : end - u), u);
         if (r < 0)
-            return fail_why(why, why_len, "ambiguous unit '%s': %s or %s?", name, alt[0]->name, alt[1]->name);
+            return ion_reason_set(why, ION_REASON_AMBIGUOUS_UNIT, name, alt[0]->name, alt[1]->name);
         if (r == 0)
-            return fail_why(why, why_len, "unknown unit '%s'", name);
+            return ion_reason_set(why, ION_REASON_UNKNOWN_UNIT, name, NULL, NULL);
     }
     r->value = v;
     r->unit = found;
@@ -671,27 +665,27 @@ static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit 
     return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
 }
 
-int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, char *why, int why_len)
+int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, ion_reason *why)
 {
     ion_reading r[2];
-    int n = ion_parse_readings(text, r, why, why_len);
+    int n = ion_parse_readings(text, r, why);
     if (n < 0)
         return -1;
     if (n == 2 && !same_quantity(r[0].value, r[0].unit, r[1].value, r[1].unit))
-        return fail_why(why, why_len, "ambiguous: '%s' gives two different answers", text);
+        return ion_reason_set(why, ION_REASON_TWO_ANSWERS, text, NULL, NULL);
     int k = n == 2 && !r[0].unit; /* the one with a unit */
     *value = r[k].value;
     *unit = r[k].unit;
     return 0;
 }
 
-int ion_parse_readings(const char *text, ion_reading r[2], char *why, int why_len)
+int ion_parse_readings(const char *text, ion_reading r[2], ion_reason *why)
 {
     char plain[256];
     if (plain_spelling(text, plain, sizeof plain) < 0)
-        return fail_why(why, why_len, "the answer is too long");
+        return ion_reason_set(why, ION_REASON_TOO_LONG, NULL, NULL, NULL);
     const char *next;
-    if (read_one(plain, text, &r[0], &next, why, why_len) < 0)
+    if (read_one(plain, text, &r[0], &next, why) < 0)
         return -1;
     if (!next)
         return 1;
@@ -702,7 +696,7 @@ int ion_parse_readings(const char *text, ion_reading r[2], char *why, int why_le
     size_t n = strlen(second);
     if (n && second[n - 1] == ')' && !strchr(second, '('))
         second[n - 1] = '\0';
-    if (read_one(second, text, &r[1], &third, NULL, 0) < 0 || third)
-        return fail_why(why, why_len, "'%s' is not one answer: write a single number and its unit", text);
+    if (read_one(second, text, &r[1], &third, NULL) < 0 || third)
+        return ion_reason_set(why, ION_REASON_NOT_ONE, text, NULL, NULL);
     return 2;
 }

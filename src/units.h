@@ -78,6 +78,32 @@ int ion_dimension_eq(ion_dimension a, ion_dimension b);
  * dimension with no name of its own ("m^2 kg s^-3 A^-1"). */
 void ion_dimension_describe(ion_dimension d, char *buf, int n);
 
+/* Why a text is not one number: each code is a reason.* string of the
+ * message catalogue (templates/LANG.conf), whose {text}, {a} and {b} are
+ * the fields below. */
+typedef enum {
+    ION_REASON_NONE = 0,
+    ION_REASON_NOT_NUMBER,      /* reason.not_number: {text} */
+    ION_REASON_SEPARATORS,      /* reason.separators: {text} */
+    ION_REASON_RANGE,           /* reason.range: {text} */
+    ION_REASON_UNIT_SYNTAX,     /* reason.unit_syntax: {text} */
+    ION_REASON_AMBIGUOUS_UNIT,  /* reason.ambiguous_unit: the unit {text}, {a} or {b} */
+    ION_REASON_UNKNOWN_UNIT,    /* reason.unknown_unit: the unit {text} */
+    ION_REASON_NUMBER_TOO_LONG, /* reason.number_too_long */
+    ION_REASON_TOO_LONG,        /* reason.too_long */
+    ION_REASON_NOT_ONE,         /* reason.not_one: {text} */
+    ION_REASON_TWO_ANSWERS,     /* reason.two_answers: {text} */
+} ion_reason_code;
+
+typedef struct {
+    ion_reason_code code;
+    char text[160]; /* the answer or the unit it is about (cut when longer) */
+    char a[24], b[24];
+} ion_reason;
+
+/* Sets why (when not NULL) and returns -1. */
+int ion_reason_set(ion_reason *why, ion_reason_code code, const char *text, const char *a, const char *b);
+
 /* Parses a quantity as people write it: optional spaces (also thin and
  * no-break spaces), a sign ('+', '-', U+2212 minus, an en dash; blanks may
  * follow it: "- 11.3"), digits with a decimal point or a decimal comma, an
@@ -92,11 +118,11 @@ void ion_dimension_describe(ion_dimension d, char *buf, int n);
  * refused as ambiguous.
  * On success *value holds the number as written (not converted) and *unit
  * the unit found, or NULL when none was written. Returns 0, or -1 when the
- * text is not one number; then why (when not NULL) says what is wrong,
- * e.g. "unknown unit 'mVV'", "ambiguous: '-70 or -57' gives two different
- * answers". */
-int ion_parse_quantity(const char *text, double *value, const ion_unit **unit,
-                       char *why, int why_len);
+ * text is not one number; then why (when not NULL) says what is wrong as a
+ * code with the text it is about (UNKNOWN_UNIT "mVV"; TWO_ANSWERS "-70 or
+ * -57"), which the catalogue's reason.* strings put in words in each
+ * language (text.h: ion_text_reason). */
+int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, ion_reason *why);
 
 /* A number as written: its value and unit (NULL: none written), half
  * a unit in its last digit ("-95" 0.5, "-95.0" 0.05, "6.512×10^1" 0.005),
@@ -117,6 +143,6 @@ typedef struct {
  * the text is not one or two quantities. The judge decides with the
  * part's unit (judge.h); ion_parse_quantity, knowing none, takes a number
  * without a unit in the other's. */
-int ion_parse_readings(const char *text, ion_reading r[2], char *why, int why_len);
+int ion_parse_readings(const char *text, ion_reading r[2], ion_reason *why);
 
 #endif

@@ -347,9 +347,11 @@ static int parse_arg(calc_ctx *c, const char *text)
     memcpy(a->name, text, (size_t)(eq - text));
     if (find_arg(c, a->name))
         return fail(c, EXIT_USAGE, "cli.calc.twice", "%s", a->name);
-    char why[160];
-    if (ion_parse_quantity(eq + 1, &a->value, &a->unit, why, sizeof why))
-        return fail(c, EXIT_INPUT, "cli.calc.value", "%s%s", a->name, why);
+    ion_reason why;
+    char text_why[256];
+    if (ion_parse_quantity(eq + 1, &a->value, &a->unit, &why))
+        return fail(c, EXIT_INPUT, "cli.calc.value", "%s%s", a->name,
+                    ion_text_reason(c->lang, &why, text_why, sizeof text_why));
     c->n++;
     return 0;
 }

@@ -128,10 +128,11 @@ static void test_judge_numeric(void **state)
     j = judge(&in, 0, "four");
     assert_int_equal(j.verdict, ION_VERDICT_INVALID);
     assert_int_equal(j.note, ION_JUDGE_NOTE_NOT_NUMBER);
-    assert_non_null(strstr(j.detail, "not a number"));
+    assert_int_equal(j.why.code, ION_REASON_NOT_NUMBER);
     j = judge(&in, 0, "4 mVV");
     assert_int_equal(j.verdict, ION_VERDICT_INVALID);
-    assert_non_null(strstr(j.detail, "unknown unit"));
+    assert_int_equal(j.why.code, ION_REASON_UNKNOWN_UNIT);
+    assert_string_equal(j.why.text, "mVV");
     assert_int_equal(judge(&in, 0, "").verdict, ION_VERDICT_INVALID);
     char longer[400];
     memset(longer, '1', sizeof longer - 1);

@@ -62,22 +62,38 @@ static void test_reasons(void **state)
 {
     (void)state;
     char out[256];
-    assert_string_equal(ion_text_reason("zh", "'abc' is not a number", out, sizeof out), "“abc”不是数值");
-    assert_string_equal(ion_text_reason("zh", "unknown unit 'mX'", out, sizeof out), "不认识的单位“mX”");
-    assert_string_equal(ion_text_reason("zh", "ambiguous unit 'MS': mS or ms?", out, sizeof out),
-                        "单位“MS”有歧义：是 mS 还是 ms？");
-    assert_string_equal(ion_text_reason("zh", "the answer is too long", out, sizeof out), "答案太长");
-    /* The quoted text may hold the pattern's own words. */
-    assert_string_equal(ion_text_reason("zh", "'x' is not a number' is not a number", out, sizeof out),
-                        "“x' is not a number”不是数值");
-    /* Why a whole file was refused, as the feedback says it. */
-    assert_string_equal(ion_text_reason("zh", "not valid UTF-8 text", out, sizeof out), "不是有效的 UTF-8 文本");
-    assert_string_equal(ion_text_reason("zh", "this submission is for worksheet 'w2', the key is for 'w3'", out,
-                                        sizeof out),
+    /* The number reader's reasons, codes put in words in each language. */
+    static const struct { const char *text, *en, *zh; } cases[] = {
+        {"abc", "'abc' is not a number", "“abc”不是数值"},
+        {"4 mX", "unknown unit 'mX'", "不认识的单位“mX”"},
+        {"4 MS", "ambiguous unit 'MS': mS or ms?", "单位“MS”有歧义：是 mS 还是 ms？"},
+        {"1,2.3", "'1,2.3' has more than one decimal separator", NULL},
+        {"-70 or -57", "ambiguous: '-70 or -57' gives two different answers", NULL},
+        /* The quoted text may hold the pattern's own words: no matching. */
+        {"x' is not a number", "'x' is not a number' is not a number", "“x' is not a number”不是数值"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double v;
+        const ion_unit *u;
+        ion_reason why;
+        assert_int_equal(ion_parse_quantity(cases[i].text, &v, &u, &why), -1);
+        assert_string_equal(ion_text_reason("en", &why, out, sizeof out), cases[i].en);
+        if (cases[i].zh)
+            assert_string_equal(ion_text_reason("zh", &why, out, sizeof out), cases[i].zh);
+    }
+    ion_reason too_long = {ION_REASON_TOO_LONG, "", "", ""};
+    assert_string_equal(ion_text_reason("zh", &too_long, out, sizeof out), "答案太长");
+    ion_reason none = {ION_REASON_NONE, "x", "", ""};
+    assert_string_equal(ion_text_reason("zh", &none, out, sizeof out), "");
+    /* Why a whole file was refused, as the database keeps it (English),
+     * as the feedback says it. */
+    assert_string_equal(ion_text_refusal("zh", "not valid UTF-8 text", out, sizeof out), "不是有效的 UTF-8 文本");
+    assert_string_equal(ion_text_refusal("zh", "this submission is for worksheet 'w2', the key is for 'w3'", out,
+                                         sizeof out),
                         "这份提交属于作业“w2”，而参考答案属于“w3”");
     /* English as it is; an unknown reason copied. */
-    assert_string_equal(ion_text_reason("en", "'abc' is not a number", out, sizeof out), "'abc' is not a number");
-    assert_string_equal(ion_text_reason("zh", "something new", out, sizeof out), "something new");
+    assert_string_equal(ion_text_refusal("en", "empty file", out, sizeof out), "empty file");
+    assert_string_equal(ion_text_refusal("zh", "something new", out, sizeof out), "something new");
 }
 
 static void test_broken_catalogue(void **state)

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "text.h"
 #include "units.h"
 
 static void table_lookup(void **state)
@@ -70,9 +71,10 @@ static void parse_ok(const char *text, double want, const char *unit)
 {
     double v = 12345;
     const ion_unit *u = (const ion_unit *)1;
-    char why[128] = "";
-    if (ion_parse_quantity(text, &v, &u, why, sizeof why))
-        fail_msg("'%s' refused: %s", text, why);
+    ion_reason why;
+    char said[256];
+    if (ion_parse_quantity(text, &v, &u, &why))
+        fail_msg("'%s' refused: %s", text, ion_text_reason("en", &why, said, sizeof said));
     if (fabs(v - want) > 1e-12 * fabs(want))
         fail_msg("'%s' gave %.15g, want %.15g", text, v, want);
     if (unit) { /* the same unit: "mmol/L" is "mM" */
@@ -87,9 +89,11 @@ static void parse_bad(const char *text, const char *why_part)
 {
     double v;
     const ion_unit *u;
-    char why[128] = "";
-    if (!ion_parse_quantity(text, &v, &u, why, sizeof why))
+    ion_reason r;
+    char why[256];
+    if (!ion_parse_quantity(text, &v, &u, &r))
         fail_msg("'%s' accepted as %g", text, v);
+    ion_text_reason("en", &r, why, sizeof why); /* the words the grader writes */
     if (!strstr(why, why_part))
         fail_msg("'%s': message '%s' lacks '%s'", text, why, why_part);
 }
