@@ -164,7 +164,7 @@ static void not_graded_note(const latest_sub *l, const char *lang, char *note, s
     const char *sep = l->refused ? strstr(l->reason, ": ") : NULL;
     if (sep)
         snprintf(why, sizeof why, "%.*s: %s", (int)(sep - l->reason), l->reason,
-                 ion_text_reason(lang, sep + 2, reason, sizeof reason));
+                 ion_text_refusal(lang, sep + 2, reason, sizeof reason));
     else
         snprintf(why, sizeof why, "%s", l->reason);
     char *text = ion_text_format(lang, l->refused ? "web.latest_refused" : "web.latest_conflict", "time",
