@@ -33,6 +33,7 @@ const char ion_html_css[] =
     ".pts{color:#555;font-weight:400;font-size:.9rem}"
     ".verdict{margin:.35rem 0 0;font-weight:600}"
     ".right,.carried{color:#13692e}.partial{color:#8a5a00}.wrong,.invalid{color:#a01c1c}.blank,.missing{color:#555}"
+    ".refused,.conflict{color:#8a5a00;font-weight:600}"
     ".note{background:#eef5ee;border:1px solid #b9d8bd;padding:.5rem .7rem;border-radius:4px}"
     ".warn{background:#fdf3e3;border-color:#e8c98f}"
     "table{border-collapse:collapse;width:100%;font-size:.9rem;display:block;overflow-x:auto}"
