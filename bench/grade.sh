@@ -25,7 +25,7 @@ mkdir -p "$(dirname "$bin")"
 pkgs="sqlite3 libxml-2.0 libsodium libutf8proc"
 # shellcheck disable=SC2046
 ${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -O2 -D_POSIX_C_SOURCE=200809L -Isrc $(pkg-config --cflags $pkgs) \
-    -o "$bin" bench/grade_bench.c ${LIB:-build/libionsheet.a} $(pkg-config --libs $pkgs) -lhpdf -lm
+    -o "$bin" bench/grade_bench.c ${LIB:-build/libionsheet.a} $(pkg-config --libs $pkgs) -lhpdf -lgmp -lm
 has_grade=0; "$ion" grade --help >/dev/null 2>&1 && has_grade=1
 
 printf '%-9s %-6s %9s %10s %10s %12s %9s %10s\n' students shapes graded key_load_s grade_cpu_s submissions/s us_each render_s
