@@ -855,6 +855,86 @@ static void test_session_level_messages(void **state)
 
 /* ---- the progress table ---- */
 
+/* A view that keeps what the session says, a line each: "TONE text". */
+static void keep_text(void *ctx, int indent, int hang, ion_drill_tone tone, const char *text)
+{
+    (void)indent, (void)hang;
+    ion_strbuf_printf(ctx, "%d %s\n", (int)tone, text);
+}
+
+static void keep_nothing(void *ctx)
+{
+    (void)ctx;
+}
+
+static const ion_drill_view keeper = {keep_text, NULL, keep_nothing, NULL, NULL};
+
+/* Says line to part i of pb and what came of it: the returned end, the
+ * tries after it, and whether tone was said. */
+static int take(ion_drill_problem *pb, size_t i, int *tries, const char *line, ion_drill_tone tone)
+{
+    ion_strbuf said = {0};
+    ion_drill_out out = {&keeper, &said, "en"};
+    int end = ion_drill_problem_take(pb, i, tries, line, &out);
+    char mark[8];
+    snprintf(mark, sizeof mark, "\n%d ", (int)tone);
+    int found = said.s && (!strncmp(said.s, mark + 1, strlen(mark + 1)) || strstr(said.s, mark));
+    if (!found)
+        fail_msg("'%s' said no tone %d: %s", line, (int)tone, said.s ? said.s : "(nothing)");
+    ion_strbuf_release(&said);
+    return end;
+}
+
+/* One problem's rules as the web drill calls them (ion_drill_problem_*):
+ * an unreadable answer is no try, the first wrong try brings the hint,
+ * the second the answer and solution and ends the part, s reveals a part;
+ * the problem ended is recorded once for its user. */
+static void test_problem_rules(void **state)
+{
+    (void)state;
+    ion_error err = {0};
+    ion_drill_problem pb;
+    assert_int_equal(ion_drill_problem_open(&pb, bank, "drive-k", 1, &err), 0);
+    int tries = 0;
+    assert_int_equal(take(&pb, 0, &tries, "abc", ION_DRILL_NOTE), ION_DRILL_PART_OPEN);
+    assert_int_equal(tries, 0);
+    assert_false(pb.missed);
+    assert_int_equal(take(&pb, 0, &tries, "123456789", ION_DRILL_HINT), ION_DRILL_PART_OPEN);
+    assert_int_equal(tries, 1);
+    assert_true(pb.hint_shown && pb.missed && pb.tried_wrong);
+    assert_int_equal(take(&pb, 0, &tries, "123456789", ION_DRILL_SOLUTION), ION_DRILL_PART_MISSED);
+    assert_int_equal(tries, 2);
+    assert_true(pb.solution_shown);
+    tries = 0;
+    assert_int_equal(take(&pb, 1, &tries, "s", ION_DRILL_STRONG), ION_DRILL_PART_REVEALED);
+
+    ion_drill_picker *picker = ion_drill_picker_new(bank, "web-rules", NULL, 0, 7, &err);
+    assert_non_null(picker);
+    ion_strbuf said = {0};
+    ion_drill_out out = {&keeper, &said, "en"};
+    assert_int_equal(ion_drill_problem_end(&pb, 1, bank, picker, "web-rules", 0, 1, &out, &err), 0);
+    progress p = stored("web-rules", NULL);
+    assert_int_equal(p.attempts, 1);
+    assert_int_equal(p.right_first, 0);
+    ion_drill_problem_close(&pb);
+
+    /* Right at the first try: well done; no user, nothing stored. */
+    assert_int_equal(ion_drill_problem_open(&pb, bank, "drive-k", 1, &err), 0);
+    char key[64];
+    ion_drill_key_text(&pb.in, 1, "en", key, sizeof key);
+    tries = 0;
+    assert_int_equal(take(&pb, 0, &tries, "4 mV", ION_DRILL_RIGHT), ION_DRILL_PART_RIGHT);
+    assert_int_equal(take(&pb, 1, &tries, key, ION_DRILL_RIGHT), ION_DRILL_PART_RIGHT);
+    ion_strbuf_reset(&said);
+    assert_int_equal(ion_drill_problem_end(&pb, 1, bank, picker, NULL, 0, 1, &out, &err), 0);
+    assert_non_null(strstr(said.s, "Well done"));
+    p = stored("web-rules", NULL);
+    assert_int_equal(p.attempts, 1);
+    ion_drill_problem_close(&pb);
+    ion_strbuf_release(&said);
+    ion_drill_picker_free(picker);
+}
+
 static char *stats(const ion_drill_opts *o)
 {
     char *buf = NULL;
@@ -925,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_picker_levels),
         cmocka_unit_test(test_session_level_messages),
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_problem_rules),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
