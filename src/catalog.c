@@ -36,17 +36,17 @@ int ion_catalog_expand(const char *path, char ***files, size_t *n, ion_error *er
 {
     struct stat st;
     if (stat(path, &st))
-        return ion_fail(err, path, 0, "no such file or directory");
+        return ion_fail_key(err, path, 0, "err.catalog.missing", "-");
     if (!S_ISDIR(st.st_mode))
-        return add_file(files, n, strdup(path)) ? ion_fail(err, path, 0, "out of memory") : 0;
+        return add_file(files, n, strdup(path)) ? ion_fail_key(err, path, 0, "err.out_of_memory", "-") : 0;
     DIR *d = opendir(path);
     if (!d)
-        return ion_fail(err, path, 0, "cannot read the directory");
+        return ion_fail_key(err, path, 0, "err.catalog.directory", "-");
     size_t first = *n;
     int ret = 0;
     for (struct dirent *e; !ret && (e = readdir(d));)
         if (has_xml_suffix(e->d_name) && add_file(files, n, ion_path_join(path, e->d_name)))
-            ret = ion_fail(err, path, 0, "out of memory");
+            ret = ion_fail_key(err, path, 0, "err.out_of_memory", "-");
     closedir(d);
     /* qsort's array may not be NULL, even for no element: an empty
      * directory leaves *files NULL. */
@@ -89,7 +89,7 @@ static int store(ion_bank *b, const ion_template_list *all, ion_import_stats *st
         int version, changed;
         int rc = ION_BANK_EDB;
         if (oom)
-            ion_fail(err, NULL, 0, "out of memory");
+            ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         else
             rc = ion_bank_template_upsert(b, &d, t->source, t->file, &version, &changed, err);
         free(en);
@@ -138,7 +138,7 @@ int ion_import(ion_bank *b, const char *const *paths, size_t n,
         for (size_t k = before; k < all.n; k++)
             for (size_t j = 0; j < before; j++)
                 if (!strcmp(all.items[k]->id, all.items[j]->id)) {
-                    ion_fail(&e, files[i], all.items[k]->line, "template %s: the id is already used in %s",
+                    ion_fail_key(&e, files[i], all.items[k]->line, "err.catalog.id_used", "%s%s",
                              all.items[k]->id, all.items[j]->file);
                     if (on_error)
                         on_error(&e, ctx);
@@ -161,7 +161,7 @@ ion_template *ion_catalog_load(ion_bank *b, const char *id, int version, ion_err
     int found = ion_bank_template_source(b, id, version, &src, err);
     if (found <= 0) {
         if (found == 0)
-            ion_fail(err, NULL, 0, "unknown template '%s'", id);
+            ion_fail_key(err, NULL, 0, "err.catalog.unknown", "%s", id);
         return NULL;
     }
     char name[160];

@@ -1,4 +1,5 @@
 #include "grade_files.h"
+#include "text.h"
 
 #include "roster.h"
 
@@ -66,7 +67,7 @@ static int add_dir(path_list *l, const char *dir, const struct stat *skip, size_
 {
     DIR *d = opendir(dir);
     if (!d) {
-        ion_fail(err, dir, 0, "cannot read the directory: %s", ion_strerror(errno));
+        ion_fail_key(err, dir, 0, "err.grade.readdir", "%s", ion_strerror(errno));
         return 1;
     }
     size_t first = l->n;
@@ -126,7 +127,7 @@ static void file_done(grade_run *run)
 {
     if (run->untold) {
         ion_error e = {0};
-        ion_fail(&e, run->file, 0, "%zu more messages about this file not shown", run->untold);
+        ion_fail_key(&e, run->file, 0, "err.grade.more", "%zu", run->untold);
         run->o->message(&e, run->o->ctx);
     }
     run->told = run->untold = 0;
@@ -166,7 +167,7 @@ static int list_inputs(grade_run *run)
         ion_error e = {0};
         int r = 0;
         if (stat(o->inputs[i], &st) != 0) {
-            ion_fail(&e, o->inputs[i], 0, "cannot open: %s", ion_strerror(errno));
+            ion_fail_key(&e, o->inputs[i], 0, "err.grade.open", "%s", ion_strerror(errno));
             r = 1;
         } else if (S_ISDIR(st.st_mode)) {
             r = add_dir(&run->files, o->inputs[i], skip, nskip, &e);
@@ -174,7 +175,7 @@ static int list_inputs(grade_run *run)
             r = add_path(&run->files, NULL, o->inputs[i]);
         }
         if (r < 0)
-            return ion_fail(run->err, NULL, 0, "out of memory");
+            return ion_fail_key(run->err, NULL, 0, "err.out_of_memory", "-");
         if (r > 0) {
             o->message(&e, o->ctx);
             run->r->refused++;
@@ -187,7 +188,7 @@ static int grade_inputs(grade_run *run)
 {
     ion_sub_parser *p = ion_sub_parser_new(run->o->submission_xsd);
     if (!p)
-        return ion_fail(run->err, NULL, 0, "out of memory");
+        return ion_fail_key(run->err, NULL, 0, "err.out_of_memory", "-");
     int rc = 0;
     for (size_t i = 0; !rc && i < run->files.n; i++) {
         ion_error err = {0};
@@ -233,7 +234,7 @@ static int write_feedback(ion_output *out, ion_outdir *dir, const ion_gradebook 
         size_t len;
         char *text = ion_gradebook_feedback(gb, i, &len);
         if (!text)
-            return ion_fail(err, NULL, 0, "out of memory");
+            return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         feedback_name(ion_answer_key_student_id(k, i), name, sizeof name);
         int ret = ion_output_write(out, dir, name, ION_OUT_PUBLIC, text, len, err);
         free(text);
@@ -259,7 +260,7 @@ static int grade_into(grade_run *run, ion_output *out, ion_outdir *book_dir, con
     ion_csv_style style = {run->o->format, run->o->excel, run->o->bank ? ion_roster_email : NULL, &emails};
     char *csv = ion_gradebook_csv_styled(run->gb, &style, &len);
     if (!csv)
-        return ion_fail(err, NULL, 0, "out of memory") ? ION_GRADE_EIO : 0;
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-") ? ION_GRADE_EIO : 0;
     fwrite(csv, 1, len, f);
     free(csv);
     if (ion_output_end(out, f, err))
@@ -285,7 +286,7 @@ int ion_grade_files(const ion_grade_opts *o, ion_grade_report *r, ion_error *err
     ion_output *out = ion_output_new();
     ion_outdir *book_dir = NULL, *fb_dir = NULL;
     if (!out || !(run.gb = ion_gradebook_new(key, o->lang)))
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     else if ((book_dir = ion_outdir_of(o->csv, &book, err)) && (fb_dir = ion_outdir_open(o->feedback, err)) &&
              (!o->bank || !ion_bank_begin(o->bank, err)))
         rc = grade_into(&run, out, book_dir, book, fb_dir);

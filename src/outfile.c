@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700
 
 #include "outfile.h"
+#include "text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,7 +51,7 @@ static int step(int fd, const char *name, const char *path, ion_error *err)
     int nfd = openat(fd, name, flags | O_NOFOLLOW);
     if (nfd < 0 && errno == ENOENT) {
         if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST)
-            return ion_fail(err, path, 0, "cannot create the directory: %s", ion_strerror(errno));
+            return ion_fail_key(err, path, 0, "err.file.mkdir", "%s", ion_strerror(errno));
         nfd = openat(fd, name, flags | O_NOFOLLOW);
     }
     if (nfd >= 0)
@@ -62,13 +63,12 @@ static int step(int fd, const char *name, const char *path, ion_error *err)
         /* As the kernel's protected_symlinks: in a directory others can
          * write, sticky or not, only our own links are followed. */
         if (fstat(fd, &here) != 0 || ((here.st_mode & S_IWOTH) && link.st_uid != geteuid()))
-            return ion_fail(err, path, 0,
-                            "refused: a symbolic link in a directory other users can write");
+            return ion_fail_key(err, path, 0, "err.file.symlink", "-");
         if ((nfd = openat(fd, name, flags)) >= 0)
             return nfd;
         e = errno;
     }
-    return ion_fail(err, path, 0, "cannot open the directory: %s", ion_strerror(e));
+    return ion_fail_key(err, path, 0, "err.file.opendir", "%s", ion_strerror(e));
 }
 
 /* The parts of a name ".NAME.PID.RANDOM.tmp" that ion_output_begin makes:
@@ -114,12 +114,11 @@ static ion_outdir *outdir_new(int fd, const char *path, ion_error *err)
     struct stat st;
     ion_outdir *d = NULL;
     if (fstat(fd, &st) != 0) {
-        ion_fail(err, path, 0, "cannot open the directory: %s", ion_strerror(errno));
+        ion_fail_key(err, path, 0, "err.file.opendir", "%s", ion_strerror(errno));
     } else if (open_to_others(&st)) {
-        ion_fail(err, path, 0, "refused: other users can write to this directory "
-                               "(make it private, or sticky and your own)");
+        ion_fail_key(err, path, 0, "err.file.shared_dir", "-");
     } else if (!(d = calloc(1, sizeof *d)) || !(d->path = strdup(path))) {
-        ion_fail(err, path, 0, "out of memory");
+        ion_fail_key(err, path, 0, "err.out_of_memory", "-");
         free(d);
         d = NULL;
     }
@@ -136,14 +135,16 @@ ion_outdir *ion_outdir_open(const char *path, ion_error *err)
 {
     size_t n = strlen(path);
     if (n == 0 || n >= PATH_MAX) {
-        ion_fail(err, NULL, 0, "refused: an output directory path of %zu bytes (1 to %d)", n,
+        ion_fail_key(err, NULL, 0, "err.file.path_length", "%zu%d", n,
                  PATH_MAX - 1);
         return NULL;
     }
     char *copy = strdup(path);
     int fd = copy ? open(path[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (fd < 0)
-        ion_fail(err, path, 0, "cannot open the directory: %s", copy ? ion_strerror(errno) : "out of memory");
+    if (fd < 0 && !copy)
+        ion_fail_key(err, path, 0, "err.out_of_memory", "-");
+    else if (fd < 0)
+        ion_fail_key(err, path, 0, "err.file.opendir", "%s", ion_strerror(errno));
     char *save = NULL;
     for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; fd >= 0 && c; c = strtok_r(NULL, "/", &save)) {
         if (!strcmp(c, "."))
@@ -160,7 +161,7 @@ ion_outdir *ion_outdir_sub(ion_outdir *d, const char *name, ion_error *err)
 {
     char *path = ion_path_join(d->path, name);
     if (!path) {
-        ion_fail(err, d->path, 0, "out of memory");
+        ion_fail_key(err, d->path, 0, "err.out_of_memory", "-");
         return NULL;
     }
     int fd = step(d->fd, name, path, err);
@@ -312,7 +313,7 @@ int ion_output_end(ion_output *o, FILE *f, ion_error *err)
 {
     pending *p = find(o, f);
     if (!p)
-        return ion_fail(err, NULL, 0, "internal error: ending a file that was not begun");
+        return ion_fail_key(err, NULL, 0, "err.file.not_begun", "-");
     int bad = ferror(f), e = bad ? write_errno(f) : 0;
     if (!bad && fflush(f) != 0) {
         bad = 1;
@@ -388,7 +389,7 @@ ion_outdir *ion_outdir_of(const char *path, const char **name, ion_error *err)
     const char *slash = strrchr(path, '/');
     *name = slash ? slash + 1 : path;
     if (!**name) {
-        ion_fail(err, path, 0, "a directory, not a file name");
+        ion_fail_key(err, path, 0, "err.file.is_directory", "-");
         return NULL;
     }
     ion_strbuf dir = {0};
@@ -399,7 +400,7 @@ ion_outdir *ion_outdir_of(const char *path, const char **name, ion_error *err)
     char *d = ion_strbuf_detach(&dir, NULL);
     ion_outdir *od = d ? ion_outdir_open(d, err) : NULL;
     if (!d)
-        ion_fail(err, path, 0, "out of memory");
+        ion_fail_key(err, path, 0, "err.out_of_memory", "-");
     free(d);
     return od;
 }
@@ -410,7 +411,7 @@ int ion_write_file(const char *path, int mode, const void *data, size_t len, ion
     ion_outdir *d = ion_outdir_of(path, &name, err);
     ion_output *o = d ? ion_output_new() : NULL;
     if (d && !o)
-        ion_fail(err, path, 0, "out of memory");
+        ion_fail_key(err, path, 0, "err.out_of_memory", "-");
     int ret = !o || ion_output_write(o, d, name, mode, data, len, err) || ion_output_commit(o, err);
     ion_output_free(o);
     ion_outdir_close(d);

@@ -2,6 +2,7 @@
  * CSV syntax error anywhere imports nothing, and the rows that are good go
  * in as one transaction. */
 #include "roster.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -165,13 +166,11 @@ static int plain_layout(roster *r, char *const *h, size_t n, const char *file, i
             if (!strcasecmp(h[i], names[k]) && !(k == 0 && r->id_column))
                 c = k;
         if (c < 0) {
-            ion_fail(err, file, line, "unknown column '%s' in the header (expected id,name[,email], or a Moodle or "
-                                      "Canvas export)",
-                     shown(buf, h[i]));
+            ion_fail_key(err, file, line, "err.roster.column", "%s", shown(buf, h[i]));
             return ION_BANK_EINVAL;
         }
         if (*cols[c] >= 0) {
-            ion_fail(err, file, line, "column '%s' appears twice in the header", names[c]);
+            ion_fail_key(err, file, line, "err.roster.column_twice", "%s", names[c]);
             return ION_BANK_EINVAL;
         }
         *cols[c] = (int)i;
@@ -211,20 +210,19 @@ static int read_header(roster *r, ion_csv *csv, ion_error *err)
     if (ret < 0)
         return ION_BANK_EINVAL;
     if (ret == 1 && rec.problem) {
-        ion_fail(err, file, rec.line, "the header: %s", rec.problem);
+        ion_fail_key(err, file, rec.line, "err.roster.header", "%s", rec.problem);
         return ION_BANK_EINVAL;
     }
     if (ret == 0) {
-        ion_fail(err, file, 0, "empty file (expected the header "
-                               "id,name[,email])");
+        ion_fail_key(err, file, 0, "err.roster.empty", "-");
         return ION_BANK_EINVAL;
     }
     r->width = rec.n;
     char **h = calloc(rec.n, sizeof *h);
-    ret = h ? 0 : ion_fail(err, file, rec.line, "out of memory");
+    ret = h ? 0 : ion_fail_key(err, file, rec.line, "err.out_of_memory", "-");
     for (size_t i = 0; ret == 0 && i < rec.n; i++)
         if (!(h[i] = trimmed(rec.field[i], rec.len[i])))
-            ret = ion_fail(err, file, rec.line, "out of memory");
+            ret = ion_fail_key(err, file, rec.line, "err.out_of_memory", "-");
     if (ret == 0)
         ret = find_layout(r, h, rec.n, file, rec.line, err);
     for (size_t i = 0; h && i < rec.n; i++)
@@ -320,7 +318,7 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
         size_t cap = r->cap ? 2 * r->cap : 64;
         row *rows = realloc(r->rows, cap * sizeof *rows);
         if (!rows)
-            return ion_fail(err, "", 0, "out of memory");
+            return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         r->rows = rows;
         r->cap = cap;
     }
@@ -333,12 +331,12 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
     w->line = rec->line;
     if (rec->problem) {
         if (refuse_row(w, "%s", rec->problem))
-            return ion_fail(err, "", 0, "out of memory");
+            return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         return 0;
     }
     if (rec->n != r->width) {
         if (refuse_row(w, "expected %zu fields, found %zu", r->width, rec->n))
-            return ion_fail(err, "", 0, "out of memory");
+            return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         return 0;
     }
     w->id = cell(rec, r->at.id);
@@ -346,7 +344,7 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
     if (r->at.email >= 0)
         w->email = cell(rec, r->at.email);
     if (!w->id || !w->name || (r->at.email >= 0 && !w->email) || check_row(w))
-        return ion_fail(err, "", 0, "out of memory");
+        return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     return 0;
 }
 
@@ -364,7 +362,7 @@ static int refuse_duplicates(roster *r, ion_error *err)
     size_t n = 0;
     row **idx = malloc((r->n ? r->n : 1) * sizeof *idx);
     if (!idx)
-        return ion_fail(err, "", 0, "out of memory");
+        return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     for (size_t i = 0; i < r->n; i++)
         if (r->rows[i].id && *r->rows[i].id &&
             !ion_bank_id_problem(r->rows[i].id))
@@ -380,7 +378,7 @@ static int refuse_duplicates(roster *r, ion_error *err)
                              idx[i]->id, idx[first]->line);
     }
     free(idx);
-    return ret ? ion_fail(err, "", 0, "out of memory") : 0;
+    return ret ? ion_fail_key(err, "", 0, "err.out_of_memory", "-") : 0;
 }
 
 static int read_rows(roster *r, ion_csv *csv, ion_error *err)
@@ -414,7 +412,7 @@ static int store_rows(ion_bank *b, const char *course, roster *r,
         if (ret == ION_BANK_EINVAL && !refuse_row(w, "%s", row_err.msg))
             continue;
         if (ret == ION_BANK_EINVAL) {
-            ret = ion_fail(err, "", 0, "out of memory");
+            ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
             goto fail;
         }
         if (ret < 0) {
@@ -445,7 +443,7 @@ int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
     const char *why = ion_bank_text_problem(course, ION_BANK_ID_MAX);
     int ret;
     if (why) {
-        ion_fail(err, "", 0, "course name %s", why);
+        ion_fail_key(err, "", 0, "err.roster.course_name", "%s", why);
         return ION_BANK_EINVAL;
     }
     ion_csv_spoil_records(csv);

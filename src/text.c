@@ -344,6 +344,30 @@ const char *ion_text_refusal(const char *lang, const char *why, char *out, size_
     return out;
 }
 
+/* The language of the library's messages; a copy, so that whoever set
+ * it may free theirs. Set before threads start (text.h). */
+static char errors_lang[16] = "en";
+
+void ion_text_set_lang(const char *lang)
+{
+    snprintf(errors_lang, sizeof errors_lang, "%s", lang && *lang ? lang : "en");
+}
+
+int ion_fail_key(ion_error *err, const char *file, int line, const char *key, const char *sig, ...)
+{
+    if (!err)
+        return -1;
+    ion_fail(err, file, line, "%s", key);
+    const char *fmt = ion_text_msg(errors_lang, key, sig);
+    if (fmt) {
+        va_list ap;
+        va_start(ap, sig);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
 void ion_text_release(void)
 {
     pthread_mutex_lock(&cat.lock);

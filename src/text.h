@@ -75,6 +75,19 @@ int ion_text_signature(const char *fmt, char *sig, size_t cap);
  * lang's takes other arguments, else NULL (no such message). */
 const char *ion_text_msg(const char *lang, const char *key, const char *sig);
 
+/* The library's error messages: `err.` keys, printf formats as the
+ * command line's. ion_fail_key is ion_fail (error.h) with the message of
+ * key in the language set by ion_text_set_lang ("en" until then; set it
+ * before threads start), sig naming its conversions as cli_msg's does
+ * (cli.h), so that the compiler checks the arguments. Without a catalogue
+ * the message is the key. */
+void ion_text_set_lang(const char *lang);
+int ion_fail_key(ion_error *err, const char *file, int line, const char *key, const char *sig, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
 /* Frees the loaded catalogues (at exit, for leak checkers). */
 void ion_text_release(void);
 

@@ -231,18 +231,17 @@ struct ion_tmpl {
     double num[NKNOWN];
     extra *extras; /* glosses (gloss_prefixes) */
     int nextras;
-    extra *msgs;   /* the command line's messages (MSG_PREFIX) */
+    extra *msgs;   /* the messages (is_msg) */
     int nmsgs;
 };
 
-/* Keys of the command line's messages: printf formats, checked against
- * each other across languages by text.c; kept apart from the strings
- * that ion_tmpl_str_at lists, which PDFs take their fonts' glyphs from. */
-#define MSG_PREFIX "cli."
-
+/* Keys of the messages, the command line's (cli.) and the library's
+ * errors (err.): printf formats, checked against each other across
+ * languages by text.c; kept apart from the strings that ion_tmpl_str_at
+ * lists, which PDFs take their fonts' glyphs from. */
 static int is_msg(const char *key)
 {
-    return !strncmp(key, MSG_PREFIX, strlen(MSG_PREFIX)) && key[strlen(MSG_PREFIX)];
+    return (!strncmp(key, "cli.", 4) || !strncmp(key, "err.", 4)) && key[4];
 }
 
 static int known_index(const char *key)

@@ -17,7 +17,7 @@
  * are never printf formats, so a template cannot crash the program.
  *
  * The one exception: keys under `cli.` are the command line's messages
- * (errors, usage, summaries), printf formats with `\n` for a line break, `\r`
+ * (errors, usage, summaries), and under `err.` the library's errors, printf formats with `\n` for a line break, `\r`
  * a carriage return and `\\` a backslash; a value in double quotes keeps the blanks at its
  * ends. Any `cli.` key may appear (at most once); text.c
  * checks that every language has the same ones as en.conf, with the same
@@ -50,7 +50,8 @@ const char *ion_tmpl_lang(const ion_tmpl *t);
  * string key, or an absent optional gloss. */
 const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
 
-/* The message (a `cli.` key, escapes decoded) owned by t, or NULL. */
+/* The message (a `cli.` or `err.` key, escapes decoded) owned by t, or
+ * NULL. */
 const char *ion_tmpl_msg(const ion_tmpl *t, const char *key);
 
 /* The i-th message of t, its *key and the *line it is on (line may be

@@ -14,6 +14,7 @@
 #include "preview.h"
 #include "render_text.h"
 #include "table.h"
+#include "text.h"
 
 static void print_import_error(const ion_error *err, void *ctx)
 {
@@ -220,6 +221,7 @@ static int template_options(int argc, char **argv, ion_cli *cli, const char **id
         cli_msg(NULL, 0, "cli.bank.unknown_language", "%s%s", argv[1], lang);
         return EXIT_USAGE;
     }
+    ion_text_set_lang(cli->lang);
     return 0;
 }
 

@@ -3,6 +3,7 @@
  * NO_COLOR; input that is not a terminal is echoed so that the output
  * reads as a transcript. */
 #include "cli.h"
+#include "text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -116,6 +117,7 @@ int cmd_drill(int argc, char **argv, ion_cli *cli)
     }
     unsigned long long d = 0, seed = 0;
     lang = cli->lang; /* --lang here as before the command: messages follow it */
+    ion_text_set_lang(lang);
     int bad = check_values(difficulty, seed_text, lang, &d, &seed);
     if (bad)
         return bad;

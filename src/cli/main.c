@@ -288,6 +288,7 @@ int main(int argc, char **argv)
         cli_msg(NULL, 0, "cli.unknown_language", "%s", lang);
         return finish(EXIT_USAGE);
     }
+    ion_text_set_lang(cli.lang); /* the library's messages too */
     /* Every message comes from the catalogue: a broken one stops here. */
     int code = cli_catalogue(cli.lang);
     if (code)

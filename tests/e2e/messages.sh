@@ -41,6 +41,14 @@ zh bank show nernst-k >"$tmp/show.zh" || no "bank show in Chinese"
 grep -q '^小题 a（[0-9.]* 分）$' "$tmp/show.zh" || no "bank show's parts in Chinese: $(grep -m3 'a' "$tmp/show.zh")"
 grep -q '^  答案：' "$tmp/show.zh" || no "bank show's answers in Chinese"
 
+# The library's errors (err.*) too: a roster with an unknown column.
+printf 'id,nom\ns1,Ada\n' >"$tmp/roster.csv"
+zh roster import "$tmp/roster.csv" --course C 2>"$tmp/err"; rc=$?
+[ $rc = 3 ] && grep -qF "roster.csv:1: 表头中有未知的列“nom”" "$tmp/err" || no "a library error in Chinese (rc $rc): $(cat "$tmp/err")"
+en roster import "$tmp/roster.csv" --course C 2>"$tmp/err"
+grep -qF "roster.csv:1: unknown column 'nom' in the header (expected id,name[,email], or a Moodle or Canvas export)" "$tmp/err" ||
+  no "the library error in English: $(cat "$tmp/err")"
+
 # A translation whose message takes other arguments does not load: the
 # command stops at once, naming the file and line, before printing anything.
 mkdir -p "$tmp/home/templates"

@@ -5,7 +5,7 @@ Reads the C sources for calls that print or report (printf, fprintf, fputs,
 puts, cli_msg, cli_say, cli_err, ion_fail, refuse, ...) and the string
 literals among their arguments. A literal holding an English word (two
 letters or more, outside % conversions) must be a catalogue key
-(`cli.x.y`), or be allowed in tests/lint/messages.allow with a reason (what
+(`cli.x.y`, `err.x`), or be allowed in tests/lint/messages.allow with a reason (what
 scripts read, names that are the same in every language, ...).
 
 The library's error messages (ion_fail and its kin in src/*.c) are not all
@@ -18,8 +18,8 @@ literal that is neither, or a file past its pending count.
 """
 import os, re, sys
 
-CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|ion_fail|refuse|fail)\s*\('
-KEY = re.compile(r'^cli\.[a-z0-9_.]+$')
+CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|cli_fail|ion_fail|ion_fail_key|refuse|fail)\s*\('
+KEY = re.compile(r'^(cli|err)\.[a-z0-9_.]+$')
 WORD = re.compile(r'[A-Za-z]{2,}')
 CONV = re.compile(r'%(%|[0-9$]*[-+ #0\']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[a-zA-Z])')
 
