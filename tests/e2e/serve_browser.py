@@ -33,12 +33,17 @@ def browser(width, height, lang='en-US'):
               '--window-size=%d,%d' % (width, height), '--lang=' + lang, '--hide-scrollbars'):
         o.add_argument(a)
     o.add_experimental_option('prefs', {'intl.accept_languages': lang})
+    o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
     d = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=o)
     d.set_page_load_timeout(20)
     return d
 
 
 def shot(d, name):
+    # nothing refused on the way (a CSP violation, a missing resource)
+    for e in d.get_log('browser'):
+        if e['level'] == 'SEVERE' and 'favicon.ico' not in e['message']:
+            no('%s: the browser console says %s' % (name, e['message']))
     # the whole page: as tall as its content
     h = d.execute_script('return document.documentElement.scrollHeight')
     w = d.execute_script('return window.innerWidth')
