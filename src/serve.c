@@ -89,6 +89,7 @@ struct ion_server {
 
     pthread_mutex_t limit_mu;
     limiter_slot limiter[LIMITER_SLOTS];
+    unsigned char limiter_key[crypto_generichash_KEYBYTES];
 
     pthread_mutex_t watch_mu;
     watched *watched; /* every open connection */
@@ -302,10 +303,21 @@ int ion_web_find_token(const snapshot *sn, const char *text, size_t len, size_t 
     return 1;
 }
 
-static limiter_slot *limiter_slot_of(ion_server *s, const char *addr)
+/* The slot of an address: of an IPv6 one, its /64 (one host may have all
+ * of it). The hash is keyed with a key new at each start, so that nobody
+ * can pick two addresses that share a slot and reset each other's count. */
+static limiter_slot *limiter_slot_of(ion_server *s, const char *text)
 {
     unsigned char h[4];
-    crypto_generichash(h, sizeof h, (const unsigned char *)addr, strlen(addr), NULL, 0);
+    struct in6_addr v6;
+    char addr[INET6_ADDRSTRLEN];
+    snprintf(addr, sizeof addr, "%s", text);
+    if (inet_pton(AF_INET6, text, &v6) == 1 && !IN6_IS_ADDR_V4MAPPED(&v6)) {
+        memset(v6.s6_addr + 8, 0, 8);
+        inet_ntop(AF_INET6, &v6, addr, sizeof addr);
+    }
+    crypto_generichash(h, sizeof h, (const unsigned char *)addr, strlen(addr), s->limiter_key,
+                       sizeof s->limiter_key);
     uint32_t i = ((uint32_t)h[0] << 8 | h[1]) % LIMITER_SLOTS;
     limiter_slot *slot = &s->limiter[i];
     time_t now = time(NULL);
@@ -726,6 +738,7 @@ static int derive_keys(ion_server *s, ion_bank *b, ion_error *err)
                        sizeof secret);
     sodium_memzero(secret, sizeof secret);
     random_token(s->session);
+    randombytes_buf(s->limiter_key, sizeof s->limiter_key);
     return 0;
 }
 
