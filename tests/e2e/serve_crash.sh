@@ -67,7 +67,7 @@ t = time.monotonic()
 def running():  # a process that has exited is a zombie until the shell waits
     try:
         return open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()[0] != 'Z'
-    except FileNotFoundError:
+    except OSError:  # gone, or going (ESRCH while it is reaped)
         return False
 while running() and time.monotonic() - t < 10:
     time.sleep(0.01)
