@@ -37,15 +37,23 @@ check_db() { # what, exit codes "rc1:rc2"
     grade_rows "$db" w | cmp -s - "$tmp/rows.ref" || no "$1: the recorded grades differ"
 }
 
+# Two graders at once on a fresh copy of the database, then the checks:
+# what, and for each grader its answer files, gradebook and feedback folder.
+two_graders() { # what subs1 csv1 fb1 subs2 csv2 fb2
+    local p1 p2 r1 r2
+    fresh_db "$gen_db" "$db"
+    "$bin" --db "$db" --quiet grade "$key" "$2" --csv "$3" --feedback "$4" 2>"$tmp/err1" &
+    p1=$!
+    "$bin" --db "$db" --quiet grade "$key" "$5" --csv "$6" --feedback "$7" 2>"$tmp/err2" &
+    p2=$!
+    wait $p1; r1=$?; wait $p2; r2=$?
+    check_db "$1" "$r1:$r2"
+}
+
 # Two graders of the same files.
-fresh_db "$gen_db" "$db"
 mkdir -p "$tmp/c1" "$tmp/c2"
-"$bin" --db "$db" --quiet grade "$key" "$subs" --csv "$tmp/c1/book.csv" --feedback "$tmp/c1/fb" 2>"$tmp/err1" &
-p1=$!
-"$bin" --db "$db" --quiet grade "$key" "$subs" --csv "$tmp/c2/book.csv" --feedback "$tmp/c2/fb" 2>"$tmp/err2" &
-p2=$!
-wait $p1; r1=$?; wait $p2; r2=$?
-check_db "two graders of the same files" "$r1:$r2"
+two_graders "two graders of the same files" "$subs" "$tmp/c1/book.csv" "$tmp/c1/fb" \
+    "$subs" "$tmp/c2/book.csv" "$tmp/c2/fb"
 same_tree "$tmp/ref" "$tmp/c1" "two graders of the same files (1)"
 same_tree "$tmp/ref" "$tmp/c2" "two graders of the same files (2)"
 
@@ -53,13 +61,7 @@ same_tree "$tmp/ref" "$tmp/c2" "two graders of the same files (2)"
 mkdir -p "$tmp/h1" "$tmp/h2"
 ls "$subs" | head -n $((n / 2)) | while read -r f; do cp "$subs/$f" "$tmp/h1/"; done
 ls "$subs" | tail -n +$((n / 2 + 1)) | while read -r f; do cp "$subs/$f" "$tmp/h2/"; done
-fresh_db "$gen_db" "$db"
-"$bin" --db "$db" --quiet grade "$key" "$tmp/h1" --csv "$tmp/h1.csv" --feedback "$tmp/hf1" 2>"$tmp/err1" &
-p1=$!
-"$bin" --db "$db" --quiet grade "$key" "$tmp/h2" --csv "$tmp/h2.csv" --feedback "$tmp/hf2" 2>"$tmp/err2" &
-p2=$!
-wait $p1; r1=$?; wait $p2; r2=$?
-check_db "two graders of two halves" "$r1:$r2"
+two_graders "two graders of two halves" "$tmp/h1" "$tmp/h1.csv" "$tmp/hf1" "$tmp/h2" "$tmp/h2.csv" "$tmp/hf2"
 
 # A grader while generate (with PDFs) writes another worksheet.
 fresh_db "$gen_db" "$db"

@@ -5,12 +5,9 @@
 # system is fine); a damaged page is exit 4 for every command; `ulimit -f`
 # is a message, not a silent SIGXFSZ.
 set -u
-cd "$(dirname "$0")/../.."
-bin=${IONSHEET_BIN:-$PWD/ionsheet}
+. "$(dirname "$0")/common.bash"
 export IONSHEET_HOME=$PWD
-tmp=$(mktemp -d); trap 'umount "$tmp/ro" 2>/dev/null; rm -rf "$tmp"' EXIT
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+trap 'umount "$tmp/ro" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp"
 
 # ---- modes ----

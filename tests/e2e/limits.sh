@@ -10,12 +10,8 @@
 #   - `generate --student` adds a late student and keeps the class's key,
 #     class.pdf and solutions.pdf whole, byte-identical for the others.
 set -u
-cd "$(dirname "$0")/../.."
-bin=${IONSHEET_BIN:-$PWD/ionsheet}
+. "$(dirname "$0")/common.bash"
 export IONSHEET_HOME=$PWD
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
 ion() { "$bin" --db "$tmp/t.db" --quiet "$@"; }
 
 ion init || no "init"
