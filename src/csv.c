@@ -1,6 +1,7 @@
 /* RFC 4180 CSV: a hand-written state machine, because the fields we read
  * (names in any script, LMS exports) need exact line numbers in errors. */
 #include "csv.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,15 +54,15 @@ static int slurp(const char *path, char **out, size_t *len, ion_error *err)
         *out = ion_strbuf_detach(&b, len);
         return 0;
     case ION_READ_OPEN:
-        return ion_fail(err, path, 0, "could not open: %s", strerror(errno));
+        return ion_fail_key(err, path, 0, "err.csv.open", "%s", strerror(errno));
     case ION_READ_TOO_LARGE:
-        ion_fail(err, path, 0, "larger than %d MiB", ION_CSV_MAX_FILE >> 20);
+        ion_fail_key(err, path, 0, "err.csv.too_large", "%d", ION_CSV_MAX_FILE >> 20);
         break;
     case ION_READ_OOM:
-        ion_fail(err, path, 0, "out of memory");
+        ion_fail_key(err, path, 0, "err.out_of_memory", "-");
         break;
     case ION_READ_IO:
-        ion_fail(err, path, 0, "could not read: %s", strerror(errno));
+        ion_fail_key(err, path, 0, "err.csv.read", "%s", strerror(errno));
         break;
     }
     ion_strbuf_release(&b);
@@ -77,7 +78,7 @@ ion_csv *ion_csv_open(const char *path, ion_error *err)
     ion_csv *r = ion_csv_new(buf, len, path);
     if (!r) {
         free(buf);
-        ion_fail(err, path, 0, "out of memory");
+        ion_fail_key(err, path, 0, "err.out_of_memory", "-");
         return NULL;
     }
     r->owned = buf;
@@ -102,10 +103,11 @@ const char *ion_csv_name(const ion_csv *r)
     return r->name;
 }
 
-static int fail(ion_csv *r, ion_error *err, int line, const char *msg)
+/* key: a message without arguments (text.h). */
+static int fail(ion_csv *r, ion_error *err, int line, const char *key)
 {
     r->failed = 1;
-    return ion_fail(err, r->name, line, "%s", msg);
+    return ion_fail_key(err, r->name, line, key, "-");
 }
 
 void ion_csv_set_separator(ion_csv *r, char sep)
@@ -136,7 +138,7 @@ static int put(ion_csv *r, char c, size_t from, ion_error *err)
         return 0;
     }
     ion_strbuf_addch(&r->data, c);
-    return r->data.oom ? fail(r, err, r->line, "out of memory") : 0;
+    return r->data.oom ? fail(r, err, r->line, "err.out_of_memory") : 0;
 }
 
 /* At a line break (CRLF, LF or a lone CR): steps over it and returns 1. */
@@ -165,7 +167,7 @@ static int quoted(ion_csv *r, size_t from, ion_error *err)
     r->pos++;
     for (;;) {
         if (r->pos >= r->len)
-            return fail(r, err, begun, "unterminated quoted field");
+            return fail(r, err, begun, "err.csv.quote");
         char c = r->buf[r->pos];
         if (c == '"') {
             if (r->pos + 1 < r->len && r->buf[r->pos + 1] == '"') {
@@ -190,7 +192,7 @@ static int quoted(ion_csv *r, size_t from, ion_error *err)
         r->pos++;
     }
     if (r->pos < r->len && !is_delim(r, r->buf[r->pos]))
-        return fail(r, err, r->line, "unexpected text after a closing quote");
+        return fail(r, err, r->line, "err.csv.after_quote");
     return 0;
 }
 
@@ -206,7 +208,7 @@ static int unquoted(ion_csv *r, size_t from, ion_error *err)
 static int end_field(ion_csv *r, size_t from, ion_error *err)
 {
     if (r->nfields == ION_CSV_MAX_FIELDS)
-        return fail(r, err, r->line, "more than 4096 fields in a record");
+        return fail(r, err, r->line, "err.csv.fields");
     if (r->nfields == r->fields_cap) {
         size_t cap = r->fields_cap ? 2 * r->fields_cap : 16;
         size_t *s = realloc(r->start, cap * sizeof *s);
@@ -219,21 +221,20 @@ static int end_field(ion_csv *r, size_t from, ion_error *err)
         if (f)
             r->field = f;
         if (!s || !l || !f)
-            return fail(r, err, r->line, "out of memory");
+            return fail(r, err, r->line, "err.out_of_memory");
         r->fields_cap = cap;
     }
     r->start[r->nfields] = from;
     r->flen[r->nfields] = r->data.len - from;
     r->nfields++;
     ion_strbuf_addch(&r->data, '\0'); /* the field's NUL */
-    return r->data.oom ? fail(r, err, r->line, "out of memory") : 0;
+    return r->data.oom ? fail(r, err, r->line, "err.out_of_memory") : 0;
 }
 
 int ion_csv_next(ion_csv *r, ion_csv_record *rec, ion_error *err)
 {
     if (r->failed)
-        return ion_fail(err, r->name, r->line,
-                        "CSV reader used after an error");
+        return ion_fail_key(err, r->name, r->line, "err.csv.after_error", "-");
     while (line_end(r))
         ; /* empty lines */
     if (r->pos >= r->len)

@@ -1,6 +1,7 @@
 /* The drill's picker: which template comes next, adaptive to the user's
  * stored progress (the rules are in drill.h). */
 #include "drill.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -168,11 +169,11 @@ ion_drill_picker *ion_drill_picker_open(ion_bank *b, const char *user, const cha
     *code = ION_BANK_EINVAL;
     const char *why = user ? ion_bank_text_problem(user, ION_BANK_TEXT_MAX) : "is missing";
     if (why) {
-        ion_fail(err, NULL, 0, "user name %s", why);
+        ion_fail_key(err, NULL, 0, "err.drill.user", "%s", why);
         return NULL;
     }
     if (difficulty < 0 || difficulty > 3) {
-        ion_fail(err, NULL, 0, "difficulty %d is not 1, 2 or 3", difficulty);
+        ion_fail_key(err, NULL, 0, "err.drill.difficulty", "%d", difficulty);
         return NULL;
     }
     ion_drill_picker *p = calloc(1, sizeof *p);
@@ -195,12 +196,12 @@ ion_drill_picker *ion_drill_picker_open(ion_bank *b, const char *user, const cha
     }
     if (!candidates) {
         if (topic && !p->nt)
-            ion_fail(err, NULL, 0, "no templates in topic '%s' (see ionsheet bank list)", topic);
+            ion_fail_key(err, NULL, 0, "err.drill.no_topic", "%s", topic);
         else if (p->nt)
-            ion_fail(err, NULL, 0, "no templates of difficulty %d%s%s", difficulty, topic ? " in topic " : "",
-                     topic ? topic : "");
+            ion_fail_key(err, NULL, 0, topic ? "err.drill.no_templates_topic" : "err.drill.no_templates", "%d%s",
+                         difficulty, topic ? topic : "");
         else
-            ion_fail(err, NULL, 0, "the bank has no templates (run 'ionsheet init')");
+            ion_fail_key(err, NULL, 0, "err.drill.empty_bank", "-");
         goto fail;
     }
     if (pk_replay(p))
@@ -208,7 +209,7 @@ ion_drill_picker *ion_drill_picker_open(ion_bank *b, const char *user, const cha
     return p;
 oom:
     *code = ION_BANK_EDB;
-    ion_fail(err, NULL, 0, "out of memory");
+    ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
 fail:
     ion_drill_picker_free(p);
     return NULL;

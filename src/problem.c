@@ -32,7 +32,7 @@ const char *ion_i18n_get(const ion_i18n *t, const char *lang)
 static xmlDocPtr read_xml(const char *data, size_t len, const char *name, ion_error *err)
 {
     if (len > MAX_FILE_BYTES) {
-        ion_fail(err, name, 0, "file is larger than %d bytes", MAX_FILE_BYTES);
+        ion_fail_key(err, name, 0, "err.problem.too_large", "%d", MAX_FILE_BYTES);
         return NULL;
     }
     return ion_xml_read(data, len, name, ION_XML_AS_WRITTEN, err);
@@ -54,7 +54,7 @@ static int validate(xmlDocPtr doc, const char *xsd_path, const char *name, ion_e
         xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
         if (id && *id) {
             ion_error e = *err;
-            ion_fail(err, e.file, e.line, "template %.128s: %s", (const char *)id, e.msg);
+            ion_fail_key(err, e.file, e.line, "err.problem.template", "%s%s", (const char *)id, e.msg);
         }
         xmlFree(id);
         break;
@@ -161,7 +161,7 @@ static int tfail(builder *b, int line, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     b->failed = 1;
-    return ion_fail(b->err, b->file, line, "template %s: %s", b->t->id ? b->t->id : "?", msg);
+    return ion_fail_key(b->err, b->file, line, "err.problem.in_template", "%s%s", b->t->id ? b->t->id : "?", msg);
 }
 
 /* The line of each '{' in the text under n, in document order (the order
@@ -671,8 +671,7 @@ int ion_templates_parse(const char *data, size_t len, const char *name,
     ion_template_list got = {0};
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root || !root->ns || strcmp((const char *)root->ns->href, "urn:ionsheet:problem:1")) {
-        ion_fail(err, name, root ? xmlGetLineNo(root) : 0,
-                 "not an ionsheet problem file (namespace urn:ionsheet:problem:1)");
+        ion_fail_key(err, name, root ? xmlGetLineNo(root) : 0, "err.problem.namespace", "-");
         goto cleanup;
     }
     if (xsd_path && validate(doc, xsd_path, name, err))
@@ -692,7 +691,7 @@ int ion_templates_parse(const char *data, size_t len, const char *name,
             for (size_t i = 0; i < got.n + out->n; i++) {
                 const ion_template *o = i < got.n ? got.items[i] : out->items[i - got.n];
                 if (!strcmp(o->id, t->id)) {
-                    ion_fail(err, name, t->line, "template %s: the id is used twice", t->id);
+                    ion_fail_key(err, name, t->line, "err.problem.id_twice", "%s", t->id);
                     ion_template_free(t);
                     goto cleanup;
                 }
@@ -720,13 +719,13 @@ int ion_templates_load(const char *path, const char *xsd_path,
         rc = ion_templates_parse(data.s, data.len, path, xsd_path, out, err);
         break;
     case ION_READ_OPEN:
-        ion_fail(err, path, 0, "cannot open the file");
+        ion_fail_key(err, path, 0, "err.problem.open", "-");
         break;
     case ION_READ_TOO_LARGE:
-        ion_fail(err, path, 0, "file is larger than %d bytes", MAX_FILE_BYTES);
+        ion_fail_key(err, path, 0, "err.problem.too_large", "%d", MAX_FILE_BYTES);
         break;
     default:
-        ion_fail(err, path, 0, "cannot read the file");
+        ion_fail_key(err, path, 0, "err.problem.read", "-");
     }
     ion_strbuf_release(&data);
     return rc;

@@ -1,5 +1,6 @@
 /* The rules for reading XML: see xmlsafe.h. */
 #include "xmlsafe.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -82,12 +83,15 @@ xmlDocPtr ion_xml_read(const char *data, size_t len, const char *name, ion_xml_c
     xmlDocPtr doc = xmlReadMemory(data, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (!doc) {
-        ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "not well-formed xml");
+        if (x.seen) /* libxml2's own words */
+            ion_fail(err, name, x.line, "%s", x.msg);
+        else
+            ion_fail_key(err, name, x.line, "err.xml.not_well_formed", "-");
         return NULL;
     }
     if (doc->intSubset || doc->extSubset) {
         /* Not xmlGetLineNo: a DTD node has no line, and it gives -1. */
-        ion_fail(err, name, ion_xml_doctype_line(data, len), "a DOCTYPE is not allowed");
+        ion_fail_key(err, name, ion_xml_doctype_line(data, len), "err.xml.doctype", "-");
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -106,7 +110,7 @@ xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err)
         if (!strcmp(cache[i].path, xsd_path))
             return cache[i].schema;
     if (i == sizeof cache / sizeof cache[0]) {
-        ion_fail(err, xsd_path, 0, "too many schemas");
+        ion_fail_key(err, xsd_path, 0, "err.xml.schemas", "-");
         return NULL;
     }
     ion_xml_init();
@@ -114,7 +118,7 @@ xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err)
     ion_strbuf xsd = {0};
     if (ion_strbuf_read_file(&xsd, xsd_path, 8 << 20)) {
         ion_strbuf_release(&xsd);
-        ion_fail(err, xsd_path, 0, "cannot read the schema");
+        ion_fail_key(err, xsd_path, 0, "err.xml.read_schema", "-");
         return NULL;
     }
     ion_xml_error x = {0};
@@ -127,13 +131,16 @@ xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err)
     }
     ion_strbuf_release(&xsd);
     if (!schema) {
-        ion_fail(err, xsd_path, x.line, "invalid schema: %s", x.seen ? x.msg : "out of memory");
+        if (x.seen)
+            ion_fail_key(err, xsd_path, x.line, "err.xml.invalid_schema", "%s", x.msg);
+        else
+            ion_fail_key(err, xsd_path, x.line, "err.out_of_memory", "-");
         return NULL;
     }
     cache[i].path = strdup(xsd_path);
     if (!cache[i].path) {
         xmlSchemaFree(schema);
-        ion_fail(err, xsd_path, 0, "out of memory");
+        ion_fail_key(err, xsd_path, 0, "err.out_of_memory", "-");
         return NULL;
     }
     cache[i].schema = schema;
@@ -148,7 +155,7 @@ int ion_xml_validate(xmlDocPtr doc, xmlSchemaPtr schema, const char *name, ion_x
         *where = NULL;
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
     if (!vc)
-        return ion_fail(err, name, 0, "out of memory");
+        return ion_fail_key(err, name, 0, "err.out_of_memory", "-");
     xmlSchemaSetValidStructuredErrors(vc, ion_xml_keep, &x);
     int rc = xmlSchemaValidateDoc(vc, doc);
     xmlSchemaFreeValidCtxt(vc);
