@@ -39,6 +39,8 @@ const char ion_html_css[] =
     "table{border-collapse:collapse;width:100%;font-size:.9rem;display:block;overflow-x:auto}"
     "th,td{border:1px solid #ddd;padding:.25rem .4rem;text-align:left;white-space:nowrap}"
     "th{background:#f0f2f5}"
+    /* the gradebook, one column a part: the screen's width where there is one */
+    "@media (min-width:60rem){main:has(table.book){max-width:80rem}}"
     "nav{font-size:.9rem;margin-bottom:.5rem}nav a{margin-right:.8rem}"
     "svg{max-width:100%;height:auto}"
     ".solution{background:#f4f6fb;padding:.5rem .7rem;border-radius:4px}"

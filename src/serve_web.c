@@ -546,7 +546,7 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
         ion_strbuf_puts(b, "</li>");
         free(line);
     }
-    ion_strbuf_printf(b, "</ul><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%%</th>",
+    ion_strbuf_printf(b, "</ul><h2>%s</h2><table class=\"book\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%%</th>",
                       ion_word_get(W_GRADEBOOK, lang), ion_word_get(W_STUDENT, lang), ion_word_get(W_NAME, lang),
                       ion_word_get(W_TOTAL, lang));
     for (size_t j = 0; j < ion_answer_key_parts(k); j++) {

@@ -171,6 +171,9 @@ try:
         no('s001 not at 100%% in the gradebook: %s' % (s001[0].text if s001 else 'no row'))
     if not d.find_elements(By.CSS_SELECTOR, 'svg rect'):
         no('no histogram')
+    hidden = d.execute_script("var t = document.querySelector('table.book'); return t.scrollWidth - t.clientWidth")
+    if hidden > 1:
+        no('the gradebook hides %d px behind a scroll bar at 1280 px' % hidden)
     shot(d, 'instructor-desktop-en')
     d.set_window_size(1280, 900)
     link = d.find_element(By.LINK_TEXT, 's001')
