@@ -1,5 +1,6 @@
 /* A generated worksheet read back from the database (classroom.h). */
 #include "classroom.h"
+#include "text.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -146,7 +147,7 @@ static int make_key(ion_classroom *c, ion_error *err)
     FILE *f = open_memstream(&xml, &len);
     ion_instance *inst = instances_new(&c->w);
     if (!f || !inst) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         goto done;
     }
     ion_key_writer *k = ion_key_begin(f, &c->w);
@@ -160,7 +161,7 @@ static int make_key(ion_classroom *c, ion_error *err)
     f = NULL;
     if (bad) {
         if (!err->msg[0])
-            ion_fail(err, NULL, 0, "could not make the answer key of '%s'", c->w.ws.name);
+            ion_fail_key(err, NULL, 0, "err.classroom.key", "%s", c->w.ws.name);
         goto done;
     }
     c->key = ion_answer_key_parse(xml, len, c->w.ws.name, NULL, err);
@@ -186,7 +187,7 @@ int ion_classroom_load(ion_bank *b, const char *name, const char *course, ion_cl
     list_ctx l = {c, 0, 0};
     if (ion_bank_generated_students(b, name, c->w.ws.course, add_student, &l, err) < 0 || l.oom) {
         if (l.oom)
-            ion_fail(err, NULL, 0, "out of memory");
+            ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         goto fail;
     }
     if (keep_generated(b, c, err) || ion_bank_secret(b, secret, err))
@@ -340,13 +341,13 @@ static int replay_student(replay *r, size_t i, ion_sub_parser *parser)
     if (ion_bank_submission_list(r->b, c->w.ws.course, c->w.ws.name, c->students[i].id, take_latest, r, r->err) < 0)
         return -1;
     if (r->failed)
-        return ion_fail(r->err, NULL, 0, "out of memory");
+        return ion_fail_key(r->err, NULL, 0, "err.out_of_memory", "-");
     if (!r->latest)
         return 0;
     /* What `grade` found instead of a file it could grade, as it said it. */
     if (r->status != ION_STATUS_GRADED)
         return ion_gradebook_set_status(r->gb, c->students[i].key_index, r->status, r->reason) < 0
-                   ? ion_fail(r->err, NULL, 0, "out of memory")
+                   ? ion_fail_key(r->err, NULL, 0, "err.out_of_memory", "-")
                    : 0;
     int rc = ion_bank_grade_list(r->b, r->latest, take_answer, r, r->err);
     if (rc < 0)
@@ -356,7 +357,7 @@ static int replay_student(replay *r, size_t i, ion_sub_parser *parser)
                     : ion_classroom_answer_file(c, i, r->nparts, (const char *const *)r->parts,
                                                 (const char *const *)r->answers, &len);
     if (!text)
-        return ion_fail(r->err, NULL, 0, "out of memory");
+        return ion_fail_key(r->err, NULL, 0, "err.out_of_memory", "-");
     rc = ion_sub_parse(parser, text, len, r->file, grade_one, r, r->err);
     free(text);
     return rc ? -1 : 0;
@@ -366,14 +367,13 @@ ion_gradebook *ion_classroom_gradebook(const ion_classroom *c, ion_bank *b, cons
                                        ion_error *err)
 {
     if (!c->key) {
-        ion_fail(err, NULL, 0, "worksheet '%s' was not generated (run 'ionsheet generate %s')",
-                 c->w.ws.name, c->w.ws.name);
+        ion_fail_key(err, NULL, 0, "err.classroom.not_generated", "%s%s", c->w.ws.name, c->w.ws.name);
         return NULL;
     }
     replay r = {c, b, ion_gradebook_new(c->key, lang), err, 0, "", "", ION_STATUS_GRADED, NULL, 0, 0, NULL, NULL, 0};
     ion_sub_parser *parser = ion_sub_parser_new(NULL);
     if (!r.gb || !parser) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         r.failed = 1;
     }
     for (size_t i = 0; !r.failed && i < c->n; i++)

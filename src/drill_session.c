@@ -420,7 +420,7 @@ int ion_drill_problem_open(problem *pb, ion_bank *b, const char *id, uint64_t se
     if (ion_instance_init(&pb->in, pb->t)) {
         ion_template_free(pb->t);
         pb->t = NULL;
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         return ION_BANK_EDB;
     }
     return ion_instance_generate(&pb->in, seed, err) ? ION_DRILL_ETEMPLATE : 0;
@@ -510,7 +510,7 @@ int ion_drill_session(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn re
     s.topic_right = calloc(ntopics + 1, sizeof *s.topic_right);
     if (!s.topic_done || !s.topic_right) {
         ret = ION_BANK_EDB;
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         goto done;
     }
     say(&s.out, 0, ION_DRILL_PLAIN, "drill.welcome", "user", o->user, (const char *)NULL);

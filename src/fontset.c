@@ -1,4 +1,5 @@
 #include "fontset.h"
+#include "text.h"
 
 #include <hb-ot.h>
 #include <hb-subset.h>
@@ -56,7 +57,7 @@ ion_fontset *ion_fontset_new(ion_error *err)
     if (!fs || !(fs->all = hb_set_create()) || !(fs->nonstd = hb_set_create()) ||
         !(fs->buf = hb_buffer_create()) || !hb_buffer_allocation_successful(fs->buf)) {
         ion_fontset_free(fs);
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         return NULL;
     }
     fs->refs = 1;
@@ -302,7 +303,7 @@ static int worth_narrowing(const ion_fontset *fs, int i)
 ion_fontset *ion_fontset_seal_or_free(ion_fontset *fs, int failed, ion_error *err)
 {
     if (failed)
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     if (failed || ion_fontset_seal(fs, err)) {
         ion_fontset_free(fs);
         return NULL;
@@ -354,7 +355,7 @@ int ion_fontset_seal(ion_fontset *fs, ion_error *err)
     for (int i = 0; !bad && i < ION_EMB_COUNT; i++)
         fs->f[i].narrow = worth_narrowing(fs, i);
     if (bad)
-        return ion_fail(err, font_file[0].path, 0, "could not subset the fonts (out of memory?)");
+        return ion_fail_key(err, font_file[0].path, 0, "err.fonts.subset", "-");
     return 0;
 }
 

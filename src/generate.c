@@ -1,4 +1,5 @@
 #include "generate.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,7 +161,7 @@ static int one_student(run *r, const char *id, const char *name, int own)
         ion_strbuf_reset(&r->json);
         r->code = ION_GEN_EDB;
         if (ion_instance_json(&r->inst[i], &r->json))
-            return ion_fail(r->err, NULL, 0, "out of memory");
+            return ion_fail_key(r->err, NULL, 0, "err.out_of_memory", "-");
         const ion_bank_ws_problem *p = &w->ws.problems[i];
         if (ion_bank_instance_put(r->bank, w->ws.name, w->ws.course, id, (int)i + 1, p->template_id, p->version, seed,
                                   r->json.s, r->err))
@@ -188,7 +189,7 @@ static int named_before(run *r, const char *limit)
         ion_bank_student_row s = {0};
         int found = ion_bank_student_get(r->bank, r->w->ws.course, id, &s, r->err);
         if (found == 0) {
-            ion_fail(r->err, NULL, 0, "no student '%s' in course '%s'", id, r->w->ws.course);
+            ion_fail_key(r->err, NULL, 0, "err.generate.no_student", "%s%s", id, r->w->ws.course);
             r->code = ION_GEN_ENOSTUDENT;
         } else if (found < 0) {
             r->code = found == ION_BANK_EINVAL ? ION_GEN_ENOSTUDENT : ION_GEN_EDB; /* ambiguous case */
@@ -290,7 +291,7 @@ int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
     rc = 0;
     goto cleanup;
 oom:
-    ion_fail(err, NULL, 0, "out of memory");
+    ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     goto cleanup;
 rollback:
     ion_bank_rollback(b, NULL);

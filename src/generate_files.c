@@ -78,7 +78,7 @@ static int write_pdfs(files *g, const ion_student_sheet *s, ion_error *err)
     ion_strbuf own = {0}; /* what only this student's worksheet prints */
     ion_strbuf_printf(&own, "%s %s", s->name ? s->name : "", s->id);
     if (s->own && (!one || setup_doc(g, one, err) ||
-                   (own.oom ? ion_fail(err, NULL, 0, "out of memory") : ion_pdf_own_chars(one, own.s, err)))) {
+                   (own.oom ? ion_fail_key(err, NULL, 0, "err.out_of_memory", "-") : ion_pdf_own_chars(one, own.s, err)))) {
         ion_strbuf_release(&own);
         ion_pdf_free(one);
         return -1;
@@ -146,7 +146,7 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
     /* The bank checks ids on import; one put there by other means is not
      * used as a file name either. */
     if (why)
-        return ion_fail(err, NULL, 0, "student id '%.64s' %s: not used as a file name", s->id, why);
+        return ion_fail_key(err, NULL, 0, "err.generate.student_id", "%.64s%s", s->id, why);
     if (ion_key_student(g->key_writer, s))
         return key_failed(g, err);
     if (link_row(g, s, err))
@@ -199,7 +199,7 @@ static int open_outputs(files *g, ion_bank *b, ion_error *err)
 {
     g->io_failed = 1;
     if (!(g->out = ion_output_new()))
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     if (!(g->dir = ion_outdir_open(g->o->dir, err)) ||
         !(g->answers = ion_outdir_sub(g->dir, "answers", err)) ||
         (g->o->pdf && !(g->students = ion_outdir_sub(g->dir, "students", err))) ||

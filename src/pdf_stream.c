@@ -3,6 +3,7 @@
  * font's number is taken when a page first uses it, and its objects are
  * copied in at the end. */
 #include "pdf_stream.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -84,7 +85,7 @@ ion_pdfw *ion_pdfw_begin(FILE *out, ion_error *err)
     }
     if (!w || !w->off) {
         ion_pdfw_free(w);
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         return NULL;
     }
     w->out = out;

@@ -1,5 +1,6 @@
 /* Previews: a template's instance in a one-problem worksheet of its own. */
 #include "preview.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
 {
     ion_preview *p = calloc(1, sizeof *p);
     if (!p || ion_instance_init(&p->inst, t)) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         ion_preview_free(p);
         return NULL;
     }

@@ -7,6 +7,7 @@
  * page as a whole when it does not fit. Coordinates while laying out are in
  * points, x from the left margin and y downwards from the top of the row. */
 #include "render_pdf_int.h"
+#include "text.h"
 
 #include <math.h>
 #include <qrencode.h>
@@ -863,17 +864,16 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet *s
                      int solutions, ion_error *err)
 {
     if (ndocs < 1 || !docs[0])
-        return ion_fail(err, NULL, 0, "no document");
+        return ion_fail_key(err, NULL, 0, "err.pdf.no_document", "-");
     ion_pdf *p = docs[0];
     for (int i = 0; i < ndocs; i++) {
         if (docs[i]->bytes || docs[i]->finished)
-            return ion_fail(err, NULL, 0, "the document is already finished");
+            return ion_fail_key(err, NULL, 0, "err.pdf.finished", "-");
         if (docs[i]->t != p->t)
-            return ion_fail(err, NULL, 0,
-                            "documents with different templates");
+            return ion_fail_key(err, NULL, 0, "err.pdf.templates", "-");
     }
     if (!s)
-        return ion_fail(err, NULL, 0, "no sheet");
+        return ion_fail_key(err, NULL, 0, "err.pdf.no_sheet", "-");
     if (ion_pdf_begin_sheet(docs, ndocs, s, solutions, err) ||
         !ion_pdf_typesetter(p, err))
         return -1;

@@ -1,4 +1,5 @@
 #include "typeset.h"
+#include "text.h"
 
 #include <fribidi.h>
 #include <hb.h>
@@ -58,7 +59,7 @@ ion_ts *ion_ts_new(ion_ts_measure_fn measure, void *ctx, ion_fontset *fs,
 {
     ion_ts *ts = calloc(1, sizeof *ts);
     if (!ts) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         return NULL;
     }
     ts->measure = measure;
@@ -247,7 +248,7 @@ static double glyph_width(ion_ts *ts, const ion_ts_glyph *g)
 static ion_ts_glyph *push(ion_ts_text *t, ion_error *err)
 {
     if (reserve((void **)&t->g, &t->cap, t->n + 1, sizeof *t->g)) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         return NULL;
     }
     ion_ts_glyph *g = &t->g[t->n];
@@ -535,7 +536,7 @@ static int shaped_glyphs(ion_ts *ts, ion_ts_text *t, int a, int b,
     int n = ion_fontset_shape(ts->fs, emb, ts->cps + a, b - a, rtl,
                               &ts->shaped, &ts->shaped_cap);
     if (n < 0)
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     for (int k = 0; k < n; k++) {
         const ion_shaped *s = &ts->shaped[k];
         ion_ts_glyph *g = push(t, err);
@@ -604,7 +605,7 @@ static int items_to_glyphs(ion_ts *ts, ion_ts_text *t, ion_error *err)
 {
     choose_fonts(ts);
     if (bidi_levels(ts) < 0)
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     int n0 = t->n;
     for (int i = 0; i < ts->nitems;) {
         const item *it = &ts->items[i];
@@ -862,7 +863,7 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
             rc = put_item(ts, &st, tok.cp, &after_space);
         }
         if (rc < 0)
-            return ion_fail(err, NULL, 0, "out of memory");
+            return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         p += tok.len;
         n -= tok.len;
     }
@@ -880,30 +881,23 @@ int ion_ts_markup_check(const char *markup, ion_error *err)
         switch (tok.kind) {
         case TOK_OPEN:
             if (depth == MAX_DEPTH)
-                return ion_fail(err, NULL, 0,
-                                "markup nested too deeply at byte %zu", off);
+                return ion_fail_key(err, NULL, 0, "err.markup.nested", "%zu", off);
             stack[depth++] = tok.tag;
             break;
         case TOK_CLOSE:
             if (depth == 0 || stack[depth - 1] != tok.tag)
-                return ion_fail(err, NULL, 0,
-                                "unexpected </%s> at byte %zu",
-                                names[tok.tag], off);
+                return ion_fail_key(err, NULL, 0, "err.markup.unexpected_close", "%s%zu", names[tok.tag], off);
             depth--;
             break;
         case TOK_BAD_TAG: {
             size_t k = strcspn(p, "> \t\n");
-            return ion_fail(err, NULL, 0,
-                            "unknown tag '%.*s' at byte %zu (write '<' as "
-                            "&lt;)",
-                            (int)(k < 20 ? k + (p[k] == '>') : 20), p, off);
+            return ion_fail_key(err, NULL, 0, "err.markup.unknown_tag", "%.*s%zu",
+                                (int)(k < 20 ? k + (p[k] == '>') : 20), p, off);
         }
         case TOK_BAD_ENT:
-            return ion_fail(err, NULL, 0,
-                            "unknown entity at byte %zu (write '&' as &amp;)",
-                            off);
+            return ion_fail_key(err, NULL, 0, "err.markup.unknown_entity", "%zu", off);
         case TOK_BAD_UTF8:
-            return ion_fail(err, NULL, 0, "invalid UTF-8 at byte %zu", off);
+            return ion_fail_key(err, NULL, 0, "err.markup.utf8", "%zu", off);
         default:
             break;
         }
@@ -911,8 +905,7 @@ int ion_ts_markup_check(const char *markup, ion_error *err)
         n -= tok.len;
     }
     if (depth > 0)
-        return ion_fail(err, NULL, 0, "<%s> is never closed",
-                        names[stack[depth - 1]]);
+        return ion_fail_key(err, NULL, 0, "err.markup.unclosed", "%s", names[stack[depth - 1]]);
     return 0;
 }
 /* ---- lines ----------------------------------------------------------- */
@@ -941,7 +934,7 @@ static int push_line(ion_ts_text *t, int start, int end, ion_error *err)
         int cap = t->lcap ? 2 * t->lcap : 8;
         ion_ts_line *l = realloc(t->lines, (size_t)cap * sizeof *l);
         if (!l)
-            return ion_fail(err, NULL, 0, "out of memory");
+            return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         t->lines = l;
         t->lcap = cap;
     }
@@ -1019,7 +1012,7 @@ int ion_ts_break(ion_ts *ts, ion_ts_text *t, double width, int max_lines,
         ellipsize(ts, t, width);
     }
     if (visual_order(ts, t) < 0)
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     return 0;
 }
 
