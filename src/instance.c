@@ -28,6 +28,12 @@ int ion_instance_init(ion_instance *in, const ion_template *t)
         in->parts[i].judged = calloc(m, sizeof *in->parts[i].judged);
         if (!in->parts[i].mistakes || !in->parts[i].mistake_ok || !in->parts[i].judged)
             goto oom;
+        if (t->parts[i].kind != ION_ANSWER_MCQ)
+            continue;
+        in->parts[i].order = calloc(ION_MAX_OPTIONS, sizeof *in->parts[i].order);
+        in->parts[i].shown_ids = calloc(ION_MAX_OPTIONS, sizeof *in->parts[i].shown_ids);
+        if (!in->parts[i].order || !in->parts[i].shown_ids)
+            goto oom;
     }
     return 0;
 oom:
@@ -42,6 +48,8 @@ void ion_instance_release(ion_instance *in)
             free(in->parts[i].mistakes);
             free(in->parts[i].mistake_ok);
             free(in->parts[i].judged);
+            free(in->parts[i].order);
+            free(in->parts[i].shown_ids);
         }
     free(in->parts);
     free(in->vals);
@@ -109,6 +117,8 @@ char *ion_instance_value(const ion_instance *in, int slot, char *buf, size_t n)
     const ion_val *x = &in->vals[slot];
     if (x->type == ION_T_STR)
         snprintf(buf, n, "%s", x->str);
+    else if (v->kind != ION_LET && in->shown)
+        snprintf(buf, n, "%s", in->shown[slot]);
     else if (v->kind == ION_LET)
         ion_format_sig(ion_from_si(v->unit, x->num), v->digits, buf, n);
     else

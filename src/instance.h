@@ -23,13 +23,13 @@ typedef struct {
     ion_val answer;        /* numeric: SI value; choice: the id; mcq: unused */
     ion_val *mistakes;     /* one per template mistake */
     unsigned char *mistake_ok; /* 0 when that mistake's formula has no value here */
-    int order[ION_MAX_OPTIONS]; /* mcq: option index shown at letter A, B, ... */
+    int *order;            /* mcq: option index shown at letter A, B, ... */
     char letter;           /* mcq: the correct letter */
     /* The part's key for this student (partkey.h), what every output and
      * the judge read; it points into the template and the arrays below. */
     ion_part_key key;
     ion_judge_mistake *judged;           /* the mistakes with a value */
-    const char *shown_ids[ION_MAX_OPTIONS]; /* mcq: option ids by letter */
+    const char **shown_ids; /* mcq: option ids by letter */
     char letter_str[2];
 } ion_part_inst;
 
@@ -39,6 +39,10 @@ typedef struct {
     int draws;             /* samples it took to meet the requires */
     ion_val *vals;         /* per slot (param or let), SI */
     ion_part_inst *parts;
+    /* The params as printed, when the instance was read back from a key
+     * (gradekey.c: a v2 key gives them as the worksheet showed them);
+     * NULL: formatted from vals, as generated. */
+    const char *const *shown;
 } ion_instance;
 
 int ion_instance_init(ion_instance *in, const ion_template *t);
