@@ -252,11 +252,11 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
                          char *from, size_t from_len)
 {
     const ion_answer_key *k = gb->key;
-    const key_problem *pr = &k->probs[p->problem];
-    const ion_template *t = pr->shape->t;
+    const ion_instance *in = &k->insts[p->inst];
+    const ion_template *t = in->t;
     if (!p->ncar || !t->parts[p->index].answer)
         return 0;
-    memcpy(gb->vals, &k->vals[pr->val0], t->nvars * sizeof *gb->vals);
+    memcpy(gb->vals, in->vals, t->nvars * sizeof *gb->vals);
     memset(gb->pinned, 0, t->nvars);
     size_t first = t->nvars, used = 0;
     from[0] = '\0';
@@ -330,7 +330,7 @@ static size_t twice_note(ion_gradebook *gb, const part_work *w, size_t other)
 
 static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_part *p, part_work *w)
 {
-    const ion_part_key *pk = &p->key;
+    const ion_part_key *pk = key_part_key(gb->key, p);
     ion_judgement j;
     for (size_t k = 0; k < w->ngiven; k++)
         gb->texts[k] = gb->given[w->given0 + k]->text;
@@ -353,7 +353,7 @@ static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_pa
     w->verdict = j.verdict;
     w->score = j.credit * pk->points;
     if (j.mistake >= 0) {
-        const char *text = ion_key_feedback(gb->key, p, p->mis0 + (size_t)j.mistake, gb->zh, &gb->text);
+        const char *text = ion_key_feedback(gb->key, p, (size_t)j.mistake, gb->zh, &gb->text);
         w->feedback = text ? add_str(gb, text) : NO_OFFSET;
     }
     w->note = j.note == ION_JUDGE_NOTE_TWICE ? twice_note(gb, w, j.twice) : judge_note(gb, pk, &j, w->ans->text);
@@ -423,7 +423,7 @@ static int assign(ion_gradebook *gb, const key_student *stu, const ion_submissio
             j++;
         gb->part_of[i] = j;
         if (j == stu->nparts)
-            say(n, a->line, "student %s: there is no part %s on worksheet %s", stu->id, clip(a->part, shown, sizeof shown),
+            say(n, a->line, "student %s: there is no part %s on worksheet %s", stu->sheet.id, clip(a->part, shown, sizeof shown),
                 k->worksheet);
         else if (!gb->work[j].ngiven++)
             gb->work[j].ans = a;
@@ -465,7 +465,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     part_work *w = &gb->work[j];
     char buf[96];
     w->answer = w->ans ? add_given(gb, w) : NO_OFFSET;
-    w->key = add_str(gb, ion_part_key_text(&p->key, buf, sizeof buf));
+    w->key = add_str(gb, ion_part_key_text(key_part_key(gb->key, p), buf, sizeof buf));
     w->note = NO_OFFSET;
     w->feedback = NO_OFFSET;
     if (!w->ans) {
@@ -474,7 +474,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     }
     grade_answer(gb, stu, p, w);
     if (w->verdict == ION_VERDICT_INVALID && w->note != NO_OFFSET)
-        say(n, w->ans->line, "student %s, part %s: %s", stu->id, p->id, gb->buf.s + w->note);
+        say(n, w->ans->line, "student %s, part %s: %s", stu->sheet.id, p->id, gb->buf.s + w->note);
 }
 
 /* Copies the result at hand into the student's slot. */
@@ -503,7 +503,7 @@ static int store(ion_gradebook *gb, size_t si, const key_student *stu, const ion
         r->column = p->column;
         r->verdict = w->verdict;
         r->score = w->score;
-        r->points = p->key.points;
+        r->points = key_part_key(gb->key, p)->points;
         r->answer = w->answer == NO_OFFSET ? NULL : slot->text + w->answer;
         r->key = slot->text + w->key;
         r->feedback = w->feedback == NO_OFFSET ? NULL : slot->text + w->feedback;
@@ -565,13 +565,13 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
             return ion_fail(err, file, s->line, "out of memory");
         if (named >= 0 && named != si)
             say(&n, s->student_line, "conflict: the file is named after student %s but says student %s: neither is graded",
-                k->students[named].id, stu->id);
+                k->students[named].sheet.id, stu->sheet.id);
         else
             say(&n, s->student_line ? s->student_line : s->line,
-                "conflict: student %s is claimed by %s: neither is graded", stu->id, slot->why);
+                "conflict: student %s is claimed by %s: neither is graded", stu->sheet.id, slot->why);
     }
     else if (again)
-        say(&n, s->line, "student %s was graded before, from %s:%d; this submission replaces it", stu->id,
+        say(&n, s->line, "student %s was graded before, from %s:%d; this submission replaces it", stu->sheet.id,
             slot->res.file, slot->res.line);
     /* The key holds one student's parts at a time (gradekey.h). */
     if (ion_answer_key_student((ion_answer_key *)k, (size_t)si, err) < 0)

@@ -5,9 +5,9 @@
  * structure itself (elements, attributes, numbers, ids, expressions) for
  * every student, keeps the templates, shapes and an index of the students
  * (id, name, points, the bytes of their element), and drops each
- * student's parts; ion_answer_key_student reads one student's element
- * again into the same arrays when the grader needs it. The XSD, when
- * given, is checked in a second pass. */
+ * student's instances; ion_answer_key_student reads one student's element
+ * again into the model (gradekey.h) when the grader needs it. The XSD,
+ * when given, is checked in a second pass. */
 #include "gradekey.h"
 
 #include <errno.h>
@@ -178,6 +178,15 @@ typedef struct {
     int line;
 } tmp_carry;
 
+/* A part of the problem being read, until the problem ends and becomes an
+ * instance (end_problem): its key, whose arrays are the reader's (from
+ * alt0 and mis0) until then. */
+typedef struct {
+    const char *id;
+    ion_part_key key;
+    size_t alt0, mis0;
+} tmp_part;
+
 typedef struct key_reader {
     ion_answer_key *k;
     xmlParserCtxtPtr ctxt;
@@ -197,8 +206,19 @@ typedef struct key_reader {
     ion_i18n *tfeedback_to;    /* or a v2 template mistake's */
     struct key_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
-    size_t cap_students, cap_probs, cap_parts, cap_alt_ids, cap_alt_letters, cap_mistakes, cap_feedback, cap_carries,
-        cap_vals, cap_shapes, cap_columns;
+    size_t cap_students, cap_insts, cap_parts, cap_carries, cap_shapes, cap_columns;
+    /* the problem being read: its parts, their choices or mcq options (ids
+     * and letters side by side, as the judge takes them), their mistakes
+     * with their feedback, its values (SI) */
+    tmp_part *tparts;
+    const char **alt_ids;
+    char *alt_letters;
+    size_t nalts;
+    ion_judge_mistake *mistakes;
+    key_feedback *feedback;
+    size_t nmistakes;
+    ion_val *vals;
+    size_t cap_tparts_tmp, cap_alt_ids, cap_alt_letters, cap_mistakes, cap_feedback, cap_vals;
     /* the current student and problem */
     int in_student, in_problem;
     size_t student_part0;
@@ -214,7 +234,7 @@ typedef struct key_reader {
     size_t column_hint;
     /* key v2: the template being read, its arrays' capacities; the
      * current problem's template and lets */
-    size_t cap_templates, cap_shown, cap_tvars, cap_tparts, cap_tchoices, cap_tmistakes, cap_tcarries;
+    size_t cap_templates, cap_tvars, cap_tparts, cap_tchoices, cap_tmistakes, cap_tcarries;
     int in_template;
     const key_template *prob_tdef;
     const char *prob_lets;
@@ -343,6 +363,7 @@ static int on_student(key_reader *kr)
     ion_answer_key *k = kr->k;
     if (kr->student_mode) {
         k->students[kr->load_index].part0 = 0;
+        k->students[kr->load_index].inst0 = 0;
         kr->in_student = 1;
         kr->student_part0 = 0;
         return 0;
@@ -359,11 +380,14 @@ static int on_student(key_reader *kr)
         return oom(kr);
     key_student *s = &k->students[k->nstudents];
     memset(s, 0, sizeof *s);
-    s->id = arena_strdup(k->mem, id);
-    s->name = arena_strdup(k->mem, name);
-    if (!s->id || !s->name)
+    s->sheet.id = arena_strdup(k->mem, id);
+    s->sheet.name = arena_strdup(k->mem, name);
+    if (!s->sheet.id || !s->sheet.name)
         return oom(kr);
+    s->sheet.index = k->nstudents;
+    s->sheet.own = 1;
     s->part0 = k->nparts;
+    s->inst0 = k->ninsts;
     s->from = (size_t)xmlByteConsumed(kr->ctxt);
     s->line = line_now(kr);
     kr->in_student = 1;
@@ -396,7 +420,7 @@ static int on_problem(key_reader *kr)
     kr->prob_line = line_now(kr);
     kr->prob_part0 = kr->k->nparts;
     kr->in_problem = 1;
-    kr->nvars = kr->npsrc = kr->ncarries = 0;
+    kr->nvars = kr->npsrc = kr->ncarries = kr->nalts = kr->nmistakes = 0;
     return 0;
 }
 
@@ -464,7 +488,7 @@ static int valid_part_id(const char *id)
     return 1;
 }
 
-static int part_from_template(key_reader *kr, key_part *p, const char **expr);
+static int part_from_template(key_reader *kr, tmp_part *p, const char **expr);
 
 static int on_part(key_reader *kr)
 {
@@ -480,7 +504,8 @@ static int on_part(key_reader *kr)
         if (!strcmp(k->parts[i].id, id))
             return fail(kr, "part %s appears twice for this student", id);
     if (grow(&k->parts, &kr->cap_parts, k->nparts, sizeof *k->parts) < 0 ||
-        grow(&kr->psrc, &kr->cap_psrc, kr->npsrc, sizeof *kr->psrc) < 0)
+        grow(&kr->psrc, &kr->cap_psrc, kr->npsrc, sizeof *kr->psrc) < 0 ||
+        grow(&kr->tparts, &kr->cap_tparts_tmp, kr->npsrc, sizeof *kr->tparts) < 0)
         return oom(kr);
     key_part *p = &k->parts[k->nparts];
     memset(p, 0, sizeof *p);
@@ -488,11 +513,14 @@ static int on_part(key_reader *kr)
         return -1;
     p->id = k->columns[p->column];
     p->line = line_now(kr);
-    p->problem = k->nprobs; /* the problem is appended when it ends */
+    p->inst = k->ninsts; /* the instance is made when the problem ends */
     p->index = kr->npsrc;
-    p->alt0 = k->nalts;
-    p->mis0 = k->nmistakes;
-    ion_part_key *pk = &p->key;
+    tmp_part *tp = &kr->tparts[kr->npsrc];
+    memset(tp, 0, sizeof *tp);
+    tp->id = p->id;
+    tp->alt0 = kr->nalts;
+    tp->mis0 = kr->nmistakes;
+    ion_part_key *pk = &tp->key;
     if (number_attr(kr, "part", "points", 1, 0, &pk->points) < 0)
         return -1;
     pk->slip_credit = ION_SLIP_CREDIT;
@@ -525,45 +553,43 @@ static int on_part(key_reader *kr)
     const char *expr = NULL;
     if (!kr->prob_tdef)
         expr = attr(kr, "expr");
-    else if (part_from_template(kr, p, &expr) < 0)
+    else if (part_from_template(kr, tp, &expr) < 0)
         return -1;
     kr->psrc[kr->npsrc++] = expr;
     k->nparts++;
     return 0;
 }
 
-static key_part *current_part(key_reader *kr, const char *elem)
+static tmp_part *current_part(key_reader *kr, const char *elem)
 {
-    ion_answer_key *k = kr->k;
-    if (k->nparts == kr->prob_part0 || !kr->in_problem) {
+    if (!kr->npsrc || !kr->in_problem) {
         fail(kr, "<%s> outside a part", elem);
         return NULL;
     }
-    return &k->parts[k->nparts - 1];
+    return &kr->tparts[kr->npsrc - 1];
 }
 
 /* Adds a choice (letter 0) or an mcq option to part p. */
-static int add_alt(key_reader *kr, key_part *p, const char *id, char letter)
+static int add_alt(key_reader *kr, tmp_part *p, const char *id, char letter)
 {
-    ion_answer_key *k = kr->k;
     for (size_t i = 0; i < p->key.nids; i++)
-        if (letter ? k->alt_letters[p->alt0 + i] == letter : !strcmp(k->alt_ids[p->alt0 + i], id))
+        if (letter ? kr->alt_letters[p->alt0 + i] == letter : !strcmp(kr->alt_ids[p->alt0 + i], id))
             return letter ? fail(kr, "part %s: option '%c' appears twice", p->id, letter)
                           : fail(kr, "part %s: choice '%s' appears twice", p->id, id);
-    if (grow(&k->alt_ids, &kr->cap_alt_ids, k->nalts, sizeof *k->alt_ids) < 0 ||
-        grow(&k->alt_letters, &kr->cap_alt_letters, k->nalts, sizeof *k->alt_letters) < 0)
+    if (grow(&kr->alt_ids, &kr->cap_alt_ids, kr->nalts, sizeof *kr->alt_ids) < 0 ||
+        grow(&kr->alt_letters, &kr->cap_alt_letters, kr->nalts, sizeof *kr->alt_letters) < 0)
         return oom(kr);
-    k->alt_letters[k->nalts] = letter;
-    if (!(k->alt_ids[k->nalts] = arena_intern(k->mem, id)))
+    kr->alt_letters[kr->nalts] = letter;
+    if (!(kr->alt_ids[kr->nalts] = arena_intern(kr->k->mem, id)))
         return oom(kr);
-    k->nalts++;
+    kr->nalts++;
     p->key.nids++;
     return 0;
 }
 
 static int on_alt(key_reader *kr, int option)
 {
-    key_part *p = current_part(kr, option ? "option" : "choice");
+    tmp_part *p = current_part(kr, option ? "option" : "choice");
     if (!p)
         return -1;
     const char *id = need_attr(kr, option ? "option" : "choice", "id");
@@ -577,15 +603,14 @@ static int on_alt(key_reader *kr, int option)
 
 /* Adds a mistake with its value (text) and credit to part p; source is
  * its index among the template part's mistakes. */
-static int add_mistake(key_reader *kr, key_part *p, const char *value, double credit, int source)
+static int add_mistake(key_reader *kr, tmp_part *p, const char *value, double credit, int source)
 {
-    ion_answer_key *k = kr->k;
-    if (grow(&k->mistakes, &kr->cap_mistakes, k->nmistakes, sizeof *k->mistakes) < 0 ||
-        grow(&k->feedback, &kr->cap_feedback, k->nmistakes, sizeof *k->feedback) < 0)
+    if (grow(&kr->mistakes, &kr->cap_mistakes, kr->nmistakes, sizeof *kr->mistakes) < 0 ||
+        grow(&kr->feedback, &kr->cap_feedback, kr->nmistakes, sizeof *kr->feedback) < 0)
         return oom(kr);
-    ion_judge_mistake *m = &k->mistakes[k->nmistakes];
+    ion_judge_mistake *m = &kr->mistakes[kr->nmistakes];
     memset(m, 0, sizeof *m);
-    memset(&k->feedback[k->nmistakes], 0, sizeof *k->feedback);
+    memset(&kr->feedback[kr->nmistakes], 0, sizeof *kr->feedback);
     m->source = source;
     m->credit = credit;
     if (credit < 0 || credit > 1)
@@ -593,17 +618,17 @@ static int add_mistake(key_reader *kr, key_part *p, const char *value, double cr
     if (p->key.kind == ION_ANSWER_NUMERIC) {
         if (parse_number(value, &m->value) < 0)
             return fail(kr, "part %s: mistake value '%s' is not a number", p->id, value);
-    } else if (!(m->str = arena_intern(k->mem, value))) {
+    } else if (!(m->str = arena_intern(kr->k->mem, value))) {
         return oom(kr);
     }
-    k->nmistakes++;
+    kr->nmistakes++;
     p->key.nmistakes++;
     return 0;
 }
 
 static int on_mistake(key_reader *kr)
 {
-    key_part *p = current_part(kr, "mistake");
+    tmp_part *p = current_part(kr, "mistake");
     if (!p)
         return -1;
     const char *value = need_attr(kr, "mistake", "value");
@@ -612,7 +637,7 @@ static int on_mistake(key_reader *kr)
         return -1;
     if (add_mistake(kr, p, value, credit, (int)p->key.nmistakes) < 0)
         return -1;
-    kr->feedback_to = &kr->k->feedback[kr->k->nmistakes - 1];
+    kr->feedback_to = &kr->feedback[kr->nmistakes - 1];
     return 0;
 }
 
@@ -651,7 +676,7 @@ static int end_feedback(key_reader *kr)
 
 static int on_carry(key_reader *kr)
 {
-    key_part *p = current_part(kr, "carry");
+    tmp_part *p = current_part(kr, "carry");
     if (!p)
         return -1;
     if (grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
@@ -859,7 +884,7 @@ static const char *next_token(key_reader *kr, const char **s)
 /* A v2 student's part: what its template part gives (expression, figures,
  * choices, mistakes' credits and feedback, carries) and the student's own
  * mcq order and mistake values. */
-static int part_from_template(key_reader *kr, key_part *p, const char **expr)
+static int part_from_template(key_reader *kr, tmp_part *p, const char **expr)
 {
     const key_template *kt = kr->prob_tdef;
     const ion_template *t = kt->t;
@@ -893,7 +918,7 @@ static int part_from_template(key_reader *kr, key_part *p, const char **expr)
         if (add_mistake(kr, p, tok, tp->mistakes[m].credit, (int)m) < 0)
             return -1;
         const ion_i18n *f = &tp->mistakes[m].feedback;
-        kr->k->feedback[kr->k->nmistakes - 1] = (key_feedback){{f->en, f->zh}, 1};
+        kr->feedback[kr->nmistakes - 1] = (key_feedback){{f->en, f->zh}, 1};
     }
     if (m != tp->nmistakes)
         return fail(kr, "part %s: %zu mistake values for the %zu mistakes of its template", p->id, m, tp->nmistakes);
@@ -916,20 +941,13 @@ static int part_from_template(key_reader *kr, key_part *p, const char **expr)
 }
 
 /* A v2 problem's lets (problem/@lets) after its params, as a v1 key
- * gives them; and its params as printed, kept for the feedback. */
-static int lets_from_template(key_reader *kr, key_problem *pr)
+ * gives them. */
+static int lets_from_template(key_reader *kr)
 {
-    ion_answer_key *k = kr->k;
     const key_template *kt = kr->prob_tdef;
     const ion_template *t = kt->t;
     if (kr->nvars != kt->nparams)
         return fail(kr, "problem %d: %zu params for the %zu of template %s", kr->prob_n, kr->nvars, kt->nparams, t->id);
-    if (grow(&k->shown, &kr->cap_shown, k->nshown + kt->nparams, sizeof *k->shown) < 0)
-        return oom(kr);
-    pr->shown0 = k->nshown;
-    for (size_t i = 0; i < kt->nparams; i++)
-        if (!(k->shown[k->nshown++] = keep(kr, kr->vars[i].value)))
-            return -1;
     const char *list = kr->prob_lets ? kr->prob_lets : "", *tok;
     for (size_t i = kt->nparams; i < t->nvars; i++) {
         if (!(tok = next_token(kr, &list)))
@@ -944,7 +962,6 @@ static int lets_from_template(key_reader *kr, key_problem *pr)
     }
     if (next_token(kr, &list))
         return fail(kr, "problem %d: more lets than template %s has", kr->prob_n, t->id);
-    pr->tmpl = (size_t)(kt - k->templates) + 1;
     return 0;
 }
 
@@ -1011,6 +1028,7 @@ static int shape_of_problem(key_reader *kr, key_template *sh)
         ion_var *v = &t->vars[t->nvars++];
         v->kind = kv->expr ? ION_LET : ION_PARAM_FIXED;
         v->unit = ion_unit_find(kv->unit);
+        v->digits = kr->prob_tdef ? kr->prob_tdef->t->vars[i].digits : 0; /* how feedback shows a let */
         sh->types[i] = kv->type;
         if (!(v->name = strdup(kv->name)) || (kv->expr && !(v->src = strdup(kv->expr))))
             return oom(kr);
@@ -1084,32 +1102,95 @@ static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
     return out->str ? 0 : oom(kr);
 }
 
+/* The problem just read as the model's instance (instance.h): its shape,
+ * its values, its params as printed (key v2), a part key per part with its
+ * choices or options and its mistakes; in the arena of the students held,
+ * so that nothing points into arrays that grow. */
+static int make_instance(key_reader *kr, const key_template *sh)
+{
+    ion_answer_key *k = kr->k;
+    struct key_arena *a = k->loaded_mem;
+    size_t np = kr->npsrc, nv = kr->nvars, nm = kr->nmistakes, na = kr->nalts;
+    if (grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0)
+        return oom(kr);
+    ion_val *vals = arena_alloc(a, nv * sizeof *vals + 1);
+    ion_part_inst *parts = arena_alloc(a, np * sizeof *parts + 1);
+    ion_judge_mistake *mistakes = arena_alloc(a, nm * sizeof *mistakes + 1);
+    key_feedback *feedback = arena_alloc(a, nm * sizeof *feedback + 1);
+    const char **ids = arena_alloc(a, na * sizeof *ids + 1);
+    char *letters = arena_alloc(a, na + 1);
+    const char **shown = kr->prob_tdef ? arena_alloc(a, sh->nparams * sizeof *shown + 1) : NULL;
+    if (!vals || !parts || !mistakes || !feedback || !ids || !letters || (kr->prob_tdef && !shown))
+        return oom(kr);
+    if (nv)
+        memcpy(vals, kr->vals, nv * sizeof *vals);
+    if (nm) {
+        memcpy(mistakes, kr->mistakes, nm * sizeof *mistakes);
+        memcpy(feedback, kr->feedback, nm * sizeof *feedback);
+    }
+    if (na) {
+        memcpy(ids, kr->alt_ids, na * sizeof *ids);
+        memcpy(letters, kr->alt_letters, na);
+    }
+    for (size_t i = 0; shown && i < sh->nparams; i++)
+        if (!(shown[i] = arena_strdup(a, kr->vars[i].value)))
+            return oom(kr);
+    for (size_t i = 0; i < np; i++) {
+        const tmp_part *tp = &kr->tparts[i];
+        ion_part_inst *pi = &parts[i];
+        memset(pi, 0, sizeof *pi);
+        pi->key = tp->key;
+        pi->key.ids = tp->key.nids ? ids + tp->alt0 : NULL;
+        pi->key.letters = tp->key.kind == ION_ANSWER_MCQ ? letters + tp->alt0 : NULL;
+        pi->judged = tp->key.nmistakes ? mistakes + tp->mis0 : NULL;
+        pi->key.mistakes = pi->judged;
+        if (tp->key.kind == ION_ANSWER_NUMERIC)
+            pi->answer = (ion_val){ION_T_NUM, ion_to_si(tp->key.unit, tp->key.value), NULL};
+        else if (tp->key.kind == ION_ANSWER_CHOICE)
+            pi->answer = (ion_val){ION_T_STR, 0, tp->key.answer};
+        else
+            pi->letter = tp->key.answer[0];
+        k->parts[kr->prob_part0 + i].feedback = feedback + tp->mis0;
+    }
+    ion_instance *in = &k->insts[k->ninsts++];
+    memset(in, 0, sizeof *in);
+    in->t = sh->t;
+    in->vals = vals;
+    in->parts = parts;
+    in->shown = shown;
+    return 0;
+}
+
+/* The kind of part i of the student being read (an index in key->parts):
+ * of the problem being read, or of an instance made already. */
+static ion_answer_kind part_kind(const key_reader *kr, size_t i)
+{
+    return i >= kr->prob_part0 ? kr->tparts[i - kr->prob_part0].key.kind : key_part_key(kr->k, &kr->k->parts[i])->kind;
+}
+
 static int end_problem(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    if (k->nparts == kr->prob_part0)
+    if (!kr->npsrc)
         return fail(kr, "problem %d has no part", kr->prob_n);
     /* A choice or mcq part without alternatives: no answer could ever be
      * right (and the grader would index a NULL array). */
-    for (size_t i = kr->prob_part0; i < k->nparts; i++)
-        if (k->parts[i].key.kind != ION_ANSWER_NUMERIC && !k->parts[i].key.nids)
-            return stop(kr, ion_fail(kr->err, kr->name, k->parts[i].line, "part %s has no %s", k->parts[i].id,
-                                     k->parts[i].key.kind == ION_ANSWER_CHOICE ? "choices" : "options"));
-    if (grow(&k->probs, &kr->cap_probs, k->nprobs, sizeof *k->probs) < 0)
-        return oom(kr);
-    memset(&k->probs[k->nprobs], 0, sizeof *k->probs);
-    if (kr->prob_tdef && lets_from_template(kr, &k->probs[k->nprobs]) < 0)
+    for (size_t i = 0; i < kr->npsrc; i++)
+        if (kr->tparts[i].key.kind != ION_ANSWER_NUMERIC && !kr->tparts[i].key.nids)
+            return stop(kr, ion_fail(kr->err, kr->name, k->parts[kr->prob_part0 + i].line, "part %s has no %s",
+                                     kr->tparts[i].id,
+                                     kr->tparts[i].key.kind == ION_ANSWER_CHOICE ? "choices" : "options"));
+    if (kr->prob_tdef && lets_from_template(kr) < 0)
         return -1;
-    if (grow(&k->vals, &kr->cap_vals, k->nvals + kr->nvars, sizeof *k->vals) < 0)
+    if (grow(&kr->vals, &kr->cap_vals, kr->nvars, sizeof *kr->vals) < 0)
         return oom(kr);
-    ion_val *vals = &k->vals[k->nvals];
     for (size_t i = 0; i < kr->nvars; i++) {
         for (size_t j = 0; j < i; j++)
             if (!strcmp(kr->vars[i].name, kr->vars[j].name))
                 return fail(kr, "problem %d: %s is defined twice", kr->prob_n, kr->vars[i].name);
-        if (var_value(kr, &kr->vars[i], &vals[i]) < 0)
+        if (var_value(kr, &kr->vars[i], &kr->vals[i]) < 0)
             return -1;
-        kr->vars[i].type = vals[i].type;
+        kr->vars[i].type = kr->vals[i].type;
     }
     /* A v2 template's last shape first: its strings are the same pointers. */
     key_template *tdef = (key_template *)kr->prob_tdef;
@@ -1121,15 +1202,8 @@ static int end_problem(key_reader *kr)
         return -1;
     if (tdef)
         tdef->shape = sh;
-    key_problem *pr = &k->probs[k->nprobs];
-    pr->n = kr->prob_n;
-    pr->shape = sh;
-    pr->val0 = k->nvals;
-    pr->part0 = kr->prob_part0;
-    pr->nparts = k->nparts - kr->prob_part0;
-    k->nvals += kr->nvars;
     /* Carries: the earlier part by id, the let by name. */
-    for (size_t i = pr->part0; i < k->nparts; i++) {
+    for (size_t i = kr->prob_part0; i < k->nparts; i++) {
         key_part *p = &k->parts[i];
         p->car0 = k->ncarries;
         for (size_t c = 0; c < kr->ncarries; c++) {
@@ -1139,7 +1213,7 @@ static int end_problem(key_reader *kr)
             size_t from = kr->student_part0;
             while (from < i && strcmp(k->parts[from].id, tc->from))
                 from++;
-            if (from == i || k->parts[from].key.kind != ION_ANSWER_NUMERIC)
+            if (from == i || part_kind(kr, from) != ION_ANSWER_NUMERIC)
                 return stop(kr, ion_fail(kr->err, kr->name, tc->line,
                                          "part %s: carry from '%s', which is not an earlier numeric part",
                                          p->id, tc->from));
@@ -1157,16 +1231,19 @@ static int end_problem(key_reader *kr)
             p->ncar++;
         }
     }
-    k->nprobs++;
+    if (make_instance(kr, sh) < 0)
+        return -1;
     kr->in_problem = 0;
     arena_reset(kr->tmp);
     return 0;
 }
 
-/* Forgets the student just read: grading loads one student at a time. */
+/* Forgets the students held: grading loads one student at a time. */
 static void drop_student(ion_answer_key *k)
 {
-    k->nparts = k->nprobs = k->nmistakes = k->nvals = k->nalts = k->ncarries = k->nshown = 0;
+    k->nparts = k->ninsts = k->ncarries = 0;
+    if (k->loaded_mem != k->mem)
+        arena_reset(k->loaded_mem);
 }
 
 static int end_student(key_reader *kr)
@@ -1174,16 +1251,18 @@ static int end_student(key_reader *kr)
     ion_answer_key *k = kr->k;
     if (kr->student_mode) {
         k->students[kr->load_index].nparts = k->nparts;
+        k->students[kr->load_index].ninst = k->ninsts;
         kr->in_student = 0;
         return 0;
     }
     key_student *s = &k->students[k->nstudents];
     s->to = (size_t)xmlByteConsumed(kr->ctxt);
     s->nparts = k->nparts - s->part0;
+    s->ninst = k->ninsts - s->inst0;
     if (!s->nparts)
-        return fail(kr, "student %s has no problem", s->id);
+        return fail(kr, "student %s has no problem", s->sheet.id);
     for (size_t i = s->part0; i < k->nparts; i++)
-        s->max += k->parts[i].key.points;
+        s->max += key_part_key(k, &k->parts[i])->points;
     if (s->nparts > k->max_parts)
         k->max_parts = s->nparts;
     k->nstudents++;
@@ -1391,16 +1470,12 @@ static int cmp_columns(const void *a, const void *b)
     return strcmp(x, y);
 }
 
-/* The loaded student's part keys point into the key's arrays, which are
+/* Student i's sheet points at their instances, which key->insts holds
  * whole once the student is read. */
-static void link_parts(ion_answer_key *k)
+static void link_sheet(ion_answer_key *k, size_t i)
 {
-    for (size_t i = 0; i < k->nparts; i++) {
-        key_part *p = &k->parts[i];
-        p->key.ids = p->key.nids ? &k->alt_ids[p->alt0] : NULL;
-        p->key.letters = p->key.kind == ION_ANSWER_MCQ ? &k->alt_letters[p->alt0] : NULL;
-        p->key.mistakes = p->key.nmistakes ? &k->mistakes[p->mis0] : NULL;
-    }
+    k->students[i].sheet.inst = &k->insts[k->students[i].inst0];
+    k->students[i].sheet.count = k->nstudents;
 }
 
 /* Columns in worksheet order (1a, 1b, ..., 10a), and the student index. */
@@ -1432,14 +1507,16 @@ static int finish(key_reader *kr)
     /* A whole key's parts were read before the columns were sorted. */
     for (size_t i = 0; i < k->nparts; i++)
         k->parts[i].column = map[k->parts[i].column];
-    link_parts(k);
+    for (size_t i = 0; k->whole && i < k->nstudents; i++)
+        link_sheet(k, i);
     free(sorted);
     free(map);
     for (size_t i = 0; i < k->nstudents; i++) {
-        size_t j = hash_str(k->students[i].id) & (k->index_cap - 1);
+        const char *id = k->students[i].sheet.id;
+        size_t j = hash_str(id) & (k->index_cap - 1);
         for (; k->index[j]; j = (j + 1) & (k->index_cap - 1))
-            if (!strcmp(k->students[k->index[j] - 1].id, k->students[i].id))
-                return ion_fail(kr->err, kr->name, 0, "student %s appears twice", k->students[i].id);
+            if (!strcmp(k->students[k->index[j] - 1].sheet.id, id))
+                return ion_fail(kr->err, kr->name, 0, "student %s appears twice", id);
         k->index[j] = i + 1;
     }
     return 0;
@@ -1562,6 +1639,12 @@ static void reader_free(key_reader *kr)
     free(kr->vars);
     free(kr->psrc);
     free(kr->carries);
+    free(kr->tparts);
+    free(kr->alt_ids);
+    free(kr->alt_letters);
+    free(kr->mistakes);
+    free(kr->feedback);
+    free(kr->vals);
     ion_strbuf_release(&kr->text);
     free(kr);
 }
@@ -1573,7 +1656,8 @@ static ion_answer_key *read_key(ion_answer_key *k, size_t len, const char *name,
     key_reader *kr = calloc(1, sizeof *kr);
     k->reader = kr;
     k->mem = arena_new();
-    if (!kr || !k->mem || !(kr->tmp = arena_new())) {
+    k->loaded_mem = k->whole ? k->mem : arena_new();
+    if (!kr || !k->mem || !k->loaded_mem || !(kr->tmp = arena_new())) {
         ion_fail(err, name, 0, "out of memory");
         ion_answer_key_free(k);
         return NULL;
@@ -1675,6 +1759,8 @@ int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err)
     const key_student *s = &k->students[i];
     char prefix[96];
     snprintf(prefix, sizeof prefix, "<student xmlns=\"%s\">", k->version == 2 ? KEY_NS2 : KEY_NS1);
+    if (k->loaded)
+        k->students[k->loaded - 1].sheet.inst = NULL;
     drop_student(k);
     k->loaded = 0;
     kr->err = err;
@@ -1691,7 +1777,7 @@ int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err)
         drop_student(k);
         return -1;
     }
-    link_parts(k);
+    link_sheet(k, i);
     k->loaded = i + 1;
     return 0;
 }
@@ -1708,23 +1794,19 @@ void ion_answer_key_free(ion_answer_key *k)
         shape_free(k->shapes[i]);
     free(k->shapes);
     free(k->students);
-    free(k->probs);
+    free(k->insts);
     free(k->parts);
-    free(k->alt_ids);
-    free(k->alt_letters);
-    free(k->mistakes);
-    free(k->feedback);
     for (size_t i = 0; i < k->ntemplates; i++) {
         ion_template_free(k->templates[i].t);
         free(k->templates[i].carries);
         free(k->templates[i].types);
     }
     free(k->templates);
-    free(k->shown);
     free(k->carries);
-    free(k->vals);
     free(k->columns);
     free(k->index);
+    if (k->loaded_mem != k->mem)
+        arena_free(k->loaded_mem);
     arena_free(k->mem);
     free(k);
 }
@@ -1740,12 +1822,12 @@ size_t ion_answer_key_shapes(const ion_answer_key *k) { return k->nshapes; }
 
 const char *ion_answer_key_student_id(const ion_answer_key *k, size_t i)
 {
-    return i < k->nstudents ? k->students[i].id : NULL;
+    return i < k->nstudents ? k->students[i].sheet.id : NULL;
 }
 
 const char *ion_answer_key_student_name(const ion_answer_key *k, size_t i)
 {
-    return i < k->nstudents ? k->students[i].name : NULL;
+    return i < k->nstudents ? k->students[i].sheet.name : NULL;
 }
 
 double ion_answer_key_student_max(const ion_answer_key *k, size_t i)
@@ -1763,12 +1845,12 @@ long ion_answer_key_find(const ion_answer_key *k, const char *id)
     if (!id || !k->index_cap)
         return -1;
     for (size_t j = hash_str(id) & (k->index_cap - 1); k->index[j]; j = (j + 1) & (k->index_cap - 1))
-        if (!strcmp(k->students[k->index[j] - 1].id, id))
+        if (!strcmp(k->students[k->index[j] - 1].sheet.id, id))
             return (long)(k->index[j] - 1);
     /* "S06" for s06: the one id equal but for case, when only one is. */
     long found = -1;
     for (size_t i = 0; i < k->nstudents; i++)
-        if (!strcasecmp(k->students[i].id, id)) {
+        if (!strcasecmp(k->students[i].sheet.id, id)) {
             if (found >= 0)
                 return -1;
             found = (long)i;
@@ -1778,42 +1860,12 @@ long ion_answer_key_find(const ion_answer_key *k, const char *id)
 
 /* ---- feedback ------------------------------------------------------------- */
 
-typedef struct {
-    const ion_answer_key *k;
-    const key_problem *pr;
-    const key_template *t;
-} feedback_ctx;
-
-/* A v2 problem's quantity as the worksheet shows it (ion_instance_quantity):
- * a param as printed, a let to its digits, with the unit's label. */
-static const char *key_quantity(void *ctx, const char *name, size_t len, char *buf, size_t n)
-{
-    const feedback_ctx *c = ctx;
-    const ion_template *t = c->t->t;
-    for (size_t i = 0; i < t->nvars; i++) {
-        const ion_var *tv = &t->vars[i];
-        if (strncmp(tv->name, name, len) || tv->name[len])
-            continue;
-        if (i < c->t->nparams)
-            return ion_quantity(c->k->shown[c->pr->shown0 + i], tv->unit, buf, n);
-        const ion_val *v = &c->k->vals[c->pr->val0 + i];
-        if (v->type == ION_T_STR)
-            return ion_quantity(v->str, NULL, buf, n);
-        char num[64];
-        ion_format_sig(ion_from_si(tv->unit, v->num), tv->digits, num, sizeof num);
-        return ion_quantity(num, tv->unit, buf, n);
-    }
-    return NULL;
-}
-
 const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, int zh, ion_strbuf *out)
 {
-    const key_feedback *f = &k->feedback[m];
+    const key_feedback *f = &p->feedback[m];
     const char *text = zh && f->text[1] ? f->text[1] : f->text[0];
     if (!text || !f->markup)
         return text;
-    const key_problem *pr = &k->probs[p->problem];
-    feedback_ctx c = {k, pr, &k->templates[pr->tmpl - 1]};
     ion_strbuf_reset(out);
-    return ion_plain(text, key_quantity, &c, out) == 0 ? out->s : NULL;
+    return ion_instance_plain(&k->insts[p->inst], text, out) == 0 ? out->s : NULL;
 }

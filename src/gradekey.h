@@ -2,13 +2,16 @@
  * reads it) and grade.c (which grades against it). Public callers use the
  * ion_answer_key_* functions of grade.h.
  *
- * One key holds a whole class: per student a range of problems and parts
- * in flat arrays (indexes, not pointers, so the arrays can grow while the
- * key streams in), every string in one arena, repeated strings (choice
- * ids, feedback) stored once. Expressions are compiled once per shape: a
- * template version's variable names and expressions, held as the model's
- * template (ion_template, template.h) and shared by every student who has
- * that template. */
+ * A key is read into the per-student model the generator makes (README
+ * "Layout"): each student a student sheet (worksheet.h) of instances
+ * (instance.h), one per problem, each with its values and a part key
+ * (partkey.h) per part, what the judge takes; the instances' arrays live
+ * in an arena, every string in another, repeated strings (choice ids,
+ * feedback) stored once. Beside the model, the grader's thin view of each
+ * part: its column, line and carries (key_part). Expressions are compiled
+ * once per shape: a template version's variable names and expressions,
+ * held as the model's template (ion_template, template.h) and shared by
+ * every student who has that template. */
 #ifndef ION_GRADEKEY_H
 #define ION_GRADEKEY_H
 
@@ -20,9 +23,10 @@
 #include "strbuf.h"
 #include "template.h"
 #include "units.h"
+#include "worksheet.h"
 
-/* A mistake's feedback, beside its value (key->mistakes[i] has
- * key->feedback[i]). */
+/* A mistake's feedback, beside its value (a part key's mistakes[i] has
+ * its key_part's feedback[i]). */
 typedef struct {
     const char *text[2];    /* en, zh (either may be NULL) */
     int markup;             /* key v2: the template's markup, {name}s to fill */
@@ -58,28 +62,25 @@ typedef struct {
     size_t slot;            /* the let it asked for, a var of the shape */
 } key_carry;
 
+/* The grader's view of one part of a student: its column, where it is in
+ * the key, the carries that recompute it, and where its answer is in the
+ * model: the part key (partkey.h) is the student's instance's
+ * (key_part_key), as for a generated student. */
 typedef struct {
     const char *id;         /* "1a", the same pointer as the column's */
     size_t column;
     int line;
-    size_t problem;         /* index into key->probs */
-    size_t index;           /* the part's index in its problem (its shape's part) */
-    ion_part_key key;       /* what the judge takes; its arrays point into
-                             * the key's once the whole key is read */
-    size_t alt0, mis0, car0, ncar; /* key.nids alts, key.nmistakes mistakes */
+    size_t inst, index;     /* its instance in key->insts, its part there */
+    size_t car0, ncar;      /* its carries in key->carries */
+    const key_feedback *feedback; /* one per mistake of its key */
 } key_part;
 
+/* A student of the key: the model's student sheet (worksheet.h) with
+ * their instances, one per problem (no ion_worksheet: a key has none),
+ * and where their parts and their element in the key are. */
 typedef struct {
-    int n;
-    const key_template *shape;
-    size_t val0;            /* shape->t->nvars values in key->vals, SI */
-    size_t part0, nparts;   /* in key->parts */
-    size_t tmpl;            /* key v2: its template + 1 in key->templates; 0 in v1 */
-    size_t shown0;          /* key v2: the params as printed, in key->shown */
-} key_problem;
-
-typedef struct {
-    const char *id, *name;
+    ion_student_sheet sheet; /* id, name, inst (when loaded) */
+    size_t inst0, ninst;    /* in key->insts (when loaded) */
     size_t part0, nparts;   /* in key->parts, problems in order (when loaded) */
     double max;
     size_t from, to;        /* the bytes of the key after its start tag, to its end */
@@ -88,25 +89,20 @@ typedef struct {
 
 struct ion_answer_key {
     struct key_arena *mem;
+    struct key_arena *loaded_mem; /* the instances of the students held: mem
+                                   * for a whole key, else reset at each load */
     const char *worksheet, *course, *title;
     key_student *students;
     size_t nstudents;
-    key_problem *probs;
-    size_t nprobs;
+    /* Every student held: their problems as instances of the model
+     * (instance.h), filled from the key (values, params as printed, a part
+     * key per part; no seed), and the grader's views of their parts. */
+    ion_instance *insts;
+    size_t ninsts;
     key_part *parts;
     size_t nparts;
-    /* a part's choices or mcq options, as the judge's rules take them
-     * (judge.h): ids and letters side by side */
-    const char **alt_ids;   /* a choice id, or an mcq option's id */
-    char *alt_letters;      /* an mcq option's letter, 0 for a choice */
-    size_t nalts;
-    ion_judge_mistake *mistakes;
-    key_feedback *feedback; /* one per mistake */
-    size_t nmistakes;
     key_carry *carries;
     size_t ncarries;
-    ion_val *vals;
-    size_t nvals;
     key_template **shapes;
     size_t nshapes;
     const char **columns;   /* part ids in worksheet order */
@@ -117,8 +113,6 @@ struct ion_answer_key {
     int version;            /* 1 or 2 */
     key_template *templates; /* key v2 */
     size_t ntemplates;
-    const char **shown;     /* key v2: params as printed, interned */
-    size_t nshown;
     /* Where the students' elements are read again from, one at a time
      * (ion_answer_key_student): the key file, or a copy of the key given
      * in memory. The arrays above hold the student loaded (loaded - 1). */
@@ -131,6 +125,12 @@ struct ion_answer_key {
     struct key_reader *reader; /* kept for the loads, with its scratch arrays */
 };
 
+/* The part key of a student's part: their instance's. */
+static inline const ion_part_key *key_part_key(const ion_answer_key *k, const key_part *p)
+{
+    return &k->insts[p->inst].parts[p->index].key;
+}
+
 /* Loads student i's problems and parts into the key's arrays (at part0 0),
  * reading their element again from the key file: grading holds one
  * student's key at a time, whatever the size of the class. A whole key
@@ -139,10 +139,10 @@ struct ion_answer_key {
  * the element was checked when the key was read). */
 int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err);
 
-/* The feedback of mistake m (an index in key->mistakes) of part p in the
- * language asked for (zh, falling back to English) as plain text: a v1
- * key's own, or a v2 key's template markup filled with the student's
- * values (the same text generate writes: ion_instance_plain). Returns the
+/* The feedback of mistake m (an index in the part key's mistakes) of part
+ * p in the language asked for (zh, falling back to English) as plain
+ * text: a v1 key's own, or a v2 key's template markup filled from the
+ * student's instance (ion_instance_plain, as generate writes it). Returns the
  * text, built in out when it had to be; NULL when out of memory. */
 const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, int zh, ion_strbuf *out);
 
