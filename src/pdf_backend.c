@@ -3,6 +3,7 @@
  * stream, written here by hand from the layout's operations
  * (render_pdf_int.h). */
 #include "render_pdf_int.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,9 +37,9 @@ static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail,
 int ion_pdf_failed(ion_pdf *p, ion_error *err)
 {
     if (p->oom)
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     if (p->hpdf_error)
-        return ion_fail(err, NULL, 0, "libharu error 0x%04X (detail %u)",
+        return ion_fail_key(err, NULL, 0, "err.pdf.libharu", "%X%u",
                         (unsigned)p->hpdf_error, (unsigned)p->hpdf_detail);
     return 0;
 }
@@ -352,7 +353,7 @@ int ion_pdf_begin_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet
         if (!d->fonts)
             d->fonts = ion_fontset_ref(p->fonts);
         if (d->fonts != p->fonts)
-            return ion_fail(err, NULL, 0, "documents with different fonts");
+            return ion_fail_key(err, NULL, 0, "err.pdf.fonts_differ", "-");
         if (d->info_set)
             continue;
         d->info_set = 1;
@@ -830,7 +831,7 @@ static int emit_page(ion_pdf *d, const ion_pdf *src, ion_error *err)
     _Static_assert((int)DF_COUNT <= (int)ION_PDFW_FONTS, "document font numbers");
     HPDF_Page pg = d->w ? NULL : HPDF_AddPage(d->doc);
     if (!d->w && !pg)
-        return ion_pdf_failed(d, err) ? -1 : ion_fail(err, NULL, 0, "could not add a page");
+        return ion_pdf_failed(d, err) ? -1 : ion_fail_key(err, NULL, 0, "err.pdf.add_page", "-");
     HPDF_Dict fonts = NULL;
     if (pg) {
         HPDF_Page_SetWidth(pg, (HPDF_REAL)src->page_w);
@@ -838,7 +839,7 @@ static int emit_page(ion_pdf *d, const ion_pdf *src, ion_error *err)
         HPDF_Dict res = HPDF_Page_GetInheritableItem(pg, "Resources", HPDF_OCLASS_DICT);
         fonts = res ? HPDF_Dict_New(d->doc->mmgr) : NULL;
         if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK)
-            return ion_pdf_failed(d, err) ? -1 : ion_fail(err, NULL, 0, "could not add a page");
+            return ion_pdf_failed(d, err) ? -1 : ion_fail_key(err, NULL, 0, "err.pdf.add_page", "-");
     }
     for (int i = 0; i < src->npage_fonts; i++) {
         char name[16];
@@ -876,7 +877,7 @@ int ion_pdf_draw_page(ion_pdf *p, ion_pdf *const *docs, int ndocs, int r0,
 {
     page_content(p, r0, r1, fr);
     if (compress_page(p) < 0 || p->oom)
-        return ion_pdf_failed(p, err) ? -1 : ion_fail(err, NULL, 0, "could not compress a page");
+        return ion_pdf_failed(p, err) ? -1 : ion_fail_key(err, NULL, 0, "err.pdf.compress", "-");
     for (int i = 0; i < ndocs; i++)
         if (emit_page(docs[i], p, err))
             return -1;
@@ -888,7 +889,7 @@ int ion_pdf_draw_page(ion_pdf *p, ion_pdf *const *docs, int ndocs, int r0,
 int ion_pdf_set_paper(ion_pdf *p, double width_mm, double height_mm, ion_error *err)
 {
     if (p->pages)
-        return ion_fail(err, NULL, 0, "the document has pages already");
+        return ion_fail_key(err, NULL, 0, "err.pdf.has_pages", "-");
     const ion_tmpl *t = p->t;
     p->page_w = width_mm * MM;
     p->page_h = height_mm * MM;
@@ -910,9 +911,7 @@ int ion_pdf_set_paper(ion_pdf *p, double width_mm, double height_mm, ion_error *
     p->ladder_h = ion_tmpl_num(t, "ladder.height_mm") * MM;
     if (p->width < 100 || p->body_h < 150 || p->ladder_w > p->width / 2 ||
         p->answer_len > p->width / 2 || p->ladder_h > p->body_h / 2) {
-        return ion_fail(err, NULL, 0,
-                        "template layout leaves no room: check page, margin, "
-                        "answer and ladder sizes");
+        return ion_fail_key(err, NULL, 0, "err.pdf.no_room", "-");
     }
     return 0;
 }
@@ -921,13 +920,13 @@ ion_pdf *ion_pdf_new(const ion_tmpl *t, ion_error *err)
 {
     ion_pdf *p = calloc(1, sizeof *p);
     if (!p) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         return NULL;
     }
     p->t = t;
     p->doc = HPDF_New(on_hpdf_error, p);
     if (!p->doc) {
-        ion_fail(err, NULL, 0, "libharu could not create a document");
+        ion_fail_key(err, NULL, 0, "err.pdf.create", "-");
         ion_pdf_free(p);
         return NULL;
     }
@@ -959,18 +958,18 @@ static void free_doc(ion_pdf *p)
 int ion_pdf_own_chars(ion_pdf *p, const char *utf8, ion_error *err)
 {
     if (p->pages || p->own_chars)
-        return ion_fail(err, NULL, 0, "the document has its fonts already");
+        return ion_fail_key(err, NULL, 0, "err.pdf.has_fonts", "-");
     if (!(p->own_chars = strdup(utf8)))
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     return 0;
 }
 
 int ion_pdf_use_fonts(ion_pdf *p, ion_fontset *fs, ion_error *err)
 {
     if (p->fonts || p->pages)
-        return ion_fail(err, NULL, 0, "the document has its fonts already");
+        return ion_fail_key(err, NULL, 0, "err.pdf.has_fonts", "-");
     if (!fs || !ion_fontset_sealed(fs))
-        return ion_fail(err, NULL, 0, "the fontset is not sealed");
+        return ion_fail_key(err, NULL, 0, "err.pdf.not_sealed", "-");
     p->fonts = ion_fontset_ref(fs);
     return 0;
 }
@@ -994,20 +993,20 @@ static int save_doc(ion_pdf *p, unsigned char **data, size_t *len, ion_error *er
         if (p->to_unicode[df] &&
             (ion_fontset_to_unicode(p->fonts, emb_of(df), &z, &zlen) ||
              HPDF_Stream_Write(p->to_unicode[df]->stream, z, (HPDF_UINT)zlen) != HPDF_OK))
-            return ion_fail(err, NULL, 0, "out of memory");
+            return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     }
     if (HPDF_SaveToStream(p->doc) != HPDF_OK)
-        return ion_pdf_failed(p, err) ? -1 : ion_fail(err, NULL, 0, "could not finish the PDF");
+        return ion_pdf_failed(p, err) ? -1 : ion_fail_key(err, NULL, 0, "err.pdf.finish", "-");
     HPDF_UINT32 n = HPDF_GetStreamSize(p->doc);
     unsigned char *b = malloc(n ? n : 1);
     if (!b)
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     HPDF_ResetStream(p->doc);
     HPDF_UINT32 got = n;
     HPDF_STATUS st = HPDF_ReadFromStream(p->doc, b, &got);
     if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != n) {
         free(b);
-        return ion_fail(err, NULL, 0, "could not read the PDF back");
+        return ion_fail_key(err, NULL, 0, "err.pdf.read_back", "-");
     }
     *data = b;
     *len = n;
@@ -1023,11 +1022,11 @@ static unsigned hpdf_obj_number(const void *obj)
 int ion_pdf_finish(ion_pdf *p, ion_error *err)
 {
     if (!p || !p->w)
-        return ion_fail(err, NULL, 0, "the document is not streamed");
+        return ion_fail_key(err, NULL, 0, "err.pdf.not_streamed", "-");
     if (p->finished)
         return 0;
     if (p->pages == 0)
-        return ion_fail(err, NULL, 0, "the document has no pages");
+        return ion_fail_key(err, NULL, 0, "err.pdf.no_pages", "-");
     /* The measuring document holds the fonts the pages used (its TrueType
      * fonts know every glyph drawn): saved, it gives their objects. */
     unsigned font_obj[ION_PDFW_FONTS] = {0};
@@ -1050,10 +1049,10 @@ int ion_pdf_bytes(ion_pdf *p, const unsigned char **data, size_t *len,
                   ion_error *err)
 {
     if (p->w)
-        return ion_fail(err, NULL, 0, "the document is written to its file");
+        return ion_fail_key(err, NULL, 0, "err.pdf.written", "-");
     if (!p->bytes) {
         if (p->pages == 0)
-            return ion_fail(err, NULL, 0, "the document has no pages");
+            return ion_fail_key(err, NULL, 0, "err.pdf.no_pages", "-");
         if (save_doc(p, &p->bytes, &p->nbytes, err))
             return -1;
         /* Nothing can be added now: libharu's copy of the document goes. */
