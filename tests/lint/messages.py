@@ -13,6 +13,11 @@ in the catalogue yet: tests/lint/messages.pending records how many each
 file still has, and the count may only go down (a file past its count
 fails; one below it gets a note to lower the count).
 
+Each call that names a message (cli_msg(NULL, 0, "cli.x", "%s%d", ...),
+ion_fail_key, ...) names a key of templates/en.conf whose format takes the
+arguments of the conversions it passes (the compiler checks the arguments
+against those).
+
 Usage: messages.py [--list] (from the top of the tree); exit 1 on a
 literal that is neither, or a file past its pending count.
 """
@@ -98,6 +103,72 @@ def catalogue_keys(path):
     return keys
 
 
+TYPES = [('', 'dic', 'i'), ('h', 'di', 'i'), ('hh', 'di', 'i'), ('', 'ouxX', 'u'), ('h', 'ouxX', 'u'),
+         ('hh', 'ouxX', 'u'), ('l', 'di', 'l'), ('l', 'ouxX', 'L'), ('ll', 'di', 'q'), ('ll', 'ouxX', 'Q'),
+         ('z', 'diouxX', 'z'), ('', 'fFeEgGaA', 'f'), ('l', 'fFeEgGaA', 'f'), ('', 's', 's'), ('', 'p', 'p')]
+SPEC = re.compile(r"%(?:(\d+)\$)?[-+ #0']*(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|z)?([a-zA-Z%])")
+
+
+def signature(fmt):
+    """The argument types of a printf format, as src/text.c's ion_text_signature."""
+    args, n = {}, 0
+    for m in SPEC.finditer(fmt):
+        if m.group(5) == '%':
+            continue
+        for star in (m.group(2), m.group(3)):
+            if star == '*':
+                n += 1
+                args[n] = 'i'
+        t = next((c for ln, convs, c in TYPES if ln == (m.group(4) or '') and m.group(5) in convs), '?')
+        pos = int(m.group(1)) if m.group(1) else n + 1
+        n = max(n, pos) if m.group(1) else pos
+        args[pos] = t
+    return ''.join(args.get(i, '?') for i in range(1, max(args, default=0) + 1))
+
+
+def catalogue_formats(path):
+    """key -> value of templates/en.conf's messages, escapes decoded."""
+    out = {}
+    for line in open(path, encoding='utf-8'):
+        if '=' not in line or line.lstrip().startswith('#'):
+            continue
+        k, v = (x.strip() for x in line.split('=', 1))
+        if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+            v = v[1:-1]
+        out[k] = v.replace('\\\\', '\\').replace('\\n', '\n')
+    return out
+
+
+def check_calls(files, formats):
+    """Each message call's key is in en.conf and takes the arguments its
+    sig names (cli_msg(NULL, 0, "cli.x", "%s%d", ...)): what the compiler
+    checks the arguments against is what the catalogue's format takes."""
+    bad = 0
+    call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|fail)\s*\(')
+    for path in files:
+        src = strip_comments(open(path, encoding='utf-8').read())
+        for m in call.finditer(src):
+            lits = re.findall(r'"((?:[^"\\]|\\.)*)"', args_of(src, m.end() - 1))
+            first = next((i for i, lit in enumerate(lits) if KEY.match(lit)), None)
+            if first is None:
+                continue
+            end = first
+            while end < len(lits) and KEY.match(lits[end]):  # c ? "k1" : "k2"
+                end += 1
+            if end == len(lits):
+                continue
+            named, sig, line = lits[first:end], lits[end], src.count('\n', 0, m.start()) + 1
+            for lit in named:
+                if lit not in formats:
+                    print('%s:%d: %s is not in templates/en.conf' % (path, line, lit))
+                    bad += 1
+                elif signature(formats[lit]) != signature('' if sig == '-' else sig):
+                    print('%s:%d: %s takes "%s" in templates/en.conf, the call passes "%s"'
+                          % (path, line, lit, formats[lit], sig))
+                    bad += 1
+    return bad
+
+
 def main():
     here = 'tests/lint'
     keys = catalogue_keys('templates/en.conf')
@@ -109,7 +180,7 @@ def main():
             pending[f] = int(n)
     files = sorted('src/cli/' + f for f in os.listdir('src/cli') if f.endswith('.c'))
     files += sorted('src/' + f for f in os.listdir('src') if f.endswith('.c'))
-    bad, used, counts = 0, set(), {}
+    bad, used, counts = check_calls(files, catalogue_formats('templates/en.conf')), set(), {}
     for path, line, call, lit in found(files):
         if lit in keys:
             continue
