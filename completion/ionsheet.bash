@@ -93,7 +93,7 @@ _ionsheet()
     gradebook) opts+=" --course --csv --format --excel" ;;
     grade) opts+=" --csv --feedback --format --excel" ;;
     drill) opts+=" --topic --difficulty --lang --user --seed --stats" ;;
-    serve) opts+=" --listen --base-url --tls-cert --tls-key --threads" ;;
+    serve) opts+=" --listen --base-url --tls-cert --tls-key --threads --proxy" ;;
     calc)
         [[ $args == 0 && $cur != -* ]] && { COMPREPLY=($(compgen -W "nernst ghk chord pump donnan drive" -- "$cur")); return; }
         opts+=" --si" ;;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -414,6 +415,49 @@ static const char *client_address(struct MHD_Connection *c, char *buf, size_t n)
     return buf;
 }
 
+static int loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family != AF_INET6)
+        return 0;
+    const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
+
+static enum MHD_Result count_real_ip(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (!strcasecmp(key, "X-Real-IP"))
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
+/* The address a request is counted and logged under: the peer's, but with
+ * --proxy, of a request from loopback (the proxy), the client's that its
+ * one X-Real-IP header names, when that is an IPv4 or IPv6 address and
+ * nothing else (written again by inet_ntop: no byte of the header's own
+ * reaches the log). */
+static const char *request_address(const ion_server *s, struct MHD_Connection *c, char *buf, size_t n)
+{
+    client_address(c, buf, n);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!s->o.proxy || !ci || !ci->client_addr || !loopback(ci->client_addr))
+        return buf;
+    int headers = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_real_ip, &headers);
+    const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (headers != 1 || !real || strlen(real) >= INET6_ADDRSTRLEN)
+        return buf;
+    if (inet_pton(AF_INET, real, bin) == 1)
+        inet_ntop(AF_INET, bin, buf, (socklen_t)n);
+    else if (inet_pton(AF_INET6, real, bin) == 1)
+        inet_ntop(AF_INET6, bin, buf, (socklen_t)n);
+    return buf;
+}
+
 /* ---- the request deadline (slowloris) ----
  * libmicrohttpd's CONNECTION_TIMEOUT only cuts a silent connection: a
  * client sending a byte every few seconds would hold one for ever. The
@@ -578,12 +622,12 @@ static void log_path(const char *url, char *out, size_t n)
     out[k] = '\0';
 }
 
-static void access_log(ion_server *s, struct MHD_Connection *c, const char *method, const char *url,
+static void access_log(ion_server *s, const char *addr, const char *method, const char *url,
                        unsigned status, size_t bytes, const request *r)
 {
     if (!s->o.log)
         return;
-    char addr[INET6_ADDRSTRLEN], path[300], line[512];
+    char path[300], line[512];
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     double ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 + (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
@@ -593,7 +637,7 @@ static void access_log(ion_server *s, struct MHD_Connection *c, const char *meth
     for (char *p = m; *p; p++)
         if ((unsigned char)*p < 0x21 || (unsigned char)*p >= 0x7f)
             *p = '?';
-    snprintf(line, sizeof line, "%s \"%s %s\" %u %zu %.1fms", client_address(c, addr, sizeof addr), m, path,
+    snprintf(line, sizeof line, "%s \"%s %s\" %u %zu %.1fms", addr, m, path,
              status, bytes, ms);
     s->o.log(s->o.log_ctx, line);
 }
@@ -609,8 +653,8 @@ static void security_headers(struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 }
 
-static enum MHD_Result send_reply(ion_server *s, struct MHD_Connection *c, const char *method,
-                                  const char *url, request *r, ion_web_reply *rep)
+static enum MHD_Result send_reply(ion_server *s, struct MHD_Connection *c, const char *addr,
+                                  const char *method, const char *url, request *r, ion_web_reply *rep)
 {
     size_t len = rep->body.len;
     char *data = ion_strbuf_detach(&rep->body, &len);
@@ -637,7 +681,7 @@ static enum MHD_Result send_reply(ion_server *s, struct MHD_Connection *c, const
         MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
     enum MHD_Result ret = MHD_queue_response(c, rep->status, resp);
     MHD_destroy_response(resp);
-    access_log(s, c, method, url, rep->status, len, r);
+    access_log(s, addr, method, url, rep->status, len, r);
     return ret;
 }
 
@@ -669,7 +713,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     ion_web_reply rep = {0};
     char addr[INET6_ADDRSTRLEN];
     ion_web_request req = {url, method, r->body.s ? r->body.s : "", r->body.len, c,
-                           client_address(c, addr, sizeof addr)};
+                           request_address(s, c, addr, sizeof addr)};
     if (r->too_large || r->body.oom) {
         ion_web_refuse(&rep, &req, 413);
     } else {
@@ -677,7 +721,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ion_web_route(s, sn, &req, &rep);
         snapshot_put(s, sn);
     }
-    enum MHD_Result ret = send_reply(s, c, method, url, r, &rep);
+    enum MHD_Result ret = send_reply(s, c, addr, method, url, r, &rep);
     ion_strbuf_release(&rep.body);
     return ret;
 }

@@ -21,6 +21,8 @@ typedef struct {
     unsigned threads;     /* worker threads; 0: one per core, at least 2 */
     void (*log)(void *ctx, const char *line);
     void *log_ctx;
+    int proxy;            /* a reverse proxy on this machine stands in front: a request from
+                             loopback names its client in X-Real-IP (limits, log) */
 } ion_serve_opts;
 
 typedef struct ion_server ion_server;

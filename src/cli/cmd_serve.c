@@ -1,4 +1,4 @@
-/* ionsheet serve [--listen HOST:PORT] [--base-url URL] [--tls-cert F --tls-key F] */
+/* ionsheet serve [--listen HOST:PORT] [--base-url URL] [--tls-cert F --tls-key F] [--proxy] */
 #include "cli.h"
 
 #include <pthread.h>
@@ -59,12 +59,17 @@ typedef struct {
     const char *listen, *base, *cert, *key, *threads;
     char host[128];
     unsigned port;
+    int proxy;
 } serve_args;
 
 /* The options into a: 0, or EXIT_USAGE after saying what is wrong. */
 static int parse(int argc, char **argv, serve_args *a)
 {
     for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--proxy")) {
+            a->proxy = 1;
+            continue;
+        }
         int got = cli_option(argc, argv, &i, "--listen", &a->listen);
         if (!got)
             got = cli_option(argc, argv, &i, "--base-url", &a->base);
@@ -96,7 +101,7 @@ int cmd_serve(int argc, char **argv, ion_cli *cli)
 {
     if (cli_wants_help(argc, argv, "cli.serve.usage"))
         return EXIT_OK;
-    serve_args a = {"127.0.0.1:8080", NULL, NULL, NULL, NULL, "", 0};
+    serve_args a = {"127.0.0.1:8080", NULL, NULL, NULL, NULL, "", 0, 0};
     if (parse(argc, argv, &a))
         return EXIT_USAGE;
     const char *base = a.base, *cert = a.cert, *key = a.key, *threads = a.threads, *host = a.host;
@@ -122,7 +127,7 @@ int cmd_serve(int argc, char **argv, ion_cli *cli)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     ion_serve_opts o = {cli->db_path, host, port, base, cert_pem, key_pem,
-                        threads ? (unsigned)strtoul(threads, NULL, 10) : 0, log_line, NULL};
+                        threads ? (unsigned)strtoul(threads, NULL, 10) : 0, log_line, NULL, a.proxy};
     ion_error err = {0};
     ion_server *s = ion_server_start(&o, &err);
     free(cert_pem);
