@@ -46,7 +46,8 @@ grep -qF -e '<script>' -e '5.6.7.8' -e '192.0.2.9' -e '192.0.2.10' -e "$long" "$
 wrong -H 'X-Real-IP: <script>'
 [ "$(get "$base/s/$t1")" = 429 ] || no "--proxy: wrong tokens with a garbage X-Real-IP not counted against the peer"
 [ "$(get -H 'X-Real-IP: 192.0.2.3' "$base/s/$t1")" = 200 ] || no "--proxy: 192.0.2.3 limited by the peer's count"
-kill "$pid"; wait "$pid" 2>/dev/null; pid=
+stop() { kill "$pid"; wait "$pid"; local rc=$?; pid=; [ $rc = 0 ] || no "serve's exit status $rc: $(tail -3 "$1")"; }
+stop "$tmp/log"
 
 # ---- without --proxy: the header is ignored, one count for everybody ----
 serve_start "$tmp/db" "$tmp/out" "$tmp/log2" || { no "not started: $(cat "$tmp/log2")"; exit 1; }
@@ -54,7 +55,7 @@ wrong -H 'X-Real-IP: 192.0.2.1'
 [ "$(get -H 'X-Real-IP: 192.0.2.2' "$base/s/$t1")" = 429 ] || no "without --proxy: X-Real-IP trusted"
 grep -q '192\.0\.2' "$tmp/log2" && no "without --proxy: X-Real-IP in the log"
 grep -q '^[^ ]* 127\.0\.0\.1 "GET /s/~" 429' "$tmp/log2" || no "without --proxy: log line: $(tail -2 "$tmp/log2")"
-kill "$pid"; wait "$pid" 2>/dev/null; pid=
+stop "$tmp/log2"
 
 # ---- the option is in the usage ----
 "$bin" serve --help 2>&1 | grep -q -e '--proxy' || no "--proxy not in serve --help"
