@@ -1109,19 +1109,22 @@ static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
 static int make_instance(key_reader *kr, const key_template *sh)
 {
     ion_answer_key *k = kr->k;
-    struct key_arena *a = k->loaded_mem;
     size_t np = kr->npsrc, nv = kr->nvars, nm = kr->nmistakes, na = kr->nalts;
+    size_t ns = kr->prob_tdef ? sh->nparams : 0;
     if (grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0)
         return oom(kr);
-    ion_val *vals = arena_alloc(a, nv * sizeof *vals + 1);
-    ion_part_inst *parts = arena_alloc(a, np * sizeof *parts + 1);
-    ion_judge_mistake *mistakes = arena_alloc(a, nm * sizeof *mistakes + 1);
-    key_feedback *feedback = arena_alloc(a, nm * sizeof *feedback + 1);
-    const char **ids = arena_alloc(a, na * sizeof *ids + 1);
-    char *letters = arena_alloc(a, na + 1);
-    const char **shown = kr->prob_tdef ? arena_alloc(a, sh->nparams * sizeof *shown + 1) : NULL;
-    if (!vals || !parts || !mistakes || !feedback || !ids || !letters || (kr->prob_tdef && !shown))
+    /* One block, the arrays in the order of their alignment. */
+    char *block = arena_alloc(k->loaded_mem, nv * sizeof(ion_val) + np * sizeof(ion_part_inst) +
+                                             nm * (sizeof(ion_judge_mistake) + sizeof(key_feedback)) +
+                                             (na + ns) * sizeof(char *) + na + 1);
+    if (!block)
         return oom(kr);
+    ion_val *vals = (ion_val *)block;
+    ion_part_inst *parts = (ion_part_inst *)(vals + nv);
+    ion_judge_mistake *mistakes = (ion_judge_mistake *)(parts + np);
+    key_feedback *feedback = (key_feedback *)(mistakes + nm);
+    const char **ids = (const char **)(feedback + nm), **shown = ids + na;
+    char *letters = (char *)(shown + ns);
     if (nv)
         memcpy(vals, kr->vals, nv * sizeof *vals);
     if (nm) {
@@ -1132,9 +1135,9 @@ static int make_instance(key_reader *kr, const key_template *sh)
         memcpy(ids, kr->alt_ids, na * sizeof *ids);
         memcpy(letters, kr->alt_letters, na);
     }
-    for (size_t i = 0; shown && i < sh->nparams; i++)
-        if (!(shown[i] = arena_strdup(a, kr->vars[i].value)))
-            return oom(kr);
+    for (size_t i = 0; i < ns; i++)
+        if (!(shown[i] = keep(kr, kr->vars[i].value)))
+            return -1;
     for (size_t i = 0; i < np; i++) {
         const tmp_part *tp = &kr->tparts[i];
         ion_part_inst *pi = &parts[i];
@@ -1157,7 +1160,7 @@ static int make_instance(key_reader *kr, const key_template *sh)
     in->t = sh->t;
     in->vals = vals;
     in->parts = parts;
-    in->shown = shown;
+    in->shown = ns ? shown : NULL;
     return 0;
 }
 
