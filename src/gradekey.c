@@ -408,7 +408,7 @@ static int on_problem(key_reader *kr)
     if (kr->k->version == 2) {
         const ion_answer_key *k = kr->k;
         for (size_t i = 0; i < k->ntemplates && !kr->prob_tdef; i++)
-            if (!strcmp(k->templates[i].t->id, tmpl) && k->templates[i].version == (int)version)
+            if (!strcmp(k->templates[i].t->id, tmpl) && k->templates[i].t->version == (int)version)
                 kr->prob_tdef = &k->templates[i];
         if (!kr->prob_tdef)
             return fail(kr, "problem %d: template %s version %d is not in the key", (int)n, tmpl, (int)version);
@@ -736,7 +736,7 @@ static int on_template(key_reader *kr)
     if (version < 1 || version > 1e9 || version != (int)version)
         return fail(kr, "<template>: version must be a positive integer");
     for (size_t i = 0; i < k->ntemplates; i++)
-        if (!strcmp(k->templates[i].t->id, id) && k->templates[i].version == (int)version)
+        if (!strcmp(k->templates[i].t->id, id) && k->templates[i].t->version == (int)version)
             return fail(kr, "template %s version %d appears twice", id, (int)version);
     if (grow(&k->templates, &kr->cap_templates, k->ntemplates, sizeof *k->templates) < 0)
         return oom(kr);
@@ -746,7 +746,7 @@ static int on_template(key_reader *kr)
         return oom(kr);
     k->ntemplates++;
     kr->cap_tvars = kr->cap_tparts = kr->cap_tcarries = 0;
-    kt->version = (int)version;
+    kt->t->version = (int)version;
     return own(kr, &kt->t->id, id);
 }
 
@@ -969,13 +969,20 @@ static int lets_from_template(key_reader *kr)
 
 static int shape_resolve(void *ctx, const char *name, size_t len, ion_type *type)
 {
-    const key_template *sh = ctx;
-    for (size_t i = 0; i < sh->t->nvars; i++)
-        if (!strncmp(sh->t->vars[i].name, name, len) && sh->t->vars[i].name[len] == '\0') {
-            *type = sh->types[i];
-            return (int)i;
-        }
-    return -1;
+    const ion_template *sh = ctx;
+    int slot = ion_template_slot(sh, name, len);
+    if (slot >= 0)
+        *type = sh->vars[slot].type;
+    return slot;
+}
+
+/* A shape's params: its vars before the first let. */
+static size_t shape_params(const ion_template *sh)
+{
+    size_t n = 0;
+    while (n < sh->nvars && sh->vars[n].kind != ION_LET)
+        n++;
+    return n;
 }
 
 static int same_str(const char *a, const char *b)
@@ -983,15 +990,14 @@ static int same_str(const char *a, const char *b)
     return a == b || (a && b && !strcmp(a, b));
 }
 
-static int shape_fits(const key_template *sh, const key_reader *kr)
+static int shape_fits(const ion_template *t, const key_reader *kr)
 {
-    const ion_template *t = sh->t;
-    if (sh->version != kr->prob_version || strcmp(t->id, kr->prob_template) || t->nvars != kr->nvars ||
+    if (t->version != kr->prob_version || strcmp(t->id, kr->prob_template) || t->nvars != kr->nvars ||
         t->nparts != kr->npsrc)
         return 0;
     for (size_t i = 0; i < t->nvars; i++)
         if (!same_str(t->vars[i].name, kr->vars[i].name) || !same_str(t->vars[i].src, kr->vars[i].expr) ||
-            sh->types[i] != kr->vars[i].type)
+            t->vars[i].type != kr->vars[i].type)
             return 0;
     for (size_t i = 0; i < t->nparts; i++)
         if (!same_str(t->parts[i].answer_src, kr->psrc[i]))
@@ -999,41 +1005,28 @@ static int shape_fits(const key_template *sh, const key_reader *kr)
     return 1;
 }
 
-static void shape_free(key_template *sh)
-{
-    if (!sh)
-        return;
-    ion_template_free(sh->t);
-    free(sh->types);
-    free(sh->carries);
-    free(sh);
-}
-
-static int compile(key_reader *kr, key_template *sh, const char *src, const char *what, ion_expr **out)
+static int compile(key_reader *kr, ion_template *sh, const char *src, const char *what, ion_expr **out)
 {
     ion_error e = {0};
     *out = ion_expr_compile(src, shape_resolve, sh, &e);
     if (*out)
         return 0;
-    return stop(kr, ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->t->id, what, e.msg));
+    return stop(kr, ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->id, what, e.msg));
 }
 
 /* The problem just read as a compiled template: its vars' names, units and
  * lets' expressions, its parts' answer expressions. */
-static int shape_of_problem(key_reader *kr, key_template *sh)
+static int shape_of_problem(key_reader *kr, ion_template *t)
 {
-    ion_template *t = sh->t;
     for (size_t i = 0; i < kr->nvars; i++) {
         const tmp_var *kv = &kr->vars[i];
         ion_var *v = &t->vars[t->nvars++];
         v->kind = kv->expr ? ION_LET : ION_PARAM_FIXED;
         v->unit = ion_unit_find(kv->unit);
         v->digits = kr->prob_tdef ? kr->prob_tdef->t->vars[i].digits : 0; /* how feedback shows a let */
-        sh->types[i] = kv->type;
+        v->type = kv->type;
         if (!(v->name = strdup(kv->name)) || (kv->expr && !(v->src = strdup(kv->expr))))
             return oom(kr);
-        if (!kv->expr)
-            sh->nparams = i + 1;
     }
     for (size_t i = 0; i < kr->npsrc; i++) {
         ion_part *p = &t->parts[t->nparts++];
@@ -1043,44 +1036,43 @@ static int shape_of_problem(key_reader *kr, key_template *sh)
             return oom(kr);
     }
     char what[96];
-    for (size_t i = sh->nparams; i < t->nvars; i++) {
+    for (size_t i = shape_params(t); i < t->nvars; i++) {
         snprintf(what, sizeof what, "let %s", t->vars[i].name);
-        if (compile(kr, sh, t->vars[i].src, what, &t->vars[i].expr) < 0)
+        if (compile(kr, t, t->vars[i].src, what, &t->vars[i].expr) < 0)
             return -1;
     }
     for (size_t i = 0; i < t->nparts; i++) {
         if (!t->parts[i].answer_src)
             continue;
         snprintf(what, sizeof what, "part %s", kr->k->parts[kr->prob_part0 + i].id);
-        if (compile(kr, sh, t->parts[i].answer_src, what, &t->parts[i].answer) < 0)
+        if (compile(kr, t, t->parts[i].answer_src, what, &t->parts[i].answer) < 0)
             return -1;
     }
     return 0;
 }
 
-static const key_template *make_shape(key_reader *kr)
+static const ion_template *make_shape(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
     if (grow(&k->shapes, &kr->cap_shapes, k->nshapes, sizeof *k->shapes) < 0) {
         oom(kr);
         return NULL;
     }
-    key_template *sh = calloc(1, sizeof *sh);
-    ion_template *t = sh ? (sh->t = calloc(1, sizeof *sh->t)) : NULL;
+    ion_template *t = calloc(1, sizeof *t);
     if (!t || !(t->vars = calloc(kr->nvars + 1, sizeof *t->vars)) ||
-        !(t->parts = calloc(kr->npsrc + 1, sizeof *t->parts)) ||
-        !(sh->types = calloc(kr->nvars + 1, sizeof *sh->types)) || !(t->id = strdup(kr->prob_template))) {
-        shape_free(sh);
+        !(t->parts = calloc(kr->npsrc + 1, sizeof *t->parts)) || !(t->id = strdup(kr->prob_template))) {
+        if (t)
+            ion_template_free(t);
         oom(kr);
         return NULL;
     }
-    k->shapes[k->nshapes++] = sh; /* owned by the key from here on */
-    sh->version = kr->prob_version;
-    if (shape_of_problem(kr, sh) < 0)
+    k->shapes[k->nshapes++] = t; /* owned by the key from here on */
+    t->version = kr->prob_version;
+    if (shape_of_problem(kr, t) < 0)
         return NULL;
     if (t->nvars > k->max_vars)
         k->max_vars = t->nvars;
-    return sh;
+    return t;
 }
 
 /* A variable's value from the key, in SI: a number in its unit, or a
@@ -1106,11 +1098,11 @@ static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
  * its values, its params as printed (key v2), a part key per part with its
  * choices or options and its mistakes; in the arena of the students held,
  * so that nothing points into arrays that grow. */
-static int make_instance(key_reader *kr, const key_template *sh)
+static int make_instance(key_reader *kr, const ion_template *sh)
 {
     ion_answer_key *k = kr->k;
     size_t np = kr->npsrc, nv = kr->nvars, nm = kr->nmistakes, na = kr->nalts;
-    size_t ns = kr->prob_tdef ? sh->nparams : 0;
+    size_t ns = kr->prob_tdef ? kr->prob_tdef->nparams : 0;
     if (grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0)
         return oom(kr);
     /* One block, the arrays in the order of their alignment. */
@@ -1157,7 +1149,7 @@ static int make_instance(key_reader *kr, const key_template *sh)
     }
     ion_instance *in = &k->insts[k->ninsts++];
     memset(in, 0, sizeof *in);
-    in->t = sh->t;
+    in->t = sh;
     in->vals = vals;
     in->parts = parts;
     in->shown = ns ? shown : NULL;
@@ -1197,7 +1189,7 @@ static int end_problem(key_reader *kr)
     }
     /* A v2 template's last shape first: its strings are the same pointers. */
     key_template *tdef = (key_template *)kr->prob_tdef;
-    const key_template *sh = tdef && tdef->shape && shape_fits(tdef->shape, kr) ? tdef->shape : NULL;
+    const ion_template *sh = tdef && tdef->shape && shape_fits(tdef->shape, kr) ? tdef->shape : NULL;
     for (size_t i = k->nshapes; i-- > 0 && !sh;)
         if (shape_fits(k->shapes[i], kr))
             sh = k->shapes[i];
@@ -1220,10 +1212,10 @@ static int end_problem(key_reader *kr)
                 return stop(kr, ion_fail(kr->err, kr->name, tc->line,
                                          "part %s: carry from '%s', which is not an earlier numeric part",
                                          p->id, tc->from));
-            size_t slot = sh->nparams;
-            while (slot < sh->t->nvars && strcmp(sh->t->vars[slot].name, tc->let))
+            size_t slot = shape_params(sh);
+            while (slot < sh->nvars && strcmp(sh->vars[slot].name, tc->let))
                 slot++;
-            if (slot == sh->t->nvars)
+            if (slot == sh->nvars)
                 return stop(kr, ion_fail(kr->err, kr->name, tc->line,
                                          "part %s: carry of '%s', which is not a let", p->id, tc->let));
             if (grow(&k->carries, &kr->cap_carries, k->ncarries, sizeof *k->carries) < 0)
@@ -1794,7 +1786,7 @@ void ion_answer_key_free(ion_answer_key *k)
     free(k->data);
     reader_free(k->reader);
     for (size_t i = 0; i < k->nshapes; i++)
-        shape_free(k->shapes[i]);
+        ion_template_free(k->shapes[i]);
     free(k->shapes);
     free(k->students);
     free(k->insts);
@@ -1802,7 +1794,6 @@ void ion_answer_key_free(ion_answer_key *k)
     for (size_t i = 0; i < k->ntemplates; i++) {
         ion_template_free(k->templates[i].t);
         free(k->templates[i].carries);
-        free(k->templates[i].types);
     }
     free(k->templates);
     free(k->carries);

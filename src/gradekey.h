@@ -43,18 +43,12 @@ typedef struct {
     const char *from, *let; /* an earlier local part id, the let it asked for */
 } key_tcarry;
 
-typedef struct key_template {
-    ion_template *t;
-    int version;
+typedef struct {
+    ion_template *t;        /* its version is t->version */
     size_t nparams;         /* t->vars[0..nparams) are params */
-    key_tcarry *carries;    /* key v2: the parts' <carry>, in order */
+    key_tcarry *carries;    /* the parts' <carry>, in order */
     size_t ncarries;
-    /* A shape: the template compiled (its lets' expr, its parts' answer)
-     * for the value types its students' keys give, one a var. Key v2's
-     * <template> is not compiled (types NULL) and points at the shape its
-     * students used last; in v1, a shape is made of a student's problem. */
-    ion_type *types;
-    const struct key_template *shape;
+    const ion_template *shape; /* the shape its students used last */
 } key_template;
 
 typedef struct {
@@ -103,7 +97,11 @@ struct ion_answer_key {
     size_t nparts;
     key_carry *carries;
     size_t ncarries;
-    key_template **shapes;
+    /* The shapes: templates compiled (their lets' expr, their parts'
+     * answer) for the value types students' keys give (ion_var.type); a
+     * key v2's <template> is not compiled itself, in v1 a shape is made
+     * of a student's problem. Students share them. */
+    ion_template **shapes;
     size_t nshapes;
     const char **columns;   /* part ids in worksheet order */
     size_t ncolumns;

@@ -45,6 +45,10 @@ typedef struct {
     /* lets */
     char *src;
     ion_expr *expr;
+    /* the type of its value the expressions were compiled for: a number,
+     * or a choice id a let computes; 0 when the expressions ask (the
+     * bank's templates), set where a key's values give it (gradekey.c) */
+    ion_type type;
 } ion_var;
 
 typedef struct {
@@ -109,6 +113,7 @@ typedef struct {
     size_t nrequires;
     ion_part *parts;
     size_t nparts;
+    int version;           /* the bank's version of it, when known (a key's templates) */
     char *source;          /* the <problem> element as a standalone XML document */
     char *file;
     int line;
