@@ -292,7 +292,7 @@ static void *reload_loop(void *arg)
 /* The (class, student) of a student token, compared in constant time. */
 int ion_web_find_token(const snapshot *sn, const char *text, size_t len, size_t *cls, size_t *student)
 {
-    token_entry key;
+    token_entry key = {0};
     if (ion_token_decode(text, len, key.token))
         return 0;
     token_lookup(key.token, key.lookup);
