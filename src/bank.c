@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "text.h"
 #include "utf8.h"
 
 #define HASH_HEX_LEN (2 * crypto_generichash_BYTES + 1)
@@ -478,20 +479,10 @@ static const char *step_what(sqlite3_stmt *st)
     return sqlite3_stmt_readonly(st) ? "could not read the database" : "could not write to the database";
 }
 
-/* Fills err and returns ION_BANK_EINVAL: the request itself is wrong. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static int refuse(ion_error *err, const char *fmt, ...)
-{
-    char msg[sizeof err->msg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ion_fail(err, "", 0, "%s", msg);
-    return ION_BANK_EINVAL;
-}
+/* refuse(err, KEY, SIG, ...): fills err with the catalogue's message KEY
+ * (ion_fail_key, text.h) and is ION_BANK_EINVAL: the request itself is
+ * wrong. */
+#define refuse(err, ...) (ion_fail_key((err), "", 0, __VA_ARGS__), ION_BANK_EINVAL)
 
 /* The cached statement id, reset and unbound. A statement still busy is a
  * list function called again from its own callback; that would corrupt the
@@ -507,8 +498,7 @@ static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
         }
         b->st[id] = st;
     } else if (sqlite3_stmt_busy(st)) {
-        ion_fail(err, "", 0, "bank statement in use (nested call from a "
-                             "callback)");
+        ion_fail_key(err, "", 0, "err.bank.stmt_busy", "-");
         return NULL;
     }
     sqlite3_clear_bindings(st);
@@ -526,7 +516,7 @@ static sqlite3_stmt *prepare(ion_bank *b, enum stmt_id id, ion_error *err,
     if (!st)
         return NULL;
     if ((int)strlen(types) != sqlite3_bind_parameter_count(st)) {
-        ion_fail(err, "", 0, "internal error: statement %d takes %d values",
+        ion_fail_key(err, "", 0, "err.bank.stmt_values", "%d%d",
                  (int)id, sqlite3_bind_parameter_count(st));
         return NULL;
     }
@@ -910,10 +900,9 @@ static int schema_version(ion_bank *b, const char *path, int *version,
         return ION_BANK_EDB;
     if (app != ION_BANK_APPLICATION_ID &&
         !(app == 0 && *version == 0 && objects == 0))
-        return refuse(err, "%s is not an ionsheet database", path);
+        return refuse(err, "err.bank.not_a_bank", "%s", path);
     if (*version > ION_BANK_SCHEMA_VERSION)
-        return refuse(err,
-                      "%s has schema version %d, newer than this ionsheet (%d)",
+        return refuse(err, "err.bank.newer", "%s%d%d",
                       path, *version, ION_BANK_SCHEMA_VERSION);
     return 0;
 }
@@ -926,8 +915,7 @@ static int foreign_keys_hold(ion_bank *b, ion_error *err)
                   err))
         return ION_BANK_EDB;
     if (broken)
-        return ion_fail(err, "", 0, "the schema upgrade would break %d "
-                                    "references; nothing was changed",
+        return ion_fail_key(err, "", 0, "err.bank.upgrade_breaks", "%d",
                         broken);
     return 0;
 }
@@ -975,8 +963,7 @@ static int schema_current(ion_bank *b, const char *path, ion_error *err)
     if ((ret = schema_version(b, path, &v, err)) < 0)
         return ret;
     if (v != ION_BANK_SCHEMA_VERSION)
-        return refuse(err, "%s has schema version %d: a command that writes (such as "
-                           "'ionsheet bank import') upgrades it", path, v);
+        return refuse(err, "err.bank.old_schema", "%s%d", path, v);
     return 0;
 }
 
@@ -1008,7 +995,7 @@ static int open_db(ion_bank *b, int mode, int immutable, ion_error *err)
     free(uri);
     if (rc != SQLITE_OK) {
         if (!b->db)
-            return ion_fail(err, "", 0, "out of memory");
+            return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         return db_fail(b, err, "could not open the database");
     }
     sqlite3_extended_result_codes(b->db, 1);
@@ -1024,7 +1011,7 @@ static int create_private(const char *path, ion_error *err)
         return 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST)
-        return ion_fail(err, path, 0, "cannot create the database: %s", ion_strerror(errno));
+        return ion_fail_key(err, path, 0, "err.bank.create", "%s", ion_strerror(errno));
     if (fd >= 0)
         close(fd);
     return 0;
@@ -1035,15 +1022,15 @@ ion_bank *ion_bank_open(const char *path, int mode, ion_error *err)
     struct stat sb;
     int fk = 0;
     if (sodium_init() < 0) {
-        ion_fail(err, "", 0, "could not initialise libsodium");
+        ion_fail_key(err, "", 0, "err.sodium", "-");
         return NULL;
     }
     if (mode != ION_BANK_CREATE && stat(path, &sb) != 0) {
-        ion_fail(err, "", 0, "no database at %s (run 'ionsheet init')", path);
+        ion_fail_key(err, "", 0, "err.bank.missing", "%s", path);
         return NULL;
     }
     if (mode != ION_BANK_READ && on_read_only_fs(path)) {
-        ion_fail(err, path, 0, "cannot write to the database: %s", ion_strerror(EROFS));
+        ion_fail_key(err, path, 0, "err.bank.read_only", "%s", ion_strerror(EROFS));
         return NULL;
     }
     if (mode == ION_BANK_CREATE && create_private(path, err))
@@ -1051,7 +1038,7 @@ ion_bank *ion_bank_open(const char *path, int mode, ion_error *err)
     ion_bank *b = calloc(1, sizeof *b);
     if (!b || !(b->path = strdup(path))) {
         free(b);
-        ion_fail(err, "", 0, "out of memory");
+        ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         return NULL;
     }
     if (open_db(b, mode, 0, err))
@@ -1078,7 +1065,7 @@ ion_bank *ion_bank_open(const char *path, int mode, ion_error *err)
         query_int(b, "PRAGMA foreign_keys", &fk, err))
         goto fail;
     if (!fk) {
-        ion_fail(err, "", 0, "this SQLite does not enforce foreign keys");
+        ion_fail_key(err, "", 0, "err.bank.foreign_keys", "-");
         goto fail;
     }
     return b;
@@ -1141,7 +1128,7 @@ int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
         return ret;
     if (ret == 0 || sqlite3_column_bytes(st, 0) != ION_BANK_SECRET_LEN) {
         sqlite3_reset(st);
-        ion_fail(err, "", 0, "the bank has no valid course secret");
+        ion_fail_key(err, "", 0, "err.bank.secret", "-");
         return ION_BANK_EDB;
     }
     memcpy(out, sqlite3_column_blob(st, 0), ION_BANK_SECRET_LEN);
@@ -1155,12 +1142,12 @@ static int template_check(const ion_bank_template *t, const char *source,
                           const char *file, ion_error *err)
 {
     if (!t->id || !*t->id)
-        return refuse(err, "template without an id");
+        return refuse(err, "err.bank.template_id", "-");
     if (!t->topic || !*t->topic || !t->title_en || !t->langs || !source ||
         !file)
-        return refuse(err, "template '%s' is incomplete", t->id);
+        return refuse(err, "err.bank.template_incomplete", "%s", t->id);
     if (t->difficulty < 1 || t->difficulty > 3)
-        return refuse(err, "template '%s' has difficulty %d (1 to 3)", t->id,
+        return refuse(err, "err.bank.template_difficulty", "%s%d", t->id,
                       t->difficulty);
     return 0;
 }
@@ -1245,7 +1232,7 @@ int ion_bank_template_source(ion_bank *b, const char *id, int version,
         column_dup(st, 3, &out->source_file) ||
         column_dup(st, 4, &out->hash) || column_dup(st, 5, &out->imported)) {
         ion_bank_source_release(out);
-        ret = ion_fail(err, "", 0, "out of memory");
+        ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     }
     sqlite3_reset(st);
     return ret;
@@ -1344,7 +1331,7 @@ int ion_bank_course_ensure(ion_bank *b, const char *course, ion_error *err)
 {
     const char *why = ion_bank_text_problem(course, ION_BANK_ID_MAX);
     if (why)
-        return refuse(err, "course name %s", why);
+        return refuse(err, "err.roster.course_name", "%s", why);
     sqlite3_stmt *st = prepare(b, ST_COURSE_PUT, err, "t", course);
     if (!st || run(b, st, err, "could not store the course"))
         return ION_BANK_EDB;
@@ -1355,12 +1342,12 @@ static int student_check(const ion_bank_student *s, ion_error *err)
 {
     const char *why = ion_bank_id_problem(s->id);
     if (why)
-        return refuse(err, "student id %s", why);
+        return refuse(err, "err.bank.student_id", "%s", why);
     if ((why = ion_bank_text_problem(s->name, ION_BANK_TEXT_MAX)))
-        return refuse(err, "name of student '%s' %s", s->id, why);
+        return refuse(err, "err.bank.student_name", "%s%s", s->id, why);
     if (s->email && *s->email &&
         (why = ion_bank_text_problem(s->email, ION_BANK_TEXT_MAX)))
-        return refuse(err, "e-mail of student '%s' %s", s->id, why);
+        return refuse(err, "err.bank.student_email", "%s%s", s->id, why);
     return 0;
 }
 
@@ -1378,7 +1365,7 @@ static int student_store(ion_bank *b, const ion_bank_student *s,
     if (!st) {
         if ((ret = ion_bank_course_exists(b, s->course, err)) <= 0)
             return ret < 0 ? ret
-                           : refuse(err, "unknown course '%s'", s->course);
+                           : refuse(err, "err.bank.unknown_course", "%s", s->course);
         *status = ION_BANK_ADDED;
         st = prepare(b, ST_STUDENT_ADD, err, "tttt", s->course, s->id,
                      s->name, s->email);
@@ -1440,7 +1427,7 @@ static int student_row_dup(sqlite3_stmt *st, ion_bank_student_row *out,
         column_dup(st, 2, &out->name) || column_dup(st, 3, &out->email) ||
         column_dup(st, 4, &out->withdrawn)) {
         ion_bank_student_release(out);
-        return ion_fail(err, "", 0, "out of memory");
+        return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     }
     return 1;
 }
@@ -1466,8 +1453,7 @@ int ion_bank_student_get(ion_bank *b, const char *course, const char *id,
         return ret;
     ret = student_row_dup(st, out, err);
     if (ret > 0 && strcmp(out->id, id) && sqlite3_step(st) == SQLITE_ROW) {
-        ret = refuse(err, "student '%s' is ambiguous in course '%s': "
-                          "'%s' and '%s' differ only in case",
+        ret = refuse(err, "err.bank.student_ambiguous", "%s%s%s%s",
                      id, course, out->id, column_text(st, 1));
         ion_bank_student_release(out);
     }
@@ -1550,7 +1536,7 @@ int ion_bank_student_remove(ion_bank *b, const char *course, const char *id,
         return ret;
     ret = ion_bank_student_get(b, course, id, &s, err);
     if (ret == 0)
-        ret = refuse(err, "no student '%s' in course '%s'", id, course);
+        ret = refuse(err, "err.bank.no_student", "%s%s", id, course);
     if (ret > 0) {
         ret = student_take_off(b, course, s.id, outcome, err);
         if (removed_id)
@@ -1619,13 +1605,12 @@ static int fields_check(const char *title, const char *due, size_t n,
 {
     const char *why;
     if (title && (why = ion_bank_text_problem(title, ION_BANK_TEXT_MAX)))
-        return refuse(err, "title %s", why);
+        return refuse(err, "err.bank.title", "%s", why);
     if (due && !due_ok(due))
-        return refuse(err, "invalid due date '%s' (use YYYY-MM-DD or "
-                           "YYYY-MM-DDTHH:MM)", due);
+        return refuse(err, "err.bank.due", "%s", due);
     for (size_t i = 0; points && i < n; i++)
         if (!isfinite(points[i]) || points[i] > ION_POINTS_MAX)
-            return refuse(err, "invalid points for problem %zu (0 to %d)", i + 1, ION_POINTS_MAX);
+            return refuse(err, "err.bank.points", "%zu%d", i + 1, ION_POINTS_MAX);
     return 0;
 }
 
@@ -1635,11 +1620,11 @@ static int worksheet_check(const char *name, const char *course,
 {
     const char *why = ion_bank_id_problem(name);
     if (why)
-        return refuse(err, "worksheet name '%s' %s", name ? name : "", why);
+        return refuse(err, "err.bank.ws_name", "%s%s", name ? name : "", why);
     if (!course)
-        return refuse(err, "worksheet '%s' has no course", name);
+        return refuse(err, "err.bank.ws_no_course", "%s", name);
     if (n == 0)
-        return refuse(err, "worksheet '%s' has no problems", name);
+        return refuse(err, "err.bank.ws_no_problems", "%s", name);
     return fields_check(title, due, n, points, err);
 }
 
@@ -1652,7 +1637,7 @@ static int problems_store(ion_bank *b, const char *course, const char *name,
     for (size_t i = 0; i < n; i++) {
         if ((ret = template_version(b, ids[i], &version, err)) <= 0)
             return ret < 0 ? ret
-                           : refuse(err, "unknown template '%s'", ids[i]);
+                           : refuse(err, "err.bank.unknown_template", "%s", ids[i]);
         sqlite3_stmt *st = prepare(b, ST_WS_PROBLEM_PUT, err, "ttitid",
                                    course, name, (int)i + 1, ids[i], version,
                                    points ? points[i] : -1.0);
@@ -1675,11 +1660,11 @@ static int worksheet_store(ion_bank *b, const char *name, const char *course,
         return ION_BANK_EDB;
     if (ret) {
         sqlite3_reset(st);
-        return refuse(err, "worksheet '%s' already exists in course '%s'",
+        return refuse(err, "err.bank.ws_exists", "%s%s",
                       name, course);
     }
     if ((ret = ion_bank_course_exists(b, course, err)) <= 0)
-        return ret < 0 ? ret : refuse(err, "unknown course '%s'", course);
+        return ret < 0 ? ret : refuse(err, "err.bank.unknown_course", "%s", course);
     st = prepare(b, ST_WS_PUT, err, "tttt", name, course,
                  title ? title : name, due);
     if (!st || run(b, st, err, "could not store the worksheet"))
@@ -1741,13 +1726,13 @@ static int worksheet_course(ion_bank *b, const char *name, const char *course,
     }
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
-        return ion_fail(err, "", 0, "out of memory");
+        return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     if (rc != SQLITE_DONE)
         return db_fail(b, err, "could not read the bank");
     if (rows > 1) {
         free(*found);
         *found = NULL;
-        return refuse(err, "worksheet '%s' is in courses %s: give --course",
+        return refuse(err, "err.bank.ws_courses", "%s%s",
                       name, list);
     }
     return rows == 1;
@@ -1784,7 +1769,7 @@ static int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
     }
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
-        return ion_fail(err, "", 0, "out of memory");
+        return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     if (rc != SQLITE_DONE)
         return db_fail(b, err, "could not read the worksheet");
     return 0;
@@ -1806,7 +1791,7 @@ int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
     if (column_dup(st, 0, &out->name) || column_dup(st, 1, &out->course) ||
         column_dup(st, 2, &out->title) || column_dup(st, 3, &out->due) ||
         column_dup(st, 4, &out->created) || column_dup(st, 5, &out->feedback))
-        ret = ion_fail(err, "", 0, "out of memory");
+        ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     sqlite3_reset(st);
     if (ret > 0 && worksheet_problems(b, out, err) < 0)
         ret = ION_BANK_EDB;
@@ -1818,8 +1803,8 @@ int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
 /* The refusal of a worksheet the bank does not have. */
 static int refuse_worksheet(const char *name, const char *course, ion_error *err)
 {
-    return course ? refuse(err, "no worksheet '%s' in course '%s'", name, course)
-                  : refuse(err, "unknown worksheet '%s'", name);
+    return course ? refuse(err, "err.bank.no_worksheet", "%s%s", name, course)
+                  : refuse(err, "err.bank.unknown_worksheet", "%s", name);
 }
 
 /* The worksheet, or the refusal "unknown worksheet". */
@@ -1907,14 +1892,12 @@ static int problems_edit(ion_bank *b, const ion_bank_worksheet *w,
     int ret;
     if (!e->template_ids)
         return e->n == w->n ? points_edit(b, w, e->points, err)
-                            : refuse(err, "%zu points for %zu problems", e->n,
+                            : refuse(err, "err.bank.points_count", "%zu%zu", e->n,
                                      w->n);
     if ((ret = usage_of(b, w, &used, err)) < 0)
         return ret;
     if (used.generated)
-        return refuse(err, "worksheet '%s' was generated for %zu student%s: "
-                           "its problems can no longer change (create a new "
-                           "worksheet)",
+        return refuse(err, "err.bank.ws_generated", "%s%zu%s",
                       w->name, used.generated,
                       used.generated == 1 ? "" : "s");
     if ((ret = run_for(b, ST_WS_PROBLEMS_DELETE, w, err,
@@ -1930,9 +1913,9 @@ int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
     ion_bank_worksheet w;
     int own, ret;
     if (e->template_ids && e->n == 0)
-        return refuse(err, "worksheet '%s' would have no problems", name);
+        return refuse(err, "err.bank.ws_would_be_empty", "%s", name);
     if (e->feedback && !ion_feedback_policy_ok(e->feedback))
-        return refuse(err, "unknown feedback policy '%s' (immediate, after-due or never)", e->feedback);
+        return refuse(err, "err.bank.feedback", "%s", e->feedback);
     if ((ret = fields_check(e->title, e->due && *e->due ? e->due : NULL,
                             e->n, e->points, err)) < 0 ||
         (ret = sp_begin(b, &own, err)) < 0)
@@ -1972,9 +1955,7 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
         return sp_end(b, own, ret, err);
     ret = usage_of(b, &w, &used, err);
     if (ret >= 0 && used.submissions && !force)
-        ret = refuse(err, "worksheet '%s' of course '%s' has %zu "
-                          "submission%s from %zu student%s (%zu graded "
-                          "parts): --force deletes them too",
+        ret = refuse(err, "err.bank.ws_submissions", "%s%s%zu%s%zu%s%zu",
                      w.name, w.course, used.submissions,
                      used.submissions == 1 ? "" : "s", used.submitters,
                      used.submitters == 1 ? "" : "s", used.grades);
@@ -2006,9 +1987,7 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
     /* The foreign keys (or a NULL course) refused it; any other refusal (a
      * trigger, say) is the database's own error. */
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY || rc == SQLITE_CONSTRAINT_NOTNULL) {
-        ion_fail(err, "", 0,
-                 "no problem %d for student '%s' in worksheet '%s' with "
-                 "template '%s' version %d",
+        ion_fail_key(err, "", 0, "err.bank.no_problem", "%d%s%s%s%d",
                  position, student, worksheet, template_id, version);
         return ION_BANK_EINVAL;
     }
@@ -2040,7 +2019,7 @@ int ion_bank_instance_get(ion_bank *b, const char *worksheet,
     if (column_dup(st, 0, &out->template_id) ||
         column_dup(st, 3, &out->data)) {
         ion_bank_instance_release(out);
-        ret = ion_fail(err, "", 0, "out of memory");
+        ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     }
     sqlite3_reset(st);
     return ret;
@@ -2067,7 +2046,7 @@ static int submission_check(ion_bank *b, const char *worksheet,
         return ret;
     ret = ion_bank_student_get(b, found, student, &s, err);
     if (ret == 0)
-        ret = refuse(err, "unknown student '%s' in course '%s'", student,
+        ret = refuse(err, "err.bank.unknown_student", "%s%s", student,
                      found);
     if (ret > 0) {
         *ws_course = found;
@@ -2109,7 +2088,7 @@ static int submission_store(ion_bank *b, const char *worksheet,
         return ION_BANK_EDB;
     ret = first_row(b, st, err);
     if (ret <= 0)
-        return ret < 0 ? ret : ion_fail(err, "", 0, "submission not stored");
+        return ret < 0 ? ret : ion_fail_key(err, "", 0, "err.bank.submission_not_stored", "-");
     *id = sqlite3_column_int64(st, 0);
     if (run(b, st, err, "could not store the submission"))
         return ION_BANK_EDB;
@@ -2127,7 +2106,7 @@ static int submission_put(ion_bank *b, const char *worksheet,
     int64_t sub = 0;
     int ret, own;
     if (!worksheet || !student || !source_file || (!content && len))
-        return refuse(err, "incomplete submission");
+        return refuse(err, "err.bank.submission_incomplete", "-");
     hash_hex(content ? content : "", len, hash);
     if ((ret = sp_begin(b, &own, err)) < 0)
         return ret;
@@ -2159,9 +2138,9 @@ int ion_bank_submission_status(ion_bank *b, const char *worksheet,
                                const char *reason, int64_t *id, ion_error *err)
 {
     if (!status || (strcmp(status, "refused") && strcmp(status, "conflict")))
-        return refuse(err, "a submission's status is 'refused' or 'conflict'");
+        return refuse(err, "err.bank.submission_status", "-");
     if (!reason)
-        return refuse(err, "incomplete submission");
+        return refuse(err, "err.bank.submission_incomplete", "-");
     /* Known by what it says: the same finding again is the same row. A NUL
      * keeps it apart from any file's content (text has none). */
     ion_strbuf said = {0};
@@ -2171,7 +2150,7 @@ int ion_bank_submission_status(ion_bank *b, const char *worksheet,
     ion_strbuf_puts(&said, reason);
     if (said.oom) {
         ion_strbuf_release(&said);
-        return ion_fail(err, "", 0, "out of memory");
+        return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     }
     int ret = submission_put(b, worksheet, course, student, source_file,
                              said.s, said.len, status, reason, id, err);
@@ -2184,7 +2163,7 @@ int ion_bank_grade_put(ion_bank *b, int64_t submission,
 {
     if (!g->part_id || !*g->part_id || !g->verdict || !isfinite(g->score) ||
         !isfinite(g->max_score) || g->max_score < 0)
-        return refuse(err, "invalid grade for submission %lld",
+        return refuse(err, "err.bank.grade", "%lld",
                       (long long)submission);
     sqlite3_stmt *st = prepare(b, ST_GRADE_PUT, err, "Ittddtt", submission,
                                g->part_id, g->answer, g->score, g->max_score,
@@ -2196,7 +2175,7 @@ int ion_bank_grade_put(ion_bank *b, int64_t submission,
     if (rc == SQLITE_DONE)
         return 0;
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-        return refuse(err, "unknown submission %lld", (long long)submission);
+        return refuse(err, "err.bank.unknown_submission", "%lld", (long long)submission);
     return db_fail(b, err, "could not store the grade");
 }
 
@@ -2225,7 +2204,7 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
 {
     const char *why = ion_bank_text_problem(user, ION_BANK_TEXT_MAX);
     if (why)
-        return refuse(err, "user name %s", why);
+        return refuse(err, "err.drill.user", "%s", why);
     right_first = right_first != 0;
     int own, ret = sp_begin(b, &own, err);
     if (ret < 0)
@@ -2235,7 +2214,7 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
     if (!st || run(b, st, err, "could not store the drill progress"))
         ret = ION_BANK_EDB;
     else if (sqlite3_changes(b->db) == 0)
-        ret = refuse(err, "unknown template '%s'", template_id);
+        ret = refuse(err, "err.bank.unknown_template", "%s", template_id);
     else if (!(st = prepare(b, ST_DRILL_LOG, err, "ttui", user, template_id,
                             seed, right_first)) ||
              run(b, st, err, "could not log the drill attempt"))

@@ -144,7 +144,7 @@ def check_calls(files, formats):
     sig names (cli_msg(NULL, 0, "cli.x", "%s%d", ...)): what the compiler
     checks the arguments against is what the catalogue's format takes."""
     bad = 0
-    call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|fail)\s*\(')
+    call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|fail|refuse)\s*\(')
     for path in files:
         src = strip_comments(open(path, encoding='utf-8').read())
         for m in call.finditer(src):
