@@ -1014,6 +1014,8 @@ static int compile(key_reader *kr, ion_template *sh, const char *src, const char
     return stop(kr, ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->id, what, e.msg));
 }
 
+static int compile_shape(key_reader *kr, ion_template *t);
+
 /* The problem just read as a compiled template: its vars' names, units and
  * lets' expressions, its parts' answer expressions. */
 static int shape_of_problem(key_reader *kr, ion_template *t)
@@ -1035,6 +1037,12 @@ static int shape_of_problem(key_reader *kr, ion_template *t)
         if (kr->psrc[i] && !(p->answer_src = strdup(kr->psrc[i])))
             return oom(kr);
     }
+    return compile_shape(kr, t);
+}
+
+/* Compiles a shape's lets and part answers for its vars' types. */
+static int compile_shape(key_reader *kr, ion_template *t)
+{
     char what[96];
     for (size_t i = shape_params(t); i < t->nvars; i++) {
         snprintf(what, sizeof what, "let %s", t->vars[i].name);
@@ -1069,6 +1077,26 @@ static const ion_template *make_shape(key_reader *kr)
     k->shapes[k->nshapes++] = t; /* owned by the key from here on */
     t->version = kr->prob_version;
     if (shape_of_problem(kr, t) < 0)
+        return NULL;
+    if (t->nvars > k->max_vars)
+        k->max_vars = t->nvars;
+    return t;
+}
+
+/* A key v2 template compiled itself for the value types of the problem
+ * just read, its first: the shape of the students who have it, not a copy
+ * of it (another shape only for students whose lets give other types). */
+static const ion_template *template_as_shape(key_reader *kr, ion_template *t)
+{
+    ion_answer_key *k = kr->k;
+    if (grow(&k->shapes, &kr->cap_shapes, k->nshapes, sizeof *k->shapes) < 0) {
+        oom(kr);
+        return NULL;
+    }
+    k->shapes[k->nshapes++] = t; /* still freed as the key's template */
+    for (size_t i = 0; i < t->nvars; i++)
+        t->vars[i].type = kr->vars[i].type;
+    if (compile_shape(kr, t) < 0)
         return NULL;
     if (t->nvars > k->max_vars)
         k->max_vars = t->nvars;
@@ -1193,7 +1221,11 @@ static int end_problem(key_reader *kr)
     for (size_t i = k->nshapes; i-- > 0 && !sh;)
         if (shape_fits(k->shapes[i], kr))
             sh = k->shapes[i];
-    if (!sh && !(sh = make_shape(kr)))
+    if (!sh && tdef && !tdef->shape && tdef->t->nparts == kr->npsrc)
+        sh = template_as_shape(kr, tdef->t);
+    else if (!sh)
+        sh = make_shape(kr);
+    if (!sh)
         return -1;
     if (tdef)
         tdef->shape = sh;
@@ -1785,8 +1817,13 @@ void ion_answer_key_free(ion_answer_key *k)
         close(k->fd);
     free(k->data);
     reader_free(k->reader);
-    for (size_t i = 0; i < k->nshapes; i++)
-        ion_template_free(k->shapes[i]);
+    for (size_t i = 0; i < k->nshapes; i++) {
+        size_t t = 0; /* a key v2 template compiled as a shape is freed below */
+        while (t < k->ntemplates && k->templates[t].t != k->shapes[i])
+            t++;
+        if (t == k->ntemplates)
+            ion_template_free(k->shapes[i]);
+    }
     free(k->shapes);
     free(k->students);
     free(k->insts);

@@ -98,9 +98,10 @@ struct ion_answer_key {
     key_carry *carries;
     size_t ncarries;
     /* The shapes: templates compiled (their lets' expr, their parts'
-     * answer) for the value types students' keys give (ion_var.type); a
-     * key v2's <template> is not compiled itself, in v1 a shape is made
-     * of a student's problem. Students share them. */
+     * answer) for the value types students' keys give (ion_var.type): a
+     * key v2's <template> itself, compiled for its first student (another
+     * shape only for lets of other types), in v1 one made of a student's
+     * problem. Students share them. */
     ion_template **shapes;
     size_t nshapes;
     const char **columns;   /* part ids in worksheet order */
