@@ -328,7 +328,7 @@ int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
                                ion_error *err);
 
 /* Records, as the student's latest submission, that what was handed in
- * for them could not be graded: status "refused" (reason: "FILE: why") or
+ * for them could not be graded: status "refused" (reason: "FILE: CODE", the code as ion_text_refusal reads it) or
  * "conflict" (reason: the files that claim them, "a.txt:1, b.txt:1"),
  * with no grades. source_file names what it is about. The same status and
  * reason again is the same row, made the latest again; a later graded

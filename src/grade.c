@@ -35,7 +35,7 @@ typedef struct {
 typedef struct {
     int graded;       /* res holds a result */
     ion_status status;
-    char *why;        /* REFUSED: the reason; CONFLICT: the files, "a.txt:1, b.txt:1" */
+    char *why;        /* REFUSED: "FILE: coded reason" (ion_text_refusal); CONFLICT: the files, "a.txt:1, b.txt:1" */
     ion_result res;
     ion_part_result *parts;
     char *text; /* the strings the parts point to, and the file name */
@@ -532,21 +532,20 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
 {
     const ion_answer_key *k = gb->key;
     const char *file = s->file ? s->file : "";
-    char shown[80];
+    char shown[80], coded[256];
     if (s->worksheet && strcmp(s->worksheet, k->worksheet)) {
-        ion_fail(err, file, s->worksheet_line, "this submission is for worksheet '%s', the key is for '%s'",
-                 clip(s->worksheet, shown, sizeof shown), k->worksheet);
-        ion_gradebook_refuse(gb, file, s->student, err->msg);
+        ion_fail_refusal(err, file, s->worksheet_line, coded, sizeof coded, "other-worksheet",
+                         clip(s->worksheet, shown, sizeof shown), k->worksheet, (const char *)NULL);
+        ion_gradebook_refuse(gb, file, s->student, coded);
         return -1;
     }
     if (!s->student)
-        return ion_fail(err, file, s->line, "no student id");
+        return ion_fail_refusal(err, file, s->line, coded, sizeof coded, "no-student-id", (const char *)NULL);
     long si = ion_answer_key_find(k, s->student);
     if (si < 0) {
-        ion_fail(err, file, s->student_line ? s->student_line : s->line,
-                 "unknown student '%s': not in the key of worksheet %s", clip(s->student, shown, sizeof shown),
-                 k->worksheet);
-        ion_gradebook_refuse(gb, file, NULL, err->msg);
+        ion_fail_refusal(err, file, s->student_line ? s->student_line : s->line, coded, sizeof coded,
+                         "unknown-student", clip(s->student, shown, sizeof shown), k->worksheet, (const char *)NULL);
+        ion_gradebook_refuse(gb, file, NULL, coded);
         return -1;
     }
     noter n = {note, ctx, file};

@@ -138,7 +138,7 @@ const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i);
 typedef enum {
     ION_STATUS_MISSING = 0, /* no file named after or claiming them */
     ION_STATUS_GRADED,      /* ion_gradebook_result has their result */
-    ION_STATUS_REFUSED,     /* their file could not be read (why: "FILE: reason") */
+    ION_STATUS_REFUSED,     /* their file could not be read (why: "FILE: coded reason", ion_text_refusal) */
     ION_STATUS_CONFLICT,    /* several files claim them, or a file named after
                                them claims another: none graded (why: the files) */
 } ion_status;
@@ -149,7 +149,7 @@ const char *ion_status_name(ion_status st);
 /* Student i's status; *why (when not NULL) gets its reason or files, or "". */
 ion_status ion_gradebook_status(const ion_gradebook *gb, size_t i, const char **why);
 
-/* A file refused as a whole (reason: the parser's message), put on the
+/* A file refused as a whole (reason: coded, ion_sub_parser_refusal), put on the
  * student it belongs to: the one it names (student, may be NULL) or the one
  * it is named after ("s010.txt"). That student becomes REFUSED unless
  * another file of theirs was graded or they are in conflict. Returns the

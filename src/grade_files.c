@@ -199,7 +199,15 @@ static int grade_inputs(grade_run *run)
                 break;
             }
             tell(run, &err);
-            ion_gradebook_refuse(run->gb, run->file, NULL, err.msg);
+            /* Coded for the database; libxml2's words as they came. */
+            char said[sizeof err.msg + 8];
+            const char *coded = ion_sub_parser_refusal(p);
+            if (!*coded) {
+                ion_error e;
+                coded = said;
+                ion_fail_refusal(&e, NULL, 0, said, sizeof said, "said", err.msg, (const char *)NULL);
+            }
+            ion_gradebook_refuse(run->gb, run->file, NULL, coded);
             run->r->refused++;
         }
         file_done(run);

@@ -149,15 +149,8 @@ static void put_padded(ion_strbuf *b, const char *s, int width)
 /* Why a file was refused, "FILE: REASON", with the reason in lang. */
 static void put_refusal(ion_strbuf *b, const char *lang, const char *why)
 {
-    const char *sep = strstr(why, ": ");
-    char reason[512], text[1024];
-    if (!sep) {
-        wrapped(b, why, "  ", 72);
-        return;
-    }
-    ion_text_refusal(lang, sep + 2, reason, sizeof reason);
-    snprintf(text, sizeof text, "%.*s: %s", (int)(sep - why), why, reason);
-    wrapped(b, text, "  ", 72);
+    char text[1024];
+    wrapped(b, ion_text_refused_file(lang, why, text, sizeof text), "  ", 72);
 }
 
 char *ion_gradebook_status_line(const ion_gradebook *gb, size_t i)
@@ -166,11 +159,9 @@ char *ion_gradebook_status_line(const ion_gradebook *gb, size_t i)
     ion_status st = ion_gradebook_status(gb, i, &why);
     if (st != ION_STATUS_REFUSED && st != ION_STATUS_CONFLICT)
         return NULL;
-    char said[1024], reason[512];
-    const char *sep = st == ION_STATUS_REFUSED ? strstr(why, ": ") : NULL;
-    if (sep) /* "FILE: why", the why in lang */
-        snprintf(said, sizeof said, "%.*s: %s", (int)(sep - why), why,
-                 ion_text_refusal(lang, sep + 2, reason, sizeof reason));
+    char said[1024];
+    if (st == ION_STATUS_REFUSED) /* "FILE: why", the why in lang */
+        ion_text_refused_file(lang, why, said, sizeof said);
     else
         snprintf(said, sizeof said, "%s", why);
     return ion_text_format(lang, st == ION_STATUS_REFUSED ? "gradebook.refused" : "gradebook.conflict", "id",

@@ -160,11 +160,9 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
  * it, in lang (the reason of a refusal too), into note. */
 static void not_graded_note(const latest_sub *l, const char *lang, char *note, size_t n)
 {
-    char reason[256], why[512];
-    const char *sep = l->refused ? strstr(l->reason, ": ") : NULL;
-    if (sep)
-        snprintf(why, sizeof why, "%.*s: %s", (int)(sep - l->reason), l->reason,
-                 ion_text_refusal(lang, sep + 2, reason, sizeof reason));
+    char why[512];
+    if (l->refused)
+        ion_text_refused_file(lang, l->reason, why, sizeof why);
     else
         snprintf(why, sizeof why, "%s", l->reason);
     char *text = ion_text_format(lang, l->refused ? "web.latest_refused" : "web.latest_conflict", "time",
@@ -612,7 +610,8 @@ typedef struct {
     int64_t ids[512];
     char received[512][24];
     char file[512][64];
-    char reason[512][256]; /* refused or conflict: "refused: why"; graded: "" */
+    char status[512][12];  /* "refused", "conflict"; graded: "" */
+    char reason[512][256]; /* refused or conflict: why (ion_bank_submission) */
     size_t n;
 } sub_list;
 
@@ -622,9 +621,11 @@ static int history_sub(const ion_bank_submission *s, void *ctx)
     l->ids[l->n] = s->id; /* the latest first */
     snprintf(l->received[l->n], sizeof l->received[0], "%s", s->received);
     snprintf(l->file[l->n], sizeof l->file[0], "%s", s->source_file);
-    l->reason[l->n][0] = '\0';
-    if (strcmp(s->status, "graded"))
-        snprintf(l->reason[l->n], sizeof l->reason[0], "%s: %s", s->status, s->reason ? s->reason : "");
+    l->status[l->n][0] = l->reason[l->n][0] = '\0';
+    if (strcmp(s->status, "graded")) {
+        snprintf(l->status[l->n], sizeof l->status[0], "%s", s->status);
+        snprintf(l->reason[l->n], sizeof l->reason[0], "%s", s->reason ? s->reason : "");
+    }
     return ++l->n == 512; /* the oldest beyond 512 are left out */
 }
 
@@ -659,9 +660,14 @@ static void history_page(ion_server *srv, const ion_classroom *c, const char *id
             ion_strbuf_puts(out, " · ");
             ion_html_text(out, l->file[k]);
             ion_strbuf_puts(out, "</h2>");
-            if (l->reason[k][0]) { /* what `grade` found instead of a gradable file */
-                ion_strbuf_puts(out, "<p class=\"status\">");
-                ion_html_text(out, l->reason[k]);
+            if (l->status[k][0]) { /* what `grade` found instead of a gradable file */
+                char why[512];
+                if (!strcmp(l->status[k], "refused"))
+                    ion_text_refused_file(lang, l->reason[k], why, sizeof why);
+                else
+                    snprintf(why, sizeof why, "%s", l->reason[k]);
+                ion_strbuf_printf(out, "<p class=\"status\">%s: ", l->status[k]);
+                ion_html_text(out, why);
                 ion_strbuf_puts(out, "</p>");
                 continue;
             }

@@ -13,6 +13,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "text.h"
+
 #include "csv.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -38,7 +40,12 @@ struct ion_sub_parser {
     ion_error notes[ION_SUBMISSION_MAX_NOTES];
     size_t nnotes, dropped;
     const char *name;
+    char refusal[256]; /* why the last file was refused, coded (ion_text_refusal) */
 };
+
+/* Refuses the file with a coded reason (ion_fail_refusal): code, then
+ * its arguments, ended by NULL. Returns -1. */
+#define REFUSE(p, err, line, ...) ion_fail_refusal(err, (p)->name, line, (p)->refusal, sizeof (p)->refusal, __VA_ARGS__, (const char *)NULL)
 
 ion_sub_parser *ion_sub_parser_new(const char *xsd_path)
 {
@@ -139,6 +146,7 @@ static void reset(ion_sub_parser *p, const char *name)
     p->nraw = 0;
     p->nnotes = p->dropped = 0;
     p->name = name;
+    p->refusal[0] = '\0';
 }
 
 /* Appends s[0..n) and a NUL (s must not point into the buffer): their
@@ -250,27 +258,27 @@ static const char *not_text(const char *data, size_t len, int *line)
         size_t n;
         const char *what;
     } formats[] = {
-        {"PK\x03\x04", 4, "a Word, OpenDocument or zip file, not plain text: save it as plain text"},
-        {"\xd0\xcf\x11\xe0", 4, "an old Word or Excel file, not plain text: save it as plain text"},
-        {"%PDF-", 5, "a PDF, not plain text: write the answers in the answer file"},
-        {"{\\rtf", 5, "a rich-text (RTF) file, not plain text: save it as plain text"},
-        {"\x89PNG", 4, "an image, not a text file"},
-        {"\xff\xd8\xff", 3, "an image, not a text file"},
+        {"PK\x03\x04", 4, "docx"},
+        {"\xd0\xcf\x11\xe0", 4, "office"},
+        {"%PDF-", 5, "pdf"},
+        {"{\\rtf", 5, "rtf"},
+        {"\x89PNG", 4, "image"},
+        {"\xff\xd8\xff", 3, "image"},
     };
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (len >= formats[i].n && !memcmp(data, formats[i].magic, formats[i].n))
             return formats[i].what;
     if (len >= 4 && ((!u[0] && u[1]) || (u[0] && !u[1] && u[2] && !u[3])))
-        return "UTF-16 text without a byte order mark: save it as UTF-8";
+        return "utf16-no-bom";
     size_t bad = ion_utf8_invalid_at(data, len);
     for (size_t i = 0; i < len; i++) {
         unsigned c = u[i];
         if (i == bad)
-            return "not valid UTF-8 text";
+            return "not-utf8";
         if (c == '\n')
             ++*line;
         if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-            return "binary data, not a text file";
+            return "binary";
     }
     return NULL;
 }
@@ -296,7 +304,7 @@ static int from_utf16_32(ion_sub_parser *p, const char *data, size_t len, ion_er
         return 0;
     iconv_t cd = iconv_open("UTF-8", code);
     if (cd == (iconv_t)-1)
-        return ion_fail(err, p->name, 0, "cannot convert %s text", code);
+        return REFUSE(p, err, 0, "convert", code);
     ion_strbuf_reset(&p->utf8);
     char *in = (char *)data + bom;
     size_t left = len - bom;
@@ -309,7 +317,7 @@ static int from_utf16_32(ion_sub_parser *p, const char *data, size_t len, ion_er
         char *out = p->utf8.s + p->utf8.len;
         size_t room = left * 2 + 16, before = room;
         if (iconv(cd, &in, &left, &out, &room) == (size_t)-1 && errno != E2BIG)
-            ret = ion_fail(err, p->name, 0, "the file says it is %s but is not valid %s text", code, code);
+            ret = REFUSE(p, err, 0, "bad-encoding", code);
         p->utf8.len += before - room;
     }
     iconv_close(cd);
@@ -371,12 +379,16 @@ static int header_value(ion_sub_parser *p, const char *what, size_t *off, int *l
 {
     char a[80], b[80];
     if (!n)
-        return ion_fail(err, p->name, at, "the %s line is empty", what);
+        return REFUSE(p, err, at, "header-empty", what);
     if (*off != NO_OFFSET) {
         if (strlen(p->buf.s + *off) == n && !memcmp(p->buf.s + *off, v, n))
             return 0;
-        return ion_fail(err, p->name, at, "a second %s line ('%s'; line %d says '%s')", what,
-                        ion_utf8_clip(v, n, a, sizeof a), *line, ion_utf8_clip(p->buf.s + *off, strlen(p->buf.s + *off), b, sizeof b));
+    {
+        char was[16];
+        snprintf(was, sizeof was, "%d", *line);
+        return REFUSE(p, err, at, "header-twice", what, ion_utf8_clip(v, n, a, sizeof a), was,
+                      ion_utf8_clip(p->buf.s + *off, strlen(p->buf.s + *off), b, sizeof b));
+    }
     }
     if ((*off = add_str(p, v, n)) == NO_OFFSET)
         return ion_fail(err, p->name, at, "out of memory");
@@ -485,7 +497,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
         }
     }
     if (student == NO_OFFSET)
-        return ion_fail(err, p->name, 0, "not an answer file: no 'student: ID' line");
+        return REFUSE(p, err, 0, "no-student");
     return deliver(p, &s, worksheet, student, fn, ctx);
 }
 
@@ -544,7 +556,7 @@ static int walk_xml(ion_sub_parser *p, xmlDocPtr doc, ion_submission *s, size_t 
             return ion_fail(err, p->name, line, "out of memory");
     }
     if (*student == NO_OFFSET)
-        return ion_fail(err, p->name, s->student_line, "not an answer file: no student attribute");
+        return REFUSE(p, err, s->student_line, "no-student-attr");
     return 0;
 }
 
@@ -553,7 +565,7 @@ static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submis
 {
     int dt = ion_xml_doctype_line(data, len);
     if (dt)
-        return ion_fail(err, p->name, dt, "a DOCTYPE or entity declaration is not allowed");
+        return REFUSE(p, err, dt, "doctype");
     xmlSchemaPtr schema = NULL;
     if (p->xsd_path && !(schema = ion_xml_schema(p->xsd_path, err)))
         return -1;
@@ -564,8 +576,7 @@ static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submis
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root || !is_elem(root, "submission")) {
         /* Before the schema, whose words for this are obscure. */
-        ret = ion_fail(err, p->name, root ? (int)xmlGetLineNo(root) : 0,
-                       "not a submission (the root must be <submission xmlns=\"%s\">)", SUB_NS);
+        ret = REFUSE(p, err, root ? (int)xmlGetLineNo(root) : 0, "not-submission", SUB_NS);
     } else if (schema) {
         ret = ion_xml_validate(doc, schema, p->name, ION_XML_LOWER_CASE, "does not match the submission schema",
                                NULL, err);
@@ -614,13 +625,13 @@ static int read_header(ion_sub_parser *p, const ion_csv_record *rec, csv_header 
         }
     }
     if (h->student == NO_OFFSET)
-        return ion_fail(err, p->name, rec->line, "a class CSV needs a student column");
+        return REFUSE(p, err, rec->line, "no-student-column");
     /* Our own output, e.g. a gradebook left among the submissions. */
     if (rec->n >= 5 && lower_eq(rec->field[2], rec->len[2], "total") &&
         lower_eq(rec->field[3], rec->len[3], "max") && lower_eq(rec->field[4], rec->len[4], "percent"))
-        return ion_fail(err, p->name, rec->line, "this is a gradebook, not a submission");
+        return REFUSE(p, err, rec->line, "gradebook");
     if (!nparts)
-        return ion_fail(err, p->name, rec->line, "the CSV header has no answer columns (1a, 1b, ...)");
+        return REFUSE(p, err, rec->line, "no-columns");
     return 0;
 }
 
@@ -699,7 +710,7 @@ static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submis
         rows++;
     }
     if (ret == 0 && !rows)
-        ret = ion_fail(err, p->name, header_line, "the class CSV has no rows");
+        ret = REFUSE(p, err, header_line, "no-rows");
     free(h.part);
     free(h.names);
     ion_csv_free(r);
@@ -722,16 +733,20 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len, const char *n
     ion_sub_format f = ion_sub_detect(data, len);
     size_t max = f == ION_SUB_CSV ? ION_SUBMISSION_MAX_CSV_BYTES : ION_SUBMISSION_MAX_BYTES;
     if (len > max)
-        return ion_fail(err, name, 0, "the file is larger than %zu bytes", max);
+    {
+        char n[32];
+        snprintf(n, sizeof n, "%zu", max);
+        return REFUSE(p, err, 0, "too-large", n);
+    }
     size_t i = skip_bom(data, len);
     while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
         i++;
     if (i == len)
-        return ion_fail(err, name, 0, "empty file");
+        return REFUSE(p, err, 0, "empty");
     int line;
     const char *why = not_text(data, len, &line);
     if (why)
-        return ion_fail(err, name, line, "%s", why);
+        return REFUSE(p, err, line, why);
     if (f == ION_SUB_XML)
         return parse_xml(p, data, len, fn, ctx, err);
     if (f == ION_SUB_CSV)
@@ -744,17 +759,25 @@ int ion_sub_parse_file(ion_sub_parser *p, const char *path, ion_submission_fn fn
 {
     const size_t limit = ION_SUBMISSION_MAX_CSV_BYTES;
     struct stat st;
+    reset(p, path);
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return ion_fail(err, path, 0, "not a regular file");
+        return REFUSE(p, err, 0, "not-regular");
     ion_strbuf_reset(&p->file);
+    char n[32];
     switch (ion_strbuf_read_file(&p->file, path, limit)) {
     case ION_READ_OK:
         return ion_sub_parse(p, p->file.s, p->file.len, path, fn, ctx, err);
     case ION_READ_OPEN:
-        return ion_fail(err, path, 0, "cannot open the file");
+        return REFUSE(p, err, 0, "cannot-open");
     case ION_READ_TOO_LARGE:
-        return ion_fail(err, path, 0, "the file is larger than %zu bytes", limit);
+        snprintf(n, sizeof n, "%zu", limit);
+        return REFUSE(p, err, 0, "too-large", n);
     default:
-        return ion_fail(err, path, 0, "cannot read the file");
+        return REFUSE(p, err, 0, "cannot-read");
     }
+}
+
+const char *ion_sub_parser_refusal(const ion_sub_parser *p)
+{
+    return p->refusal;
 }

@@ -89,6 +89,12 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len,
 int ion_sub_parse_file(ion_sub_parser *p, const char *path,
                        ion_submission_fn fn, void *ctx, ion_error *err);
 
+/* Why the file ion_sub_parse or ion_sub_parse_file last refused was
+ * refused, coded for the database (ion_text_refusal: "pdf",
+ * "too-large\t1048576"), or "" when it was not the file's fault (out of
+ * memory) or libxml2 said why in its own words (err then says it). */
+const char *ion_sub_parser_refusal(const ion_sub_parser *p);
+
 /* The format ion_sub_parse would read data as. */
 ion_sub_format ion_sub_detect(const char *data, size_t len);
 

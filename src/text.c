@@ -250,57 +250,6 @@ char *ion_text_format(const char *lang, const char *key, ...)
     return text;
 }
 
-/* Matches text against pattern, whose {name}s stand for any text (each up
- * to the first place the literal after it follows, the last one up to the
- * end): 1 with the names and values (copied into store) filled, else 0. */
-static int match(const char *pattern, const char *text, const char **names, const char **values, int *n,
-                 char *store, size_t cap)
-{
-    *n = 0;
-    size_t used = 0;
-    const char *p = pattern, *t = text;
-    while (*p) {
-        if (*p != '{') {
-            if (*p++ != *t++)
-                return 0;
-            continue;
-        }
-        const char *close = strchr(p, '}');
-        if (!close || *n == MAX_ARGS)
-            return 0;
-        /* The literal after the placeholder, up to the next one. */
-        const char *lit = close + 1;
-        size_t litlen = strcspn(lit, "{");
-        const char *end;
-        if (!lit[litlen]) { /* the last literal: it ends the text */
-            size_t tl = strlen(t);
-            if (tl < litlen || strcmp(t + tl - litlen, lit))
-                return 0;
-            end = t + tl - litlen;
-        } else {
-            char literal[128];
-            if (!litlen || litlen >= sizeof literal)
-                return 0;
-            memcpy(literal, lit, litlen);
-            literal[litlen] = '\0';
-            if (!(end = strstr(t, literal)))
-                return 0;
-        }
-        size_t vl = (size_t)(end - t), kl = (size_t)(close - p - 1);
-        if (used + vl + kl + 2 > cap)
-            return 0;
-        names[*n] = memcpy(store + used, p + 1, kl);
-        store[used + kl] = '\0';
-        used += kl + 1;
-        values[(*n)++] = memcpy(store + used, t, vl);
-        store[used + vl] = '\0';
-        used += vl + 1;
-        p = close + 1;
-        t = end;
-    }
-    return !*t;
-}
-
 const char *ion_text_reason(const char *lang, const ion_reason *why, char *out, size_t cap)
 {
     /* In the order of ion_reason_code. */
@@ -318,35 +267,102 @@ const char *ion_text_reason(const char *lang, const ion_reason *why, char *out, 
     return out;
 }
 
-const char *ion_text_refusal(const char *lang, const char *why, char *out, size_t cap)
-{
-    static const char *const reasons[] = {
-        "reason.not_utf8", "reason.binary", "reason.no_student", "reason.no_student_attr", "reason.empty",
-        "reason.too_large", "reason.bad_encoding", "reason.convert", "reason.gradebook", "reason.no_columns",
-        "reason.doctype", "reason.other_worksheet", "reason.unknown_student",
-        "reason.file_word", "reason.file_office", "reason.file_pdf", "reason.file_rtf", "reason.file_image",
-        "reason.file_utf16",
-    };
-    snprintf(out, cap, "%s", why);
-    const ion_tmpl *en = ion_text_catalogue("en", NULL);
-    if (!lang || !strcmp(lang, "en") || !en)
-        return out;
-    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
-        const char *names[MAX_ARGS], *values[MAX_ARGS];
-        char store[1024];
-        int n;
-        const char *pattern = ion_tmpl_str(en, reasons[i]);
-        if (pattern && match(pattern, why, names, values, &n, store, sizeof store)) {
-            ion_tmpl_expand(out, cap, ion_text_get(lang, reasons[i]), names, values, n);
-            break;
-        }
-    }
-    return out;
-}
-
 /* The language of the library's messages; a copy, so that whoever set
  * it may free theirs. Set before threads start (text.h). */
 static char errors_lang[16] = "en";
+
+/* The refusals of a whole file: the stable code the database keeps
+ * ("pdf", "too-large\t1048576"), its catalogue key and the names of its
+ * arguments, which follow the code, each after a tab. */
+static const struct {
+    const char *code, *key, *arg[4];
+} refusals[] = {
+    {"not-utf8", "reason.not_utf8", {NULL}},
+    {"binary", "reason.binary", {NULL}},
+    {"no-student", "reason.no_student", {NULL}},
+    {"no-student-attr", "reason.no_student_attr", {NULL}},
+    {"empty", "reason.empty", {NULL}},
+    {"too-large", "reason.too_large", {"max"}},
+    {"bad-encoding", "reason.bad_encoding", {"code"}},
+    {"convert", "reason.convert", {"code"}},
+    {"gradebook", "reason.gradebook", {NULL}},
+    {"no-columns", "reason.no_columns", {NULL}},
+    {"doctype", "reason.doctype", {NULL}},
+    {"other-worksheet", "reason.other_worksheet", {"got", "want"}},
+    {"unknown-student", "reason.unknown_student", {"id", "worksheet"}},
+    {"docx", "reason.file_word", {NULL}},
+    {"office", "reason.file_office", {NULL}},
+    {"pdf", "reason.file_pdf", {NULL}},
+    {"rtf", "reason.file_rtf", {NULL}},
+    {"image", "reason.file_image", {NULL}},
+    {"utf16-no-bom", "reason.file_utf16", {NULL}},
+    {"header-empty", "reason.header_empty", {"what"}},
+    {"header-twice", "reason.header_twice", {"what", "got", "line", "had"}},
+    {"no-student-column", "reason.no_student_column", {NULL}},
+    {"no-rows", "reason.no_rows", {NULL}},
+    {"no-student-id", "reason.no_student_id", {NULL}},
+    {"not-regular", "reason.not_regular", {NULL}},
+    {"cannot-open", "reason.cannot_open", {NULL}},
+    {"cannot-read", "reason.cannot_read", {NULL}},
+    {"not-submission", "reason.not_submission", {"ns"}},
+    {"said", "reason.said", {"text"}}, /* words of libxml2's or the system's, as they came */
+};
+
+const char *ion_text_refusal(const char *lang, const char *coded, char *out, size_t cap)
+{
+    char copy[1024];
+    const char *names[8], *values[8];
+    int n = 0;
+    snprintf(copy, sizeof copy, "%s", coded);
+    char *arg = strchr(copy, '\t');
+    if (arg)
+        *arg++ = '\0';
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        if (strcmp(copy, refusals[i].code))
+            continue;
+        for (int a = 0; a < 4 && refusals[i].arg[a]; a++) {
+            names[n] = refusals[i].arg[a];
+            values[n++] = arg ? arg : "";
+            char *tab = arg ? strchr(arg, '\t') : NULL;
+            if (tab)
+                *tab++ = '\0';
+            arg = tab;
+        }
+        ion_tmpl_expand(out, cap, ion_text_get(lang, refusals[i].key), names, values, n);
+        return out;
+    }
+    snprintf(out, cap, "%s", coded); /* not a code: shown as it is */
+    return out;
+}
+
+const char *ion_text_refused_file(const char *lang, const char *why, char *out, size_t cap)
+{
+    const char *sep = strstr(why, ": ");
+    char reason[768];
+    if (!sep) {
+        snprintf(out, cap, "%s", why);
+        return out;
+    }
+    snprintf(out, cap, "%.*s: %s", (int)(sep - why), why, ion_text_refusal(lang, sep + 2, reason, sizeof reason));
+    return out;
+}
+
+int ion_fail_refusal(ion_error *err, const char *file, int line, char *coded, size_t cap, const char *code, ...)
+{
+    va_list ap;
+    va_start(ap, code);
+    size_t used = (size_t)snprintf(coded, cap, "%s", code);
+    for (const char *a; (a = va_arg(ap, const char *)) && used + 1 < cap;) {
+        coded[used++] = '\t';
+        for (; *a && used + 1 < cap; a++)
+            coded[used++] = *a == '\t' || *a == '\n' ? ' ' : *a;
+        coded[used] = '\0';
+    }
+    va_end(ap);
+    char said[sizeof err->msg];
+    return ion_fail(err, file, line, "%s", ion_text_refusal(errors_lang, coded, said, sizeof said));
+}
+
 
 void ion_text_set_lang(const char *lang)
 {

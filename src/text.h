@@ -50,12 +50,21 @@ char *ion_text_vformat(const char *lang, const char *key, va_list ap);
  * out. */
 const char *ion_text_reason(const char *lang, const ion_reason *why, char *out, size_t cap);
 
-/* why, the reason a whole file was refused as the grader recorded it in
- * English ("not valid UTF-8 text"; the database keeps it so), in lang:
- * matched against the catalogue's English reason.* strings of refusals
- * and written with lang's. Unknown reasons are copied as they are.
+/* coded, the reason a whole file was refused as the grader records it
+ * (a stable code, then its arguments each after a tab: "pdf",
+ * "too-large\t1048576"; the database keeps it so), in lang's words from
+ * the catalogue's reason.* strings. Anything else is copied as it is.
  * Returns out. */
-const char *ion_text_refusal(const char *lang, const char *why, char *out, size_t cap);
+const char *ion_text_refusal(const char *lang, const char *coded, char *out, size_t cap);
+
+/* why, a refused file as the grader records it ("FILE: CODE"), with its
+ * reason in lang (ion_text_refusal). Returns out. */
+const char *ion_text_refused_file(const char *lang, const char *why, char *out, size_t cap);
+
+/* Writes code and its arguments (const char *, ended by NULL) into coded
+ * as ion_text_refusal reads it, fills err with its words in the library's
+ * language and returns -1. */
+int ion_fail_refusal(ion_error *err, const char *file, int line, char *coded, size_t cap, const char *code, ...);
 
 /* ---- the command line's messages ----
  * Keys under `cli.` (tmpl.h) are printf formats. Every language has the

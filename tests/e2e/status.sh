@@ -74,6 +74,22 @@ grep -q "claimed by a.txt:1, b.txt:1" "$tmp/grade.err" || no "grade's conflict m
 ion --lang zh gradebook w1 >/dev/null 2>"$tmp/zh.err"
 grep -q "^ionsheet: 学生 s002：提交未被接收：s002.txt: 这是 Word、OpenDocument 或 zip 文件" "$tmp/zh.err" || no "zh reason: $(cat "$tmp/zh.err")"
 grep -q "^ionsheet: 学生 s001：提交有冲突：a.txt:1, b.txt:1" "$tmp/zh.err" || no "zh conflict: $(cat "$tmp/zh.err")"
+# The database keeps a code, in no language: grading in Chinese and
+# reading in English gives English (and the reverse, above: graded in
+# English, read in Chinese).
+[ "$(sqlite3 "$tmp/db" "select reason from submissions where student_id = 's002'")" = "s002.txt: docx" ] ||
+    no "s002's stored reason: $(sqlite3 "$tmp/db" "select reason from submissions where student_id = 's002'")"
+cp "$tmp/db" "$tmp/db.zh"
+mkdir "$tmp/in.zh"; printf '%%PDF-1.4\n' >"$tmp/in.zh/s005.txt"
+"$bin" --db "$tmp/db.zh" --lang zh grade "$key" "$tmp/in.zh" --csv "$tmp/zh.csv" --feedback "$tmp/fb.zh" >/dev/null 2>"$tmp/zh.grade.err"
+grep -qF "s005.txt:1: 这是 PDF，不是纯文本" "$tmp/zh.grade.err" || no "grade --lang zh's reason: $(cat "$tmp/zh.grade.err")"
+grep -qF "这是 PDF，不是纯文本" "$tmp/fb.zh/s005.txt" || no "zh feedback of s005: $(cat "$tmp/fb.zh/s005.txt")"
+"$bin" --db "$tmp/db.zh" gradebook w1 >/dev/null 2>"$tmp/en.err"
+grep -qxF "ionsheet: student s005: refused: s005.txt: a PDF, not plain text: write the answers in the answer file" "$tmp/en.err" ||
+    no "English gradebook after grade --lang zh: $(cat "$tmp/en.err")"
+grep -q "[^ -~]" "$tmp/en.err" && no "Chinese in the English gradebook: $(cat "$tmp/en.err")"
+"$bin" --db "$tmp/db.zh" --lang zh gradebook w1 >/dev/null 2>"$tmp/zh2.err"
+grep -qF "学生 s005：提交未被接收：s005.txt: 这是 PDF" "$tmp/zh2.err" || no "zh gradebook after grade --lang zh: $(cat "$tmp/zh2.err")"
 [ "$(sqlite3 "$tmp/db" "select student_id || ':' || status from submissions where status != 'graded' order by student_id")" = \
   "$(printf 's001:conflict\ns002:refused\ns003:refused')" ] || no "status rows: $(sqlite3 "$tmp/db" 'select * from submissions')"
 # Grading the same directory again records nothing new.

@@ -85,15 +85,28 @@ static void test_reasons(void **state)
     assert_string_equal(ion_text_reason("zh", &too_long, out, sizeof out), "答案太长");
     ion_reason none = {ION_REASON_NONE, "x", "", ""};
     assert_string_equal(ion_text_reason("zh", &none, out, sizeof out), "");
-    /* Why a whole file was refused, as the database keeps it (English),
-     * as the feedback says it. */
-    assert_string_equal(ion_text_refusal("zh", "not valid UTF-8 text", out, sizeof out), "不是有效的 UTF-8 文本");
-    assert_string_equal(ion_text_refusal("zh", "this submission is for worksheet 'w2', the key is for 'w3'", out,
-                                         sizeof out),
+    /* Why a whole file was refused, as the database keeps it (a code and
+     * its arguments), in each language. */
+    assert_string_equal(ion_text_refusal("zh", "not-utf8", out, sizeof out), "不是有效的 UTF-8 文本");
+    assert_string_equal(ion_text_refusal("en", "not-utf8", out, sizeof out), "not valid UTF-8 text");
+    assert_string_equal(ion_text_refusal("zh", "other-worksheet\tw2\tw3", out, sizeof out),
                         "这份提交属于作业“w2”，而参考答案属于“w3”");
-    /* English as it is; an unknown reason copied. */
-    assert_string_equal(ion_text_refusal("en", "empty file", out, sizeof out), "empty file");
+    assert_string_equal(ion_text_refusal("en", "other-worksheet\tw2\tw3", out, sizeof out),
+                        "this submission is for worksheet 'w2', the key is for 'w3'");
+    assert_string_equal(ion_text_refusal("en", "too-large\t1048576", out, sizeof out),
+                        "the file is larger than 1048576 bytes");
+    /* A missing argument is empty; an unknown code copied as it is. */
+    assert_string_equal(ion_text_refusal("en", "convert", out, sizeof out), "cannot convert  text");
     assert_string_equal(ion_text_refusal("zh", "something new", out, sizeof out), "something new");
+    /* Made and read back: a tab in an argument cannot split it. */
+    char coded[64];
+    ion_error e;
+    assert_int_equal(ion_fail_refusal(&e, "f.txt", 3, coded, sizeof coded, "header-empty", "stu\tdent",
+                                      (const char *)NULL), -1);
+    assert_string_equal(coded, "header-empty\tstu dent");
+    assert_string_equal(e.msg, "the stu dent line is empty");
+    assert_string_equal(ion_text_refused_file("zh", "s1.pdf: pdf", out, sizeof out),
+                        "s1.pdf: 这是 PDF，不是纯文本：请把答案写在答题文件中");
 }
 
 static void test_broken_catalogue(void **state)
