@@ -533,6 +533,7 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     const ion_answer_key *k = gb->key;
     const char *file = s->file ? s->file : "";
     char shown[80], coded[256];
+    ion_error said;
     if (s->worksheet && strcmp(s->worksheet, k->worksheet)) {
         ion_fail_refusal(err, file, s->worksheet_line, coded, sizeof coded, "other-worksheet",
                          clip(s->worksheet, shown, sizeof shown), k->worksheet, (const char *)NULL);
@@ -563,15 +564,19 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
             claim(gb, (size_t)si, file, s->line) < 0)
             return ion_fail(err, file, s->line, "out of memory");
         if (named >= 0 && named != si)
-            say(&n, s->student_line, "conflict: the file is named after student %s but says student %s: neither is graded",
-                k->students[named].sheet.id, stu->sheet.id);
+            ion_fail_key(&said, file, s->student_line, "err.grade.conflict_named", "%s%s",
+                         k->students[named].sheet.id, stu->sheet.id);
         else
-            say(&n, s->student_line ? s->student_line : s->line,
-                "conflict: student %s is claimed by %s: neither is graded", stu->sheet.id, slot->why);
+            ion_fail_key(&said, file, s->student_line ? s->student_line : s->line, "err.grade.conflict_claimed",
+                         "%s%s", stu->sheet.id, slot->why);
+        if (note)
+            note(&said, ctx);
     }
-    else if (again)
-        say(&n, s->line, "student %s was graded before, from %s:%d; this submission replaces it", stu->sheet.id,
-            slot->res.file, slot->res.line);
+    else if (again && note) {
+        ion_fail_key(&said, file, s->line, "err.grade.replaces", "%s%s%d", stu->sheet.id, slot->res.file,
+                     slot->res.line);
+        note(&said, ctx);
+    }
     /* The key holds one student's parts at a time (gradekey.h). */
     if (ion_answer_key_student((ion_answer_key *)k, (size_t)si, err) < 0)
         return -1;

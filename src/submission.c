@@ -207,8 +207,7 @@ static void note(ion_sub_parser *p, int line, const char *fmt, ...)
 {
     if (p->nnotes == ION_SUBMISSION_MAX_NOTES) {
         p->dropped++;
-        ion_fail(&p->notes[p->nnotes - 1], p->name, line, "%zu more lines could not be used",
-                 p->dropped + 1);
+        ion_fail_key(&p->notes[p->nnotes - 1], p->name, line, "err.sub.more_lines", "%zu", p->dropped + 1);
         return;
     }
     char msg[400];
