@@ -200,11 +200,12 @@ int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void
     for (int s = 1; s <= samples; s++) {
         ion_error err = {0};
         if (ion_instance_generate(&in, (unsigned long long)s, &err)) {
-            int rule = strstr(err.msg, "cannot meet its requires") ? RULE_REQUIRES : RULE_EVAL;
+            int rule = err.key && !strcmp(err.key, "err.instance.requires") ? RULE_REQUIRES : RULE_EVAL;
             /* The message already names the template, the seed and the
-             * values; keep what follows the template's name. */
-            const char *what = strchr(err.msg, ':');
-            what = what ? what + 2 : err.msg;
+             * values; keep what follows the template's name (": ", or
+             * the full-width colon of Chinese). */
+            const char *colon = strchr(err.msg, ':'), *wide = strstr(err.msg, "\xef\xbc\x9a");
+            const char *what = wide && (!colon || wide < colon) ? wide + 3 : colon ? colon + 2 : err.msg;
             char buf[sizeof err.msg + 32];
             if (rule == RULE_REQUIRES) {
                 /* That message names neither the seed nor values. */

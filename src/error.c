@@ -11,6 +11,7 @@ int ion_fail(ion_error *err, const char *file, int line, const char *fmt, ...)
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     err->line = line;
     err->io = 0;
+    err->key = NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);

@@ -8,6 +8,9 @@ typedef struct {
     char msg[512];  /* lower case, no trailing period */
     int io;         /* the database or the file system failed (exit 4), not
                        the input: set by those who know, ion_fail clears it */
+    const char *key; /* the catalogue key of msg (ion_fail_key, text.h), or
+                        NULL: what callers test for a kind of error, the
+                        text being in the user's language */
 } ion_error;
 
 /* Fills err (when not NULL) printf-style and returns -1, so code can say

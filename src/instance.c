@@ -302,7 +302,7 @@ static int fail_at(const ion_instance *in, ion_error *err, int line, const char 
 {
     char params[400];
     ion_instance_describe(in, params, sizeof params);
-    return ion_fail(err, in->t->file, line, "template %s: %s has no value (%s) at seed %llu with %s",
+    return ion_fail_key(err, in->t->file, line, "err.instance.no_value", "%s%s%s%llu%s",
                     in->t->id, what, ion_err_str(code), (unsigned long long)in->seed, params);
 }
 
@@ -426,7 +426,7 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
             break;
     }
     if (state > 0)
-        return ion_fail(err, t->file, t->line, "template %s: cannot meet its requires after %d draws",
+        return ion_fail_key(err, t->file, t->line, "err.instance.requires", "%s%d",
                         t->id, ION_MAX_DRAWS);
     if (state < 0) {
         char what[96];
@@ -453,9 +453,7 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
         if (p->tol_auto) { /* from the earlier parts' keys, just filled */
             double tol = ion_tolerance_propagated(in, i);
             if (tol < 0)
-                return ion_fail(err, t->file, p->line,
-                                "template %s: part %s: tol=\"auto\" cannot be computed (an answer has no value "
-                                "within its inputs' tolerances)", t->id, p->id);
+                return ion_fail_key(err, t->file, p->line, "err.instance.tol_auto", "%s%s", t->id, p->id);
             pi->key.tol_abs = fmax(p->tol_abs, tol);
         }
     }

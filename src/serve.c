@@ -29,6 +29,7 @@
 #include "serve_html.h"
 #include "serve_web.h"
 #include "submission.h"
+#include "text.h"
 
 #define BODY_LIMIT (64 * 1024)
 #define IDLE_TIMEOUT 10          /* seconds a connection may stay silent */
@@ -185,7 +186,7 @@ static snapshot *snapshot_load(ion_bank *b, ion_error *err)
     if (!sn || ion_bank_stamp(b, sn->stamp, sizeof sn->stamp, err) ||
         ion_bank_worksheet_list(b, NULL, add_name, &l, err)) {
         if (!err->msg[0])
-            ion_fail(err, NULL, 0, "out of memory");
+            ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         goto fail;
     }
     sn->classes = calloc(l.n ? l.n / 2 : 1, sizeof *sn->classes);
@@ -756,7 +757,7 @@ static int listen_address(const char *host, unsigned port, struct sockaddr_stora
         v6->sin6_port = htons((uint16_t)port);
         return 0;
     }
-    return ion_fail(err, NULL, 0, "cannot listen on '%s': give a numeric address such as 127.0.0.1 or ::1", host);
+    return ion_fail_key(err, NULL, 0, "err.serve.host", "%s", host);
 }
 
 static void random_token(char out[ION_TOKEN_LEN + 1])
@@ -798,14 +799,14 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
 {
     struct sockaddr_storage ss;
     if (sodium_init() < 0) {
-        ion_fail(err, NULL, 0, "could not initialise libsodium");
+        ion_fail_key(err, NULL, 0, "err.sodium", "-");
         return NULL;
     }
     if (listen_address(o->host, o->port, &ss, err))
         return NULL;
     ion_server *s = calloc(1, sizeof *s);
     if (!s) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         return NULL;
     }
     s->o = *o;
@@ -821,7 +822,7 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
     /* A handle for each worker and one for the reloader. */
     s->pool = calloc(threads + 1, sizeof *s->pool);
     if (!s->pool) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         goto fail;
     }
     for (; s->npool < threads + 1; s->npool++)
@@ -853,8 +854,8 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
     if (!s->daemon) {
-        ion_fail(err, NULL, 0, "cannot listen on %s port %u%s", o->host, o->port,
-                 s->tls_cert ? " (or the TLS certificate and key are not usable)" : "");
+        ion_fail_key(err, NULL, 0, s->tls_cert ? "err.serve.listen_tls" : "err.serve.listen", "%s%u",
+                     o->host, o->port);
         goto fail;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);

@@ -232,7 +232,7 @@ static int recorded_new(recorded *r, const ion_worksheet *w, ion_error *err)
     r->verdict_at = calloc(n, sizeof *r->verdict_at);
     r->feedback_at = calloc(n, sizeof *r->feedback_at);
     if (!r->answers || !r->answer_at || !r->verdict_at || !r->feedback_at)
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     return 0;
 }
 
@@ -241,7 +241,7 @@ static int recorded_done(recorded *r, ion_error *err)
 {
     size_t n = count_parts(r->w) + 1;
     if (r->pool.oom)
-        return ion_fail(err, NULL, 0, "out of memory");
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     for (size_t k = 0; k + 1 < n; k++) {
         r->answers[k].answer = r->answer_at[k] ? r->pool.s + r->answer_at[k] - 1 : NULL;
         r->answers[k].verdict = r->verdict_at[k] ? r->pool.s + r->verdict_at[k] - 1 : NULL;
@@ -286,7 +286,7 @@ static int grade_and_record(const ion_submission *s, void *ctx)
     const ion_result *r;
     ion_gradebook *gb = ion_gradebook_new(sc->c->key, sc->lang);
     if (!gb)
-        return ion_fail(sc->err, NULL, 0, "out of memory"), 1;
+        return ion_fail_key(sc->err, NULL, 0, "err.out_of_memory", "-"), 1;
     /* Grading needs no lock: the classes' keys are whole, only read (grade.h). */
     int bad = ion_gradebook_grade(gb, s, &r, NULL, NULL, sc->err) < 0;
     if (!bad) {
@@ -319,7 +319,7 @@ static int submit(const student_ctx *st, const ion_worksheet *w, const ion_web_f
     char(*ids)[32] = calloc(n + 1, sizeof *ids);
     int ret = -1;
     if (!parts || !answers || !ids) {
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
         goto done;
     }
     for (size_t i = 0; i < w->ws.n; i++)
@@ -336,7 +336,7 @@ static int submit(const student_ctx *st, const ion_worksheet *w, const ion_web_f
     ion_sub_parser *p = ion_sub_parser_new(NULL);
     submit_ctx sc = {st->srv, st->c, st->lang, err, rec, 0};
     if (!text || !p)
-        ion_fail(err, NULL, 0, "out of memory");
+        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     else if (ion_sub_parse(p, text, len, "web", grade_and_record, &sc, err) == 0 && sc.recorded)
         ret = 0;
     ion_sub_parser_free(p);

@@ -374,6 +374,7 @@ int ion_fail_key(ion_error *err, const char *file, int line, const char *key, co
     if (!err)
         return -1;
     ion_fail(err, file, line, "%s", key);
+    err->key = key;
     const char *fmt = ion_text_msg(errors_lang, key, sig);
     if (fmt) {
         va_list ap;

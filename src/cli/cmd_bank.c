@@ -253,7 +253,7 @@ static ion_template *load_template(int argc, char **argv, ion_cli *cli, const ch
     ion_bank_close(b);
     if (!t)
         cli_report(&err);
-    *rc = t ? EXIT_OK : err.io ? EXIT_IO : strstr(err.msg, "unknown template") ? EXIT_USAGE : EXIT_INPUT;
+    *rc = t ? EXIT_OK : err.io ? EXIT_IO : err.key && !strcmp(err.key, "err.catalog.unknown") ? EXIT_USAGE : EXIT_INPUT;
     return t;
 }
 
