@@ -117,7 +117,8 @@ CREATE TABLE instances (
 -- The same content graded again is made anew, the latest with new grades;
 -- new content is a new row. status 'graded': the grades below. Otherwise
 -- no grades, and reason says why: 'refused' (the student's file could not
--- be read: 'FILE: why') or 'conflict' (several files claim the student:
+-- be read: 'FILE: CODE', a code in no language, ion_text_refusal) or
+-- 'conflict' (several files claim the student:
 -- 'a.txt:1, b.txt:1'); a later graded submission supersedes them.
 CREATE TABLE submissions (
     id          INTEGER PRIMARY KEY,
