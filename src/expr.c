@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "text.h"
 #include "units.h"
 
 #define NS_MAX 256 /* number stack cells: the machine's fixed frame */
@@ -374,28 +375,28 @@ static int fn_henderson(const double *a, size_t n, ion_val *r)
     return ion_henderson(ions, k, a[0], &r->num);
 }
 
-#define LOG_MSG "log of a non-positive number"
-#define POW_MSG "power with no finite real value"
+#define LOG_MSG "err.expr.log_domain"
+#define POW_MSG "err.expr.pow_domain"
 
 static const fn_row fn_table[] = {
     {"ln", 1, 1, 1, ION_T_NUM, fn_ln, NULL, LOG_MSG, "1", '1'},
     {"log10", 1, 1, 1, ION_T_NUM, fn_log10, NULL, LOG_MSG, "1", '1'},
-    {"exp", 1, 1, 1, ION_T_NUM, fn_exp, NULL, "exp of a too large number", "1", '1'},
-    {"sqrt", 1, 1, 1, ION_T_NUM, fn_sqrt, NULL, "square root of a negative number", "a", '~'},
+    {"exp", 1, 1, 1, ION_T_NUM, fn_exp, NULL, "err.expr.exp_domain", "1", '1'},
+    {"sqrt", 1, 1, 1, ION_T_NUM, fn_sqrt, NULL, "err.expr.sqrt_domain", "a", '~'},
     {"abs", 1, 1, 1, ION_T_NUM, fn_abs, NULL, NULL, "a", 'a'},
     {"min", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_min, NULL, NULL, "*a", 'a'},
     {"max", 2, ION_EXPR_MAX_ARGS, 1, ION_T_NUM, fn_max, NULL, NULL, "*a", 'a'},
     {"pow", 2, 2, 1, ION_T_NUM, fn_pow, NULL, POW_MSG, "a1", '~'},
     {"round", 1, 2, 1, ION_T_NUM, fn_round, NULL,
-     "round needs a whole number of decimal places", "a1", 'a'},
+     "err.expr.round_domain", "a1", 'a'},
     {"nernst", 4, 4, 1, ION_T_NUM, fn_nernst, NULL, NULL, "1ccT", 'V'},
     {"nernst_act", 6, 6, 1, ION_T_NUM, fn_nernst_act, NULL, NULL, "1cc11T", 'V'},
     {"activity_error", 4, 4, 1, ION_T_NUM, fn_activity_error, NULL, NULL, "111T", 'V'},
     {"ghk", 5, ION_EXPR_MAX_ARGS - 3, 4, ION_T_NUM, fn_ghk,
-     "T and then P, z, out, in for each of 1 to 15 ions (1 + 4k arguments)", NULL, "T*a1cc", 'V'},
+     "err.expr.arity_ghk", NULL, "T*a1cc", 'V'},
     {"ghk_current", 6, 6, 1, ION_T_NUM, fn_ghk_current, NULL, NULL, "a1ccVT", 'j'},
     {"chord", 2, ION_EXPR_MAX_ARGS, 2, ION_T_NUM, fn_chord,
-     "g, E pairs for 1 to 32 ions (an even number of arguments)", NULL, "*aV", 'V'},
+     "err.expr.arity_chord", NULL, "*aV", 'V'},
     {"vm_pump", 3, 3, 1, ION_T_NUM, fn_vm_pump, NULL, NULL, "VgI", 'V'},
     {"pump_offset", 2, 2, 1, ION_T_NUM, fn_pump_offset, NULL, NULL, "Ig", 'V'},
     {"mullins_noda", 8, 8, 1, ION_T_NUM, fn_mullins_noda, NULL, NULL, "1accaccT", 'V'},
@@ -417,7 +418,7 @@ static const fn_row fn_table[] = {
     {"length_constant", 3, 3, 1, ION_T_NUM, fn_length_constant, NULL, NULL, "MiL", 'L'},
     {"pump_reversal", 6, 6, 1, ION_T_NUM, fn_pump_reversal, NULL, NULL, "EccccT", 'V'},
     {"henderson", 5, ION_EXPR_MAX_ARGS - 3, 4, ION_T_NUM, fn_henderson,
-     "T and then u, z, c1, c2 for each of 1 to 15 ions (1 + 4k arguments)", NULL, "T*a1cc", 'V'},
+     "err.expr.arity_henderson", NULL, "T*a1cc", 'V'},
 };
 #define FN_COUNT (sizeof fn_table / sizeof fn_table[0])
 
@@ -665,21 +666,11 @@ static int line_of(const char *src, int pos)
     return line;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail(compiler *c, int pos, const char *fmt, ...)
-{
-    if (c->failed)
-        return -1;
-    c->failed = 1;
-    char msg[sizeof c->err->msg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return ion_fail(c->err, "", line_of(c->src, pos), "%s", msg);
-}
+/* fail(c, pos, KEY, SIG, ...): the catalogue's message KEY (ion_fail_key,
+ * text.h) at the line of pos; only the first failure is kept. */
+#define fail(c, pos, ...)                                                                          \
+    ((c)->failed ? -1                                                                              \
+                 : ((c)->failed = 1, ion_fail_key((c)->err, "", line_of((c)->src, (pos)), __VA_ARGS__)))
 
 /* -------- lexer -------- */
 
@@ -720,7 +711,7 @@ static int lex_unit(compiler *c, token *t)
     while (stop < c->len && c->src[stop] != ']' && c->src[stop] != '\n')
         stop++;
     if (stop >= c->len || c->src[stop] != ']')
-        return fail(c, p, "missing ']' after the unit");
+        return fail(c, p, "err.expr.unit_bracket", "-");
     int a = start, b = stop; /* trim the spaces inside the brackets */
     while (a < b && is_space((unsigned char)c->src[a]))
         a++;
@@ -728,7 +719,7 @@ static int lex_unit(compiler *c, token *t)
         b--;
     const ion_unit *u = ion_unit_findn(c->src + a, b - a);
     if (!u)
-        return fail(c, p, "unknown unit '%.*s'", b - a > 40 ? 40 : b - a, c->src + a);
+        return fail(c, p, "err.expr.unknown_unit", "%.*s", b - a > 40 ? 40 : b - a, c->src + a);
     t->unit = u;
     t->raw = t->num;
     t->num = ion_to_si(u, t->raw);
@@ -750,21 +741,21 @@ static int lex_number(compiler *c, token *t)
         if (q < c->len && (s[q] == '+' || s[q] == '-'))
             q++;
         if (q >= c->len || !is_digit((unsigned char)s[q]))
-            return fail(c, t->pos, "malformed number '%.*s'", q - t->pos, s + t->pos);
+            return fail(c, t->pos, "err.expr.malformed_number", "%.*s", q - t->pos, s + t->pos);
         for (p = q; p < c->len && is_digit((unsigned char)s[p]); p++)
             ;
     }
     if (!digits)
-        return fail(c, t->pos, "syntax error near '.'");
+        return fail(c, t->pos, "err.expr.syntax_dot", "-");
     if (p - t->pos > NUM_MAX)
-        return fail(c, t->pos, "number too long");
+        return fail(c, t->pos, "err.expr.number_long", "-");
     t->kind = T_NUM;
     t->num = parse_decimal(s + t->pos, p - t->pos);
     c->pos = p;
     if (lex_unit(c, t) < 0)
         return -1;
     if (!isfinite(t->num)) /* too large as written, or once in SI */
-        return fail(c, t->pos, "number out of range '%.*s'",
+        return fail(c, t->pos, "err.expr.number_range", "%.*s",
                     c->pos - t->pos > 40 ? 40 : c->pos - t->pos, s + t->pos);
     return 0;
 }
@@ -775,7 +766,7 @@ static int lex_string(compiler *c, token *t)
     while (p < c->len && c->src[p] != '"' && c->src[p] != '\n')
         p++;
     if (p >= c->len || c->src[p] != '"')
-        return fail(c, t->pos, "unterminated string");
+        return fail(c, t->pos, "err.expr.unterminated", "-");
     int n = p - (c->pos + 1);
     t->kind = T_STR;
     t->soff = c->npool;
@@ -832,14 +823,14 @@ static int next(compiler *c)
         }
         if (i == sizeof ops / sizeof ops[0]) {
             if (ch == '=')
-                return fail(c, t->pos, "syntax error near '=' (compare with '==')");
+                return fail(c, t->pos, "err.expr.syntax_eq", "-");
             if (ch == '[')
-                return fail(c, t->pos, "a unit in brackets must follow a number");
+                return fail(c, t->pos, "err.expr.unit_after", "-");
             if (ch == '&' || ch == '|')
-                return fail(c, t->pos, "syntax error near '%c' (use '%c%c')", ch, ch, ch);
+                return fail(c, t->pos, "err.expr.syntax_double", "%c%c%c", ch, ch, ch);
             if (ch > ' ' && ch < 127)
-                return fail(c, t->pos, "unexpected character '%c'", ch);
-            return fail(c, t->pos, "unexpected byte 0x%02x", ch);
+                return fail(c, t->pos, "err.expr.unexpected_char", "%c", ch);
+            return fail(c, t->pos, "err.expr.unexpected_byte", "%x", ch);
         }
     }
     t->len = c->pos - t->pos;
@@ -850,8 +841,8 @@ static int syntax_error(compiler *c)
 {
     const token *t = &c->tok;
     if (t->kind == T_END)
-        return fail(c, t->pos, "syntax error at the end of the expression");
-    return fail(c, t->pos, "syntax error near '%.*s'", t->len > 40 ? 40 : t->len,
+        return fail(c, t->pos, "err.expr.syntax_end", "-");
+    return fail(c, t->pos, "err.expr.syntax_near", "%.*s", t->len > 40 ? 40 : t->len,
                 c->src + t->pos);
 }
 
@@ -860,7 +851,7 @@ static int syntax_error(compiler *c)
 static int new_node(compiler *c, node_kind kind, int type, int pos, int len)
 {
     if (c->nnodes >= c->cap)
-        return fail(c, pos, "expression too complex");
+        return fail(c, pos, "err.expr.complex", "-");
     int i = c->nnodes++;
     c->nodes[i] = (node){.kind = (uint8_t)kind, .type = (uint8_t)type, .pos = pos,
                          .len = len, .next = -1, .soff = -1, .a = -1, .b = -1, .c = -1};
@@ -882,7 +873,7 @@ static void describe(const compiler *c, int i, char *buf, size_t size)
 }
 
 /* Numbers and bools stand for each other; strings stand for nothing else. */
-static int need(compiler *c, int i, const char *what)
+static int need(compiler *c, int i, const char *key)
 {
     if (i < 0)
         return -1;
@@ -890,11 +881,11 @@ static int need(compiler *c, int i, const char *what)
         return 0;
     char d[128];
     describe(c, i, d, sizeof d);
-    return fail(c, c->nodes[i].pos, "%s where a %s is needed", d, what);
+    return fail(c, c->nodes[i].pos, key, "%s", d);
 }
 
-static int need_num(compiler *c, int i) { return need(c, i, "number"); }
-static int need_cond(compiler *c, int i) { return need(c, i, "condition"); }
+static int need_num(compiler *c, int i) { return need(c, i, "err.expr.need_number"); }
+static int need_cond(compiler *c, int i) { return need(c, i, "err.expr.need_condition"); }
 
 static int is_const(const compiler *c, int i) { return c->nodes[i].kind == N_CONST; }
 
@@ -941,15 +932,16 @@ static int dim_combine(compiler *c, int pos, int len, ion_dimension a, ion_dimen
     for (int i = 0; i < ION_BASE_COUNT; i++) {
         int e = a.e[i] + k * b.e[i];
         if (e > 24 || e < -24)
-            return fail(c, pos, "'%.*s' has a dimension with an exponent beyond 24", len, c->src + pos);
+            return fail(c, pos, "err.expr.dim_exponent", "%.*s", len, c->src + pos);
         out->e[i] = (signed char)e;
     }
     return 0;
 }
 
 /* Operands that must share one dimension (+, -, comparisons, if's
- * branches): nd gets it. verb says what the operation does. */
-static int same_dim(compiler *c, node *nd, const node *l, const node *r, const char *verb)
+ * branches): nd gets it. key is the message saying what the operation
+ * does (its arguments: the operation quoted, the two dimensions). */
+static int same_dim(compiler *c, node *nd, const node *l, const node *r, const char *key)
 {
     if (l->free || r->free || ion_dimension_eq(l->dim, r->dim)) {
         nd->free = l->free && r->free;
@@ -963,7 +955,7 @@ static int same_dim(compiler *c, node *nd, const node *l, const node *r, const c
     int pos = l->pos < nd->pos ? l->pos : nd->pos, end = r->pos + r->len;
     end = end > nd->pos + nd->len ? end : nd->pos + nd->len;
     int len = end - pos > 60 ? 60 : end - pos;
-    return fail(c, nd->pos, "'%.*s' %s %s and %s", len, c->src + pos, verb, a, b);
+    return fail(c, nd->pos, key, "%.*s%s%s", len, c->src + pos, a, b);
 }
 
 /* Base ^ exponent: a dimensioned base needs a constant exponent that
@@ -974,19 +966,19 @@ static int pow_dim(compiler *c, node *nd, const node *base, const node *ex)
     if (!ex->free && !is_none(ex->dim)) {
         char d[80];
         say_dim(ex, d, sizeof d);
-        return fail(c, nd->pos, "'%.*s' has an exponent that is %s", len, c->src + nd->pos, d);
+        return fail(c, nd->pos, "err.expr.pow_dim", "%.*s%s", len, c->src + nd->pos, d);
     }
     nd->free = base->free;
     nd->dim = (ion_dimension){{0}};
     if (base->free || is_none(base->dim))
         return 0;
     if (ex->kind != N_CONST)
-        return fail(c, nd->pos, "'%.*s' raises a quantity with a unit to a power that is not a constant",
+        return fail(c, nd->pos, "err.expr.pow_unit", "%.*s",
                     len, c->src + nd->pos);
     for (int i = 0; i < ION_BASE_COUNT; i++) {
         double e = base->dim.e[i] * ex->num;
         if (e != floor(e) || fabs(e) > 24)
-            return fail(c, nd->pos, "'%.*s' leaves a unit with a fractional power", len, c->src + nd->pos);
+            return fail(c, nd->pos, "err.expr.pow_fraction", "%.*s", len, c->src + nd->pos);
         nd->dim.e[i] = (signed char)e;
     }
     return 0;
@@ -1016,10 +1008,10 @@ static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
                 continue;
             say_dim(an, got, sizeof got);
             if (code == '1' && (!strcmp(f->name, "ln") || !strcmp(f->name, "log10") || !strcmp(f->name, "exp")))
-                return fail(c, an->pos, "%s of %s: only a dimensionless number (a ratio of like quantities) has one",
+                return fail(c, an->pos, "err.expr.log_dim", "%s%s",
                             f->name, got);
             ion_dimension_describe(want, need, sizeof need);
-            return fail(c, an->pos, "argument %d of %s ('%.*s') is %s where %s is needed", k + 1, f->name,
+            return fail(c, an->pos, "err.expr.arg_dim", "%d%s%.*s%s%s", k + 1, f->name,
                         an->len > 40 ? 40 : an->len, c->src + an->pos, got, need);
         }
         int v = code == 'b';
@@ -1030,7 +1022,7 @@ static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
         } else if (!ion_dimension_eq(var[v], an->dim)) {
             say_dim(an, got, sizeof got);
             ion_dimension_describe(var[v], need, sizeof need);
-            return fail(c, an->pos, "argument %d of %s ('%.*s') is %s, unlike argument %d, %s", k + 1, f->name,
+            return fail(c, an->pos, "err.expr.arg_unlike", "%d%s%.*s%s%d%s", k + 1, f->name,
                         an->len > 40 ? 40 : an->len, c->src + an->pos, got, which[v] + 1, need);
         }
     }
@@ -1070,16 +1062,16 @@ static int fail_fold(compiler *c, int i, int rc)
     if (nd->kind == N_CALL) {
         const fn_row *f = &fn_table[nd->c];
         if (rc == ION_EZ)
-            return fail(c, nd->pos, "z = 0 in %s", f->name);
+            return fail(c, nd->pos, "err.expr.z_zero", "%s", f->name);
         if (rc == ION_EDOMAIN && f->domain_msg)
-            return fail(c, nd->pos, "%s", f->domain_msg);
-        return fail(c, nd->pos, "%s: %s", f->name, ion_err_str(rc));
+            return fail(c, nd->pos, f->domain_msg, "-");
+        return fail(c, nd->pos, "err.expr.fn_failed", "%s%s", f->name, ion_err_str(rc));
     }
     if (nd->op == OP_DIV && c->nodes[nd->b].num == 0)
-        return fail(c, nd->pos, "division by zero");
+        return fail(c, nd->pos, "err.expr.div_zero", "-");
     if (nd->op == OP_POW)
-        return fail(c, nd->pos, POW_MSG);
-    return fail(c, nd->pos, "the result is not a finite number");
+        return fail(c, nd->pos, POW_MSG, "-");
+    return fail(c, nd->pos, "err.expr.not_finite", "-");
 }
 
 /* Replaces node i, whose operands are all constants, by its value. */
@@ -1153,7 +1145,7 @@ static int mk_binary(compiler *c, tok_kind tk, int pos, int len, int l, int r)
     int ls = c->nodes[l].type == ION_T_STR, rs = c->nodes[r].type == ION_T_STR;
     if (op == OP_EQ || op == OP_NE) {
         if (ls != rs)
-            return fail(c, pos, "'%.*s' compares a choice id with a number", len, c->src + pos);
+            return fail(c, pos, "err.expr.compare_choice", "%.*s", len, c->src + pos);
         if (ls)
             op = op == OP_EQ ? OP_SEQ : OP_SNE;
     } else if (need_num(c, l) < 0 || need_num(c, r) < 0) {
@@ -1177,8 +1169,8 @@ static int binary_dim(compiler *c, int i)
     node *nd = &c->nodes[i];
     const node *l = &c->nodes[nd->a], *r = &c->nodes[nd->b];
     switch ((enum op)nd->op) {
-    case OP_ADD: return same_dim(c, nd, l, r, "adds");
-    case OP_SUB: return same_dim(c, nd, l, r, "subtracts");
+    case OP_ADD: return same_dim(c, nd, l, r, "err.expr.dim_adds");
+    case OP_SUB: return same_dim(c, nd, l, r, "err.expr.dim_subtracts");
     case OP_MUL:
     case OP_DIV:
         nd->free = l->free || r->free;
@@ -1197,7 +1189,7 @@ static int binary_dim(compiler *c, int i)
     case OP_SEQ:
     case OP_SNE: return 0;
     default: /* comparisons give a bool */
-        if (same_dim(c, nd, l, r, "compares") < 0)
+        if (same_dim(c, nd, l, r, "err.expr.dim_compares") < 0)
             return -1;
         nd->dim = (ion_dimension){{0}};
         nd->free = 0;
@@ -1235,17 +1227,17 @@ static int arg(const compiler *c, int first, int k)
 static int mk_if(compiler *c, int pos, int len, int args, int n)
 {
     if (n != 3)
-        return fail(c, pos, "if takes 3 arguments, not %d", n);
+        return fail(c, pos, "err.expr.if_arity", "%d", n);
     int cond = arg(c, args, 0), a = arg(c, args, 1), b = arg(c, args, 2);
     if (need_cond(c, cond) < 0)
         return -1;
     int ta = c->nodes[a].type, tb = c->nodes[b].type;
     if ((ta == ION_T_STR) != (tb == ION_T_STR))
-        return fail(c, pos, "the branches of if differ: one is a choice id, the other a number");
+        return fail(c, pos, "err.expr.if_branches", "-");
     int type = ta == tb ? ta : ION_T_NUM;
     if (type != ION_T_STR) {
         node both = {.pos = pos, .len = c->nodes[b].pos + c->nodes[b].len + 1 - pos};
-        if (same_dim(c, &both, &c->nodes[a], &c->nodes[b], "has branches of") < 0)
+        if (same_dim(c, &both, &c->nodes[a], &c->nodes[b], "err.expr.dim_branches") < 0)
             return -1;
         c->nodes[a].dim = c->nodes[b].dim = both.dim; /* a free 0 takes the other's */
         c->nodes[a].free = c->nodes[b].free = both.free;
@@ -1271,15 +1263,15 @@ static int mk_if(compiler *c, int pos, int len, int args, int n)
 static int arity_error(compiler *c, int pos, const fn_row *f, int n)
 {
     if (f->shape)
-        return fail(c, pos, "%s takes %s, not %d", f->name, f->shape, n);
+        return fail(c, pos, f->shape, "%s%d", f->name, n);
     if (f->min == f->max)
-        return fail(c, pos, "%s takes %d argument%s, not %d", f->name, f->min,
-                    f->min == 1 ? "" : "s", n);
+        return fail(c, pos, f->min == 1 ? "err.expr.arity_one" : "err.expr.arity_n", "%s%d%d", f->name,
+                    f->min, n);
     if (f->max == f->min + 1)
-        return fail(c, pos, "%s takes %d or %d arguments, not %d", f->name, f->min, f->max, n);
+        return fail(c, pos, "err.expr.arity_or", "%s%d%d%d", f->name, f->min, f->max, n);
     if (n < f->min)
-        return fail(c, pos, "%s takes at least %d arguments, not %d", f->name, f->min, n);
-    return fail(c, pos, "%s takes at most %d arguments, not %d", f->name, f->max, n);
+        return fail(c, pos, "err.expr.arity_min", "%s%d%d", f->name, f->min, n);
+    return fail(c, pos, "err.expr.arity_max", "%s%d%d", f->name, f->max, n);
 }
 
 static int mk_call(compiler *c, int fn, int pos, int len, int args, int n)
@@ -1317,7 +1309,7 @@ static int parse_unary(compiler *c);
 static int enter(compiler *c, int pos)
 {
     if (++c->depth > ION_EXPR_MAX_DEPTH)
-        return fail(c, pos, "expression nested too deeply (more than %d levels)",
+        return fail(c, pos, "err.expr.deep", "%d",
                     ION_EXPR_MAX_DEPTH);
     return 0;
 }
@@ -1348,7 +1340,7 @@ static int parse_args(compiler *c, int open, int *n)
         if (c->tok.kind == T_RP)
             return next(c) < 0 ? -2 : first;
         if (c->tok.kind == T_END)
-            fail(c, open, "unbalanced parentheses: missing ')'");
+            fail(c, open, "err.expr.paren_missing", "-");
         else
             syntax_error(c);
         return -2;
@@ -1365,7 +1357,7 @@ static int parse_name(compiler *c)
     if (c->tok.kind == T_LP) {
         int is_if = name_is(name, n, "if"), fn = find_fn(name, n);
         if (!is_if && fn < 0)
-            return fail(c, t.pos, "unknown function '%.*s'", t.len, name);
+            return fail(c, t.pos, "err.expr.unknown_function", "%.*s", t.len, name);
         int open = c->tok.pos, nargs;
         if (enter(c, open) < 0 || next(c) < 0)
             return -1;
@@ -1377,13 +1369,13 @@ static int parse_name(compiler *c)
                      : mk_call(c, fn, t.pos, t.len, args, nargs);
     }
     if (name_is(name, n, "if"))
-        return fail(c, c->tok.pos, "if needs '(' after it");
+        return fail(c, c->tok.pos, "err.expr.if_paren", "-");
     if (c->resolve) {
         ion_type type = ION_T_NUM;
         int slot = c->resolve(c->ctx, name, n, &type);
         if (slot >= 0) {
             if (type != ION_T_NUM && type != ION_T_STR && type != ION_T_BOOL)
-                return fail(c, t.pos, "'%.*s' has no valid type", t.len, name);
+                return fail(c, t.pos, "err.expr.no_type", "%.*s", t.len, name);
             int i = new_node(c, N_SLOT, type, t.pos, t.len);
             if (i >= 0) {
                 c->nodes[i].a = slot;
@@ -1396,7 +1388,7 @@ static int parse_name(compiler *c)
     }
     int k = find_const(name, n);
     if (k < 0)
-        return fail(c, t.pos, "unknown name '%.*s'", t.len > 60 ? 60 : t.len, name);
+        return fail(c, t.pos, "err.expr.unknown_name", "%.*s", t.len > 60 ? 60 : t.len, name);
     int i = const_node(c, ION_T_NUM, constants[k].value, t.pos, t.len);
     if (i >= 0)
         c->nodes[i].dim = constants[k].dim;
@@ -1436,7 +1428,7 @@ static int parse_primary(compiler *c)
         if (i < 0)
             return -1;
         if (c->tok.kind == T_END)
-            return fail(c, t.pos, "unbalanced parentheses: missing ')'");
+            return fail(c, t.pos, "err.expr.paren_missing", "-");
         if (c->tok.kind != T_RP)
             return syntax_error(c);
         c->depth--;
@@ -1653,13 +1645,13 @@ static int generate(compiler *c, int root, ion_expr **out)
     emitter m = {.cap = 2 * c->nnodes + 2};
     m.code = malloc((size_t)m.cap * sizeof(instr));
     if (!m.code)
-        return fail(c, 0, "out of memory");
+        return fail(c, 0, "err.out_of_memory", "-");
     emit_node(c, &m, root);
     int rc = 0;
     if (m.overflow || m.max_ns > NS_MAX || m.max_ss > SS_MAX)
-        rc = fail(c, 0, "expression too complex");
+        rc = fail(c, 0, "err.expr.complex", "-");
     else if (!(*out = finish(c, &m, &c->nodes[root])))
-        rc = fail(c, 0, "out of memory");
+        rc = fail(c, 0, "err.out_of_memory", "-");
     free(m.code);
     return rc;
 }
@@ -1673,12 +1665,12 @@ ion_expr *ion_expr_compile_dim(const char *src, ion_resolve_fn resolve, ion_slot
                                void *ctx, ion_error *err)
 {
     if (!src) {
-        ion_fail(err, "", 1, "no expression");
+        ion_fail_key(err, "", 1, "err.expr.none", "-");
         return NULL;
     }
     const char *nul = memchr(src, '\0', ION_EXPR_MAX_LEN + 1);
     if (!nul) {
-        ion_fail(err, "", 1, "expression too long (more than %d bytes)", ION_EXPR_MAX_LEN);
+        ion_fail_key(err, "", 1, "err.expr.too_long", "%d", ION_EXPR_MAX_LEN);
         return NULL;
     }
     compiler c = {.src = src, .len = (int)(nul - src), .resolve = resolve, .slot_dim = slot_dim,
@@ -1689,20 +1681,20 @@ ion_expr *ion_expr_compile_dim(const char *src, ion_resolve_fn resolve, ion_slot
     c.pool = malloc((size_t)c.len + 1);
     ion_expr *e = NULL;
     if (!c.nodes || !c.pool) {
-        fail(&c, 0, "out of memory");
+        fail(&c, 0, "err.out_of_memory", "-");
         goto cleanup;
     }
     if (next(&c) < 0)
         goto cleanup;
     if (c.tok.kind == T_END) {
-        fail(&c, 0, "empty expression");
+        fail(&c, 0, "err.expr.empty", "-");
         goto cleanup;
     }
     int root = parse_expr(&c);
     if (root < 0)
         goto cleanup;
     if (c.tok.kind == T_RP) {
-        fail(&c, c.tok.pos, "unbalanced parentheses: unexpected ')'");
+        fail(&c, c.tok.pos, "err.expr.paren_unexpected", "-");
         goto cleanup;
     }
     if (c.tok.kind != T_END) {
