@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 
 #include "bank.h"
 #include "strbuf.h"
+#include "text.h"
 #include "xmlsafe.h"
 
 #define KEY_NS1 "urn:ionsheet:answer-key:1"
@@ -262,22 +262,13 @@ static int stop(key_reader *kr, int ret)
     return ret;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static int fail(key_reader *kr, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return stop(kr, ion_fail(kr->err, kr->name, line_now(kr), "%s", msg));
-}
+/* fail(kr, KEY, SIG, ...): the catalogue's message KEY (ion_fail_key,
+ * text.h) at the reader's line, and the parse stops; -1. */
+#define fail(kr, ...) stop((kr), ion_fail_key((kr)->err, (kr)->name, line_now(kr), __VA_ARGS__))
 
 static int oom(key_reader *kr)
 {
-    return fail(kr, "out of memory");
+    return fail(kr, "err.out_of_memory", "-");
 }
 
 /* The attribute's value copied into the temporary arena, or NULL when the
@@ -306,7 +297,7 @@ static const char *need_attr(key_reader *kr, const char *elem, const char *name)
 {
     const char *v = attr(kr, name);
     if (!v)
-        fail(kr, "<%s> needs the attribute %s", elem, name);
+        fail(kr, "err.key.needs_attr", "%s%s", elem, name);
     return v;
 }
 
@@ -331,7 +322,7 @@ static int number_attr(key_reader *kr, const char *elem, const char *name, int r
         return required ? -1 : 0;
     }
     if (parse_number(v, out) < 0)
-        return fail(kr, "<%s %s=\"%s\">: not a number", elem, name, v);
+        return fail(kr, "err.key.attr_nan", "%s%s%s", elem, name, v);
     return 0;
 }
 
@@ -342,7 +333,7 @@ static int on_root(key_reader *kr)
     ion_answer_key *k = kr->k;
     k->version = !kr->uri ? 0 : !strcmp(kr->uri, KEY_NS2) ? 2 : !strcmp(kr->uri, KEY_NS1) ? 1 : 0;
     if (!k->version)
-        return fail(kr, "not an answer key (the root must be <answer-key xmlns=\"%s\">, or %s for a key of version 1)",
+        return fail(kr, "err.key.not_a_key", "%s%s",
                     KEY_NS2, KEY_NS1);
     const char *ws = need_attr(kr, "answer-key", "worksheet");
     const char *course = need_attr(kr, "answer-key", "course");
@@ -351,7 +342,7 @@ static int on_root(key_reader *kr)
         return -1;
     const char *why = ion_bank_id_problem(ws);
     if (why)
-        return fail(kr, "worksheet name '%s' %s", ws, why);
+        return fail(kr, "err.bank.ws_name", "%s%s", ws, why);
     k->worksheet = arena_strdup(k->mem, ws);
     k->course = arena_strdup(k->mem, course);
     k->title = arena_strdup(k->mem, title ? title : "");
@@ -375,7 +366,7 @@ static int on_student(key_reader *kr)
     /* Ids name feedback files: only safe ones. */
     const char *why = ion_bank_id_problem(id);
     if (why)
-        return fail(kr, "student id '%s' %s", id, why);
+        return fail(kr, "err.key.student_id", "%s%s", id, why);
     if (grow(&k->students, &kr->cap_students, k->nstudents, sizeof *k->students) < 0)
         return oom(kr);
     key_student *s = &k->students[k->nstudents];
@@ -403,7 +394,7 @@ static int on_problem(key_reader *kr)
         number_attr(kr, "problem", "version", 1, 0, &version) < 0)
         return -1;
     if (n < 1 || n > 1e6 || version < 1 || version > 1e9 || n != (int)n || version != (int)version)
-        return fail(kr, "<problem>: n and version must be positive integers");
+        return fail(kr, "err.key.problem_n", "-");
     kr->prob_tdef = NULL;
     if (kr->k->version == 2) {
         const ion_answer_key *k = kr->k;
@@ -411,7 +402,7 @@ static int on_problem(key_reader *kr)
             if (!strcmp(k->templates[i].t->id, tmpl) && k->templates[i].t->version == (int)version)
                 kr->prob_tdef = &k->templates[i];
         if (!kr->prob_tdef)
-            return fail(kr, "problem %d: template %s version %d is not in the key", (int)n, tmpl, (int)version);
+            return fail(kr, "err.key.problem_template", "%d%s%d", (int)n, tmpl, (int)version);
         kr->prob_lets = attr(kr, "lets");
     }
     kr->prob_template = tmpl;
@@ -436,7 +427,7 @@ static int on_var(key_reader *kr, const char *elem, int is_let)
         if (!v->name || !v->value)
             return -1;
         if (kr->nvars >= kt->nparams || strcmp(kt->t->vars[kr->nvars].name, v->name))
-            return fail(kr, "param %s is not the next param of template %s", v->name, kt->t->id);
+            return fail(kr, "err.key.param_order", "%s%s", v->name, kt->t->id);
         v->unit = kt->t->vars[kr->nvars].unit->name;
         v->expr = NULL;
         kr->nvars++;
@@ -447,9 +438,9 @@ static int on_var(key_reader *kr, const char *elem, int is_let)
     if (!v->name || !v->value || !v->unit || (is_let && !v->expr))
         return -1;
     if (!ion_unit_find(v->unit))
-        return fail(kr, "%s %s: unknown unit '%s'", elem, v->name, v->unit);
+        return fail(kr, "err.key.var_unit", "%s%s%s", elem, v->name, v->unit);
     if (!is_let && kr->nvars && kr->vars[kr->nvars - 1].expr)
-        return fail(kr, "param %s comes after a let", v->name);
+        return fail(kr, "err.key.param_after_let", "%s", v->name);
     kr->nvars++;
     return 0;
 }
@@ -499,10 +490,10 @@ static int on_part(key_reader *kr)
     if (!id || !kind || !value)
         return -1;
     if (!valid_part_id(id))
-        return fail(kr, "part id '%s' is not like 1a", id);
+        return fail(kr, "err.key.part_id", "%s", id);
     for (size_t i = kr->student_part0; i < k->nparts; i++)
         if (!strcmp(k->parts[i].id, id))
-            return fail(kr, "part %s appears twice for this student", id);
+            return fail(kr, "err.key.part_twice", "%s", id);
     if (grow(&k->parts, &kr->cap_parts, k->nparts, sizeof *k->parts) < 0 ||
         grow(&kr->psrc, &kr->cap_psrc, kr->npsrc, sizeof *kr->psrc) < 0 ||
         grow(&kr->tparts, &kr->cap_tparts_tmp, kr->npsrc, sizeof *kr->tparts) < 0)
@@ -526,29 +517,29 @@ static int on_part(key_reader *kr)
     pk->slip_credit = ION_SLIP_CREDIT;
     pk->sign_credit = ION_SIGN_CREDIT;
     if (pk->points < 0 || pk->points > ION_POINTS_MAX)
-        return fail(kr, "part %s: points %g out of range (0 to %d)", id, pk->points, ION_POINTS_MAX);
+        return fail(kr, "err.key.points", "%s%g%d", id, pk->points, ION_POINTS_MAX);
     if (!strcmp(kind, "numeric")) {
         pk->kind = ION_ANSWER_NUMERIC;
         const char *unit = attr(kr, "unit");
         pk->unit = ion_unit_find(unit ? unit : "1");
         if (!pk->unit)
-            return fail(kr, "part %s: unknown unit '%s'", id, unit);
+            return fail(kr, "err.key.part_unit", "%s%s", id, unit);
         double sig;
         if (parse_number(value, &pk->value) < 0)
-            return fail(kr, "part %s: value '%s' is not a number", id, value);
+            return fail(kr, "err.key.part_value", "%s%s", id, value);
         if (number_attr(kr, "part", "tol-abs", 0, 0, &pk->tol_abs) < 0 ||
             number_attr(kr, "part", "tol-rel", 0, 0, &pk->tol_rel) < 0 ||
             number_attr(kr, "part", "sigfigs", 0, DEFAULT_SIGFIGS, &sig) < 0)
             return -1;
         if (pk->tol_abs < 0 || pk->tol_rel < 0)
-            return fail(kr, "part %s: negative tolerance", id);
+            return fail(kr, "err.key.negative_tol", "%s", id);
         pk->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
     } else if (!strcmp(kind, "choice") || !strcmp(kind, "mcq")) {
         pk->kind = kind[0] == 'c' ? ION_ANSWER_CHOICE : ION_ANSWER_MCQ;
         if (!(pk->answer = arena_intern(k->mem, value)))
             return oom(kr);
     } else {
-        return fail(kr, "part %s: unknown kind '%s'", id, kind);
+        return fail(kr, "err.key.kind", "%s%s", id, kind);
     }
     const char *expr = NULL;
     if (!kr->prob_tdef)
@@ -563,7 +554,7 @@ static int on_part(key_reader *kr)
 static tmp_part *current_part(key_reader *kr, const char *elem)
 {
     if (!kr->npsrc || !kr->in_problem) {
-        fail(kr, "<%s> outside a part", elem);
+        fail(kr, "err.key.outside_part", "%s", elem);
         return NULL;
     }
     return &kr->tparts[kr->npsrc - 1];
@@ -574,8 +565,8 @@ static int add_alt(key_reader *kr, tmp_part *p, const char *id, char letter)
 {
     for (size_t i = 0; i < p->key.nids; i++)
         if (letter ? kr->alt_letters[p->alt0 + i] == letter : !strcmp(kr->alt_ids[p->alt0 + i], id))
-            return letter ? fail(kr, "part %s: option '%c' appears twice", p->id, letter)
-                          : fail(kr, "part %s: choice '%s' appears twice", p->id, id);
+            return letter ? fail(kr, "err.key.option_twice", "%s%c", p->id, letter)
+                          : fail(kr, "err.key.choice_twice", "%s%s", p->id, id);
     if (grow(&kr->alt_ids, &kr->cap_alt_ids, kr->nalts, sizeof *kr->alt_ids) < 0 ||
         grow(&kr->alt_letters, &kr->cap_alt_letters, kr->nalts, sizeof *kr->alt_letters) < 0)
         return oom(kr);
@@ -597,7 +588,7 @@ static int on_alt(key_reader *kr, int option)
     if (!id || !letter)
         return -1;
     if (option && (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z'))
-        return fail(kr, "option letter '%s' is not one of A to Z", letter);
+        return fail(kr, "err.key.option_letter", "%s", letter);
     return add_alt(kr, p, id, letter[0]);
 }
 
@@ -614,10 +605,10 @@ static int add_mistake(key_reader *kr, tmp_part *p, const char *value, double cr
     m->source = source;
     m->credit = credit;
     if (credit < 0 || credit > 1)
-        return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, credit);
+        return fail(kr, "err.key.mistake_credit", "%s%g", p->id, credit);
     if (p->key.kind == ION_ANSWER_NUMERIC) {
         if (parse_number(value, &m->value) < 0)
-            return fail(kr, "part %s: mistake value '%s' is not a number", p->id, value);
+            return fail(kr, "err.key.mistake_value", "%s%s", p->id, value);
     } else if (!(m->str = arena_intern(kr->k->mem, value))) {
         return oom(kr);
     }
@@ -644,7 +635,7 @@ static int on_mistake(key_reader *kr)
 static int on_feedback(key_reader *kr)
 {
     if (!kr->feedback_to && !kr->tfeedback_to)
-        return fail(kr, "<feedback> outside a mistake");
+        return fail(kr, "err.key.feedback_outside", "-");
     kr->in_feedback = 1;
     kr->feedback_zh = 0;
     ion_strbuf_reset(&kr->text);
@@ -703,7 +694,7 @@ static ion_part *current_tpart(key_reader *kr, const char *elem)
 {
     ion_template *t = current_template(kr)->t;
     if (!t->nparts) {
-        fail(kr, "<%s> outside a part", elem);
+        fail(kr, "err.key.outside_part", "%s", elem);
         return NULL;
     }
     return &t->parts[t->nparts - 1];
@@ -732,12 +723,12 @@ static int on_template(key_reader *kr)
     if (!id || number_attr(kr, "template", "version", 1, 0, &version) < 0)
         return -1;
     if (k->version != 2 || k->nstudents)
-        return fail(kr, "<template> belongs before the students of a key of version 2");
+        return fail(kr, "err.key.template_late", "-");
     if (version < 1 || version > 1e9 || version != (int)version)
-        return fail(kr, "<template>: version must be a positive integer");
+        return fail(kr, "err.key.template_version", "-");
     for (size_t i = 0; i < k->ntemplates; i++)
         if (!strcmp(k->templates[i].t->id, id) && k->templates[i].t->version == (int)version)
-            return fail(kr, "template %s version %d appears twice", id, (int)version);
+            return fail(kr, "err.key.template_twice", "%s%d", id, (int)version);
     if (grow(&k->templates, &kr->cap_templates, k->ntemplates, sizeof *k->templates) < 0)
         return oom(kr);
     key_template *kt = &k->templates[k->ntemplates];
@@ -761,16 +752,16 @@ static int on_tvar(key_reader *kr, int is_let)
     if (!name || !unit || (is_let && (!expr || number_attr(kr, elem, "digits", 1, 0, &digits) < 0)))
         return -1;
     if (!is_let && t->nvars > kt->nparams)
-        return fail(kr, "param %s comes after a let", name);
+        return fail(kr, "err.key.param_after_let", "%s", name);
     for (size_t i = 0; i < t->nvars; i++)
         if (!strcmp(t->vars[i].name, name))
-            return fail(kr, "template %s: %s is defined twice", t->id, name);
+            return fail(kr, "err.key.template_var_twice", "%s%s", t->id, name);
     if (grow(&t->vars, &kr->cap_tvars, t->nvars, sizeof *t->vars) < 0)
         return oom(kr);
     ion_var *v = &t->vars[t->nvars];
     memset(v, 0, sizeof *v);
     if (!(v->unit = ion_unit_find(unit)))
-        return fail(kr, "%s %s: unknown unit '%s'", elem, name, unit);
+        return fail(kr, "err.key.var_unit", "%s%s%s", elem, name, unit);
     v->kind = is_let ? ION_LET : ION_PARAM_FIXED;
     v->digits = digits >= 0 && digits <= 17 ? (int)digits : 0;
     t->nvars++; /* the template frees what is set from here on */
@@ -788,7 +779,7 @@ static int on_tpart(key_reader *kr)
     if (!id || !kind)
         return -1;
     if (strlen(id) != 1 || id[0] < 'a' || id[0] > 'z')
-        return fail(kr, "template part id '%s' is not a letter", id);
+        return fail(kr, "err.key.template_part_id", "%s", id);
     if (grow(&t->parts, &kr->cap_tparts, t->nparts, sizeof *t->parts) < 0)
         return oom(kr);
     ion_part *p = &t->parts[t->nparts++];
@@ -799,14 +790,14 @@ static int on_tpart(key_reader *kr)
     p->kind = !strcmp(kind, "numeric") ? ION_ANSWER_NUMERIC : !strcmp(kind, "choice") ? ION_ANSWER_CHOICE
                                                                                      : ION_ANSWER_MCQ;
     if (p->kind == ION_ANSWER_MCQ && strcmp(kind, "mcq"))
-        return fail(kr, "part %s: unknown kind '%s'", id, kind);
+        return fail(kr, "err.key.kind", "%s%s", id, kind);
     double sig;
     if (number_attr(kr, "part", "sigfigs", 0, DEFAULT_SIGFIGS, &sig) < 0 ||
         number_attr(kr, "part", "slip-credit", 0, ION_SLIP_CREDIT, &p->slip_credit) < 0 ||
         number_attr(kr, "part", "sign-credit", 0, ION_SIGN_CREDIT, &p->sign_credit) < 0)
         return -1;
     if (p->slip_credit < 0 || p->slip_credit > 1 || p->sign_credit < 0 || p->sign_credit > 1)
-        return fail(kr, "part %s: a slip credit is not between 0 and 1", id);
+        return fail(kr, "err.key.slip_credit", "%s", id);
     p->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
     const char *expr = attr(kr, "expr");
     return kr->failed ? -1 : expr ? own(kr, &p->answer_src, expr) : 0;
@@ -833,7 +824,7 @@ static int on_tmistake(key_reader *kr)
     if (!p || !need_attr(kr, "mistake", "expr") || number_attr(kr, "mistake", "credit", 1, 0, &credit) < 0)
         return -1;
     if (credit < 0 || credit > 1)
-        return fail(kr, "part %s: mistake credit %g is not between 0 and 1", p->id, credit);
+        return fail(kr, "err.key.mistake_credit", "%s%g", p->id, credit);
     if (grow(&p->mistakes, &kr->cap_tmistakes, p->nmistakes, sizeof *p->mistakes) < 0)
         return oom(kr);
     ion_mistake *m = &p->mistakes[p->nmistakes++];
@@ -890,10 +881,10 @@ static int part_from_template(key_reader *kr, tmp_part *p, const char **expr)
     const ion_template *t = kt->t;
     size_t i = kr->npsrc;
     if (i >= t->nparts)
-        return fail(kr, "part %s: template %s has only %zu parts", p->id, t->id, t->nparts);
+        return fail(kr, "err.key.too_many_parts", "%s%s%zu", p->id, t->id, t->nparts);
     const ion_part *tp = &t->parts[i];
     if (strcmp(p->id + strlen(p->id) - 1, tp->id) || tp->kind != p->key.kind)
-        return fail(kr, "part %s is not part %s (%s) of template %s", p->id, tp->id,
+        return fail(kr, "err.key.part_mismatch", "%s%s%s%s", p->id, tp->id,
                     tp->kind == ION_ANSWER_NUMERIC ? "numeric" : tp->kind == ION_ANSWER_CHOICE ? "choice" : "mcq", t->id);
     *expr = tp->answer_src;
     p->key.sigfigs = tp->sigfigs;
@@ -904,15 +895,15 @@ static int part_from_template(key_reader *kr, tmp_part *p, const char **expr)
             return -1;
     const char *list = attr(kr, "options"), *tok;
     if (p->key.kind == ION_ANSWER_MCQ && !list)
-        return fail(kr, "part %s: an mcq part needs the attribute options", p->id);
+        return fail(kr, "err.key.mcq_options", "%s", p->id);
     for (char letter = 'A'; list && (tok = next_token(kr, &list)); letter++)
         if (letter > 'Z' || add_alt(kr, p, tok, letter) < 0)
-            return letter > 'Z' ? fail(kr, "part %s: more than 26 options", p->id) : -1;
+            return letter > 'Z' ? fail(kr, "err.key.options_26", "%s", p->id) : -1;
     list = attr(kr, "mistakes");
     size_t m = 0;
     for (; list && (tok = next_token(kr, &list)); m++) {
         if (m >= tp->nmistakes)
-            return fail(kr, "part %s: more mistake values than the %zu mistakes of its template", p->id, tp->nmistakes);
+            return fail(kr, "err.key.mistakes_more", "%s%zu", p->id, tp->nmistakes);
         if (!strcmp(tok, "-"))
             continue;
         if (add_mistake(kr, p, tok, tp->mistakes[m].credit, (int)m) < 0)
@@ -921,7 +912,7 @@ static int part_from_template(key_reader *kr, tmp_part *p, const char **expr)
         kr->feedback[kr->nmistakes - 1] = (key_feedback){{f->en, f->zh}, 1};
     }
     if (m != tp->nmistakes)
-        return fail(kr, "part %s: %zu mistake values for the %zu mistakes of its template", p->id, m, tp->nmistakes);
+        return fail(kr, "err.key.mistakes_count", "%s%zu%zu", p->id, m, tp->nmistakes);
     for (size_t c = 0; c < kt->ncarries; c++) {
         if (kt->carries[c].part != i)
             continue;
@@ -947,11 +938,11 @@ static int lets_from_template(key_reader *kr)
     const key_template *kt = kr->prob_tdef;
     const ion_template *t = kt->t;
     if (kr->nvars != kt->nparams)
-        return fail(kr, "problem %d: %zu params for the %zu of template %s", kr->prob_n, kr->nvars, kt->nparams, t->id);
+        return fail(kr, "err.key.params_count", "%d%zu%zu%s", kr->prob_n, kr->nvars, kt->nparams, t->id);
     const char *list = kr->prob_lets ? kr->prob_lets : "", *tok;
     for (size_t i = kt->nparams; i < t->nvars; i++) {
         if (!(tok = next_token(kr, &list)))
-            return kr->failed ? -1 : fail(kr, "problem %d: fewer lets than template %s has", kr->prob_n, t->id);
+            return kr->failed ? -1 : fail(kr, "err.key.lets_fewer", "%d%s", kr->prob_n, t->id);
         if (grow(&kr->vars, &kr->cap_vars, kr->nvars, sizeof *kr->vars) < 0)
             return oom(kr);
         tmp_var *v = &kr->vars[kr->nvars++];
@@ -961,7 +952,7 @@ static int lets_from_template(key_reader *kr)
         v->expr = t->vars[i].src;
     }
     if (next_token(kr, &list))
-        return fail(kr, "problem %d: more lets than template %s has", kr->prob_n, t->id);
+        return fail(kr, "err.key.lets_more", "%d%s", kr->prob_n, t->id);
     return 0;
 }
 
@@ -1005,13 +996,15 @@ static int shape_fits(const ion_template *t, const key_reader *kr)
     return 1;
 }
 
-static int compile(key_reader *kr, ion_template *sh, const char *src, const char *what, ion_expr **out)
+/* key: err.key.let_expr or err.key.part_expr, about the let or part name. */
+static int compile(key_reader *kr, ion_template *sh, const char *src, const char *key, const char *name,
+                   ion_expr **out)
 {
     ion_error e = {0};
     *out = ion_expr_compile(src, shape_resolve, sh, &e);
     if (*out)
         return 0;
-    return stop(kr, ion_fail(kr->err, kr->name, kr->prob_line, "template %s: %s: %s", sh->id, what, e.msg));
+    return stop(kr, ion_fail_key(kr->err, kr->name, kr->prob_line, key, "%s%s%s", sh->id, name, e.msg));
 }
 
 static int compile_shape(key_reader *kr, ion_template *t);
@@ -1043,17 +1036,15 @@ static int shape_of_problem(key_reader *kr, ion_template *t)
 /* Compiles a shape's lets and part answers for its vars' types. */
 static int compile_shape(key_reader *kr, ion_template *t)
 {
-    char what[96];
     for (size_t i = shape_params(t); i < t->nvars; i++) {
-        snprintf(what, sizeof what, "let %s", t->vars[i].name);
-        if (compile(kr, t, t->vars[i].src, what, &t->vars[i].expr) < 0)
+        if (compile(kr, t, t->vars[i].src, "err.key.let_expr", t->vars[i].name, &t->vars[i].expr) < 0)
             return -1;
     }
     for (size_t i = 0; i < t->nparts; i++) {
         if (!t->parts[i].answer_src)
             continue;
-        snprintf(what, sizeof what, "part %s", kr->k->parts[kr->prob_part0 + i].id);
-        if (compile(kr, t, t->parts[i].answer_src, what, &t->parts[i].answer) < 0)
+        if (compile(kr, t, t->parts[i].answer_src, "err.key.part_expr", kr->k->parts[kr->prob_part0 + i].id,
+                    &t->parts[i].answer) < 0)
             return -1;
     }
     return 0;
@@ -1115,7 +1106,7 @@ static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
         return 0;
     }
     if (!v->expr)
-        return fail(kr, "param %s: value '%s' is not a number", v->name, v->value);
+        return fail(kr, "err.key.param_value", "%s%s", v->name, v->value);
     out->type = ION_T_STR;
     out->num = 0;
     out->str = arena_intern(kr->k->mem, v->value);
@@ -1195,14 +1186,15 @@ static int end_problem(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
     if (!kr->npsrc)
-        return fail(kr, "problem %d has no part", kr->prob_n);
+        return fail(kr, "err.key.no_part", "%d", kr->prob_n);
     /* A choice or mcq part without alternatives: no answer could ever be
      * right (and the grader would index a NULL array). */
     for (size_t i = 0; i < kr->npsrc; i++)
         if (kr->tparts[i].key.kind != ION_ANSWER_NUMERIC && !kr->tparts[i].key.nids)
-            return stop(kr, ion_fail(kr->err, kr->name, k->parts[kr->prob_part0 + i].line, "part %s has no %s",
-                                     kr->tparts[i].id,
-                                     kr->tparts[i].key.kind == ION_ANSWER_CHOICE ? "choices" : "options"));
+            return stop(kr, ion_fail_key(kr->err, kr->name, k->parts[kr->prob_part0 + i].line,
+                                         kr->tparts[i].key.kind == ION_ANSWER_CHOICE ? "err.key.no_choices"
+                                                                                      : "err.key.no_options",
+                                         "%s", kr->tparts[i].id));
     if (kr->prob_tdef && lets_from_template(kr) < 0)
         return -1;
     if (grow(&kr->vals, &kr->cap_vals, kr->nvars, sizeof *kr->vals) < 0)
@@ -1210,7 +1202,7 @@ static int end_problem(key_reader *kr)
     for (size_t i = 0; i < kr->nvars; i++) {
         for (size_t j = 0; j < i; j++)
             if (!strcmp(kr->vars[i].name, kr->vars[j].name))
-                return fail(kr, "problem %d: %s is defined twice", kr->prob_n, kr->vars[i].name);
+                return fail(kr, "err.key.problem_var_twice", "%d%s", kr->prob_n, kr->vars[i].name);
         if (var_value(kr, &kr->vars[i], &kr->vals[i]) < 0)
             return -1;
         kr->vars[i].type = kr->vals[i].type;
@@ -1241,15 +1233,15 @@ static int end_problem(key_reader *kr)
             while (from < i && strcmp(k->parts[from].id, tc->from))
                 from++;
             if (from == i || part_kind(kr, from) != ION_ANSWER_NUMERIC)
-                return stop(kr, ion_fail(kr->err, kr->name, tc->line,
-                                         "part %s: carry from '%s', which is not an earlier numeric part",
+                return stop(kr, ion_fail_key(kr->err, kr->name, tc->line,
+                                         "err.key.carry_from", "%s%s",
                                          p->id, tc->from));
             size_t slot = shape_params(sh);
             while (slot < sh->nvars && strcmp(sh->vars[slot].name, tc->let))
                 slot++;
             if (slot == sh->nvars)
-                return stop(kr, ion_fail(kr->err, kr->name, tc->line,
-                                         "part %s: carry of '%s', which is not a let", p->id, tc->let));
+                return stop(kr, ion_fail_key(kr->err, kr->name, tc->line,
+                                         "err.key.carry_let", "%s%s", p->id, tc->let));
             if (grow(&k->carries, &kr->cap_carries, k->ncarries, sizeof *k->carries) < 0)
                 return oom(kr);
             k->carries[k->ncarries].from = from - kr->student_part0;
@@ -1287,7 +1279,7 @@ static int end_student(key_reader *kr)
     s->nparts = k->nparts - s->part0;
     s->ninst = k->ninsts - s->inst0;
     if (!s->nparts)
-        return fail(kr, "student %s has no problem", s->sheet.id);
+        return fail(kr, "err.key.no_problem", "%s", s->sheet.id);
     for (size_t i = s->part0; i < k->nparts; i++)
         s->max += key_part_key(k, &k->parts[i])->points;
     if (s->nparts > k->max_parts)
@@ -1348,7 +1340,7 @@ static int known_attributes(key_reader *kr, size_t place)
         for (size_t k = 0; !a[2] && !known && k < 12 && places[place].attrs[k]; k++)
             known = !strcmp(places[place].attrs[k], name);
         if (!known)
-            return fail(kr, "<%s> has the unknown attribute %s", places[place].name, name);
+            return fail(kr, "err.key.unknown_attr", "%s%s", places[place].name, name);
     }
     return 0;
 }
@@ -1360,14 +1352,14 @@ static int on_start(key_reader *kr, const char *name, int depth)
     while (i < PLACES && (places[i].depth != depth || strcmp(places[i].name, name)))
         i++;
     if (i == PLACES)
-        return fail(kr, "unexpected element <%s>", name);
+        return fail(kr, "err.key.unexpected", "%s", name);
     if (depth > 0 && (!kr->uri || strcmp(kr->uri, kr->k->version == 2 ? KEY_NS2 : KEY_NS1)))
-        return fail(kr, "<%s> is not in the answer-key namespace", name);
+        return fail(kr, "err.key.namespace", "%s", name);
     int only = version_of_place(i);
     if (only && only != kr->k->version)
-        return fail(kr, "<%s> is not part of an answer key of version %d", name, kr->k->version);
+        return fail(kr, "err.key.wrong_version", "%s%d", name, kr->k->version);
     if (kr->k->version == 2 && i == 4)
-        return fail(kr, "<let> in a student's problem: a key of version 2 gives the lets in problem/@lets");
+        return fail(kr, "err.key.let_v2", "-");
     if (known_attributes(kr, i) < 0)
         return -1;
     switch (i) {
@@ -1460,14 +1452,14 @@ static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, cons
     (void)sys;
     key_reader *kr = reader_of(ctx);
     if (!kr->failed)
-        fail(kr, "a DOCTYPE is not allowed");
+        fail(kr, "err.key.doctype", "-");
 }
 
 static xmlEntityPtr sax_entity(void *ctx, const xmlChar *name)
 {
     key_reader *kr = reader_of(ctx);
     if (!kr->failed)
-        fail(kr, "the entity '%s' is not allowed", (const char *)name);
+        fail(kr, "err.key.entity", "%s", (const char *)name);
     return NULL;
 }
 
@@ -1518,7 +1510,7 @@ static int finish(key_reader *kr)
     if (!sorted || !map || !k->index) {
         free(sorted);
         free(map);
-        return ion_fail(kr->err, kr->name, 0, "out of memory");
+        return ion_fail_key(kr->err, kr->name, 0, "err.out_of_memory", "-");
     }
     /* A key without students has no columns, and k->columns is NULL: not
      * even 0 bytes may be copied from or to NULL. */
@@ -1543,7 +1535,7 @@ static int finish(key_reader *kr)
         size_t j = hash_str(id) & (k->index_cap - 1);
         for (; k->index[j]; j = (j + 1) & (k->index_cap - 1))
             if (!strcmp(k->students[k->index[j] - 1].sheet.id, id))
-                return ion_fail(kr->err, kr->name, 0, "student %s appears twice", id);
+                return ion_fail_key(kr->err, kr->name, 0, "err.key.student_twice", "%s", id);
         k->index[j] = i + 1;
     }
     return 0;
@@ -1576,7 +1568,7 @@ static int parse_chunks(key_reader *kr, const char *prefix, size_t from, size_t 
         ctxt = NULL;
     }
     if (!ctxt && !(ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, kr->name)))
-        return ion_fail(kr->err, kr->name, 0, "out of memory");
+        return ion_fail_key(kr->err, kr->name, 0, "err.out_of_memory", "-");
     kr->ctxt = ctxt;
     /* NOENT: "&amp;" in a name is "&", not "&#38;" (libxml2 keeps
      * references escaped otherwise); a DOCTYPE, and with it any entity of
@@ -1606,7 +1598,7 @@ static int parse_chunks(key_reader *kr, const char *prefix, size_t from, size_t 
         rc = xmlParseChunk(ctxt, NULL, 0, 1);
     int why = errno;
     xmlSetStructuredErrorFunc(NULL, NULL);
-    const char *what = k->data || buf ? strerror(why) : "out of memory";
+    int nomem = !(k->data || buf);
     free(buf);
     int wf = ctxt->wellFormed;
     kr->ctxt = NULL;
@@ -1615,15 +1607,16 @@ static int parse_chunks(key_reader *kr, const char *prefix, size_t from, size_t 
     else
         xmlFreeParserCtxt(ctxt);
     if (io)
-        return ion_fail(kr->err, kr->name, 0, "cannot read the key: %s", what);
+        return nomem ? ion_fail_key(kr->err, kr->name, 0, "err.out_of_memory", "-")
+                     : ion_fail_key(kr->err, kr->name, 0, "err.key.read", "%s", strerror(why));
     if (blank)
-        return ion_fail(kr->err, kr->name, 0, "empty answer key");
+        return ion_fail_key(kr->err, kr->name, 0, "err.key.empty", "-");
     if (kr->failed)
         return -1;
     if (rc != 0 || !wf)
-        return ion_fail(kr->err, kr->name, 0, "not well-formed xml");
+        return ion_fail_key(kr->err, kr->name, 0, "err.key.not_xml", "-");
     if (!kr->seen_root)
-        return ion_fail(kr->err, kr->name, 0, "empty answer key");
+        return ion_fail_key(kr->err, kr->name, 0, "err.key.empty", "-");
     return 0;
 }
 
@@ -1653,7 +1646,7 @@ static int validate(const char *data, size_t len, const char *name, xmlSchemaPtr
     xmlSchemaFreeValidCtxt(vc);
     if (rc == 0 && !x.seen)
         return 0;
-    return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : "the key does not match its schema");
+    return x.seen ? ion_fail(err, name, x.line, "%s", x.msg) : ion_fail_key(err, name, x.line, "err.key.schema", "-");
 }
 
 static void reader_free(key_reader *kr)
@@ -1685,7 +1678,7 @@ static ion_answer_key *read_key(ion_answer_key *k, size_t len, const char *name,
     k->mem = arena_new();
     k->loaded_mem = k->whole ? k->mem : arena_new();
     if (!kr || !k->mem || !k->loaded_mem || !(kr->tmp = arena_new())) {
-        ion_fail(err, name, 0, "out of memory");
+        ion_fail_key(err, name, 0, "err.out_of_memory", "-");
         ion_answer_key_free(k);
         return NULL;
     }
@@ -1707,7 +1700,7 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
         name = "key";
     int dt = ion_xml_doctype_line(data, len);
     if (dt) {
-        ion_fail(err, name, dt, "a DOCTYPE or entity declaration is not allowed");
+        ion_fail_key(err, name, dt, "err.key.doctype_decl", "-");
         return NULL;
     }
     xmlSchemaPtr schema = NULL;
@@ -1718,7 +1711,7 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
         k->data = malloc(len + 1);
     if (!k || !k->data) {
         free(k);
-        ion_fail(err, name, 0, "out of memory");
+        ion_fail_key(err, name, 0, "err.out_of_memory", "-");
         return NULL;
     }
     k->fd = -1;
@@ -1744,17 +1737,24 @@ ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_
         return NULL;
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        ion_fail(err, path, 0, fd < 0 ? "cannot open the key: %s" : "cannot read the key: %s",
-                 fd < 0 || errno ? strerror(errno) : "not a file");
-        if (fd >= 0)
-            close(fd);
+    if (fd < 0) {
+        ion_fail_key(err, path, 0, "err.key.open", "%s", strerror(errno));
+        return NULL;
+    }
+    /* errno only when fstat failed: a directory leaves an older one. */
+    int unreadable = fstat(fd, &st) < 0;
+    if (unreadable || !S_ISREG(st.st_mode)) {
+        if (unreadable)
+            ion_fail_key(err, path, 0, "err.key.read", "%s", strerror(errno));
+        else
+            ion_fail_key(err, path, 0, "err.key.not_a_file", "-");
+        close(fd);
         return NULL;
     }
     ion_answer_key *k = calloc(1, sizeof *k);
     if (!k) {
         close(fd);
-        ion_fail(err, path, 0, "out of memory");
+        ion_fail_key(err, path, 0, "err.out_of_memory", "-");
         return NULL;
     }
     k->fd = fd;
@@ -1770,7 +1770,10 @@ ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_
         }
         xmlSchemaFreeValidCtxt(vc);
         if (rc != 0 || x.seen) {
-            ion_fail(err, path, x.line, "%s", x.seen ? x.msg : "the key does not match its schema");
+            if (x.seen)
+                ion_fail(err, path, x.line, "%s", x.msg);
+            else
+                ion_fail_key(err, path, x.line, "err.key.schema", "-");
             ion_answer_key_free(k);
             return NULL;
         }

@@ -49,6 +49,19 @@ en roster import "$tmp/roster.csv" --course C 2>"$tmp/err"
 grep -qF "roster.csv:1: unknown column 'nom' in the header (expected id,name[,email], or a Moodle or Canvas export)" "$tmp/err" ||
   no "the library error in English: $(cat "$tmp/err")"
 
+# The answer key reader's errors (err.key.*): what an instructor sees for a
+# malformed key.xml, in Chinese, and in English as before.
+mkdir "$tmp/none"
+printf '<?xml version="1.0"?>\n<answer-key xmlns="urn:ionsheet:answer-key:2" worksheet="w" course="c">\n<bogus/></answer-key>\n' >"$tmp/key.xml"
+zh grade "$tmp/key.xml" "$tmp/none" 2>"$tmp/err"; rc=$?
+[ $rc = 3 ] && grep -qxF "ionsheet: $tmp/key.xml:3: 意外的元素 <bogus>" "$tmp/err" || no "a key's error in Chinese (rc $rc): $(cat "$tmp/err")"
+en grade "$tmp/key.xml" "$tmp/none" 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/key.xml:3: unexpected element <bogus>" "$tmp/err" || no "a key's error in English: $(cat "$tmp/err")"
+zh grade "$tmp/none" "$tmp/none" 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/none: 无法读取标准答案文件：不是普通文件" "$tmp/err" || no "a directory as the key, in Chinese: $(cat "$tmp/err")"
+en grade "$tmp/none" "$tmp/none" 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/none: cannot read the key: not a file" "$tmp/err" || no "a directory as the key, in English: $(cat "$tmp/err")"
+
 # A translation whose message takes other arguments does not load: the
 # command stops at once, naming the file and line, before printing anything.
 mkdir -p "$tmp/home/templates"
