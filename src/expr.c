@@ -865,10 +865,10 @@ static void describe(const compiler *c, int i, char *buf, size_t size)
     int len = nd->len > 40 ? 40 : nd->len;
     const char *text = c->src + nd->pos;
     switch ((node_what)nd->what) {
-    case W_CALL: snprintf(buf, size, "%.*s gives a choice id", len, text); break;
-    case W_NAME: snprintf(buf, size, "'%.*s' is a choice id", len, text); break;
-    case W_LITERAL: snprintf(buf, size, "%.*s is a choice id", len, text); break;
-    case W_EXPR: snprintf(buf, size, "a choice id"); break;
+    case W_CALL: ion_text_say(buf, size, "err.expr.choice_call", "%.*s", len, text); break;
+    case W_NAME: ion_text_say(buf, size, "err.expr.choice_name", "%.*s", len, text); break;
+    case W_LITERAL: ion_text_say(buf, size, "err.expr.choice_literal", "%.*s", len, text); break;
+    case W_EXPR: ion_text_say(buf, size, "err.expr.choice_expr", "-"); break;
     }
 }
 
@@ -917,7 +917,7 @@ static int dim_code(char code, ion_dimension *d)
 
 static void say_dim(const node *nd, char *buf, int n)
 {
-    ion_dimension_describe(nd->dim, buf, n);
+    ion_text_dimension(nd->dim, buf, (size_t)n);
 }
 
 static int is_none(ion_dimension d)
@@ -1010,7 +1010,7 @@ static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
             if (code == '1' && (!strcmp(f->name, "ln") || !strcmp(f->name, "log10") || !strcmp(f->name, "exp")))
                 return fail(c, an->pos, "err.expr.log_dim", "%s%s",
                             f->name, got);
-            ion_dimension_describe(want, need, sizeof need);
+            ion_text_dimension(want, need, sizeof need);
             return fail(c, an->pos, "err.expr.arg_dim", "%d%s%.*s%s%s", k + 1, f->name,
                         an->len > 40 ? 40 : an->len, c->src + an->pos, got, need);
         }
@@ -1021,7 +1021,7 @@ static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
             var[v] = an->dim;
         } else if (!ion_dimension_eq(var[v], an->dim)) {
             say_dim(an, got, sizeof got);
-            ion_dimension_describe(var[v], need, sizeof need);
+            ion_text_dimension(var[v], need, sizeof need);
             return fail(c, an->pos, "err.expr.arg_unlike", "%d%s%.*s%s%d%s", k + 1, f->name,
                         an->len > 40 ? 40 : an->len, c->src + an->pos, got, which[v] + 1, need);
         }

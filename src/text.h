@@ -97,6 +97,19 @@ int ion_fail_key(ion_error *err, const char *file, int line, const char *key, co
 #endif
     ;
 
+/* The message of key in that same language into out (cap bytes), as
+ * ion_fail_key fills its error: for the pieces of a message that are
+ * themselves sentences. Returns the length, as snprintf. */
+int ion_text_say(char *out, size_t cap, const char *key, const char *sig, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Dimension d in words in that language ("a voltage (V)", "a quantity in
+ * m^2 s"): err.dim.* with the dim.NAME glosses. */
+void ion_text_dimension(ion_dimension d, char *out, size_t cap);
+
 /* Frees the loaded catalogues (at exit, for leak checkers). */
 void ion_text_release(void);
 

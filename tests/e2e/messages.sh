@@ -40,6 +40,13 @@ zh calc nernst z=1 out=4mM 2>"$tmp/err"; rc=$?
 zh bank show nernst-k >"$tmp/show.zh" || no "bank show in Chinese"
 grep -q '^小题 a（[0-9.]* 分）$' "$tmp/show.zh" || no "bank show's parts in Chinese: $(grep -m3 'a' "$tmp/show.zh")"
 grep -q '^  答案：' "$tmp/show.zh" || no "bank show's answers in Chinese"
+# the expression engine's errors (expr.c): whole sentences, dimensions too
+zh calc expr '1[mV] + 2[mM]' 2>"$tmp/err" && no "calc expr took a voltage plus a concentration"
+grep -qx "ionsheet: calc：expr：'1\[mV\] + 2\[mM\]' 把 电压（V） 与 浓度（mol/m^3） 相加" "$tmp/err" ||
+  no "a dimension mismatch in Chinese: $(cat "$tmp/err")"
+en calc expr 'direction(1[mV], 2[mV]) + 1' 2>"$tmp/err" && no "calc expr took a choice id plus a number"
+grep -qx 'ionsheet: calc: expr: direction gives a choice id where a number is needed' "$tmp/err" ||
+  no "a choice id where a number is needed, in English: $(cat "$tmp/err")"
 
 # The library's errors (err.*) too: a roster with an unknown column.
 printf 'id,nom\ns1,Ada\n' >"$tmp/roster.csv"
