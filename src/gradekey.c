@@ -263,8 +263,11 @@ static int stop(key_reader *kr, int ret)
 }
 
 /* fail(kr, KEY, SIG, ...): the catalogue's message KEY (ion_fail_key,
- * text.h) at the reader's line, and the parse stops; -1. */
-#define fail(kr, ...) stop((kr), ion_fail_key((kr)->err, (kr)->name, line_now(kr), __VA_ARGS__))
+ * text.h) at the reader's line, and the parse stops; -1. The first error
+ * stands: <answer-key> without worksheet then checks course, which must
+ * not say course is missing. */
+#define fail(kr, ...) \
+    ((kr)->failed ? -1 : stop((kr), ion_fail_key((kr)->err, (kr)->name, line_now(kr), __VA_ARGS__)))
 
 static int oom(key_reader *kr)
 {

@@ -273,6 +273,8 @@ static void test_key_v2(void **state)
         {"options=\"k na\"", "", "needs the attribute options", 20},
         {"<student id=\"s2\"", "<template id=\"v\" version=\"1\"/><student id=\"s2\"", "belongs before the students", 0},
         {"urn:ionsheet:answer-key:2", "urn:ionsheet:answer-key:1", "", 0},
+        /* The first error stands: course, checked after it, is there. */
+        {" worksheet=\"w\"", "", "<answer-key> needs the attribute worksheet", 0},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         xml = v2_key(bad[i].from, bad[i].to);
