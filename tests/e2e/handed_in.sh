@@ -6,12 +6,7 @@
 # decimal commas, BOM), a part answered twice (one reading, and two), a
 # UTF-16 file without a BOM. `grade` and `gradebook` say the same.
 set -u
-cd "$(dirname "$0")/../.."
-bin=${IONSHEET_BIN:-./ionsheet}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
-ion() { "$bin" --db "$tmp/db" "$@"; }
+. "$(dirname "$0")/common.bash"
 
 ion init >/dev/null 2>&1 || { echo "FAIL: init"; exit 1; }
 printf 'id,name\ns01,Ana\ns02,Bo\ns03,Cy\ns04,Di\ns05,Ed\ns06,Flo\ns07,Gus\n' >"$tmp/r.csv"

@@ -5,13 +5,7 @@
 # submission, from a file or from the web, supersedes them. A free port.
 set -u
 cd "$(dirname "$0")/../.."
-bin=${IONSHEET_BIN:-./ionsheet}
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+. tests/e2e/lib/serve.bash
 ion() { "$bin" --db "$tmp/db" "$@"; }
 
 ion init >/dev/null 2>&1 || { echo "FAIL: init"; exit 1; }
@@ -99,12 +93,7 @@ ion grade "$key" "$in" --csv "$tmp/again.csv" --feedback "$tmp/fb" >/dev/null 2>
 ion gradebook w1 2>/dev/null | cmp -s - "$tmp/grade.csv" || no "gradebook after grading again"
 
 # ---- the web's gradebook says the same ----
-"$bin" --db "$tmp/db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/log" &
-pid=$!
-for _ in $(seq 50); do grep -q '^instructor: ' "$tmp/out" && break; sleep 0.1; done
-iurl=$(sed -n 's/^instructor: //p' "$tmp/out")
-[ -n "$iurl" ] || { no "serve did not start: $(cat "$tmp/log")"; exit 1; }
-base=$(echo "$iurl" | sed 's#^\(http://[^/]*\)/.*#\1#')
+serve_start "$tmp/db" "$tmp/out" "$tmp/log" || { no "serve did not start: $(cat "$tmp/log")"; exit 1; }
 ck=$(curl -s -D - -o /dev/null "$iurl" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')
 curl -s -b "$ck" "$base/instructor/w1" >"$tmp/page.html"
 curl -s -b "$ck" "$base/instructor/w1/gradebook.csv" >"$tmp/web.csv"
