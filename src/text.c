@@ -399,30 +399,18 @@ int ion_text_say(char *out, size_t cap, const char *key, const char *sig, ...)
 
 void ion_text_dimension(ion_dimension d, char *out, size_t cap)
 {
-    for (int k = 0; k < ION_DIM_COUNT; k++) {
-        if (!ion_dimension_eq(d, ion_dim_vector((ion_dim)k)))
-            continue;
+    int k = ion_dimension_named(d);
+    if (k == ION_DIM_NONE) {
+        ion_text_say(out, cap, "err.dim.none", "-");
+    } else if (k > 0) { /* English's article goes by the English name's sound */
         const char *name = ion_dim_name((ion_dim)k);
-        if (k == ION_DIM_NONE)
-            ion_text_say(out, cap, "err.dim.none", "-");
-        else /* English's article goes by the English name's sound */
-            ion_text_say(out, cap, strchr("aeiou", name[0]) ? "err.dim.an" : "err.dim.a", "%s%s",
-                         ion_text_gloss(errors_lang, "dim", name), ion_dim_si_name((ion_dim)k));
-        return;
+        ion_text_say(out, cap, strchr("aeiou", name[0]) ? "err.dim.an" : "err.dim.a", "%s%s",
+                     ion_text_gloss(errors_lang, "dim", name), ion_dim_si_name((ion_dim)k));
+    } else {
+        char units[96];
+        ion_dimension_base_units(d, units, sizeof units);
+        ion_text_say(out, cap, "err.dim.base", "%s", units);
     }
-    static const char *const base[ION_BASE_COUNT] = {"m", "kg", "s", "A", "K", "mol"};
-    char units[96];
-    size_t len = 0;
-    units[0] = '\0';
-    for (int i = 0; i < ION_BASE_COUNT && len < sizeof units; i++) {
-        if (!d.e[i])
-            continue;
-        if (d.e[i] == 1)
-            len += (size_t)snprintf(units + len, sizeof units - len, " %s", base[i]);
-        else
-            len += (size_t)snprintf(units + len, sizeof units - len, " %s^%d", base[i], d.e[i]);
-    }
-    ion_text_say(out, cap, "err.dim.base", "%s", units);
 }
 
 void ion_text_release(void)

@@ -156,29 +156,44 @@ int ion_dimension_eq(ion_dimension a, ion_dimension b)
     return !memcmp(a.e, b.e, sizeof a.e);
 }
 
-void ion_dimension_describe(ion_dimension d, char *buf, int n)
+int ion_dimension_named(ion_dimension d)
 {
-    if (n <= 0)
-        return;
-    for (int k = 0; k < ION_DIM_COUNT; k++) {
-        if (!ion_dimension_eq(d, ion_dim_vector((ion_dim)k)))
-            continue;
-        if (k == ION_DIM_NONE)
-            snprintf(buf, (size_t)n, "a dimensionless number");
-        else
-            snprintf(buf, (size_t)n, "a%s %s (%s)", strchr("aeiou", dim_names[k][0]) ? "n" : "",
-                     dim_names[k], dim_si[k]);
-        return;
-    }
+    for (int k = 0; k < ION_DIM_COUNT; k++)
+        if (ion_dimension_eq(d, ion_dim_vector((ion_dim)k)))
+            return k;
+    return -1;
+}
+
+void ion_dimension_base_units(ion_dimension d, char *buf, size_t n)
+{
     static const char *const base[ION_BASE_COUNT] = {"m", "kg", "s", "A", "K", "mol"};
-    int len = snprintf(buf, (size_t)n, "a quantity in");
+    size_t len = 0;
+    if (n)
+        buf[0] = '\0';
     for (int i = 0; i < ION_BASE_COUNT && len < n; i++) {
         if (!d.e[i])
             continue;
         if (d.e[i] == 1)
-            len += snprintf(buf + len, (size_t)(n - len), " %s", base[i]);
+            len += (size_t)snprintf(buf + len, n - len, " %s", base[i]);
         else
-            len += snprintf(buf + len, (size_t)(n - len), " %s^%d", base[i], d.e[i]);
+            len += (size_t)snprintf(buf + len, n - len, " %s^%d", base[i], d.e[i]);
+    }
+}
+
+void ion_dimension_describe(ion_dimension d, char *buf, int n)
+{
+    if (n <= 0)
+        return;
+    int k = ion_dimension_named(d);
+    if (k == ION_DIM_NONE) {
+        snprintf(buf, (size_t)n, "a dimensionless number");
+    } else if (k > 0) {
+        snprintf(buf, (size_t)n, "a%s %s (%s)", strchr("aeiou", dim_names[k][0]) ? "n" : "",
+                 dim_names[k], dim_si[k]);
+    } else {
+        char units[96];
+        ion_dimension_base_units(d, units, sizeof units);
+        snprintf(buf, (size_t)n, "a quantity in%s", units);
     }
 }
 

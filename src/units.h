@@ -6,6 +6,8 @@
 #ifndef ION_UNITS_H
 #define ION_UNITS_H
 
+#include <stddef.h>
+
 typedef enum {
     ION_DIM_NONE = 0,  /* dimensionless: "1", "" , "%" */
     ION_DIM_CONC,      /* mol/m^3 */
@@ -74,8 +76,15 @@ typedef struct {
 /* The dimension of the unit dimension dim. */
 ion_dimension ion_dim_vector(ion_dim dim);
 int ion_dimension_eq(ion_dimension a, ion_dimension b);
+/* The named dimension with d's vector (the first in ion_dim's order), or
+ * -1 when d has no name of its own. */
+int ion_dimension_named(ion_dimension d);
+/* d in SI base units, each after a blank: " m^2 kg s^-3 A^-1". */
+void ion_dimension_base_units(ion_dimension d, char *buf, size_t n);
 /* "a voltage (V)", "a dimensionless number", or the base units for a
- * dimension with no name of its own ("m^2 kg s^-3 A^-1"). */
+ * dimension with no name of its own ("a quantity in m^2 kg s^-3 A^-1"):
+ * English always (calc's output); text.h's ion_text_dimension says it in
+ * the errors' language. */
 void ion_dimension_describe(ion_dimension d, char *buf, int n);
 
 /* Why a text is not one number: each code is a reason.* string of the
