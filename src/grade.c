@@ -562,7 +562,7 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     if ((named >= 0 && named != si) || slot->status == ION_STATUS_CONFLICT || (slot->graded && !again)) {
         if ((named >= 0 && named != si && claim(gb, (size_t)named, file, s->line) < 0) ||
             claim(gb, (size_t)si, file, s->line) < 0)
-            return ion_fail(err, file, s->line, "out of memory");
+            return ion_fail_key(err, file, s->line, "err.out_of_memory", "-");
         if (named >= 0 && named != si)
             ion_fail_key(&said, file, s->student_line, "err.grade.conflict_named", "%s%s",
                          k->students[named].sheet.id, stu->sheet.id);
@@ -582,11 +582,11 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
         return -1;
     ion_strbuf_reset(&gb->buf);
     if (assign(gb, stu, s, &n) < 0)
-        return ion_fail(err, file, s->line, "out of memory");
+        return ion_fail_key(err, file, s->line, "err.out_of_memory", "-");
     for (size_t j = 0; j < stu->nparts; j++)
         grade_part(gb, stu, j, &n);
     if (store(gb, (size_t)si, stu, s) < 0)
-        return ion_fail(err, file, s->line, "out of memory");
+        return ion_fail_key(err, file, s->line, "err.out_of_memory", "-");
     if (out)
         *out = &gb->slots[si].res;
     return 0;

@@ -310,7 +310,7 @@ static int from_utf16_32(ion_sub_parser *p, const char *data, size_t len, ion_er
     int ret = 1;
     while (left > 0 && ret > 0) {
         if (ion_strbuf_grow(&p->utf8, left * 2 + 16)) {
-            ret = ion_fail(err, p->name, 0, "out of memory");
+            ret = ion_fail_key(err, p->name, 0, "err.out_of_memory", "-");
             break;
         }
         char *out = p->utf8.s + p->utf8.len;
@@ -390,7 +390,7 @@ static int header_value(ion_sub_parser *p, const char *what, size_t *off, int *l
     }
     }
     if ((*off = add_str(p, v, n)) == NO_OFFSET)
-        return ion_fail(err, p->name, at, "out of memory");
+        return ion_fail_key(err, p->name, at, "err.out_of_memory", "-");
     *line = at;
     return 0;
 }
@@ -490,7 +490,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
             continue; /* informative only: the key knows them */
         } else if (part_like(k0, kn)) {
             if (vn && add_answer(p, k0, kn, v0, vn, line) < 0)
-                return ion_fail(err, p->name, line, "out of memory");
+                return ion_fail_key(err, p->name, line, "err.out_of_memory", "-");
         } else {
             note(p, line, "unknown field '%s'", ion_utf8_clip(k0, kn, shown, sizeof shown));
         }
@@ -552,7 +552,7 @@ static int walk_xml(ion_sub_parser *p, xmlDocPtr doc, ion_submission *s, size_t 
         xmlFree(part);
         xmlFree(text);
         if (ret < 0)
-            return ion_fail(err, p->name, line, "out of memory");
+            return ion_fail_key(err, p->name, line, "err.out_of_memory", "-");
     }
     if (*student == NO_OFFSET)
         return REFUSE(p, err, s->student_line, "no-student-attr");
@@ -604,7 +604,7 @@ static int read_header(ion_sub_parser *p, const ion_csv_record *rec, csv_header 
     h->part = malloc(rec->n * sizeof *h->part);
     h->names = malloc(rec->n * 8 + 1);
     if (!h->part || !h->names)
-        return ion_fail(err, p->name, rec->line, "out of memory");
+        return ion_fail_key(err, p->name, rec->line, "err.out_of_memory", "-");
     size_t used = 0, nparts = 0;
     for (size_t i = 0; i < rec->n; i++) {
         const char *s = rec->field[i], *e = s + rec->len[i];
@@ -659,7 +659,7 @@ static int deliver_row(ion_sub_parser *p, const csv_header *h, const ion_csv_rec
         } else if (h->part[i] != NO_OFFSET) {
             const char *part = h->names + h->part[i];
             if (add_answer(p, part, strlen(part), v0, vn, rec->line) < 0)
-                return ion_fail(err, p->name, rec->line, "out of memory");
+                return ion_fail_key(err, p->name, rec->line, "err.out_of_memory", "-");
         }
     }
     if (!any)
@@ -670,10 +670,10 @@ static int deliver_row(ion_sub_parser *p, const csv_header *h, const ion_csv_rec
     /* The canonical content, after the strings the answers point into. */
     size_t start = p->buf.len;
     if (append_copy(p, student, '\n') < 0)
-        return ion_fail(err, p->name, rec->line, "out of memory");
+        return ion_fail_key(err, p->name, rec->line, "err.out_of_memory", "-");
     for (size_t i = 0; i < p->nraw; i++)
         if (append_copy(p, p->raw[i].part, '\t') < 0 || append_copy(p, p->raw[i].text, '\n') < 0)
-            return ion_fail(err, p->name, rec->line, "out of memory");
+            return ion_fail_key(err, p->name, rec->line, "err.out_of_memory", "-");
     s.content = p->buf.s + start; /* the buffer does not move from here on */
     s.content_len = p->buf.len - start;
     return deliver(p, &s, worksheet, student, fn, ctx);
@@ -691,7 +691,7 @@ static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submis
     char sep = csv_separator(data + start, len - start);
     ion_csv *r = ion_csv_new(data, len, p->name);
     if (!r)
-        return ion_fail(err, p->name, 0, "out of memory");
+        return ion_fail_key(err, p->name, 0, "err.out_of_memory", "-");
     ion_csv_set_separator(r, sep);
     while ((rc = ion_csv_next(r, &rec, err)) == 1)
         ;
@@ -699,7 +699,7 @@ static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submis
     if (rc < 0)
         return -1;
     if (!(r = ion_csv_new(data, len, p->name)))
-        return ion_fail(err, p->name, 0, "out of memory");
+        return ion_fail_key(err, p->name, 0, "err.out_of_memory", "-");
     ion_csv_set_separator(r, sep);
     csv_header h = {0};
     int ret = ion_csv_next(r, &rec, err) == 1 ? read_header(p, &rec, &h, err) : -1;

@@ -8,18 +8,17 @@ letters or more, outside % conversions) must be a catalogue key
 (`cli.x.y`, `err.x`, or any key of templates/en.conf), or be allowed in tests/lint/messages.allow with a reason (what
 scripts read, names that are the same in every language, ...).
 
-The library's error messages (ion_fail and its kin in src/*.c) are not all
-in the catalogue yet: tests/lint/messages.pending records how many each
-file still has, and the count may only go down (a file past its count
-fails; one below it gets a note to lower the count).
+The same holds for the library (src/*.c): its error messages are err.*
+keys (ion_fail_key and its kin); a new English literal fails, as in src/cli/.
 
 Each call that names a message (cli_msg(NULL, 0, "cli.x", "%s%d", ...),
 ion_fail_key, ...) names a key of templates/en.conf whose format takes the
 arguments of the conversions it passes (the compiler checks the arguments
 against those).
 
-Usage: messages.py [--list] (from the top of the tree); exit 1 on a
-literal that is neither, or a file past its pending count.
+Usage: messages.py (from the top of the tree); exit 1 on a literal that
+is neither, or on a call whose key is not in templates/en.conf or takes
+other arguments.
 """
 import os, re, sys
 
@@ -173,14 +172,9 @@ def main():
     here = 'tests/lint'
     keys = catalogue_keys('templates/en.conf')
     allow = load_allow(os.path.join(here, 'messages.allow'))
-    pending = {}
-    for line in open(os.path.join(here, 'messages.pending'), encoding='utf-8'):
-        if line.strip() and not line.startswith('#'):
-            f, n = line.split()[:2]
-            pending[f] = int(n)
     files = sorted('src/cli/' + f for f in os.listdir('src/cli') if f.endswith('.c'))
     files += sorted('src/' + f for f in os.listdir('src') if f.endswith('.c'))
-    bad, used, counts = check_calls(files, catalogue_formats('templates/en.conf')), set(), {}
+    bad, used = check_calls(files, catalogue_formats('templates/en.conf')), set()
     for path, line, call, lit in found(files):
         if lit in keys:
             continue
@@ -188,28 +182,12 @@ def main():
         if rule:
             used.add(rule[2])
             continue
-        if path.startswith('src/cli/') or path not in pending:
-            print('%s:%d: %s: English text outside the catalogue: "%s"' % (path, line, call, lit))
-            bad += 1
-        else:
-            counts[path] = counts.get(path, 0) + 1
-            if '--list' in sys.argv:
-                print('%s:%d: pending: "%s"' % (path, line, lit))
-    for path, n in sorted(counts.items()):
-        if n > pending[path]:
-            print('%s: %d literals not in the catalogue, more than the %d of tests/lint/messages.pending'
-                  % (path, n, pending[path]))
-            bad += 1
-    for path, n in sorted(pending.items()):
-        if counts.get(path, 0) < n:
-            print('note: %s: %d literals left, tests/lint/messages.pending may say %d instead of %d'
-                  % (path, counts.get(path, 0), counts.get(path, 0), n))
+        print('%s:%d: %s: English text outside the catalogue: "%s"' % (path, line, call, lit))
+        bad += 1
     for rule in allow:
         if rule[2] not in used:
             print('tests/lint/messages.allow:%d: allows nothing any more' % rule[2])
             bad += 1
-    total = sum(counts.values())
-    print('messages: %d literals in src/ wait for the catalogue (tests/lint/messages.pending)' % total)
     return 1 if bad else 0
 
 
