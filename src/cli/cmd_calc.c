@@ -109,14 +109,22 @@ static void emit(calc_ctx *c, const char *fmt, ...)
         c->out_len += (size_t)n;
 }
 
+/* "VALUE UNIT" of an SI value of dimension dim: in its display unit with
+ * 6 digits, or with in_si in SI with 10; a dimensionless number is the
+ * number alone ("2", not "2 1": "1" is only how it is written in). */
+static void format_value(char *buf, size_t n, double si, ion_dim dim, int in_si)
+{
+    const ion_unit *u = display_unit(dim);
+    int len = in_si ? snprintf(buf, n, "%.10g", si) : snprintf(buf, n, "%.6g", ion_from_si(u, si));
+    if (dim != ION_DIM_NONE && len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - (size_t)len, " %s", in_si ? ion_dim_si_name(dim) : u->name);
+}
+
 static void print_value(calc_ctx *c, const char *name, double si, ion_dim dim)
 {
-    if (c->si) {
-        emit(c, "%s = %.10g %s\n", name, si, ion_dim_si_name(dim));
-    } else {
-        const ion_unit *u = display_unit(dim);
-        emit(c, "%s = %.6g %s\n", name, ion_from_si(u, si), u->name);
-    }
+    char value[64];
+    format_value(value, sizeof value, si, dim, c->si);
+    emit(c, "%s = %s\n", name, value);
 }
 
 static int physics_error(calc_ctx *c, int rc)
@@ -318,19 +326,14 @@ static int calc_expr(const char *src, int si)
         printf("%s\n", v.str);
         return EXIT_OK;
     }
-    char what[96];
+    char what[96], value[64];
     ion_dimension_describe(d, what, sizeof what);
-    for (int k = 0; known && k < ION_DIM_COUNT; k++) {
-        if (!ion_dimension_eq(d, ion_dim_vector((ion_dim)k)))
-            continue;
-        const ion_unit *u = si ? NULL : display_unit((ion_dim)k);
-        if (u)
-            printf("%.6g %s (%s)\n", ion_from_si(u, v.num), u->name, what);
-        else
-            printf("%.10g %s (%s)\n", v.num, ion_dim_si_name((ion_dim)k), what);
-        return EXIT_OK;
-    }
-    printf("%.10g (%s)\n", v.num, what);
+    int k = known ? ion_dimension_named(d) : -1;
+    if (k >= 0)
+        format_value(value, sizeof value, v.num, (ion_dim)k, si);
+    else /* no unit of its own: SI, as the description says */
+        snprintf(value, sizeof value, "%.10g", v.num);
+    printf("%s (%s)\n", value, what);
     return EXIT_OK;
 }
 

@@ -4,13 +4,15 @@ set -u
 cd "$(dirname "$0")/../.."
 bin=${IONSHEET_BIN:-$PWD/ionsheet}  # another build may be tried with IONSHEET_BIN
 fail=0
+tmp=$(mktemp -d)  # not a fixed /tmp name: other helpers run this test too
+trap 'rm -rf "$tmp"' EXIT
 check() { # expected-exit description command...
     local want=$1 what=$2; shift 2
-    "$@" >/tmp/ion_calc_out 2>/tmp/ion_calc_err; local got=$?
-    if [ "$got" != "$want" ]; then echo "FAIL $what: exit $got, expected $want"; cat /tmp/ion_calc_err; fail=1; fi
+    "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?
+    if [ "$got" != "$want" ]; then echo "FAIL $what: exit $got, expected $want"; cat "$tmp/err"; fail=1; fi
 }
 expect_line() { # description expected-line
-    grep -qxF -- "$2" /tmp/ion_calc_out || { echo "FAIL $1: no line '$2' in:"; cat /tmp/ion_calc_out; fail=1; }
+    grep -qxF -- "$2" "$tmp/out" || { echo "FAIL $1: no line '$2' in:"; cat "$tmp/out"; fail=1; }
 }
 python3 tests/e2e/calc_public_cases.py || fail=1
 
@@ -39,16 +41,26 @@ check 3 "wrong dimension" "$bin" calc nernst z=1 out=4mV in=140mM
 check 3 "z = 0" "$bin" calc nernst z=0 out=4mM in=140mM
 check 3 "negative concentration" "$bin" calc nernst z=1 out=-4mM in=140mM
 check 2 "ghk ion without a valence" "$bin" calc ghk P_X=1 X_out=4mM X_in=140mM
-grep -qxF "ionsheet: calc: give the valence of X as z_X" /tmp/ion_calc_err || { echo "FAIL valence message:"; cat /tmp/ion_calc_err; fail=1; }
+grep -qxF "ionsheet: calc: give the valence of X as z_X" "$tmp/err" || { echo "FAIL valence message:"; cat "$tmp/err"; fail=1; }
 check 3 "no ion inside" "$bin" calc ghk P_K=1 K_out=4mM K_in=0mM
-grep -q "^ionsheet: calc: " /tmp/ion_calc_err || { echo "FAIL message format"; fail=1; }
+grep -q "^ionsheet: calc: " "$tmp/err" || { echo "FAIL message format"; fail=1; }
 check 0 "help" "$bin" calc --help
 # calc expr: an expression as an import compiles it, with its dimension.
 check 0 "expr" "$bin" calc expr 'nernst(1, 4[mM], 140[mM], 37[C]) - 3[mV]'
 expect_line "expr value" "-98.0226 mV (a voltage (V))"
 check 0 "expr length" "$bin" calc expr 'length_constant(10000[Ohm*cm^2], 100[Ohm*cm], 1[um])'
 expect_line "expr lambda" "500 µm (a length (m))"
+# A dimensionless result is the number alone: "1" is how one is written in,
+# not a unit to print ("2 1" was printed).
+check 0 "expr dimensionless" "$bin" calc expr '2*3'
+expect_line "expr dimensionless" "6 (a dimensionless number)"
+check 0 "expr dimensionless --si" "$bin" calc expr '1[mV]/1[V]' --si
+expect_line "expr ratio --si" "0.001 (a dimensionless number)"
+check 0 "expr percent" "$bin" calc expr '50[%]'
+expect_line "expr percent" "0.5 (a dimensionless number)"
+check 0 "expr --si" "$bin" calc expr '1[pA]*1[ms]' --si
+expect_line "expr charge --si" "1e-15 A s (a charge (A s))"
 check 3 "expr volt plus number" "$bin" calc expr 'nernst(2, 2[mM], 100[nM], 37[C]) + 1'
-grep -qF "adds a voltage (V) and a dimensionless number" /tmp/ion_calc_err || { echo "FAIL expr dimension message:"; cat /tmp/ion_calc_err; fail=1; }
+grep -qF "adds a voltage (V) and a dimensionless number" "$tmp/err" || { echo "FAIL expr dimension message:"; cat "$tmp/err"; fail=1; }
 check 2 "expr without expression" "$bin" calc expr
 exit $fail
