@@ -82,8 +82,8 @@ typedef struct {
 } key_student;
 
 struct ion_answer_key {
-    struct key_arena *mem;
-    struct key_arena *loaded_mem; /* the instances of the students held: mem
+    struct ion_arena *mem;
+    struct ion_arena *loaded_mem; /* the instances of the students held: mem
                                    * for a whole key, else reset at each load */
     const char *worksheet, *course, *title;
     key_student *students;

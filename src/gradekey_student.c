@@ -1,0 +1,556 @@
+/* A student's elements read into the model (gradekey_reader.h): the
+ * root, each student, problem, param and let, part (its key, partkey.h),
+ * choices, options, mistakes, feedback and carries of a v1 key, the same
+ * parts of a v2 key from its template (gradekey_v2.c); when a problem
+ * ends, its instance (instance.h) with its shape, and the grader's view
+ * of its parts (key_part) with their carries. */
+#include "gradekey_reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parserInternals.h>
+
+#include "bank.h"
+
+int kr_on_root(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    k->version = !kr->uri ? 0 : !strcmp(kr->uri, KEY_NS2) ? 2 : !strcmp(kr->uri, KEY_NS1) ? 1 : 0;
+    if (!k->version)
+        return fail(kr, "err.key.not_a_key", "%s%s",
+                    KEY_NS2, KEY_NS1);
+    const char *ws = kr_need_attr(kr, "answer-key", "worksheet");
+    const char *course = kr_need_attr(kr, "answer-key", "course");
+    const char *title = kr_attr(kr, "title");
+    if (!ws || !course)
+        return -1;
+    const char *why = ion_bank_id_problem(ws);
+    if (why)
+        return fail(kr, "err.bank.ws_name", "%s%s", ws, why);
+    k->worksheet = ion_arena_strdup(k->mem, ws);
+    k->course = ion_arena_strdup(k->mem, course);
+    k->title = ion_arena_strdup(k->mem, title ? title : "");
+    return k->worksheet && k->course && k->title ? 0 : kr_oom(kr);
+}
+
+int kr_on_student(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    if (kr->student_mode) {
+        k->students[kr->load_index].part0 = 0;
+        k->students[kr->load_index].inst0 = 0;
+        kr->in_student = 1;
+        kr->student_part0 = 0;
+        return 0;
+    }
+    const char *id = kr_need_attr(kr, "student", "id");
+    const char *name = kr_need_attr(kr, "student", "name");
+    if (!id || !name)
+        return -1;
+    /* Ids name feedback files: only safe ones. */
+    const char *why = ion_bank_id_problem(id);
+    if (why)
+        return fail(kr, "err.key.student_id", "%s%s", id, why);
+    if (kr_grow(&k->students, &kr->cap_students, k->nstudents, sizeof *k->students) < 0)
+        return kr_oom(kr);
+    key_student *s = &k->students[k->nstudents];
+    memset(s, 0, sizeof *s);
+    s->sheet.id = ion_arena_strdup(k->mem, id);
+    s->sheet.name = ion_arena_strdup(k->mem, name);
+    if (!s->sheet.id || !s->sheet.name)
+        return kr_oom(kr);
+    s->sheet.index = k->nstudents;
+    s->sheet.own = 1;
+    s->part0 = k->nparts;
+    s->inst0 = k->ninsts;
+    s->from = (size_t)xmlByteConsumed(kr->ctxt);
+    s->line = kr_line(kr);
+    kr->in_student = 1;
+    kr->student_part0 = k->nparts;
+    return 0;
+}
+
+int kr_on_problem(key_reader *kr)
+{
+    double n, version;
+    const char *tmpl = kr_need_attr(kr, "problem", "template");
+    if (!tmpl || kr_number_attr(kr, "problem", "n", 1, 0, &n) < 0 ||
+        kr_number_attr(kr, "problem", "version", 1, 0, &version) < 0)
+        return -1;
+    if (n < 1 || n > 1e6 || version < 1 || version > 1e9 || n != (int)n || version != (int)version)
+        return fail(kr, "err.key.problem_n", "-");
+    kr->prob_tdef = NULL;
+    if (kr->k->version == 2) {
+        const ion_answer_key *k = kr->k;
+        for (size_t i = 0; i < k->ntemplates && !kr->prob_tdef; i++)
+            if (!strcmp(k->templates[i].t->id, tmpl) && k->templates[i].t->version == (int)version)
+                kr->prob_tdef = &k->templates[i];
+        if (!kr->prob_tdef)
+            return fail(kr, "err.key.problem_template", "%d%s%d", (int)n, tmpl, (int)version);
+        kr->prob_lets = kr_attr(kr, "lets");
+    }
+    kr->prob_template = tmpl;
+    kr->prob_n = (int)n;
+    kr->prob_version = (int)version;
+    kr->prob_line = kr_line(kr);
+    kr->prob_part0 = kr->k->nparts;
+    kr->in_problem = 1;
+    kr->nvars = kr->npsrc = kr->ncarries = kr->nalts = kr->nmistakes = 0;
+    return 0;
+}
+
+int kr_on_var(key_reader *kr, const char *elem, int is_let)
+{
+    if (kr_grow(&kr->vars, &kr->cap_vars, kr->nvars, sizeof *kr->vars) < 0)
+        return kr_oom(kr);
+    tmp_var *v = &kr->vars[kr->nvars];
+    v->name = kr_need_attr(kr, elem, "name");
+    v->value = kr_need_attr(kr, elem, "value");
+    if (kr->prob_tdef) { /* key v2: the template has the unit */
+        const key_template *kt = kr->prob_tdef;
+        if (!v->name || !v->value)
+            return -1;
+        if (kr->nvars >= kt->nparams || strcmp(kt->t->vars[kr->nvars].name, v->name))
+            return fail(kr, "err.key.param_order", "%s%s", v->name, kt->t->id);
+        v->unit = kt->t->vars[kr->nvars].unit->name;
+        v->expr = NULL;
+        kr->nvars++;
+        return 0;
+    }
+    v->unit = kr_need_attr(kr, elem, "unit");
+    v->expr = is_let ? kr_need_attr(kr, elem, "expr") : NULL;
+    if (!v->name || !v->value || !v->unit || (is_let && !v->expr))
+        return -1;
+    if (!ion_unit_find(v->unit))
+        return fail(kr, "err.key.var_unit", "%s%s%s", elem, v->name, v->unit);
+    if (!is_let && kr->nvars && kr->vars[kr->nvars - 1].expr)
+        return fail(kr, "err.key.param_after_let", "%s", v->name);
+    kr->nvars++;
+    return 0;
+}
+
+/* The column of part id, added when new; columns keep their first-seen
+ * order here and are sorted once the key is read. */
+static int column_of(key_reader *kr, const char *id, size_t *col)
+{
+    ion_answer_key *k = kr->k;
+    for (size_t i = 0; i < k->ncolumns; i++) {
+        size_t c = (kr->column_hint + i) % k->ncolumns;
+        if (!strcmp(k->columns[c], id)) {
+            *col = c;
+            kr->column_hint = c + 1;
+            return 0;
+        }
+    }
+    if (kr_grow(&k->columns, &kr->cap_columns, k->ncolumns, sizeof *k->columns) < 0)
+        return kr_oom(kr);
+    k->columns[k->ncolumns] = ion_arena_strdup(k->mem, id);
+    if (!k->columns[k->ncolumns])
+        return kr_oom(kr);
+    *col = k->ncolumns++;
+    kr->column_hint = k->ncolumns;
+    return 0;
+}
+
+static int valid_part_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n < 2 || n > 7 || id[0] < '1' || id[0] > '9' || id[n - 1] < 'a' || id[n - 1] > 'z')
+        return 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (id[i] < '0' || id[i] > '9')
+            return 0;
+    return 1;
+}
+
+int kr_on_part(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    const char *id = kr_need_attr(kr, "part", "id");
+    const char *kind = kr_need_attr(kr, "part", "kind");
+    const char *value = kr_need_attr(kr, "part", "value");
+    if (!id || !kind || !value)
+        return -1;
+    if (!valid_part_id(id))
+        return fail(kr, "err.key.part_id", "%s", id);
+    for (size_t i = kr->student_part0; i < k->nparts; i++)
+        if (!strcmp(k->parts[i].id, id))
+            return fail(kr, "err.key.part_twice", "%s", id);
+    if (kr_grow(&k->parts, &kr->cap_parts, k->nparts, sizeof *k->parts) < 0 ||
+        kr_grow(&kr->psrc, &kr->cap_psrc, kr->npsrc, sizeof *kr->psrc) < 0 ||
+        kr_grow(&kr->tparts, &kr->cap_tparts_tmp, kr->npsrc, sizeof *kr->tparts) < 0)
+        return kr_oom(kr);
+    key_part *p = &k->parts[k->nparts];
+    memset(p, 0, sizeof *p);
+    if (column_of(kr, id, &p->column) < 0)
+        return -1;
+    p->id = k->columns[p->column];
+    p->line = kr_line(kr);
+    p->inst = k->ninsts; /* the instance is made when the problem ends */
+    p->index = kr->npsrc;
+    tmp_part *tp = &kr->tparts[kr->npsrc];
+    memset(tp, 0, sizeof *tp);
+    tp->id = p->id;
+    tp->alt0 = kr->nalts;
+    tp->mis0 = kr->nmistakes;
+    ion_part_key *pk = &tp->key;
+    if (kr_number_attr(kr, "part", "points", 1, 0, &pk->points) < 0)
+        return -1;
+    pk->slip_credit = ION_SLIP_CREDIT;
+    pk->sign_credit = ION_SIGN_CREDIT;
+    if (pk->points < 0 || pk->points > ION_POINTS_MAX)
+        return fail(kr, "err.key.points", "%s%g%d", id, pk->points, ION_POINTS_MAX);
+    if (!strcmp(kind, "numeric")) {
+        pk->kind = ION_ANSWER_NUMERIC;
+        const char *unit = kr_attr(kr, "unit");
+        pk->unit = ion_unit_find(unit ? unit : "1");
+        if (!pk->unit)
+            return fail(kr, "err.key.part_unit", "%s%s", id, unit);
+        double sig;
+        if (kr_parse_number(value, &pk->value) < 0)
+            return fail(kr, "err.key.part_value", "%s%s", id, value);
+        if (kr_number_attr(kr, "part", "tol-abs", 0, 0, &pk->tol_abs) < 0 ||
+            kr_number_attr(kr, "part", "tol-rel", 0, 0, &pk->tol_rel) < 0 ||
+            kr_number_attr(kr, "part", "sigfigs", 0, DEFAULT_SIGFIGS, &sig) < 0)
+            return -1;
+        if (pk->tol_abs < 0 || pk->tol_rel < 0)
+            return fail(kr, "err.key.negative_tol", "%s", id);
+        pk->sigfigs = sig >= 1 && sig <= 17 ? (int)sig : DEFAULT_SIGFIGS;
+    } else if (!strcmp(kind, "choice") || !strcmp(kind, "mcq")) {
+        pk->kind = kind[0] == 'c' ? ION_ANSWER_CHOICE : ION_ANSWER_MCQ;
+        if (!(pk->answer = ion_arena_intern(k->mem, value)))
+            return kr_oom(kr);
+    } else {
+        return fail(kr, "err.key.kind", "%s%s", id, kind);
+    }
+    const char *expr = NULL;
+    if (!kr->prob_tdef)
+        expr = kr_attr(kr, "expr");
+    else if (kr_part_from_template(kr, tp, &expr) < 0)
+        return -1;
+    kr->psrc[kr->npsrc++] = expr;
+    k->nparts++;
+    return 0;
+}
+
+static tmp_part *kr_current_part(key_reader *kr, const char *elem)
+{
+    if (!kr->npsrc || !kr->in_problem) {
+        fail(kr, "err.key.outside_part", "%s", elem);
+        return NULL;
+    }
+    return &kr->tparts[kr->npsrc - 1];
+}
+
+/* Adds a choice (letter 0) or an mcq option to part p. */
+int kr_add_alt(key_reader *kr, tmp_part *p, const char *id, char letter)
+{
+    for (size_t i = 0; i < p->key.nids; i++)
+        if (letter ? kr->alt_letters[p->alt0 + i] == letter : !strcmp(kr->alt_ids[p->alt0 + i], id))
+            return letter ? fail(kr, "err.key.option_twice", "%s%c", p->id, letter)
+                          : fail(kr, "err.key.choice_twice", "%s%s", p->id, id);
+    if (kr_grow(&kr->alt_ids, &kr->cap_alt_ids, kr->nalts, sizeof *kr->alt_ids) < 0 ||
+        kr_grow(&kr->alt_letters, &kr->cap_alt_letters, kr->nalts, sizeof *kr->alt_letters) < 0)
+        return kr_oom(kr);
+    kr->alt_letters[kr->nalts] = letter;
+    if (!(kr->alt_ids[kr->nalts] = ion_arena_intern(kr->k->mem, id)))
+        return kr_oom(kr);
+    kr->nalts++;
+    p->key.nids++;
+    return 0;
+}
+
+int kr_on_alt(key_reader *kr, int option)
+{
+    tmp_part *p = kr_current_part(kr, option ? "option" : "choice");
+    if (!p)
+        return -1;
+    const char *id = kr_need_attr(kr, option ? "option" : "choice", "id");
+    const char *letter = option ? kr_need_attr(kr, "option", "letter") : "";
+    if (!id || !letter)
+        return -1;
+    if (option && (strlen(letter) != 1 || letter[0] < 'A' || letter[0] > 'Z'))
+        return fail(kr, "err.key.option_letter", "%s", letter);
+    return kr_add_alt(kr, p, id, letter[0]);
+}
+
+/* Adds a mistake with its value (text) and credit to part p; source is
+ * its index among the template part's mistakes. */
+int kr_add_mistake(key_reader *kr, tmp_part *p, const char *value, double credit, int source)
+{
+    if (kr_grow(&kr->mistakes, &kr->cap_mistakes, kr->nmistakes, sizeof *kr->mistakes) < 0 ||
+        kr_grow(&kr->feedback, &kr->cap_feedback, kr->nmistakes, sizeof *kr->feedback) < 0)
+        return kr_oom(kr);
+    ion_judge_mistake *m = &kr->mistakes[kr->nmistakes];
+    memset(m, 0, sizeof *m);
+    memset(&kr->feedback[kr->nmistakes], 0, sizeof *kr->feedback);
+    m->source = source;
+    m->credit = credit;
+    if (credit < 0 || credit > 1)
+        return fail(kr, "err.key.mistake_credit", "%s%g", p->id, credit);
+    if (p->key.kind == ION_ANSWER_NUMERIC) {
+        if (kr_parse_number(value, &m->value) < 0)
+            return fail(kr, "err.key.mistake_value", "%s%s", p->id, value);
+    } else if (!(m->str = ion_arena_intern(kr->k->mem, value))) {
+        return kr_oom(kr);
+    }
+    kr->nmistakes++;
+    p->key.nmistakes++;
+    return 0;
+}
+
+int kr_on_mistake(key_reader *kr)
+{
+    tmp_part *p = kr_current_part(kr, "mistake");
+    if (!p)
+        return -1;
+    const char *value = kr_need_attr(kr, "mistake", "value");
+    double credit;
+    if (!value || kr_number_attr(kr, "mistake", "credit", 1, 0, &credit) < 0)
+        return -1;
+    if (kr_add_mistake(kr, p, value, credit, (int)p->key.nmistakes) < 0)
+        return -1;
+    kr->feedback_to = &kr->feedback[kr->nmistakes - 1];
+    return 0;
+}
+
+int kr_on_feedback(key_reader *kr)
+{
+    if (!kr->feedback_to && !kr->tfeedback_to)
+        return fail(kr, "err.key.feedback_outside", "-");
+    kr->in_feedback = 1;
+    kr->feedback_zh = 0;
+    ion_strbuf_reset(&kr->text);
+    for (int i = 0; i < kr->nattrs; i++) {
+        const xmlChar **a = kr->attrs + 5 * i;
+        if (a[2] && !strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE) &&
+            !strcmp((const char *)a[0], "lang"))
+            kr->feedback_zh = a[4] - a[3] == 2 && !memcmp(a[3], "zh", 2);
+    }
+    return 0;
+}
+
+int kr_end_feedback(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    ion_strbuf_add(&kr->text, "", 0);
+    if (kr->text.oom)
+        return kr_oom(kr);
+    kr->in_feedback = 0;
+    if (kr->tfeedback_to) {
+        char **text = kr->feedback_zh ? &kr->tfeedback_to->zh : &kr->tfeedback_to->en;
+        free(*text);
+        return (*text = strdup(kr->text.s)) ? 0 : kr_oom(kr);
+    }
+    key_feedback *f = kr->feedback_to;
+    f->text[kr->feedback_zh] = ion_arena_intern(k->mem, kr->text.s);
+    return f->text[kr->feedback_zh] ? 0 : kr_oom(kr);
+}
+
+int kr_on_carry(key_reader *kr)
+{
+    tmp_part *p = kr_current_part(kr, "carry");
+    if (!p)
+        return -1;
+    if (kr_grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
+        return kr_oom(kr);
+    tmp_carry *c = &kr->carries[kr->ncarries];
+    c->part = kr->k->nparts - 1;
+    c->from = kr_need_attr(kr, "carry", "from");
+    c->let = kr_need_attr(kr, "carry", "let");
+    c->line = kr_line(kr);
+    if (!c->from || !c->let)
+        return -1;
+    kr->ncarries++;
+    return 0;
+}
+
+
+/* A variable's value from the key, in SI: a number in its unit, or a
+ * string (a choice id computed by a let). */
+static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
+{
+    double x;
+    if (kr_parse_number(v->value, &x) == 0) {
+        out->type = ION_T_NUM;
+        out->num = ion_to_si(ion_unit_find(v->unit), x);
+        out->str = NULL;
+        return 0;
+    }
+    if (!v->expr)
+        return fail(kr, "err.key.param_value", "%s%s", v->name, v->value);
+    out->type = ION_T_STR;
+    out->num = 0;
+    out->str = ion_arena_intern(kr->k->mem, v->value);
+    return out->str ? 0 : kr_oom(kr);
+}
+
+/* The problem just read as the model's instance (instance.h): its shape,
+ * its values, its params as printed (key v2), a part key per part with its
+ * choices or options and its mistakes; in the arena of the students held,
+ * so that nothing points into arrays that grow. */
+static int make_instance(key_reader *kr, const ion_template *sh)
+{
+    ion_answer_key *k = kr->k;
+    size_t np = kr->npsrc, nv = kr->nvars, nm = kr->nmistakes, na = kr->nalts;
+    size_t ns = kr->prob_tdef ? kr->prob_tdef->nparams : 0;
+    if (kr_grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0)
+        return kr_oom(kr);
+    /* One block, the arrays in the order of their alignment. */
+    char *block = ion_arena_alloc(k->loaded_mem, nv * sizeof(ion_val) + np * sizeof(ion_part_inst) +
+                                             nm * (sizeof(ion_judge_mistake) + sizeof(key_feedback)) +
+                                             (na + ns) * sizeof(char *) + na + 1);
+    if (!block)
+        return kr_oom(kr);
+    ion_val *vals = (ion_val *)block;
+    ion_part_inst *parts = (ion_part_inst *)(vals + nv);
+    ion_judge_mistake *mistakes = (ion_judge_mistake *)(parts + np);
+    key_feedback *feedback = (key_feedback *)(mistakes + nm);
+    const char **ids = (const char **)(feedback + nm), **shown = ids + na;
+    char *letters = (char *)(shown + ns);
+    if (nv)
+        memcpy(vals, kr->vals, nv * sizeof *vals);
+    if (nm) {
+        memcpy(mistakes, kr->mistakes, nm * sizeof *mistakes);
+        memcpy(feedback, kr->feedback, nm * sizeof *feedback);
+    }
+    if (na) {
+        memcpy(ids, kr->alt_ids, na * sizeof *ids);
+        memcpy(letters, kr->alt_letters, na);
+    }
+    for (size_t i = 0; i < ns; i++)
+        if (!(shown[i] = kr_keep(kr, kr->vars[i].value)))
+            return -1;
+    for (size_t i = 0; i < np; i++) {
+        const tmp_part *tp = &kr->tparts[i];
+        ion_part_inst *pi = &parts[i];
+        memset(pi, 0, sizeof *pi);
+        pi->key = tp->key;
+        pi->key.ids = tp->key.nids ? ids + tp->alt0 : NULL;
+        pi->key.letters = tp->key.kind == ION_ANSWER_MCQ ? letters + tp->alt0 : NULL;
+        pi->judged = tp->key.nmistakes ? mistakes + tp->mis0 : NULL;
+        pi->key.mistakes = pi->judged;
+        if (tp->key.kind == ION_ANSWER_NUMERIC)
+            pi->answer = (ion_val){ION_T_NUM, ion_to_si(tp->key.unit, tp->key.value), NULL};
+        else if (tp->key.kind == ION_ANSWER_CHOICE)
+            pi->answer = (ion_val){ION_T_STR, 0, tp->key.answer};
+        else
+            pi->letter = tp->key.answer[0];
+        k->parts[kr->prob_part0 + i].feedback = feedback + tp->mis0;
+    }
+    ion_instance *in = &k->insts[k->ninsts++];
+    memset(in, 0, sizeof *in);
+    in->t = sh;
+    in->vals = vals;
+    in->parts = parts;
+    in->shown = ns ? shown : NULL;
+    return 0;
+}
+
+/* The kind of part i of the student being read (an index in key->parts):
+ * of the problem being read, or of an instance made already. */
+static ion_answer_kind part_kind(const key_reader *kr, size_t i)
+{
+    return i >= kr->prob_part0 ? kr->tparts[i - kr->prob_part0].key.kind : key_part_key(kr->k, &kr->k->parts[i])->kind;
+}
+
+int kr_end_problem(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    if (!kr->npsrc)
+        return fail(kr, "err.key.no_part", "%d", kr->prob_n);
+    /* A choice or mcq part without alternatives: no answer could ever be
+     * right (and the grader would index a NULL array). */
+    for (size_t i = 0; i < kr->npsrc; i++)
+        if (kr->tparts[i].key.kind != ION_ANSWER_NUMERIC && !kr->tparts[i].key.nids)
+            return kr_stop(kr, ion_fail_key(kr->err, kr->name, k->parts[kr->prob_part0 + i].line,
+                                         kr->tparts[i].key.kind == ION_ANSWER_CHOICE ? "err.key.no_choices"
+                                                                                      : "err.key.no_options",
+                                         "%s", kr->tparts[i].id));
+    if (kr->prob_tdef && kr_lets_from_template(kr) < 0)
+        return -1;
+    if (kr_grow(&kr->vals, &kr->cap_vals, kr->nvars, sizeof *kr->vals) < 0)
+        return kr_oom(kr);
+    for (size_t i = 0; i < kr->nvars; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(kr->vars[i].name, kr->vars[j].name))
+                return fail(kr, "err.key.problem_var_twice", "%d%s", kr->prob_n, kr->vars[i].name);
+        if (var_value(kr, &kr->vars[i], &kr->vals[i]) < 0)
+            return -1;
+        kr->vars[i].type = kr->vals[i].type;
+    }
+    const ion_template *sh = kr_shape(kr);
+    if (!sh)
+        return -1;
+    /* Carries: the earlier part by id, the let by name. */
+    for (size_t i = kr->prob_part0; i < k->nparts; i++) {
+        key_part *p = &k->parts[i];
+        p->car0 = k->ncarries;
+        for (size_t c = 0; c < kr->ncarries; c++) {
+            const tmp_carry *tc = &kr->carries[c];
+            if (tc->part != i)
+                continue;
+            size_t from = kr->student_part0;
+            while (from < i && strcmp(k->parts[from].id, tc->from))
+                from++;
+            if (from == i || part_kind(kr, from) != ION_ANSWER_NUMERIC)
+                return kr_stop(kr, ion_fail_key(kr->err, kr->name, tc->line,
+                                         "err.key.carry_from", "%s%s",
+                                         p->id, tc->from));
+            size_t slot = kr_shape_params(sh);
+            while (slot < sh->nvars && strcmp(sh->vars[slot].name, tc->let))
+                slot++;
+            if (slot == sh->nvars)
+                return kr_stop(kr, ion_fail_key(kr->err, kr->name, tc->line,
+                                         "err.key.carry_let", "%s%s", p->id, tc->let));
+            if (kr_grow(&k->carries, &kr->cap_carries, k->ncarries, sizeof *k->carries) < 0)
+                return kr_oom(kr);
+            k->carries[k->ncarries].from = from - kr->student_part0;
+            k->carries[k->ncarries].slot = slot;
+            k->ncarries++;
+            p->ncar++;
+        }
+    }
+    if (make_instance(kr, sh) < 0)
+        return -1;
+    kr->in_problem = 0;
+    ion_arena_reset(kr->tmp);
+    return 0;
+}
+
+/* Forgets the students held: grading loads one student at a time. */
+void kr_drop_student(ion_answer_key *k)
+{
+    k->nparts = k->ninsts = k->ncarries = 0;
+    if (k->loaded_mem != k->mem)
+        ion_arena_reset(k->loaded_mem);
+}
+
+int kr_end_student(key_reader *kr)
+{
+    ion_answer_key *k = kr->k;
+    if (kr->student_mode) {
+        k->students[kr->load_index].nparts = k->nparts;
+        k->students[kr->load_index].ninst = k->ninsts;
+        kr->in_student = 0;
+        return 0;
+    }
+    key_student *s = &k->students[k->nstudents];
+    s->to = (size_t)xmlByteConsumed(kr->ctxt);
+    s->nparts = k->nparts - s->part0;
+    s->ninst = k->ninsts - s->inst0;
+    if (!s->nparts)
+        return fail(kr, "err.key.no_problem", "%s", s->sheet.id);
+    for (size_t i = s->part0; i < k->nparts; i++)
+        s->max += key_part_key(k, &k->parts[i])->points;
+    if (s->nparts > k->max_parts)
+        k->max_parts = s->nparts;
+    k->nstudents++;
+    kr->in_student = 0;
+    if (!k->whole)
+        kr_drop_student(k);
+    return 0;
+}
+
