@@ -453,9 +453,11 @@ struct ion_bank {
 
 /* ---- plumbing ---- */
 
-/* "PATH: what: SQLite's reason (the system's reason)": which file, which
- * operation, and why, down to EFBIG or EROFS. */
-static int db_fail(ion_bank *b, ion_error *err, const char *what)
+/* "PATH: what failed: SQLite's reason (the system's reason)", key saying
+ * what failed (err.db.*, whose format takes SQLite's reason and the
+ * system's): which file, which operation, and why, down to EFBIG or
+ * EROFS. SQLite's and the system's reasons are their own words. */
+static int db_fail(ion_bank *b, ion_error *err, const char *key)
 {
     char why[160] = "";
     int e = sqlite3_system_errno(b->db);
@@ -464,20 +466,20 @@ static int db_fail(ion_bank *b, ion_error *err, const char *what)
      * size limit, EFBIG is the likely reason, and worth naming. */
     if ((sqlite3_extended_errcode(b->db) & 0xff) == SQLITE_IOERR && (!e || e == EFBIG) &&
         getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY)
-        snprintf(why, sizeof why, " (%s? the file size limit, ulimit -f, is %llu bytes)",
-                 ion_strerror(EFBIG), (unsigned long long)fsize.rlim_cur);
+        ion_text_say(why, sizeof why, "err.db.fsize", "%s%llu", ion_strerror(EFBIG),
+                     (unsigned long long)fsize.rlim_cur);
     else if (e)
-        snprintf(why, sizeof why, " (%s)", ion_strerror(e));
-    ion_fail(err, b->path, 0, "%s: %s%s", what, sqlite3_errmsg(b->db), why);
+        ion_text_say(why, sizeof why, "err.db.system", "%s", ion_strerror(e));
+    ion_fail_key(err, b->path, 0, key, "%s%s", sqlite3_errmsg(b->db), why);
     if (err)
         err->io = 1;
     return ION_BANK_EDB;
 }
 
-/* What failed when a statement's step did. */
+/* What failed when a statement's step did (its err.db.* key). */
 static const char *step_what(sqlite3_stmt *st)
 {
-    return sqlite3_stmt_readonly(st) ? "could not read the database" : "could not write to the database";
+    return sqlite3_stmt_readonly(st) ? "err.db.read" : "err.db.write";
 }
 
 /* refuse(err, KEY, SIG, ...): fills err with the catalogue's message KEY
@@ -494,7 +496,7 @@ static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
     if (!st) {
         if (sqlite3_prepare_v3(b->db, stmt_sql[id], -1,
                                SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
-            db_fail(b, err, "could not prepare a statement");
+            db_fail(b, err, "err.db.prepare");
             return NULL;
         }
         b->st[id] = st;
@@ -553,7 +555,7 @@ static sqlite3_stmt *prepare(ion_bank *b, enum stmt_id id, ion_error *err,
     va_end(ap);
     if (rc) {
         /* Only a value too big for SQLite, or out of memory. */
-        db_fail(b, err, "could not pass a value to the database");
+        db_fail(b, err, "err.db.bind");
         sqlite3_clear_bindings(st);
         return NULL;
     }
@@ -584,13 +586,14 @@ static int column_dup(sqlite3_stmt *st, int i, char **out)
     return *out ? 0 : -1;
 }
 
-/* Runs a write statement to its end; then resets it. */
+/* Runs a write statement to its end; then resets it. key (err.db.*) says
+ * what failed, as db_fail's. */
 static int run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
-               const char *what)
+               const char *key)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(b, err, what);
+    return rc == SQLITE_DONE ? 0 : db_fail(b, err, key);
 }
 
 /* The first row of a query: 1 with the statement on it (the caller resets
@@ -609,9 +612,9 @@ static int first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err)
 static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
 {
     sqlite3_stmt *st = stmt(b, id, err);
-    const char *what = id == ST_BEGIN || id == ST_SAVEPOINT ? "could not begin a transaction"
-                       : id == ST_COMMIT ? "could not commit the transaction"
-                                         : "could not end the transaction";
+    const char *what = id == ST_BEGIN || id == ST_SAVEPOINT ? "err.db.begin"
+                       : id == ST_COMMIT ? "err.db.commit"
+                                         : "err.db.end";
     return st ? run(b, st, err, what) : ION_BANK_EDB;
 }
 
@@ -712,7 +715,7 @@ const char *ion_bank_id_problem(const char *s)
 static int exec_sql(ion_bank *b, const char *sql, ion_error *err)
 {
     if (sqlite3_exec(b->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(b, err, "could not set up the database");
+        return db_fail(b, err, "err.db.setup");
     return 0;
 }
 
@@ -721,12 +724,12 @@ static int query_int(ion_bank *b, const char *sql, int *out, ion_error *err)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL))
-        return db_fail(b, err, "could not read the database");
+        return db_fail(b, err, "err.db.read");
     int rc = sqlite3_step(st);
     *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(b, err, "could not read the database");
+        return db_fail(b, err, "err.db.read");
     return 0;
 }
 
@@ -740,8 +743,8 @@ static int put_secret(ion_bank *b, ion_error *err)
     int rc = sqlite3_bind_blob(st, 1, secret, sizeof secret, SQLITE_TRANSIENT);
     sodium_memzero(secret, sizeof secret);
     if (rc)
-        return db_fail(b, err, "could not store the course secret");
-    return run(b, st, err, "could not store the course secret");
+        return db_fail(b, err, "err.db.store_secret");
+    return run(b, st, err, "err.db.store_secret");
 }
 
 /* A new bank: the current schema, the application id and a fresh secret. */
@@ -997,7 +1000,7 @@ static int open_db(ion_bank *b, int mode, int immutable, ion_error *err)
     if (rc != SQLITE_OK) {
         if (!b->db)
             return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
-        return db_fail(b, err, "could not open the database");
+        return db_fail(b, err, "err.db.open");
     }
     sqlite3_extended_result_codes(b->db, 1);
     return 0;
@@ -1161,11 +1164,11 @@ static int template_store(ion_bank *b, const ion_bank_template *t,
     sqlite3_stmt *st = prepare(b, ST_TPL_PUT, err, "ttittti", t->id,
                                t->topic, t->difficulty, t->title_en,
                                t->title_zh, t->langs, version);
-    if (!st || run(b, st, err, "could not store the template"))
+    if (!st || run(b, st, err, "err.db.store_template"))
         return ION_BANK_EDB;
     st = prepare(b, ST_TPL_VERSION_PUT, err, "tittt", t->id, version, hash,
                  source, file);
-    if (!st || run(b, st, err, "could not store the template's source"))
+    if (!st || run(b, st, err, "err.db.store_source"))
         return ION_BANK_EDB;
     return 0;
 }
@@ -1334,7 +1337,7 @@ int ion_bank_course_ensure(ion_bank *b, const char *course, ion_error *err)
     if (why)
         return refuse(err, "err.roster.course_name", "%s", why);
     sqlite3_stmt *st = prepare(b, ST_COURSE_PUT, err, "t", course);
-    if (!st || run(b, st, err, "could not store the course"))
+    if (!st || run(b, st, err, "err.db.store_course"))
         return ION_BANK_EDB;
     return 0;
 }
@@ -1384,7 +1387,7 @@ static int student_store(ion_bank *b, const ion_bank_student *s,
         st = prepare(b, ST_STUDENT_UPDATE, err, "tttt", s->course, s->id,
                      s->name, s->email);
     }
-    if (!st || run(b, st, err, "could not store the student"))
+    if (!st || run(b, st, err, "err.db.store_student"))
         return ION_BANK_EDB;
     return 0;
 }
@@ -1514,16 +1517,16 @@ static int student_take_off(ion_bank *b, const char *course, const char *id,
     if (submissions) {
         *outcome = ION_BANK_WITHDRAWN;
         st = prepare(b, ST_STUDENT_WITHDRAW, err, "tt", course, id);
-        return st && !run(b, st, err, "could not withdraw the student")
+        return st && !run(b, st, err, "err.db.withdraw")
                    ? 0
                    : ION_BANK_EDB;
     }
     *outcome = ION_BANK_DELETED;
     st = prepare(b, ST_STUDENT_INSTANCES_DELETE, err, "tt", course, id);
-    if (!st || run(b, st, err, "could not delete the student's problems"))
+    if (!st || run(b, st, err, "err.db.delete_problems"))
         return ION_BANK_EDB;
     st = prepare(b, ST_STUDENT_DELETE, err, "tt", course, id);
-    if (!st || run(b, st, err, "could not delete the student"))
+    if (!st || run(b, st, err, "err.db.delete_student"))
         return ION_BANK_EDB;
     return 0;
 }
@@ -1642,7 +1645,7 @@ static int problems_store(ion_bank *b, const char *course, const char *name,
         sqlite3_stmt *st = prepare(b, ST_WS_PROBLEM_PUT, err, "ttitid",
                                    course, name, (int)i + 1, ids[i], version,
                                    points ? points[i] : -1.0);
-        if (!st || run(b, st, err, "could not store the worksheet"))
+        if (!st || run(b, st, err, "err.db.store_worksheet"))
             return ION_BANK_EDB;
     }
     return 0;
@@ -1668,7 +1671,7 @@ static int worksheet_store(ion_bank *b, const char *name, const char *course,
         return ret < 0 ? ret : refuse(err, "err.bank.unknown_course", "%s", course);
     st = prepare(b, ST_WS_PUT, err, "tttt", name, course,
                  title ? title : name, due);
-    if (!st || run(b, st, err, "could not store the worksheet"))
+    if (!st || run(b, st, err, "err.db.store_worksheet"))
         return ION_BANK_EDB;
     return problems_store(b, course, name, n, ids, points, err);
 }
@@ -1729,7 +1732,7 @@ static int worksheet_course(ion_bank *b, const char *name, const char *course,
     if (rc == SQLITE_ROW)
         return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     if (rc != SQLITE_DONE)
-        return db_fail(b, err, "could not read the bank");
+        return db_fail(b, err, "err.db.read_bank");
     if (rows > 1) {
         free(*found);
         *found = NULL;
@@ -1772,7 +1775,7 @@ static int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
     if (rc == SQLITE_ROW)
         return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     if (rc != SQLITE_DONE)
-        return db_fail(b, err, "could not read the worksheet");
+        return db_fail(b, err, "err.db.read_worksheet");
     return 0;
 }
 
@@ -1866,10 +1869,10 @@ int ion_bank_worksheet_list(ion_bank *b, const char *course,
 
 /* Runs statement id with (course, name) of w to its end. */
 static int run_for(ion_bank *b, enum stmt_id id, const ion_bank_worksheet *w,
-                   ion_error *err, const char *what)
+                   ion_error *err, const char *key)
 {
     sqlite3_stmt *st = prepare(b, id, err, "tt", w->course, w->name);
-    return st && !run(b, st, err, what) ? 0 : ION_BANK_EDB;
+    return st && !run(b, st, err, key) ? 0 : ION_BANK_EDB;
 }
 
 /* New points for w's problems, each keeping its pinned version. */
@@ -1879,7 +1882,7 @@ static int points_edit(ion_bank *b, const ion_bank_worksheet *w,
     for (size_t i = 0; i < w->n; i++) {
         sqlite3_stmt *st = prepare(b, ST_WS_POINTS, err, "ttid", w->course,
                                    w->name, (int)i + 1, points[i]);
-        if (!st || run(b, st, err, "could not store the points"))
+        if (!st || run(b, st, err, "err.db.store_points"))
             return ION_BANK_EDB;
     }
     return 0;
@@ -1902,7 +1905,7 @@ static int problems_edit(ion_bank *b, const ion_bank_worksheet *w,
                       w->name, used.generated,
                       used.generated == 1 ? "" : "s");
     if ((ret = run_for(b, ST_WS_PROBLEMS_DELETE, w, err,
-                       "could not change the problems")) < 0)
+                       "err.db.change_problems")) < 0)
         return ret;
     return problems_store(b, w->course, w->name, e->n, e->template_ids,
                           e->points, err);
@@ -1926,14 +1929,14 @@ int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
     if (e->title || e->due) {
         sqlite3_stmt *st = prepare(b, ST_WS_UPDATE, err, "tttt", w.course,
                                    w.name, e->title, e->due);
-        if (!st || run(b, st, err, "could not change the worksheet"))
+        if (!st || run(b, st, err, "err.db.change_worksheet"))
             ret = ION_BANK_EDB;
     }
     if (ret >= 0 && (e->template_ids || e->points))
         ret = problems_edit(b, &w, e, err);
     if (ret >= 0 && e->feedback) {
         sqlite3_stmt *st = prepare(b, ST_WS_FEEDBACK, err, "ttt", w.course, w.name, e->feedback);
-        if (!st || run(b, st, err, "could not change the worksheet"))
+        if (!st || run(b, st, err, "err.db.change_worksheet"))
             ret = ION_BANK_EDB;
     }
     ion_bank_worksheet_release(&w);
@@ -1961,7 +1964,7 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
                      used.submissions == 1 ? "" : "s", used.submitters,
                      used.submitters == 1 ? "" : "s", used.grades);
     for (size_t i = 0; ret >= 0 && i < sizeof order / sizeof *order; i++)
-        ret = run_for(b, order[i], &w, err, "could not delete the worksheet");
+        ret = run_for(b, order[i], &w, err, "err.db.delete_worksheet");
     ion_bank_worksheet_release(&w);
     ret = sp_end(b, own, ret, err);
     if (ret >= 0 && gone)
@@ -1992,7 +1995,7 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                  position, student, worksheet, template_id, version);
         return ION_BANK_EINVAL;
     }
-    return db_fail(b, err, "could not store the instance");
+    return db_fail(b, err, "err.db.store_instance");
 }
 
 void ion_bank_instance_release(ion_bank_instance *inst)
@@ -2077,10 +2080,10 @@ static int submission_store(ion_bank *b, const char *worksheet,
         int64_t old = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
         st = prepare(b, ST_GRADES_CLEAR, err, "I", old);
-        if (!st || run(b, st, err, "could not clear the old grades"))
+        if (!st || run(b, st, err, "err.db.clear_grades"))
             return ION_BANK_EDB;
         st = prepare(b, ST_SUB_DELETE, err, "I", old);
-        if (!st || run(b, st, err, "could not replace the submission"))
+        if (!st || run(b, st, err, "err.db.replace_submission"))
             return ION_BANK_EDB;
     }
     st = prepare(b, ST_SUB_PUT, err, "ttttttt", worksheet, course, student,
@@ -2091,7 +2094,7 @@ static int submission_store(ion_bank *b, const char *worksheet,
     if (ret <= 0)
         return ret < 0 ? ret : ion_fail_key(err, "", 0, "err.bank.submission_not_stored", "-");
     *id = sqlite3_column_int64(st, 0);
-    if (run(b, st, err, "could not store the submission"))
+    if (run(b, st, err, "err.db.store_submission"))
         return ION_BANK_EDB;
     return 0;
 }
@@ -2177,7 +2180,7 @@ int ion_bank_grade_put(ion_bank *b, int64_t submission,
         return 0;
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
         return refuse(err, "err.bank.unknown_submission", "%lld", (long long)submission);
-    return db_fail(b, err, "could not store the grade");
+    return db_fail(b, err, "err.db.store_grade");
 }
 
 static int grade_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
@@ -2212,13 +2215,13 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
         return ret;
     sqlite3_stmt *st = prepare(b, ST_DRILL_PUT, err, "tti", user, template_id,
                                right_first);
-    if (!st || run(b, st, err, "could not store the drill progress"))
+    if (!st || run(b, st, err, "err.db.store_drill"))
         ret = ION_BANK_EDB;
     else if (sqlite3_changes(b->db) == 0)
         ret = refuse(err, "err.bank.unknown_template", "%s", template_id);
     else if (!(st = prepare(b, ST_DRILL_LOG, err, "ttui", user, template_id,
                             seed, right_first)) ||
-             run(b, st, err, "could not log the drill attempt"))
+             run(b, st, err, "err.db.log_drill"))
         ret = ION_BANK_EDB;
     return sp_end(b, own, ret, err);
 }

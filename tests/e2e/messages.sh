@@ -69,6 +69,16 @@ grep -qxF "ionsheet: $tmp/none: 无法读取标准答案文件：不是普通文
 en grade "$tmp/none" "$tmp/none" 2>"$tmp/err"
 grep -qxF "ionsheet: $tmp/none: cannot read the key: not a file" "$tmp/err" || no "a directory as the key, in English: $(cat "$tmp/err")"
 
+# The database's failures (bank.c, err.db.*): what failed and the system's
+# reason in the language asked for, SQLite's own words quoted between.
+for l in zh en; do
+  (ulimit -f 100; exec "$bin" --db "$tmp/small-$l.db" --lang $l init) >/dev/null 2>"$tmp/err.$l"
+done
+grep -qx "ionsheet: $tmp/small-zh.db: 无法[^：]*：[^：]*（[^？]*？文件大小上限 ulimit -f 为 102400 字节）" "$tmp/err.zh" ||
+  no "a database failure in Chinese: $(cat "$tmp/err.zh")"
+grep -qx "ionsheet: $tmp/small-en.db: could not [^:]*: [^:]* ([^?]*? the file size limit, ulimit -f, is 102400 bytes)" "$tmp/err.en" ||
+  no "a database failure in English: $(cat "$tmp/err.en")"
+
 # A translation whose message takes other arguments does not load: the
 # command stops at once, naming the file and line, before printing anything.
 mkdir -p "$tmp/home/templates"

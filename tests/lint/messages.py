@@ -22,7 +22,7 @@ other arguments.
 """
 import os, re, sys
 
-CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|cli_fail|ion_fail|ion_fail_key|refuse|fail)\s*\('
+CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|cli_fail|ion_fail|ion_fail_key|refuse|fail|db_fail|run|run_for)\s*\('
 KEY = re.compile(r'^(cli|err)\.[a-z0-9_.]+$')
 WORD = re.compile(r'[A-Za-z]{2,}')
 CONV = re.compile(r'%(%|[0-9$]*[-+ #0\']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[a-zA-Z])')
@@ -138,12 +138,31 @@ def catalogue_formats(path):
     return out
 
 
+# Calls whose arguments after the key are implied: bank.c's database
+# failures (db_fail, run, run_for) pass SQLite's reason and the system's.
+IMPLIED = {'db_fail': '%s%s', 'run': '%s%s', 'run_for': '%s%s'}
+
+
+def check_keys(files, formats):
+    """Every literal written as a key ("err.db.read", held in a variable or
+    returned before it reaches a call) is a key of templates/en.conf."""
+    bad = 0
+    for path in files:
+        src = strip_comments(open(path, encoding='utf-8').read())
+        src = re.sub(r'(?m)^\s*#\s*include[^\n]*', '', src)
+        for m in re.finditer(r'"((?:cli|err)\.[a-z0-9_.]+)"', src):
+            if m.group(1) not in formats:
+                print('%s:%d: %s is not in templates/en.conf' % (path, src.count('\n', 0, m.start()) + 1, m.group(1)))
+                bad += 1
+    return bad
+
+
 def check_calls(files, formats):
     """Each message call's key is in en.conf and takes the arguments its
     sig names (cli_msg(NULL, 0, "cli.x", "%s%d", ...)): what the compiler
     checks the arguments against is what the catalogue's format takes."""
     bad = 0
-    call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|fail|refuse)\s*\(')
+    call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|fail|refuse|db_fail|run|run_for)\s*\(')
     for path in files:
         src = strip_comments(open(path, encoding='utf-8').read())
         for m in call.finditer(src):
@@ -154,6 +173,8 @@ def check_calls(files, formats):
             end = first
             while end < len(lits) and KEY.match(lits[end]):  # c ? "k1" : "k2"
                 end += 1
+            if m.group(1) in IMPLIED:
+                lits = lits[:end] + [IMPLIED[m.group(1)]]
             if end == len(lits):
                 continue
             named, sig, line = lits[first:end], lits[end], src.count('\n', 0, m.start()) + 1
@@ -174,7 +195,8 @@ def main():
     allow = load_allow(os.path.join(here, 'messages.allow'))
     files = sorted('src/cli/' + f for f in os.listdir('src/cli') if f.endswith('.c'))
     files += sorted('src/' + f for f in os.listdir('src') if f.endswith('.c'))
-    bad, used = check_calls(files, catalogue_formats('templates/en.conf')), set()
+    formats = catalogue_formats('templates/en.conf')
+    bad, used = check_calls(files, formats) + check_keys(files, formats), set()
     for path, line, call, lit in found(files):
         if lit in keys:
             continue
