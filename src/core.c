@@ -3,17 +3,17 @@
 
 #include <math.h>
 
-const char *ion_err_str(int err)
+const char *ion_err_name(int err)
 {
     switch (err) {
     case ION_OK: return "ok";
-    case ION_EZ: return "the valence z must not be 0";
-    case ION_ECONC: return "a concentration must be positive";
-    case ION_ETEMP: return "the temperature must be above 0 K";
-    case ION_ENOION: return "no permeant ion on one side of the membrane";
-    case ION_EDOMAIN: return "the inputs are outside the formula's domain";
-    case ION_ENUM: return "the numerical solution did not converge";
-    default: return "unknown error";
+    case ION_EZ: return "z";
+    case ION_ECONC: return "concentration";
+    case ION_ETEMP: return "temperature";
+    case ION_ENOION: return "no_ion";
+    case ION_EDOMAIN: return "domain";
+    case ION_ENUM: return "numeric";
+    default: return "unknown";
     }
 }
 

@@ -26,8 +26,11 @@ typedef enum {
     ION_ENUM = -6,       /* the root finder failed (should not happen) */
 } ion_err;
 
-/* A short lower-case description of an error code, for messages. */
-const char *ion_err_str(int err);
+/* A stable name of an error code ("z", "concentration", ..., "unknown"
+ * for a code that is none of them), not words: the core holds no text, a
+ * message puts the code in words in its language (text.h:
+ * ion_text_core_error, the catalogue's err.core.NAME). */
+const char *ion_err_name(int err);
 
 /* E = (RT/zF) ln(out/in). */
 int ion_nernst(double z, double c_out, double c_in, double T, double *E);

@@ -1065,7 +1065,8 @@ static int fail_fold(compiler *c, int i, int rc)
             return fail(c, nd->pos, "err.expr.z_zero", "%s", f->name);
         if (rc == ION_EDOMAIN && f->domain_msg)
             return fail(c, nd->pos, f->domain_msg, "-");
-        return fail(c, nd->pos, "err.expr.fn_failed", "%s%s", f->name, ion_err_str(rc));
+        char why[160];
+        return fail(c, nd->pos, "err.expr.fn_failed", "%s%s", f->name, ion_text_core_error(rc, why, sizeof why));
     }
     if (nd->op == OP_DIV && c->nodes[nd->b].num == 0)
         return fail(c, nd->pos, "err.expr.div_zero", "-");

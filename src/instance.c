@@ -298,12 +298,17 @@ static void sample_params(ion_instance *in, ion_rng *rng)
     }
 }
 
-static int fail_at(const ion_instance *in, ion_error *err, int line, const char *what, int code)
+/* A let (or, when part is set, a part's answer) has no value: the core's
+ * code in words, the seed and the params drawn. */
+static int fail_at(const ion_instance *in, ion_error *err, int line, const ion_part *part, const char *let,
+                   int code)
 {
-    char params[400];
+    char params[400], why[160];
     ion_instance_describe(in, params, sizeof params);
-    return ion_fail_key(err, in->t->file, line, "err.instance.no_value", "%s%s%s%llu%s",
-                    in->t->id, what, ion_err_str(code), (unsigned long long)in->seed, params);
+    ion_text_core_error(code, why, sizeof why);
+    return ion_fail_key(err, in->t->file, line, part ? "err.instance.answer_no_value" : "err.instance.let_no_value",
+                        "%s%s%s%llu%s", in->t->id, part ? part->id : let, why, (unsigned long long)in->seed,
+                        params);
 }
 
 /* A require that can be decided is false. The ones reading a let that
@@ -428,11 +433,8 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
     if (state > 0)
         return ion_fail_key(err, t->file, t->line, "err.instance.requires", "%s%d",
                         t->id, ION_MAX_DRAWS);
-    if (state < 0) {
-        char what[96];
-        snprintf(what, sizeof what, "let %s", t->vars[failed_let].name);
-        return fail_at(in, err, t->vars[failed_let].line, what, code);
-    }
+    if (state < 0)
+        return fail_at(in, err, t->vars[failed_let].line, NULL, t->vars[failed_let].name, code);
     for (size_t i = 0; i < t->nparts; i++) {
         const ion_part *p = &t->parts[i];
         ion_part_inst *pi = &in->parts[i];
@@ -442,11 +444,8 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
             continue;
         }
         int rc = ion_expr_eval(p->answer, in->vals, &pi->answer);
-        if (rc) {
-            char what[64];
-            snprintf(what, sizeof what, "the answer of part %s", p->id);
-            return fail_at(in, err, p->line, what, rc);
-        }
+        if (rc)
+            return fail_at(in, err, p->line, p, NULL, rc);
         for (size_t k = 0; k < p->nmistakes; k++)
             pi->mistake_ok[k] = ion_expr_eval(p->mistakes[k].expr, in->vals, &pi->mistakes[k]) == ION_OK;
         fill_key(pi, p);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
+
 /* ---- the catalogue -------------------------------------------------------- */
 
 enum { MAX_LANGS = 8, MAX_ARGS = 8 };
@@ -411,6 +413,14 @@ void ion_text_dimension(ion_dimension d, char *out, size_t cap)
         ion_dimension_base_units(d, units, sizeof units);
         ion_text_say(out, cap, "err.dim.base", "%s", units);
     }
+}
+
+const char *ion_text_core_error(int code, char *out, size_t cap)
+{
+    char key[48];
+    snprintf(key, sizeof key, "err.core.%s", ion_err_name(code));
+    ion_text_say(out, cap, key, "-");
+    return out;
 }
 
 void ion_text_release(void)

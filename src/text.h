@@ -110,6 +110,12 @@ int ion_text_say(char *out, size_t cap, const char *key, const char *sig, ...)
  * m^2 s"): err.dim.* with the dim.NAME glosses. */
 void ion_text_dimension(ion_dimension d, char *out, size_t cap);
 
+/* The compute core's error code (core.h) in words in that same language,
+ * into out (cap bytes): err.core.NAME, NAME its ion_err_name ("a
+ * concentration must be positive"). The core holds no text; whoever turns
+ * its code into a message calls this. Returns out. */
+const char *ion_text_core_error(int code, char *out, size_t cap);
+
 /* Frees the loaded catalogues (at exit, for leak checkers). */
 void ion_text_release(void);
 

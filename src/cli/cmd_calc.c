@@ -129,7 +129,8 @@ static void print_value(calc_ctx *c, const char *name, double si, ion_dim dim)
 
 static int physics_error(calc_ctx *c, int rc)
 {
-    return fail(c, EXIT_INPUT, "cli.calc.core", "%s", ion_err_str(rc));
+    char why[160];
+    return fail(c, EXIT_INPUT, "cli.calc.core", "%s", ion_text_core_error(rc, why, sizeof why));
 }
 
 static int calc_nernst(calc_ctx *c)
@@ -319,7 +320,8 @@ static int calc_expr(const char *src, int si)
     int known = ion_expr_dimension(e, &d) == 0;
     ion_expr_free(e);
     if (rc != ION_OK) {
-        cli_msg(NULL, 0, "cli.calc.expr_error", "%s", ion_err_str(rc));
+        char why[160];
+        cli_msg(NULL, 0, "cli.calc.expr_error", "%s", ion_text_core_error(rc, why, sizeof why));
         return EXIT_INPUT;
     }
     if (v.type == ION_T_STR) {

@@ -47,6 +47,33 @@ grep -qx "ionsheet: calc：expr：'1\[mV\] + 2\[mM\]' 把 电压（V） 与 浓�
 en calc expr 'direction(1[mV], 2[mV]) + 1' 2>"$tmp/err" && no "calc expr took a choice id plus a number"
 grep -qx 'ionsheet: calc: expr: direction gives a choice id where a number is needed' "$tmp/err" ||
   no "a choice id where a number is needed, in English: $(cat "$tmp/err")"
+# The compute core's failures in words (err.core.*), as calc says them
+# and inside an expression's error: one language either way.
+zh calc nernst z=1 out=0mM in=140mM 2>"$tmp/err" && no "calc took a zero concentration"
+grep -qx 'ionsheet: calc：浓度必须为正数' "$tmp/err" || no "a core failure in Chinese: $(cat "$tmp/err")"
+en calc nernst z=1 out=0mM in=140mM 2>"$tmp/err"
+grep -qx 'ionsheet: calc: a concentration must be positive' "$tmp/err" || no "a core failure in English: $(cat "$tmp/err")"
+zh calc expr 'nernst(1, 0[mM], 140[mM], 37[C])' 2>"$tmp/err" && no "calc expr took a zero concentration"
+grep -qx 'ionsheet: calc：expr：nernst：浓度必须为正数' "$tmp/err" || no "a core failure in an expression, in Chinese: $(cat "$tmp/err")"
+en calc expr 'ghk(37[C], 1, 1, 0[mM], 0[mM])' 2>"$tmp/err"
+grep -qx 'ionsheet: calc: expr: ghk: no permeant ion on one side of the membrane' "$tmp/err" ||
+  no "a core failure in an expression, in English: $(cat "$tmp/err")"
+# A template whose answer has no value for a seed (instance.c): the part,
+# the core's reason, the seed and the values, all in Chinese.
+zh bank check tests/data/problems-illposed.xml --samples 50 >/dev/null 2>"$tmp/check.zh"
+grep -qx 'ionsheet: tests/data/problems-illposed.xml:66: 模板 bad-nan：小题 a 的答案没有值（浓度必须为正数），种子 1，取值 c = 0 mM' "$tmp/check.zh" ||
+  no "an answer with no value in Chinese: $(grep bad-nan "$tmp/check.zh")"
+# A let with no value, in English as before.
+cat >"$tmp/let.xml" <<'XML'
+<problems xmlns="urn:ionsheet:problem:1"><problem id="bad-let" topic="nernst" difficulty="1">
+<title xml:lang="en">x</title><param name="c" unit="mM" min="0" max="0" step="1"/>
+<let name="E" unit="mV">nernst(1, c, 140[mM], 37[C])</let>
+<part id="a" kind="numeric" unit="mV" tol-abs="0.5" points="1"><text xml:lang="en">E?</text><answer>E</answer></part>
+</problem></problems>
+XML
+en bank check "$tmp/let.xml" --samples 5 >/dev/null 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/let.xml:3: template bad-let: let E has no value (a concentration must be positive) at seed 1 with c = 0 mM" "$tmp/err" ||
+  no "a let with no value in English: $(cat "$tmp/err")"
 
 # The library's errors (err.*) too: a roster with an unknown column.
 printf 'id,nom\ns1,Ada\n' >"$tmp/roster.csv"

@@ -516,9 +516,7 @@ static void compile_errors(void **state)
     expect_error("1e300 * 1e300", 1, "the result is not a finite number");
     expect_error("round(2, 0.5)", 1, "round needs a whole number of decimal places");
     expect_error("ion_flow(0, 1[mV], 2[mV])", 1, "z = 0 in ion_flow");
-    char want[200];
-    snprintf(want, sizeof want, "nernst: %s", ion_err_str(ION_ECONC));
-    expect_error("nernst(1, 0[mM], 140[mM], 37[C])", 1, want);
+    expect_error("nernst(1, 0[mM], 140[mM], 37[C])", 1, "nernst: a concentration must be positive");
 }
 
 static void limits(void **state)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "text.h"
 
 static int reset(void **state)
@@ -273,6 +274,29 @@ static void test_mismatched_translation(void **state)
     assert_non_null(ion_text_msg("en", "cli.unknown_command", "%s"));
 }
 
+/* The compute core's codes in words (err.core.*): each code, and one that
+ * is none of them, is a sentence in both languages, never a key. */
+static void test_core_errors(void **state)
+{
+    (void)state;
+    char out[160];
+    static const char *const langs[] = {"en", "zh"};
+    for (int l = 0; l < 2; l++) {
+        ion_text_set_lang(langs[l]);
+        for (int code = ION_ENUM - 1; code <= ION_OK; code++) {
+            ion_text_core_error(code, out, sizeof out);
+            if (!*out || !strncmp(out, "err.", 4))
+                fail_msg("%s: code %d (%s) has no words: '%s'", langs[l], code, ion_err_name(code), out);
+        }
+    }
+    ion_text_set_lang("zh");
+    assert_string_equal(ion_text_core_error(ION_ECONC, out, sizeof out), "浓度必须为正数");
+    assert_string_equal(ion_text_core_error(-99, out, sizeof out), "未知错误");
+    ion_text_set_lang("en");
+    assert_string_equal(ion_text_core_error(ION_ECONC, out, sizeof out), "a concentration must be positive");
+    assert_string_equal(ion_text_core_error(ION_ENUM, out, 9), "the nume");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +307,7 @@ int main(void)
         cmocka_unit_test_setup(test_messages_agree, reset),
         cmocka_unit_test_setup(test_signatures, reset),
         cmocka_unit_test_setup_teardown(test_mismatched_translation, reset, reset),
+        cmocka_unit_test_setup(test_core_errors, reset),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     ion_text_release();
