@@ -112,16 +112,25 @@ static void say_next(const session *s)
     free(text);
 }
 
+/* A help text of the problem (t: its hint or its worked solution) under
+ * key, or key_none when the template has none; seeing either counts the
+ * problem as missed. */
+static void show_help(const ion_drill_out *s, problem *pb, const ion_i18n *t, ion_drill_tone tone,
+                      const char *key, const char *key_none)
+{
+    char *text = plain_text(&pb->in, t, s->lang);
+    if (text)
+        say(s, 2, tone, key, "text", text, (const char *)NULL);
+    else
+        say(s, 2, tone, key_none, (const char *)NULL);
+    free(text);
+    pb->missed = 1;
+}
+
 static void show_hint(const ion_drill_out *s, problem *pb)
 {
-    char *hint = plain_text(&pb->in, &pb->in.t->hint, s->lang);
-    if (hint)
-        say(s, 2, ION_DRILL_HINT, "drill.hint", "text", hint, (const char *)NULL);
-    else
-        say(s, 2, ION_DRILL_HINT, "drill.no_hint", (const char *)NULL);
-    free(hint);
+    show_help(s, pb, &pb->in.t->hint, ION_DRILL_HINT, "drill.hint", "drill.no_hint");
     pb->hint_shown = 1;
-    pb->missed = 1;
 }
 
 /* The worked solution, once per problem. */
@@ -129,14 +138,8 @@ static void show_solution(const ion_drill_out *s, problem *pb)
 {
     if (pb->solution_shown)
         return;
-    char *text = plain_text(&pb->in, &pb->in.t->solution, s->lang);
-    if (text)
-        say(s, 2, ION_DRILL_SOLUTION, "drill.solution", "text", text, (const char *)NULL);
-    else
-        say(s, 2, ION_DRILL_SOLUTION, "drill.no_solution", (const char *)NULL);
-    free(text);
+    show_help(s, pb, &pb->in.t->solution, ION_DRILL_SOLUTION, "drill.solution", "drill.no_solution");
     pb->solution_shown = 1;
-    pb->missed = 1;
 }
 
 /* Shows "label text" with the text's later lines under its start. */
