@@ -553,21 +553,30 @@ static void cs_color(ion_pdf *p, page_state *st, color c, int fill)
     }
 }
 
+/* The graphics state is written only where it changes: the line width
+ * (in milli-points), */
+static void cs_width(ion_pdf *p, page_state *st, long w)
+{
+    if (w != st->width) {
+        cs_op(p, &w, 1, "w");
+        st->width = w;
+    }
+}
+
+/* and a state that is on or off (*now), by the operator on or off. */
+static void cs_switch(ion_pdf *p, int *now, int want, const char *on, const char *off)
+{
+    if (want != *now) {
+        cs_put(p, want ? on : off, strlen(want ? on : off));
+        *now = want;
+    }
+}
+
 /* Line width and dash pattern before a stroke. */
 static void cs_pen(ion_pdf *p, page_state *st, double w, int dashed)
 {
-    long lw = milli(w);
-    if (lw != st->width) {
-        cs_op(p, &lw, 1, "w");
-        st->width = lw;
-    }
-    if (dashed != st->dashed) {
-        if (dashed)
-            CS_LIT(p, "[2 2] 0 d\n");
-        else
-            CS_LIT(p, "[] 0 d\n");
-        st->dashed = dashed;
-    }
+    cs_width(p, st, milli(w));
+    cs_switch(p, &st->dashed, dashed, "[2 2] 0 d\n", "[] 0 d\n");
 }
 
 static void cs_shape(ion_pdf *p, page_state *st, const op *o, double ox,
@@ -630,19 +639,9 @@ static void cs_bold(ion_pdf *p, page_state *st, const op *o)
     int bold = o->font == ION_FONT_CJK_BOLD;
     if (bold) { /* the stroke follows the text's color and size */
         cs_color(p, st, (color)o->color, 0);
-        long w = milli(0.03 * o->a);
-        if (w != st->width) {
-            cs_op(p, &w, 1, "w");
-            st->width = w;
-        }
+        cs_width(p, st, milli(0.03 * o->a));
     }
-    if (bold != st->stroked) {
-        if (bold)
-            CS_LIT(p, "2 Tr\n");
-        else
-            CS_LIT(p, "0 Tr\n");
-        st->stroked = bold;
-    }
+    cs_switch(p, &st->stroked, bold, "2 Tr\n", "0 Tr\n");
 }
 
 static void cs_text(ion_pdf *p, page_state *st, const op *o, double ox,
