@@ -621,7 +621,10 @@ typedef enum { W_EXPR, W_LITERAL, W_NAME, W_CALL } node_what;
 typedef struct {
     uint8_t kind, type, what, paren;
     uint8_t op;       /* N_UNARY, N_BINARY: the enum op */
-    int pos, len;     /* source span for messages */
+    int pos, len;     /* its own token (a name, a literal, an operator):
+                         the line of its messages, what describe() quotes */
+    int from, to;     /* all of it in the source, operands and parentheses
+                         too: what a message about the operation quotes */
     int a, b, c;      /* children; N_SLOT: a = slot; N_CALL: a = first
                          argument, b = count, c = function row */
     int next;         /* next argument of a call, or -1 */
@@ -645,6 +648,7 @@ typedef struct {
 typedef struct {
     const char *src;
     int len, pos; /* the lexer's position */
+    int last_end; /* where the token consumed last ends */
     token tok;
     ion_resolve_fn resolve;
     ion_slot_dim_fn slot_dim;
@@ -793,6 +797,7 @@ static const struct {
 static int next(compiler *c)
 {
     const char *s = c->src;
+    c->last_end = c->tok.pos + c->tok.len;
     while (c->pos < c->len && is_space((unsigned char)s[c->pos]))
         c->pos++;
     token *t = &c->tok;
@@ -853,9 +858,27 @@ static int new_node(compiler *c, node_kind kind, int type, int pos, int len)
     if (c->nnodes >= c->cap)
         return fail(c, pos, "err.expr.complex", "-");
     int i = c->nnodes++;
-    c->nodes[i] = (node){.kind = (uint8_t)kind, .type = (uint8_t)type, .pos = pos,
-                         .len = len, .next = -1, .soff = -1, .a = -1, .b = -1, .c = -1};
+    c->nodes[i] = (node){.kind = (uint8_t)kind, .type = (uint8_t)type, .pos = pos, .len = len,
+                         .from = pos, .to = pos + len, .next = -1, .soff = -1, .a = -1, .b = -1,
+                         .c = -1};
     return i;
+}
+
+/* Node i (when there is one) spans the source from `from` to the end of
+ * the token consumed last. */
+static int span_to_here(compiler *c, int i, int from)
+{
+    if (i >= 0) {
+        c->nodes[i].from = from;
+        c->nodes[i].to = c->last_end;
+    }
+    return i;
+}
+
+/* How much of node nd a message quotes: all of it, up to cap bytes. */
+static int quoted(const node *nd, int cap)
+{
+    return nd->to - nd->from > cap ? cap : nd->to - nd->from;
 }
 
 /* "direction gives a choice id", "'dir' is a choice id", ... */
@@ -926,13 +949,13 @@ static int is_none(ion_dimension d)
 }
 
 /* Exponents a + k b, refused beyond what a formula of ours could need. */
-static int dim_combine(compiler *c, int pos, int len, ion_dimension a, ion_dimension b, int k,
+static int dim_combine(compiler *c, const node *nd, ion_dimension a, ion_dimension b, int k,
                        ion_dimension *out)
 {
     for (int i = 0; i < ION_BASE_COUNT; i++) {
         int e = a.e[i] + k * b.e[i];
         if (e > 24 || e < -24)
-            return fail(c, pos, "err.expr.dim_exponent", "%.*s", len, c->src + pos);
+            return fail(c, nd->pos, "err.expr.dim_exponent", "%.*s", quoted(nd, 60), c->src + nd->from);
         out->e[i] = (signed char)e;
     }
     return 0;
@@ -951,34 +974,32 @@ static int same_dim(compiler *c, node *nd, const node *l, const node *r, const c
     char a[80], b[80];
     say_dim(l, a, sizeof a);
     say_dim(r, b, sizeof b);
-    /* Quote the operation from its left operand to its right one. */
-    int pos = l->pos < nd->pos ? l->pos : nd->pos, end = r->pos + r->len;
-    end = end > nd->pos + nd->len ? end : nd->pos + nd->len;
-    int len = end - pos > 60 ? 60 : end - pos;
-    return fail(c, nd->pos, key, "%.*s%s%s", len, c->src + pos, a, b);
+    return fail(c, nd->pos, key, "%.*s%s%s", quoted(nd, 60), c->src + nd->from, a, b);
 }
 
 /* Base ^ exponent: a dimensioned base needs a constant exponent that
  * leaves whole exponents (Ko^2, A^0.5 for an area). */
 static int pow_dim(compiler *c, node *nd, const node *base, const node *ex)
 {
-    int len = nd->len > 60 ? 60 : nd->len;
+    int len = quoted(nd, 60);
+    const char *text = c->src + nd->from;
     if (!ex->free && !is_none(ex->dim)) {
         char d[80];
         say_dim(ex, d, sizeof d);
-        return fail(c, nd->pos, "err.expr.pow_dim", "%.*s%s", len, c->src + nd->pos, d);
+        return fail(c, nd->pos, "err.expr.pow_dim", "%.*s%s", len, text, d);
     }
     nd->free = base->free;
     nd->dim = (ion_dimension){{0}};
     if (base->free || is_none(base->dim))
         return 0;
     if (ex->kind != N_CONST)
-        return fail(c, nd->pos, "err.expr.pow_unit", "%.*s",
-                    len, c->src + nd->pos);
+        return fail(c, nd->pos, "err.expr.pow_unit", "%.*s", len, text);
     for (int i = 0; i < ION_BASE_COUNT; i++) {
         double e = base->dim.e[i] * ex->num;
-        if (e != floor(e) || fabs(e) > 24)
-            return fail(c, nd->pos, "err.expr.pow_fraction", "%.*s", len, c->src + nd->pos);
+        if (e != floor(e))
+            return fail(c, nd->pos, "err.expr.pow_fraction", "%.*s", len, text);
+        if (fabs(e) > 24)
+            return fail(c, nd->pos, "err.expr.dim_exponent", "%.*s", len, text);
         nd->dim.e[i] = (signed char)e;
     }
     return 0;
@@ -1012,7 +1033,7 @@ static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
                             f->name, got);
             ion_text_dimension(want, need, sizeof need);
             return fail(c, an->pos, "err.expr.arg_dim", "%d%s%.*s%s%s", k + 1, f->name,
-                        an->len > 40 ? 40 : an->len, c->src + an->pos, got, need);
+                        quoted(an, 40), c->src + an->from, got, need);
         }
         int v = code == 'b';
         if (!bound[v]) {
@@ -1023,7 +1044,7 @@ static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
             say_dim(an, got, sizeof got);
             ion_text_dimension(var[v], need, sizeof need);
             return fail(c, an->pos, "err.expr.arg_unlike", "%d%s%.*s%s%d%s", k + 1, f->name,
-                        an->len > 40 ? 40 : an->len, c->src + an->pos, got, which[v] + 1, need);
+                        quoted(an, 40), c->src + an->from, got, which[v] + 1, need);
         }
     }
     nd->dim = (ion_dimension){{0}};
@@ -1036,7 +1057,7 @@ static int call_dim(compiler *c, node *nd, const fn_row *f, int args)
     case 'j': { /* ghk_current: P z F c, in A/m^2 when P is in m/s */
         static const ion_dimension flux_f = {{-3, 0, 1, 1, 0, 0}}; /* mol/m^3 C/mol */
         nd->free = !bound[0];
-        return nd->free ? 0 : dim_combine(c, nd->pos, nd->len, var[0], flux_f, 1, &nd->dim);
+        return nd->free ? 0 : dim_combine(c, nd, var[0], flux_f, 1, &nd->dim);
     }
     case '~': { /* sqrt and pow: as ^ does */
         const node *base = &c->nodes[args];
@@ -1156,6 +1177,8 @@ static int mk_binary(compiler *c, tok_kind tk, int pos, int len, int l, int r)
     int i = new_node(c, N_BINARY, type, pos, len);
     if (i < 0)
         return -1;
+    c->nodes[i].from = c->nodes[l].from;
+    c->nodes[i].to = c->nodes[r].to;
     c->nodes[i].op = (uint8_t)op;
     c->nodes[i].a = l;
     c->nodes[i].b = r;
@@ -1177,16 +1200,9 @@ static int binary_dim(compiler *c, int i)
         nd->free = l->free || r->free;
         if (nd->free)
             return 0;
-        return dim_combine(c, nd->pos, nd->len, l->dim, r->dim, nd->op == OP_MUL ? 1 : -1, &nd->dim);
-    case OP_POW: {
-        int pos = nd->pos, len = nd->len, rc; /* quote base and exponent */
-        nd->pos = l->pos;
-        nd->len = r->pos + r->len - l->pos;
-        rc = pow_dim(c, nd, l, r);
-        nd->pos = pos;
-        nd->len = len;
-        return rc;
-    }
+        return dim_combine(c, nd, l->dim, r->dim, nd->op == OP_MUL ? 1 : -1, &nd->dim);
+    case OP_POW:
+        return pow_dim(c, nd, l, r);
     case OP_SEQ:
     case OP_SNE: return 0;
     default: /* comparisons give a bool */
@@ -1237,7 +1253,7 @@ static int mk_if(compiler *c, int pos, int len, int args, int n)
         return fail(c, pos, "err.expr.if_branches", "-");
     int type = ta == tb ? ta : ION_T_NUM;
     if (type != ION_T_STR) {
-        node both = {.pos = pos, .len = c->nodes[b].pos + c->nodes[b].len + 1 - pos};
+        node both = {.pos = pos, .from = pos, .to = c->last_end};
         if (same_dim(c, &both, &c->nodes[a], &c->nodes[b], "err.expr.dim_branches") < 0)
             return -1;
         c->nodes[a].dim = c->nodes[b].dim = both.dim; /* a free 0 takes the other's */
@@ -1293,12 +1309,9 @@ static int mk_call(compiler *c, int fn, int pos, int len, int args, int n)
     c->nodes[i].a = args;
     c->nodes[i].b = n;
     c->nodes[i].c = fn;
-    /* Messages about the call quote all of it, up to its ')'. */
-    int last = arg(c, args, n - 1);
-    c->nodes[i].len = c->nodes[last].pos + c->nodes[last].len + 1 - pos;
+    span_to_here(c, i, pos); /* messages about the call quote it up to its ')' */
     if (call_dim(c, &c->nodes[i], f, args) < 0)
         return -1;
-    c->nodes[i].len = len;
     return all_const ? fold(c, i) : i;
 }
 
@@ -1366,8 +1379,10 @@ static int parse_name(compiler *c)
         if (args == -2)
             return -1;
         c->depth--;
-        return is_if ? mk_if(c, t.pos, t.len, args, nargs)
-                     : mk_call(c, fn, t.pos, t.len, args, nargs);
+        /* a branch picked by a constant condition stands for the whole if */
+        return span_to_here(c, is_if ? mk_if(c, t.pos, t.len, args, nargs)
+                                     : mk_call(c, fn, t.pos, t.len, args, nargs),
+                            t.pos);
     }
     if (name_is(name, n, "if"))
         return fail(c, c->tok.pos, "err.expr.if_paren", "-");
@@ -1434,7 +1449,7 @@ static int parse_primary(compiler *c)
             return syntax_error(c);
         c->depth--;
         c->nodes[i].paren = 1;
-        return next(c) < 0 ? -1 : i;
+        return next(c) < 0 ? -1 : span_to_here(c, i, t.pos);
     default:
         return syntax_error(c);
     }
@@ -1464,10 +1479,10 @@ static int parse_unary(compiler *c)
     int o = parse_unary(c);
     c->depth--;
     if (t.kind == T_MINUS)
-        return mk_neg(c, t.pos, t.len, o);
+        return span_to_here(c, mk_neg(c, t.pos, t.len, o), t.pos);
     if (t.kind == T_NOT)
-        return mk_unary(c, OP_NOT, t.pos, t.len, o);
-    return need_num(c, o) < 0 ? -1 : o;
+        return span_to_here(c, mk_unary(c, OP_NOT, t.pos, t.len, o), t.pos);
+    return need_num(c, o) < 0 ? -1 : span_to_here(c, o, t.pos);
 }
 
 /* One left-associative level of binary operators. */
@@ -1483,9 +1498,9 @@ static int parse_level(compiler *c, parse_fn sub, tok_kind k1, tok_kind k2, tok_
             break;
         if (next(c) < 0)
             return -1;
-        int r = sub(c);
+        int r = sub(c), from = c->nodes[l].from;
         if (t.kind == T_AND || t.kind == T_OR)
-            l = mk_logic(c, t.kind == T_AND ? N_AND : N_OR, t.pos, t.len, l, r);
+            l = span_to_here(c, mk_logic(c, t.kind == T_AND ? N_AND : N_OR, t.pos, t.len, l, r), from);
         else
             l = mk_binary(c, t.kind, t.pos, t.len, l, r);
     }

@@ -62,5 +62,12 @@ check 0 "expr --si" "$bin" calc expr '1[pA]*1[ms]' --si
 expect_line "expr charge --si" "1e-15 A s (a charge (A s))"
 check 3 "expr volt plus number" "$bin" calc expr 'nernst(2, 2[mM], 100[nM], 37[C]) + 1'
 grep -qF "adds a voltage (V) and a dimensionless number" "$tmp/err" || { echo "FAIL expr dimension message:"; cat "$tmp/err"; fail=1; }
+# a dimension error quotes the whole operation, its left operand an operation too
+check 3 "expr product plus volt" "$bin" calc expr '(1[mV]+2[mV])*3[mA] + 1[mV]'
+grep -qxF "ionsheet: calc: expr: '(1[mV]+2[mV])*3[mA] + 1[mV]' adds a quantity in m^2 kg s^-3 and a voltage (V)" "$tmp/err" ||
+    { echo "FAIL expr quote of an operation:"; cat "$tmp/err"; fail=1; }
+check 3 "expr product plus volt, zh" "$bin" --lang zh calc expr '1[mV]*1[mA] + 1[mV]'
+grep -qxF "ionsheet: calc：expr：'1[mV]*1[mA] + 1[mV]' 把 单位为 m^2 kg s^-3 的量 与 电压（V） 相加" "$tmp/err" ||
+    { echo "FAIL expr quote of an operation in Chinese:"; cat "$tmp/err"; fail=1; }
 check 2 "expr without expression" "$bin" calc expr
 exit $fail

@@ -990,6 +990,32 @@ static void dimensions(void **state)
                      "argument 3 of chord ('1') is a dimensionless number, unlike argument 1, a conductance (S)");
     expect_dim_error("x * 1[s] * 1[A] / 1[m^2]", "unknown unit 'm^2'");
 
+    /* an operation is quoted whole, from the start of its left operand
+     * (an operation, a call, parentheses) to the end of its right one; the
+     * line is still its operator's */
+    expect_error("1[mV]*1[mA] + 1[mV]", 1,
+                 "'1[mV]*1[mA] + 1[mV]' adds a quantity in m^2 kg s^-3 and a voltage (V)");
+    expect_error("(1[mV]+2[mV])*3[mA] + 1[mV]", 1,
+                 "'(1[mV]+2[mV])*3[mA] + 1[mV]' adds a quantity in m^2 kg s^-3 and a voltage (V)");
+    expect_error("1[mV] + 1[mA]*1[mV]", 1,
+                 "'1[mV] + 1[mA]*1[mV]' adds a voltage (V) and a quantity in m^2 kg s^-3");
+    expect_error("2*(1[mV] - 1[mA]) / 2", 1, "'1[mV] - 1[mA]' subtracts a voltage (V) and a current (A)");
+    expect_error("-(1[mV]) + 2[mA]", 1, "'-(1[mV]) + 2[mA]' adds a voltage (V) and a current (A)");
+    expect_error("1[mV]*1[mA]\n  + 1[mV]", 2,
+                 "'1[mV]*1[mA]\n  + 1[mV]' adds a quantity in m^2 kg s^-3 and a voltage (V)");
+    expect_dim_error("if(z > 1, x, x) + Ko",
+                     "'if(z > 1, x, x) + Ko' adds a voltage (V) and a concentration (mol/m^3)");
+    expect_dim_error("if(1, x, -x) > Ko", "'if(1, x, -x) > Ko' compares a voltage (V) and a concentration (mol/m^3)");
+    expect_dim_error("nernst(1, Ko*x, Ki, T)",
+                     "argument 2 of nernst ('Ko*x') is a quantity in m^-1 kg s^-3 A^-1 mol where a "
+                     "concentration (mol/m^3) is needed");
+    expect_dim_error("max(x, (Ko)*2 )",
+                     "argument 2 of max ('(Ko)*2') is a concentration (mol/m^3), unlike argument 1, a voltage (V)");
+    expect_dim_error("(Ko + Ki)^0.5", "'(Ko + Ki)^0.5' leaves a unit with a fractional power");
+    expect_dim_error("sqrt( (Ko) )", "'sqrt( (Ko) )' leaves a unit with a fractional power");
+    expect_dim_error("x*x*x*x*x*x*x*x*x", "'x*x*x*x*x*x*x*x*x' has a dimension with an exponent beyond 24");
+    expect_dim_error("Ko^9", "'Ko^9' has a dimension with an exponent beyond 24");
+
     /* without slot dimensions (ion_expr_compile) slots fit anything, but
      * literals still carry theirs */
     ion_error err = {0};
