@@ -7,6 +7,7 @@
 
 #include "instance.h"
 #include "judge.h"
+#include "text.h"
 #include "tolerance.h"
 
 enum { RULE_EVAL, RULE_REQUIRES, RULE_MISTAKE, RULE_ZERO, RULE_CHOICE, RULE_MISTAKE_ZERO, RULE_OVERLAP,
@@ -48,9 +49,8 @@ static void check_mistake_intervals(checker *c, const ion_instance *in, size_t i
         const ion_judge_mistake *m = &pk->mistakes[k];
         double tol = ion_judge_mistake_tolerance(m->value, pk->value, pk->tol_abs, pk->tol_rel);
         if (m->credit > 0 && fabs(m->value) <= tol) {
-            snprintf(what, sizeof what, "part %s: mistake %d (%s) gives %s %s, whose interval contains zero, so an answer of 0 earns its credit",
-                     p->id, m->source + 1, p->mistakes[m->source].src,
-                     ion_format_sig(m->value, p->sigfigs, a, sizeof a), unit);
+            ion_text_say(what, sizeof what, "err.check.mistake_zero", "%s%d%s%s%s", p->id, m->source + 1,
+                         p->mistakes[m->source].src, ion_format_sig(m->value, p->sigfigs, a, sizeof a), unit);
             report(c, RULE_MISTAKE_ZERO, in->seed, in, p->mistakes[m->source].line, what);
         }
         for (size_t l = k + 1; l < pk->nmistakes; l++) {
@@ -59,9 +59,9 @@ static void check_mistake_intervals(checker *c, const ion_instance *in, size_t i
             /* Equal credits give equal scores whichever matches. */
             if (m->credit == o->credit || fabs(m->value - o->value) > tol + tol_o)
                 continue;
-            snprintf(what, sizeof what, "part %s: the intervals of mistakes %d (%s %s) and %d (%s %s), of different credits, overlap",
-                     p->id, m->source + 1, ion_format_sig(m->value, p->sigfigs, a, sizeof a), unit,
-                     o->source + 1, ion_format_sig(o->value, p->sigfigs, b, sizeof b), unit);
+            ion_text_say(what, sizeof what, "err.check.overlap", "%s%d%s%s%d%s%s", p->id, m->source + 1,
+                         ion_format_sig(m->value, p->sigfigs, a, sizeof a), unit,
+                         o->source + 1, ion_format_sig(o->value, p->sigfigs, b, sizeof b), unit);
             report(c, RULE_OVERLAP, in->seed, in, p->mistakes[o->source].line, what);
         }
     }
@@ -80,10 +80,8 @@ static void check_tight(checker *c, const ion_instance *in, size_t i)
     if (need <= own * (1 + 1e-9))
         return;
     char what[400], a[64], b[64];
-    snprintf(what, sizeof what, "part %s: its tolerance \xc2\xb1%s %s is tighter than the \xc2\xb1%s %s the parts it "
-             "builds on propagate to: write tol=\"auto\" (or widen it)",
-             p->id, ion_format_sig(own, 2, a, sizeof a), ion_unit_label(p->unit),
-             ion_format_sig(need, 2, b, sizeof b), ion_unit_label(p->unit));
+    ion_text_say(what, sizeof what, "err.check.tight", "%s%s%s%s%s", p->id, ion_format_sig(own, 2, a, sizeof a),
+                 ion_unit_label(p->unit), ion_format_sig(need, 2, b, sizeof b), ion_unit_label(p->unit));
     report(c, RULE_TIGHT, in->seed, in, p->line, what);
 }
 
@@ -96,7 +94,7 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
         for (size_t k = 0; k < p->nchoices; k++)
             if (!strcmp(p->choices[k], pi->answer.str))
                 return;
-        snprintf(what, sizeof what, "part %s: the answer '%s' is not one of its choices", p->id, pi->answer.str);
+        ion_text_say(what, sizeof what, "err.check.not_a_choice", "%s%s", p->id, pi->answer.str);
         report(c, RULE_CHOICE, in->seed, in, p->line, what);
         return;
     }
@@ -107,23 +105,23 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
     double key = pi->answer.num, tol_abs = pi->key.tol_abs * p->unit->scale;
     double shown = ion_from_si(p->unit, key);
     if (p->has_plausible && !(shown >= p->plausible_lo && shown <= p->plausible_hi)) {
-        snprintf(what, sizeof what, "part %s: the answer %s %s is outside its plausible range %g to %g",
-                 p->id, ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit), p->plausible_lo,
-                 p->plausible_hi);
+        ion_text_say(what, sizeof what, "err.check.plausible", "%s%s%s%g%g", p->id,
+                     ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit), p->plausible_lo,
+                     p->plausible_hi);
         report(c, RULE_PLAUSIBLE, in->seed, in, p->line, what);
     }
     check_tight(c, in, i);
     if (ion_judge_within(0, key, tol_abs, p->tol_rel)) {
-        snprintf(what, sizeof what, "part %s: the tolerance interval of the answer %s %s contains zero, so its sign is not graded",
-                 p->id, ion_part_value(p, key, a, sizeof a), ion_unit_label(p->unit));
+        ion_text_say(what, sizeof what, "err.check.zero", "%s%s%s", p->id, ion_part_value(p, key, a, sizeof a),
+                     ion_unit_label(p->unit));
         report(c, RULE_ZERO, in->seed, in, p->line, what);
     }
     for (size_t k = 0; k < p->nmistakes; k++) {
         if (!pi->mistake_ok[k] || !ion_judge_within(pi->mistakes[k].num, key, tol_abs, p->tol_rel))
             continue;
-        snprintf(what, sizeof what, "part %s: mistake %zu (%s) gives %s %s, within the tolerance of the answer %s",
-                 p->id, k + 1, p->mistakes[k].src, ion_part_value(p, pi->mistakes[k].num, a, sizeof a),
-                 ion_unit_label(p->unit), ion_part_value(p, key, b, sizeof b));
+        ion_text_say(what, sizeof what, "err.check.mistake_within", "%s%zu%s%s%s%s", p->id, k + 1,
+                     p->mistakes[k].src, ion_part_value(p, pi->mistakes[k].num, a, sizeof a),
+                     ion_unit_label(p->unit), ion_part_value(p, key, b, sizeof b));
         report(c, RULE_MISTAKE, in->seed, in, p->mistakes[k].line, what);
     }
     check_mistake_intervals(c, in, i);
@@ -175,14 +173,13 @@ static void check_spread(checker *c, const choice_spread *cs, int samples)
             for (size_t l = k + 1; l < n; l++) {
                 if (cs[i].differ[k][l])
                     continue;
-                snprintf(what, sizeof what, "part %s: mistakes %zu (%s) and %zu (%s) give the same value for all %d seeds sampled, so the feedback of %zu never shows",
-                         p->id, k + 1, p->mistakes[k].src, l + 1, p->mistakes[l].src, samples, l + 1);
+                ion_text_say(what, sizeof what, "err.check.same_mistake", "%s%zu%s%zu%s%d%zu", p->id, k + 1,
+                             p->mistakes[k].src, l + 1, p->mistakes[l].src, samples, l + 1);
                 report(c, RULE_SAME_MISTAKE, 1, NULL, p->mistakes[l].line, what);
             }
         if (p->kind != ION_ANSWER_CHOICE || cs[i].seen < 2 || cs[i].varied)
             continue;
-        snprintf(what, sizeof what, "part %s: the answer is '%s' for all %d seeds sampled (make it an mcq, or vary the params)",
-                 p->id, cs[i].first, samples);
+        ion_text_say(what, sizeof what, "err.check.constant", "%s%s%d", p->id, cs[i].first, samples);
         report(c, RULE_CONSTANT, 1, NULL, p->line, what);
     }
 }
@@ -194,7 +191,9 @@ int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void
     choice_spread *spread = calloc(t->nparts + 1, sizeof *spread);
     if (!spread || ion_instance_init(&in, t)) {
         free(spread);
-        report(&c, RULE_EVAL, 0, NULL, t->line, "out of memory");
+        char what[64];
+        ion_text_say(what, sizeof what, "err.out_of_memory", "-");
+        report(&c, RULE_EVAL, 0, NULL, t->line, what);
         return c.failures;
     }
     for (int s = 1; s <= samples; s++) {
@@ -209,7 +208,7 @@ int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void
             char buf[sizeof err.msg + 32];
             if (rule == RULE_REQUIRES) {
                 /* That message names neither the seed nor values. */
-                snprintf(buf, sizeof buf, "%s at seed %d", what, s);
+                ion_text_say(buf, sizeof buf, "err.check.at_seed", "%s%d", what, s);
                 what = buf;
             }
             report(&c, rule, (unsigned long long)s, NULL, err.line, what);

@@ -60,9 +60,27 @@ grep -qx 'ionsheet: calc: expr: ghk: no permeant ion on one side of the membrane
   no "a core failure in an expression, in English: $(cat "$tmp/err")"
 # A template whose answer has no value for a seed (instance.c): the part,
 # the core's reason, the seed and the values, all in Chinese.
-zh bank check tests/data/problems-illposed.xml --samples 50 >/dev/null 2>"$tmp/check.zh"
+zh bank check tests/data/problems-illposed.xml --samples 300 >/dev/null 2>"$tmp/check.zh"
 grep -qx 'ionsheet: tests/data/problems-illposed.xml:66: 模板 bad-nan：小题 a 的答案没有值（浓度必须为正数），种子 1，取值 c = 0 mM' "$tmp/check.zh" ||
   no "an answer with no value in Chinese: $(grep bad-nan "$tmp/check.zh")"
+# bank check's report (check.c) in Chinese: every rule broken is said in
+# Chinese, with no English left once the file names, template ids,
+# formulas and units are taken out; requires that cannot be met name the
+# seed in Chinese too.
+[ "$(grep -c '^ionsheet: tests/data/problems-illposed.xml:[0-9]*: 模板 bad-' "$tmp/check.zh")" = 11 ] ||
+  no "bank check's 11 broken rules in Chinese: $(cat "$tmp/check.zh")"
+grep -qx 'ionsheet: tests/data/problems-illposed.xml:54: 模板 bad-requires：抽取 1000 次后仍无法满足其 requires 条件（种子 1）' "$tmp/check.zh" ||
+  no "unmet requires in Chinese: $(grep bad-requires "$tmp/check.zh")"
+grep -qx 'ionsheet: tests/data/problems-illposed.xml:76: 模板 bad-constant-choice：小题 a：在抽样的全部 300 个种子下答案都是 '"'inward'"'（请改为 mcq 小题，或让参数变化）' "$tmp/check.zh" ||
+  no "a constant choice in Chinese (arguments reordered): $(grep bad-constant "$tmp/check.zh")"
+sed -e 's/^ionsheet: [^ ]*: //' -e 's/bad-[a-z-]*//g' -e 's/（[^（）]*\[[^（）]*）//g' "$tmp/check.zh" |
+  grep -Ei '\b(part|mistakes?|seeds?|the|answer|within|interval|tolerance|value|of|is|gives|at)\b' &&
+  no "English left in bank check's Chinese report (above)"
+en bank check tests/data/problems-illposed.xml --samples 300 >/dev/null 2>"$tmp/check.en"
+grep -qx 'ionsheet: tests/data/problems-illposed.xml:76: template bad-constant-choice: part a: the answer is '"'inward'"' for all 300 seeds sampled (make it an mcq, or vary the params)' "$tmp/check.en" ||
+  no "a constant choice in English: $(grep bad-constant "$tmp/check.en")"
+grep -qx 'ionsheet: tests/data/problems-illposed.xml:54: template bad-requires: cannot meet its requires after 1000 draws at seed 1' "$tmp/check.en" ||
+  no "unmet requires in English: $(grep bad-requires "$tmp/check.en")"
 # A let with no value, in English as before.
 cat >"$tmp/let.xml" <<'XML'
 <problems xmlns="urn:ionsheet:problem:1"><problem id="bad-let" topic="nernst" difficulty="1">

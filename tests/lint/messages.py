@@ -9,7 +9,10 @@ letters or more, outside % conversions) must be a catalogue key
 scripts read, names that are the same in every language, ...).
 
 The same holds for the library (src/*.c): its error messages are err.*
-keys (ion_fail_key and its kin); a new English literal fails, as in src/cli/.
+keys (ion_fail_key and its kin, ion_text_say for a message's pieces); a
+new English literal fails, as in src/cli/, in check.c's and instance.c's
+snprintf too (they write report sentences), and the compute core
+(src/core.c) holds no text at all.
 
 Each call that names a message (cli_msg(NULL, 0, "cli.x", "%s%d", ...),
 ion_fail_key, ...) names a key of templates/en.conf whose format takes the
@@ -22,7 +25,10 @@ other arguments.
 """
 import os, re, sys
 
-CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|cli_fail|ion_fail|ion_fail_key|refuse|fail|db_fail|run|run_for)\s*\('
+CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|cli_fail|ion_fail|ion_fail_key|ion_text_say|refuse|fail|db_fail|run|run_for)\s*\('
+# Files whose snprintf writes the words of a report (bank check's rules,
+# a let or answer with no value): there snprintf is a report call too.
+SENTENCES = {'src/check.c': r'\bsnprintf\s*\(', 'src/instance.c': r'\bsnprintf\s*\('}
 KEY = re.compile(r'^(cli|err)\.[a-z0-9_.]+$')
 WORD = re.compile(r'[A-Za-z]{2,}')
 CONV = re.compile(r'%(%|[0-9$]*[-+ #0\']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[a-zA-Z])')
@@ -73,11 +79,12 @@ def strip_comments(src):
 def found(paths):
     for path in paths:
         src = strip_comments(open(path, encoding='utf-8').read())
-        for m in re.finditer(CALLS, src):
+        calls = CALLS + ('|' + SENTENCES[path] if path in SENTENCES else '')
+        for m in re.finditer(calls, src):
             line = src.count('\n', 0, m.start()) + 1
             for lit in literals(args_of(src, m.end() - 1)):
                 if english(lit) and not KEY.match(lit):
-                    yield path, line, m.group(1), lit
+                    yield path, line, m.group(1) or 'snprintf', lit
 
 
 def load_allow(path):
@@ -162,7 +169,8 @@ def check_calls(files, formats):
     sig names (cli_msg(NULL, 0, "cli.x", "%s%d", ...)): what the compiler
     checks the arguments against is what the catalogue's format takes."""
     bad = 0
-    call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|fail|refuse|db_fail|run|run_for)\s*\(')
+    call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|ion_text_say|fail|refuse|db_fail|run|'
+                      r'run_for)\s*\(')
     for path in files:
         src = strip_comments(open(path, encoding='utf-8').read())
         for m in call.finditer(src):
@@ -189,6 +197,19 @@ def check_calls(files, formats):
     return bad
 
 
+def core_text(path='src/core.c'):
+    """The compute core holds no text (its codes are put in words by the
+    catalogue, err.core.*): a literal of two words or more there fails."""
+    src = strip_comments(open(path, encoding='utf-8').read())
+    bad = 0
+    for m in re.finditer(r'"((?:[^"\\]|\\.)*)"', src):
+        if re.search(r'[A-Za-z]{2,}\s+[A-Za-z]{2,}', CONV.sub('', m.group(1))):
+            print('%s:%d: the compute core holds no text (a code, put in words as err.core.*): "%s"'
+                  % (path, src.count('\n', 0, m.start()) + 1, m.group(1)))
+            bad += 1
+    return bad
+
+
 def main():
     here = 'tests/lint'
     keys = catalogue_keys('templates/en.conf')
@@ -196,7 +217,7 @@ def main():
     files = sorted('src/cli/' + f for f in os.listdir('src/cli') if f.endswith('.c'))
     files += sorted('src/' + f for f in os.listdir('src') if f.endswith('.c'))
     formats = catalogue_formats('templates/en.conf')
-    bad, used = check_calls(files, formats) + check_keys(files, formats), set()
+    bad, used = check_calls(files, formats) + check_keys(files, formats) + core_text(), set()
     for path, line, call, lit in found(files):
         if lit in keys:
             continue

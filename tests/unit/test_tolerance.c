@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "text.h"
 #include "instance.h"
 #include "judge.h"
 #include "template.h"
@@ -196,8 +197,15 @@ static void test_check_rule(void **state)
         int n = ion_check_template(l.items[0], 50, on_failure, what);
         if (n != cases[i].failures)
             fail_msg("%s: %d rules broken (%s)", cases[i].tol, n, what);
-        if (n)
+        if (n) {
             assert_non_null(strstr(what, "part b: its tolerance \xc2\xb1" "0.30 mV is tighter than the \xc2\xb1" "1.0 mV"));
+            /* the report in the errors' language (err.check.tight) */
+            ion_text_set_lang("zh");
+            assert_int_equal(ion_check_template(l.items[0], 50, on_failure, what), 1);
+            ion_text_set_lang("en");
+            assert_string_equal(what, "小题 b：其容差 \xc2\xb1" "0.30 mV 比它所依据的小题传递来的 \xc2\xb1" "1.0 mV "
+                                      "更严：请写 tol=\"auto\"（或放宽容差）");
+        }
         ion_instance in;
         assert_int_equal(ion_instance_init(&in, l.items[0]), 0);
         assert_int_equal(ion_instance_generate(&in, 7, &err), 0);
@@ -215,5 +223,7 @@ int main(void)
         cmocka_unit_test(test_auto_needs_inputs),
         cmocka_unit_test(test_check_rule),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    ion_text_release();
+    return failed;
 }
