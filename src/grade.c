@@ -254,15 +254,18 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
     const ion_answer_key *k = gb->key;
     const ion_instance *in = &k->insts[p->inst];
     const ion_template *t = in->t;
-    if (!p->ncar || !t->parts[p->index].answer)
+    const ion_part *tp = &t->parts[p->index];
+    if (!tp->ncarries || !tp->answer)
         return 0;
+    /* the student's part where p's problem starts: carries are within it */
+    size_t part0 = (size_t)(p - &k->parts[stu->part0]) - p->index;
     memcpy(gb->vals, in->vals, t->nvars * sizeof *gb->vals);
     memset(gb->pinned, 0, t->nvars);
     size_t first = t->nvars, used = 0;
     from[0] = '\0';
-    for (size_t c = 0; c < p->ncar; c++) {
-        const key_carry *kc = &k->carries[p->car0 + c];
-        const part_work *w = &gb->work[kc->from];
+    for (size_t c = 0; c < tp->ncarries; c++) {
+        const ion_carry *kc = &tp->carries[c];
+        const part_work *w = &gb->work[part0 + kc->from];
         gb->pinned[kc->slot] = 1;
         if (!w->usable) /* right ones too: a rounded right answer carries its rounding */
             continue;
@@ -271,7 +274,7 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
         if (kc->slot < first)
             first = kc->slot;
         used += (size_t)snprintf(from + used, used < from_len ? from_len - used : 0, "%s%s",
-                                 used ? ", " : "", k->parts[stu->part0 + kc->from].id);
+                                 used ? ", " : "", k->parts[stu->part0 + part0 + kc->from].id);
         if (used >= from_len)
             used = from_len - 1;
     }

@@ -267,7 +267,7 @@ void ion_answer_key_free(ion_answer_key *k)
     kr_reader_free(k->reader);
     for (size_t i = 0; i < k->nshapes; i++) {
         size_t t = 0; /* a key v2 template compiled as a shape is freed below */
-        while (t < k->ntemplates && k->templates[t].t != k->shapes[i])
+        while (t < k->ntemplates && k->templates[t] != k->shapes[i])
             t++;
         if (t == k->ntemplates)
             ion_template_free(k->shapes[i]);
@@ -276,12 +276,9 @@ void ion_answer_key_free(ion_answer_key *k)
     free(k->students);
     free(k->insts);
     free(k->parts);
-    for (size_t i = 0; i < k->ntemplates; i++) {
-        ion_template_free(k->templates[i].t);
-        free(k->templates[i].carries);
-    }
+    for (size_t i = 0; i < k->ntemplates; i++)
+        ion_template_free(k->templates[i]);
     free(k->templates);
-    free(k->carries);
     free(k->columns);
     free(k->index);
     if (k->loaded_mem != k->mem)

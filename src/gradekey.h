@@ -8,10 +8,10 @@
  * (partkey.h) per part, what the judge takes; the instances' arrays live
  * in an arena, every string in another, repeated strings (choice ids,
  * feedback) stored once. Beside the model, the grader's thin view of each
- * part: its column, line and carries (key_part). Expressions are compiled
- * once per shape: a template version's variable names and expressions,
- * held as the model's template (ion_template, template.h) and shared by
- * every student who has that template. */
+ * part: its column, line and mistakes' feedback (key_part). Expressions
+ * are compiled once per shape: a template version's variable names,
+ * expressions and carries, held as the model's template (ion_template,
+ * template.h) and shared by every student who has that template. */
 #ifndef ION_GRADEKEY_H
 #define ION_GRADEKEY_H
 
@@ -32,40 +32,15 @@ typedef struct {
     int markup;             /* key v2: the template's markup, {name}s to fill */
 } key_feedback;
 
-/* Key v2: a <template>, once per template version, read into the model's
- * own template (template.h, ion_template): its params, then its lets in
- * evaluation order (name, unit, a let's digits and expression), its parts
- * (id, kind, sigfigs, slip credits, the answer's expression, choices, the
- * mistakes' credits and feedback markup in en and zh). A key holds no
- * texts students read, so the template holds none either. */
-typedef struct {
-    size_t part;            /* the template part (an index in t->parts) */
-    const char *from, *let; /* an earlier local part id, the let it asked for */
-} key_tcarry;
-
-typedef struct {
-    ion_template *t;        /* its version is t->version */
-    size_t nparams;         /* t->vars[0..nparams) are params */
-    key_tcarry *carries;    /* the parts' <carry>, in order */
-    size_t ncarries;
-    const ion_template *shape; /* the shape its students used last */
-} key_template;
-
-typedef struct {
-    size_t from;            /* the earlier part, as an index in the student's parts */
-    size_t slot;            /* the let it asked for, a var of the shape */
-} key_carry;
-
 /* The grader's view of one part of a student: its column, where it is in
- * the key, the carries that recompute it, and where its answer is in the
- * model: the part key (partkey.h) is the student's instance's
- * (key_part_key), as for a generated student. */
+ * the key, and where its answer is in the model: the part key (partkey.h)
+ * is the student's instance's (key_part_key), as for a generated student,
+ * and its carries are its template part's (ion_part.carries). */
 typedef struct {
     const char *id;         /* "1a", the same pointer as the column's */
     size_t column;
     int line;
     size_t inst, index;     /* its instance in key->insts, its part there */
-    size_t car0, ncar;      /* its carries in key->carries */
     const key_feedback *feedback; /* one per mistake of its key */
 } key_part;
 
@@ -95,8 +70,6 @@ struct ion_answer_key {
     size_t ninsts;
     key_part *parts;
     size_t nparts;
-    key_carry *carries;
-    size_t ncarries;
     /* The shapes: templates compiled (their lets' expr, their parts'
      * answer) for the value types students' keys give (ion_var.type): a
      * key v2's <template> itself, compiled for its first student (another
@@ -110,7 +83,7 @@ struct ion_answer_key {
     size_t *index;          /* student lookup: open addressing, index + 1, 0 empty */
     size_t index_cap;
     int version;            /* 1 or 2 */
-    key_template *templates; /* key v2 */
+    ion_template **templates; /* key v2: its <template>s, the model's templates (template.h) */
     size_t ntemplates;
     /* Where the students' elements are read again from, one at a time
      * (ion_answer_key_student): the key file, or a copy of the key given

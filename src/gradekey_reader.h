@@ -24,9 +24,13 @@ typedef struct {
     ion_type type;                          /* of the value */
 } tmp_var;
 
+/* A carry of the problem being read (template.h: ion_carry), of its part
+ * `part` (an index in the problem): a v2 template part's, or a v1
+ * <carry>'s from and let, made an ion_carry when the problem ends. */
 typedef struct {
-    size_t part; /* absolute index into key->parts */
-    const char *from, *let;
+    size_t part;
+    ion_carry c;
+    const char *from, *let; /* v1, until resolved; NULL: c is set */
     int line;
 } tmp_carry;
 
@@ -86,9 +90,11 @@ typedef struct key_reader {
     size_t column_hint;
     /* key v2: the template being read, its arrays' capacities; the
      * current problem's template and lets */
-    size_t cap_templates, cap_tvars, cap_tparts, cap_tchoices, cap_tmistakes, cap_tcarries;
-    int in_template;
-    const key_template *prob_tdef;
+    size_t cap_templates, cap_tvars, cap_tlets, cap_tparts, cap_tchoices, cap_tmistakes, cap_tcarries;
+    const ion_template **tshape; /* per template: the shape its students used last */
+    size_t cap_tshape;
+    const ion_template *prob_t;  /* the problem's template (NULL in v1) */
+    size_t prob_tindex;          /* ... its index in key->templates */
     const char *prob_lets;
     /* loading one student again (ion_answer_key_student): which, and the
      * line of the key its element starts on */
@@ -178,7 +184,10 @@ int kr_lets_from_template(key_reader *kr);
 /* The shape of the problem just read (its vars and values in the
  * reader): one that fits, or a new one compiled; NULL on error. */
 const ion_template *kr_shape(key_reader *kr);
-/* A shape's params: its vars before the first let. */
-size_t kr_shape_params(const ion_template *sh);
+/* A template's or shape's params: its vars before the first let. */
+static inline size_t kr_params(const ion_template *t)
+{
+    return t->nvars - t->nlets;
+}
 
 #endif

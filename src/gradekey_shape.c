@@ -19,14 +19,6 @@ static int shape_resolve(void *ctx, const char *name, size_t len, ion_type *type
     return slot;
 }
 
-size_t kr_shape_params(const ion_template *sh)
-{
-    size_t n = 0;
-    while (n < sh->nvars && sh->vars[n].kind != ION_LET)
-        n++;
-    return n;
-}
-
 static int same_str(const char *a, const char *b)
 {
     return a == b || (a && b && !strcmp(a, b));
@@ -44,7 +36,14 @@ static int shape_fits(const ion_template *t, const key_reader *kr)
     for (size_t i = 0; i < t->nparts; i++)
         if (!same_str(t->parts[i].answer_src, kr->psrc[i]))
             return 0;
-    return 1;
+    /* the carries, which the reader holds in the order of their parts */
+    size_t c = 0;
+    for (size_t i = 0; i < t->nparts; i++)
+        for (size_t j = 0; j < t->parts[i].ncarries; j++, c++)
+            if (c == kr->ncarries || kr->carries[c].part != i || kr->carries[c].c.from != t->parts[i].carries[j].from ||
+                kr->carries[c].c.slot != t->parts[i].carries[j].slot)
+                return 0;
+    return c == kr->ncarries;
 }
 
 /* key: err.key.let_expr or err.key.part_expr, about the let or part name. */
@@ -61,7 +60,8 @@ static int compile(key_reader *kr, ion_template *sh, const char *src, const char
 static int compile_shape(key_reader *kr, ion_template *t);
 
 /* The problem just read as a compiled template: its vars' names, units and
- * lets' expressions, its parts' answer expressions. */
+ * lets' expressions (the lets in evaluation order after the params), its
+ * parts' answer expressions and carries. */
 static int shape_of_problem(key_reader *kr, ion_template *t)
 {
     for (size_t i = 0; i < kr->nvars; i++) {
@@ -69,10 +69,12 @@ static int shape_of_problem(key_reader *kr, ion_template *t)
         ion_var *v = &t->vars[t->nvars++];
         v->kind = kv->expr ? ION_LET : ION_PARAM_FIXED;
         v->unit = ion_unit_find(kv->unit);
-        v->digits = kr->prob_tdef ? kr->prob_tdef->t->vars[i].digits : 0; /* how feedback shows a let */
+        v->digits = kr->prob_t ? kr->prob_t->vars[i].digits : 0; /* how feedback shows a let */
         v->type = kv->type;
         if (!(v->name = strdup(kv->name)) || (kv->expr && !(v->src = strdup(kv->expr))))
             return kr_oom(kr);
+        if (kv->expr)
+            t->let_order[t->nlets++] = i;
     }
     for (size_t i = 0; i < kr->npsrc; i++) {
         ion_part *p = &t->parts[t->nparts++];
@@ -81,13 +83,21 @@ static int shape_of_problem(key_reader *kr, ion_template *t)
         if (kr->psrc[i] && !(p->answer_src = strdup(kr->psrc[i])))
             return kr_oom(kr);
     }
+    for (size_t c = 0; c < kr->ncarries; c++) {
+        ion_part *p = &t->parts[kr->carries[c].part];
+        ion_carry *grown = realloc(p->carries, (p->ncarries + 1) * sizeof *grown);
+        if (!grown)
+            return kr_oom(kr);
+        p->carries = grown;
+        p->carries[p->ncarries++] = kr->carries[c].c;
+    }
     return compile_shape(kr, t);
 }
 
 /* Compiles a shape's lets and part answers for its vars' types. */
 static int compile_shape(key_reader *kr, ion_template *t)
 {
-    for (size_t i = kr_shape_params(t); i < t->nvars; i++) {
+    for (size_t i = kr_params(t); i < t->nvars; i++) {
         if (compile(kr, t, t->vars[i].src, "err.key.let_expr", t->vars[i].name, &t->vars[i].expr) < 0)
             return -1;
     }
@@ -110,7 +120,7 @@ static const ion_template *make_shape(key_reader *kr)
     }
     ion_template *t = calloc(1, sizeof *t);
     if (!t || !(t->vars = calloc(kr->nvars + 1, sizeof *t->vars)) ||
-        !(t->parts = calloc(kr->npsrc + 1, sizeof *t->parts)) || !(t->id = strdup(kr->prob_template))) {
+        !(t->let_order = calloc(kr->nvars + 1, sizeof *t->let_order)) || !(t->parts = calloc(kr->npsrc + 1, sizeof *t->parts)) || !(t->id = strdup(kr->prob_template))) {
         if (t)
             ion_template_free(t);
         kr_oom(kr);
@@ -149,16 +159,16 @@ const ion_template *kr_shape(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
     /* A v2 template's last shape first: its strings are the same pointers. */
-    key_template *tdef = (key_template *)kr->prob_tdef;
-    const ion_template *sh = tdef && tdef->shape && shape_fits(tdef->shape, kr) ? tdef->shape : NULL;
+    const ion_template **last = kr->prob_t ? &kr->tshape[kr->prob_tindex] : NULL;
+    const ion_template *sh = last && *last && shape_fits(*last, kr) ? *last : NULL;
     for (size_t i = k->nshapes; i-- > 0 && !sh;)
         if (shape_fits(k->shapes[i], kr))
             sh = k->shapes[i];
-    if (!sh && tdef && !tdef->shape && tdef->t->nparts == kr->npsrc)
-        sh = template_as_shape(kr, tdef->t);
+    if (!sh && last && !*last && kr->prob_t->nparts == kr->npsrc)
+        sh = template_as_shape(kr, k->templates[kr->prob_tindex]);
     else if (!sh)
         sh = make_shape(kr);
-    if (sh && tdef)
-        tdef->shape = sh;
+    if (sh && last)
+        *last = sh;
     return sh;
 }

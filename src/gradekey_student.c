@@ -81,13 +81,15 @@ int kr_on_problem(key_reader *kr)
         return -1;
     if (n < 1 || n > 1e6 || version < 1 || version > 1e9 || n != (int)n || version != (int)version)
         return fail(kr, "err.key.problem_n", "-");
-    kr->prob_tdef = NULL;
+    kr->prob_t = NULL;
     if (kr->k->version == 2) {
         const ion_answer_key *k = kr->k;
-        for (size_t i = 0; i < k->ntemplates && !kr->prob_tdef; i++)
-            if (!strcmp(k->templates[i].t->id, tmpl) && k->templates[i].t->version == (int)version)
-                kr->prob_tdef = &k->templates[i];
-        if (!kr->prob_tdef)
+        for (size_t i = 0; i < k->ntemplates && !kr->prob_t; i++)
+            if (!strcmp(k->templates[i]->id, tmpl) && k->templates[i]->version == (int)version) {
+                kr->prob_t = k->templates[i];
+                kr->prob_tindex = i;
+            }
+        if (!kr->prob_t)
             return fail(kr, "err.key.problem_template", "%d%s%d", (int)n, tmpl, (int)version);
         kr->prob_lets = kr_attr(kr, "lets");
     }
@@ -108,13 +110,13 @@ int kr_on_var(key_reader *kr, const char *elem, int is_let)
     tmp_var *v = &kr->vars[kr->nvars];
     v->name = kr_need_attr(kr, elem, "name");
     v->value = kr_need_attr(kr, elem, "value");
-    if (kr->prob_tdef) { /* key v2: the template has the unit */
-        const key_template *kt = kr->prob_tdef;
+    if (kr->prob_t) { /* key v2: the template has the unit */
+        const ion_template *t = kr->prob_t;
         if (!v->name || !v->value)
             return -1;
-        if (kr->nvars >= kt->nparams || strcmp(kt->t->vars[kr->nvars].name, v->name))
-            return fail(kr, "err.key.param_order", "%s%s", v->name, kt->t->id);
-        v->unit = kt->t->vars[kr->nvars].unit->name;
+        if (kr->nvars >= kr_params(t) || strcmp(t->vars[kr->nvars].name, v->name))
+            return fail(kr, "err.key.param_order", "%s%s", v->name, t->id);
+        v->unit = t->vars[kr->nvars].unit->name;
         v->expr = NULL;
         kr->nvars++;
         return 0;
@@ -226,7 +228,7 @@ int kr_on_part(key_reader *kr)
         return fail(kr, "err.key.kind", "%s%s", id, kind);
     }
     const char *expr = NULL;
-    if (!kr->prob_tdef)
+    if (!kr->prob_t)
         expr = kr_attr(kr, "expr");
     else if (kr_part_from_template(kr, tp, &expr) < 0)
         return -1;
@@ -357,7 +359,7 @@ int kr_on_carry(key_reader *kr)
     if (kr_grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
         return kr_oom(kr);
     tmp_carry *c = &kr->carries[kr->ncarries];
-    c->part = kr->k->nparts - 1;
+    c->part = kr->npsrc - 1;
     c->from = kr_need_attr(kr, "carry", "from");
     c->let = kr_need_attr(kr, "carry", "let");
     c->line = kr_line(kr);
@@ -395,7 +397,7 @@ static int make_instance(key_reader *kr, const ion_template *sh)
 {
     ion_answer_key *k = kr->k;
     size_t np = kr->npsrc, nv = kr->nvars, nm = kr->nmistakes, na = kr->nalts;
-    size_t ns = kr->prob_tdef ? kr->prob_tdef->nparams : 0;
+    size_t ns = kr->prob_t ? kr_params(kr->prob_t) : 0;
     if (kr_grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0)
         return kr_oom(kr);
     /* One block, the arrays in the order of their alignment. */
@@ -449,11 +451,33 @@ static int make_instance(key_reader *kr, const ion_template *sh)
     return 0;
 }
 
-/* The kind of part i of the student being read (an index in key->parts):
- * of the problem being read, or of an instance made already. */
-static ion_answer_kind part_kind(const key_reader *kr, size_t i)
+/* A v1 problem's <carry>s as the shape's carries (template.h): the
+ * earlier numeric part of the problem by id, the let by name. */
+static int resolve_carries(key_reader *kr)
 {
-    return i >= kr->prob_part0 ? kr->tparts[i - kr->prob_part0].key.kind : key_part_key(kr->k, &kr->k->parts[i])->kind;
+    const ion_answer_key *k = kr->k;
+    size_t lets = 0;
+    while (lets < kr->nvars && !kr->vars[lets].expr)
+        lets++;
+    for (size_t c = 0; c < kr->ncarries; c++) {
+        tmp_carry *tc = &kr->carries[c];
+        if (!tc->from)
+            continue; /* a v2 template's, resolved when it was read */
+        const char *id = k->parts[kr->prob_part0 + tc->part].id;
+        size_t from = 0;
+        while (from < tc->part && strcmp(kr->tparts[from].id, tc->from))
+            from++;
+        if (from == tc->part || kr->tparts[from].key.kind != ION_ANSWER_NUMERIC)
+            return kr_stop(kr, ion_fail_key(kr->err, kr->name, tc->line, "err.key.carry_from", "%s%s", id, tc->from));
+        size_t slot = lets;
+        while (slot < kr->nvars && strcmp(kr->vars[slot].name, tc->let))
+            slot++;
+        if (slot == kr->nvars)
+            return kr_stop(kr, ion_fail_key(kr->err, kr->name, tc->line, "err.key.carry_let", "%s%s", id, tc->let));
+        tc->c = (ion_carry){from, slot};
+        tc->from = NULL;
+    }
+    return 0;
 }
 
 int kr_end_problem(key_reader *kr)
@@ -469,7 +493,7 @@ int kr_end_problem(key_reader *kr)
                                          kr->tparts[i].key.kind == ION_ANSWER_CHOICE ? "err.key.no_choices"
                                                                                       : "err.key.no_options",
                                          "%s", kr->tparts[i].id));
-    if (kr->prob_tdef && kr_lets_from_template(kr) < 0)
+    if (kr->prob_t && kr_lets_from_template(kr) < 0)
         return -1;
     if (kr_grow(&kr->vals, &kr->cap_vals, kr->nvars, sizeof *kr->vals) < 0)
         return kr_oom(kr);
@@ -481,39 +505,10 @@ int kr_end_problem(key_reader *kr)
             return -1;
         kr->vars[i].type = kr->vals[i].type;
     }
-    const ion_template *sh = kr_shape(kr);
-    if (!sh)
+    if (resolve_carries(kr) < 0)
         return -1;
-    /* Carries: the earlier part by id, the let by name. */
-    for (size_t i = kr->prob_part0; i < k->nparts; i++) {
-        key_part *p = &k->parts[i];
-        p->car0 = k->ncarries;
-        for (size_t c = 0; c < kr->ncarries; c++) {
-            const tmp_carry *tc = &kr->carries[c];
-            if (tc->part != i)
-                continue;
-            size_t from = kr->student_part0;
-            while (from < i && strcmp(k->parts[from].id, tc->from))
-                from++;
-            if (from == i || part_kind(kr, from) != ION_ANSWER_NUMERIC)
-                return kr_stop(kr, ion_fail_key(kr->err, kr->name, tc->line,
-                                         "err.key.carry_from", "%s%s",
-                                         p->id, tc->from));
-            size_t slot = kr_shape_params(sh);
-            while (slot < sh->nvars && strcmp(sh->vars[slot].name, tc->let))
-                slot++;
-            if (slot == sh->nvars)
-                return kr_stop(kr, ion_fail_key(kr->err, kr->name, tc->line,
-                                         "err.key.carry_let", "%s%s", p->id, tc->let));
-            if (kr_grow(&k->carries, &kr->cap_carries, k->ncarries, sizeof *k->carries) < 0)
-                return kr_oom(kr);
-            k->carries[k->ncarries].from = from - kr->student_part0;
-            k->carries[k->ncarries].slot = slot;
-            k->ncarries++;
-            p->ncar++;
-        }
-    }
-    if (make_instance(kr, sh) < 0)
+    const ion_template *sh = kr_shape(kr);
+    if (!sh || make_instance(kr, sh) < 0)
         return -1;
     kr->in_problem = 0;
     ion_arena_reset(kr->tmp);
@@ -523,7 +518,7 @@ int kr_end_problem(key_reader *kr)
 /* Forgets the students held: grading loads one student at a time. */
 void kr_drop_student(ion_answer_key *k)
 {
-    k->nparts = k->ninsts = k->ncarries = 0;
+    k->nparts = k->ninsts = 0;
     if (k->loaded_mem != k->mem)
         ion_arena_reset(k->loaded_mem);
 }

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static key_template *current_template(key_reader *kr)
+static ion_template *current_template(key_reader *kr)
 {
-    return &kr->k->templates[kr->k->ntemplates - 1];
+    return kr->k->templates[kr->k->ntemplates - 1];
 }
 
 static ion_part *current_tpart(key_reader *kr, const char *elem)
 {
-    ion_template *t = current_template(kr)->t;
+    ion_template *t = current_template(kr);
     if (!t->nparts) {
         fail(kr, "err.key.outside_part", "%s", elem);
         return NULL;
@@ -41,36 +41,38 @@ int kr_on_template(key_reader *kr)
     if (version < 1 || version > 1e9 || version != (int)version)
         return fail(kr, "err.key.template_version", "-");
     for (size_t i = 0; i < k->ntemplates; i++)
-        if (!strcmp(k->templates[i].t->id, id) && k->templates[i].t->version == (int)version)
+        if (!strcmp(k->templates[i]->id, id) && k->templates[i]->version == (int)version)
             return fail(kr, "err.key.template_twice", "%s%d", id, (int)version);
-    if (kr_grow(&k->templates, &kr->cap_templates, k->ntemplates, sizeof *k->templates) < 0)
+    if (kr_grow(&k->templates, &kr->cap_templates, k->ntemplates, sizeof *k->templates) < 0 ||
+        kr_grow(&kr->tshape, &kr->cap_tshape, k->ntemplates, sizeof *kr->tshape) < 0)
         return kr_oom(kr);
-    key_template *kt = &k->templates[k->ntemplates];
-    memset(kt, 0, sizeof *kt);
-    if (!(kt->t = calloc(1, sizeof *kt->t)))
+    ion_template *t = calloc(1, sizeof *t);
+    if (!t)
         return kr_oom(kr);
+    k->templates[k->ntemplates] = t;
+    kr->tshape[k->ntemplates] = NULL;
     k->ntemplates++;
-    kr->cap_tvars = kr->cap_tparts = kr->cap_tcarries = 0;
-    kt->t->version = (int)version;
-    return own(kr, &kt->t->id, id);
+    kr->cap_tvars = kr->cap_tlets = kr->cap_tparts = 0;
+    t->version = (int)version;
+    return own(kr, &t->id, id);
 }
 
 int kr_on_tvar(key_reader *kr, int is_let)
 {
-    key_template *kt = current_template(kr);
-    ion_template *t = kt->t;
+    ion_template *t = current_template(kr);
     const char *elem = is_let ? "let" : "param";
     const char *name = kr_need_attr(kr, elem, "name"), *unit = kr_need_attr(kr, elem, "unit");
     const char *expr = is_let ? kr_need_attr(kr, elem, "expr") : NULL;
     double digits = 0;
     if (!name || !unit || (is_let && (!expr || kr_number_attr(kr, elem, "digits", 1, 0, &digits) < 0)))
         return -1;
-    if (!is_let && t->nvars > kt->nparams)
+    if (!is_let && t->nlets)
         return fail(kr, "err.key.param_after_let", "%s", name);
     for (size_t i = 0; i < t->nvars; i++)
         if (!strcmp(t->vars[i].name, name))
             return fail(kr, "err.key.template_var_twice", "%s%s", t->id, name);
-    if (kr_grow(&t->vars, &kr->cap_tvars, t->nvars, sizeof *t->vars) < 0)
+    if (kr_grow(&t->vars, &kr->cap_tvars, t->nvars, sizeof *t->vars) < 0 ||
+        kr_grow(&t->let_order, &kr->cap_tlets, t->nlets, sizeof *t->let_order) < 0)
         return kr_oom(kr);
     ion_var *v = &t->vars[t->nvars];
     memset(v, 0, sizeof *v);
@@ -81,14 +83,14 @@ int kr_on_tvar(key_reader *kr, int is_let)
     t->nvars++; /* the template frees what is set from here on */
     if (own(kr, &v->name, name) < 0 || (expr && own(kr, &v->src, expr) < 0))
         return -1;
-    if (!is_let)
-        kt->nparams = t->nvars;
+    if (is_let) /* in evaluation order, after the params */
+        t->let_order[t->nlets++] = t->nvars - 1;
     return 0;
 }
 
 int kr_on_tpart(key_reader *kr)
 {
-    ion_template *t = current_template(kr)->t;
+    ion_template *t = current_template(kr);
     const char *id = kr_need_attr(kr, "part", "id"), *kind = kr_need_attr(kr, "part", "kind");
     if (!id || !kind)
         return -1;
@@ -98,7 +100,7 @@ int kr_on_tpart(key_reader *kr)
         return kr_oom(kr);
     ion_part *p = &t->parts[t->nparts++];
     memset(p, 0, sizeof *p);
-    kr->cap_tchoices = kr->cap_tmistakes = 0;
+    kr->cap_tchoices = kr->cap_tmistakes = kr->cap_tcarries = 0;
     kr->tfeedback_to = NULL;
     snprintf(p->id, sizeof p->id, "%s", id);
     p->kind = !strcmp(kind, "numeric") ? ION_ANSWER_NUMERIC : !strcmp(kind, "choice") ? ION_ANSWER_CHOICE
@@ -148,27 +150,32 @@ int kr_on_tmistake(key_reader *kr)
     return 0;
 }
 
+/* A carry of the template part at hand: from an earlier numeric part of
+ * the template, through one of its lets (template.h: ion_carry). */
 int kr_on_tcarry(key_reader *kr)
 {
-    key_template *kt = current_template(kr);
-    const ion_part *p = current_tpart(kr, "carry");
+    const ion_template *t = current_template(kr);
+    ion_part *p = current_tpart(kr, "carry");
     const char *from = p ? kr_need_attr(kr, "carry", "from") : NULL, *let = from ? kr_need_attr(kr, "carry", "let") : NULL;
     if (!let)
         return -1;
-    if (kr_grow(&kt->carries, &kr->cap_tcarries, kt->ncarries, sizeof *kt->carries) < 0)
+    size_t j = 0, k = (size_t)(p - t->parts);
+    while (j < k && strcmp(t->parts[j].id, from))
+        j++;
+    if (j == k || t->parts[j].kind != ION_ANSWER_NUMERIC)
+        return fail(kr, "err.key.carry_from", "%s%s", p->id, from);
+    int slot = ion_template_slot(t, let, strlen(let));
+    if (slot < 0 || t->vars[slot].kind != ION_LET)
+        return fail(kr, "err.key.carry_let", "%s%s", p->id, let);
+    if (kr_grow(&p->carries, &kr->cap_tcarries, p->ncarries, sizeof *p->carries) < 0)
         return kr_oom(kr);
-    key_tcarry *c = &kt->carries[kt->ncarries];
-    c->part = kt->t->nparts - 1;
-    if (!(c->from = kr_keep(kr, from)) || !(c->let = kr_keep(kr, let)))
-        return -1;
-    kt->ncarries++;
+    p->carries[p->ncarries++] = (ion_carry){j, (size_t)slot};
     return 0;
 }
 
 int kr_part_from_template(key_reader *kr, tmp_part *p, const char **expr)
 {
-    const key_template *kt = kr->prob_tdef;
-    const ion_template *t = kt->t;
+    const ion_template *t = kr->prob_t;
     size_t i = kr->npsrc;
     if (i >= t->nparts)
         return fail(kr, "err.key.too_many_parts", "%s%s%zu", p->id, t->id, t->nparts);
@@ -203,32 +210,22 @@ int kr_part_from_template(key_reader *kr, tmp_part *p, const char **expr)
     }
     if (m != tp->nmistakes)
         return fail(kr, "err.key.mistakes_count", "%s%zu%zu", p->id, m, tp->nmistakes);
-    for (size_t c = 0; c < kt->ncarries; c++) {
-        if (kt->carries[c].part != i)
-            continue;
+    for (size_t c = 0; c < tp->ncarries; c++) {
         if (kr_grow(&kr->carries, &kr->cap_carries_tmp, kr->ncarries, sizeof *kr->carries) < 0)
             return kr_oom(kr);
-        char *from = ion_arena_alloc(kr->tmp, 16);
-        if (!from)
-            return kr_oom(kr);
-        snprintf(from, 16, "%d%s", kr->prob_n, kt->carries[c].from);
-        tmp_carry *tc = &kr->carries[kr->ncarries++];
-        tc->part = kr->k->nparts;
-        tc->from = from;
-        tc->let = kt->carries[c].let;
-        tc->line = kr_line(kr);
+        kr->carries[kr->ncarries++] = (tmp_carry){i, tp->carries[c], NULL, NULL, kr_line(kr)};
     }
     return 0;
 }
 
 int kr_lets_from_template(key_reader *kr)
 {
-    const key_template *kt = kr->prob_tdef;
-    const ion_template *t = kt->t;
-    if (kr->nvars != kt->nparams)
-        return fail(kr, "err.key.params_count", "%d%zu%zu%s", kr->prob_n, kr->nvars, kt->nparams, t->id);
+    const ion_template *t = kr->prob_t;
+    size_t nparams = kr_params(t);
+    if (kr->nvars != nparams)
+        return fail(kr, "err.key.params_count", "%d%zu%zu%s", kr->prob_n, kr->nvars, nparams, t->id);
     const char *list = kr->prob_lets ? kr->prob_lets : "", *tok;
-    for (size_t i = kt->nparams; i < t->nvars; i++) {
+    for (size_t i = nparams; i < t->nvars; i++) {
         if (!(tok = kr_next_token(kr, &list)))
             return kr->failed ? -1 : fail(kr, "err.key.lets_fewer", "%d%s", kr->prob_n, t->id);
         if (kr_grow(&kr->vars, &kr->cap_vars, kr->nvars, sizeof *kr->vars) < 0)

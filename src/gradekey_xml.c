@@ -418,6 +418,7 @@ void kr_reader_free(key_reader *kr)
     free(kr->vars);
     free(kr->psrc);
     free(kr->carries);
+    free(kr->tshape);
     free(kr->tparts);
     free(kr->alt_ids);
     free(kr->alt_letters);

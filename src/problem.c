@@ -214,7 +214,57 @@ int ion_template_slot(const ion_template *t, const char *name, size_t len)
     return -1;
 }
 
+/* The let an answer asks for when it is just that let's name, else -1. */
+int ion_part_asked_let(const ion_template *t, const ion_part *p)
+{
+    if (p->kind != ION_ANSWER_NUMERIC || !p->answer_src)
+        return -1;
+    int slot = ion_template_slot(t, p->answer_src, strlen(p->answer_src));
+    return slot >= 0 && t->vars[slot].kind == ION_LET ? slot : -1;
+}
+
+/* Whether expression e reads slot, directly or through lets. */
+static int depends_on(const ion_template *t, const ion_expr *e, int slot, int depth)
+{
+    int refs[64];
+    size_t n = ion_expr_refs(e, refs, 64);
+    for (size_t i = 0; i < n && i < 64; i++) {
+        if (refs[i] == slot)
+            return 1;
+        const ion_var *v = &t->vars[refs[i]];
+        if (v->kind == ION_LET && depth < 64 && depends_on(t, v->expr, slot, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+int ion_template_reads(const ion_template *t, const ion_expr *e, int slot)
+{
+    return depends_on(t, e, slot, 0);
+}
+
 static int compile_let(builder *b, size_t slot);
+
+/* Part p's carries (template.h): each earlier part asking for a let that
+ * p's answer reads. 0, or -1 when out of memory. */
+static int find_carries(builder *b, ion_part *p)
+{
+    const ion_template *t = b->t;
+    size_t k = (size_t)(p - t->parts);
+    for (size_t j = 0; j < k; j++) {
+        int slot = ion_part_asked_let(t, &t->parts[j]);
+        if (slot < 0 || !ion_template_reads(t, p->answer, slot))
+            continue;
+        ion_carry *c = realloc(p->carries, (p->ncarries + 1) * sizeof *c);
+        if (!c) {
+            b->failed = 1;
+            return ion_fail_key(b->err, b->file, p->line, "err.out_of_memory", "-");
+        }
+        p->carries = c;
+        p->carries[p->ncarries++] = (ion_carry){j, (size_t)slot};
+    }
+    return 0;
+}
 
 /* The resolver: a let is compiled when first used, so lets may come in
  * any order; a let met while it is being compiled is a cycle. */
@@ -523,7 +573,7 @@ static int compile_part(builder *b, ion_part *p)
     snprintf(what, sizeof what, "part %s answer", p->id);
     p->answer = compile(b, p->answer_src, p->line, what);
     if (!p->answer || want_type(b, p->answer, want, p->line, what) ||
-        want_dim(b, p->answer, p->unit, p->line, what, p->answer_src))
+        want_dim(b, p->answer, p->unit, p->line, what, p->answer_src) || find_carries(b, p) < 0)
         return -1;
     if (p->tol_auto && (p->kind != ION_ANSWER_NUMERIC || !ion_tolerance_inputs(b->t, (size_t)(p - b->t->parts))))
         return tfail(b, p->line, "part %s: tol=\"auto\" needs a numeric part that builds on an earlier part "
@@ -772,6 +822,7 @@ void ion_template_free(ion_template *t)
             i18n_release(&p->mistakes[k].feedback);
         }
         free(p->mistakes);
+        free(p->carries);
     }
     xmlFree(t->id);
     xmlFree(t->topic);

@@ -19,15 +19,6 @@ ion_key_writer *ion_key_begin(FILE *f, const ion_worksheet *w);
 int ion_key_student(ion_key_writer *k, const ion_student_sheet *s);
 int ion_key_end(ion_key_writer *k);
 
-/* The slot of the let a numeric part asks for when its answer is just that
- * let, else -1: what carried-forward grading recomputes from. */
-int ion_part_asked_let(const ion_template *t, const ion_part *p);
-
-/* Whether expression e of template t reads slot, directly or through lets:
- * a part whose answer reads the let an earlier part asked for builds on
- * that part (carried forward, propagated tolerances). */
-int ion_template_reads(const ion_template *t, const ion_expr *e, int slot);
-
 /* answers/ID.txt: the blank answer file of one student (SPEC "Submissions"),
  * every part id with its unit or its choices, ready to fill in; its
  * comments in lang (text.h). */

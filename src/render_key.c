@@ -104,35 +104,6 @@ static int flush(FILE *f, ion_strbuf *b)
     return bad || ferror(f) ? -1 : 0;
 }
 
-/* The let an answer asks for when it is just that let's name, else -1. */
-int ion_part_asked_let(const ion_template *t, const ion_part *p)
-{
-    if (p->kind != ION_ANSWER_NUMERIC || !p->answer_src)
-        return -1;
-    int slot = ion_template_slot(t, p->answer_src, strlen(p->answer_src));
-    return slot >= 0 && t->vars[slot].kind == ION_LET ? slot : -1;
-}
-
-/* Whether expression e reads slot, directly or through lets. */
-static int depends_on(const ion_template *t, const ion_expr *e, int slot, int depth)
-{
-    int refs[64];
-    size_t n = ion_expr_refs(e, refs, 64);
-    for (size_t i = 0; i < n && i < 64; i++) {
-        if (refs[i] == slot)
-            return 1;
-        const ion_var *v = &t->vars[refs[i]];
-        if (v->kind == ION_LET && depth < 64 && depends_on(t, v->expr, slot, depth + 1))
-            return 1;
-    }
-    return 0;
-}
-
-int ion_template_reads(const ion_template *t, const ion_expr *e, int slot)
-{
-    return depends_on(t, e, slot, 0);
-}
-
 static const char *const kinds[] = {"numeric", "choice", "mcq"};
 
 /* A template part: what is the same for every student. */
@@ -171,14 +142,10 @@ static void template_part(ion_strbuf *o, const ion_template *t, size_t k)
         }
         ion_strbuf_puts(o, "</mistake>\n");
     }
-    /* Carried forward: an earlier part asked for a let this answer uses. */
-    for (size_t j = 0; j < k && p->answer; j++) {
-        int slot = ion_part_asked_let(t, &t->parts[j]);
-        if (slot >= 0 && depends_on(t, p->answer, slot, 0)) {
-            attr(o, "<carry from=\"", t->parts[j].id);
-            attr(o, " let=\"", t->vars[slot].name);
-            ion_strbuf_puts(o, "/>\n");
-        }
+    for (size_t c = 0; c < p->ncarries; c++) {
+        attr(o, "<carry from=\"", t->parts[p->carries[c].from].id);
+        attr(o, " let=\"", t->vars[p->carries[c].slot].name);
+        ion_strbuf_puts(o, "/>\n");
     }
     ion_strbuf_puts(o, "</part>\n");
 }

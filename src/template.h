@@ -72,6 +72,16 @@ typedef struct {
 } ion_option;
 
 
+/* Carried forward (SPEC "Grading"): earlier part `from` (an index in the
+ * template's parts) asks for the let at `slot`, which this part's answer
+ * reads, so the part is graded again from the student's own answer there.
+ * A bank template finds its carries when compiled (ion_part_asked_let,
+ * ion_template_reads); a key gives them as <carry> elements. */
+typedef struct {
+    size_t from;
+    size_t slot;
+} ion_carry;
+
 typedef struct {
     char id[8];            /* "a", "b", ... */
     ion_answer_kind kind;
@@ -98,6 +108,8 @@ typedef struct {
     ion_expr *answer;
     ion_mistake *mistakes;
     size_t nmistakes;
+    ion_carry *carries;    /* in the order of the earlier parts */
+    size_t ncarries;
     int line;
 } ion_part;
 
@@ -141,6 +153,15 @@ int ion_templates_load(const char *path, const char *xsd_path,
 
 /* The slot of a param or let named name, or -1. */
 int ion_template_slot(const ion_template *t, const char *name, size_t len);
+
+/* The slot of the let a numeric part asks for when its answer is just that
+ * let, else -1: what carried-forward grading recomputes from. */
+int ion_part_asked_let(const ion_template *t, const ion_part *p);
+
+/* Whether expression e of template t reads slot, directly or through lets:
+ * a part whose answer reads the let an earlier part asked for builds on
+ * that part (carried forward, propagated tolerances). */
+int ion_template_reads(const ion_template *t, const ion_expr *e, int slot);
 
 void ion_template_free(ion_template *t);
 void ion_template_list_release(ion_template_list *l);

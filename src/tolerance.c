@@ -7,16 +7,17 @@
 
 #include "core.h"
 #include "judge.h"
-#include "render.h"
+#include "template.h"
 
-/* The slot of the let earlier part j asks for when part i reads it, else -1. */
+/* The slot of the let earlier part j asks for when numeric part i reads
+ * it (part i carries from j: template.h), else -1. */
 static int input_slot(const ion_template *t, size_t j, size_t i)
 {
     const ion_part *p = &t->parts[i];
-    int slot = ion_part_asked_let(t, &t->parts[j]);
-    return slot >= 0 && p->kind == ION_ANSWER_NUMERIC && p->answer && ion_template_reads(t, p->answer, slot)
-               ? slot
-               : -1;
+    for (size_t c = 0; p->kind == ION_ANSWER_NUMERIC && c < p->ncarries; c++)
+        if (p->carries[c].from == j)
+            return (int)p->carries[c].slot;
+    return -1;
 }
 
 size_t ion_tolerance_inputs(const ion_template *t, size_t i)

@@ -271,6 +271,10 @@ static void test_key_v2(void **state)
         {"<param name=\"x\" value=\"2.0\"/>", "<param name=\"z\" value=\"2.0\"/>", "not the next param of template t", 16},
         {"<part id=\"1b\" kind=\"numeric\"", "<part id=\"1b\" kind=\"choice\"", "is not part b (numeric) of template t", 18},
         {"options=\"k na\"", "", "needs the attribute options", 20},
+        /* A template's carries are read into its parts (ion_part.carries):
+         * from an earlier numeric part, through a let, said at the carry. */
+        {"<carry from=\"a\"", "<carry from=\"c\"", "part b: carry from 'c', which is not an earlier numeric part", 9},
+        {"let=\"y\"/>\n</part>", "let=\"x\"/>\n</part>", "part b: carry of 'x', which is not a let", 9},
         {"<student id=\"s2\"", "<template id=\"v\" version=\"1\"/><student id=\"s2\"", "belongs before the students", 0},
         {"urn:ionsheet:answer-key:2", "urn:ionsheet:answer-key:1", "", 0},
         /* The first error stands: course, checked after it, is there. */
@@ -341,6 +345,16 @@ static void test_key_refused(void **state)
                        "<carry from=\"1z\" let=\"y\"/></part>");
     assert_null(parse_key(k, KEY_XSD, &err));
     assert_non_null(strstr(err.msg, "not an earlier numeric part"));
+    free(k);
+    /* A carry is within its problem (SPEC "Grading": the let an earlier
+     * part asked for): a v1 carry from another problem's part is refused. */
+    k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" points=\"1\" expr=\"y\"/>"
+                       "</problem><problem n=\"2\" template=\"t\" version=\"1\" seed=\"1\">"
+                       "<param name=\"x\" value=\"2\" unit=\"mV\"/><let name=\"y\" value=\"4\" unit=\"mV\" expr=\"2*x\"/>"
+                       "<part id=\"2a\" kind=\"numeric\" value=\"4\" unit=\"mV\" points=\"1\" expr=\"y\">"
+                       "<carry from=\"1a\" let=\"y\"/></part>");
+    assert_null(parse_key(k, KEY_XSD, &err));
+    assert_non_null(strstr(err.msg, "part 2a: carry from '1a', which is not an earlier numeric part"));
     free(k);
     k = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"four\" unit=\"mV\" points=\"1\"/>");
     assert_null(parse_key(k, NULL, &err)); /* caught without the schema too */
