@@ -586,14 +586,22 @@ static int column_dup(sqlite3_stmt *st, int i, char **out)
     return *out ? 0 : -1;
 }
 
-/* Runs a write statement to its end; then resets it. key (err.db.*) says
- * what failed, as db_fail's. */
-static int run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
-               const char *key)
+/* Runs a write statement to its end; then resets it. 0, or SQLite's
+ * (extended) code when it failed: a caller may tell a refusal by its
+ * constraint from the database's own failure. */
+static int step_write(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(b, err, key);
+    return rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* The same, any failure the database's: key (err.db.*) says what failed,
+ * as db_fail's. */
+static int run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
+               const char *key)
+{
+    return step_write(st) ? db_fail(b, err, key) : 0;
 }
 
 /* The first row of a query: 1 with the statement on it (the caller resets
@@ -1984,10 +1992,7 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                                version, seed, data);
     if (!st)
         return ION_BANK_EDB;
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
+    int rc = step_write(st);
     /* The foreign keys (or a NULL course) refused it; any other refusal (a
      * trigger, say) is the database's own error. */
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY || rc == SQLITE_CONSTRAINT_NOTNULL) {
@@ -1995,7 +2000,7 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                  position, student, worksheet, template_id, version);
         return ION_BANK_EINVAL;
     }
-    return db_fail(b, err, "err.db.store_instance");
+    return rc ? db_fail(b, err, "err.db.store_instance") : 0;
 }
 
 void ion_bank_instance_release(ion_bank_instance *inst)
@@ -2174,13 +2179,10 @@ int ion_bank_grade_put(ion_bank *b, int64_t submission,
                                g->verdict, g->feedback);
     if (!st)
         return ION_BANK_EDB;
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
+    int rc = step_write(st);
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
         return refuse(err, "err.bank.unknown_submission", "%lld", (long long)submission);
-    return db_fail(b, err, "err.db.store_grade");
+    return rc ? db_fail(b, err, "err.db.store_grade") : 0;
 }
 
 static int grade_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
