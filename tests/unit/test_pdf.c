@@ -987,6 +987,26 @@ static void test_tmpl_values(void **state)
     assert_true(ion_tmpl_num(en, "label.name") == 0);
     assert_string_equal(ion_tmpl_str(zh, "choice.outward"), "外向");
     assert_null(ion_tmpl_str(en, "choice.outward"));
+    /* Every key found by lookup (a sorted index) as listed in file order,
+     * and each kind only by its own lookup. */
+    const ion_tmpl *both[] = {en, zh};
+    const char *key, *v;
+    for (int k = 0; k < 2; k++) {
+        int i = 0;
+        for (; (v = ion_tmpl_str_at(both[k], i, &key)); i++) {
+            assert_ptr_equal(ion_tmpl_str(both[k], key), v);
+            assert_null(ion_tmpl_msg(both[k], key));
+        }
+        assert_true(i > 100);
+        for (i = 0; (v = ion_tmpl_msg_at(both[k], i, &key, NULL)); i++) {
+            assert_ptr_equal(ion_tmpl_msg(both[k], key), v);
+            assert_null(ion_tmpl_str(both[k], key));
+            assert_true(ion_tmpl_num(both[k], key) == 0);
+        }
+        assert_true(i > 100);
+    }
+    assert_null(ion_tmpl_msg(en, "err.nope"));
+    assert_null(ion_tmpl_msg(en, ""));
 
     char out[64];
     const char *names[] = {"page", "pages"}, *values[] = {"2", "10"};
