@@ -48,11 +48,10 @@ static void topics(ion_strbuf *b, ion_drill_picker *p, const drill_page *d)
                          "<div class=\"row\"><select id=\"topic\" name=\"topic\"><option value=\"\">%s</option>",
                       d->base, ion_word_get(W_TOPIC, d->lang), ion_word_get(W_ANY_TOPIC, d->lang));
     for (size_t i = 0; ion_drill_picker_topic(p, i, &t); i++) {
-        ion_strbuf_puts(b, "<option");
-        if (d->topic && !strcmp(d->topic, t.topic))
-            ion_strbuf_puts(b, " selected");
-        ion_strbuf_puts(b, ">");
+        ion_strbuf_puts(b, "<option value=\"");
         ion_html_text(b, t.topic);
+        ion_strbuf_puts(b, d->topic && !strcmp(d->topic, t.topic) ? "\" selected>" : "\">");
+        ion_html_text(b, ion_text_gloss(d->lang, "topic", t.topic));
         ion_strbuf_puts(b, "</option>");
     }
     ion_strbuf_printf(b, "</select><input type=\"hidden\" name=\"lang\" value=\"%s\"><button type=\"submit\">%s"
@@ -67,7 +66,7 @@ static void topics(ion_strbuf *b, ion_drill_picker *p, const drill_page *d)
                       ion_word_get(W_LEVEL, d->lang));
     for (size_t i = 0; ion_drill_picker_topic(p, i, &t); i++) {
         ion_strbuf_puts(b, "<tr><td>");
-        ion_html_text(b, t.topic);
+        ion_html_text(b, ion_text_gloss(d->lang, "topic", t.topic));
         ion_strbuf_printf(b, "</td><td>%d</td><td>%d</td><td>%d</td></tr>", t.attempts, t.right_first, t.level);
     }
     ion_strbuf_puts(b, "</tbody></table>");

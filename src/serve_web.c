@@ -570,10 +570,13 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
                 if (r->parts[q].column == j)
                     p = &r->parts[q];
             const char *status = ion_status_name(ion_gradebook_status(gb, i, NULL));
-            if (p)
+            if (p) {
                 ion_strbuf_printf(b, "<td class=\"%s\">%g</td>", ion_verdict_name(p->verdict), p->score);
-            else
-                ion_strbuf_printf(b, "<td class=\"%s\">%s</td>", status, status);
+            } else {
+                ion_strbuf_printf(b, "<td class=\"%s\">", status);
+                ion_html_text(b, ion_verdict_word(status, lang));
+                ion_strbuf_puts(b, "</td>");
+            }
         }
         ion_strbuf_puts(b, "</tr>");
     }
@@ -583,15 +586,14 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
 }
 
 typedef struct {
-    ion_bank *b;
     ion_strbuf *out;
     const char *lang;
-    ion_error *err;
 } history_ctx;
 
 static int history_grade(const ion_bank_grade *g, void *ctx)
 {
-    ion_strbuf *b = ctx;
+    const history_ctx *h = ctx;
+    ion_strbuf *b = h->out;
     ion_strbuf_puts(b, "<tr><td>");
     ion_html_text(b, g->part_id);
     ion_strbuf_puts(b, "</td><td>");
@@ -599,7 +601,7 @@ static int history_grade(const ion_bank_grade *g, void *ctx)
     ion_strbuf_puts(b, "</td><td class=\"");
     ion_html_text(b, g->verdict);
     ion_strbuf_puts(b, "\">");
-    ion_html_text(b, g->verdict);
+    ion_html_text(b, ion_verdict_word(g->verdict, h->lang));
     ion_strbuf_printf(b, "</td><td>%g/%g</td><td>", g->score, g->max_score);
     ion_html_text(b, g->feedback ? g->feedback : "");
     ion_strbuf_puts(b, "</td></tr>");
@@ -666,7 +668,9 @@ static void history_page(ion_server *srv, const ion_classroom *c, const char *id
                     ion_text_refused_file(lang, l->reason[k], why, sizeof why);
                 else
                     snprintf(why, sizeof why, "%s", l->reason[k]);
-                ion_strbuf_printf(out, "<p class=\"status\">%s: ", l->status[k]);
+                ion_strbuf_puts(out, "<p class=\"status\">");
+                ion_html_text(out, ion_verdict_word(l->status[k], lang));
+                ion_strbuf_puts(out, ": ");
                 ion_html_text(out, why);
                 ion_strbuf_puts(out, "</p>");
                 continue;
@@ -675,7 +679,8 @@ static void history_page(ion_server *srv, const ion_classroom *c, const char *id
                                    "</tr></thead><tbody>",
                               "#", ion_word_get(W_ANSWER, lang), ion_word_get(W_VERDICT, lang),
                               ion_word_get(W_SCORE, lang), ion_word_get(W_FEEDBACK, lang));
-            bad = ion_bank_grade_list(b, l->ids[k], history_grade, out, &err) < 0;
+            history_ctx h = {out, lang};
+            bad = ion_bank_grade_list(b, l->ids[k], history_grade, &h, &err) < 0;
             ion_strbuf_puts(out, "</tbody></table>");
         }
         ion_html_end(out);

@@ -31,6 +31,9 @@ for w in nv ad ad2; do ion generate $w --out "$tmp/$w" --no-pdf >/dev/null || no
 # a submission to ad2 recorded (by grade) before its due date passed
 { echo "worksheet: ad2"; echo "student: s001"; echo "1a: 5 mV"; echo "1b: inward"; } >"$tmp/ad2.txt"
 "$bin" --db "$tmp/db" grade "$tmp/ad2/key.xml" "$tmp/ad2.txt" --csv "$tmp/ad2.csv" --feedback "$tmp/ad2fb" >/dev/null 2>&1
+# s003 hands in a .docx renamed .txt for w1: refused (the history's status)
+printf 'PK\003\004\024\000\006\000word/document.xml' >"$tmp/s003.txt"
+"$bin" --db "$tmp/db" grade "$tmp/w1/key.xml" "$tmp/s003.txt" --csv "$tmp/s003.csv" --feedback "$tmp/s003fb" >/dev/null 2>&1
 links=$tmp/w1/links.csv
 [ "$(head -1 "$links" | tr -d '\r')" = "student,name,email,url" ] || no "links.csv header: $(head -1 "$links")"
 [ "$(grep -c . "$links")" = 4 ] || no "links.csv rows: $(cat "$links")"
@@ -100,7 +103,7 @@ EOF
 [ "$(code --data '1a=5' "$base/s/$t1")" = 403 ] || no "POST without csrf not 403"
 [ "$(code --data "csrf=AAAAAAAAAAAAAAAAAAAAAA&1a=5" "$base/s/$t1")" = 403 ] || no "POST with a wrong csrf not 403"
 [ "$(code --data "csrf=$csrf1&1a=5" "$base/s/$t2")" = 403 ] || no "another student's csrf accepted"
-ion gradebook w1 | grep -q '^s001,Ada Li,0,.*missing' || no "a refused POST was recorded: $(ion gradebook w1)"
+ion gradebook w1 2>/dev/null | grep -q '^s001,Ada Li,0,.*missing' || no "a refused POST was recorded: $(ion gradebook w1)"
 code "$base/no/such/page" >/dev/null; cp "$tmp/body" "$tmp/404a"
 [ "$(code "$base/s/AAAAAAAAAAAAAAAAAAAAAA")" = 404 ] || no "wrong token not 404"
 cmp -s "$tmp/body" "$tmp/404a" || no "a wrong token's 404 differs from an unknown path's"
@@ -135,7 +138,7 @@ while IFS= read -r a; do args+=(--data-urlencode "$a"); done <<<"$answers"
 n_right=$(grep -o 'class="verdict right"' "$tmp/body" | wc -l)
 [ "$n_right" = "$(grep -c . <<<"$answers")" ] || no "verdicts: $n_right right of $(grep -c . <<<"$answers")"
 grep -q 'received' "$tmp/body" || no "no received note"
-row=$(ion gradebook w1 | grep '^s001,')
+row=$(ion gradebook w1 2>/dev/null | grep '^s001,')
 max=$(echo "$row" | cut -d, -f4)
 [ "$(echo "$row" | cut -d, -f3)" = "$max" ] || no "gradebook after the web: $row"
 # the same answers as an answer file through grade: the same row
@@ -145,7 +148,7 @@ max=$(echo "$row" | cut -d, -f4)
 # changed until due, history kept; a page shows the latest answers
 [ "$(code --data-urlencode "csrf=$csrf1" --data-urlencode '1a=12' "$base/s/$t1")" = 200 ] || no "second POST"
 grep -q 'value="12"' "$tmp/body" || no "the latest answer not shown in the form"
-[ "$(ion gradebook w1 | grep '^s001,' | cut -d, -f6)" = 0 ] || no "the latest submission does not count"
+[ "$(ion gradebook w1 2>/dev/null | grep '^s001,' | cut -d, -f6)" = 0 ] || no "the latest submission does not count"
 [ "$(sqlite3 "$tmp/db" "select count(*) from submissions where student_id='s001' and worksheet='w1'")" -ge 2 ] || no "history not kept"
 # past due: shown, not changeable
 [ "$(code "$base/s/$told")" = 200 ] || no "past-due page"
@@ -185,11 +188,29 @@ grep -q 'Not submitted' "$tmp/body" || no "no not-submitted list"
 grep -q '&lt;script&gt;' "$tmp/body" || no "not-submitted name not escaped"
 [ "$(code -b "$ck" "$base/instructor/w1/gradebook.csv")" = 200 ] || no "CSV download"
 header Content-Disposition | grep -q 'attachment' || no "CSV not an attachment"
-ion gradebook w1 --csv "$tmp/cli.csv"
+ion gradebook w1 --csv "$tmp/cli.csv" 2>/dev/null
 cmp -s "$tmp/body" "$tmp/cli.csv" || no "downloaded CSV differs from ionsheet gradebook"
 [ "$(code -b "$ck" "$base/instructor/w1/student/s001")" = 200 ] || no "history page"
 [ "$(grep -o '<h2>Received' "$tmp/body" | wc -l)" -ge 2 ] || no "history lists fewer than 2 submissions"
 [ "$(code -b "$ck" "$base/instructor/w1/student/nobody")" = 404 ] || no "unknown student history"
+# the gradebook's and the history's words in the reader's language: the
+# catalogue's verdict.* glosses (English has none: the names themselves)
+code -b "$ck" "$base/instructor/w1" >/dev/null
+grep -q '<td class="missing">missing</td>' "$tmp/body" && grep -q '<td class="refused">refused</td>' "$tmp/body" ||
+    no "the English gradebook's missing and refused cells"
+code -b "$ck" -H 'Accept-Language: zh' "$base/instructor/w1" >/dev/null
+grep -q '<td class="missing">未提交</td>' "$tmp/body" && grep -q '<td class="refused">拒收</td>' "$tmp/body" ||
+    no "the Chinese gradebook's missing and refused cells: $(grep -o '<td class="[a-z]*">[^<]*</td>' "$tmp/body" | sort -u)"
+grep -Eq '>(missing|refused|conflict)<' "$tmp/body" && no "an English status in the Chinese gradebook"
+code -b "$ck" -H 'Accept-Language: zh' "$base/instructor/w1/student/s001" >/dev/null
+grep -q '<td class="right">正确</td>' "$tmp/body" || no "the Chinese history's verdicts: $(grep -o '<td class="[a-z]*">[^<]*</td>' "$tmp/body" | sort -u)"
+grep -Eq '>(right|wrong|blank|missing|invalid|partial|carried)<' "$tmp/body" && no "an English verdict in the Chinese history"
+code -b "$ck" "$base/instructor/w1/student/s001" >/dev/null
+grep -q '<td class="right">right</td>' "$tmp/body" || no "the English history's verdicts"
+code -b "$ck" -H 'Accept-Language: zh' "$base/instructor/w1/student/s003" >/dev/null
+grep -q '<p class="status">拒收: ' "$tmp/body" || no "the Chinese history's refused file: $(grep -o '<p class="status">[^<]*' "$tmp/body")"
+code -b "$ck" "$base/instructor/w1/student/s003" >/dev/null
+grep -q '<p class="status">refused: ' "$tmp/body" || no "the English history's refused file"
 [ "$(code -b "$ck" "$base/instructor/nope")" = 404 ] || no "unknown worksheet"
 
 # ---- the drill ----
@@ -221,12 +242,23 @@ code -b ion_v=-AAAAAAAAAAAAAAAAAAAAA "$base/drill?topic=nernst" >/dev/null
 [ "$(code -b ion_v=-AAAAAAAAAAAAAAAAAAAAA --data "csrf=$(f csrf)&t=$(f t)&seed=$(f seed)&a0=1" "$base/drill")" = 200 ] ||
     no "a visitor cookie beginning with '-': the answer refused"
 [ "$(code --data "csrf=$dc&t=$dt&seed=$ds&a0=1" "$base/drill")" = 403 ] || no "drill POST without the visitor cookie"
+# the topics by their catalogue names (topic.*), as the terminal drill's
+code -b "$vis" "$base/drill" >/dev/null
+grep -q '<option value="nernst">Nernst potentials</option>' "$tmp/body" || no "the drill's topics in English"
+code -b "$vis" -H 'Accept-Language: zh' "$base/drill" >/dev/null
+grep -q '<option value="nernst">能斯特电位</option>' "$tmp/body" || no "the drill's topics in Chinese: $(grep -o '<option[^/]*</option>' "$tmp/body")"
+code -b "$vis" -H 'Accept-Language: zh' "$base/drill?topic=ghk" >/dev/null
+grep -q '<option value="ghk" selected>GHK 电压方程</option>' "$tmp/body" || no "the chosen topic in Chinese"
 [ "$(code "$base/s/$t1/drill?topic=nernst")" = 200 ] || no "student drill"
 dc=$(f csrf); dt=$(f t); ds=$(f seed)
 # s (the worked solution, as at the terminal) in every part ends the problem
 code --data-urlencode "csrf=$dc" --data "t=$dt&seed=$ds&a0=s&a1=s&a2=s&a3=s&a4=s&a5=s&a6=s&a7=s" "$base/s/$t1/drill" >/dev/null
 grep -q 'class="verdict"' "$tmp/body" || no "no answer shown after s in the web drill"
 [ "$(sqlite3 "$tmp/db" "select count(*) from drill_attempts where user_name='C1/s001' and right_first=0")" -ge 1 ] || no "student drill not recorded"
+code "$base/s/$t1/drill" >/dev/null
+grep -q '<tr><td>Nernst potentials</td>' "$tmp/body" || no "the progress table's topics in English"
+code "$base/s/$t1/drill?lang=zh" >/dev/null
+grep -q '<tr><td>能斯特电位</td>' "$tmp/body" || no "the progress table's topics in Chinese: $(grep -o '<tr><td>[^<]*' "$tmp/body")"
 
 # ---- 50 idle half-open connections do not stop a request ----
 python3 - "$base" <<'EOF' || no "a request behind 50 half-open connections"

@@ -121,7 +121,7 @@ for lang, accept in (('zh', 'zh-CN'), ('en', 'en-US')):
 d = browser(1280, 900)
 try:
     d.get(base + '/drill')
-    Select(d.find_element(By.ID, 'topic')).select_by_visible_text('nernst')
+    Select(d.find_element(By.ID, 'topic')).select_by_value('nernst')
     d.find_element(By.CSS_SELECTOR, 'form[method=get] button').click()
     # the click may return before the next page is there
     meta = WebDriverWait(d, 10).until(
@@ -151,7 +151,16 @@ try:
     d.get(base + '/drill?lang=zh&topic=ghk')
     if '检查' not in d.page_source:
         no('the drill in Chinese')
+    chosen = Select(d.find_element(By.ID, 'topic')).first_selected_option
+    if chosen.text != 'GHK 电压方程' or chosen.get_attribute('value') != 'ghk':
+        no('the drill\'s topic in Chinese: %r (%r)' % (chosen.text, chosen.get_attribute('value')))
     shot(d, 'drill-desktop-zh')
+    # a student's drill: the progress table names the topics (topic.*)
+    d.get(links['s001'] + '/drill?lang=zh')
+    first = [r.text for r in d.find_elements(By.CSS_SELECTOR, 'tbody tr td:first-child')]
+    if '能斯特电位' not in first:
+        no('the Chinese progress table\'s topics: %s' % first)
+    shot(d, 'drill-student-zh')
 finally:
     d.quit()
 
@@ -182,8 +191,16 @@ try:
     WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, 'h2')))
     if 'web' not in d.page_source:
         no('history does not show the web submission')
-    d.get(d.current_url.split('/instructor')[0] + '/instructor?lang=zh')
+    home = d.current_url.split('/instructor')[0] + '/instructor'
+    d.get(home + '?lang=zh')
     shot(d, 'instructor-home-zh')
+    # the gradebook's cells in the reader's language (verdict.* glosses)
+    d.set_window_size(1280, 900)
+    d.get(home + '/w1?lang=zh')
+    cells = [c.text for c in d.find_elements(By.CSS_SELECTOR, 'table.book td.missing')]
+    if not cells or set(cells) != {'未提交'}:
+        no('the Chinese gradebook\'s missing cells: %s' % sorted(set(cells)))
+    shot(d, 'instructor-desktop-zh')
 finally:
     d.quit()
 
