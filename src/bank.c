@@ -669,15 +669,15 @@ static void hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
 const char *ion_bank_text_problem(const char *s, size_t max)
 {
     if (!s || !*s)
-        return "is empty";
+        return "err.text.empty";
     size_t n = strlen(s);
     if (n > max)
-        return "is too long";
+        return "err.text.too_long";
     if (ion_utf8_invalid_at(s, n) < n)
-        return "is not valid UTF-8";
+        return "err.text.utf8";
     for (const unsigned char *u = (const unsigned char *)s; *u; u++)
         if (*u < 0x20 || *u == 0x7F)
-            return "contains a control character";
+            return "err.text.control";
     return NULL;
 }
 
@@ -702,19 +702,19 @@ static int windows_reserved(const char *s)
 const char *ion_bank_id_problem(const char *s)
 {
     if (!s || !*s)
-        return "is empty";
+        return "err.text.empty";
     if (strlen(s) > ION_BANK_ID_MAX)
-        return "is longer than 64 characters";
+        return "err.id.too_long";
     if (*s == '.')
-        return "must not start with a dot";
+        return "err.id.dot";
     if (*s == '-')
-        return "must not start with '-' (it would read as an option)";
+        return "err.id.dash";
     if (windows_reserved(s))
-        return "is a reserved file name on Windows";
+        return "err.id.windows";
     for (const char *p = s; *p; p++)
         if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                     "0123456789._-", *p))
-            return "may only use letters, digits, '.', '_' and '-'";
+            return "err.id.chars";
     return NULL;
 }
 
@@ -1343,7 +1343,7 @@ int ion_bank_course_ensure(ion_bank *b, const char *course, ion_error *err)
 {
     const char *why = ion_bank_text_problem(course, ION_BANK_ID_MAX);
     if (why)
-        return refuse(err, "err.roster.course_name", "%s", why);
+        return refuse(err, "err.roster.course_name", "%s", ion_text_phrase(why));
     sqlite3_stmt *st = prepare(b, ST_COURSE_PUT, err, "t", course);
     if (!st || run(b, st, err, "err.db.store_course"))
         return ION_BANK_EDB;
@@ -1354,12 +1354,12 @@ static int student_check(const ion_bank_student *s, ion_error *err)
 {
     const char *why = ion_bank_id_problem(s->id);
     if (why)
-        return refuse(err, "err.bank.student_id", "%s", why);
+        return refuse(err, "err.bank.student_id", "%s", ion_text_phrase(why));
     if ((why = ion_bank_text_problem(s->name, ION_BANK_TEXT_MAX)))
-        return refuse(err, "err.bank.student_name", "%s%s", s->id, why);
+        return refuse(err, "err.bank.student_name", "%s%s", s->id, ion_text_phrase(why));
     if (s->email && *s->email &&
         (why = ion_bank_text_problem(s->email, ION_BANK_TEXT_MAX)))
-        return refuse(err, "err.bank.student_email", "%s%s", s->id, why);
+        return refuse(err, "err.bank.student_email", "%s%s", s->id, ion_text_phrase(why));
     return 0;
 }
 
@@ -1617,7 +1617,7 @@ static int fields_check(const char *title, const char *due, size_t n,
 {
     const char *why;
     if (title && (why = ion_bank_text_problem(title, ION_BANK_TEXT_MAX)))
-        return refuse(err, "err.bank.title", "%s", why);
+        return refuse(err, "err.bank.title", "%s", ion_text_phrase(why));
     if (due && !due_ok(due))
         return refuse(err, "err.bank.due", "%s", due);
     for (size_t i = 0; points && i < n; i++)
@@ -1632,7 +1632,7 @@ static int worksheet_check(const char *name, const char *course,
 {
     const char *why = ion_bank_id_problem(name);
     if (why)
-        return refuse(err, "err.bank.ws_name", "%s%s", name ? name : "", why);
+        return refuse(err, "err.bank.ws_name", "%s%s", name ? name : "", ion_text_phrase(why));
     if (!course)
         return refuse(err, "err.bank.ws_no_course", "%s", name);
     if (n == 0)
@@ -2210,7 +2210,7 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
 {
     const char *why = ion_bank_text_problem(user, ION_BANK_TEXT_MAX);
     if (why)
-        return refuse(err, "err.drill.user", "%s", why);
+        return refuse(err, "err.drill.user", "%s", ion_text_phrase(why));
     right_first = right_first != 0;
     int own, ret = sp_begin(b, &own, err);
     if (ret < 0)

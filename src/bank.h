@@ -72,12 +72,15 @@ int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
 
 /* NULL when s may be a student id or worksheet name, which become file
  * names: 1 to ION_BANK_ID_MAX bytes of [A-Za-z0-9._-], not starting with a
- * dot. Otherwise a static reason such as "must not start with a dot". */
+ * dot. Otherwise the catalogue key of the reason, such as "err.id.dot"
+ * ("must not start with a dot"; ion_text_phrase words it), for a message
+ * that names the id. */
 const char *ion_bank_id_problem(const char *s);
 
 /* NULL when s is acceptable text for a name, e-mail, title or course: 1 to
- * max bytes of valid UTF-8 without control characters. Otherwise a static
- * reason such as "is not valid UTF-8". */
+ * max bytes of valid UTF-8 without control characters. Otherwise the
+ * catalogue key of the reason, such as "err.text.utf8" ("is not valid
+ * UTF-8"; ion_text_phrase words it). */
 const char *ion_bank_text_problem(const char *s, size_t max);
 
 /* ---- templates ---- */

@@ -167,9 +167,9 @@ ion_drill_picker *ion_drill_picker_open(ion_bank *b, const char *user, const cha
                                         uint64_t seed, int *code, ion_error *err)
 {
     *code = ION_BANK_EINVAL;
-    const char *why = user ? ion_bank_text_problem(user, ION_BANK_TEXT_MAX) : "is missing";
+    const char *why = user ? ion_bank_text_problem(user, ION_BANK_TEXT_MAX) : "err.text.missing";
     if (why) {
-        ion_fail_key(err, NULL, 0, "err.drill.user", "%s", why);
+        ion_fail_key(err, NULL, 0, "err.drill.user", "%s", ion_text_phrase(why));
         return NULL;
     }
     if (difficulty < 0 || difficulty > 3) {

@@ -146,7 +146,7 @@ static int write_student(const ion_student_sheet *s, void *ctx, ion_error *err)
     /* The bank checks ids on import; one put there by other means is not
      * used as a file name either. */
     if (why)
-        return ion_fail_key(err, NULL, 0, "err.generate.student_id", "%.64s%s", s->id, why);
+        return ion_fail_key(err, NULL, 0, "err.generate.student_id", "%.64s%s", s->id, ion_text_phrase(why));
     if (ion_key_student(g->key_writer, s))
         return key_failed(g, err);
     if (link_row(g, s, err))

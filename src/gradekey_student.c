@@ -28,7 +28,7 @@ int kr_on_root(key_reader *kr)
         return -1;
     const char *why = ion_bank_id_problem(ws);
     if (why)
-        return fail(kr, "err.bank.ws_name", "%s%s", ws, why);
+        return fail(kr, "err.bank.ws_name", "%s%s", ws, ion_text_phrase(why));
     k->worksheet = ion_arena_strdup(k->mem, ws);
     k->course = ion_arena_strdup(k->mem, course);
     k->title = ion_arena_strdup(k->mem, title ? title : "");
@@ -52,7 +52,7 @@ int kr_on_student(key_reader *kr)
     /* Ids name feedback files: only safe ones. */
     const char *why = ion_bank_id_problem(id);
     if (why)
-        return fail(kr, "err.key.student_id", "%s%s", id, why);
+        return fail(kr, "err.key.student_id", "%s%s", id, ion_text_phrase(why));
     if (kr_grow(&k->students, &kr->cap_students, k->nstudents, sizeof *k->students) < 0)
         return kr_oom(kr);
     key_student *s = &k->students[k->nstudents];

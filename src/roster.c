@@ -48,20 +48,28 @@ static void roster_release(roster *r)
     free(r->rows);
 }
 
-/* Refuses row w, saying why (printf-style); -1 when out of memory. */
+/* Refuses row w, saying why: problem, a message already in words. -1
+ * when out of memory. */
+static int refuse_row_as(row *w, const char *problem)
+{
+    return (w->problem = strdup(problem)) ? 0 : -1;
+}
+
+/* Refuses row w with the catalogue's message key (text.h: ion_text_say,
+ * sig naming its conversions); -1 when out of memory. */
 #if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
+__attribute__((format(printf, 3, 4)))
 #endif
-static int refuse_row(row *w, const char *fmt, ...)
+static int refuse_row(row *w, const char *key, const char *sig, ...)
 {
     va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_start(ap, sig);
+    int n = ion_text_vsay(NULL, 0, key, sig, ap);
     va_end(ap);
     if (n < 0 || !(w->problem = malloc((size_t)n + 1)))
         return -1;
-    va_start(ap, fmt);
-    vsnprintf(w->problem, (size_t)n + 1, fmt, ap);
+    va_start(ap, sig);
+    ion_text_vsay(w->problem, (size_t)n + 1, key, sig, ap);
     va_end(ap);
     return 0;
 }
@@ -238,19 +246,18 @@ static int check_row(row *w)
     char a[300];
     const char *why;
     if (!*w->id)
-        return refuse_row(w, "empty student id");
+        return refuse_row(w, "err.roster.no_id", "-");
     if ((why = ion_bank_id_problem(w->id)))
-        return refuse_row(w, "student id '%s' %s", shown(a, w->id), why);
+        return refuse_row(w, "err.roster.id", "%s%s", shown(a, w->id), ion_text_phrase(why));
     if ((why = ion_bank_text_problem(w->name, ION_BANK_TEXT_MAX)))
-        return refuse_row(w, "name of student '%s' %s", w->id, why);
+        return refuse_row(w, "err.bank.student_name", "%s%s", w->id, ion_text_phrase(why));
     if (w->email && *w->email) {
         const char *at = strchr(w->email, '@');
         if ((why = ion_bank_text_problem(w->email, ION_BANK_TEXT_MAX)))
-            return refuse_row(w, "e-mail of student '%s' %s", w->id, why);
+            return refuse_row(w, "err.bank.student_email", "%s%s", w->id, ion_text_phrase(why));
         if (!at || at == w->email || !at[1] || strchr(at + 1, '@') ||
             strpbrk(w->email, " \t"))
-            return refuse_row(w, "invalid e-mail '%s' for student '%s'",
-                              shown(a, w->email), w->id);
+            return refuse_row(w, "err.roster.email", "%s%s", shown(a, w->email), w->id);
     }
     return 0;
 }
@@ -330,12 +337,12 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
     memset(w, 0, sizeof *w);
     w->line = rec->line;
     if (rec->problem) {
-        if (refuse_row(w, "%s", rec->problem))
+        if (refuse_row_as(w, rec->problem))
             return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         return 0;
     }
     if (rec->n != r->width) {
-        if (refuse_row(w, "expected %zu fields, found %zu", r->width, rec->n))
+        if (refuse_row(w, "err.roster.fields", "%zu%zu", r->width, rec->n))
             return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         return 0;
     }
@@ -373,9 +380,8 @@ static int refuse_duplicates(roster *r, ion_error *err)
         if (strcmp(idx[i]->id, idx[first]->id))
             first = i;
         else if (!idx[i]->problem)
-            ret = refuse_row(idx[i],
-                             "duplicate student id '%s' (first on line %d)",
-                             idx[i]->id, idx[first]->line);
+            ret = refuse_row(idx[i], "err.roster.id_twice", "%s%d", idx[i]->id,
+                             idx[first]->line);
     }
     free(idx);
     return ret ? ion_fail_key(err, "", 0, "err.out_of_memory", "-") : 0;
@@ -409,7 +415,7 @@ static int store_rows(ion_bank *b, const char *course, roster *r,
             continue;
         ion_bank_student s = {course, w->id, w->name, w->email, NULL};
         ret = ion_bank_student_upsert(b, &s, &status, &row_err);
-        if (ret == ION_BANK_EINVAL && !refuse_row(w, "%s", row_err.msg))
+        if (ret == ION_BANK_EINVAL && !refuse_row_as(w, row_err.msg))
             continue;
         if (ret == ION_BANK_EINVAL) {
             ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
@@ -443,7 +449,7 @@ int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
     const char *why = ion_bank_text_problem(course, ION_BANK_ID_MAX);
     int ret;
     if (why) {
-        ion_fail_key(err, "", 0, "err.roster.course_name", "%s", why);
+        ion_fail_key(err, "", 0, "err.roster.course_name", "%s", ion_text_phrase(why));
         return ION_BANK_EINVAL;
     }
     ion_csv_spoil_records(csv);

@@ -387,16 +387,25 @@ int ion_fail_key(ion_error *err, const char *file, int line, const char *key, co
     return -1;
 }
 
-int ion_text_say(char *out, size_t cap, const char *key, const char *sig, ...)
+int ion_text_vsay(char *out, size_t cap, const char *key, const char *sig, va_list ap)
 {
     const char *fmt = ion_text_msg(errors_lang, key, sig);
-    if (!fmt)
-        return snprintf(out, cap, "%s", key);
+    return fmt ? vsnprintf(out, cap, fmt, ap) : snprintf(out, cap, "%s", key);
+}
+
+int ion_text_say(char *out, size_t cap, const char *key, const char *sig, ...)
+{
     va_list ap;
     va_start(ap, sig);
-    int n = vsnprintf(out, cap, fmt, ap);
+    int n = ion_text_vsay(out, cap, key, sig, ap);
     va_end(ap);
     return n;
+}
+
+const char *ion_text_phrase(const char *key)
+{
+    const char *s = ion_text_msg(errors_lang, key, "-");
+    return s ? s : key;
 }
 
 void ion_text_dimension(ion_dimension d, char *out, size_t cap)

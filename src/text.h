@@ -105,6 +105,13 @@ int ion_text_say(char *out, size_t cap, const char *key, const char *sig, ...)
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+int ion_text_vsay(char *out, size_t cap, const char *key, const char *sig, va_list ap);
+
+/* The message key, which takes no arguments, in that same language: a
+ * phrase that another message puts in its %s, such as bank.h's reasons
+ * ("err.text.empty": "is empty"). The catalogue's string, kept until
+ * ion_text_release; the key itself without a catalogue. */
+const char *ion_text_phrase(const char *key);
 
 /* Dimension d in words in that language ("a voltage (V)", "a quantity in
  * m^2 s"): err.dim.* with the dim.NAME glosses. */

@@ -9,6 +9,7 @@
 #include "csv.h"
 #include "roster.h"
 #include "table.h"
+#include "text.h"
 
 
 static void report_row(const ion_error *problem, void *ctx)
@@ -64,7 +65,7 @@ static int roster_import(int argc, char **argv, ion_cli *cli)
         return EXIT_USAGE;
     }
     if ((why = ion_bank_text_problem(course, ION_BANK_ID_MAX))) {
-        cli_msg(NULL, 0, "cli.roster.course_name", "%s", why);
+        cli_msg(NULL, 0, "cli.roster.course_name", "%s", ion_text_phrase(why));
         return EXIT_USAGE;
     }
 

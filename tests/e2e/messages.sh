@@ -114,6 +114,24 @@ grep -qxF "ionsheet: $tmp/none: 无法读取标准答案文件：不是普通文
 en grade "$tmp/none" "$tmp/none" 2>"$tmp/err"
 grep -qxF "ionsheet: $tmp/none: cannot read the key: not a file" "$tmp/err" || no "a directory as the key, in English: $(cat "$tmp/err")"
 
+# The bank's reasons for a name (err.text.*, err.id.*) are phrases of the
+# catalogue: one language in a message, from bank.c and from roster.c.
+zh worksheet create 'a b' --course C --problems nernst-k 2>"$tmp/err"; rc=$?
+[ $rc = 3 ] && grep -qxF "ionsheet: 作业名称“a b”只能使用字母、数字、“.”、“_”和“-”" "$tmp/err" ||
+  no "a bank's reason in Chinese (rc $rc): $(cat "$tmp/err")"
+en worksheet create 'a b' --course C --problems nernst-k 2>"$tmp/err"
+grep -qxF "ionsheet: worksheet name 'a b' may only use letters, digits, '.', '_' and '-'" "$tmp/err" ||
+  no "a bank's reason in English: $(cat "$tmp/err")"
+printf 'id,name\n.s1,Ada\ns2,Bob\ns2,Cy\n' >"$tmp/ids.csv"
+zh roster import "$tmp/ids.csv" --course C >/dev/null 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/ids.csv:2: 学号“.s1”不得以点号开头" "$tmp/err" &&
+  grep -qxF "ionsheet: $tmp/ids.csv:4: 学号“s2”重复（首次出现在第 3 行）" "$tmp/err" ||
+  no "a roster's refused rows in Chinese: $(cat "$tmp/err")"
+en roster import "$tmp/ids.csv" --course C >/dev/null 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/ids.csv:2: student id '.s1' must not start with a dot" "$tmp/err" &&
+  grep -qxF "ionsheet: $tmp/ids.csv:4: duplicate student id 's2' (first on line 3)" "$tmp/err" ||
+  no "a roster's refused rows in English: $(cat "$tmp/err")"
+
 # The database's failures (bank.c, err.db.*): what failed and the system's
 # reason in the language asked for, SQLite's own words quoted between.
 for l in zh en; do

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bank.h"
+#include "text.h"
 #include "test_common.h"
 
 /* ---- fixtures ---- */
@@ -277,9 +278,11 @@ static void test_id_and_text_rules(void **state)
     (void)state;
     assert_null(ion_bank_id_problem("s001"));
     assert_null(ion_bank_id_problem("a.B_c-9"));
-    assert_string_equal(ion_bank_id_problem(""), "is empty");
-    assert_string_equal(ion_bank_id_problem(".hidden"),
-                        "must not start with a dot");
+    assert_string_equal(ion_bank_id_problem(""), "err.text.empty");
+    assert_string_equal(ion_bank_id_problem(".hidden"), "err.id.dot");
+    assert_string_equal(ion_bank_id_problem("-x"), "err.id.dash");
+    assert_string_equal(ion_bank_id_problem("com1.txt"), "err.id.windows");
+    assert_string_equal(ion_bank_id_problem("a b"), "err.id.chars");
     assert_non_null(ion_bank_id_problem("../etc"));
     assert_non_null(ion_bank_id_problem("a/b"));
     assert_non_null(ion_bank_id_problem("a b"));
@@ -289,23 +292,27 @@ static void test_id_and_text_rules(void **state)
     id[64] = '\0';
     assert_null(ion_bank_id_problem(id));
     id[64] = 'x', id[65] = '\0';
-    assert_string_equal(ion_bank_id_problem(id),
-                        "is longer than 64 characters");
+    assert_string_equal(ion_bank_id_problem(id), "err.id.too_long");
 
     assert_null(ion_bank_text_problem("Αλέξανδρος Παπαδόπουλος", 100));
     assert_null(ion_bank_text_problem("محمد علي", 100));
     assert_null(ion_bank_text_problem("😀", 100));
     assert_string_equal(ion_bank_text_problem("a\xff", 100),
-                        "is not valid UTF-8");
+                        "err.text.utf8");
     assert_string_equal(ion_bank_text_problem("\xc0\xaf", 100),
-                        "is not valid UTF-8"); /* overlong '/' */
+                        "err.text.utf8"); /* overlong '/' */
     assert_string_equal(ion_bank_text_problem("\xed\xa0\x80", 100),
-                        "is not valid UTF-8"); /* a surrogate */
+                        "err.text.utf8"); /* a surrogate */
     assert_string_equal(ion_bank_text_problem("\xe4\xb8", 100),
-                        "is not valid UTF-8"); /* cut short */
+                        "err.text.utf8"); /* cut short */
     assert_string_equal(ion_bank_text_problem("a\nb", 100),
-                        "contains a control character");
-    assert_string_equal(ion_bank_text_problem("abcd", 3), "is too long");
+                        "err.text.control");
+    assert_string_equal(ion_bank_text_problem("abcd", 3), "err.text.too_long");
+    /* Each reason is a phrase of the catalogue, in the errors' language. */
+    assert_string_equal(ion_text_phrase("err.id.too_long"), "is longer than 64 characters");
+    ion_text_set_lang("zh");
+    assert_string_equal(ion_text_phrase("err.id.too_long"), "超过 64 个字符");
+    ion_text_set_lang("en");
 }
 
 /* ---- templates ---- */
@@ -453,7 +460,7 @@ static int nested_list(const ion_bank_template *t, void *ctx)
 static void test_nested_list_refused(void **state)
 {
     fixture *f = *state;
-    nested_ctx n = {f->b, {{0}, 0, {0}, 0}};
+    nested_ctx n = {.b = f->b};
     put_template(f->b, &nernst_k, "<a/>");
     assert_int_equal(ion_bank_template_list(f->b, NULL, nested_list, &n,
                                             NULL),
@@ -550,6 +557,18 @@ static void test_student_refused(void **state)
     assert_string_equal(err.msg, "name of student 'ok' is not valid UTF-8");
     assert_int_equal(ion_bank_course_ensure(f->b, "", &err), ION_BANK_EINVAL);
     assert_string_equal(err.msg, "course name is empty");
+    /* In Chinese, the reasons too (one language in a message). */
+    ion_text_set_lang("zh");
+    s.id = "a/x";
+    assert_int_equal(ion_bank_student_upsert(f->b, &s, NULL, &err), ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "学号只能使用字母、数字、“.”、“_”和“-”");
+    assert_string_equal(err.key, "err.bank.student_id");
+    s.id = "ok";
+    assert_int_equal(ion_bank_student_upsert(f->b, &s, NULL, &err), ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "学生“ok”的姓名不是有效的 UTF-8");
+    assert_int_equal(ion_bank_course_ensure(f->b, "", &err), ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "课程名称为空");
+    ion_text_set_lang("en");
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM students"), 0);
 }
 
