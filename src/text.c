@@ -206,6 +206,9 @@ const char *ion_text_gloss(const char *lang, const char *prefix, const char *id)
     char key[64];
     if ((size_t)snprintf(key, sizeof key, "%s.%s", prefix, id) >= sizeof key)
         return id;
+    for (char *c = key; *c; c++) /* a key has no blanks: "dim.current_density" */
+        if (*c == ' ')
+            *c = '_';
     const ion_tmpl *t = ion_text_catalogue(lang, NULL);
     const char *s = t ? ion_tmpl_str(t, key) : NULL;
     return s ? s : id;

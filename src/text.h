@@ -33,7 +33,8 @@ const ion_tmpl *ion_text_catalogue(const char *lang, ion_error *err);
 const char *ion_text_get(const char *lang, const char *key);
 
 /* The gloss of an id in lang: the optional key PREFIX.ID ("topic.nernst",
- * "dim.voltage", "verdict.right"), else the id itself. */
+ * "dim.voltage", "verdict.right"; a blank in the id is '_' in the key,
+ * "dim.current_density"), else the id itself. */
 const char *ion_text_gloss(const char *lang, const char *prefix, const char *id);
 
 /* Copies key's string in lang to out (cap bytes, NUL-terminated when cap >

@@ -44,6 +44,13 @@ grep -q '^  答案：' "$tmp/show.zh" || no "bank show's answers in Chinese"
 zh calc expr '1[mV] + 2[mM]' 2>"$tmp/err" && no "calc expr took a voltage plus a concentration"
 grep -qx "ionsheet: calc：expr：'1\[mV\] + 2\[mM\]' 把 电压（V） 与 浓度（mol/m^3） 相加" "$tmp/err" ||
   no "a dimension mismatch in Chinese: $(cat "$tmp/err")"
+# a dimension whose name has a blank has its Chinese name too (dim.current_density)
+zh calc expr '1[uA/cm^2] + 1[mV]' 2>"$tmp/err" && no "calc expr took a current density plus a voltage"
+grep -qx "ionsheet: calc：expr：'1\[uA/cm^2\] + 1\[mV\]' 把 电流密度（A/m^2） 与 电压（V） 相加" "$tmp/err" ||
+  no "a current density in Chinese: $(cat "$tmp/err")"
+en calc expr '1[uA/cm^2] + 1[mV]' 2>"$tmp/err"
+grep -qx "ionsheet: calc: expr: '1\[uA/cm^2\] + 1\[mV\]' adds a current density (A/m^2) and a voltage (V)" "$tmp/err" ||
+  no "a current density in English: $(cat "$tmp/err")"
 en calc expr 'direction(1[mV], 2[mV]) + 1' 2>"$tmp/err" && no "calc expr took a choice id plus a number"
 grep -qx 'ionsheet: calc: expr: direction gives a choice id where a number is needed' "$tmp/err" ||
   no "a choice id where a number is needed, in English: $(cat "$tmp/err")"

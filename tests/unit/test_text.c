@@ -53,6 +53,12 @@ static void test_glosses(void **state)
     assert_string_equal(ion_text_gloss("zh", "topic", "nernst"), "能斯特电位");
     assert_string_equal(ion_text_gloss("en", "topic", "nernst"), "Nernst potentials");
     assert_string_equal(ion_text_gloss("zh", "dim", "voltage"), "电压");
+    /* every dimension has a Chinese name, those of two words too */
+    for (int d = 0; d < ION_DIM_COUNT; d++)
+        if (!strcmp(ion_text_gloss("zh", "dim", ion_dim_name((ion_dim)d)), ion_dim_name((ion_dim)d)))
+            fail_msg("dimension '%s' has no zh gloss", ion_dim_name((ion_dim)d));
+    assert_string_equal(ion_text_gloss("zh", "dim", "current density"), "电流密度");
+    assert_string_equal(ion_text_gloss("en", "dim", "current density"), "current density");
     assert_string_equal(ion_text_gloss("zh", "verdict", "carried"), "沿用正确");
     /* No gloss: the id itself (English verdicts are their names). */
     assert_string_equal(ion_text_gloss("en", "verdict", "right"), "right");
