@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exact.h"
+
 const char *ion_verdict_name(ion_verdict v)
 {
     static const char *const names[] = {"missing", "blank", "invalid", "wrong", "partial", "carried", "right"};
@@ -32,75 +34,28 @@ double ion_judge_mistake_tolerance(double m, double k, double tol_abs, double to
 /* ---- the edge, decided exactly ----------------------------------------------
  * The answer is the decimal the student typed, read and converted to the
  * part's unit exactly. The key's numbers (value, tolerances, mistakes) and
- * the units' scales and offsets are decimals of KEY_DIGITS significant
- * digits: what an author writes ("0.02", "273.15") exactly, and what the
- * compute core gives to the precision it has. The core works in doubles
- * in SI: -86 mV - -90 mV gives 4.0000000000000036 mV, and a difference
- * of close values loses digits (each double is off by up to 1.1e-16 of
- * itself), so past the 12th digit a key holds rounding, not physics. The
- * rules above are decided in doubles when the answer is clearly in or out;
- * near the edge exactly, in rationals (GMP). */
-
-/* The significant digits a key's number is taken to. */
-#define KEY_DIGITS 12
+ * the units' scales and offsets are decimals of ION_EXACT_DIGITS
+ * significant digits (exact.h): what an author writes ("0.02", "273.15")
+ * exactly, and what the compute core gives to the precision it has. The
+ * core works in doubles in SI: -86 mV - -90 mV gives 4.0000000000000036
+ * mV, and a difference of close values loses digits (each double is off
+ * by up to 1.1e-16 of itself), so past the 12th digit a key holds
+ * rounding, not physics. The rules above are decided in doubles when the
+ * answer is clearly in or out; near the edge exactly, in rationals (GMP). */
 
 /* Doubles decide when the answer is this far from the edge, relative to
- * the sizes involved: above the key's rounding to KEY_DIGITS (5e-12 at
- * most) and the few units in the last place (2.2e-16 each) that reading,
- * converting and the tolerance cost in doubles. */
+ * the sizes involved: above the key's rounding to ION_EXACT_DIGITS (5e-12
+ * at most) and the few units in the last place (2.2e-16 each) that
+ * reading, converting and the tolerance cost in doubles. */
 #define CLEAR_OF_EDGE 1e-10
-
-/* q = the decimal s ("-94.52", "9.502e1", "-.0950"). Exponents are held
- * within +-1100: a smaller number is still smaller than any difference of
- * the doubles it meets (1e-1100 is below 4.9e-324 ^ 3), a larger one is
- * not finite and was refused when it was read. */
-static void q_of_decimal(mpq_t q, const char *s)
-{
-    char digits[ION_DECIMAL_MAX];
-    size_t n = 0;
-    long scale = 0;
-    int negative = *s == '-', point = 0;
-    s += *s == '-' || *s == '+';
-    for (; *s && *s != 'e' && *s != 'E'; s++) {
-        if (*s == '.')
-            point = 1;
-        else if (n + 1 < sizeof digits)
-            digits[n++] = *s, scale -= point;
-    }
-    digits[n] = '\0';
-    long e = *s ? strtol(s + 1, NULL, 10) : 0;
-    scale += e < -1100 ? -1100 : e > 1100 ? 1100 : e;
-    mpz_t ten;
-    mpz_init(ten);
-    mpz_ui_pow_ui(ten, 10, (unsigned long)labs(scale));
-    mpz_set_str(mpq_numref(q), n ? digits : "0", 10);
-    if (scale >= 0) {
-        mpz_mul(mpq_numref(q), mpq_numref(q), ten);
-        mpz_set_ui(mpq_denref(q), 1);
-    } else {
-        mpz_set(mpq_denref(q), ten);
-    }
-    mpz_clear(ten);
-    mpq_canonicalize(q);
-    if (negative)
-        mpq_neg(q, q);
-}
-
-/* q = x as a decimal of KEY_DIGITS significant digits. */
-static void q_of_double(mpq_t q, double x)
-{
-    char buf[40];
-    snprintf(buf, sizeof buf, "%.*e", KEY_DIGITS - 1, x);
-    q_of_decimal(q, buf);
-}
 
 /* tol = max(tol_abs, tol_rel * |k|). */
 static void q_tolerance(mpq_t tol, const mpq_t k, double tol_abs, double tol_rel)
 {
     mpq_t t;
     mpq_init(t);
-    q_of_double(tol, tol_abs);
-    q_of_double(t, tol_rel);
+    ion_exact_double(tol, tol_abs);
+    ion_exact_double(t, tol_rel);
     mpq_mul(t, t, k);
     mpq_abs(t, t);
     if (mpq_cmp(t, tol) > 0)
@@ -122,23 +77,9 @@ typedef struct {
 static void q_answer(mpq_t a, const ion_judgement *j, const ion_unit *unit)
 {
     if (j->decimal[0])
-        q_of_decimal(a, j->decimal);
+        ion_exact_value(a, j->decimal, j->unit, unit);
     else
-        q_of_double(a, j->value);
-    const ion_unit *u = j->unit;
-    if (!u || u == unit)
-        return;
-    mpq_t t;
-    mpq_init(t);
-    q_of_double(t, u->scale);
-    mpq_mul(a, a, t);
-    q_of_double(t, u->offset);
-    mpq_add(a, a, t);
-    q_of_double(t, unit->offset);
-    mpq_sub(a, a, t);
-    q_of_double(t, unit->scale);
-    mpq_div(a, a, t);
-    mpq_clear(t);
+        ion_exact_double(a, j->value); /* ion_judge_within: a number in the unit */
 }
 
 static int near_exactly(const ion_judgement *j, const ion_unit *unit, const target *g)
@@ -146,9 +87,9 @@ static int near_exactly(const ion_judgement *j, const ion_unit *unit, const targ
     mpq_t a, k, c, tol, t;
     mpq_inits(a, k, c, tol, t, (mpq_ptr)NULL);
     q_answer(a, j, unit);
-    q_of_double(k, g->k);
-    q_of_double(c, g->value);
-    q_of_double(t, g->factor);
+    ion_exact_double(k, g->k);
+    ion_exact_double(c, g->value);
+    ion_exact_double(t, g->factor);
     mpq_mul(c, c, t);
     q_tolerance(tol, k, g->tol_abs, g->tol_rel);
     if (g->mistake) { /* ion_judge_mistake_tolerance, exactly */
@@ -490,6 +431,23 @@ void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *ou
         judge_choice(p, text, out);
 }
 
+/* Numbers a and b (usable judgements) as typed are within half a unit in
+ * the coarser one's last digit of each other, exactly. */
+static int within_last_digit(const ion_part_key *p, const ion_judgement *a, const ion_judgement *b)
+{
+    mpq_t x, y, hx, hy;
+    mpq_inits(x, y, hx, hy, (mpq_ptr)NULL);
+    ion_exact_value(x, a->decimal, a->unit, p->unit);
+    ion_exact_value(y, b->decimal, b->unit, p->unit);
+    ion_exact_half_digit(hx, a->decimal, a->unit, p->unit);
+    ion_exact_half_digit(hy, b->decimal, b->unit, p->unit);
+    mpq_sub(x, x, y);
+    mpq_abs(x, x);
+    int in = mpq_cmp(x, hx) <= 0 || mpq_cmp(x, hy) <= 0;
+    mpq_clears(x, y, hx, hy, (mpq_ptr)NULL);
+    return in;
+}
+
 /* a and b (judgements of two answers to one part) are one reading: the
  * same choice; or numbers of the part's dimension, each within the
  * rounding of the other's last digit ("-95" and "-95.0 mV", "-0.095 V";
@@ -498,9 +456,8 @@ static int one_reading(const ion_part_key *p, const ion_judgement *a, const ion_
 {
     if (p->kind != ION_ANSWER_NUMERIC)
         return a->chosen >= 0 && a->chosen == b->chosen;
-    double apart = fabs(a->value_si - b->value_si), digit = fmax(a->rounding_si, b->rounding_si);
-    return a->usable && b->usable && apart <= digit * (1 + 1e-9) && a->verdict == b->verdict &&
-           a->mistake == b->mistake && a->credit == b->credit;
+    return a->usable && b->usable && a->verdict == b->verdict && a->mistake == b->mistake &&
+           a->credit == b->credit && within_last_digit(p, a, b);
 }
 
 /* The same text but for the case of ASCII letters and surrounding blanks. */

@@ -91,7 +91,8 @@ void ion_judge_part(const ion_part_key *p, const char *answer, ion_judgement *ou
  * file with the part on several lines). When they have one reading, that
  * is the answer: the same text, the same choice or letter, or the same
  * number of the part's dimension (a number without a unit in the part's
- * unit) as far as the coarser is written, with the same verdict ("-95" and
+ * unit) as far as the coarser is written (within half a unit in its last
+ * digit, exactly on the decimals typed), with the same verdict ("-95" and
  * "-95.0 mV" or "-0.095 V"; "-99.0" and "-0.09898 V"), judged by the most
  * precise. Otherwise the part is ambiguous: INVALID, NOTE_TWICE. The same
  * rule joins an answer written twice in one ("-95 (-0.095 V)"); two

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exact.h"
 #include "utf8.h"
 
 static const ion_unit units[] = {
@@ -663,21 +664,21 @@ static int read_one(const char *s, const char *text, ion_reading *r, const char 
     return 0;
 }
 
-/* a and b (units ua and ub, either NULL for none: then the other's) are
- * the same quantity. */
-static int same_quantity(double a, const ion_unit *ua, double b, const ion_unit *ub)
+/* Readings a and b are the same quantity, exactly as typed ("-65 mV" and
+ * "-0.065 V"; not "-0.06500000001 V"); a reading without a unit is in the
+ * other's. */
+static int same_quantity(const ion_reading *a, const ion_reading *b)
 {
-    if (!ua)
-        ua = ub;
-    if (!ub)
-        ub = ua;
-    if (ua && ub) {
-        if (ua->dim != ub->dim)
-            return 0;
-        a = ion_to_si(ua, a);
-        b = ion_to_si(ub, b);
-    }
-    return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+    const ion_unit *ua = a->unit ? a->unit : b->unit, *ub = b->unit ? b->unit : a->unit;
+    if (ua && ua->dim != ub->dim)
+        return 0;
+    mpq_t x, y;
+    mpq_inits(x, y, (mpq_ptr)NULL);
+    ion_exact_value(x, a->decimal, ua, NULL);
+    ion_exact_value(y, b->decimal, ub, NULL);
+    int same = mpq_equal(x, y);
+    mpq_clears(x, y, (mpq_ptr)NULL);
+    return same;
 }
 
 int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, ion_reason *why)
@@ -686,7 +687,7 @@ int ion_parse_quantity(const char *text, double *value, const ion_unit **unit, i
     int n = ion_parse_readings(text, r, why);
     if (n < 0)
         return -1;
-    if (n == 2 && !same_quantity(r[0].value, r[0].unit, r[1].value, r[1].unit))
+    if (n == 2 && !same_quantity(&r[0], &r[1]))
         return ion_reason_set(why, ION_REASON_TWO_ANSWERS, text, NULL, NULL);
     int k = n == 2 && !r[0].unit; /* the one with a unit */
     *value = r[k].value;

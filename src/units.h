@@ -123,7 +123,8 @@ int ion_reason_set(ion_reason *why, ion_reason_code code, const char *text, cons
  * unit in another case when only one unit is spelled so ("mv", but not
  * "MS", which is mS or ms), or as students spell it ("mol/L", "mmol/l",
  * "毫伏", "毫摩尔/升", "℃"); the same answer written twice ("130.9 mV =
- * 130.9", "-70 mV (-0.07 V)"). Two different answers ("-70 or -57") are
+ * 130.9", "-70 mV (-0.07 V)": the same number exactly, as typed). Two
+ * different answers ("-70 or -57", "-65 mV (-0.06500000001 V)") are
  * refused as ambiguous.
  * On success *value holds the number as written (not converted) and *unit
  * the unit found, or NULL when none was written. Returns 0, or -1 when the

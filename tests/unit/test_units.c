@@ -175,6 +175,12 @@ static void notations_with_one_reading(void **state)
     parse_ok("130.9 = 130.9 mV", 130.9, "mV");
     parse_ok("-70 mV (-0.07 V)", -70, "mV");
     parse_ok("-70, -70", -70, NULL);
+    /* ... decided exactly on the decimals as typed, in any unit */
+    parse_ok("-65 mV (-0.065 V)", -65, "mV");
+    parse_ok("-0.065 V (-65000 uV)", -0.065, "V");
+    parse_ok("37 C (310.15 K)", 37, "C");
+    parse_ok("0.1 (0.10)", 0.1, NULL);
+    parse_ok("3 mM (0.003 M)", 3, "mM"); /* 3 * 0.001 is 0.003 exactly, not 0.0030000000000000001 */
 }
 
 static void ambiguous_readings(void **state)
@@ -184,6 +190,12 @@ static void ambiguous_readings(void **state)
     parse_bad("-70, -57", "two different answers");
     parse_bad("-70 mV = -57 mV", "two different answers");
     parse_bad("5 mV (5 mM)", "two different answers");
+    /* numbers that differ are two answers however little: the 1e-9 of
+     * slack there was took the first three as one */
+    parse_bad("-65 mV (-0.06500000001 V)", "two different answers");
+    parse_bad("37 C (310.15000000001 K)", "two different answers");
+    parse_bad("1 (1.0000000001)", "two different answers");
+    parse_bad("-65 mV (-0.0650000001 V)", "two different answers");
     parse_bad("5 MS", "ambiguous unit 'MS': mS or ms?");
     parse_bad("5 PA", "ambiguous unit");
     parse_bad("130.9 mV (rounded)", "not one answer");
