@@ -42,7 +42,7 @@ static void report(checker *c, int rule, unsigned long long seed, const ion_inst
 static void check_mistake_intervals(checker *c, const ion_instance *in, size_t i)
 {
     const ion_part *p = &c->t->parts[i];
-    const ion_part_key *pk = &in->parts[i].key;
+    const ion_part_key *pk = &in->keys[i];
     const char *unit = ion_unit_label(p->unit);
     char what[400], a[64], b[64];
     for (size_t k = 0; k < pk->nmistakes; k++) {
@@ -73,7 +73,7 @@ static void check_mistake_intervals(checker *c, const ion_instance *in, size_t i
 static void check_tight(checker *c, const ion_instance *in, size_t i)
 {
     const ion_part *p = &c->t->parts[i];
-    const ion_part_key *pk = &in->parts[i].key;
+    const ion_part_key *pk = &in->keys[i];
     if (p->tol_auto || !ion_tolerance_inputs(c->t, i))
         return;
     double need = ion_tolerance_propagated(in, i), own = ion_judge_tolerance(pk->value, pk->tol_abs, pk->tol_rel);
@@ -88,7 +88,7 @@ static void check_tight(checker *c, const ion_instance *in, size_t i)
 static void check_part(checker *c, const ion_instance *in, size_t i)
 {
     const ion_part *p = &c->t->parts[i];
-    const ion_part_inst *pi = &in->parts[i];
+    const ion_part_draw *pi = &in->drawn[i];
     char what[400], a[64], b[64];
     if (p->kind == ION_ANSWER_CHOICE) {
         for (size_t k = 0; k < p->nchoices; k++)
@@ -102,7 +102,7 @@ static void check_part(checker *c, const ion_instance *in, size_t i)
         return;
     /* The grader's rule (judge.h), in SI, with the variant's own tolerance
      * (tol="auto" differs by variant): would it take 0, or the mistake? */
-    double key = pi->answer.num, tol_abs = pi->key.tol_abs * p->unit->scale;
+    double key = pi->answer.num, tol_abs = in->keys[i].tol_abs * p->unit->scale;
     double shown = ion_from_si(p->unit, key);
     if (p->has_plausible && !(shown >= p->plausible_lo && shown <= p->plausible_hi)) {
         ion_text_say(what, sizeof what, "err.check.plausible", "%s%s%s%g%g", p->id,
@@ -145,7 +145,7 @@ static void note_choice(choice_spread *cs, const char *answer)
         cs->varied = 1;
 }
 
-static void note_mistakes(choice_spread *cs, const ion_part *p, const ion_part_inst *pi)
+static void note_mistakes(choice_spread *cs, const ion_part *p, const ion_part_draw *pi)
 {
     size_t n = p->nmistakes < 16 ? p->nmistakes : 16;
     cs->seen++;
@@ -217,9 +217,9 @@ int ion_check_template(const ion_template *t, int samples, ion_check_fn fn, void
         for (size_t i = 0; i < t->nparts; i++) {
             check_part(&c, &in, i);
             if (t->parts[i].kind == ION_ANSWER_CHOICE)
-                note_choice(&spread[i], in.parts[i].answer.str);
+                note_choice(&spread[i], in.drawn[i].answer.str);
             else if (t->parts[i].kind == ION_ANSWER_NUMERIC)
-                note_mistakes(&spread[i], &t->parts[i], &in.parts[i]);
+                note_mistakes(&spread[i], &t->parts[i], &in.drawn[i]);
         }
     }
     check_spread(&c, spread, samples);

@@ -75,12 +75,13 @@ static char *plain_text(const ion_instance *in, const ion_i18n *t, const char *l
 void ion_drill_key_text(const ion_instance *in, size_t i, const char *lang, char *buf, size_t n)
 {
     const ion_part *p = &in->t->parts[i];
-    const ion_part_inst *pi = &in->parts[i];
+    const ion_part_key *key = &in->keys[i];
     if (p->kind != ION_ANSWER_MCQ) {
-        ion_part_key_text(&pi->key, buf, n);
+        ion_part_key_text(key, buf, n);
     } else {
-        char *text = plain_text(in, &p->options[pi->order[pi->letter - 'A']].text, lang);
-        snprintf(buf, n, "%c) %s", pi->letter, text ? text : "");
+        const ion_option *o = ion_instance_option(in, i, (size_t)(key->answer[0] - 'A'));
+        char *text = o ? plain_text(in, &o->text, lang) : NULL;
+        snprintf(buf, n, "%s) %s", key->answer, text ? text : "");
         free(text);
     }
 }
@@ -165,8 +166,8 @@ static void show_part(const ion_drill_out *s, const problem *pb, size_t i)
     free(text);
     if (p->kind != ION_ANSWER_MCQ)
         return;
-    for (size_t k = 0; k < p->noptions; k++) {
-        char *opt = plain_text(&pb->in, &p->options[pb->in.parts[i].order[k]].text, s->lang);
+    for (size_t k = 0; k < pb->in.keys[i].nids; k++) {
+        char *opt = plain_text(&pb->in, &ion_instance_option(&pb->in, i, k)->text, s->lang);
         snprintf(label, sizeof label, "%c)", (int)('A' + k));
         show_labelled(s, 4, label, opt ? opt : "");
         free(opt);
@@ -224,7 +225,7 @@ static void say_wrong(const ion_drill_out *s, const problem *pb, size_t i, const
         say(s, 2, ION_DRILL_WRONG, "drill.wrong", (const char *)NULL);
     }
     if (j->mistake >= 0) {
-        int source = pb->in.parts[i].key.mistakes[j->mistake].source;
+        int source = pb->in.keys[i].mistakes[j->mistake].source;
         char *fb = plain_text(&pb->in, &p->mistakes[source].feedback, s->lang);
         if (fb)
             s->view->text(s->ctx, 2, 2, ION_DRILL_PLAIN, fb);

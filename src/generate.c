@@ -113,16 +113,11 @@ int ion_instance_json(const ion_instance *in, ion_strbuf *b)
     ion_strbuf_puts(b, "},\"answers\":{");
     for (size_t i = 0; i < t->nparts; i++) {
         const ion_part *p = &t->parts[i];
-        const ion_part_inst *pi = &in->parts[i];
         json_name(b, i == 0, p->id);
-        if (p->kind == ION_ANSWER_NUMERIC) {
-            json_number(b, pi->answer.num);
-        } else if (p->kind == ION_ANSWER_CHOICE) {
-            json_string(b, pi->answer.str);
-        } else {
-            char letter[2] = {pi->letter, '\0'};
-            json_string(b, letter);
-        }
+        if (p->kind == ION_ANSWER_NUMERIC)
+            json_number(b, in->drawn[i].answer.num);
+        else /* a choice id, an mcq letter */
+            json_string(b, in->keys[i].answer);
     }
     ion_strbuf_puts(b, "}}");
     return b->oom ? -1 : 0;

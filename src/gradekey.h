@@ -100,7 +100,7 @@ struct ion_answer_key {
 /* The part key of a student's part: their instance's. */
 static inline const ion_part_key *key_part_key(const ion_answer_key *k, const key_part *p)
 {
-    return &k->insts[p->inst].parts[p->index].key;
+    return &k->insts[p->inst].keys[p->index];
 }
 
 /* Loads student i's problems and parts into the key's arrays (at part0 0),

@@ -391,8 +391,9 @@ static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
 
 /* The problem just read as the model's instance (instance.h): its shape,
  * its values, its params as printed (key v2), a part key per part with its
- * choices or options and its mistakes; in the arena of the students held,
- * so that nothing points into arrays that grow. */
+ * choices or options and its mistakes (nothing drawn: no seed was); in
+ * the arena of the students held, so that nothing points into arrays that
+ * grow. */
 static int make_instance(key_reader *kr, const ion_template *sh)
 {
     ion_answer_key *k = kr->k;
@@ -401,14 +402,14 @@ static int make_instance(key_reader *kr, const ion_template *sh)
     if (kr_grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0)
         return kr_oom(kr);
     /* One block, the arrays in the order of their alignment. */
-    char *block = ion_arena_alloc(k->loaded_mem, nv * sizeof(ion_val) + np * sizeof(ion_part_inst) +
+    char *block = ion_arena_alloc(k->loaded_mem, nv * sizeof(ion_val) + np * sizeof(ion_part_key) +
                                              nm * (sizeof(ion_judge_mistake) + sizeof(key_feedback)) +
                                              (na + ns) * sizeof(char *) + na + 1);
     if (!block)
         return kr_oom(kr);
     ion_val *vals = (ion_val *)block;
-    ion_part_inst *parts = (ion_part_inst *)(vals + nv);
-    ion_judge_mistake *mistakes = (ion_judge_mistake *)(parts + np);
+    ion_part_key *keys = (ion_part_key *)(vals + nv);
+    ion_judge_mistake *mistakes = (ion_judge_mistake *)(keys + np);
     key_feedback *feedback = (key_feedback *)(mistakes + nm);
     const char **ids = (const char **)(feedback + nm), **shown = ids + na;
     char *letters = (char *)(shown + ns);
@@ -427,26 +428,17 @@ static int make_instance(key_reader *kr, const ion_template *sh)
             return -1;
     for (size_t i = 0; i < np; i++) {
         const tmp_part *tp = &kr->tparts[i];
-        ion_part_inst *pi = &parts[i];
-        memset(pi, 0, sizeof *pi);
-        pi->key = tp->key;
-        pi->key.ids = tp->key.nids ? ids + tp->alt0 : NULL;
-        pi->key.letters = tp->key.kind == ION_ANSWER_MCQ ? letters + tp->alt0 : NULL;
-        pi->judged = tp->key.nmistakes ? mistakes + tp->mis0 : NULL;
-        pi->key.mistakes = pi->judged;
-        if (tp->key.kind == ION_ANSWER_NUMERIC)
-            pi->answer = (ion_val){ION_T_NUM, ion_to_si(tp->key.unit, tp->key.value), NULL};
-        else if (tp->key.kind == ION_ANSWER_CHOICE)
-            pi->answer = (ion_val){ION_T_STR, 0, tp->key.answer};
-        else
-            pi->letter = tp->key.answer[0];
+        keys[i] = tp->key;
+        keys[i].ids = tp->key.nids ? ids + tp->alt0 : NULL;
+        keys[i].letters = tp->key.kind == ION_ANSWER_MCQ ? letters + tp->alt0 : NULL;
+        keys[i].mistakes = tp->key.nmistakes ? mistakes + tp->mis0 : NULL;
         k->parts[kr->prob_part0 + i].feedback = feedback + tp->mis0;
     }
     ion_instance *in = &k->insts[k->ninsts++];
     memset(in, 0, sizeof *in);
     in->t = sh;
     in->vals = vals;
-    in->parts = parts;
+    in->keys = keys;
     in->shown = ns ? shown : NULL;
     return 0;
 }

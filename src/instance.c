@@ -18,21 +18,23 @@ int ion_instance_init(ion_instance *in, const ion_template *t)
     memset(in, 0, sizeof *in);
     in->t = t;
     in->vals = calloc(t->nvars + 1, sizeof *in->vals);
-    in->parts = calloc(t->nparts + 1, sizeof *in->parts);
-    if (!in->vals || !in->parts)
+    in->keys = calloc(t->nparts + 1, sizeof *in->keys);
+    in->drawn = calloc(t->nparts + 1, sizeof *in->drawn);
+    if (!in->vals || !in->keys || !in->drawn)
         goto oom;
     for (size_t i = 0; i < t->nparts; i++) {
+        ion_part_draw *d = &in->drawn[i];
         size_t m = t->parts[i].nmistakes + 1;
-        in->parts[i].mistakes = calloc(m, sizeof *in->parts[i].mistakes);
-        in->parts[i].mistake_ok = calloc(m, 1);
-        in->parts[i].judged = calloc(m, sizeof *in->parts[i].judged);
-        if (!in->parts[i].mistakes || !in->parts[i].mistake_ok || !in->parts[i].judged)
+        d->mistakes = calloc(m, sizeof *d->mistakes);
+        d->mistake_ok = calloc(m, 1);
+        d->judged = calloc(m, sizeof *d->judged);
+        if (!d->mistakes || !d->mistake_ok || !d->judged)
             goto oom;
         if (t->parts[i].kind != ION_ANSWER_MCQ)
             continue;
-        in->parts[i].order = calloc(ION_MAX_OPTIONS, sizeof *in->parts[i].order);
-        in->parts[i].shown_ids = calloc(ION_MAX_OPTIONS, sizeof *in->parts[i].shown_ids);
-        if (!in->parts[i].order || !in->parts[i].shown_ids)
+        d->order = calloc(ION_MAX_OPTIONS, sizeof *d->order);
+        d->shown_ids = calloc(ION_MAX_OPTIONS, sizeof *d->shown_ids);
+        if (!d->order || !d->shown_ids)
             goto oom;
     }
     return 0;
@@ -43,17 +45,35 @@ oom:
 
 void ion_instance_release(ion_instance *in)
 {
-    if (in->parts && in->t)
+    if (in->drawn && in->t)
         for (size_t i = 0; i < in->t->nparts; i++) {
-            free(in->parts[i].mistakes);
-            free(in->parts[i].mistake_ok);
-            free(in->parts[i].judged);
-            free(in->parts[i].order);
-            free(in->parts[i].shown_ids);
+            free(in->drawn[i].mistakes);
+            free(in->drawn[i].mistake_ok);
+            free(in->drawn[i].judged);
+            free(in->drawn[i].order);
+            free(in->drawn[i].shown_ids);
         }
-    free(in->parts);
+    free(in->drawn);
+    free(in->keys);
     free(in->vals);
     memset(in, 0, sizeof *in);
+}
+
+const ion_option *ion_instance_option(const ion_instance *in, size_t k, size_t shown)
+{
+    const ion_part *p = &in->t->parts[k];
+    const ion_part_key *key = &in->keys[k];
+    if (shown >= key->nids)
+        return NULL;
+    /* A generated key points at the template's own ids; a key read back
+     * holds copies. */
+    for (size_t j = 0; j < p->noptions; j++)
+        if (p->options[j].id == key->ids[shown])
+            return &p->options[j];
+    for (size_t j = 0; j < p->noptions; j++)
+        if (!strcmp(p->options[j].id, key->ids[shown]))
+            return &p->options[j];
+    return NULL;
 }
 
 /* ---- formatting ------------------------------------------------------- */
@@ -355,27 +375,26 @@ static int draw(ion_instance *in, ion_rng *rng, size_t *failed_let, int *code)
     return bad ? -1 : 0;
 }
 
-static void shuffle_options(ion_part_inst *pi, const ion_part *p, ion_rng *rng)
+static void shuffle_options(ion_part_draw *d, const ion_part *p, ion_rng *rng)
 {
     size_t n = p->noptions < ION_MAX_OPTIONS ? p->noptions : ION_MAX_OPTIONS;
     for (size_t i = 0; i < n; i++)
-        pi->order[i] = (int)i;
+        d->order[i] = (int)i;
     for (size_t i = n; i > 1; i--) {
         size_t j = (size_t)ion_rng_below(rng, i);
-        int tmp = pi->order[i - 1];
-        pi->order[i - 1] = pi->order[j];
-        pi->order[j] = tmp;
+        int tmp = d->order[i - 1];
+        d->order[i - 1] = d->order[j];
+        d->order[j] = tmp;
     }
     for (size_t i = 0; i < n; i++)
-        if (p->options[pi->order[i]].correct)
-            pi->letter = (char)('A' + i);
+        if (p->options[d->order[i]].correct)
+            d->letter[0] = (char)('A' + i);
 }
 
-/* The part's key (partkey.h) from the values just computed. */
-static void fill_key(ion_part_inst *pi, const ion_part *p)
+/* The part's key (partkey.h) from the values just drawn. */
+static void fill_key(ion_part_key *k, ion_part_draw *d, const ion_part *p)
 {
     static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    ion_part_key *k = &pi->key;
     memset(k, 0, sizeof *k);
     k->kind = p->kind;
     k->points = p->points;
@@ -386,33 +405,32 @@ static void fill_key(ion_part_inst *pi, const ion_part *p)
     k->slip_credit = p->slip_credit;
     k->sign_credit = p->sign_credit;
     if (p->kind == ION_ANSWER_NUMERIC) {
-        k->value = ion_from_si(p->unit, pi->answer.num);
+        k->value = ion_from_si(p->unit, d->answer.num);
     } else if (p->kind == ION_ANSWER_CHOICE) {
-        k->answer = pi->answer.str;
+        k->answer = d->answer.str;
         k->ids = (const char *const *)p->choices;
         k->nids = p->nchoices;
     } else {
         k->nids = p->noptions < ION_MAX_OPTIONS ? p->noptions : ION_MAX_OPTIONS;
         for (size_t i = 0; i < k->nids; i++)
-            pi->shown_ids[i] = p->options[pi->order[i]].id;
-        pi->letter_str[0] = pi->letter;
-        pi->letter_str[1] = '\0';
-        k->answer = pi->letter_str;
-        k->ids = pi->shown_ids;
+            d->shown_ids[i] = p->options[d->order[i]].id;
+        d->letter[1] = '\0';
+        k->answer = d->letter;
+        k->ids = d->shown_ids;
         k->letters = letters;
     }
     size_t n = 0;
     for (size_t m = 0; m < p->nmistakes; m++) {
-        const ion_val *v = &pi->mistakes[m];
-        if (!pi->mistake_ok[m] || v->type != (p->kind == ION_ANSWER_NUMERIC ? ION_T_NUM : ION_T_STR))
+        const ion_val *v = &d->mistakes[m];
+        if (!d->mistake_ok[m] || v->type != (p->kind == ION_ANSWER_NUMERIC ? ION_T_NUM : ION_T_STR))
             continue;
-        ion_judge_mistake *j = &pi->judged[n++];
+        ion_judge_mistake *j = &d->judged[n++];
         j->value = v->type == ION_T_NUM ? ion_from_si(p->unit, v->num) : 0;
         j->str = v->type == ION_T_STR ? v->str : NULL;
         j->credit = p->mistakes[m].credit;
         j->source = (int)m;
     }
-    k->mistakes = pi->judged;
+    k->mistakes = d->judged;
     k->nmistakes = n;
 }
 
@@ -437,23 +455,23 @@ int ion_instance_generate(ion_instance *in, uint64_t seed, ion_error *err)
         return fail_at(in, err, t->vars[failed_let].line, NULL, t->vars[failed_let].name, code);
     for (size_t i = 0; i < t->nparts; i++) {
         const ion_part *p = &t->parts[i];
-        ion_part_inst *pi = &in->parts[i];
+        ion_part_draw *d = &in->drawn[i];
         if (p->kind == ION_ANSWER_MCQ) {
-            shuffle_options(pi, p, &rng);
-            fill_key(pi, p);
+            shuffle_options(d, p, &rng);
+            fill_key(&in->keys[i], d, p);
             continue;
         }
-        int rc = ion_expr_eval(p->answer, in->vals, &pi->answer);
+        int rc = ion_expr_eval(p->answer, in->vals, &d->answer);
         if (rc)
             return fail_at(in, err, p->line, p, NULL, rc);
         for (size_t k = 0; k < p->nmistakes; k++)
-            pi->mistake_ok[k] = ion_expr_eval(p->mistakes[k].expr, in->vals, &pi->mistakes[k]) == ION_OK;
-        fill_key(pi, p);
+            d->mistake_ok[k] = ion_expr_eval(p->mistakes[k].expr, in->vals, &d->mistakes[k]) == ION_OK;
+        fill_key(&in->keys[i], d, p);
         if (p->tol_auto) { /* from the earlier parts' keys, just filled */
             double tol = ion_tolerance_propagated(in, i);
             if (tol < 0)
                 return ion_fail_key(err, t->file, p->line, "err.instance.tol_auto", "%s%s", t->id, p->id);
-            pi->key.tol_abs = fmax(p->tol_abs, tol);
+            in->keys[i].tol_abs = fmax(p->tol_abs, tol);
         }
     }
     return 0;

@@ -19,26 +19,30 @@
 #define ION_MAX_DRAWS 1000  /* samples tried before requires are declared unmet */
 #define ION_MAX_OPTIONS 26  /* mcq options are lettered A..Z */
 
+/* What drawing a seed gave one part, from which its key (partkey.h) was
+ * made: the generator's own, read by what checks the bank's templates
+ * (`bank check`, `bank show`, the stored instances) and the storage the
+ * key points into. An instance read from a key has none. */
 typedef struct {
     ion_val answer;        /* numeric: SI value; choice: the id; mcq: unused */
     ion_val *mistakes;     /* one per template mistake */
     unsigned char *mistake_ok; /* 0 when that mistake's formula has no value here */
     int *order;            /* mcq: option index shown at letter A, B, ... */
-    char letter;           /* mcq: the correct letter */
-    /* The part's key for this student (partkey.h), what every output and
-     * the judge read; it points into the template and the arrays below. */
-    ion_part_key key;
-    ion_judge_mistake *judged;           /* the mistakes with a value */
-    const char **shown_ids; /* mcq: option ids by letter */
-    char letter_str[2];
-} ion_part_inst;
+    ion_judge_mistake *judged; /* the key's mistakes: those with a value */
+    const char **shown_ids; /* the key's ids (mcq): option ids by letter */
+    char letter[2];        /* the key's answer (mcq): the correct letter */
+} ion_part_draw;
 
+/* One template filled for one student: the per-student model (README
+ * "Layout"). Every output, the drill and the judge read the values and the
+ * part keys; the generator also keeps what it drew (drawn). */
 typedef struct {
     const ion_template *t;
     uint64_t seed;
     int draws;             /* samples it took to meet the requires */
     ion_val *vals;         /* per slot (param or let), SI */
-    ion_part_inst *parts;
+    ion_part_key *keys;    /* per part: its key for this student */
+    ion_part_draw *drawn;  /* per part, as generated; NULL when read from a key */
     /* The params as printed, when the instance was read back from a key
      * (gradekey.c: a v2 key gives them as the worksheet showed them);
      * NULL: formatted from vals, as generated. */
@@ -63,6 +67,10 @@ char *ion_format_sig(double v, int sig, char *buf, size_t n);
  * and with its unit ("4.2 mM", "37 °C"; no unit when dimensionless). */
 char *ion_instance_value(const ion_instance *in, int slot, char *buf, size_t n);
 char *ion_instance_quantity(const ion_instance *in, int slot, char *buf, size_t n);
+
+/* The mcq option of part k shown at letter shown (0 for A), as its key
+ * orders them; NULL past the last. */
+const ion_option *ion_instance_option(const ion_instance *in, size_t k, size_t shown);
 
 /* The params with their values, for messages: "Ko = 4.2 mM, Ki = 140 mM"
  * (cut at n bytes). */

@@ -515,5 +515,5 @@ int ion_judge_carried(const ion_part_key *p, const ion_val *carried, ion_judgeme
 
 void ion_judge_answer(const ion_instance *in, size_t part, const char *answer, ion_judgement *out)
 {
-    ion_judge_part(&in->parts[part].key, answer, out);
+    ion_judge_part(&in->keys[part], answer, out);
 }

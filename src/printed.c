@@ -34,8 +34,8 @@ const char *ion_printed_text(ion_strbuf *b, const ion_instance *in, const ion_i1
 
 const char *ion_printed_option(ion_strbuf *b, const ion_instance *in, size_t k, size_t shown, const char *lang)
 {
-    const ion_part *p = &in->t->parts[k];
-    return fill(b, in, ion_i18n_get(&p->options[in->parts[k].order[shown]].text, lang));
+    const ion_option *o = ion_instance_option(in, k, shown);
+    return fill(b, in, o ? ion_i18n_get(&o->text, lang) : "");
 }
 
 const char *ion_printed_letter(size_t shown)
@@ -47,7 +47,7 @@ const char *ion_printed_letter(size_t shown)
 
 const char *ion_printed_answer(const ion_instance *in, size_t k, char *buf, size_t n)
 {
-    const ion_part_key *key = &in->parts[k].key;
+    const ion_part_key *key = &in->keys[k];
     if (key->kind != ION_ANSWER_NUMERIC)
         return ion_part_key_text(key, buf, n);
     char plain[128];

@@ -16,7 +16,7 @@ int ion_answers_render(FILE *f, const ion_student_sheet *s, const char *lang)
     for (size_t i = 0; i < ws->n; i++) {
         const ion_instance *in = &s->inst[i];
         for (size_t k = 0; k < in->t->nparts; k++) {
-            const ion_part_key *pk = &in->parts[k].key;
+            const ion_part_key *pk = &in->keys[k];
             char id[32], list[512] = "", last[2] = {(char)('A' + pk->nids - 1), '\0'}, line[1024];
             snprintf(id, sizeof id, "%zu%s", i + 1, in->t->parts[k].id);
             if (pk->kind == ION_ANSWER_NUMERIC) {

@@ -224,8 +224,7 @@ static void student_part(ion_strbuf *o, const ion_student_sheet *s, size_t i, si
 {
     const ion_instance *in = &s->inst[i];
     const ion_part *p = &in->t->parts[k];
-    const ion_part_inst *pi = &in->parts[k];
-    const ion_part_key *pk = &pi->key;
+    const ion_part_key *pk = &in->keys[k];
     ion_strbuf_puts(o, "<part id=\"");
     put_uint(o, i + 1);
     ion_strbuf_puts(o, p->id);

@@ -211,7 +211,7 @@ static void problem_form(ion_strbuf *b, const ion_drill_problem *pb, const drill
                     ion_html_text(b, value);
                 } else {
                     ion_strbuf_printf(b, "%s. ", letter);
-                    subst_html(b, in, &p->options[in->parts[i].order[k]].text, d->lang);
+                    subst_html(b, in, &ion_instance_option(in, i, k)->text, d->lang);
                 }
                 ion_strbuf_puts(b, "</label>");
             }

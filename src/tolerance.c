@@ -70,12 +70,12 @@ double ion_tolerance_propagated(const ion_instance *in, size_t i)
         if (pinned && s >= 0)
             pinned[s] = 1;
     }
-    double key = in->parts[i].answer.num;
+    double key = in->drawn[i].answer.num;
     for (size_t j = 0; j < i && total >= 0; j++) {
         int slot = input_slot(t, j, i);
         if (slot < 0)
             continue;
-        const ion_part_key *kj = &in->parts[j].key;
+        const ion_part_key *kj = &in->keys[j];
         double tol = fmax(ion_judge_tolerance(kj->value, kj->tol_abs, kj->tol_rel),
                           half_last_digit(kj->value, kj->sigfigs)) *
                      kj->unit->scale;

@@ -154,12 +154,13 @@ static void print_instance(const ion_instance *in, const char *lang)
             cli_say("cli.show.param", "%s%s", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q));
     for (size_t i = 0; i < t->nparts; i++) {
         const ion_part *p = &t->parts[i];
-        const ion_part_inst *pi = &in->parts[i];
+        const ion_part_draw *pi = &in->drawn[i];
+        const ion_part_key *key = &in->keys[i];
         cli_say("cli.show.part", "%s%g%s", p->id, p->points, p->points == 1 ? "" : "s");
         print_text("cli.show.part_text", in, &p->text, lang);
         if (p->kind == ION_ANSWER_NUMERIC) {
             /* The variant's own tolerance: tol="auto" gives each its own. */
-            double tol = ion_judge_tolerance(pi->key.value, pi->key.tol_abs, pi->key.tol_rel) * p->unit->scale;
+            double tol = ion_judge_tolerance(key->value, key->tol_abs, key->tol_rel) * p->unit->scale;
             cli_say(p->tol_auto ? "cli.show.numeric_auto" : "cli.show.numeric", "%s%s%s",
                     ion_part_value(p, pi->answer.num, v, sizeof v), ion_unit_label(p->unit),
                     ion_part_value(p, tol, q, sizeof q));
@@ -169,14 +170,14 @@ static void print_instance(const ion_instance *in, const char *lang)
                 snprintf(list + strlen(list), sizeof list - strlen(list), " %s", p->choices[k]);
             cli_say("cli.show.choice", "%s%s", pi->answer.str, list);
         } else {
-            for (size_t k = 0; k < p->noptions; k++) {
+            for (size_t k = 0; k < key->nids; k++) {
                 ion_strbuf b = {0};
-                const char *markup = ion_i18n_get(&p->options[pi->order[k]].text, lang);
+                const char *markup = ion_i18n_get(&ion_instance_option(in, i, k)->text, lang);
                 if (*markup && ion_instance_plain(in, markup, &b) == 0)
                     cli_say("cli.show.option", "%c%s", (int)('A' + k), b.s);
                 ion_strbuf_release(&b);
             }
-            cli_say("cli.show.letter", "%c", pi->letter);
+            cli_say("cli.show.letter", "%c", key->answer[0]);
         }
         for (size_t k = 0; k < p->nmistakes; k++) {
             if (!pi->mistake_ok[k])

@@ -66,13 +66,13 @@ static void exercise(const ion_template *t)
             const ion_part *p = &t->parts[k];
             check_subst(&in, &p->text, &b);
             if (p->kind == ION_ANSWER_NUMERIC) {
-                ion_part_value(p, in.parts[k].answer.num, val, sizeof val);
+                ion_part_value(p, in.drawn[k].answer.num, val, sizeof val);
                 for (size_t m = 0; m < p->nmistakes; m++)
-                    if (in.parts[k].mistake_ok[m])
-                        ion_part_value(p, in.parts[k].mistakes[m].num, val, sizeof val);
+                    if (in.drawn[k].mistake_ok[m])
+                        ion_part_value(p, in.drawn[k].mistakes[m].num, val, sizeof val);
             } else if (p->kind == ION_ANSWER_MCQ) {
-                FUZZ_CHECK(in.parts[k].letter >= 'A' &&
-                           in.parts[k].letter < 'A' + (int)p->noptions);
+                FUZZ_CHECK(in.keys[k].answer[0] >= 'A' &&
+                           in.keys[k].answer[0] < 'A' + (int)p->noptions);
             }
         }
     }

@@ -94,7 +94,7 @@ static void test_judge_numeric(void **state)
     (void)state;
     ion_instance in;
     make_instance(&in, "drive-k", 1); /* DF = 4.000 mV, tolerance 0.5 mV */
-    assert_true(fabs(in.parts[0].answer.num - 0.004) < 1e-9);
+    assert_true(fabs(in.drawn[0].answer.num - 0.004) < 1e-9);
     assert_int_equal(judge(&in, 0, "4").verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 0, " 4.4 mV ").verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 0, "3,6").verdict, ION_VERDICT_RIGHT);       /* decimal comma */
@@ -159,7 +159,7 @@ static void test_judge_choice_and_mcq(void **state)
     (void)state;
     ion_instance in;
     make_instance(&in, "drive-k", 1); /* b: outward (of outward inward none); c: out */
-    assert_string_equal(in.parts[1].answer.str, "outward");
+    assert_string_equal(in.drawn[1].answer.str, "outward");
     assert_int_equal(judge(&in, 1, "outward").verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 1, " OutWard ").verdict, ION_VERDICT_RIGHT);
     ion_judgement j = judge(&in, 1, "inward");
@@ -186,8 +186,8 @@ static void test_judge_choice_and_mcq(void **state)
     ion_instance_release(&in);
 
     make_instance(&in, "concept-refractory", 3);
-    char right[2] = {in.parts[0].letter, '\0'}, lower[2] = {(char)(in.parts[0].letter - 'A' + 'a'), '\0'};
-    char other[2] = {in.parts[0].letter == 'A' ? 'B' : 'A', '\0'};
+    char right[2] = {in.keys[0].answer[0], '\0'}, lower[2] = {(char)(in.keys[0].answer[0] - 'A' + 'a'), '\0'};
+    char other[2] = {in.keys[0].answer[0] == 'A' ? 'B' : 'A', '\0'};
     assert_int_equal(judge(&in, 0, right).verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 0, lower).verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 0, other).verdict, ION_VERDICT_WRONG);
@@ -202,8 +202,8 @@ static void test_judge_choice_and_mcq(void **state)
     assert_int_equal(judge(&in, 0, paren).verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 0, dotted).verdict, ION_VERDICT_RIGHT);
     const ion_part *mcq = &in.t->parts[0];
-    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[right[0] - 'A']].id).verdict, ION_VERDICT_RIGHT);
-    assert_int_equal(judge(&in, 0, mcq->options[in.parts[0].order[other[0] - 'A']].id).verdict, ION_VERDICT_WRONG);
+    assert_int_equal(judge(&in, 0, ion_instance_option(&in, 0, (size_t)(right[0] - 'A'))->id).verdict, ION_VERDICT_RIGHT);
+    assert_int_equal(judge(&in, 0, ion_instance_option(&in, 0, (size_t)(other[0] - 'A'))->id).verdict, ION_VERDICT_WRONG);
     ion_instance_release(&in);
 }
 
@@ -228,9 +228,10 @@ typedef struct {
 static void answer_for(const ion_drill_ask *ask, int right, char *buf, size_t n)
 {
     const ion_part *p = &ask->in->t->parts[ask->part];
-    const ion_part_inst *pi = &ask->in->parts[ask->part];
+    const ion_part_draw *pi = &ask->in->drawn[ask->part];
     if (p->kind == ION_ANSWER_MCQ) {
-        char c = right ? pi->letter : pi->letter == 'A' ? 'B' : 'A';
+        char letter = ask->in->keys[ask->part].answer[0];
+        char c = right ? letter : letter == 'A' ? 'B' : 'A';
         snprintf(buf, n, "%c", c);
     } else if (p->kind == ION_ANSWER_CHOICE) {
         size_t k = 0;

@@ -74,17 +74,17 @@ static void instances_are_reproducible_and_correct(void **state)
         assert_true(Ko >= 2 - 1e-12 && Ko <= 10 + 1e-12 && Ki >= 100 && Ki <= 160);
         assert_true(T == 293.15 || T == 298.15 || T == 310.15);
         ion_nernst(1, Ko, Ki, T, &E);
-        assert_true(a.parts[0].answer.num == E);
-        assert_string_equal(a.parts[1].answer.str, ion_current_name(-0.070 - E > 0 ? 1 : -1));
-        assert_true(a.parts[0].mistake_ok[0] && fabs(a.parts[0].mistakes[0].num + E) < 1e-15);
+        assert_true(a.drawn[0].answer.num == E);
+        assert_string_equal(a.drawn[1].answer.str, ion_current_name(-0.070 - E > 0 ? 1 : -1));
+        assert_true(a.drawn[0].mistake_ok[0] && fabs(a.drawn[0].mistakes[0].num + E) < 1e-15);
         /* The value shown is the value used: printing and reading back
          * gives the same SI value. */
         char shown[64];
         ion_instance_value(&a, 1, shown, sizeof shown);
         assert_true(strtod(shown, NULL) == Ko);
-        assert_true(a.parts[2].letter >= 'A' && a.parts[2].letter <= 'C');
-        assert_int_equal(a.t->parts[2].options[a.parts[2].order[a.parts[2].letter - 'A']].correct, 1);
-        differ |= a.parts[2].letter != 'A';
+        assert_true(a.keys[2].answer[0] >= 'A' && a.keys[2].answer[0] <= 'C');
+        assert_int_equal(ion_instance_option(&a, 2, (size_t)(a.keys[2].answer[0] - 'A'))->correct, 1);
+        differ |= a.keys[2].answer[0] != 'A';
         if (seed > 1)
             differ |= 2 * (a.vals[1].num != b.vals[1].num);
     }

@@ -47,9 +47,9 @@ static void judge_both(const ion_instance *in, size_t i, double answer, int *aut
     char text[64];
     snprintf(text, sizeof text, "%.9g", answer);
     ion_judgement j;
-    ion_judge_part(&in->parts[i].key, text, &j);
+    ion_judge_part(&in->keys[i], text, &j);
     *auto_ok = j.verdict == ION_VERDICT_RIGHT;
-    ion_part_key fixed = in->parts[i].key;
+    ion_part_key fixed = in->keys[i];
     fixed.tol_abs = in->t->parts[i].tol_abs;
     fixed.tol_rel = in->t->parts[i].tol_rel;
     ion_judge_part(&fixed, text, &j);
@@ -58,7 +58,7 @@ static void judge_both(const ion_instance *in, size_t i, double answer, int *aut
 
 static double key_of(const ion_instance *in, size_t i)
 {
-    return in->parts[i].key.value;
+    return in->keys[i].value;
 }
 
 /* The issue's case: (a) and (b) accepted but rounded to whole mV, (c) their
@@ -79,7 +79,7 @@ static void test_hyperkalemia(void **state)
         /* the two rounded answers are accepted... */
         assert_true(ion_judge_within(a, key_of(&in, 0), 0.5, 0) && ion_judge_within(b, key_of(&in, 1), 0.5, 0));
         /* ... and (c)'s tolerance is theirs added: 1 mV (floor 0.3) */
-        assert_true(fabs(in.parts[2].key.tol_abs - 1.0) < 1e-6);
+        assert_true(fabs(in.keys[2].tol_abs - 1.0) < 1e-6);
         int ok_auto, ok_fixed;
         judge_both(&in, 2, b - a, &ok_auto, &ok_fixed);
         auto_fail += !ok_auto;
@@ -209,7 +209,7 @@ static void test_check_rule(void **state)
         ion_instance in;
         assert_int_equal(ion_instance_init(&in, l.items[0]), 0);
         assert_int_equal(ion_instance_generate(&in, 7, &err), 0);
-        assert_true(fabs(in.parts[1].key.tol_abs - cases[i].tol_abs) < 1e-9);
+        assert_true(fabs(in.keys[1].tol_abs - cases[i].tol_abs) < 1e-9);
         ion_instance_release(&in);
         ion_template_list_release(&l);
     }
