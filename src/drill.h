@@ -5,9 +5,10 @@
  * Three parts, a file each: the picker (drill_picker.c) chooses problems;
  * the session (drill_session.c) runs them, judges the answers and says
  * what to show, in the user's language from the message catalogue
- * (text.h), to a view; the terminal view (drill_term.c) shows it on a
- * FILE* with colours and wrapping, and draws the progress table. Input
- * comes through a callback that returns one line at a time.
+ * (text.h), to a view; the terminal view (drill_term.c, drill_view.h: no
+ * database) shows it on a FILE* with colours and wrapping, and draws the
+ * progress table it is given. Input comes through a callback that returns
+ * one line at a time.
  *
  * Choosing problems (the picker). Every template of the bank (of one topic,
  * or of one difficulty, when asked) may come. A topic is chosen with weight
@@ -45,6 +46,7 @@
 #include <stdio.h>
 
 #include "bank.h"
+#include "drill_view.h"
 #include "error.h"
 #include "instance.h"
 
@@ -82,15 +84,6 @@ const char *ion_drill_pick(ion_drill_picker *p, uint64_t *seed);
  * the next picks follow. Unknown ids are ignored. */
 void ion_drill_picker_result(ion_drill_picker *p, const char *template_id,
                              int right_first);
-
-/* Progress in one topic, as the picker sees it. */
-typedef struct {
-    const char *topic;  /* owned by the picker */
-    int templates;      /* in the bank (of the picker's difficulty) */
-    int attempts, right_first;
-    int streak;         /* right first time in a row, latest last */
-    int level;          /* the difficulty picks aim at */
-} ion_drill_topic;
 
 /* The picker's topics, ordered by name: i from 0 while it returns 1. */
 int ion_drill_picker_topic(const ion_drill_picker *p, size_t i,
@@ -144,42 +137,6 @@ typedef struct {
     int helped;      /* left by n, q or the end of input after the hint,
                         without a wrong try (counted as missed) */
 } ion_drill_tally;
-
-/* ---- the view ----
- * What a session shows, as calls on a view: the terminal's below, a web
- * page's elsewhere. Texts are plain UTF-8 in the session's language. */
-
-typedef enum {
-    ION_DRILL_PLAIN,
-    ION_DRILL_RIGHT,    /* an answer judged right */
-    ION_DRILL_WRONG,    /* judged wrong */
-    ION_DRILL_NOTE,     /* hints, partial credit, answers not read */
-    ION_DRILL_STRONG,   /* answers revealed, the summary */
-    ION_DRILL_LEVEL,    /* a topic's level changed */
-    ION_DRILL_HINT,     /* the hint, or that there is none */
-    ION_DRILL_SOLUTION, /* the worked solution, or that there is none (a
-                           web page draws these two from the template's
-                           markup itself) */
-} ion_drill_tone;
-
-typedef struct {
-    /* A paragraph indented by indent columns, its later lines by hang
-     * more (a label's width: "(a) ", "A) "). */
-    void (*text)(void *ctx, int indent, int hang, ion_drill_tone tone,
-                 const char *text);
-    /* A new problem: its heading ("Problem 1 · Nernst potentials ·
-     * difficulty 1"), its source ("[nernst-k, seed 7]"), its title
-     * (may be ""). */
-    void (*problem)(void *ctx, const char *heading, const char *source,
-                    const char *title);
-    /* Room before a part, and before the summary. */
-    void (*gap)(void *ctx);
-    /* The prompt for a part: its id and what it takes ("mV",
-     * "out/in/none", "A-D", or ""); then a line is read. */
-    void (*prompt)(void *ctx, const char *part, const char *takes);
-    /* The line read after a prompt, or NULL at the end of input. */
-    void (*read)(void *ctx, const char *line);
-} ion_drill_view;
 
 /* ---- one problem: the session's rules, for the terminal and the web ----
  * The terminal session runs a problem with these calls, line by line; the
@@ -246,7 +203,9 @@ int ion_drill_session(ion_bank *b, const ion_drill_opts *o,
                       const ion_drill_view *view, void *view_ctx,
                       ion_drill_tally *tally, ion_error *err);
 
-/* ---- the terminal view ---- */
+/* ---- on a terminal: the session and the progress table ----
+ * These drive the bank and the picker; drill_term.c (drill_view.h) only
+ * draws what they give it. */
 
 /* Runs a session on a terminal (or any FILE*): problems until q or the
  * end of input, then the summary

@@ -532,3 +532,39 @@ done:
     ion_drill_picker_free(s.pk);
     return ret;
 }
+
+/* ---- on a terminal (drill_term.c draws) ---- */
+
+int ion_drill_run(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn read, void *ctx, FILE *out,
+                  ion_drill_tally *tally, ion_error *err)
+{
+    ion_drill_term w = {out, o->color, o->width, o->echo};
+    int ret = ion_drill_session(b, o, read, ctx, &ion_drill_term_view, &w, tally, err);
+    fflush(out);
+    return ret;
+}
+
+int ion_drill_stats(ion_bank *b, const ion_drill_opts *o, FILE *out, ion_error *err)
+{
+    int ret;
+    ion_drill_picker *p = ion_drill_picker_open(b, o->user, o->topic, o->difficulty, 0, &ret, err);
+    if (!p)
+        return ret;
+    const char *lang = o->lang ? o->lang : "en";
+    ion_drill_term w = {out, o->color, 0, 0};
+    ion_drill_term_table_head(&w, lang, o->user);
+    int done = 0, right = 0;
+    ion_drill_topic t;
+    for (size_t i = 0; ion_drill_picker_topic(p, i, &t); i++) {
+        if (!t.templates)
+            continue;
+        ion_drill_term_table_row(&w, lang, &t);
+        done += t.attempts;
+        right += t.right_first;
+    }
+    char *next = done ? ion_drill_next_text(p, lang) : NULL;
+    ion_drill_term_table_end(&w, lang, done, right, next);
+    free(next);
+    ion_drill_picker_free(p);
+    return 0;
+}

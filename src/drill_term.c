@@ -1,7 +1,9 @@
 /* The drill's terminal view: a session's texts on a FILE*, wrapped at the
  * terminal's width by display columns (East Asian characters take two),
- * ANSI colours when asked for; and the progress table with its bars. */
-#include "drill.h"
+ * ANSI colours when asked for; and the progress table with its bars. A
+ * view only: the session and the table's rows come from drill_session.c,
+ * which holds the bank and the picker. */
+#include "drill_view.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,14 +20,8 @@
 #define C_YELLOW "\033[33m"
 #define C_CYAN "\033[36m"
 
-/* Where a session or table writes: the stream, colours, the width to wrap
- * text at (0: none), whether lines read are echoed. */
-typedef struct {
-    FILE *out;
-    int color;
-    int width;
-    int echo;
-} writer;
+/* Where a session or table writes (drill_view.h). */
+typedef ion_drill_term writer;
 
 static const char *color_of(ion_drill_tone tone)
 {
@@ -181,16 +177,7 @@ static void term_read(void *ctx, const char *line)
         fprintf(w->out, "%s\n", line);
 }
 
-static const ion_drill_view term_view = {term_text, term_problem, term_gap, term_prompt, term_read};
-
-int ion_drill_run(ion_bank *b, const ion_drill_opts *o, ion_drill_read_fn read, void *ctx, FILE *out,
-                  ion_drill_tally *tally, ion_error *err)
-{
-    writer w = {out, o->color, o->width, o->echo};
-    int ret = ion_drill_session(b, o, read, ctx, &term_view, &w, tally, err);
-    fflush(out);
-    return ret;
-}
+const ion_drill_view ion_drill_term_view = {term_text, term_problem, term_gap, term_prompt, term_read};
 
 /* ---- the progress table ------------------------------------------------- */
 
@@ -235,8 +222,9 @@ static void say(const writer *w, const char *lang, const char *color, const char
     free(text);
 }
 
-static void table_head(const writer *w, const char *lang)
+void ion_drill_term_table_head(const writer *w, const char *lang, const char *user)
 {
+    say(w, lang, C_BOLD, "drill.stats_title", "user", user, (const char *)NULL);
     if (w->color)
         fputs(C_BOLD, w->out);
     field(w->out, ion_text_get(lang, "drill.stats_topic"), 30, 0);
@@ -250,7 +238,7 @@ static void table_head(const writer *w, const char *lang)
     fputc('\n', w->out);
 }
 
-static void table_row(const writer *w, const char *lang, const ion_drill_topic *t)
+void ion_drill_term_table_row(const writer *w, const char *lang, const ion_drill_topic *t)
 {
     FILE *out = w->out;
     char num[32];
@@ -269,38 +257,17 @@ static void table_row(const writer *w, const char *lang, const ion_drill_topic *
     fputc('\n', out);
 }
 
-int ion_drill_stats(ion_bank *b, const ion_drill_opts *o, FILE *out, ion_error *err)
+void ion_drill_term_table_end(const writer *w, const char *lang, int done, int right, const char *next)
 {
-    int ret;
-    ion_drill_picker *p = ion_drill_picker_open(b, o->user, o->topic, o->difficulty, 0, &ret, err);
-    if (!p)
-        return ret;
-    const char *lang = o->lang ? o->lang : "en";
-    writer w = {out, o->color, 0, 0};
-    say(&w, lang, C_BOLD, "drill.stats_title", "user", o->user, (const char *)NULL);
-    table_head(&w, lang);
-    int done = 0, right = 0;
-    ion_drill_topic t;
-    for (size_t i = 0; ion_drill_picker_topic(p, i, &t); i++) {
-        if (!t.templates)
-            continue;
-        table_row(&w, lang, &t);
-        done += t.attempts;
-        right += t.right_first;
-    }
     if (done) {
         char d[16], r[16];
         snprintf(d, sizeof d, "%d", done);
         snprintf(r, sizeof r, "%d", right);
-        say(&w, lang, NULL, "drill.stats_total", "done", d, "right", r, (const char *)NULL);
-        char *next = ion_drill_next_text(p, lang);
+        say(w, lang, NULL, "drill.stats_total", "done", d, "right", r, (const char *)NULL);
         if (next)
-            emit(&w, 0, 2, C_BOLD, next);
-        free(next);
+            emit(w, 0, 2, C_BOLD, next);
     } else {
-        say(&w, lang, NULL, "drill.stats_empty", (const char *)NULL);
+        say(w, lang, NULL, "drill.stats_empty", (const char *)NULL);
     }
-    ion_drill_picker_free(p);
-    fflush(out);
-    return 0;
+    fflush(w->out);
 }

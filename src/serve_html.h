@@ -9,8 +9,6 @@
 
 #include <stddef.h>
 
-#include "bank.h"
-#include "grade.h"
 #include "instance.h"
 #include "strbuf.h"
 #include "worksheet.h"

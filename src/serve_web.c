@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "bank.h"
+#include "grade.h"
 #include "serve_html.h"
 #include "printed.h"
 #include "submission.h"
