@@ -232,6 +232,7 @@ enum stmt_id {
     ST_STUDENT_SUBMISSIONS,
     ST_COURSE_LIST,
     ST_WS_FIND,
+    ST_WS_FIND_IN,
     ST_WS_GET,
     ST_WS_PUT,
     ST_WS_PROBLEMS,
@@ -336,6 +337,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_WS_FIND] = "SELECT course_id FROM worksheets WHERE name = ?1"
                    " AND (?2 IS NULL OR course_id = ?2)"
                    " ORDER BY course_id LIMIT 3",
+    /* The same in a given course: by the primary key, with no sort (every
+     * submission recorded asks it). */
+    [ST_WS_FIND_IN] = "SELECT course_id FROM worksheets WHERE course_id = ?2 AND name = ?1",
     [ST_WS_GET] = "SELECT name, course_id, title, due, created, feedback FROM worksheets"
                   " WHERE course_id = ?1 AND name = ?2",
     [ST_WS_PUT] = "INSERT INTO worksheets (name, course_id, title, due)"
@@ -401,7 +405,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SUB_PUT] =
         "INSERT INTO submissions (worksheet, course_id, student_id,"
         " source_file, hash, status, reason)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ST_GRADES_CLEAR] = "DELETE FROM grades WHERE submission_id = ?1",
     [ST_GRADE_PUT] =
         "INSERT INTO grades (submission_id, part_id, answer, score,"
@@ -1725,7 +1729,7 @@ static int worksheet_course(ion_bank *b, const char *name, const char *course,
     size_t rows = 0;
     int rc;
     *found = NULL;
-    sqlite3_stmt *st = prepare(b, ST_WS_FIND, err, "tt", name, course);
+    sqlite3_stmt *st = prepare(b, course ? ST_WS_FIND_IN : ST_WS_FIND, err, "tt", name, course);
     if (!st)
         return ION_BANK_EDB;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2093,14 +2097,11 @@ static int submission_store(ion_bank *b, const char *worksheet,
     }
     st = prepare(b, ST_SUB_PUT, err, "ttttttt", worksheet, course, student,
                  file, hash, status, reason);
-    if (!st)
+    /* Its id from the connection: RETURNING would first copy the row into a
+     * temporary table, for every submission recorded. */
+    if (!st || run(b, st, err, "err.db.store_submission"))
         return ION_BANK_EDB;
-    ret = first_row(b, st, err);
-    if (ret <= 0)
-        return ret < 0 ? ret : ion_fail_key(err, "", 0, "err.bank.submission_not_stored", "-");
-    *id = sqlite3_column_int64(st, 0);
-    if (run(b, st, err, "err.db.store_submission"))
-        return ION_BANK_EDB;
+    *id = sqlite3_last_insert_rowid(b->db);
     return 0;
 }
 
