@@ -128,13 +128,13 @@ void ion_csv_spoil_records(ion_csv *r)
 /* Appends byte c to the current field, which began at data offset from. */
 static int put(ion_csv *r, char c, size_t from, ion_error *err)
 {
-    const char *why = c == '\0' ? (r->spoil_records ? "NUL byte in the row" : "NUL byte in the file")
-                      : r->data.len - from >= ION_CSV_MAX_FIELD ? "field longer than 65536 bytes"
+    const char *why = c == '\0' ? (r->spoil_records ? "err.csv.nul_row" : "err.csv.nul_file")
+                      : r->data.len - from >= ION_CSV_MAX_FIELD ? "err.csv.field_long"
                                                                  : NULL;
     if (why && !r->spoil_records)
         return fail(r, err, r->line, why);
     if (why) {
-        r->problem = r->problem ? r->problem : why;
+        r->problem = r->problem ? r->problem : ion_text_phrase(why);
         return 0;
     }
     ion_strbuf_addch(&r->data, c);

@@ -27,7 +27,8 @@ typedef struct {
     int line;                 /* the line the record starts on, 1-based */
     const char *problem;      /* after ion_csv_spoil_records: NULL, or why
                                  this record cannot be used (its fields are
-                                 then cut short) */
+                                 then cut short), in the errors' language
+                                 (text.h: ion_text_phrase) */
 } ion_csv_record;
 
 /* A reader over buf[0..len), which it borrows: buf must outlive it. name

@@ -382,20 +382,23 @@ typedef struct {
     const char *file;
 } noter;
 
+/* Hands the caller a note about a line: the catalogue's message key
+ * (text.h: ion_text_say, sig naming its conversions). */
 #if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 4, 5)))
 #endif
-static void say(const noter *n, int line, const char *fmt, ...)
+static void grade_note(const noter *n, int line, const char *key, const char *sig, ...)
 {
     if (!n->fn)
         return;
     ion_error e;
     char msg[sizeof e.msg];
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_start(ap, sig);
+    ion_text_vsay(msg, sizeof msg, key, sig, ap);
     va_end(ap);
     ion_fail(&e, n->file, line, "%s", msg);
+    e.key = key;
     n->fn(&e, n->ctx);
 }
 
@@ -426,7 +429,7 @@ static int assign(ion_gradebook *gb, const key_student *stu, const ion_submissio
             j++;
         gb->part_of[i] = j;
         if (j == stu->nparts)
-            say(n, a->line, "student %s: there is no part %s on worksheet %s", stu->sheet.id, clip(a->part, shown, sizeof shown),
+            grade_note(n, a->line, "err.grade.no_part", "%s%s%s", stu->sheet.id, clip(a->part, shown, sizeof shown),
                 k->worksheet);
         else if (!gb->work[j].ngiven++)
             gb->work[j].ans = a;
@@ -477,7 +480,7 @@ static void grade_part(ion_gradebook *gb, const key_student *stu, size_t j, cons
     }
     grade_answer(gb, stu, p, w);
     if (w->verdict == ION_VERDICT_INVALID && w->note != NO_OFFSET)
-        say(n, w->ans->line, "student %s, part %s: %s", stu->sheet.id, p->id, gb->buf.s + w->note);
+        grade_note(n, w->ans->line, "err.grade.part_note", "%s%s%s", stu->sheet.id, p->id, gb->buf.s + w->note);
 }
 
 /* Copies the result at hand into the student's slot. */

@@ -44,7 +44,7 @@ static int validate(xmlDocPtr doc, const char *xsd_path, const char *name, ion_e
     if (!schema)
         return -1;
     xmlNodePtr where;
-    if (ion_xml_validate(doc, schema, name, ION_XML_AS_WRITTEN, "does not match the schema", &where, err) == 0)
+    if (ion_xml_validate(doc, schema, name, ION_XML_AS_WRITTEN, "err.problem.schema", &where, err) == 0)
         return 0;
     /* Name the template the complaint is in, as every other import error
      * does: "template ID: Element '...': ...". */

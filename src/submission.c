@@ -200,10 +200,12 @@ static int add_answer(ion_sub_parser *p, const char *part, size_t pn, const char
     return 0;
 }
 
+/* Notes a line that could not be used: the catalogue's message key
+ * (text.h: ion_text_say, sig naming its conversions). */
 #if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 4, 5)))
 #endif
-static void note(ion_sub_parser *p, int line, const char *fmt, ...)
+static void note(ion_sub_parser *p, int line, const char *key, const char *sig, ...)
 {
     if (p->nnotes == ION_SUBMISSION_MAX_NOTES) {
         p->dropped++;
@@ -212,10 +214,12 @@ static void note(ion_sub_parser *p, int line, const char *fmt, ...)
     }
     char msg[400];
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_start(ap, sig);
+    ion_text_vsay(msg, sizeof msg, key, sig, ap);
     va_end(ap);
-    ion_fail(&p->notes[p->nnotes++], p->name, line, "%s", msg);
+    ion_error *e = &p->notes[p->nnotes++];
+    ion_fail(e, p->name, line, "%s", msg);
+    e->key = key;
 }
 
 /* Hands the submission to fn, with the offsets made pointers. */
@@ -467,7 +471,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
             }
         }
         if (!seplen) {
-            note(p, line, "'%s' is not 'PART: ANSWER'", ion_utf8_clip(s0, (size_t)(s1 - s0), shown, sizeof shown));
+            note(p, line, "err.sub.not_part_answer", "%s", ion_utf8_clip(s0, (size_t)(s1 - s0), shown, sizeof shown));
             continue;
         }
         const char *k0 = k_start, *k1 = colon, *v0 = colon + seplen, *v1 = s1;
@@ -492,7 +496,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
             if (vn && add_answer(p, k0, kn, v0, vn, line) < 0)
                 return ion_fail_key(err, p->name, line, "err.out_of_memory", "-");
         } else {
-            note(p, line, "unknown field '%s'", ion_utf8_clip(k0, kn, shown, sizeof shown));
+            note(p, line, "err.sub.unknown_field", "%s", ion_utf8_clip(k0, kn, shown, sizeof shown));
         }
     }
     if (student == NO_OFFSET)
@@ -533,14 +537,14 @@ static int walk_xml(ion_sub_parser *p, xmlDocPtr doc, ion_submission *s, size_t 
             continue;
         int line = (int)xmlGetLineNo(n);
         if (!is_elem(n, "answer")) {
-            note(p, line, "unexpected element <%s>", (const char *)n->name);
+            note(p, line, "err.sub.unexpected_element", "%s", (const char *)n->name);
             continue;
         }
         xmlChar *part = xmlGetNoNsProp(n, (const xmlChar *)"part");
         xmlChar *text = xmlNodeGetContent(n);
         int ret = 0;
         if (!part) {
-            note(p, line, "<answer> without a part attribute");
+            note(p, line, "err.sub.answer_no_part", "-");
         } else {
             const char *k0 = (const char *)part, *k1 = k0 + strlen(k0);
             const char *v0 = text ? (const char *)text : "", *v1 = v0 + strlen(v0);
@@ -577,7 +581,7 @@ static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submis
         /* Before the schema, whose words for this are obscure. */
         ret = REFUSE(p, err, root ? (int)xmlGetLineNo(root) : 0, "not-submission", SUB_NS);
     } else if (schema) {
-        ret = ion_xml_validate(doc, schema, p->name, ION_XML_LOWER_CASE, "does not match the submission schema",
+        ret = ion_xml_validate(doc, schema, p->name, ION_XML_LOWER_CASE, "err.sub.schema",
                                NULL, err);
     }
     ion_submission s = {.format = ION_SUB_XML, .line = 1, .content = data, .content_len = len};
@@ -665,8 +669,7 @@ static int deliver_row(ion_sub_parser *p, const csv_header *h, const ion_csv_rec
     if (!any)
         return 0; /* a row of empty cells */
     if (rec->n > h->ncols)
-        note(p, rec->line, "the row has %zu fields, the header %zu: the extra ones are ignored", rec->n,
-             h->ncols);
+        note(p, rec->line, "err.sub.extra_fields", "%zu%zu", rec->n, h->ncols);
     /* The canonical content, after the strings the answers point into. */
     size_t start = p->buf.len;
     if (append_copy(p, student, '\n') < 0)

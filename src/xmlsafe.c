@@ -162,7 +162,7 @@ int ion_xml_validate(xmlDocPtr doc, xmlSchemaPtr schema, const char *name, ion_x
     if (rc != 0) {
         if (where)
             *where = (xmlNodePtr)x.node;
-        return ion_fail(err, name, x.line, "%s", x.seen ? x.msg : otherwise);
+        return x.seen ? ion_fail(err, name, x.line, "%s", x.msg) : ion_fail_key(err, name, x.line, otherwise, "-");
     }
     return 0;
 }

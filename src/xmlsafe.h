@@ -54,8 +54,9 @@ xmlDocPtr ion_xml_read(const char *data, size_t len, const char *name, ion_xml_c
 xmlSchemaPtr ion_xml_schema(const char *xsd_path, ion_error *err);
 
 /* Validates a tree against a schema from ion_xml_schema. Returns 0, or -1
- * with err filled at name: libxml2's first complaint, or `otherwise` when
- * it gave none. When where is not NULL it receives the node of that
+ * with err filled at name: libxml2's first complaint (its own words), or
+ * the catalogue's message `otherwise` (an err.* key, text.h) when it gave
+ * none. When where is not NULL it receives the node of that
  * complaint (an element or attribute of doc), or NULL. */
 int ion_xml_validate(xmlDocPtr doc, xmlSchemaPtr schema, const char *name, ion_xml_case msg_case,
                      const char *otherwise, xmlNodePtr *where, ion_error *err);

@@ -129,14 +129,16 @@ zh worksheet create 'a b' --course C --problems nernst-k 2>"$tmp/err"; rc=$?
 en worksheet create 'a b' --course C --problems nernst-k 2>"$tmp/err"
 grep -qxF "ionsheet: worksheet name 'a b' may only use letters, digits, '.', '_' and '-'" "$tmp/err" ||
   no "a bank's reason in English: $(cat "$tmp/err")"
-printf 'id,name\n.s1,Ada\ns2,Bob\ns2,Cy\n' >"$tmp/ids.csv"
+printf 'id,name\n.s1,Ada\ns2,Bob\ns2,Cy\ns5,D\000i\n' >"$tmp/ids.csv"
 zh roster import "$tmp/ids.csv" --course C >/dev/null 2>"$tmp/err"
 grep -qxF "ionsheet: $tmp/ids.csv:2: 学号“.s1”不得以点号开头" "$tmp/err" &&
-  grep -qxF "ionsheet: $tmp/ids.csv:4: 学号“s2”重复（首次出现在第 3 行）" "$tmp/err" ||
+  grep -qxF "ionsheet: $tmp/ids.csv:4: 学号“s2”重复（首次出现在第 3 行）" "$tmp/err" &&
+  grep -qxF "ionsheet: $tmp/ids.csv:5: 该行含有 NUL 字节" "$tmp/err" ||
   no "a roster's refused rows in Chinese: $(cat "$tmp/err")"
 en roster import "$tmp/ids.csv" --course C >/dev/null 2>"$tmp/err"
 grep -qxF "ionsheet: $tmp/ids.csv:2: student id '.s1' must not start with a dot" "$tmp/err" &&
-  grep -qxF "ionsheet: $tmp/ids.csv:4: duplicate student id 's2' (first on line 3)" "$tmp/err" ||
+  grep -qxF "ionsheet: $tmp/ids.csv:4: duplicate student id 's2' (first on line 3)" "$tmp/err" &&
+  grep -qxF "ionsheet: $tmp/ids.csv:5: NUL byte in the row" "$tmp/err" ||
   no "a roster's refused rows in English: $(cat "$tmp/err")"
 
 # The database's failures (bank.c, err.db.*): what failed and the system's

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "submission.h"
+#include "text.h"
 
 #define SUB_XSD "schema/submission.xsd"
 
@@ -105,6 +106,13 @@ static void test_text(void **state)
     assert_int_equal(v.notes[1].line, 13);
     assert_string_equal(v.notes[1].file, "f");
     assert_non_null(strstr(v.notes[1].msg, "is not 'PART: ANSWER'"));
+    assert_string_equal(v.notes[0].key, "err.sub.unknown_field");
+    /* The notes in the errors' language (--lang zh). */
+    ion_text_set_lang("zh");
+    assert_int_equal(parse_str(text, &v, &err), 0);
+    ion_text_set_lang("en");
+    assert_string_equal(v.notes[0].msg, "未知字段“favourite colour”");
+    assert_string_equal(v.notes[1].msg, "“just words”不是“PART: ANSWER”（小题: 答案）的格式");
 
     /* "Student ID" works as well as "student". */
     assert_int_equal(parse_str("Student ID: s9\n", &v, &err), 0);
