@@ -1,8 +1,8 @@
 -- ionsheet bank, schema version 5 (PRAGMA user_version = 5).
--- src/bank.c embeds this file verbatim, one statement per string, and
+-- src/bank_schema.c embeds this file verbatim, one statement per string, and
 -- tests/unit/test_bank.c checks that the two are identical. A new bank is
 -- made from it in one step; an older one is brought here by the migrations
--- in src/bank.c. The version and the application id are set by the code
+-- in src/bank_schema.c. The version and the application id are set by the code
 -- that runs it. Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'. Rows are deleted
 -- only by a re-grade (the submission's old row and grades, made anew),
 -- `roster remove` (a student without submissions) and `worksheet delete`,

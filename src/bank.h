@@ -1,6 +1,7 @@
 /* The SQLite bank: templates, courses and students, worksheets, generated
  * instances, submissions and grades, drill progress. All SQL of ionsheet
- * lives in bank.c; nothing else talks to SQLite.
+ * lives in bank.c (the schema and its migrations in bank_schema.c); nothing
+ * else talks to SQLite.
  *
  * Return values: every function returns a negative value on error and fills
  * err (when not NULL): ION_BANK_EINVAL when the request is refused (an
