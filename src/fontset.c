@@ -476,12 +476,9 @@ int ion_fontset_shape(ion_fontset *fs, ion_emb f, const uint32_t *cp, int n,
 
 static void utf16_hex(ion_strbuf *b, uint32_t cp)
 {
-    if (cp >= 0x10000) {
-        cp -= 0x10000;
-        ion_strbuf_printf(b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
-    } else {
-        ion_strbuf_printf(b, "%04X", cp);
-    }
+    uint16_t u[2];
+    for (size_t k = 0, n = ion_utf16_put(cp, u); k < n; k++)
+        ion_strbuf_printf(b, "%04X", (unsigned)u[k]);
 }
 
 int ion_fontset_to_unicode(ion_fontset *fs, ion_emb f, const unsigned char **z,

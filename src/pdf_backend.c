@@ -322,15 +322,11 @@ static void info_text(ion_pdf *p, const char *key, const char *utf8)
     for (size_t i = 0, len; i < n; i += len ? len : 1) {
         uint32_t cp;
         len = ion_utf8_next(utf8 + i, n - i, &cp); /* U+FFFD for a bad byte */
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            uint32_t hi = 0xD800 + (cp >> 10);
-            *e++ = (unsigned char)(hi >> 8);
-            *e++ = (unsigned char)hi;
-            cp = 0xDC00 + (cp & 0x3FF);
+        uint16_t u[2];
+        for (size_t k = 0, m = ion_utf16_put(cp, u); k < m; k++) {
+            *e++ = (unsigned char)(u[k] >> 8);
+            *e++ = (unsigned char)u[k];
         }
-        *e++ = (unsigned char)(cp >> 8);
-        *e++ = (unsigned char)cp;
     }
     HPDF_Dict_Add(p->doc->info, key, HPDF_Binary_New(mm, b, (HPDF_UINT)(e - b)));
     free(b);

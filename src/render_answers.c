@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "judge.h"
+#include "printed.h"
 #include "text.h"
 
 int ion_answers_render(FILE *f, const ion_student_sheet *s, const char *lang)
@@ -18,14 +20,13 @@ int ion_answers_render(FILE *f, const ion_student_sheet *s, const char *lang)
         for (size_t k = 0; k < in->t->nparts; k++) {
             const ion_part_key *pk = &in->keys[k];
             char id[32], list[512] = "", last[2] = {(char)('A' + pk->nids - 1), '\0'}, line[1024];
-            snprintf(id, sizeof id, "%zu%s", i + 1, in->t->parts[k].id);
+            ion_printed_part_id(i, &in->t->parts[k], id, sizeof id);
             if (pk->kind == ION_ANSWER_NUMERIC) {
                 const char *label = ion_unit_label(pk->unit);
                 ion_text_fill(line, sizeof line, lang, *label ? "answers.number_in" : "answers.number", "part", id,
                               "unit", label, (const char *)NULL);
             } else if (pk->kind == ION_ANSWER_CHOICE) {
-                for (size_t c = 0, n = 0; c < pk->nids && n < sizeof list; c++)
-                    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", c ? ", " : "", pk->ids[c]);
+                ion_judge_list(pk->ids, pk->nids, ", ", list, sizeof list);
                 ion_text_fill(line, sizeof line, lang, "answers.choice", "part", id, "list", list, (const char *)NULL);
             } else {
                 ion_text_fill(line, sizeof line, lang, "answers.letter", "part", id, "last", last, (const char *)NULL);

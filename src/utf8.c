@@ -23,6 +23,20 @@ size_t ion_utf8_put(uint32_t cp, char out[4])
     return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)out);
 }
 
+size_t ion_utf16_put(uint32_t cp, uint16_t out[2])
+{
+    if (cp > 0x10FFFF)
+        cp = 0xFFFD;
+    if (cp < 0x10000) {
+        out[0] = (uint16_t)cp;
+        return 1;
+    }
+    cp -= 0x10000;
+    out[0] = (uint16_t)(0xD800 + (cp >> 10));
+    out[1] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+    return 2;
+}
+
 size_t ion_utf8_invalid_at(const char *s, size_t n)
 {
     uint32_t cp;

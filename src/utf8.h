@@ -19,6 +19,11 @@ size_t ion_utf8_next(const char *s, size_t n, uint32_t *cp);
  * 0 for a value that is not a Unicode scalar. */
 size_t ion_utf8_put(uint32_t cp, char out[4]);
 
+/* Writes cp as UTF-16 to out: one unit, or a surrogate pair past U+FFFF
+ * (U+FFFD past U+10FFFF); returns how many (PDF text strings, ToUnicode
+ * maps). */
+size_t ion_utf16_put(uint32_t cp, uint16_t out[2]);
+
 /* The offset of the first byte of s[0..n) that does not start a valid
  * character, or n when all of it is valid UTF-8. */
 size_t ion_utf8_invalid_at(const char *s, size_t n);

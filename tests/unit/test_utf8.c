@@ -47,6 +47,26 @@ static void test_next_and_put(void **state)
     assert_int_equal(ion_utf8_put(0x110000, out), 0);
 }
 
+/* UTF-16 for PDF strings: one unit below U+10000, a surrogate pair
+ * above (U+1F600 is D83D DE00), U+FFFD past U+10FFFF. */
+static void test_utf16(void **state)
+{
+    (void)state;
+    uint16_t u[2] = {0, 0};
+    assert_int_equal(ion_utf16_put('A', u), 1);
+    assert_int_equal(u[0], 'A');
+    assert_int_equal(ion_utf16_put(0x94BE, u), 1);
+    assert_int_equal(u[0], 0x94BE);
+    assert_int_equal(ion_utf16_put(0x1F600, u), 2);
+    assert_int_equal(u[0], 0xD83D);
+    assert_int_equal(u[1], 0xDE00);
+    assert_int_equal(ion_utf16_put(0x10FFFF, u), 2);
+    assert_int_equal(u[0], 0xDBFF);
+    assert_int_equal(u[1], 0xDFFF);
+    assert_int_equal(ion_utf16_put(0x110000, u), 1);
+    assert_int_equal(u[0], 0xFFFD);
+}
+
 static void test_invalid_at(void **state)
 {
     (void)state;
@@ -105,6 +125,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_next_and_put),
+        cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_invalid_at),
         cmocka_unit_test(test_cut_and_clip),
         cmocka_unit_test(test_space),
