@@ -541,17 +541,17 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s, const ion_re
     char shown[80], coded[256];
     ion_error said;
     if (s->worksheet && strcmp(s->worksheet, k->worksheet)) {
-        ion_fail_refusal(err, file, s->worksheet_line, coded, sizeof coded, "other-worksheet",
+        ion_fail_refusal(err, file, s->worksheet_line, coded, sizeof coded, ION_REFUSAL_OTHER_WORKSHEET,
                          clip(s->worksheet, shown, sizeof shown), k->worksheet, (const char *)NULL);
         ion_gradebook_refuse(gb, file, s->student, coded);
         return -1;
     }
     if (!s->student)
-        return ion_fail_refusal(err, file, s->line, coded, sizeof coded, "no-student-id", (const char *)NULL);
+        return ion_fail_refusal(err, file, s->line, coded, sizeof coded, ION_REFUSAL_NO_STUDENT_ID, (const char *)NULL);
     long si = ion_answer_key_find(k, s->student);
     if (si < 0) {
         ion_fail_refusal(err, file, s->student_line ? s->student_line : s->line, coded, sizeof coded,
-                         "unknown-student", clip(s->student, shown, sizeof shown), k->worksheet, (const char *)NULL);
+                         ION_REFUSAL_UNKNOWN_STUDENT, clip(s->student, shown, sizeof shown), k->worksheet, (const char *)NULL);
         ion_gradebook_refuse(gb, file, NULL, coded);
         return -1;
     }

@@ -205,7 +205,7 @@ static int grade_inputs(grade_run *run)
             if (!*coded) {
                 ion_error e;
                 coded = said;
-                ion_fail_refusal(&e, NULL, 0, said, sizeof said, "said", err.msg, (const char *)NULL);
+                ion_fail_refusal(&e, NULL, 0, said, sizeof said, ION_REFUSAL_SAID, err.msg, (const char *)NULL);
             }
             ion_gradebook_refuse(run->gb, run->file, NULL, coded);
             run->r->refused++;

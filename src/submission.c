@@ -43,8 +43,8 @@ struct ion_sub_parser {
     char refusal[256]; /* why the last file was refused, coded (ion_text_refusal) */
 };
 
-/* Refuses the file with a coded reason (ion_fail_refusal): code, then
- * its arguments, ended by NULL. Returns -1. */
+/* Refuses the file with a coded reason (ion_fail_refusal): the refusal
+ * (text.h), then its arguments, ended by NULL. Returns -1. */
 #define REFUSE(p, err, line, ...) ion_fail_refusal(err, (p)->name, line, (p)->refusal, sizeof (p)->refusal, __VA_ARGS__, (const char *)NULL)
 
 ion_sub_parser *ion_sub_parser_new(const char *xsd_path)
@@ -250,40 +250,40 @@ static int deliver(ion_sub_parser *p, ion_submission *s, size_t worksheet, size_
 
 /* ---- checks on the whole file ------------------------------------------- */
 
-/* NULL when data is UTF-8 text without control characters (tab, CR and LF
- * aside); else why not, with *line where. */
-static const char *not_text(const char *data, size_t len, int *line)
+/* ION_REFUSAL_NONE when data is UTF-8 text without control characters
+ * (tab, CR and LF aside); else why not, with *line where. */
+static ion_refusal not_text(const char *data, size_t len, int *line)
 {
     const unsigned char *u = (const unsigned char *)data;
     *line = 1;
     static const struct {
         const char *magic;
         size_t n;
-        const char *what;
+        ion_refusal what;
     } formats[] = {
-        {"PK\x03\x04", 4, "docx"},
-        {"\xd0\xcf\x11\xe0", 4, "office"},
-        {"%PDF-", 5, "pdf"},
-        {"{\\rtf", 5, "rtf"},
-        {"\x89PNG", 4, "image"},
-        {"\xff\xd8\xff", 3, "image"},
+        {"PK\x03\x04", 4, ION_REFUSAL_DOCX},
+        {"\xd0\xcf\x11\xe0", 4, ION_REFUSAL_OFFICE},
+        {"%PDF-", 5, ION_REFUSAL_PDF},
+        {"{\\rtf", 5, ION_REFUSAL_RTF},
+        {"\x89PNG", 4, ION_REFUSAL_IMAGE},
+        {"\xff\xd8\xff", 3, ION_REFUSAL_IMAGE},
     };
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         if (len >= formats[i].n && !memcmp(data, formats[i].magic, formats[i].n))
             return formats[i].what;
     if (len >= 4 && ((!u[0] && u[1]) || (u[0] && !u[1] && u[2] && !u[3])))
-        return "utf16-no-bom";
+        return ION_REFUSAL_UTF16_NO_BOM;
     size_t bad = ion_utf8_invalid_at(data, len);
     for (size_t i = 0; i < len; i++) {
         unsigned c = u[i];
         if (i == bad)
-            return "not-utf8";
+            return ION_REFUSAL_NOT_UTF8;
         if (c == '\n')
             ++*line;
         if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-            return "binary";
+            return ION_REFUSAL_BINARY;
     }
-    return NULL;
+    return ION_REFUSAL_NONE;
 }
 
 /* A file in UTF-16 or UTF-32 with a byte order mark (Notepad's
@@ -307,7 +307,7 @@ static int from_utf16_32(ion_sub_parser *p, const char *data, size_t len, ion_er
         return 0;
     iconv_t cd = iconv_open("UTF-8", code);
     if (cd == (iconv_t)-1)
-        return REFUSE(p, err, 0, "convert", code);
+        return REFUSE(p, err, 0, ION_REFUSAL_CONVERT, code);
     ion_strbuf_reset(&p->utf8);
     char *in = (char *)data + bom;
     size_t left = len - bom;
@@ -320,7 +320,7 @@ static int from_utf16_32(ion_sub_parser *p, const char *data, size_t len, ion_er
         char *out = p->utf8.s + p->utf8.len;
         size_t room = left * 2 + 16, before = room;
         if (iconv(cd, &in, &left, &out, &room) == (size_t)-1 && errno != E2BIG)
-            ret = REFUSE(p, err, 0, "bad-encoding", code);
+            ret = REFUSE(p, err, 0, ION_REFUSAL_BAD_ENCODING, code);
         p->utf8.len += before - room;
     }
     iconv_close(cd);
@@ -382,14 +382,14 @@ static int header_value(ion_sub_parser *p, const char *what, size_t *off, int *l
 {
     char a[80], b[80];
     if (!n)
-        return REFUSE(p, err, at, "header-empty", what);
+        return REFUSE(p, err, at, ION_REFUSAL_HEADER_EMPTY, what);
     if (*off != NO_OFFSET) {
         if (strlen(p->buf.s + *off) == n && !memcmp(p->buf.s + *off, v, n))
             return 0;
     {
         char was[16];
         snprintf(was, sizeof was, "%d", *line);
-        return REFUSE(p, err, at, "header-twice", what, ion_utf8_clip(v, n, a, sizeof a), was,
+        return REFUSE(p, err, at, ION_REFUSAL_HEADER_TWICE, what, ion_utf8_clip(v, n, a, sizeof a), was,
                       ion_utf8_clip(p->buf.s + *off, strlen(p->buf.s + *off), b, sizeof b));
     }
     }
@@ -500,7 +500,7 @@ static int parse_text(ion_sub_parser *p, const char *data, size_t len, ion_submi
         }
     }
     if (student == NO_OFFSET)
-        return REFUSE(p, err, 0, "no-student");
+        return REFUSE(p, err, 0, ION_REFUSAL_NO_STUDENT);
     return deliver(p, &s, worksheet, student, fn, ctx);
 }
 
@@ -559,7 +559,7 @@ static int walk_xml(ion_sub_parser *p, xmlDocPtr doc, ion_submission *s, size_t 
             return ion_fail_key(err, p->name, line, "err.out_of_memory", "-");
     }
     if (*student == NO_OFFSET)
-        return REFUSE(p, err, s->student_line, "no-student-attr");
+        return REFUSE(p, err, s->student_line, ION_REFUSAL_NO_STUDENT_ATTR);
     return 0;
 }
 
@@ -568,7 +568,7 @@ static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submis
 {
     int dt = ion_xml_doctype_line(data, len);
     if (dt)
-        return REFUSE(p, err, dt, "doctype");
+        return REFUSE(p, err, dt, ION_REFUSAL_DOCTYPE);
     xmlSchemaPtr schema = NULL;
     if (p->xsd_path && !(schema = ion_xml_schema(p->xsd_path, err)))
         return -1;
@@ -579,7 +579,7 @@ static int parse_xml(ion_sub_parser *p, const char *data, size_t len, ion_submis
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root || !is_elem(root, "submission")) {
         /* Before the schema, whose words for this are obscure. */
-        ret = REFUSE(p, err, root ? (int)xmlGetLineNo(root) : 0, "not-submission", SUB_NS);
+        ret = REFUSE(p, err, root ? (int)xmlGetLineNo(root) : 0, ION_REFUSAL_NOT_SUBMISSION, SUB_NS);
     } else if (schema) {
         ret = ion_xml_validate(doc, schema, p->name, ION_XML_LOWER_CASE, "err.sub.schema",
                                NULL, err);
@@ -628,13 +628,13 @@ static int read_header(ion_sub_parser *p, const ion_csv_record *rec, csv_header 
         }
     }
     if (h->student == NO_OFFSET)
-        return REFUSE(p, err, rec->line, "no-student-column");
+        return REFUSE(p, err, rec->line, ION_REFUSAL_NO_STUDENT_COLUMN);
     /* Our own output, e.g. a gradebook left among the submissions. */
     if (rec->n >= 5 && lower_eq(rec->field[2], rec->len[2], "total") &&
         lower_eq(rec->field[3], rec->len[3], "max") && lower_eq(rec->field[4], rec->len[4], "percent"))
-        return REFUSE(p, err, rec->line, "gradebook");
+        return REFUSE(p, err, rec->line, ION_REFUSAL_GRADEBOOK);
     if (!nparts)
-        return REFUSE(p, err, rec->line, "no-columns");
+        return REFUSE(p, err, rec->line, ION_REFUSAL_NO_COLUMNS);
     return 0;
 }
 
@@ -712,7 +712,7 @@ static int parse_csv(ion_sub_parser *p, const char *data, size_t len, ion_submis
         rows++;
     }
     if (ret == 0 && !rows)
-        ret = REFUSE(p, err, header_line, "no-rows");
+        ret = REFUSE(p, err, header_line, ION_REFUSAL_NO_ROWS);
     free(h.part);
     free(h.names);
     ion_csv_free(r);
@@ -738,16 +738,16 @@ int ion_sub_parse(ion_sub_parser *p, const char *data, size_t len, const char *n
     {
         char n[32];
         snprintf(n, sizeof n, "%zu", max);
-        return REFUSE(p, err, 0, "too-large", n);
+        return REFUSE(p, err, 0, ION_REFUSAL_TOO_LARGE, n);
     }
     size_t i = skip_bom(data, len);
     while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
         i++;
     if (i == len)
-        return REFUSE(p, err, 0, "empty");
+        return REFUSE(p, err, 0, ION_REFUSAL_EMPTY);
     int line;
-    const char *why = not_text(data, len, &line);
-    if (why)
+    ion_refusal why = not_text(data, len, &line);
+    if (why != ION_REFUSAL_NONE)
         return REFUSE(p, err, line, why);
     if (f == ION_SUB_XML)
         return parse_xml(p, data, len, fn, ctx, err);
@@ -763,19 +763,19 @@ int ion_sub_parse_file(ion_sub_parser *p, const char *path, ion_submission_fn fn
     struct stat st;
     reset(p, path);
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return REFUSE(p, err, 0, "not-regular");
+        return REFUSE(p, err, 0, ION_REFUSAL_NOT_REGULAR);
     ion_strbuf_reset(&p->file);
     char n[32];
     switch (ion_strbuf_read_file(&p->file, path, limit)) {
     case ION_READ_OK:
         return ion_sub_parse(p, p->file.s, p->file.len, path, fn, ctx, err);
     case ION_READ_OPEN:
-        return REFUSE(p, err, 0, "cannot-open");
+        return REFUSE(p, err, 0, ION_REFUSAL_CANNOT_OPEN);
     case ION_READ_TOO_LARGE:
         snprintf(n, sizeof n, "%zu", limit);
-        return REFUSE(p, err, 0, "too-large", n);
+        return REFUSE(p, err, 0, ION_REFUSAL_TOO_LARGE, n);
     default:
-        return REFUSE(p, err, 0, "cannot-read");
+        return REFUSE(p, err, 0, ION_REFUSAL_CANNOT_READ);
     }
 }
 

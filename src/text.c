@@ -281,36 +281,36 @@ static char errors_lang[16] = "en";
  * arguments, which follow the code, each after a tab. */
 static const struct {
     const char *code, *key, *arg[4];
-} refusals[] = {
-    {"not-utf8", "reason.not_utf8", {NULL}},
-    {"binary", "reason.binary", {NULL}},
-    {"no-student", "reason.no_student", {NULL}},
-    {"no-student-attr", "reason.no_student_attr", {NULL}},
-    {"empty", "reason.empty", {NULL}},
-    {"too-large", "reason.too_large", {"max"}},
-    {"bad-encoding", "reason.bad_encoding", {"code"}},
-    {"convert", "reason.convert", {"code"}},
-    {"gradebook", "reason.gradebook", {NULL}},
-    {"no-columns", "reason.no_columns", {NULL}},
-    {"doctype", "reason.doctype", {NULL}},
-    {"other-worksheet", "reason.other_worksheet", {"got", "want"}},
-    {"unknown-student", "reason.unknown_student", {"id", "worksheet"}},
-    {"docx", "reason.file_word", {NULL}},
-    {"office", "reason.file_office", {NULL}},
-    {"pdf", "reason.file_pdf", {NULL}},
-    {"rtf", "reason.file_rtf", {NULL}},
-    {"image", "reason.file_image", {NULL}},
-    {"utf16-no-bom", "reason.file_utf16", {NULL}},
-    {"header-empty", "reason.header_empty", {"what"}},
-    {"header-twice", "reason.header_twice", {"what", "got", "line", "had"}},
-    {"no-student-column", "reason.no_student_column", {NULL}},
-    {"no-rows", "reason.no_rows", {NULL}},
-    {"no-student-id", "reason.no_student_id", {NULL}},
-    {"not-regular", "reason.not_regular", {NULL}},
-    {"cannot-open", "reason.cannot_open", {NULL}},
-    {"cannot-read", "reason.cannot_read", {NULL}},
-    {"not-submission", "reason.not_submission", {"ns"}},
-    {"said", "reason.said", {"text"}}, /* words of libxml2's or the system's, as they came */
+} refusals[ION_REFUSAL_COUNT] = {
+    [ION_REFUSAL_NOT_UTF8] = {"not-utf8", "reason.not_utf8", {NULL}},
+    [ION_REFUSAL_BINARY] = {"binary", "reason.binary", {NULL}},
+    [ION_REFUSAL_NO_STUDENT] = {"no-student", "reason.no_student", {NULL}},
+    [ION_REFUSAL_NO_STUDENT_ATTR] = {"no-student-attr", "reason.no_student_attr", {NULL}},
+    [ION_REFUSAL_EMPTY] = {"empty", "reason.empty", {NULL}},
+    [ION_REFUSAL_TOO_LARGE] = {"too-large", "reason.too_large", {"max"}},
+    [ION_REFUSAL_BAD_ENCODING] = {"bad-encoding", "reason.bad_encoding", {"code"}},
+    [ION_REFUSAL_CONVERT] = {"convert", "reason.convert", {"code"}},
+    [ION_REFUSAL_GRADEBOOK] = {"gradebook", "reason.gradebook", {NULL}},
+    [ION_REFUSAL_NO_COLUMNS] = {"no-columns", "reason.no_columns", {NULL}},
+    [ION_REFUSAL_DOCTYPE] = {"doctype", "reason.doctype", {NULL}},
+    [ION_REFUSAL_OTHER_WORKSHEET] = {"other-worksheet", "reason.other_worksheet", {"got", "want"}},
+    [ION_REFUSAL_UNKNOWN_STUDENT] = {"unknown-student", "reason.unknown_student", {"id", "worksheet"}},
+    [ION_REFUSAL_DOCX] = {"docx", "reason.file_word", {NULL}},
+    [ION_REFUSAL_OFFICE] = {"office", "reason.file_office", {NULL}},
+    [ION_REFUSAL_PDF] = {"pdf", "reason.file_pdf", {NULL}},
+    [ION_REFUSAL_RTF] = {"rtf", "reason.file_rtf", {NULL}},
+    [ION_REFUSAL_IMAGE] = {"image", "reason.file_image", {NULL}},
+    [ION_REFUSAL_UTF16_NO_BOM] = {"utf16-no-bom", "reason.file_utf16", {NULL}},
+    [ION_REFUSAL_HEADER_EMPTY] = {"header-empty", "reason.header_empty", {"what"}},
+    [ION_REFUSAL_HEADER_TWICE] = {"header-twice", "reason.header_twice", {"what", "got", "line", "had"}},
+    [ION_REFUSAL_NO_STUDENT_COLUMN] = {"no-student-column", "reason.no_student_column", {NULL}},
+    [ION_REFUSAL_NO_ROWS] = {"no-rows", "reason.no_rows", {NULL}},
+    [ION_REFUSAL_NO_STUDENT_ID] = {"no-student-id", "reason.no_student_id", {NULL}},
+    [ION_REFUSAL_NOT_REGULAR] = {"not-regular", "reason.not_regular", {NULL}},
+    [ION_REFUSAL_CANNOT_OPEN] = {"cannot-open", "reason.cannot_open", {NULL}},
+    [ION_REFUSAL_CANNOT_READ] = {"cannot-read", "reason.cannot_read", {NULL}},
+    [ION_REFUSAL_NOT_SUBMISSION] = {"not-submission", "reason.not_submission", {"ns"}},
+    [ION_REFUSAL_SAID] = {"said", "reason.said", {"text"}}, /* words of libxml2's or the system's, as they came */
 };
 
 const char *ion_text_refusal(const char *lang, const char *coded, char *out, size_t cap)
@@ -322,7 +322,7 @@ const char *ion_text_refusal(const char *lang, const char *coded, char *out, siz
     char *arg = strchr(copy, '\t');
     if (arg)
         *arg++ = '\0';
-    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+    for (size_t i = ION_REFUSAL_NONE + 1; i < ION_REFUSAL_COUNT; i++) {
         if (strcmp(copy, refusals[i].code))
             continue;
         for (int a = 0; a < 4 && refusals[i].arg[a]; a++) {
@@ -352,11 +352,11 @@ const char *ion_text_refused_file(const char *lang, const char *why, char *out, 
     return out;
 }
 
-int ion_fail_refusal(ion_error *err, const char *file, int line, char *coded, size_t cap, const char *code, ...)
+int ion_fail_refusal(ion_error *err, const char *file, int line, char *coded, size_t cap, ion_refusal why, ...)
 {
     va_list ap;
-    va_start(ap, code);
-    size_t used = (size_t)snprintf(coded, cap, "%s", code);
+    va_start(ap, why);
+    size_t used = (size_t)snprintf(coded, cap, "%s", why > ION_REFUSAL_NONE && why < ION_REFUSAL_COUNT ? refusals[why].code : "");
     for (const char *a; (a = va_arg(ap, const char *)) && used + 1 < cap;) {
         coded[used++] = '\t';
         for (; *a && used + 1 < cap; a++)

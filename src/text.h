@@ -51,6 +51,43 @@ char *ion_text_vformat(const char *lang, const char *key, va_list ap);
  * out. */
 const char *ion_text_reason(const char *lang, const ion_reason *why, char *out, size_t cap);
 
+/* Why a whole file was refused. The database keeps a stable code in no
+ * language (the comment's, "pdf"; then its arguments, each after a tab),
+ * that ion_text_refusal puts into words; the library names it so. */
+typedef enum {
+    ION_REFUSAL_NONE = 0,          /* not refused */
+    ION_REFUSAL_NOT_UTF8,          /* not-utf8 */
+    ION_REFUSAL_BINARY,            /* binary */
+    ION_REFUSAL_NO_STUDENT,        /* no-student */
+    ION_REFUSAL_NO_STUDENT_ATTR,   /* no-student-attr */
+    ION_REFUSAL_EMPTY,             /* empty */
+    ION_REFUSAL_TOO_LARGE,         /* too-large: max */
+    ION_REFUSAL_BAD_ENCODING,      /* bad-encoding: code */
+    ION_REFUSAL_CONVERT,           /* convert: code */
+    ION_REFUSAL_GRADEBOOK,         /* gradebook */
+    ION_REFUSAL_NO_COLUMNS,        /* no-columns */
+    ION_REFUSAL_DOCTYPE,           /* doctype */
+    ION_REFUSAL_OTHER_WORKSHEET,   /* other-worksheet: got, want */
+    ION_REFUSAL_UNKNOWN_STUDENT,   /* unknown-student: id, worksheet */
+    ION_REFUSAL_DOCX,              /* docx */
+    ION_REFUSAL_OFFICE,            /* office */
+    ION_REFUSAL_PDF,               /* pdf */
+    ION_REFUSAL_RTF,               /* rtf */
+    ION_REFUSAL_IMAGE,             /* image */
+    ION_REFUSAL_UTF16_NO_BOM,      /* utf16-no-bom */
+    ION_REFUSAL_HEADER_EMPTY,      /* header-empty: what */
+    ION_REFUSAL_HEADER_TWICE,      /* header-twice: what, got, line, had */
+    ION_REFUSAL_NO_STUDENT_COLUMN, /* no-student-column */
+    ION_REFUSAL_NO_ROWS,           /* no-rows */
+    ION_REFUSAL_NO_STUDENT_ID,     /* no-student-id */
+    ION_REFUSAL_NOT_REGULAR,       /* not-regular */
+    ION_REFUSAL_CANNOT_OPEN,       /* cannot-open */
+    ION_REFUSAL_CANNOT_READ,       /* cannot-read */
+    ION_REFUSAL_NOT_SUBMISSION,    /* not-submission: ns */
+    ION_REFUSAL_SAID,              /* said: text (libxml2's or the system's words) */
+    ION_REFUSAL_COUNT
+} ion_refusal;
+
 /* coded, the reason a whole file was refused as the grader records it
  * (a stable code, then its arguments each after a tab: "pdf",
  * "too-large\t1048576"; the database keeps it so), in lang's words from
@@ -62,10 +99,10 @@ const char *ion_text_refusal(const char *lang, const char *coded, char *out, siz
  * reason in lang (ion_text_refusal). Returns out. */
 const char *ion_text_refused_file(const char *lang, const char *why, char *out, size_t cap);
 
-/* Writes code and its arguments (const char *, ended by NULL) into coded
- * as ion_text_refusal reads it, fills err with its words in the library's
- * language and returns -1. */
-int ion_fail_refusal(ion_error *err, const char *file, int line, char *coded, size_t cap, const char *code, ...);
+/* Writes refusal why's code and its arguments (const char *, ended by
+ * NULL) into coded as ion_text_refusal reads it, fills err with its words
+ * in the library's language and returns -1. */
+int ion_fail_refusal(ion_error *err, const char *file, int line, char *coded, size_t cap, ion_refusal why, ...);
 
 /* ---- the command line's messages ----
  * Keys under `cli.` (tmpl.h) are printf formats. Every language has the

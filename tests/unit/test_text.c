@@ -108,12 +108,52 @@ static void test_reasons(void **state)
     /* Made and read back: a tab in an argument cannot split it. */
     char coded[64];
     ion_error e;
-    assert_int_equal(ion_fail_refusal(&e, "f.txt", 3, coded, sizeof coded, "header-empty", "stu\tdent",
-                                      (const char *)NULL), -1);
+    assert_int_equal(ion_fail_refusal(&e, "f.txt", 3, coded, sizeof coded, ION_REFUSAL_HEADER_EMPTY,
+                                      "stu\tdent", (const char *)NULL), -1);
     assert_string_equal(coded, "header-empty\tstu dent");
     assert_string_equal(e.msg, "the stu dent line is empty");
     assert_string_equal(ion_text_refused_file("zh", "s1.pdf: pdf", out, sizeof out),
                         "s1.pdf: 这是 PDF，不是纯文本：请把答案写在答题文件中");
+}
+
+/* Every refusal is stored as the code the database has always held (a
+ * bank written before the enum reads the same) and has words in both
+ * languages (but "said": the words that came, as they came). */
+static void test_refusal_codes(void **state)
+{
+    (void)state;
+    static const char *const stored[ION_REFUSAL_COUNT] = {
+        [ION_REFUSAL_NOT_UTF8] = "not-utf8", [ION_REFUSAL_BINARY] = "binary",
+        [ION_REFUSAL_NO_STUDENT] = "no-student", [ION_REFUSAL_NO_STUDENT_ATTR] = "no-student-attr",
+        [ION_REFUSAL_EMPTY] = "empty", [ION_REFUSAL_TOO_LARGE] = "too-large",
+        [ION_REFUSAL_BAD_ENCODING] = "bad-encoding", [ION_REFUSAL_CONVERT] = "convert",
+        [ION_REFUSAL_GRADEBOOK] = "gradebook", [ION_REFUSAL_NO_COLUMNS] = "no-columns",
+        [ION_REFUSAL_DOCTYPE] = "doctype", [ION_REFUSAL_OTHER_WORKSHEET] = "other-worksheet",
+        [ION_REFUSAL_UNKNOWN_STUDENT] = "unknown-student", [ION_REFUSAL_DOCX] = "docx",
+        [ION_REFUSAL_OFFICE] = "office", [ION_REFUSAL_PDF] = "pdf", [ION_REFUSAL_RTF] = "rtf",
+        [ION_REFUSAL_IMAGE] = "image", [ION_REFUSAL_UTF16_NO_BOM] = "utf16-no-bom",
+        [ION_REFUSAL_HEADER_EMPTY] = "header-empty", [ION_REFUSAL_HEADER_TWICE] = "header-twice",
+        [ION_REFUSAL_NO_STUDENT_COLUMN] = "no-student-column", [ION_REFUSAL_NO_ROWS] = "no-rows",
+        [ION_REFUSAL_NO_STUDENT_ID] = "no-student-id", [ION_REFUSAL_NOT_REGULAR] = "not-regular",
+        [ION_REFUSAL_CANNOT_OPEN] = "cannot-open", [ION_REFUSAL_CANNOT_READ] = "cannot-read",
+        [ION_REFUSAL_NOT_SUBMISSION] = "not-submission", [ION_REFUSAL_SAID] = "said",
+    };
+    char coded[64], en[256], zh[256];
+    ion_error e;
+    for (int r = ION_REFUSAL_NONE + 1; r < ION_REFUSAL_COUNT; r++) {
+        if (!stored[r])
+            fail_msg("refusal %d: no stored code in this test", r);
+        assert_int_equal(ion_fail_refusal(&e, "f.txt", 1, coded, sizeof coded, (ion_refusal)r, (const char *)NULL),
+                         -1);
+        if (strcmp(coded, stored[r]))
+            fail_msg("refusal %d is stored as '%s', not '%s'", r, coded, stored[r]);
+        ion_text_refusal("en", coded, en, sizeof en);
+        ion_text_refusal("zh", coded, zh, sizeof zh);
+        if (strcmp(e.msg, en))
+            fail_msg("refusal '%s': the error says '%s', the catalogue '%s'", coded, e.msg, en);
+        if (r != ION_REFUSAL_SAID && (!strcmp(en, coded) || !strcmp(zh, coded) || !strcmp(en, zh)))
+            fail_msg("refusal '%s' has no words of its own: en '%s', zh '%s'", coded, en, zh);
+    }
 }
 
 static void test_broken_catalogue(void **state)
@@ -309,6 +349,7 @@ int main(void)
         cmocka_unit_test_setup(test_lookup_and_fill, reset),
         cmocka_unit_test_setup(test_glosses, reset),
         cmocka_unit_test_setup(test_reasons, reset),
+        cmocka_unit_test_setup(test_refusal_codes, reset),
         cmocka_unit_test_setup_teardown(test_broken_catalogue, reset, reset),
         cmocka_unit_test_setup(test_messages_agree, reset),
         cmocka_unit_test_setup(test_signatures, reset),
