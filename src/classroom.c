@@ -115,7 +115,7 @@ static int keep_generated(ion_bank *b, ion_classroom *c, ion_error *err)
 int ion_classroom_instances(const ion_classroom *c, size_t i, ion_instance *inst, ion_error *err)
 {
     for (size_t p = 0; p < c->w.ws.n; p++)
-        if (ion_instance_generate(&inst[p], c->students[i].seeds[p], err))
+        if (ion_worksheet_instance(&c->w, p, &inst[p], c->students[i].seeds[p], err))
             return -1;
     return 0;
 }
@@ -153,7 +153,8 @@ static int make_key(ion_classroom *c, ion_error *err)
     ion_key_writer *k = ion_key_begin(f, &c->w);
     int bad = !k;
     for (size_t i = 0; !bad && i < c->n; i++) {
-        ion_student_sheet s = {&c->w, c->students[i].id, c->students[i].name, inst, i, c->n, 1, NULL};
+        ion_student_sheet s = {.w = &c->w, .id = c->students[i].id, .name = c->students[i].name, .inst = inst,
+                              .n = c->w.ws.n, .index = i, .count = c->n, .own = 1};
         bad = ion_classroom_instances(c, i, inst, err) || ion_key_student(k, &s);
     }
     bad |= ion_key_end(k) != 0;

@@ -49,6 +49,15 @@ double ion_worksheet_part_points(const ion_worksheet *w, size_t i, size_t k)
     return w->templates[i]->parts[k].points * w->scale[i];
 }
 
+int ion_worksheet_instance(const ion_worksheet *w, size_t i, ion_instance *in, uint64_t seed, ion_error *err)
+{
+    if (ion_instance_generate(in, seed, err))
+        return -1;
+    for (size_t k = 0; k < in->t->nparts; k++)
+        in->keys[k].points = ion_worksheet_part_points(w, i, k);
+    return 0;
+}
+
 /* `,"name":` (no comma before the first member). */
 static void json_name(ion_strbuf *b, int first, const char *name)
 {
@@ -149,7 +158,7 @@ static int one_student(run *r, const char *id, const char *name, int own)
     r->code = ION_GEN_EVARIANT;
     for (size_t i = 0; i < w->ws.n; i++) {
         uint64_t seed = ion_seed_derive(r->secret, w->ws.name, id, (int)i + 1);
-        if (ion_instance_generate(&r->inst[i], seed, r->err))
+        if (ion_worksheet_instance(w, i, &r->inst[i], seed, r->err))
             return -1;
         if (!own)
             continue; /* generated before: the same instance is stored */
@@ -163,7 +172,7 @@ static int one_student(run *r, const char *id, const char *name, int own)
             return -1;
         r->code = ION_GEN_EVARIANT;
     }
-    ion_student_sheet s = {w, id, name, r->inst, r->index++, r->count, own, NULL};
+    ion_student_sheet s = {.w = w, .id = id, .name = name, .inst = r->inst, .n = w->ws.n, .index = r->index++, .count = r->count, .own = own};
     if (r->sink->student(&s, r->sink->ctx, r->err))
         return -1;
     r->code = 0;

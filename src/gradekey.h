@@ -45,11 +45,12 @@ typedef struct {
 } key_part;
 
 /* A student of the key: the model's student sheet (worksheet.h) with
- * their instances, one per problem (no ion_worksheet: a key has none),
- * and where their parts and their element in the key are. */
+ * their instances, one per problem (no ion_worksheet: a key has none, and
+ * grading needs none), and where their parts and their element in the key
+ * are. */
 typedef struct {
-    ion_student_sheet sheet; /* id, name, inst (when loaded) */
-    size_t inst0, ninst;    /* in key->insts (when loaded) */
+    ion_student_sheet sheet; /* id, name, inst and n (when loaded) */
+    size_t inst0;           /* sheet.inst in key->insts (when loaded) */
     size_t part0, nparts;   /* in key->parts, problems in order (when loaded) */
     double max;
     size_t from, to;        /* the bytes of the key after its start tag, to its end */

@@ -520,14 +520,14 @@ int kr_end_student(key_reader *kr)
     ion_answer_key *k = kr->k;
     if (kr->student_mode) {
         k->students[kr->load_index].nparts = k->nparts;
-        k->students[kr->load_index].ninst = k->ninsts;
+        k->students[kr->load_index].sheet.n = k->ninsts;
         kr->in_student = 0;
         return 0;
     }
     key_student *s = &k->students[k->nstudents];
     s->to = (size_t)xmlByteConsumed(kr->ctxt);
     s->nparts = k->nparts - s->part0;
-    s->ninst = k->ninsts - s->inst0;
+    s->sheet.n = k->ninsts - s->inst0;
     if (!s->nparts)
         return fail(kr, "err.key.no_problem", "%s", s->sheet.id);
     for (size_t i = s->part0; i < k->nparts; i++)

@@ -258,7 +258,7 @@ int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_student_
 #define MARKUP(x) (bad |= ion_ts_collect(fs, (x), 1))
     PLAIN(w->ws.course), PLAIN(w->ws.title), PLAIN(w->ws.due);
     PLAIN(s->name), PLAIN(s->id);
-    for (size_t i = 0; i < w->ws.n; i++) {
+    for (size_t i = 0; i < s->n; i++) {
         const ion_instance *in = &s->inst[i];
         const ion_template *tp = in->t;
         MARKUP(ion_i18n_get(&tp->title, lang));

@@ -45,7 +45,7 @@ ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
     p->w.scale = p->scale;
     for (size_t k = 0; k < t->nparts; k++)
         p->w.max_points += t->parts[k].points;
-    p->sheet = (ion_student_sheet){&p->w, "", "", &p->inst, 0, 1, 1, NULL};
+    p->sheet = (ion_student_sheet){.w = &p->w, .id = "", .name = "", .inst = &p->inst, .n = 1, .count = 1, .own = 1};
     return p;
 }
 

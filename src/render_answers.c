@@ -15,7 +15,7 @@ int ion_answers_render(FILE *f, const ion_student_sheet *s, const char *lang)
     fprintf(f, "# %s, %s\n", ws->name, s->name);
     fprintf(f, "# %s\n# %s\n", ion_text_get(lang, "answers.intro_1"), ion_text_get(lang, "answers.intro_2"));
     fprintf(f, "worksheet: %s\nstudent: %s\n", ws->name, s->id);
-    for (size_t i = 0; i < ws->n; i++) {
+    for (size_t i = 0; i < s->n; i++) {
         const ion_instance *in = &s->inst[i];
         for (size_t k = 0; k < in->t->nparts; k++) {
             const ion_part_key *pk = &in->keys[k];

@@ -237,7 +237,7 @@ static void student_part(ion_strbuf *o, const ion_student_sheet *s, size_t i, si
     } else {
         attr(o, " value=\"", pk->answer);
     }
-    attr_num(o, " points=\"", ion_worksheet_part_points(s->w, i, k));
+    attr_num(o, " points=\"", pk->points);
     if (pk->kind == ION_ANSWER_MCQ) {
         /* The option ids in the order shown: letter A first. */
         ion_strbuf_puts(o, " options=\"");
@@ -276,7 +276,7 @@ int ion_key_student(ion_key_writer *k, const ion_student_sheet *s)
     attr(o, "<student id=\"", s->id);
     attr(o, " name=\"", s->name);
     ion_strbuf_puts(o, ">\n");
-    for (size_t i = 0; i < s->w->ws.n; i++) {
+    for (size_t i = 0; i < s->n; i++) {
         const ion_instance *in = &s->inst[i];
         const ion_template *t = in->t;
         ion_strbuf_puts(o, "<problem n=\"");

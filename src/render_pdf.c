@@ -528,7 +528,7 @@ static void part_rows(ion_pdf *p, const ion_student_sheet *s, size_t i,
     double W = p->col, indent = 2.6 * p->body;
     double pcol = points_column(p);
     char pts[64], id[32];
-    fmt_points(p, ion_worksheet_part_points(s->w, i, k), pts, sizeof pts);
+    fmt_points(p, in->keys[k].points, pts, sizeof pts);
 
     /* "1a  question ...................................... 2 points" */
     put_text(p, ion_printed_part_id(i, pt, id, sizeof id), ION_TS_BOLD,
@@ -879,7 +879,7 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet *s
         return -1;
     reset_layout(p);
     header(p, s, solutions);
-    for (size_t i = 0; i < s->w->ws.n; i++)
+    for (size_t i = 0; i < s->n; i++)
         problem_block(p, s, i, solutions);
     if (ion_pdf_failed(p, err))
         return -1;

@@ -43,7 +43,7 @@ static void part(ion_strbuf *b, ion_strbuf *text, const ion_student_sheet *s, si
     ion_strbuf_printf(b, "  %s) ", ion_printed_part_id(i, p, id, sizeof id));
     plain(b, ion_printed_text(text, in, &p->text, lang));
     ion_strbuf_puts(b, " (");
-    points(b, t, ion_worksheet_part_points(s->w, i, k));
+    points(b, t, in->keys[k].points);
     ion_strbuf_puts(b, ")\n");
     if (p->kind == ION_ANSWER_CHOICE) {
         ion_strbuf_puts(b, "     ");
@@ -78,7 +78,7 @@ char *ion_sheet_text(const ion_student_sheet *s, const ion_tmpl *t, int solution
     if (solutions)
         ion_strbuf_printf(&b, ": %s", ion_tmpl_str(t, "label.solutions"));
     ion_strbuf_puts(&b, "\n");
-    for (size_t i = 0; i < s->w->ws.n; i++) {
+    for (size_t i = 0; i < s->n; i++) {
         const ion_instance *in = &s->inst[i];
         char n[16];
         snprintf(n, sizeof n, "%d", (int)i + 1);

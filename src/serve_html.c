@@ -260,7 +260,7 @@ static void part_html(ion_strbuf *b, ion_strbuf *text, size_t i, size_t k, const
     const ion_instance *in = &p->sheet->inst[i];
     const ion_part *q = &in->t->parts[k];
     const char *given = a ? a->answer : NULL;
-    double pts = ion_worksheet_part_points(p->sheet->w, i, k);
+    double pts = in->keys[k].points;
     char id[32];
     ion_printed_part_id(i, q, id, sizeof id);
     ion_strbuf_puts(b, "<div class=\"part\">");
@@ -428,7 +428,7 @@ void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p)
         ion_strbuf_puts(b, "\">");
     }
     size_t k = 0;
-    for (size_t i = 0; i < ws->n; i++) {
+    for (size_t i = 0; i < s->n; i++) {
         const ion_instance *in = &s->inst[i];
         ion_strbuf_printf(b, "<section class=\"problem\"><h2>%s %d",
                           ion_word_get(W_PROBLEM, p->lang), (int)i + 1);

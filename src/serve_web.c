@@ -380,7 +380,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     for (; ok && inited < c->w.ws.n; inited++)
         ok = ion_instance_init(&inst[inited], c->w.templates[inited]) == 0;
     ok = ok && ion_classroom_instances(c, st->student, inst, &err) == 0;
-    ion_student_sheet ss = {&c->w, cs->id, cs->name, inst, 0, 1, 1, NULL};
+    ion_student_sheet ss = {.w = &c->w, .id = cs->id, .name = cs->name, .inst = inst, .n = c->w.ws.n, .count = 1, .own = 1};
     ok = ok && recorded_new(&r, &c->w, &err) == 0;
     if (post)
         ok = ok && submit(st, &c->w, &f, &r, &err) == 0;

@@ -125,7 +125,7 @@ static void fixture_make(fixture *f, const char *xml, int n, const char *course,
                                    f->problems, NULL};
     f->w.templates = f->templates;
     f->w.scale = f->scale;
-    f->s = (ion_student_sheet){&f->w, id, name, f->inst, 0, 1, 1, NULL};
+    f->s = (ion_student_sheet){.w = &f->w, .id = id, .name = name, .inst = f->inst, .n = (size_t)n, .count = 1, .own = 1};
 }
 
 static void fixture_free(fixture *f)
