@@ -153,12 +153,17 @@ typedef struct {
     int failed;          /* a nested let failed: err already says why */
 } builder;
 
-static int tfail(builder *b, int line, const char *fmt, ...)
+/* Fails the template at line with the catalogue's message key (text.h:
+ * ion_text_say, sig naming its conversions), after its id. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int tfail(builder *b, int line, const char *key, const char *sig, ...)
 {
     char msg[400];
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_start(ap, sig);
+    ion_text_vsay(msg, sizeof msg, key, sig, ap);
     va_end(ap);
     b->failed = 1;
     return ion_fail_key(b->err, b->file, line, "err.problem.in_template", "%s%s", b->t->id ? b->t->id : "?", msg);
@@ -279,7 +284,7 @@ static int resolve(void *ctx, const char *name, size_t len, ion_type *type)
     if (v->kind != ION_LET)
         return slot;
     if (b->state[slot] == 1) {
-        tfail(b, v->line, "let '%s' depends on itself", v->name);
+        tfail(b, v->line, "err.problem.let_cycle", "%s", v->name);
         return -1;
     }
     if (b->state[slot] == 0 && compile_let(b, (size_t)slot) < 0)
@@ -302,7 +307,7 @@ static ion_expr *compile(builder *b, const char *src, int line, const char *what
     ion_error e = {0};
     ion_expr *x = ion_expr_compile_dim(src, resolve, slot_dim, b, &e);
     if (!x && !b->failed)
-        tfail(b, line + e.line - 1, "%s: %s", what, e.msg);
+        tfail(b, line + e.line - 1, "err.problem.expr", "%s%s", what, e.msg);
     return x;
 }
 
@@ -314,17 +319,17 @@ static int want_dim(builder *b, const ion_expr *x, const ion_unit *unit, int lin
     if (ion_expr_type(x) != ION_T_NUM || ion_expr_dimension(x, &got) < 0 || ion_dimension_eq(got, want))
         return 0;
     char g[80], w[80];
-    ion_dimension_describe(got, g, sizeof g);
-    ion_dimension_describe(want, w, sizeof w);
-    return tfail(b, line, "%s '%s' gives %s, but its unit %s is %s", what, src, g,
-                 unit->name[0] && strcmp(unit->name, "1") ? unit->name : "(none)", w);
+    ion_text_dimension(got, g, sizeof g);
+    ion_text_dimension(want, w, sizeof w);
+    return tfail(b, line, "err.problem.unit_dim", "%s%s%s%s%s", what, src, g,
+                 unit->name[0] && strcmp(unit->name, "1") ? unit->name : ion_text_phrase("err.problem.no_unit"), w);
 }
 
 static int compile_let(builder *b, size_t slot)
 {
     ion_var *v = &b->t->vars[slot];
     char what[96];
-    snprintf(what, sizeof what, "let %s", v->name);
+    ion_text_say(what, sizeof what, "err.problem.what_let", "%s", v->name);
     b->state[slot] = 1;
     v->expr = compile(b, v->src, v->line, what);
     if (!v->expr || want_dim(b, v->expr, v->unit, v->line, what, v->src))
@@ -351,7 +356,7 @@ static int parse_number(builder *b, int line, const char *what, const char *s, d
     char *end;
     *v = strtod(s, &end);
     if (end == s || *end || !isfinite(*v))
-        return tfail(b, line, "%s '%s' is not a number", what, s);
+        return tfail(b, line, "err.problem.not_number", "%s%s", what, s);
     return 0;
 }
 
@@ -369,13 +374,13 @@ static int add_param(builder *b, xmlNodePtr n)
     b->t->nvars++;
     v->unit = ion_unit_find(unit ? unit : "1");
     if (!v->unit) {
-        tfail(b, line, "param %s: unknown unit '%s'", v->name, unit);
+        tfail(b, line, "err.problem.param_unit", "%s%s", v->name, unit);
         goto cleanup;
     }
     v->digits = digits ? atoi(digits) : 0;
     int forms = (min || max || step) + !!values + !!value;
     if (forms != 1 || ((min || max || step) && !(min && max && step))) {
-        tfail(b, line, "param %s needs exactly one of min+max+step, values or value", v->name);
+        tfail(b, line, "err.problem.param_forms", "%s", v->name);
         goto cleanup;
     }
     if (min) {
@@ -384,7 +389,7 @@ static int add_param(builder *b, xmlNodePtr n)
             parse_number(b, line, "step", step, &v->step))
             goto cleanup;
         if (!(v->step > 0) || v->max < v->min || (v->max - v->min) / v->step > 1e9) {
-            tfail(b, line, "param %s: the range %s..%s with step %s is empty or too fine", v->name, min, max, step);
+            tfail(b, line, "err.problem.param_range", "%s%s%s%s", v->name, min, max, step);
             goto cleanup;
         }
         v->decimals = decimals_of(min) > decimals_of(step) ? decimals_of(min) : decimals_of(step);
@@ -407,7 +412,7 @@ static int add_param(builder *b, xmlNodePtr n)
         }
         free(copy);
         if (!v->nvalues) {
-            tfail(b, line, "param %s has no values", v->name);
+            tfail(b, line, "err.problem.param_no_values", "%s", v->name);
             goto cleanup;
         }
     }
@@ -429,7 +434,7 @@ static int add_let(builder *b, xmlNodePtr n)
     v->src = text_of(n);
     v->digits = digits ? atoi(digits) : 3;
     v->unit = ion_unit_find(unit ? unit : "1");
-    int rc = v->unit ? 0 : tfail(b, v->line, "let %s: unknown unit '%s'", v->name, unit);
+    int rc = v->unit ? 0 : tfail(b, v->line, "err.problem.let_unit", "%s%s", v->name, unit);
     xmlFree(name), xmlFree(unit), xmlFree(digits);
     return rc;
 }
@@ -469,14 +474,14 @@ static int add_part(builder *b, xmlNodePtr n)
         int bad = !(p->plausible_lo < p->plausible_hi);
         xmlFree(plaus);
         if (bad)
-            return tfail(b, p->line, "part %s: plausible needs 'lo hi' with lo below hi", p->id);
+            return tfail(b, p->line, "err.problem.plausible", "%s", p->id);
     }
     p->slip_credit = attr_num(n, "slip-credit", ION_SLIP_CREDIT);
     p->sign_credit = attr_num(n, "sign-credit", ION_SIGN_CREDIT);
     p->unit = ion_unit_find(unit ? unit : "1");
     int rc = 0;
     if (!p->unit)
-        rc = tfail(b, p->line, "part %s: unknown unit '%s'", p->id, unit);
+        rc = tfail(b, p->line, "err.problem.part_unit", "%s%s", p->id, unit);
     xmlFree(id), xmlFree(kind), xmlFree(unit);
     if (rc)
         return rc;
@@ -523,12 +528,19 @@ static int check_placeholders(builder *b, const ion_i18n *t, int line)
             int at = k < t->nbraces[i] ? t->brace_line[i][k] : t->line[i] > 0 ? t->line[i] : line;
             const char *close = strchr(s, '}');
             if (!close)
-                return tfail(b, at, "unclosed '{' in a text");
+                return tfail(b, at, "err.problem.unclosed_brace", "-");
             if (ion_template_slot(b->t, s + 1, (size_t)(close - s - 1)) < 0)
-                return tfail(b, at, "unknown placeholder {%.*s}", (int)(close - s - 1), s + 1);
+                return tfail(b, at, "err.problem.placeholder", "%.*s", (int)(close - s - 1), s + 1);
         }
     }
     return 0;
+}
+
+/* The phrase that names a type in an error (err.problem.type_*). */
+static const char *type_key(ion_type t)
+{
+    return t == ION_T_STR ? "err.problem.type_choice" : t == ION_T_BOOL ? "err.problem.type_condition"
+                                                                         : "err.problem.type_number";
 }
 
 static int want_type(builder *b, ion_expr *e, ion_type want, int line, const char *what)
@@ -536,16 +548,15 @@ static int want_type(builder *b, ion_expr *e, ion_type want, int line, const cha
     ion_type got = ion_expr_type(e);
     if (got == want || (want == ION_T_BOOL && got == ION_T_NUM))
         return 0;
-    return tfail(b, line, "%s gives %s where %s is needed", what,
-                 got == ION_T_STR ? "a choice id" : got == ION_T_BOOL ? "a condition" : "a number",
-                 want == ION_T_STR ? "a choice id" : want == ION_T_BOOL ? "a condition" : "a number");
+    return tfail(b, line, "err.problem.type", "%s%s%s", what, ion_text_phrase(type_key(got)),
+                 ion_text_phrase(type_key(want)));
 }
 
 static int compile_part(builder *b, ion_part *p)
 {
     char what[64];
     if (!p->text.en)
-        return tfail(b, p->line, "part %s has no English text", p->id);
+        return tfail(b, p->line, "err.problem.part_no_text", "%s", p->id);
     if (check_placeholders(b, &p->text, p->line))
         return -1;
     if (p->kind == ION_ANSWER_MCQ) {
@@ -553,40 +564,39 @@ static int compile_part(builder *b, ion_part *p)
         for (size_t i = 0; i < p->noptions; i++) {
             correct += p->options[i].correct;
             if (!p->options[i].text.en)
-                return tfail(b, p->line, "part %s: option %s has no English text", p->id, p->options[i].id);
+                return tfail(b, p->line, "err.problem.option_no_text", "%s%s", p->id, p->options[i].id);
         }
         if (p->noptions < 2 || correct != 1)
-            return tfail(b, p->line, "part %s: an mcq needs two or more options, exactly one correct", p->id);
+            return tfail(b, p->line, "err.problem.mcq_options", "%s", p->id);
         if (p->answer_src || p->nmistakes || p->nchoices)
-            return tfail(b, p->line, "part %s: an mcq has options only (no answer, mistakes or choices)", p->id);
+            return tfail(b, p->line, "err.problem.mcq_only", "%s", p->id);
         return 0;
     }
     if (!p->answer_src)
-        return tfail(b, p->line, "part %s has no answer", p->id);
+        return tfail(b, p->line, "err.problem.no_answer", "%s", p->id);
     ion_type want = p->kind == ION_ANSWER_NUMERIC ? ION_T_NUM : ION_T_STR;
     if (p->kind == ION_ANSWER_CHOICE && p->nchoices < 2)
-        return tfail(b, p->line, "part %s: a choice part needs two or more choices", p->id);
+        return tfail(b, p->line, "err.problem.choices", "%s", p->id);
     if (p->kind == ION_ANSWER_NUMERIC && (p->noptions || p->nchoices))
-        return tfail(b, p->line, "part %s: a numeric part has no choices or options", p->id);
+        return tfail(b, p->line, "err.problem.numeric_choices", "%s", p->id);
     if (p->kind == ION_ANSWER_NUMERIC && !p->tol_auto && !(p->tol_abs > 0 || p->tol_rel > 0))
-        return tfail(b, p->line, "part %s: a numeric part needs tol-abs, tol-rel or tol=\"auto\"", p->id);
-    snprintf(what, sizeof what, "part %s answer", p->id);
+        return tfail(b, p->line, "err.problem.numeric_tol", "%s", p->id);
+    ion_text_say(what, sizeof what, "err.problem.what_answer", "%s", p->id);
     p->answer = compile(b, p->answer_src, p->line, what);
     if (!p->answer || want_type(b, p->answer, want, p->line, what) ||
         want_dim(b, p->answer, p->unit, p->line, what, p->answer_src) || find_carries(b, p) < 0)
         return -1;
     if (p->tol_auto && (p->kind != ION_ANSWER_NUMERIC || !ion_tolerance_inputs(b->t, (size_t)(p - b->t->parts))))
-        return tfail(b, p->line, "part %s: tol=\"auto\" needs a numeric part that builds on an earlier part "
-                                 "(its answer reads the let an earlier part asks for)", p->id);
+        return tfail(b, p->line, "err.problem.tol_auto", "%s", p->id);
     for (size_t i = 0; i < p->nmistakes; i++) {
         ion_mistake *m = &p->mistakes[i];
-        snprintf(what, sizeof what, "part %s mistake", p->id);
+        ion_text_say(what, sizeof what, "err.problem.what_mistake", "%s", p->id);
         m->expr = compile(b, m->src, m->line, what);
         if (!m->expr || want_type(b, m->expr, want, m->line, what) ||
             want_dim(b, m->expr, p->unit, m->line, what, m->src))
             return -1;
         if (!m->feedback.en)
-            return tfail(b, m->line, "part %s: a mistake has no English feedback", p->id);
+            return tfail(b, m->line, "err.problem.mistake_no_text", "%s", p->id);
         if (check_placeholders(b, &m->feedback, m->line))
             return -1;
     }
@@ -626,7 +636,7 @@ static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
         nreq += is_elem(c, "require");
     }
     if (nvars > MAX_VARS) {
-        tfail(&b, t->line, "more than %d params and lets", MAX_VARS);
+        tfail(&b, t->line, "err.problem.too_many_vars", "%d", MAX_VARS);
         goto fail;
     }
     t->vars = calloc(nvars + 1, sizeof *t->vars);
@@ -658,24 +668,24 @@ static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
             goto fail;
     }
     if (!t->title.en) {
-        tfail(&b, t->line, "no English title");
+        tfail(&b, t->line, "err.problem.no_title", "-");
         goto fail;
     }
     for (size_t i = 0; i < t->nvars; i++) {
         const char *nm = t->vars[i].name;
         if (ion_expr_reserved(nm, strlen(nm))) {
-            tfail(&b, t->vars[i].line, "'%s' is a reserved name", nm);
+            tfail(&b, t->vars[i].line, "err.problem.reserved", "%s", nm);
             goto fail;
         }
         if (ion_template_slot(t, nm, strlen(nm)) != (int)i) {
-            tfail(&b, t->vars[i].line, "'%s' is defined twice", nm);
+            tfail(&b, t->vars[i].line, "err.problem.defined_twice", "%s", nm);
             goto fail;
         }
     }
     for (size_t i = 0; i < t->nparts; i++)
         for (size_t j = 0; j < i; j++)
             if (!strcmp(t->parts[i].id, t->parts[j].id)) {
-                tfail(&b, t->parts[i].line, "part id '%s' is used twice", t->parts[i].id);
+                tfail(&b, t->parts[i].line, "err.problem.part_twice", "%s", t->parts[i].id);
                 goto fail;
             }
     for (size_t i = 0; i < t->nvars; i++)

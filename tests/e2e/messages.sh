@@ -141,6 +141,18 @@ grep -qxF "ionsheet: $tmp/ids.csv:2: student id '.s1' must not start with a dot"
   grep -qxF "ionsheet: $tmp/ids.csv:5: NUL byte in the row" "$tmp/err" ||
   no "a roster's refused rows in English: $(cat "$tmp/err")"
 
+# A template's errors (problem.c, err.problem.*): what an author sees for a
+# bad problem file, in Chinese with the dimensions glossed, English as before.
+bad=tests/data/problems-bad
+zh bank import $bad/dim-answer-unit.xml $bad/choice-number.xml >/dev/null 2>"$tmp/err"
+grep -qxF "ionsheet: $bad/dim-answer-unit.xml:10: 模板 t-dim：小题 a 的 answer“E_Ca”得出的是电压（V），但其单位 mM 是浓度（mol/m^3）" "$tmp/err" &&
+  grep -qxF "ionsheet: $bad/choice-number.xml:22: 模板 t-nernst-k：小题 b 的 answer 得出的是数值，而此处需要选项 id" "$tmp/err" ||
+  no "a template's errors in Chinese: $(cat "$tmp/err")"
+en bank import $bad/dim-answer-unit.xml $bad/choice-number.xml >/dev/null 2>"$tmp/err"
+grep -qxF "ionsheet: $bad/dim-answer-unit.xml:10: template t-dim: part a answer 'E_Ca' gives a voltage (V), but its unit mM is a concentration (mol/m^3)" "$tmp/err" &&
+  grep -qxF "ionsheet: $bad/choice-number.xml:22: template t-nernst-k: part b answer gives a number where a choice id is needed" "$tmp/err" ||
+  no "a template's errors in English: $(cat "$tmp/err")"
+
 # The database's failures (bank.c, err.db.*): what failed and the system's
 # reason in the language asked for, SQLite's own words quoted between.
 for l in zh en; do
