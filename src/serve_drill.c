@@ -295,7 +295,9 @@ void ion_web_drill(ion_server *s, const char *user, const char *base, const ion_
     }
     if (post)
         lang = ion_web_form_get(&f, "lang");
-    d.lang = lang && !strcmp(lang, "zh") ? "zh" : lang && !strcmp(lang, "en") ? "en" : ion_web_page_lang(rq);
+    d.lang = lang ? ion_text_language(lang, strlen(lang)) : NULL;
+    if (!d.lang)
+        d.lang = ion_web_page_lang(rq);
     const char *topic = post ? ion_web_form_get(&f, "topic") : query(rq, "topic");
     d.topic = topic && *topic && !ion_bank_text_problem(topic, 64) ? topic : NULL;
 

@@ -191,7 +191,7 @@ void ion_html_begin(ion_strbuf *b, const char *lang, const char *title)
     ion_strbuf_printf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
                          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                          "<title>",
-                      !strcmp(lang, "zh") ? "zh-Hans" : "en");
+                      !strcmp(lang, "zh") ? "zh-Hans" : lang);
     ion_html_text(b, title);
     ion_strbuf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\n<body><main>");
 }

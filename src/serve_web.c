@@ -20,19 +20,20 @@
 
 /* ---- small things ---- */
 
-/* ?lang=zh|en, else the first of zh or en in Accept-Language, else en. */
+/* ?lang=LANG, else the first language of Accept-Language we have (by its
+ * primary tag: zh-CN is zh), else en; LANG a language of the catalogue
+ * (ion_text_language), as its file spells it. */
 const char *ion_web_page_lang(const ion_web_request *rq)
 {
     const char *q = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, "lang");
-    if (q && (!strcmp(q, "zh") || !strcmp(q, "en")))
-        return q;
+    const char *lang = q ? ion_text_language(q, strlen(q)) : NULL;
+    if (lang)
+        return lang;
     const char *al = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Accept-Language");
     for (const char *p = al; p && *p;) {
         p += strspn(p, " ,");
-        if (!strncasecmp(p, "zh", 2))
-            return "zh";
-        if (!strncasecmp(p, "en", 2))
-            return "en";
+        if ((lang = ion_text_language(p, strcspn(p, "-_;, "))))
+            return lang;
         p += strcspn(p, ",");
     }
     return "en";

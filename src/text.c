@@ -1,10 +1,12 @@
 #include "text.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core.h"
 
@@ -21,6 +23,9 @@ static struct {
         ion_error err;     /* why, said again to each caller */
     } loaded[MAX_LANGS];
     int n;
+    int listed;                       /* the languages below read */
+    char langs[MAX_LANGS][16];        /* the LANG.conf files, by name */
+    int nlangs;
 } cat = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void ion_text_set_dir(const char *dir)
@@ -28,7 +33,90 @@ void ion_text_set_dir(const char *dir)
     pthread_mutex_lock(&cat.lock);
     free(cat.dir);
     cat.dir = dir ? strdup(dir) : NULL;
+    cat.listed = 0;
     pthread_mutex_unlock(&cat.lock);
+}
+
+/* ---- the languages: the LANG.conf files of the directory ---- */
+
+static int language_name(const char *s, size_t n)
+{
+    if (!n || n >= sizeof cat.langs[0])
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", s[i]) || !s[i])
+            return 0;
+    return 1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static void add_language(const char *name, size_t n)
+{
+    for (int i = 0; i < cat.nlangs; i++)
+        if (strlen(cat.langs[i]) == n && !memcmp(cat.langs[i], name, n))
+            return;
+    if (cat.nlangs < MAX_LANGS && language_name(name, n)) {
+        memcpy(cat.langs[cat.nlangs], name, n);
+        cat.langs[cat.nlangs++][n] = '\0';
+    }
+}
+
+/* Reads the directory's languages once (with the lock held). */
+static void list_locked(void)
+{
+    if (cat.listed)
+        return;
+    cat.listed = 1;
+    cat.nlangs = 0;
+    add_language("en", 2);
+    DIR *d = opendir(cat.dir ? cat.dir : "templates");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n > 5 && !strcmp(e->d_name + n - 5, ".conf"))
+            add_language(e->d_name, n - 5);
+    }
+    if (d)
+        closedir(d);
+    qsort(cat.langs, (size_t)cat.nlangs, sizeof cat.langs[0], by_name);
+}
+
+const char *ion_text_language_at(size_t i)
+{
+    pthread_mutex_lock(&cat.lock);
+    list_locked();
+    const char *name = i < (size_t)cat.nlangs ? cat.langs[i] : NULL;
+    pthread_mutex_unlock(&cat.lock);
+    return name;
+}
+
+const char *ion_text_language(const char *s, size_t len)
+{
+    const char *name;
+    for (size_t i = 0; (name = ion_text_language_at(i)); i++)
+        if (strlen(name) == len && !strncasecmp(name, s, len))
+            return name;
+    return NULL;
+}
+
+int ion_text_language_ok(const char *lang)
+{
+    const char *name = lang ? ion_text_language(lang, strlen(lang)) : NULL;
+    return name && !strcmp(name, lang);
+}
+
+const char *ion_text_languages(char *out, size_t cap)
+{
+    const char *name;
+    size_t used = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; used < cap && (name = ion_text_language_at(i)); i++)
+        used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? ", " : "", name);
+    return out;
 }
 
 /* ---- the command line's messages: printf formats in every language ---- */

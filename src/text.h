@@ -28,6 +28,27 @@ void ion_text_set_dir(const char *dir);
  * first, so that a broken catalogue is an error rather than keys shown. */
 const ion_tmpl *ion_text_catalogue(const char *lang, ion_error *err);
 
+/* ---- the languages ----
+ * A language is there when its catalogue is: a file LANG.conf in the
+ * catalogue's directory, LANG of ASCII letters, digits, '-' and '_' (at
+ * most 15, and 8 languages at most); "en" always, as every other is
+ * checked against it. The directory is read once, when first asked. */
+
+/* Language i by name (i from 0; NULL past the last). */
+const char *ion_text_language_at(size_t i);
+
+/* The language the first len bytes of s name, case aside, as the
+ * directory spells it; NULL when there is none. For names from the
+ * network: nothing but the list is read. */
+const char *ion_text_language(const char *s, size_t len);
+
+/* 1 when lang is a language there, spelt as its file is, else 0. */
+int ion_text_language_ok(const char *lang);
+
+/* The languages joined by ", " into out (cap bytes): "en, zh", for
+ * messages. Returns out. */
+const char *ion_text_languages(char *out, size_t cap);
+
 /* The string for key in lang (NULL lang: "en"); the key itself when the
  * catalogue cannot be loaded or has no such string. */
 const char *ion_text_get(const char *lang, const char *key);

@@ -216,10 +216,11 @@ static int template_options(int argc, char **argv, ion_cli *cli, const char **id
             return EXIT_USAGE;
         }
     }
-    if (strcmp(cli->lang, "en") && strcmp(cli->lang, "zh")) {
+    if (!ion_text_language_ok(cli->lang)) {
         const char *lang = cli->lang;
+        char langs[200];
         cli->lang = "en";
-        cli_msg(NULL, 0, "cli.bank.unknown_language", "%s%s", argv[1], lang);
+        cli_msg(NULL, 0, "cli.bank.unknown_language", "%s%s%s", argv[1], lang, ion_text_languages(langs, sizeof langs));
         return EXIT_USAGE;
     }
     ion_text_set_lang(cli->lang);

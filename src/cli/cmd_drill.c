@@ -79,8 +79,9 @@ static int check_values(const char *difficulty, const char *seed_text, const cha
         cli_msg(NULL, 0, "cli.drill.seed", "%s", seed_text);
         return EXIT_USAGE;
     }
-    if (strcmp(lang, "en") && strcmp(lang, "zh")) {
-        cli_msg(NULL, 0, "cli.drill.unknown_language", "%s", lang);
+    if (!ion_text_language_ok(lang)) {
+        char langs[200];
+        cli_msg(NULL, 0, "cli.drill.unknown_language", "%s%s", lang, ion_text_languages(langs, sizeof langs));
         return EXIT_USAGE;
     }
     if (!seed_text) {

@@ -8,6 +8,7 @@
 
 #include "generate.h"
 #include "outfile.h"
+#include "text.h"
 
 
 /* A progress bar on stderr, redrawn every 64 students. */
@@ -53,8 +54,9 @@ static int parse(int argc, char **argv, ion_cli *cli, ion_generate_opts *o, cons
         cli_msg(NULL, 0, "cli.generate.name", "-");
         return EXIT_USAGE;
     }
-    if (strcmp(cli->lang, "en") && strcmp(cli->lang, "zh")) {
-        cli_msg(NULL, 0, "cli.generate.unknown_language", "%s", cli->lang);
+    if (!ion_text_language_ok(cli->lang)) {
+        char langs[200];
+        cli_msg(NULL, 0, "cli.generate.unknown_language", "%s%s", cli->lang, ion_text_languages(langs, sizeof langs));
         return EXIT_USAGE;
     }
     if (o->paper && strcmp(o->paper, "a4") && strcmp(o->paper, "letter")) {

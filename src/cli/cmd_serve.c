@@ -10,6 +10,7 @@
 
 #include "serve.h"
 #include "strbuf.h"
+#include "text.h"
 
 
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -106,8 +107,10 @@ int cmd_serve(int argc, char **argv, ion_cli *cli)
         return EXIT_USAGE;
     const char *base = a.base, *cert = a.cert, *key = a.key, *threads = a.threads, *host = a.host;
     unsigned port = a.port;
-    if (cli_catalogue("en") || cli_catalogue("zh"))
-        return EXIT_IO; /* each page is in the language it is asked for */
+    const char *lang;
+    for (size_t i = 0; (lang = ion_text_language_at(i)); i++)
+        if (cli_catalogue(lang))
+            return EXIT_IO; /* each page is in the language it is asked for */
     if (base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) {
         cli_msg(NULL, 0, "cli.serve.base_url", "%s", base);
         return EXIT_USAGE;

@@ -282,10 +282,11 @@ int main(int argc, char **argv)
             return finish(EXIT_USAGE);
         }
     }
-    if (strcmp(cli.lang, "en") && strcmp(cli.lang, "zh")) {
+    if (!ion_text_language_ok(cli.lang)) {
         const char *lang = cli.lang;
+        char langs[200];
         cli.lang = "en";
-        cli_msg(NULL, 0, "cli.unknown_language", "%s", lang);
+        cli_msg(NULL, 0, "cli.unknown_language", "%s%s", lang, ion_text_languages(langs, sizeof langs));
         return finish(EXIT_USAGE);
     }
     ion_text_set_lang(cli.lang); /* the library's messages too */

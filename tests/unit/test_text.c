@@ -184,6 +184,45 @@ static void test_broken_catalogue(void **state)
     rmdir(dir);
 }
 
+/* The languages are the catalogue's files: the shipped en and zh, named
+ * as their files are; a name from the network matched case aside, by its
+ * length; a language added by a file in another directory. */
+static void test_languages(void **state)
+{
+    (void)state;
+    char list[64];
+    assert_string_equal(ion_text_languages(list, sizeof list), "en, zh");
+    assert_string_equal(ion_text_language_at(0), "en");
+    assert_null(ion_text_language_at(2));
+    assert_true(ion_text_language_ok("zh"));
+    assert_false(ion_text_language_ok("ZH"));
+    assert_false(ion_text_language_ok("fr"));
+    assert_false(ion_text_language_ok(""));
+    assert_string_equal(ion_text_language("ZH-cn", 2), "zh");
+    assert_null(ion_text_language("zh-CN", 5));
+    assert_null(ion_text_language("z", 1));
+    char dir[] = "/tmp/ion-lang-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *files[] = {"en.conf", "pt-BR.conf", "bad name.conf", ".conf", "notes.txt"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fclose(f);
+    }
+    ion_text_set_dir(dir);
+    assert_string_equal(ion_text_languages(list, sizeof list), "en, pt-BR");
+    assert_true(ion_text_language_ok("pt-BR"));
+    assert_false(ion_text_language_ok("zh"));
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 /* The command line's messages: every key of en.conf in zh.conf and the
  * reverse, each taking the same arguments. (Loading zh checks this too;
  * this says which key when the shipped files disagree.) */
@@ -351,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup(test_reasons, reset),
         cmocka_unit_test_setup(test_refusal_codes, reset),
         cmocka_unit_test_setup_teardown(test_broken_catalogue, reset, reset),
+        cmocka_unit_test_setup_teardown(test_languages, reset, reset),
         cmocka_unit_test_setup(test_messages_agree, reset),
         cmocka_unit_test_setup(test_signatures, reset),
         cmocka_unit_test_setup_teardown(test_mismatched_translation, reset, reset),
