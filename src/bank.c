@@ -70,6 +70,7 @@ enum stmt_id {
     ST_WS_DELETE,
     ST_INST_PUT,
     ST_INST_GET,
+    ST_INST_SEED,
     ST_INST_STUDENTS,
     ST_SUB_FIND,
     ST_SUB_DELETE,
@@ -216,6 +217,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INST_GET] = "SELECT template_id, version, seed, data FROM instances"
                     " WHERE worksheet = ?1 AND course_id = ?2"
                     " AND student_id = ?3 AND position = ?4",
+    [ST_INST_SEED] = "SELECT seed FROM instances"
+                     " WHERE worksheet = ?1 AND course_id = ?2"
+                     " AND student_id = ?3 AND position = ?4"
+                     " AND template_id = ?5 AND version = ?6",
     [ST_INST_STUDENTS] =
         "SELECT s.course_id, s.id, s.name, s.email, s.withdrawn"
         " FROM students s WHERE s.course_id = ?2"
@@ -1612,6 +1617,21 @@ int ion_bank_instance_get(ion_bank *b, const char *worksheet,
         ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     }
     sqlite3_reset(st);
+    return ret;
+}
+
+int ion_bank_instance_seed(ion_bank *b, const char *worksheet,
+                           const char *course, const char *student,
+                           int position, const char *template_id,
+                           int version, uint64_t *seed, ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, ST_INST_SEED, err, "tttiti", worksheet,
+                               course, student, position, template_id, version);
+    int ret = first_row(b, st, err);
+    if (ret > 0) {
+        *seed = column_seed(st, 0);
+        sqlite3_reset(st);
+    }
     return ret;
 }
 

@@ -318,6 +318,12 @@ int ion_bank_instance_get(ion_bank *b, const char *worksheet,
                           const char *course, const char *student,
                           int position,
                           ion_bank_instance *out, ion_error *err);
+/* The seed alone: 1 and *seed when the instance stored there is of
+ * template_id at version, 0 when there is none or another. */
+int ion_bank_instance_seed(ion_bank *b, const char *worksheet,
+                           const char *course, const char *student,
+                           int position, const char *template_id,
+                           int version, uint64_t *seed, ion_error *err);
 
 /* ---- submissions and grades ---- */
 

@@ -86,7 +86,8 @@ static void student_free(ion_class_student *s)
 }
 
 /* Keeps the students whose every problem is stored with the worksheet's
- * pinned template version, and takes their seeds. */
+ * pinned template version, and takes their seeds (the seed alone: the
+ * instance's stored data is not needed to rebuild it). */
 static int keep_generated(ion_bank *b, ion_classroom *c, ion_error *err)
 {
     size_t kept = 0;
@@ -94,14 +95,12 @@ static int keep_generated(ion_bank *b, ion_classroom *c, ion_error *err)
         ion_class_student *s = &c->students[i];
         int complete = 1;
         for (size_t p = 0; complete && p < c->w.ws.n; p++) {
-            ion_bank_instance inst = {0};
-            int found = ion_bank_instance_get(b, c->w.ws.name, c->w.ws.course, s->id, (int)p + 1, &inst, err);
+            const ion_bank_ws_problem *pin = &c->w.ws.problems[p];
+            int found = ion_bank_instance_seed(b, c->w.ws.name, c->w.ws.course, s->id, (int)p + 1,
+                                               pin->template_id, pin->version, &s->seeds[p], err);
             if (found < 0)
                 return -1;
-            complete = found && !strcmp(inst.template_id, c->w.ws.problems[p].template_id) &&
-                       inst.version == c->w.ws.problems[p].version;
-            s->seeds[p] = inst.seed;
-            ion_bank_instance_release(&inst);
+            complete = found;
         }
         if (complete)
             c->students[kept++] = *s;

@@ -739,6 +739,14 @@ static void test_instances(void **state)
     assert_true(inst.seed == seed);
     assert_string_equal(inst.data, "Ko=4.2;Ki=140");
     ion_bank_instance_release(&inst);
+    /* The seed alone, only for the template version stored there. */
+    uint64_t got = 0;
+    assert_int_equal(ion_bank_instance_seed(f->b, "week1", "PHYS2", "s1", 1, "nernst-k", 1, &got, &err), 1);
+    assert_true(got == seed);
+    assert_int_equal(ion_bank_instance_seed(f->b, "week1", "PHYS2", "s1", 1, "nernst-k", 2, &got, &err), 0);
+    assert_int_equal(ion_bank_instance_seed(f->b, "week1", "PHYS2", "s1", 1, "ghk", 1, &got, &err), 0);
+    assert_int_equal(ion_bank_instance_seed(f->b, "week1", "PHYS2", "s1", 2, "nernst-k", 1, &got, &err), 0);
+    assert_int_equal(ion_bank_instance_seed(f->b, "week1", "PHYS2", "s2", 1, "nernst-k", 1, &got, &err), 0);
 
     /* Put again: replaced, not duplicated. */
     assert_int_equal(ion_bank_instance_put(f->b, "week1", "PHYS2", "s1", 1, "nernst-k",
