@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "numfmt.h"
 
 int ion_csv_format_parse(const char *name)
 {
@@ -18,9 +19,7 @@ int ion_csv_format_parse(const char *name)
 
 const char *ion_csv_points(double v, char *buf, size_t n)
 {
-    double r = round(v * 100) / 100;
-    snprintf(buf, n, "%.10g", r == 0 ? 0 : r);
-    return buf;
+    return ion_fmt_points(buf, n, v);
 }
 
 /* Text cells separated by commas, then the line end. */

@@ -149,6 +149,28 @@ static void points(void **state)
     assert_string_equal(ion_fmt_points(b, sizeof b, 1.0 / 3 * 3), "1");
     assert_string_equal(ion_fmt_points(b, sizeof b, -0.001), "0");
     assert_string_equal(ion_fmt_points(b, sizeof b, 123456.789), "123456.79");
+    /* Written by hand under 1e9 hundredths: what %.10g of the rounded
+     * value says, around every hundredth to 2,000 and at random far out,
+     * and past it (snprintf itself). */
+    char want[64];
+    uint64_t x = 88172645463325252u;
+    for (int i = -400000; i <= 400000 + 200000; i++) {
+        double v;
+        if (i <= 400000) {
+            v = i / 200.0;
+        } else { /* xorshift: magnitudes to 1e12 */
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            v = (double)(x % 2000000000000000u) / 1000 * (x & 1 ? -1 : 1) / pow(10, (double)(x % 12));
+        }
+        double r = round(v * 100) / 100;
+        snprintf(want, sizeof want, "%.10g", r == 0 ? 0 : r);
+        assert_string_equal(ion_fmt_points(b, sizeof b, v), want);
+    }
+    assert_string_equal(ion_fmt_points(b, sizeof b, 1e12), "1e+12");
+    assert_string_equal(ion_fmt_points(b, sizeof b, -0.004), "0");
+    assert_string_equal(ion_fmt_points(b, sizeof b, NAN), "nan");
+    char small[4];
+    assert_string_equal(ion_fmt_points(small, sizeof small, 12.34), "12.");
 }
 
 int main(void)
