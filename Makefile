@@ -101,7 +101,7 @@ demo: all
 bench: all
 	@$(call INSTALL_MISSING,texlive-latex-base,--no-install-recommends) || \
 	  echo "make bench: texlive-latex-base could not be installed; bench/latex.sh will skip pdflatex"
-	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; bash $$b || exit 1; done
+	@st=0; for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; bash $$b || { echo "make bench: $$b failed"; st=1; }; done; exit $$st
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer: the
 # unit tests, then every end-to-end script against build-asan/bin/ionsheet
