@@ -11,6 +11,7 @@
 
 #include "catalog.h"
 #include "judge.h"
+#include "judge_text.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -188,33 +189,17 @@ static void prompt(const ion_drill_out *s, const problem *pb, size_t i)
     s->view->prompt(s->ctx, p->id, takes);
 }
 
-/* Says why an answer could not be read; it does not count as a try. */
-static void say_unreadable(const ion_drill_out *s, const ion_part *p, const char *answer, const ion_judgement *j)
+/* Says the judge's note on answer (judge_text.h: the grader's words). */
+static void say_note(const ion_drill_out *s, ion_drill_tone tone, const problem *pb, size_t i, const ion_judgement *j,
+                     const char *answer)
 {
-    if (j->note == ION_JUDGE_NOTE_NOT_NUMBER) {
-        const char *unit = ion_unit_label(p->unit);
-        char why[256];
-        ion_text_reason(s->lang, &j->why, why, sizeof why);
-        say(s, 2, ION_DRILL_NOTE, *unit ? "drill.not_number_unit" : "drill.not_number", "why", why, "unit", unit,
-            (const char *)NULL);
-    } else if (j->note == ION_JUDGE_NOTE_MOVEMENT) {
-        /* inward for out/in/none or the other way: the grader's note on
-         * current against ion movement. */
-        char list[256];
-        choice_list(p, ", ", list, sizeof list);
-        say(s, 2, ION_DRILL_NOTE, strstr(list, "outward") ? "grade.movement_for_current" : "grade.current_for_movement",
-            "answer", answer, "list", list, (const char *)NULL);
-    } else if (j->note == ION_JUDGE_NOTE_NOT_CHOICE || j->note == ION_JUDGE_NOTE_AMBIGUOUS) {
-        char list[256];
-        choice_list(p, ", ", list, sizeof list);
-        say(s, 2, ION_DRILL_NOTE, "drill.not_choice", "list", list, (const char *)NULL);
-    } else {
-        char last[2] = {(char)('A' + p->noptions - 1), '\0'};
-        say(s, 2, ION_DRILL_NOTE, "drill.not_letter", "first", "A", "last", last, (const char *)NULL);
-    }
+    char *text = ion_judge_note_text(s->lang, &pb->in.keys[i], j, answer);
+    if (text)
+        s->view->text(s->ctx, 2, 2, tone, text);
+    free(text);
 }
 
-static void say_wrong(const ion_drill_out *s, const problem *pb, size_t i, const ion_judgement *j)
+static void say_wrong(const ion_drill_out *s, const problem *pb, size_t i, const ion_judgement *j, const char *answer)
 {
     const ion_part *p = &pb->in.t->parts[i];
     if (j->verdict == ION_VERDICT_PARTIAL) {
@@ -231,13 +216,7 @@ static void say_wrong(const ion_drill_out *s, const problem *pb, size_t i, const
             s->view->text(s->ctx, 2, 2, ION_DRILL_PLAIN, fb);
         free(fb);
     }
-    if (j->note == ION_JUDGE_NOTE_SIGN)
-        say(s, 2, ION_DRILL_PLAIN, "drill.sign", (const char *)NULL);
-    else if (j->note == ION_JUDGE_NOTE_SCALE)
-        say(s, 2, ION_DRILL_PLAIN, "drill.scale", "factor", "1000", (const char *)NULL);
-    else if (j->note == ION_JUDGE_NOTE_DIMENSION)
-        say(s, 2, ION_DRILL_PLAIN, "drill.dimension", "unit", ion_unit_label(j->unit), "want",
-            ion_unit_label(p->unit), (const char *)NULL);
+    say_note(s, ION_DRILL_PLAIN, pb, i, j, answer);
 }
 
 /* ---- commands at the prompt ------------------------------------------------ */
@@ -303,7 +282,8 @@ ion_drill_part_end ion_drill_problem_take(problem *pb, size_t i, int *tries, con
     ion_judgement j;
     ion_judge_answer(&pb->in, i, line, &j);
     if (j.verdict == ION_VERDICT_INVALID) {
-        say_unreadable(s, p, line + blank, &j);
+        /* it does not count as a try */
+        say_note(s, ION_DRILL_NOTE, pb, i, &j, line + blank);
         return ION_DRILL_PART_OPEN;
     }
     if (j.verdict == ION_VERDICT_RIGHT) {
@@ -312,7 +292,7 @@ ion_drill_part_end ion_drill_problem_take(problem *pb, size_t i, int *tries, con
     }
     ++*tries;
     pb->missed = pb->tried_wrong = 1;
-    say_wrong(s, pb, i, &j);
+    say_wrong(s, pb, i, &j, line + blank);
     if (*tries == 1) {
         if (pb->hint_shown)
             say(s, 2, ION_DRILL_PLAIN, "drill.try_again", (const char *)NULL);

@@ -13,6 +13,7 @@
 #include "gradekey.h"
 #include "instance.h"
 #include "judge.h"
+#include "judge_text.h"
 #include "strbuf.h"
 #include "text.h"
 #include "units.h"
@@ -286,39 +287,24 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
     return ion_expr_eval(t->parts[p->index].answer, gb->vals, out) == 0;
 }
 
-/* The grader's words for a judgement that needs some (an invalid answer,
- * a unit of another dimension, a slip). */
+/* The judge's note in words (judge_text.h), as one line. */
 static size_t judge_note(ion_gradebook *gb, const ion_part_key *p, const ion_judgement *j, const char *answer)
 {
-    char list[256], text[300];
-    const char *lang = gb->lang;
-    switch (j->note) {
-    case ION_JUDGE_NOTE_NOT_NUMBER:
-        return add_line(gb, (ion_text_reason(lang, &j->why, text, sizeof text), text));
-    case ION_JUDGE_NOTE_DIMENSION:
-        return add_text(gb, "grade.dimension", "unit", j->unit->name, "dim",
-                        ion_text_gloss(lang, "dim", ion_dim_name(j->unit->dim)), "want_dim",
-                        ion_text_gloss(lang, "dim", ion_dim_name(p->unit->dim)), "want", p->unit->name, (const char *)NULL);
-    case ION_JUDGE_NOTE_NOT_CHOICE:
-    case ION_JUDGE_NOTE_AMBIGUOUS:
-        ion_judge_list(p->ids, p->nids, ", ", list, sizeof list);
-        return add_text(gb, j->note == ION_JUDGE_NOTE_AMBIGUOUS ? "grade.many_choices" : "grade.not_choice", "answer",
-                        answer, "list", list, (const char *)NULL);
-    case ION_JUDGE_NOTE_MOVEMENT:
-        ion_judge_list(p->ids, p->nids, ", ", list, sizeof list);
-        return add_text(gb, strstr(list, "outward") ? "grade.movement_for_current" : "grade.current_for_movement",
-                        "answer", answer, "list", list, (const char *)NULL);
-    case ION_JUDGE_NOTE_NOT_LETTER:
-        text[0] = p->nids ? p->letters[p->nids - 1] : 'A';
-        text[1] = '\0';
-        return add_text(gb, "grade.not_letter", "answer", answer, "last", text, (const char *)NULL);
-    case ION_JUDGE_NOTE_SIGN:
-        return add_text(gb, "grade.sign", (const char *)NULL);
-    case ION_JUDGE_NOTE_SCALE:
-        return add_text(gb, j->factor > 1 ? "grade.scale_large" : "grade.scale_small", (const char *)NULL);
-    default:
-        return NO_OFFSET;
-    }
+    char *text = ion_judge_note_text(gb->lang, p, j, answer);
+    size_t off = text ? add_line(gb, text) : NO_OFFSET;
+    free(text);
+    return off;
+}
+
+/* The note on a part carried forward: from which parts, and the value
+ * the student's own answers there give. */
+static size_t carried_note(ion_gradebook *gb, const ion_part_key *pk, const ion_val *c, const char *from)
+{
+    char shown[64], value[96];
+    if (c->type == ION_T_NUM)
+        snprintf(value, sizeof value, "%s %s", ion_format_sig(ion_from_si(pk->unit, c->num), pk->sigfigs, shown, sizeof shown),
+                 ion_unit_label(pk->unit));
+    return add_text(gb, "grade.carried", "from", from, "value", c->type == ION_T_NUM ? value : c->str, (const char *)NULL);
 }
 
 /* The note on a part answered more than once with answers that read
@@ -341,25 +327,19 @@ static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_pa
     w->usable = j.usable;
     w->si = j.value_si;
     ion_val c;
-    char from[64], shown[64], value[96];
-    if (j.verdict != ION_VERDICT_RIGHT && j.verdict != ION_VERDICT_INVALID &&
-        carried_value(gb, stu, p, &c, from, sizeof from) && ion_judge_carried(pk, &c, &j)) {
-        w->verdict = ION_VERDICT_CARRIED;
-        w->score = pk->points;
-        if (c.type == ION_T_NUM)
-            snprintf(value, sizeof value, "%s %s",
-                     ion_format_sig(ion_from_si(pk->unit, c.num), pk->sigfigs, shown, sizeof shown),
-                     ion_unit_label(pk->unit));
-        w->note = add_text(gb, "grade.carried", "from", from, "value", c.type == ION_T_NUM ? value : c.str, (const char *)NULL);
-        return;
-    }
+    char from[64];
+    /* carried_value evaluates the template again: only when it may count */
+    int carried = ion_judge_may_carry(&j) && carried_value(gb, stu, p, &c, from, sizeof from) &&
+                  ion_judge_carried(pk, &c, &j);
     w->verdict = j.verdict;
     w->score = j.credit * pk->points;
     if (j.mistake >= 0) {
         const char *text = ion_key_feedback(gb->key, p, (size_t)j.mistake, gb->zh, &gb->text);
         w->feedback = text ? add_str(gb, text) : NO_OFFSET;
     }
-    w->note = j.note == ION_JUDGE_NOTE_TWICE ? twice_note(gb, w, j.twice) : judge_note(gb, pk, &j, w->ans->text);
+    w->note = carried                        ? carried_note(gb, pk, &c, from)
+              : j.note == ION_JUDGE_NOTE_TWICE ? twice_note(gb, w, j.twice)
+                                               : judge_note(gb, pk, &j, w->ans->text);
 }
 
 /* ---- a submission ------------------------------------------------------------ */

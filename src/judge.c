@@ -492,9 +492,14 @@ void ion_judge_answers(const ion_part_key *p, const char *const *answers, size_t
     }
 }
 
+int ion_judge_may_carry(const ion_judgement *j)
+{
+    return j->verdict != ION_VERDICT_RIGHT && j->verdict != ION_VERDICT_INVALID;
+}
+
 int ion_judge_carried(const ion_part_key *p, const ion_val *carried, ion_judgement *j)
 {
-    if (j->verdict == ION_VERDICT_RIGHT || j->verdict == ION_VERDICT_INVALID)
+    if (!ion_judge_may_carry(j))
         return 0;
     int hit;
     if (p->kind == ION_ANSWER_NUMERIC)

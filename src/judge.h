@@ -105,6 +105,10 @@ void ion_judge_answers(const ion_part_key *p, const char *const *answers, size_t
  * returned; else 0 and j is unchanged. */
 int ion_judge_carried(const ion_part_key *p, const ion_val *carried, ion_judgement *j);
 
+/* Whether the carried-forward rule can change j (neither right nor
+ * invalid): the grader asks before it works out what carries. */
+int ion_judge_may_carry(const ion_judgement *j);
+
 /* Judges answer against part `part` of a generated instance (the drill). */
 void ion_judge_answer(const ion_instance *in, size_t part, const char *answer, ion_judgement *out);
 

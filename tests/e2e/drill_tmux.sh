@@ -60,7 +60,7 @@ tm capture-pane -p -e -t drill >"$tmp/colour"
 grep -q $'\033\\[32m✓ Right!' "$tmp/colour" || no "no colour on a terminal: $(cat -v "$tmp/colour" | head -20)"
 wait_for '^Problem 2 ' || no "no second problem"
 tm send-keys -t drill 'x' Enter
-wait_for "could not read that as a number\|Answer with one" || no "an unreadable answer on the terminal"
+wait_for "'x' is not " || no "an unreadable answer on the terminal"
 tm send-keys -t drill q Enter
 wait_for '^Summary: ' || no "q should end with the summary: $(tm capture-pane -p -t drill)"
 wait_for '^EXIT=0' || no "the session should exit 0"
@@ -98,7 +98,7 @@ wait_for '^小结：' || no "exit should end with the summary: $(tm capture-pane
 wait_for '^EXIT=0' || no "the Chinese session should exit 0"
 tm capture-pane -p -J -t drill >"$tmp/zh"
 grep -q '^跳过：1 题。' "$tmp/zh" && tr -d ' \n' <"$tmp/zh" | grep -q '看过提示或解答后未完成：1题（记为答错）。' || no "the hinted problem in the summary: $(cat "$tmp/zh")"
-grep -q '无法识别\|请从以下选项' "$tmp/zh" && no "a command word was judged as an answer: $(cat "$tmp/zh")"
+grep -q '不是数值\|不是选项之一\|不是 A 到' "$tmp/zh" && no "a command word was judged as an answer: $(cat "$tmp/zh")"
 python3 - "$tmp/zh" <<'PY' || no "a line is wider than the 40-column terminal: $(cat "$tmp/zh")"
 import sys, unicodedata
 def cols(s):

@@ -273,6 +273,10 @@ static const char *scripted(void *ctx, const ion_drill_ask *ask)
         return NULL;
     if (!strcmp(tok, "R") || !strcmp(tok, "W"))
         answer_for(ask, tok[0] == 'R', r->line, sizeof r->line);
+    else if (!strcmp(tok, "x1000") || !strcmp(tok, "/1000")) /* the right number in the part's unit, scaled */
+        snprintf(r->line, sizeof r->line, "%.10g",
+                 ion_from_si(ask->in->t->parts[ask->part].unit, ask->in->drawn[ask->part].answer.num) *
+                     (tok[0] == 'x' ? 1000 : 0.001));
     else
         snprintf(r->line, sizeof r->line, "%s", tok);
     return r->line;
@@ -396,6 +400,34 @@ static void test_session_wrong_twice(void **state)
     free(out);
 }
 
+/* A scale slip says which way: the grader's words (judge_text.h), in
+ * both languages. */
+static void test_session_scale_slip(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *tok, *lang, *note;
+    } slips[] = {
+        {"x1000", "en", "\n  the digits are right but the number is 1000 times too large: check the unit\n"},
+        {"/1000", "en", "\n  the digits are right but the number is 1000 times too small: check the unit\n"},
+        {"x1000", "zh", "\n  数字对了，但数值大了 1000 倍：请检查单位\n"},
+        {"/1000", "zh", "\n  数字对了，但数值小了 1000 倍：请检查单位\n"},
+    };
+    for (size_t k = 0; k < sizeof slips / sizeof *slips; k++) {
+        const char *script[] = {slips[k].tok, "R"};
+        reader r = {.script = script, .n = 2, .rest = "R", .max_problems = 1};
+        char user[32];
+        snprintf(user, sizeof user, "scale%zu", k);
+        ion_drill_opts o = opts(user, "donnan", 5);
+        o.lang = slips[k].lang;
+        ion_drill_tally t;
+        char *out = session(&o, &r, &t, 0);
+        if (!strstr(out, slips[k].note))
+            fail_msg("%s (%s): no note %s in\n%s", slips[k].tok, slips[k].lang, slips[k].note, out);
+        free(out);
+    }
+}
+
 static void test_session_unreadable_is_no_try(void **state)
 {
     (void)state;
@@ -404,7 +436,7 @@ static void test_session_unreadable_is_no_try(void **state)
     ion_drill_opts o = opts("typo", "pump", 2);
     ion_drill_tally t;
     char *out = session(&o, &r, &t, 0);
-    assert_non_null(strstr(out, "I could not read that as a number ('abc' is not a number)"));
+    assert_non_null(strstr(out, "\n  'abc' is not a number\n"));
     assert_non_null(strstr(out, "? shows a hint"));
     assert_int_equal(t.right_first, 1);
     free(out);
@@ -415,9 +447,9 @@ static void test_session_unreadable_is_no_try(void **state)
     o = opts("typo-zh", "pump", 2);
     o.lang = "zh";
     out = session(&o, &r2, &t, 0);
-    assert_non_null(strstr(out, "无法识别为数值（“abc”不是数值）。"));
-    assert_non_null(strstr(out, "（“1.2.3”有不止一个小数点）"));
-    assert_non_null(strstr(out, "（不认识的单位“mVV”）"));
+    assert_non_null(strstr(out, "\n  “abc”不是数值\n"));
+    assert_non_null(strstr(out, "\n  “1.2.3”有不止一个小数点\n"));
+    assert_non_null(strstr(out, "\n  不认识的单位“mVV”\n"));
     assert_null(strstr(out, "not a number"));
     assert_int_equal(t.right_first, 1);
     free(out);
@@ -993,6 +1025,7 @@ int main(void)
         cmocka_unit_test(test_session_all_right),
         cmocka_unit_test(test_session_wrong_then_right),
         cmocka_unit_test(test_session_wrong_twice),
+        cmocka_unit_test(test_session_scale_slip),
         cmocka_unit_test(test_session_unreadable_is_no_try),
         cmocka_unit_test(test_session_hint_and_solution),
         cmocka_unit_test(test_session_command_words),
