@@ -18,24 +18,18 @@
 #include "drill.h"
 #include "instance.h"
 #include "judge.h"
+#include "test_common.h"
 
-#define DB "/tmp/ionsheet-test-drill.db"
-
+static temp_bank *own; /* the bank in a folder of this run's own */
 static ion_bank *bank;
 static ion_template_list shipped;
 
 static int setup_all(void **state)
 {
     (void)state;
-    unlink(DB);
-    unlink(DB "-wal");
-    unlink(DB "-shm");
     ion_error err = {0};
-    bank = ion_bank_open(DB, 1, &err);
-    if (!bank) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
+    own = temp_bank_new(sizeof *own, 1);
+    bank = own->b;
     const char *paths[] = {"problems"};
     ion_import_stats st;
     if (ion_import(bank, paths, 1, "schema/problem.xsd", NULL, NULL, &st, &err)) {
@@ -56,10 +50,7 @@ static int teardown_all(void **state)
 {
     (void)state;
     ion_template_list_release(&shipped);
-    ion_bank_close(bank);
-    unlink(DB);
-    unlink(DB "-wal");
-    unlink(DB "-shm");
+    temp_bank_free(own);
     return 0;
 }
 
@@ -201,7 +192,6 @@ static void test_judge_choice_and_mcq(void **state)
     snprintf(dotted, sizeof dotted, "%s.", right);
     assert_int_equal(judge(&in, 0, paren).verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 0, dotted).verdict, ION_VERDICT_RIGHT);
-    const ion_part *mcq = &in.t->parts[0];
     assert_int_equal(judge(&in, 0, ion_instance_option(&in, 0, (size_t)(right[0] - 'A'))->id).verdict, ION_VERDICT_RIGHT);
     assert_int_equal(judge(&in, 0, ion_instance_option(&in, 0, (size_t)(other[0] - 'A'))->id).verdict, ION_VERDICT_WRONG);
     ion_instance_release(&in);

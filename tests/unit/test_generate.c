@@ -19,14 +19,26 @@
 #include "core.h"
 #include "generate.h"
 #include "render.h"
+#include "test_common.h"
 
-#define DB "/tmp/ionsheet-test-generate.db"
+/* This run's own folder (two runs at once must not share a bank): bank.db
+ * and the files the tests write, made in main. */
+static temp_bank *own;
+#define DB (own->path)
+
+/* The path of NAME in this run's folder. */
+static const char *own_file(const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s", own->dir, name);
+    return buf;
+}
 
 static ion_bank *fresh_bank(void)
 {
-    unlink(DB);
-    unlink(DB "-wal");
-    unlink(DB "-shm");
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    char p[160];
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++)
+        unlink((snprintf(p, sizeof p, "%s%s", DB, suffix[i]), p));
     ion_error err = {0};
     ion_bank *b = ion_bank_open(DB, 1, &err);
     if (!b)
@@ -123,11 +135,13 @@ static void reproducible_and_per_student(void **state)
     assert_non_null(strstr(one, "name=\"Zoë &quot;Z&quot; &lt;Brown&gt;\""));
     assert_non_null(strstr(one, "name=\"李华\""));
     /* The key is valid against its schema. */
-    FILE *f = fopen("/tmp/ionsheet-test-key.xml", "w");
+    char key[160], cmd[300];
+    FILE *f = fopen(own_file("key.xml", key, sizeof key), "w");
     fputs(one, f);
     fclose(f);
-    assert_int_equal(system("xmllint --nonet --noout --schema schema/answer-key.xsd "
-                            "/tmp/ionsheet-test-key.xml 2>/dev/null"), 0);
+    snprintf(cmd, sizeof cmd, "xmllint --nonet --noout --schema schema/answer-key.xsd %s 2>/dev/null", key);
+    assert_int_equal(system(cmd), 0);
+    unlink(key);
     free(one);
     free(two);
     ion_bank_close(b);
@@ -225,12 +239,16 @@ static void template_change_keeps_old_worksheets(void **state)
     ion_bank *b = fresh_bank();
     int rc;
     char *before = generate_key(b, NULL, 0, -1, &rc);
-    assert_int_equal(system("sed 's/min=\"2\" max=\"10\"/min=\"5\" max=\"9\"/' tests/data/problems-test.xml "
-                            "> /tmp/ionsheet-changed.xml"), 0);
-    const char *paths[] = {"/tmp/ionsheet-changed.xml"};
+    char changed[160], cmd[300];
+    own_file("changed.xml", changed, sizeof changed);
+    snprintf(cmd, sizeof cmd, "sed 's/min=\"2\" max=\"10\"/min=\"5\" max=\"9\"/' tests/data/problems-test.xml > %s",
+             changed);
+    assert_int_equal(system(cmd), 0);
+    const char *paths[] = {changed};
     ion_import_stats st;
     ion_error err = {0};
     assert_int_equal(ion_import(b, paths, 1, "schema/problem.xsd", NULL, NULL, &st, &err), 0);
+    unlink(changed);
     assert_int_equal(st.updated, 1);
     char *after = generate_key(b, NULL, 0, -1, &rc);
     assert_string_equal(before, after);
@@ -278,6 +296,20 @@ static void instance_json_is_valid(void **state)
     ion_template_list_release(&l);
 }
 
+static int make_own(void **state)
+{
+    (void)state;
+    own = temp_bank_new(sizeof *own, 0);
+    return 0;
+}
+
+static int remove_own(void **state)
+{
+    (void)state;
+    temp_bank_free(own);
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,5 +320,5 @@ int main(void)
         cmocka_unit_test(interrupted_run_changes_nothing),
         cmocka_unit_test(template_change_keeps_old_worksheets),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, make_own, remove_own);
 }
