@@ -1,5 +1,5 @@
-/* The answer key as the grader holds it: internal to gradekey.c (which
- * reads it) and grade.c (which grades against it). Public callers use the
+/* The answer key as the grader holds it: internal to gradekey*.c (which
+ * read it) and grade.c (which grades against it). Public callers use the
  * ion_answer_key_* functions of grade.h.
  *
  * A key is read into the per-student model the generator makes (README

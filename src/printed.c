@@ -66,19 +66,19 @@ char *ion_printed_part_id(size_t i, const ion_part *p, char *buf, size_t n)
     return buf;
 }
 
-double ion_printed_problem_points(const ion_worksheet *w, size_t i)
+double ion_printed_problem_points(const ion_instance *in)
 {
     double total = 0;
-    for (size_t k = 0; k < w->templates[i]->nparts; k++)
-        total += ion_worksheet_part_points(w, i, k);
+    for (size_t k = 0; k < in->t->nparts; k++)
+        total += in->keys[k].points;
     return total;
 }
 
-double ion_printed_sheet_points(const ion_worksheet *w)
+double ion_printed_sheet_points(const ion_student_sheet *s)
 {
     double total = 0;
-    for (size_t i = 0; i < w->ws.n; i++)
-        total += ion_printed_problem_points(w, i);
+    for (size_t i = 0; i < s->n; i++)
+        total += ion_printed_problem_points(&s->inst[i]);
     return total;
 }
 

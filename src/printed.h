@@ -40,10 +40,11 @@ const char *ion_printed_unit(const ion_part *p);
 /* "1a": what the student writes for part p of problem i (0-based). */
 char *ion_printed_part_id(size_t i, const ion_part *p, char *buf, size_t n);
 
-/* The points of problem i: its parts' points (overrides applied), and the
- * whole worksheet's, summed part by part in order. */
-double ion_printed_problem_points(const ion_worksheet *w, size_t i);
-double ion_printed_sheet_points(const ion_worksheet *w);
+/* The points of a problem: its part keys' points (the worksheet's,
+ * overrides applied), and the whole sheet's, summed part by part in
+ * order. */
+double ion_printed_problem_points(const ion_instance *in);
+double ion_printed_sheet_points(const ion_student_sheet *s);
 
 /* The solutions' ladder figure: the equilibrium potentials (voltage params
  * and lets named E<ion>) and the membrane potential (the first named V...,

@@ -350,7 +350,7 @@ static void header(ion_pdf *p, const ion_student_sheet *s, int solutions)
         side = S(p, "label.solutions");
     } else {
         char pts[64];
-        fmt_points(p, ion_printed_sheet_points(s->w), pts, sizeof pts);
+        fmt_points(p, ion_printed_sheet_points(s), pts, sizeof pts);
         const char *names[] = {"points"}, *values[] = {pts};
         ion_tmpl_expand(buf, sizeof buf, S(p, "label.total"), names, values, 1);
     }
@@ -416,7 +416,7 @@ static void problem_heading(ion_pdf *p, const ion_student_sheet *s, size_t i)
     const char *names[] = {"n"}, *values[] = {num};
     ion_tmpl_expand(label, sizeof label, S(p, "label.problem"), names, values,
                     1);
-    fmt_points(p, ion_printed_problem_points(s->w, i), pts, sizeof pts);
+    fmt_points(p, ion_printed_problem_points(&s->inst[i]), pts, sizeof pts);
 
     double W = p->width, size = p->heading;
     double lw = text_width(p, label, size, ION_TS_BOLD);
