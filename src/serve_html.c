@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "markup.h"
 #include "printed.h"
 #include "text.h"
 
@@ -118,72 +119,48 @@ void ion_html_text(ion_strbuf *b, const char *s)
     }
 }
 
-/* The length of an entity at s that may pass as is (&lt; &#8722; &#x2212;),
- * else 0. */
-static size_t entity_len(const char *s)
-{
-    static const char *const named[] = {"&lt;", "&gt;", "&amp;", "&quot;", "&apos;"};
-    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
-        if (!strncmp(s, named[i], strlen(named[i])))
-            return strlen(named[i]);
-    if (s[1] != '#')
-        return 0;
-    int hex = s[2] == 'x' || s[2] == 'X';
-    size_t n = hex ? 3 : 2, digits = 0;
-    for (; digits < 7 && (hex ? strchr("0123456789abcdefABCDEF", s[n]) : strchr("0123456789", s[n])) && s[n];
-         n++, digits++)
-        ;
-    return digits && s[n] == ';' ? n + 1 : 0;
-}
-
 enum { MARKUP_DEPTH = 16 };
-static const char *const markup_tags[] = {"sub", "sup", "i", "b"};
 
-/* The length of the allowed tag at s (written to b, balanced with the open
- * ones), or 0 when s is no such tag and '<' is text. An end tag that
- * closes nothing open is dropped. */
-static size_t markup_tag(ion_strbuf *b, const char *s, int *open, int *depth)
-{
-    static const char *const breaks[] = {"<br/>", "<br />", "<br>"};
-    for (size_t k = 0; k < sizeof breaks / sizeof *breaks; k++)
-        if (!strncmp(s, breaks[k], strlen(breaks[k]))) {
-            ion_strbuf_puts(b, "<br>");
-            return strlen(breaks[k]);
-        }
-    int close = s[1] == '/';
-    const char *name = s + 1 + close;
-    for (int t = 0; t < 4; t++) {
-        size_t len = strlen(markup_tags[t]);
-        if (strncmp(name, markup_tags[t], len) || name[len] != '>')
-            continue;
-        if (!close && *depth < MARKUP_DEPTH) {
-            open[(*depth)++] = t;
-            ion_strbuf_printf(b, "<%s>", markup_tags[t]);
-        } else if (close && *depth && open[*depth - 1] == t) {
-            (*depth)--;
-            ion_strbuf_printf(b, "</%s>", markup_tags[t]);
-        }
-        return (size_t)(name + len + 1 - s);
-    }
-    return 0;
-}
-
+/* The markup's tags balanced (an end tag that closes nothing open is
+ * dropped), an entity as written, a '<' or '&' that starts none as text and
+ * invalid UTF-8 as U+FFFD (markup.h reads it). */
 void ion_html_markup(ion_strbuf *b, const char *markup)
 {
-    int open[MARKUP_DEPTH], depth = 0;
-    for (const char *s = markup; s && *s; s++) {
-        size_t n = *s == '&' ? entity_len(s) : *s == '<' ? markup_tag(b, s, open, &depth) : 0;
-        if (n && *s == '&')
-            ion_strbuf_add(b, s, n);
-        if (n) {
-            s += n - 1;
-            continue;
+    ion_mk_tag open[MARKUP_DEPTH];
+    int depth = 0;
+    size_t n = markup ? strlen(markup) : 0;
+    ion_mk_token tok;
+    for (const char *s = markup; n > 0; s += tok.len, n -= tok.len) {
+        ion_markup_next(s, n, 1, &tok);
+        switch (tok.kind) {
+        case ION_MK_OPEN:
+            if (depth < MARKUP_DEPTH) {
+                open[depth++] = tok.tag;
+                ion_strbuf_printf(b, "<%s>", ion_markup_tag_name(tok.tag));
+            }
+            break;
+        case ION_MK_CLOSE:
+            if (depth && open[depth - 1] == tok.tag)
+                ion_strbuf_printf(b, "</%s>", ion_markup_tag_name(open[--depth]));
+            break;
+        case ION_MK_BR:
+            ion_strbuf_puts(b, "<br>");
+            break;
+        case ION_MK_BAD_UTF8:
+            ion_strbuf_puts(b, "\xef\xbf\xbd");
+            break;
+        default:
+            if (tok.entity) {
+                ion_strbuf_add(b, s, tok.len);
+            } else {
+                char c[5] = {0};
+                memcpy(c, s, tok.len);
+                ion_html_text(b, c);
+            }
         }
-        char c[2] = {*s, '\0'};
-        ion_html_text(b, c);
     }
     while (depth)
-        ion_strbuf_printf(b, "</%s>", markup_tags[open[--depth]]);
+        ion_strbuf_printf(b, "</%s>", ion_markup_tag_name(open[--depth]));
 }
 
 void ion_html_begin(ion_strbuf *b, const char *lang, const char *title)

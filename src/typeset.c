@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "markup.h"
 #include "utf8.h"
 
 /* Scripts shrink by this factor per level and move the baseline by these
@@ -257,8 +258,6 @@ static ion_ts_glyph *push(ion_ts_text *t, ion_error *err)
     return g;
 }
 
-enum { TAG_SUB, TAG_SUP, TAG_I, TAG_B };
-
 /* The style in force while parsing one append call. */
 typedef struct {
     double base;
@@ -284,15 +283,15 @@ static void style_metrics(style *st, double *size, double *rise,
     int italic = (st->flags & ION_TS_ITALIC) != 0;
     for (int i = 0; i < st->depth; i++) {
         switch (st->stack[i]) {
-        case TAG_SUB:
+        case ION_TAG_SUB:
             r -= SUB_DROP * s;
             s *= SCRIPT_SCALE;
             break;
-        case TAG_SUP:
+        case ION_TAG_SUP:
             r += SUP_RISE * s;
             s *= SCRIPT_SCALE;
             break;
-        case TAG_I:
+        case ION_TAG_I:
             italic = 1;
             break;
         default:
@@ -623,111 +622,6 @@ static int items_to_glyphs(ion_ts *ts, ion_ts_text *t, ion_error *err)
     break_flags(t, n0);
     return 0;
 }
-/* ---- markup tokens --------------------------------------------------- */
-
-typedef enum {
-    TOK_CHAR,    /* cp (from text or an entity) */
-    TOK_OPEN,    /* tag */
-    TOK_CLOSE,   /* tag */
-    TOK_BR,
-    TOK_BAD_TAG, /* '<' that starts no known tag: cp = '<' */
-    TOK_BAD_ENT, /* '&' that starts no entity: cp = '&' */
-    TOK_BAD_UTF8 /* cp = U+FFFD */
-} tok_kind;
-
-typedef struct {
-    tok_kind kind;
-    uint32_t cp;
-    int tag;
-    size_t len; /* bytes consumed */
-} token;
-
-static const struct {
-    const char *text;
-    tok_kind kind;
-    int tag;
-} tags[] = {
-    {"<sub>", TOK_OPEN, TAG_SUB}, {"</sub>", TOK_CLOSE, TAG_SUB},
-    {"<sup>", TOK_OPEN, TAG_SUP}, {"</sup>", TOK_CLOSE, TAG_SUP},
-    {"<i>", TOK_OPEN, TAG_I},     {"</i>", TOK_CLOSE, TAG_I},
-    {"<b>", TOK_OPEN, TAG_B},     {"</b>", TOK_CLOSE, TAG_B},
-    {"<br/>", TOK_BR, 0},         {"<br />", TOK_BR, 0},
-    {"<br>", TOK_BR, 0},
-};
-
-static int entity(const char *s, token *tok)
-{
-    static const struct {
-        const char *name;
-        uint32_t cp;
-    } named[] = {{"&lt;", '<'},     {"&gt;", '>'},   {"&amp;", '&'},
-                 {"&quot;", '"'},   {"&apos;", '\''}};
-    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
-        size_t n = strlen(named[i].name);
-        if (strncmp(s, named[i].name, n) == 0) {
-            tok->cp = named[i].cp;
-            tok->len = n;
-            return 1;
-        }
-    }
-    if (s[1] != '#')
-        return 0;
-    int hex = s[2] == 'x' || s[2] == 'X';
-    const char *p = s + 2 + hex;
-    uint32_t v = 0;
-    int digits = 0;
-    for (;; p++, digits++) {
-        int d;
-        if (*p >= '0' && *p <= '9')
-            d = *p - '0';
-        else if (hex && *p >= 'a' && *p <= 'f')
-            d = *p - 'a' + 10;
-        else if (hex && *p >= 'A' && *p <= 'F')
-            d = *p - 'A' + 10;
-        else
-            break;
-        v = v * (hex ? 16 : 10) + (uint32_t)d;
-        if (v > 0x10FFFF)
-            return 0;
-    }
-    if (*p != ';' || digits == 0 || v == 0 || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    tok->cp = v;
-    tok->len = (size_t)(p + 1 - s);
-    return 1;
-}
-
-static void next_token(const char *s, size_t n, int markup, token *tok)
-{
-    tok->tag = 0;
-    if (markup && *s == '<') {
-        for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
-            size_t tl = strlen(tags[i].text);
-            if (tl <= n && memcmp(s, tags[i].text, tl) == 0) {
-                tok->kind = tags[i].kind;
-                tok->tag = tags[i].tag;
-                tok->len = tl;
-                return;
-            }
-        }
-        tok->kind = TOK_BAD_TAG;
-        tok->cp = '<';
-        tok->len = 1;
-        return;
-    }
-    if (markup && *s == '&') {
-        tok->kind = entity(s, tok) ? TOK_CHAR : TOK_BAD_ENT;
-        if (tok->kind == TOK_BAD_ENT) {
-            tok->cp = '&';
-            tok->len = 1;
-        }
-        return;
-    }
-    tok->len = ion_utf8_next(s, n, &tok->cp);
-    tok->kind = tok->len ? TOK_CHAR : TOK_BAD_UTF8;
-    tok->len += !tok->len;
-}
-
 /* ---- visual order ---------------------------------------------------- */
 
 /* Puts each line of t in visual order by FriBidi's reordering of the
@@ -783,14 +677,14 @@ static int each_char(const char *utf8, int markup, int (*fn)(void *, uint32_t),
 {
     size_t n = strlen(utf8);
     for (const char *p = utf8; n > 0;) {
-        token tok;
-        next_token(p, n, markup, &tok);
+        ion_mk_token tok;
+        ion_markup_next(p, n, markup, &tok);
         int rc = 0;
-        if (tok.kind == TOK_CLOSE || tok.kind == TOK_OPEN || tok.kind == TOK_BAD_TAG) {
+        if (tok.kind == ION_MK_CLOSE || tok.kind == ION_MK_OPEN || tok.kind == ION_MK_BAD_TAG) {
             for (size_t i = 0; i < tok.len && !rc; i++)
                 rc = fn(ctx, (unsigned char)p[i]);
-        } else if (tok.kind != TOK_BR) {
-            rc = fn(ctx, tok.kind == TOK_BAD_UTF8 ? '?' : tok.cp);
+        } else if (tok.kind != ION_MK_BR) {
+            rc = fn(ctx, tok.kind == ION_MK_BAD_UTF8 ? '?' : tok.cp);
         }
         if (rc)
             return -1;
@@ -832,11 +726,11 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
     int after_space = t->n == 0 || (t->g[t->n - 1].flags & (ION_TS_G_SPACE | ION_TS_G_NEWLINE));
     size_t n = strlen(utf8);
     for (const char *p = utf8; n > 0;) {
-        token tok;
-        next_token(p, n, markup, &tok);
+        ion_mk_token tok;
+        ion_markup_next(p, n, markup, &tok);
         int rc = 0;
         switch (tok.kind) {
-        case TOK_OPEN:
+        case ION_MK_OPEN:
             if (st.depth < MAX_DEPTH) {
                 st.stack[st.depth++] = (unsigned char)tok.tag;
                 st.known = 0;
@@ -844,7 +738,7 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
                 rc = put_literal(ts, &st, p, tok.len, &after_space);
             }
             break;
-        case TOK_CLOSE:
+        case ION_MK_CLOSE:
             if (st.depth > 0 && st.stack[st.depth - 1] == tok.tag) {
                 st.depth--;
                 st.known = 0;
@@ -852,11 +746,11 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
                 rc = put_literal(ts, &st, p, tok.len, &after_space);
             }
             break;
-        case TOK_BR:
+        case ION_MK_BR:
             if (t->n > 0 || ts->nitems > 0)
                 rc = put_newline(ts, &st, &after_space);
             break;
-        case TOK_BAD_UTF8:
+        case ION_MK_BAD_UTF8:
             rc = put_item(ts, &st, '?', &after_space);
             break;
         default:
@@ -871,32 +765,32 @@ int ion_ts_append(ion_ts *ts, ion_ts_text *t, const char *utf8, double size,
 }
 int ion_ts_markup_check(const char *markup, ion_error *err)
 {
-    int stack[MAX_DEPTH], depth = 0;
+    ion_mk_tag stack[MAX_DEPTH];
+    int depth = 0;
     size_t n = strlen(markup);
-    static const char *const names[] = {"sub", "sup", "i", "b"};
     for (const char *p = markup; n > 0;) {
-        token tok;
-        next_token(p, n, 1, &tok);
+        ion_mk_token tok;
+        ion_markup_next(p, n, 1, &tok);
         size_t off = (size_t)(p - markup);
         switch (tok.kind) {
-        case TOK_OPEN:
+        case ION_MK_OPEN:
             if (depth == MAX_DEPTH)
                 return ion_fail_key(err, NULL, 0, "err.markup.nested", "%zu", off);
             stack[depth++] = tok.tag;
             break;
-        case TOK_CLOSE:
+        case ION_MK_CLOSE:
             if (depth == 0 || stack[depth - 1] != tok.tag)
-                return ion_fail_key(err, NULL, 0, "err.markup.unexpected_close", "%s%zu", names[tok.tag], off);
+                return ion_fail_key(err, NULL, 0, "err.markup.unexpected_close", "%s%zu", ion_markup_tag_name(tok.tag), off);
             depth--;
             break;
-        case TOK_BAD_TAG: {
+        case ION_MK_BAD_TAG: {
             size_t k = strcspn(p, "> \t\n");
             return ion_fail_key(err, NULL, 0, "err.markup.unknown_tag", "%.*s%zu",
                                 (int)(k < 20 ? k + (p[k] == '>') : 20), p, off);
         }
-        case TOK_BAD_ENT:
+        case ION_MK_BAD_ENT:
             return ion_fail_key(err, NULL, 0, "err.markup.unknown_entity", "%zu", off);
-        case TOK_BAD_UTF8:
+        case ION_MK_BAD_UTF8:
             return ion_fail_key(err, NULL, 0, "err.markup.utf8", "%zu", off);
         default:
             break;
@@ -905,7 +799,7 @@ int ion_ts_markup_check(const char *markup, ion_error *err)
         n -= tok.len;
     }
     if (depth > 0)
-        return ion_fail_key(err, NULL, 0, "err.markup.unclosed", "%s", names[stack[depth - 1]]);
+        return ion_fail_key(err, NULL, 0, "err.markup.unclosed", "%s", ion_markup_tag_name(stack[depth - 1]));
     return 0;
 }
 /* ---- lines ----------------------------------------------------------- */

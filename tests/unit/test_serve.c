@@ -81,6 +81,16 @@ static void test_markup(void **state)
     expect(ion_html_markup, "<sub onclick=x>", "&lt;sub onclick=x&gt;");
     expect(ion_html_markup, "a & b &foo; &#; &#x;", "a &amp; b &amp;foo; &amp;#; &amp;#x;");
     expect(ion_html_markup, "\"quoted\"", "&quot;quoted&quot;");
+    /* references to no character a page may hold stay text, as the
+     * typesetter reads them (markup.h): NUL, surrogates, past U+10FFFF,
+     * controls and noncharacters */
+    expect(ion_html_markup, "&#0;&#x0;&#xD800;&#56320;&#x110000;&#1114112;",
+           "&amp;#0;&amp;#x0;&amp;#xD800;&amp;#56320;&amp;#x110000;&amp;#1114112;");
+    expect(ion_html_markup, "&#1;&#x7F;&#x80;&#159;&#xFFFE;&#xFDD0;&#x10FFFF;",
+           "&amp;#1;&amp;#x7F;&amp;#x80;&amp;#159;&amp;#xFFFE;&amp;#xFDD0;&amp;#x10FFFF;");
+    expect(ion_html_markup, "&#9;&#xA0;&#x10FFFD;", "&#9;&#xA0;&#x10FFFD;");
+    /* invalid UTF-8 in the bank reaches no page: U+FFFD */
+    expect(ion_html_markup, "a\xff\xc3" "b", "a\xef\xbf\xbd\xef\xbf\xbd" "b");
     /* tags balanced: unmatched ends dropped, open ones closed */
     expect(ion_html_markup, "</b>x<i>y", "x<i>y</i>");
     expect(ion_html_markup, "<b><i>x</b></i>", "<b><i>x</i></b>");
