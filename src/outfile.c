@@ -206,10 +206,12 @@ ion_output *ion_output_new(void)
     return calloc(1, sizeof(ion_output));
 }
 
-static int fail_file(ion_error *err, const ion_outdir *d, const char *name, const char *what, int e)
+/* Fills err at the file's path with the catalogue's message key, which
+ * takes the system's reason for e. */
+static int fail_file(ion_error *err, const ion_outdir *d, const char *name, const char *key, int e)
 {
     char *path = ion_path_join(d->path, name);
-    ion_fail(err, path ? path : name, 0, "%s: %s", what, ion_strerror(e));
+    ion_fail_key(err, path ? path : name, 0, key, "%s", ion_strerror(e));
     if (err)
         err->io = 1;
     free(path);
@@ -237,14 +239,14 @@ FILE *ion_output_begin(ion_output *o, ion_outdir *d, const char *name, int mode,
         size_t cap = o->cap ? o->cap * 2 : 16;
         pending *p = realloc(o->p, cap * sizeof *p);
         if (!p) {
-            fail_file(err, d, name, "cannot create the file", ENOMEM);
+            fail_file(err, d, name, "err.file.create", ENOMEM);
             return NULL;
         }
         o->p = p;
         o->cap = cap;
     }
     if (sodium_init() < 0) {
-        fail_file(err, d, name, "cannot create the file", EAGAIN);
+        fail_file(err, d, name, "err.file.create", EAGAIN);
         return NULL;
     }
     pending *p = &o->p[o->n];
@@ -266,7 +268,7 @@ FILE *ion_output_begin(ion_output *o, ion_outdir *d, const char *name, int mode,
         fd = -1;
     }
     if (fd < 0) {
-        fail_file(err, d, name, "cannot create the file", errno);
+        fail_file(err, d, name, "err.file.create", errno);
         free(p->tmp);
         free(p->name);
         return NULL;
@@ -332,7 +334,7 @@ int ion_output_end(ion_output *o, FILE *f, ion_error *err)
         e = EISDIR;
     }
     if (bad) {
-        fail_file(err, p->dir, p->name, "could not write the file", e);
+        fail_file(err, p->dir, p->name, "err.file.write", e);
         discard(p);
         return -1;
     }
@@ -357,9 +359,9 @@ int ion_output_commit(ion_output *o, ion_error *err)
         if (p->state == PEND_DONE)
             continue;
         if (p->state != PEND_ENDED)
-            return fail_file(err, p->dir, p->name, "could not write the file", EBUSY);
+            return fail_file(err, p->dir, p->name, "err.file.write", EBUSY);
         if (renameat(p->dir->fd, p->tmp, p->dir->fd, p->name) != 0)
-            return fail_file(err, p->dir, p->name, "cannot put the file in place", errno);
+            return fail_file(err, p->dir, p->name, "err.file.rename", errno);
         p->state = PEND_DONE;
     }
     return 0;

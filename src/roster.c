@@ -193,17 +193,18 @@ static int find_layout(roster *r, char *const *h, size_t n, const char *file, in
     if (ret < 0)
         return ret;
     const char *why = NULL;
-    if (r->id_column && (r->at.id = column(h, n, r->id_column)) < 0)
-        why = "no such column for --id-column";
-    else if (r->at.id < 0 && *r->at.source)
-        why = "no ID number or Username column: name the id column with --id-column";
+    if (r->id_column && (r->at.id = column(h, n, r->id_column)) < 0) {
+        ion_fail_key(err, file, line, "err.roster.id_column", "%s", r->id_column);
+        return ION_BANK_EINVAL;
+    }
+    if (r->at.id < 0 && *r->at.source)
+        why = "err.roster.lms_no_id";
     else if (r->at.id < 0)
-        why = "the header has no 'id' column (expected id,name[,email])";
+        why = "err.roster.no_id_column";
     else if (r->at.name < 0 && r->at.first < 0 && r->at.last < 0)
-        why = "the header has no 'name' column (expected id,name[,email])";
+        why = "err.roster.no_name_column";
     if (why) {
-        ion_fail(err, file, line, "%s%s%s", r->id_column && r->at.id < 0 ? r->id_column : "",
-                 r->id_column && r->at.id < 0 ? ": " : "", why);
+        ion_fail_key(err, file, line, why, "-");
         return ION_BANK_EINVAL;
     }
     snprintf(r->id_name, sizeof r->id_name, "%s", h[r->at.id]);

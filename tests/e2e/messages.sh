@@ -153,6 +153,13 @@ grep -qxF "ionsheet: $bad/dim-answer-unit.xml:10: template t-dim: part a answer 
   grep -qxF "ionsheet: $bad/choice-number.xml:22: template t-nernst-k: part b answer gives a number where a choice id is needed" "$tmp/err" ||
   no "a template's errors in English: $(cat "$tmp/err")"
 
+# A roster's header without an id column (roster.c), in both languages.
+printf 'name,email\nAda,a@x.org\n' >"$tmp/noid.csv"
+zh roster import "$tmp/noid.csv" --course C 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/noid.csv:1: 表头中没有“id”列（应为 id,name[,email]）" "$tmp/err" || no "a roster's header in Chinese: $(cat "$tmp/err")"
+en roster import "$tmp/noid.csv" --course C 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/noid.csv:1: the header has no 'id' column (expected id,name[,email])" "$tmp/err" || no "a roster's header in English: $(cat "$tmp/err")"
+
 # The database's failures (bank.c, err.db.*): what failed and the system's
 # reason in the language asked for, SQLite's own words quoted between.
 for l in zh en; do

@@ -25,7 +25,7 @@ other arguments.
 """
 import os, re, sys
 
-CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|cli_fail|ion_fail|ion_fail_key|ion_text_say|refuse|fail|db_fail|run|run_for|note|grade_note|refuse_row|tfail)\s*\('
+CALLS = r'\b(printf|fprintf|fputs|puts|cli_msg|cli_say|cli_err|cli_fail|ion_fail|ion_fail_key|ion_text_say|refuse|fail|db_fail|run|run_for|note|grade_note|refuse_row|tfail|fail_file)\s*\('
 # Files whose snprintf writes the words of a report (bank check's rules,
 # a let or answer with no value): there snprintf is a report call too.
 SENTENCES = {'src/check.c': r'\bsnprintf\s*\(', 'src/instance.c': r'\bsnprintf\s*\('}
@@ -146,8 +146,9 @@ def catalogue_formats(path):
 
 
 # Calls whose arguments after the key are implied: bank.c's database
-# failures (db_fail, run, run_for) pass SQLite's reason and the system's.
-IMPLIED = {'db_fail': '%s%s', 'run': '%s%s', 'run_for': '%s%s'}
+# failures (db_fail, run, run_for) pass SQLite's reason and the system's,
+# outfile.c's fail_file the system's.
+IMPLIED = {'db_fail': '%s%s', 'run': '%s%s', 'run_for': '%s%s', 'fail_file': '%s'}
 
 
 def check_keys(files, formats):
@@ -170,7 +171,7 @@ def check_calls(files, formats):
     checks the arguments against is what the catalogue's format takes."""
     bad = 0
     call = re.compile(r'\b(cli_msg|cli_say|cli_err|cli_fail|cli_vformat|ion_fail_key|ion_text_say|fail|refuse|db_fail|run|'
-                      r'run_for|note|grade_note|refuse_row|tfail)\s*\(')
+                      r'run_for|note|grade_note|refuse_row|tfail|fail_file)\s*\(')
     for path in files:
         src = strip_comments(open(path, encoding='utf-8').read())
         for m in call.finditer(src):
