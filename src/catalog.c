@@ -165,7 +165,7 @@ ion_template *ion_catalog_load(ion_bank *b, const char *id, int version, ion_err
         return NULL;
     }
     char name[160];
-    snprintf(name, sizeof name, "%s (version %d in the bank)", id, src.version);
+    ion_text_say(name, sizeof name, "err.catalog.source", "%s%d", id, src.version); /* its "file" in messages */
     ion_template_list l = {0};
     ion_template *t = NULL;
     if (ion_templates_parse(src.source, strlen(src.source), name, NULL, &l, err) == 0 && l.n == 1) {

@@ -99,6 +99,13 @@ XML
 en bank check "$tmp/let.xml" --samples 5 >/dev/null 2>"$tmp/err"
 grep -qxF "ionsheet: $tmp/let.xml:3: template bad-let: let E has no value (a concentration must be positive) at seed 1 with c = 0 mM" "$tmp/err" ||
   no "a let with no value in English: $(cat "$tmp/err")"
+# A template read from the bank is named in the language too.
+"$bin" --db "$tmp/ill.db" --quiet init && "$bin" --db "$tmp/ill.db" bank import tests/data/problems-illposed.xml >/dev/null ||
+  no "a bank of ill-posed templates"
+"$bin" --db "$tmp/ill.db" --lang zh bank check --samples 20 2>&1 >/dev/null | grep -q '^ionsheet: bad-nan（题库中的版本 1）:5: 模板 bad-nan：' ||
+  no "a template from the bank named in Chinese"
+"$bin" --db "$tmp/ill.db" bank check --samples 20 2>&1 >/dev/null | grep -q '^ionsheet: bad-nan (version 1 in the bank):5: template bad-nan: ' ||
+  no "a template from the bank named in English"
 
 # The library's errors (err.*) too: a roster with an unknown column.
 printf 'id,nom\ns1,Ada\n' >"$tmp/roster.csv"
