@@ -20,7 +20,7 @@ struct ion_preview {
     ion_student_sheet sheet;
 };
 
-ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
+ion_preview *ion_preview_new(const ion_template *t, uint64_t seed, const char *lang,
                              ion_error *err)
 {
     ion_preview *p = calloc(1, sizeof *p);
@@ -33,8 +33,10 @@ ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
         ion_preview_free(p);
         return NULL;
     }
-    snprintf(p->title, sizeof p->title, "Preview: %s (seed %llu)", t->id,
-             (unsigned long long)seed);
+    char seed_text[24];
+    snprintf(seed_text, sizeof seed_text, "%llu", (unsigned long long)seed);
+    ion_text_fill(p->title, sizeof p->title, lang, "label.preview", "id", t->id, "seed", seed_text,
+                  (const char *)NULL);
     p->problem = (ion_bank_ws_problem){(char *)t->id, 0, -1};
     p->templates[0] = (ion_template *)t; /* only read: the model's field
                                             is not const */

@@ -14,14 +14,15 @@
 
 typedef struct ion_preview ion_preview;
 
-/* The instance of t for seed (t is borrowed and must outlive the preview).
- * NULL with err filled when the template gives no valid variant. */
-ion_preview *ion_preview_new(const ion_template *t, uint64_t seed,
+/* The instance of t for seed (t is borrowed and must outlive the preview),
+ * titled in lang (the catalogue's label.preview). NULL with err filled
+ * when the template gives no valid variant. */
+ion_preview *ion_preview_new(const ion_template *t, uint64_t seed, const char *lang,
                              ion_error *err);
 void ion_preview_free(ion_preview *p);
 
 /* The preview's student worksheet (the per-student model, worksheet.h):
- * one problem, titled "Preview: ID (seed N)"; valid until
+ * one problem, titled "Preview: ID (seed N)" in its language; valid until
  * ion_preview_free. */
 const ion_student_sheet *ion_preview_sheet(const ion_preview *p);
 

@@ -47,6 +47,7 @@ static const struct {
     {"label.confidential", KEY_STR},
     {"label.solution", KEY_STR},
     {"label.ladder", KEY_STR},
+    {"label.preview", KEY_STR},      /* {id} {seed}: bank preview's title */
     /* the blank answer file, feedback, grading notes, the number reader's
      * reasons and the drill (see templates/en.conf) */
     {"answers.intro_1", KEY_STR},

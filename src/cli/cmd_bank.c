@@ -317,7 +317,7 @@ static int bank_preview(int argc, char **argv, ion_cli *cli)
     if (!t)
         return rc;
     ion_error err = {0};
-    ion_preview *p = ion_preview_new(t, seed, &err);
+    ion_preview *p = ion_preview_new(t, seed, cli->lang, &err);
     rc = EXIT_OK;
     if (!p) {
         cli_report(&err);

@@ -23,6 +23,7 @@ echo "$solutions" | grep -q '^Solution: ' || no "no worked solution"
 [ "$(ion bank preview nernst-k --seed 7 | sha256sum)" = "$(sha256sum <"$tmp/out")" ] || no "the same seed printed something else"
 [ "$(ion bank preview nernst-k --seed 8 | sha256sum)" = "$(sha256sum <"$tmp/out")" ] && no "another seed printed the same"
 ion --lang zh bank preview nernst-k --seed 7 | grep -q '钾离子的平衡电位' || no "--lang zh before the command"
+ion --lang zh bank preview nernst-k --seed 7 | head -1 | grep -qx '预览：nernst-k（种子 7）' || no "the page header in Chinese"
 ion bank preview nernst-k --seed 7 --lang zh | grep -q '详细解答' || no "--lang zh after the command"
 
 # The PDF: two pages, the worksheet then the solutions, private.
@@ -37,6 +38,7 @@ pdftotext -f 2 -l 2 "$tmp/p.pdf" - | grep -q "$key" || no "the solutions page do
 pdftotext -f 1 -l 1 "$tmp/p.pdf" - | grep -q "$key" && no "the worksheet page shows the answer"
 ion --lang zh bank preview donnan-concentrations --pdf "$tmp/zh.pdf" >/dev/null || no "preview --pdf zh"
 pdftotext "$tmp/zh.pdf" - | grep -q '唐南平衡' || no "the Chinese PDF has no Chinese title"
+pdftotext "$tmp/zh.pdf" - | grep -q '^预览：donnan-concentrations' || no "the Chinese PDF's header is not Chinese"
 pdffonts "$tmp/zh.pdf" 2>&1 | grep -qi 'error' && no "pdffonts complains about the Chinese PDF"
 # Characters only the solution prints (因, 而, 比 ...) are in the fonts too,
 # not drawn as '?'.
