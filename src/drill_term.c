@@ -242,8 +242,10 @@ void ion_drill_term_table_row(const writer *w, const char *lang, const ion_drill
 {
     FILE *out = w->out;
     char num[32];
-    field(out, t->topic, 9, 0);
-    field(out, ion_text_gloss(lang, "topic", t->topic), 21, 0);
+    /* the id and its name in the head's 30 columns; a long id keeps a blank */
+    int id_width = ion_utf8_width(t->topic) < 9 ? 9 : ion_utf8_width(t->topic) + 1;
+    field(out, t->topic, id_width, 0);
+    field(out, ion_text_gloss(lang, "topic", t->topic), id_width < 30 ? 30 - id_width : 0, 0);
     fprintf(out, "%5d  ", t->attempts);
     if (t->attempts)
         fprintf(out, "%4d %3d%% ", t->right_first, (int)(100.0 * t->right_first / t->attempts + 0.5));
