@@ -2,9 +2,11 @@
  * labels from the output template. */
 #include "render_text.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "judge.h"
 #include "printed.h"
 #include "strbuf.h"
 #include "text.h"
@@ -101,6 +103,106 @@ char *ion_sheet_text(const ion_student_sheet *s, const ion_tmpl *t, int solution
             ion_strbuf_addch(&b, '\n');
         }
     }
+    ion_strbuf_release(&text);
+    if (b.oom) {
+        ion_strbuf_release(&b);
+        return NULL;
+    }
+    return ion_strbuf_detach(&b, NULL);
+}
+
+/* ---- one instance for its author (bank show) ------------------------------ */
+
+/* Appends the catalogue's line key (a printf format for the arguments of
+ * sig, text.h) in lang, filled. */
+static void say(ion_strbuf *b, const char *lang, const char *key, const char *sig, ...)
+{
+    const char *fmt = ion_text_msg(lang, key, sig);
+    va_list ap;
+    va_start(ap, sig);
+    if (fmt)
+        ion_strbuf_vprintf(b, fmt, ap);
+    else
+        ion_strbuf_puts(b, key);
+    va_end(ap);
+}
+
+/* A template text in lang as plain text with the instance's values, in
+ * text (reset first); NULL when the text is empty or out of memory (then
+ * b's oom is set). */
+static const char *instance_plain(ion_strbuf *text, ion_strbuf *b, const ion_instance *in, const ion_i18n *t,
+                                  const char *lang)
+{
+    const char *markup = ion_i18n_get(t, lang);
+    ion_strbuf_reset(text);
+    if (!*markup)
+        return NULL;
+    if (ion_instance_plain(in, markup, text) == 0)
+        return text->s;
+    b->oom = 1;
+    return NULL;
+}
+
+/* That text in the line key ("%s" for the text); nothing when empty. */
+static void say_text(ion_strbuf *b, ion_strbuf *text, const ion_instance *in, const char *lang, const char *key,
+                     const ion_i18n *t)
+{
+    if (instance_plain(text, b, in, t, lang))
+        say(b, lang, key, "%s", text->s);
+}
+
+static void instance_part(ion_strbuf *b, ion_strbuf *text, const ion_instance *in, size_t i, const char *lang)
+{
+    const ion_part *p = &in->t->parts[i];
+    const ion_part_key *key = &in->keys[i];
+    char v[64], tol[64];
+    say(b, lang, "cli.show.part", "%s%g%s", p->id, key->points, key->points == 1 ? "" : "s");
+    say_text(b, text, in, lang, "cli.show.part_text", &p->text);
+    if (key->kind == ION_ANSWER_NUMERIC) {
+        /* The variant's own tolerance: tol="auto" gives each its own. */
+        say(b, lang, p->tol_auto ? "cli.show.numeric_auto" : "cli.show.numeric", "%s%s%s",
+            ion_format_sig(key->value, key->sigfigs, v, sizeof v), ion_unit_label(key->unit),
+            ion_format_sig(ion_judge_tolerance(key->value, key->tol_abs, key->tol_rel), key->sigfigs, tol, sizeof tol));
+    } else if (key->kind == ION_ANSWER_CHOICE) {
+        char list[512] = " ";
+        ion_judge_list(key->ids, key->nids, " ", list + 1, sizeof list - 1);
+        say(b, lang, "cli.show.choice", "%s%s", key->answer, list);
+    } else {
+        for (size_t k = 0; k < key->nids; k++)
+            if (instance_plain(text, b, in, &ion_instance_option(in, i, k)->text, lang))
+                say(b, lang, "cli.show.option", "%c%s", (int)('A' + k), text->s);
+        say(b, lang, "cli.show.letter", "%c", key->answer[0]);
+    }
+    for (size_t k = 0; k < key->nmistakes; k++) {
+        const ion_judge_mistake *m = &key->mistakes[k];
+        int numeric = key->kind == ION_ANSWER_NUMERIC;
+        say(b, lang, "cli.show.mistake", "%s%s%s%s%g", p->mistakes[m->source].src,
+            numeric ? ion_format_sig(m->value, key->sigfigs, v, sizeof v) : m->str, numeric ? " " : "",
+            numeric ? ion_unit_label(key->unit) : "", m->credit);
+    }
+}
+
+char *ion_instance_text(const ion_instance *in, const char *lang)
+{
+    const ion_template *t = in->t;
+    ion_strbuf b = {0}, text = {0};
+    char q[128];
+    say(&b, lang, "cli.show.head", "%s%s%d", t->id, t->topic, t->difficulty);
+    say_text(&b, &text, in, lang, "cli.show.title", &t->title);
+    say(&b, lang, "cli.show.seed", "%llu%d%s", (unsigned long long)in->seed, in->draws, in->draws == 1 ? "" : "s");
+    say_text(&b, &text, in, lang, "cli.show.text", &t->text);
+    say(&b, lang, "cli.show.values", "-");
+    for (size_t i = 0; i < t->nvars; i++)
+        if (t->vars[i].kind == ION_LET)
+            say(&b, lang, "cli.show.let", "%s%s%s", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q),
+                t->vars[i].src);
+        else
+            say(&b, lang, "cli.show.param", "%s%s", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q));
+    for (size_t i = 0; i < t->nparts; i++)
+        instance_part(&b, &text, in, i, lang);
+    ion_strbuf_addch(&b, '\n');
+    say_text(&b, &text, in, lang, "cli.show.hint", &t->hint);
+    say_text(&b, &text, in, lang, "cli.show.solution", &t->solution);
     ion_strbuf_release(&text);
     if (b.oom) {
         ion_strbuf_release(&b);

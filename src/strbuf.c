@@ -48,25 +48,27 @@ void ion_strbuf_puts(ion_strbuf *b, const char *s)
     ion_strbuf_add(b, s, strlen(s));
 }
 
-void ion_strbuf_printf(ion_strbuf *b, const char *fmt, ...)
+void ion_strbuf_vprintf(ion_strbuf *b, const char *fmt, va_list ap)
 {
     char small[256];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof small)
+        ion_strbuf_add(b, small, (size_t)n);
+    else if (n >= 0 && !ion_strbuf_grow(b, (size_t)n)) {
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
+    }
+    va_end(again);
+}
+
+void ion_strbuf_printf(ion_strbuf *b, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    ion_strbuf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        ion_strbuf_add(b, small, (size_t)n);
-        return;
-    }
-    if (ion_strbuf_grow(b, (size_t)n))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
 }
 
 ion_read_status ion_strbuf_read_file(ion_strbuf *b, const char *path, size_t limit)

@@ -15,6 +15,7 @@
 #ifndef ION_STRBUF_H
 #define ION_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct {
@@ -46,6 +47,8 @@ static inline void ion_strbuf_addch(ion_strbuf *b, char c)
 __attribute__((format(printf, 2, 3)))
 #endif
 void ion_strbuf_printf(ion_strbuf *b, const char *fmt, ...);
+/* The same with the arguments in ap (left unused: copied first). */
+void ion_strbuf_vprintf(ion_strbuf *b, const char *fmt, va_list ap);
 
 /* How ion_strbuf_read_file ended. */
 typedef enum {

@@ -9,7 +9,6 @@
 #include "catalog.h"
 #include "check.h"
 #include "instance.h"
-#include "judge.h"
 #include "outfile.h"
 #include "preview.h"
 #include "render_text.h"
@@ -124,77 +123,6 @@ static int bank_list(int argc, char **argv, ion_cli *cli)
     return rc;
 }
 
-/* Prints markup as plain text with the instance's values substituted,
- * with message key ("%s" for the text). */
-static void print_text(const char *key, const ion_instance *in, const ion_i18n *t, const char *lang)
-{
-    const char *markup = ion_i18n_get(t, lang);
-    if (!*markup)
-        return;
-    ion_strbuf b = {0};
-    if (ion_instance_plain(in, markup, &b) == 0)
-        cli_say(key, "%s", b.s);
-    ion_strbuf_release(&b);
-}
-
-static void print_instance(const ion_instance *in, const char *lang)
-{
-    const ion_template *t = in->t;
-    char q[128], v[64];
-    cli_say("cli.show.head", "%s%s%d", t->id, t->topic, t->difficulty);
-    print_text("cli.show.title", in, &t->title, lang);
-    cli_say("cli.show.seed", "%llu%d%s", (unsigned long long)in->seed, in->draws, in->draws == 1 ? "" : "s");
-    print_text("cli.show.text", in, &t->text, lang);
-    cli_say("cli.show.values", "-");
-    for (size_t i = 0; i < t->nvars; i++)
-        if (t->vars[i].kind == ION_LET)
-            cli_say("cli.show.let", "%s%s%s", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q),
-                    t->vars[i].src);
-        else
-            cli_say("cli.show.param", "%s%s", t->vars[i].name, ion_instance_quantity(in, (int)i, q, sizeof q));
-    for (size_t i = 0; i < t->nparts; i++) {
-        const ion_part *p = &t->parts[i];
-        const ion_part_draw *pi = &in->drawn[i];
-        const ion_part_key *key = &in->keys[i];
-        cli_say("cli.show.part", "%s%g%s", p->id, p->points, p->points == 1 ? "" : "s");
-        print_text("cli.show.part_text", in, &p->text, lang);
-        if (p->kind == ION_ANSWER_NUMERIC) {
-            /* The variant's own tolerance: tol="auto" gives each its own. */
-            double tol = ion_judge_tolerance(key->value, key->tol_abs, key->tol_rel) * p->unit->scale;
-            cli_say(p->tol_auto ? "cli.show.numeric_auto" : "cli.show.numeric", "%s%s%s",
-                    ion_part_value(p, pi->answer.num, v, sizeof v), ion_unit_label(p->unit),
-                    ion_part_value(p, tol, q, sizeof q));
-        } else if (p->kind == ION_ANSWER_CHOICE) {
-            char list[512] = "";
-            for (size_t k = 0; k < p->nchoices; k++)
-                snprintf(list + strlen(list), sizeof list - strlen(list), " %s", p->choices[k]);
-            cli_say("cli.show.choice", "%s%s", pi->answer.str, list);
-        } else {
-            for (size_t k = 0; k < key->nids; k++) {
-                ion_strbuf b = {0};
-                const char *markup = ion_i18n_get(&ion_instance_option(in, i, k)->text, lang);
-                if (*markup && ion_instance_plain(in, markup, &b) == 0)
-                    cli_say("cli.show.option", "%c%s", (int)('A' + k), b.s);
-                ion_strbuf_release(&b);
-            }
-            cli_say("cli.show.letter", "%c", key->answer[0]);
-        }
-        for (size_t k = 0; k < p->nmistakes; k++) {
-            if (!pi->mistake_ok[k])
-                continue;
-            if (p->kind == ION_ANSWER_NUMERIC)
-                ion_part_value(p, pi->mistakes[k].num, v, sizeof v);
-            else
-                snprintf(v, sizeof v, "%s", pi->mistakes[k].str);
-            cli_say("cli.show.mistake", "%s%s%s%s%g", p->mistakes[k].src, v, p->kind == ION_ANSWER_NUMERIC ? " " : "",
-                    p->kind == ION_ANSWER_NUMERIC ? ion_unit_label(p->unit) : "", p->mistakes[k].credit);
-        }
-    }
-    printf("\n");
-    print_text("cli.show.hint", in, &t->hint, lang);
-    print_text("cli.show.solution", in, &t->solution, lang);
-}
-
 /* The options of bank show and bank preview: ID and --seed, and for
  * preview (pdf not NULL) --pdf and --lang. 0, or EXIT_USAGE after saying
  * why. */
@@ -272,7 +200,14 @@ static int bank_show(int argc, char **argv, ion_cli *cli)
         cli_report(&err);
         rc = EXIT_INPUT;
     } else {
-        print_instance(&in, cli->lang);
+        char *text = ion_instance_text(&in, cli->lang);
+        if (text) {
+            fputs(text, stdout);
+        } else {
+            cli_msg(NULL, 0, "cli.out_of_memory", "-");
+            rc = EXIT_IO;
+        }
+        free(text);
     }
     ion_instance_release(&in);
     ion_template_free(t);

@@ -13,7 +13,9 @@
 #include "core.h"
 #include "instance.h"
 #include "judge.h"
+#include "render_text.h"
 #include "template.h"
+#include "text.h"
 
 #define XSD "schema/problem.xsd"
 #define GOOD "tests/data/problems-test.xml"
@@ -242,6 +244,46 @@ static void slip_credits(void **state)
     ion_template_list_release(&l);
 }
 
+/* bank show's text reads the instance's part keys: the answer and the
+ * mistakes as the key has them, every option, in either language. */
+static void author_text(void **state)
+{
+    (void)state;
+    ion_text_set_dir("templates");
+    ion_template *t = load_one();
+    ion_instance in;
+    ion_error err = {0};
+    assert_int_equal(ion_instance_init(&in, t), 0);
+    assert_int_equal(ion_instance_generate(&in, 7, &err), 0);
+    ion_part_key *a = &in.keys[0];
+    a->value = -12.345678; /* as a key read back could hold it */
+    char want[128], v[64];
+    char *text = ion_instance_text(&in, "en");
+    assert_non_null(text);
+    assert_true(!strncmp(text, "t-nernst-k [nernst, difficulty 1]: ", 35));
+    snprintf(want, sizeof want, "\n  answer: %s mV (tolerance ", ion_format_sig(a->value, a->sigfigs, v, sizeof v));
+    assert_non_null(strstr(text, want));
+    for (size_t k = 0; k < a->nmistakes; k++) {
+        snprintf(want, sizeof want, "%s -> %s mV (credit %g)\n", t->parts[0].mistakes[a->mistakes[k].source].src,
+                 ion_format_sig(a->mistakes[k].value, a->sigfigs, v, sizeof v), a->mistakes[k].credit);
+        assert_non_null(strstr(text, want));
+    }
+    snprintf(want, sizeof want, "  answer: %s (choices: outward inward none)\n", in.keys[1].answer);
+    assert_non_null(strstr(text, want));
+    assert_non_null(strstr(text, "\n  A) "));
+    assert_non_null(strstr(text, "\n  C) "));
+    snprintf(want, sizeof want, "  answer: %s\n\nhint: ", in.keys[2].answer);
+    assert_non_null(strstr(text, want));
+    free(text);
+    text = ion_instance_text(&in, "zh");
+    assert_non_null(text);
+    snprintf(want, sizeof want, "  答案：%s mV（容差 ", ion_format_sig(a->value, a->sigfigs, v, sizeof v));
+    assert_non_null(strstr(text, want));
+    assert_non_null(strstr(text, "钾离子的平衡电位"));
+    free(text);
+    ion_instance_release(&in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +293,7 @@ int main(void)
         cmocka_unit_test(broken_files),
         cmocka_unit_test(unsatisfiable_requires),
         cmocka_unit_test(slip_credits),
+        cmocka_unit_test(author_text),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
