@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "core.h"
+#include "markup.h"
+#include "utf8.h"
 
 /* ---- the catalogue -------------------------------------------------------- */
 
@@ -579,69 +581,58 @@ static void put_script(const char *s, size_t n, int super, ion_strbuf *b)
         ion_strbuf_puts(b, script_of(s[i], super));
 }
 
-static void put_unescaped(const char *s, size_t n, ion_strbuf *b)
+/* The character of a token as plain text: an entity decoded, invalid UTF-8
+ * as U+FFFD, a '<' or '&' that starts no tag or entity as itself. */
+static void put_char(const ion_mk_token *t, const char *s, ion_strbuf *b)
 {
-    static const struct { const char *ent, *ch; } ents[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}};
-    while (n) {
-        const char *amp = memchr(s, '&', n);
-        size_t run = amp ? (size_t)(amp - s) : n;
-        ion_strbuf_add(b, s, run);
-        s += run;
-        n -= run;
-        if (!n)
+    char u[4];
+    if (t->kind == ION_MK_CHAR && !t->entity)
+        ion_strbuf_add(b, s, t->len);
+    else
+        ion_strbuf_add(b, u, ion_utf8_put(t->cp, u));
+}
+
+/* The script run at s, after its <sub> or <sup>, up to the first end tag of
+ * the same name (or the end): its plain text (other tags dropped, U+2212 as
+ * '-') written as super- or subscript characters. Returns the bytes read. */
+static size_t put_script_run(const char *s, ion_mk_tag tag, ion_strbuf *b)
+{
+    ion_strbuf run = {0};
+    size_t n = strlen(s), used = 0;
+    ion_mk_token t;
+    for (; n > 0; s += t.len, n -= t.len, used += t.len) {
+        ion_markup_next(s, n, 1, &t);
+        if (t.kind == ION_MK_CLOSE && t.tag == tag) {
+            used += t.len;
             break;
-        size_t k = 0, elen = 1;
-        for (; k < 3; k++) {
-            elen = strlen(ents[k].ent);
-            if (elen <= n && !memcmp(s, ents[k].ent, elen))
-                break;
         }
-        ion_strbuf_add(b, k < 3 ? ents[k].ch : s, 1);
-        if (k == 3)
-            elen = 1;
-        s += elen;
-        n -= elen;
+        if (t.kind == ION_MK_OPEN || t.kind == ION_MK_CLOSE || t.kind == ION_MK_BR)
+            continue;
+        if (t.kind == ION_MK_CHAR && t.cp == 0x2212)
+            ion_strbuf_addch(&run, '-');
+        else
+            put_char(&t, s, &run);
     }
+    put_script(run.s ? run.s : "", run.len, tag == ION_TAG_SUP, b);
+    b->oom |= run.oom;
+    free(run.s);
+    return used;
 }
 
 int ion_markup_plain(const char *markup, ion_strbuf *b)
 {
     const char *s = markup ? markup : "";
+    size_t n = strlen(s);
     ion_strbuf_add(b, "", 0);
-    while (*s) {
-        const char *lt = strchr(s, '<');
-        if (!lt) {
-            put_unescaped(s, strlen(s), b);
-            break;
-        }
-        put_unescaped(s, (size_t)(lt - s), b);
-        int super = !strncmp(lt, "<sup>", 5), sub = !strncmp(lt, "<sub>", 5);
-        if (super || sub) {
-            /* Scripts hold plain text (nested tags are dropped). */
-            const char *end = strstr(lt, super ? "</sup>" : "</sub>");
-            if (!end)
-                end = lt + strlen(lt);
-            char tmp[128];
-            size_t n = 0;
-            for (const char *p = lt + 5; p < end && n < sizeof tmp - 1; p++) {
-                if (*p == '<') {
-                    p = strchr(p, '>');
-                    if (!p)
-                        break;
-                    continue;
-                }
-                if (!strncmp(p, "\xe2\x88\x92", 3)) { /* U+2212 minus */
-                    tmp[n++] = '-';
-                    p += 2;
-                    continue;
-                }
-                tmp[n++] = *p;
-            }
-            put_script(tmp, n, super, b);
-            s = *end ? end + 6 : end;
-        } else {
-            const char *gt = strchr(lt, '>');
-            s = gt ? gt + 1 : lt + strlen(lt);
+    ion_mk_token t;
+    for (; n > 0; s += t.len, n -= t.len) {
+        ion_markup_next(s, n, 1, &t);
+        if (t.kind == ION_MK_OPEN && (t.tag == ION_TAG_SUB || t.tag == ION_TAG_SUP)) {
+            size_t used = put_script_run(s + t.len, t.tag, b);
+            s += used;
+            n -= used;
+        } else if (t.kind != ION_MK_OPEN && t.kind != ION_MK_CLOSE && t.kind != ION_MK_BR) {
+            put_char(&t, s, b);
         }
     }
     return b->oom ? -1 : 0;

@@ -7,9 +7,12 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "markup.h"
+#include "strbuf.h"
+#include "text.h"
 
 /* The tokens of s written one a line: "c U+XXXX", "e U+XXXX" (an entity),
  * "<sub", ">sub", "br", "bad<", "bad&", "badutf8". */
@@ -88,12 +91,38 @@ static void test_utf8(void **state)
     expect("\xe4\xb8\xad", 1, "c U+4E2D\n");
 }
 
+/* ion_markup_plain (text.h) reads markup with the same reader. */
+static void plain(const char *markup, const char *want)
+{
+    ion_strbuf b = {0};
+    assert_int_equal(ion_markup_plain(markup, &b), 0);
+    assert_string_equal(b.s, want);
+    free(b.s);
+}
+
+static void test_plain(void **state)
+{
+    (void)state;
+    plain("", "");
+    plain("[K<sup>+</sup>]<sub>o</sub> &lt; 10<sup>\xe2\x88\x92" "3</sup> M", "[K⁺]ₒ < 10⁻³ M");
+    plain("E<sub>Cl</sub>", "E_Cl"); /* no subscript C: the run as it is */
+    plain("<i>a</i> &amp; <b>b</b><br/>c", "a & bc");
+    plain("x<sup>2<i>n</i></sup>", "x²ⁿ");
+    /* entities are decoded inside a script run and outside */
+    plain("<sub>&lt;1</sub>&#8722;&quot;", "_<1−\"");
+    plain("<sup>12", "¹²"); /* an unclosed run ends with the text */
+    /* what is no tag or entity stays text */
+    plain("a < b &c; &#0;", "a < b &c; &#0;");
+    plain("a\xff" "b", "a\xef\xbf\xbd" "b");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tags),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
