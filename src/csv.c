@@ -17,7 +17,7 @@ struct ion_csv {
     int failed;
     char sep; /* ',' unless ion_csv_set_separator said otherwise */
     int spoil_records;   /* ion_csv_spoil_records was called */
-    const char *problem; /* the current record's, with spoil_records */
+    const char *problem; /* the current record's key, with spoil_records */
     char *name;
     char *owned; /* the file's contents, when ion_csv_open read it */
     /* The current record: its fields back to back, each NUL-terminated. */
@@ -134,7 +134,7 @@ static int put(ion_csv *r, char c, size_t from, ion_error *err)
     if (why && !r->spoil_records)
         return fail(r, err, r->line, why);
     if (why) {
-        r->problem = r->problem ? r->problem : ion_text_phrase(why);
+        r->problem = r->problem ? r->problem : why;
         return 0;
     }
     ion_strbuf_addch(&r->data, c);

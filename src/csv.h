@@ -25,10 +25,11 @@ typedef struct {
     const char *const *field; /* field[i] is NUL-terminated ... */
     const size_t *len;        /* ... and len[i] bytes long */
     int line;                 /* the line the record starts on, 1-based */
-    const char *problem;      /* after ion_csv_spoil_records: NULL, or why
-                                 this record cannot be used (its fields are
-                                 then cut short), in the errors' language
-                                 (text.h: ion_text_phrase) */
+    const char *problem;      /* after ion_csv_spoil_records: NULL, or the
+                                 catalogue key of why this record cannot be
+                                 used, a message without arguments
+                                 (err.csv.nul_row, ...; its fields are then
+                                 cut short) */
 } ion_csv_record;
 
 /* A reader over buf[0..len), which it borrows: buf must outlive it. name

@@ -21,8 +21,9 @@ int ion_fail(ion_error *err, const char *file, int line, const char *fmt, ...)
 
 const char *ion_strerror(int e)
 {
-    static char buf[128];
-    snprintf(buf, sizeof buf, "%s", strerror(e));
+    static _Thread_local char buf[128]; /* one a thread: the server's threads report too */
+    if (strerror_r(e, buf, sizeof buf) != 0)
+        snprintf(buf, sizeof buf, "error %d", e);
     /* "No space..." but not an acronym such as "EOF" */
     if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
         buf[0] = (char)(buf[0] - 'A' + 'a');

@@ -22,7 +22,8 @@ int ion_fail(ion_error *err, const char *file, int line, const char *fmt, ...)
     ;
 
 /* strerror(e) in lower case, as messages are ("no space left on
- * device"); a static buffer. */
+ * device"), the system's own words; a buffer of the calling thread's, good
+ * until its next call. */
 const char *ion_strerror(int e);
 
 #endif

@@ -377,7 +377,7 @@ static void grade_note(const noter *n, int line, const char *key, const char *si
     va_start(ap, sig);
     ion_text_vsay(msg, sizeof msg, key, sig, ap);
     va_end(ap);
-    ion_fail(&e, n->file, line, "%s", msg);
+    ion_fail_key(&e, n->file, line, "err.said", "%s", msg);
     e.key = key;
     n->fn(&e, n->ctx);
 }

@@ -294,8 +294,28 @@ void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st)
     free(could);
 }
 
+/* Appends the message of key (err.summary.*) in lang with the arguments
+ * sig names (text.h: ion_text_msg). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void put_msg(ion_strbuf *b, const char *lang, const char *key, const char *sig, ...)
+{
+    const char *fmt = ion_text_msg(lang, key, sig);
+    char line[512];
+    va_list ap;
+    va_start(ap, sig);
+    if (fmt)
+        vsnprintf(line, sizeof line, fmt, ap);
+    else
+        snprintf(line, sizeof line, "%s", key);
+    va_end(ap);
+    ion_strbuf_puts(b, line);
+}
+
 char *ion_gradebook_summary(const ion_gradebook *gb)
 {
+    const char *lang = ion_gradebook_lang(gb);
     const ion_answer_key *k = ion_gradebook_key(gb);
     ion_grade_stats st;
     ion_gradebook_stats(gb, &st);
@@ -307,30 +327,29 @@ char *ion_gradebook_summary(const ion_gradebook *gb)
         refused += status == ION_STATUS_REFUSED;
         conflicts += status == ION_STATUS_CONFLICT;
     }
-    ion_strbuf_printf(&b, "worksheet %s (%s): %zu students, %zu graded, %zu missing", ion_answer_key_worksheet(k),
-                      ion_answer_key_course(k), st.students, st.graded, st.students - st.graded - refused - conflicts);
+    put_msg(&b, lang, "err.summary.head", "%s%s%zu%s%zu%zu", ion_answer_key_worksheet(k), ion_answer_key_course(k),
+            st.students, st.students == 1 ? "" : "s", st.graded, st.students - st.graded - refused - conflicts);
     if (refused)
-        ion_strbuf_printf(&b, ", %zu refused", refused);
+        put_msg(&b, lang, "err.summary.refused", "%zu", refused);
     if (conflicts)
-        ion_strbuf_printf(&b, ", %zu in conflict", conflicts);
+        put_msg(&b, lang, "err.summary.conflicts", "%zu", conflicts);
     ion_strbuf_puts(&b, "\n");
     if (!st.graded)
         return ion_strbuf_detach(&b, NULL);
-    ion_strbuf_printf(&b, "mean %s / %s (%.1f%%), median %s\n", num(st.mean, a, sizeof a),
-           num(st.mean_max, c, sizeof c), percent(st.mean, st.mean_max),
-           num(st.median, d, sizeof d));
+    put_msg(&b, lang, "err.summary.mean", "%s%s%f%s", num(st.mean, a, sizeof a), num(st.mean_max, c, sizeof c),
+            percent(st.mean, st.mean_max), num(st.median, d, sizeof d));
     if (st.nhardest) {
-        ion_strbuf_puts(&b, "hardest parts:");
+        put_msg(&b, lang, "err.summary.hardest", "-");
         for (size_t i = 0; i < st.nhardest; i++)
-            ion_strbuf_printf(&b, "%s %s (%.0f%% of points)", i ? "," : "", ion_answer_key_part_id(k, st.hardest[i]),
-                   100 * st.hardest_ratio[i]);
+            put_msg(&b, lang, i ? "err.summary.hardest_next" : "err.summary.hardest_first", "%s%f",
+                    ion_answer_key_part_id(k, st.hardest[i]), 100 * st.hardest_ratio[i]);
         ion_strbuf_puts(&b, "\n");
     }
     size_t most = 1;
     for (int i = 0; i < ION_GRADE_BINS; i++)
         if (st.bins[i] > most)
             most = st.bins[i];
-    ion_strbuf_puts(&b, "totals (percent of the maximum):\n");
+    put_msg(&b, lang, "err.summary.totals", "-");
     for (int i = ION_GRADE_BINS - 1; i >= 0; i--) {
         char bar[41], label[16];
         size_t w = (st.bins[i] * 40 + most - 1) / most;

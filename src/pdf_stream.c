@@ -26,10 +26,11 @@ struct ion_pdfw {
     int failed;
 };
 
-static int failw(ion_pdfw *w, ion_error *err, const char *what)
+/* key: a message without arguments (err.pdf.*). */
+static int failw(ion_pdfw *w, ion_error *err, const char *key)
 {
     w->failed = 1;
-    return ion_fail(err, NULL, 0, "%s", what);
+    return ion_fail_key(err, NULL, 0, key, "-");
 }
 
 static void put(ion_pdfw *w, const void *s, size_t n)
@@ -112,23 +113,23 @@ int ion_pdfw_page(ion_pdfw *w, double width, double height,
                   size_t zlen, ion_error *err)
 {
     if (w->failed)
-        return failw(w, err, "the document could not be written");
+        return failw(w, err, "err.pdf.not_written");
     if (w->npages == w->pages_cap) {
         unsigned cap = w->pages_cap ? w->pages_cap * 2 : 256;
         unsigned *pages = realloc(w->pages, cap * sizeof *pages);
         if (!pages)
-            return failw(w, err, "out of memory");
+            return failw(w, err, "err.out_of_memory");
         w->pages = pages;
         w->pages_cap = cap;
     }
     for (int i = 0; i < nfonts; i++)
         if (fonts[i] >= ION_PDFW_FONTS)
-            return failw(w, err, "no such document font");
+            return failw(w, err, "err.pdf.no_font");
         else if (!w->font[fonts[i]] && !(w->font[fonts[i]] = reserve(w)))
-            return failw(w, err, "out of memory");
+            return failw(w, err, "err.out_of_memory");
     unsigned page = reserve(w), contents = page ? reserve(w) : 0;
     if (!contents)
-        return failw(w, err, "out of memory");
+        return failw(w, err, "err.out_of_memory");
     w->pages[w->npages++] = page;
 
     begin_obj(w, page);
@@ -147,7 +148,7 @@ int ion_pdfw_page(ion_pdfw *w, double width, double height,
     putf(w, "<<\012/Length %zu\012/Filter /FlateDecode\012>>\012stream\015\012", zlen);
     put(w, z, zlen);
     PUT_LIT(w, "\012endstream\012endobj\012");
-    return w->failed ? failw(w, err, "the document could not be written") : 0;
+    return w->failed ? failw(w, err, "err.pdf.not_written") : 0;
 }
 
 int ion_pdfw_font_used(const ion_pdfw *w, int k)
@@ -385,16 +386,16 @@ int ion_pdfw_finish(ion_pdfw *w, const unsigned char *s, size_t len,
                     const char *lang, ion_error *err)
 {
     if (w->failed)
-        return failw(w, err, "the document could not be written");
+        return failw(w, err, "err.pdf.not_written");
     if (w->npages == 0)
-        return failw(w, err, "the document has no pages");
+        return failw(w, err, "err.pdf.no_pages");
     if (len < sizeof header - 1 || memcmp(s, header, sizeof header - 1))
-        return failw(w, err, "libharu's PDF has another version");
+        return failw(w, err, "err.pdf.version");
     source src;
     int bad = read_source(&src, s, len) || copy_objects(w, &src, font_obj, info_obj);
     free_source(&src);
     if (bad)
-        return failw(w, err, "could not copy the fonts from libharu's PDF");
+        return failw(w, err, "err.pdf.copy_fonts");
 
     begin_obj(w, OBJ_CATALOG);
     putf(w, "<<\012/Type /Catalog\012/Pages %u 0 R\012", OBJ_PAGES);
@@ -411,7 +412,7 @@ int ion_pdfw_finish(ion_pdfw *w, const unsigned char *s, size_t len,
     putf(w, "xref\0120 %u\0120000000000 65535 f\015\012", w->nobj);
     for (unsigned i = 1; i < w->nobj; i++) {
         if (!w->off[i])
-            return failw(w, err, "an object of the document was never written");
+            return failw(w, err, "err.pdf.unwritten");
         putf(w, "%010llu 00000 n\015\012", (unsigned long long)w->off[i]);
     }
     putf(w, "trailer\012<<\012/Root %u 0 R\012/Info %u 0 R\012/Size %u\012>>\012"
@@ -419,7 +420,7 @@ int ion_pdfw_finish(ion_pdfw *w, const unsigned char *s, size_t len,
          OBJ_CATALOG, OBJ_INFO, w->nobj, (unsigned long long)xref);
     if (fflush(w->out))
         w->failed = 1;
-    return w->failed ? failw(w, err, "the document could not be written") : 0;
+    return w->failed ? failw(w, err, "err.pdf.not_written") : 0;
 }
 
 void ion_pdfw_free(ion_pdfw *w)

@@ -166,7 +166,10 @@ static int tfail(builder *b, int line, const char *key, const char *sig, ...)
     ion_text_vsay(msg, sizeof msg, key, sig, ap);
     va_end(ap);
     b->failed = 1;
-    return ion_fail_key(b->err, b->file, line, "err.problem.in_template", "%s%s", b->t->id ? b->t->id : "?", msg);
+    ion_fail_key(b->err, b->file, line, "err.problem.in_template", "%s%s", b->t->id ? b->t->id : "?", msg);
+    if (b->err)
+        b->err->key = key; /* what is wrong, for callers that test it */
+    return -1;
 }
 
 /* The line of each '{' in the text under n, in document order (the order

@@ -25,6 +25,7 @@ typedef struct {
     int line;
     char *id, *name, *email; /* trimmed; email NULL without the column */
     char *problem;           /* why the row is refused, or NULL */
+    const char *key;         /* the catalogue key of problem */
 } row;
 
 typedef struct {
@@ -48,10 +49,11 @@ static void roster_release(roster *r)
     free(r->rows);
 }
 
-/* Refuses row w, saying why: problem, a message already in words. -1
- * when out of memory. */
-static int refuse_row_as(row *w, const char *problem)
+/* Refuses row w, saying why: problem, a message already in words, of
+ * catalogue key key. -1 when out of memory. */
+static int refuse_row_as(row *w, const char *problem, const char *key)
 {
+    w->key = key;
     return (w->problem = strdup(problem)) ? 0 : -1;
 }
 
@@ -71,6 +73,7 @@ static int refuse_row(row *w, const char *key, const char *sig, ...)
     va_start(ap, sig);
     ion_text_vsay(w->problem, (size_t)n + 1, key, sig, ap);
     va_end(ap);
+    w->key = key;
     return 0;
 }
 
@@ -141,15 +144,15 @@ static int lms_layout(roster *r, char *const *h, size_t n)
 {
     layout *at = &r->at;
     if (column(h, n, "Student") >= 0 && column(h, n, "SIS User ID") >= 0) {
-        *at = (layout){"a Canvas gradebook export", column(h, n, "SIS User ID"), column(h, n, "Student"), -1, -1,
+        *at = (layout){"canvas-gradebook", column(h, n, "SIS User ID"), column(h, n, "Student"), -1, -1,
                        -1, -1, 1};
     } else if (column(h, n, "user_id") >= 0 && column(h, n, "login_id") >= 0) {
-        *at = (layout){"a Canvas users file", column(h, n, "user_id"),
+        *at = (layout){"canvas-users", column(h, n, "user_id"),
                        first_column(h, n, (const char *[]){"full_name", "short_name", NULL}),
                        column(h, n, "first_name"), column(h, n, "last_name"), column(h, n, "email"), -1, 0};
     } else if (column(h, n, "Email address") >= 0 &&
                first_column(h, n, (const char *[]){"First name", "Full name", "Last name", "Surname", NULL}) >= 0) {
-        *at = (layout){"a Moodle participants file",
+        *at = (layout){"moodle",
                        first_column(h, n, (const char *[]){"ID number", "Username", NULL}),
                        column(h, n, "Full name"), column(h, n, "First name"),
                        first_column(h, n, (const char *[]){"Last name", "Surname", NULL}),
@@ -219,7 +222,9 @@ static int read_header(roster *r, ion_csv *csv, ion_error *err)
     if (ret < 0)
         return ION_BANK_EINVAL;
     if (ret == 1 && rec.problem) {
-        ion_fail_key(err, file, rec.line, "err.roster.header", "%s", rec.problem);
+        char why[256];
+        ion_text_say(why, sizeof why, rec.problem, "-");
+        ion_fail_key(err, file, rec.line, "err.roster.header", "%s", why);
         return ION_BANK_EINVAL;
     }
     if (ret == 0) {
@@ -338,7 +343,7 @@ static int add_row(roster *r, const ion_csv_record *rec, ion_error *err)
     memset(w, 0, sizeof *w);
     w->line = rec->line;
     if (rec->problem) {
-        if (refuse_row_as(w, rec->problem))
+        if (refuse_row(w, rec->problem, "-"))
             return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
         return 0;
     }
@@ -416,7 +421,7 @@ static int store_rows(ion_bank *b, const char *course, roster *r,
             continue;
         ion_bank_student s = {course, w->id, w->name, w->email, NULL};
         ret = ion_bank_student_upsert(b, &s, &status, &row_err);
-        if (ret == ION_BANK_EINVAL && !refuse_row_as(w, row_err.msg))
+        if (ret == ION_BANK_EINVAL && !refuse_row_as(w, row_err.msg, row_err.key))
             continue;
         if (ret == ION_BANK_EINVAL) {
             ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
@@ -463,8 +468,8 @@ int ion_roster_import(ion_bank *b, const char *course, ion_csv *csv,
         if (!r.rows[i].problem)
             continue;
         st.refused++;
-        ion_fail(&problem, ion_csv_name(csv), r.rows[i].line, "%s",
-                 r.rows[i].problem);
+        ion_fail_key(&problem, ion_csv_name(csv), r.rows[i].line, "err.said", "%s", r.rows[i].problem);
+        problem.key = r.rows[i].key;
         if (report)
             report(&problem, ctx);
     }

@@ -16,8 +16,9 @@ typedef struct {
     size_t refused;   /* rows refused, each one reported */
     size_t skipped;   /* rows of an LMS export that are not students */
     const char *source; /* "" for our own id,name[,email]; else what the
-                           header says the file is ("a Moodle participants
-                           file", "a Canvas gradebook export", ...) */
+                           header says the file is, an id the summary puts
+                           in words: "moodle" (participants file),
+                           "canvas-gradebook", "canvas-users" */
     char id_column[64]; /* the header of the column the ids came from */
 } ion_roster_stats;
 

@@ -871,7 +871,7 @@ ion_server *ion_server_start(const ion_serve_opts *o, ion_error *err)
         s->reloading = 1;
     int rc = pthread_create(&s->watchdog, NULL, watchdog_loop, s);
     if (rc) {
-        ion_fail(err, NULL, 0, "%s", ion_strerror(rc));
+        ion_fail_key(err, NULL, 0, "err.serve.thread", "%s", ion_strerror(rc));
         goto fail;
     }
     s->watching = 1;

@@ -218,7 +218,7 @@ static void note(ion_sub_parser *p, int line, const char *key, const char *sig, 
     ion_text_vsay(msg, sizeof msg, key, sig, ap);
     va_end(ap);
     ion_error *e = &p->notes[p->nnotes++];
-    ion_fail(e, p->name, line, "%s", msg);
+    ion_fail_key(e, p->name, line, "err.said", "%s", msg);
     e->key = key;
 }
 

@@ -62,7 +62,10 @@ void ion_xml_keep(void *ctx, xmlErrorPtr e)
     x->seen = 1;
     x->line = e->line;
     x->node = e->node;
-    snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "invalid xml");
+    if (e->message)
+        snprintf(x->msg, sizeof x->msg, "%s", e->message);
+    else
+        ion_text_say(x->msg, sizeof x->msg, "err.xml.invalid", "-");
     size_t n = strlen(x->msg);
     while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' ' || x->msg[n - 1] == '.'))
         x->msg[--n] = '\0';

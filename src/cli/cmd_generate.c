@@ -106,8 +106,9 @@ int cmd_generate(int argc, char **argv, ion_cli *cli)
             cli_report(&err);
             rc = exit_code(gen);
         } else if (!cli->quiet) {
-            cli_say(o.nstudents ? "cli.generate.done_named" : "cli.generate.done", "%s%s%s", o.worksheet, o.dir,
-                    o.pdf ? "class.pdf, solutions.pdf, students/, " : "");
+            cli_say(o.nstudents ? (o.pdf ? "cli.generate.done_named_pdf" : "cli.generate.done_named")
+                                : (o.pdf ? "cli.generate.done_pdf" : "cli.generate.done"),
+                    "%s%s", o.worksheet, o.dir);
         }
     }
     ion_bank_close(b);

@@ -22,8 +22,12 @@ static void print_summary(const char *course, const ion_roster_stats *st)
 {
     size_t n = st->added + st->updated + st->unchanged;
     cli_say("cli.roster.imported", "%zu%s%s", n, n == 1 ? "" : "s", course);
-    if (*st->source)
-        cli_say("cli.roster.source", "%s%s", st->source, st->id_column);
+    if (!strcmp(st->source, "moodle"))
+        cli_say("cli.roster.source_moodle", "%s", st->id_column);
+    else if (!strcmp(st->source, "canvas-gradebook"))
+        cli_say("cli.roster.source_canvas_gradebook", "%s", st->id_column);
+    else if (*st->source)
+        cli_say("cli.roster.source_canvas_users", "%s", st->id_column);
     cli_say("cli.roster.counts", "%zu%zu", st->added, st->updated);
     if (st->unchanged)
         cli_say("cli.roster.unchanged", "%zu", st->unchanged);

@@ -115,6 +115,59 @@ en roster import "$tmp/roster.csv" --course C 2>"$tmp/err"
 grep -qF "roster.csv:1: unknown column 'nom' in the header (expected id,name[,email], or a Moodle or Canvas export)" "$tmp/err" ||
   no "the library error in English: $(cat "$tmp/err")"
 
+# The preview's title (preview.c) on its page, in the language asked for.
+zh bank preview nernst-k --seed 1 | head -1 | grep -qx '预览：nernst-k（种子 1）' || no "the preview's title in Chinese"
+en bank preview nernst-k --seed 1 | head -1 | grep -qx 'Preview: nernst-k (seed 1)' || no "the preview's title in English"
+
+# A template's errors (problem.c's tfail): Chinese whole, English as before.
+zh bank import tests/data/problems-bad/param-unit.xml >/dev/null 2>"$tmp/err"
+grep -qxF "ionsheet: tests/data/problems-bad/param-unit.xml:9: 模板 t-nernst-k：param T：未知单位“Celsius”" "$tmp/err" ||
+  no "a template's error in Chinese: $(cat "$tmp/err")"
+en bank import tests/data/problems-bad/param-unit.xml >/dev/null 2>"$tmp/err"
+grep -qxF "ionsheet: tests/data/problems-bad/param-unit.xml:9: template t-nernst-k: param T: unknown unit 'Celsius'" "$tmp/err" ||
+  no "a template's error in English: $(cat "$tmp/err")"
+
+# A roster's refused rows (roster.c's refuse_row, the CSV reader's keys)
+# and its header: Chinese after a Chinese summary, English as before.
+printf 'id,name,email\ns1,Ada,ada@x.org\ns2,Bo,bad-email\ns1,Cy,\ns3,D\0x,\ns4,Ed\n' >"$tmp/rows.csv"
+zh roster import "$tmp/rows.csv" --course R >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 3 ] || no "refused rows exit 3 in Chinese, not $rc"
+cat >"$tmp/want" <<EOF
+ionsheet: $tmp/rows.csv:3: 学生“s2”的电子邮箱“bad-email”无效
+ionsheet: $tmp/rows.csv:4: 学号“s1”重复（首次出现在第 2 行）
+ionsheet: $tmp/rows.csv:5: 该行含有 NUL 字节
+ionsheet: $tmp/rows.csv:6: 应有 3 个字段，实有 2 个
+EOF
+diff "$tmp/want" "$tmp/err" >/dev/null || no "a roster's refused rows in Chinese: $(cat "$tmp/err")"
+grep -q '^已将 1 名学生导入课程 R（新增 1，更新 0）；4 行被拒绝$' "$tmp/out" || no "the roster summary in Chinese: $(cat "$tmp/out")"
+en roster import "$tmp/rows.csv" --course R >"$tmp/out" 2>"$tmp/err"
+cat >"$tmp/want" <<EOF
+ionsheet: $tmp/rows.csv:3: invalid e-mail 'bad-email' for student 's2'
+ionsheet: $tmp/rows.csv:4: duplicate student id 's1' (first on line 2)
+ionsheet: $tmp/rows.csv:5: NUL byte in the row
+ionsheet: $tmp/rows.csv:6: expected 3 fields, found 2
+EOF
+diff "$tmp/want" "$tmp/err" >/dev/null || no "a roster's refused rows in English: $(cat "$tmp/err")"
+printf 'id,email\ns1,a@b.c\n' >"$tmp/noname.csv"
+zh roster import "$tmp/noname.csv" --course R 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/noname.csv:1: 表头中没有“name”列（应为 id,name[,email]）" "$tmp/err" || no "a header without name, in Chinese: $(cat "$tmp/err")"
+printf 'First name,Last name,ID number,Email address\nAda,Li,s9,a@b.c\n' >"$tmp/moodle.csv"
+en roster import "$tmp/moodle.csv" --course R --id-column nosuch 2>"$tmp/err"
+grep -qxF "ionsheet: $tmp/moodle.csv:1: nosuch: no such column for --id-column" "$tmp/err" || no "--id-column unknown, in English: $(cat "$tmp/err")"
+zh roster import "$tmp/moodle.csv" --course R >"$tmp/out" || no "a Moodle file in Chinese"
+grep -q '^已将 1 名学生导入课程 R（来自 Moodle 参与者文件，学号取自其“ID number”列）（新增 1，更新 0）$' "$tmp/out" || no "the Moodle summary in Chinese: $(cat "$tmp/out")"
+en roster import "$tmp/moodle.csv" --course R >"$tmp/out"
+grep -q "^imported 1 student into course R from a Moodle participants file, ids from its 'ID number' column (0 new, 0 updated, 1 unchanged)$" "$tmp/out" || no "the Moodle summary in English: $(cat "$tmp/out")"
+
+# generate's summary names its files in the sentence's own language.
+zh --quiet worksheet create w1 --course R --title W --problems nernst-k || no "worksheet create"
+zh generate w1 --course R --out "$tmp/gen" >"$tmp/out" 2>"$tmp/err" || no "generate in Chinese: $(cat "$tmp/err")"
+grep -qxF "已为整个课程生成 w1，位于 $tmp/gen/：key.xml、links.csv、class.pdf、solutions.pdf、students/、answers/" "$tmp/out" ||
+  no "generate's summary in Chinese: $(cat "$tmp/out")"
+en generate w1 --course R --out "$tmp/gen" >"$tmp/out" 2>&1
+grep -qxF "generated w1 for the whole course in $tmp/gen/: key.xml, links.csv, class.pdf, solutions.pdf, students/, answers/" "$tmp/out" ||
+  no "generate's summary in English: $(cat "$tmp/out")"
+
 # The answer key reader's errors (err.key.*): what an instructor sees for a
 # malformed key.xml, in Chinese, and in English as before.
 mkdir "$tmp/none"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "text.h"
 
 /* Reads all of buf (of length len) and renders it as "line:field|field;"
  * per record, with "!line:message" for an error. The caller frees it. */
@@ -122,6 +123,41 @@ static void test_errors(void **state)
     free(got);
 }
 
+/* A record spoiled (a roster's row) gives the key of why, a catalogue
+ * message (issue 16: an English sentence given as a key was printed as
+ * itself in every language); the file's error says it in the errors'
+ * language, with that key. */
+static void test_problem_keys(void **state)
+{
+    (void)state;
+    char nul[] = "a,b\nc\0d\ne,f\n";
+    ion_csv *r = ion_csv_new(nul, sizeof nul - 1, "t.csv");
+    ion_csv_record rec;
+    ion_error err = {0};
+    ion_csv_spoil_records(r);
+    assert_int_equal(ion_csv_next(r, &rec, &err), 1);
+    assert_null(rec.problem);
+    assert_int_equal(ion_csv_next(r, &rec, &err), 1);
+    assert_string_equal(rec.problem, "err.csv.nul_row");
+    assert_int_equal(ion_csv_next(r, &rec, &err), 1);
+    assert_null(rec.problem);
+    ion_csv_free(r);
+    char said[128];
+    ion_text_say(said, sizeof said, "err.csv.nul_row", "-");
+    assert_string_equal(said, "NUL byte in the row");
+
+    ion_text_set_lang("zh");
+    r = ion_csv_new(nul, sizeof nul - 1, "t.csv");
+    assert_int_equal(ion_csv_next(r, &rec, &err), 1);
+    assert_int_equal(ion_csv_next(r, &rec, &err), -1);
+    assert_string_equal(err.key, "err.csv.nul_file");
+    assert_string_equal(err.msg, "文件含有 NUL 字节");
+    ion_csv_free(r);
+    ion_text_say(said, sizeof said, "err.csv.nul_row", "-");
+    assert_string_equal(said, "该行含有 NUL 字节");
+    ion_text_set_lang("en");
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -213,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_empty_lines_and_fields),
         cmocka_unit_test(test_utf8_names),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_problem_keys),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_borrowed_slice),
         cmocka_unit_test(test_open_file),

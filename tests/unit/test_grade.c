@@ -56,6 +56,9 @@ static int on_sub(const ion_submission *sub, void *ctx)
     return 0;
 }
 
+static void grade_summary_in_both_languages(void);
+static char *slurp(const char *path, size_t *len);
+
 static session *open_session(const char *lang)
 {
     session *s = calloc(1, sizeof *s);
@@ -993,6 +996,7 @@ static void test_outputs(void **state)
     assert_non_null(strstr(summary, "90-100% |#"));
     free(summary);
     close_session(s);
+    grade_summary_in_both_languages();
 
     /* Parts everybody got full points for are never the hardest. */
     s = open_session("en");
@@ -1010,6 +1014,56 @@ static void test_outputs(void **state)
     assert_null(strstr(summary, "hardest"));
     free(summary);
     close_session(s);
+}
+
+/* grade's summary in the gradebook's language (issue 16: it was English
+ * under --lang zh), English as before but for "1 student". */
+static void grade_summary_in_both_languages(void)
+{
+    static const char *const head[2] = {
+        "worksheet week5 (PHYS2): 3 students, 2 graded, 1 missing\n"
+        "mean 5.5 / 11 (50.0%), median 5.5\n"
+        "hardest parts: 1a (0% of points), 1b (50% of points), 1c (50% of points)\n"
+        "totals (percent of the maximum):\n"
+        "  90-100% |                                         0\n",
+        "作业 week5（PHYS2）：学生 3 名，已评分 2，缺交 1\n"
+        "平均分 5.5 / 11（50.0%），中位数 5.5\n"
+        "最难的小题：1a（得分率 0%）、1b（得分率 50%）、1c（得分率 50%）\n"
+        "总分分布（占满分的百分比）：\n"
+        "  90-100% |                                         0\n",
+    };
+    for (int zh = 0; zh < 2; zh++) {
+        session *s = open_session(zh ? "zh" : "en");
+        assert_int_equal(grade_text(s, "student: s001\n1a: -89.06\n1b: outward\n1c: 25\n1d: out\n2a: -5\n2b: C\n"), 0);
+        assert_int_equal(grade_text(s, "student: s002\n1a: 89.06\n2b: B\n"), 0);
+        char *summary = ion_gradebook_summary(s->gb);
+        assert_non_null(summary);
+        if (strncmp(summary, head[zh], strlen(head[zh])))
+            fail_msg("the summary in %s:\n%s", zh ? "zh" : "en", summary);
+        free(summary);
+        close_session(s);
+    }
+    /* One student is "1 student" (it said "1 students"). */
+    size_t len;
+    char *xml = slurp(KEY, &len), *from = strstr(xml, "  <student id=\"s002\""), *to = strstr(xml, "</answer-key>");
+    assert_non_null(from);
+    assert_non_null(to);
+    memmove(from, to, strlen(to) + 1);
+    ion_error err = {0};
+    ion_answer_key *k = ion_answer_key_parse(xml, strlen(xml), "one.xml", KEY_XSD, &err);
+    if (!k)
+        fail_msg("one.xml:%d: %s", err.line, err.msg);
+    for (int zh = 0; zh < 2; zh++) {
+        ion_gradebook *gb = ion_gradebook_new(k, zh ? "zh" : "en");
+        char *summary = ion_gradebook_summary(gb);
+        const char *want = zh ? "作业 week5（PHYS2）：学生 1 名，已评分 0，缺交 1\n"
+                              : "worksheet week5 (PHYS2): 1 student, 0 graded, 1 missing\n";
+        assert_string_equal(summary, want);
+        free(summary);
+        ion_gradebook_free(gb);
+    }
+    ion_answer_key_free(k);
+    free(xml);
 }
 
 /* A key parsed from memory holds every student (and may be shared by

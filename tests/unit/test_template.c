@@ -177,10 +177,53 @@ static void broken_files(void **state)
     }
 }
 
+/* A template's errors in the errors' language (issue 16: problem.c's
+ * tfail printed English under --lang zh): the whole message in Chinese,
+ * the key of what is wrong kept in err.key, and the same file in English
+ * as before. */
+static void broken_files_in_both_languages(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *key, *zh, *en;
+    } cases[] = {
+        {"circular-let", "err.problem.let_cycle", "模板 t-nernst-k：let“EK”依赖于它自己",
+         "template t-nernst-k: let 'EK' depends on itself"},
+        {"placeholder", "err.problem.placeholder", "模板 t-nernst-k：未知的占位符 {Temp}",
+         "template t-nernst-k: unknown placeholder {Temp}"},
+        {"param-unit", "err.problem.param_unit", "模板 t-nernst-k：param T：未知单位“Celsius”",
+         "template t-nernst-k: param T: unknown unit 'Celsius'"},
+        {"choice-number", "err.problem.type", "模板 t-nernst-k：小题 b 的 answer 得出的是数值，而此处需要选项 id",
+         "template t-nernst-k: part b answer gives a number where a choice id is needed"},
+        {"dim-answer-unit", "err.problem.unit_dim",
+         "模板 t-dim：小题 a 的 answer“E_Ca”得出的是电压（V），但其单位 mM 是浓度（mol/m^3）",
+         "template t-dim: part a answer 'E_Ca' gives a voltage (V), but its unit mM is a concentration (mol/m^3)"},
+        {"load-param-spec", "err.problem.param_forms", "模板 bad-nernst-k：param T 需要且只能有 min+max+step、values 或 value 之一",
+         "template bad-nernst-k: param T needs exactly one of min+max+step, values or value"},
+        {"load-mcq-with-answer", "err.problem.mcq_options", "模板 bad-nernst-k：小题 c：单选题需要两个或更多选项，且恰有一个正确",
+         "template bad-nernst-k: part c: an mcq needs two or more options, exactly one correct"},
+        {"load-no-english", "err.problem.no_title", "模板 bad-nernst-k：没有英文标题", "template bad-nernst-k: no English title"},
+    };
+    for (int zh = 1; zh >= 0; zh--) {
+        ion_text_set_lang(zh ? "zh" : "en");
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            char path[128];
+            snprintf(path, sizeof path, "tests/data/problems-bad/%s.xml", cases[i].file);
+            ion_template_list l = {0};
+            ion_error err = {0};
+            assert_int_equal(ion_templates_load(path, XSD, &l, &err), -1);
+            assert_string_equal(err.msg, zh ? cases[i].zh : cases[i].en);
+            assert_non_null(err.key);
+            assert_string_equal(err.key, cases[i].key);
+        }
+    }
+}
+
 /* A template whose requires can never hold is reported, not looped on. */
 static void unsatisfiable_requires(void **state)
 {
     (void)state;
+    ion_text_set_lang("en");
     const char *src =
         "<problems xmlns='urn:ionsheet:problem:1'><problem id='never' topic='nernst' difficulty='1'>"
         "<title xml:lang='en'>x</title><param name='a' min='1' max='2' step='1'/>"
@@ -291,6 +334,7 @@ int main(void)
         cmocka_unit_test(instances_are_reproducible_and_correct),
         cmocka_unit_test(formatting),
         cmocka_unit_test(broken_files),
+        cmocka_unit_test(broken_files_in_both_languages),
         cmocka_unit_test(unsatisfiable_requires),
         cmocka_unit_test(slip_credits),
         cmocka_unit_test(author_text),
