@@ -273,8 +273,11 @@ static double labelled(ion_pdf *p, const char *label, const char *value,
                                             leading(p, p->small)) / 2,
              lw + 1, 1, ALIGN_LEFT, C_GRAY);
     double gap = 0.6 * p->body;
-    return put_text(p, value, ION_TS_BOLD, p->body, x + lw + gap, y,
-                    width - lw - gap, max_lines, ALIGN_LEFT, C_TEXT);
+    double h = put_text(p, value, ION_TS_BOLD, p->body, x + lw + gap, y,
+                        width - lw - gap, max_lines, ALIGN_LEFT, C_TEXT);
+    /* at least a line when the value is blank (a preview has no student),
+     * or the rule below would cross the label */
+    return fmax(h, leading(p, p->body));
 }
 
 /* The language of the texts laid out: the template's. */
