@@ -1101,7 +1101,7 @@ static char *graded_all(ion_answer_key *k, const char *lang, const char *dir, in
     for (int pass = 0; pass < 2; pass++) /* a regrade replaces: the key is read again */
         for (int i = 0; i < nsubs; i++) {
             int j = (i * 5 + pass) % nsubs + 1; /* 1, 6, 11, 4, ... */
-            char path[256], file[16];
+            char path[256], file[32];
             size_t len;
             snprintf(path, sizeof path, "%s/s%02d.txt", dir, j);
             snprintf(file, sizeof file, "s%02d.txt", j);
