@@ -64,43 +64,50 @@ static int defaults(ion_grade_opts *o, char *owned[3])
     return (o->submission_xsd = owned[2] = strdup(cli_resource("schema/submission.xsd"))) ? 0 : -1;
 }
 
+/* Options into o, the files to grade into o->inputs; 0, or an exit code. */
+static int parse(int argc, char **argv, ion_grade_opts *o, const char **inputs)
+{
+    const char *format = NULL;
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = cli_option(argc, argv, &i, "--csv", &o->csv)) || (r = cli_option(argc, argv, &i, "--feedback", &o->feedback)) ||
+            (r = cli_option(argc, argv, &i, "--format", &format))) {
+            if (r < 0)
+                return EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--excel")) {
+            o->excel = 1;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_msg(NULL, 0, "cli.grade.unknown_option", "%s", argv[i]);
+            return EXIT_USAGE;
+        } else if (!o->key) {
+            o->key = argv[i];
+        } else {
+            inputs[o->ninputs++] = argv[i];
+        }
+    }
+    o->inputs = inputs;
+    if (!o->key || !o->ninputs) {
+        cli_usage(stderr, "cli.grade.usage");
+        return EXIT_USAGE;
+    }
+    if (format && (int)(o->format = ion_csv_format_parse(format)) < 0) {
+        cli_msg(NULL, 0, "cli.grade.format", "%s", format);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 int cmd_grade(int argc, char **argv, ion_cli *cli)
 {
     if (cli_wants_help(argc, argv, "cli.grade.usage"))
         return EXIT_OK;
     progress_line line = {0, !cli->quiet && isatty(STDERR_FILENO)};
     ion_grade_opts o = {NULL, NULL, 0, NULL, NULL, NULL, cli->lang, NULL, message, progress, &line, ION_CSV_PLAIN, 0};
-    const char *format = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    int code = inputs ? EXIT_OK : EXIT_IO;
-    for (int i = 1; !code && i < argc; i++) {
-        int r;
-        if ((r = cli_option(argc, argv, &i, "--csv", &o.csv)) || (r = cli_option(argc, argv, &i, "--feedback", &o.feedback)) ||
-            (r = cli_option(argc, argv, &i, "--format", &format))) {
-            code = r < 0 ? EXIT_USAGE : EXIT_OK;
-        } else if (!strcmp(argv[i], "--excel")) {
-            o.excel = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_msg(NULL, 0, "cli.grade.unknown_option", "%s", argv[i]);
-            code = EXIT_USAGE;
-        } else if (!o.key) {
-            o.key = argv[i];
-        } else {
-            inputs[o.ninputs++] = argv[i];
-        }
-    }
-    if (!code && (!o.key || !o.ninputs)) {
-        cli_usage(stderr, "cli.grade.usage");
-        code = EXIT_USAGE;
-    }
-    if (!code && format && (int)(o.format = ion_csv_format_parse(format)) < 0) {
-        cli_msg(NULL, 0, "cli.grade.format", "%s", format);
-        code = EXIT_USAGE;
-    }
+    int code = inputs ? parse(argc, argv, &o, inputs) : EXIT_IO;
     if (!code && cli_catalogue(cli->lang))
         code = EXIT_IO;
     char *owned[3] = {NULL, NULL, NULL};
-    o.inputs = inputs;
     if (!code && defaults(&o, owned))
         code = EXIT_IO;
     /* A database is used when there is one; grading never creates one. */
