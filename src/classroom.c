@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
 #include "strbuf.h"
 #include "submission.h"
 
@@ -137,43 +136,32 @@ static ion_instance *instances_new(const ion_worksheet *w)
     return inst;
 }
 
-/* key.xml of the stored variants, written into memory and read back. */
+/* Student i's sheet for the key, generated again from their seeds. */
+typedef struct {
+    const ion_classroom *c;
+    ion_instance *inst;
+} class_sheets;
+
+static int class_sheet(void *ctx, size_t i, ion_student_sheet *s, ion_error *err)
+{
+    class_sheets *x = ctx;
+    const ion_classroom *c = x->c;
+    if (ion_classroom_instances(c, i, x->inst, err))
+        return -1;
+    *s = (ion_student_sheet){.w = &c->w, .id = c->students[i].id, .name = c->students[i].name, .inst = x->inst,
+                             .n = c->w.ws.n, .index = i, .count = c->n, .own = 1};
+    return 0;
+}
+
+/* The key of the stored variants, built from the sheets (grade.h). */
 static int make_key(ion_classroom *c, ion_error *err)
 {
-    char *xml = NULL;
-    size_t len = 0;
-    int ret = -1;
-    FILE *f = open_memstream(&xml, &len);
-    ion_instance *inst = instances_new(&c->w);
-    if (!f || !inst) {
-        ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
-        goto done;
-    }
-    ion_key_writer *k = ion_key_begin(f, &c->w);
-    int bad = !k;
-    for (size_t i = 0; !bad && i < c->n; i++) {
-        ion_student_sheet s = {.w = &c->w, .id = c->students[i].id, .name = c->students[i].name, .inst = inst,
-                              .n = c->w.ws.n, .index = i, .count = c->n, .own = 1};
-        bad = ion_classroom_instances(c, i, inst, err) || ion_key_student(k, &s);
-    }
-    bad |= ion_key_end(k) != 0;
-    bad |= fclose(f) != 0;
-    f = NULL;
-    if (bad) {
-        if (!err->msg[0])
-            ion_fail_key(err, NULL, 0, "err.classroom.key", "%s", c->w.ws.name);
-        goto done;
-    }
-    c->key = ion_answer_key_parse(xml, len, c->w.ws.name, NULL, err);
-    for (size_t i = 0; c->key && i < c->n; i++)
-        c->students[i].key_index = (size_t)ion_answer_key_find(c->key, c->students[i].id);
-    ret = c->key ? 0 : -1;
-done:
-    if (f)
-        fclose(f);
-    free(xml);
-    instances_free(inst, c->w.ws.n);
-    return ret;
+    class_sheets x = {c, instances_new(&c->w)};
+    if (!x.inst)
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
+    c->key = ion_answer_key_from_sheets(&c->w, c->n, class_sheet, &x, err);
+    instances_free(x.inst, c->w.ws.n);
+    return c->key ? 0 : -1;
 }
 
 int ion_classroom_load(ion_bank *b, const char *name, const char *course, ion_classroom *c,
@@ -346,7 +334,7 @@ static int replay_student(replay *r, size_t i, ion_sub_parser *parser)
         return 0;
     /* What `grade` found instead of a file it could grade, as it said it. */
     if (r->status != ION_STATUS_GRADED)
-        return ion_gradebook_set_status(r->gb, c->students[i].key_index, r->status, r->reason) < 0
+        return ion_gradebook_set_status(r->gb, i, r->status, r->reason) < 0
                    ? ion_fail_key(r->err, NULL, 0, "err.out_of_memory", "-")
                    : 0;
     int rc = ion_bank_grade_list(r->b, r->latest, take_answer, r, r->err);

@@ -4,9 +4,9 @@
  * read a worksheet through it, so that a page shows exactly the stored
  * variant and a web submission is graded by the same key code as `grade`.
  *
- * The key is written by the key renderer (render.h) into memory and read
- * back by the grader's own reader (grade.h): one code path for files and
- * the web. */
+ * The key is built from the students' sheets (ion_answer_key_from_sheets,
+ * grade.h): the model the grader's reader makes of the same sheets'
+ * key.xml, so that the web grades as `grade` does. */
 #ifndef ION_CLASSROOM_H
 #define ION_CLASSROOM_H
 
@@ -34,14 +34,13 @@ typedef struct {
     char *id, *name, *email; /* email NULL when none */
     uint64_t *seeds;         /* one per problem, as stored */
     char token[ION_TOKEN_LEN + 1];
-    size_t key_index;        /* the student's index in the key */
 } ion_class_student;
 
 typedef struct {
     ion_worksheet w;
     size_t n;                    /* students with instances, by id */
     ion_class_student *students;
-    ion_answer_key *key;         /* NULL when n is 0 */
+    ion_answer_key *key;         /* NULL when n is 0; its student i is students[i] */
 } ion_classroom;
 
 /* Loads worksheet name of course (NULL: the one course that has it):

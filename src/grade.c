@@ -262,7 +262,10 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
     size_t part0 = (size_t)(p - &k->parts[stu->part0]) - p->index;
     memcpy(gb->vals, in->vals, t->nvars * sizeof *gb->vals);
     memset(gb->pinned, 0, t->nvars);
-    size_t first = t->nvars, used = 0;
+    /* first: the earliest carried let in evaluation order (let_order: a
+     * key's template lists its lets in that order, the bank's template,
+     * which a key built from sheets holds, in the author's) */
+    size_t first = t->nlets, used = 0;
     from[0] = '\0';
     for (size_t c = 0; c < tp->ncarries; c++) {
         const ion_carry *kc = &tp->carries[c];
@@ -272,18 +275,23 @@ static int carried_value(ion_gradebook *gb, const key_student *stu, const key_pa
             continue;
         gb->vals[kc->slot].type = ION_T_NUM;
         gb->vals[kc->slot].num = w->si;
-        if (kc->slot < first)
-            first = kc->slot;
+        size_t at = 0;
+        while (at < t->nlets && t->let_order[at] != kc->slot)
+            at++;
+        if (at < first)
+            first = at;
         used += (size_t)snprintf(from + used, used < from_len ? from_len - used : 0, "%s%s",
                                  used ? ", " : "", k->parts[stu->part0 + part0 + kc->from].id);
         if (used >= from_len)
             used = from_len - 1;
     }
-    if (first == t->nvars)
+    if (first == t->nlets)
         return 0;
-    for (size_t v = first + 1; v < t->nvars; v++)
-        if (!gb->pinned[v] && t->vars[v].expr && ion_expr_eval(t->vars[v].expr, gb->vals, &gb->vals[v]) != 0)
+    for (size_t l = first + 1; l < t->nlets; l++) {
+        size_t v = t->let_order[l];
+        if (!gb->pinned[v] && ion_expr_eval(t->vars[v].expr, gb->vals, &gb->vals[v]) != 0)
             return 0;
+    }
     return ion_expr_eval(t->parts[p->index].answer, gb->vals, out) == 0;
 }
 

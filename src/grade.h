@@ -54,6 +54,19 @@ ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path,
                                     ion_error *err);
 void ion_answer_key_free(ion_answer_key *k);
 
+/* Student i's sheet (worksheet.h), generated: fills *s, whose instances
+ * need stay valid only until the next call. 0, or -1 with err filled. */
+typedef int (*ion_sheet_fn)(void *ctx, size_t i, ion_student_sheet *s, ion_error *err);
+
+/* The key of n students of worksheet w built from their sheets, for the
+ * server, which generates them anyway (src/gradekey_build.c): the same
+ * model, to the bit, as ion_answer_key_parse reads from the key.xml
+ * ion_key_student writes of those sheets, without writing it and reading
+ * it back. Held whole, like a parsed key (only read while grading). The
+ * key borrows w's templates: free it before w. NULL with err filled. */
+ion_answer_key *ion_answer_key_from_sheets(const ion_worksheet *w, size_t n, ion_sheet_fn sheet, void *ctx,
+                                           ion_error *err);
+
 /* Strings owned by the key. */
 const char *ion_answer_key_worksheet(const ion_answer_key *k);
 const char *ion_answer_key_course(const ion_answer_key *k);

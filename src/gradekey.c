@@ -40,10 +40,8 @@ static void link_sheet(ion_answer_key *k, size_t i)
     k->students[i].sheet.count = k->nstudents;
 }
 
-/* Columns in worksheet order (1a, 1b, ..., 10a), and the student index. */
-static int finish(key_reader *kr)
+int key_finish(ion_answer_key *k, const char *name, ion_error *err)
 {
-    ion_answer_key *k = kr->k;
     const char **sorted = malloc((k->ncolumns + 1) * sizeof *sorted);
     size_t *map = malloc((k->ncolumns + 1) * sizeof *map);
     k->index_cap = 16;
@@ -53,7 +51,7 @@ static int finish(key_reader *kr)
     if (!sorted || !map || !k->index) {
         free(sorted);
         free(map);
-        return ion_fail_key(kr->err, kr->name, 0, "err.out_of_memory", "-");
+        return ion_fail_key(err, name, 0, "err.out_of_memory", "-");
     }
     /* A key without students has no columns, and k->columns is NULL: not
      * even 0 bytes may be copied from or to NULL. */
@@ -78,7 +76,7 @@ static int finish(key_reader *kr)
         size_t j = ion_hash_str(id) & (k->index_cap - 1);
         for (; k->index[j]; j = (j + 1) & (k->index_cap - 1))
             if (!strcmp(k->students[k->index[j] - 1].sheet.id, id))
-                return ion_fail_key(kr->err, kr->name, 0, "err.key.student_twice", "%s", id);
+                return ion_fail_key(err, name, 0, "err.key.student_twice", "%s", id);
         k->index[j] = i + 1;
     }
     return 0;
@@ -130,7 +128,7 @@ static ion_answer_key *read_key(ion_answer_key *k, size_t len, const char *name,
     kr->name = k->name = name;
     kr->err = err;
     kr->k = k;
-    if (kr_parse(kr, NULL, 0, len) < 0 || finish(kr) < 0) {
+    if (kr_parse(kr, NULL, 0, len) < 0 || key_finish(k, name, err) < 0) {
         ion_answer_key_free(k);
         return NULL;
     }

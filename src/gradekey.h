@@ -104,6 +104,12 @@ static inline const ion_part_key *key_part_key(const ion_answer_key *k, const ke
     return &k->insts[p->inst].keys[p->index];
 }
 
+/* The last step of reading a key, and of building one (gradekey_build.c):
+ * the columns sorted into worksheet order (1a, 1b, ..., 10a), the parts'
+ * columns renumbered, a whole key's sheets linked to their instances, the
+ * students indexed. 0, or -1 with err filled (name: the key's, for it). */
+int key_finish(ion_answer_key *k, const char *name, ion_error *err);
+
 /* Loads student i's problems and parts into the key's arrays (at part0 0),
  * reading their element again from the key file: grading holds one
  * student's key at a time, whatever the size of the class. A whole key
