@@ -25,6 +25,8 @@ typedef struct {
     const char *ids[MAX_ITEMS];
     char letters[MAX_ITEMS];
     ion_judge_mistake mistakes[MAX_ITEMS];
+    int has_carried;                 /* carried=: what the student's earlier answers give */
+    const char *carried;             /* as written: a number in the part's unit, or a choice id */
 } spec_part;
 
 /* Splits list (a,b,c) into out; the count. */
@@ -92,6 +94,9 @@ static int read_part(spec_part *sp, const char *line, int lineno)
                 m->value = strtod(v, NULL);
             else
                 m->str = v;
+        } else if (!strcmp(tok, "carried")) {
+            sp->has_carried = 1;
+            sp->carried = v;
         } else if (strcmp(tok, "unit")) {
             return -1;
         }
@@ -191,6 +196,12 @@ static void test_spec(void **state)
         size_t n = in_file ? as_filed(parser, line + 6, &fl) : 1;
         if (n) {
             ion_judge_answers(&part.key, in_file ? fl.answers : &answer, n, &j);
+            if (part.has_carried) {
+                ion_val c = {ION_T_STR, 0, part.carried};
+                if (part.key.kind == ION_ANSWER_NUMERIC)
+                    c = (ion_val){ION_T_NUM, ion_to_si(part.key.unit, strtod(part.carried, NULL)), NULL};
+                ion_judge_carried(&part.key, &c, &j);
+            }
             note_name(&j, got_note, sizeof got_note);
         } else {
             memset(&j, 0, sizeof j);
