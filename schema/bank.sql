@@ -1,4 +1,4 @@
--- ionsheet bank, schema version 5 (PRAGMA user_version = 5).
+-- ionsheet bank, schema version 6 (PRAGMA user_version = 6).
 -- src/bank_schema.c embeds this file verbatim, one statement per string, and
 -- tests/unit/test_bank.c checks that the two are identical. A new bank is
 -- made from it in one step; an older one is brought here by the migrations
@@ -119,7 +119,9 @@ CREATE TABLE instances (
 -- no grades, and reason says why: 'refused' (the student's file could not
 -- be read: 'FILE: CODE', a code in no language, ion_text_refusal) or
 -- 'conflict' (several files claim the student:
--- 'a.txt:1, b.txt:1'); a later graded submission supersedes them.
+-- 'a.txt:1, b.txt:1'); a later graded submission supersedes them. The
+-- status check is spelt with OR: against an IN list of three values SQLite
+-- builds a temporary table for every row it checks.
 CREATE TABLE submissions (
     id          INTEGER PRIMARY KEY,
     worksheet   TEXT NOT NULL,
@@ -129,7 +131,7 @@ CREATE TABLE submissions (
     hash        TEXT NOT NULL,
     received    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     status      TEXT NOT NULL DEFAULT 'graded'
-                CHECK (status IN ('graded', 'refused', 'conflict')),
+                CHECK (status = 'graded' OR status = 'refused' OR status = 'conflict'),
     reason      TEXT,
     UNIQUE (course_id, worksheet, student_id, hash),
     FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),

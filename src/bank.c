@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -606,7 +607,10 @@ static int open_db(ion_bank *b, int mode, int immutable, ion_error *err)
 {
     int flags = mode == ION_BANK_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     char *uri = immutable ? immutable_uri(b->path) : NULL;
-    int rc = sqlite3_open_v2(uri ? uri : b->path, &b->db, flags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    /* NOMUTEX: a handle is used by one thread at a time (bank.h), so
+     * SQLite's lock around every call of the connection is waste. */
+    flags |= SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0);
+    int rc = sqlite3_open_v2(uri ? uri : b->path, &b->db, flags, NULL);
     free(uri);
     if (rc != SQLITE_OK) {
         if (!b->db)
@@ -632,10 +636,20 @@ static int create_private(const char *path, ion_error *err)
     return 0;
 }
 
+/* SQLite's count of the memory it holds takes a global lock around each
+ * of its allocations, and nothing here reads it: off, before SQLite starts
+ * (sqlite3_config refuses afterwards, harmlessly). */
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 ion_bank *ion_bank_open(const char *path, int mode, ion_error *err)
 {
+    static pthread_once_t setup = PTHREAD_ONCE_INIT;
     struct stat sb;
     int fk = 0;
+    pthread_once(&setup, sqlite_setup);
     if (sodium_init() < 0) {
         ion_fail_key(err, "", 0, "err.sodium", "-");
         return NULL;
@@ -1668,23 +1682,36 @@ static int submission_check(ion_bank *b, const char *worksheet,
     return ret < 0 ? ret : 0;
 }
 
-/* The row of (worksheet, course, student, hash), made anew: an old one
- * goes with its grades, so that what was just graded again is the latest
- * (the row id orders two of one second). */
-static int submission_store(ion_bank *b, const char *worksheet,
+/* The id of the row of (worksheet, course, student, hash) into *old: 1,
+ * 0 when there is none, or an error. */
+static int submission_find(ion_bank *b, const char *worksheet,
+                           const char *course, const char *student,
+                           const char *hash, int64_t *old, ion_error *err)
+{
+    sqlite3_stmt *st = prepare(b, ST_SUB_FIND, err, "tttt", worksheet, course,
+                               student, hash);
+    int ret = st ? first_row(b, st, err) : ION_BANK_EDB;
+    if (ret > 0) {
+        *old = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    return ret;
+}
+
+/* A new row of (worksheet, course, student, hash) into *id: 0, 1 when its
+ * foreign keys refused it (the worksheet is not the course's, or the
+ * student not on its roster: nothing changed), or an error. The old row
+ * of that content (old, or 0) goes first with its grades, so that what
+ * was just graded again is the latest (the row id orders two of one
+ * second). */
+static int submission_write(ion_bank *b, int64_t old, const char *worksheet,
                             const char *course, const char *student,
                             const char *file, const char *hash,
                             const char *status, const char *reason,
                             int64_t *id, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_SUB_FIND, err, "tttt", worksheet, course,
-                               student, hash);
-    int ret = st ? first_row(b, st, err) : ION_BANK_EDB;
-    if (ret < 0)
-        return ret;
-    if (ret) {
-        int64_t old = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    sqlite3_stmt *st;
+    if (old) {
         st = prepare(b, ST_GRADES_CLEAR, err, "I", old);
         if (!st || run(b, st, err, "err.db.clear_grades"))
             return ION_BANK_EDB;
@@ -1694,12 +1721,33 @@ static int submission_store(ion_bank *b, const char *worksheet,
     }
     st = prepare(b, ST_SUB_PUT, err, "ttttttt", worksheet, course, student,
                  file, hash, status, reason);
+    if (!st)
+        return ION_BANK_EDB;
+    int rc = step_write(st);
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return 1;
+    if (rc)
+        return db_fail(b, err, "err.db.store_submission");
     /* Its id from the connection: RETURNING would first copy the row into a
      * temporary table, for every submission recorded. */
-    if (!st || run(b, st, err, "err.db.store_submission"))
-        return ION_BANK_EDB;
     *id = sqlite3_last_insert_rowid(b->db);
     return 0;
+}
+
+/* The same with the ids as the bank has them (submission_check's). A
+ * refusal by a foreign key is then the database's failure. */
+static int submission_store(ion_bank *b, const char *worksheet,
+                            const char *course, const char *student,
+                            const char *file, const char *hash,
+                            const char *status, const char *reason,
+                            int64_t *id, ion_error *err)
+{
+    int64_t old = 0;
+    int ret = submission_find(b, worksheet, course, student, hash, &old, err);
+    if (ret >= 0)
+        ret = submission_write(b, old, worksheet, course, student, file, hash,
+                               status, reason, id, err);
+    return ret == 1 ? db_fail(b, err, "err.db.store_submission") : ret;
 }
 
 /* Records a row of status for student; content is what its hash is of. */
@@ -1710,11 +1758,37 @@ static int submission_put(ion_bank *b, const char *worksheet,
                           int64_t *id, ion_error *err)
 {
     char hash[HASH_HEX_LEN], *ws_course = NULL, *student_id = NULL;
-    int64_t sub = 0;
+    int64_t sub = 0, old = 0;
     int ret, own;
     if (!worksheet || !student || !source_file || (!content && len))
         return refuse(err, "err.bank.submission_incomplete", "-");
     hash_hex(content ? content : "", len, hash);
+    /* In the caller's transaction with the course known (a class's run
+     * records thousands), the ids as given: the row's foreign keys check
+     * that the worksheet is the course's and the student on its roster,
+     * and a content not seen before is one INSERT, atomic alone. Only when
+     * they refuse (an id to find in another case, or none) does the long
+     * way below look the ids up. */
+    if (course && !sqlite3_get_autocommit(b->db)) {
+        ret = submission_find(b, worksheet, course, student, hash, &old, err);
+        if (ret < 0)
+            return ret;
+        if (!ret) {
+            ret = submission_write(b, 0, worksheet, course, student,
+                                   source_file, hash, status, reason, &sub, err);
+        } else if ((ret = sp_begin(b, &own, err)) >= 0) {
+            ret = submission_write(b, old, worksheet, course, student,
+                                   source_file, hash, status, reason, &sub, err);
+            if (ret == 1)
+                ret = db_fail(b, err, "err.db.store_submission");
+            ret = sp_end(b, own, ret, err);
+        }
+        if (ret != 1) {
+            if (ret >= 0 && id)
+                *id = sub;
+            return ret < 0 ? ret : 0;
+        }
+    }
     if ((ret = sp_begin(b, &own, err)) < 0)
         return ret;
     ret = submission_check(b, worksheet, course, student, &ws_course,

@@ -15,6 +15,10 @@
  * one it makes its own. To make several writes all or nothing, and fast,
  * wrap them in ion_bank_begin and ion_bank_commit (or ion_bank_rollback).
  *
+ * Threads: a handle is used by one thread at a time (it is opened without
+ * SQLite's per-connection lock); threads each take their own, or lend one
+ * under a lock of theirs, as the server's pool does.
+ *
  * Strings passed in are borrowed for the call. Strings handed to callbacks
  * are valid only during the callback. Structs filled by _get functions own
  * their strings; free them with the matching _release. */
@@ -27,7 +31,7 @@
 #include "error.h"
 #include "worksheet.h"
 
-#define ION_BANK_SCHEMA_VERSION 5
+#define ION_BANK_SCHEMA_VERSION 6
 #define ION_BANK_SECRET_LEN 32
 #define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
 #define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */

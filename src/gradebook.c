@@ -80,7 +80,10 @@ char *ion_gradebook_csv_styled(const ion_gradebook *gb, const ion_csv_style *sty
             cells[p->column] = p->verdict == ION_VERDICT_INVALID ? "invalid"
                                                                  : ion_csv_points(p->score, scores + 32 * p->column, 32);
         }
-        ion_csv_row row = {id, ion_answer_key_student_name(k, i), style->email ? style->email(id, style->ctx) : NULL,
+        /* Only Moodle's gradebook has the e-mail: the roster is not asked
+         * once a student for the others. */
+        const char *email = style->email && style->format == ION_CSV_MOODLE ? style->email(id, style->ctx) : NULL;
+        ion_csv_row row = {id, ion_answer_key_student_name(k, i), email,
                            r != NULL, r ? r->total : 0, ion_answer_key_student_max(k, i), cells};
         ion_csv_row_add(&b, &book, &row);
     }

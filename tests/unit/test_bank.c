@@ -251,10 +251,10 @@ static void test_refuses_foreign_and_newer(void **state)
     ion_bank *b = ion_bank_open(f->path, 1, &err);
     assert_non_null(b);
     ion_bank_close(b);
-    raw_sql(f->path, "PRAGMA user_version = 6");
+    raw_sql(f->path, "PRAGMA user_version = 7");
     assert_null(ion_bank_open(f->path, 1, &err));
-    assert_non_null(strstr(err.msg, "has schema version 6, newer than this "
-                                    "ionsheet (5)"));
+    assert_non_null(strstr(err.msg, "has schema version 7, newer than this "
+                                    "ionsheet (6)"));
 }
 
 static void test_not_sqlite(void **state)
@@ -852,6 +852,50 @@ static void test_submissions(void **state)
     assert_string_equal(err.msg, "unknown submission 999");
 }
 
+/* Inside the caller's transaction with the course given (how `grade` and
+ * the server record): the ids as given, checked by the row's foreign keys;
+ * an id spelt in another case, an unknown student or worksheet, and the
+ * same content again take the long way, with the same results and
+ * refusals as outside one, and the transaction goes on. */
+static void test_submissions_in_transaction(void **state)
+{
+    fixture *f = *state;
+    ion_error err = {0};
+    int64_t id1 = 0, id2 = 0, id3 = 0, id4 = 0;
+    ion_bank_grade a = {"1a", "-94.1 mV", 2, 2, "right", NULL};
+    class_setup(f->b);
+    assert_int_equal(ion_bank_begin(f->b, &err), 0);
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS2", "s1", "s1.txt", "x", 1, &id1, &err), 0);
+    assert_int_equal(ion_bank_grade_put(f->b, id1, &a, &err), 0);
+    /* the same content again: made anew, the old row and its grades gone */
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS2", "s1", "again.txt", "x", 1, &id2, &err), 0);
+    /* S2 is the roster's s2 */
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS2", "S2", "s2.txt", "y", 1, &id3, &err), 0);
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS2", "s9", "x", "z", 1, &id4, &err),
+                     ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "unknown student 's9' in course 'PHYS2'");
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week9", "PHYS2", "s1", "x", "z", 1, &id4, &err),
+                     ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "no worksheet 'week9' in course 'PHYS2'");
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS9", "s1", "x", "z", 1, &id4, &err),
+                     ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "no worksheet 'week1' in course 'PHYS9'");
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", "PHYS2", "s2", "refused", "s2.txt", "s2.txt: empty",
+                                                NULL, &err), 0);
+    assert_int_equal(ion_bank_commit(f->b, &err), 0);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions"), 3);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grades"), 0);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM submissions WHERE id = %lld AND student_id = 's2'"
+             " AND source_file = 's2.txt' AND status = 'graded'", (long long)id3);
+    assert_int_equal(raw_int(f->path, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM submissions WHERE id = %lld AND source_file = 'again.txt'",
+             (long long)id2);
+    assert_int_equal(raw_int(f->path, sql), 1);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions WHERE status = 'refused'"
+                                      " AND student_id = 's2' AND reason = 's2.txt: empty'"), 1);
+}
+
 /* The latest submission of s1 in week1: "FILE status reason". */
 typedef struct {
     char line[256];
@@ -980,6 +1024,84 @@ static void test_migrate_from_v4(void **state)
     remove_db(fresh);
 }
 
+/* A bank of schema version 5 (tests/data/bank-v5.sql) with graded,
+ * refused and conflicting submissions: upgraded to 6, every row kept (ids,
+ * times, grades), the submissions table as a new bank's and its status
+ * checked as before; recording and replacing still work. */
+static void test_migrate_from_v5(void **state)
+{
+    fixture *f = *state;
+    ion_error err = {0};
+    const char *rows = "SELECT (SELECT group_concat(id || '|' || worksheet || '|' || course_id || '|' || student_id"
+                       " || '|' || source_file || '|' || hash || '|' || received || '|' || status || '|'"
+                       " || ifnull(reason, '-'), ';') FROM (SELECT * FROM submissions ORDER BY id))"
+                       " || '#' || (SELECT group_concat(submission_id || '|' || part_id || '|' || ifnull(answer, '-')"
+                       " || '|' || score || '|' || max_score || '|' || verdict || '|' || ifnull(feedback, '-'), ';')"
+                       " FROM (SELECT * FROM grades ORDER BY rowid))";
+    char *v5 = test_read_file("tests/data/bank-v5.sql");
+    raw_sql(f->path, v5);
+    free(v5);
+    raw_sql(f->path, "PRAGMA application_id = 1229934163; PRAGMA user_version = 5;"
+                     "INSERT INTO settings VALUES ('secret', zeroblob(32));"
+                     "INSERT INTO courses (id) VALUES ('PHYS2');"
+                     "INSERT INTO students (course_id, id, name) VALUES ('PHYS2', 's1', 'Ada'), ('PHYS2', 's2', 'Bo');"
+                     "INSERT INTO worksheets (course_id, name, title) VALUES ('PHYS2', 'week1', 'Week 1');"
+                     "INSERT INTO submissions (id, worksheet, course_id, student_id, source_file, hash, received,"
+                     " status, reason) VALUES"
+                     " (7, 'week1', 'PHYS2', 's1', 's1.txt', 'abc', '2026-01-02T03:04:05Z', 'graded', NULL),"
+                     " (8, 'week1', 'PHYS2', 's2', 's2.txt', 'def', '2026-01-02T03:04:06Z', 'refused', 's2.txt: E1'),"
+                     " (9, 'week1', 'PHYS2', 's2', 'b.txt', 'ghi', '2026-01-02T03:04:07Z', 'conflict', 'a.txt:1, b.txt:1');"
+                     "INSERT INTO grades VALUES (7, '1b', '-94 mV', 2, 2, 'right', NULL),"
+                     " (7, '1a', NULL, 0, 1, 'blank', 'no answer');");
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char before[1024], after[1024];
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, rows, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(before, sizeof before, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    ion_bank *b = ion_bank_open(f->path, 0, &err);
+    if (!b)
+        fail_msg("open: %s", err.msg);
+    ion_bank_close(b);
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), ION_BANK_SCHEMA_VERSION);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'submissions'"
+                                      " AND sql LIKE '%status = ''graded'' OR status = ''refused''"
+                                      " OR status = ''conflict''%' AND sql NOT LIKE '%IN (%'"), 1);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'submissions_by_time'"), 1);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%new_%'"), 0);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, rows, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(after, sizeof after, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_string_equal(after, before);
+    /* The status check and the foreign keys hold in the new table. */
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE submissions SET status = 'lost' WHERE id = 7", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "INSERT INTO grades VALUES (99, '1a', NULL, 0, 1, 'blank', NULL)", NULL,
+                                      NULL, NULL),
+                         SQLITE_OK);
+    sqlite3_close(db);
+
+    /* The upgraded bank records: the same content again replaces row 7. */
+    b = ion_bank_open(f->path, 0, &err);
+    assert_non_null(b);
+    int64_t id = 0;
+    latest_ctx l;
+    assert_int_equal(ion_bank_begin(b, &err), 0);
+    assert_int_equal(ion_bank_submission_upsert(b, "week1", "PHYS2", "s1", "s1.txt", "new", 3, &id, &err), 0);
+    assert_true(id > 9);
+    assert_int_equal(ion_bank_commit(b, &err), 0);
+    assert_string_equal(latest(b, &l), "s1.txt graded -");
+    ion_bank_close(b);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions"), 4);
+}
+
 /* ---- drill ---- */
 
 typedef struct {
@@ -1087,6 +1209,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrate_from_v0, setup_dir,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_v4, setup_dir, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_from_v5, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_failed_migration_rolls_back,
                                         setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_foreign_and_newer,
@@ -1115,6 +1238,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_instances, setup_bank, teardown),
         cmocka_unit_test_setup_teardown(test_submission_status, setup_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_submissions_in_transaction, setup_bank, teardown),
         cmocka_unit_test_setup_teardown(test_submissions, setup_bank,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_drill, setup_bank, teardown),
