@@ -113,7 +113,7 @@ static void test_verdict_words(void **state)
 static void test_answer_file(void **state)
 {
     (void)state;
-    ion_class_student st = {"s001", "Ada", NULL, NULL, "", 0};
+    ion_class_student st = {.id = "s001", .name = "Ada"};
     ion_classroom c;
     memset(&c, 0, sizeof c);
     c.w.ws.name = "week5";
