@@ -39,9 +39,11 @@ typedef struct ion_answer_key ion_answer_key;
  * xsd_path (NULL: no schema validation; answer-key.xsd for v2,
  * answer-key-1.xsd for v1) and compiles the let and part expressions once
  * per distinct template version. A key file (ion_answer_key_load) is
- * checked, then only indexed: grading reads one student's element again
- * when it grades them (the file stays open), so memory does not grow with
- * the class, and such a key is not for two threads. A key given in memory
+ * read once, checked and indexed, each student's element kept as a record
+ * (in memory up to 8 MiB, past that in an unlinked temporary file in
+ * $TMPDIR) that grading makes their instances from when it grades them,
+ * so memory does not grow with the class; such a key is not for two
+ * threads. A key given in memory
  * (ion_answer_key_parse: it is whole in memory already) is held whole,
  * every student's parts read once: grading only reads it, so several
  * threads may grade against it at once (the server does). `name` is the

@@ -4,11 +4,12 @@
  * expression compiled once per template version. The reader checks the
  * structure itself (elements, attributes, numbers, ids, expressions) for
  * every student, keeps the templates, shapes and an index of the students
- * (id, name, points, the bytes of their element), and drops each
- * student's instances; ion_answer_key_student reads one student's element
- * again into the model (gradekey.h) when the grader needs it. The XSD,
- * when given, is checked in a second pass. This file is the key's life
- * (open, index, load a student, free, what the grader asks of it); the
+ * (id, name, points), and puts what each student's element gave in a
+ * record (gradekey_student.c) in the key's store; ion_answer_key_student
+ * makes that student's instances (gradekey.h) from their record when the
+ * grader needs them, so the XML is parsed once. The XSD, when given, is
+ * checked in a second pass. This file is the key's life (open, index,
+ * load a student, free), its store and what the grader asks of it; the
  * reading itself is in gradekey_xml.c and the files it names. */
 #include "gradekey_reader.h"
 
@@ -43,14 +44,13 @@ static void link_sheet(ion_answer_key *k, size_t i)
 int key_finish(ion_answer_key *k, const char *name, ion_error *err)
 {
     const char **sorted = malloc((k->ncolumns + 1) * sizeof *sorted);
-    size_t *map = malloc((k->ncolumns + 1) * sizeof *map);
+    size_t *map = k->column_sorted = malloc((k->ncolumns + 1) * sizeof *map);
     k->index_cap = 16;
     while (k->index_cap < k->nstudents * 2)
         k->index_cap *= 2;
     k->index = calloc(k->index_cap, sizeof *k->index);
     if (!sorted || !map || !k->index) {
         free(sorted);
-        free(map);
         return ion_fail_key(err, name, 0, "err.out_of_memory", "-");
     }
     /* A key without students has no columns, and k->columns is NULL: not
@@ -70,7 +70,8 @@ int key_finish(ion_answer_key *k, const char *name, ion_error *err)
     for (size_t i = 0; k->whole && i < k->nstudents; i++)
         link_sheet(k, i);
     free(sorted);
-    free(map);
+    if (k->store.file && fflush(k->store.file) != 0)
+        return ion_fail_key(err, name, 0, "err.key.spill", "%s", strerror(errno));
     for (size_t i = 0; i < k->nstudents; i++) {
         const char *id = k->students[i].sheet.id;
         size_t j = ion_hash_str(id) & (k->index_cap - 1);
@@ -82,6 +83,69 @@ int key_finish(ion_answer_key *k, const char *name, ion_error *err)
     return 0;
 }
 
+
+/* ---- the store of records ------------------------------------------------ */
+
+/* An unlinked temporary file in $TMPDIR (else /tmp), for the records past
+ * the store's memory; NULL with errno set. */
+static FILE *spill_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    if (!dir || !*dir)
+        dir = "/tmp";
+    if ((size_t)snprintf(path, sizeof path, "%s/ionsheet-key-XXXXXX", dir) >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f)
+        close(fd);
+    return f;
+}
+
+int kr_store_put(ion_answer_key *k, const void *rec, size_t len, size_t *at, ion_error *err)
+{
+    key_store *st = &k->store;
+    if (!st->file && st->mem_len <= st->memory && len <= st->memory - st->mem_len) {
+        if (kr_grow(&st->mem, &st->mem_cap, st->mem_len + len, 1) < 0)
+            return ion_fail_key(err, k->name, 0, "err.out_of_memory", "-");
+        memcpy(st->mem + st->mem_len, rec, len);
+        *at = st->mem_len;
+        /* the next record aligned as this one (gradekey_student.c) */
+        st->mem_len = (st->mem_len + len + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) * _Alignof(max_align_t);
+        return 0;
+    }
+    if (!st->file && !(st->file = spill_file()))
+        return ion_fail_key(err, k->name, 0, "err.key.spill", "%s", strerror(errno));
+    if (len && fwrite(rec, 1, len, st->file) != len)
+        return ion_fail_key(err, k->name, 0, "err.key.spill", "%s", strerror(errno));
+    *at = st->mem_len + st->file_len;
+    st->file_len += len;
+    return 0;
+}
+
+const char *kr_store_get(key_reader *kr, size_t at, size_t len, ion_error *err)
+{
+    const key_store *st = &kr->k->store;
+    if (at < st->mem_len)
+        return st->mem + at;
+    if (kr_grow(&kr->rec, &kr->rec_cap, len, 1) < 0) {
+        ion_fail_key(err, kr->name, 0, "err.out_of_memory", "-");
+        return NULL;
+    }
+    ssize_t got = pread(fileno(st->file), kr->rec, len, (off_t)(at - st->mem_len));
+    if (got != (ssize_t)len) {
+        ion_fail_key(err, kr->name, 0, "err.key.spill", "%s", got < 0 ? strerror(errno) : strerror(EIO));
+        return NULL;
+    }
+    return kr->rec;
+}
 
 static void keep_validity_error(void *ctx, xmlErrorPtr e)
 {
@@ -128,7 +192,7 @@ static ion_answer_key *read_key(ion_answer_key *k, size_t len, const char *name,
     kr->name = k->name = name;
     kr->err = err;
     kr->k = k;
-    if (kr_parse(kr, NULL, 0, len) < 0 || key_finish(k, name, err) < 0) {
+    if (kr_parse(kr, len) < 0 || key_finish(k, name, err) < 0) {
         ion_answer_key_free(k);
         return NULL;
     }
@@ -174,6 +238,11 @@ ion_answer_key *ion_answer_key_parse(const char *data, size_t len, const char *n
 
 ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_error *err)
 {
+    return ion_answer_key_load_kept(path, xsd_path, KEY_MEMORY, err);
+}
+
+ion_answer_key *ion_answer_key_load_kept(const char *path, const char *xsd_path, size_t memory, ion_error *err)
+{
     ion_xml_init();
     xmlSchemaPtr schema = NULL;
     if (xsd_path && !(schema = ion_xml_schema(xsd_path, err)))
@@ -201,8 +270,11 @@ ion_answer_key *ion_answer_key_load(const char *path, const char *xsd_path, ion_
         return NULL;
     }
     k->fd = fd;
+    k->store.memory = memory;
     if (!(k = read_key(k, (size_t)st.st_size, path, err)))
         return NULL;
+    close(k->fd); /* read once: the store has the students */
+    k->fd = -1;
     if (schema) {
         ion_xml_error x = {0};
         xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
@@ -230,23 +302,14 @@ int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err)
         return 0;
     key_reader *kr = k->reader;
     const key_student *s = &k->students[i];
-    char prefix[96];
-    snprintf(prefix, sizeof prefix, "<student xmlns=\"%s\">", k->version == 2 ? KEY_NS2 : KEY_NS1);
     if (k->loaded)
         k->students[k->loaded - 1].sheet.inst = NULL;
     kr_drop_student(k);
     k->loaded = 0;
     kr->err = err;
     kr->failed = 0;
-    kr->seen_root = 0;
-    kr->depth = 1;
-    kr->student_mode = 1;
-    kr->load_index = i;
-    kr->line_base = s->line - 1;
-    kr->in_problem = kr->in_student = kr->in_feedback = 0;
-    kr->feedback_to = NULL;
-    kr->tfeedback_to = NULL;
-    if (kr_parse(kr, prefix, s->from, s->to - s->from) < 0) {
+    const char *rec = kr_store_get(kr, s->rec, s->rec_len, err);
+    if (!rec || kr_load_student(kr, rec, s->rec_len, s->sheet.n) < 0) {
         kr_drop_student(k);
         return -1;
     }
@@ -278,7 +341,11 @@ void ion_answer_key_free(ion_answer_key *k)
         ion_template_free(k->templates[i]);
     free(k->templates);
     free(k->columns);
+    free(k->column_sorted);
     free(k->index);
+    free(k->store.mem);
+    if (k->store.file)
+        fclose(k->store.file);
     if (k->loaded_mem != k->mem)
         ion_arena_free(k->loaded_mem);
     ion_arena_free(k->mem);

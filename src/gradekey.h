@@ -16,6 +16,7 @@
 #define ION_GRADEKEY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "expr.h"
 #include "grade.h"
@@ -46,16 +47,27 @@ typedef struct {
 
 /* A student of the key: the model's student sheet (worksheet.h) with
  * their instances, one per problem (no ion_worksheet: a key has none, and
- * grading needs none), and where their parts and their element in the key
- * are. */
+ * grading needs none), and where their parts and their record are. */
 typedef struct {
-    ion_student_sheet sheet; /* id, name, inst and n (when loaded) */
+    ion_student_sheet sheet; /* id, name, n; inst when loaded */
     size_t inst0;           /* sheet.inst in key->insts (when loaded) */
     size_t part0, nparts;   /* in key->parts, problems in order (when loaded) */
     double max;
-    size_t from, to;        /* the bytes of the key after its start tag, to its end */
-    int line;               /* of its start tag */
+    size_t rec, rec_len;    /* their record in the key's store (not whole) */
 } key_student;
+
+/* Where a key file's students are kept between reading and grading, as
+ * records (gradekey_student.c: what each problem's elements gave, ready to
+ * be made instances again): the first in memory, up to `memory` bytes,
+ * the rest in an unlinked temporary file, so that memory does not grow
+ * with the class. A record's offset counts from the first byte in memory
+ * (mem), then on in the file (at mem_len). */
+typedef struct {
+    char *mem;
+    size_t mem_len, mem_cap, memory;
+    FILE *file;             /* NULL until memory is full */
+    size_t file_len;
+} key_store;
 
 struct ion_answer_key {
     struct ion_arena *mem;
@@ -86,13 +98,15 @@ struct ion_answer_key {
     int version;            /* 1 or 2 */
     ion_template **templates; /* key v2: its <template>s, the model's templates (template.h) */
     size_t ntemplates;
-    /* Where the students' elements are read again from, one at a time
-     * (ion_answer_key_student): the key file, or a copy of the key given
-     * in memory. The arrays above hold the student loaded (loaded - 1). */
+    /* The key file while it is read (fd), or a copy of the key given in
+     * memory (data); the students' records (not whole), and which is
+     * loaded (loaded - 1) into the arrays above. */
     int fd;
     char *data;
     size_t data_len;
     const char *name;
+    key_store store;
+    size_t *column_sorted;  /* a column's index as read -> once sorted */
     size_t loaded;
     int whole;              /* a key parsed from memory: every student's parts held */
     struct key_reader *reader; /* kept for the loads, with its scratch arrays */
@@ -110,13 +124,18 @@ static inline const ion_part_key *key_part_key(const ion_answer_key *k, const ke
  * students indexed. 0, or -1 with err filled (name: the key's, for it). */
 int key_finish(ion_answer_key *k, const char *name, ion_error *err);
 
-/* Loads student i's problems and parts into the key's arrays (at part0 0),
- * reading their element again from the key file: grading holds one
- * student's key at a time, whatever the size of the class. A whole key
- * (parsed from memory) has every student's parts already, at their own
- * part0, and is left as it is. 0, or -1 with err filled (an I/O error;
- * the element was checked when the key was read). */
+/* Loads student i's problems and parts into the key's arrays (at part0 0)
+ * from their record, made when their element was read: grading holds one
+ * student's key at a time, whatever the size of the class, and reads the
+ * key's XML once. A whole key (parsed from memory) has every student's
+ * parts already, at their own part0, and is left as it is. 0, or -1 with
+ * err filled (the temporary file failed, or out of memory). */
 int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err);
+
+/* ion_answer_key_load keeping at most `memory` bytes of records in memory
+ * (KEY_MEMORY; 0: every record in the temporary file, for tests). */
+#define KEY_MEMORY ((size_t)8 << 20)
+ion_answer_key *ion_answer_key_load_kept(const char *path, const char *xsd_path, size_t memory, ion_error *err);
 
 /* The feedback of mistake m (an index in the part key's mistakes) of part
  * p in the language asked for (zh, falling back to English) as plain

@@ -1,5 +1,6 @@
 /* The answer key reader's inside, shared by its files (README "Layout"):
- * gradekey.c the key's life (open, index, load a student, free),
+ * gradekey.c the key's life (open, index, load a student, free) and its
+ * store of records,
  * gradekey_xml.c the XML (the SAX2 walk, attributes, numbers),
  * gradekey_student.c a student's elements into the model (v1 and v2),
  * gradekey_v2.c a key v2's <template>s, gradekey_shape.c the compiled
@@ -96,12 +97,13 @@ typedef struct key_reader {
     const ion_template *prob_t;  /* the problem's template (NULL in v1) */
     size_t prob_tindex;          /* ... its index in key->templates */
     const char *prob_lets;
-    /* loading one student again (ion_answer_key_student): which, and the
-     * line of the key its element starts on */
-    int student_mode;
-    xmlParserCtxtPtr reuse;
-    size_t load_index;
-    int line_base;
+    /* the student being read: their record (gradekey_student.c), the
+     * interned params as printed of the problem at hand; after the read,
+     * where a record read from the temporary file goes */
+    char *rec;
+    size_t rec_len, rec_cap;
+    const char **shown;
+    size_t cap_shown;
 } key_reader;
 
 /* fail(kr, KEY, SIG, ...): the catalogue's message KEY (ion_fail_key,
@@ -113,10 +115,10 @@ typedef struct key_reader {
 
 /* ---- gradekey_xml.c: the XML ---------------------------------------------- */
 
-/* Parses prefix (may be NULL), then len bytes from offset from of the key
- * (its file, or its copy in memory) with the reader's callbacks, in
- * chunks: the key is never whole in memory. 0, or -1 with kr->err filled. */
-int kr_parse(key_reader *kr, const char *prefix, size_t from, size_t len);
+/* Parses the len bytes of the key (its file, or its copy in memory) with
+ * the reader's callbacks, in chunks: the key is never whole in memory. 0,
+ * or -1 with kr->err filled. */
+int kr_parse(key_reader *kr, size_t len);
 void kr_reader_free(key_reader *kr);
 
 /* The line of the element at hand in the key. */
@@ -138,7 +140,8 @@ int kr_number_attr(key_reader *kr, const char *elem, const char *name, int requi
 const char *kr_next_token(key_reader *kr, const char **s);
 /* A string kept as long as the key (interned), NULL for NULL. */
 const char *kr_keep(key_reader *kr, const char *s);
-/* Grows *arr (of elements of size) so that index n fits: 0, or -1. */
+/* Grows *arr (of elements of size) so that index n fits, the new
+ * elements zeroed: 0, or -1. */
 int kr_grow(void *arr, size_t *cap, size_t n, size_t size);
 
 /* ---- gradekey_student.c: a student's elements ---------------------------- */
@@ -162,6 +165,17 @@ int kr_add_alt(key_reader *kr, tmp_part *p, const char *id, char letter);
 int kr_add_mistake(key_reader *kr, tmp_part *p, const char *value, double credit, int source);
 /* Forgets the students held: grading loads one student at a time. */
 void kr_drop_student(ion_answer_key *k);
+/* Makes a student's instances and parts again from their record (the
+ * n problems kr_end_problem put in it). 0, or -1 (out of memory). */
+int kr_load_student(key_reader *kr, const char *rec, size_t len, size_t n);
+
+/* ---- gradekey.c: the store of records (key_store, gradekey.h) ----------- */
+
+/* Adds a record of len bytes, its offset in *at: 0, or -1 with err filled. */
+int kr_store_put(ion_answer_key *k, const void *rec, size_t len, size_t *at, ion_error *err);
+/* Record bytes at..at+len: in memory, or read into kr->rec; NULL with err
+ * filled. */
+const char *kr_store_get(key_reader *kr, size_t at, size_t len, ion_error *err);
 
 /* ---- gradekey_v2.c: a key v2's templates --------------------------------- */
 

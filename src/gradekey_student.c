@@ -38,13 +38,6 @@ int kr_on_root(key_reader *kr)
 int kr_on_student(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    if (kr->student_mode) {
-        k->students[kr->load_index].part0 = 0;
-        k->students[kr->load_index].inst0 = 0;
-        kr->in_student = 1;
-        kr->student_part0 = 0;
-        return 0;
-    }
     const char *id = kr_need_attr(kr, "student", "id");
     const char *name = kr_need_attr(kr, "student", "name");
     if (!id || !name)
@@ -65,10 +58,9 @@ int kr_on_student(key_reader *kr)
     s->sheet.own = 1;
     s->part0 = k->nparts;
     s->inst0 = k->ninsts;
-    s->from = (size_t)xmlByteConsumed(kr->ctxt);
-    s->line = kr_line(kr);
     kr->in_student = 1;
     kr->student_part0 = k->nparts;
+    kr->rec_len = 0;
     return 0;
 }
 
@@ -389,17 +381,35 @@ static int var_value(key_reader *kr, const tmp_var *v, ion_val *out)
     return out->str ? 0 : kr_oom(kr);
 }
 
-/* The problem just read as the model's instance (instance.h): its shape,
- * its values, its params as printed (key v2), a part key per part with its
- * choices or options and its mistakes (nothing drawn: no seed was); in
- * the arena of the students held, so that nothing points into arrays that
- * grow. */
-static int make_instance(key_reader *kr, const ion_template *sh)
+/* What a problem gives its instance and its parts' views: the reader's
+ * arrays once the problem is read (kr_end_problem), or the same arrays in
+ * the student's record (kr_load_student). Every pointer in them is to
+ * something the key keeps (interned strings, templates, shapes, units)
+ * but the part keys' arrays, which make_instance sets. */
+typedef struct {
+    const ion_template *shape;
+    size_t nvals, nparts, nmistakes, nalts, nshown;
+    const ion_val *vals;
+    const tmp_part *tparts;
+    const key_part *parts; /* NULL: in the key's parts already (a whole key) */
+    const ion_judge_mistake *mistakes;
+    const key_feedback *feedback;
+    const char *const *alt_ids;
+    const char *const *shown;
+    const char *alt_letters;
+} kr_problem;
+
+/* A problem as the model's instance (instance.h): its shape, its values,
+ * its params as printed (key v2), a part key per part with its choices or
+ * options and its mistakes (nothing drawn: no seed was), and its parts'
+ * views (key_part) from part0 of the key's parts; in the arena of the
+ * students held, so that nothing points into arrays that grow. */
+static int make_instance(key_reader *kr, const kr_problem *pb)
 {
     ion_answer_key *k = kr->k;
-    size_t np = kr->npsrc, nv = kr->nvars, nm = kr->nmistakes, na = kr->nalts;
-    size_t ns = kr->prob_t ? kr_params(kr->prob_t) : 0;
-    if (kr_grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0)
+    size_t np = pb->nparts, nv = pb->nvals, nm = pb->nmistakes, na = pb->nalts, ns = pb->nshown;
+    if (kr_grow(&k->insts, &kr->cap_insts, k->ninsts, sizeof *k->insts) < 0 ||
+        kr_grow(&k->parts, &kr->cap_parts, k->nparts + np - 1, sizeof *k->parts) < 0)
         return kr_oom(kr);
     /* One block, the arrays in the order of their alignment. */
     char *block = ion_arena_alloc(k->loaded_mem, nv * sizeof(ion_val) + np * sizeof(ion_part_key) +
@@ -414,32 +424,120 @@ static int make_instance(key_reader *kr, const ion_template *sh)
     const char **ids = (const char **)(feedback + nm), **shown = ids + na;
     char *letters = (char *)(shown + ns);
     if (nv)
-        memcpy(vals, kr->vals, nv * sizeof *vals);
+        memcpy(vals, pb->vals, nv * sizeof *vals);
     if (nm) {
-        memcpy(mistakes, kr->mistakes, nm * sizeof *mistakes);
-        memcpy(feedback, kr->feedback, nm * sizeof *feedback);
+        memcpy(mistakes, pb->mistakes, nm * sizeof *mistakes);
+        memcpy(feedback, pb->feedback, nm * sizeof *feedback);
     }
     if (na) {
-        memcpy(ids, kr->alt_ids, na * sizeof *ids);
-        memcpy(letters, kr->alt_letters, na);
+        memcpy(ids, pb->alt_ids, na * sizeof *ids);
+        memcpy(letters, pb->alt_letters, na);
     }
-    for (size_t i = 0; i < ns; i++)
-        if (!(shown[i] = kr_keep(kr, kr->vars[i].value)))
-            return -1;
+    if (ns)
+        memcpy(shown, pb->shown, ns * sizeof *shown);
+    key_part *parts = &k->parts[k->nparts];
+    if (pb->parts)
+        memcpy(parts, pb->parts, np * sizeof *parts);
     for (size_t i = 0; i < np; i++) {
-        const tmp_part *tp = &kr->tparts[i];
+        const tmp_part *tp = &pb->tparts[i];
         keys[i] = tp->key;
         keys[i].ids = tp->key.nids ? ids + tp->alt0 : NULL;
         keys[i].letters = tp->key.kind == ION_ANSWER_MCQ ? letters + tp->alt0 : NULL;
         keys[i].mistakes = tp->key.nmistakes ? mistakes + tp->mis0 : NULL;
-        k->parts[kr->prob_part0 + i].feedback = feedback + tp->mis0;
+        parts[i].feedback = feedback + tp->mis0;
+        parts[i].inst = k->ninsts;
+        parts[i].index = i;
     }
+    k->nparts += np;
     ion_instance *in = &k->insts[k->ninsts++];
     memset(in, 0, sizeof *in);
-    in->t = sh;
+    in->t = pb->shape;
     in->vals = vals;
     in->keys = keys;
     in->shown = ns ? shown : NULL;
+    return 0;
+}
+
+/* ---- records --------------------------------------------------------------- */
+
+/* A record is each problem's kr_problem counts, then its arrays, each at
+ * an offset aligned for any type (the record starts so aligned, in memory
+ * and in the buffer it is read into), so that they are used where they
+ * lie. */
+typedef struct {
+    const ion_template *shape;
+    size_t nvals, nparts, nmistakes, nalts, nshown;
+} rec_head;
+
+#define REC_ALIGN _Alignof(max_align_t)
+
+static size_t rec_aligned(size_t n)
+{
+    return (n + REC_ALIGN - 1) / REC_ALIGN * REC_ALIGN;
+}
+
+static int rec_put(key_reader *kr, const void *p, size_t n)
+{
+    size_t at = rec_aligned(kr->rec_len);
+    if (kr_grow(&kr->rec, &kr->rec_cap, at + n, 1) < 0)
+        return kr_oom(kr);
+    memset(kr->rec + kr->rec_len, 0, at - kr->rec_len);
+    if (n)
+        memcpy(kr->rec + at, p, n);
+    kr->rec_len = at + n;
+    return 0;
+}
+
+/* The next n bytes of a record, or NULL past its end. */
+static const void *rec_take(const char *rec, size_t len, size_t *at, size_t n)
+{
+    size_t from = rec_aligned(*at);
+    if (from > len || n > len - from)
+        return NULL;
+    *at = from + n;
+    return rec + from;
+}
+
+/* Adds the problem just read to the student's record. */
+static int record_problem(key_reader *kr, const kr_problem *pb)
+{
+    rec_head h = {pb->shape, pb->nvals, pb->nparts, pb->nmistakes, pb->nalts, pb->nshown};
+    if (rec_put(kr, &h, sizeof h) < 0 || rec_put(kr, pb->vals, pb->nvals * sizeof *pb->vals) < 0 ||
+        rec_put(kr, pb->tparts, pb->nparts * sizeof *pb->tparts) < 0 ||
+        rec_put(kr, pb->parts, pb->nparts * sizeof *pb->parts) < 0 ||
+        rec_put(kr, pb->mistakes, pb->nmistakes * sizeof *pb->mistakes) < 0 ||
+        rec_put(kr, pb->feedback, pb->nmistakes * sizeof *pb->feedback) < 0 ||
+        rec_put(kr, pb->alt_ids, pb->nalts * sizeof *pb->alt_ids) < 0 ||
+        rec_put(kr, pb->shown, pb->nshown * sizeof *pb->shown) < 0 ||
+        rec_put(kr, pb->alt_letters, pb->nalts) < 0)
+        return -1;
+    return 0;
+}
+
+int kr_load_student(key_reader *kr, const char *rec, size_t len, size_t n)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rec_head *h = rec_take(rec, len, &at, sizeof *h);
+        if (!h)
+            return kr_oom(kr); /* not written by kr_end_student: cannot be */
+        kr_problem pb = {h->shape, h->nvals, h->nparts, h->nmistakes, h->nalts, h->nshown,
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+        if (!(pb.vals = rec_take(rec, len, &at, pb.nvals * sizeof *pb.vals)) ||
+            !(pb.tparts = rec_take(rec, len, &at, pb.nparts * sizeof *pb.tparts)) ||
+            !(pb.parts = rec_take(rec, len, &at, pb.nparts * sizeof *pb.parts)) ||
+            !(pb.mistakes = rec_take(rec, len, &at, pb.nmistakes * sizeof *pb.mistakes)) ||
+            !(pb.feedback = rec_take(rec, len, &at, pb.nmistakes * sizeof *pb.feedback)) ||
+            !(pb.alt_ids = rec_take(rec, len, &at, pb.nalts * sizeof *pb.alt_ids)) ||
+            !(pb.shown = rec_take(rec, len, &at, pb.nshown * sizeof *pb.shown)) ||
+            !(pb.alt_letters = rec_take(rec, len, &at, pb.nalts)))
+            return kr_oom(kr);
+        size_t part0 = kr->k->nparts;
+        if (make_instance(kr, &pb) < 0)
+            return -1;
+        for (size_t j = part0; j < kr->k->nparts; j++) /* the columns were sorted after the read */
+            kr->k->parts[j].column = kr->k->column_sorted[kr->k->parts[j].column];
+    }
     return 0;
 }
 
@@ -500,8 +598,29 @@ int kr_end_problem(key_reader *kr)
     if (resolve_carries(kr) < 0)
         return -1;
     const ion_template *sh = kr_shape(kr);
-    if (!sh || make_instance(kr, sh) < 0)
+    if (!sh)
         return -1;
+    size_t ns = kr->prob_t ? kr_params(kr->prob_t) : 0;
+    if (kr_grow(&kr->shown, &kr->cap_shown, ns, sizeof *kr->shown) < 0)
+        return kr_oom(kr);
+    for (size_t i = 0; i < ns; i++)
+        if (!(kr->shown[i] = kr_keep(kr, kr->vars[i].value)))
+            return -1;
+    key_student *s = &k->students[k->nstudents];
+    for (size_t i = 0; i < kr->npsrc; i++)
+        s->max += kr->tparts[i].key.points;
+    s->sheet.n++;
+    /* A whole key's parts stay where kr_on_part put them. */
+    kr_problem pb = {sh, kr->nvars, kr->npsrc, kr->nmistakes, kr->nalts, ns, kr->vals, kr->tparts,
+                     &k->parts[kr->prob_part0], kr->mistakes, kr->feedback, kr->alt_ids, kr->shown, kr->alt_letters};
+    if (k->whole) {
+        k->nparts = kr->prob_part0;
+        pb.parts = NULL;
+        if (make_instance(kr, &pb) < 0)
+            return -1;
+    } else if (record_problem(kr, &pb) < 0) {
+        return -1;
+    }
     kr->in_problem = 0;
     ion_arena_reset(kr->tmp);
     return 0;
@@ -518,26 +637,19 @@ void kr_drop_student(ion_answer_key *k)
 int kr_end_student(key_reader *kr)
 {
     ion_answer_key *k = kr->k;
-    if (kr->student_mode) {
-        k->students[kr->load_index].nparts = k->nparts;
-        k->students[kr->load_index].sheet.n = k->ninsts;
-        kr->in_student = 0;
-        return 0;
-    }
     key_student *s = &k->students[k->nstudents];
-    s->to = (size_t)xmlByteConsumed(kr->ctxt);
     s->nparts = k->nparts - s->part0;
-    s->sheet.n = k->ninsts - s->inst0;
     if (!s->nparts)
         return fail(kr, "err.key.no_problem", "%s", s->sheet.id);
-    for (size_t i = s->part0; i < k->nparts; i++)
-        s->max += key_part_key(k, &k->parts[i])->points;
     if (s->nparts > k->max_parts)
         k->max_parts = s->nparts;
+    if (!k->whole) {
+        if (kr_store_put(k, kr->rec, kr->rec_len, &s->rec, kr->err) < 0)
+            return kr_stop(kr, -1);
+        s->rec_len = kr->rec_len;
+        kr_drop_student(k);
+    }
     k->nstudents++;
     kr->in_student = 0;
-    if (!k->whole)
-        kr_drop_student(k);
     return 0;
 }
-

@@ -206,7 +206,10 @@ int kr_part_from_template(key_reader *kr, tmp_part *p, const char **expr)
         if (kr_add_mistake(kr, p, tok, tp->mistakes[m].credit, (int)m) < 0)
             return -1;
         const ion_i18n *f = &tp->mistakes[m].feedback;
-        kr->feedback[kr->nmistakes - 1] = (key_feedback){{f->en, f->zh}, 1};
+        key_feedback *to = &kr->feedback[kr->nmistakes - 1];
+        to->text[0] = f->en;
+        to->text[1] = f->zh;
+        to->markup = 1;
     }
     if (m != tp->nmistakes)
         return fail(kr, "err.key.mistakes_count", "%s%zu%zu", p->id, m, tp->nmistakes);

@@ -18,7 +18,7 @@
 
 int kr_line(key_reader *kr)
 {
-    return kr->ctxt ? xmlSAX2GetLineNumber(kr->ctxt) + kr->line_base : 0;
+    return kr->ctxt ? xmlSAX2GetLineNumber(kr->ctxt) : 0;
 }
 
 /* Stops the parse after an error (err already filled); returns ret. */
@@ -134,6 +134,9 @@ int kr_grow(void *arr, size_t *cap, size_t n, size_t size)
     void *p = realloc(*(void **)arr, c * size);
     if (!p)
         return -1;
+    /* zeroed: the records (gradekey_student.c) copy whole elements,
+     * padding included, to a file */
+    memset((char *)p + *cap * size, 0, (c - *cap) * size);
     *(void **)arr = p;
     *cap = c;
     return 0;
@@ -331,10 +334,9 @@ static void on_error(void *ctx, xmlErrorPtr e)
 
 #define CHUNK ((size_t)1 << 16)
 
-/* Parses prefix (may be NULL), then len bytes from offset `from` of the
- * key (its file, or its copy in memory) with the reader's callbacks, in
- * chunks: the key is never whole in memory. */
-int kr_parse(key_reader *kr, const char *prefix, size_t from, size_t len)
+/* Parses the len bytes of the key (its file, or its copy in memory) with
+ * the reader's callbacks, in chunks: the key is never whole in memory. */
+int kr_parse(key_reader *kr, size_t len)
 {
     const ion_answer_key *k = kr->k;
     xmlSAXHandler sax;
@@ -347,15 +349,8 @@ int kr_parse(key_reader *kr, const char *prefix, size_t from, size_t len)
     sax.internalSubset = sax_doctype;
     sax.externalSubset = sax_doctype;
     sax.getEntity = sax_entity;
-    /* A student loaded again reuses the context of the last one: making
-     * one was most of the time of a load. */
-    xmlParserCtxtPtr ctxt = kr->reuse;
-    kr->reuse = NULL;
-    if (ctxt && xmlCtxtResetPush(ctxt, NULL, 0, kr->name, NULL) != 0) {
-        xmlFreeParserCtxt(ctxt);
-        ctxt = NULL;
-    }
-    if (!ctxt && !(ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, kr->name)))
+    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, kr->name);
+    if (!ctxt)
         return ion_fail_key(kr->err, kr->name, 0, "err.out_of_memory", "-");
     kr->ctxt = ctxt;
     /* NOENT: "&amp;" in a name is "&", not "&#38;" (libxml2 keeps
@@ -365,14 +360,12 @@ int kr_parse(key_reader *kr, const char *prefix, size_t from, size_t len)
     ctxt->_private = kr;
     xmlSetStructuredErrorFunc(kr, on_error);
     char *buf = k->data ? NULL : malloc(CHUNK);
-    int rc = 0, io = 0, blank = !prefix;
-    if (prefix)
-        rc = xmlParseChunk(ctxt, prefix, (int)strlen(prefix), 0);
+    int rc = 0, io = 0, blank = 1;
     for (size_t done = 0; !rc && !kr->failed && !io && (done < len || !done);) {
         size_t n = len - done < CHUNK ? len - done : CHUNK;
-        const char *chunk = k->data ? k->data + from + done : buf;
+        const char *chunk = k->data ? k->data + done : buf;
         ssize_t got = (ssize_t)n;
-        if (!k->data && (!buf || (got = pread(k->fd, buf, n, (off_t)(from + done))) < 0))
+        if (!k->data && (!buf || (got = pread(k->fd, buf, n, (off_t)done)) < 0))
             io = 1;
         else if (got == 0)
             break; /* the file ends here */
@@ -390,10 +383,7 @@ int kr_parse(key_reader *kr, const char *prefix, size_t from, size_t len)
     free(buf);
     int wf = ctxt->wellFormed;
     kr->ctxt = NULL;
-    if (kr->student_mode && wf && !kr->failed && !rc)
-        kr->reuse = ctxt;
-    else
-        xmlFreeParserCtxt(ctxt);
+    xmlFreeParserCtxt(ctxt);
     if (io)
         return nomem ? ion_fail_key(kr->err, kr->name, 0, "err.out_of_memory", "-")
                      : ion_fail_key(kr->err, kr->name, 0, "err.key.read", "%s", strerror(why));
@@ -412,9 +402,9 @@ void kr_reader_free(key_reader *kr)
 {
     if (!kr)
         return;
-    if (kr->reuse)
-        xmlFreeParserCtxt(kr->reuse);
     ion_arena_free(kr->tmp);
+    free(kr->rec);
+    free(kr->shown);
     free(kr->vars);
     free(kr->psrc);
     free(kr->carries);

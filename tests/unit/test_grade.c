@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "grade.h"
+#include "gradekey.h" /* ion_answer_key_load_kept */
 #include "submission.h"
 
 #define KEY "tests/data/grade/key.xml"
@@ -1127,6 +1128,34 @@ static char *graded_all(ion_answer_key *k, const char *lang, const char *dir, in
     return out;
 }
 
+/* TMPDIR back as it was (saved: its copy, or NULL when unset). */
+static void restore_tmpdir(const char *saved)
+{
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+}
+
+/* No temporary file to be had: the key is refused, saying why. */
+static void test_key_spill_fails(void **state)
+{
+    (void)state;
+    char *saved = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("TMPDIR", KEY, 1); /* a file, not a directory */
+    ion_error err = {0};
+    ion_answer_key *k = ion_answer_key_load_kept(KEY, NULL, 0, &err);
+    assert_null(k);
+    assert_string_equal(err.file, KEY);
+    assert_non_null(strstr(err.msg, "temporary file"));
+    /* within memory, no file is needed */
+    k = ion_answer_key_load(KEY, NULL, &err);
+    restore_tmpdir(saved);
+    free(saved);
+    assert_non_null(k);
+    ion_answer_key_free(k);
+}
+
 static void test_key_whole(void **state)
 {
     (void)state;
@@ -1139,18 +1168,36 @@ static void test_key_whole(void **state)
             char *xml = slurp(keys[i], &len);
             ion_answer_key *file = ion_answer_key_load(keys[i], NULL, &err);
             ion_answer_key *whole = ion_answer_key_parse(xml, len, keys[i], NULL, &err);
+            /* The students' records all in the temporary file, and past
+             * the first few students' */
+            ion_answer_key *spilled = ion_answer_key_load_kept(keys[i], NULL, 0, &err);
+            ion_answer_key *split = ion_answer_key_load_kept(keys[i], NULL, 20000, &err);
             free(xml);
             assert_non_null(file);
             assert_non_null(whole);
+            assert_non_null(spilled);
+            assert_non_null(split);
+            assert_null(file->store.file); /* a small key's records stay in memory */
+            assert_non_null(spilled->store.file);
+            assert_int_equal(spilled->store.mem_len, 0);
+            assert_true(split->store.file && split->store.mem_len > 0);
             char *a = graded_all(file, langs[l], "tests/data/grade/v2/submissions", 12);
             char *b = graded_all(whole, langs[l], "tests/data/grade/v2/submissions", 12);
+            char *c = graded_all(spilled, langs[l], "tests/data/grade/v2/submissions", 12);
+            char *d = graded_all(split, langs[l], "tests/data/grade/v2/submissions", 12);
             if (l == 0) /* the corpus reaches carried forward and the mistakes' feedback */
                 assert_true(strstr(a, "carried forward from 2a") && strstr(a, "kelvin"));
             assert_string_equal(a, b);
+            assert_string_equal(a, c);
+            assert_string_equal(a, d);
             free(a);
             free(b);
+            free(c);
+            free(d);
             ion_answer_key_free(file);
             ion_answer_key_free(whole);
+            ion_answer_key_free(spilled);
+            ion_answer_key_free(split);
         }
 
     /* A later student with a part the first had not (1b after 2a): the
@@ -1214,6 +1261,7 @@ int main(void)
         cmocka_unit_test(test_key_v2),
         cmocka_unit_test(test_key_shapes),
         cmocka_unit_test(test_key_whole),
+        cmocka_unit_test(test_key_spill_fails),
         cmocka_unit_test(test_number_table),
         cmocka_unit_test(test_tolerance),
         cmocka_unit_test(test_unit_conversions),
