@@ -77,7 +77,6 @@ enum stmt_id {
     ST_SUB_DELETE,
     ST_SUB_PUT,
     ST_GRADES_CLEAR,
-    ST_GRADE_PUT,
     ST_GRADE_LIST,
     ST_DRILL_PUT,
     ST_DRILL_LOG,
@@ -235,13 +234,6 @@ static const char *const stmt_sql[ST_COUNT] = {
         " source_file, hash, status, reason)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ST_GRADES_CLEAR] = "DELETE FROM grades WHERE submission_id = ?1",
-    [ST_GRADE_PUT] =
-        "INSERT INTO grades (submission_id, part_id, answer, score,"
-        " max_score, verdict, feedback) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        " ON CONFLICT (submission_id, part_id) DO UPDATE SET"
-        " answer = excluded.answer, score = excluded.score,"
-        " max_score = excluded.max_score, verdict = excluded.verdict,"
-        " feedback = excluded.feedback",
     [ST_GRADE_LIST] = "SELECT part_id, answer, score, max_score, verdict,"
                       " feedback FROM grades WHERE submission_id = ?1"
                       " ORDER BY rowid",
@@ -277,10 +269,24 @@ static const char *const stmt_sql[ST_COUNT] = {
         " FROM students)",
 };
 
+/* A submission's grades go in one INSERT of up to GRADES_BATCH rows (a
+ * statement a row cost half as much again), "VALUES (?, ...)" repeated
+ * between these two; a part put twice keeps the last. */
+#define GRADES_BATCH 16
+static const char grades_put_head[] =
+    "INSERT INTO grades (submission_id, part_id, answer, score, max_score,"
+    " verdict, feedback) VALUES ";
+static const char grades_put_tail[] =
+    " ON CONFLICT (submission_id, part_id) DO UPDATE SET"
+    " answer = excluded.answer, score = excluded.score,"
+    " max_score = excluded.max_score, verdict = excluded.verdict,"
+    " feedback = excluded.feedback";
+
 struct ion_bank {
     sqlite3 *db;
     char *path; /* for messages */
     sqlite3_stmt *st[ST_COUNT];
+    sqlite3_stmt *grades_put[GRADES_BATCH]; /* [n - 1]: n rows */
 };
 
 /* ---- plumbing ---- */
@@ -315,25 +321,31 @@ static const char *step_what(sqlite3_stmt *st)
 }
 
 
-/* The cached statement id, reset and unbound. A statement still busy is a
- * list function called again from its own callback; that would corrupt the
- * walk in progress, so it is an error. */
-static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
+/* The statement cached in *slot (prepared from sql the first time), reset
+ * and unbound. A statement still busy is a list function called again from
+ * its own callback; that would corrupt the walk in progress, so it is an
+ * error. */
+static sqlite3_stmt *cached(ion_bank *b, sqlite3_stmt **slot, const char *sql, ion_error *err)
 {
-    sqlite3_stmt *st = b->st[id];
+    sqlite3_stmt *st = *slot;
     if (!st) {
-        if (sqlite3_prepare_v3(b->db, stmt_sql[id], -1,
-                               SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
+        if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
             db_fail(b, err, "err.db.prepare");
             return NULL;
         }
-        b->st[id] = st;
+        *slot = st;
     } else if (sqlite3_stmt_busy(st)) {
         ion_fail_key(err, "", 0, "err.bank.stmt_busy", "-");
         return NULL;
     }
     sqlite3_clear_bindings(st);
     return st;
+}
+
+/* The cached statement id, as cached() gives it. */
+static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
+{
+    return cached(b, &b->st[id], stmt_sql[id], err);
 }
 
 /* The cached statement id with its parameters bound, one argument per
@@ -709,6 +721,8 @@ void ion_bank_close(ion_bank *b)
         return;
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(b->st[i]);
+    for (int i = 0; i < GRADES_BATCH; i++)
+        sqlite3_finalize(b->grades_put[i]);
     sqlite3_close(b->db);
     free(b->path);
     free(b);
@@ -1839,22 +1853,79 @@ int ion_bank_submission_status(ion_bank *b, const char *worksheet,
     return ret;
 }
 
-int ion_bank_grade_put(ion_bank *b, int64_t submission,
-                       const ion_bank_grade *g, ion_error *err)
+/* The cached INSERT of n grades (1 <= n <= GRADES_BATCH). */
+static sqlite3_stmt *grades_stmt(ion_bank *b, size_t n, ion_error *err)
 {
-    if (!g->part_id || !*g->part_id || !g->verdict || !isfinite(g->score) ||
-        !isfinite(g->max_score) || g->max_score < 0)
-        return refuse(err, "err.bank.grade", "%lld",
-                      (long long)submission);
-    sqlite3_stmt *st = prepare(b, ST_GRADE_PUT, err, "Ittddtt", submission,
-                               g->part_id, g->answer, g->score, g->max_score,
-                               g->verdict, g->feedback);
+    ion_strbuf sql = {0};
+    if (!b->grades_put[n - 1]) {
+        ion_strbuf_puts(&sql, grades_put_head);
+        for (size_t i = 0; i < n; i++)
+            ion_strbuf_puts(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)");
+        ion_strbuf_puts(&sql, grades_put_tail);
+        if (sql.oom) {
+            ion_fail_key(err, "", 0, "err.out_of_memory", "-");
+            return NULL;
+        }
+    }
+    sqlite3_stmt *st = cached(b, &b->grades_put[n - 1], sql.s, err);
+    ion_strbuf_release(&sql);
+    return st;
+}
+
+static int bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* Inserts n grades (at most GRADES_BATCH) in one statement. */
+static int grades_insert(ion_bank *b, int64_t submission, const ion_bank_grade *g,
+                         size_t n, ion_error *err)
+{
+    sqlite3_stmt *st = grades_stmt(b, n, err);
     if (!st)
         return ION_BANK_EDB;
-    int rc = step_write(st);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        int at = 7 * (int)i;
+        rc = sqlite3_bind_int64(st, at + 1, submission) ||
+             sqlite3_bind_text(st, at + 2, g[i].part_id, -1, SQLITE_STATIC) ||
+             bind_text_or_null(st, at + 3, g[i].answer) ||
+             sqlite3_bind_double(st, at + 4, g[i].score) ||
+             sqlite3_bind_double(st, at + 5, g[i].max_score) ||
+             sqlite3_bind_text(st, at + 6, g[i].verdict, -1, SQLITE_STATIC) ||
+             bind_text_or_null(st, at + 7, g[i].feedback);
+    }
+    if (rc) {
+        db_fail(b, err, "err.db.bind");
+        sqlite3_clear_bindings(st);
+        return ION_BANK_EDB;
+    }
+    rc = step_write(st);
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
         return refuse(err, "err.bank.unknown_submission", "%lld", (long long)submission);
     return rc ? db_fail(b, err, "err.db.store_grade") : 0;
+}
+
+int ion_bank_grades_put(ion_bank *b, int64_t submission,
+                        const ion_bank_grade *g, size_t n, ion_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!g[i].part_id || !*g[i].part_id || !g[i].verdict || !isfinite(g[i].score) ||
+            !isfinite(g[i].max_score) || g[i].max_score < 0)
+            return refuse(err, "err.bank.grade", "%lld", (long long)submission);
+    /* One statement is atomic alone; several are made so together. */
+    int own = 0, ret = 0, several = n > GRADES_BATCH;
+    if (several && (ret = sp_begin(b, &own, err)) < 0)
+        return ret;
+    for (size_t at = 0; ret >= 0 && at < n; at += GRADES_BATCH)
+        ret = grades_insert(b, submission, g + at, n - at < GRADES_BATCH ? n - at : GRADES_BATCH, err);
+    return several ? sp_end(b, own, ret, err) : ret;
+}
+
+int ion_bank_grade_put(ion_bank *b, int64_t submission,
+                       const ion_bank_grade *g, ion_error *err)
+{
+    return ion_bank_grades_put(b, submission, g, 1, err);
 }
 
 static int grade_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)

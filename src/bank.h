@@ -364,6 +364,10 @@ typedef struct {
 /* Stores (or replaces) the grade of one part of a submission. */
 int ion_bank_grade_put(ion_bank *b, int64_t submission,
                        const ion_bank_grade *g, ion_error *err);
+/* The same for n parts at once, all or none (in one statement up to 16:
+ * a submission's grades; a part given twice keeps the last). */
+int ion_bank_grades_put(ion_bank *b, int64_t submission,
+                        const ion_bank_grade *g, size_t n, ion_error *err);
 
 /* Calls fn for each grade of a submission, in the order they were put. */
 typedef int (*ion_bank_grade_fn)(const ion_bank_grade *g, void *ctx);

@@ -374,12 +374,17 @@ int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b, const ion_submiss
     int ret = ion_bank_submission_upsert(b, ion_answer_key_worksheet(k), ion_answer_key_course(k),
                                          ion_answer_key_student_id(k, r->student),
                                          r->file, s->content, s->content_len, &id, err);
-    char text[2048];
-    for (size_t j = 0; ret >= 0 && j < r->nparts; j++) {
-        ion_bank_grade g;
-        ion_gradebook_grade_row(&r->parts[j], text, sizeof text, &g);
-        ret = ion_bank_grade_put(b, id, &g, err);
-    }
+    enum { TEXT = 2048 }; /* a part's feedback with its note */
+    ion_bank_grade *rows = ret < 0 ? NULL : malloc((r->nparts + 1) * sizeof *rows);
+    char *text = rows ? malloc((r->nparts + 1) * TEXT) : NULL;
+    if (ret >= 0 && !text)
+        ret = ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
+    for (size_t j = 0; ret >= 0 && j < r->nparts; j++)
+        ion_gradebook_grade_row(&r->parts[j], text + j * TEXT, TEXT, &rows[j]);
+    if (ret >= 0)
+        ret = ion_bank_grades_put(b, id, rows, r->nparts, err);
+    free(rows);
+    free(text);
     return ret < 0 ? ret : 0;
 }
 

@@ -781,13 +781,15 @@ static void test_instances(void **state)
 /* ---- submissions and grades ---- */
 
 typedef struct {
-    char line[8][96];
+    char line[24][96];
     int n;
 } grade_ctx;
 
 static int collect_grade(const ion_bank_grade *g, void *ctx)
 {
     grade_ctx *c = ctx;
+    if (c->n == (int)(sizeof c->line / sizeof c->line[0]))
+        return -1;
     snprintf(c->line[c->n++], sizeof c->line[0], "%s %s %g/%g %s %s",
              g->part_id, g->answer ? g->answer : "-", g->score, g->max_score,
              g->verdict, g->feedback ? g->feedback : "-");
@@ -894,6 +896,48 @@ static void test_submissions_in_transaction(void **state)
     assert_int_equal(raw_int(f->path, sql), 1);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions WHERE status = 'refused'"
                                       " AND student_id = 's2' AND reason = 's2.txt: empty'"), 1);
+}
+
+/* A submission's grades at once: in the order given, over more than one
+ * statement's batch (16), a part given twice keeps the last; all or none
+ * when one is refused or the submission unknown. */
+static void test_grades_put_many(void **state)
+{
+    fixture *f = *state;
+    ion_error err = {0};
+    int64_t id = 0;
+    ion_bank_grade g[21];
+    char part[21][8], answer[21][16];
+    class_setup(f->b);
+    assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS2", "s1", "s1.txt", "x", 1, &id, &err), 0);
+    for (int i = 0; i < 21; i++) {
+        snprintf(part[i], sizeof part[i], "%d%c", i / 2 + 1, 'a' + i % 2);
+        snprintf(answer[i], sizeof answer[i], "%d mV", -i);
+        ion_bank_grade row = {part[i], i % 3 ? answer[i] : NULL, i % 2, 1, i % 2 ? "right" : "wrong",
+                              i % 4 ? NULL : "look again"};
+        g[i] = row;
+    }
+    g[20].part_id = "1a"; /* again, in the second statement: the last wins */
+    ion_bank_grade bad = g[7];
+    bad.max_score = -1;
+    ion_bank_grade saved = g[18];
+    g[18] = bad;
+    assert_int_equal(ion_bank_grades_put(f->b, id, g, 21, &err), ION_BANK_EINVAL);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grades"), 0);
+    g[18] = saved;
+    assert_int_equal(ion_bank_grades_put(f->b, id + 1, g, 21, &err), ION_BANK_EINVAL);
+    assert_string_equal(err.msg, "unknown submission 2");
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grades"), 0);
+    assert_int_equal(ion_bank_grades_put(f->b, id, g, 0, &err), 0);
+    assert_int_equal(ion_bank_grades_put(f->b, id, g, 21, &err), 0);
+    grade_ctx c = {0};
+    assert_int_equal(ion_bank_grade_list(f->b, id, collect_grade, &c, &err), 0);
+    assert_int_equal(c.n, 20);
+    assert_string_equal(c.line[0], "1a -20 mV 0/1 wrong look again"); /* g[20]'s, in g[0]'s place */
+    assert_string_equal(c.line[1], "1b -1 mV 1/1 right -");
+    assert_string_equal(c.line[16], "9a -16 mV 0/1 wrong look again");
+    assert_string_equal(c.line[19], "10b -19 mV 1/1 right -");
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grades WHERE part_id = '1a'"), 1);
 }
 
 /* The latest submission of s1 in week1: "FILE status reason". */
@@ -1239,6 +1283,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_instances, setup_bank, teardown),
         cmocka_unit_test_setup_teardown(test_submission_status, setup_bank, teardown),
         cmocka_unit_test_setup_teardown(test_submissions_in_transaction, setup_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_grades_put_many, setup_bank, teardown),
         cmocka_unit_test_setup_teardown(test_submissions, setup_bank,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_drill, setup_bank, teardown),
