@@ -1523,9 +1523,8 @@ static int problems_edit(ion_bank *b, const ion_bank_worksheet *w,
     if ((ret = usage_of(b, w, &used, err)) < 0)
         return ret;
     if (used.generated)
-        return refuse(err, "err.bank.ws_generated", "%s%zu%s",
-                      w->name, used.generated,
-                      used.generated == 1 ? "" : "s");
+        return refuse(err, ion_text_plural(ion_text_lang(), "err.bank.ws_generated", (double)used.generated),
+                      "%s%zu", w->name, used.generated);
     if ((ret = run_for(b, ST_WS_PROBLEMS_DELETE, w, err,
                        "err.db.change_problems")) < 0)
         return ret;
@@ -1574,6 +1573,7 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
         ST_WS_INSTANCES_DELETE, ST_WS_PROBLEMS_DELETE, ST_WS_DELETE};
     ion_bank_worksheet w;
     ion_bank_ws_usage used = {0};
+    char subs[64], from[64], parts[64];
     int own, ret = sp_begin(b, &own, err);
     if (ret < 0)
         return ret;
@@ -1581,10 +1581,10 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
         return sp_end(b, own, ret, err);
     ret = usage_of(b, &w, &used, err);
     if (ret >= 0 && used.submissions && !force)
-        ret = refuse(err, "err.bank.ws_submissions", "%s%s%zu%s%zu%s%zu",
-                     w.name, w.course, used.submissions,
-                     used.submissions == 1 ? "" : "s", used.submitters,
-                     used.submitters == 1 ? "" : "s", used.grades);
+        ret = refuse(err, "err.bank.ws_submissions", "%s%s%s%s%s", w.name, w.course,
+                     ion_text_count(ion_text_lang(), "count.submissions", used.submissions, subs, sizeof subs),
+                     ion_text_count(ion_text_lang(), "count.students", used.submitters, from, sizeof from),
+                     ion_text_count(ion_text_lang(), "count.graded_parts", used.grades, parts, sizeof parts));
     for (size_t i = 0; ret >= 0 && i < sizeof order / sizeof *order; i++)
         ret = run_for(b, order[i], &w, err, "err.db.delete_worksheet");
     ion_bank_worksheet_release(&w);

@@ -451,7 +451,7 @@ static void summary(session *s)
         char done[16], right[16];
         snprintf(done, sizeof done, "%d", s->tally.done);
         snprintf(right, sizeof right, "%d", s->tally.right_first);
-        say(o, 0, ION_DRILL_STRONG, s->tally.done == 1 ? "drill.summary_one" : "drill.summary", "done", done,
+        say(o, 0, ION_DRILL_STRONG, ion_text_plural(o->lang, "drill.summary", s->tally.done), "done", done,
             "right", right, (const char *)NULL);
         ion_drill_topic tp;
         for (size_t i = 0; ion_drill_picker_topic(s->pk, i, &tp); i++) {

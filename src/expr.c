@@ -257,8 +257,7 @@ static int arity_error(compiler *c, int pos, const fn_row *f, int n)
     if (f->shape)
         return fail(c, pos, f->shape, "%s%d", f->name, n);
     if (f->min == f->max)
-        return fail(c, pos, f->min == 1 ? "err.expr.arity_one" : "err.expr.arity_n", "%s%d%d", f->name,
-                    f->min, n);
+        return fail(c, pos, ion_text_plural(ion_text_lang(), "err.expr.arity", f->min), "%s%d%d", f->name, f->min, n);
     if (f->max == f->min + 1)
         return fail(c, pos, "err.expr.arity_or", "%s%d%d%d", f->name, f->min, f->max, n);
     if (n < f->min)

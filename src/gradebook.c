@@ -330,8 +330,9 @@ char *ion_gradebook_summary(const ion_gradebook *gb)
         refused += status == ION_STATUS_REFUSED;
         conflicts += status == ION_STATUS_CONFLICT;
     }
-    put_msg(&b, lang, "err.summary.head", "%s%s%zu%s%zu%zu", ion_answer_key_worksheet(k), ion_answer_key_course(k),
-            st.students, st.students == 1 ? "" : "s", st.graded, st.students - st.graded - refused - conflicts);
+    put_msg(&b, lang, ion_text_plural(lang, "err.summary.head", (double)st.students), "%s%s%zu%zu%zu",
+            ion_answer_key_worksheet(k), ion_answer_key_course(k), st.students, st.graded,
+            st.students - st.graded - refused - conflicts);
     if (refused)
         put_msg(&b, lang, "err.summary.refused", "%zu", refused);
     if (conflicts)

@@ -257,9 +257,7 @@ static void fmt_points(const ion_pdf *p, double points, char *out, size_t cap)
         ion_fmt_points(n, sizeof n, points); /* "2.67", never "2.66667" */
     }
     const char *names[] = {"n"}, *values[] = {n};
-    ion_tmpl_expand(out, cap, S(p, points == 1 ? "label.points_one"
-                                               : "label.points_many"),
-                    names, values, 1);
+    ion_tmpl_expand(out, cap, S(p, ion_tmpl_plural(p->t, "label.points", points)), names, values, 1);
 }
 
 /* ---- header ---------------------------------------------------------- */

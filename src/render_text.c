@@ -32,7 +32,7 @@ static void points(ion_strbuf *b, const ion_tmpl *t, double p)
 {
     char n[32];
     snprintf(n, sizeof n, "%g", p);
-    label(b, t, p == 1 ? "label.points_one" : "label.points_many", n);
+    label(b, t, ion_tmpl_plural(t, "label.points", p), n);
 }
 
 static void part(ion_strbuf *b, ion_strbuf *text, const ion_student_sheet *s, size_t i, size_t k,
@@ -156,7 +156,7 @@ static void instance_part(ion_strbuf *b, ion_strbuf *text, const ion_instance *i
     const ion_part *p = &in->t->parts[i];
     const ion_part_key *key = &in->keys[i];
     char v[64], tol[64];
-    say(b, lang, "cli.show.part", "%s%g%s", p->id, key->points, key->points == 1 ? "" : "s");
+    say(b, lang, ion_text_plural(lang, "cli.show.part", key->points), "%s%g", p->id, key->points);
     say_text(b, text, in, lang, "cli.show.part_text", &p->text);
     if (key->kind == ION_ANSWER_NUMERIC) {
         /* The variant's own tolerance: tol="auto" gives each its own. */
@@ -189,7 +189,7 @@ char *ion_instance_text(const ion_instance *in, const char *lang)
     char q[128];
     say(&b, lang, "cli.show.head", "%s%s%d", t->id, t->topic, t->difficulty);
     say_text(&b, &text, in, lang, "cli.show.title", &t->title);
-    say(&b, lang, "cli.show.seed", "%llu%d%s", (unsigned long long)in->seed, in->draws, in->draws == 1 ? "" : "s");
+    say(&b, lang, ion_text_plural(lang, "cli.show.seed", in->draws), "%llu%d", (unsigned long long)in->seed, in->draws);
     say_text(&b, &text, in, lang, "cli.show.text", &t->text);
     say(&b, lang, "cli.show.values", "-");
     for (size_t i = 0; i < t->nvars; i++)

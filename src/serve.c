@@ -540,8 +540,12 @@ static void *watchdog_loop(void *arg)
         pthread_mutex_unlock(&s->watch_mu);
         if (cut && s->o.log) {
             char line[160];
-            snprintf(line, sizeof line, "%s closed %u connection%s: no whole request within %d s", first, cut,
-                     cut == 1 ? "" : "s", REQUEST_DEADLINE);
+            if (cut == 1) /* the operator's log is English (README: serve), each form whole */
+                snprintf(line, sizeof line, "%s closed 1 connection: no whole request within %d s", first,
+                         REQUEST_DEADLINE);
+            else
+                snprintf(line, sizeof line, "%s closed %u connections: no whole request within %d s", first, cut,
+                         REQUEST_DEADLINE);
             s->o.log(s->o.log_ctx, line);
         }
     }

@@ -53,7 +53,6 @@ static const char *const word_keys[W_COUNT] = {
     [W_YOUR_LATEST] = "web.your_latest",
     [W_DUE] = "web.due",
     [W_CLOSED] = "web.closed",
-    [W_POINTS] = "web.points",
     [W_PROBLEM] = "web.problem",
     [W_NOT_FOUND] = "web.not_found",
     [W_FORBIDDEN] = "web.forbidden",
@@ -96,7 +95,6 @@ static const char *const word_keys[W_COUNT] = {
     [W_AFTER_DUE] = "web.after_due",
     [W_NO_FEEDBACK] = "web.no_feedback",
     [W_KEY] = "web.key",
-    [W_POINT] = "web.point",
 };
 
 /* The words are in the message catalogue (templates/LANG.conf, text.h). */
@@ -191,7 +189,12 @@ void ion_html_message(ion_strbuf *b, const char *lang, const char *heading, cons
 
 static void points(ion_strbuf *b, double pts, const char *lang)
 {
-    ion_strbuf_printf(b, " <span class=\"pts\">(%g %s)</span>", pts, ion_word_get(pts == 1 ? W_POINT : W_POINTS, lang));
+    char n[32], text[96];
+    snprintf(n, sizeof n, "%g", pts);
+    ion_text_fill(text, sizeof text, lang, ion_text_plural(lang, "label.points", pts), "n", n, (const char *)NULL);
+    ion_strbuf_puts(b, " <span class=\"pts\">(");
+    ion_html_text(b, text);
+    ion_strbuf_puts(b, ")</span>");
 }
 
 const char *ion_verdict_word(const char *verdict, const char *lang)

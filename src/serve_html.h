@@ -19,13 +19,13 @@ extern const char ion_html_css[];
 /* The user-facing words of the pages: keys web.* of the message
  * catalogue (templates/LANG.conf). */
 typedef enum {
-    W_SUBMIT, W_RECEIVED, W_YOUR_LATEST, W_DUE, W_CLOSED, W_POINTS, W_PROBLEM,
+    W_SUBMIT, W_RECEIVED, W_YOUR_LATEST, W_DUE, W_CLOSED, W_PROBLEM,
     W_NOT_FOUND, W_FORBIDDEN, W_TOO_LARGE, W_TOO_MANY, W_BAD_METHOD, W_ERROR,
     W_DRILL, W_CHECK, W_NEXT, W_RIGHT, W_WRONG, W_HINT, W_SOLUTION, W_TOPIC, W_ANY_TOPIC,
     W_START, W_PROGRESS, W_TEMPLATE, W_SEED, W_GRADEBOOK, W_DOWNLOAD, W_HISTOGRAM,
     W_NOT_SUBMITTED, W_HISTORY, W_WORKSHEETS, W_STUDENT, W_NAME, W_TOTAL, W_TIME,
     W_NONE, W_ANSWER, W_VERDICT, W_SCORE, W_FEEDBACK, W_ATTEMPTS, W_RIGHT_FIRST, W_LEVEL,
-    W_AFTER_DUE, W_NO_FEEDBACK, W_KEY, W_POINT, W_NOT_GRADED,
+    W_AFTER_DUE, W_NO_FEEDBACK, W_KEY, W_NOT_GRADED,
     W_COUNT
 } ion_word;
 const char *ion_word_get(ion_word w, const char *lang);

@@ -197,16 +197,31 @@ int ion_text_signature(const char *fmt, char *sig, size_t cap)
     return 0;
 }
 
+/* KEY.other when key is a plural form KEY.FORM (every language has that
+ * form; tmpl.c checks it has the others its rule needs), else key. */
+static const char *other_form(const char *key, char *out, size_t cap)
+{
+    size_t stem = ion_tmpl_form_stem(key);
+    if (!stem)
+        return key;
+    snprintf(out, cap, "%.*s.other", (int)stem, key);
+    return out;
+}
+
 /* A file's messages against English's: the same keys, each with the same
- * argument types. 0, or -1 with err naming the file and line. */
+ * argument types; a message with a count has the plural forms of its
+ * language (zh's other alone, en's one and other). 0, or -1 with err
+ * naming the file and line. */
 static int check_messages(const ion_tmpl *en, const ion_tmpl *t, const char *path, const char *en_path,
                           ion_error *err)
 {
     const char *key, *fmt;
     int line;
-    char a[64], b[64];
+    char a[64], b[64], other[80];
     for (int i = 0; (fmt = ion_tmpl_msg_at(t, i, &key, &line)); i++) {
         const char *ref = en == t ? fmt : ion_tmpl_msg(en, key);
+        if (!ref || ion_tmpl_form_stem(key)) /* each plural form takes what English's other does */
+            ref = ion_tmpl_msg(en, other_form(key, other, sizeof other));
         if (!ref)
             return ion_fail(err, path, line, "'%s' is not a message of %s", key, en_path);
         if (ion_text_signature(fmt, a, sizeof a))
@@ -215,7 +230,7 @@ static int check_messages(const ion_tmpl *en, const ion_tmpl *t, const char *pat
             return ion_fail(err, path, line, "'%s' takes other arguments (conversions) than in %s", key, en_path);
     }
     for (int i = 0; (fmt = ion_tmpl_msg_at(en, i, &key, &line)); i++)
-        if (!ion_tmpl_msg(t, key))
+        if (!ion_tmpl_msg(t, key) && !ion_tmpl_msg(t, other_form(key, other, sizeof other)))
             return ion_fail(err, path, 0, "missing message '%s' (%s:%d)", key, en_path, line);
     return 0;
 }
@@ -282,6 +297,23 @@ const char *ion_text_msg(const char *lang, const char *key, const char *sig)
             return fmt;
     }
     return NULL;
+}
+
+const char *ion_text_plural(const char *lang, const char *key, double n)
+{
+    const ion_tmpl *t = ion_text_catalogue(lang, NULL);
+    const char *form = t ? ion_tmpl_plural(t, key, n) : NULL;
+    return form ? form : key;
+}
+
+const char *ion_text_count(const char *lang, const char *key, size_t n, char *out, size_t cap)
+{
+    const char *fmt = ion_text_msg(lang, ion_text_plural(lang, key, (double)n), "%zu");
+    if (fmt)
+        snprintf(out, cap, fmt, n);
+    else
+        snprintf(out, cap, "%s", key);
+    return out;
 }
 
 const char *ion_text_get(const char *lang, const char *key)
@@ -469,6 +501,11 @@ int ion_fail_refusal(ion_error *err, const char *file, int line, char *coded, si
 void ion_text_set_lang(const char *lang)
 {
     snprintf(errors_lang, sizeof errors_lang, "%s", lang && *lang ? lang : "en");
+}
+
+const char *ion_text_lang(void)
+{
+    return errors_lang;
 }
 
 int ion_fail_key(ion_error *err, const char *file, int line, const char *key, const char *sig, ...)

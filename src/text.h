@@ -53,6 +53,24 @@ const char *ion_text_languages(char *out, size_t cap);
  * catalogue cannot be loaded or has no such string. */
 const char *ion_text_get(const char *lang, const char *key);
 
+/* ---- plural forms ----
+ * A string or message that holds a count has a form for each plural form
+ * of the language (tmpl.h: KEY.one, KEY.other, ... as the language's
+ * plural.rule declares); C never builds a plural itself. */
+
+/* The key of the form of key that count n takes in lang (NULL: "en"):
+ * "cli.bank.listed.one" for 1 in English, "cli.bank.listed.other" for
+ * any count in Chinese; to pass to ion_text_get, ion_fail_key, cli_say,
+ * ... (the catalogue's, kept until ion_text_release). key itself when
+ * the catalogue has no such form. */
+const char *ion_text_plural(const char *lang, const char *key, double n);
+
+/* A counted phrase ("3 templates", "3 个模板"): the form for n of key, a
+ * `count.` message taking the count alone (%zu), in lang, into out (cap
+ * bytes), for a message with two counts, which takes each as a %s.
+ * Returns out. */
+const char *ion_text_count(const char *lang, const char *key, size_t n, char *out, size_t cap);
+
 /* The gloss of an id in lang: the optional key PREFIX.ID ("topic.nernst",
  * "dim.voltage", "verdict.right"; a blank in the id is '_' in the key,
  * "dim.current_density"), else the id itself. */
@@ -150,6 +168,9 @@ const char *ion_text_msg(const char *lang, const char *key, const char *sig);
  * (cli.h), so that the compiler checks the arguments. Without a catalogue
  * the message is the key. */
 void ion_text_set_lang(const char *lang);
+/* That language ("en" until set): for ion_text_plural's and
+ * ion_text_count's lang in the library. */
+const char *ion_text_lang(void);
 int ion_fail_key(ion_error *err, const char *file, int line, const char *key, const char *sig, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))

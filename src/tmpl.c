@@ -8,7 +8,7 @@
 /* Every key a template must define. A fixed table rather than "anything
  * goes" so that a misspelt key in a translation is an error, not a string
  * silently missing from every sheet. */
-typedef enum { KEY_STR, KEY_NUM } key_type;
+typedef enum { KEY_STR, KEY_NUM, KEY_PLURAL } key_type; /* KEY_PLURAL: KEY.FORM strings */
 
 static const struct {
     const char *key;
@@ -39,8 +39,7 @@ static const struct {
     {"label.instructions", KEY_STR},
     {"label.link", KEY_STR},
     {"label.problem", KEY_STR},      /* {n} */
-    {"label.points_one", KEY_STR},   /* {n} */
-    {"label.points_many", KEY_STR},  /* {n} */
+    {"label.points", KEY_PLURAL},    /* {n} */
     {"label.answer", KEY_STR},
     {"label.page", KEY_STR},         /* {page} {pages} */
     {"label.solutions", KEY_STR},
@@ -89,7 +88,6 @@ static const struct {
     {"web.latest_conflict", KEY_STR}, /* {time} {why} */
     {"web.due", KEY_STR},
     {"web.closed", KEY_STR},
-    {"web.points", KEY_STR},
     {"web.problem", KEY_STR},
     {"web.not_found", KEY_STR},
     {"web.forbidden", KEY_STR},
@@ -132,7 +130,6 @@ static const struct {
     {"web.after_due", KEY_STR},
     {"web.no_feedback", KEY_STR},
     {"web.key", KEY_STR},
-    {"web.point", KEY_STR},
     {"reason.not_number", KEY_STR},
     {"reason.separators", KEY_STR},
     {"reason.range", KEY_STR},
@@ -191,8 +188,7 @@ static const struct {
     {"drill.help", KEY_STR},
     {"drill.level_up", KEY_STR},
     {"drill.level_down", KEY_STR},
-    {"drill.summary", KEY_STR},
-    {"drill.summary_one", KEY_STR},
+    {"drill.summary", KEY_PLURAL},
     {"drill.summary_skipped", KEY_STR},
     {"drill.summary_unfinished", KEY_STR},
     {"drill.summary_hinted", KEY_STR},
@@ -224,6 +220,54 @@ static int is_gloss(const char *key)
     return 0;
 }
 
+/* Plural forms. A string that holds a count has one form for each plural
+ * form of the language, KEY.one, KEY.other, ...; the language's rule
+ * (`plural.rule`) says which forms it has and which one a count takes. */
+static const char *const form_names[] = {"one", "other"}; /* the forms the rules below have */
+enum { NFORMS = sizeof form_names / sizeof form_names[0] };
+
+typedef enum { RULE_NONE = -1, RULE_OTHER_ONLY, RULE_ONE_IS_1, RULE_ONE_BELOW_2, NRULES } plural_rule;
+static const struct {
+    const char *name, *forms[3], *said; /* its forms, NULL-ended, and in words */
+} rules[NRULES] = {
+    [RULE_OTHER_ONLY] = {"other-only", {"other"}, "other"},             /* zh, ja, ko */
+    [RULE_ONE_IS_1] = {"one-is-1", {"one", "other"}, "one, other"},     /* en, de, es, it, nl */
+    [RULE_ONE_BELOW_2] = {"one-below-2", {"one", "other"}, "one, other"}, /* fr: 0, 1 and 1.5 */
+};
+#define RULE_NAMES "other-only, one-is-1, one-below-2"
+
+/* The form of rule r that count n takes. */
+static const char *form_for(plural_rule r, double n)
+{
+    double a = n < 0 ? -n : n;
+    if (r == RULE_ONE_IS_1)
+        return a == 1 ? "one" : "other";
+    if (r == RULE_ONE_BELOW_2)
+        return a < 2 ? "one" : "other";
+    return "other";
+}
+
+static int rule_has(plural_rule r, const char *form)
+{
+    for (int i = 0; r >= 0 && rules[r].forms[i]; i++)
+        if (!strcmp(rules[r].forms[i], form))
+            return 1;
+    return 0;
+}
+
+/* The form key names (KEY.FORM, FORM one of form_names) with *stem the
+ * length of KEY; NULL when it names none. */
+static const char *form_of(const char *key, size_t *stem)
+{
+    const char *dot = strrchr(key, '.');
+    for (int i = 0; dot && i < NFORMS; i++)
+        if (!strcmp(dot + 1, form_names[i])) {
+            *stem = (size_t)(dot - key);
+            return form_names[i];
+        }
+    return NULL;
+}
+
 typedef struct {
     char *key, *value;
     int line;
@@ -249,15 +293,23 @@ struct ion_tmpl {
      * strings a student, and a line-by-line search cost 12% of it. */
     key_entry *index;
     int nindex;
+    plural_rule rule; /* plural.rule */
 };
 
-/* Keys of the messages, the command line's (cli.) and the library's
- * errors (err.): printf formats, checked against each other across
- * languages by text.c; kept apart from the strings that ion_tmpl_str_at
- * lists, which PDFs take their fonts' glyphs from. */
+/* Keys of the messages, the command line's (cli.), the library's errors
+ * (err.) and the counted phrases either puts in a message with two
+ * counts (count.: "3 templates"): printf formats, checked against each
+ * other across languages by text.c; kept apart from the strings that
+ * ion_tmpl_str_at lists, which PDFs take their fonts' glyphs from. */
 static int is_msg(const char *key)
 {
-    return (!strncmp(key, "cli.", 4) || !strncmp(key, "err.", 4)) && key[4];
+    static const char *const prefixes[] = {"cli.", "err.", "count."};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (!strncmp(key, prefixes[i], n) && key[n])
+            return 1;
+    }
+    return 0;
 }
 
 static int known_index(const char *key)
@@ -392,6 +444,56 @@ static int add_extra(extra **list, int *n, const char *key, const char *v, size_
     return 0;
 }
 
+/* plural.rule = NAME, once. */
+static int set_rule(ion_tmpl *t, const char *v, size_t n, const char *name, int line, ion_error *err)
+{
+    if (t->rule != RULE_NONE)
+        return ion_fail(err, name, line, "duplicate key 'plural.rule'");
+    for (int r = 0; r < NRULES; r++)
+        if (strlen(rules[r].name) == n && !memcmp(rules[r].name, v, n)) {
+            t->rule = (plural_rule)r;
+            return 0;
+        }
+    return ion_fail(err, name, line, "unknown plural.rule '%.*s' (rules: " RULE_NAMES ")", (int)n, v);
+}
+
+/* KEY.FORM for each form of t's rule, KEY the first stem bytes of key:
+ * 0, or -1 with err naming the first missing (on line). */
+static int check_forms(const ion_tmpl *t, const char *key, size_t stem, const char *name, int line, ion_error *err)
+{
+    char k[80];
+    for (int f = 0; rules[t->rule].forms[f]; f++) {
+        snprintf(k, sizeof k, "%.*s.%s", (int)stem, key, rules[t->rule].forms[f]);
+        if (!find(t, k))
+            return ion_fail(err, name, line, "missing key '%s' (plural.rule %s has the forms %s)", k,
+                            rules[t->rule].name, rules[t->rule].said);
+    }
+    return 0;
+}
+
+/* Every string that holds a count has the forms of t's rule, no other:
+ * the known ones (KEY_PLURAL) and every KEY.FORM message. */
+static int check_plurals(const ion_tmpl *t, const char *name, ion_error *err)
+{
+    if (t->rule == RULE_NONE)
+        return ion_fail(err, name, 0, "missing key 'plural.rule' (rules: " RULE_NAMES ")");
+    for (int i = 0; i < NKNOWN; i++)
+        if (known[i].type == KEY_PLURAL && check_forms(t, known[i].key, strlen(known[i].key), name, 0, err))
+            return -1;
+    for (int i = 0; i < t->nindex; i++) {
+        const key_entry *e = &t->index[i];
+        size_t stem;
+        const char *form = e->home == IN_KNOWN ? NULL : form_of(e->key, &stem);
+        int line = e->home == IN_MSGS ? t->msgs[e->i].line : e->home == IN_EXTRAS ? t->extras[e->i].line : 0;
+        if (form && !rule_has(t->rule, form))
+            return ion_fail(err, name, line, "'%s': plural.rule %s has no form '%s' (its forms: %s)", e->key,
+                            rules[t->rule].name, form, rules[t->rule].said);
+        if (form && check_forms(t, e->key, stem, name, line, err))
+            return -1;
+    }
+    return 0;
+}
+
 /* One `key = value` line; [s, e) excludes the newline. */
 static int parse_line(ion_tmpl *t, int *seen, const char *s, const char *e,
                       const char *name, int line, ion_error *err)
@@ -412,13 +514,29 @@ static int parse_line(ion_tmpl *t, int *seen, const char *s, const char *e,
     memcpy(key, ks, kn);
     key[kn] = '\0';
 
+    if (!strcmp(key, "plural.rule"))
+        return set_rule(t, vs, (size_t)(ve - vs), name, line, err);
     if (is_gloss(key))
         return add_extra(&t->extras, &t->nextras, key, vs, (size_t)(ve - vs), 0, name, line, err);
     if (is_msg(key))
         return add_extra(&t->msgs, &t->nmsgs, key, vs, (size_t)(ve - vs), 1, name, line, err);
     int i = known_index(key);
+    size_t stem;
+    if (i < 0 && form_of(key, &stem)) { /* label.points.one: a form of a known string */
+        char k[64];
+        memcpy(k, key, stem);
+        k[stem] = '\0';
+        int p = known_index(k);
+        if (p >= 0 && known[p].type == KEY_PLURAL) {
+            seen[p] = line;
+            return add_extra(&t->extras, &t->nextras, key, vs, (size_t)(ve - vs), 0, name, line, err);
+        }
+    }
     if (i < 0)
         return ion_fail(err, name, line, "unknown key '%s'", key);
+    if (known[i].type == KEY_PLURAL)
+        return ion_fail(err, name, line, "'%s' holds a count: write its plural forms, %s.one, %s.other, ... (plural.rule)",
+                        key, key, key);
     if (seen[i])
         return ion_fail(err, name, line, "duplicate key '%s'", key);
     seen[i] = line;
@@ -451,6 +569,7 @@ ion_tmpl *ion_tmpl_parse(const char *text, size_t len, const char *name,
         return NULL;
     }
     snprintf(t->lang, sizeof t->lang, "%s", lang ? lang : "");
+    t->rule = RULE_NONE;
     int seen[NKNOWN] = {0};
     const char *p = text, *end = text + len;
     int line = 1;
@@ -469,7 +588,7 @@ ion_tmpl *ion_tmpl_parse(const char *text, size_t len, const char *name,
         line++;
     }
     for (int i = 0; i < NKNOWN; i++)
-        if (!seen[i]) {
+        if (!seen[i] && known[i].type != KEY_PLURAL) {
             ion_fail(err, name, 0, "missing key '%s'", known[i].key);
             goto fail;
         }
@@ -477,6 +596,8 @@ ion_tmpl *ion_tmpl_parse(const char *text, size_t len, const char *name,
         ion_fail(err, name, 0, "out of memory");
         goto fail;
     }
+    if (check_plurals(t, name, err))
+        goto fail;
     return t;
 fail:
     ion_tmpl_free(t);
@@ -540,6 +661,20 @@ const char *ion_tmpl_str(const ion_tmpl *t, const char *key)
     if (e->home == IN_EXTRAS)
         return t->extras[e->i].value;
     return known[e->i].type == KEY_STR ? t->str[e->i] : NULL;
+}
+
+size_t ion_tmpl_form_stem(const char *key)
+{
+    size_t stem;
+    return form_of(key, &stem) ? stem : 0;
+}
+
+const char *ion_tmpl_plural(const ion_tmpl *t, const char *key, double n)
+{
+    char k[80];
+    int len = snprintf(k, sizeof k, "%s.%s", key, form_for(t->rule, n));
+    const key_entry *e = len > 0 && (size_t)len < sizeof k ? find(t, k) : NULL;
+    return e ? e->key : NULL;
 }
 
 const char *ion_tmpl_msg(const ion_tmpl *t, const char *key)

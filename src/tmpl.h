@@ -13,13 +13,25 @@
  * and numbers that do not parse (or are not positive) are errors naming the
  * file and line.
  *
+ * Plural forms: a string or message that holds a count is written once
+ * for each plural form of the language, KEY.one and KEY.other (a key
+ * ending in .one or .other names a form: a rule with more forms, CLDR's
+ * few or many, adds their names too); `plural.rule` (required, once) names
+ * the language's rule, which says which forms it has and which a count
+ * takes: `other-only` (other for every count: zh, ja, ko), `one-is-1` (one
+ * for exactly 1, other else: en, de, es), `one-below-2` (one below 2, so 0,
+ * 1 and 1.5; other from 2: fr). Every such string has exactly its rule's
+ * forms, or the file does not load (the missing or extra one named).
+ *
  * Strings may hold placeholders `{name}`, filled by ion_tmpl_expand; they
  * are never printf formats, so a template cannot crash the program.
  *
  * The one exception: keys under `cli.` are the command line's messages
- * (errors, usage, summaries), and under `err.` the library's errors, printf formats with `\n` for a line break, `\r`
+ * (errors, usage, summaries), under `err.` the library's errors, and under
+ * `count.` the counted phrases ("%zu templates") that a message with two
+ * counts takes as its %s arguments, printf formats with `\n` for a line break, `\r`
  * a carriage return and `\\` a backslash; a value in double quotes keeps the blanks at its
- * ends. Any `cli.` key may appear (at most once); text.c
+ * ends. Any `cli.`, `err.` or `count.` key may appear (at most once); text.c
  * checks that every language has the same ones as en.conf, with the same
  * conversions, and never hands out a format whose conversions differ from
  * what its caller passes. */
@@ -49,6 +61,14 @@ const char *ion_tmpl_lang(const ion_tmpl *t);
 /* The string for a known key (owned by t), or NULL for a key that is not a
  * string key, or an absent optional gloss. */
 const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
+
+/* The key of count n's plural form of key, "KEY.one" or "KEY.other" as
+ * t's plural.rule picks (owned by t), or NULL when t has no such form. */
+const char *ion_tmpl_plural(const ion_tmpl *t, const char *key, double n);
+
+/* The length of KEY when key names a plural form, KEY.one, KEY.other,
+ * ...; else 0. */
+size_t ion_tmpl_form_stem(const char *key);
 
 /* The message (a `cli.` or `err.` key, escapes decoded) owned by t, or
  * NULL. */

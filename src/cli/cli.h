@@ -73,6 +73,14 @@ int cli_fail(ion_error *err, const char *key, const char *sig, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* The key of the plural form of key that count n takes in --lang
+ * (text.h: ion_text_plural): cli_say(cli_plural("cli.bank.listed", n),
+ * "%zu", n). */
+const char *cli_plural(const char *key, double n);
+/* The counted phrase of count. key for n in --lang ("3 templates"), into
+ * out (text.h: ion_text_count): the %s of a message with two counts.
+ * Returns out. */
+const char *cli_count(char *out, size_t cap, const char *key, size_t n);
 /* A message without arguments or '%' (a word to pass as an argument), or
  * the key. */
 const char *cli_word(const char *key);

@@ -33,9 +33,11 @@ static int import(const ion_cli *cli, ion_bank *b, const char *const *paths, siz
         cli_report(&err);
         return rc == ION_BANK_EINVAL ? EXIT_INPUT : EXIT_IO;
     }
+    char templates[64], files[64];
     if (!cli->quiet)
-        cli_say("cli.bank.imported", "%d%s%d%s%d%d%d", st.templates, st.templates == 1 ? "" : "s", st.files,
-                st.files == 1 ? "" : "s", st.added, st.updated, st.unchanged);
+        cli_say("cli.bank.imported", "%s%s%d%d%d",
+                cli_count(templates, sizeof templates, "count.templates", (size_t)st.templates),
+                cli_count(files, sizeof files, "count.files", (size_t)st.files), st.added, st.updated, st.unchanged);
     return EXIT_OK;
 }
 
@@ -119,7 +121,7 @@ static int bank_list(int argc, char **argv, ion_cli *cli)
     ion_bank_close(b);
     rc = cli_print_table(r.table, rc, &err);
     if (rc == EXIT_OK && !cli->quiet)
-        cli_say("cli.bank.listed", "%zu%s", r.count, r.count == 1 ? "" : "s");
+        cli_say(cli_plural("cli.bank.listed", (double)r.count), "%zu", r.count);
     return rc;
 }
 
@@ -380,10 +382,12 @@ static int bank_check(int argc, char **argv, ion_cli *cli)
     }
     /* With nothing checked because the files were refused (each said why),
      * no "checked 0 templates" beside exit 3. */
+    char checked[64], each[64], broken[64];
     if (!cli->quiet && rc != EXIT_IO && (c.list.n || rc == EXIT_OK))
-        cli_say(rc ? "cli.check.summary_unread" : "cli.check.summary", "%zu%s%d%d%d%d%s", c.list.n,
-                c.list.n == 1 ? "" : "s", samples, (int)c.list.n - bad_templates, bad_templates, failures,
-                failures == 1 ? "" : "s");
+        cli_say(rc ? "cli.check.summary_unread" : "cli.check.summary", "%s%s%d%d%s",
+                cli_count(checked, sizeof checked, "count.templates", c.list.n),
+                cli_count(each, sizeof each, "count.samples", (size_t)samples), (int)c.list.n - bad_templates,
+                bad_templates, cli_count(broken, sizeof broken, "count.rules", (size_t)failures));
     ion_template_list_release(&c.list);
     free(paths);
     if (rc)

@@ -48,9 +48,9 @@ static void report(const ion_cli *cli, const ion_grade_opts *o, const ion_grade_
     size_t n = strlen(o->feedback);
     printf("gradebook: %s\nfeedback: %s%s\n", o->csv, o->feedback, n && o->feedback[n - 1] == '/' ? "" : "/");
     if (o->bank)
-        cli_say("cli.grade.recorded", "%zu%s", r->recorded, cli->db_path);
+        cli_say(cli_plural("cli.grade.recorded", (double)r->recorded), "%zu%s", r->recorded, cli->db_path);
     if (r->refused)
-        cli_say(r->refused == 1 ? "cli.grade.refused_one" : "cli.grade.refused", "%zu", r->refused);
+        cli_say(cli_plural("cli.grade.refused", (double)r->refused), "%zu", r->refused);
 }
 
 /* The gradebook and the feedback beside the key unless given, and the

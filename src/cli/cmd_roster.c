@@ -21,7 +21,7 @@ static void report_row(const ion_error *problem, void *ctx)
 static void print_summary(const char *course, const ion_roster_stats *st)
 {
     size_t n = st->added + st->updated + st->unchanged;
-    cli_say("cli.roster.imported", "%zu%s%s", n, n == 1 ? "" : "s", course);
+    cli_say(cli_plural("cli.roster.imported", (double)n), "%zu%s", n, course);
     if (!strcmp(st->source, "moodle"))
         cli_say("cli.roster.source_moodle", "%s", st->id_column);
     else if (!strcmp(st->source, "canvas-gradebook"))
@@ -33,9 +33,9 @@ static void print_summary(const char *course, const ion_roster_stats *st)
         cli_say("cli.roster.unchanged", "%zu", st->unchanged);
     cli_say("cli.roster.counts_end", "-");
     if (st->refused)
-        cli_say("cli.roster.refused", "%zu%s", st->refused, st->refused == 1 ? "" : "s");
+        cli_say(cli_plural("cli.roster.refused", (double)st->refused), "%zu", st->refused);
     if (st->skipped)
-        cli_say("cli.roster.skipped", "%zu%s", st->skipped, st->skipped == 1 ? "" : "s");
+        cli_say(cli_plural("cli.roster.skipped", (double)st->skipped), "%zu", st->skipped);
     putchar('\n');
 }
 

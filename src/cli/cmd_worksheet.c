@@ -60,7 +60,9 @@ static int parse_points(const char *list, size_t *n, double **out)
         goto done;
     }
     if (*n && k != *n) {
-        cli_msg(NULL, 0, "cli.worksheet.points_count", "%zu%s%zu%s", k, k == 1 ? "" : "s", *n, *n == 1 ? "" : "s");
+        char given[64], problems[64];
+        cli_msg(NULL, 0, "cli.worksheet.points_count", "%s%s", cli_count(given, sizeof given, "count.values", k),
+                cli_count(problems, sizeof problems, "count.problems", *n));
         goto done;
     }
     *n = k;
@@ -189,7 +191,10 @@ static int parse_definition(int argc, char **argv, const ion_cli *cli, ws_defini
     if (a->points && parse_points(a->points, &d->npoints, &d->points))
         return -1;
     if (a->problems && a->points && d->npoints != d->n) {
-        cli_msg(NULL, 0, "cli.worksheet.edit_points_count", "%zu%zu", d->npoints, d->n);
+        char given[64], problems[64];
+        cli_msg(NULL, 0, "cli.worksheet.edit_points_count", "%s%s",
+                cli_count(given, sizeof given, "count.values", d->npoints),
+                cli_count(problems, sizeof problems, "count.problems", d->n));
         return -1;
     }
     return 0;
@@ -229,7 +234,7 @@ static int worksheet_create(int argc, char **argv, ion_cli *cli)
     if (ret < 0)
         rc = failed(ret, &err);
     else if (!a->quiet)
-        cli_say("cli.worksheet.created", "%s%s%zu%s", a->name, a->course, d.n, d.n == 1 ? "" : "s");
+        cli_say(cli_plural("cli.worksheet.created", (double)d.n), "%s%s%zu", a->name, a->course, d.n);
     definition_release(&d);
     return ret < 0 ? rc : EXIT_OK;
 }
@@ -352,8 +357,11 @@ static int worksheet_show(int argc, char **argv, ion_cli *cli)
     cli_say("cli.worksheet.show", "%s%s%s%s%s%s%s", w.ws.name, w.ws.course, w.ws.title,
             w.ws.due ? w.ws.due : cli_word("cli.worksheet.no_due"), w.ws.created,
             points_text(w.max_points, total, sizeof total), w.ws.feedback ? w.ws.feedback : "immediate");
-    cli_say("cli.worksheet.usage_counts", "%zu%s%zu%s%zu%s%zu", u.generated, u.generated == 1 ? "" : "s",
-            u.submissions, u.submissions == 1 ? "" : "s", u.submitters, u.submitters == 1 ? "" : "s", u.grades);
+    char gen[64], subs[64], from[64], parts[64];
+    cli_say("cli.worksheet.usage_counts", "%s%s%s%s", cli_count(gen, sizeof gen, "count.students", u.generated),
+            cli_count(subs, sizeof subs, "count.submissions", u.submissions),
+            cli_count(from, sizeof from, "count.students", u.submitters),
+            cli_count(parts, sizeof parts, "count.graded_parts", u.grades));
     ret = print_problems(&w, cli->lang);
     ion_worksheet_release(&w);
     return ret;
@@ -372,7 +380,7 @@ static void edited(ion_bank *b, const ws_args *a, ion_cli *cli)
     cli_say("cli.worksheet.changed", "%s%s%s%s%s%s", w.name, w.course, a->title ? " title" : "",
             a->due ? " due" : "", a->points ? " points" : "", a->problems ? " problems" : "");
     if (u.generated)
-        cli_say("cli.worksheet.generate_again", "%zu%s%s%s", u.generated, u.generated == 1 ? "" : "s", w.name,
+        cli_say(cli_plural("cli.worksheet.generate_again", (double)u.generated), "%zu%s%s", u.generated, w.name,
                 w.course);
     ion_bank_worksheet_release(&w);
 }
@@ -415,12 +423,16 @@ static int worksheet_delete(int argc, char **argv, ion_cli *cli)
         return failed(ret, &err);
     if (!cli->quiet && !a.quiet) {
         cli_say("cli.worksheet.deleted", "%s", a.name);
+        char subs[64], from[64], parts[64];
         if (gone.submissions)
-            cli_say("cli.worksheet.deleted_submissions", "%zu%s%zu%s%zu", gone.submissions,
-                    gone.submissions == 1 ? "" : "s", gone.submitters, gone.submitters == 1 ? "" : "s", gone.grades);
+            cli_say("cli.worksheet.deleted_submissions", "%s%s%s",
+                    cli_count(subs, sizeof subs, "count.submissions", gone.submissions),
+                    cli_count(from, sizeof from, "count.students", gone.submitters),
+                    cli_count(parts, sizeof parts, "count.graded_parts", gone.grades));
         if (gone.generated)
-            cli_say(gone.submissions ? "cli.worksheet.deleted_and_problems" : "cli.worksheet.deleted_problems",
-                    "%zu%s", gone.generated, gone.generated == 1 ? "" : "s");
+            cli_say(cli_plural(gone.submissions ? "cli.worksheet.deleted_and_problems" : "cli.worksheet.deleted_problems",
+                               (double)gone.generated),
+                    "%zu", gone.generated);
         cli_say("cli.worksheet.deleted_end", "-");
     }
     return EXIT_OK;

@@ -105,6 +105,16 @@ int cli_fail(ion_error *err, const char *key, const char *sig, ...)
     return -1;
 }
 
+const char *cli_plural(const char *key, double n)
+{
+    return ion_text_plural(current ? current->lang : "en", key, n);
+}
+
+const char *cli_count(char *out, size_t cap, const char *key, size_t n)
+{
+    return ion_text_count(current ? current->lang : "en", key, n, out, cap);
+}
+
 const char *cli_word(const char *key)
 {
     const char *text = message(key, "-");

@@ -21,12 +21,16 @@ for cmd in "drill --lang fr" "generate w1 --lang fr" "bank preview nernst-k --la
 done
 ion --lang ZH worksheet list >/dev/null 2>&1 && no "--lang ZH taken: a file is named zh.conf"
 
-# ---- a third language: fr.conf, a copy of en.conf with two words changed ----
+# ---- a third language: fr.conf, a copy of en.conf with a few words changed ----
+# and French's plural rule: the one form for 0 and 1 ("0 modèle"), where
+# English says "0 templates".
 home=$tmp/home
 mkdir -p "$home/templates"
 for d in schema problems fonts; do [ -e "$root/$d" ] && ln -s "$root/$d" "$home/$d"; done
 cp templates/*.conf "$home/templates/"
 sed -e 's/^web.check *=.*/web.check = Vérifier/' -e 's/^cli.init.ready *=.*/cli.init.ready = la base %s est prête (schéma %d)\\n/' \
+    -e 's/^plural.rule *=.*/plural.rule = one-below-2/' -e 's/^cli.bank.listed.one *=.*/cli.bank.listed.one = %zu modèle\\n/' \
+    -e 's/^cli.bank.listed.other *=.*/cli.bank.listed.other = %zu modèles\\n/' \
     templates/en.conf >"$home/templates/fr.conf"
 fr() { IONSHEET_HOME=$home "$bin" --db "$tmp/db" "$@"; }
 fr --lang fr init >"$tmp/out" 2>"$tmp/err" || no "--lang fr with fr.conf: $(cat "$tmp/err")"
@@ -34,6 +38,18 @@ grep -q 'la base .* est prête' "$tmp/out" || no "fr.conf not used: $(cat "$tmp/
 fr --lang xx worksheet list >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q "unknown language 'xx' (languages: en, fr, zh)" "$tmp/err" || no "the list with fr: $rc $(cat "$tmp/err")"
 fr drill --lang fr --user ann --seed 3 </dev/null >"$tmp/out" 2>"$tmp/err" || no "drill --lang fr: $(cat "$tmp/err")"
+for topic_count in "nosuch 0 modèle" "passive 7 modèles"; do
+    set -- $topic_count
+    fr --lang fr bank list --topic "$1" >"$tmp/out" 2>"$tmp/err" || no "bank list --lang fr: $(cat "$tmp/err")"
+    [ "$(tail -n 1 "$tmp/out")" = "$2 $3" ] || no "fr's plural for $2: $(tail -n 1 "$tmp/out")"
+done
+fr bank list --topic nosuch | tail -n 1 | grep -qx '0 templates' || no "English's plural for 0 with fr.conf beside it"
+# a French rule without the forms it needs does not load, the key named
+sed -i 's/^cli.bank.listed.one *=.*//' "$home/templates/fr.conf"
+fr --lang fr bank list >/dev/null 2>"$tmp/err" && no "fr.conf without cli.bank.listed.one loaded"
+grep -Eq "fr.conf:[0-9]+: missing key 'cli.bank.listed.one' \(plural.rule one-below-2 has the forms one, other\)" "$tmp/err" ||
+    no "a missing plural form: $(cat "$tmp/err")"
+printf 'cli.bank.listed.one = %%zu modèle\\n\n' >>"$home/templates/fr.conf"
 
 # ---- the web: ?lang=fr and Accept-Language: fr-FR ----
 IONSHEET_HOME=$home serve_start "$tmp/db" "$tmp/sout" "$tmp/log" || { no "serve did not start: $(cat "$tmp/log")"; exit 1; }

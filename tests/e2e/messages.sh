@@ -244,5 +244,42 @@ grep -Eq "^ionsheet: .*/templates/zh.conf:[0-9]+: 'cli.init.ready' takes other a
 # English still works with that file beside it.
 IONSHEET_HOME="$tmp/home" "$bin" --db "$tmp/other.db" --quiet init || no "English with a broken zh.conf"
 
+# Plurals come from the catalogue (KEY.one, KEY.other): one count and two,
+# in English and Chinese; 1 sample and 1 point in the singular now.
+cat >"$tmp/one.xml" <<'XML'
+<problems xmlns="urn:ionsheet:problem:1"><problem id="one-let" topic="nernst" difficulty="1">
+<title xml:lang="en">x</title><param name="c" unit="mM" min="4" max="8" step="1"/>
+<let name="E" unit="mV">nernst(1, c, 140[mM], 37[C])</let>
+<part id="a" kind="numeric" unit="mV" tol-abs="0.5" points="1"><text xml:lang="en">E?</text><answer>E</answer></part>
+</problem></problems>
+XML
+[ "$(en bank check "$tmp/one.xml" --samples 1)" = "checked 1 template with 1 sample each: 1 well posed, 0 failing (0 rules broken)" ] ||
+  no "bank check's singulars: $(en bank check "$tmp/one.xml" --samples 1)"
+[ "$(en bank check "$tmp/one.xml" --samples 2)" = "checked 1 template with 2 samples each: 1 well posed, 0 failing (0 rules broken)" ] ||
+  no "bank check's plurals: $(en bank check "$tmp/one.xml" --samples 2)"
+[ "$(zh bank check "$tmp/one.xml" --samples 1)" = "已检查 1 个模板，每个抽样 1 次：1 个适定，0 个有问题（违反规则 0 次）" ] ||
+  no "bank check's counts in Chinese: $(zh bank check "$tmp/one.xml" --samples 1)"
+"$bin" --db "$tmp/one.db" --quiet init && "$bin" --db "$tmp/one.db" bank import "$tmp/one.xml" >"$tmp/out" || no "import one template"
+grep -qx 'imported 1 template from 1 file (1 new, 0 updated, 0 unchanged)' "$tmp/out" || no "the import's singulars: $(cat "$tmp/out")"
+"$bin" --db "$tmp/one.db" bank show one-let --seed 1 >"$tmp/out"
+grep -qx 'seed 1 (1 draw)' "$tmp/out" && grep -qx 'part a (1 point)' "$tmp/out" || no "bank show's singulars: $(head -8 "$tmp/out")"
+"$bin" --db "$tmp/one.db" --lang zh bank show one-let --seed 1 >"$tmp/out"
+grep -qx '种子 1（抽取 1 次）' "$tmp/out" && grep -qx '小题 a（1 分）' "$tmp/out" || no "bank show's counts in Chinese: $(head -8 "$tmp/out")"
+en worksheet create w9 --course R --problems nernst-k --points 1,2 2>"$tmp/err"
+grep -qx 'ionsheet: worksheet: --points gives 2 values for 1 problem' "$tmp/err" || no "two counts in one message: $(cat "$tmp/err")"
+zh worksheet create w9 --course R --problems nernst-k,ghk-kna --points 1 2>"$tmp/err"
+grep -qx 'ionsheet: worksheet：--points 给出了 1 个值，而题目有 2 道' "$tmp/err" || no "two counts in Chinese: $(cat "$tmp/err")"
+
+# The lint refuses a plural built in C, either way round, and a lone "s".
+mkdir -p "$tmp/lint/tests"
+cp -r src templates "$tmp/lint/" && cp -r tests/lint "$tmp/lint/tests/"
+for bad in 'printf("%zu files%s", n, n == 1 ? "" : "s");' 'printf("%zu file%s", n, n != 1 ? "s" : "");' \
+           'cli_say("cli.roster.unchanged", "%zu%s", n, "s");'; do
+    cp src/cli/cmd_roster.c "$tmp/lint/src/cli/cmd_roster.c"
+    printf 'static void plural_in_c(size_t n) { %s }\n' "$bad" >>"$tmp/lint/src/cli/cmd_roster.c"
+    (cd "$tmp/lint" && python3 tests/lint/messages.py >"$tmp/out" 2>&1) && no "the lint took $bad"
+    grep -q 'cmd_roster.c:[0-9]*: .*a plural built in C' "$tmp/out" || no "the lint's word on $bad: $(cat "$tmp/out")"
+done
+
 [ $fail = 0 ] && echo "messages: ok"
 exit $fail

@@ -32,9 +32,16 @@ is found where it is written. A key-taking call's key must be a key
 literal or a variable, never text (a sentence passed as a key is printed
 as itself: text.c's ion_fail_key falls back to the key).
 
+A message that holds a count has its plural forms in the catalogue
+(KEY.one, KEY.other; a call names KEY and picks the form with
+ion_text_plural or cli_plural, or a counted phrase count.* with
+ion_text_count or cli_count): C never builds a plural, so `n == 1 ? "" :
+"s"` (either way round) and a lone "s" passed to a print or message call
+fail.
+
 Usage: messages.py (from the top of the tree); exit 1 on a literal that
-is neither, or on a call whose key is not in templates/en.conf or takes
-other arguments.
+is neither, on a call whose key is not in templates/en.conf or takes
+other arguments, or on a plural built in C.
 """
 import os, re, sys
 
@@ -50,7 +57,7 @@ REPORTS = ['ion_fail', 'ion_fail_key', 'ion_text_say', 'ion_fail_refusal', 'cli_
 # Functions taking a format that print into a buffer or a file, not a
 # message: what their callers pass is seen by the phrase check.
 PRINTERS = {'ion_strbuf_printf', 'putf', 'library_log'}
-KEY = re.compile(r'^(cli|err)\.[a-z0-9_.]+$')
+KEY = re.compile(r'^(cli|err|count)\.[a-z0-9_.]+$')
 WORD = re.compile(r'[A-Za-z]{2,}')
 CONV = re.compile(r'%(%|[0-9$]*[-+ #0\']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[a-zA-Z])')
 
@@ -317,8 +324,18 @@ def catalogue_formats(path):
 
 # Calls whose arguments after the key are implied: bank.c's database
 # failures (db_fail, run, run_for) pass SQLite's reason and the system's,
-# outfile.c's fail_file the system's.
-IMPLIED = {'db_fail': '%s%s', 'run': '%s%s', 'run_for': '%s%s', 'fail_file': '%s'}
+# outfile.c's fail_file the system's; a counted phrase takes its count.
+IMPLIED = {'db_fail': '%s%s', 'run': '%s%s', 'run_for': '%s%s', 'fail_file': '%s', 'cli_count': '%zu',
+           'ion_text_count': '%zu'}
+PLURAL_FORMS = ('one', 'other')
+
+
+def forms_of(key, formats):
+    """The catalogue keys a call's key names: itself, or the plural forms
+    KEY.one, KEY.other of a key that holds a count (none: not there)."""
+    if key in formats:
+        return [key]
+    return [key + '.' + f for f in PLURAL_FORMS if key + '.' + f in formats]
 
 
 def check_keys(files, formats):
@@ -328,8 +345,8 @@ def check_keys(files, formats):
     for path in files:
         src = strip_comments(open(path, encoding='utf-8').read())
         src = re.sub(r'(?m)^[ \t]*#[ \t]*include[^\n]*', '', src)
-        for m in re.finditer(r'"((?:cli|err)\.[a-z0-9_.]+)"', src):
-            if m.group(1) not in formats:
+        for m in re.finditer(r'"((?:cli|err|count)\.[a-z0-9_.]+)"', src):
+            if not forms_of(m.group(1), formats):
                 print('%s:%d: %s is not in templates/en.conf' % (path, src.count('\n', 0, m.start()) + 1, m.group(1)))
                 bad += 1
     return bad
@@ -352,7 +369,8 @@ def check_calls(files, formats):
     checks the arguments against is what the catalogue's format takes."""
     bad = 0
     names = {'cli_msg', 'cli_say', 'cli_err', 'cli_fail', 'cli_vformat', 'ion_fail_key', 'ion_text_say', 'fail', 'refuse',
-             'db_fail', 'run', 'run_for', 'note', 'grade_note', 'refuse_row', 'tfail', 'fail_file'} | keyed(files)
+             'db_fail', 'run', 'run_for', 'note', 'grade_note', 'refuse_row', 'tfail', 'fail_file', 'cli_count',
+             'ion_text_count'} | keyed(files)
     call = re.compile(r'\b(' + '|'.join(sorted(names)) + r')\s*\(')
     for path in files:
         src = strip_comments(open(path, encoding='utf-8').read())
@@ -370,13 +388,38 @@ def check_calls(files, formats):
                 continue
             named, sig, line = lits[first:end], lits[end], src.count('\n', 0, m.start()) + 1
             for lit in named:
-                if lit not in formats:
+                if not forms_of(lit, formats):
                     print('%s:%d: %s is not in templates/en.conf' % (path, line, lit))
                     bad += 1
-                elif signature(formats[lit]) != signature('' if sig == '-' else sig):
-                    print('%s:%d: %s takes "%s" in templates/en.conf, the call passes "%s"'
-                          % (path, line, lit, formats[lit], sig))
-                    bad += 1
+                for key in forms_of(lit, formats):
+                    if signature(formats[key]) != signature('' if sig == '-' else sig):
+                        print('%s:%d: %s takes "%s" in templates/en.conf, the call passes "%s"'
+                              % (path, line, key, formats[key], sig))
+                        bad += 1
+    return bad
+
+
+PLURAL_IN_C = re.compile(r'\?\s*""\s*:\s*"s"|\?\s*"s"\s*:\s*""')
+
+
+def plurals_in_c(files):
+    """No plural built in C: `n == 1 ? "" : "s"` (or the other way round)
+    anywhere, nor a lone "s" passed to a print or message call; the
+    catalogue has the forms (KEY.one, KEY.other) and ion_text_plural picks."""
+    bad = 0
+    calls = set(CALLS_NAMED) | {'snprintf', 'ion_strbuf_printf', 'cli_vformat', 'say', 'put_msg'}
+    call = re.compile(r'\b(' + '|'.join(sorted(calls)) + r')\s*\(')
+    for path in files:
+        src = strip_comments(open(path, encoding='utf-8').read())
+        for m in PLURAL_IN_C.finditer(src):
+            print('%s:%d: a plural built in C (%s): give the message its plural forms, KEY.one and KEY.other, '
+                  'and pick one with ion_text_plural' % (path, src.count('\n', 0, m.start()) + 1, m.group(0)))
+            bad += 1
+        for m in call.finditer(src):
+            if any(a.strip() == '"s"' for a in split_args(args_of(src, m.end() - 1))):
+                print('%s:%d: %s: a lone "s" passed to a message: a plural built in C (KEY.one, KEY.other and '
+                      'ion_text_plural instead)' % (path, src.count('\n', 0, m.start()) + 1, m.group(1)))
+                bad += 1
     return bad
 
 
@@ -402,6 +445,7 @@ def main():
     files += sorted('src/' + f for f in os.listdir('src') if f.endswith('.c'))
     formats = catalogue_formats('templates/en.conf')
     bad = check_calls(files, formats) + check_keys(files, formats) + key_arguments(files) + core_text()
+    bad += plurals_in_c(files)
     used = set()
     calls = set(wrappers(files, REPORTS)) | {(None, c) for c in CALLS_NAMED} | {(f, 'snprintf') for f in SENTENCES}
     seen = set()

@@ -42,7 +42,8 @@ static void test_lookup_and_fill(void **state)
     n = ion_text_fill(out, 6, "en", "feedback.key", "key", "-58.32 mV", (const char *)NULL);
     assert_string_equal(out, "key: ");
     assert_int_equal(n, strlen("key: -58.32 mV"));
-    char *s = ion_text_format("en", "drill.summary", "done", "3", "right", "2", (const char *)NULL);
+    char *s = ion_text_format("en", ion_text_plural("en", "drill.summary", 3), "done", "3", "right", "2",
+                              (const char *)NULL);
     assert_string_equal(s, "Summary: 3 problems done, 2 right the first time.");
     free(s);
 }
@@ -239,8 +240,11 @@ static void test_messages_agree(void **state)
         const char *key, *fmt;
         int line;
         for (int i = 0; (fmt = ion_tmpl_msg_at(pair[k][0], i, &key, &line)); i++, count++) {
-            const char *other = ion_tmpl_msg(pair[k][1], key);
-            char a[64], b[64];
+            /* a message with a count has its own forms in each: other in both */
+            char a[64], b[64], form[80];
+            size_t stem = ion_tmpl_form_stem(key);
+            snprintf(form, sizeof form, "%.*s.other", (int)stem, key);
+            const char *other = ion_tmpl_msg(pair[k][1], stem ? form : key);
             if (!other)
                 fail_msg("%s.conf:%d: %s is missing from the other language", k ? "zh" : "en", line, key);
             if (ion_text_signature(fmt, a, sizeof a) || ion_text_signature(other, b, sizeof b) || strcmp(a, b))
@@ -309,10 +313,36 @@ static void copy_with(const char *dir, const char *from, const char *name, const
     free(text);
 }
 
+/* The shipped file from, its line `key = ...` replaced by line (dropped
+ * when line is ""), as DIR/NAME. */
+static void copy_edit(const char *dir, const char *from, const char *name, const char *key, const char *line)
+{
+    FILE *f = fopen(from, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20], out[(1 << 20) + 256];
+    size_t n = fread(buf, 1, sizeof buf - 1, f), used = 0, kn = strlen(key);
+    fclose(f);
+    buf[n] = '\0';
+    int found = 0;
+    for (char *p = buf, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        assert_non_null(nl);
+        int hit = !strncmp(p, key, kn) && (p[kn] == ' ' || p[kn] == '=');
+        found |= hit;
+        const char *put = hit ? line : p;
+        size_t len = hit ? strlen(line) : (size_t)(nl - p + 1);
+        memcpy(out + used, put, len);
+        used += len;
+    }
+    out[used] = '\0';
+    assert_true(found);
+    write_file(dir, name, out);
+}
+
 static void remove_files(const char *dir)
 {
     char path[256];
-    for (const char *const *n = (const char *const[]){"en.conf", "zh.conf", NULL}; *n; n++) {
+    for (const char *const *n = (const char *const[]){"en.conf", "zh.conf", "fr.conf", NULL}; *n; n++) {
         snprintf(path, sizeof path, "%s/%s", dir, *n);
         unlink(path);
     }
@@ -359,6 +389,82 @@ static void test_mismatched_translation(void **state)
     assert_non_null(ion_text_msg("en", "cli.unknown_command", "%s"));
 }
 
+/* Plural forms: the form a count takes in each language's rule, the
+ * counted phrases, and the strings of the PDFs (label.points). */
+static void test_plurals(void **state)
+{
+    (void)state;
+    assert_string_equal(ion_text_plural("en", "cli.bank.listed", 1), "cli.bank.listed.one");
+    assert_string_equal(ion_text_plural("en", "cli.bank.listed", 0), "cli.bank.listed.other");
+    assert_string_equal(ion_text_plural("en", "cli.bank.listed", 2), "cli.bank.listed.other");
+    assert_string_equal(ion_text_plural("en", "cli.bank.listed", 1.5), "cli.bank.listed.other");
+    assert_string_equal(ion_text_plural("zh", "cli.bank.listed", 1), "cli.bank.listed.other");
+    assert_string_equal(ion_text_plural("en", "no.such", 1), "no.such"); /* shown as itself */
+    assert_string_equal(ion_text_get("en", ion_text_plural("en", "label.points", 1)), "{n} point");
+    assert_string_equal(ion_text_get("en", ion_text_plural("en", "label.points", 2.5)), "{n} points");
+    assert_string_equal(ion_text_get("zh", ion_text_plural("zh", "label.points", 1)), "{n} 分");
+    char out[64];
+    assert_string_equal(ion_text_count("en", "count.templates", 1, out, sizeof out), "1 template");
+    assert_string_equal(ion_text_count("en", "count.templates", 0, out, sizeof out), "0 templates");
+    assert_string_equal(ion_text_count("zh", "count.templates", 1, out, sizeof out), "1 个模板");
+    assert_string_equal(ion_text_msg("en", ion_text_plural("en", "err.expr.arity", 1), "%s%d%d"),
+                        "%s takes %d argument, not %d");
+    /* A third language whose rule gives 0, 1 and 1.5 the one form. */
+    char dir[] = "/tmp/ion-plural-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    copy_with(dir, "templates/en.conf", "en.conf", "");
+    copy_with(dir, "templates/zh.conf", "zh.conf", "");
+    copy_edit(dir, "templates/en.conf", "fr.conf", "plural.rule", "plural.rule = one-below-2\n");
+    ion_text_release();
+    ion_text_set_dir(dir);
+    ion_error err = {0};
+    if (!ion_text_catalogue("fr", &err))
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    assert_string_equal(ion_text_plural("fr", "cli.bank.listed", 0), "cli.bank.listed.one");
+    assert_string_equal(ion_text_plural("fr", "cli.bank.listed", 1.5), "cli.bank.listed.one");
+    assert_string_equal(ion_text_plural("fr", "cli.bank.listed", 2), "cli.bank.listed.other");
+    assert_string_equal(ion_text_count("fr", "count.files", 0, out, sizeof out), "0 file");
+    remove_files(dir);
+}
+
+/* A catalogue's plural forms are those its rule needs, no more, no fewer;
+ * the forms of a message take English's arguments. */
+static void test_plural_forms_checked(void **state)
+{
+    (void)state;
+    static const struct { const char *file, *key, *line, *says; } cases[] = {
+        {"zh.conf", "cli.bank.listed.other", "cli.bank.listed.other = 共 %zu 个模板\ncli.bank.listed.one = %zu 个\n",
+         "'cli.bank.listed.one': plural.rule other-only has no form 'one' (its forms: other)"},
+        {"en.conf", "cli.bank.listed.one", "",
+         "missing key 'cli.bank.listed.one' (plural.rule one-is-1 has the forms one, other)"},
+        {"zh.conf", "plural.rule", "plural.rule = one-is-1\n", "missing key 'label.points.one' (plural.rule one-is-1"},
+        {"zh.conf", "plural.rule", "", "missing key 'plural.rule' (rules: other-only, one-is-1, one-below-2)"},
+        {"zh.conf", "plural.rule", "plural.rule = dual\n", "unknown plural.rule 'dual'"},
+        {"zh.conf", "cli.bank.listed.other", "cli.bank.listed.other = 共 %s 个模板\n", "other arguments"},
+        {"zh.conf", "cli.bank.listed.other", "cli.bank.listed = 共 %zu 个模板\n", "not a message of"},
+        {"en.conf", "label.points.one", "label.points = {n} points\n", "'label.points' holds a count"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[] = "/tmp/ion-plural-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        copy_with(dir, "templates/en.conf", "en.conf", "");
+        copy_with(dir, "templates/zh.conf", "zh.conf", "");
+        char from[64];
+        snprintf(from, sizeof from, "templates/%s", cases[i].file);
+        copy_edit(dir, from, cases[i].file, cases[i].key, cases[i].line);
+        ion_text_release();
+        ion_text_set_dir(dir);
+        ion_error err = {0};
+        int en_bad = !strcmp(cases[i].file, "en.conf");
+        const ion_tmpl *t = ion_text_catalogue(en_bad ? "en" : "zh", &err);
+        if (t || !strstr(err.msg, cases[i].says) || !strstr(err.file, cases[i].file))
+            fail_msg("case %zu: %s: %s", i, err.file, t ? "loaded" : err.msg);
+        remove_files(dir);
+    }
+    ion_text_release();
+    ion_text_set_dir("templates");
+}
+
 /* The compute core's codes in words (err.core.*): each code, and one that
  * is none of them, is a sentence in both languages, never a key. */
 static void test_core_errors(void **state)
@@ -395,6 +501,8 @@ int main(void)
         cmocka_unit_test_setup(test_signatures, reset),
         cmocka_unit_test_setup_teardown(test_mismatched_translation, reset, reset),
         cmocka_unit_test_setup(test_core_errors, reset),
+        cmocka_unit_test_setup_teardown(test_plurals, reset, reset),
+        cmocka_unit_test_setup_teardown(test_plural_forms_checked, reset, reset),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     ion_text_release();
