@@ -95,10 +95,10 @@ ion --quiet roster import tests/data/roster-sample.csv --course PHYS2 || no "re-
 
 # delete: refused with submissions, --force says what goes.
 ion worksheet delete week3 --course PHYS2 2>"$tmp/err"; [ $? = 3 ] || no "delete with submissions should be refused"
-grep -q "has 1 submission from 1 student (.* graded parts): --force deletes them too" "$tmp/err" || no "delete refusal: $(cat "$tmp/err")"
+grep -q "has 1 submission from 1 student ([0-9]* graded parts\{0,1\}): --force deletes them too" "$tmp/err" || no "delete refusal: $(cat "$tmp/err")"
 [ "$(q "select count(*) from worksheets")" = 2 ] || no "a refused delete deleted"
 ion worksheet delete week3 --course PHYS2 --force >"$tmp/out" || no "delete --force"
-grep -q "deleted worksheet week3 with 1 submission from 1 student (.* graded parts) and the problems generated for 13 students" "$tmp/out" \
+grep -q "deleted worksheet week3 with 1 submission from 1 student ([0-9]* graded parts\{0,1\}) and the problems generated for 13 students" "$tmp/out" \
     || no "delete --force message: $(cat "$tmp/out")"
 [ "$(q "select count(*) from submissions") $(q "select count(*) from grades") $(q "select count(*) from instances")" = "0 0 0" ] || no "delete left rows"
 ion worksheet delete week3 >/dev/null || no "the name is BIO101's alone now: no --course needed"

@@ -517,7 +517,7 @@ static void test_worksheet_delete(void **state)
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "worksheet 'week3' of course 'PHYS2' has 1 "
                                  "submission from 1 student (1 graded "
-                                 "parts): --force deletes them too");
+                                 "part): --force deletes them too");
     assert_int_equal(ion_bank_worksheet_delete(f->b, "week3", "PHYS2", 1,
                                                &gone, &err),
                      0);
