@@ -28,14 +28,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bank_limits.h"
 #include "error.h"
 #include "worksheet.h"
 
 #define ION_BANK_SCHEMA_VERSION 6
 #define ION_BANK_SECRET_LEN 32
-#define ION_BANK_ID_MAX 64 /* bytes in a student id or worksheet name */
-#define ION_BANK_TEXT_MAX 1024 /* bytes in a name, e-mail, title, course */
-#define ION_POINTS_MAX 1000    /* a problem's or a part's points, at most */
 /* PRAGMA application_id of an ionsheet bank ("IONS"). */
 #define ION_BANK_APPLICATION_ID 0x494F4E53
 
@@ -75,18 +73,8 @@ int ion_bank_rollback(ion_bank *b, ion_error *err);
 int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
                     ion_error *err);
 
-/* NULL when s may be a student id or worksheet name, which become file
- * names: 1 to ION_BANK_ID_MAX bytes of [A-Za-z0-9._-], not starting with a
- * dot. Otherwise the catalogue key of the reason, such as "err.id.dot"
- * ("must not start with a dot"; ion_text_phrase words it), for a message
- * that names the id. */
-const char *ion_bank_id_problem(const char *s);
-
-/* NULL when s is acceptable text for a name, e-mail, title or course: 1 to
- * max bytes of valid UTF-8 without control characters. Otherwise the
- * catalogue key of the reason, such as "err.text.utf8" ("is not valid
- * UTF-8"; ion_text_phrase words it). */
-const char *ion_bank_text_problem(const char *s, size_t max);
+/* ion_bank_id_problem, ion_bank_text_problem and the ION_*_MAX limits:
+ * bank_limits.h. */
 
 /* ---- templates ---- */
 

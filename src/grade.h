@@ -6,9 +6,8 @@
  * one result per student of the key; ion_gradebook_grade grades one parsed
  * submission (submission.h) into it; the renderers then give the gradebook
  * CSV, the feedback text of a student and the summary, as strings the
- * caller writes. ion_gradebook_record stores a graded submission in the
- * bank. Nothing here prints, and nothing but ion_gradebook_record touches
- * the database.
+ * caller writes. Nothing here prints or touches the database: storing a
+ * graded submission in the bank is grade_record.h's.
  *
  * Scoring (SPEC.md "Grading"): a numeric answer a is right when
  * |a - k| <= max(tol-abs, tol-rel * |k|) in the part's unit, after unit
@@ -24,7 +23,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bank.h"
 #include "error.h"
 #include "render_csv.h"
 #include "judge.h"
@@ -220,28 +218,5 @@ void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st);
 
 /* A one-screen summary: count, mean, median, hardest parts, histogram. */
 char *ion_gradebook_summary(const ion_gradebook *gb);
-
-/* ---- the bank ---- */
-
-/* Records the graded submission s (whose result r just came from
- * ion_gradebook_grade) for the key's worksheet: the submission row (the
- * same content again reuses its row) and one grade per part. The caller
- * wraps a whole run in ion_bank_begin / ion_bank_commit. Returns 0 or a
- * negative ion_bank error code with err filled. */
-int ion_gradebook_record(const ion_gradebook *gb, ion_bank *b,
-                         const ion_submission *s, const ion_result *r,
-                         ion_error *err);
-
-/* The grade row ion_gradebook_record stores for part p (its strings are
- * p's, or text, of cap bytes, when the feedback and a note are joined):
- * what a reader of the bank gets back. */
-void ion_gradebook_grade_row(const ion_part_result *p, char *text, size_t cap, ion_bank_grade *g);
-
-/* Records the status of every student of the key whose files this
- * gradebook refused or found in conflict, as that student's latest
- * submission (ion_bank_submission_status), after their graded files: call
- * it once a run has graded everything, inside its transaction. Returns 0
- * or a negative ion_bank error code with err filled. */
-int ion_gradebook_record_statuses(const ion_gradebook *gb, ion_bank *b, ion_error *err);
 
 #endif

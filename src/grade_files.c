@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "grade.h"
+#include "grade_record.h"
 #include "outfile.h"
 #include "strbuf.h"
 #include "submission.h"

@@ -1,7 +1,7 @@
 /* What grading produces: the gradebook CSV, a feedback text per student,
  * the statistics and summary, and the grades in the bank. Strings are
  * built in memory; the caller writes them. */
-#include "grade.h"
+#include "grade_record.h"
 
 #include <math.h>
 #include <stdarg.h>

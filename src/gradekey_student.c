@@ -12,7 +12,7 @@
 
 #include <libxml/parserInternals.h>
 
-#include "bank.h"
+#include "bank_limits.h"
 
 int kr_on_root(key_reader *kr)
 {

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "bank.h"
-#include "grade.h"
+#include "grade_record.h"
 #include "serve_html.h"
 #include "printed.h"
 #include "submission.h"
