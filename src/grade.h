@@ -27,6 +27,7 @@
 #include "render_csv.h"
 #include "judge.h"
 #include "submission.h"
+#include "worksheet.h"
 
 /* ---- the answer key ---- */
 
