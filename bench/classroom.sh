@@ -45,10 +45,11 @@ for n in $sizes; do
 
     best_cpu= best_kb=
     for _ in $(seq "$runs"); do
-        "$ion" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>/dev/null &
+        : >"$tmp/out" # emptied here: the server's own redirection may come after the first look
+        "$ion" --db "$db" serve --listen 127.0.0.1:0 >>"$tmp/out" 2>"$tmp/err" &
         pid=$!
         for _ in $(seq 600); do grep -q '^instructor: ' "$tmp/out" && break; sleep 0.05; done
-        grep -q '^instructor: ' "$tmp/out" || { echo "serve did not start"; exit 1; }
+        grep -q "^instructor: " "$tmp/out" || { echo "serve did not start: $(cat "$tmp/err")"; exit 1; }
         ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
         kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
         kill "$pid"

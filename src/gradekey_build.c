@@ -51,9 +51,9 @@ static int as_key_gives(builder *b, const ion_instance *src, ion_val *vals, cons
                 return oom(b);
         } else if (var->kind == ION_LET) {
             vals[v].num = ion_to_si(var->unit, ion_from_si(var->unit, x->num));
-        } else {
+        } else { /* interned: a class shares a few values of each param */
             ion_instance_value(src, (int)v, printed, sizeof printed);
-            if (!(shown[v] = ion_arena_strdup(b->k->mem, printed)))
+            if (!(shown[v] = ion_arena_intern(b->k->mem, printed)))
                 return oom(b);
             vals[v].num = ion_to_si(var->unit, strtod(printed, NULL));
         }
@@ -61,10 +61,18 @@ static int as_key_gives(builder *b, const ion_instance *src, ion_val *vals, cons
     return 0;
 }
 
-/* A part key as the key gives it back, its arrays in the key's arena,
- * and the grader's view of it (kp) its mistakes' feedback: the template
+/* Where the next part's arrays go in its instance's block. */
+typedef struct {
+    ion_judge_mistake *mistakes;
+    key_feedback *feedback;
+    const char **ids;
+} carve;
+
+/* A part key as the key gives it back, its arrays carved from at, and
+ * the grader's view of it (kp) its mistakes' feedback: the template
  * part's, filled in when graded. */
-static int part_key(builder *b, const ion_part *tp, const ion_part_key *src, ion_part_key *pk, key_part *kp)
+static int part_key(builder *b, const ion_part *tp, const ion_part_key *src, ion_part_key *pk, key_part *kp,
+                    carve *at)
 {
     ion_arena *mem = b->k->mem;
     *pk = *src;
@@ -79,26 +87,58 @@ static int part_key(builder *b, const ion_part *tp, const ion_part_key *src, ion
         if (!(pk->answer = ion_arena_intern(mem, src->answer)))
             return oom(b);
         if (pk->kind == ION_ANSWER_MCQ) { /* the order shown is the student's own */
-            const char **ids = ion_arena_alloc(mem, (pk->nids + 1) * sizeof *ids);
-            if (!ids)
-                return oom(b);
-            memcpy(ids, src->ids, pk->nids * sizeof *ids);
-            pk->ids = ids;
+            memcpy(at->ids, src->ids, pk->nids * sizeof *at->ids);
+            pk->ids = at->ids;
+            at->ids += pk->nids;
         }
     }
-    ion_judge_mistake *m = ion_arena_alloc(mem, (pk->nmistakes + 1) * sizeof *m);
-    key_feedback *f = ion_arena_alloc(mem, (pk->nmistakes + 1) * sizeof *f);
-    if (!m || !f)
-        return oom(b);
+    pk->mistakes = pk->nmistakes ? at->mistakes : NULL;
+    kp->feedback = pk->nmistakes ? at->feedback : NULL;
     for (size_t i = 0; i < pk->nmistakes; i++) {
-        m[i] = src->mistakes[i];
-        if (m[i].str && !(m[i].str = ion_arena_intern(mem, m[i].str)))
+        ion_judge_mistake *m = at->mistakes++;
+        *m = src->mistakes[i];
+        if (m->str && !(m->str = ion_arena_intern(mem, m->str)))
             return oom(b);
-        const ion_i18n *text = &tp->mistakes[m[i].source].feedback;
-        f[i] = (key_feedback){{text->en, text->zh}, 1};
+        const ion_i18n *text = &tp->mistakes[m->source].feedback;
+        *at->feedback++ = (key_feedback){{text->en, text->zh}, 1};
     }
-    pk->mistakes = pk->nmistakes ? m : NULL;
-    kp->feedback = f;
+    return 0;
+}
+
+/* Student i's problem p (src) as the key's instance in, its arrays in one
+ * block of the arena, and the grader's view of its parts from *col on. */
+static int add_instance(builder *b, key_student *st, size_t p, const ion_instance *src, size_t *col)
+{
+    ion_answer_key *k = b->k;
+    const ion_template *t = src->t;
+    size_t nv = t->nvars, np = t->nparts, nm = 0, na = 0;
+    for (size_t q = 0; q < np; q++) {
+        nm += src->keys[q].nmistakes;
+        na += src->keys[q].kind == ION_ANSWER_MCQ ? src->keys[q].nids : 0;
+    }
+    /* Every array's elements are aligned as pointers are: one after another. */
+    char *block = ion_arena_alloc(k->mem, nv * sizeof(ion_val) + np * sizeof(ion_part_key) +
+                                              nm * (sizeof(ion_judge_mistake) + sizeof(key_feedback)) +
+                                              (nv + na) * sizeof(char *) + 1);
+    if (!block)
+        return oom(b);
+    ion_val *vals = (ion_val *)block;
+    ion_part_key *keys = (ion_part_key *)(vals + nv);
+    carve at = {(ion_judge_mistake *)(keys + np), NULL, NULL};
+    at.feedback = (key_feedback *)(at.mistakes + nm);
+    const char **shown = (const char **)(at.feedback + nm);
+    at.ids = shown + nv;
+    ion_instance *in = &k->insts[st->inst0 + p];
+    *in = (ion_instance){.t = t, .seed = src->seed, .draws = src->draws, .vals = vals, .keys = keys, .shown = shown};
+    if (as_key_gives(b, src, vals, shown) < 0)
+        return -1;
+    for (size_t q = 0; q < np; q++, (*col)++) {
+        key_part *kp = &k->parts[st->part0 + *col];
+        *kp = (key_part){.id = k->columns[*col], .column = *col, .inst = st->inst0 + p, .index = q};
+        if (part_key(b, &t->parts[q], &src->keys[q], &keys[q], kp, &at) < 0)
+            return -1;
+        st->max += keys[q].points;
+    }
     return 0;
 }
 
@@ -115,27 +155,10 @@ static int add_student(builder *b, size_t i, const ion_student_sheet *s, size_t 
     st->nparts = nparts;
     if (!st->sheet.id || !st->sheet.name)
         return oom(b);
-    for (size_t p = 0, col = 0; p < s->n; p++) {
-        const ion_instance *src = &s->inst[p];
-        const ion_template *t = src->t;
-        ion_instance *in = &k->insts[st->inst0 + p];
-        ion_val *vals = ion_arena_alloc(k->mem, (t->nvars + 1) * sizeof *vals);
-        const char **shown = ion_arena_alloc(k->mem, (t->nvars + 1) * sizeof *shown);
-        ion_part_key *keys = ion_arena_alloc(k->mem, (t->nparts + 1) * sizeof *keys);
-        if (!vals || !shown || !keys)
-            return oom(b);
-        *in = (ion_instance){.t = t, .seed = src->seed, .draws = src->draws, .vals = vals, .keys = keys,
-                             .shown = shown};
-        if (as_key_gives(b, src, vals, shown) < 0)
+    size_t col = 0;
+    for (size_t p = 0; p < s->n; p++)
+        if (add_instance(b, st, p, &s->inst[p], &col) < 0)
             return -1;
-        for (size_t q = 0; q < t->nparts; q++, col++) {
-            key_part *kp = &k->parts[st->part0 + col];
-            *kp = (key_part){.id = k->columns[col], .column = col, .inst = st->inst0 + p, .index = q};
-            if (part_key(b, &t->parts[q], &src->keys[q], &keys[q], kp) < 0)
-                return -1;
-            st->max += keys[q].points;
-        }
-    }
     return 0;
 }
 
