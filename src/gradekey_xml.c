@@ -3,9 +3,9 @@
  * as bytes; the table of where each element may be and its attributes,
  * and the attribute and number readers every element uses. */
 #include "gradekey_reader.h"
+#include "numfmt.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,16 +67,10 @@ const char *kr_need_attr(key_reader *kr, const char *elem, const char *name)
     return v;
 }
 
-/* A whole string as a finite number. */
+/* A whole string as a finite number, as strtod reads it (numfmt.h). */
 int kr_parse_number(const char *s, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    return ion_read_double(s, out);
 }
 
 int kr_number_attr(key_reader *kr, const char *elem, const char *name, int required,

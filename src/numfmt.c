@@ -1,6 +1,9 @@
 #include "numfmt.h"
 
+#include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -283,4 +286,124 @@ const char *ion_fmt_points(char *buf, size_t n, double v)
     }
     out(buf, n, tmp, (size_t)(o - tmp));
     return buf;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+#if FLT_EVAL_METHOD == 0
+#define READ_FAST 1
+/* Powers of ten exact in a double (5^22 < 2^53), and in x87's 64-bit
+ * long double (5^27 < 2^64). */
+static const double exact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+#if LDBL_MANT_DIG == 64 && (defined __x86_64__ || defined __i386__)
+#define READ_EXTENDED 1
+static const long double exact10l[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+                                       1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+                                       1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+#endif
+#endif
+
+static int digit(char c)
+{
+    return (unsigned char)(c - '0') < 10;
+}
+
+/* s as a decimal [-]digits[.digits][(e|E)[+|-]digits] of at most 19
+ * significant digits, w * 10^scale: 1, or 0 when it is not one. */
+static int decimal(const char *p, int *neg, uint64_t *w, int *scale)
+{
+    *neg = *p == '-';
+    p += *neg;
+    const char *start = p;
+    while (*p == '0')
+        p++;
+    const char *first = p;
+    uint64_t v = 0; /* wraps past 19 digits, which are refused */
+    for (; digit(*p); p++)
+        v = v * 10 + (uint64_t)(*p - '0');
+    size_t digits = (size_t)(p - first);
+    int seen = p > start, e = 0;
+    if (*p == '.') {
+        const char *point = ++p;
+        if (!digits)
+            while (*p == '0')
+                p++;
+        first = p;
+        for (; digit(*p); p++)
+            v = v * 10 + (uint64_t)(*p - '0');
+        digits += (size_t)(p - first);
+        seen |= p > point;
+        if (p - point > 100000)
+            return 0;
+        e = -(int)(p - point);
+    }
+    if (!seen || digits > 19)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        int eneg = *++p == '-', x = 0;
+        p += *p == '-' || *p == '+';
+        if (!digit(*p))
+            return 0;
+        for (; digit(*p); p++)
+            if (x < 100000)
+                x = x * 10 + (*p - '0');
+        e += eneg ? -x : x;
+    }
+    *w = v;
+    *scale = e;
+    return !*p;
+}
+
+/* w * 10^scale correctly rounded with one operation on exact operands,
+ * when that can be done: 1, or 0. */
+static int exactly(uint64_t w, int scale, double *out)
+{
+#ifdef READ_FAST
+    if (!w) {
+        *out = 0;
+        return 1;
+    }
+    if (w <= (uint64_t)1 << 53 && scale >= -22 && scale <= 22) {
+        *out = scale < 0 ? (double)w / exact10[-scale] : (double)w * exact10[scale];
+        return 1;
+    }
+#ifdef READ_EXTENDED
+    if (scale >= -27 && scale <= 27) {
+        /* Rounded once to 64 bits, then to 53: the same as once to 53
+         * unless the first rounding landed on a midpoint of two doubles
+         * (its 11 last bits 10000000000), where the exact value may lie
+         * on either side. */
+        long double r = scale < 0 ? (long double)w / exact10l[-scale] : (long double)w * exact10l[scale];
+        uint64_t bits; /* x87's significand, its first 8 bytes */
+        memcpy(&bits, &r, sizeof bits);
+        if ((bits & 0x7ff) == 0x400)
+            return 0;
+        *out = (double)r;
+        return 1;
+    }
+#endif
+#endif
+    (void)w;
+    (void)scale;
+    (void)out;
+    return 0;
+}
+
+int ion_read_double(const char *s, double *out)
+{
+    int neg, scale;
+    uint64_t w;
+    double v;
+    if (decimal(s, &neg, &w, &scale) && exactly(w, scale, &v)) {
+        *out = neg ? -v : v;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -173,6 +174,80 @@ static void points(void **state)
     assert_string_equal(ion_fmt_points(small, sizeof small, 12.34), "12.");
 }
 
+/* ---- reading: ion_read_double against strtod, bit for bit ---- */
+
+static long read_checked;
+
+static void read_same(const char *s)
+{
+    char *end;
+    errno = 0;
+    double want = strtod(s, &end), got = 12345;
+    int ok = end != s && !*end && !errno && isfinite(want);
+    int rc = ion_read_double(s, &got);
+    read_checked++;
+    if (rc != (ok ? 0 : -1) || (ok && memcmp(&got, &want, sizeof got))) {
+        print_error("'%s': read %d %.17g (%a), strtod %d %.17g (%a)\n", s, rc, got, got, ok ? 0 : -1, want, want);
+        fail();
+    }
+}
+
+/* Every way a key or a hand writes a number, and what strtod refuses:
+ * the round trip of %.17g over random doubles of every exponent
+ * (subnormals and negatives included) and of the keys' magnitudes,
+ * shorter forms, random decimal strings of 1 to 21 digits with and
+ * without exponents, and integers past 2^53 on and beside a midpoint of
+ * two doubles (2^53 + 1 is one: strtod breaks the tie to even). */
+static void reading(void **state)
+{
+    (void)state;
+    static const char *const hand[] = {
+        "0", "-0", "0.0", "5.", ".5", "-.5e-3", "1e", "1e+", "e5", "  5", "+5", "0x10", "inf", "-inf", "nan",
+        "1e400", "1e-400", "4.9406564584124654e-324", "2.2250738585072014e-308", "2.2250738585072009e-308",
+        "1.7976931348623157e+308", "1.7976931348623159e+308", "9007199254740992", "9007199254740993",
+        "9007199254740995", "18446744073709551615", "18446744073709551616", "-", "", ".", " ", "1.5 ", "1,5",
+        "123456789012345678901234", "1234567890123456789", "12345678901234567890", "1.5e27", "1.5e28",
+        "0.000000000000000000000000000001", "00000000000000000000000001", "99999999999999999999e-20",
+        "1E5", "1e+0005", "1e0000000000000000000000000005", "5e5e5", "1..5", "-71.96059608451381",
+        "25.692579121493726", "-0.07196059608451381", "298.15"};
+    for (size_t i = 0; i < sizeof hand / sizeof hand[0]; i++)
+        read_same(hand[i]);
+    static const char *const forms[] = {"%.17g", "%.16g", "%.15g", "%.6g", "%g", "%.3e", "%.17e", "%.20g", "%.1f"};
+    char b[400];
+    for (int i = 0, n = 4 * rounds(); i < n; i++) {
+        uint64_t bits = next();
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        for (size_t f = 0; isfinite(v) && f < sizeof forms / sizeof forms[0]; f++) {
+            snprintf(b, sizeof b, forms[f], v);
+            read_same(b);
+        }
+        double k = (uniform() - 0.5) * pow(10, (double)(next() % 30) - 12);
+        for (size_t f = 0; f < 3; f++) {
+            snprintf(b, sizeof b, forms[f], k);
+            read_same(b);
+        }
+        size_t len = 1 + next() % 21, at = 0, dot = next() % (len + 2);
+        if (next() & 1)
+            b[at++] = '-';
+        for (size_t d = 0; d < len; d++) {
+            if (d == dot)
+                b[at++] = '.';
+            b[at++] = (char)('0' + next() % 10);
+        }
+        if (next() % 3 == 0)
+            at += (size_t)snprintf(b + at, sizeof b - at, "e%d", (int)(next() % 80) - 40);
+        b[at] = '\0';
+        read_same(b);
+        uint64_t m = ((uint64_t)1 << 53) + next() % ((uint64_t)1 << 53);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)(m | 1)); /* an odd one: a midpoint or beside one */
+        read_same(b);
+        snprintf(b, sizeof b, "%llue-%d", (unsigned long long)(next() % 10000000000000000000ull), (int)(next() % 28));
+        read_same(b);
+    }
+    print_message("compared %ld readings with strtod\n", read_checked);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +255,7 @@ int main(void)
         cmocka_unit_test(points),
         cmocka_unit_test(random_values),
         cmocka_unit_test(decimals_ties_and_edges),
+        cmocka_unit_test(reading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
