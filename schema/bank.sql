@@ -1,4 +1,4 @@
--- ionsheet bank, schema version 6 (PRAGMA user_version = 6).
+-- ionsheet bank, schema version 7 (PRAGMA user_version = 7).
 -- src/bank_schema.c embeds this file verbatim, one statement per string, and
 -- tests/unit/test_bank.c checks that the two are identical. A new bank is
 -- made from it in one step; an older one is brought here by the migrations
@@ -91,8 +91,10 @@ CREATE TABLE worksheet_problems (
         REFERENCES template_versions (template_id, version)
 ) STRICT;
 
--- One student's problem: seed is the 64-bit seed as a signed integer, data
--- the generated instance as the generator serializes it.
+-- One student's problem: seed is the 64-bit seed as a signed integer, from
+-- which the template's pinned version makes the instance again (its values
+-- are in the answer key). Version 7 dropped the column `data`, the instance
+-- as JSON, which nothing read.
 CREATE TABLE instances (
     worksheet   TEXT NOT NULL,
     course_id   TEXT NOT NULL,
@@ -101,7 +103,6 @@ CREATE TABLE instances (
     template_id TEXT NOT NULL,
     version     INTEGER NOT NULL,
     seed        INTEGER NOT NULL,
-    data        TEXT NOT NULL,
     created     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     PRIMARY KEY (course_id, worksheet, student_id, position),
     FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),

@@ -70,7 +70,6 @@ enum stmt_id {
     ST_WS_INSTANCES_DELETE,
     ST_WS_DELETE,
     ST_INST_PUT,
-    ST_INST_GET,
     ST_INST_SEED,
     ST_INST_STUDENTS,
     ST_SUB_FIND,
@@ -208,15 +207,11 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " AND name = ?2",
     [ST_INST_PUT] =
         "INSERT INTO instances (worksheet, course_id, student_id, position,"
-        " template_id, version, seed, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-        " ?7, ?8)"
+        " template_id, version, seed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
         " ON CONFLICT (course_id, worksheet, student_id, position) DO UPDATE"
         " SET template_id = excluded.template_id,"
         " version = excluded.version, seed = excluded.seed,"
-        " data = excluded.data, created = excluded.created",
-    [ST_INST_GET] = "SELECT template_id, version, seed, data FROM instances"
-                    " WHERE worksheet = ?1 AND course_id = ?2"
-                    " AND student_id = ?3 AND position = ?4",
+        " created = excluded.created",
     [ST_INST_SEED] = "SELECT seed FROM instances"
                      " WHERE worksheet = ?1 AND course_id = ?2"
                      " AND student_id = ?3 AND position = ?4"
@@ -1599,11 +1594,11 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
 int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                           const char *course, const char *student,
                           int position, const char *template_id, int version,
-                          uint64_t seed, const char *data, ion_error *err)
+                          uint64_t seed, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "tttitiut", worksheet,
+    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "tttitiu", worksheet,
                                course, student, position, template_id,
-                               version, seed, data);
+                               version, seed);
     if (!st)
         return ION_BANK_EDB;
     int rc = step_write(st);
@@ -1615,37 +1610,6 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
         return ION_BANK_EINVAL;
     }
     return rc ? db_fail(b, err, "err.db.store_instance") : 0;
-}
-
-void ion_bank_instance_release(ion_bank_instance *inst)
-{
-    if (!inst)
-        return;
-    free(inst->template_id);
-    free(inst->data);
-    memset(inst, 0, sizeof *inst);
-}
-
-int ion_bank_instance_get(ion_bank *b, const char *worksheet,
-                          const char *course, const char *student,
-                          int position, ion_bank_instance *out,
-                          ion_error *err)
-{
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(b, ST_INST_GET, err, "ttti", worksheet,
-                               course, student, position);
-    int ret = first_row(b, st, err);
-    if (ret <= 0)
-        return ret;
-    out->version = sqlite3_column_int(st, 1);
-    out->seed = column_seed(st, 2);
-    if (column_dup(st, 0, &out->template_id) ||
-        column_dup(st, 3, &out->data)) {
-        ion_bank_instance_release(out);
-        ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
-    }
-    sqlite3_reset(st);
-    return ret;
 }
 
 int ion_bank_instance_seed(ion_bank *b, const char *worksheet,

@@ -32,7 +32,7 @@
 #include "error.h"
 #include "worksheet.h"
 
-#define ION_BANK_SCHEMA_VERSION 6
+#define ION_BANK_SCHEMA_VERSION 7
 #define ION_BANK_SECRET_LEN 32
 /* PRAGMA application_id of an ionsheet bank ("IONS"). */
 #define ION_BANK_APPLICATION_ID 0x494F4E53
@@ -287,29 +287,16 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
 /* ---- generated instances ---- */
 
 /* Stores (or replaces) one student's problem at position of a worksheet of
- * course (not NULL). The student must be in that course and template_id/version
- * must exist (the pinned ones, normally). data is the generator's
- * serialization, stored as text. Cheap: call it inside one transaction for
- * a whole class. */
+ * course (not NULL): its template version and seed, from which the
+ * instance is made again (ion_instance_generate). The student must be in
+ * that course and template_id/version must exist (the pinned ones,
+ * normally). Cheap: call it inside one transaction for a whole class. */
 int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                           const char *course, const char *student,
                           int position,
                           const char *template_id, int version, uint64_t seed,
-                          const char *data, ion_error *err);
+                          ion_error *err);
 
-typedef struct {
-    char *template_id;
-    int version;
-    uint64_t seed;
-    char *data;
-} ion_bank_instance;
-void ion_bank_instance_release(ion_bank_instance *inst);
-
-/* Returns 1 and fills *out, 0 when nothing is stored there. */
-int ion_bank_instance_get(ion_bank *b, const char *worksheet,
-                          const char *course, const char *student,
-                          int position,
-                          ion_bank_instance *out, ion_error *err);
 /* The seed alone: 1 and *seed when the instance stored there is of
  * template_id at version, 0 when there is none or another. */
 int ion_bank_instance_seed(ion_bank *b, const char *worksheet,

@@ -13,7 +13,7 @@
 /* schema/bank.sql, the current schema, one paragraph per string: a single literal would pass
  * the 4095 characters ISO C promises (and -Wpedantic warns). */
 static const char *const schema_sql[] = {
-    "-- ionsheet bank, schema version 6 (PRAGMA user_version = 6).\n"
+    "-- ionsheet bank, schema version 7 (PRAGMA user_version = 7).\n"
     "-- src/bank_schema.c embeds this file verbatim, one statement per string, and\n"
     "-- tests/unit/test_bank.c checks that the two are identical. A new bank is\n"
     "-- made from it in one step; an older one is brought here by the migrations\n"
@@ -106,8 +106,10 @@ static const char *const schema_sql[] = {
     "        REFERENCES template_versions (template_id, version)\n"
     ") STRICT;\n"
     "\n",
-    "-- One student's problem: seed is the 64-bit seed as a signed integer, data\n"
-    "-- the generated instance as the generator serializes it.\n"
+    "-- One student's problem: seed is the 64-bit seed as a signed integer, from\n"
+    "-- which the template's pinned version makes the instance again (its values\n"
+    "-- are in the answer key). Version 7 dropped the column `data`, the instance\n"
+    "-- as JSON, which nothing read.\n"
     "CREATE TABLE instances (\n"
     "    worksheet   TEXT NOT NULL,\n"
     "    course_id   TEXT NOT NULL,\n"
@@ -116,7 +118,6 @@ static const char *const schema_sql[] = {
     "    template_id TEXT NOT NULL,\n"
     "    version     INTEGER NOT NULL,\n"
     "    seed        INTEGER NOT NULL,\n"
-    "    data        TEXT NOT NULL,\n"
     "    created     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
     "    PRIMARY KEY (course_id, worksheet, student_id, position),\n"
     "    FOREIGN KEY (course_id, worksheet) REFERENCES worksheets (course_id, name),\n"
@@ -364,6 +365,17 @@ static int migrate_5_to_6(ion_bank *b, ion_error *err)
     return exec_all(b, migration_5_to_6, sizeof migration_5_to_6 / sizeof *migration_5_to_6, err);
 }
 
+/* Version 7: the instance no longer stored as JSON (instances.data): nothing
+ * read it, it was two thirds of a generated bank's size and a tenth of
+ * `generate`'s time, and the seed makes the instance again. The column is
+ * in no key, index or constraint, so SQLite can drop it in place; the
+ * space it took is reused by later rows (VACUUM gives it back to the file
+ * system). */
+static int migrate_6_to_7(ion_bank *b, ion_error *err)
+{
+    return bank_exec_sql(b, "ALTER TABLE instances DROP COLUMN data", err) ? ION_BANK_EDB : 0;
+}
+
 typedef int (*migration_fn)(ion_bank *b, ion_error *err);
 /* migrations[v - 1] upgrades a bank from schema version v to v + 1 (a new
  * bank is made at the current version at once, by create_schema). A new
@@ -374,6 +386,7 @@ static const migration_fn migrations[ION_BANK_SCHEMA_VERSION - 1] = {
     migrate_3_to_4,
     migrate_4_to_5,
     migrate_5_to_6,
+    migrate_6_to_7,
 };
 
 /* Reads user_version and refuses what is not a bank this code can use:

@@ -85,8 +85,8 @@ static void student_free(ion_class_student *s)
 }
 
 /* Keeps the students whose every problem is stored with the worksheet's
- * pinned template version, and takes their seeds (the seed alone: the
- * instance's stored data is not needed to rebuild it). */
+ * pinned template version, and takes their seeds (the seed rebuilds the
+ * instance). */
 static int keep_generated(ion_bank *b, ion_classroom *c, ion_error *err)
 {
     size_t kept = 0;

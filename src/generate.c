@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "numfmt.h"
 #include "rng.h"
 
 int ion_worksheet_load(ion_bank *b, const char *name, const char *course, ion_worksheet *w, ion_error *err)
@@ -58,80 +57,6 @@ int ion_worksheet_instance(const ion_worksheet *w, size_t i, ion_instance *in, u
     return 0;
 }
 
-/* `,"name":` (no comma before the first member). */
-static void json_name(ion_strbuf *b, int first, const char *name)
-{
-    ion_strbuf_puts(b, first ? "\"" : ",\"");
-    ion_strbuf_puts(b, name);
-    ion_strbuf_puts(b, "\":");
-}
-
-/* A JSON string: quotes, backslashes and control characters escaped
- * (a string let may hold any of them). */
-static void json_string(ion_strbuf *b, const char *s)
-{
-    ion_strbuf_addch(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            ion_strbuf_addch(b, '\\');
-            ion_strbuf_addch(b, (char)c);
-        } else if (c < 0x20) {
-            char esc[8];
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            ion_strbuf_puts(b, esc);
-        } else {
-            ion_strbuf_addch(b, (char)c);
-        }
-    }
-    ion_strbuf_addch(b, '"');
-}
-
-static void json_number(ion_strbuf *b, double v)
-{
-    char num[48];
-    ion_strbuf_add(b, num, (size_t)ion_fmt_g(num, sizeof num, 17, v));
-}
-
-/* Numbers are %.17g (ion_fmt_g: the same bytes, faster) so the SI value
- * round-trips; strings are escaped (json_string). */
-int ion_instance_json(const ion_instance *in, ion_strbuf *b)
-{
-    const ion_template *t = in->t;
-    ion_strbuf_puts(b, "{\"params\":{");
-    for (size_t i = 0, first = 1; i < t->nvars; i++) {
-        if (t->vars[i].kind == ION_LET)
-            continue;
-        char v[64];
-        json_name(b, (int)first, t->vars[i].name);
-        json_string(b, ion_instance_value(in, (int)i, v, sizeof v));
-        first = 0;
-    }
-    ion_strbuf_puts(b, "},\"lets\":{");
-    for (size_t i = 0, first = 1; i < t->nvars; i++) {
-        if (t->vars[i].kind != ION_LET)
-            continue;
-        const ion_val *x = &in->vals[i];
-        json_name(b, (int)first, t->vars[i].name);
-        if (x->type == ION_T_STR)
-            json_string(b, x->str);
-        else
-            json_number(b, x->num);
-        first = 0;
-    }
-    ion_strbuf_puts(b, "},\"answers\":{");
-    for (size_t i = 0; i < t->nparts; i++) {
-        const ion_part *p = &t->parts[i];
-        json_name(b, i == 0, p->id);
-        if (p->kind == ION_ANSWER_NUMERIC)
-            json_number(b, in->drawn[i].answer.num);
-        else /* a choice id, an mcq letter */
-            json_string(b, in->keys[i].answer);
-    }
-    ion_strbuf_puts(b, "}}");
-    return b->oom ? -1 : 0;
-}
-
 typedef struct {
     ion_bank *bank;
     const ion_worksheet *w;
@@ -143,7 +68,6 @@ typedef struct {
     size_t nnamed, next;  /* next: the first named id not yet reached */
     size_t index, count;
     int counting;         /* a first pass that only counts the students */
-    ion_strbuf json;
     int code; /* why the run failed: an ION_GEN_E* code, 0 so far */
 } run;
 
@@ -162,13 +86,10 @@ static int one_student(run *r, const char *id, const char *name, int own)
             return -1;
         if (!own)
             continue; /* generated before: the same instance is stored */
-        ion_strbuf_reset(&r->json);
         r->code = ION_GEN_EDB;
-        if (ion_instance_json(&r->inst[i], &r->json))
-            return ion_fail_key(r->err, NULL, 0, "err.out_of_memory", "-");
         const ion_bank_ws_problem *p = &w->ws.problems[i];
         if (ion_bank_instance_put(r->bank, w->ws.name, w->ws.course, id, (int)i + 1, p->template_id, p->version, seed,
-                                  r->json.s, r->err))
+                                  r->err))
             return -1;
         r->code = ION_GEN_EVARIANT;
     }
@@ -268,7 +189,7 @@ static int each_student(run *r)
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, const ion_generate_sink *sink, ion_error *err)
 {
-    run r = {b, w, {0}, NULL, sink, err, NULL, 0, 0, 0, 0, 1, {0}, 0};
+    run r = {.bank = b, .w = w, .sink = sink, .err = err, .counting = 1};
     int rc = ION_GEN_EDB;
     if (ion_bank_secret(b, r.secret, err))
         return ION_GEN_EDB;
@@ -308,6 +229,5 @@ cleanup:
     for (size_t i = 0; i < r.nnamed; i++)
         free(r.named[i]);
     free(r.named);
-    ion_strbuf_release(&r.json);
     return rc;
 }

@@ -21,7 +21,6 @@
 
 #include "bank.h"
 #include "instance.h"
-#include "strbuf.h"
 #include "worksheet.h"
 
 /* Loads worksheet name of course (NULL: whichever course has it, as
@@ -57,11 +56,6 @@ typedef struct {
  * (err says why; nothing is stored). */
 int ion_generate(ion_bank *b, const ion_worksheet *w, const char *const *ids,
                  size_t n, const ion_generate_sink *sink, ion_error *err);
-
-/* The instance's data as stored in the database: compact JSON with the
- * params as shown, the lets and the answers (SI, %.17g). Appends to b;
- * returns 0, or -1 when b is out of memory. */
-int ion_instance_json(const ion_instance *in, ion_strbuf *b);
 
 /* ---- the files (the `generate` command) ---- */
 

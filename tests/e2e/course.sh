@@ -116,6 +116,6 @@ sqlite3 "$old" "PRAGMA application_id = 1229934163; PRAGMA user_version = 1;
   INSERT INTO students VALUES ('PHYS2', 's1', 'Ada', NULL);"
 "$bin" --db "$old" init --problems tests/data/problems-test.xml >/dev/null || no "init of a version-1 database"
 "$bin" --db "$old" --quiet worksheet create week1 --course PHYS2 --problems t-nernst-k || no "worksheet in the upgraded database"
-[ "$(sqlite3 "$old" 'pragma user_version')" = 6 ] || no "not upgraded to version 6"
+[ "$(sqlite3 "$old" 'pragma user_version')" = 7 ] || no "not upgraded to version 7"
 "$bin" --db "$old" roster list --course PHYS2 | grep -q '^s1  *Ada' || no "the student survived the upgrade"
 exit $fail

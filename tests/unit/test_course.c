@@ -1,4 +1,4 @@
-/* Running a course in the bank: the schema 1 -> 2 upgrade, worksheet names
+/* Running a course in the bank: the schema 1 -> 2 and 6 -> 7 upgrades, worksheet names
  * per course, listing, editing and deleting worksheets, taking students off
  * the roster (withdrawn when they have submissions), ids matched whatever
  * their case. */
@@ -92,6 +92,39 @@ static char *schema_shape(const char *path)
         " WHERE m.type = 'table' ORDER BY 1, 2, 3, 4, 5");
 }
 
+/* The bank at f->path is at the current version, sound (integrity and
+ * foreign keys) and its schema means what a new bank's does. */
+static void assert_upgraded(fixture *f)
+{
+    ion_error err = {0};
+    char *rows = raw_rows(f->path, "PRAGMA user_version");
+    char version[16];
+    snprintf(version, sizeof version, "%d\n", ION_BANK_SCHEMA_VERSION);
+    assert_string_equal(rows, version);
+    free(rows);
+    rows = raw_rows(f->path, "PRAGMA integrity_check");
+    assert_string_equal(rows, "ok\n");
+    free(rows);
+    rows = raw_rows(f->path, "PRAGMA foreign_key_check");
+    assert_string_equal(rows, "");
+    free(rows);
+    char fresh[160];
+    snprintf(fresh, sizeof fresh, "%s/fresh.db", f->dir);
+    ion_bank *b = ion_bank_open(fresh, 1, &err);
+    assert_non_null(b);
+    ion_bank_close(b);
+    char *want = schema_shape(fresh), *got = schema_shape(f->path);
+    assert_string_equal(got, want);
+    free(want);
+    free(got);
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[200];
+        snprintf(p, sizeof p, "%s%s", fresh, suffix[i]);
+        unlink(p);
+    }
+}
+
 static const ion_bank_template nernst = {"nernst-k", "nernst", 1, "EK", NULL,
                                          "en", 0};
 static const ion_bank_template ghk = {"ghk-rest", "ghk", 2, "Vm", NULL, "en",
@@ -131,7 +164,6 @@ static void two_courses(ion_bank *b)
 static void test_migrate_from_v1(void **state)
 {
     fixture *f = *state;
-    ion_error err = {0};
     char *v1 = test_read_file("tests/data/bank-v1.sql");
     raw_sql(f->path, v1);
     free(v1);
@@ -173,31 +205,8 @@ static void test_migrate_from_v1(void **state)
     assert_string_equal(rows, "PHYS2|week1|Week 1|2026-12-01|1|3.0|42|7|-94|"
                               "NULL\n");
     free(rows);
-    rows = raw_rows(f->path, "PRAGMA user_version");
-    char version[16];
-    snprintf(version, sizeof version, "%d\n", ION_BANK_SCHEMA_VERSION);
-    assert_string_equal(rows, version);
-    free(rows);
-
     /* And the upgraded schema means what a new bank's does. */
-    char fresh[160];
-    snprintf(fresh, sizeof fresh, "%s/fresh.db", f->dir);
-    ion_bank *b = ion_bank_open(fresh, 1, &err);
-    assert_non_null(b);
-    ion_bank_close(b);
-    char *want = schema_shape(fresh), *got = schema_shape(f->path);
-    assert_string_equal(got, want);
-    free(want);
-    free(got);
-    rows = raw_rows(f->path, "PRAGMA foreign_key_check");
-    assert_string_equal(rows, "");
-    free(rows);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char p[200];
-        snprintf(p, sizeof p, "%s%s", fresh, suffix[i]);
-        unlink(p);
-    }
+    assert_upgraded(f);
 }
 
 static void test_failed_upgrade_changes_nothing(void **state)
@@ -228,6 +237,67 @@ static void test_failed_upgrade_changes_nothing(void **state)
     free(rows);
 }
 
+/* Every row of every table, each value quoted (blobs in hex), in rowid
+ * order; instances without the column `data`. */
+static char *all_rows(const char *path)
+{
+    char *tables = raw_rows(path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
+    size_t cap = 1 << 17, len = 0;
+    char *out = calloc(cap, 1);
+    assert_non_null(out);
+    for (char *t = strtok(tables, "\n"); t; t = strtok(NULL, "\n")) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT group_concat('quote(' || name || ')', ' || ''|'' || ')"
+                 " FROM pragma_table_info('%s') WHERE NOT ('%s' = 'instances' AND name = 'data')", t, t);
+        char *cols = raw_rows(path, sql);
+        cols[strcspn(cols, "\n")] = '\0';
+        char *query = malloc(strlen(cols) + 128);
+        assert_non_null(query);
+        sprintf(query, "SELECT %s FROM %s ORDER BY rowid", cols, t);
+        char *rows = raw_rows(path, query);
+        len += (size_t)snprintf(out + len, cap - len, "%s:\n%s", t, rows);
+        assert_true(len < cap - 1);
+        free(rows);
+        free(query);
+        free(cols);
+    }
+    free(tables);
+    return out;
+}
+
+/* A bank that ionsheet made at schema version 6 (tests/data/bank-v6.sql:
+ * generated, graded, a refused file, a drill): version 7 drops
+ * instances.data and nothing else; every other value of every row is
+ * kept, the database is sound and means what a new bank does. */
+static void test_migrate_from_v6(void **state)
+{
+    fixture *f = *state;
+    ion_error err = {0};
+    char *v6 = test_read_file("tests/data/bank-v6.sql");
+    raw_sql(f->path, v6);
+    free(v6);
+    raw_sql(f->path, "PRAGMA application_id = 1229934163; PRAGMA user_version = 6;");
+    char *rows = raw_rows(f->path, "SELECT count(*), sum(json_valid(data)) FROM instances");
+    assert_string_equal(rows, "6|6\n");
+    free(rows);
+    char *before = all_rows(f->path);
+    open_bank(f);
+    uint64_t seed = 0;
+    assert_int_equal(ion_bank_instance_seed(f->b, "week1", "PHYS2", "s001", 1, "t-nernst-k", 1, &seed, &err), 1);
+    assert_true(seed == (uint64_t)1193298437829114567LL);
+    ion_bank_close(f->b);
+    f->b = NULL;
+
+    char *after = all_rows(f->path);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    rows = raw_rows(f->path, "SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'data'");
+    assert_string_equal(rows, "0\n");
+    free(rows);
+    assert_upgraded(f);
+}
+
 static void test_worksheet_names_per_course(void **state)
 {
     fixture *f = *state;
@@ -252,17 +322,16 @@ static void test_worksheet_names_per_course(void **state)
     /* The same student id in both courses, the same worksheet name: two
      * instances, two submissions. */
     assert_int_equal(ion_bank_instance_put(f->b, "week3", "BIO101", "s1", 1,
-                                           "nernst-k", 1, 1, "bio", &err),
+                                           "nernst-k", 1, 1, &err),
                      0);
     assert_int_equal(ion_bank_instance_put(f->b, "week3", "PHYS2", "s1", 1,
-                                           "nernst-k", 1, 2, "phys", &err),
+                                           "nernst-k", 1, 2, &err),
                      0);
-    ion_bank_instance inst;
-    assert_int_equal(ion_bank_instance_get(f->b, "week3", "PHYS2", "s1", 1,
-                                           &inst, &err),
-                     1);
-    assert_string_equal(inst.data, "phys");
-    ion_bank_instance_release(&inst);
+    uint64_t seed = 0;
+    assert_int_equal(ion_bank_instance_seed(f->b, "week3", "PHYS2", "s1", 1, "nernst-k", 1, &seed, &err), 1);
+    assert_true(seed == 2);
+    assert_int_equal(ion_bank_instance_seed(f->b, "week3", "BIO101", "s1", 1, "nernst-k", 1, &seed, &err), 1);
+    assert_true(seed == 1);
     assert_int_equal(ion_bank_submission_upsert(f->b, "week3", NULL, "s1",
                                                 "s1.txt", "x", 1, &id, &err),
                      ION_BANK_EINVAL);
@@ -365,7 +434,7 @@ static void test_student_case_and_remove(void **state)
     /* s1 has a submission: withdrawn, kept. s2 has only problems: gone with
      * them. */
     assert_int_equal(ion_bank_instance_put(f->b, "week3", "PHYS2", "s2", 1,
-                                           "nernst-k", 1, 1, "x", &err),
+                                           "nernst-k", 1, 1, &err),
                      0);
     assert_int_equal(ion_bank_submission_upsert(f->b, "week3", "PHYS2", "s1",
                                                 "s1.txt", "x", 1, &id, &err),
@@ -462,7 +531,7 @@ static void test_worksheet_edit(void **state)
     assert_int_equal(w.problems[0].version, 2);
     ion_bank_worksheet_release(&w);
     assert_int_equal(ion_bank_instance_put(f->b, "week3", "PHYS2", "s1", 1,
-                                           "nernst-k", 2, 1, "x", &err),
+                                           "nernst-k", 2, 1, &err),
                      0);
     /* Points change also after (the problems stay, instances hang on). */
     ion_bank_ws_edit one = {NULL, NULL, 1, NULL, three, NULL};
@@ -505,7 +574,7 @@ static void test_worksheet_delete(void **state)
     open_bank(f);
     two_courses(f->b);
     assert_int_equal(ion_bank_instance_put(f->b, "week3", "PHYS2", "s1", 1,
-                                           "nernst-k", 1, 1, "x", &err),
+                                           "nernst-k", 1, 1, &err),
                      0);
     assert_int_equal(ion_bank_submission_upsert(f->b, "week3", "PHYS2", "s1",
                                                 "s1.txt", "x", 1, &id, &err),
@@ -549,6 +618,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_from_v6, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_upgrade_changes_nothing,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_worksheet_names_per_course,
