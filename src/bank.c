@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "strbuf.h"
@@ -224,10 +225,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SUB_FIND] = "SELECT id FROM submissions WHERE course_id = ?2"
                     " AND worksheet = ?1 AND student_id = ?3 AND hash = ?4",
     [ST_SUB_DELETE] = "DELETE FROM submissions WHERE id = ?1",
+    /* received: the schema's default, as now_text() writes it */
     [ST_SUB_PUT] =
         "INSERT INTO submissions (worksheet, course_id, student_id,"
-        " source_file, hash, status, reason)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        " source_file, hash, status, reason, received)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_GRADES_CLEAR] = "DELETE FROM grades WHERE submission_id = ?1",
     [ST_GRADE_LIST] = "SELECT part_id, answer, score, max_score, verdict,"
                       " feedback FROM grades WHERE submission_id = ?1"
@@ -265,8 +267,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 };
 
 /* A submission's grades go in one INSERT of up to GRADES_BATCH rows (a
- * statement a row cost half as much again), "VALUES (?, ...)" repeated
- * between these two; a part put twice keeps the last. */
+ * statement a row cost half as much again), "(?1, ?, ...)" repeated
+ * between these two, ?1 the submission; a part put twice keeps the last. */
 #define GRADES_BATCH 16
 static const char grades_put_head[] =
     "INSERT INTO grades (submission_id, part_id, answer, score, max_score,"
@@ -280,6 +282,8 @@ static const char grades_put_tail[] =
 struct ion_bank {
     sqlite3 *db;
     char *path; /* for messages */
+    time_t now;         /* the second now_text() last wrote */
+    char now_text[24];  /* ... as NOW does */
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *grades_put[GRADES_BATCH]; /* [n - 1]: n rows */
 };
@@ -316,10 +320,9 @@ static const char *step_what(sqlite3_stmt *st)
 }
 
 
-/* The statement cached in *slot (prepared from sql the first time), reset
- * and unbound. A statement still busy is a list function called again from
- * its own callback; that would corrupt the walk in progress, so it is an
- * error. */
+/* The statement cached in *slot (prepared from sql the first time), reset.
+ * A statement still busy is a list function called again from its own
+ * callback; that would corrupt the walk in progress, so it is an error. */
 static sqlite3_stmt *cached(ion_bank *b, sqlite3_stmt **slot, const char *sql, ion_error *err)
 {
     sqlite3_stmt *st = *slot;
@@ -333,14 +336,16 @@ static sqlite3_stmt *cached(ion_bank *b, sqlite3_stmt **slot, const char *sql, i
         ion_fail_key(err, "", 0, "err.bank.stmt_busy", "-");
         return NULL;
     }
-    sqlite3_clear_bindings(st);
     return st;
 }
 
-/* The cached statement id, as cached() gives it. */
+/* The cached statement id, as cached() gives it, unbound. */
 static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
 {
-    return cached(b, &b->st[id], stmt_sql[id], err);
+    sqlite3_stmt *st = cached(b, &b->st[id], stmt_sql[id], err);
+    if (st)
+        sqlite3_clear_bindings(st);
+    return st;
 }
 
 /* The cached statement id with its parameters bound, one argument per
@@ -490,6 +495,20 @@ static int sp_end(ion_bank *b, int own, int ret, ion_error *err)
         exec_id(b, ST_RELEASE, NULL);
     }
     return ret;
+}
+
+/* The time now as the schema's NOW default writes it, UTC to the second
+ * ('2026-01-02T03:04:05Z'): SQLite's strftime() for every row inserted
+ * cost a seventh of recording a submission. */
+static const char *now_text(ion_bank *b)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (t != b->now && gmtime_r(&t, &tm)) {
+        strftime(b->now_text, sizeof b->now_text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        b->now = t;
+    }
+    return b->now_text;
 }
 
 static void hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
@@ -1676,12 +1695,14 @@ static int submission_find(ion_bank *b, const char *worksheet,
     return ret;
 }
 
-/* A new row of (worksheet, course, student, hash) into *id: 0, 1 when its
- * foreign keys refused it (the worksheet is not the course's, or the
- * student not on its roster: nothing changed), or an error. The old row
+/* A new row of (worksheet, course, student, hash) into *id: 0, or, with
+ * nothing changed, SUB_REFUSED when its foreign keys refused it (the
+ * worksheet is not the course's, or the student not on its roster),
+ * SUB_THERE when that content has a row already; or an error. The old row
  * of that content (old, or 0) goes first with its grades, so that what
  * was just graded again is the latest (the row id orders two of one
  * second). */
+enum { SUB_REFUSED = 1, SUB_THERE = 2 };
 static int submission_write(ion_bank *b, int64_t old, const char *worksheet,
                             const char *course, const char *student,
                             const char *file, const char *hash,
@@ -1697,13 +1718,15 @@ static int submission_write(ion_bank *b, int64_t old, const char *worksheet,
         if (!st || run(b, st, err, "err.db.replace_submission"))
             return ION_BANK_EDB;
     }
-    st = prepare(b, ST_SUB_PUT, err, "ttttttt", worksheet, course, student,
-                 file, hash, status, reason);
+    st = prepare(b, ST_SUB_PUT, err, "tttttttt", worksheet, course, student,
+                 file, hash, status, reason, now_text(b));
     if (!st)
         return ION_BANK_EDB;
     int rc = step_write(st);
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-        return 1;
+        return SUB_REFUSED;
+    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        return SUB_THERE;
     if (rc)
         return db_fail(b, err, "err.db.store_submission");
     /* Its id from the connection: RETURNING would first copy the row into a
@@ -1712,8 +1735,8 @@ static int submission_write(ion_bank *b, int64_t old, const char *worksheet,
     return 0;
 }
 
-/* The same with the ids as the bank has them (submission_check's). A
- * refusal by a foreign key is then the database's failure. */
+/* The same with the ids as the bank has them (submission_check's), the
+ * old row found first. A refusal is then the database's failure. */
 static int submission_store(ion_bank *b, const char *worksheet,
                             const char *course, const char *student,
                             const char *file, const char *hash,
@@ -1725,7 +1748,7 @@ static int submission_store(ion_bank *b, const char *worksheet,
     if (ret >= 0)
         ret = submission_write(b, old, worksheet, course, student, file, hash,
                                status, reason, id, err);
-    return ret == 1 ? db_fail(b, err, "err.db.store_submission") : ret;
+    return ret > 0 ? db_fail(b, err, "err.db.store_submission") : ret;
 }
 
 /* Records a row of status for student; content is what its hash is of. */
@@ -1744,24 +1767,23 @@ static int submission_put(ion_bank *b, const char *worksheet,
     /* In the caller's transaction with the course known (a class's run
      * records thousands), the ids as given: the row's foreign keys check
      * that the worksheet is the course's and the student on its roster,
-     * and a content not seen before is one INSERT, atomic alone. Only when
-     * they refuse (an id to find in another case, or none) does the long
-     * way below look the ids up. */
+     * and a content not seen before is one INSERT, atomic alone. The same
+     * content again replaces its row, in a savepoint. Only when the keys
+     * refuse (an id to find in another case, or none) does the long way
+     * below look the ids up. */
     if (course && !sqlite3_get_autocommit(b->db)) {
-        ret = submission_find(b, worksheet, course, student, hash, &old, err);
-        if (ret < 0)
-            return ret;
-        if (!ret) {
-            ret = submission_write(b, 0, worksheet, course, student,
-                                   source_file, hash, status, reason, &sub, err);
-        } else if ((ret = sp_begin(b, &own, err)) >= 0) {
-            ret = submission_write(b, old, worksheet, course, student,
-                                   source_file, hash, status, reason, &sub, err);
-            if (ret == 1)
+        ret = submission_write(b, 0, worksheet, course, student, source_file,
+                               hash, status, reason, &sub, err);
+        if (ret == SUB_THERE && (ret = sp_begin(b, &own, err)) >= 0) {
+            ret = submission_find(b, worksheet, course, student, hash, &old, err);
+            if (ret >= 0)
+                ret = submission_write(b, old, worksheet, course, student,
+                                       source_file, hash, status, reason, &sub, err);
+            if (ret > 0)
                 ret = db_fail(b, err, "err.db.store_submission");
             ret = sp_end(b, own, ret, err);
         }
-        if (ret != 1) {
+        if (ret != SUB_REFUSED) {
             if (ret >= 0 && id)
                 *id = sub;
             return ret < 0 ? ret : 0;
@@ -1824,7 +1846,7 @@ static sqlite3_stmt *grades_stmt(ion_bank *b, size_t n, ion_error *err)
     if (!b->grades_put[n - 1]) {
         ion_strbuf_puts(&sql, grades_put_head);
         for (size_t i = 0; i < n; i++)
-            ion_strbuf_puts(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)");
+            ion_strbuf_puts(&sql, i ? ", (?1, ?, ?, ?, ?, ?, ?)" : "(?1, ?, ?, ?, ?, ?, ?)");
         ion_strbuf_puts(&sql, grades_put_tail);
         if (sql.oom) {
             ion_fail_key(err, "", 0, "err.out_of_memory", "-");
@@ -1841,23 +1863,23 @@ static int bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
 }
 
-/* Inserts n grades (at most GRADES_BATCH) in one statement. */
+/* Inserts n grades (at most GRADES_BATCH) in one statement; every
+ * parameter is bound. */
 static int grades_insert(ion_bank *b, int64_t submission, const ion_bank_grade *g,
                          size_t n, ion_error *err)
 {
     sqlite3_stmt *st = grades_stmt(b, n, err);
     if (!st)
         return ION_BANK_EDB;
-    int rc = 0;
+    int rc = sqlite3_bind_int64(st, 1, submission);
     for (size_t i = 0; !rc && i < n; i++) {
-        int at = 7 * (int)i;
-        rc = sqlite3_bind_int64(st, at + 1, submission) ||
-             sqlite3_bind_text(st, at + 2, g[i].part_id, -1, SQLITE_STATIC) ||
-             bind_text_or_null(st, at + 3, g[i].answer) ||
-             sqlite3_bind_double(st, at + 4, g[i].score) ||
-             sqlite3_bind_double(st, at + 5, g[i].max_score) ||
-             sqlite3_bind_text(st, at + 6, g[i].verdict, -1, SQLITE_STATIC) ||
-             bind_text_or_null(st, at + 7, g[i].feedback);
+        int at = 1 + 6 * (int)i; /* the row's parameters follow */
+        rc = sqlite3_bind_text(st, at + 1, g[i].part_id, -1, SQLITE_STATIC) ||
+             bind_text_or_null(st, at + 2, g[i].answer) ||
+             sqlite3_bind_double(st, at + 3, g[i].score) ||
+             sqlite3_bind_double(st, at + 4, g[i].max_score) ||
+             sqlite3_bind_text(st, at + 5, g[i].verdict, -1, SQLITE_STATIC) ||
+             bind_text_or_null(st, at + 6, g[i].feedback);
     }
     if (rc) {
         db_fail(b, err, "err.db.bind");
