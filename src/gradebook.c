@@ -205,7 +205,7 @@ char *ion_gradebook_feedback(const ion_gradebook *gb, size_t i, size_t *len)
     }
     snprintf(pc, sizeof pc, "%.1f", percent(r->total, r->max));
     put_text(&b, lang, "feedback.submission", "file", r->file, end);
-    put_text(&b, lang, "feedback.total", "total", num(r->total, t, sizeof t), "max", num(r->max, m, sizeof m),
+    put_text(&b, lang, ion_text_plural(lang, "feedback.total", r->max), "total", num(r->total, t, sizeof t), "max", num(r->max, m, sizeof m),
              "percent", pc, end);
     for (size_t j = 0; j < r->nparts; j++) {
         const ion_part_result *pr = &r->parts[j];

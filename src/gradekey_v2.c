@@ -178,7 +178,8 @@ int kr_part_from_template(key_reader *kr, tmp_part *p, const char **expr)
     const ion_template *t = kr->prob_t;
     size_t i = kr->npsrc;
     if (i >= t->nparts)
-        return fail(kr, "err.key.too_many_parts", "%s%s%zu", p->id, t->id, t->nparts);
+        return fail(kr, ion_text_plural(ion_text_lang(), "err.key.too_many_parts", (double)t->nparts), "%s%s%zu", p->id,
+                    t->id, t->nparts);
     const ion_part *tp = &t->parts[i];
     if (strcmp(p->id + strlen(p->id) - 1, tp->id) || tp->kind != p->key.kind)
         return fail(kr, "err.key.part_mismatch", "%s%s%s%s", p->id, tp->id,

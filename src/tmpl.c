@@ -66,7 +66,7 @@ static const struct {
     {"gradebook.refused", KEY_STR},  /* {id} {why} */
     {"gradebook.conflict", KEY_STR}, /* {id} {why} */
     {"feedback.submission", KEY_STR},
-    {"feedback.total", KEY_STR},
+    {"feedback.total", KEY_PLURAL},
     {"feedback.answer", KEY_STR},
     {"feedback.no_answer", KEY_STR},
     {"feedback.key", KEY_STR},

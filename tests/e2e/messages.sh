@@ -245,14 +245,9 @@ grep -Eq "^ionsheet: .*/templates/zh.conf:[0-9]+: 'cli.init.ready' takes other a
 IONSHEET_HOME="$tmp/home" "$bin" --db "$tmp/other.db" --quiet init || no "English with a broken zh.conf"
 
 # Plurals come from the catalogue (KEY.one, KEY.other): one count and two,
-# in English and Chinese; 1 sample and 1 point in the singular now.
-cat >"$tmp/one.xml" <<'XML'
-<problems xmlns="urn:ionsheet:problem:1"><problem id="one-let" topic="nernst" difficulty="1">
-<title xml:lang="en">x</title><param name="c" unit="mM" min="4" max="8" step="1"/>
-<let name="E" unit="mV">nernst(1, c, 140[mM], 37[C])</let>
-<part id="a" kind="numeric" unit="mV" tol-abs="0.5" points="1"><text xml:lang="en">E?</text><answer>E</answer></part>
-</problem></problems>
-XML
+# in English and Chinese; 1 sample and 1 point in the singular now. One
+# template, well posed: the let above with concentrations that have values.
+sed -e 's/bad-let/one-let/' -e 's/min="0" max="0"/min="4" max="8"/' "$tmp/let.xml" >"$tmp/one.xml"
 [ "$(en bank check "$tmp/one.xml" --samples 1)" = "checked 1 template with 1 sample each: 1 well posed, 0 failing (0 rules broken)" ] ||
   no "bank check's singulars: $(en bank check "$tmp/one.xml" --samples 1)"
 [ "$(en bank check "$tmp/one.xml" --samples 2)" = "checked 1 template with 2 samples each: 1 well posed, 0 failing (0 rules broken)" ] ||
@@ -269,6 +264,16 @@ en worksheet create w9 --course R --problems nernst-k --points 1,2 2>"$tmp/err"
 grep -qx 'ionsheet: worksheet: --points gives 2 values for 1 problem' "$tmp/err" || no "two counts in one message: $(cat "$tmp/err")"
 zh worksheet create w9 --course R --problems nernst-k,ghk-kna --points 1 2>"$tmp/err"
 grep -qx 'ionsheet: worksheet：--points 给出了 1 个值，而题目有 2 道' "$tmp/err" || no "two counts in Chinese: $(cat "$tmp/err")"
+# A worksheet of one 1-point problem: 1 submission recorded, 1 point.
+en --quiet worksheet create one --course R --problems concept-steady-state &&
+  en --quiet generate one --course R --no-pdf --out "$tmp/one" || no "a one-problem worksheet"
+student=$(ls "$tmp/one/answers" | head -n 1)
+en grade "$tmp/one/key.xml" "$tmp/one/answers/$student" --feedback "$tmp/fb1" >"$tmp/out" 2>&1
+grep -qx "recorded 1 submission in $db" "$tmp/out" || no "grade's singular: $(tail -n 1 "$tmp/out")"
+grep -qx 'Total: 0 / 1 point (0.0%)' "$tmp/fb1/$student" || no "the feedback's singular: $(grep Total "$tmp/fb1/$student")"
+zh grade "$tmp/one/key.xml" "$tmp/one/answers/$student" --feedback "$tmp/fb1zh" >"$tmp/out" 2>&1
+grep -qx "已在 $db 中记录 1 份提交" "$tmp/out" && grep -qx '总分：0 / 1 分（0.0%）' "$tmp/fb1zh/$student" ||
+  no "grade's counts in Chinese: $(tail -n 1 "$tmp/out"), $(grep 总分 "$tmp/fb1zh/$student")"
 
 # The lint refuses a plural built in C, either way round, and a lone "s".
 mkdir -p "$tmp/lint/tests"
