@@ -1,6 +1,7 @@
 /* What the two halves of the PDF renderer share (render_pdf.h): the
  * layout (render_pdf.c) turns a sheet into rows of drawing operations and
- * pages; the backend (pdf_backend.c) holds the document, its fonts, and
+ * pages; the backend (pdf_backend.c, pdf_fonts.c, pdf_content.c,
+ * pdf_compress.c: pdf_backend_int.h) holds the document, its fonts, and
  * turns a page's operations into a content stream in one or more
  * documents. Not for other modules. */
 #ifndef ION_RENDER_PDF_INT_H
@@ -61,7 +62,7 @@ struct ion_pdf {
     const ion_tmpl *t;
     HPDF_Doc doc;
     HPDF_STATUS hpdf_error, hpdf_detail;
-    /* the document's fonts (DF_*), dictionaries made in pdf_backend.c */
+    /* the document's fonts (DF_*), dictionaries made in pdf_fonts.c */
     HPDF_Dict font[DF_COUNT];
     HPDF_Dict to_unicode[DF_COUNT]; /* embedded fonts: filled when saved */
     ion_fontset *fonts; /* the embedded fonts' subsets, shared */
@@ -108,7 +109,7 @@ struct ion_pdf {
     double ladder_w, ladder_h;
 };
 
-/* ---- the backend (pdf_backend.c) ------------------------------------- */
+/* ---- the backend (pdf_backend.c, pdf_fonts.c, pdf_content.c) --------- */
 
 /* 0, or -1 with err saying what failed in p (out of memory, libharu). */
 int ion_pdf_failed(ion_pdf *p, ion_error *err);
