@@ -54,6 +54,7 @@ typedef struct key_reader {
     /* the element at hand: its namespace and attributes (SAX2's array of
      * localname, prefix, URI, value, end per attribute) */
     const char *uri;
+    const char *ns; /* the key's namespace as libxml2 gives it, once seen */
     const xmlChar **attrs;
     int nattrs;
     /* the text of a <feedback> being read */

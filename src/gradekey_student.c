@@ -588,7 +588,8 @@ int kr_end_problem(key_reader *kr)
     if (kr_grow(&kr->vals, &kr->cap_vals, kr->nvars, sizeof *kr->vals) < 0)
         return kr_oom(kr);
     for (size_t i = 0; i < kr->nvars; i++) {
-        for (size_t j = 0; j < i; j++)
+        /* a v2 problem's names are its template's, checked once */
+        for (size_t j = 0; !kr->prob_t && j < i; j++)
             if (!strcmp(kr->vars[i].name, kr->vars[j].name))
                 return fail(kr, "err.key.problem_var_twice", "%d%s", kr->prob_n, kr->vars[i].name);
         if (var_value(kr, &kr->vars[i], &kr->vals[i]) < 0)
