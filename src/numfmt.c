@@ -304,6 +304,17 @@ static const long double exact10l[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L, 
 #endif
 #endif
 
+#ifdef READ_EXTENDED
+/* Whether long double arithmetic really has x87's 64 bits here: valgrind,
+ * for one, runs it with a double's 53 (and would misread the key). */
+static int extended(void)
+{
+    static volatile uint64_t odd = ((uint64_t)1 << 63) + 1;
+    uint64_t x = odd;
+    return (long double)x - (long double)(x - 1) == 1.0L;
+}
+#endif
+
 static int digit(char c)
 {
     return (unsigned char)(c - '0') < 10;
@@ -369,7 +380,7 @@ static int exactly(uint64_t w, int scale, double *out)
         return 1;
     }
 #ifdef READ_EXTENDED
-    if (scale >= -27 && scale <= 27) {
+    if (scale >= -27 && scale <= 27 && extended()) {
         /* Rounded once to 64 bits, then to 53: the same as once to 53
          * unless the first rounding landed on a midpoint of two doubles
          * (its 11 last bits 10000000000), where the exact value may lie
