@@ -55,9 +55,19 @@ int ion_catalog_expand(const char *path, char ***files, size_t *n, ion_error *er
     return ret;
 }
 
-static const char *langs_of(const ion_template *t)
+/* The template's languages for `bank list`, English first ("en zh"): one
+ * its title is in and its text too (when it has one) into out (cap bytes;
+ * those that do not fit are left out). */
+static const char *langs_of(const ion_template *t, char *out, size_t cap)
 {
-    return t->title.zh && (t->text.zh || !t->text.en) ? "en zh" : "en";
+    size_t len = (size_t)snprintf(out, cap, "en");
+    for (size_t i = 0; i < t->title.n; i++) {
+        const char *lang = t->title.v[i].lang;
+        if (strcmp(lang, "en") && (ion_i18n_only(&t->text, lang) || !ion_i18n_only(&t->text, "en")) &&
+            len + 1 + strlen(lang) < cap)
+            len += (size_t)snprintf(out + len, cap - len, " %s", lang);
+    }
+    return out;
 }
 
 /* Titles may hold inline markup; the bank keeps them as plain text for
@@ -83,9 +93,9 @@ static int store(ion_bank *b, const ion_template_list *all, ion_import_stats *st
         return ION_BANK_EDB;
     for (size_t i = 0; i < all->n; i++) {
         const ion_template *t = all->items[i];
-        char *en, *zh;
-        int oom = plain_title(t->title.en, &en) | plain_title(t->title.zh, &zh);
-        ion_bank_template d = {t->id, t->topic, t->difficulty, en, zh, langs_of(t), 0};
+        char *en, *zh, langs[128];
+        int oom = plain_title(ion_i18n_only(&t->title, "en"), &en) | plain_title(ion_i18n_only(&t->title, "zh"), &zh);
+        ion_bank_template d = {t->id, t->topic, t->difficulty, en, zh, langs_of(t, langs, sizeof langs), 0};
         int version, changed;
         int rc = ION_BANK_EDB;
         if (oom)

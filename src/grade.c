@@ -45,7 +45,6 @@ typedef struct {
 
 struct ion_gradebook {
     const ion_answer_key *key;
-    int zh;
     char lang[16];   /* of the notes and feedback (text.h) */
     gb_slot *slots;
     /* scratch space for the submission at hand, sized once for the key */
@@ -66,7 +65,6 @@ ion_gradebook *ion_gradebook_new(const ion_answer_key *key, const char *lang)
     if (!gb)
         return NULL;
     gb->key = key;
-    gb->zh = lang && !strcmp(lang, "zh");
     snprintf(gb->lang, sizeof gb->lang, "%s", lang ? lang : "en");
     gb->slots = calloc(key->nstudents + 1, sizeof *gb->slots);
     gb->work = calloc(key->max_parts + 1, sizeof *gb->work);
@@ -342,7 +340,7 @@ static void grade_answer(ion_gradebook *gb, const key_student *stu, const key_pa
     w->verdict = j.verdict;
     w->score = j.credit * pk->points;
     if (j.mistake >= 0) {
-        const char *text = ion_key_feedback(gb->key, p, (size_t)j.mistake, gb->zh, &gb->text);
+        const char *text = ion_key_feedback(gb->key, p, (size_t)j.mistake, gb->lang, &gb->text);
         w->feedback = text ? add_str(gb, text) : NO_OFFSET;
     }
     w->note = carried                        ? carried_note(gb, pk, &c, from)

@@ -120,8 +120,9 @@ typedef struct {
 typedef struct ion_gradebook ion_gradebook;
 
 /* A gradebook over key (borrowed: it must outlive the gradebook); lang
- * ("en" or "zh") picks the mistake feedback, falling back to English. NULL
- * when out of memory. */
+ * ("en", "zh", any LANG.conf's) is that of the notes and picks the
+ * mistakes' feedback, English where the key has none in lang. NULL when
+ * out of memory. */
 ion_gradebook *ion_gradebook_new(const ion_answer_key *key, const char *lang);
 void ion_gradebook_free(ion_gradebook *gb);
 
@@ -180,7 +181,7 @@ int ion_gradebook_set_status(ion_gradebook *gb, size_t i, ion_status st, const c
 /* The key the gradebook grades against. */
 const ion_answer_key *ion_gradebook_key(const ion_gradebook *gb);
 
-/* The language of the notes and feedback ("en", "zh"). */
+/* The language of the notes and feedback ("en", "zh", ...). */
 const char *ion_gradebook_lang(const ion_gradebook *gb);
 
 /* ---- outputs (strings the caller frees; NULL when out of memory) ---- */

@@ -401,10 +401,11 @@ long ion_answer_key_find(const ion_answer_key *k, const char *id)
 
 /* ---- feedback ------------------------------------------------------------- */
 
-const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, int zh, ion_strbuf *out)
+const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, const char *lang,
+                             ion_strbuf *out)
 {
     const key_feedback *f = &p->feedback[m];
-    const char *text = zh && f->text[1] ? f->text[1] : f->text[0];
+    const char *text = ion_i18n_pick(&f->text, lang);
     if (!text || !f->markup)
         return text;
     ion_strbuf_reset(out);

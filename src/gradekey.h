@@ -29,7 +29,9 @@
 /* A mistake's feedback, beside its value (a part key's mistakes[i] has
  * its key_part's feedback[i]). */
 typedef struct {
-    const char *text[2];    /* en, zh (either may be NULL) */
+    ion_i18n text;          /* a view, never released here: a v2 template
+                               mistake's texts, or a v1 mistake's in the
+                               arena of the students held */
     int markup;             /* key v2: the template's markup, {name}s to fill */
 } key_feedback;
 
@@ -138,10 +140,12 @@ int ion_answer_key_student(ion_answer_key *k, size_t i, ion_error *err);
 ion_answer_key *ion_answer_key_load_kept(const char *path, const char *xsd_path, size_t memory, ion_error *err);
 
 /* The feedback of mistake m (an index in the part key's mistakes) of part
- * p in the language asked for (zh, falling back to English) as plain
+ * p in language lang ("en", "zh", "fr", ...; English when the key has no
+ * text in lang) as plain
  * text: a v1 key's own, or a v2 key's template markup filled from the
  * student's instance (ion_instance_plain, as generate writes it). Returns the
  * text, built in out when it had to be; NULL when out of memory. */
-const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, int zh, ion_strbuf *out);
+const char *ion_key_feedback(const ion_answer_key *k, const key_part *p, size_t m, const char *lang,
+                             ion_strbuf *out);
 
 #endif

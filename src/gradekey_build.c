@@ -100,7 +100,7 @@ static int part_key(builder *b, const ion_part *tp, const ion_part_key *src, ion
         if (m->str && !(m->str = ion_arena_intern(mem, m->str)))
             return oom(b);
         const ion_i18n *text = &tp->mistakes[m->source].feedback;
-        *at->feedback++ = (key_feedback){{text->en, text->zh}, 1};
+        *at->feedback++ = (key_feedback){*text, 1};
     }
     return 0;
 }

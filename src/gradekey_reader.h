@@ -19,6 +19,8 @@
 #define KEY_NS1 "urn:ionsheet:answer-key:1"
 #define KEY_NS2 "urn:ionsheet:answer-key:2"
 #define DEFAULT_SIGFIGS 4
+#define V1_LANGS 16 /* a v1 mistake's feedback languages kept */
+#define V1_MADE 64
 
 typedef struct {
     const char *name, *value, *unit, *expr; /* in the temporary arena */
@@ -59,9 +61,12 @@ typedef struct key_reader {
     int nattrs;
     /* the text of a <feedback> being read */
     ion_strbuf text;
-    int in_feedback, feedback_zh;
+    int in_feedback;
+    char feedback_lang[16];    /* its xml:lang ("en" without; "": one left out) */
     key_feedback *feedback_to; /* where the <feedback> being read goes: a v1 mistake's, */
     ion_i18n *tfeedback_to;    /* or a v2 template mistake's */
+    ion_i18n v1_made[V1_MADE]; /* the last v1 feedback arrays made (gradekey_student.c) */
+    size_t nv1_made, v1_next;
     ion_arena *tmp; /* strings of the current problem */
     /* capacities of the key's arrays */
     size_t cap_students, cap_insts, cap_parts, cap_carries, cap_shapes, cap_columns;

@@ -315,14 +315,57 @@ int kr_on_feedback(key_reader *kr)
     if (!kr->feedback_to && !kr->tfeedback_to)
         return fail(kr, "err.key.feedback_outside", "-");
     kr->in_feedback = 1;
-    kr->feedback_zh = 0;
+    snprintf(kr->feedback_lang, sizeof kr->feedback_lang, "en");
     ion_strbuf_reset(&kr->text);
     for (int i = 0; i < kr->nattrs; i++) {
         const xmlChar **a = kr->attrs + 5 * i;
         if (a[2] && !strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE) &&
-            !strcmp((const char *)a[0], "lang"))
-            kr->feedback_zh = a[4] - a[3] == 2 && !memcmp(a[3], "zh", 2);
+            !strcmp((const char *)a[0], "lang")) {
+            /* one no language could be named by (ion_i18n_set) is left out */
+            size_t n = (size_t)(a[4] - a[3]);
+            kr->feedback_lang[0] = '\0';
+            if (n < sizeof kr->feedback_lang) {
+                memcpy(kr->feedback_lang, a[3], n);
+                kr->feedback_lang[n] = '\0';
+            }
+        }
     }
+    return 0;
+}
+
+/* A v1 mistake's feedback gets lang's text (at most V1_LANGS languages).
+ * Its languages are an array in the key's own arena, as its interned texts
+ * are (a student's record keeps the pointers), and one array serves every
+ * student whose feedback has the same texts: the last few made are
+ * remembered (kr->v1_made). */
+static int v1_feedback(key_reader *kr, key_feedback *f, const char *lang, const char *text)
+{
+    ion_i18n_text v[V1_LANGS];
+    memset(v, 0, sizeof v); /* compared whole, padding too */
+    size_t n = f->text.n, i = 0;
+    if (n)
+        memcpy(v, f->text.v, n * sizeof *v);
+    while (i < n && strcmp(v[i].lang, lang))
+        i++;
+    if (i == n) {
+        if (n == V1_LANGS)
+            return 0;
+        snprintf(v[n++].lang, sizeof v->lang, "%s", lang);
+    }
+    v[i].text = (char *)text; /* interned: never freed through the view */
+    for (size_t c = 0; c < kr->nv1_made; c++)
+        if (kr->v1_made[c].n == n && !memcmp(kr->v1_made[c].v, v, n * sizeof *v)) {
+            f->text = kr->v1_made[c];
+            return 0;
+        }
+    ion_i18n_text *kept = ion_arena_alloc(kr->k->mem, n * sizeof *kept);
+    if (!kept)
+        return kr_oom(kr);
+    memcpy(kept, v, n * sizeof *v);
+    f->text = (ion_i18n){kept, n};
+    kr->v1_made[kr->v1_next++ % V1_MADE] = f->text;
+    if (kr->nv1_made < V1_MADE)
+        kr->nv1_made++;
     return 0;
 }
 
@@ -333,14 +376,18 @@ int kr_end_feedback(key_reader *kr)
     if (kr->text.oom)
         return kr_oom(kr);
     kr->in_feedback = 0;
+    const char *lang = kr->feedback_lang;
     if (kr->tfeedback_to) {
-        char **text = kr->feedback_zh ? &kr->tfeedback_to->zh : &kr->tfeedback_to->en;
-        free(*text);
-        return (*text = strdup(kr->text.s)) ? 0 : kr_oom(kr);
+        char *text = strdup(kr->text.s);
+        if (!text)
+            return kr_oom(kr);
+        /* NULL for a language left out as well as out of memory */
+        return ion_i18n_set(kr->tfeedback_to, lang, strlen(lang), text) || !*lang ? 0 : kr_oom(kr);
     }
-    key_feedback *f = kr->feedback_to;
-    f->text[kr->feedback_zh] = ion_arena_intern(k->mem, kr->text.s);
-    return f->text[kr->feedback_zh] ? 0 : kr_oom(kr);
+    if (!*lang)
+        return 0;
+    const char *text = ion_arena_intern(k->mem, kr->text.s);
+    return text ? v1_feedback(kr, kr->feedback_to, lang, text) : kr_oom(kr);
 }
 
 int kr_on_carry(key_reader *kr)

@@ -1,6 +1,6 @@
 /* A key v2's <template>s (gradekey_reader.h): each template version once,
  * read into the model's template (ion_template): params, lets, parts with
- * their choices, mistakes (credit, feedback in en and zh) and carries;
+ * their choices, mistakes (credit, feedback in every language) and carries;
  * then a student's parts and lets filled from their template. */
 #include "gradekey_reader.h"
 
@@ -206,11 +206,7 @@ int kr_part_from_template(key_reader *kr, tmp_part *p, const char **expr)
             continue;
         if (kr_add_mistake(kr, p, tok, tp->mistakes[m].credit, (int)m) < 0)
             return -1;
-        const ion_i18n *f = &tp->mistakes[m].feedback;
-        key_feedback *to = &kr->feedback[kr->nmistakes - 1];
-        to->text[0] = f->en;
-        to->text[1] = f->zh;
-        to->markup = 1;
+        kr->feedback[kr->nmistakes - 1] = (key_feedback){tp->mistakes[m].feedback, 1};
     }
     if (m != tp->nmistakes)
         return fail(kr, "err.key.mistakes_count", "%s%zu%zu", p->id, m, tp->nmistakes);

@@ -65,9 +65,11 @@ static void info_text(ion_pdf *p, const char *key, const char *utf8)
     free(b);
 }
 
+/* The document's /Lang: the catalogue's language, as BCP 47 tags it. */
 static const char *lang_tag(const ion_pdf *p)
 {
-    return strcmp(ion_tmpl_lang(p->t), "zh") == 0 ? "zh-CN" : "en";
+    const char *lang = ion_tmpl_lang(p->t);
+    return strcmp(lang, "zh") == 0 ? "zh-CN" : lang;
 }
 
 int ion_pdf_begin_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet *s,

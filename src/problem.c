@@ -18,13 +18,6 @@
 #define MAX_VARS 128
 #define DEFAULT_SIGFIGS 4
 
-const char *ion_i18n_get(const ion_i18n *t, const char *lang)
-{
-    if (lang && !strcmp(lang, "zh") && t->zh)
-        return t->zh;
-    return t->en ? t->en : "";
-}
-
 /* ---- XML reading ------------------------------------------------------ */
 
 /* Parses data by the rules of xmlsafe.h (no network, no entity loading,
@@ -73,15 +66,6 @@ static int is_elem(xmlNodePtr n, const char *tag)
 static char *attr(xmlNodePtr n, const char *name)
 {
     return (char *)xmlGetProp(n, (const xmlChar *)name);
-}
-
-static const char *lang_of(xmlNodePtr n)
-{
-    static char buf[8];
-    xmlChar *l = xmlNodeGetLang(n);
-    snprintf(buf, sizeof buf, "%s", l ? (const char *)l : "en");
-    xmlFree(l);
-    return buf;
 }
 
 /* Text into markup: the XML specials stay escaped so that the markup stays
@@ -198,20 +182,21 @@ static void brace_lines(xmlNodePtr n, int *line, int **lines, size_t *count)
     }
 }
 
+/* The element's text in its language (xml:lang, inherited; none is
+ * English), whichever it is: a reader whose language (a LANG.conf) has
+ * the same name gets it. One no catalogue could be named by (ion_i18n_set)
+ * is left out. */
 static void add_i18n(ion_i18n *t, xmlNodePtr n)
 {
-    int zh = !strcmp(lang_of(n), "zh");
-    char **slot = zh ? &t->zh : &t->en;
-    if (zh || !strcmp(lang_of(n), "en")) {
-        free(*slot);
-        *slot = markup_of(n);
-        t->line[zh] = (int)xmlGetLineNo(n);
-        free(t->brace_line[zh]);
-        t->brace_line[zh] = NULL;
-        t->nbraces[zh] = 0;
-        int line = t->line[zh];
-        brace_lines(n, &line, &t->brace_line[zh], &t->nbraces[zh]);
-    }
+    xmlChar *lang = xmlNodeGetLang(n);
+    const char *name = lang ? (const char *)lang : "en";
+    ion_i18n_text *e = ion_i18n_set(t, name, strlen(name), markup_of(n));
+    xmlFree(lang);
+    if (!e)
+        return;
+    e->line = (int)xmlGetLineNo(n);
+    int line = e->line;
+    brace_lines(n, &line, &e->brace_line, &e->nbraces);
 }
 
 int ion_template_slot(const ion_template *t, const char *name, size_t len)
@@ -524,11 +509,11 @@ static int add_part(builder *b, xmlNodePtr n)
  * the line of its own text element (line: where that is not known). */
 static int check_placeholders(builder *b, const ion_i18n *t, int line)
 {
-    const char *texts[2] = {t->en, t->zh};
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < t->n; i++) {
+        const ion_i18n_text *e = &t->v[i];
         size_t k = 0;
-        for (const char *s = texts[i]; s && (s = strchr(s, '{')); s++, k++) {
-            int at = k < t->nbraces[i] ? t->brace_line[i][k] : t->line[i] > 0 ? t->line[i] : line;
+        for (const char *s = e->text; s && (s = strchr(s, '{')); s++, k++) {
+            int at = k < e->nbraces ? e->brace_line[k] : e->line > 0 ? e->line : line;
             const char *close = strchr(s, '}');
             if (!close)
                 return tfail(b, at, "err.problem.unclosed_brace", "-");
@@ -558,7 +543,7 @@ static int want_type(builder *b, ion_expr *e, ion_type want, int line, const cha
 static int compile_part(builder *b, ion_part *p)
 {
     char what[64];
-    if (!p->text.en)
+    if (!ion_i18n_only(&p->text, "en"))
         return tfail(b, p->line, "err.problem.part_no_text", "%s", p->id);
     if (check_placeholders(b, &p->text, p->line))
         return -1;
@@ -566,7 +551,7 @@ static int compile_part(builder *b, ion_part *p)
         int correct = 0;
         for (size_t i = 0; i < p->noptions; i++) {
             correct += p->options[i].correct;
-            if (!p->options[i].text.en)
+            if (!ion_i18n_only(&p->options[i].text, "en"))
                 return tfail(b, p->line, "err.problem.option_no_text", "%s%s", p->id, p->options[i].id);
         }
         if (p->noptions < 2 || correct != 1)
@@ -598,7 +583,7 @@ static int compile_part(builder *b, ion_part *p)
         if (!m->expr || want_type(b, m->expr, want, m->line, what) ||
             want_dim(b, m->expr, p->unit, m->line, what, m->src))
             return -1;
-        if (!m->feedback.en)
+        if (!ion_i18n_only(&m->feedback, "en"))
             return tfail(b, m->line, "err.problem.mistake_no_text", "%s", p->id);
         if (check_placeholders(b, &m->feedback, m->line))
             return -1;
@@ -670,7 +655,7 @@ static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
         if (rc)
             goto fail;
     }
-    if (!t->title.en) {
+    if (!ion_i18n_only(&t->title, "en")) {
         tfail(&b, t->line, "err.problem.no_title", "-");
         goto fail;
     }
@@ -794,14 +779,6 @@ int ion_templates_load(const char *path, const char *xsd_path,
     return rc;
 }
 
-static void i18n_release(ion_i18n *t)
-{
-    free(t->en);
-    free(t->zh);
-    free(t->brace_line[0]);
-    free(t->brace_line[1]);
-}
-
 void ion_template_free(ion_template *t)
 {
     if (!t)
@@ -818,13 +795,13 @@ void ion_template_free(ion_template *t)
     }
     for (size_t i = 0; i < t->nparts; i++) {
         ion_part *p = &t->parts[i];
-        i18n_release(&p->text);
+        ion_i18n_release(&p->text);
         for (size_t k = 0; k < p->nchoices; k++)
             xmlFree(p->choices[k]);
         free(p->choices);
         for (size_t k = 0; k < p->noptions; k++) {
             xmlFree(p->options[k].id);
-            i18n_release(&p->options[k].text);
+            ion_i18n_release(&p->options[k].text);
         }
         free(p->options);
         free(p->answer_src);
@@ -832,17 +809,17 @@ void ion_template_free(ion_template *t)
         for (size_t k = 0; k < p->nmistakes; k++) {
             free(p->mistakes[k].src);
             ion_expr_free(p->mistakes[k].expr);
-            i18n_release(&p->mistakes[k].feedback);
+            ion_i18n_release(&p->mistakes[k].feedback);
         }
         free(p->mistakes);
         free(p->carries);
     }
     xmlFree(t->id);
     xmlFree(t->topic);
-    i18n_release(&t->title);
-    i18n_release(&t->text);
-    i18n_release(&t->hint);
-    i18n_release(&t->solution);
+    ion_i18n_release(&t->title);
+    ion_i18n_release(&t->text);
+    ion_i18n_release(&t->hint);
+    ion_i18n_release(&t->solution);
     free(t->vars);
     free(t->let_order);
     free(t->requires);

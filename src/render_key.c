@@ -131,13 +131,10 @@ static void template_part(ion_strbuf *o, const ion_template *t, size_t k)
         attr_num(o, "<mistake credit=\"", mi->credit);
         attr(o, " expr=\"", mi->src);
         ion_strbuf_addch(o, '>');
-        const char *langs[] = {"en", "zh"}, *texts[] = {mi->feedback.en, mi->feedback.zh};
-        for (int l = 0; l < 2; l++) {
-            if (!texts[l])
-                continue;
-            attr(o, "<feedback xml:lang=\"", langs[l]);
+        for (size_t l = 0; l < mi->feedback.n; l++) {
+            attr(o, "<feedback xml:lang=\"", mi->feedback.v[l].lang);
             ion_strbuf_addch(o, '>');
-            put_escaped(o, texts[l]);
+            put_escaped(o, mi->feedback.v[l].text);
             ion_strbuf_puts(o, "</feedback>");
         }
         ion_strbuf_puts(o, "</mistake>\n");

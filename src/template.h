@@ -13,19 +13,43 @@
 #include "partkey.h"
 #include "units.h"
 
-/* A text in the languages we ship; en is required, zh may be NULL. The
- * strings are inline markup: UTF-8 text with <sub>, <sup>, <i>, <b> and
- * {name} placeholders. */
+/* A text in every language its source gives (xml:lang: "en", "zh", "fr",
+ * ...; the languages a reader can ask for are the catalogue's LANG.conf
+ * files, text.h). The strings are inline markup: UTF-8 text with <sub>,
+ * <sup>, <i>, <b> and {name} placeholders. */
 typedef struct {
-    char *en, *zh;
-    int line[2];        /* where the en and zh elements are (0: not known) */
-    int *brace_line[2]; /* the line of each '{' of en and zh, in order
-                           (NULL: not known): placeholders' own lines */
-    size_t nbraces[2];
+    char lang[16];      /* as xml:lang spells it */
+    char *text;
+    int line;           /* where its element is (0: not known) */
+    int *brace_line;    /* the line of each '{' in it, in order (NULL: not
+                           known): placeholders' own lines */
+    size_t nbraces;
+} ion_i18n_text;
+
+/* English first, then the other languages by name, so that what is
+ * written from it (keys) does not depend on the source's order. A
+ * template's (problem.c) requires English where a text is required. */
+typedef struct {
+    ion_i18n_text *v;
+    size_t n;
 } ion_i18n;
 
-/* The language's text, falling back to English. */
+/* The language's text, else English's, else "". */
 const char *ion_i18n_get(const ion_i18n *t, const char *lang);
+
+/* The same, NULL where ion_i18n_get gives "". */
+const char *ion_i18n_pick(const ion_i18n *t, const char *lang);
+
+/* The language's own text (no fallback), or NULL. */
+const char *ion_i18n_only(const ion_i18n *t, const char *lang);
+
+/* Sets lang's text to text (taken: freed with t, or here on failure),
+ * replacing what lang had. The entry, whose line and braces the caller may
+ * fill, or NULL when lang is no language name (more than 15 bytes, or
+ * other than letters, digits, '-' and '_') or memory ran out. */
+ion_i18n_text *ion_i18n_set(ion_i18n *t, const char *lang, size_t lang_len, char *text);
+
+void ion_i18n_release(ion_i18n *t);
 
 typedef enum { ION_PARAM_RANGE, ION_PARAM_LIST, ION_PARAM_FIXED, ION_LET } ion_var_kind;
 

@@ -14,15 +14,13 @@
 
 static void check_subst(const ion_instance *in, const ion_i18n *t, ion_strbuf *b)
 {
-    const char *texts[] = {t->en, t->zh};
-    for (int i = 0; i < 2; i++)
+    for (size_t i = 0; i < t->n; i++)
         for (int mode = 0; mode < 3; mode++) {
-            if (!texts[i])
-                continue;
+            const char *text = t->v[i].text;
             ion_strbuf_reset(b);
             /* 0, 1: markup filled in, plain and typographic; 2: plain text */
-            int rc = mode < 2 ? ion_instance_subst(in, texts[i], mode, b)
-                              : ion_instance_plain(in, texts[i], b);
+            int rc = mode < 2 ? ion_instance_subst(in, text, mode, b)
+                              : ion_instance_plain(in, text, b);
             FUZZ_CHECK(rc == 0 && !b->oom);
             FUZZ_CHECK(!b->s || b->s[b->len] == '\0');
         }
@@ -38,11 +36,11 @@ static void exercise(const ion_template *t)
 {
     /* English is required of the title, parts and options; the problem's
      * own text, hints and solutions are optional. */
-    FUZZ_CHECK(t->id && t->title.en && t->nparts > 0);
+    FUZZ_CHECK(t->id && ion_i18n_only(&t->title, "en") && t->nparts > 0);
     for (size_t k = 0; k < t->nparts; k++) {
-        FUZZ_CHECK(t->parts[k].text.en);
+        FUZZ_CHECK(ion_i18n_only(&t->parts[k].text, "en"));
         for (size_t o = 0; o < t->parts[k].noptions; o++)
-            FUZZ_CHECK(t->parts[k].options[o].text.en);
+            FUZZ_CHECK(ion_i18n_only(&t->parts[k].options[o].text, "en"));
     }
     ion_instance in;
     FUZZ_CHECK(ion_instance_init(&in, t) == 0);

@@ -657,6 +657,53 @@ static void test_mistakes(void **state)
     free(xml);
 }
 
+/* A mistake's feedback in the reader's language, any the key holds (fr
+ * here), English where the key has none in it: v2 and v1 keys. */
+static void test_feedback_languages(void **state)
+{
+    (void)state;
+    char *xml = v2_key("<feedback xml:lang=\"zh\">", "<feedback xml:lang=\"fr\">{y} en volts.</feedback><feedback xml:lang=\"zh\">");
+    ion_error err = {0};
+    ion_answer_key *k = ion_answer_key_parse(xml, strlen(xml), "k2.xml", "schema/answer-key.xsd", &err);
+    if (!k)
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    ion_sub_parser *sp = ion_sub_parser_new(SUB_XSD);
+    static const struct {
+        const char *lang, *volts;
+    } cases[] = {{"fr", "4.00 mV en volts."}, {"zh", "4.00 mV，伏特。"}, {"en", "4.00 mV in volts: x = 2.0 mV."},
+                 {"de", "4.00 mV in volts: x = 2.0 mV."}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        session s = {.key = k, .p = sp, .gb = ion_gradebook_new(k, cases[i].lang)};
+        assert_int_equal(grade_text(&s, "student: s1\n1a: 0.004\n1c: inward\n"), 0);
+        assert_string_equal(part_of(s.r, "1a")->feedback, cases[i].volts);
+        assert_string_equal(part_of(s.r, "1c")->feedback, "Other way.");
+        ion_gradebook_free(s.gb);
+    }
+    ion_sub_parser_free(sp);
+    ion_answer_key_free(k);
+    free(xml);
+
+    xml = mini_key(NULL, "<part id=\"1a\" kind=\"numeric\" value=\"4\" unit=\"mV\" tol-abs=\"0.5\" points=\"2\" expr=\"y\">"
+                         "<mistake value=\"8\" credit=\"0\"><feedback xml:lang=\"en\">doubled</feedback>"
+                         "<feedback xml:lang=\"fr\">doublé</feedback></mistake>"
+                         "<mistake value=\"2\" credit=\"0\"><feedback xml:lang=\"en\">halved</feedback></mistake></part>");
+    k = parse_key(xml, NULL, &err);
+    if (!k)
+        fail_msg("%s", err.msg);
+    ion_gradebook *gb = ion_gradebook_new(k, "fr");
+    ion_answer answers[] = {{"1a", "8", 1}};
+    ion_submission sub = {.file = "z.txt", .line = 1, .student = "a", .n = 1, .answers = answers};
+    const ion_result *r;
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_string_equal(part_of(r, "1a")->feedback, "doublé");
+    answers[0].text = "2";
+    assert_int_equal(ion_gradebook_grade(gb, &sub, &r, NULL, NULL, &err), 0);
+    assert_string_equal(part_of(r, "1a")->feedback, "halved");
+    ion_gradebook_free(gb);
+    ion_answer_key_free(k);
+    free(xml);
+}
+
 /* ---- choices and mcq ------------------------------------------------------------------ */
 
 static void test_choices(void **state)
@@ -1259,6 +1306,7 @@ int main(void)
         cmocka_unit_test(test_key_load),
         cmocka_unit_test(test_key_refused),
         cmocka_unit_test(test_key_v2),
+        cmocka_unit_test(test_feedback_languages),
         cmocka_unit_test(test_key_shapes),
         cmocka_unit_test(test_key_whole),
         cmocka_unit_test(test_key_spill_fails),
