@@ -290,13 +290,16 @@ const char *ion_text_msg(const char *lang, const char *key, const char *sig)
     if (ion_text_signature(sig, want, sizeof want))
         return NULL;
     const char *langs[] = {lang ? lang : "en", "en"};
+    int loaded = 0;
     for (int k = 0; k < 2; k++) {
         const ion_tmpl *t = ion_text_catalogue(langs[k], NULL);
         const char *fmt = t ? ion_tmpl_msg(t, key) : NULL;
+        loaded |= t != NULL;
         if (fmt && ion_text_signature(fmt, got, sizeof got) == 0 && !strcmp(got, want))
             return fmt;
     }
-    return NULL;
+    /* No catalogue at all: the caller says the key as it is. */
+    return loaded ? ion_tmpl_missing(key) : NULL;
 }
 
 const char *ion_text_plural(const char *lang, const char *key, double n)
@@ -320,7 +323,7 @@ const char *ion_text_get(const char *lang, const char *key)
 {
     const ion_tmpl *t = ion_text_catalogue(lang, NULL);
     const char *s = t ? ion_tmpl_str(t, key) : NULL;
-    return s ? s : key;
+    return s ? s : key; /* no catalogue, or a key of no string */
 }
 
 const char *ion_text_gloss(const char *lang, const char *prefix, const char *id)

@@ -50,7 +50,8 @@ int ion_text_language_ok(const char *lang);
 const char *ion_text_languages(char *out, size_t cap);
 
 /* The string for key in lang (NULL lang: "en"); the key itself when the
- * catalogue cannot be loaded or has no such string. */
+ * catalogue cannot be loaded, ion_tmpl_missing's (tmpl.h: an abort in
+ * tests, "[[KEY]]" otherwise) when it has no such key. */
 const char *ion_text_get(const char *lang, const char *key);
 
 /* ---- plural forms ----
@@ -158,7 +159,9 @@ int ion_text_signature(const char *fmt, char *sig, size_t cap);
 /* The format of message key in lang (NULL: "en") for a caller that passes
  * the arguments of sig, a format of conversions alone ("%s%d"), which the
  * compiler checks the arguments against: lang's, else English's when
- * lang's takes other arguments, else NULL (no such message). */
+ * lang's takes other arguments; no such message is ion_tmpl_missing's
+ * (tmpl.h: an abort in tests, "[[KEY]]" otherwise); NULL only when no
+ * catalogue can be loaded. */
 const char *ion_text_msg(const char *lang, const char *key, const char *sig);
 
 /* The library's error messages: `err.` keys, printf formats as the

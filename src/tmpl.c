@@ -1,6 +1,7 @@
 #include "tmpl.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -653,9 +654,42 @@ ion_tmpl *ion_tmpl_load(const char *dir, const char *lang, ion_error *err)
 
 const char *ion_tmpl_lang(const ion_tmpl *t) { return t->lang; }
 
+const char *ion_tmpl_missing(const char *key)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static struct {
+        char key[64], marker[72];
+    } seen[32]; /* the markers handed out: never changed once written */
+    static int nseen;
+    const char *strict = getenv("IONSHEET_TEXT_STRICT");
+    if (strict && *strict && strcmp(strict, "0")) {
+        fprintf(stderr, "ionsheet: no catalogue text for key '%s' (templates/LANG.conf)\n", key);
+        abort();
+    }
+    const char *marker = "[[?]]"; /* past the table's room */
+    pthread_mutex_lock(&lock);
+    int i = 0;
+    while (i < nseen && strcmp(seen[i].key, key))
+        i++;
+    if (i == nseen && nseen < (int)(sizeof seen / sizeof seen[0]) && strlen(key) < sizeof seen[0].key) {
+        snprintf(seen[i].key, sizeof seen[i].key, "%s", key);
+        snprintf(seen[i].marker, sizeof seen[i].marker, "[[%s]]", key);
+        for (char *c = seen[i].marker; *c; c++)
+            if (*c == '%')
+                *c = '?';
+        nseen++;
+    }
+    if (i < nseen)
+        marker = seen[i].marker;
+    pthread_mutex_unlock(&lock);
+    return marker;
+}
+
 const char *ion_tmpl_str(const ion_tmpl *t, const char *key)
 {
     const key_entry *e = find(t, key);
+    if (!e && !is_gloss(key))
+        return ion_tmpl_missing(key);
     if (!e || e->home == IN_MSGS)
         return NULL;
     if (e->home == IN_EXTRAS)

@@ -58,8 +58,20 @@ void ion_tmpl_free(ion_tmpl *t);
 /* The language the template was loaded for ("en", "zh"). */
 const char *ion_tmpl_lang(const ion_tmpl *t);
 
+/* A key the catalogue does not have, looked up: a bug (tests/lint should
+ * have caught it) that must not pass silently at run time either. With
+ * IONSHEET_TEXT_STRICT=1 in the environment (make test, asan, valgrind
+ * set it) it aborts, naming the key on stderr, so that the test at hand
+ * fails at the lookup. Otherwise it returns "[[KEY]]", to be shown where the
+ * text should be: a reader sees something is wrong and can quote it in a
+ * bug report, and the command still finishes its work (a grading run or
+ * a server stopped over one missing sentence would lose more than the
+ * sentence). The marker holds no '%': it may stand for a printf format. */
+const char *ion_tmpl_missing(const char *key);
+
 /* The string for a known key (owned by t), or NULL for a key that is not a
- * string key, or an absent optional gloss. */
+ * string key, or an absent optional gloss; a key the catalogue does not
+ * know at all (no gloss) is ion_tmpl_missing's. */
 const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
 
 /* The key of count n's plural form of key, "KEY.one" or "KEY.other" as
