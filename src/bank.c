@@ -1529,11 +1529,13 @@ static int problems_edit(ion_bank *b, const ion_bank_worksheet *w,
                          const ion_bank_ws_edit *e, ion_error *err)
 {
     ion_bank_ws_usage used;
+    char given[64], problems[64];
     int ret;
     if (!e->template_ids)
         return e->n == w->n ? points_edit(b, w, e->points, err)
-                            : refuse(err, "err.bank.points_count", "%zu%zu", e->n,
-                                     w->n);
+                            : refuse(err, "err.bank.points_count", "%s%s",
+                                     ion_text_count(ion_text_lang(), "count.points", e->n, given, sizeof given),
+                                     ion_text_count(ion_text_lang(), "count.problems", w->n, problems, sizeof problems));
     if ((ret = usage_of(b, w, &used, err)) < 0)
         return ret;
     if (used.generated)

@@ -554,7 +554,7 @@ static void test_worksheet_edit(void **state)
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", "PHYS2", &count,
                                              &err),
                      ION_BANK_EINVAL);
-    assert_string_equal(err.msg, "2 points for 1 problems");
+    assert_string_equal(err.msg, "2 points for 1 problem");
     assert_int_equal(ion_bank_worksheet_edit(f->b, "week3", NULL, &e, &err),
                      ION_BANK_EINVAL);
     assert_int_equal(ion_bank_worksheet_get(f->b, "week3", "PHYS2", &w, &err),
