@@ -45,7 +45,8 @@ typedef struct ion_answer_key ion_answer_key;
  * threads. A key given in memory
  * (ion_answer_key_parse: it is whole in memory already) is held whole,
  * every student's parts read once: grading only reads it, so several
- * threads may grade against it at once (the server does). `name` is the
+ * threads may grade against it at once (as against the server's, built
+ * from its sheets: ion_answer_key_from_sheets below). `name` is the
  * file name for messages. Returns NULL with err filled (file, line, what)
  * on failure. Free with ion_answer_key_free (NULL is fine). */
 ion_answer_key *ion_answer_key_parse(const char *data, size_t len,
@@ -85,7 +86,9 @@ long ion_answer_key_find(const ion_answer_key *k, const char *id);
  * the gradebook's columns. */
 size_t ion_answer_key_parts(const ion_answer_key *k);
 const char *ion_answer_key_part_id(const ion_answer_key *k, size_t j);
-/* Distinct compiled template versions (for tests of the cache). */
+/* Distinct compiled template versions (for tests of the cache); 0 for a
+ * key built from sheets, which compiles nothing (its templates are the
+ * worksheet's). */
 size_t ion_answer_key_shapes(const ion_answer_key *k);
 
 /* ---- grading ---- */

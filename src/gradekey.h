@@ -110,7 +110,8 @@ struct ion_answer_key {
     key_store store;
     size_t *column_sorted;  /* a column's index as read -> once sorted */
     size_t loaded;
-    int whole;              /* a key parsed from memory: every student's parts held */
+    int whole;              /* a key parsed from memory, or built from sheets
+                             * (gradekey_build.c): every student's parts held */
     struct key_reader *reader; /* kept for the loads, with its scratch arrays */
 };
 
