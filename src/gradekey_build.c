@@ -193,6 +193,18 @@ static int key_arrays(builder *b, const ion_worksheet *w, size_t n, size_t npart
     return 0;
 }
 
+/* Whether sheet s is one of w's: the key's arrays were sized for w's
+ * problems and parts. */
+static int of_worksheet(const ion_student_sheet *s, const ion_worksheet *w)
+{
+    if (s->w != w || s->n != w->ws.n || !s->id || !s->name)
+        return 0;
+    for (size_t p = 0; p < s->n; p++)
+        if (s->inst[p].t != w->templates[p])
+            return 0;
+    return 1;
+}
+
 ion_answer_key *ion_answer_key_from_sheets(const ion_worksheet *w, size_t n, ion_sheet_fn sheet, void *ctx,
                                            ion_error *err)
 {
@@ -215,7 +227,7 @@ ion_answer_key *ion_answer_key_from_sheets(const ion_worksheet *w, size_t n, ion
     for (size_t i = 0; !bad && i < n; i++) {
         ion_student_sheet s = {0};
         bad = sheet(ctx, i, &s, err) < 0;
-        if (!bad && (s.w != w || s.n != w->ws.n))
+        if (!bad && !of_worksheet(&s, w))
             bad = ion_fail_key(err, w->ws.name, 0, "err.classroom.key", "%s", w->ws.name) < 0;
         bad = bad || add_student(&b, i, &s, nparts) < 0;
         k->nstudents += !bad;

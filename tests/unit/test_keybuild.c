@@ -50,6 +50,16 @@ static int next_sheet(void *ctx, size_t i, ion_student_sheet *s, ion_error *err)
     return x->writer ? ion_key_student(x->writer, s) : 0;
 }
 
+/* Student i's sheet, its instances whatever x holds (not generated). */
+static int wrong_sheet(void *ctx, size_t i, ion_student_sheet *s, ion_error *err)
+{
+    sheets *x = ctx;
+    (void)err;
+    *s = (ion_student_sheet){.w = x->w, .id = ids[i], .name = names[i], .inst = x->inst, .n = x->w->ws.n,
+                             .index = i, .count = STUDENTS, .own = 1};
+    return 0;
+}
+
 static void same_double(double a, double b, const char *what, const char *where)
 {
     if (memcmp(&a, &b, sizeof a))
@@ -525,6 +535,19 @@ static void test_sheet_fails(void **state)
     assert_null(ion_answer_key_from_sheets(&w, STUDENTS, next_sheet, &x, &err));
     assert_string_equal(err.msg, "interrupted");
     x.fail_at = -1;
+    /* A sheet of another worksheet's template: refused, not read past the
+     * key's arrays, which are sized for w's parts. */
+    const char *o[] = {"donnan-osmotic"};
+    assert_int_equal(ion_bank_worksheet_create(own->b, "other", "PHYS2", "O", NULL, 1, o, NULL, &err), 0);
+    ion_worksheet other;
+    assert_int_equal(ion_worksheet_load(own->b, "other", NULL, &other, &err), 1);
+    ion_instance wrong;
+    assert_int_equal(ion_instance_init(&wrong, other.templates[0]), 0);
+    sheets y = {&w, &wrong, NULL, -1};
+    assert_null(ion_answer_key_from_sheets(&w, STUDENTS, wrong_sheet, &y, &err));
+    assert_non_null(strstr(err.msg, "could not make the answer key of 'fails'"));
+    ion_instance_release(&wrong);
+    ion_worksheet_release(&other);
     ion_answer_key *k = ion_answer_key_from_sheets(&w, 0, next_sheet, &x, &err);
     assert_non_null(k);
     assert_int_equal(ion_answer_key_students(k), 0);
