@@ -12,7 +12,8 @@
 # Fails (issue 16) when, from 10,000 submissions on, the whole command
 # grades fewer than 10,000 submissions per second of CPU, or when its peak
 # memory reaches 100 MiB at 10,000 submissions (200 MB at 100,000: the key
-# is read one student at a time; what grows is the gradebook).
+# is read once, its students kept as records, 8 MiB of them in memory and
+# the rest in a temporary file in TMPDIR; what grows is the gradebook).
 # BENCH_SIZES="100 1000" picks sizes; BENCH_RUNS the runs of each command
 # (3); IONSHEET_BIN another ionsheet, LIB another libionsheet.a, BENCH_BIN
 # where the benchmark program goes.
@@ -34,6 +35,8 @@ ${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -O2 -D_POSIX_C_SOURCE=200809L -Isrc 
     -o "$bin" bench/grade_bench.c ${LIB:-build/libionsheet.a} $(pkg-config --libs $pkgs) -lhpdf -lgmp -lm
 has_grade=0; "$ion" grade --help >/dev/null 2>&1 && has_grade=1
 
+where=${TMPDIR:-/tmp}
+echo "files (key, answer files, gradebook, feedback, database, the key's temporary file) under $where: $(stat -f -c %T "$where"), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-9s %-6s %9s %10s %10s %12s %9s %10s\n' students shapes graded key_load_s grade_cpu_s submissions/s us_each render_s
 for n in $sizes; do
     db="$tmp/b$n.db"
