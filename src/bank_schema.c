@@ -369,8 +369,8 @@ static int migrate_5_to_6(ion_bank *b, ion_error *err)
  * read it, it was two thirds of a generated bank's size and a tenth of
  * `generate`'s time, and the seed makes the instance again. The column is
  * in no key, index or constraint, so SQLite can drop it in place; the
- * space it took is reused by later rows (VACUUM gives it back to the file
- * system). */
+ * file keeps its size, its pages part empty for later rows, until a VACUUM
+ * (which cannot run inside the upgrade's transaction). */
 static int migrate_6_to_7(ion_bank *b, ion_error *err)
 {
     return bank_exec_sql(b, "ALTER TABLE instances DROP COLUMN data", err) ? ION_BANK_EDB : 0;
