@@ -398,7 +398,7 @@ static void fill_key(ion_part_key *k, ion_part_draw *d, const ion_part *p)
     memset(k, 0, sizeof *k);
     k->kind = p->kind;
     k->points = p->points;
-    k->unit = p->unit;
+    k->unit = p->kind == ION_ANSWER_NUMERIC ? p->unit : NULL; /* none for a choice, as a key reads back */
     k->tol_abs = p->tol_abs;
     k->tol_rel = p->tol_rel;
     k->sigfigs = p->sigfigs;

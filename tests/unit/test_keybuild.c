@@ -19,6 +19,7 @@
 #include "submission.h"
 #include "template.h"
 #include "test_common.h"
+#include "test_partkey.h"
 
 #define STUDENTS 8
 
@@ -60,50 +61,12 @@ static int wrong_sheet(void *ctx, size_t i, ion_student_sheet *s, ion_error *err
     return 0;
 }
 
-static void same_double(double a, double b, const char *what, const char *where)
-{
-    if (memcmp(&a, &b, sizeof a))
-        fail_msg("%s: %s %.17g (read) != %.17g (built)", where, what, a, b);
-}
-
-static void same_str(const char *a, const char *b, const char *what, const char *where)
-{
-    if ((a == NULL) != (b == NULL) || (a && strcmp(a, b)))
-        fail_msg("%s: %s '%s' (read) != '%s' (built)", where, what, a ? a : "(null)", b ? b : "(null)");
-}
-
 /* The slot of the var named name in t. */
 static size_t slot_of(const ion_template *t, const char *name)
 {
     int s = ion_template_slot(t, name, strlen(name));
     assert_true(s >= 0);
     return (size_t)s;
-}
-
-static void same_part_key(const ion_part_key *a, const ion_part_key *b, const char *where)
-{
-    assert_int_equal(a->kind, b->kind);
-    same_double(a->points, b->points, "points", where);
-    assert_ptr_equal(a->unit, b->unit);
-    same_double(a->value, b->value, "value", where);
-    same_double(a->tol_abs, b->tol_abs, "tol-abs", where);
-    same_double(a->tol_rel, b->tol_rel, "tol-rel", where);
-    assert_int_equal(a->sigfigs, b->sigfigs);
-    same_double(a->slip_credit, b->slip_credit, "slip-credit", where);
-    same_double(a->sign_credit, b->sign_credit, "sign-credit", where);
-    same_str(a->answer, b->answer, "answer", where);
-    assert_int_equal(a->nids, b->nids);
-    for (size_t i = 0; i < a->nids; i++) {
-        same_str(a->ids[i], b->ids[i], "choice or option", where);
-        assert_int_equal(a->letters ? a->letters[i] : 0, b->letters ? b->letters[i] : 0);
-    }
-    assert_int_equal(a->nmistakes, b->nmistakes);
-    for (size_t i = 0; i < a->nmistakes; i++) {
-        same_double(a->mistakes[i].value, b->mistakes[i].value, "mistake value", where);
-        same_str(a->mistakes[i].str, b->mistakes[i].str, "mistake", where);
-        same_double(a->mistakes[i].credit, b->mistakes[i].credit, "mistake credit", where);
-        assert_int_equal(a->mistakes[i].source, b->mistakes[i].source);
-    }
 }
 
 /* Problem p of a student in both keys: the template, its values (by
