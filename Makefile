@@ -119,10 +119,19 @@ asan: deps
 	  IONSHEET_BIN=$(CURDIR)/build-asan/bin/ionsheet bash $$t; done
 
 # Part of make test: the grader's fuzz-style test (thousands of random
-# answers and mutated submissions and keys) under ASan and UBSan.
+# answers and mutated submissions and keys) under ASan and UBSan, then the
+# markup reader's libFuzzer target (tests/fuzz/fuzz_markup.c: the web's
+# HTML, plain text) without libFuzzer, on its corpus and mutations of it
+# for FUZZ_MARKUP_SECONDS (tests/fuzz/standalone.c).
+FUZZ_MARKUP_SECONDS ?= 10
 asan-fuzz: deps
-	$(MAKE) BUILD=build-asan OPT="$(ASAN_OPT)" build-asan/tests/test_grade_fuzz
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_OPT)" build-asan/tests/test_grade_fuzz build-asan/fuzz/fuzz_markup
 	build-asan/tests/test_grade_fuzz
+	build-asan/fuzz/fuzz_markup tests/fuzz/corpus/fuzz_markup tests/fuzz/fuzz_markup.dict $(FUZZ_MARKUP_SECONDS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h $(BUILD)/libionsheet.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' -o $@ $< tests/fuzz/standalone.c $(BUILD)/libionsheet.a $(LDLIBS)
 
 valgrind: deps $(UNIT_BIN)
 	@$(call INSTALL_MISSING,valgrind)

@@ -199,6 +199,23 @@ static void say_note(const ion_drill_out *s, ion_drill_tone tone, const problem 
     free(text);
 }
 
+/* An answer the judge could not read: the grader's words for why, and for
+ * a number what to type (drill.not_number: a learner at a prompt, not a
+ * file to be handed in again). It does not count as a try. */
+static void say_unreadable(const ion_drill_out *s, const problem *pb, size_t i, const ion_judgement *j,
+                           const char *answer)
+{
+    if (j->note != ION_JUDGE_NOTE_NOT_NUMBER) {
+        say_note(s, ION_DRILL_NOTE, pb, i, j, answer);
+        return;
+    }
+    char *why = ion_judge_note_text(s->lang, &pb->in.keys[i], j, answer);
+    const char *unit = ion_unit_label(pb->in.t->parts[i].unit);
+    say(s, 2, ION_DRILL_NOTE, *unit ? "drill.not_number_unit" : "drill.not_number", "why", why ? why : "", "unit", unit,
+        (const char *)NULL);
+    free(why);
+}
+
 static void say_wrong(const ion_drill_out *s, const problem *pb, size_t i, const ion_judgement *j, const char *answer)
 {
     const ion_part *p = &pb->in.t->parts[i];
@@ -282,8 +299,7 @@ ion_drill_part_end ion_drill_problem_take(problem *pb, size_t i, int *tries, con
     ion_judgement j;
     ion_judge_answer(&pb->in, i, line, &j);
     if (j.verdict == ION_VERDICT_INVALID) {
-        /* it does not count as a try */
-        say_note(s, ION_DRILL_NOTE, pb, i, &j, line + blank);
+        say_unreadable(s, pb, i, &j, line + blank);
         return ION_DRILL_PART_OPEN;
     }
     if (j.verdict == ION_VERDICT_RIGHT) {

@@ -18,13 +18,27 @@ static void plain(ion_strbuf *b, const char *markup)
         b->oom = 1;
 }
 
-/* A template string with its {n} placeholder filled. */
-static void label(ion_strbuf *b, const ion_tmpl *t, const char *key,
-                  const char *n)
+/* A template string with its {n} placeholder filled, into out. */
+static const char *label_of(char *out, size_t cap, const ion_tmpl *t, const char *key, const char *n)
+{
+    const char *names[] = {"n"}, *values[] = {n};
+    ion_tmpl_expand(out, cap, ion_tmpl_str(t, key), names, values, 1);
+    return out;
+}
+
+static void label(ion_strbuf *b, const ion_tmpl *t, const char *key, const char *n)
 {
     char out[256];
-    const char *names[] = {"n"}, *values[] = {n};
-    ion_tmpl_expand(out, sizeof out, ion_tmpl_str(t, key), names, values, 1);
+    ion_strbuf_puts(b, label_of(out, sizeof out, t, key, n));
+}
+
+/* "NAME: " with the language's colon (text.colon), what it labels to
+ * follow. */
+static void colon(ion_strbuf *b, const ion_tmpl *t, const char *name)
+{
+    char out[1024];
+    const char *names[] = {"label", "text"}, *values[] = {name, ""};
+    ion_tmpl_expand(out, sizeof out, ion_tmpl_str(t, "text.colon"), names, values, 2);
     ion_strbuf_puts(b, out);
 }
 
@@ -58,7 +72,8 @@ static void part(ion_strbuf *b, ion_strbuf *text, const ion_student_sheet *s, si
         plain(b, ion_printed_option(text, in, k, o, lang));
         ion_strbuf_addch(b, '\n');
     }
-    ion_strbuf_printf(b, "     %s: ", ion_tmpl_str(t, "label.answer"));
+    ion_strbuf_puts(b, "     ");
+    colon(b, t, ion_tmpl_str(t, "label.answer"));
     const char *unit = ion_printed_unit(p);
     if (solutions) {
         plain(b, ion_printed_answer(in, k, answer, sizeof answer));
@@ -76,17 +91,20 @@ char *ion_sheet_text(const ion_student_sheet *s, const ion_tmpl *t, int solution
 {
     ion_strbuf b = {0}, text = {0};
     const char *lang = ion_tmpl_lang(t);
-    ion_strbuf_puts(&b, s->w->ws.title);
-    if (solutions)
-        ion_strbuf_printf(&b, ": %s", ion_tmpl_str(t, "label.solutions"));
+    if (solutions) {
+        colon(&b, t, s->w->ws.title);
+        ion_strbuf_puts(&b, ion_tmpl_str(t, "label.solutions"));
+    } else {
+        ion_strbuf_puts(&b, s->w->ws.title);
+    }
     ion_strbuf_puts(&b, "\n");
     for (size_t i = 0; i < s->n; i++) {
         const ion_instance *in = &s->inst[i];
         char n[16];
         snprintf(n, sizeof n, "%d", (int)i + 1);
         ion_strbuf_addch(&b, '\n');
-        label(&b, t, "label.problem", n);
-        ion_strbuf_puts(&b, ": ");
+        char head[256];
+        colon(&b, t, label_of(head, sizeof head, t, "label.problem", n));
         plain(&b, ion_i18n_get(&in->t->title, lang));
         ion_strbuf_puts(&b, "\n");
         const char *statement = ion_printed_text(&text, in, &in->t->text, lang);
@@ -98,7 +116,7 @@ char *ion_sheet_text(const ion_student_sheet *s, const ion_tmpl *t, int solution
             part(&b, &text, s, i, k, t, solutions);
         const char *solution = solutions ? ion_printed_text(&text, in, &in->t->solution, lang) : NULL;
         if (solution) {
-            ion_strbuf_printf(&b, "%s: ", ion_tmpl_str(t, "label.solution"));
+            colon(&b, t, ion_tmpl_str(t, "label.solution"));
             plain(&b, solution);
             ion_strbuf_addch(&b, '\n');
         }

@@ -671,10 +671,11 @@ static void history_page(ion_server *srv, const ion_classroom *c, const char *id
                     ion_text_refused_file(lang, l->reason[k], why, sizeof why);
                 else
                     snprintf(why, sizeof why, "%s", l->reason[k]);
+                char said[1024];
+                ion_text_fill(said, sizeof said, lang, "text.colon", "label", ion_verdict_word(l->status[k], lang),
+                              "text", why, (const char *)NULL);
                 ion_strbuf_puts(out, "<p class=\"status\">");
-                ion_html_text(out, ion_verdict_word(l->status[k], lang));
-                ion_strbuf_puts(out, ": ");
-                ion_html_text(out, why);
+                ion_html_text(out, said);
                 ion_strbuf_puts(out, "</p>");
                 continue;
             }

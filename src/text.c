@@ -480,7 +480,10 @@ const char *ion_text_refused_file(const char *lang, const char *why, char *out, 
         snprintf(out, cap, "%s", why);
         return out;
     }
-    snprintf(out, cap, "%.*s: %s", (int)(sep - why), why, ion_text_refusal(lang, sep + 2, reason, sizeof reason));
+    char file[256];
+    snprintf(file, sizeof file, "%.*s", (int)(sep - why), why);
+    ion_text_fill(out, cap, lang, "text.colon", "label", file, "text", ion_text_refusal(lang, sep + 2, reason, sizeof reason),
+                  (const char *)NULL);
     return out;
 }
 

@@ -48,6 +48,7 @@ static const struct {
     {"label.solution", KEY_STR},
     {"label.ladder", KEY_STR},
     {"label.preview", KEY_STR},      /* {id} {seed}: bank preview's title */
+    {"text.colon", KEY_STR},         /* {label} {text}: a label and what it labels */
     /* the blank answer file, feedback, grading notes, the number reader's
      * reasons and the drill (see templates/en.conf) */
     {"answers.intro_1", KEY_STR},
@@ -177,6 +178,8 @@ static const struct {
     {"drill.right_late", KEY_STR},
     {"drill.wrong", KEY_STR},
     {"drill.partial", KEY_STR},
+    {"drill.not_number", KEY_STR},      /* {why} */
+    {"drill.not_number_unit", KEY_STR}, /* {why} {unit} */
     {"drill.hint", KEY_STR},
     {"drill.no_hint", KEY_STR},
     {"drill.try_again", KEY_STR},

@@ -65,7 +65,7 @@ read -r id3 seed3 <<<"$(probe cat 13 pump "" "abc" "?" "${right[@]}" n)"
 mapfile -t third < <(answers "$id3" "$seed3")
 reveal=(); for _ in "${third[@]}"; do reveal+=(s); done
 printf '%s\n' "" "abc" "?" "${right[@]}" n "${reveal[@]}" q | ion drill --user cat --seed 13 --topic pump >"$tmp/out" 2>&1
-grep -q "^  'abc' is not a number$" "$tmp/out" || no "unreadable answer message"
+grep -q "^  I could not read that: 'abc' is not a number. Type a number" "$tmp/out" || no "unreadable answer message: $(grep -A1 abc "$tmp/out")"
 grep -q "^  Hint: " "$tmp/out" || no "? should show the hint"
 [ "$(grep -c '✓ Right! ' "$tmp/out")" = ${#right[@]} ] || no "right after the hint: $(cat "$tmp/out")"
 grep -q "Well done" "$tmp/out" && no "a hinted problem is not right the first time"

@@ -115,7 +115,7 @@ grep -q "Your submission was refused" "$tmp/mf/s002.txt" && grep -q "a Word, Ope
     no "refused feedback: $(cat "$tmp/mf/s002.txt")"
 grep -q "No submission was received" "$tmp/mf/s002.txt" && no "a refused file told the student nothing was received"
 ion --lang zh grade "$key" "$m" --csv "$tmp/mz.csv" --feedback "$tmp/mzf" >/dev/null 2>&1
-grep -q "你的提交未被接收" "$tmp/mzf/s002.txt" && grep -q "s002.txt: 这是 Word、OpenDocument 或 zip 文件" "$tmp/mzf/s002.txt" ||
+grep -q "你的提交未被接收" "$tmp/mzf/s002.txt" && grep -q "s002.txt：这是 Word、OpenDocument 或 zip 文件" "$tmp/mzf/s002.txt" ||
     no "refused feedback in Chinese: $(cat "$tmp/mzf/s002.txt")"
 grep -q "^2b   invalid  0 / 2" "$tmp/mf/s003.txt" || no "invalid part in s003's feedback: $(cat "$tmp/mf/s003.txt")"
 # A file named after one student that says another: both in conflict.

@@ -208,7 +208,7 @@ grep -Eq '>(right|wrong|blank|missing|invalid|partial|carried)<' "$tmp/body" && 
 code -b "$ck" "$base/instructor/w1/student/s001" >/dev/null
 grep -q '<td class="right">right</td>' "$tmp/body" || no "the English history's verdicts"
 code -b "$ck" -H 'Accept-Language: zh' "$base/instructor/w1/student/s003" >/dev/null
-grep -q '<p class="status">拒收: ' "$tmp/body" || no "the Chinese history's refused file: $(grep -o '<p class="status">[^<]*' "$tmp/body")"
+grep -q '<p class="status">拒收：' "$tmp/body" || no "the Chinese history's refused file: $(grep -o '<p class="status">[^<]*' "$tmp/body")"
 code -b "$ck" "$base/instructor/w1/student/s003" >/dev/null
 grep -q '<p class="status">refused: ' "$tmp/body" || no "the English history's refused file"
 [ "$(code -b "$ck" "$base/instructor/nope")" = 404 ] || no "unknown worksheet"

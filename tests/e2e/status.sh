@@ -66,7 +66,7 @@ grep -q "claimed by a.txt:1, b.txt:1" "$tmp/grade.err" || no "grade's conflict m
 [ "$(wc -l <"$tmp/book.err")" = 3 ] || no "three students not graded: $(cat "$tmp/book.err")"
 # In Chinese: the reason in Chinese, as in the Chinese feedback.
 ion --lang zh gradebook w1 >/dev/null 2>"$tmp/zh.err"
-grep -q "^ionsheet: 学生 s002：提交未被接收：s002.txt: 这是 Word、OpenDocument 或 zip 文件" "$tmp/zh.err" || no "zh reason: $(cat "$tmp/zh.err")"
+grep -q "^ionsheet: 学生 s002：提交未被接收：s002.txt：这是 Word、OpenDocument 或 zip 文件" "$tmp/zh.err" || no "zh reason: $(cat "$tmp/zh.err")"
 grep -q "^ionsheet: 学生 s001：提交有冲突：a.txt:1, b.txt:1" "$tmp/zh.err" || no "zh conflict: $(cat "$tmp/zh.err")"
 # The database keeps a code, in no language: grading in Chinese and
 # reading in English gives English (and the reverse, above: graded in
@@ -83,7 +83,7 @@ grep -qxF "ionsheet: student s005: refused: s005.txt: a PDF, not plain text: wri
     no "English gradebook after grade --lang zh: $(cat "$tmp/en.err")"
 grep -q "[^ -~]" "$tmp/en.err" && no "Chinese in the English gradebook: $(cat "$tmp/en.err")"
 "$bin" --db "$tmp/db.zh" --lang zh gradebook w1 >/dev/null 2>"$tmp/zh2.err"
-grep -qF "学生 s005：提交未被接收：s005.txt: 这是 PDF" "$tmp/zh2.err" || no "zh gradebook after grade --lang zh: $(cat "$tmp/zh2.err")"
+grep -qF "学生 s005：提交未被接收：s005.txt：这是 PDF" "$tmp/zh2.err" || no "zh gradebook after grade --lang zh: $(cat "$tmp/zh2.err")"
 [ "$(sqlite3 "$tmp/db" "select student_id || ':' || status from submissions where status != 'graded' order by student_id")" = \
   "$(printf 's001:conflict\ns002:refused\ns003:refused')" ] || no "status rows: $(sqlite3 "$tmp/db" 'select * from submissions')"
 # Grading the same directory again records nothing new.
@@ -117,7 +117,7 @@ curl -s "$base/s/$t3" >"$tmp/s3.html"
 grep -qF "Your latest hand-in, received" "$tmp/s3.html" && grep -qF "was refused: s003.txt: UTF-16 text without a byte order mark" "$tmp/s3.html" ||
     no "s003's page: $(grep -o '<p class="note"[^<]*' "$tmp/s3.html")"
 curl -s "$base/s/$(token s001)" | grep -qF "is in conflict with another file (a.txt:1, b.txt:1)" || no "s001's page says nothing of the conflict"
-curl -s "$base/s/$(token s002)?lang=zh" | grep -qF "未被接收：s002.txt: 这是 Word、OpenDocument 或 zip 文件" || no "s002's page in Chinese"
+curl -s "$base/s/$(token s002)?lang=zh" | grep -qF "未被接收：s002.txt：这是 Word、OpenDocument 或 zip 文件" || no "s002's page in Chinese"
 csrf=$(grep -o 'name="csrf" value="[^"]*"' "$tmp/s3.html" | sed 's/.*value="//;s/"$//')
 [ "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$csrf" --data-urlencode "1a=$(value s003) mV" --data-urlencode "1b=$(value s003 1b)" "$base/s/$t3")" = 200 ] ||
     no "s003's web submission"

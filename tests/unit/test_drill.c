@@ -426,7 +426,9 @@ static void test_session_unreadable_is_no_try(void **state)
     ion_drill_opts o = opts("typo", "pump", 2);
     ion_drill_tally t;
     char *out = session(&o, &r, &t, 0);
-    assert_non_null(strstr(out, "\n  'abc' is not a number\n"));
+    /* the grader's reason, then what to type, in the part's unit */
+    assert_non_null(strstr(out, "\n  I could not read that: 'abc' is not a number. Type a number, with its unit if "
+                                "you like: 12.5 or 12.5 ms.\n"));
     assert_non_null(strstr(out, "? shows a hint"));
     assert_int_equal(t.right_first, 1);
     free(out);
@@ -437,9 +439,9 @@ static void test_session_unreadable_is_no_try(void **state)
     o = opts("typo-zh", "pump", 2);
     o.lang = "zh";
     out = session(&o, &r2, &t, 0);
-    assert_non_null(strstr(out, "\n  “abc”不是数值\n"));
-    assert_non_null(strstr(out, "\n  “1.2.3”有不止一个小数点\n"));
-    assert_non_null(strstr(out, "\n  不认识的单位“mVV”\n"));
+    assert_non_null(strstr(out, "\n  无法识别：“abc”不是数值。请输入一个数，可带单位，例如 12.5 或 12.5 ms。\n"));
+    assert_non_null(strstr(out, "\n  无法识别：“1.2.3”有不止一个小数点。"));
+    assert_non_null(strstr(out, "\n  无法识别：不认识的单位“mVV”。"));
     assert_null(strstr(out, "not a number"));
     assert_int_equal(t.right_first, 1);
     free(out);

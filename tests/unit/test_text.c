@@ -166,7 +166,7 @@ static void test_reasons(void **state)
     assert_string_equal(coded, "header-empty\tstu dent");
     assert_string_equal(e.msg, "the stu dent line is empty");
     assert_string_equal(ion_text_refused_file("zh", "s1.pdf: pdf", out, sizeof out),
-                        "s1.pdf: 这是 PDF，不是纯文本：请把答案写在答题文件中");
+                        "s1.pdf：这是 PDF，不是纯文本：请把答案写在答题文件中");
 }
 
 /* Every refusal is stored as the code the database has always held (a
