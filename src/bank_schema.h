@@ -1,5 +1,5 @@
 /* The bank's schema and its migrations (bank_schema.c), and the few
- * helpers of bank.c they run their SQL with. Only the bank's two files
+ * helpers of bank.c they run their SQL with. Only the bank's files
  * include this; everyone else has bank.h. */
 #ifndef ION_BANK_SCHEMA_H
 #define ION_BANK_SCHEMA_H
