@@ -305,8 +305,7 @@ const char *ion_text_msg(const char *lang, const char *key, const char *sig)
 const char *ion_text_plural(const char *lang, const char *key, double n)
 {
     const ion_tmpl *t = ion_text_catalogue(lang, NULL);
-    const char *form = t ? ion_tmpl_plural(t, key, n) : NULL;
-    return form ? form : key;
+    return t ? ion_tmpl_plural(t, key, n) : key;
 }
 
 const char *ion_text_count(const char *lang, const char *key, size_t n, char *out, size_t cap)

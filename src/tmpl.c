@@ -711,7 +711,7 @@ const char *ion_tmpl_plural(const ion_tmpl *t, const char *key, double n)
     char k[80];
     int len = snprintf(k, sizeof k, "%s.%s", key, form_for(t->rule, n));
     const key_entry *e = len > 0 && (size_t)len < sizeof k ? find(t, k) : NULL;
-    return e ? e->key : NULL;
+    return e ? e->key : key;
 }
 
 const char *ion_tmpl_msg(const ion_tmpl *t, const char *key)

@@ -75,7 +75,8 @@ const char *ion_tmpl_missing(const char *key);
 const char *ion_tmpl_str(const ion_tmpl *t, const char *key);
 
 /* The key of count n's plural form of key, "KEY.one" or "KEY.other" as
- * t's plural.rule picks (owned by t), or NULL when t has no such form. */
+ * t's plural.rule picks (owned by t); key itself when t has no such form
+ * (a lookup of it then says the key is missing). */
 const char *ion_tmpl_plural(const ion_tmpl *t, const char *key, double n);
 
 /* The length of KEY when key names a plural form, KEY.one, KEY.other,
