@@ -24,6 +24,13 @@
 
 #include <libxml/xmlschemas.h>
 
+/* Where the records past the store's memory go: $TMPDIR, else /tmp. */
+static const char *spill_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
 static int cmp_columns(const void *a, const void *b)
 {
     const char *x = *(const char *const *)a, *y = *(const char *const *)b;
@@ -71,7 +78,7 @@ int key_finish(ion_answer_key *k, const char *name, ion_error *err)
         link_sheet(k, i);
     free(sorted);
     if (k->store.file && fflush(k->store.file) != 0)
-        return ion_fail_key(err, name, 0, "err.key.spill", "%s", strerror(errno));
+        return ion_fail_key(err, name, 0, "err.key.spill", "%s%s", spill_dir(), strerror(errno));
     for (size_t i = 0; i < k->nstudents; i++) {
         const char *id = k->students[i].sheet.id;
         size_t j = ion_hash_str(id) & (k->index_cap - 1);
@@ -86,14 +93,11 @@ int key_finish(ion_answer_key *k, const char *name, ion_error *err)
 
 /* ---- the store of records ------------------------------------------------ */
 
-/* An unlinked temporary file in $TMPDIR (else /tmp), for the records past
- * the store's memory; NULL with errno set. */
+/* An unlinked temporary file in spill_dir(); NULL with errno set. */
 static FILE *spill_file(void)
 {
-    const char *dir = getenv("TMPDIR");
+    const char *dir = spill_dir();
     char path[4096];
-    if (!dir || !*dir)
-        dir = "/tmp";
     if ((size_t)snprintf(path, sizeof path, "%s/ionsheet-key-XXXXXX", dir) >= sizeof path) {
         errno = ENAMETOOLONG;
         return NULL;
@@ -122,9 +126,9 @@ int kr_store_put(ion_answer_key *k, const void *rec, size_t len, size_t *at, ion
         return 0;
     }
     if (!st->file && !(st->file = spill_file()))
-        return ion_fail_key(err, k->name, 0, "err.key.spill", "%s", strerror(errno));
+        return ion_fail_key(err, k->name, 0, "err.key.spill", "%s%s", spill_dir(), strerror(errno));
     if (len && fwrite(rec, 1, len, st->file) != len)
-        return ion_fail_key(err, k->name, 0, "err.key.spill", "%s", strerror(errno));
+        return ion_fail_key(err, k->name, 0, "err.key.spill", "%s%s", spill_dir(), strerror(errno));
     *at = st->mem_len + st->file_len;
     st->file_len += len;
     return 0;
@@ -141,7 +145,8 @@ const char *kr_store_get(key_reader *kr, size_t at, size_t len, ion_error *err)
     }
     ssize_t got = pread(fileno(st->file), kr->rec, len, (off_t)(at - st->mem_len));
     if (got != (ssize_t)len) {
-        ion_fail_key(err, kr->name, 0, "err.key.spill", "%s", got < 0 ? strerror(errno) : strerror(EIO));
+        ion_fail_key(err, kr->name, 0, "err.key.spill", "%s%s", spill_dir(),
+                     got < 0 ? strerror(errno) : strerror(EIO));
         return NULL;
     }
     return kr->rec;
