@@ -356,8 +356,9 @@ static const char *const migration_5_to_6[] = {
     " FROM submissions",
     "DROP TABLE submissions",
     "ALTER TABLE new_submissions RENAME TO submissions",
-    "CREATE INDEX submissions_by_time ON submissions"
-    " (course_id, worksheet, student_id, received, id)",
+    /* in parentheses: one element, two literals (clang's -Wstring-concatenation) */
+    ("CREATE INDEX submissions_by_time ON submissions"
+     " (course_id, worksheet, student_id, received, id)"),
 };
 
 static int migrate_5_to_6(ion_bank *b, ion_error *err)
