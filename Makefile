@@ -82,6 +82,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libionsheet.a $(wildcard tests/unit/*.
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libionsheet.a $(LDLIBS) $(TEST_LIBS)
 
+# test_oom fails the library's allocations one at a time: its own malloc.
+$(BUILD)/tests/test_oom: TEST_LIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 

@@ -14,8 +14,12 @@ int ion_worksheet_load(ion_bank *b, const char *name, const char *course, ion_wo
     int found = ion_bank_worksheet_get(b, name, course, &w->ws, err);
     if (found <= 0)
         return found;
-    w->templates = calloc(w->ws.n, sizeof *w->templates);
-    w->scale = calloc(w->ws.n, sizeof *w->scale);
+    w->templates = calloc(w->ws.n + 1, sizeof *w->templates);
+    w->scale = calloc(w->ws.n + 1, sizeof *w->scale);
+    if (!w->templates || !w->scale) {
+        ion_worksheet_release(w);
+        return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
+    }
     for (size_t i = 0; i < w->ws.n; i++) {
         const ion_bank_ws_problem *p = &w->ws.problems[i];
         w->templates[i] = ion_catalog_load(b, p->template_id, p->version, err);

@@ -219,9 +219,12 @@ typedef struct {
     double hardest_ratio[3];
     size_t nhardest;
 } ion_grade_stats;
-void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st);
+/* 0, or -1 when out of memory (then the median and the hardest parts are
+ * missing from st: not for showing). */
+int ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st);
 
-/* A one-screen summary: count, mean, median, hardest parts, histogram. */
+/* A one-screen summary: count, mean, median, hardest parts, histogram;
+ * NULL when out of memory. */
 char *ion_gradebook_summary(const ion_gradebook *gb);
 
 #endif

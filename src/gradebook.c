@@ -237,7 +237,7 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st)
+int ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st)
 {
     const ion_answer_key *k = ion_gradebook_key(gb);
     size_t n = ion_answer_key_students(k), ncol = ion_answer_key_parts(k);
@@ -292,9 +292,11 @@ void ion_gradebook_stats(const ion_gradebook *gb, ion_grade_stats *st)
         if (st->nhardest < 3)
             st->nhardest++;
     }
+    int ret = totals && got && could ? 0 : -1;
     free(totals);
     free(got);
     free(could);
+    return ret;
 }
 
 /* Appends the message of key (err.summary.*) in lang with the arguments
@@ -321,7 +323,8 @@ char *ion_gradebook_summary(const ion_gradebook *gb)
     const char *lang = ion_gradebook_lang(gb);
     const ion_answer_key *k = ion_gradebook_key(gb);
     ion_grade_stats st;
-    ion_gradebook_stats(gb, &st);
+    if (ion_gradebook_stats(gb, &st))
+        return NULL;
     ion_strbuf b = {0};
     char a[32], c[32], d[32];
     size_t refused = 0, conflicts = 0;

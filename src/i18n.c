@@ -31,13 +31,18 @@ static int before(const char *a, const char *b)
     return a_en != b_en ? a_en : strcmp(a, b) < 0;
 }
 
+int ion_i18n_is_lang(const char *lang, size_t len)
+{
+    int named = len > 0 && len < sizeof ((ion_i18n_text *)0)->lang;
+    for (size_t i = 0; named && i < len; i++)
+        named = lang[i] && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", lang[i]);
+    return named;
+}
+
 ion_i18n_text *ion_i18n_set(ion_i18n *t, const char *lang, size_t lang_len, char *text)
 {
     ion_i18n_text e = {0};
-    int named = lang_len > 0 && lang_len < sizeof e.lang;
-    for (size_t i = 0; named && i < lang_len; i++)
-        named = lang[i] && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", lang[i]);
-    if (!named || !text) {
+    if (!ion_i18n_is_lang(lang, lang_len) || !text) {
         free(text);
         return NULL;
     }

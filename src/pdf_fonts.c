@@ -241,6 +241,7 @@ int ion_pdf_collect_sheet(ion_fontset *fs, const ion_tmpl *t, const ion_student_
     }
 #undef PLAIN
 #undef MARKUP
+    bad |= text.oom;
     ion_strbuf_release(&text);
     return bad ? -1 : 0;
 }

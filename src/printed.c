@@ -4,27 +4,21 @@
 
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-/* Out of memory while filling a text: there is nothing sensible to print
- * (the sheet would silently lose a question), so stop, as malloc's
- * failure does everywhere a view lays a page out. */
-static const char *filled(ion_strbuf *b)
-{
-    if (b->oom)
-        abort();
-    return b->s;
-}
-
+/* Text markup of instance in, filled, into b. Out of memory: "" (a view
+ * lays the rest of its page out as usual), and b->oom stays set through
+ * later texts, so that the view checks it once, when its page is done. */
 static const char *fill(ion_strbuf *b, const ion_instance *in, const char *markup)
 {
+    int oom = b->oom;
     ion_strbuf_reset(b);
+    b->oom = oom;
     if (!*markup)
         return NULL;
-    if (ion_instance_subst(in, markup, 1, b))
-        abort();
-    return filled(b);
+    if (oom || ion_instance_subst(in, markup, 1, b))
+        return "";
+    return b->s;
 }
 
 const char *ion_printed_text(ion_strbuf *b, const ion_instance *in, const ion_i18n *t, const char *lang)

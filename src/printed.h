@@ -19,7 +19,9 @@
 
 /* Text t of instance in (its statement, a part's question, the worked
  * solution) in lang with its {name}s filled, into b (emptied first).
- * Returns b->s, or NULL when t is empty in every language. */
+ * Returns b->s, or NULL when t is empty in every language. Out of memory:
+ * "", and b->oom set, which stays set through later texts put in b (until
+ * ion_strbuf_reset): a view checks it once its page is laid out. */
 const char *ion_printed_text(ion_strbuf *b, const ion_instance *in, const ion_i18n *t, const char *lang);
 
 /* The text of the mcq option of part k shown at letter number shown (0 is

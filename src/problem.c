@@ -62,12 +62,6 @@ static int is_elem(xmlNodePtr n, const char *tag)
     return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, tag);
 }
 
-/* An attribute's value (caller frees), or NULL. */
-static char *attr(xmlNodePtr n, const char *name)
-{
-    return (char *)xmlGetProp(n, (const xmlChar *)name);
-}
-
 /* Text into markup: the XML specials stay escaped so that the markup stays
  * unambiguous. */
 static void put_text(ion_strbuf *b, const char *t)
@@ -101,30 +95,33 @@ static void put_markup(ion_strbuf *b, xmlNodePtr n)
     }
 }
 
+/* b's text with its blank runs squeezed (ion_squeeze_blanks), which the
+ * caller frees; NULL when out of memory. */
+static char *squeezed(ion_strbuf *b)
+{
+    char *s = ion_strbuf_detach(b, NULL);
+    return s ? ion_squeeze_blanks(s) : NULL;
+}
+
 /* An element's inline markup on one line (blank runs as one space,
- * trimmed); the caller frees it. */
+ * trimmed); the caller frees it. NULL when out of memory. */
 static char *markup_of(xmlNodePtr n)
 {
     ion_strbuf b = {0};
-    ion_strbuf_puts(&b, "");
     put_markup(&b, n);
-    if (b.oom)
-        abort();
-    return ion_squeeze_blanks(b.s);
+    return squeezed(&b);
 }
 
 /* The plain text content of an element (its expression) on one line, so
- * that messages and keys show it so. */
+ * that messages and keys show it so; the caller frees it. NULL when out of
+ * memory. */
 static char *text_of(xmlNodePtr n)
 {
     ion_strbuf b = {0};
-    ion_strbuf_puts(&b, "");
     for (xmlNodePtr c = n->children; c; c = c->next)
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
             ion_strbuf_puts(&b, (const char *)c->content);
-    if (b.oom)
-        abort();
-    return ion_squeeze_blanks(b.s);
+    return squeezed(&b);
 }
 
 /* ---- building a template ---------------------------------------------- */
@@ -135,7 +132,35 @@ typedef struct {
     ion_error *err;
     int *state;          /* per var: 0 not compiled, 1 compiling, 2 done */
     int failed;          /* a nested let failed: err already says why */
+    int oom;             /* an attribute could not be copied (battr) */
 } builder;
+
+/* Out of memory while building: the template fails with that message. */
+static int oom(builder *b, int line)
+{
+    b->failed = 1;
+    return ion_fail_key(b->err, b->file, line, "err.out_of_memory", "-");
+}
+
+/* An attribute's value (caller frees), or NULL. Out of memory (a present
+ * attribute not copied) sets b->oom, which the caller checks once it has
+ * read its attributes. */
+static char *attr(builder *b, xmlNodePtr n, const char *name)
+{
+    char *v = (char *)xmlGetProp(n, (const xmlChar *)name);
+    if (!v && xmlHasProp(n, (const xmlChar *)name))
+        b->oom = 1;
+    return v;
+}
+
+/* A number attribute, dflt when absent (as attr when out of memory). */
+static double attr_num(builder *b, xmlNodePtr n, const char *name, double dflt)
+{
+    char *s = attr(b, n, name);
+    double v = s ? strtod(s, NULL) : dflt;
+    xmlFree(s);
+    return v;
+}
 
 /* Fails the template at line with the catalogue's message key (text.h:
  * ion_text_say, sig naming its conversions), after its id. */
@@ -185,18 +210,26 @@ static void brace_lines(xmlNodePtr n, int *line, int **lines, size_t *count)
 /* The element's text in its language (xml:lang, inherited; none is
  * English), whichever it is: a reader whose language (a LANG.conf) has
  * the same name gets it. One no catalogue could be named by (ion_i18n_set)
- * is left out. */
-static void add_i18n(ion_i18n *t, xmlNodePtr n)
+ * is left out. 0, or -1 when out of memory. */
+static int add_i18n(builder *b, ion_i18n *t, xmlNodePtr n)
 {
+    int line = (int)xmlGetLineNo(n);
     xmlChar *lang = xmlNodeGetLang(n);
     const char *name = lang ? (const char *)lang : "en";
-    ion_i18n_text *e = ion_i18n_set(t, name, strlen(name), markup_of(n));
+    size_t len = strlen(name);
+    char *text = markup_of(n);
+    ion_i18n_text *e = NULL;
+    int rc = !text ? -1 : !ion_i18n_is_lang(name, len) ? 1 : (e = ion_i18n_set(t, name, len, text)) ? 0 : -1;
     xmlFree(lang);
-    if (!e)
-        return;
-    e->line = (int)xmlGetLineNo(n);
-    int line = e->line;
+    if (rc < 0) /* ion_i18n_set freed the text */
+        return oom(b, line);
+    if (rc > 0) {
+        free(text);
+        return 0;
+    }
+    e->line = line;
     brace_lines(n, &line, &e->brace_line, &e->nbraces);
+    return 0;
 }
 
 int ion_template_slot(const ion_template *t, const char *name, size_t len)
@@ -352,14 +385,18 @@ static int add_param(builder *b, xmlNodePtr n)
 {
     ion_var *v = &b->t->vars[b->t->nvars];
     int line = xmlGetLineNo(n);
-    char *name = attr(n, "name"), *unit = attr(n, "unit"), *min = attr(n, "min"),
-         *max = attr(n, "max"), *step = attr(n, "step"), *values = attr(n, "values"),
-         *value = attr(n, "value"), *digits = attr(n, "digits");
+    char *name = attr(b, n, "name"), *unit = attr(b, n, "unit"), *min = attr(b, n, "min"),
+         *max = attr(b, n, "max"), *step = attr(b, n, "step"), *values = attr(b, n, "values"),
+         *value = attr(b, n, "value"), *digits = attr(b, n, "digits");
     int rc = -1;
     memset(v, 0, sizeof *v);
     v->name = strdup(name ? name : "");
     v->line = line;
     b->t->nvars++;
+    if (b->oom || !v->name) {
+        oom(b, line);
+        goto cleanup;
+    }
     v->unit = ion_unit_find(unit ? unit : "1");
     if (!v->unit) {
         tfail(b, line, "err.problem.param_unit", "%s%s", v->name, unit);
@@ -385,10 +422,17 @@ static int add_param(builder *b, xmlNodePtr n)
         const char *list = values ? values : value;
         v->kind = values ? ION_PARAM_LIST : ION_PARAM_FIXED;
         char *copy = strdup(list), *save = NULL;
+        if (!copy) {
+            oom(b, line);
+            goto cleanup;
+        }
         for (char *tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
             double *p = realloc(v->values, (v->nvalues + 1) * sizeof *p);
-            if (!p)
-                abort();
+            if (!p) {
+                free(copy);
+                oom(b, line);
+                goto cleanup;
+            }
             v->values = p;
             if (parse_number(b, line, "value", tok, &v->values[v->nvalues])) {
                 free(copy);
@@ -414,7 +458,7 @@ cleanup:
 static int add_let(builder *b, xmlNodePtr n)
 {
     ion_var *v = &b->t->vars[b->t->nvars++];
-    char *name = attr(n, "name"), *unit = attr(n, "unit"), *digits = attr(n, "digits");
+    char *name = attr(b, n, "name"), *unit = attr(b, n, "unit"), *digits = attr(b, n, "digits");
     memset(v, 0, sizeof *v);
     v->kind = ION_LET;
     v->name = strdup(name ? name : "");
@@ -422,17 +466,65 @@ static int add_let(builder *b, xmlNodePtr n)
     v->src = text_of(n);
     v->digits = digits ? atoi(digits) : 3;
     v->unit = ion_unit_find(unit ? unit : "1");
-    int rc = v->unit ? 0 : tfail(b, v->line, "err.problem.let_unit", "%s%s", v->name, unit);
+    int rc = b->oom || !v->name || !v->src ? oom(b, v->line)
+             : v->unit                      ? 0
+                                            : tfail(b, v->line, "err.problem.let_unit", "%s%s", v->name, unit);
     xmlFree(name), xmlFree(unit), xmlFree(digits);
     return rc;
 }
 
-static double attr_num(xmlNodePtr n, const char *name, double dflt)
+/* Child c of part p: its text, a choice, an option, the answer or a
+ * mistake. 0, or -1 when out of memory. */
+static int add_part_child(builder *b, ion_part *p, xmlNodePtr c)
 {
-    char *s = attr(n, name);
-    double v = s ? strtod(s, NULL) : dflt;
-    xmlFree(s);
-    return v;
+    int line = (int)xmlGetLineNo(c);
+    if (is_elem(c, "text"))
+        return add_i18n(b, &p->text, c);
+    if (is_elem(c, "choice")) {
+        char **ids = realloc(p->choices, (p->nchoices + 1) * sizeof *ids);
+        if (!ids)
+            return oom(b, line);
+        p->choices = ids;
+        p->choices[p->nchoices++] = attr(b, c, "id");
+        return b->oom ? oom(b, line) : 0;
+    }
+    if (is_elem(c, "option")) {
+        ion_option *o = realloc(p->options, (p->noptions + 1) * sizeof *o);
+        if (!o)
+            return oom(b, line);
+        p->options = o;
+        o = &p->options[p->noptions++];
+        memset(o, 0, sizeof *o);
+        o->id = attr(b, c, "id");
+        o->correct = attr_num(b, c, "correct", 0) == 1;
+        if (b->oom)
+            return oom(b, line);
+        for (xmlNodePtr t = c->children; t; t = t->next)
+            if (is_elem(t, "text") && add_i18n(b, &o->text, t))
+                return -1;
+        return 0;
+    }
+    if (is_elem(c, "answer")) {
+        free(p->answer_src);
+        return (p->answer_src = text_of(c)) ? 0 : oom(b, line);
+    }
+    if (is_elem(c, "mistake")) {
+        ion_mistake *m = realloc(p->mistakes, (p->nmistakes + 1) * sizeof *m);
+        if (!m)
+            return oom(b, line);
+        p->mistakes = m;
+        m = &p->mistakes[p->nmistakes++];
+        memset(m, 0, sizeof *m);
+        m->line = line;
+        m->src = text_of(c);
+        m->credit = attr_num(b, c, "credit", 0);
+        if (!m->src || b->oom)
+            return oom(b, line);
+        for (xmlNodePtr f = c->children; f; f = f->next)
+            if (is_elem(f, "feedback") && add_i18n(b, &m->feedback, f))
+                return -1;
+    }
+    return 0;
 }
 
 /* Reads a part's attributes and children; expressions are compiled later,
@@ -442,18 +534,18 @@ static int add_part(builder *b, xmlNodePtr n)
     ion_part *p = &b->t->parts[b->t->nparts++];
     memset(p, 0, sizeof *p);
     p->line = xmlGetLineNo(n);
-    char *id = attr(n, "id"), *kind = attr(n, "kind"), *unit = attr(n, "unit");
+    char *id = attr(b, n, "id"), *kind = attr(b, n, "kind"), *unit = attr(b, n, "unit");
     snprintf(p->id, sizeof p->id, "%s", id ? id : "?");
     p->kind = !kind || !strcmp(kind, "numeric") ? ION_ANSWER_NUMERIC
               : !strcmp(kind, "choice") ? ION_ANSWER_CHOICE : ION_ANSWER_MCQ;
-    p->points = attr_num(n, "points", 1);
-    p->tol_abs = attr_num(n, "tol-abs", 0);
-    p->tol_rel = attr_num(n, "tol-rel", 0);
-    char *tol = attr(n, "tol");
+    p->points = attr_num(b, n, "points", 1);
+    p->tol_abs = attr_num(b, n, "tol-abs", 0);
+    p->tol_rel = attr_num(b, n, "tol-rel", 0);
+    char *tol = attr(b, n, "tol");
     p->tol_auto = tol && !strcmp(tol, "auto");
     xmlFree(tol);
-    p->sigfigs = (int)attr_num(n, "sigfigs", DEFAULT_SIGFIGS);
-    char *plaus = attr(n, "plausible");
+    p->sigfigs = (int)attr_num(b, n, "sigfigs", DEFAULT_SIGFIGS);
+    char *plaus = attr(b, n, "plausible");
     if (plaus) {
         char *end;
         p->plausible_lo = strtod(plaus, &end);
@@ -464,45 +556,18 @@ static int add_part(builder *b, xmlNodePtr n)
         if (bad)
             return tfail(b, p->line, "err.problem.plausible", "%s", p->id);
     }
-    p->slip_credit = attr_num(n, "slip-credit", ION_SLIP_CREDIT);
-    p->sign_credit = attr_num(n, "sign-credit", ION_SIGN_CREDIT);
+    p->slip_credit = attr_num(b, n, "slip-credit", ION_SLIP_CREDIT);
+    p->sign_credit = attr_num(b, n, "sign-credit", ION_SIGN_CREDIT);
     p->unit = ion_unit_find(unit ? unit : "1");
     int rc = 0;
-    if (!p->unit)
+    if (b->oom)
+        rc = oom(b, p->line);
+    else if (!p->unit)
         rc = tfail(b, p->line, "err.problem.part_unit", "%s%s", p->id, unit);
     xmlFree(id), xmlFree(kind), xmlFree(unit);
-    if (rc)
-        return rc;
-    for (xmlNodePtr c = n->children; c; c = c->next) {
-        if (is_elem(c, "text")) {
-            add_i18n(&p->text, c);
-        } else if (is_elem(c, "choice")) {
-            p->choices = realloc(p->choices, (p->nchoices + 1) * sizeof *p->choices);
-            p->choices[p->nchoices++] = attr(c, "id");
-        } else if (is_elem(c, "option")) {
-            p->options = realloc(p->options, (p->noptions + 1) * sizeof *p->options);
-            ion_option *o = &p->options[p->noptions++];
-            memset(o, 0, sizeof *o);
-            o->id = attr(c, "id");
-            o->correct = attr_num(c, "correct", 0) == 1;
-            for (xmlNodePtr t = c->children; t; t = t->next)
-                if (is_elem(t, "text"))
-                    add_i18n(&o->text, t);
-        } else if (is_elem(c, "answer")) {
-            p->answer_src = text_of(c);
-        } else if (is_elem(c, "mistake")) {
-            p->mistakes = realloc(p->mistakes, (p->nmistakes + 1) * sizeof *p->mistakes);
-            ion_mistake *m = &p->mistakes[p->nmistakes++];
-            memset(m, 0, sizeof *m);
-            m->line = xmlGetLineNo(c);
-            m->src = text_of(c);
-            m->credit = attr_num(c, "credit", 0);
-            for (xmlNodePtr f = c->children; f; f = f->next)
-                if (is_elem(f, "feedback"))
-                    add_i18n(&m->feedback, f);
-        }
-    }
-    return 0;
+    for (xmlNodePtr c = n->children; !rc && c; c = c->next)
+        rc = add_part_child(b, p, c);
+    return rc;
 }
 
 /* {name} placeholders must name a param or let. A bad one is reported at
@@ -591,18 +656,21 @@ static int compile_part(builder *b, ion_part *p)
     return 0;
 }
 
-/* The problem element as a document of its own, for the bank to store. */
+/* The problem element as a document of its own, for the bank to store;
+ * NULL when out of memory. */
 static char *standalone_source(xmlNodePtr problem)
 {
     xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNodePtr copy = xmlDocCopyNode(problem, doc, 1);
-    xmlDocSetRootElement(doc, copy);
-    xmlReconciliateNs(doc, copy);
+    xmlNodePtr copy = doc ? xmlDocCopyNode(problem, doc, 1) : NULL;
     xmlChar *mem = NULL;
     int len = 0;
-    xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+    if (copy) {
+        xmlDocSetRootElement(doc, copy);
+        xmlReconciliateNs(doc, copy);
+        xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+    }
     xmlFreeDoc(doc);
-    char *s = strndup((const char *)mem, (size_t)len);
+    char *s = mem ? strndup((const char *)mem, (size_t)len) : NULL;
     xmlFree(mem);
     return s;
 }
@@ -610,14 +678,22 @@ static char *standalone_source(xmlNodePtr problem)
 static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
 {
     ion_template *t = calloc(1, sizeof *t);
+    if (!t) {
+        ion_fail_key(err, file, (int)xmlGetLineNo(n), "err.out_of_memory", "-");
+        return NULL;
+    }
     int state[MAX_VARS] = {0};
-    builder b = {t, file, err, state, 0};
+    builder b = {t, file, err, state, 0, 0};
     size_t nvars = 0, nparts = 0, nreq = 0;
-    t->id = attr(n, "id");
-    t->topic = attr(n, "topic");
-    t->difficulty = (int)attr_num(n, "difficulty", 1);
+    t->id = attr(&b, n, "id");
+    t->topic = attr(&b, n, "topic");
+    t->difficulty = (int)attr_num(&b, n, "difficulty", 1);
     t->file = strdup(file);
     t->line = xmlGetLineNo(n);
+    if (b.oom || !t->file) {
+        oom(&b, t->line);
+        goto fail;
+    }
     for (xmlNodePtr c = n->children; c; c = c->next) {
         nvars += is_elem(c, "param") || is_elem(c, "let");
         nparts += is_elem(c, "part");
@@ -631,16 +707,20 @@ static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
     t->let_order = calloc(nvars + 1, sizeof *t->let_order);
     t->parts = calloc(nparts + 1, sizeof *t->parts);
     t->requires = calloc(nreq + 1, sizeof *t->requires);
+    if (!t->vars || !t->let_order || !t->parts || !t->requires) {
+        oom(&b, t->line);
+        goto fail;
+    }
     for (xmlNodePtr c = n->children; c; c = c->next) {
         int rc = 0;
         if (is_elem(c, "title"))
-            add_i18n(&t->title, c);
+            rc = add_i18n(&b, &t->title, c);
         else if (is_elem(c, "text"))
-            add_i18n(&t->text, c);
+            rc = add_i18n(&b, &t->text, c);
         else if (is_elem(c, "hint"))
-            add_i18n(&t->hint, c);
+            rc = add_i18n(&b, &t->hint, c);
         else if (is_elem(c, "solution"))
-            add_i18n(&t->solution, c);
+            rc = add_i18n(&b, &t->solution, c);
         else if (is_elem(c, "param"))
             rc = add_param(&b, c);
         else if (is_elem(c, "let"))
@@ -651,6 +731,7 @@ static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
             ion_cond *r = &t->requires[t->nrequires++];
             r->src = text_of(c);
             r->line = xmlGetLineNo(c);
+            rc = r->src ? 0 : oom(&b, r->line);
         }
         if (rc)
             goto fail;
@@ -692,20 +773,25 @@ static ion_template *build(xmlNodePtr n, const char *file, ion_error *err)
     for (size_t i = 0; i < 3; i++)
         if (check_placeholders(&b, texts[i], t->line))
             goto fail;
-    t->source = standalone_source(n);
-    return t;
+    if ((t->source = standalone_source(n)))
+        return t;
+    oom(&b, t->line);
 fail:
     ion_template_free(t);
     return NULL;
 }
 
-static void list_push(ion_template_list *l, ion_template *t)
+/* Appends the n templates of items to l, which then owns them. 0, or -1
+ * when out of memory (l as it was, the templates still the caller's). */
+static int list_add(ion_template_list *l, ion_template *const *items, size_t n)
 {
-    ion_template **p = realloc(l->items, (l->n + 1) * sizeof *p);
+    ion_template **p = realloc(l->items, (l->n + n + 1) * sizeof *p);
     if (!p)
-        abort();
+        return -1;
     l->items = p;
-    l->items[l->n++] = t;
+    for (size_t i = 0; i < n; i++)
+        l->items[l->n++] = items[i];
+    return 0;
 }
 
 int ion_templates_parse(const char *data, size_t len, const char *name,
@@ -728,7 +814,10 @@ int ion_templates_parse(const char *data, size_t len, const char *name,
         ion_template *t = build(root, name, err);
         if (!t)
             goto cleanup;
-        list_push(&got, t);
+        if (list_add(&got, &t, 1)) {
+            ion_template_free(t);
+            goto oom;
+        }
     } else {
         for (xmlNodePtr c = root->children; c; c = c->next) {
             if (!is_elem(c, "problem"))
@@ -744,13 +833,19 @@ int ion_templates_parse(const char *data, size_t len, const char *name,
                     goto cleanup;
                 }
             }
-            list_push(&got, t);
+            if (list_add(&got, &t, 1)) {
+                ion_template_free(t);
+                goto oom;
+            }
         }
     }
-    for (size_t i = 0; i < got.n; i++)
-        list_push(out, got.items[i]);
+    if (list_add(out, got.items, got.n))
+        goto oom;
     got.n = 0;
     rc = 0;
+    goto cleanup;
+oom:
+    ion_fail_key(err, name, 0, "err.out_of_memory", "-");
 cleanup:
     ion_template_list_release(&got);
     xmlFreeDoc(doc);

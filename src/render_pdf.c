@@ -857,6 +857,7 @@ static void reset_layout(ion_pdf *p)
 {
     p->nops = p->nrows = p->nblocks = 0;
     ion_strbuf_reset(&p->arena);
+    ion_strbuf_reset(&p->text);
 }
 
 /* Lays one student's sheet out with docs[0], paginates it and draws its
@@ -882,6 +883,8 @@ static int add_sheet(ion_pdf *const *docs, int ndocs, const ion_student_sheet *s
     header(p, s, solutions);
     for (size_t i = 0; i < s->n; i++)
         problem_block(p, s, i, solutions);
+    if (p->text.oom) /* a text was lost (printed.h): no sheet without it */
+        p->oom = 1;
     if (ion_pdf_failed(p, err))
         return -1;
     int pages = paginate(p);

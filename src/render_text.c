@@ -121,6 +121,8 @@ char *ion_sheet_text(const ion_student_sheet *s, const ion_tmpl *t, int solution
             ion_strbuf_addch(&b, '\n');
         }
     }
+    if (text.oom) /* a text was lost: no sheet rather than one without it */
+        b.oom = 1;
     ion_strbuf_release(&text);
     if (b.oom) {
         ion_strbuf_release(&b);

@@ -279,6 +279,8 @@ static void part_html(ion_strbuf *b, ion_strbuf *text, size_t i, size_t k, const
                 ion_strbuf_puts(&lab, ". ");
                 ion_strbuf_puts(&lab, ion_printed_option(text, in, k, o, p->lang));
                 radio(b, id, ion_printed_letter(o), lab.s ? lab.s : "", given, (int)o);
+                if (lab.oom)
+                    b->oom = 1;
                 ion_strbuf_release(&lab);
             }
         ion_strbuf_puts(b, "</fieldset>");
@@ -309,6 +311,8 @@ static void svg_markup(ion_strbuf *b, const char *markup)
             ion_strbuf_addch(b, *s++);
         }
     }
+    if (h.oom)
+        b->oom = 1;
     ion_strbuf_release(&h);
 }
 
@@ -427,6 +431,8 @@ void ion_html_sheet(ion_strbuf *b, const ion_html_sheet_page *p)
             solution_html(b, &text, in, i, p->lang);
         ion_strbuf_puts(b, "</section>");
     }
+    if (text.oom) /* a text was lost: the page fails (the server answers 500) */
+        b->oom = 1;
     ion_strbuf_release(&text);
     if (!p->closed)
         ion_strbuf_printf(b, "<button type=\"submit\">%s</button></form>",

@@ -520,7 +520,8 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
     ws_href(b, c, "/gradebook.csv", "");
     ion_strbuf_printf(b, " download>%s</a></p>", ion_word_get(W_DOWNLOAD, lang));
     ion_grade_stats st;
-    ion_gradebook_stats(gb, &st);
+    if (ion_gradebook_stats(gb, &st)) /* out of memory: the page fails (500) */
+        b->oom = 1;
     histogram(b, &st, lang);
     ion_strbuf_printf(b, "<h2>%s</h2><ul>", ion_word_get(W_NOT_SUBMITTED, lang));
     size_t missing = 0, not_graded = 0;

@@ -49,6 +49,10 @@ const char *ion_i18n_only(const ion_i18n *t, const char *lang);
  * other than letters, digits, '-' and '_') or memory ran out. */
 ion_i18n_text *ion_i18n_set(ion_i18n *t, const char *lang, size_t lang_len, char *text);
 
+/* Whether lang (len bytes) may name a language: 1 to 15 letters, digits,
+ * '-' and '_' (ion_i18n_set refuses any other). */
+int ion_i18n_is_lang(const char *lang, size_t len);
+
 void ion_i18n_release(ion_i18n *t);
 
 typedef enum { ION_PARAM_RANGE, ION_PARAM_LIST, ION_PARAM_FIXED, ION_LET } ion_var_kind;
