@@ -457,6 +457,10 @@ int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
         if ((ret = each(st, &fn, ctx)) != 0)
             break;
     sqlite3_reset(st);
+    if (ret == ROW_UNKNOWN_NAME) {
+        ion_fail_key(err, b->path, 0, "err.db.unknown_name", "-");
+        return ION_BANK_EDB;
+    }
     if (ret == 0 && rc != SQLITE_DONE)
         return db_fail(b, err, step_what(st));
     return ret;

@@ -30,6 +30,7 @@
 
 #include "bank_limits.h"
 #include "error.h"
+#include "verdict.h"
 #include "worksheet.h"
 
 #define ION_BANK_SCHEMA_VERSION 7
@@ -317,14 +318,14 @@ int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
                                ion_error *err);
 
 /* Records, as the student's latest submission, that what was handed in
- * for them could not be graded: status "refused" (reason: "FILE: CODE", the code as ion_text_refusal reads it) or
- * "conflict" (reason: the files that claim them, "a.txt:1, b.txt:1"),
+ * for them could not be graded: status ION_STATUS_REFUSED (reason: "FILE: CODE", the code as ion_text_refusal reads it) or
+ * ION_STATUS_CONFLICT (reason: the files that claim them, "a.txt:1, b.txt:1"),
  * with no grades. source_file names what it is about. The same status and
  * reason again is the same row, made the latest again; a later graded
  * submission supersedes it. Errors as for ion_bank_submission_upsert. */
 int ion_bank_submission_status(ion_bank *b, const char *worksheet,
                                const char *course, const char *student,
-                               const char *status, const char *source_file,
+                               ion_status status, const char *source_file,
                                const char *reason, int64_t *id, ion_error *err);
 
 /* One graded part of a submission (answer and feedback may be NULL). */
@@ -332,7 +333,7 @@ typedef struct {
     const char *part_id; /* "1a", "2b", ... */
     const char *answer;
     double score, max_score;
-    const char *verdict; /* "right", "wrong", "partial", "missing", ... */
+    ion_verdict verdict; /* stored as its name: "right", "wrong", ... */
     const char *feedback;
 } ion_bank_grade;
 
@@ -355,7 +356,7 @@ typedef struct {
     const char *student;
     const char *source_file; /* the file, or "web" for the server's */
     const char *received;    /* UTC time */
-    const char *status;      /* "graded", "refused" or "conflict" */
+    ion_status status;       /* GRADED, REFUSED or CONFLICT (stored as its name) */
     const char *reason;      /* NULL when graded; else why (ion_bank_submission_status) */
 } ion_bank_submission;
 

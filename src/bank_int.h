@@ -4,6 +4,7 @@
 #ifndef ION_BANK_INT_H
 #define ION_BANK_INT_H
 
+#include <limits.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -99,8 +100,11 @@ typedef union {
     ion_bank_submission_fn submission;
 } list_fn;
 
-/* Gives a row to the caller's callback; nonzero stops the walk. */
+/* Gives a row to the caller's callback; nonzero stops the walk.
+ * ROW_UNKNOWN_NAME: the row holds a verdict or status that no enum of
+ * verdict.h is called (not a bank this program wrote). */
 typedef int (*row_fn)(sqlite3_stmt *st, const list_fn *fn, void *ctx);
+#define ROW_UNKNOWN_NAME INT_MIN
 
 /* bank.c */
 int db_fail(ion_bank *b, ion_error *err, const char *key);

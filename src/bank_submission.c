@@ -210,23 +210,24 @@ int ion_bank_submission_upsert(ion_bank *b, const char *worksheet,
                                size_t len, int64_t *id, ion_error *err)
 {
     return submission_put(b, worksheet, course, student, source_file, content,
-                          len, "graded", NULL, id, err);
+                          len, ion_status_name(ION_STATUS_GRADED), NULL, id, err);
 }
 
 int ion_bank_submission_status(ion_bank *b, const char *worksheet,
                                const char *course, const char *student,
-                               const char *status, const char *source_file,
+                               ion_status status, const char *source_file,
                                const char *reason, int64_t *id, ion_error *err)
 {
-    if (!status || (strcmp(status, "refused") && strcmp(status, "conflict")))
+    if (status != ION_STATUS_REFUSED && status != ION_STATUS_CONFLICT)
         return refuse(err, "err.bank.submission_status", "-");
     if (!reason)
         return refuse(err, "err.bank.submission_incomplete", "-");
     /* Known by what it says: the same finding again is the same row. A NUL
      * keeps it apart from any file's content (text has none). */
+    const char *name = ion_status_name(status);
     ion_strbuf said = {0};
     ion_strbuf_add(&said, "\0", 1);
-    ion_strbuf_puts(&said, status);
+    ion_strbuf_puts(&said, name);
     ion_strbuf_add(&said, "\0", 1);
     ion_strbuf_puts(&said, reason);
     if (said.oom) {
@@ -234,7 +235,7 @@ int ion_bank_submission_status(ion_bank *b, const char *worksheet,
         return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     }
     int ret = submission_put(b, worksheet, course, student, source_file,
-                             said.s, said.len, status, reason, id, err);
+                             said.s, said.len, name, reason, id, err);
     ion_strbuf_release(&said);
     return ret;
 }
@@ -259,7 +260,7 @@ static int grades_insert(ion_bank *b, int64_t submission, const ion_bank_grade *
              bind_text_or_null(st, at + 2, g[i].answer) ||
              sqlite3_bind_double(st, at + 3, g[i].score) ||
              sqlite3_bind_double(st, at + 4, g[i].max_score) ||
-             sqlite3_bind_text(st, at + 5, g[i].verdict, -1, SQLITE_STATIC) ||
+             sqlite3_bind_text(st, at + 5, ion_verdict_name(g[i].verdict), -1, SQLITE_STATIC) ||
              bind_text_or_null(st, at + 6, g[i].feedback);
     }
     if (rc) {
@@ -277,7 +278,7 @@ int ion_bank_grades_put(ion_bank *b, int64_t submission,
                         const ion_bank_grade *g, size_t n, ion_error *err)
 {
     for (size_t i = 0; i < n; i++)
-        if (!g[i].part_id || !*g[i].part_id || !g[i].verdict || !isfinite(g[i].score) ||
+        if (!g[i].part_id || !*g[i].part_id || (unsigned)g[i].verdict > ION_VERDICT_RIGHT || !isfinite(g[i].score) ||
             !isfinite(g[i].max_score) || g[i].max_score < 0)
             return refuse(err, "err.bank.grade", "%lld", (long long)submission);
     /* One statement is atomic alone; several are made so together. */
@@ -299,8 +300,10 @@ static int grade_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_grade g = {column_text(st, 0),        column_text(st, 1),
                         sqlite3_column_double(st, 2),
-                        sqlite3_column_double(st, 3), column_text(st, 4),
+                        sqlite3_column_double(st, 3), ION_VERDICT_MISSING,
                         column_text(st, 5)};
+    if (ion_verdict_parse(column_text(st, 4), &g.verdict))
+        return ROW_UNKNOWN_NAME;
     return fn->grade(&g, ctx);
 }
 
@@ -318,7 +321,9 @@ static int submission_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
     ion_bank_submission s = {sqlite3_column_int64(st, 0), column_text(st, 1),
                              column_text(st, 2), column_text(st, 3),
-                             column_text(st, 4), column_text(st, 5)};
+                             ION_STATUS_MISSING, column_text(st, 5)};
+    if (ion_status_parse(column_text(st, 4), &s.status))
+        return ROW_UNKNOWN_NAME;
     return fn->submission(&s, ctx);
 }
 

@@ -261,9 +261,7 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
     r->latest = s->id;
     snprintf(r->student, sizeof r->student, "%s", s->student);
     snprintf(r->file, sizeof r->file, "%s", s->source_file);
-    r->status = !strcmp(s->status, "refused")    ? ION_STATUS_REFUSED
-                : !strcmp(s->status, "conflict") ? ION_STATUS_CONFLICT
-                                                 : ION_STATUS_GRADED;
+    r->status = s->status;
     free(r->reason);
     r->reason = r->status != ION_STATUS_GRADED ? strdup(s->reason ? s->reason : "") : NULL;
     if (r->status != ION_STATUS_GRADED && !r->reason)

@@ -103,12 +103,6 @@ const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i)
     return i < gb->key->nstudents && gb->slots[i].status == ION_STATUS_GRADED ? &gb->slots[i].res : NULL;
 }
 
-const char *ion_status_name(ion_status st)
-{
-    static const char *const names[] = {"missing", "graded", "refused", "conflict"};
-    return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "?";
-}
-
 ion_status ion_gradebook_status(const ion_gradebook *gb, size_t i, const char **why)
 {
     if (i >= gb->key->nstudents)

@@ -27,6 +27,7 @@
 #include "render_csv.h"
 #include "judge.h"
 #include "submission.h"
+#include "verdict.h"
 #include "worksheet.h"
 
 /* ---- the answer key ---- */
@@ -93,7 +94,7 @@ size_t ion_answer_key_shapes(const ion_answer_key *k);
 
 /* ---- grading ---- */
 
-/* The verdicts (ion_verdict, ion_verdict_name) are the judge's: judge.h. */
+/* The verdicts (ion_verdict, ion_verdict_name): verdict.h. */
 
 /* One part of a graded submission. Strings are owned by the gradebook (or
  * the key) and valid until that student is graded again or the gradebook
@@ -152,17 +153,8 @@ int ion_gradebook_grade(ion_gradebook *gb, const ion_submission *s,
  * (missing, refused, conflict: ion_gradebook_status). */
 const ion_result *ion_gradebook_result(const ion_gradebook *gb, size_t i);
 
-/* What became of a student's submission as a whole (SPEC.md "Next"). */
-typedef enum {
-    ION_STATUS_MISSING = 0, /* no file named after or claiming them */
-    ION_STATUS_GRADED,      /* ion_gradebook_result has their result */
-    ION_STATUS_REFUSED,     /* their file could not be read (why: "FILE: coded reason", ion_text_refusal) */
-    ION_STATUS_CONFLICT,    /* several files claim them, or a file named after
-                               them claims another: none graded (why: the files) */
-} ion_status;
-
-/* "missing", "graded", "refused", "conflict". */
-const char *ion_status_name(ion_status st);
+/* What became of a student's submission as a whole (ion_status,
+ * ion_status_name): verdict.h. */
 
 /* Student i's status; *why (when not NULL) gets its reason or files, or "". */
 ion_status ion_gradebook_status(const ion_gradebook *gb, size_t i, const char **why);

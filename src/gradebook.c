@@ -399,7 +399,7 @@ void ion_gradebook_grade_row(const ion_part_result *p, char *text, size_t cap, i
         snprintf(text, cap, "%s (%s)", p->feedback, p->note);
         feedback = text;
     }
-    ion_bank_grade row = {p->part_id, p->answer, p->score, p->points, ion_verdict_name(p->verdict), feedback};
+    ion_bank_grade row = {p->part_id, p->answer, p->score, p->points, p->verdict, feedback};
     *g = row;
 }
 
@@ -417,7 +417,7 @@ int ion_gradebook_record_statuses(const ion_gradebook *gb, ion_bank *b, ion_erro
         char file[256];
         snprintf(file, sizeof file, "%.*s", sep ? (int)(sep - why) : (int)strlen(why), why);
         ret = ion_bank_submission_status(b, ion_answer_key_worksheet(k), ion_answer_key_course(k),
-                                         ion_answer_key_student_id(k, i), ion_status_name(st), file, why,
+                                         ion_answer_key_student_id(k, i), st, file, why,
                                          NULL, err);
     }
     return ret < 0 ? ret : 0;

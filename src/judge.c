@@ -10,12 +10,6 @@
 
 #include "exact.h"
 
-const char *ion_verdict_name(ion_verdict v)
-{
-    static const char *const names[] = {"missing", "blank", "invalid", "wrong", "partial", "carried", "right"};
-    return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "?";
-}
-
 /* ---- numbers -------------------------------------------------------------- */
 
 double ion_judge_tolerance(double k, double tol_abs, double tol_rel)

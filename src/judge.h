@@ -36,20 +36,9 @@
 #include "instance.h"
 #include "partkey.h"
 #include "units.h"
+#include "verdict.h"
 
-/* The verdict on one part, the same everywhere (drill, gradebook, web). */
-typedef enum {
-    ION_VERDICT_MISSING = 0, /* no submission from this student */
-    ION_VERDICT_BLANK,       /* the part was not answered */
-    ION_VERDICT_INVALID,     /* unreadable, not a choice, or answered twice: 0 */
-    ION_VERDICT_WRONG,       /* 0 (a mistake with credit 0 included) */
-    ION_VERDICT_PARTIAL,     /* a mistake or slip with credit > 0 */
-    ION_VERDICT_CARRIED,     /* right from the student's own earlier answer: full */
-    ION_VERDICT_RIGHT,
-} ion_verdict;
-
-/* "missing", "blank", "invalid", "wrong", "partial", "carried", "right". */
-const char *ion_verdict_name(ion_verdict v);
+/* The verdict on one part (ion_verdict, ion_verdict_name): verdict.h. */
 
 /* Why, besides the verdict. */
 typedef enum {

@@ -197,17 +197,22 @@ static void points(ion_strbuf *b, double pts, const char *lang)
     ion_strbuf_puts(b, ")</span>");
 }
 
-const char *ion_verdict_word(const char *verdict, const char *lang)
+const char *ion_verdict_word(ion_verdict v, const char *lang)
 {
-    return ion_text_gloss(lang, "verdict", verdict);
+    return ion_text_gloss(lang, "verdict", ion_verdict_name(v));
+}
+
+const char *ion_status_word(ion_status st, const char *lang)
+{
+    return ion_text_gloss(lang, "verdict", ion_status_name(st));
 }
 
 static void verdict(ion_strbuf *b, const ion_html_answer *a, const char *lang)
 {
-    if (!a || !a->verdict)
+    if (!a || a->verdict == ION_VERDICT_MISSING)
         return;
     ion_strbuf_puts(b, "<p class=\"verdict ");
-    ion_html_text(b, a->verdict);
+    ion_html_text(b, ion_verdict_name(a->verdict));
     ion_strbuf_puts(b, "\">");
     ion_html_text(b, ion_verdict_word(a->verdict, lang));
     ion_strbuf_printf(b, " · %g/%g", a->score, a->max);

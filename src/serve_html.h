@@ -11,6 +11,7 @@
 
 #include "instance.h"
 #include "strbuf.h"
+#include "verdict.h"
 #include "worksheet.h"
 
 /* The stylesheet served at /static/style.css. */
@@ -29,8 +30,10 @@ typedef enum {
     W_COUNT
 } ion_word;
 const char *ion_word_get(ion_word w, const char *lang);
-/* A verdict's name ("right", "carried", ...) as the page says it. */
-const char *ion_verdict_word(const char *verdict, const char *lang);
+/* A verdict ("right", "carried", ...) and a submission's status
+ * ("refused", ...) as the page says them. */
+const char *ion_verdict_word(ion_verdict v, const char *lang);
+const char *ion_status_word(ion_status st, const char *lang);
 
 void ion_html_text(ion_strbuf *b, const char *s);
 void ion_html_markup(ion_strbuf *b, const char *markup);
@@ -45,7 +48,7 @@ void ion_html_message(ion_strbuf *b, const char *lang, const char *heading, cons
 /* A part's answer as recorded, for the form and the verdicts. */
 typedef struct {
     const char *answer;   /* NULL: none */
-    const char *verdict;  /* NULL: not graded (or not shown) */
+    ion_verdict verdict;  /* ION_VERDICT_MISSING: not graded (or not shown) */
     double score, max;
     const char *feedback; /* NULL: none */
 } ion_html_answer;

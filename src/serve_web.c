@@ -143,9 +143,8 @@ static int past_due(const char *due)
 typedef struct {
     int64_t id;
     char received[32];
-    int graded;       /* else `grade` refused it or found it in conflict */
-    int refused;
-    char reason[256]; /* then: why */
+    ion_status status; /* GRADED, else `grade` refused it or found it in conflict */
+    char reason[256];  /* then: why */
 } latest_sub;
 
 static int take_latest(const ion_bank_submission *s, void *ctx)
@@ -153,8 +152,7 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
     latest_sub *l = ctx;
     l->id = s->id;
     snprintf(l->received, sizeof l->received, "%s", s->received);
-    l->graded = !strcmp(s->status, "graded");
-    l->refused = !strcmp(s->status, "refused");
+    l->status = s->status;
     snprintf(l->reason, sizeof l->reason, "%s", s->reason ? s->reason : "");
     return 1; /* the latest comes first */
 }
@@ -164,11 +162,12 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
 static void not_graded_note(const latest_sub *l, const char *lang, char *note, size_t n)
 {
     char why[512];
-    if (l->refused)
+    int refused = l->status == ION_STATUS_REFUSED;
+    if (refused)
         ion_text_refused_file(lang, l->reason, why, sizeof why);
     else
         snprintf(why, sizeof why, "%s", l->reason);
-    char *text = ion_text_format(lang, l->refused ? "web.latest_refused" : "web.latest_conflict", "time",
+    char *text = ion_text_format(lang, refused ? "web.latest_refused" : "web.latest_conflict", "time",
                                  l->received, "why", why, (const char *)NULL);
     snprintf(note, n, "%s", text ? text : "");
     free(text);
@@ -179,7 +178,7 @@ typedef struct {
     const ion_worksheet *w;
     ion_html_answer *answers;
     ion_strbuf pool; /* the strings, NUL-separated; offsets until done */
-    size_t *answer_at, *verdict_at, *feedback_at;
+    size_t *answer_at, *feedback_at;
 } recorded;
 
 static long part_index(const ion_worksheet *w, const char *id)
@@ -211,7 +210,7 @@ static int take_grade(const ion_bank_grade *g, void *ctx)
     r->answers[k].score = g->score;
     r->answers[k].max = g->max_score;
     r->answer_at[k] = pool_add(&r->pool, g->answer);
-    r->verdict_at[k] = pool_add(&r->pool, g->verdict);
+    r->answers[k].verdict = g->verdict;
     r->feedback_at[k] = pool_add(&r->pool, g->feedback);
     return 0;
 }
@@ -232,9 +231,8 @@ static int recorded_new(recorded *r, const ion_worksheet *w, ion_error *err)
     r->w = w;
     r->answers = calloc(n, sizeof *r->answers);
     r->answer_at = calloc(n, sizeof *r->answer_at);
-    r->verdict_at = calloc(n, sizeof *r->verdict_at);
     r->feedback_at = calloc(n, sizeof *r->feedback_at);
-    if (!r->answers || !r->answer_at || !r->verdict_at || !r->feedback_at)
+    if (!r->answers || !r->answer_at || !r->feedback_at)
         return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     return 0;
 }
@@ -247,7 +245,6 @@ static int recorded_done(recorded *r, ion_error *err)
         return ion_fail_key(err, NULL, 0, "err.out_of_memory", "-");
     for (size_t k = 0; k + 1 < n; k++) {
         r->answers[k].answer = r->answer_at[k] ? r->pool.s + r->answer_at[k] - 1 : NULL;
-        r->answers[k].verdict = r->verdict_at[k] ? r->pool.s + r->verdict_at[k] - 1 : NULL;
         r->answers[k].feedback = r->feedback_at[k] ? r->pool.s + r->feedback_at[k] - 1 : NULL;
     }
     return 0;
@@ -257,7 +254,6 @@ static void recorded_release(recorded *r)
 {
     free(r->answers);
     free(r->answer_at);
-    free(r->verdict_at);
     free(r->feedback_at);
     ion_strbuf_release(&r->pool);
 }
@@ -375,7 +371,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
     ion_bank *b = ion_web_bank_get(st->srv);
     ion_instance *inst = calloc(c->w.ws.n ? c->w.ws.n : 1, sizeof *inst);
     recorded r = {0};
-    latest_sub latest = {0, "", 1, 0, ""};
+    latest_sub latest = {0, "", ION_STATUS_GRADED, ""};
     size_t inited = 0;
     int ok = inst != NULL;
     for (; ok && inited < c->w.ws.n; inited++)
@@ -402,7 +398,7 @@ static void student_page(const student_ctx *st, const ion_web_request *rq, ion_w
                                                      : "";
         if (post)
             snprintf(note, sizeof note, "%s %s", ion_word_get(W_RECEIVED, st->lang), later);
-        else if (latest.id && !latest.graded)
+        else if (latest.id && latest.status != ION_STATUS_GRADED)
             not_graded_note(&latest, st->lang, note, sizeof note);
         else if (latest.id)
             snprintf(note, sizeof note, "%s %s. %s", ion_word_get(W_YOUR_LATEST, st->lang), latest.received, later);
@@ -573,12 +569,12 @@ static void gradebook_page(const ion_classroom *c, const ion_gradebook *gb, cons
             for (size_t q = 0; r && q < r->nparts; q++)
                 if (r->parts[q].column == j)
                     p = &r->parts[q];
-            const char *status = ion_status_name(ion_gradebook_status(gb, i, NULL));
+            ion_status status = ion_gradebook_status(gb, i, NULL);
             if (p) {
                 ion_strbuf_printf(b, "<td class=\"%s\">%g</td>", ion_verdict_name(p->verdict), p->score);
             } else {
-                ion_strbuf_printf(b, "<td class=\"%s\">", status);
-                ion_html_text(b, ion_verdict_word(status, lang));
+                ion_strbuf_printf(b, "<td class=\"%s\">", ion_status_name(status));
+                ion_html_text(b, ion_status_word(status, lang));
                 ion_strbuf_puts(b, "</td>");
             }
         }
@@ -603,7 +599,7 @@ static int history_grade(const ion_bank_grade *g, void *ctx)
     ion_strbuf_puts(b, "</td><td>");
     ion_html_text(b, g->answer ? g->answer : "");
     ion_strbuf_puts(b, "</td><td class=\"");
-    ion_html_text(b, g->verdict);
+    ion_html_text(b, ion_verdict_name(g->verdict));
     ion_strbuf_puts(b, "\">");
     ion_html_text(b, ion_verdict_word(g->verdict, h->lang));
     ion_strbuf_printf(b, "</td><td>%g/%g</td><td>", g->score, g->max_score);
@@ -616,7 +612,7 @@ typedef struct {
     int64_t ids[512];
     char received[512][24];
     char file[512][64];
-    char status[512][12];  /* "refused", "conflict"; graded: "" */
+    ion_status status[512];
     char reason[512][256]; /* refused or conflict: why (ion_bank_submission) */
     size_t n;
 } sub_list;
@@ -627,11 +623,8 @@ static int history_sub(const ion_bank_submission *s, void *ctx)
     l->ids[l->n] = s->id; /* the latest first */
     snprintf(l->received[l->n], sizeof l->received[0], "%s", s->received);
     snprintf(l->file[l->n], sizeof l->file[0], "%s", s->source_file);
-    l->status[l->n][0] = l->reason[l->n][0] = '\0';
-    if (strcmp(s->status, "graded")) {
-        snprintf(l->status[l->n], sizeof l->status[0], "%s", s->status);
-        snprintf(l->reason[l->n], sizeof l->reason[0], "%s", s->reason ? s->reason : "");
-    }
+    l->status[l->n] = s->status;
+    snprintf(l->reason[l->n], sizeof l->reason[0], "%s", s->reason ? s->reason : "");
     return ++l->n == 512; /* the oldest beyond 512 are left out */
 }
 
@@ -666,14 +659,14 @@ static void history_page(ion_server *srv, const ion_classroom *c, const char *id
             ion_strbuf_puts(out, " · ");
             ion_html_text(out, l->file[k]);
             ion_strbuf_puts(out, "</h2>");
-            if (l->status[k][0]) { /* what `grade` found instead of a gradable file */
+            if (l->status[k] != ION_STATUS_GRADED) { /* what `grade` found instead of a gradable file */
                 char why[512];
-                if (!strcmp(l->status[k], "refused"))
+                if (l->status[k] == ION_STATUS_REFUSED)
                     ion_text_refused_file(lang, l->reason[k], why, sizeof why);
                 else
                     snprintf(why, sizeof why, "%s", l->reason[k]);
                 char said[1024];
-                ion_text_fill(said, sizeof said, lang, "text.colon", "label", ion_verdict_word(l->status[k], lang),
+                ion_text_fill(said, sizeof said, lang, "text.colon", "label", ion_status_word(l->status[k], lang),
                               "text", why, (const char *)NULL);
                 ion_strbuf_puts(out, "<p class=\"status\">");
                 ion_html_text(out, said);

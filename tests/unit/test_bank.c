@@ -776,8 +776,36 @@ static int collect_grade(const ion_bank_grade *g, void *ctx)
         return -1;
     snprintf(c->line[c->n++], sizeof c->line[0], "%s %s %g/%g %s %s",
              g->part_id, g->answer ? g->answer : "-", g->score, g->max_score,
-             g->verdict, g->feedback ? g->feedback : "-");
+             ion_verdict_name(g->verdict), g->feedback ? g->feedback : "-");
     return 0;
+}
+
+/* Every verdict and status is read back from its name; no other name is
+ * one. */
+static void test_verdict_names(void **state)
+{
+    (void)state;
+    for (int v = ION_VERDICT_MISSING; v <= ION_VERDICT_RIGHT; v++) {
+        ion_verdict got = (ion_verdict)-1;
+        assert_int_equal(ion_verdict_parse(ion_verdict_name((ion_verdict)v), &got), 0);
+        assert_int_equal(got, v);
+    }
+    for (int st = ION_STATUS_MISSING; st <= ION_STATUS_CONFLICT; st++) {
+        ion_status got = (ion_status)-1;
+        assert_int_equal(ion_status_parse(ion_status_name((ion_status)st), &got), 0);
+        assert_int_equal(got, st);
+    }
+    ion_verdict v = ION_VERDICT_RIGHT;
+    ion_status st = ION_STATUS_GRADED;
+    assert_int_equal(ion_verdict_parse("Right", &v), -1);
+    assert_int_equal(ion_verdict_parse("graded", &v), -1);
+    assert_int_equal(ion_verdict_parse(NULL, &v), -1);
+    assert_int_equal(ion_status_parse("right", &st), -1);
+    assert_int_equal(ion_status_parse("", &st), -1);
+    assert_int_equal(v, ION_VERDICT_RIGHT); /* untouched */
+    assert_int_equal(st, ION_STATUS_GRADED);
+    assert_string_equal(ion_verdict_name((ion_verdict)7), "?");
+    assert_string_equal(ion_status_name((ion_status)4), "?");
 }
 
 static void test_submissions(void **state)
@@ -786,8 +814,8 @@ static void test_submissions(void **state)
     ion_error err = {0};
     int64_t id1 = 0, id2 = 0, id3 = 0;
     const char *text = "worksheet: week1\nstudent: s1\n1a: -94.1 mV\n";
-    ion_bank_grade a = {"1a", "-94.1 mV", 2, 2, "right", NULL};
-    ion_bank_grade b = {"1b", NULL, 0, 1, "missing", "no answer"};
+    ion_bank_grade a = {"1a", "-94.1 mV", 2, 2, ION_VERDICT_RIGHT, NULL};
+    ion_bank_grade b = {"1b", NULL, 0, 1, ION_VERDICT_MISSING, "no answer"};
     class_setup(f->b);
 
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "s1.txt",
@@ -805,6 +833,14 @@ static void test_submissions(void **state)
     assert_int_equal(c.n, 2);
     assert_string_equal(c.line[0], "1a -94.1 mV 1/2 right -");
     assert_string_equal(c.line[1], "1b - 0/1 missing no answer");
+    /* Stored as its name, read back as the enum; a name that no verdict
+     * has (a bank this program did not write) fails the listing. */
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM grades WHERE part_id = '1a' AND verdict = 'right'"), 1);
+    raw_sql(f->path, "UPDATE grades SET verdict = 'slipped' WHERE part_id = '1b'");
+    memset(&c, 0, sizeof c);
+    assert_int_equal(ion_bank_grade_list(f->b, id1, collect_grade, &c, &err), ION_BANK_EDB);
+    assert_non_null(strstr(err.msg, "a verdict or status that this version of ionsheet does not know"));
+    raw_sql(f->path, "UPDATE grades SET verdict = 'missing' WHERE part_id = '1b'");
 
     /* Grading the same file again: the submission made anew, without
      * grades, the old one gone. */
@@ -848,7 +884,7 @@ static void test_submissions_in_transaction(void **state)
     fixture *f = *state;
     ion_error err = {0};
     int64_t id1 = 0, id2 = 0, id3 = 0, id4 = 0;
-    ion_bank_grade a = {"1a", "-94.1 mV", 2, 2, "right", NULL};
+    ion_bank_grade a = {"1a", "-94.1 mV", 2, 2, ION_VERDICT_RIGHT, NULL};
     class_setup(f->b);
     assert_int_equal(ion_bank_begin(f->b, &err), 0);
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS2", "s1", "s1.txt", "x", 1, &id1, &err), 0);
@@ -866,7 +902,7 @@ static void test_submissions_in_transaction(void **state)
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", "PHYS9", "s1", "x", "z", 1, &id4, &err),
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "no worksheet 'week1' in course 'PHYS9'");
-    assert_int_equal(ion_bank_submission_status(f->b, "week1", "PHYS2", "s2", "refused", "s2.txt", "s2.txt: empty",
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", "PHYS2", "s2", ION_STATUS_REFUSED, "s2.txt", "s2.txt: empty",
                                                 NULL, &err), 0);
     assert_int_equal(ion_bank_commit(f->b, &err), 0);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions"), 3);
@@ -897,7 +933,7 @@ static void test_grades_put_many(void **state)
     for (int i = 0; i < 21; i++) {
         snprintf(part[i], sizeof part[i], "%d%c", i / 2 + 1, 'a' + i % 2);
         snprintf(answer[i], sizeof answer[i], "%d mV", -i);
-        ion_bank_grade row = {part[i], i % 3 ? answer[i] : NULL, i % 2, 1, i % 2 ? "right" : "wrong",
+        ion_bank_grade row = {part[i], i % 3 ? answer[i] : NULL, i % 2, 1, i % 2 ? ION_VERDICT_RIGHT : ION_VERDICT_WRONG,
                               i % 4 ? NULL : "look again"};
         g[i] = row;
     }
@@ -934,7 +970,7 @@ static int take_latest(const ion_bank_submission *s, void *ctx)
 {
     latest_ctx *l = ctx;
     if (!l->n++)
-        snprintf(l->line, sizeof l->line, "%s %s %s", s->source_file, s->status,
+        snprintf(l->line, sizeof l->line, "%s %s %s", s->source_file, ion_status_name(s->status),
                  s->reason ? s->reason : "-");
     return 0;
 }
@@ -960,12 +996,12 @@ static void test_submission_status(void **state)
     class_setup(f->b);
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "a.txt", a, strlen(a), &id, &err), 0);
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "b.txt", b, strlen(b), &id, &err), 0);
-    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "conflict", "a.txt:1, b.txt:1",
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", ION_STATUS_CONFLICT, "a.txt:1, b.txt:1",
                                                 "a.txt:1, b.txt:1", &id, &err), 0);
     assert_string_equal(latest(f->b, &l), "a.txt:1, b.txt:1 conflict a.txt:1, b.txt:1");
     assert_int_equal(l.n, 3);
     /* The same finding again: the same row, still the latest. */
-    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "conflict", "a.txt:1, b.txt:1",
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", ION_STATUS_CONFLICT, "a.txt:1, b.txt:1",
                                                 "a.txt:1, b.txt:1", &id, &err), 0);
     assert_string_equal(latest(f->b, &l), "a.txt:1, b.txt:1 conflict a.txt:1, b.txt:1");
     assert_int_equal(l.n, 3);
@@ -974,18 +1010,18 @@ static void test_submission_status(void **state)
     assert_string_equal(latest(f->b, &l), "a.txt graded -");
     assert_int_equal(l.n, 3);
     /* A refused file, then a graded one. */
-    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "refused", "s1.txt",
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", ION_STATUS_REFUSED, "s1.txt",
                                                 "s1.txt: a PDF, not plain text", &id, &err), 0);
     assert_string_equal(latest(f->b, &l), "s1.txt refused s1.txt: a PDF, not plain text");
     assert_int_equal(ion_bank_submission_upsert(f->b, "week1", NULL, "s1", "web", b, strlen(b), &id, &err), 0);
     assert_string_equal(latest(f->b, &l), "web graded -");
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM submissions WHERE status = 'refused'"), 1);
     /* Only those two statuses, with a reason; a status row has no grades. */
-    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "graded", "x", "y", &id, &err),
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", ION_STATUS_GRADED, "x", "y", &id, &err),
                      ION_BANK_EINVAL);
-    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", "refused", "x", NULL, &id, &err),
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s1", ION_STATUS_REFUSED, "x", NULL, &id, &err),
                      ION_BANK_EINVAL);
-    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s9", "refused", "x", "y", &id, &err),
+    assert_int_equal(ion_bank_submission_status(f->b, "week1", NULL, "s9", ION_STATUS_REFUSED, "x", "y", &id, &err),
                      ION_BANK_EINVAL);
     assert_string_equal(err.msg, "unknown student 's9' in course 'PHYS2'");
 }
@@ -1013,7 +1049,7 @@ static void test_migrate_from_v4(void **state)
         fail_msg("open: %s", err.msg);
     latest_ctx l;
     assert_string_equal(latest(b, &l), "s1.txt graded -");
-    assert_int_equal(ion_bank_submission_status(b, "week1", NULL, "s1", "refused", "s1.txt", "s1.txt: empty file",
+    assert_int_equal(ion_bank_submission_status(b, "week1", NULL, "s1", ION_STATUS_REFUSED, "s1.txt", "s1.txt: empty file",
                                                 NULL, &err), 0);
     assert_string_equal(latest(b, &l), "s1.txt refused s1.txt: empty file");
     ion_bank_close(b);
@@ -1231,6 +1267,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wal_and_foreign_keys, setup_bank,
                                         teardown),
         cmocka_unit_test(test_schema_file_is_embedded),
+        cmocka_unit_test(test_verdict_names),
         cmocka_unit_test_setup_teardown(test_migrate_from_v0, setup_dir,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_v4, setup_dir, teardown),

@@ -569,7 +569,7 @@ static void test_worksheet_delete(void **state)
     fixture *f = *state;
     ion_error err = {0};
     ion_bank_ws_usage gone;
-    ion_bank_grade g = {"1a", "-94", 2, 2, "right", NULL};
+    ion_bank_grade g = {"1a", "-94", 2, 2, ION_VERDICT_RIGHT, NULL};
     int64_t id;
     open_bank(f);
     two_courses(f->b);

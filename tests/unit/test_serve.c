@@ -99,10 +99,10 @@ static void test_markup(void **state)
 static void test_verdict_words(void **state)
 {
     (void)state;
-    assert_string_equal(ion_verdict_word("right", "en"), "right");
-    assert_string_equal(ion_verdict_word("right", "zh"), "正确");
-    assert_string_equal(ion_verdict_word("conflict", "zh"), "冲突");
-    assert_string_equal(ion_verdict_word("no-such", "zh"), "no-such");
+    assert_string_equal(ion_verdict_word(ION_VERDICT_RIGHT, "en"), "right");
+    assert_string_equal(ion_verdict_word(ION_VERDICT_RIGHT, "zh"), "正确");
+    assert_string_equal(ion_status_word(ION_STATUS_CONFLICT, "zh"), "冲突");
+    assert_string_equal(ion_verdict_word((ion_verdict)99, "zh"), "?");
     assert_string_equal(ion_word_get(W_SUBMIT, "zh"), "提交答案");
     for (int w = 0; w < W_COUNT; w++) { /* every word in both languages */
         assert_non_null(ion_word_get((ion_word)w, "en"));
