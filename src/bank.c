@@ -162,7 +162,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SUB_FIND] = "SELECT id FROM submissions WHERE course_id = ?2"
                     " AND worksheet = ?1 AND student_id = ?3 AND hash = ?4",
     [ST_SUB_DELETE] = "DELETE FROM submissions WHERE id = ?1",
-    /* received: the schema's default, as now_text() writes it */
+    /* received: the schema's default, as bank_now_text() writes it */
     [ST_SUB_PUT] =
         "INSERT INTO submissions (worksheet, course_id, student_id,"
         " source_file, hash, status, reason, received)"
@@ -221,7 +221,7 @@ static const char grades_put_tail[] =
  * what failed (err.db.*, whose format takes SQLite's reason and the
  * system's): which file, which operation, and why, down to EFBIG or
  * EROFS. SQLite's and the system's reasons are their own words. */
-int db_fail(ion_bank *b, ion_error *err, const char *key)
+int bank_db_fail(ion_bank *b, ion_error *err, const char *key)
 {
     char why[160] = "";
     int e = sqlite3_system_errno(b->db);
@@ -254,7 +254,7 @@ static sqlite3_stmt *cached(ion_bank *b, sqlite3_stmt **slot, const char *sql, i
     sqlite3_stmt *st = *slot;
     if (!st) {
         if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
-            db_fail(b, err, "err.db.prepare");
+            bank_db_fail(b, err, "err.db.prepare");
             return NULL;
         }
         *slot = st;
@@ -278,7 +278,7 @@ static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
  * character of types: 't' const char * (NULL binds NULL), 'i' int,
  * 'I' int64_t, 'u' uint64_t (stored as the int64 with the same bits, SQLite
  * having no unsigned type), 'd' double. NULL on error. */
-sqlite3_stmt *prepare(ion_bank *b, enum stmt_id id, ion_error *err,
+sqlite3_stmt *bank_prepare(ion_bank *b, enum stmt_id id, ion_error *err,
                       const char *types, ...)
 {
     sqlite3_stmt *st = stmt(b, id, err);
@@ -321,14 +321,14 @@ sqlite3_stmt *prepare(ion_bank *b, enum stmt_id id, ion_error *err,
     va_end(ap);
     if (rc) {
         /* Only a value too big for SQLite, or out of memory. */
-        db_fail(b, err, "err.db.bind");
+        bank_db_fail(b, err, "err.db.bind");
         sqlite3_clear_bindings(st);
         return NULL;
     }
     return st;
 }
 
-uint64_t column_seed(sqlite3_stmt *st, int i)
+uint64_t bank_column_seed(sqlite3_stmt *st, int i)
 {
     int64_t v = sqlite3_column_int64(st, i);
     uint64_t seed;
@@ -336,15 +336,15 @@ uint64_t column_seed(sqlite3_stmt *st, int i)
     return seed;
 }
 
-const char *column_text(sqlite3_stmt *st, int i)
+const char *bank_column_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
 }
 
 /* A malloc'd copy of a column into *out (NULL for SQL NULL); -1 on OOM. */
-int column_dup(sqlite3_stmt *st, int i, char **out)
+int bank_column_dup(sqlite3_stmt *st, int i, char **out)
 {
-    const char *s = column_text(st, i);
+    const char *s = bank_column_text(st, i);
     *out = NULL;
     if (sqlite3_column_type(st, i) == SQLITE_NULL)
         return 0;
@@ -355,7 +355,7 @@ int column_dup(sqlite3_stmt *st, int i, char **out)
 /* Runs a write statement to its end; then resets it. 0, or SQLite's
  * (extended) code when it failed: a caller may tell a refusal by its
  * constraint from the database's own failure. */
-int step_write(sqlite3_stmt *st)
+int bank_step_write(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -364,15 +364,15 @@ int step_write(sqlite3_stmt *st)
 
 /* The same, any failure the database's: key (err.db.*) says what failed,
  * as db_fail's. */
-int run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
+int bank_run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
         const char *key)
 {
-    return step_write(st) ? db_fail(b, err, key) : 0;
+    return bank_step_write(st) ? bank_db_fail(b, err, key) : 0;
 }
 
 /* The first row of a query: 1 with the statement on it (the caller resets
  * it), 0 when there is none, or an error. */
-int first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err)
+int bank_first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err)
 {
     if (!st) /* preparing it failed */
         return ION_BANK_EDB;
@@ -380,7 +380,7 @@ int first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err)
     if (rc == SQLITE_ROW)
         return 1;
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(b, err, step_what(st));
+    return rc == SQLITE_DONE ? 0 : bank_db_fail(b, err, step_what(st));
 }
 
 static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
@@ -389,7 +389,7 @@ static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
     const char *what = id == ST_BEGIN || id == ST_SAVEPOINT ? "err.db.begin"
                        : id == ST_COMMIT ? "err.db.commit"
                                          : "err.db.end";
-    return st ? run(b, st, err, what) : ION_BANK_EDB;
+    return st ? bank_run(b, st, err, what) : ION_BANK_EDB;
 }
 
 /* Every write function is atomic. Inside the caller's transaction it runs
@@ -397,7 +397,7 @@ static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
  * none open it runs in its own BEGIN IMMEDIATE transaction, so that a
  * concurrent writer makes it wait (busy_timeout) instead of failing half
  * way. *own says which, for sp_end. */
-int sp_begin(ion_bank *b, int *own, ion_error *err)
+int bank_sp_begin(ion_bank *b, int *own, ion_error *err)
 {
     *own = sqlite3_get_autocommit(b->db);
     return exec_id(b, *own ? ST_BEGIN : ST_SAVEPOINT, err);
@@ -405,7 +405,7 @@ int sp_begin(ion_bank *b, int *own, ion_error *err)
 
 /* Ends what sp_begin began: kept when ret >= 0, undone otherwise. Returns
  * ret, or the error of a failed commit. */
-int sp_end(ion_bank *b, int own, int ret, ion_error *err)
+int bank_sp_end(ion_bank *b, int own, int ret, ion_error *err)
 {
     if (ret >= 0) {
         if (!exec_id(b, own ? ST_COMMIT : ST_RELEASE, err))
@@ -426,7 +426,7 @@ int sp_end(ion_bank *b, int own, int ret, ion_error *err)
 /* The time now as the schema's NOW default writes it, UTC to the second
  * ('2026-01-02T03:04:05Z'): SQLite's strftime() for every row inserted
  * cost a seventh of recording a submission. */
-const char *now_text(ion_bank *b)
+const char *bank_now_text(ion_bank *b)
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -437,7 +437,7 @@ const char *now_text(ion_bank *b)
     return b->now_text;
 }
 
-void hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
+void bank_hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
 {
     unsigned char h[crypto_generichash_BYTES];
     crypto_generichash(h, sizeof h, data, len, NULL, 0);
@@ -447,7 +447,7 @@ void hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
 /* Walks the rows of a bound query (st NULL: preparing it failed),
  * calling each for every row; stops early when it returns nonzero and
  * returns that. */
-int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
+int bank_walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
          void *ctx, ion_error *err)
 {
     if (!st)
@@ -462,12 +462,12 @@ int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
         return ION_BANK_EDB;
     }
     if (ret == 0 && rc != SQLITE_DONE)
-        return db_fail(b, err, step_what(st));
+        return bank_db_fail(b, err, step_what(st));
     return ret;
 }
 
 /* The cached INSERT of n grades (1 <= n <= GRADES_BATCH). */
-sqlite3_stmt *grades_stmt(ion_bank *b, size_t n, ion_error *err)
+sqlite3_stmt *bank_grades_stmt(ion_bank *b, size_t n, ion_error *err)
 {
     ion_strbuf sql = {0};
     if (!b->grades_put[n - 1]) {
@@ -545,7 +545,7 @@ const char *ion_bank_id_problem(const char *s)
 int bank_exec_sql(ion_bank *b, const char *sql, ion_error *err)
 {
     if (sqlite3_exec(b->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(b, err, "err.db.setup");
+        return bank_db_fail(b, err, "err.db.setup");
     return 0;
 }
 
@@ -553,12 +553,12 @@ int bank_query_int(ion_bank *b, const char *sql, int *out, ion_error *err)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL))
-        return db_fail(b, err, "err.db.read");
+        return bank_db_fail(b, err, "err.db.read");
     int rc = sqlite3_step(st);
     *out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(b, err, "err.db.read");
+        return bank_db_fail(b, err, "err.db.read");
     return 0;
 }
 
@@ -572,8 +572,8 @@ int bank_put_secret(ion_bank *b, ion_error *err)
     int rc = sqlite3_bind_blob(st, 1, secret, sizeof secret, SQLITE_TRANSIENT);
     sodium_memzero(secret, sizeof secret);
     if (rc)
-        return db_fail(b, err, "err.db.store_secret");
-    return run(b, st, err, "err.db.store_secret");
+        return bank_db_fail(b, err, "err.db.store_secret");
+    return bank_run(b, st, err, "err.db.store_secret");
 }
 
 /* "file:PATH?immutable=1", the path percent-encoded where a URI needs it. */
@@ -608,7 +608,7 @@ static int open_db(ion_bank *b, int mode, int immutable, ion_error *err)
     if (rc != SQLITE_OK) {
         if (!b->db)
             return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
-        return db_fail(b, err, "err.db.open");
+        return bank_db_fail(b, err, "err.db.open");
     }
     sqlite3_extended_result_codes(b->db, 1);
     return 0;
@@ -730,7 +730,7 @@ int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
                     ion_error *err)
 {
     sqlite3_stmt *st = stmt(b, ST_SECRET_GET, err);
-    int ret = first_row(b, st, err);
+    int ret = bank_first_row(b, st, err);
     if (ret < 0)
         return ret;
     if (ret == 0 || sqlite3_column_bytes(st, 0) != ION_BANK_SECRET_LEN) {
@@ -746,12 +746,12 @@ int ion_bank_secret(ion_bank *b, unsigned char out[ION_BANK_SECRET_LEN],
 int ion_bank_stamp(ion_bank *b, char *out, size_t n, ion_error *err)
 {
     sqlite3_stmt *st = stmt(b, ST_STAMP, err);
-    int ret = first_row(b, st, err);
+    int ret = bank_first_row(b, st, err);
     if (ret > 0) {
         /* Long stamps are hashed: the text only has to change. */
         char hash[HASH_HEX_LEN];
-        const char *s = column_text(st, 0);
-        hash_hex(s ? s : "", s ? strlen(s) : 0, hash);
+        const char *s = bank_column_text(st, 0);
+        bank_hash_hex(s ? s : "", s ? strlen(s) : 0, hash);
         snprintf(out, n, "%s", hash);
     }
     sqlite3_reset(st);

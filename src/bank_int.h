@@ -82,7 +82,7 @@ enum stmt_id {
 struct ion_bank {
     sqlite3 *db;
     char *path; /* for messages */
-    time_t now;         /* the second now_text() last wrote */
+    time_t now;         /* the second bank_now_text() last wrote */
     char now_text[24];  /* ... as NOW does */
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *grades_put[GRADES_BATCH]; /* [n - 1]: n rows */
@@ -107,33 +107,33 @@ typedef int (*row_fn)(sqlite3_stmt *st, const list_fn *fn, void *ctx);
 #define ROW_UNKNOWN_NAME INT_MIN
 
 /* bank.c */
-int db_fail(ion_bank *b, ion_error *err, const char *key);
-sqlite3_stmt *prepare(ion_bank *b, enum stmt_id id, ion_error *err,
+int bank_db_fail(ion_bank *b, ion_error *err, const char *key);
+sqlite3_stmt *bank_prepare(ion_bank *b, enum stmt_id id, ion_error *err,
                       const char *types, ...);
-uint64_t column_seed(sqlite3_stmt *st, int i);
-const char *column_text(sqlite3_stmt *st, int i);
-int column_dup(sqlite3_stmt *st, int i, char **out);
-int step_write(sqlite3_stmt *st);
-int run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
+uint64_t bank_column_seed(sqlite3_stmt *st, int i);
+const char *bank_column_text(sqlite3_stmt *st, int i);
+int bank_column_dup(sqlite3_stmt *st, int i, char **out);
+int bank_step_write(sqlite3_stmt *st);
+int bank_run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
         const char *key);
-int first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err);
-int sp_begin(ion_bank *b, int *own, ion_error *err);
-int sp_end(ion_bank *b, int own, int ret, ion_error *err);
-const char *now_text(ion_bank *b);
-void hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN]);
-int walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
+int bank_first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err);
+int bank_sp_begin(ion_bank *b, int *own, ion_error *err);
+int bank_sp_end(ion_bank *b, int own, int ret, ion_error *err);
+const char *bank_now_text(ion_bank *b);
+void bank_hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN]);
+int bank_walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
          void *ctx, ion_error *err);
-sqlite3_stmt *grades_stmt(ion_bank *b, size_t n, ion_error *err);
+sqlite3_stmt *bank_grades_stmt(ion_bank *b, size_t n, ion_error *err);
 
 /* bank_template.c */
-int template_version(ion_bank *b, const char *id, int *version,
+int bank_template_version(ion_bank *b, const char *id, int *version,
                      ion_error *err);
 
 /* bank_worksheet.c */
-int worksheet_course(ion_bank *b, const char *name, const char *course,
+int bank_worksheet_course(ion_bank *b, const char *name, const char *course,
                      char **found, ion_error *err);
-int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
+int bank_worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
                        ion_error *err);
-int refuse_worksheet(const char *name, const char *course, ion_error *err);
+int bank_refuse_worksheet(const char *name, const char *course, ion_error *err);
 
 #endif

@@ -15,12 +15,12 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                           int position, const char *template_id, int version,
                           uint64_t seed, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_INST_PUT, err, "tttitiu", worksheet,
+    sqlite3_stmt *st = bank_prepare(b, ST_INST_PUT, err, "tttitiu", worksheet,
                                course, student, position, template_id,
                                version, seed);
     if (!st)
         return ION_BANK_EDB;
-    int rc = step_write(st);
+    int rc = bank_step_write(st);
     /* The foreign keys (or a NULL course) refused it; any other refusal (a
      * trigger, say) is the database's own error. */
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY || rc == SQLITE_CONSTRAINT_NOTNULL) {
@@ -28,7 +28,7 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                  position, student, worksheet, template_id, version);
         return ION_BANK_EINVAL;
     }
-    return rc ? db_fail(b, err, "err.db.store_instance") : 0;
+    return rc ? bank_db_fail(b, err, "err.db.store_instance") : 0;
 }
 
 int ion_bank_instance_seed(ion_bank *b, const char *worksheet,
@@ -36,11 +36,11 @@ int ion_bank_instance_seed(ion_bank *b, const char *worksheet,
                            int position, const char *template_id,
                            int version, uint64_t *seed, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_INST_SEED, err, "tttiti", worksheet,
+    sqlite3_stmt *st = bank_prepare(b, ST_INST_SEED, err, "tttiti", worksheet,
                                course, student, position, template_id, version);
-    int ret = first_row(b, st, err);
+    int ret = bank_first_row(b, st, err);
     if (ret > 0) {
-        *seed = column_seed(st, 0);
+        *seed = bank_column_seed(st, 0);
         sqlite3_reset(st);
     }
     return ret;
@@ -60,9 +60,9 @@ static int submission_check(ion_bank *b, const char *worksheet,
      * submission passes here). */
     char *found;
     ion_bank_student_row s;
-    int ret = worksheet_course(b, worksheet, course, &found, err);
+    int ret = bank_worksheet_course(b, worksheet, course, &found, err);
     if (ret == 0)
-        return refuse_worksheet(worksheet, course, err);
+        return bank_refuse_worksheet(worksheet, course, err);
     if (ret < 0)
         return ret;
     ret = ion_bank_student_get(b, found, student, &s, err);
@@ -85,9 +85,9 @@ static int submission_find(ion_bank *b, const char *worksheet,
                            const char *course, const char *student,
                            const char *hash, int64_t *old, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_SUB_FIND, err, "tttt", worksheet, course,
+    sqlite3_stmt *st = bank_prepare(b, ST_SUB_FIND, err, "tttt", worksheet, course,
                                student, hash);
-    int ret = st ? first_row(b, st, err) : ION_BANK_EDB;
+    int ret = st ? bank_first_row(b, st, err) : ION_BANK_EDB;
     if (ret > 0) {
         *old = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
@@ -111,24 +111,24 @@ static int submission_write(ion_bank *b, int64_t old, const char *worksheet,
 {
     sqlite3_stmt *st;
     if (old) {
-        st = prepare(b, ST_GRADES_CLEAR, err, "I", old);
-        if (!st || run(b, st, err, "err.db.clear_grades"))
+        st = bank_prepare(b, ST_GRADES_CLEAR, err, "I", old);
+        if (!st || bank_run(b, st, err, "err.db.clear_grades"))
             return ION_BANK_EDB;
-        st = prepare(b, ST_SUB_DELETE, err, "I", old);
-        if (!st || run(b, st, err, "err.db.replace_submission"))
+        st = bank_prepare(b, ST_SUB_DELETE, err, "I", old);
+        if (!st || bank_run(b, st, err, "err.db.replace_submission"))
             return ION_BANK_EDB;
     }
-    st = prepare(b, ST_SUB_PUT, err, "tttttttt", worksheet, course, student,
-                 file, hash, status, reason, now_text(b));
+    st = bank_prepare(b, ST_SUB_PUT, err, "tttttttt", worksheet, course, student,
+                 file, hash, status, reason, bank_now_text(b));
     if (!st)
         return ION_BANK_EDB;
-    int rc = step_write(st);
+    int rc = bank_step_write(st);
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
         return SUB_REFUSED;
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
         return SUB_THERE;
     if (rc)
-        return db_fail(b, err, "err.db.store_submission");
+        return bank_db_fail(b, err, "err.db.store_submission");
     /* Its id from the connection: RETURNING would first copy the row into a
      * temporary table, for every submission recorded. */
     *id = sqlite3_last_insert_rowid(b->db);
@@ -148,7 +148,7 @@ static int submission_store(ion_bank *b, const char *worksheet,
     if (ret >= 0)
         ret = submission_write(b, old, worksheet, course, student, file, hash,
                                status, reason, id, err);
-    return ret > 0 ? db_fail(b, err, "err.db.store_submission") : ret;
+    return ret > 0 ? bank_db_fail(b, err, "err.db.store_submission") : ret;
 }
 
 /* Records a row of status for student; content is what its hash is of. */
@@ -163,7 +163,7 @@ static int submission_put(ion_bank *b, const char *worksheet,
     int ret, own;
     if (!worksheet || !student || !source_file || (!content && len))
         return refuse(err, "err.bank.submission_incomplete", "-");
-    hash_hex(content ? content : "", len, hash);
+    bank_hash_hex(content ? content : "", len, hash);
     /* In the caller's transaction with the course known (a class's run
      * records thousands), the ids as given: the row's foreign keys check
      * that the worksheet is the course's and the student on its roster,
@@ -174,14 +174,14 @@ static int submission_put(ion_bank *b, const char *worksheet,
     if (course && !sqlite3_get_autocommit(b->db)) {
         ret = submission_write(b, 0, worksheet, course, student, source_file,
                                hash, status, reason, &sub, err);
-        if (ret == SUB_THERE && (ret = sp_begin(b, &own, err)) >= 0) {
+        if (ret == SUB_THERE && (ret = bank_sp_begin(b, &own, err)) >= 0) {
             ret = submission_find(b, worksheet, course, student, hash, &old, err);
             if (ret >= 0)
                 ret = submission_write(b, old, worksheet, course, student,
                                        source_file, hash, status, reason, &sub, err);
             if (ret > 0)
-                ret = db_fail(b, err, "err.db.store_submission");
-            ret = sp_end(b, own, ret, err);
+                ret = bank_db_fail(b, err, "err.db.store_submission");
+            ret = bank_sp_end(b, own, ret, err);
         }
         if (ret != SUB_REFUSED) {
             if (ret >= 0 && id)
@@ -189,7 +189,7 @@ static int submission_put(ion_bank *b, const char *worksheet,
             return ret < 0 ? ret : 0;
         }
     }
-    if ((ret = sp_begin(b, &own, err)) < 0)
+    if ((ret = bank_sp_begin(b, &own, err)) < 0)
         return ret;
     ret = submission_check(b, worksheet, course, student, &ws_course,
                            &student_id, err);
@@ -198,7 +198,7 @@ static int submission_put(ion_bank *b, const char *worksheet,
                                source_file, hash, status, reason, &sub, err);
     free(ws_course);
     free(student_id);
-    ret = sp_end(b, own, ret, err);
+    ret = bank_sp_end(b, own, ret, err);
     if (ret >= 0 && id)
         *id = sub;
     return ret < 0 ? ret : 0;
@@ -250,7 +250,7 @@ static int bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 static int grades_insert(ion_bank *b, int64_t submission, const ion_bank_grade *g,
                          size_t n, ion_error *err)
 {
-    sqlite3_stmt *st = grades_stmt(b, n, err);
+    sqlite3_stmt *st = bank_grades_stmt(b, n, err);
     if (!st)
         return ION_BANK_EDB;
     int rc = sqlite3_bind_int64(st, 1, submission);
@@ -264,14 +264,14 @@ static int grades_insert(ion_bank *b, int64_t submission, const ion_bank_grade *
              bind_text_or_null(st, at + 6, g[i].feedback);
     }
     if (rc) {
-        db_fail(b, err, "err.db.bind");
+        bank_db_fail(b, err, "err.db.bind");
         sqlite3_clear_bindings(st);
         return ION_BANK_EDB;
     }
-    rc = step_write(st);
+    rc = bank_step_write(st);
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
         return refuse(err, "err.bank.unknown_submission", "%lld", (long long)submission);
-    return rc ? db_fail(b, err, "err.db.store_grade") : 0;
+    return rc ? bank_db_fail(b, err, "err.db.store_grade") : 0;
 }
 
 int ion_bank_grades_put(ion_bank *b, int64_t submission,
@@ -283,11 +283,11 @@ int ion_bank_grades_put(ion_bank *b, int64_t submission,
             return refuse(err, "err.bank.grade", "%lld", (long long)submission);
     /* One statement is atomic alone; several are made so together. */
     int own = 0, ret = 0, several = n > GRADES_BATCH;
-    if (several && (ret = sp_begin(b, &own, err)) < 0)
+    if (several && (ret = bank_sp_begin(b, &own, err)) < 0)
         return ret;
     for (size_t at = 0; ret >= 0 && at < n; at += GRADES_BATCH)
         ret = grades_insert(b, submission, g + at, n - at < GRADES_BATCH ? n - at : GRADES_BATCH, err);
-    return several ? sp_end(b, own, ret, err) : ret;
+    return several ? bank_sp_end(b, own, ret, err) : ret;
 }
 
 int ion_bank_grade_put(ion_bank *b, int64_t submission,
@@ -298,11 +298,11 @@ int ion_bank_grade_put(ion_bank *b, int64_t submission,
 
 static int grade_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
-    ion_bank_grade g = {column_text(st, 0),        column_text(st, 1),
+    ion_bank_grade g = {bank_column_text(st, 0),        bank_column_text(st, 1),
                         sqlite3_column_double(st, 2),
                         sqlite3_column_double(st, 3), ION_VERDICT_MISSING,
-                        column_text(st, 5)};
-    if (ion_verdict_parse(column_text(st, 4), &g.verdict))
+                        bank_column_text(st, 5)};
+    if (ion_verdict_parse(bank_column_text(st, 4), &g.verdict))
         return ROW_UNKNOWN_NAME;
     return fn->grade(&g, ctx);
 }
@@ -311,18 +311,18 @@ int ion_bank_grade_list(ion_bank *b, int64_t submission, ion_bank_grade_fn fn,
                         void *ctx, ion_error *err)
 {
     list_fn cb = {.grade = fn};
-    sqlite3_stmt *st = prepare(b, ST_GRADE_LIST, err, "I", submission);
-    return walk(b, st, grade_row, cb, ctx, err);
+    sqlite3_stmt *st = bank_prepare(b, ST_GRADE_LIST, err, "I", submission);
+    return bank_walk(b, st, grade_row, cb, ctx, err);
 }
 
 /* ---- listings for the web server and the gradebook ---- */
 
 static int submission_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
-    ion_bank_submission s = {sqlite3_column_int64(st, 0), column_text(st, 1),
-                             column_text(st, 2), column_text(st, 3),
-                             ION_STATUS_MISSING, column_text(st, 5)};
-    if (ion_status_parse(column_text(st, 4), &s.status))
+    ion_bank_submission s = {sqlite3_column_int64(st, 0), bank_column_text(st, 1),
+                             bank_column_text(st, 2), bank_column_text(st, 3),
+                             ION_STATUS_MISSING, bank_column_text(st, 5)};
+    if (ion_status_parse(bank_column_text(st, 4), &s.status))
         return ROW_UNKNOWN_NAME;
     return fn->submission(&s, ctx);
 }
@@ -333,7 +333,7 @@ int ion_bank_submission_list(ion_bank *b, const char *course,
                              ion_error *err)
 {
     list_fn cb = {.submission = fn};
-    sqlite3_stmt *st = prepare(b, ST_SUB_LIST, err, "ttt", course, worksheet,
+    sqlite3_stmt *st = bank_prepare(b, ST_SUB_LIST, err, "ttt", course, worksheet,
                                student);
-    return walk(b, st, submission_row, cb, ctx, err);
+    return bank_walk(b, st, submission_row, cb, ctx, err);
 }

@@ -78,13 +78,13 @@ static int problems_store(ion_bank *b, const char *course, const char *name,
 {
     int ret, version = 0;
     for (size_t i = 0; i < n; i++) {
-        if ((ret = template_version(b, ids[i], &version, err)) <= 0)
+        if ((ret = bank_template_version(b, ids[i], &version, err)) <= 0)
             return ret < 0 ? ret
                            : refuse(err, "err.bank.unknown_template", "%s", ids[i]);
-        sqlite3_stmt *st = prepare(b, ST_WS_PROBLEM_PUT, err, "ttitid",
+        sqlite3_stmt *st = bank_prepare(b, ST_WS_PROBLEM_PUT, err, "ttitid",
                                    course, name, (int)i + 1, ids[i], version,
                                    points ? points[i] : -1.0);
-        if (!st || run(b, st, err, "err.db.store_worksheet"))
+        if (!st || bank_run(b, st, err, "err.db.store_worksheet"))
             return ION_BANK_EDB;
     }
     return 0;
@@ -98,8 +98,8 @@ static int worksheet_store(ion_bank *b, const char *name, const char *course,
                            ion_error *err)
 {
     int ret;
-    sqlite3_stmt *st = prepare(b, ST_WS_GET, err, "tt", course, name);
-    if (!st || (ret = first_row(b, st, err)) < 0)
+    sqlite3_stmt *st = bank_prepare(b, ST_WS_GET, err, "tt", course, name);
+    if (!st || (ret = bank_first_row(b, st, err)) < 0)
         return ION_BANK_EDB;
     if (ret) {
         sqlite3_reset(st);
@@ -108,9 +108,9 @@ static int worksheet_store(ion_bank *b, const char *name, const char *course,
     }
     if ((ret = ion_bank_course_exists(b, course, err)) <= 0)
         return ret < 0 ? ret : refuse(err, "err.bank.unknown_course", "%s", course);
-    st = prepare(b, ST_WS_PUT, err, "tttt", name, course,
+    st = bank_prepare(b, ST_WS_PUT, err, "tttt", name, course,
                  title ? title : name, due);
-    if (!st || run(b, st, err, "err.db.store_worksheet"))
+    if (!st || bank_run(b, st, err, "err.db.store_worksheet"))
         return ION_BANK_EDB;
     return problems_store(b, course, name, n, ids, points, err);
 }
@@ -122,11 +122,11 @@ int ion_bank_worksheet_create(ion_bank *b, const char *name,
                               const double *points, ion_error *err)
 {
     int own, ret = worksheet_check(name, course, title, due, n, points, err);
-    if (ret < 0 || (ret = sp_begin(b, &own, err)) < 0)
+    if (ret < 0 || (ret = bank_sp_begin(b, &own, err)) < 0)
         return ret;
     ret = worksheet_store(b, name, course, title, due, n, template_ids,
                           points, err);
-    return sp_end(b, own, ret, err);
+    return bank_sp_end(b, own, ret, err);
 }
 
 void ion_bank_worksheet_release(ion_bank_worksheet *w)
@@ -149,18 +149,18 @@ void ion_bank_worksheet_release(ion_bank_worksheet *w)
  * it has such a worksheet, else (course NULL) the one course that has.
  * 1 when found, 0 when not, ION_BANK_EINVAL when several courses have it
  * and course is NULL. */
-int worksheet_course(ion_bank *b, const char *name, const char *course,
+int bank_worksheet_course(ion_bank *b, const char *name, const char *course,
                      char **found, ion_error *err)
 {
     char list[3 * (ION_BANK_ID_MAX + 2) + 8] = "";
     size_t rows = 0;
     int rc;
     *found = NULL;
-    sqlite3_stmt *st = prepare(b, course ? ST_WS_FIND_IN : ST_WS_FIND, err, "tt", name, course);
+    sqlite3_stmt *st = bank_prepare(b, course ? ST_WS_FIND_IN : ST_WS_FIND, err, "tt", name, course);
     if (!st)
         return ION_BANK_EDB;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *c = column_text(st, 0);
+        const char *c = bank_column_text(st, 0);
         if (rows++ == 0 && !(*found = strdup(c)))
             break;
         size_t at = strlen(list);
@@ -171,7 +171,7 @@ int worksheet_course(ion_bank *b, const char *name, const char *course,
     if (rc == SQLITE_ROW)
         return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     if (rc != SQLITE_DONE)
-        return db_fail(b, err, "err.db.read_bank");
+        return bank_db_fail(b, err, "err.db.read_bank");
     if (rows > 1) {
         free(*found);
         *found = NULL;
@@ -182,12 +182,12 @@ int worksheet_course(ion_bank *b, const char *name, const char *course,
 }
 
 /* Appends the worksheet's problems to w. */
-int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
+int bank_worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
                        ion_error *err)
 {
     int rc;
     size_t cap = 0;
-    sqlite3_stmt *st = prepare(b, ST_WS_PROBLEMS, err, "tt", w->course,
+    sqlite3_stmt *st = bank_prepare(b, ST_WS_PROBLEMS, err, "tt", w->course,
                                w->name);
     if (!st)
         return ION_BANK_EDB;
@@ -202,7 +202,7 @@ int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
             cap = ncap;
         }
         ion_bank_ws_problem *p = &w->problems[w->n];
-        if (column_dup(st, 0, &p->template_id))
+        if (bank_column_dup(st, 0, &p->template_id))
             break;
         w->n++;
         p->version = sqlite3_column_int(st, 1);
@@ -214,7 +214,7 @@ int worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
     if (rc == SQLITE_ROW)
         return ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     if (rc != SQLITE_DONE)
-        return db_fail(b, err, "err.db.read_worksheet");
+        return bank_db_fail(b, err, "err.db.read_worksheet");
     return 0;
 }
 
@@ -223,20 +223,20 @@ int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
 {
     char *found;
     memset(out, 0, sizeof *out);
-    int ret = worksheet_course(b, name, course, &found, err);
+    int ret = bank_worksheet_course(b, name, course, &found, err);
     if (ret <= 0)
         return ret;
-    sqlite3_stmt *st = prepare(b, ST_WS_GET, err, "tt", found, name);
-    ret = st ? first_row(b, st, err) : ION_BANK_EDB;
+    sqlite3_stmt *st = bank_prepare(b, ST_WS_GET, err, "tt", found, name);
+    ret = st ? bank_first_row(b, st, err) : ION_BANK_EDB;
     free(found);
     if (ret <= 0)
         return ret;
-    if (column_dup(st, 0, &out->name) || column_dup(st, 1, &out->course) ||
-        column_dup(st, 2, &out->title) || column_dup(st, 3, &out->due) ||
-        column_dup(st, 4, &out->created) || column_dup(st, 5, &out->feedback))
+    if (bank_column_dup(st, 0, &out->name) || bank_column_dup(st, 1, &out->course) ||
+        bank_column_dup(st, 2, &out->title) || bank_column_dup(st, 3, &out->due) ||
+        bank_column_dup(st, 4, &out->created) || bank_column_dup(st, 5, &out->feedback))
         ret = ion_fail_key(err, "", 0, "err.out_of_memory", "-");
     sqlite3_reset(st);
-    if (ret > 0 && worksheet_problems(b, out, err) < 0)
+    if (ret > 0 && bank_worksheet_problems(b, out, err) < 0)
         ret = ION_BANK_EDB;
     if (ret < 0)
         ion_bank_worksheet_release(out);
@@ -244,7 +244,7 @@ int ion_bank_worksheet_get(ion_bank *b, const char *name, const char *course,
 }
 
 /* The refusal of a worksheet the bank does not have. */
-int refuse_worksheet(const char *name, const char *course, ion_error *err)
+int bank_refuse_worksheet(const char *name, const char *course, ion_error *err)
 {
     return course ? refuse(err, "err.bank.no_worksheet", "%s%s", name, course)
                   : refuse(err, "err.bank.unknown_worksheet", "%s", name);
@@ -256,16 +256,16 @@ static int worksheet_need(ion_bank *b, const char *name, const char *course,
 {
     int ret = ion_bank_worksheet_get(b, name, course, w, err);
     if (ret == 0)
-        return refuse_worksheet(name, course, err);
+        return bank_refuse_worksheet(name, course, err);
     return ret < 0 ? ret : 0;
 }
 
 static int usage_of(ion_bank *b, const ion_bank_worksheet *w,
                     ion_bank_ws_usage *out, ion_error *err)
 {
-    sqlite3_stmt *st = prepare(b, ST_WS_USAGE, err, "tt", w->course,
+    sqlite3_stmt *st = bank_prepare(b, ST_WS_USAGE, err, "tt", w->course,
                                w->name);
-    int ret = first_row(b, st, err);
+    int ret = bank_first_row(b, st, err);
     if (ret < 0)
         return ret;
     size_t *v[] = {&out->generated, &out->submissions, &out->submitters,
@@ -293,7 +293,7 @@ int ion_bank_worksheet_usage(ion_bank *b, const char *name,
 
 static int worksheet_row(sqlite3_stmt *st, const list_fn *fn, void *ctx)
 {
-    return fn->worksheet(column_text(st, 0), column_text(st, 1),
+    return fn->worksheet(bank_column_text(st, 0), bank_column_text(st, 1),
                                     ctx);
 }
 
@@ -302,16 +302,16 @@ int ion_bank_worksheet_list(ion_bank *b, const char *course,
                             ion_error *err)
 {
     list_fn cb = {.worksheet = fn};
-    sqlite3_stmt *st = prepare(b, ST_WS_LIST, err, "t", course);
-    return walk(b, st, worksheet_row, cb, ctx, err);
+    sqlite3_stmt *st = bank_prepare(b, ST_WS_LIST, err, "t", course);
+    return bank_walk(b, st, worksheet_row, cb, ctx, err);
 }
 
 /* Runs statement id with (course, name) of w to its end. */
 static int run_for(ion_bank *b, enum stmt_id id, const ion_bank_worksheet *w,
                    ion_error *err, const char *key)
 {
-    sqlite3_stmt *st = prepare(b, id, err, "tt", w->course, w->name);
-    return st && !run(b, st, err, key) ? 0 : ION_BANK_EDB;
+    sqlite3_stmt *st = bank_prepare(b, id, err, "tt", w->course, w->name);
+    return st && !bank_run(b, st, err, key) ? 0 : ION_BANK_EDB;
 }
 
 /* New points for w's problems, each keeping its pinned version. */
@@ -319,9 +319,9 @@ static int points_edit(ion_bank *b, const ion_bank_worksheet *w,
                        const double *points, ion_error *err)
 {
     for (size_t i = 0; i < w->n; i++) {
-        sqlite3_stmt *st = prepare(b, ST_WS_POINTS, err, "ttid", w->course,
+        sqlite3_stmt *st = bank_prepare(b, ST_WS_POINTS, err, "ttid", w->course,
                                    w->name, (int)i + 1, points[i]);
-        if (!st || run(b, st, err, "err.db.store_points"))
+        if (!st || bank_run(b, st, err, "err.db.store_points"))
             return ION_BANK_EDB;
     }
     return 0;
@@ -362,25 +362,25 @@ int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
         return refuse(err, "err.bank.feedback", "%s", e->feedback);
     if ((ret = fields_check(e->title, e->due && *e->due ? e->due : NULL,
                             e->n, e->points, err)) < 0 ||
-        (ret = sp_begin(b, &own, err)) < 0)
+        (ret = bank_sp_begin(b, &own, err)) < 0)
         return ret;
     if ((ret = worksheet_need(b, name, course, &w, err)) < 0)
-        return sp_end(b, own, ret, err);
+        return bank_sp_end(b, own, ret, err);
     if (e->title || e->due) {
-        sqlite3_stmt *st = prepare(b, ST_WS_UPDATE, err, "tttt", w.course,
+        sqlite3_stmt *st = bank_prepare(b, ST_WS_UPDATE, err, "tttt", w.course,
                                    w.name, e->title, e->due);
-        if (!st || run(b, st, err, "err.db.change_worksheet"))
+        if (!st || bank_run(b, st, err, "err.db.change_worksheet"))
             ret = ION_BANK_EDB;
     }
     if (ret >= 0 && (e->template_ids || e->points))
         ret = problems_edit(b, &w, e, err);
     if (ret >= 0 && e->feedback) {
-        sqlite3_stmt *st = prepare(b, ST_WS_FEEDBACK, err, "ttt", w.course, w.name, e->feedback);
-        if (!st || run(b, st, err, "err.db.change_worksheet"))
+        sqlite3_stmt *st = bank_prepare(b, ST_WS_FEEDBACK, err, "ttt", w.course, w.name, e->feedback);
+        if (!st || bank_run(b, st, err, "err.db.change_worksheet"))
             ret = ION_BANK_EDB;
     }
     ion_bank_worksheet_release(&w);
-    return sp_end(b, own, ret, err);
+    return bank_sp_end(b, own, ret, err);
 }
 
 int ion_bank_worksheet_delete(ion_bank *b, const char *name,
@@ -393,11 +393,11 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
     ion_bank_worksheet w;
     ion_bank_ws_usage used = {0};
     char subs[64], from[64], parts[64];
-    int own, ret = sp_begin(b, &own, err);
+    int own, ret = bank_sp_begin(b, &own, err);
     if (ret < 0)
         return ret;
     if ((ret = worksheet_need(b, name, course, &w, err)) < 0)
-        return sp_end(b, own, ret, err);
+        return bank_sp_end(b, own, ret, err);
     ret = usage_of(b, &w, &used, err);
     if (ret >= 0 && used.submissions && !force)
         ret = refuse(err, "err.bank.ws_submissions", "%s%s%s%s%s", w.name, w.course,
@@ -407,7 +407,7 @@ int ion_bank_worksheet_delete(ion_bank *b, const char *name,
     for (size_t i = 0; ret >= 0 && i < sizeof order / sizeof *order; i++)
         ret = run_for(b, order[i], &w, err, "err.db.delete_worksheet");
     ion_bank_worksheet_release(&w);
-    ret = sp_end(b, own, ret, err);
+    ret = bank_sp_end(b, own, ret, err);
     if (ret >= 0 && gone)
         *gone = used;
     return ret < 0 ? ret : 0;
