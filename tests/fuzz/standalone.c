@@ -25,6 +25,8 @@
 
 #include <sanitizer/common_interface_defs.h>
 
+#include "rng.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_INPUT 4096
@@ -37,7 +39,7 @@ typedef struct {
 
 static item corpus[MAX_ITEMS], dict[MAX_ITEMS];
 static size_t ncorpus, ndict;
-static uint64_t rng = 1;
+static ion_rng rng; /* the library's generator: one fewer to keep */
 
 /* the input being run and where it goes should the run die */
 static uint8_t current[MAX_INPUT];
@@ -46,15 +48,12 @@ static char crash_path[4096];
 
 static uint64_t next(void)
 {
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 2685821657736338717u;
+    return ion_rng_next(&rng);
 }
 
 static size_t below(size_t n)
 {
-    return n ? (size_t)(next() % n) : 0;
+    return n ? (size_t)ion_rng_below(&rng, n) : 0;
 }
 
 /* Writes the input being run to crash_path: async-signal-safe calls only. */
@@ -208,7 +207,7 @@ int main(int argc, char **argv)
     read_dict(argv[2]);
     double seconds = atof(argv[3]);
     unsigned long long seed = argc > 4 ? strtoull(argv[4], NULL, 10) : 1;
-    rng = seed | 1; /* xorshift must not start at 0 */
+    ion_rng_seed(&rng, seed);
     signal(SIGABRT, on_abort);
     __sanitizer_set_death_callback(save_current);
     if (!ncorpus) {
