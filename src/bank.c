@@ -279,7 +279,7 @@ static sqlite3_stmt *stmt(ion_bank *b, enum stmt_id id, ion_error *err)
  * 'I' int64_t, 'u' uint64_t (stored as the int64 with the same bits, SQLite
  * having no unsigned type), 'd' double. NULL on error. */
 sqlite3_stmt *bank_prepare(ion_bank *b, enum stmt_id id, ion_error *err,
-                      const char *types, ...)
+                           const char *types, ...)
 {
     sqlite3_stmt *st = stmt(b, id, err);
     if (!st)
@@ -363,9 +363,9 @@ int bank_step_write(sqlite3_stmt *st)
 }
 
 /* The same, any failure the database's: key (err.db.*) says what failed,
- * as db_fail's. */
+ * as bank_db_fail's. */
 int bank_run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
-        const char *key)
+             const char *key)
 {
     return bank_step_write(st) ? bank_db_fail(b, err, key) : 0;
 }
@@ -396,14 +396,14 @@ static int exec_id(ion_bank *b, enum stmt_id id, ion_error *err)
  * in a savepoint, so that a failure undoes exactly its own changes; with
  * none open it runs in its own BEGIN IMMEDIATE transaction, so that a
  * concurrent writer makes it wait (busy_timeout) instead of failing half
- * way. *own says which, for sp_end. */
+ * way. *own says which, for bank_sp_end. */
 int bank_sp_begin(ion_bank *b, int *own, ion_error *err)
 {
     *own = sqlite3_get_autocommit(b->db);
     return exec_id(b, *own ? ST_BEGIN : ST_SAVEPOINT, err);
 }
 
-/* Ends what sp_begin began: kept when ret >= 0, undone otherwise. Returns
+/* Ends what bank_sp_begin began: kept when ret >= 0, undone otherwise. Returns
  * ret, or the error of a failed commit. */
 int bank_sp_end(ion_bank *b, int own, int ret, ion_error *err)
 {
@@ -448,7 +448,7 @@ void bank_hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN])
  * calling each for every row; stops early when it returns nonzero and
  * returns that. */
 int bank_walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
-         void *ctx, ion_error *err)
+              void *ctx, ion_error *err)
 {
     if (!st)
         return ION_BANK_EDB;

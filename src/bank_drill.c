@@ -16,13 +16,13 @@ int ion_bank_drill_record(ion_bank *b, const char *user,
     if (ret < 0)
         return ret;
     sqlite3_stmt *st = bank_prepare(b, ST_DRILL_PUT, err, "tti", user, template_id,
-                               right_first);
+                                    right_first);
     if (!st || bank_run(b, st, err, "err.db.store_drill"))
         ret = ION_BANK_EDB;
     else if (sqlite3_changes(b->db) == 0)
         ret = refuse(err, "err.bank.unknown_template", "%s", template_id);
     else if (!(st = bank_prepare(b, ST_DRILL_LOG, err, "ttui", user, template_id,
-                            seed, right_first)) ||
+                                 seed, right_first)) ||
              bank_run(b, st, err, "err.db.log_drill"))
         ret = ION_BANK_EDB;
     return bank_sp_end(b, own, ret, err);

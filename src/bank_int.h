@@ -76,7 +76,7 @@ enum stmt_id {
     ST_COUNT
 };
 
-/* Rows in one INSERT of grades at most (bank.c's grades_stmt). */
+/* Rows in one INSERT of grades at most (bank.c's bank_grades_stmt). */
 #define GRADES_BATCH 16
 
 struct ion_bank {
@@ -109,31 +109,31 @@ typedef int (*row_fn)(sqlite3_stmt *st, const list_fn *fn, void *ctx);
 /* bank.c */
 int bank_db_fail(ion_bank *b, ion_error *err, const char *key);
 sqlite3_stmt *bank_prepare(ion_bank *b, enum stmt_id id, ion_error *err,
-                      const char *types, ...);
+                           const char *types, ...);
 uint64_t bank_column_seed(sqlite3_stmt *st, int i);
 const char *bank_column_text(sqlite3_stmt *st, int i);
 int bank_column_dup(sqlite3_stmt *st, int i, char **out);
 int bank_step_write(sqlite3_stmt *st);
 int bank_run(ion_bank *b, sqlite3_stmt *st, ion_error *err,
-        const char *key);
+             const char *key);
 int bank_first_row(ion_bank *b, sqlite3_stmt *st, ion_error *err);
 int bank_sp_begin(ion_bank *b, int *own, ion_error *err);
 int bank_sp_end(ion_bank *b, int own, int ret, ion_error *err);
 const char *bank_now_text(ion_bank *b);
 void bank_hash_hex(const void *data, size_t len, char out[HASH_HEX_LEN]);
 int bank_walk(ion_bank *b, sqlite3_stmt *st, row_fn each, list_fn fn,
-         void *ctx, ion_error *err);
+              void *ctx, ion_error *err);
 sqlite3_stmt *bank_grades_stmt(ion_bank *b, size_t n, ion_error *err);
 
 /* bank_template.c */
 int bank_template_version(ion_bank *b, const char *id, int *version,
-                     ion_error *err);
+                          ion_error *err);
 
 /* bank_worksheet.c */
 int bank_worksheet_course(ion_bank *b, const char *name, const char *course,
-                     char **found, ion_error *err);
+                          char **found, ion_error *err);
 int bank_worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
-                       ion_error *err);
+                            ion_error *err);
 int bank_refuse_worksheet(const char *name, const char *course, ion_error *err);
 
 #endif

@@ -64,7 +64,7 @@ static int student_store(ion_bank *b, const ion_bank_student *s,
                            : refuse(err, "err.bank.unknown_course", "%s", s->course);
         *status = ION_BANK_ADDED;
         st = bank_prepare(b, ST_STUDENT_ADD, err, "tttt", s->course, s->id,
-                     s->name, s->email);
+                          s->name, s->email);
     } else {
         const char *email = s->email && *s->email ? s->email : NULL;
         int same = !strcmp(bank_column_text(st, 2), s->name) &&
@@ -77,7 +77,7 @@ static int student_store(ion_bank *b, const ion_bank_student *s,
         }
         *status = ION_BANK_UPDATED;
         st = bank_prepare(b, ST_STUDENT_UPDATE, err, "tttt", s->course, s->id,
-                     s->name, s->email);
+                          s->name, s->email);
     }
     if (!st || bank_run(b, st, err, "err.db.store_student"))
         return ION_BANK_EDB;
@@ -170,7 +170,7 @@ int ion_bank_student_list(ion_bank *b, const char *course, int withdrawn_too,
 {
     list_fn cb = {.student = fn};
     sqlite3_stmt *st = bank_prepare(b, ST_STUDENT_LIST, err, "ti", course,
-                               withdrawn_too != 0);
+                                    withdrawn_too != 0);
     return bank_walk(b, st, student_row, cb, ctx, err);
 }
 
@@ -180,7 +180,7 @@ int ion_bank_generated_students(ion_bank *b, const char *worksheet,
 {
     list_fn cb = {.student = fn};
     sqlite3_stmt *st = bank_prepare(b, ST_INST_STUDENTS, err, "tt", worksheet,
-                               course);
+                                    course);
     return bank_walk(b, st, student_row, cb, ctx, err);
 }
 
@@ -203,7 +203,7 @@ static int student_take_off(ion_bank *b, const char *course, const char *id,
 {
     int64_t submissions;
     sqlite3_stmt *st = bank_prepare(b, ST_STUDENT_SUBMISSIONS, err, "tt", course,
-                               id);
+                                    id);
     if (!st || count_of(b, st, &submissions, err) < 0)
         return ION_BANK_EDB;
     if (submissions) {

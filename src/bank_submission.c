@@ -16,8 +16,8 @@ int ion_bank_instance_put(ion_bank *b, const char *worksheet,
                           uint64_t seed, ion_error *err)
 {
     sqlite3_stmt *st = bank_prepare(b, ST_INST_PUT, err, "tttitiu", worksheet,
-                               course, student, position, template_id,
-                               version, seed);
+                                    course, student, position, template_id,
+                                    version, seed);
     if (!st)
         return ION_BANK_EDB;
     int rc = bank_step_write(st);
@@ -37,7 +37,7 @@ int ion_bank_instance_seed(ion_bank *b, const char *worksheet,
                            int version, uint64_t *seed, ion_error *err)
 {
     sqlite3_stmt *st = bank_prepare(b, ST_INST_SEED, err, "tttiti", worksheet,
-                               course, student, position, template_id, version);
+                                    course, student, position, template_id, version);
     int ret = bank_first_row(b, st, err);
     if (ret > 0) {
         *seed = bank_column_seed(st, 0);
@@ -86,7 +86,7 @@ static int submission_find(ion_bank *b, const char *worksheet,
                            const char *hash, int64_t *old, ion_error *err)
 {
     sqlite3_stmt *st = bank_prepare(b, ST_SUB_FIND, err, "tttt", worksheet, course,
-                               student, hash);
+                                    student, hash);
     int ret = st ? bank_first_row(b, st, err) : ION_BANK_EDB;
     if (ret > 0) {
         *old = sqlite3_column_int64(st, 0);
@@ -119,7 +119,7 @@ static int submission_write(ion_bank *b, int64_t old, const char *worksheet,
             return ION_BANK_EDB;
     }
     st = bank_prepare(b, ST_SUB_PUT, err, "tttttttt", worksheet, course, student,
-                 file, hash, status, reason, bank_now_text(b));
+                      file, hash, status, reason, bank_now_text(b));
     if (!st)
         return ION_BANK_EDB;
     int rc = bank_step_write(st);
@@ -334,6 +334,6 @@ int ion_bank_submission_list(ion_bank *b, const char *course,
 {
     list_fn cb = {.submission = fn};
     sqlite3_stmt *st = bank_prepare(b, ST_SUB_LIST, err, "ttt", course, worksheet,
-                               student);
+                                    student);
     return bank_walk(b, st, submission_row, cb, ctx, err);
 }

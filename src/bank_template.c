@@ -27,12 +27,12 @@ static int template_store(ion_bank *b, const ion_bank_template *t,
                           const char *file, ion_error *err)
 {
     sqlite3_stmt *st = bank_prepare(b, ST_TPL_PUT, err, "ttittti", t->id,
-                               t->topic, t->difficulty, t->title_en,
-                               t->title_zh, t->langs, version);
+                                    t->topic, t->difficulty, t->title_en,
+                                    t->title_zh, t->langs, version);
     if (!st || bank_run(b, st, err, "err.db.store_template"))
         return ION_BANK_EDB;
     st = bank_prepare(b, ST_TPL_VERSION_PUT, err, "tittt", t->id, version, hash,
-                 source, file);
+                      source, file);
     if (!st || bank_run(b, st, err, "err.db.store_source"))
         return ION_BANK_EDB;
     return 0;
@@ -109,7 +109,7 @@ int ion_bank_template_source(ion_bank *b, const char *id, int version,
 
 /* The current version of template id in *version: 1, or 0 if unknown. */
 int bank_template_version(ion_bank *b, const char *id, int *version,
-                     ion_error *err)
+                          ion_error *err)
 {
     sqlite3_stmt *st = bank_prepare(b, ST_TPL_VERSION, err, "t", id);
     int ret = bank_first_row(b, st, err);

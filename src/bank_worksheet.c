@@ -82,8 +82,8 @@ static int problems_store(ion_bank *b, const char *course, const char *name,
             return ret < 0 ? ret
                            : refuse(err, "err.bank.unknown_template", "%s", ids[i]);
         sqlite3_stmt *st = bank_prepare(b, ST_WS_PROBLEM_PUT, err, "ttitid",
-                                   course, name, (int)i + 1, ids[i], version,
-                                   points ? points[i] : -1.0);
+                                        course, name, (int)i + 1, ids[i], version,
+                                        points ? points[i] : -1.0);
         if (!st || bank_run(b, st, err, "err.db.store_worksheet"))
             return ION_BANK_EDB;
     }
@@ -109,7 +109,7 @@ static int worksheet_store(ion_bank *b, const char *name, const char *course,
     if ((ret = ion_bank_course_exists(b, course, err)) <= 0)
         return ret < 0 ? ret : refuse(err, "err.bank.unknown_course", "%s", course);
     st = bank_prepare(b, ST_WS_PUT, err, "tttt", name, course,
-                 title ? title : name, due);
+                      title ? title : name, due);
     if (!st || bank_run(b, st, err, "err.db.store_worksheet"))
         return ION_BANK_EDB;
     return problems_store(b, course, name, n, ids, points, err);
@@ -150,7 +150,7 @@ void ion_bank_worksheet_release(ion_bank_worksheet *w)
  * 1 when found, 0 when not, ION_BANK_EINVAL when several courses have it
  * and course is NULL. */
 int bank_worksheet_course(ion_bank *b, const char *name, const char *course,
-                     char **found, ion_error *err)
+                          char **found, ion_error *err)
 {
     char list[3 * (ION_BANK_ID_MAX + 2) + 8] = "";
     size_t rows = 0;
@@ -183,12 +183,12 @@ int bank_worksheet_course(ion_bank *b, const char *name, const char *course,
 
 /* Appends the worksheet's problems to w. */
 int bank_worksheet_problems(ion_bank *b, ion_bank_worksheet *w,
-                       ion_error *err)
+                            ion_error *err)
 {
     int rc;
     size_t cap = 0;
     sqlite3_stmt *st = bank_prepare(b, ST_WS_PROBLEMS, err, "tt", w->course,
-                               w->name);
+                                    w->name);
     if (!st)
         return ION_BANK_EDB;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -264,7 +264,7 @@ static int usage_of(ion_bank *b, const ion_bank_worksheet *w,
                     ion_bank_ws_usage *out, ion_error *err)
 {
     sqlite3_stmt *st = bank_prepare(b, ST_WS_USAGE, err, "tt", w->course,
-                               w->name);
+                                    w->name);
     int ret = bank_first_row(b, st, err);
     if (ret < 0)
         return ret;
@@ -320,7 +320,7 @@ static int points_edit(ion_bank *b, const ion_bank_worksheet *w,
 {
     for (size_t i = 0; i < w->n; i++) {
         sqlite3_stmt *st = bank_prepare(b, ST_WS_POINTS, err, "ttid", w->course,
-                                   w->name, (int)i + 1, points[i]);
+                                        w->name, (int)i + 1, points[i]);
         if (!st || bank_run(b, st, err, "err.db.store_points"))
             return ION_BANK_EDB;
     }
@@ -368,7 +368,7 @@ int ion_bank_worksheet_edit(ion_bank *b, const char *name, const char *course,
         return bank_sp_end(b, own, ret, err);
     if (e->title || e->due) {
         sqlite3_stmt *st = bank_prepare(b, ST_WS_UPDATE, err, "tttt", w.course,
-                                   w.name, e->title, e->due);
+                                        w.name, e->title, e->due);
         if (!st || bank_run(b, st, err, "err.db.change_worksheet"))
             ret = ION_BANK_EDB;
     }
